@@ -1,0 +1,3 @@
+from sor_desktop.cli.main import main
+
+raise SystemExit(main())

@@ -1,0 +1,1 @@
+"""Composition root of the window: QApplication, the qasync loop, vault unlock, wiring, shutdown."""

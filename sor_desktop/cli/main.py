@@ -1,0 +1,75 @@
+"""``sor-desktop`` entry point. Each subcommand lives in its own module exposing
+``add_parser(subparsers)`` and ``run(args) -> int``; with no subcommand the window starts."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import logging
+import sys
+from collections.abc import Sequence
+
+from sor_desktop import __version__
+from sor_desktop.cli.errors import CliError
+
+# subcommand -> module under sor_desktop.cli
+COMMANDS: dict[str, str] = {
+    "plan": "plan_cmd",
+    "record": "record_cmd",
+    "keys": "keys_cmd",
+    "route": "route_cmd",
+    "journal": "journal_cmd",
+}
+
+log = logging.getLogger("sor_desktop")
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse exits with 2 on bad usage already; keep its one-line message."""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="sor-desktop", description="Smart order routing terminal for crypto perpetuals")
+    parser.add_argument("--version", action="version", version=f"sor-desktop {__version__}")
+    subs = parser.add_subparsers(dest="command")
+    for module in COMMANDS.values():
+        try:
+            mod = importlib.import_module(f"sor_desktop.cli.{module}")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"sor_desktop.cli.{module}":
+                raise
+            continue
+        mod.add_parser(subs)
+    try:
+        gui = importlib.import_module("sor_desktop.cli.gui_cmd")
+    except ModuleNotFoundError as exc:
+        if exc.name != "sor_desktop.cli.gui_cmd":
+            raise
+    else:
+        gui.add_arguments(parser)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        if args.command is None:
+            gui = importlib.import_module("sor_desktop.cli.gui_cmd")
+            return int(gui.run(args))
+        mod = importlib.import_module(f"sor_desktop.cli.{COMMANDS[args.command]}")
+        return int(mod.run(args))
+    except CliError as exc:
+        print(f"sor-desktop: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("sor-desktop: interrupted", file=sys.stderr)
+        return 130
+    except Exception as exc:  # the last line of defence: log it, never show a traceback
+        log.exception("unexpected error")
+        print(f"sor-desktop: unexpected error: {type(exc).__name__}: {exc} (details in the log)", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

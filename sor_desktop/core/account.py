@@ -1,0 +1,31 @@
+"""Balances and positions per venue."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from sor_desktop.core.orders import Side
+
+
+@dataclass(frozen=True, slots=True)
+class Balance:
+    venue: str
+    currency: str
+    total: Decimal
+    free: Decimal  # free margin available for new positions
+    used: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class Position:
+    venue: str
+    symbol: str
+    side: Side
+    contracts: Decimal
+    base_amount: Decimal
+    entry_price: Decimal | None
+    mark_price: Decimal | None = None
+    unrealized_pnl: Decimal = Decimal(0)
+    realized_pnl: Decimal = Decimal(0)
+    leverage: Decimal | None = None

@@ -1,0 +1,159 @@
+"""One tradable contract on one venue, built from a ccxt unified market dict.
+
+Amounts on a venue are counted in *contracts*; one contract is ``contract_size`` base units
+(for inverse contracts, ``contract_size`` quote units). Money-path arithmetic uses Decimal so a
+quantity sent to a venue is exactly on its step.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
+from typing import Any
+
+
+class InstrumentError(ValueError):
+    """A market dict that cannot describe a tradable instrument."""
+
+
+def _dec(value: Any, field: str, *, allow_none: bool = False) -> Decimal | None:
+    if value is None:
+        if allow_none:
+            return None
+        raise InstrumentError(f"market field {field!r} is missing")
+    try:
+        d = Decimal(str(value))
+    except ArithmeticError as exc:
+        raise InstrumentError(f"market field {field!r} is not a number: {value!r}") from exc
+    if not d.is_finite():
+        raise InstrumentError(f"market field {field!r} is not finite: {value!r}")
+    return d
+
+
+def _positive(value: Any, field: str) -> Decimal:
+    d = _dec(value, field)
+    assert d is not None
+    if d <= 0:
+        raise InstrumentError(f"market field {field!r} must be positive, got {value!r}")
+    return d
+
+
+def _limit(limits: Mapping[str, Any], group: str, key: str) -> Decimal | None:
+    section = limits.get(group) or {}
+    d = _dec(section.get(key), f"limits.{group}.{key}", allow_none=True)
+    if d is not None and d <= 0:
+        return None
+    return d
+
+
+@dataclass(frozen=True, slots=True)
+class Instrument:
+    venue: str
+    symbol: str
+    venue_symbol: str
+    base: str
+    quote: str
+    settle: str
+    linear: bool
+    contract_size: Decimal
+    price_tick: Decimal
+    amount_step: Decimal
+    min_amount: Decimal | None
+    max_amount: Decimal | None
+    min_notional: Decimal | None
+    taker_fee: Decimal
+    maker_fee: Decimal
+
+    @classmethod
+    def from_market(
+        cls,
+        market: Mapping[str, Any],
+        venue: str | None = None,
+        *,
+        contract_size: Decimal | str | None = None,
+    ) -> Instrument:
+        """Build from a ccxt 4.5 unified market (precision given as tick sizes).
+
+        ``contract_size`` overrides the market's own where a venue counts book and order
+        quantities in another unit than it advertises (WEEX lists 0.0001 but trades in coins).
+        """
+        if market.get("linear") is None and market.get("inverse") is None:
+            raise InstrumentError(f"market {market.get('symbol')!r} is neither linear nor inverse")
+        precision = market.get("precision") or {}
+        limits = market.get("limits") or {}
+        size = _positive(contract_size if contract_size is not None else market.get("contractSize"),
+                         "contractSize")
+        return cls(
+            venue=str(venue or market.get("venue") or ""),
+            symbol=str(market["symbol"]),
+            venue_symbol=str(market.get("id") or market["symbol"]),
+            base=str(market.get("base") or ""),
+            quote=str(market.get("quote") or ""),
+            settle=str(market.get("settle") or market.get("quote") or ""),
+            linear=bool(market.get("linear")),
+            contract_size=size,
+            price_tick=_positive(precision.get("price"), "precision.price"),
+            amount_step=_positive(precision.get("amount"), "precision.amount"),
+            min_amount=_limit(limits, "amount", "min"),
+            max_amount=_limit(limits, "amount", "max"),
+            min_notional=_limit(limits, "cost", "min"),
+            taker_fee=_dec(market.get("taker") if market.get("taker") is not None else 0, "taker") or Decimal(0),
+            maker_fee=_dec(market.get("maker") if market.get("maker") is not None else 0, "maker") or Decimal(0),
+        )
+
+    # -- units ---------------------------------------------------------------------------------
+    def contracts_to_base(self, contracts: Decimal, price: Decimal | None = None) -> Decimal:
+        """Base amount of ``contracts``; inverse contracts need the price (size is in quote)."""
+        if self.linear:
+            return contracts * self.contract_size
+        if price is None or price <= 0:
+            raise ValueError("inverse contracts need a positive price to convert to base")
+        return contracts * self.contract_size / price
+
+    def base_to_contracts(self, base: Decimal, price: Decimal | None = None) -> Decimal:
+        if self.linear:
+            return base / self.contract_size
+        if price is None or price <= 0:
+            raise ValueError("inverse contracts need a positive price to convert from base")
+        return base * price / self.contract_size
+
+    # -- rounding ------------------------------------------------------------------------------
+    def round_amount_down(self, contracts: Decimal) -> Decimal:
+        """Largest multiple of the amount step not above ``contracts`` (never rounds a size up)."""
+        steps = (contracts / self.amount_step).to_integral_value(rounding=ROUND_FLOOR)
+        return (steps * self.amount_step).normalize() if steps else Decimal(0)
+
+    def round_price(self, price: Decimal, *, up: bool) -> Decimal:
+        """Price on the tick; ``up`` rounds towards +inf (a buy's protective limit), else down."""
+        ticks = (price / self.price_tick).to_integral_value(rounding=ROUND_CEILING if up else ROUND_FLOOR)
+        return ticks * self.price_tick
+
+    def format_amount(self, contracts: Decimal) -> str:
+        """Exact string of an amount already on the step, as it is sent to the venue."""
+        return _plain(self.round_amount_down(contracts))
+
+    def format_price(self, price: Decimal) -> str:
+        return _plain(price)
+
+    def amount_problem(self, contracts: Decimal, price: Decimal) -> str | None:
+        """Why ``contracts`` at ``price`` breaks this venue's limits, or None when it does not."""
+        if contracts <= 0:
+            return "amount must be positive"
+        if contracts % self.amount_step != 0:
+            return f"amount {_plain(contracts)} is not a multiple of the step {_plain(self.amount_step)}"
+        if self.min_amount is not None and contracts < self.min_amount:
+            return f"amount {_plain(contracts)} is below the minimum {_plain(self.min_amount)}"
+        if self.max_amount is not None and contracts > self.max_amount:
+            return f"amount {_plain(contracts)} is above the maximum {_plain(self.max_amount)}"
+        if self.min_notional is not None:
+            notional = self.contracts_to_base(contracts, price) * price
+            if notional < self.min_notional:
+                return f"notional {notional:.2f} is below the minimum {_plain(self.min_notional)}"
+        return None
+
+
+def _plain(d: Decimal) -> str:
+    """Decimal to a plain string with no exponent and no trailing zeros."""
+    s = format(d.normalize(), "f")
+    return s if s not in ("-0",) else "0"

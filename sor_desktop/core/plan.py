@@ -1,0 +1,135 @@
+"""Router inputs and the plan it returns. The plan is the contract between the router, the
+routing panel, the executor and the ``plan`` command; keep its JSON keys stable."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from enum import StrEnum
+from typing import Any
+
+from sor_desktop.core.book import BookSnapshot
+from sor_desktop.core.instrument import Instrument
+from sor_desktop.core.orders import Side
+
+
+class AmountUnit(StrEnum):
+    BASE = "base"
+    QUOTE = "quote"  # a notional in the quote currency (USDT), before fees
+
+
+@dataclass(frozen=True, slots=True)
+class VenueInput:
+    book: BookSnapshot
+    instrument: Instrument
+    cap_base: float | None = None  # most base amount this venue may take (free margin x leverage)
+    excluded: str | None = None  # reason the venue must not be used (stale book, view-only, ...)
+
+
+@dataclass(frozen=True, slots=True)
+class PlanRequest:
+    side: Side
+    amount: float
+    unit: AmountUnit = AmountUnit.BASE
+    max_venues: int | None = None
+    slippage_bps: float = 5.0
+
+
+@dataclass(frozen=True, slots=True)
+class Leg:
+    venue: str
+    symbol: str
+    contracts: str  # exact, on the venue's amount step
+    amount_base: float
+    avg_price: float
+    worst_price: float
+    limit_price: str  # exact, on the venue's tick: worst price moved by the slippage tolerance
+    notional: float  # amount_base * avg_price
+    fee: float  # taker fee in quote
+    cost: float  # all-in: notional + fee for a buy, notional - fee (proceeds) for a sell
+    share: float = 0.0  # of the plan's filled base amount
+
+    @property
+    def contracts_dec(self) -> Decimal:
+        return Decimal(self.contracts)
+
+    @property
+    def limit_price_dec(self) -> Decimal:
+        return Decimal(self.limit_price)
+
+
+@dataclass(frozen=True, slots=True)
+class SingleVenue:
+    venue: str
+    avg_price: float
+    total_cost: float
+    filled: float
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    side: Side
+    unit: AmountUnit
+    symbol: str
+    requested: float
+    filled: float  # base units
+    avg_price: float
+    notional: float
+    fees: float
+    total_cost: float  # all-in, as in Leg.cost
+    legs: tuple[Leg, ...]
+    best_single: SingleVenue | None
+    savings_bps: float  # against best_single, positive = the split is better
+    savings_quote: float
+    unfilled: float  # base units (quote units when unit is QUOTE)
+    unfilled_reason: str | None
+    excluded: tuple[tuple[str, str], ...] = ()
+    single_venue_is_best: bool = False
+    slippage_bps: float = 5.0
+    compute_ms: float | None = None
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "side": str(self.side),
+            "unit": str(self.unit),
+            "symbol": self.symbol,
+            "requested": self.requested,
+            "filled": self.filled,
+            "avg_price": self.avg_price,
+            "notional": self.notional,
+            "fees": self.fees,
+            "total_cost": self.total_cost,
+            "legs": [
+                {
+                    "venue": lg.venue,
+                    "symbol": lg.symbol,
+                    "contracts": lg.contracts,
+                    "amount_base": lg.amount_base,
+                    "avg_price": lg.avg_price,
+                    "worst_price": lg.worst_price,
+                    "limit_price": lg.limit_price,
+                    "notional": lg.notional,
+                    "fee": lg.fee,
+                    "cost": lg.cost,
+                    "share": lg.share,
+                }
+                for lg in self.legs
+            ],
+            "best_single": None
+            if self.best_single is None
+            else {
+                "venue": self.best_single.venue,
+                "avg_price": self.best_single.avg_price,
+                "total_cost": self.best_single.total_cost,
+                "filled": self.best_single.filled,
+            },
+            "savings_bps": self.savings_bps,
+            "savings_quote": self.savings_quote,
+            "single_venue_is_best": self.single_venue_is_best,
+            "unfilled": self.unfilled,
+            "unfilled_reason": self.unfilled_reason,
+            "excluded": [{"venue": v, "reason": r} for v, r in self.excluded],
+            "slippage_bps": self.slippage_bps,
+            "compute_ms": self.compute_ms,
+        }

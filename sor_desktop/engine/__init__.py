@@ -1,0 +1,1 @@
+"""Async orchestration without Qt: feed supervision, state store, executor, journal."""

@@ -1,0 +1,104 @@
+"""The one venue interface. The live ccxt.pro venue, the simulated market, paper trading and the
+replay of a recording all implement it; the engine and UI know nothing else.
+
+Contract
+========
+
+====================================  ========  ==============================================
+method                                required  meaning
+====================================  ========  ==============================================
+``connect()``                         yes       open sessions, load instruments; idempotent
+``instruments()``                     yes       ``{symbol: Instrument}`` after ``connect``
+``watch_order_book(symbol)``          yes       wait for and return the next ``BookSnapshot``;
+                                                raises a ``VenueError`` on a broken stream
+                                                (``BookGap`` on a sequence gap). Never retries
+                                                by itself: ``engine.feed`` supervises.
+``fetch_balance()``                   yes       ``list[Balance]`` (settle currencies)
+``fetch_positions(symbols)``          yes       ``list[Position]``
+``submit_order(OrderRequest)``        yes       place with *our* client order id; returns the
+                                                first ``OrderReport``. Raises
+                                                ``OrderRejected`` (nothing placed) or
+                                                ``OutcomeUnknown`` (maybe placed: never resend,
+                                                call ``fetch_order``)
+``fetch_order(client_order_id, sym)`` yes       ``OrderReport`` or ``None`` when the venue has
+                                                no order with that id
+``cancel_order(client_order_id, sym)`` yes      ``OrderReport`` after the cancel
+``cancel_all(symbol=None)``           yes       cancel every open order; returns how many
+``close()``                           yes       stop streams, close sockets; idempotent
+``capabilities``                      yes       ``Capabilities`` (what the venue allows)
+``watch_orders()``                    optional  stream of ``OrderReport`` updates
+``probe_permissions()``               optional  what the keys may do (see security)
+====================================  ========  ==============================================
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+
+from sor_desktop.core.account import Balance, Position
+from sor_desktop.core.book import BookSnapshot
+from sor_desktop.core.instrument import Instrument
+from sor_desktop.core.orders import OrderReport, OrderRequest
+
+
+class Mode(StrEnum):
+    SIMULATED = "simulated"  # built-in simulated market, no network
+    PAPER = "paper"  # live public books, orders matched locally
+    LIVE = "live"  # real orders
+    REPLAY = "replay"  # a recording streamed back
+
+
+@dataclass(frozen=True, slots=True)
+class Capabilities:
+    ioc: bool = True
+    reduce_only: bool = True
+    hedge_mode: bool = False
+    trading_allowed: bool = True  # False: view-only (e.g. MEXC futures orders by API are off)
+    view_only_reason: str | None = None
+    client_id_field: str = "clientOrderId"
+    client_id_max_len: int = 36
+    server_dead_man_switch: bool = False  # the venue cancels our orders itself if we vanish
+
+
+class Venue(ABC):
+    """See the module docstring for the contract."""
+
+    id: str
+    mode: Mode
+    capabilities: Capabilities = Capabilities()
+
+    @abstractmethod
+    async def connect(self) -> None: ...
+
+    @abstractmethod
+    def instruments(self) -> Mapping[str, Instrument]: ...
+
+    @abstractmethod
+    async def watch_order_book(self, symbol: str) -> BookSnapshot: ...
+
+    @abstractmethod
+    async def fetch_balance(self) -> list[Balance]: ...
+
+    @abstractmethod
+    async def fetch_positions(self, symbols: Sequence[str] | None = None) -> list[Position]: ...
+
+    @abstractmethod
+    async def submit_order(self, request: OrderRequest) -> OrderReport: ...
+
+    @abstractmethod
+    async def fetch_order(self, client_order_id: str, symbol: str) -> OrderReport | None: ...
+
+    @abstractmethod
+    async def cancel_order(self, client_order_id: str, symbol: str) -> OrderReport: ...
+
+    @abstractmethod
+    async def cancel_all(self, symbol: str | None = None) -> int: ...
+
+    @abstractmethod
+    async def close(self) -> None: ...
+
+    def __repr__(self) -> str:  # never show keys or clients
+        return f"<{type(self).__name__} {getattr(self, 'id', '?')} {getattr(self, 'mode', '?')}>"
