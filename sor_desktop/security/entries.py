@@ -1,0 +1,105 @@
+"""One stored API key, and how keys are shown: masked, never the secret."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from sor_desktop import logs
+from sor_desktop.security.errors import InvalidKeyEntry
+
+VENUE_RE = re.compile(r"[a-z][a-z0-9]{1,31}")
+LABEL_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,31}")
+HIDDEN = "<hidden>"
+_MAX_LEN = 512
+
+
+def mask(value: str | None) -> str:
+    """``abcd…wxyz`` for a long key; nothing of a short one (a few chars would be most of it)."""
+    if not value:
+        return ""
+    if len(value) >= 16:
+        return f"{value[:4]}…{value[-4:]}"
+    return "…" * 3
+
+
+def _clean_credential(name: str, value: str | None, *, required: bool) -> str | None:
+    if value is None or value.strip() == "":
+        if required:
+            raise InvalidKeyEntry(f"the {name} is empty")
+        return None
+    value = value.strip()  # pasted keys often carry a newline
+    if any(c.isspace() for c in value) or not value.isprintable():
+        raise InvalidKeyEntry(f"the {name} contains spaces or control characters (pasted twice?)")
+    if len(value) > _MAX_LEN:
+        raise InvalidKeyEntry(f"the {name} is longer than {_MAX_LEN} characters")
+    return value
+
+
+@dataclass(frozen=True, slots=True)
+class KeyEntry:
+    venue: str
+    label: str
+    api_key: str = field(repr=False)
+    secret: str = field(repr=False)
+    passphrase: str | None = field(default=None, repr=False)
+    testnet: bool = False
+    created: datetime = field(default_factory=lambda: datetime.now(UTC).replace(microsecond=0))
+
+    def __post_init__(self) -> None:
+        if not VENUE_RE.fullmatch(self.venue or ""):
+            raise InvalidKeyEntry(f"bad venue id {self.venue!r} (lower-case ccxt id, e.g. binanceusdm)")
+        if not LABEL_RE.fullmatch(self.label or ""):
+            raise InvalidKeyEntry(
+                f"bad label {self.label!r}: 1-32 letters, digits, '_', '.' or '-', starting with a letter or digit"
+            )
+        object.__setattr__(self, "api_key", _clean_credential("API key", self.api_key, required=True))
+        object.__setattr__(self, "secret", _clean_credential("secret", self.secret, required=True))
+        object.__setattr__(self, "passphrase", _clean_credential("passphrase", self.passphrase, required=False))
+        if self.created.tzinfo is None:
+            raise InvalidKeyEntry("created date must carry a time zone")
+        for value in (self.api_key, self.secret, self.passphrase):
+            logs.register_secret(value)
+
+    @property
+    def key_id(self) -> tuple[str, str]:
+        return (self.venue, self.label)
+
+    @property
+    def masked_key(self) -> str:
+        return mask(self.api_key)
+
+    def __repr__(self) -> str:
+        passphrase = HIDDEN if self.passphrase else None
+        return (
+            f"KeyEntry(venue={self.venue!r}, label={self.label!r}, api_key={self.masked_key!r}, "
+            f"secret={HIDDEN}, passphrase={passphrase}, testnet={self.testnet}, "
+            f"created={self.created.isoformat()})"
+        )
+
+    __str__ = __repr__
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "venue": self.venue,
+            "label": self.label,
+            "api_key": self.api_key,
+            "secret": self.secret,
+            "passphrase": self.passphrase,
+            "testnet": self.testnet,
+            "created": self.created.isoformat(),
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> KeyEntry:
+        return cls(
+            venue=str(data["venue"]),
+            label=str(data["label"]),
+            api_key=str(data["api_key"]),
+            secret=str(data["secret"]),
+            passphrase=None if data.get("passphrase") is None else str(data["passphrase"]),
+            testnet=bool(data.get("testnet", False)),
+            created=datetime.fromisoformat(str(data["created"])),
+        )

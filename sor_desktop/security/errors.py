@@ -1,0 +1,80 @@
+"""One exception class per way a vault can fail, each with a message fit for a trader. None of them
+ever carries a password or key material."""
+
+from __future__ import annotations
+
+
+class VaultError(Exception):
+    """Base of every vault failure."""
+
+
+class VaultNotFound(VaultError):
+    def __init__(self, path: object) -> None:
+        super().__init__(f"no vault at {path} (create one with `sor-desktop keys init`)")
+
+
+class VaultExists(VaultError):
+    def __init__(self, path: object) -> None:
+        super().__init__(f"a vault already exists at {path}; it was left untouched")
+
+
+class VaultLocked(VaultError):
+    def __init__(self) -> None:
+        super().__init__("the vault is locked: unlock it first")
+
+
+class WrongPassword(VaultError):
+    def __init__(self) -> None:
+        super().__init__("wrong master password")
+
+
+class VaultTruncated(VaultError):
+    def __init__(self, size: int, expected: int | None = None) -> None:
+        detail = f"{size} bytes" + (f" of {expected}" if expected is not None else "")
+        super().__init__(f"the vault file is truncated ({detail}): it was cut short, restore a backup")
+
+
+class VaultCorrupted(VaultError):
+    def __init__(self, reason: str) -> None:
+        super().__init__(f"the vault file is corrupted ({reason}): restore a backup")
+
+
+class NotAVault(VaultCorrupted):
+    def __init__(self) -> None:
+        VaultError.__init__(self, "this file is not a sor-desktop vault")
+
+
+class VaultTampered(VaultError):
+    def __init__(self) -> None:
+        super().__init__(
+            "the vault file was modified after it was saved (authentication failed with the right "
+            "password): do not trust it, restore a backup"
+        )
+
+
+class VaultUnsupportedVersion(VaultError):
+    def __init__(self, version: int) -> None:
+        super().__init__(f"vault format version {version} is not supported by this sor-desktop")
+
+
+class VaultUnsafeParameters(VaultError):
+    def __init__(self, detail: str) -> None:
+        super().__init__(f"the vault header asks for absurd key derivation costs ({detail}); refused")
+
+
+class InvalidKeyEntry(VaultError):
+    """Bad input for a key entry (empty secret, bad label, ...)."""
+
+
+class KeyNotFound(VaultError):
+    def __init__(self, venue: str, label: str) -> None:
+        super().__init__(f"no key {venue}/{label} in the vault")
+
+
+class DuplicateKey(VaultError):
+    def __init__(self, venue: str, label: str) -> None:
+        super().__init__(f"a key {venue}/{label} already exists (remove it first, or replace it)")
+
+
+class WeakPassword(VaultError):
+    pass

@@ -1,0 +1,62 @@
+"""What an API key may do, as far as its venue tells, and the verdict the app applies to it.
+
+Produced by ``sor_desktop.venues.permissions`` (which talks to the venue); kept here, free of ccxt, so
+the UI and the CLI can show and judge it. ``None`` means "unknown".
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+REMINDER = "disable withdrawals on this key and bind it to your IP addresses on the venue's API page"
+
+
+class Verdict(StrEnum):
+    OK = "ok"
+    WARN = "warn"  # usable, with something to fix (no IP whitelist, or not checked at all)
+    REFUSE = "refuse"  # the key can withdraw: never stored or used
+
+
+@dataclass(frozen=True, slots=True)
+class KeyPermissions:
+    venue: str
+    checked: bool  # False: the venue offers no probe, or the probe failed (see notes)
+    can_trade: bool | None = None
+    can_withdraw: bool | None = None
+    ip_whitelisted: bool | None = None
+    notes: tuple[str, ...] = ()
+
+    @property
+    def verdict(self) -> Verdict:
+        if self.can_withdraw:
+            return Verdict.REFUSE
+        if not self.checked or self.ip_whitelisted is not True or self.can_trade is False:
+            return Verdict.WARN
+        return Verdict.OK
+
+    def summary(self) -> str:
+        """One line for a list or a status bar."""
+
+        def word(value: bool | None, yes: str, no: str) -> str:
+            return "unknown" if value is None else (yes if value else no)
+
+        if not self.checked:
+            head = "could not be checked"
+        else:
+            head = ", ".join(
+                (
+                    "trade: " + word(self.can_trade, "yes", "no"),
+                    "withdraw: " + word(self.can_withdraw, "YES", "no"),
+                    "IP whitelist: " + word(self.ip_whitelisted, "yes", "none"),
+                )
+            )
+        return f"{self.venue}: {head} [{self.verdict.value}]"
+
+    def lines(self) -> list[str]:
+        """The summary, then every note (reasons, advice)."""
+        return [self.summary(), *self.notes]
+
+
+def unchecked(venue: str, reason: str) -> KeyPermissions:
+    return KeyPermissions(venue=venue, checked=False, notes=(reason, REMINDER))

@@ -1,0 +1,225 @@
+"""The key vault: API keys per venue and label, encrypted at rest under the master password.
+
+Typical use::
+
+    vault = Vault()                # default path under the data dir
+    vault.unlock(password)         # or vault.create(password) the first time
+    vault.add(KeyEntry(...))       # every change is saved atomically at once
+    vault.lock()                   # forget the keys (idle timeout, shutdown)
+
+A failed unlock never writes anything. Each change is saved with the derived key kept in memory while
+unlocked, so adding a key does not pay the Argon2 cost again; ``lock`` zeroes that key and drops the
+decrypted entries (Python strings cannot be wiped, so "drops" is as far as it goes).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+from sor_desktop import logs, paths
+from sor_desktop.security import atomic, fileformat, kdf
+from sor_desktop.security.entries import KeyEntry
+from sor_desktop.security.errors import (
+    DuplicateKey,
+    KeyNotFound,
+    VaultCorrupted,
+    VaultError,
+    VaultExists,
+    VaultLocked,
+    VaultNotFound,
+    WeakPassword,
+)
+
+log = logging.getLogger(__name__)
+
+MIN_PASSWORD_LEN = 8
+BACKUPS = 3
+_PAYLOAD_VERSION = 1
+_PAD = 256  # payload padded to a multiple of this, so the file size says little about the keys
+
+
+def check_new_password(password: str) -> None:
+    if len(password) < MIN_PASSWORD_LEN:
+        raise WeakPassword(f"the master password must have at least {MIN_PASSWORD_LEN} characters")
+    if password.strip() != password:
+        raise WeakPassword("the master password must not start or end with spaces")
+
+
+def _is_sound(data: bytes) -> bool:
+    try:
+        fileformat.parse(data)
+    except VaultError:
+        return False
+    return True
+
+
+def _encode_payload(entries: dict[tuple[str, str], KeyEntry]) -> bytes:
+    doc = {"payload_version": _PAYLOAD_VERSION, "keys": [e.to_json() for e in entries.values()]}
+    raw = json.dumps(doc, separators=(",", ":")).encode("utf-8")
+    return raw + b" " * (-len(raw) % _PAD)
+
+
+def _decode_payload(plain: bytearray) -> dict[tuple[str, str], KeyEntry]:
+    try:
+        doc = json.loads(plain.decode("utf-8"))
+        if doc.get("payload_version") != _PAYLOAD_VERSION:
+            raise VaultCorrupted(f"unknown payload version {doc.get('payload_version')!r}")
+        entries = [KeyEntry.from_json(item) for item in doc["keys"]]
+    except VaultError:
+        raise
+    except (ValueError, KeyError, TypeError, AttributeError) as exc:
+        # Authenticated but unreadable: written by a buggy or foreign program, not by damage.
+        raise VaultCorrupted(f"unreadable contents: {type(exc).__name__}") from None
+    finally:
+        plain[:] = bytes(len(plain))
+    return {e.key_id: e for e in entries}
+
+
+class Vault:
+    def __init__(
+        self, path: Path | None = None, *, kdf_params: kdf.KdfParams = kdf.PRODUCTION, backups: int = BACKUPS
+    ) -> None:
+        self.path = Path(path) if path is not None else paths.vault_path()
+        self._new_params = kdf_params  # used when creating or changing the password
+        self._backups = backups
+        self._keys: kdf.DerivedKeys | None = None
+        self._salt = b""
+        self._params = kdf_params
+        self._entries: dict[tuple[str, str], KeyEntry] | None = None
+        self._lock_listeners: list[Callable[[], None]] = []
+
+    def __repr__(self) -> str:
+        state = "locked" if self.locked else f"unlocked, {len(self._entries or {})} keys"
+        return f"<Vault {self.path} {state}>"
+
+    # -- state -------------------------------------------------------------------------------
+    def exists(self) -> bool:
+        return self.path.exists()
+
+    @property
+    def locked(self) -> bool:
+        return self._entries is None
+
+    def backups(self) -> list[Path]:
+        return atomic.backups(self.path, self._backups)
+
+    def add_lock_listener(self, callback: Callable[[], None]) -> None:
+        """Called after every ``lock()`` (e.g. to stop live order entry)."""
+        self._lock_listeners.append(callback)
+
+    # -- open / close ------------------------------------------------------------------------
+    def create(self, password: str) -> None:
+        if self.exists():
+            raise VaultExists(self.path)
+        check_new_password(password)
+        logs.register_secret(password)
+        self._install(password, os.urandom(kdf.SALT_LEN), self._new_params, {})
+        try:
+            self._save()
+        except BaseException:
+            self.lock(notify=False)
+            raise
+        log.info("created vault %s", self.path)
+
+    def unlock(self, password: str) -> None:
+        logs.register_secret(password)
+        try:
+            data = self.path.read_bytes()
+        except FileNotFoundError:
+            raise VaultNotFound(self.path) from None
+        header, ciphertext = fileformat.parse(data)
+        keys = kdf.derive(password, header.salt, header.params)
+        try:
+            entries = _decode_payload(fileformat.open_sealed(header, ciphertext, keys))
+        except BaseException:
+            keys.wipe()
+            raise
+        self.lock(notify=False)
+        self._keys, self._salt, self._params, self._entries = keys, header.salt, header.params, entries
+        log.info("unlocked vault %s (%d keys)", self.path, len(entries))
+
+    def lock(self, *, notify: bool = True) -> None:
+        was_unlocked = not self.locked
+        if self._keys is not None:
+            self._keys.wipe()
+        self._keys, self._entries, self._salt = None, None, b""
+        if was_unlocked and notify:
+            log.info("vault locked")
+            for callback in list(self._lock_listeners):
+                try:
+                    callback()
+                except Exception:  # a listener's bug must not keep the vault unlocked
+                    log.exception("lock listener failed")
+
+    # -- keys --------------------------------------------------------------------------------
+    def entries(self) -> list[KeyEntry]:
+        return sorted(self._unlocked().values(), key=lambda e: e.key_id)
+
+    def get(self, venue: str, label: str) -> KeyEntry:
+        try:
+            return self._unlocked()[(venue, label)]
+        except KeyError:
+            raise KeyNotFound(venue, label) from None
+
+    def add(self, entry: KeyEntry, *, replace: bool = False) -> None:
+        entries = self._unlocked()
+        if entry.key_id in entries and not replace:
+            raise DuplicateKey(*entry.key_id)
+        self._commit({**entries, entry.key_id: entry})
+        log.info("saved key %s/%s (%s)", entry.venue, entry.label, entry.masked_key)
+
+    def remove(self, venue: str, label: str) -> None:
+        entries = dict(self._unlocked())
+        if entries.pop((venue, label), None) is None:
+            raise KeyNotFound(venue, label)
+        self._commit(entries)
+        log.info("removed key %s/%s", venue, label)
+
+    def change_password(self, new_password: str) -> None:
+        """Re-encrypt everything under ``new_password`` with a fresh salt (and current KDF costs)."""
+        entries = self._unlocked()
+        check_new_password(new_password)
+        logs.register_secret(new_password)
+        old = (self._keys, self._salt, self._params)
+        self._install(new_password, os.urandom(kdf.SALT_LEN), self._new_params, entries)
+        try:
+            self._save()
+        except BaseException:
+            assert self._keys is not None
+            self._keys.wipe()
+            self._keys, self._salt, self._params = old
+            raise
+        if old[0] is not None:
+            old[0].wipe()
+        log.info("master password changed for %s", self.path)
+
+    # -- internals ---------------------------------------------------------------------------
+    def _unlocked(self) -> dict[tuple[str, str], KeyEntry]:
+        if self._entries is None:
+            raise VaultLocked()
+        return self._entries
+
+    def _install(
+        self, password: str, salt: bytes, params: kdf.KdfParams, entries: dict[tuple[str, str], KeyEntry]
+    ) -> None:
+        self._keys = kdf.derive(password, salt, params)
+        self._salt, self._params, self._entries = salt, params, dict(entries)
+
+    def _commit(self, entries: dict[tuple[str, str], KeyEntry]) -> None:
+        """Save ``entries``; memory changes only once the file holds them."""
+        previous = self._entries
+        self._entries = entries
+        try:
+            self._save()
+        except BaseException:
+            self._entries = previous
+            raise
+
+    def _save(self) -> None:
+        assert self._keys is not None and self._entries is not None
+        blob = fileformat.seal(_encode_payload(self._entries), self._keys, self._salt, self._params)
+        atomic.replace_atomically(self.path, blob, keep=self._backups, is_good=_is_sound)

@@ -1,0 +1,150 @@
+"""Ask a venue what an API key may do, through ccxt's implicit endpoints:
+
+- binanceusdm: ``sapiGetAccountApiRestrictions`` (GET /sapi/v1/account/apiRestrictions)
+- bybit: ``privateGetV5UserQueryApi`` (GET /v5/user/query-api)
+- bingx: ``accountV1PrivateGetAccountApiPermissions`` (GET /openApi/v1/account/apiPermissions)
+- mexc, weex and anything else: no such endpoint; the result says it could not be checked.
+
+``probe_permissions`` never raises for venue trouble: a failed probe is an unchecked result whose
+notes say why. Error texts pass through ``logs.redact`` (ccxt puts response bodies in them).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import ccxt
+import ccxt.async_support as ccxt_async
+
+from sor_desktop import logs
+from sor_desktop.security.entries import KeyEntry
+from sor_desktop.security.permissions import KeyPermissions, unchecked
+
+log = logging.getLogger(__name__)
+
+ClientFactory = Callable[[KeyEntry], Any]
+NO_WITHDRAW = "this key can WITHDRAW: create a new key without the withdrawal permission"
+NO_IP = "no IP whitelist: bind the key to your IP addresses on the venue's API page"
+NO_TRADE = "this key cannot trade perpetual futures: enable futures trading for it"
+TIMEOUT_MS = 10_000
+
+
+def make_client(entry: KeyEntry) -> Any:
+    """A ccxt async client for ``entry`` (the caller closes it)."""
+    cls = getattr(ccxt_async, entry.venue)
+    config: dict[str, Any] = {"apiKey": entry.api_key, "secret": entry.secret, "timeout": TIMEOUT_MS}
+    if entry.passphrase:
+        config["password"] = entry.passphrase
+    client = cls(config)
+    if entry.testnet:
+        client.set_sandbox_mode(True)
+    return client
+
+
+def needs_passphrase(venue: str) -> bool:
+    if not known_venue(venue):
+        return False
+    # requiredCredentials is filled in by each exchange's describe(), so only an instance has it.
+    return bool(getattr(ccxt, venue)().requiredCredentials.get("password"))
+
+
+def known_venue(venue: str) -> bool:
+    return venue in ccxt.exchanges
+
+
+def _data(response: Any, key: str) -> dict[str, Any]:
+    """The payload of a wrapped answer (``{"result": {...}}``), or the answer itself when flat."""
+    inner = response.get(key) if isinstance(response, dict) else None
+    payload = inner if isinstance(inner, dict) else response
+    if not isinstance(payload, dict):
+        raise ValueError(f"expected an object, got {type(payload).__name__}")
+    return payload
+
+
+def _notes(can_trade: bool | None, can_withdraw: bool | None, ip: bool | None, *extra: str) -> tuple[str, ...]:
+    notes = [NO_WITHDRAW] if can_withdraw else []
+    if ip is False:
+        notes.append(NO_IP)
+    if can_trade is False:
+        notes.append(NO_TRADE)
+    return (*notes, *extra)
+
+
+async def _binance(client: Any, venue: str) -> KeyPermissions:
+    r = _data(await client.sapiGetAccountApiRestrictions(), "data")
+    trade = bool(r.get("enableFutures"))
+    withdraw = bool(r.get("enableWithdrawals"))
+    ip = bool(r.get("ipRestrict"))
+    extra = []
+    if r.get("enableInternalTransfer") or r.get("permitsUniversalTransfer"):
+        extra.append("this key can move funds between your own accounts (transfer permission)")
+    return KeyPermissions(venue, True, trade, withdraw, ip, _notes(trade, withdraw, ip, *extra))
+
+
+async def _bybit(client: Any, venue: str) -> KeyPermissions:
+    r = _data(await client.privateGetV5UserQueryApi(), "result")
+    perms = r.get("permissions") or {}
+    read_only = str(r.get("readOnly")) == "1"
+    contract = perms.get("ContractTrade") or []
+    derivatives = perms.get("Derivatives") or []
+    trade = not read_only and (bool(contract) or "DerivativesTrade" in derivatives)
+    withdraw = "Withdraw" in (perms.get("Wallet") or [])
+    ips = [ip for ip in (r.get("ips") or []) if ip]
+    ip = bool(ips) and ips != ["*"]
+    extra = []
+    if read_only:
+        extra.append("the key is read-only")
+    if r.get("deadlineDay") not in (None, "", -1) and int(r["deadlineDay"]) >= 0:
+        extra.append(f"the key expires in {int(r['deadlineDay'])} days")
+    return KeyPermissions(venue, True, trade, withdraw, ip, _notes(trade, withdraw, ip, *extra))
+
+
+# BingX permission codes: 1 spot trading, 2 read, 3 perpetual futures trading, 4 universal transfer,
+# 5 withdrawal, 7 transfers within sub-accounts.
+async def _bingx(client: Any, venue: str) -> KeyPermissions:
+    r = _data(await client.accountV1PrivateGetAccountApiPermissions(), "data")
+    codes = {int(p) for p in (r.get("permissions") or [])}
+    trade, withdraw = 3 in codes, 5 in codes
+    ip = bool([a for a in (r.get("ipAddresses") or []) if a])
+    return KeyPermissions(venue, True, trade, withdraw, ip, _notes(trade, withdraw, ip))
+
+
+PROBES: dict[str, Callable[[Any, str], Awaitable[KeyPermissions]]] = {
+    "binanceusdm": _binance,
+    "bybit": _bybit,
+    "bingx": _bingx,
+}
+
+
+def _reason(exc: BaseException) -> str:
+    text = logs.redact(str(exc)).replace("\n", " ")
+    return text if len(text) <= 200 else text[:200] + "…"
+
+
+async def probe_permissions(entry: KeyEntry, *, client_factory: ClientFactory = make_client) -> KeyPermissions:
+    probe = PROBES.get(entry.venue)
+    if probe is None:
+        return unchecked(entry.venue, f"{entry.venue} offers no way to read a key's permissions by API")
+    client = client_factory(entry)
+    try:
+        result = await probe(client, entry.venue)
+    except ccxt.AuthenticationError as exc:
+        result = unchecked(entry.venue, f"the venue refused the key: {_reason(exc)}")
+    except ccxt.PermissionDenied as exc:
+        result = unchecked(entry.venue, f"the venue denied the permission query: {_reason(exc)}")
+    except ccxt.NetworkError as exc:
+        result = unchecked(entry.venue, f"could not reach the venue: {type(exc).__name__}")
+    except ccxt.NotSupported as exc:
+        where = "on testnet" if entry.testnet else "here"
+        result = unchecked(entry.venue, f"the permission query is not available {where}: {_reason(exc)}")
+    except ccxt.BaseError as exc:
+        result = unchecked(entry.venue, f"the venue answered with an error: {_reason(exc)}")
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        log.warning("unexpected permission answer from %s: %s", entry.venue, _reason(exc))
+        result = unchecked(entry.venue, "the venue's answer had an unexpected shape")
+    finally:
+        await client.close()
+    log.info("permissions of %s/%s: %s", entry.venue, entry.label, result.summary())
+    return result
