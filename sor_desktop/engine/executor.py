@@ -1,0 +1,369 @@
+"""Turns a plan into orders, safely.
+
+For one route: pre-trade checks (``core.checks``); every leg's intent committed to the journal in
+one transaction; then one IOC limit order per leg at the plan's limit price, all sent at once, each
+under its deterministic client order id. A leg whose send fails in a way that may have reached the
+venue is *unknown* and is resolved by asking the venue for that client id (``engine.reconcile``),
+never by sending again. The same route id, or the same plan within ``duplicate_window_s``, is
+never sent twice. While any leg of a connected venue is unknown, no new route is sent.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import hashlib
+import json
+import logging
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from sor_desktop.core.book import BookSnapshot
+from sor_desktop.core.checks import CheckLimits, Problem, VenueGate, check_plan
+from sor_desktop.core.client_ids import check_route_id, client_order_id, new_route_id
+from sor_desktop.core.instrument import Instrument
+from sor_desktop.core.orders import OrderReport, OrderRequest, OrderType, TimeInForce
+from sor_desktop.core.plan import AmountUnit, Plan, PlanRequest
+from sor_desktop.engine.exec_events import EventBus, ExecEvent, LegEvent, RouteEvent, RouteResult, RouteState
+from sor_desktop.engine.journal import Journal, JournalError, LegRow, RouteRow
+from sor_desktop.engine.reconcile import (
+    NOT_PLACED_REASON,
+    ReconcileReport,
+    ResolveConfig,
+    Sleep,
+    reconcile,
+    resolve_order,
+)
+from sor_desktop.engine.tca import route_tca
+from sor_desktop.venues.base import Venue
+from sor_desktop.venues.errors import AuthFailed, NotSupported, OrderRejected, RateLimited, VenueUnavailable
+from sor_desktop.venues.quirks import quirks_for
+
+log = logging.getLogger(__name__)
+
+# The venue surely did not place the order: safe to call it rejected. Anything else may have landed.
+NOT_PLACED_ERRORS = (OrderRejected, RateLimited, AuthFailed, NotSupported, VenueUnavailable)
+
+Planner = Callable[[PlanRequest, Mapping[str, BookSnapshot]], Plan]
+BooksSource = Callable[[], Mapping[str, BookSnapshot]]
+
+
+@dataclass(frozen=True, slots=True)
+class ExecutorConfig:
+    limits: CheckLimits = CheckLimits()
+    resolve: ResolveConfig = ResolveConfig()
+    acceptance_windows: Mapping[str, float] = field(default_factory=dict)  # per venue id, overrides resolve's
+    submit_timeout_s: float = 10.0  # past this a send is "outcome unknown"
+    duplicate_window_s: float = 30.0  # the same plan again within this is a double click, not intent
+    auto_reroute_rounds: int = 0  # re-route a short remainder by itself this many times (needs a planner)
+    min_reroute_fraction: float = 0.001  # of the requested amount; smaller remainders are left
+
+
+def plan_fingerprint(plan: Plan) -> str:
+    legs = [(lg.venue, lg.symbol, lg.contracts, lg.limit_price) for lg in plan.legs]
+    raw = json.dumps([plan.symbol, str(plan.side), legs], sort_keys=True)
+    return hashlib.sha256(raw.encode()).hexdigest()[:32]
+
+
+class Executor:
+    """One per app (window or CLI). See ``docs`` in the module docstring.
+
+    ``venues`` by venue id; ``clock`` is wall time (journal), ``monotonic`` the clock of
+    ``BookSnapshot.received``; ``stale_reason(venue)`` is the feed supervisor's verdict;
+    ``before_send(request)`` runs just before each order leaves (tests kill the process there).
+    """
+
+    def __init__(
+        self,
+        venues: Mapping[str, Venue],
+        journal: Journal,
+        *,
+        config: ExecutorConfig | None = None,
+        on_event: Callable[[ExecEvent], None] | None = None,
+        planner: Planner | None = None,
+        books_source: BooksSource | None = None,
+        stale_reason: Callable[[str], str | None] | None = None,
+        before_send: Callable[[OrderRequest], None] | None = None,
+        clock: Callable[[], float] = time.time,
+        monotonic: Callable[[], float] = time.monotonic,
+        sleep: Sleep = asyncio.sleep,
+    ) -> None:
+        self.venues = dict(venues)
+        self.journal = journal
+        self.config = config or ExecutorConfig()
+        self.bus = EventBus()
+        if on_event is not None:
+            self.bus.subscribe(on_event)
+        self.planner = planner
+        self.books_source = books_source
+        self._stale_reason = stale_reason
+        self._before_send = before_send
+        self._clock = clock
+        self._monotonic = monotonic
+        self._sleep = sleep
+        self._started_at = clock()
+        self._in_flight: set[str] = set()  # route ids being sent by this process
+
+    # -- events ---------------------------------------------------------------------------------
+    def subscribe(self, callback: Callable[[ExecEvent], None]) -> Callable[[], None]:
+        return self.bus.subscribe(callback)
+
+    def event_queue(self) -> asyncio.Queue[ExecEvent]:
+        """A queue fed with every event from now on (for async consumers)."""
+        q: asyncio.Queue[ExecEvent] = asyncio.Queue()
+        self.bus.subscribe(q.put_nowait)
+        return q
+
+    def _leg_event(self, row: LegRow) -> LegEvent:
+        ev = LegEvent.from_row(row)
+        self.bus.emit(ev)
+        return ev
+
+    # -- readiness and recovery -----------------------------------------------------------------
+    def unreconciled(self) -> list[LegRow]:
+        """Open legs on connected venues not being sent right now: they block trading."""
+        out = []
+        for lg in self.journal.open_legs():
+            v = self.venues.get(lg.venue)
+            if v is not None and str(v.mode) == lg.mode and lg.route_id not in self._in_flight:
+                out.append(lg)
+        return out
+
+    @property
+    def ready(self) -> bool:
+        return not self.unreconciled()
+
+    async def recover(self) -> ReconcileReport:
+        """Reconcile every open leg of the journal with its venue. Call once after connecting."""
+        report = await reconcile(self.journal, self.venues, config=self.config.resolve, started_at=self._started_at,
+                                 clock=self._clock, sleep=self._sleep)
+        for lg in report.resolved + report.not_placed + report.unresolved:
+            self._leg_event(lg)
+        return report
+
+    # -- checks ---------------------------------------------------------------------------------
+    def _instrument(self, venue_id: str, symbol: str) -> Instrument | None:
+        v = self.venues.get(venue_id)
+        return v.instruments().get(symbol) if v is not None else None
+
+    def check(self, plan: Plan, books: Mapping[str, BookSnapshot], route_id: str | None = None) -> list[Problem]:
+        instruments: dict[str, Instrument] = {}
+        gates: dict[str, VenueGate] = {}
+        for lg in plan.legs:
+            inst = self._instrument(lg.venue, lg.symbol)
+            if inst is not None:
+                instruments[lg.venue] = inst
+            v = self.venues.get(lg.venue)
+            if v is not None:
+                caps = v.capabilities
+                stale = self._stale_reason(lg.venue) if self._stale_reason else None
+                gates[lg.venue] = VenueGate(caps.trading_allowed, caps.view_only_reason, stale)
+        duplicate = False
+        if route_id is not None and (route_id in self._in_flight or self.journal.route(route_id) is not None):
+            duplicate = True
+        since = self._clock() - self.config.duplicate_window_s
+        if plan.legs and self.journal.fingerprint_seen_since(plan_fingerprint(plan), since):
+            duplicate = True
+        problems = check_plan(plan, books=books, instruments=instruments, gates=gates, now=self._monotonic(),
+                              limits=self.config.limits, already_sent=duplicate)
+        stuck = self.unreconciled()
+        if stuck:
+            problems.insert(0, Problem("unreconciled", f"{len(stuck)} earlier order(s) have no known outcome yet "
+                                                       "(reconcile with the venues first)"))
+        return problems
+
+    # -- sending --------------------------------------------------------------------------------
+    def _blocked(self, route_id: str, parent: str | None, problems: list[Problem]) -> RouteResult:
+        detail = "; ".join(str(p) for p in problems)
+        try:
+            self.journal.record_event("route_blocked", self._clock(), route_id=route_id, detail=detail)
+        except Exception:
+            log.exception("could not journal a blocked route")
+        self.bus.emit(RouteEvent(route_id, RouteState.BLOCKED, parent, tuple(problems), None, self._clock()))
+        return RouteResult(route_id, RouteState.BLOCKED, (), tuple(problems), parent_route_id=parent)
+
+    def _client_id(self, venue: Venue, route_id: str, leg: int) -> str:
+        max_len = min(venue.capabilities.client_id_max_len, quirks_for(venue.id).client_id_max_len)
+        return client_order_id(route_id, leg, max_len)
+
+    async def execute(self, plan: Plan, books: Mapping[str, BookSnapshot], *, route_id: str | None = None,
+                      parent_route_id: str | None = None, auto_reroute: bool = True) -> RouteResult:
+        """Check, journal and send ``plan``; return when every leg is final (or unresolved).
+
+        ``route_id`` should be made once per confirmation (``core.client_ids.new_route_id``) and
+        passed again on a repeated click: the second call is then blocked as a duplicate.
+        """
+        rid = check_route_id(route_id) if route_id is not None else new_route_id()
+        # No await between the checks and the intents' commit: two calls cannot both pass.
+        problems = self.check(plan, books, rid)
+        if problems:
+            return self._blocked(rid, parent_route_id, problems)
+        now = self._clock()
+        requests: list[OrderRequest] = []
+        intents: list[LegRow] = []
+        mode = ""
+        for i, lg in enumerate(plan.legs):
+            venue = self.venues[lg.venue]
+            inst = self._instrument(lg.venue, lg.symbol)
+            assert inst is not None  # check_plan refused unknown instruments
+            mode = str(venue.mode)
+            cid = self._client_id(venue, rid, i)
+            req = OrderRequest(lg.venue, lg.symbol, plan.side, lg.contracts_dec, cid, OrderType.LIMIT,
+                               lg.limit_price_dec, TimeInForce.IOC)
+            requests.append(req)
+            intents.append(LegRow(cid, rid, i, lg.venue, mode, lg.symbol, plan.side, lg.contracts_dec,
+                                  lg.limit_price_dec, inst.contract_size, inst.linear, lg.avg_price,
+                                  lg.amount_base, lg.fee, "pending", Decimal(0), None, Decimal(0), None, None,
+                                  now, None, None, None, now))
+        route = RouteRow(rid, parent_route_id, now, mode, plan.symbol, plan.side, str(plan.unit), plan.requested,
+                         plan_fingerprint(plan), plan.avg_price, plan.filled, json.dumps(plan.to_json()),
+                         str(RouteState.SENDING), None)
+        try:
+            self.journal.begin_route(route, intents)
+        except JournalError as exc:
+            return self._blocked(rid, parent_route_id, [Problem("journal", str(exc))])
+        self._in_flight.add(rid)
+        try:
+            self.bus.emit(RouteEvent(rid, RouteState.SENDING, parent_route_id, ts=now))
+            for row in intents:
+                self._leg_event(row)
+            tasks = [asyncio.create_task(self._run_leg(req)) for req in requests]
+            legs = tuple(await asyncio.gather(*tasks))
+        finally:
+            self._in_flight.discard(rid)
+        result = self._finish(rid, parent_route_id, legs)
+        if auto_reroute and result.state is RouteState.DONE and self.config.auto_reroute_rounds > 0:
+            result = await self._auto_reroute(result)
+        return result
+
+    def _finish(self, rid: str, parent: str | None, legs: tuple[LegEvent, ...]) -> RouteResult:
+        route = self.journal.route(rid)
+        assert route is not None
+        rows = self.journal.legs(rid)
+        state = RouteState.DONE if all(r.final for r in rows) else RouteState.UNRESOLVED
+        tca = route_tca(route, rows)
+        self.journal.finish_route(rid, str(state), self._clock(), tca.to_json() if state is RouteState.DONE else None)
+        self.bus.emit(RouteEvent(rid, state, parent, (), tca, self._clock()))
+        return RouteResult(rid, state, legs, (), tca, self._remainder(route, rows), parent)
+
+    @staticmethod
+    def _remainder(route: RouteRow, rows: list[LegRow]) -> float:
+        if route.unit == str(AmountUnit.QUOTE):
+            done = sum(float(r.filled_base) * float(r.avg_price or 0) for r in rows)
+        else:
+            done = sum(float(r.filled_base) for r in rows)
+        return max(route.requested - done, 0.0)
+
+    def _resolve_config(self, venue: Venue) -> ResolveConfig:
+        window = self.config.acceptance_windows.get(venue.id)
+        if window is None:
+            window = getattr(venue.capabilities, "acceptance_window_s", None)
+        if window is None:
+            return self.config.resolve
+        return dataclasses.replace(self.config.resolve, acceptance_window_s=float(window))
+
+    async def _run_leg(self, req: OrderRequest) -> LegEvent:
+        venue = self.venues[req.venue]
+        cid = req.client_order_id
+        sent_ts = self._clock()
+        t0 = self._monotonic()
+        try:
+            if self._before_send is not None:
+                self._before_send(req)
+            report = await asyncio.wait_for(venue.submit_order(req), self.config.submit_timeout_s)
+        except NOT_PLACED_ERRORS as exc:
+            return self._leg_event(self.journal.mark_not_placed(cid, self._clock(), exc.message,
+                                                                sent_ts=sent_ts, kind="reject"))
+        except Exception as exc:  # noqa: BLE001 -- timeout, OutcomeUnknown, anything: it may have landed
+            why = "timed out" if isinstance(exc, TimeoutError) else str(exc) or type(exc).__name__
+            log.warning("leg %s on %s: outcome unknown (%s)", cid, req.venue, why)
+            self._leg_event(self.journal.mark_unknown(cid, self._clock(), f"outcome unknown: {why}",
+                                                      sent_ts=sent_ts))
+            return await self._settle(venue, req, known=None)
+        latency = (self._monotonic() - t0) * 1000.0
+        row = self.journal.record_report(cid, report, self._clock(), sent_ts=sent_ts, latency_ms=latency)
+        ev = self._leg_event(row)
+        if row.final:
+            return ev
+        return await self._settle(venue, req, known=report)
+
+    async def _settle(self, venue: Venue, req: OrderRequest, *, known: OrderReport | None) -> LegEvent:
+        res = await resolve_order(venue, req.client_order_id, req.symbol, last_possible_send=self._clock(),
+                                  config=self._resolve_config(venue), clock=self._clock, sleep=self._sleep,
+                                  known=known)
+        cid = req.client_order_id
+        if res.not_placed:
+            return self._leg_event(self.journal.mark_not_placed(cid, self._clock(), NOT_PLACED_REASON))
+        if res.report is not None and not res.unresolved:
+            return self._leg_event(self.journal.record_report(cid, res.report, self._clock(), kind="resolved"))
+        return self._leg_event(self.journal.leg(cid))
+
+    # -- the remainder --------------------------------------------------------------------------
+    async def reroute_remainder(self, route_id: str, books: Mapping[str, BookSnapshot],
+                                planner: Planner | None = None, *, auto_reroute: bool = True) -> RouteResult | None:
+        """Plan what ``route_id`` left unfilled on ``books`` and send it with every protection.
+
+        Returns None when there is nothing worth re-routing. Blocked (not sent) when the route
+        still has a leg of unknown outcome, or was already re-routed.
+        """
+        planner = planner or self.planner
+        if planner is None:
+            raise ValueError("re-routing needs a planner")
+        route = self.journal.route(route_id)
+        if route is None:
+            raise ValueError(f"no route {route_id} in the journal")
+        rows = self.journal.legs(route_id)
+        child_id = new_route_id()
+        if not all(r.final for r in rows):
+            return self._blocked(child_id, route_id, [Problem("unreconciled", "the route still has a leg of "
+                                                                              "unknown outcome")])
+        if self.journal.children(route_id):
+            return self._blocked(child_id, route_id, [Problem("duplicate", "this route's remainder was already "
+                                                                           "re-routed")])
+        remainder = self._remainder(route, rows)
+        if remainder <= route.requested * self.config.min_reroute_fraction:
+            return None
+        request = PlanRequest(route.side, remainder, AmountUnit(route.unit),
+                              slippage_bps=float(json.loads(route.plan_json).get("slippage_bps", 5.0)))
+        plan = planner(request, books)
+        return await self.execute(plan, books, route_id=child_id, parent_route_id=route_id,
+                                  auto_reroute=auto_reroute)
+
+    async def _auto_reroute(self, result: RouteResult) -> RouteResult:
+        if self.planner is None or self.books_source is None:
+            log.warning("auto re-route is on but no planner or books source was given")
+            return result
+        children: list[RouteResult] = []
+        current = result
+        for _ in range(self.config.auto_reroute_rounds):
+            if current.state is not RouteState.DONE:
+                break
+            child = await self.reroute_remainder(current.route_id, self.books_source(), auto_reroute=False)
+            if child is None:
+                break
+            children.append(child)
+            current = child
+        return dataclasses.replace(result, reroutes=tuple(children),
+                                   remainder=current.remainder if children else result.remainder)
+
+    # -- cancel ---------------------------------------------------------------------------------
+    async def cancel_all(self, symbol: str | None = None, venues: list[str] | None = None) -> dict[str, int | str]:
+        """Cancel every open order on every (or the named) venue that allows trading.
+        Returns venue -> orders cancelled, or the error text."""
+        targets = [v for vid, v in self.venues.items()
+                   if (venues is None or vid in venues) and v.capabilities.trading_allowed]
+
+        async def one(v: Venue) -> int | str:
+            try:
+                n = await asyncio.wait_for(v.cancel_all(symbol), self.config.submit_timeout_s)
+                self.journal.record_event("cancel_all", self._clock(), venue=v.id, detail=f"{n} cancelled")
+                return n
+            except Exception as exc:  # noqa: BLE001 -- per venue; one failure must not stop the others
+                log.warning("cancel-all on %s failed: %s", v.id, exc)
+                self.journal.record_event("cancel_all_failed", self._clock(), venue=v.id, detail=str(exc))
+                return f"failed: {exc}"
+
+        results = await asyncio.gather(*(one(v) for v in targets))
+        return {v.id: r for v, r in zip(targets, results, strict=True)}

@@ -1,0 +1,432 @@
+"""The order journal: SQLite in WAL mode with ``synchronous=FULL``.
+
+Write order is the safety argument: a route and every leg's intent are committed in one
+transaction *before* the first order leaves; every acknowledgement, fill, cancel and final state
+is committed as it is learned. A leg whose status is not final after a crash is exactly a leg
+whose outcome must be asked of the venue (``engine.reconcile``) before trading resumes.
+
+Amounts and prices are stored as exact decimal strings; times as wall-clock seconds.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from sor_desktop import paths
+from sor_desktop.core.orders import OrderReport, OrderStatus, Side
+
+SCHEMA_VERSION = 1
+FINAL = ("filled", "canceled", "rejected")
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS routes(
+  route_id TEXT PRIMARY KEY,
+  parent_route_id TEXT,
+  created REAL NOT NULL,
+  mode TEXT NOT NULL,
+  symbol TEXT NOT NULL,
+  side TEXT NOT NULL,
+  unit TEXT NOT NULL,
+  requested REAL NOT NULL,
+  fingerprint TEXT NOT NULL,
+  preview_avg_price REAL NOT NULL,
+  preview_filled REAL NOT NULL,
+  plan_json TEXT NOT NULL,
+  state TEXT NOT NULL,
+  finished REAL
+);
+CREATE INDEX IF NOT EXISTS routes_fp ON routes(fingerprint, created);
+CREATE TABLE IF NOT EXISTS legs(
+  client_order_id TEXT PRIMARY KEY,
+  route_id TEXT NOT NULL REFERENCES routes(route_id),
+  leg_index INTEGER NOT NULL,
+  venue TEXT NOT NULL,
+  mode TEXT NOT NULL,
+  symbol TEXT NOT NULL,
+  side TEXT NOT NULL,
+  contracts TEXT NOT NULL,
+  limit_price TEXT NOT NULL,
+  contract_size TEXT NOT NULL,
+  linear INTEGER NOT NULL,
+  preview_avg_price REAL NOT NULL,
+  preview_base REAL NOT NULL,
+  preview_fee REAL NOT NULL,
+  status TEXT NOT NULL,
+  filled_contracts TEXT NOT NULL DEFAULT '0',
+  avg_price TEXT,
+  fee TEXT NOT NULL DEFAULT '0',
+  venue_order_id TEXT,
+  reason TEXT,
+  intent_ts REAL NOT NULL,
+  sent_ts REAL,
+  ack_ts REAL,
+  latency_ms REAL,
+  updated REAL NOT NULL,
+  UNIQUE(route_id, leg_index)
+);
+CREATE INDEX IF NOT EXISTS legs_open ON legs(status);
+CREATE TABLE IF NOT EXISTS events(
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  ts REAL NOT NULL,
+  route_id TEXT,
+  client_order_id TEXT,
+  venue TEXT,
+  kind TEXT NOT NULL,
+  status TEXT,
+  filled_contracts TEXT,
+  avg_price TEXT,
+  fee TEXT,
+  detail TEXT
+);
+CREATE TABLE IF NOT EXISTS tca(
+  route_id TEXT PRIMARY KEY REFERENCES routes(route_id),
+  computed REAL NOT NULL,
+  slippage_bps REAL,
+  fees REAL NOT NULL,
+  filled_base REAL NOT NULL,
+  data TEXT NOT NULL
+);
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class RouteRow:
+    route_id: str
+    parent_route_id: str | None
+    created: float
+    mode: str
+    symbol: str
+    side: Side
+    unit: str
+    requested: float
+    fingerprint: str
+    preview_avg_price: float
+    preview_filled: float
+    plan_json: str
+    state: str  # sending | done | unresolved
+    finished: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class LegRow:
+    client_order_id: str
+    route_id: str
+    leg_index: int
+    venue: str
+    mode: str
+    symbol: str
+    side: Side
+    contracts: Decimal
+    limit_price: Decimal
+    contract_size: Decimal
+    linear: bool
+    preview_avg_price: float
+    preview_base: float
+    preview_fee: float
+    status: str  # an OrderStatus value
+    filled_contracts: Decimal
+    avg_price: Decimal | None
+    fee: Decimal
+    venue_order_id: str | None
+    reason: str | None
+    intent_ts: float
+    sent_ts: float | None
+    ack_ts: float | None
+    latency_ms: float | None
+    updated: float
+
+    @property
+    def final(self) -> bool:
+        return self.status in FINAL
+
+    @property
+    def filled_base(self) -> Decimal:
+        if self.filled_contracts == 0:
+            return Decimal(0)
+        if self.linear:
+            return self.filled_contracts * self.contract_size
+        if not self.avg_price:
+            return Decimal(0)
+        return self.filled_contracts * self.contract_size / self.avg_price
+
+
+@dataclass(frozen=True, slots=True)
+class EventRow:
+    id: int
+    ts: float
+    route_id: str | None
+    client_order_id: str | None
+    venue: str | None
+    kind: str
+    status: str | None
+    filled_contracts: str | None
+    avg_price: str | None
+    fee: str | None
+    detail: str | None
+
+
+def _route(row: sqlite3.Row) -> RouteRow:
+    d = dict(row)
+    d["side"] = Side(d["side"])
+    return RouteRow(**d)
+
+
+def _leg(row: sqlite3.Row) -> LegRow:
+    d = dict(row)
+    d["side"] = Side(d["side"])
+    d["linear"] = bool(d["linear"])
+    for k in ("contracts", "limit_price", "contract_size", "filled_contracts", "fee"):
+        d[k] = Decimal(d[k])
+    d["avg_price"] = Decimal(d["avg_price"]) if d["avg_price"] is not None else None
+    return LegRow(**d)
+
+
+def _s(d: Decimal | None) -> str | None:
+    return None if d is None else format(d, "f")
+
+
+class JournalError(Exception):
+    pass
+
+
+class Journal:
+    """One SQLite file. All methods are synchronous and commit before returning."""
+
+    def __init__(self, path: Path | str | None = None) -> None:
+        self.path = Path(path) if path is not None else paths.journal_path()
+        if str(self.path) != ":memory:":
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self._db = sqlite3.connect(str(self.path), isolation_level=None, check_same_thread=False)
+            self._db.row_factory = sqlite3.Row
+            mode = self._db.execute("PRAGMA journal_mode=WAL").fetchone()[0]
+            self._db.execute("PRAGMA synchronous=FULL")
+            self._db.execute("PRAGMA foreign_keys=ON")
+            self._db.executescript(_SCHEMA)
+            self._db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+        except sqlite3.DatabaseError as exc:
+            raise JournalError(f"cannot open the journal {self.path}: {exc}") from exc
+        self.wal = str(mode).lower() == "wal"
+        self._lock = threading.RLock()
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
+    def __enter__(self) -> Journal:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def _tx(self) -> Iterator[sqlite3.Connection]:
+        with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._db
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            self._db.execute("COMMIT")
+
+    def _event(self, db: sqlite3.Connection, ts: float, kind: str, *, route_id: str | None = None,
+               cid: str | None = None, venue: str | None = None, report: OrderReport | None = None,
+               status: str | None = None, detail: str | None = None) -> None:
+        db.execute(
+            "INSERT INTO events(ts, route_id, client_order_id, venue, kind, status, filled_contracts,"
+            " avg_price, fee, detail) VALUES (?,?,?,?,?,?,?,?,?,?)",
+            (ts, route_id, cid, venue, kind, status or (str(report.status) if report else None),
+             _s(report.filled_contracts) if report else None, _s(report.avg_price) if report else None,
+             _s(report.fee) if report else None, detail),
+        )
+
+    # -- writes ---------------------------------------------------------------------------------
+    def begin_route(self, route: RouteRow, legs: Sequence[LegRow]) -> None:
+        """The route and every leg's intent, committed together before anything is sent."""
+        with self._tx() as db:
+            try:
+                db.execute("INSERT INTO routes VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)", (
+                    route.route_id, route.parent_route_id, route.created, route.mode, route.symbol,
+                    str(route.side), route.unit, route.requested, route.fingerprint,
+                    route.preview_avg_price, route.preview_filled, route.plan_json, route.state,
+                    route.finished))
+            except sqlite3.IntegrityError as exc:
+                raise JournalError(f"route {route.route_id} is already in the journal") from exc
+            for lg in legs:
+                db.execute(
+                    "INSERT INTO legs(client_order_id, route_id, leg_index, venue, mode, symbol, side,"
+                    " contracts, limit_price, contract_size, linear, preview_avg_price, preview_base,"
+                    " preview_fee, status, intent_ts, updated) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                    (lg.client_order_id, lg.route_id, lg.leg_index, lg.venue, lg.mode, lg.symbol,
+                     str(lg.side), _s(lg.contracts), _s(lg.limit_price), _s(lg.contract_size),
+                     int(lg.linear), lg.preview_avg_price, lg.preview_base, lg.preview_fee,
+                     str(OrderStatus.PENDING), lg.intent_ts, lg.intent_ts))
+                self._event(db, route.created, "intent", route_id=route.route_id, cid=lg.client_order_id,
+                            venue=lg.venue, status=str(OrderStatus.PENDING),
+                            detail=f"{lg.side} {_s(lg.contracts)} @ {_s(lg.limit_price)}")
+
+    def record_report(self, cid: str, report: OrderReport, ts: float, *, sent_ts: float | None = None,
+                      latency_ms: float | None = None, kind: str = "ack",
+                      status: OrderStatus | None = None, reason: str | None = None) -> LegRow:
+        """What the venue said about a leg. Appends an ``ack``/``fill``/``cancel``/``reject``
+        event for each change; never moves a final leg back, never lowers a filled amount."""
+        with self._tx() as db:
+            prev = self._leg_row(db, cid)
+            new_status = str(status or report.status)
+            if prev.final and new_status != prev.status:
+                db.execute("UPDATE legs SET updated=? WHERE client_order_id=?", (ts, cid))
+                self._event(db, ts, "late_report", route_id=prev.route_id, cid=cid, venue=prev.venue,
+                            report=report, detail=f"ignored: leg already {prev.status}")
+                return prev
+            filled = max(prev.filled_contracts, report.filled_contracts)
+            avg = report.avg_price if report.avg_price is not None else prev.avg_price
+            fee = max(prev.fee, report.fee)
+            why = reason or report.reason or prev.reason
+            ack_ts = prev.ack_ts
+            if ack_ts is None and latency_ms is not None:
+                ack_ts = ts
+            db.execute(
+                "UPDATE legs SET status=?, filled_contracts=?, avg_price=?, fee=?, venue_order_id=?,"
+                " reason=?, sent_ts=COALESCE(sent_ts, ?), ack_ts=?, latency_ms=COALESCE(latency_ms, ?),"
+                " updated=? WHERE client_order_id=?",
+                (new_status, _s(filled), _s(avg), _s(fee), report.venue_order_id or prev.venue_order_id,
+                 why, sent_ts, ack_ts, latency_ms, ts, cid))
+            if new_status == "rejected":
+                self._event(db, ts, "reject", route_id=prev.route_id, cid=cid, venue=prev.venue, report=report,
+                            status=new_status, detail=why)
+            else:
+                if prev.status in ("pending", "unknown"):
+                    self._event(db, ts, kind, route_id=prev.route_id, cid=cid, venue=prev.venue,
+                                report=report, status=new_status)
+                if filled > prev.filled_contracts:
+                    self._event(db, ts, "fill", route_id=prev.route_id, cid=cid, venue=prev.venue,
+                                report=report, status=new_status,
+                                detail=f"+{_s(filled - prev.filled_contracts)}")
+                if new_status in ("filled", "canceled"):
+                    self._event(db, ts, "cancel" if new_status == "canceled" else "done", route_id=prev.route_id,
+                                cid=cid, venue=prev.venue, report=report, status=new_status, detail=why)
+            return self._leg_row(db, cid)
+
+    def mark_unknown(self, cid: str, ts: float, reason: str, *, sent_ts: float | None = None) -> LegRow:
+        with self._tx() as db:
+            prev = self._leg_row(db, cid)
+            if prev.final:
+                return prev
+            db.execute("UPDATE legs SET status=?, reason=?, sent_ts=COALESCE(sent_ts, ?), updated=?"
+                       " WHERE client_order_id=?", (str(OrderStatus.UNKNOWN), reason, sent_ts, ts, cid))
+            self._event(db, ts, "unknown", route_id=prev.route_id, cid=cid, venue=prev.venue,
+                        status=str(OrderStatus.UNKNOWN), detail=reason)
+            return self._leg_row(db, cid)
+
+    def mark_not_placed(self, cid: str, ts: float, reason: str, *, sent_ts: float | None = None,
+                        kind: str = "not_placed") -> LegRow:
+        """Final (status rejected): the venue refused the order (``kind="reject"``), or proved it
+        never had it (``not_placed``). Nothing was filled."""
+        with self._tx() as db:
+            prev = self._leg_row(db, cid)
+            if prev.final:
+                return prev
+            db.execute("UPDATE legs SET status=?, reason=?, sent_ts=COALESCE(sent_ts, ?), updated=?"
+                       " WHERE client_order_id=?", (str(OrderStatus.REJECTED), reason, sent_ts, ts, cid))
+            self._event(db, ts, kind, route_id=prev.route_id, cid=cid, venue=prev.venue,
+                        status=str(OrderStatus.REJECTED), detail=reason)
+            return self._leg_row(db, cid)
+
+    def finish_route(self, route_id: str, state: str, ts: float, tca: dict[str, Any] | None = None) -> None:
+        with self._tx() as db:
+            db.execute("UPDATE routes SET state=?, finished=? WHERE route_id=?", (state, ts, route_id))
+            self._event(db, ts, "route_" + state, route_id=route_id)
+            if tca is not None:
+                db.execute("INSERT OR REPLACE INTO tca VALUES (?,?,?,?,?,?)", (
+                    route_id, ts, tca.get("slippage_bps"), float(tca.get("fees_paid", 0.0)),
+                    float(tca.get("filled_base", 0.0)), json.dumps(tca, sort_keys=True)))
+
+    def record_event(self, kind: str, ts: float, *, venue: str | None = None, route_id: str | None = None,
+                     detail: str | None = None) -> None:
+        with self._tx() as db:
+            self._event(db, ts, kind, venue=venue, route_id=route_id, detail=detail)
+
+    # -- reads ----------------------------------------------------------------------------------
+    def _leg_row(self, db: sqlite3.Connection, cid: str) -> LegRow:
+        row = db.execute("SELECT * FROM legs WHERE client_order_id=?", (cid,)).fetchone()
+        if row is None:
+            raise JournalError(f"no leg {cid} in the journal")
+        return _leg(row)
+
+    def leg(self, cid: str) -> LegRow:
+        with self._lock:
+            return self._leg_row(self._db, cid)
+
+    def route(self, route_id: str) -> RouteRow | None:
+        with self._lock:
+            row = self._db.execute("SELECT * FROM routes WHERE route_id=?", (route_id,)).fetchone()
+        return _route(row) if row else None
+
+    def legs(self, route_id: str) -> list[LegRow]:
+        with self._lock:
+            rows = self._db.execute("SELECT * FROM legs WHERE route_id=? ORDER BY leg_index",
+                                    (route_id,)).fetchall()
+        return [_leg(r) for r in rows]
+
+    def all_legs(self) -> list[LegRow]:
+        with self._lock:
+            rows = self._db.execute("SELECT * FROM legs ORDER BY intent_ts, route_id, leg_index").fetchall()
+        return [_leg(r) for r in rows]
+
+    def open_legs(self) -> list[LegRow]:
+        """Legs whose final outcome is not recorded: pending, unknown, acknowledged, partly filled."""
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT * FROM legs WHERE status NOT IN (?,?,?) ORDER BY intent_ts, leg_index", FINAL
+            ).fetchall()
+        return [_leg(r) for r in rows]
+
+    def recent_routes(self, limit: int = 20) -> list[RouteRow]:
+        with self._lock:
+            rows = self._db.execute("SELECT * FROM routes ORDER BY created DESC, rowid DESC LIMIT ?",
+                                    (limit,)).fetchall()
+        return [_route(r) for r in rows]
+
+    def children(self, route_id: str) -> list[RouteRow]:
+        """Re-routes of ``route_id``'s remainder."""
+        with self._lock:
+            rows = self._db.execute("SELECT * FROM routes WHERE parent_route_id=? ORDER BY created",
+                                    (route_id,)).fetchall()
+        return [_route(r) for r in rows]
+
+    def fingerprint_seen_since(self, fingerprint: str, since: float) -> bool:
+        with self._lock:
+            row = self._db.execute("SELECT 1 FROM routes WHERE fingerprint=? AND created>=? LIMIT 1",
+                                   (fingerprint, since)).fetchone()
+        return row is not None
+
+    def tca(self, route_id: str) -> dict[str, Any] | None:
+        with self._lock:
+            row = self._db.execute("SELECT data FROM tca WHERE route_id=?", (route_id,)).fetchone()
+        return json.loads(row[0]) if row else None
+
+    def recent_tca(self, limit: int = 100) -> list[dict[str, Any]]:
+        """TCA of the most recent finished routes, oldest first (for a slippage-over-time plot)."""
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT t.data FROM tca t JOIN routes r USING(route_id) ORDER BY r.created DESC LIMIT ?",
+                (limit,)).fetchall()
+        return [json.loads(r[0]) for r in reversed(rows)]
+
+    def events(self, route_id: str | None = None) -> list[EventRow]:
+        with self._lock:
+            if route_id is None:
+                rows = self._db.execute("SELECT * FROM events ORDER BY id").fetchall()
+            else:
+                rows = self._db.execute("SELECT * FROM events WHERE route_id=? ORDER BY id",
+                                        (route_id,)).fetchall()
+        return [EventRow(**dict(r)) for r in rows]

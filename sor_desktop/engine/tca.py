@@ -1,0 +1,175 @@
+"""Transaction cost analysis of a route, from its journal rows.
+
+Slippage is in bps and signed so that positive is a cost: a buy that paid more than previewed, a
+sell that received less. A route's overall slippage compares its realised average price with the
+preview of *the amounts that filled* (each leg's preview weighted by its filled base amount), so a
+leg that came back short does not show up as a gain or a loss it never had. Average prices over
+legs are quote notional over base amount, which is right for linear and inverse contracts alike.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from sor_desktop.core.orders import Side
+from sor_desktop.engine.journal import Journal, LegRow, RouteRow
+
+
+def slippage_bps(side: Side, preview: float, realised: float) -> float:
+    """Positive = worse than previewed."""
+    if preview <= 0:
+        raise ValueError("preview price must be positive")
+    return (realised / preview - 1.0) * 1e4 * side.sign
+
+
+@dataclass(frozen=True, slots=True)
+class LegTca:
+    client_order_id: str
+    venue: str
+    status: str
+    preview_avg_price: float
+    preview_base: float
+    realised_avg_price: float | None
+    filled_base: float
+    fill_ratio: float
+    slippage_bps: float | None
+    preview_fee: float
+    fee: float
+    latency_ms: float | None
+    reason: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class RouteTca:
+    route_id: str
+    parent_route_id: str | None
+    created: float
+    mode: str
+    symbol: str
+    side: str
+    requested: float
+    unit: str
+    preview_avg_price: float  # of the whole plan
+    preview_filled_base: float
+    preview_avg_price_filled: float | None  # preview of what filled (see module doc)
+    realised_avg_price: float | None
+    filled_base: float
+    fill_ratio: float
+    slippage_bps: float | None
+    preview_fees: float
+    fees_paid: float
+    latency_ms: dict[str, float]  # send -> acknowledgement, per venue
+    legs: tuple[LegTca, ...]
+
+    def to_json(self) -> dict[str, Any]:
+        d = asdict(self)
+        d["legs"] = [asdict(lg) for lg in self.legs]
+        return d
+
+    @classmethod
+    def from_json(cls, d: dict[str, Any]) -> RouteTca:
+        d = dict(d)
+        d["legs"] = tuple(LegTca(**lg) for lg in d["legs"])
+        return cls(**d)
+
+
+def leg_tca(side: Side, leg: LegRow) -> LegTca:
+    filled = float(leg.filled_base)
+    realised = float(leg.avg_price) if leg.avg_price is not None and filled > 0 else None
+    return LegTca(
+        client_order_id=leg.client_order_id,
+        venue=leg.venue,
+        status=leg.status,
+        preview_avg_price=leg.preview_avg_price,
+        preview_base=leg.preview_base,
+        realised_avg_price=realised,
+        filled_base=filled,
+        fill_ratio=filled / leg.preview_base if leg.preview_base > 0 else 0.0,
+        slippage_bps=slippage_bps(side, leg.preview_avg_price, realised) if realised is not None else None,
+        preview_fee=leg.preview_fee,
+        fee=float(leg.fee),
+        latency_ms=leg.latency_ms,
+        reason=leg.reason,
+    )
+
+
+def route_tca(route: RouteRow, legs: Sequence[LegRow]) -> RouteTca:
+    per_leg = tuple(leg_tca(route.side, lg) for lg in legs)
+    filled = sum(lg.filled_base for lg in per_leg)
+    realised = preview_filled = None
+    if filled > 0:
+        realised = sum(lg.filled_base * (lg.realised_avg_price or 0.0) for lg in per_leg) / filled
+        preview_filled = sum(lg.filled_base * lg.preview_avg_price for lg in per_leg) / filled
+    latency: dict[str, float] = {}
+    for lg in per_leg:
+        if lg.latency_ms is not None:
+            latency[lg.venue] = lg.latency_ms
+    return RouteTca(
+        route_id=route.route_id,
+        parent_route_id=route.parent_route_id,
+        created=route.created,
+        mode=route.mode,
+        symbol=route.symbol,
+        side=str(route.side),
+        requested=route.requested,
+        unit=route.unit,
+        preview_avg_price=route.preview_avg_price,
+        preview_filled_base=route.preview_filled,
+        preview_avg_price_filled=preview_filled,
+        realised_avg_price=realised,
+        filled_base=filled,
+        fill_ratio=filled / route.preview_filled if route.preview_filled > 0 else 0.0,
+        slippage_bps=slippage_bps(route.side, preview_filled, realised)
+        if realised is not None and preview_filled else None,
+        preview_fees=sum(lg.preview_fee for lg in per_leg),
+        fees_paid=sum(lg.fee for lg in per_leg),
+        latency_ms=latency,
+        legs=per_leg,
+    )
+
+
+def journal_route_tca(journal: Journal, route_id: str) -> RouteTca | None:
+    """The stored TCA of a finished route, else computed from its rows as they stand."""
+    stored = journal.tca(route_id)
+    if stored is not None:
+        return RouteTca.from_json(stored)
+    route = journal.route(route_id)
+    return route_tca(route, journal.legs(route_id)) if route else None
+
+
+CSV_COLUMNS = (
+    "route_id", "parent_route_id", "created", "mode", "symbol", "side", "requested", "unit",
+    "route_preview_avg_price", "route_realised_avg_price", "route_slippage_bps", "route_fees_paid",
+    "route_filled_base", "route_fill_ratio",
+    "client_order_id", "venue", "status", "preview_avg_price", "realised_avg_price", "slippage_bps",
+    "preview_base", "filled_base", "fee", "latency_ms", "reason",
+)
+
+
+def _cell(v: Any) -> Any:
+    return "" if v is None else v
+
+
+def export_csv(journal: Journal, target: Path, *, limit: int = 1_000_000) -> int:
+    """One row per leg of the most recent ``limit`` routes, with its route's figures; returns rows."""
+    rows = 0
+    with open(target, "w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh)
+        w.writerow(CSV_COLUMNS)
+        for route in reversed(journal.recent_routes(limit)):
+            t = journal_route_tca(journal, route.route_id)
+            if t is None:
+                continue
+            for lg in t.legs:
+                w.writerow([_cell(v) for v in (
+                    t.route_id, t.parent_route_id, t.created, t.mode, t.symbol, t.side, t.requested, t.unit,
+                    t.preview_avg_price_filled or t.preview_avg_price, t.realised_avg_price, t.slippage_bps,
+                    t.fees_paid, t.filled_base, t.fill_ratio,
+                    lg.client_order_id, lg.venue, lg.status, lg.preview_avg_price, lg.realised_avg_price,
+                    lg.slippage_bps, lg.preview_base, lg.filled_base, lg.fee, lg.latency_ms, lg.reason)])
+                rows += 1
+    return rows
