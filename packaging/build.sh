@@ -3,6 +3,7 @@
 #
 #   packaging/build.sh              venv + install + freeze + smoke test
 #   packaging/build.sh --no-test    skip the smoke test
+#   packaging/build.sh --archive    also pack dist/sor-desktop-<version>-<os>-<arch>.tar.gz
 #
 # Needs only python3 (3.11+, with venv) and network access to PyPI. Uses its own venv
 # (packaging/.venv, or $SOR_PACKAGING_VENV) so the frozen build never depends on a developer's
@@ -15,10 +16,12 @@ cd "$root"
 PY=${PY:-python3}
 venv=${SOR_PACKAGING_VENV:-$root/packaging/.venv}
 run_tests=1
+archive=0
 for arg in "$@"; do
     case $arg in
         --no-test) run_tests=0 ;;
-        -h|--help) sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        --archive) archive=1 ;;
+        -h|--help) sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) echo "build.sh: unknown option: $arg" >&2; exit 2 ;;
     esac
 done
@@ -53,5 +56,12 @@ if [[ $run_tests == 1 ]]; then
     step "smoke test (tests/packaging, slow)"
     SOR_FROZEN_APP="$root/$app" QT_QPA_PLATFORM=offscreen \
         "$venv/bin/python" -m pytest -p no:cacheprovider -m slow -v tests/packaging
+fi
+if [[ $archive == 1 ]]; then
+    version=$("$app" --version | awk '{print $2}')
+    tarball=dist/sor-desktop-$version-$(uname -s | tr '[:upper:]' '[:lower:]')-$(uname -m).tar.gz
+    step "archive $tarball"
+    tar -C dist -czf "$tarball" sor-desktop
+    du -sh "$tarball"
 fi
 step "done: $root/dist/sor-desktop"
