@@ -79,6 +79,19 @@ def _decode_payload(plain: bytearray) -> dict[tuple[str, str], KeyEntry]:
     return {e.key_id: e for e in entries}
 
 
+def decrypt(
+    data: bytes, password: str
+) -> tuple[kdf.DerivedKeys, fileformat.Header, dict[tuple[str, str], KeyEntry]]:
+    """Open a vault file's bytes: structure first (no key derived for a damaged file), then the key."""
+    header, ciphertext = fileformat.parse(data)
+    keys = kdf.derive(password, header.salt, header.params)
+    try:
+        return keys, header, _decode_payload(fileformat.open_sealed(header, ciphertext, keys))
+    except BaseException:
+        keys.wipe()
+        raise
+
+
 class Vault:
     def __init__(
         self, path: Path | None = None, *, kdf_params: kdf.KdfParams = kdf.PRODUCTION, backups: int = BACKUPS
@@ -131,13 +144,7 @@ class Vault:
             data = self.path.read_bytes()
         except FileNotFoundError:
             raise VaultNotFound(self.path) from None
-        header, ciphertext = fileformat.parse(data)
-        keys = kdf.derive(password, header.salt, header.params)
-        try:
-            entries = _decode_payload(fileformat.open_sealed(header, ciphertext, keys))
-        except BaseException:
-            keys.wipe()
-            raise
+        keys, header, entries = decrypt(data, password)
         self.lock(notify=False)
         self._keys, self._salt, self._params, self._entries = keys, header.salt, header.params, entries
         log.info("unlocked vault %s (%d keys)", self.path, len(entries))
