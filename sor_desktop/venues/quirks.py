@@ -1,9 +1,38 @@
-"""Per-venue facts ccxt's market dicts do not tell, kept in one table."""
+"""Per-venue facts ccxt's market dicts do not tell, kept in one table.
+
+Every entry was checked against the installed ccxt 4.5.90 source
+(``ccxt/{binance,bybit,bingx,weex,mexc}.py`` and ``ccxt/pro/*.py``):
+
+=============  ======================  ====================================================
+venue          client id on the wire   where ccxt sets it from our unified ``clientOrderId``
+=============  ======================  ====================================================
+binanceusdm    ``newClientOrderId``    binance.create_order_request (``safe_string_n`` of
+                                       newClientOrderId/clientOrderId); max 36 chars
+bybit          ``orderLinkId``         bybit.create_order_request; max 36 chars
+bingx          ``clientOrderID``       bingx.create_order_request (swap); 1-40 chars
+weex           ``newClientOrderId``    weex.create_contract_order_request; max 40 chars
+                                       (error -1180 CLIENT_OID_LENGTH_ERROR)
+mexc           ``externalOid``         mexc.create_swap_order; ccxt states no maximum (its own
+                                       examples are 35 chars), 36 assumed
+=============  ======================  ====================================================
+
+Book sequence, as ccxt 4.5.90 handles it (``ccxt/pro``):
+
+- binanceusdm: ccxt checks ``pu`` == previous ``u`` and rejects the watch with ChecksumError,
+  dropping the cached book and the subscription, so the next watch refetches a snapshot.
+- bybit: ccxt applies deltas blindly (no ``u``/``seq`` check): we check ``u`` += 1.
+- weex: ccxt stores ``u`` as the nonce but never compares it: we check ``U`` == previous ``u`` + 1.
+- bingx: every ``depth`` frame is a full snapshot (``orderbook.reset``): nothing to chain.
+- mexc: ccxt only skips deltas older than the book; gaps are not detected. Not checked here
+  either: whether MEXC contract ``version`` numbers are strictly consecutive is not verified.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 
 @dataclass(frozen=True, slots=True)
@@ -11,24 +40,48 @@ class VenueQuirks:
     # Unit that book and order quantities are counted in, when it differs from the market's
     # advertised contractSize (WEEX lists 0.0001 BTC but books and orders are in coins).
     quantity_unit: Decimal | None = None
-    client_id_param: str = "clientOrderId"
+    client_id_param: str = "clientOrderId"  # the venue's own name on the wire
     client_id_max_len: int = 36
     # ccxt checks the book sequence itself for these; for the others the venue adapter does.
     ccxt_checks_sequence: bool = False
+    # which check ``book_sequence`` applies when ccxt does not ("bybit", "weex"), or None
+    sequence_check: str | None = None
     orders_by_api: bool = True  # False: view-only unless a probe shows otherwise
     view_only_reason: str | None = None
     server_dead_man_switch: bool = False
+    # ccxt options so only swap markets load (fewer requests, no spot symbol clashes)
+    ccxt_options: Mapping[str, Any] = field(default_factory=dict)
+    book_limit: int | None = None  # depth to subscribe; None: ccxt's default
 
 
 QUIRKS: dict[str, VenueQuirks] = {
-    "binanceusdm": VenueQuirks(client_id_param="newClientOrderId", ccxt_checks_sequence=True),
-    "bybit": VenueQuirks(client_id_param="orderLinkId", server_dead_man_switch=True),
+    "binanceusdm": VenueQuirks(
+        client_id_param="newClientOrderId",
+        ccxt_checks_sequence=True,
+        # binanceusdm only loads linear markets already; fetchCurrencies would call the spot
+        # sapi with keys, which a futures-only key may not reach
+        ccxt_options={"fetchCurrencies": False},
+    ),
+    "bybit": VenueQuirks(
+        client_id_param="orderLinkId",
+        sequence_check="bybit",
+        server_dead_man_switch=True,
+        ccxt_options={"fetchMarkets": {"types": ["linear", "inverse"]}},
+        # watch defaults to 50 but un_watch to 500: an explicit depth keeps them on one topic
+        book_limit=50,
+    ),
     "bingx": VenueQuirks(client_id_param="clientOrderID", client_id_max_len=40),
-    "weex": VenueQuirks(quantity_unit=Decimal(1), client_id_param="clientOrderId"),
+    "weex": VenueQuirks(
+        quantity_unit=Decimal(1),
+        client_id_param="newClientOrderId",
+        client_id_max_len=40,
+        sequence_check="weex",
+    ),
     "mexc": VenueQuirks(
         client_id_param="externalOid",
         orders_by_api=False,
         view_only_reason="MEXC has switched off futures order placement by API for most accounts",
+        ccxt_options={"fetchMarkets": {"types": {"spot": False, "swap": {"linear": True, "inverse": False}}}},
     ),
 }
 

@@ -1,0 +1,139 @@
+"""Book sequence checks for venues where ccxt applies deltas blindly (see ``quirks``).
+
+A ``SequenceTracker`` follows each book's last update id. A snapshot sets it; a delta must
+continue it exactly; anything else is a gap: the cached book is dropped, the pending watch is
+rejected with ``ccxt.InvalidNonce`` (mapped to ``BookGap``), and deltas are ignored until a
+fresh snapshot arrives (the venue unsubscribes and subscribes again to get one).
+
+``guarded_class(cls, check)`` returns a subclass of a ccxt.pro exchange class whose
+``handle_order_book`` runs the check first. ccxt dispatches every book frame through that
+method (``bybit.handle_message`` and ``weex.handle_message`` look it up on ``self``).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from enum import Enum
+from typing import Any
+
+import ccxt
+
+log = logging.getLogger(__name__)
+
+
+class Verdict(Enum):
+    APPLY = "apply"  # in sequence (or a snapshot): let ccxt apply it
+    DROP = "drop"  # waiting for a snapshot after a gap: ignore
+    GAP = "gap"  # sequence broke: drop the book, reject the watch, resubscribe
+
+
+@dataclass(frozen=True, slots=True)
+class Update:
+    key: str  # the venue's market id (one book per id and connection)
+    snapshot: bool
+    first: int  # first update id in the frame (== last for Bybit)
+    last: int
+
+
+class SequenceTracker:
+    def __init__(self) -> None:
+        self._last: dict[str, int] = {}
+        self.gaps = 0
+
+    def observe(self, update: Update) -> Verdict:
+        if update.snapshot:
+            self._last[update.key] = update.last
+            return Verdict.APPLY
+        previous = self._last.get(update.key)
+        if previous is None:
+            return Verdict.DROP
+        if update.last <= previous:
+            return Verdict.DROP  # a stale repeat, nothing new in it
+        if update.first != previous + 1:
+            del self._last[update.key]
+            self.gaps += 1
+            return Verdict.GAP
+        self._last[update.key] = update.last
+        return Verdict.APPLY
+
+    def forget(self, key: str) -> None:
+        self._last.pop(key, None)
+
+
+def _int(value: Any) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def bybit_update(message: Mapping[str, Any]) -> Update | None:
+    """Bybit v5 ``orderbook.N.SYM``: ``data.u`` grows by 1 per frame; ``u == 1`` after a
+    service restart is a snapshot too. ``seq`` is a cross-topic sequence and is not contiguous."""
+    data = message.get("data")
+    if not isinstance(data, Mapping):
+        return None
+    u = _int(data.get("u"))
+    key = data.get("s")
+    if u is None or not isinstance(key, str):
+        return None
+    return Update(key, message.get("type") == "snapshot" or u == 1, u, u)
+
+
+def weex_update(message: Mapping[str, Any]) -> Update | None:
+    """WEEX ``depth``: ``U``..``u`` per frame, the next frame starts at ``u + 1``;
+    ``depthSnapshot`` resets."""
+    u = _int(message.get("u"))
+    key = message.get("s")
+    if u is None or not isinstance(key, str):
+        return None
+    snapshot = message.get("e") == "depthSnapshot"
+    first = _int(message.get("U"))
+    return Update(key, snapshot, u if first is None else first, u)
+
+
+@dataclass(frozen=True, slots=True)
+class SequenceCheck:
+    extract: Callable[[Mapping[str, Any]], Update | None]
+    message_hash: Callable[[str], str]  # ccxt's future key for a symbol's book
+    market_type: str  # hint for ccxt's safe_market on ambiguous ids
+
+
+CHECKS: dict[str, SequenceCheck] = {
+    "bybit": SequenceCheck(bybit_update, lambda s: "orderbook:" + s, "contract"),
+    "weex": SequenceCheck(weex_update, lambda s: "orderbook::" + s, "swap"),
+}
+
+
+def guarded_class(base: type, check: SequenceCheck) -> type:
+    """A subclass of the ccxt.pro class ``base`` that checks book sequences before ccxt."""
+
+    class Guarded(base):  # type: ignore[misc, valid-type]
+        def __init__(self, config: dict[str, Any] | None = None) -> None:
+            super().__init__(config or {})
+            self.sor_sequence = SequenceTracker()
+            # symbols whose gap no pending watch has seen yet (the rejection found no waiter)
+            self.sor_gapped: set[str] = set()
+
+        def handle_order_book(self, client: Any, message: Any) -> Any:
+            update = check.extract(message) if isinstance(message, Mapping) else None
+            if update is None:
+                return super().handle_order_book(client, message)
+            verdict = self.sor_sequence.observe(update)
+            if verdict is Verdict.APPLY:
+                return super().handle_order_book(client, message)
+            if verdict is Verdict.GAP:
+                symbol = self.safe_market(update.key, None, None, check.market_type)["symbol"]
+                self.orderbooks.pop(symbol, None)
+                self.sor_gapped.add(symbol)
+                log.warning("%s: %s book sequence gap at update %s", self.id, symbol, update.first)
+                client.reject(
+                    ccxt.InvalidNonce(f"{self.id} {symbol} book sequence gap at update {update.first}"),
+                    check.message_hash(symbol),
+                )
+            return None
+
+    Guarded.__name__ = Guarded.__qualname__ = f"SequenceChecked_{base.__name__}"
+    return Guarded

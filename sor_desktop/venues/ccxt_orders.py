@@ -1,0 +1,100 @@
+"""Order plumbing per venue that ccxt's unified methods do not cover alike: finding an order
+by *our* client order id, and the create-order params.
+
+ccxt's unified ``clientOrderId`` param is what each venue's ``create_order`` reads and puts on
+the wire under the venue's own name (``quirks`` lists them, checked in the ccxt source). Lookups
+by client id differ: Binance and Bybit take it in the unified call or one implicit endpoint,
+BingX, WEEX and MEXC need their implicit endpoints (their unified ``fetch_order`` wants the
+venue's order id for swaps).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Mapping
+from typing import Any
+
+import ccxt
+
+from sor_desktop.core.orders import OrderRequest, OrderType, TimeInForce
+
+RawOrder = Mapping[str, Any] | None
+Lookup = Callable[[Any, str, str], Awaitable[RawOrder]]
+
+
+def create_params(request: OrderRequest) -> dict[str, Any]:
+    params: dict[str, Any] = {"clientOrderId": request.client_order_id}
+    if request.order_type is OrderType.LIMIT:
+        params["timeInForce"] = "IOC" if request.time_in_force is TimeInForce.IOC else "GTC"
+    if request.reduce_only:
+        params["reduceOnly"] = True
+    return params
+
+
+def _first(value: Any) -> Mapping[str, Any] | None:
+    if isinstance(value, list):
+        return value[0] if value and isinstance(value[0], Mapping) else None
+    return value if isinstance(value, Mapping) and value else None
+
+
+async def _binance(ex: Any, client_id: str, symbol: str) -> RawOrder:
+    order: Mapping[str, Any] = await ex.fetch_order(None, symbol, {"origClientOrderId": client_id})
+    return order
+
+
+async def _bybit(ex: Any, client_id: str, symbol: str) -> RawOrder:
+    market = ex.market(symbol)
+    request = {"category": "linear" if market["linear"] else "inverse", "symbol": market["id"],
+               "orderLinkId": client_id}
+    # realtime answers open orders; a finished IOC is in the history
+    for call in (ex.privateGetV5OrderRealtime, ex.privateGetV5OrderHistory):
+        response = await call(dict(request))
+        raw = _first((response.get("result") or {}).get("list"))
+        if raw is not None:
+            return ex.parse_order(raw, market)  # type: ignore[no-any-return]
+    return None
+
+
+async def _bingx(ex: Any, client_id: str, symbol: str) -> RawOrder:
+    market = ex.market(symbol)
+    response = await ex.swapV2PrivateGetTradeOrder({"symbol": market["id"], "clientOrderId": client_id})
+    data = response.get("data") or {}
+    raw = _first(data.get("order", data) if isinstance(data, Mapping) else data)
+    return ex.parse_order(raw, market) if raw is not None else None
+
+
+async def _weex(ex: Any, client_id: str, symbol: str) -> RawOrder:
+    market = ex.market(symbol)
+    response = await ex.contractPrivateGetCapiV3Order({"origClientOrderId": client_id})
+    raw = _first(response)
+    return ex.parse_order(raw, market) if raw is not None else None
+
+
+async def _mexc(ex: Any, client_id: str, symbol: str) -> RawOrder:
+    market = ex.market(symbol)
+    response = await ex.contractPrivateGetOrderExternalSymbolExternalOid(
+        {"symbol": market["id"], "external_oid": client_id}
+    )
+    raw = _first(response.get("data"))
+    return ex.parse_order(raw, market) if raw is not None else None
+
+
+async def _unified(ex: Any, client_id: str, symbol: str) -> RawOrder:
+    order: Mapping[str, Any] = await ex.fetch_order(None, symbol, {"clientOrderId": client_id})
+    return order
+
+
+LOOKUPS: dict[str, Lookup] = {
+    "binanceusdm": _binance,
+    "bybit": _bybit,
+    "bingx": _bingx,
+    "weex": _weex,
+    "mexc": _mexc,
+}
+
+
+async def find_by_client_id(ex: Any, venue_id: str, client_id: str, symbol: str) -> RawOrder:
+    """The venue's order with our id as a ccxt order dict, or None when it has none."""
+    try:
+        return await LOOKUPS.get(venue_id, _unified)(ex, client_id, symbol)
+    except ccxt.OrderNotFound:
+        return None

@@ -1,0 +1,338 @@
+"""The live venue: any ccxt.pro exchange with linear or inverse swap markets, behind ``Venue``.
+
+``CcxtVenue("bybit")`` streams public books with no keys. With ``credentials`` (any object with
+``api_key``, ``secret`` and ``passphrase``) it trades: IOC limit orders with our client order
+id, reduce-only when closing, amounts and prices through ccxt's precision functions, errors
+mapped once by ``ccxt_errors``. ``watch_order_book`` never retries: ``engine.feed`` does.
+
+What it changes in ccxt: the websocket keep-alive is lowered (ccxt's defaults are 18 s to
+30 min) so a dead peer is noticed in seconds; where ccxt does not check book sequences the
+exchange class is wrapped by ``book_sequence``; a gap raises ``BookGap`` after asking the venue
+for a fresh snapshot (unsubscribe and subscribe again).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from decimal import Decimal
+from typing import Any, Protocol
+
+import ccxt
+import ccxt.pro
+
+from sor_desktop.core.account import Balance, Position
+from sor_desktop.core.book import BookSnapshot
+from sor_desktop.core.instrument import Instrument, InstrumentError
+from sor_desktop.core.orders import OrderReport, OrderRequest, OrderStatus, OrderType
+from sor_desktop.logs import register_secret
+from sor_desktop.venues import ccxt_convert as convert
+from sor_desktop.venues.base import Capabilities, Mode, Venue
+from sor_desktop.venues.ccxt_errors import Phase, map_error
+from sor_desktop.venues.ccxt_link import exchange_class
+from sor_desktop.venues.ccxt_orders import create_params, find_by_client_id
+from sor_desktop.venues.errors import AuthFailed, BookGap, NotSupported, OrderRejected, VenueError
+from sor_desktop.venues.quirks import quirks_for
+
+log = logging.getLogger(__name__)
+
+_CLIENT_ID = re.compile(r"^[A-Za-z0-9_\-]+$")  # the charset every venue of the table accepts
+
+
+class Credentials(Protocol):
+    api_key: str
+    secret: str
+    passphrase: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class ApiCredentials:
+    """A minimal ``Credentials``; the vault's ``KeyEntry`` fits the protocol too."""
+
+    api_key: str = field(repr=False)
+    secret: str = field(repr=False)
+    passphrase: str | None = field(default=None, repr=False)
+
+    def __repr__(self) -> str:
+        return "ApiCredentials(***)"
+
+
+@dataclass(frozen=True, slots=True)
+class CcxtConfig:
+    keepalive_ms: int = 4000  # ping interval; a peer silent for ~2-3 intervals is dead
+    max_ping_misses: float = 2.0
+    request_timeout_ms: int = 10_000
+    book_limit: int | None = None  # depth to subscribe; None: the quirks table, else ccxt's
+    book_depth: int | None = 200  # levels kept in each snapshot
+    resync_timeout_s: float = 5.0
+    api_urls: Mapping[str, Any] | None = None  # merged into ccxt's urls['api'] (loopback tests)
+    options: Mapping[str, Any] | None = None  # extra ccxt options
+    trading_allowed: bool | None = None  # override the quirks table (a probe's result)
+
+
+def _merge(base: Any, over: Mapping[str, Any]) -> dict[str, Any]:
+    out = dict(base) if isinstance(base, Mapping) else {}
+    for k, v in over.items():
+        out[k] = _merge(out.get(k), v) if isinstance(v, Mapping) else v
+    return out
+
+
+def swap_venue_ids() -> list[str]:
+    """Every ccxt.pro id (the app's config may name any of them; ``connect`` checks for swaps)."""
+    return sorted(ccxt.pro.exchanges)
+
+
+class CcxtVenue(Venue):
+    mode = Mode.LIVE
+
+    def __init__(self, venue_id: str, *, credentials: Credentials | None = None,
+                 config: CcxtConfig | None = None) -> None:
+        if venue_id not in ccxt.pro.exchanges:
+            raise ValueError(f"{venue_id!r} is not a ccxt.pro exchange id")
+        self.id = venue_id
+        self.config = config or CcxtConfig()
+        self._quirks = quirks_for(venue_id)
+        self._has_keys = credentials is not None
+        options = _merge(self._quirks.ccxt_options, self.config.options or {})
+        settings: dict[str, Any] = {
+            "enableRateLimit": True,
+            "timeout": self.config.request_timeout_ms,
+            "options": options,
+        }
+        if credentials is not None:
+            for secret in (credentials.api_key, credentials.secret, credentials.passphrase):
+                register_secret(secret)
+            settings.update(apiKey=credentials.api_key, secret=credentials.secret)
+            if credentials.passphrase:
+                settings["password"] = credentials.passphrase
+        cls = exchange_class(getattr(ccxt.pro, venue_id), self._quirks.sequence_check)
+        self._ex: Any = cls(settings)
+        self._ex.streaming = _merge(self._ex.streaming, {
+            "keepAlive": self.config.keepalive_ms, "maxPingPongMisses": self.config.max_ping_misses})
+        if self.config.api_urls:
+            self._ex.urls["api"] = _merge(self._ex.urls["api"], self.config.api_urls)
+        self._instruments: dict[str, Instrument] = {}
+        self._connect_lock = asyncio.Lock()
+        self._closed = False
+        allowed = self._quirks.orders_by_api if self.config.trading_allowed is None else self.config.trading_allowed
+        reason = None if allowed else self._quirks.view_only_reason
+        if not self._has_keys:
+            allowed, reason = False, "no API keys for this venue: books only"
+        self.capabilities = Capabilities(
+            ioc=True,
+            reduce_only=True,
+            trading_allowed=allowed,
+            view_only_reason=reason,
+            client_id_field=self._quirks.client_id_param,
+            client_id_max_len=self._quirks.client_id_max_len,
+            server_dead_man_switch=self._quirks.server_dead_man_switch,
+        )
+
+    # -- markets -------------------------------------------------------------------------------
+    async def connect(self) -> None:
+        async with self._connect_lock:
+            if self._instruments:
+                return
+            try:
+                markets = await self._ex.load_markets()
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:
+                raise map_error(exc, self.id, Phase.READ) from exc
+            self._instruments = self._build_instruments(markets)
+            if not self._instruments:
+                raise VenueError(self.id, "no linear or inverse swap markets")
+
+    def _build_instruments(self, markets: Mapping[str, Mapping[str, Any]]) -> dict[str, Instrument]:
+        out: dict[str, Instrument] = {}
+        skipped = 0
+        for symbol, market in markets.items():
+            if not market.get("swap") or market.get("active") is False:
+                continue
+            try:
+                out[symbol] = Instrument.from_market(market, self.id, contract_size=self._quirks.quantity_unit)
+            except InstrumentError as exc:
+                skipped += 1
+                log.debug("%s: %s skipped: %s", self.id, symbol, exc)
+        if skipped:
+            log.info("%s: %d swap markets skipped as unusable", self.id, skipped)
+        return out
+
+    def instruments(self) -> Mapping[str, Instrument]:
+        return self._instruments
+
+    def _instrument(self, symbol: str) -> Instrument:
+        try:
+            return self._instruments[symbol]
+        except KeyError:
+            raise OrderRejected(self.id, f"no swap market {symbol!r}") from None
+
+    def round_trip(self) -> float | None:
+        """Seconds of the last ping-pong or REST round trip (see ``ccxt_link``), or None."""
+        rtt: float | None = self._ex.sor_link.rtt
+        return rtt
+
+    # -- books ---------------------------------------------------------------------------------
+    @property
+    def _book_limit(self) -> int | None:
+        return self.config.book_limit or self._quirks.book_limit
+
+    async def watch_order_book(self, symbol: str) -> BookSnapshot:
+        if not self._instruments:
+            await self.connect()
+        gapped: set[str] | None = getattr(self._ex, "sor_gapped", None)
+        if gapped is not None and symbol in gapped:
+            gapped.discard(symbol)
+            await self._resync(symbol)
+            raise BookGap(self.id, f"{symbol}: book sequence broke; resubscribed for a fresh snapshot")
+        try:
+            book = await self._ex.watch_order_book(symbol, self._book_limit)
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:
+            err = map_error(exc, self.id, Phase.BOOK)
+            if isinstance(err, BookGap):
+                if gapped is not None:
+                    gapped.discard(symbol)
+                await self._resync(symbol)
+            raise err from exc
+        return convert.book_snapshot(self.id, symbol, book, time.monotonic(), self.config.book_depth)
+
+    async def _resync(self, symbol: str) -> None:
+        """Make the next watch start from a fresh snapshot.
+
+        Binance: ccxt already dropped the book and the subscription. Bybit/WEEX: unsubscribe,
+        so the next watch subscribes again and the venue sends a snapshot; if the venue does not
+        acknowledge in time, close the websocket (a reconnect subscribes afresh)."""
+        self._ex.orderbooks.pop(symbol, None)
+        if self._quirks.ccxt_checks_sequence:
+            return
+        try:
+            params = {"limit": self._book_limit} if self._book_limit else {}
+            await asyncio.wait_for(self._ex.un_watch_order_book(symbol, params), self.config.resync_timeout_s)
+        except (TimeoutError, ccxt.BaseError, OSError) as exc:
+            log.warning("%s: %s unsubscribe for a fresh book failed (%s); reconnecting",
+                        self.id, symbol, type(exc).__name__)
+            await self._ex.close_ws_clients()
+
+    async def fetch_order_book(self, symbol: str, limit: int | None = None) -> BookSnapshot:
+        """One REST snapshot (not used by the feed; for tools and tests)."""
+        try:
+            book = await self._ex.fetch_order_book(symbol, limit)
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:
+            raise map_error(exc, self.id, Phase.READ) from exc
+        return convert.book_snapshot(self.id, symbol, book, time.monotonic(), self.config.book_depth)
+
+    # -- account -------------------------------------------------------------------------------
+    def _need_keys(self) -> None:
+        if not self._has_keys:
+            raise AuthFailed(self.id, "no API keys for this venue")
+
+    async def _call(self, phase: Phase, method: str, *args: Any) -> Any:
+        try:
+            return await getattr(self._ex, method)(*args)
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:
+            raise map_error(exc, self.id, phase) from exc
+
+    async def fetch_balance(self) -> list[Balance]:
+        self._need_keys()
+        raw = await self._call(Phase.READ, "fetch_balance")
+        settles = {i.settle for i in self._instruments.values()} or None
+        return convert.balances(self.id, raw, sorted(settles) if settles else None)
+
+    async def fetch_positions(self, symbols: Sequence[str] | None = None) -> list[Position]:
+        self._need_keys()
+        raw = await self._call(Phase.READ, "fetch_positions", list(symbols) if symbols else None)
+        out = []
+        for p in raw or []:
+            pos = convert.position(self.id, p, self._instruments.get(str(p.get("symbol"))))
+            if pos is not None:
+                out.append(pos)
+        return out
+
+    # -- orders --------------------------------------------------------------------------------
+    def mark_trading_allowed(self) -> None:
+        """A permission probe showed this account may place orders by API."""
+        if self._has_keys:
+            self.capabilities = replace(self.capabilities, trading_allowed=True, view_only_reason=None)
+
+    def _check_client_id(self, client_id: str) -> None:
+        limit = self._quirks.client_id_max_len
+        if not client_id or len(client_id) > limit or not _CLIENT_ID.match(client_id):
+            raise OrderRejected(self.id, f"client order id must be 1-{limit} letters, digits, '-' or '_'")
+
+    def _on_precision(self, what: str, symbol: str, value: Decimal) -> str:
+        fn = self._ex.amount_to_precision if what == "amount" else self._ex.price_to_precision
+        try:
+            text: str = fn(symbol, str(value))
+        except ccxt.BaseError as exc:
+            raise map_error(exc, self.id, Phase.SUBMIT) from exc
+        if Decimal(text) != value:
+            raise OrderRejected(self.id, f"{what} {value} is not on the venue's precision (nearest {text})")
+        return text
+
+    async def submit_order(self, request: OrderRequest) -> OrderReport:
+        if not self.capabilities.trading_allowed:
+            raise NotSupported(self.id, self.capabilities.view_only_reason or "trading is off for this venue")
+        instrument = self._instrument(request.symbol)
+        self._check_client_id(request.client_order_id)
+        amount = self._on_precision("amount", request.symbol, request.contracts)
+        price: str | None = None
+        if request.order_type is OrderType.LIMIT:
+            if request.limit_price is None:
+                raise OrderRejected(self.id, "a limit order needs a limit price")
+            price = self._on_precision("price", request.symbol, request.limit_price)
+        problem = instrument.amount_problem(request.contracts, request.limit_price or Decimal(0)) \
+            if request.limit_price else None
+        if problem:
+            raise OrderRejected(self.id, problem)
+        order = await self._call(
+            Phase.SUBMIT, "create_order", request.symbol, request.order_type.value, request.side.value,
+            float(amount), float(price) if price is not None else None, create_params(request))
+        return convert.order_report(self.id, order, request)
+
+    async def fetch_order(self, client_order_id: str, symbol: str) -> OrderReport | None:
+        self._need_keys()
+        try:
+            raw = await find_by_client_id(self._ex, self.id, client_order_id, symbol)
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:
+            raise map_error(exc, self.id, Phase.READ) from exc
+        if raw is None:
+            return None
+        return convert.order_report(self.id, raw, symbol=symbol)
+
+    async def cancel_order(self, client_order_id: str, symbol: str) -> OrderReport:
+        self._need_keys()
+        raw = await self._call(Phase.READ, "cancel_order", None, symbol, {"clientOrderId": client_order_id})
+        report = await self.fetch_order(client_order_id, symbol)
+        if report is not None:
+            return report
+        parsed = convert.order_report(self.id, raw, symbol=symbol)
+        return parsed if parsed.status.final else replace(parsed, status=OrderStatus.CANCELED)
+
+    async def cancel_all(self, symbol: str | None = None) -> int:
+        self._need_keys()
+        open_orders = await self._call(Phase.READ, "fetch_open_orders", symbol)
+        for s in sorted({str(o.get("symbol")) for o in open_orders or []}):
+            await self._call(Phase.READ, "cancel_all_orders", s)
+        return len(open_orders or [])
+
+    async def close(self) -> None:
+        if self._closed:
+            return
+        self._closed = True
+        try:
+            await self._ex.close()
+        except (TimeoutError, ccxt.BaseError, OSError) as exc:  # a half-dead socket must not stop shutdown
+            log.warning("%s: close: %s", self.id, type(exc).__name__)
+
