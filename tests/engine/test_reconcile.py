@@ -1,0 +1,117 @@
+"""Start-up reconciliation: every leg the journal left open is settled with its venue by client id
+before trading is allowed, and nothing is ever sent in the process."""
+
+from __future__ import annotations
+
+import time
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from sor_desktop.core.orders import OrderRequest, OrderStatus, Side
+from sor_desktop.engine.executor import Executor, ExecutorConfig
+from sor_desktop.engine.journal import Journal
+from sor_desktop.engine.reconcile import NOT_PLACED_REASON, ResolveConfig
+
+from .exec_fakes import SYMBOL, FakeVenue, book, make_plan
+from .test_executor import FAST
+
+
+class Crash(BaseException):
+    """Stands for the process dying at the hook point."""
+
+
+async def _half_sent_route(path: Path, venues: dict[str, FakeVenue]) -> str:
+    """Journal a 3-leg route and die after the first order left."""
+    sent: list[str] = []
+
+    def hook(req: OrderRequest) -> None:
+        if sent:
+            raise Crash
+        sent.append(req.client_order_id)
+
+    ex = Executor(venues, Journal(path), config=ExecutorConfig(resolve=FAST), before_send=hook)
+    plan = make_plan(Side.BUY, [(v, "0.5", "50010", 50_001.0) for v in venues])
+    with pytest.raises(Crash):
+        await ex.execute(plan, {v: book(v) for v in venues}, route_id="aaaaaaaaaaaaaaaaaaaa")
+    ex.journal.close()
+    return "aaaaaaaaaaaaaaaaaaaa"
+
+
+@pytest.mark.asyncio
+async def test_restart_after_a_crash_between_sends(tmp_path: Path) -> None:
+    path = tmp_path / "j.sqlite3"
+    venues = {v: FakeVenue(v) for v in ("v0", "v1", "v2")}
+    rid = await _half_sent_route(path, venues)
+    assert sum(len(v.submits) for v in venues.values()) == 1
+
+    fresh = {v: FakeVenue(v, orders=venues[v].orders, accepted=venues[v].accepted) for v in venues}
+    journal = Journal(path)
+    assert {lg.status for lg in journal.open_legs()} == {"pending"}
+    ex = Executor(fresh, journal, config=ExecutorConfig(resolve=FAST))
+    assert not ex.ready
+    blocked = await ex.execute(make_plan(Side.BUY, [("v0", "0.1", "50010", 50_001.0)]), {"v0": book("v0")})
+    assert blocked.problems[0].code == "unreconciled"
+    t0 = time.time()
+    report = await ex.recover()
+    assert ex.ready and report.clean
+    assert [lg.venue for lg in report.resolved] == ["v0"]
+    assert sorted(lg.venue for lg in report.not_placed) == ["v1", "v2"]
+    assert all(lg.reason == NOT_PLACED_REASON and lg.updated >= t0 for lg in report.not_placed)
+    legs = journal.legs(rid)
+    assert [lg.status for lg in legs] == ["filled", "rejected", "rejected"]
+    assert journal.route(rid).state == "done"  # type: ignore[union-attr]
+    assert journal.tca(rid)["filled_base"] == pytest.approx(0.5)  # type: ignore[index]
+    # nothing was sent by the recovery, and each order exists at most once
+    assert all(not v.submits for v in fresh.values())
+    assert all(n == 1 for v in fresh.values() for n in v.accepted.values())
+
+
+@pytest.mark.asyncio
+async def test_not_found_is_not_proof_before_the_window(tmp_path: Path) -> None:
+    path = tmp_path / "j.sqlite3"
+    venues = {v: FakeVenue(v) for v in ("v0", "v1")}
+    rid = await _half_sent_route(path, venues)
+    window = 0.4
+    cfg = ExecutorConfig(resolve=ResolveConfig(acceptance_window_s=window, backoff_start_s=0.01, backoff_max_s=0.02))
+    journal = Journal(path)
+    ex = Executor(venues, journal, config=cfg)
+    start = time.time()
+    await ex.recover()
+    leg = journal.legs(rid)[1]
+    assert leg.status == "rejected" and leg.updated - start >= window
+
+
+@pytest.mark.asyncio
+async def test_legs_of_venues_not_connected_wait_without_blocking(tmp_path: Path) -> None:
+    path = tmp_path / "j.sqlite3"
+    venues = {v: FakeVenue(v) for v in ("v0", "v1")}
+    rid = await _half_sent_route(path, venues)
+    journal = Journal(path)
+    ex = Executor({"other": FakeVenue("other")}, journal, config=ExecutorConfig(resolve=FAST))
+    assert ex.ready
+    report = await ex.recover()
+    assert sorted(lg.venue for lg in report.unreachable) == ["v0", "v1"]
+    assert [lg.status for lg in journal.legs(rid)] == ["pending", "pending"]
+
+
+@pytest.mark.asyncio
+async def test_an_order_left_resting_is_cancelled(tmp_path: Path) -> None:
+    venues = {"v0": FakeVenue("v0", faults=["rest"])}
+    ex = Executor(venues, Journal(tmp_path / "j.sqlite3"), config=ExecutorConfig(resolve=FAST))
+    res = await ex.execute(make_plan(Side.BUY, [("v0", "0.5", "50010", 50_001.0)]), {"v0": book("v0")})
+    cid = res.legs[0].client_order_id
+    assert res.legs[0].status is OrderStatus.CANCELED
+    assert venues["v0"].orders[cid].status is OrderStatus.CANCELED and cid not in venues["v0"].resting
+
+
+@pytest.mark.asyncio
+async def test_file_backed_fake_venue_keeps_orders_across_instances(tmp_path: Path) -> None:
+    state = tmp_path / "venue.jsonl"
+    a = FakeVenue("v0", state_file=state)
+    await a.submit_order(OrderRequest("v0", SYMBOL, Side.BUY, Decimal("1"), "sorabc000000000000l0",
+                                      limit_price=Decimal("100")))
+    b = FakeVenue("v0", state_file=state)
+    got = await b.fetch_order("sorabc000000000000l0", SYMBOL)
+    assert got is not None and got.filled_contracts == Decimal("1") and b.accepted["sorabc000000000000l0"] == 1
