@@ -28,6 +28,8 @@ method                                required  meaning
 ``capabilities``                      yes       ``Capabilities`` (what the venue allows)
 ``watch_orders()``                    optional  stream of ``OrderReport`` updates
 ``probe_permissions()``               optional  what the keys may do (see security)
+``round_trip()``                      optional  seconds of the last ping-pong or request round
+                                                trip, for the feed's health; None if unknown
 ====================================  ========  ==============================================
 """
 
@@ -99,6 +101,10 @@ class Venue(ABC):
 
     @abstractmethod
     async def close(self) -> None: ...
+
+    def round_trip(self) -> float | None:
+        """Seconds of the venue's last measured round trip (optional; None when unknown)."""
+        return None
 
     def __repr__(self) -> str:  # never show keys or clients
         return f"<{type(self).__name__} {getattr(self, 'id', '?')} {getattr(self, 'mode', '?')}>"
