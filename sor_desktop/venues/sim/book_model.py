@@ -1,0 +1,142 @@
+"""One simulated venue's order book for one symbol.
+
+The book is a ladder of levels kept as whole ticks away from the touch and sizes in whole amount
+steps, so every price is on the tick and every amount on the step. Each update moves the touch
+to the venue's own mid (fair price, delayed by its data latency, plus a wandering basis), redraws
+some sizes (often near the touch, rarely deep down) and lets liquidity taken by our own fills come
+back over a couple of seconds. See ``profiles`` for where the shape comes from.
+"""
+
+from __future__ import annotations
+
+import math
+from decimal import Decimal
+
+import numpy as np
+
+from sor_desktop.core.book import BookSnapshot
+from sor_desktop.core.instrument import Instrument
+from sor_desktop.core.orders import Side
+from sor_desktop.venues.sim.profiles import VenueProfile
+
+_REFILL_S = 1.5  # time constant for taken liquidity to come back
+_BASIS_REVERT_S = 30.0
+
+
+def _decimals(step: Decimal) -> int:
+    return max(0, -int(step.normalize().as_tuple().exponent))
+
+
+class BookModel:
+    def __init__(self, instrument: Instrument, profile: VenueProfile, rng: np.random.Generator, *,
+                 price: float, start_time: float) -> None:
+        self.instrument = instrument
+        self.profile = profile
+        self._rng = rng
+        self._tick = float(instrument.price_tick)
+        self._tick_dp = _decimals(instrument.price_tick)
+        self._step = float(instrument.amount_step)
+        self._step_dp = _decimals(instrument.amount_step)
+        self._base_per_step = float(instrument.contract_size) * self._step
+        self._t = start_time
+        self._basis = 0.0  # bps, around profile.basis_bps
+        n = profile.levels
+        self._depth_factor = np.exp(-np.arange(n) / 10.0)  # 1 at the touch, ~0 from level 30 on
+        self._offsets = {Side.BUY: self._draw_offsets(n), Side.SELL: self._draw_offsets(n)}
+        self._sizes = {Side.BUY: self._draw_sizes(n, price), Side.SELL: self._draw_sizes(n, price)}
+        self._taken: dict[Side, dict[int, float]] = {Side.BUY: {}, Side.SELL: {}}
+        self._best_bid = 0
+        self._best_ask = 0
+        self._place(price)
+
+    # -- drawing ---------------------------------------------------------------------------------
+    def _draw_offsets(self, n: int) -> np.ndarray:
+        """Ticks from the touch of the first ``n`` levels: 0, then gaps of one tick or more."""
+        p = self.profile
+        mean_extra = p.deep_gap_ticks + (p.top_gap_ticks - p.deep_gap_ticks) * self._depth_factor[:n]
+        gaps = 1 + self._rng.poisson(mean_extra)
+        gaps[0] = 0
+        return np.cumsum(gaps)
+
+    def _draw_sizes(self, n: int, price: float) -> np.ndarray:
+        """Level sizes in whole amount steps: heavy-tailed (log-normal, capped)."""
+        p = self.profile
+        median_steps = p.median_level_usd * p.depth / (price * self._base_per_step)
+        z = self._rng.standard_normal(n) * p.size_log_sd
+        sizes = median_steps * np.exp(np.minimum(z, math.log(p.size_cap)))
+        return np.maximum(1, np.floor(sizes)).astype(np.int64)
+
+    # -- time ------------------------------------------------------------------------------------
+    def advance(self, t: float, fair: float) -> None:
+        """Evolve the book to wall time ``t`` given the venue-delayed fair price."""
+        dt = t - self._t
+        if dt <= 0:
+            return
+        self._t = t
+        p = self.profile
+        keep = math.exp(-dt / _BASIS_REVERT_S)
+        self._basis = self._basis * keep + p.basis_noise_bps * math.sqrt(1 - keep * keep) * float(
+            self._rng.standard_normal())
+        life = p.deep_churn_s - (p.deep_churn_s - p.top_churn_s) * self._depth_factor
+        redraw_p = 1.0 - np.exp(-dt / life)
+        for side in (Side.BUY, Side.SELL):
+            sizes = self._sizes[side]
+            mask = self._rng.random(len(sizes)) < redraw_p
+            k = int(mask.sum())
+            if k:
+                sizes[mask] = self._draw_sizes(k, fair)
+            if self._rng.random() < 1.0 - math.exp(-dt / p.top_churn_s):
+                # the touch reshuffles: gaps near the top change, deeper levels keep their spacing
+                head = self._draw_offsets(10)
+                self._offsets[side] = np.concatenate([head, head[-1] + np.cumsum(np.diff(self._offsets[side][9:]))])
+            decay = math.exp(-dt / _REFILL_S)
+            taken = self._taken[side]
+            for tick in list(taken):
+                left = taken[tick] * decay
+                if left < 0.5:
+                    del taken[tick]
+                else:
+                    taken[tick] = left
+        self._place(fair)
+
+    def _place(self, fair: float) -> None:
+        p = self.profile
+        mid = fair * (1.0 + (p.basis_bps + self._basis) / 1e4)
+        extra = p.spread_bps * mid / 1e4 / self._tick * (0.5 + self._rng.random())
+        spread = 1 + int(extra)
+        mid_ticks = mid / self._tick
+        self._best_bid = int(math.floor(mid_ticks - spread / 2.0))
+        self._best_ask = self._best_bid + spread
+
+    # -- output ----------------------------------------------------------------------------------
+    def _side_ticks(self, side: Side) -> np.ndarray:
+        off = self._offsets[side]
+        return self._best_bid - off if side is Side.BUY else self._best_ask + off
+
+    def _side_levels(self, side: Side) -> np.ndarray:
+        ticks = self._side_ticks(side)
+        boost = np.where(ticks % 100 == 0, self.profile.round_boost,
+                         np.where(ticks % 10 == 0, 1.0 + (self.profile.round_boost - 1.0) / 4.0, 1.0))
+        steps = np.floor(self._sizes[side] * boost)
+        taken = self._taken[side]
+        if taken:
+            order = ticks if side is Side.SELL else -ticks
+            for tick, amount in taken.items():
+                i = int(np.searchsorted(order, tick if side is Side.SELL else -tick))
+                if i < len(ticks) and ticks[i] == tick:
+                    steps[i] = max(0.0, steps[i] - math.ceil(amount))
+        keep = steps > 0
+        prices = np.round(ticks[keep] * self._tick, self._tick_dp)
+        amounts = np.round(steps[keep] * self._step, self._step_dp)
+        return np.column_stack((prices, amounts))
+
+    def snapshot(self, *, timestamp_ms: int, received: float, sequence: int) -> BookSnapshot:
+        inst = self.instrument
+        return BookSnapshot(inst.venue, inst.symbol, timestamp_ms, self._side_levels(Side.BUY),
+                            self._side_levels(Side.SELL), sequence, received)
+
+    def take(self, book_side: Side, price: Decimal, contracts: Decimal) -> None:
+        """Record liquidity our fill removed (``book_side`` BUY = bids) so the next books show it."""
+        tick = int((price / self.instrument.price_tick).to_integral_value())
+        steps = float(contracts / self.instrument.amount_step)
+        self._taken[book_side][tick] = self._taken[book_side].get(tick, 0.0) + steps
