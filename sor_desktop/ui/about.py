@@ -88,6 +88,7 @@ class AboutDialog(QDialog):
         self.setWindowTitle("About sor-desktop")
         self.setWindowIcon(app_icon())
         self.setObjectName("aboutDialog")
+        self.setMinimumWidth(480)  # real per-user paths are long; keep each on one line
 
         logo = QLabel()
         logo.setPixmap(app_icon().pixmap(64, 64))
@@ -95,7 +96,7 @@ class AboutDialog(QDialog):
         title.setObjectName("aboutTitle")
         blurb = QLabel(
             "Smart order routing terminal for crypto perpetual futures.<br>"
-            f"Licence: {f.licence}. {HOMEPAGE_NOTE}"
+            f"Licence: {f.licence}.<br>{HOMEPAGE_NOTE}"
         )
         blurb.setWordWrap(True)
 
