@@ -36,12 +36,12 @@ def plan(side: Side, *legs: tuple[str, str, str]) -> Plan:
     return Plan(side, AmountUnit.BASE, SYM, 1.0, 1.0, 100.0, 100.0, 0.0, 100.0, out, None, 0.0, 0.0, 0.0, None)
 
 
-def run(p: Plan, *, now: float = 1001.0, limits: CheckLimits = CheckLimits(), gates=None, books=None,  # type: ignore[no-untyped-def]
+def run(p: Plan, *, now: float = 1001.0, limits: CheckLimits | None = None, gates=None, books=None,  # type: ignore[no-untyped-def]
         instruments=None, already_sent: bool = False) -> list[str]:
     venues = {lg.venue for lg in p.legs}
     problems = check_plan(p, books=books if books is not None else {v: book(v) for v in venues},
                           instruments=instruments if instruments is not None else {v: inst(v) for v in venues},
-                          gates=gates or {}, now=now, limits=limits, already_sent=already_sent)
+                          gates=gates or {}, now=now, limits=limits or CheckLimits(), already_sent=already_sent)
     return sorted(f"{x.code}:{x.venue}" for x in problems)
 
 

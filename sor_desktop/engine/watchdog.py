@@ -1,0 +1,116 @@
+"""Cancels our open orders on a venue whose feed we lost, unless the venue does it itself.
+
+Our routes use IOC orders, which should never rest; but a venue may leave one open, and a trader
+may place others by hand. If the app is cut off (no books from a venue for ``threshold_s``), it
+can no longer see or manage those orders: on venues with a server-side dead-man switch
+(``Capabilities.server_dead_man_switch``) the venue cancels them; on the others this watchdog
+does, once per outage, and re-arms when the feed comes back.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from typing import Protocol
+
+from sor_desktop.engine.executor import Executor
+
+log = logging.getLogger(__name__)
+
+
+class _HasAge(Protocol):
+    venue: str
+    book_age_s: float | None
+
+
+def ages_from_health(health: Iterable[_HasAge]) -> dict[str, float | None]:
+    """Book age per venue from ``FeedSupervisor.health()`` (the freshest symbol of each venue)."""
+    out: dict[str, float | None] = {}
+    for h in health:
+        prev = out.get(h.venue)
+        if h.book_age_s is not None and (prev is None or h.book_age_s < prev):
+            out[h.venue] = h.book_age_s
+        else:
+            out.setdefault(h.venue, prev)
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class WatchdogFired:
+    venue: str
+    silent_s: float | None  # None: the feed reports no book at all
+    result: int | str  # orders cancelled, or the error
+
+
+class Watchdog:
+    """``ages()`` gives seconds since the last book per venue (None when none is held)."""
+
+    def __init__(
+        self,
+        executor: Executor,
+        ages: Callable[[], Mapping[str, float | None]],
+        *,
+        threshold_s: float = 10.0,
+        interval_s: float = 1.0,
+        on_fire: Callable[[WatchdogFired], None] | None = None,
+    ) -> None:
+        self.executor = executor
+        self.ages = ages
+        self.threshold_s = threshold_s
+        self.interval_s = interval_s
+        self.on_fire = on_fire
+        self._armed: set[str] = set()  # venues seen live since their last cancel
+        self._task: asyncio.Task[None] | None = None
+        self.fired: list[WatchdogFired] = []
+
+    def guarded(self) -> list[str]:
+        """Venues this watchdog acts for: trading allowed, no dead-man switch of their own."""
+        return [vid for vid, v in self.executor.venues.items()
+                if v.capabilities.trading_allowed and not v.capabilities.server_dead_man_switch]
+
+    async def check_once(self) -> list[WatchdogFired]:
+        try:
+            ages = dict(self.ages())
+        except Exception as exc:  # noqa: BLE001 -- a broken feed layer is itself a lost feed
+            log.warning("watchdog could not read feed ages: %s", exc)
+            ages = {}
+        lost: list[tuple[str, float | None]] = []
+        for vid in self.guarded():
+            age = ages.get(vid)
+            if age is not None and age <= self.threshold_s:
+                self._armed.add(vid)
+            elif vid in self._armed:
+                lost.append((vid, age))
+        fired = []
+        for vid, age in lost:
+            self._armed.discard(vid)
+            result = (await self.executor.cancel_all(venues=[vid])).get(vid, 0)
+            log.warning("feed of %s silent (%s s): cancel-all -> %s", vid, age, result)
+            ev = WatchdogFired(vid, age, result)
+            fired.append(ev)
+            self.fired.append(ev)
+            if self.on_fire is not None:
+                try:
+                    self.on_fire(ev)
+                except Exception:
+                    log.exception("watchdog listener failed")
+        return fired
+
+    async def _run(self) -> None:
+        while True:
+            await self.check_once()
+            await asyncio.sleep(self.interval_s)
+
+    def start(self) -> None:
+        if self._task is None or self._task.done():
+            self._task = asyncio.create_task(self._run(), name="order-watchdog")
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+            self._task = None

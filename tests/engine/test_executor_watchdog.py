@@ -1,0 +1,68 @@
+"""The watchdog cancels open orders on venues without a dead-man switch when their feed goes quiet."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from sor_desktop.core.orders import OrderRequest, OrderStatus, Side
+from sor_desktop.engine.executor import Executor
+from sor_desktop.engine.journal import Journal
+from sor_desktop.engine.watchdog import Watchdog, ages_from_health
+from sor_desktop.venues.base import Capabilities
+
+from .exec_fakes import SYMBOL, FakeVenue
+
+
+async def _rest(v: FakeVenue, cid: str) -> None:
+    v.faults.append("rest")
+    await v.submit_order(OrderRequest(v.id, SYMBOL, Side.BUY, Decimal("1"), cid, limit_price=Decimal("100")))
+
+
+@pytest.mark.asyncio
+async def test_cancels_once_per_outage_only_where_the_venue_would_not(tmp_path: Path) -> None:
+    plain = FakeVenue("plain")
+    dms = FakeVenue("dms", capabilities=Capabilities(server_dead_man_switch=True))
+    view = FakeVenue("view", capabilities=Capabilities(trading_allowed=False))
+    ex = Executor({"plain": plain, "dms": dms, "view": view}, Journal(tmp_path / "j.sqlite3"))
+    await _rest(plain, "sorplain00000000000l0")
+    await _rest(dms, "sordms0000000000000l0")
+    ages: dict[str, float | None] = {"plain": 0.5, "dms": 0.5, "view": 0.5}
+    fired = []
+    dog = Watchdog(ex, lambda: ages, threshold_s=10.0, on_fire=fired.append)
+    assert dog.guarded() == ["plain"]
+    assert await dog.check_once() == []  # feeds live: arms
+    ages.update(plain=10.0, dms=60.0)  # at the threshold: not yet
+    assert await dog.check_once() == []
+    ages.update(plain=10.5)
+    out = await dog.check_once()
+    assert [(f.venue, f.silent_s, f.result) for f in out] == [("plain", 10.5, 1)]
+    assert plain.orders["sorplain00000000000l0"].status is OrderStatus.CANCELED
+    assert dms.orders["sordms0000000000000l0"].status is OrderStatus.ACKNOWLEDGED  # the venue does it itself
+    assert dms.cancel_all_calls == 0 and view.cancel_all_calls == 0
+    assert await dog.check_once() == []  # once per outage
+    ages.update(plain=None)  # feed reports no book at all: still the same outage
+    assert await dog.check_once() == []
+    ages.update(plain=0.2)  # back: re-armed
+    await dog.check_once()
+    ages.update(plain=None)
+    assert [f.venue for f in await dog.check_once()] == ["plain"]
+    assert plain.cancel_all_calls == 2 and len(fired) == 2
+
+
+@pytest.mark.asyncio
+async def test_a_venue_never_seen_live_is_left_alone(tmp_path: Path) -> None:
+    v = FakeVenue("v")
+    dog = Watchdog(Executor({"v": v}, Journal(tmp_path / "j.sqlite3")), lambda: {"v": None})
+    assert await dog.check_once() == [] and v.cancel_all_calls == 0
+
+
+def test_ages_from_feed_health_takes_the_freshest_symbol() -> None:
+    class H:
+        def __init__(self, venue: str, age: float | None) -> None:
+            self.venue, self.book_age_s = venue, age
+
+    assert ages_from_health([H("a", 3.0), H("a", 1.0), H("b", None), H("c", None), H("c", 2.0)]) == {
+        "a": 1.0, "b": None, "c": 2.0}
