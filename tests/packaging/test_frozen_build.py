@@ -75,7 +75,17 @@ def _screenshot(frozen_app: Path, home: Path, env: dict[str, str], wrapper: list
     result = _run([*wrapper, str(frozen_app), "--sim", "--screenshot", str(png), "--after", "3"], env)
     assert result.returncode == 0, f"exit {result.returncode}\n{result.stdout}\n{result.stderr}"
     assert png.is_file(), f"no screenshot written\n{result.stdout}\n{result.stderr}"
+    _assert_clean_log(home)
     return png
+
+
+def _assert_clean_log(home: Path) -> None:
+    # Resources that fail to load in a frozen build (icons, package data) only show up as log
+    # lines, since the window still opens: none may be there.
+    for log_file in (home / "logs").glob("*.log*"):
+        text = log_file.read_text(encoding="utf-8", errors="replace")
+        assert "app icon:" not in text, text
+        assert "Traceback" not in text, text
 
 
 def test_frozen_window_screenshot_offscreen(frozen_app: Path, tmp_path: Path, qapp) -> None:
