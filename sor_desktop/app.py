@@ -1,1 +1,139 @@
-"""Composition root of the window: QApplication, the qasync loop, vault unlock, wiring, shutdown."""
+"""Composition root of the window: QApplication, the qasync loop, logging, unlock-or-continue,
+wiring of session and window, and the ordered shutdown (feeds, tasks, venues, then quit)."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from sor_desktop import logs, paths
+from sor_desktop.venues.base import Mode
+
+log = logging.getLogger("sor_desktop.app")
+T0 = time.monotonic()
+
+
+@dataclass(frozen=True)
+class AppOptions:
+    mode: str | None = None  # "sim" | "paper" | None: decide from the vault
+    venues: list[str] | None = None
+    symbol: str = "BTC/USDT:USDT"
+    seed: int = 7
+    screenshot: Path | None = None
+    after: float = 4.0
+    amount: str | None = None
+    side: str = "buy"
+
+
+def choose_mode(opts: AppOptions, parent: object = None) -> tuple[Mode, object | None]:
+    """Simulated when asked or when no vault exists; otherwise offer to unlock the vault. Without
+    keys the window runs on the simulated market (public-only live books need ``--paper``)."""
+    if opts.mode == "sim":
+        return Mode.SIMULATED, None
+    if opts.mode == "paper":
+        return Mode.PAPER, None
+    if not paths.vault_path().exists() or opts.screenshot is not None:
+        return Mode.SIMULATED, None
+    try:
+        from sor_desktop.ui import vault_dialogs  # type: ignore[attr-defined]
+    except ImportError:
+        log.warning("vault dialogs are not available: starting without keys")
+        return Mode.SIMULATED, None
+    vault = vault_dialogs.unlock_or_continue(parent)  # type: ignore[attr-defined]
+    return (Mode.LIVE, vault) if vault is not None else (Mode.SIMULATED, None)
+
+
+def run_app(opts: AppOptions) -> int:
+    logs.setup()
+    import qasync
+    from PySide6.QtWidgets import QApplication
+
+    from sor_desktop.ui import theme
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    assert isinstance(app, QApplication)
+    app.setApplicationName("sor-desktop")
+    app.setQuitOnLastWindowClosed(False)  # we quit ourselves, after the ordered shutdown
+    theme.apply(app)
+    loop = qasync.QEventLoop(app)
+    asyncio.set_event_loop(loop)
+    try:
+        with loop:
+            return int(loop.run_until_complete(_main(app, opts)))
+    finally:
+        asyncio.set_event_loop(None)
+
+
+async def _main(app: object, opts: AppOptions) -> int:
+    from PySide6.QtWidgets import QApplication
+
+    from sor_desktop.engine.wiring import build_session
+    from sor_desktop.ui.log_panel import QtLogHandler, install_hooks
+    from sor_desktop.ui.main_window import MainWindow
+
+    assert isinstance(app, QApplication)
+    mode, vault = choose_mode(opts)
+    session = build_session(mode, opts.venues, opts.symbol, seed=opts.seed, vault=vault)
+    window = MainWindow(session)
+    handler = QtLogHandler(logging.WARNING)
+    handler.relay.record.connect(window.log_panel.append)
+    logging.getLogger().addHandler(handler)
+    install_hooks(asyncio.get_running_loop(), window.notice.notify)
+    closed: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+    window.window_closed.connect(lambda: None if closed.done() else closed.set_result(None))
+    window.show()
+    code = 0
+    try:
+        await session.start()
+        window.on_session_started()
+        if opts.amount:
+            window.routing.pick_side(opts.side)
+            window.routing.amount.setText(opts.amount)
+        log.info("window up in %.2fs (%s, %d venues)", time.monotonic() - T0, mode, len(session.venues))
+        if opts.screenshot is not None:
+            await asyncio.sleep(opts.after)
+            code = 0 if save_screenshot(window, opts.screenshot) else 1
+        else:
+            await closed
+    finally:
+        await shutdown(window, session)
+        logging.getLogger().removeHandler(handler)
+    return code
+
+
+def save_screenshot(window: object, path: Path) -> bool:
+    from PySide6.QtWidgets import QWidget
+
+    assert isinstance(window, QWidget)
+    ok = bool(window.grab().save(str(path), "PNG"))
+    if ok:
+        print(f"saved {path}")
+    else:
+        print(f"sor-desktop: could not write {path}", file=sys.stderr)
+    return ok
+
+
+async def shutdown(window: object, session: object) -> None:
+    """Ordered: stop the frame timer and save the layout, then the session stops its feeds,
+    cancels its tasks (bounded wait) and closes every venue; only then does Qt quit."""
+    from PySide6.QtWidgets import QApplication
+
+    from sor_desktop.engine.session import Session
+    from sor_desktop.ui.main_window import MainWindow
+
+    assert isinstance(window, MainWindow) and isinstance(session, Session)
+    window.timer.stop()
+    window.save_layout()
+    try:
+        await asyncio.wait_for(session.stop(), 10.0)
+    except TimeoutError:
+        log.error("shutdown: the session did not stop within 10 s")
+    window.hide()
+    window.deleteLater()
+    app = QApplication.instance()
+    if app is not None:
+        app.quit()

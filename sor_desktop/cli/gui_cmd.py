@@ -1,0 +1,52 @@
+"""Options of the window (``sor-desktop`` with no subcommand) and its start."""
+
+from __future__ import annotations
+
+import argparse
+import os
+from pathlib import Path
+
+from sor_desktop.cli.errors import CliError
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    g = parser.add_argument_group("window")
+    mode = g.add_mutually_exclusive_group()
+    mode.add_argument("--sim", action="store_true", help="simulated market of the five venues (no network)")
+    mode.add_argument("--paper", action="store_true", help="live public books, orders matched locally")
+    g.add_argument("--venues", help="comma-separated venue ids (default: the five product venues)")
+    g.add_argument("--symbol", default="BTC/USDT:USDT", help="unified symbol to open (default %(default)s)")
+    g.add_argument("--seed", type=int, default=7, help="seed of the simulated market (default %(default)s)")
+    g.add_argument("--screenshot", type=Path, metavar="PATH",
+                   help="start, wait, save the main window as PNG and exit")
+    g.add_argument("--after", type=float, default=4.0, metavar="SECONDS",
+                   help="wait before the screenshot (default %(default)s)")
+    g.add_argument("--amount", help="prefill the routing panel's amount (base units), e.g. for screenshots")
+    g.add_argument("--side", choices=("buy", "sell"), default="buy", help="prefill the side")
+
+
+def _venues(text: str | None) -> list[str] | None:
+    if text is None:
+        return None
+    ids = [v.strip() for v in text.split(",") if v.strip()]
+    if not ids:
+        raise CliError("--venues needs at least one venue id")
+    return ids
+
+
+def run(args: argparse.Namespace) -> int:
+    if args.after is not None and args.after < 0:
+        raise CliError("--after must be zero or more seconds")
+    if args.screenshot is not None:
+        parent = args.screenshot.expanduser().resolve().parent
+        if not parent.is_dir():
+            raise CliError(f"--screenshot: folder {parent} does not exist")
+        if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
+            os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from sor_desktop.app import AppOptions, run_app  # Qt loads only when the window is wanted
+
+    mode = "sim" if args.sim else "paper" if args.paper else None
+    return run_app(AppOptions(
+        mode=mode, venues=_venues(args.venues), symbol=args.symbol, seed=args.seed,
+        screenshot=args.screenshot, after=args.after, amount=args.amount, side=args.side,
+    ))

@@ -1,0 +1,229 @@
+"""The Qt-free orchestration the window drives: venues for a mode, their book feeds into the store,
+live previews through the router, routes through the executor, accounts, ordered shutdown.
+
+Everything runs on one asyncio loop (the Qt thread under qasync). The window never awaits a venue
+itself: it calls a session method that starts a tracked task, and listens to ``SessionEvent``s.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Callable, Coroutine, Sequence
+from dataclasses import replace
+from typing import Any
+
+from sor_desktop.core.account import Balance, Position
+from sor_desktop.core.instrument import Instrument
+from sor_desktop.core.plan import Plan
+from sor_desktop.engine import session_feeds as feeds
+from sor_desktop.engine import session_routes as routing
+from sor_desktop.engine.executor import Executor
+from sor_desktop.engine.preview import AmountError, Preview, PreviewRequest, to_plan_request, venue_inputs
+from sor_desktop.engine.session_events import AccountUpdate, Notice, SessionEvent
+from sor_desktop.engine.store import LinkState, Store, VenueHealth
+from sor_desktop.venues.base import Mode, Venue
+
+log = logging.getLogger(__name__)
+
+Listener = Callable[[SessionEvent], None]
+
+
+class Session:
+    def __init__(
+        self,
+        mode: Mode,
+        venues: Sequence[Venue],
+        symbol: str,
+        *,
+        executor: Executor,
+        store: Store | None = None,
+        account_every_s: float = 2.0,
+    ) -> None:
+        self.mode = mode
+        self.venues: dict[str, Venue] = {v.id: v for v in venues}
+        self.symbol = symbol
+        self.store = store or Store()
+        self.account_every_s = account_every_s
+        self.instruments: dict[str, dict[str, Instrument]] = {}
+        self.balances: dict[str, list[Balance]] = {}
+        self.positions: dict[str, list[Position]] = {}
+        self.listeners: list[Listener] = []
+        self.tasks: set[asyncio.Task[Any]] = set()
+        self._feeds: feeds.FeedSet | None = None
+        self.executor = executor
+        self.journal: Any = None  # closed last at shutdown, when the wiring gave one
+        self._router = routing.Router(self, executor)
+        self.started = False
+        self.closed = False
+
+    # -- lifecycle -----------------------------------------------------------------------------
+    async def start(self) -> None:
+        """Connect every venue (a failing one is reported, not fatal) and start its book feed."""
+        for v in self.venues.values():
+            self.store.set_health(VenueHealth(v.id, LinkState.CONNECTING, view_only=not v.capabilities.trading_allowed,
+                                              reason=v.capabilities.view_only_reason))
+        results = await asyncio.gather(*(self._connect(v) for v in self.venues.values()), return_exceptions=True)
+        for v, r in zip(list(self.venues.values()), results, strict=True):
+            if isinstance(r, BaseException):
+                log.warning("%s: connect failed: %s", v.id, r)
+                self.store.set_health(VenueHealth(v.id, LinkState.DOWN, reason=_short(r)))
+                self.emit(Notice("error", f"{v.id}: could not connect ({_short(r)})"))
+        self.started = True
+        self._start_feeds()
+        self.spawn(self._recover(), "reconcile")
+        self.spawn(self._account_loop(), "accounts")
+
+    async def _recover(self) -> None:
+        """Legs a previous run left without a known outcome are settled before trading."""
+        report = await self.executor.recover()
+        n = len(report.resolved) + len(report.not_placed)
+        if n or report.unresolved:
+            self.emit(Notice("warning" if report.unresolved else "info",
+                             f"journal: {n} earlier order(s) reconciled, {len(report.unresolved)} still unknown"))
+
+    async def _connect(self, venue: Venue) -> None:
+        await venue.connect()
+        self.instruments[venue.id] = dict(venue.instruments())
+
+    def _start_feeds(self) -> None:
+        live = [v for v in self.venues.values() if self.symbol in self.instruments.get(v.id, {})]
+        self._feeds = feeds.FeedSet(live, self.symbol, self.store, self.spawn)
+        self._feeds.start()
+
+    async def set_symbol(self, symbol: str) -> None:
+        if symbol == self.symbol:
+            return
+        if self._feeds is not None:
+            await self._feeds.stop()
+        for v in self.venues:
+            self.store.drop(v, self.symbol)
+        self.symbol = symbol
+        self._start_feeds()
+
+    async def stop(self, timeout: float = 3.0) -> None:
+        """Ordered shutdown: feeds, then every other task (bounded wait), then the venues."""
+        if self.closed:
+            return
+        self.closed = True
+        if self._feeds is not None:
+            await self._feeds.stop(timeout)
+        pending = [t for t in self.tasks if not t.done()]
+        for t in pending:
+            t.cancel()
+        if pending:
+            done, still = await asyncio.wait(pending, timeout=timeout)
+            if still:
+                log.warning("%d task(s) did not stop within %.1fs", len(still), timeout)
+        results = await asyncio.gather(
+            *(asyncio.wait_for(v.close(), timeout) for v in self.venues.values()), return_exceptions=True
+        )
+        for v, r in zip(list(self.venues.values()), results, strict=True):
+            if isinstance(r, BaseException):
+                log.warning("%s: close failed: %s", v.id, r)
+        if self.journal is not None:
+            self.journal.close()
+
+    # -- tasks and events ----------------------------------------------------------------------
+    def spawn(self, coro: Coroutine[Any, Any, Any], name: str) -> asyncio.Task[Any]:
+        task = asyncio.get_running_loop().create_task(coro, name=name)
+        self.tasks.add(task)
+        task.add_done_callback(self._task_done)
+        return task
+
+    def _task_done(self, task: asyncio.Task[Any]) -> None:
+        self.tasks.discard(task)
+        if task.cancelled():
+            return
+        exc = task.exception()
+        if exc is not None:
+            log.error("task %s failed", task.get_name(), exc_info=exc)
+            self.emit(Notice("error", f"{task.get_name()}: {_short(exc)}"))
+
+    def emit(self, event: SessionEvent) -> None:
+        for listener in list(self.listeners):
+            try:
+                listener(event)
+            except Exception:  # a broken listener must not stop the others or the feed
+                log.exception("session listener failed on %s", type(event).__name__)
+
+    # -- state for the window ------------------------------------------------------------------
+    def shared_symbols(self) -> list[str]:
+        """Symbols every connected venue lists (falls back to the union when they share none)."""
+        sets = [set(i) for i in self.instruments.values() if i]
+        if not sets:
+            return [self.symbol]
+        shared = set.intersection(*sets) or set.union(*sets)
+        return sorted(shared, key=lambda s: (s != self.symbol, s))
+
+    def symbol_instruments(self) -> dict[str, Instrument]:
+        return {v: inst[self.symbol] for v, inst in self.instruments.items() if self.symbol in inst}
+
+    def health_now(self) -> dict[str, VenueHealth]:
+        return {v: self.store.health(v, self.symbol) for v in self.venues}
+
+    # -- preview and routes --------------------------------------------------------------------
+    def preview(self, req: PreviewRequest) -> Preview:
+        """Plan ``req`` on the current books. A bad amount comes back as ``error``, never raised."""
+        insts = self.symbol_instruments()
+        books = self.store.books(self.symbol, insts)
+        health = self.health_now()
+        inputs = venue_inputs(req, insts, books, health, self.positions)
+        excluded = {vi.instrument.venue: vi.excluded for vi in inputs if vi.excluded}
+        try:
+            preq = to_plan_request(req, insts, books)
+        except AmountError as exc:
+            return Preview(req, None, str(exc), excluded)
+        if not inputs:
+            return Preview(req, None, None, excluded)
+        plan = self._router.plan(preq, inputs)
+        return Preview(req, plan, None, excluded)
+
+    def submit(self, plan: Plan, reduce_only: bool = False) -> str:
+        """Send ``plan``'s legs; returns the route id at once. Progress comes as ``LegUpdate``s."""
+        return self._router.submit(plan, reduce_only)
+
+    def cancel_all(self) -> None:
+        self.spawn(self._cancel_all(), "cancel-all")
+
+    async def _cancel_all(self) -> None:
+        results = await self.executor.cancel_all(None)
+        failed = {v: r for v, r in results.items() if isinstance(r, str)}
+        total = sum(r for r in results.values() if isinstance(r, int))
+        for v, r in failed.items():
+            self.emit(Notice("error", f"{v}: cancel all {r}"))
+        self.emit(Notice("info", f"cancel all: {total} open order(s) cancelled on {len(results) - len(failed)} venue(s)"))
+
+    # -- accounts ------------------------------------------------------------------------------
+    async def _account_loop(self) -> None:
+        while True:
+            await self.refresh_accounts()
+            await asyncio.sleep(self.account_every_s)
+
+    async def refresh_accounts(self) -> None:
+        ids = [v for v in self.venues if v in self.instruments]
+        results = await asyncio.gather(*(self._account(self.venues[v]) for v in ids), return_exceptions=True)
+        for vid, r in zip(ids, results, strict=True):
+            if isinstance(r, BaseException):
+                self.emit(AccountUpdate(vid, error=_short(r)))
+            else:
+                self.balances[vid], self.positions[vid] = r
+                self.emit(AccountUpdate(vid, tuple(r[0]), tuple(r[1])))
+
+    async def _account(self, venue: Venue) -> tuple[list[Balance], list[Position]]:
+        bal = await venue.fetch_balance()
+        pos = await venue.fetch_positions([self.symbol])
+        return bal, pos
+
+    def mark_view_only(self, venue: str, reason: str) -> None:
+        self.store.set_health(replace(self.store.health(venue), view_only=True, reason=reason))
+
+
+def _short(exc: BaseException) -> str:
+    text = str(exc) or type(exc).__name__
+    return text.splitlines()[0][:200]
+
+
+def now() -> float:
+    return time.time()

@@ -1,0 +1,96 @@
+"""Planning and sending for the session: the router for previews, the executor for routes.
+
+The executor owns the safety (pre-trade checks, journal, client ids, unknown outcomes, no double
+send); this module turns its events into the window's ``LegUpdate``s and refuses to hand the same
+plan object to it twice (a double click on Route).
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from sor_desktop.core.client_ids import new_route_id
+from sor_desktop.core.orders import OrderStatus
+from sor_desktop.core.plan import Plan, PlanRequest, VenueInput
+from sor_desktop.engine.exec_events import ExecEvent, LegEvent, RouteEvent, RouteState
+from sor_desktop.engine.executor import Executor
+from sor_desktop.engine.session_events import LegUpdate, Notice, RouteStarted
+
+if TYPE_CHECKING:
+    from sor_desktop.engine.session import Session
+
+log = logging.getLogger(__name__)
+
+
+class AlreadySent(RuntimeError):
+    pass
+
+
+class Router:
+    def __init__(self, session: Session, executor: Executor) -> None:
+        self.session = session
+        self.executor = executor
+        self._sent: set[int] = set()
+        self.routes: dict[str, Plan] = {}
+        self._unknown: set[tuple[str, int]] = set()
+        executor.subscribe(self._on_exec)
+
+    def plan(self, request: PlanRequest, inputs: Sequence[VenueInput]) -> Plan:
+        from sor_desktop.core.router import plan_route  # lazily: the window opens even if it fails to import
+
+        return plan_route(request, list(inputs))
+
+    def submit(self, plan: Plan, reduce_only: bool = False) -> str:
+        if id(plan) in self._sent:
+            raise AlreadySent("this plan was already sent")
+        if not plan.legs:
+            raise ValueError("the plan has no legs to send")
+        if reduce_only:
+            # the executor sends plain IOC legs; reduce-only is enforced in the preview (caps at the
+            # open position), not by the venue, until the executor takes the flag
+            log.info("reduce-only route: legs capped at the open positions by the preview")
+        self._sent.add(id(plan))
+        route_id = new_route_id()
+        self.routes[route_id] = plan
+        self.session.emit(RouteStarted(route_id, plan, time.time()))
+        books = self.session.store.books(plan.symbol, [lg.venue for lg in plan.legs])
+        self.session.spawn(self._execute(route_id, plan, books), f"route:{route_id[:8]}")
+        return route_id
+
+    async def _execute(self, route_id: str, plan: Plan, books: dict) -> None:  # type: ignore[type-arg]
+        result = await self.executor.execute(plan, books, route_id=route_id)
+        if result.state is RouteState.BLOCKED:
+            why = "; ".join(str(p) for p in result.problems)
+            self.session.emit(Notice("error", f"route not sent: {why}"))
+            for i, lg in enumerate(plan.legs):
+                self.session.emit(LegUpdate(route_id, i, lg.venue, lg.symbol, plan.side, OrderStatus.REJECTED,
+                                            lg.contracts_dec, preview_price=lg.avg_price,
+                                            reason=f"blocked: {why}"))
+
+    def _on_exec(self, ev: ExecEvent) -> None:
+        if isinstance(ev, RouteEvent):
+            if ev.state is RouteState.UNRESOLVED:
+                self.session.emit(Notice("warning", f"route {ev.route_id[:8]}: an outcome is still unknown; "
+                                                    "trading waits until it is reconciled"))
+            return
+        plan = self.routes.get(ev.route_id)
+        self.session.emit(leg_update(ev, plan, self._unknown))
+
+
+def leg_update(ev: LegEvent, plan: Plan | None, unknown: set[tuple[str, int]]) -> LegUpdate:
+    key = (ev.route_id, ev.leg_index)
+    status = ev.status
+    if str(status) == "pending":
+        status = OrderStatus.SENT
+    if status is OrderStatus.UNKNOWN:
+        unknown.add(key)
+    preview = plan.legs[ev.leg_index].avg_price if plan and ev.leg_index < len(plan.legs) else 0.0
+    return LegUpdate(
+        route_id=ev.route_id, leg=ev.leg_index, venue=ev.venue, symbol=ev.symbol, side=ev.side, status=status,
+        contracts=ev.contracts, filled_contracts=ev.filled_contracts, filled_base=float(ev.filled_base),
+        avg_price=float(ev.avg_price) if ev.avg_price is not None else None, preview_price=preview,
+        reason=ev.reason, latency_ms=ev.latency_ms, was_unknown=key in unknown,
+    )

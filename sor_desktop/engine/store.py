@@ -1,0 +1,149 @@
+"""Latest-state store: the newest book per (venue, symbol), each venue's link health, and the set
+of keys that changed since the UI last drew.
+
+Feed loops write here at whatever rate books arrive; the window's frame timer takes the dirty keys
+about 30 times a second and redraws once. No Qt, no signals: high-rate data never becomes one
+event per message.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, replace
+from enum import StrEnum
+
+from sor_desktop.core.book import BookSnapshot
+
+Key = tuple[str, str]  # (venue, symbol)
+
+
+class LinkState(StrEnum):
+    CONNECTING = "connecting"
+    CONNECTED = "connected"
+    STALE = "stale"
+    DOWN = "down"
+
+
+@dataclass(frozen=True, slots=True)
+class VenueHealth:
+    """What a venue's status chip shows. ``view_only`` is about trading, not the link."""
+
+    venue: str
+    state: LinkState = LinkState.CONNECTING
+    book_age_s: float | None = None
+    updates_per_s: float = 0.0
+    rtt_ms: float | None = None
+    view_only: bool = False
+    reason: str | None = None  # why stale/down/view-only, in the trader's words
+
+    @property
+    def routable(self) -> bool:
+        return self.state is LinkState.CONNECTED
+
+
+class _Rate:
+    """Exponentially smoothed update rate (per second) without keeping timestamps."""
+
+    __slots__ = ("last", "rate")
+
+    def __init__(self) -> None:
+        self.last: float | None = None
+        self.rate = 0.0
+
+    def tick(self, now: float) -> None:
+        if self.last is not None:
+            dt = max(now - self.last, 1e-4)
+            alpha = min(1.0, dt / 2.0)  # ~2 s time constant
+            self.rate += alpha * (1.0 / dt - self.rate)
+        self.last = now
+
+    def current(self, now: float) -> float:
+        if self.last is None:
+            return 0.0
+        quiet = now - self.last
+        # a silent feed decays towards zero instead of showing its last busy rate forever
+        return self.rate if quiet < 1.0 else min(self.rate, 1.0 / quiet)
+
+
+class Store:
+    """Single-threaded (the asyncio/Qt thread): plain dicts, no locks."""
+
+    def __init__(self, *, stale_after_s: float = 3.0, clock: Callable[[], float] = time.monotonic) -> None:
+        self.stale_after_s = stale_after_s
+        self.clock = clock
+        self._books: dict[Key, BookSnapshot] = {}
+        self._arrived: dict[Key, float] = {}
+        self._rates: dict[Key, _Rate] = {}
+        self._health: dict[str, VenueHealth] = {}
+        self._dirty: dict[Key, float] = {}  # key -> arrival time of the oldest undrawn update
+        self._health_dirty = False
+        self.updates = 0
+
+    # -- writers (feed loops) ------------------------------------------------------------------
+    def put_book(self, book: BookSnapshot) -> None:
+        now = self.clock()
+        key = (book.venue, book.symbol)
+        self._books[key] = book
+        self._arrived[key] = now
+        self._rates.setdefault(key, _Rate()).tick(now)
+        self._dirty.setdefault(key, book.received or now)
+        self.updates += 1
+        h = self._health.get(book.venue)
+        if h is None or h.state in (LinkState.CONNECTING, LinkState.DOWN) or (
+            h.state is LinkState.STALE and h.reason == _AGE_REASON
+        ):
+            self.set_health(replace(h or VenueHealth(book.venue), state=LinkState.CONNECTED, reason=None))
+
+    def set_health(self, health: VenueHealth) -> None:
+        self._health[health.venue] = health
+        self._health_dirty = True
+
+    def drop(self, venue: str, symbol: str) -> None:
+        key = (venue, symbol)
+        self._books.pop(key, None)
+        self._arrived.pop(key, None)
+        self._rates.pop(key, None)
+        self._dirty.pop(key, None)
+
+    # -- readers (the window) ------------------------------------------------------------------
+    def book(self, venue: str, symbol: str) -> BookSnapshot | None:
+        return self._books.get((venue, symbol))
+
+    def books(self, symbol: str, venues: Iterable[str] | None = None) -> dict[str, BookSnapshot]:
+        wanted = None if venues is None else set(venues)
+        return {
+            v: b for (v, s), b in self._books.items() if s == symbol and (wanted is None or v in wanted)
+        }
+
+    def take_dirty(self) -> dict[Key, float]:
+        """Keys changed since the last call, each with the arrival time of its oldest undrawn update."""
+        out, self._dirty = self._dirty, {}
+        return out
+
+    def take_health_dirty(self) -> bool:
+        out, self._health_dirty = self._health_dirty, False
+        return out
+
+    def health(self, venue: str, symbol: str | None = None) -> VenueHealth:
+        """Health with the book age and rate filled in now; an old book turns the venue stale."""
+        h = self._health.get(venue) or VenueHealth(venue)
+        if symbol is None:
+            return h
+        key = (venue, symbol)
+        now = self.clock()
+        arrived = self._arrived.get(key)
+        age = None if arrived is None else now - arrived
+        rate = self._rates[key].current(now) if key in self._rates else 0.0
+        h = replace(h, book_age_s=age, updates_per_s=rate)
+        if h.state is LinkState.CONNECTED and age is not None and age > self.stale_after_s:
+            h = replace(h, state=LinkState.STALE, reason=_AGE_REASON)
+            self._health[venue] = replace(self._health.get(venue) or h, state=LinkState.STALE, reason=_AGE_REASON)
+            self._health_dirty = True
+        return h
+
+    def venues(self) -> list[str]:
+        return sorted(self._health)
+
+
+_AGE_REASON = "book stopped updating"

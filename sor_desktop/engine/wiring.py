@@ -1,0 +1,69 @@
+"""Builds a session for a mode: its venues, journal, executor and store. Used by the window (and
+by tests and the UI benchmark, which pass their own simulated market)."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from typing import Any
+
+from sor_desktop import paths
+from sor_desktop.engine.executor import Executor
+from sor_desktop.engine.journal import Journal
+from sor_desktop.engine.session import Session
+from sor_desktop.engine.store import Store
+from sor_desktop.venues.base import Mode, Venue
+from sor_desktop.venues.quirks import DEFAULT_VENUES
+
+log = logging.getLogger(__name__)
+
+
+def sim_venues(ids: Sequence[str] | None, seed: int, **config: Any) -> list[Venue]:
+    from sor_desktop.venues.sim.config import SimConfig
+    from sor_desktop.venues.sim.market import SimMarket
+
+    cfg = SimConfig(seed=seed, venues=tuple(ids or DEFAULT_VENUES), **config)
+    return list(SimMarket(cfg).venues().values())
+
+
+def paper_venues(ids: Sequence[str] | None) -> list[Venue]:
+    from sor_desktop.venues import paper  # type: ignore[attr-defined]
+
+    return [paper.PaperVenue.public(v) for v in ids or DEFAULT_VENUES]
+
+
+def live_venues(ids: Sequence[str] | None, vault: Any) -> list[Venue]:
+    """Every venue with a key in the vault trades; the others stream public books view-only."""
+    from sor_desktop.venues.ccxt_venue import CcxtVenue
+
+    keys = {e.venue: e for e in vault.entries()} if vault is not None else {}
+    return [CcxtVenue(v, credentials=keys.get(v)) for v in ids or DEFAULT_VENUES]
+
+
+def build_session(mode: Mode, ids: Sequence[str] | None, symbol: str, *, seed: int = 7,
+                  vault: Any = None, venues: Sequence[Venue] | None = None,
+                  store: Store | None = None) -> Session:
+    if venues is None:
+        if mode is Mode.SIMULATED:
+            venues = sim_venues(ids, seed)
+        elif mode is Mode.PAPER:
+            venues = paper_venues(ids)
+        else:
+            venues = live_venues(ids, vault)
+    # the simulated market starts afresh every run: its orders must not meet a real journal's
+    journal = Journal(":memory:" if mode is Mode.SIMULATED else paths.journal_path())
+    store = store or Store()
+    holder: dict[str, Session] = {}
+
+    def stale_reason(venue: str) -> str | None:
+        s = holder.get("s")
+        if s is None:
+            return None
+        h = s.store.health(venue, s.symbol)
+        return None if h.routable else (h.reason or str(h.state))
+
+    executor = Executor({v.id: v for v in venues}, journal, stale_reason=stale_reason)
+    session = Session(mode, venues, symbol, executor=executor, store=store)
+    session.journal = journal
+    holder["s"] = session
+    return session

@@ -1,0 +1,127 @@
+"""Blotter: one parent row per route (totals, slippage against the preview), its legs as children
+with status, filled amount, average price, slippage and latency from send to acknowledgement."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QHeaderView, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
+
+from sor_desktop.core.orders import OrderStatus
+from sor_desktop.engine.session_events import LegUpdate, RouteStarted
+from sor_desktop.ui import theme
+
+COLUMNS = ("route / venue", "side", "status", "contracts", "filled", "avg price", "preview", "slip bps",
+           "latency ms", "reason")
+
+STATUS_TEXT = {
+    OrderStatus.PENDING: "pending",
+    OrderStatus.SENT: "sent",
+    OrderStatus.ACKNOWLEDGED: "acknowledged",
+    OrderStatus.PARTIALLY_FILLED: "partly filled",
+    OrderStatus.FILLED: "filled",
+    OrderStatus.CANCELED: "cancelled",
+    OrderStatus.REJECTED: "rejected",
+    OrderStatus.UNKNOWN: "unknown",
+}
+STATUS_COLOUR = {
+    OrderStatus.FILLED: theme.BID,
+    OrderStatus.REJECTED: theme.ERROR,
+    OrderStatus.UNKNOWN: theme.WARN,
+    OrderStatus.PARTIALLY_FILLED: theme.WARN,
+}
+
+
+@dataclass
+class _Route:
+    item: QTreeWidgetItem
+    started: RouteStarted
+    legs: dict[int, LegUpdate] = field(default_factory=dict)
+    items: dict[int, QTreeWidgetItem] = field(default_factory=dict)
+
+
+def leg_status_text(u: LegUpdate) -> str:
+    text = STATUS_TEXT.get(u.status, str(u.status))
+    if u.status is OrderStatus.CANCELED and u.filled_contracts > 0:
+        text = "partly filled (rest cancelled)"
+    if u.was_unknown and u.status is not OrderStatus.UNKNOWN:
+        text += " (was unknown)"
+    return text
+
+
+class Blotter(QWidget):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.tree = QTreeWidget()
+        self.tree.setColumnCount(len(COLUMNS))
+        self.tree.setHeaderLabels(COLUMNS)
+        self.tree.setFont(theme.mono_font(9))
+        self.tree.setAlternatingRowColors(True)
+        self.tree.header().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.tree.header().setStretchLastSection(True)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.addWidget(self.tree)
+        self.routes: dict[str, _Route] = {}
+
+    def on_route(self, ev: RouteStarted) -> None:
+        item = QTreeWidgetItem()
+        self.tree.insertTopLevelItem(0, item)
+        r = self.routes[ev.route_id] = _Route(item, ev)
+        for i, leg in enumerate(ev.plan.legs):
+            child = QTreeWidgetItem(item)
+            child.setText(0, leg.venue)
+            child.setForeground(0, QColor(theme.venue_colour(leg.venue)))
+            child.setText(1, str(ev.plan.side))
+            child.setText(2, "pending")
+            child.setText(3, leg.contracts)
+            child.setText(6, f"{leg.avg_price:,.2f}")
+            r.items[i] = child
+        item.setExpanded(True)
+        self._summarise(r)
+
+    def on_leg(self, u: LegUpdate) -> None:
+        r = self.routes.get(u.route_id)
+        if r is None:
+            return
+        r.legs[u.leg] = u
+        child = r.items.get(u.leg)
+        if child is None:
+            return
+        child.setText(2, leg_status_text(u))
+        child.setForeground(2, QColor(STATUS_COLOUR.get(u.status, theme.TEXT)))
+        child.setText(4, f"{u.filled_base:,.4f}" if u.filled_contracts else "0")
+        child.setText(5, f"{u.avg_price:,.2f}" if u.avg_price else "")
+        slip = u.slippage_bps
+        child.setText(7, f"{slip:+.2f}" if slip is not None else "")
+        child.setText(8, f"{u.latency_ms:.0f}" if u.latency_ms is not None else "")
+        child.setText(9, u.reason or "")
+        self._summarise(r)
+
+    def _summarise(self, r: _Route) -> None:
+        plan = r.started.plan
+        filled = sum(u.filled_base for u in r.legs.values())
+        notional = sum(u.filled_base * (u.avg_price or 0.0) for u in r.legs.values())
+        avg = notional / filled if filled else None
+        done = sum(1 for u in r.legs.values() if u.status.final)
+        status = f"{done}/{len(plan.legs)} done"
+        if done == len(plan.legs):
+            status = "filled" if filled >= plan.filled * (1 - 1e-9) else ("partly filled" if filled else "not filled")
+        it = r.item
+        it.setText(0, f"{time.strftime('%H:%M:%S', time.localtime(r.started.time))} {r.started.route_id[:8]}")
+        it.setText(1, str(plan.side))
+        it.setText(2, status)
+        it.setText(3, f"{plan.filled:,.4f}")
+        it.setText(4, f"{filled:,.4f}")
+        it.setText(5, f"{avg:,.2f}" if avg else "")
+        it.setText(6, f"{plan.avg_price:,.2f}")
+        if avg:
+            slip = (avg - plan.avg_price) / plan.avg_price * 1e4 * (1 if plan.side == "buy" else -1)
+            it.setText(7, f"{slip:+.2f}")
+        lat = [u.latency_ms for u in r.legs.values() if u.latency_ms is not None]
+        it.setText(8, f"{max(lat):.0f}" if lat else "")
+
+    def route_status(self, route_id: str) -> str:
+        return self.routes[route_id].item.text(2)

@@ -1,0 +1,283 @@
+"""Cumulative depth of every venue overlaid on one price axis, plus all venues together.
+
+Drawn only from the frame timer (``refresh``), one PlotDataItem per curve updated with setData.
+Clicking a price emits ``price_clicked`` (the routing panel turns it into "sweep to here").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+
+from sor_desktop.core.book import BookSnapshot
+from sor_desktop.core.instrument import Instrument
+from sor_desktop.core.plan import Plan
+from sor_desktop.ui import depth_data, theme
+
+BANDS_BPS = (10, 25, 50, 100, 250)
+
+
+class DepthChart(QWidget):
+    price_clicked = Signal(float)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.frames = 0
+        self._venues: list[str] = []
+        self._off: set[str] = set()
+        self._stale: set[str] = set()
+        self._depths: dict[str, depth_data.VenueDepth] = {}
+        self._total: depth_data.VenueDepth | None = None
+        self._mid: float | None = None
+        self._curves: dict[str, tuple[pg.PlotDataItem, pg.PlotDataItem]] = {}
+        self._regions: list[pg.LinearRegionItem] = []
+        self._plan: Plan | None = None
+        self._books: Mapping[str, BookSnapshot] = {}
+        self._insts: Mapping[str, Instrument] = {}
+
+        self.unit = QComboBox()
+        self.unit.addItems(["base", "USDT"])
+        self.fee_adjusted = QCheckBox("fee-adjusted prices")
+        self.fee_adjusted.setToolTip("What a taker really pays: ask x (1 + fee), bid x (1 - fee)")
+        self.band = QComboBox()
+        self.band.addItems([f"±{b} bps" for b in BANDS_BPS])
+        self.band.setCurrentIndex(2)
+        self._toggles = QHBoxLayout()
+        self._toggles.setContentsMargins(0, 0, 0, 0)
+        self._venue_boxes: dict[str, QCheckBox] = {}
+        bar = QHBoxLayout()
+        for w in (QLabel("amount"), self.unit, self.fee_adjusted, QLabel("range"), self.band):
+            bar.addWidget(w)
+        bar.addSpacing(12)
+        bar.addLayout(self._toggles)
+        bar.addStretch(1)
+
+        self.plot = pg.PlotWidget()
+        self.plot.setMenuEnabled(False)
+        self.plot.showGrid(x=True, y=True, alpha=0.15)
+        self.plot.setLabel("bottom", "price")
+        self.plot.setLabel("left", "cumulative amount")
+        self.plot.getPlotItem().setMouseEnabled(x=True, y=False)
+        self.legend = self.plot.addLegend(offset=(10, 10), labelTextColor=theme.TEXT, brush=QColor(20, 23, 28, 200))
+        self._total_curves = self._make_pair("all venues", theme.CONSOLIDATED, width=2)
+        self._vline = pg.InfiniteLine(angle=90, pen=pg.mkPen(theme.MUTED, style=Qt.PenStyle.DashLine))
+        self._mid_line = pg.InfiniteLine(angle=90, pen=pg.mkPen("#3a414c"))
+        self._tip = pg.TextItem(anchor=(0, 1), fill=QColor(15, 18, 22, 230), border=pg.mkPen(theme.BORDER))
+        self._tip.setZValue(100)
+        for item in (self._mid_line, self._vline, self._tip):
+            self.plot.addItem(item, ignoreBounds=True)
+        self._tip.hide()
+        self._hover: float | None = None
+        self.plot.scene().sigMouseMoved.connect(self._on_move)
+        self.plot.scene().sigMouseClicked.connect(self._on_click)
+
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(4, 4, 4, 4)
+        lay.addLayout(bar)
+        lay.addWidget(self.plot, 1)
+        for sig in (self.unit.currentIndexChanged, self.band.currentIndexChanged):
+            sig.connect(self._force)
+        self.fee_adjusted.toggled.connect(self._force)
+        self.dirty = True
+
+    # -- set-up -------------------------------------------------------------------------------
+    def _make_pair(self, name: str, colour: str, width: float = 1.5) -> tuple[pg.PlotDataItem, pg.PlotDataItem]:
+        pen = pg.mkPen(colour, width=width)
+        bid = self.plot.plot([], [], pen=pen, name=name)
+        ask = self.plot.plot([], [], pen=pen)
+        for c in (bid, ask):
+            c.setClipToView(True)
+        return bid, ask
+
+    def set_venues(self, venues: list[str]) -> None:
+        for v in venues:
+            if v in self._curves:
+                continue
+            self._venues.append(v)
+            self._curves[v] = self._make_pair(v, theme.venue_colour(v))
+            box = QCheckBox(v)
+            box.setChecked(True)
+            box.setStyleSheet(f"QCheckBox {{ color: {theme.venue_colour(v)}; }}")
+            box.toggled.connect(lambda on, v=v: self._toggle(v, on))
+            self._venue_boxes[v] = box
+            self._toggles.addWidget(box)
+
+    def _toggle(self, venue: str, on: bool) -> None:
+        (self._off.discard if on else self._off.add)(venue)
+        self._force()
+
+    def _force(self, *_: object) -> None:
+        self.dirty = True
+        self._mid = None  # re-centre
+        self.refresh(self._books, self._insts, self._stale)
+
+    @property
+    def quote(self) -> bool:
+        return self.unit.currentIndex() == 1
+
+    @property
+    def band_bps(self) -> float:
+        return float(BANDS_BPS[self.band.currentIndex()])
+
+    # -- drawing (frame timer only) ------------------------------------------------------------
+    def refresh(self, books: Mapping[str, BookSnapshot], insts: Mapping[str, Instrument], stale: set[str]) -> None:
+        self._books, self._insts = books, insts
+        if stale != self._stale:
+            self._stale = set(stale)
+            self._restyle()
+        self.set_venues([v for v in books if v not in self._curves])
+        mid = _mid(books, self._stale)
+        if mid is None:
+            return
+        half = mid * self.band_bps * 3 / 1e4  # draw a little beyond the view for panning
+        band = (mid - half, mid + half)
+        fee = self.fee_adjusted.isChecked()
+        self._depths = {}
+        for v in self._venues:
+            bid_c, ask_c = self._curves[v]
+            book, inst = books.get(v), insts.get(v)
+            if book is None or inst is None or v in self._off:
+                bid_c.setData([], [])
+                ask_c.setData([], [])
+                continue
+            d = depth_data.venue_depth(book, inst, quote=self.quote, fee_adjusted=fee, band=band)
+            self._depths[v] = d
+            bid_c.setData(*depth_data.step_xy(d.bids))
+            ask_c.setData(*depth_data.step_xy(d.asks))
+        live = [d for v, d in self._depths.items() if v not in self._stale]
+        self._total = depth_data.merged(live) if live else None
+        tb, ta = self._total_curves
+        if self._total is not None:
+            tb.setData(*depth_data.step_xy(self._total.bids))
+            ta.setData(*depth_data.step_xy(self._total.asks))
+        self._mid_line.setPos(mid)
+        self._recentre(mid)
+        self._draw_legs()
+        if self._hover is not None:
+            self._show_tip(self._hover)
+        self.frames += 1
+        self.dirty = False
+
+    def _recentre(self, mid: float) -> None:
+        half = mid * self.band_bps / 1e4
+        if self._mid is None or abs(mid - self._mid) > half * 0.2:
+            self._mid = mid
+            self.plot.setXRange(mid - half, mid + half, padding=0)
+        lo, hi = self.plot.viewRange()[0]
+        ymax = 0.0
+        for d in ([self._total] if self._total else []) + list(self._depths.values()):
+            ymax = max(ymax, depth_data.cum_at(d.bids, lo, bid=True), depth_data.cum_at(d.asks, hi, bid=False))
+        if ymax > 0:
+            self.plot.setYRange(0, ymax * 1.05, padding=0)
+
+    def _restyle(self) -> None:
+        for v, (b, a) in self._curves.items():
+            colour = theme.GREY if v in self._stale else theme.venue_colour(v)
+            style = Qt.PenStyle.DotLine if v in self._stale else Qt.PenStyle.SolidLine
+            for c in (b, a):
+                c.setPen(pg.mkPen(colour, width=1.5, style=style))
+            box = self._venue_boxes.get(v)
+            if box is not None:
+                box.setText(f"{v} (stale)" if v in self._stale else v)
+                box.setStyleSheet(f"QCheckBox {{ color: {colour}; }}")
+
+    # -- planned legs -------------------------------------------------------------------------
+    def set_plan(self, plan: Plan | None) -> None:
+        self._plan = plan
+        self._draw_legs()
+
+    def _draw_legs(self) -> None:
+        legs = self._plan.legs if self._plan else ()
+        while len(self._regions) < len(legs):
+            r = pg.LinearRegionItem(movable=False)
+            r.setZValue(-10)
+            self.plot.addItem(r, ignoreBounds=True)
+            self._regions.append(r)
+        fee = self.fee_adjusted.isChecked()
+        for i, r in enumerate(self._regions):
+            if i >= len(legs) or self._plan is None:
+                r.hide()
+                continue
+            leg = legs[i]
+            book, inst = self._books.get(leg.venue), self._insts.get(leg.venue)
+            buy = self._plan.side == "buy"
+            start = (book.best_ask if buy else book.best_bid) if book else None
+            if start is None or inst is None:
+                r.hide()
+                continue
+            adj = (1 + float(inst.taker_fee) * (1 if buy else -1)) if fee else 1.0
+            r.setRegion((start * adj, leg.worst_price * adj))
+            c = QColor(theme.venue_colour(leg.venue))
+            c.setAlpha(45)
+            r.setBrush(c)
+            for line in r.lines:
+                line.setPen(pg.mkPen(theme.venue_colour(leg.venue), width=1))
+            r.show()
+
+    # -- mouse --------------------------------------------------------------------------------
+    def _on_move(self, pos: object) -> None:
+        vb = self.plot.getPlotItem().vb
+        if not self.plot.sceneBoundingRect().contains(pos):  # type: ignore[arg-type]
+            self._hover = None
+            self._tip.hide()
+            return
+        self._hover = float(vb.mapSceneToView(pos).x())
+        self._show_tip(self._hover)
+
+    def _show_tip(self, price: float) -> None:
+        self._vline.setPos(price)
+        mid = self._mid_line.value()
+        if not mid:
+            return
+        bid = price < mid
+        unit = "USDT" if self.quote else "base"
+        rows = []
+        for v, d in self._depths.items():
+            amt = depth_data.cum_at(d.bids if bid else d.asks, price, bid=bid)
+            colour = theme.GREY if v in self._stale else theme.venue_colour(v)
+            rows.append(f"<tr><td style='color:{colour}'>{v}</td><td align=right>{amt:,.4f}</td></tr>")
+        total = 0.0 if self._total is None else depth_data.cum_at(
+            self._total.bids if bid else self._total.asks, price, bid=bid)
+        bps = (price - mid) / mid * 1e4
+        html = (f"<div style='color:{theme.TEXT}'><b>{price:,.2f}</b> &nbsp; {bps:+.1f} bps from mid<br>"
+                f"<table>{''.join(rows)}<tr><td><b>total</b></td><td align=right><b>{total:,.4f}</b></td></tr>"
+                f"</table><span style='color:{theme.MUTED}'>{'bids' if bid else 'asks'}, {unit}"
+                " · click: sweep to here</span></div>")
+        self._tip.setHtml(html)
+        lo, hi = self.plot.viewRange()[0]
+        ylo, yhi = self.plot.viewRange()[1]
+        self._tip.setAnchor((1, 0) if price > (lo + hi) / 2 else (0, 0))
+        self._tip.setPos(price, yhi)
+        self._tip.show()
+
+    def _on_click(self, ev: object) -> None:
+        if getattr(ev, "button", lambda: None)() != Qt.MouseButton.LeftButton:
+            return
+        pos = ev.scenePos()  # type: ignore[attr-defined]
+        if not self.plot.sceneBoundingRect().contains(pos):
+            return
+        self.price_clicked.emit(float(self.plot.getPlotItem().vb.mapSceneToView(pos).x()))
+
+    def depth_to(self, price: float, buy: bool, venues: set[str] | None = None) -> float:
+        """Base amount available from the best price up to ``price`` (as drawn: raw or fee-adjusted)
+        on the side a buy/sell takes, over ``venues`` (default: every routable venue)."""
+        total = 0.0
+        for v, book in self._books.items():
+            inst = self._insts.get(v)
+            if inst is None or v in self._stale or (venues is not None and v not in venues):
+                continue
+            d = depth_data.venue_depth(book, inst, quote=False, fee_adjusted=self.fee_adjusted.isChecked())
+            total += depth_data.cum_at(d.asks if buy else d.bids, price, bid=not buy)
+        return total
+
+
+def _mid(books: Mapping[str, BookSnapshot], stale: set[str]) -> float | None:
+    mids = sorted(m for v, b in books.items() if v not in stale and (m := b.mid) is not None)
+    if not mids:
+        mids = sorted(m for b in books.values() if (m := b.mid) is not None)
+    return float(np.median(mids)) if mids else None

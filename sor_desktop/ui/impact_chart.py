@@ -1,0 +1,89 @@
+"""Price impact: average taker fill price (fees in) against order size, for each venue alone and for
+the routed split, so the trader sees at which size splitting starts to pay."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QVBoxLayout, QWidget
+
+from sor_desktop.core.book import BookSnapshot
+from sor_desktop.core.instrument import Instrument
+from sor_desktop.ui import depth_data, theme
+
+# size (base) -> the routed plan's average all-in price, or None
+RoutedPrice = Callable[[float], float | None]
+
+POINTS = 24
+
+
+class ImpactChart(QWidget):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.plot = pg.PlotWidget()
+        self.plot.setMenuEnabled(False)
+        self.plot.showGrid(x=True, y=True, alpha=0.15)
+        self.plot.setLabel("bottom", "order size (base)")
+        self.plot.setLabel("left", "avg price incl. fee, bps vs best")
+        self.plot.addLegend(offset=(10, 10), labelTextColor=theme.TEXT, brush=QColor(20, 23, 28, 200))
+        self._curves: dict[str, pg.PlotDataItem] = {}
+        self._routed = self.plot.plot([], [], pen=pg.mkPen(theme.CONSOLIDATED, width=2.5), name="routed split",
+                                      symbol="o", symbolSize=4, symbolBrush=theme.CONSOLIDATED)
+        self._marker = pg.InfiniteLine(angle=90, pen=pg.mkPen(theme.ACCENT, style=Qt.PenStyle.DashLine))
+        self.plot.addItem(self._marker, ignoreBounds=True)
+        self._marker.hide()
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(4, 4, 4, 4)
+        lay.addWidget(self.plot)
+
+    def refresh(
+        self,
+        books: Mapping[str, BookSnapshot],
+        insts: Mapping[str, Instrument],
+        stale: set[str],
+        *,
+        buy: bool,
+        max_size: float,
+        routed: RoutedPrice | None,
+        order_size: float | None = None,
+    ) -> None:
+        if max_size <= 0:
+            return
+        sizes = np.linspace(max_size / POINTS, max_size, POINTS)
+        ref = _reference(books, buy)
+        if ref is None:
+            return
+        sign = 1.0 if buy else -1.0  # plot cost in bps: up is always worse for the trader
+        for v, book in books.items():
+            inst = insts.get(v)
+            if inst is None:
+                continue
+            curve = self._curves.get(v)
+            if curve is None:
+                curve = self._curves[v] = self.plot.plot([], [], name=v)
+            colour = theme.GREY if v in stale else theme.venue_colour(v)
+            style = Qt.PenStyle.DotLine if v in stale else Qt.PenStyle.SolidLine
+            curve.setPen(pg.mkPen(colour, width=1.5, style=style))
+            px = depth_data.avg_price_curve(book, inst, sizes, buy=buy)
+            ok = np.isfinite(px)
+            curve.setData(sizes[ok], sign * (px[ok] - ref) / ref * 1e4)
+        if routed is not None:
+            pts = [(s, p) for s in sizes if (p := routed(float(s))) is not None]
+            if pts:
+                arr = np.asarray(pts)
+                self._routed.setData(arr[:, 0], sign * (arr[:, 1] - ref) / ref * 1e4)
+        if order_size:
+            self._marker.setPos(order_size)
+            self._marker.show()
+        else:
+            self._marker.hide()
+
+
+def _reference(books: Mapping[str, BookSnapshot], buy: bool) -> float | None:
+    """Best price across venues on the side the order takes (the zero of the bps axis)."""
+    bid, ask = depth_data.best_prices(books)
+    return ask if buy else bid

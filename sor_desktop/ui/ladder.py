@@ -1,0 +1,143 @@
+"""Consolidated ladder: the price levels of all venues merged into rows of a common price step,
+each row showing the amount per venue and in total (asks above, bids below)."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QHeaderView, QTableView, QVBoxLayout, QWidget
+
+from sor_desktop.core.book import BookSnapshot
+from sor_desktop.core.instrument import Instrument
+from sor_desktop.ui import theme
+
+Index = QModelIndex | QPersistentModelIndex
+ROWS_PER_SIDE = 12
+
+
+def merge_levels(
+    books: Mapping[str, BookSnapshot], insts: Mapping[str, Instrument], step: float, rows: int = ROWS_PER_SIDE,
+) -> tuple[list[float], list[str], np.ndarray, np.ndarray]:
+    """Prices (asks high to low, then bids high to low), sides, amounts [row, venue] in base, totals."""
+    venues = sorted(books)
+    out_px: list[float] = []
+    sides: list[str] = []
+    blocks = []
+    for side in ("asks", "bids"):
+        buckets: dict[float, np.ndarray] = {}
+        for j, v in enumerate(venues):
+            inst = insts.get(v)
+            lv = getattr(books[v], side)
+            if inst is None or not len(lv):
+                continue
+            # asks round up and bids round down, so a row never shows a better price than exists
+            f = np.ceil if side == "asks" else np.floor
+            keys = f(lv[:, 0] / step - 1e-9 if side == "asks" else lv[:, 0] / step + 1e-9) * step
+            amt = lv[:, 1] * float(inst.contract_size)
+            for k, a in zip(keys[: rows * 20], amt[: rows * 20], strict=False):
+                row = buckets.setdefault(round(float(k), 10), np.zeros(len(venues)))
+                row[j] += a
+        keys_sorted = sorted(buckets)
+        chosen = keys_sorted[:rows][::-1] if side == "asks" else keys_sorted[::-1][:rows]
+        for k in chosen:
+            out_px.append(k)
+            sides.append(side)
+        blocks.append(np.array([buckets[k] for k in chosen]).reshape(len(chosen), len(venues)))
+    amounts = np.vstack(blocks) if blocks else np.zeros((0, len(venues)))
+    return out_px, sides, amounts, amounts.sum(axis=1) if len(amounts) else np.zeros(0)
+
+
+def nice_step(mid: float) -> float:
+    """A round price step near 1 bp of the mid (0.5, 1, 2, 5, 10, ...)."""
+    raw = mid * 1e-4
+    exp = math.floor(math.log10(raw))
+    for m in (1, 2, 5, 10):
+        if m * 10**exp >= raw:
+            return float(m * 10**exp)
+    return float(10 ** (exp + 1))
+
+
+class LadderModel(QAbstractTableModel):
+    def __init__(self) -> None:
+        super().__init__()
+        self.venues: list[str] = []
+        self.stale: set[str] = set()
+        self.prices: list[float] = []
+        self.sides: list[str] = []
+        self.amounts = np.zeros((0, 0))
+        self.totals = np.zeros(0)
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return len(self.prices)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return len(self.venues) + 2
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation != Qt.Orientation.Horizontal:
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
+            names = ["price", *self.venues, "total"]
+            return names[section] if section < len(names) else None
+        if role == Qt.ItemDataRole.ForegroundRole and 0 < section <= len(self.venues):
+            v = self.venues[section - 1]
+            return QColor(theme.GREY if v in self.stale else theme.venue_colour(v))
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        r, c = index.row(), index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            if c == 0:
+                return f"{self.prices[r]:,.2f}"
+            val = self.totals[r] if c == len(self.venues) + 1 else self.amounts[r, c - 1]
+            return f"{val:,.4f}" if val else ""
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.ForegroundRole:
+            if c == 0:
+                return QColor(theme.ASK if self.sides[r] == "asks" else theme.BID)
+            if 0 < c <= len(self.venues) and self.venues[c - 1] in self.stale:
+                return QColor(theme.GREY)
+        return None
+
+    def update(self, venues: list[str], stale: set[str], prices: list[float], sides: list[str],
+               amounts: np.ndarray, totals: np.ndarray) -> None:
+        reset = venues != self.venues or len(prices) != len(self.prices)
+        if reset:
+            self.beginResetModel()
+        self.venues, self.stale, self.prices, self.sides = venues, stale, prices, sides
+        self.amounts, self.totals = amounts, totals
+        if reset:
+            self.endResetModel()
+        elif self.prices:
+            self.dataChanged.emit(self.index(0, 0), self.index(len(prices) - 1, len(venues) + 1))
+            self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(venues) + 1)
+
+
+class Ladder(QWidget):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.model = LadderModel()
+        self.view = QTableView()
+        self.view.setModel(self.model)
+        self.view.verticalHeader().hide()
+        self.view.setFont(theme.mono_font(9))
+        self.view.verticalHeader().setDefaultSectionSize(18)
+        self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.view.setSelectionMode(QTableView.SelectionMode.NoSelection)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.addWidget(self.view)
+
+    def refresh(self, books: Mapping[str, BookSnapshot], insts: Mapping[str, Instrument], stale: set[str]) -> None:
+        mids = [m for b in books.values() if (m := b.mid) is not None]
+        if not mids:
+            return
+        step = nice_step(float(np.median(mids)))
+        prices, sides, amounts, totals = merge_levels(books, insts, step)
+        self.model.update(sorted(books), set(stale), prices, sides, amounts, totals)

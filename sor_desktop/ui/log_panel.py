@@ -1,0 +1,98 @@
+"""Errors and warnings in a panel, and a non-blocking notice in the status bar: never a traceback
+dialog. ``install_hooks`` routes uncaught exceptions (Qt slots, asyncio callbacks) here."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import sys
+import time
+from types import TracebackType
+from typing import Any
+
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtWidgets import QLabel, QPlainTextEdit, QVBoxLayout, QWidget
+
+from sor_desktop.logs import redact
+from sor_desktop.ui import theme
+
+log = logging.getLogger("sor_desktop.ui")
+MAX_LINES = 2000
+
+
+class _Relay(QObject):
+    record = Signal(str, str)  # level, text
+
+
+class QtLogHandler(logging.Handler):
+    """Forwards records (already redacted) to the panel through a queued signal."""
+
+    def __init__(self, level: int = logging.INFO) -> None:
+        super().__init__(level)
+        self.relay = _Relay()
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            text = redact(record.getMessage())
+            self.relay.record.emit(record.levelname, f"{record.name}: {text}")
+        except RuntimeError:  # the relay's C++ side is gone at shutdown: nothing left to show it in
+            return
+
+
+class LogPanel(QWidget):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.text = QPlainTextEdit()
+        self.text.setReadOnly(True)
+        self.text.setMaximumBlockCount(MAX_LINES)
+        self.text.setFont(theme.mono_font(9))
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.addWidget(self.text)
+
+    def append(self, level: str, text: str) -> None:
+        colour = {"ERROR": theme.ERROR, "CRITICAL": theme.ERROR, "WARNING": theme.WARN}.get(level.upper(), theme.MUTED)
+        stamp = time.strftime("%H:%M:%S")
+        safe = text.replace("&", "&amp;").replace("<", "&lt;")
+        self.text.appendHtml(f"<span style='color:{theme.MUTED}'>{stamp}</span> "
+                             f"<span style='color:{colour}'>{level.lower():7}</span> {safe}")
+
+
+class NoticeLabel(QLabel):
+    """A status-bar notice that fades after a few seconds; clicking it does nothing modal."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setTextFormat(Qt.TextFormat.PlainText)
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.timeout.connect(self.clear)
+
+    def notify(self, level: str, text: str, seconds: float = 8.0) -> None:
+        colour = {"error": theme.ERROR, "warning": theme.WARN}.get(level, theme.TEXT)
+        self.setStyleSheet(f"color: {colour}; padding: 0 8px;")
+        self.setText(text if len(text) < 160 else text[:157] + "...")
+        self.setToolTip(text)
+        self._timer.start(int(seconds * 1000))
+
+
+def install_hooks(loop: asyncio.AbstractEventLoop | None, notify: Any) -> None:
+    """Uncaught exceptions are logged (with traceback, to the file) and shown as a one-line notice."""
+
+    def excepthook(etype: type[BaseException], value: BaseException, tb: TracebackType | None) -> None:
+        if issubclass(etype, KeyboardInterrupt):
+            sys.__excepthook__(etype, value, tb)
+            return
+        log.error("unexpected error: %s: %s", etype.__name__, value, exc_info=(etype, value, tb))
+        notify("error", f"unexpected error: {etype.__name__}: {value} (details in the log)")
+
+    sys.excepthook = excepthook
+    if loop is not None:
+        def handler(_loop: asyncio.AbstractEventLoop, context: dict[str, Any]) -> None:
+            exc = context.get("exception")
+            msg = context.get("message", "")
+            log.error("event loop: %s", msg, exc_info=exc)
+            notify("error", f"{msg}: {exc}" if exc else msg)
+
+        loop.set_exception_handler(handler)
+

@@ -1,0 +1,359 @@
+"""The main window: mode banner, docked panels (depth, impact, ladder, routing, blotter, positions,
+log), venue chips, hotkeys, and the frame timer that redraws from the store's dirty keys.
+
+It reads state from the session and sends intents to it; it never awaits a venue.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections import deque
+
+from PySide6.QtCore import QByteArray, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import QDockWidget, QMainWindow, QVBoxLayout, QWidget
+
+from sor_desktop.core.plan import Plan
+from sor_desktop.engine.preview import Preview
+from sor_desktop.engine.session import Session
+from sor_desktop.engine.session_events import AccountUpdate, LegUpdate, Notice, RouteStarted, SessionEvent
+from sor_desktop.engine.session_routes import AlreadySent
+from sor_desktop.engine.store import LinkState
+from sor_desktop.ui import settings as settings_mod
+from sor_desktop.ui.blotter import Blotter
+from sor_desktop.ui.confirm_dialog import ConfirmDialog
+from sor_desktop.ui.depth_chart import DepthChart
+from sor_desktop.ui.impact_chart import ImpactChart
+from sor_desktop.ui.ladder import Ladder
+from sor_desktop.ui.log_panel import LogPanel, NoticeLabel
+from sor_desktop.ui.mode_banner import ModeBanner
+from sor_desktop.ui.positions import Positions
+from sor_desktop.ui.routing_panel import RoutingPanel
+from sor_desktop.ui.venue_chips import VenueChip
+
+log = logging.getLogger(__name__)
+
+FRAME_MS = 33  # ~30 Hz, however fast books arrive
+SLOW_EVERY = 6  # ladder, chips and the live preview every 6th frame (~5 Hz)
+IMPACT_EVERY = 30  # the impact view plans ~24 sizes: about once a second
+LAYOUT_VERSION = 1
+
+
+class _Bridge(QObject):
+    happened = Signal(object)
+
+
+class MainWindow(QMainWindow):
+    window_closed = Signal()
+
+    def __init__(self, session: Session, settings: settings_mod.QSettings | None = None) -> None:
+        super().__init__()
+        self.session = session
+        self.settings = settings or settings_mod.open_settings()
+        self.prefs = settings_mod.load_prefs(self.settings)
+        self.setWindowTitle(f"sor-desktop · {session.mode.upper()}")
+        self.setObjectName("main")
+        self.resize(1600, 1000)
+        self.setDockNestingEnabled(True)
+        self.frame_no = 0
+        self.update_to_screen_ms: deque[float] = deque(maxlen=100_000)
+        self.first_frame_at: float | None = None
+        self._stale: set[str] = set()
+        self._preview: Preview | None = None
+        self._books_moved = False
+        self.confirm: ConfirmDialog | None = None
+
+        self.banner = ModeBanner(str(session.mode))
+        self.depth_chart = DepthChart()
+        central = QWidget()
+        lay = QVBoxLayout(central)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.setSpacing(0)
+        lay.addWidget(self.banner)
+        lay.addWidget(self.depth_chart, 1)
+        self.setCentralWidget(central)
+
+        self.routing = RoutingPanel()
+        self.routing.slippage.setValue(self.prefs.slippage_bps)
+        self.impact = ImpactChart()
+        self.ladder = Ladder()
+        self.blotter = Blotter()
+        self.positions = Positions()
+        self.log_panel = LogPanel()
+        self.docks: dict[str, QDockWidget] = {}
+        self._dock("routing", "Route", self.routing, Qt.DockWidgetArea.RightDockWidgetArea)
+        self._dock("ladder", "Consolidated ladder", self.ladder, Qt.DockWidgetArea.LeftDockWidgetArea)
+        self._dock("impact", "Price impact", self.impact, Qt.DockWidgetArea.BottomDockWidgetArea)
+        self._dock("blotter", "Blotter", self.blotter, Qt.DockWidgetArea.BottomDockWidgetArea)
+        self._dock("positions", "Positions & margin", self.positions, Qt.DockWidgetArea.BottomDockWidgetArea)
+        self._dock("log", "Log", self.log_panel, Qt.DockWidgetArea.BottomDockWidgetArea)
+        self.splitDockWidget(self.docks["impact"], self.docks["blotter"], Qt.Orientation.Horizontal)
+        self.tabifyDockWidget(self.docks["blotter"], self.docks["positions"])
+        self.tabifyDockWidget(self.docks["positions"], self.docks["log"])
+        self.docks["blotter"].raise_()
+        self.resizeDocks([self.docks["routing"]], [520], Qt.Orientation.Horizontal)
+        self.resizeDocks([self.docks["ladder"]], [330], Qt.Orientation.Horizontal)
+        self.resizeDocks([self.docks["impact"], self.docks["blotter"]], [330, 330], Qt.Orientation.Vertical)
+        self.resizeDocks([self.docks["impact"], self.docks["blotter"]], [420, 600], Qt.Orientation.Horizontal)
+        self._default_state = self.saveState(LAYOUT_VERSION)
+
+        self.chips: dict[str, VenueChip] = {}
+        self.notice = NoticeLabel()
+        self.statusBar().addPermanentWidget(self.notice, 1)
+        self._menus()
+        self._hotkeys()
+
+        self.bridge = _Bridge()
+        self.bridge.happened.connect(self._on_event)
+        session.listeners.append(self.bridge.happened.emit)
+        self.routing.changed.connect(self.refresh_preview)
+        self.routing.symbol_changed.connect(self._change_symbol)
+        self.routing.route_requested.connect(self.on_route_requested)
+        self.depth_chart.price_clicked.connect(self.sweep_to)
+
+        self.timer = QTimer(self)
+        self.timer.setTimerType(Qt.TimerType.PreciseTimer)
+        self.timer.setInterval(FRAME_MS)
+        self.timer.timeout.connect(self.on_frame)
+        self._restore()
+
+    # -- layout ------------------------------------------------------------------------------
+    def _dock(self, name: str, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> None:
+        d = QDockWidget(title, self)
+        d.setObjectName(f"dock_{name}")
+        d.setWidget(widget)
+        d.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable
+                      | QDockWidget.DockWidgetFeature.DockWidgetFloatable
+                      | QDockWidget.DockWidgetFeature.DockWidgetClosable)
+        self.addDockWidget(area, d)
+        self.docks[name] = d
+
+    def _menus(self) -> None:
+        view = self.menuBar().addMenu("&View")
+        for d in self.docks.values():
+            view.addAction(d.toggleViewAction())
+        view.addSeparator()
+        reset = QAction("Reset layout", self)
+        reset.triggered.connect(lambda: self.restoreState(self._default_state, LAYOUT_VERSION))
+        view.addAction(reset)
+        tools = self.menuBar().addMenu("&Tools")
+        prefs = QAction("Settings...", self)
+        prefs.triggered.connect(self.edit_settings)
+        tools.addAction(prefs)
+        cancel = QAction("Cancel all open orders (Ctrl+Shift+X)", self)
+        cancel.triggered.connect(self.cancel_all)
+        tools.addAction(cancel)
+
+    def _hotkeys(self) -> None:
+        def key(seq: str | QKeySequence.StandardKey, slot: object) -> None:
+            sc = QShortcut(QKeySequence(seq), self)
+            sc.setContext(Qt.ShortcutContext.WindowShortcut)
+            sc.activated.connect(slot)
+
+        key("B", lambda: self.routing.pick_side("buy"))
+        key("S", lambda: self.routing.pick_side("sell"))
+        key("Return", self.routing.request_route)
+        key("Enter", self.routing.request_route)
+        key("Escape", self.routing.clear)
+        key("Ctrl+Shift+X", self.cancel_all)
+
+    def _restore(self) -> None:
+        geo = self.settings.value("window/geometry")
+        state = self.settings.value("window/state")
+        if isinstance(geo, QByteArray):
+            self.restoreGeometry(geo)
+        if isinstance(state, QByteArray):
+            self.restoreState(state, LAYOUT_VERSION)
+
+    def save_layout(self) -> None:
+        self.settings.setValue("window/geometry", self.saveGeometry())
+        self.settings.setValue("window/state", self.saveState(LAYOUT_VERSION))
+        self.settings.setValue("session/symbol", self.session.symbol)
+        self.prefs.slippage_bps = self.routing.slippage.value()
+        settings_mod.save_prefs(self.settings, self.prefs)
+        self.settings.sync()
+
+    def edit_settings(self) -> None:
+        dlg = settings_mod.SettingsDialog(self.prefs, self)
+        if dlg.exec():
+            self.prefs = dlg.prefs(self.prefs)
+            settings_mod.save_prefs(self.settings, self.prefs)
+            self.refresh_preview()
+
+    # -- start -------------------------------------------------------------------------------
+    def on_session_started(self) -> None:
+        """Called once the session has connected: symbols, units, venues, then the frame timer."""
+        insts = self.session.symbol_instruments()
+        self.routing.set_symbols(self.session.shared_symbols(), self.session.symbol)
+        self.routing.set_instruments(insts)
+        self.depth_chart.set_venues(sorted(insts))
+        for v in sorted(self.session.venues):
+            if v not in self.chips:
+                chip = self.chips[v] = VenueChip(v)
+                self.statusBar().insertWidget(len(self.chips) - 1, chip)
+        self.timer.start()
+
+    def _change_symbol(self, symbol: str) -> None:
+        self.session.spawn(self._switch(symbol), "set-symbol")
+
+    async def _switch(self, symbol: str) -> None:
+        await self.session.set_symbol(symbol)
+        self.routing.set_instruments(self.session.symbol_instruments())
+        self.depth_chart.dirty = True
+
+    # -- frame timer -------------------------------------------------------------------------
+    def on_frame(self) -> None:
+        now = time.monotonic()
+        self.frame_no += 1
+        dirty = self.session.store.take_dirty()
+        slow = self.frame_no % SLOW_EVERY == 0
+        if slow:
+            self._refresh_health()
+        if dirty or self.depth_chart.dirty:
+            self._books_moved = True
+            insts = self.session.symbol_instruments()
+            books = self.session.store.books(self.session.symbol, insts)
+            self.depth_chart.refresh(books, insts, self._stale)
+            drawn = time.monotonic()
+            for arrived in dirty.values():
+                self.update_to_screen_ms.append((drawn - arrived) * 1e3)
+            if self.first_frame_at is None and books:
+                self.first_frame_at = drawn
+        if slow and self._books_moved:
+            self._books_moved = False
+            insts = self.session.symbol_instruments()
+            books = self.session.store.books(self.session.symbol, insts)
+            self.ladder.refresh(books, insts, self._stale)
+            if self.routing.amount.text().strip():
+                self.refresh_preview()
+        if self.frame_no % IMPACT_EVERY == 1:
+            self._refresh_impact()
+        del now
+
+    def _refresh_health(self) -> None:
+        health = self.session.health_now()
+        stale = {v for v, h in health.items() if h.state is not LinkState.CONNECTED}
+        for v, h in health.items():
+            chip = self.chips.get(v)
+            if chip is not None:
+                chip.show_health(h)
+        if stale != self._stale:
+            self._stale = stale
+            self.depth_chart.dirty = True
+            self.refresh_preview()
+        self.routing.set_venue_states({
+            v: (h.state is LinkState.CONNECTED and not h.view_only,
+                h.reason if h.view_only and h.state is LinkState.CONNECTED else (f"{h.state}" if h.state
+                                                                                  is not LinkState.CONNECTED else None))
+            for v, h in health.items()
+        })
+
+    def _refresh_impact(self) -> None:
+        insts = self.session.symbol_instruments()
+        books = self.session.store.books(self.session.symbol, insts)
+        if not books:
+            return
+        plan = self._preview.plan if self._preview else None
+        order = plan.filled if plan else None
+        depth_sizes = [float(b.asks[:50, 1].sum()) * float(insts[v].contract_size) for v, b in books.items()
+                       if v in insts and len(b.asks)]
+        max_size = max(order * 2 if order else 0.0, (sorted(depth_sizes)[len(depth_sizes) // 2]
+                                                      if depth_sizes else 1.0))
+        buy = self.routing.side == "buy"
+        self.impact.refresh(books, insts, self._stale, buy=buy, max_size=max_size,
+                            routed=self._routed_price, order_size=order)
+
+    def _routed_price(self, size: float) -> float | None:
+        req = self.routing.request(self.session.symbol, self.prefs.max_notional)
+        from dataclasses import replace
+
+        from sor_desktop.engine.preview import BASE
+
+        try:
+            pv = self.session.preview(replace(req, amount_text=repr(size), unit=BASE, max_notional=float("inf")))
+        except Exception:  # the impact view is advisory: a router failure shows as a gap, logged once
+            log.debug("impact plan failed at size %s", size, exc_info=True)
+            return None
+        p = pv.plan
+        if p is None or not p.filled or p.unfilled > 1e-12:
+            return None
+        return p.total_cost / p.filled
+
+    # -- preview and routes ------------------------------------------------------------------
+    def refresh_preview(self) -> None:
+        req = self.routing.request(self.session.symbol, self.prefs.max_notional)
+        try:
+            pv = self.session.preview(req)
+        except Exception as exc:  # a router bug must not take the window down
+            log.exception("preview failed")
+            pv = Preview(req, None, f"preview failed: {exc}")
+        self._preview = pv
+        self.routing.show_preview(pv)
+        self.depth_chart.set_plan(pv.plan if not pv.error else None)
+
+    def sweep_to(self, price: float) -> None:
+        """Click to route: the amount available up to ``price`` on the side the order takes."""
+        buy = self.routing.side == "buy"
+        included = self.routing.venues_checked()
+        amount = self.depth_chart.depth_to(price, buy, included)
+        insts = self.session.symbol_instruments()
+        steps = [float(i.contracts_to_base(i.amount_step)) for v, i in insts.items() if v in included]
+        self.routing.set_amount(amount, min(steps) if steps else 0.0001)
+        self.refresh_preview()
+
+    def on_route_requested(self, plan: Plan) -> None:
+        if self.confirm is not None:
+            return
+        if self.prefs.skip_confirm:
+            self._send(plan)
+            return
+        dlg = ConfirmDialog(plan, base=self.routing.base_ccy, mode=str(self.session.mode),
+                            type_above=self.prefs.type_above_notional,
+                            reduce_only=self.routing.reduce_only.isChecked(), parent=self)
+        self.confirm = dlg
+        self.routing.route.setEnabled(False)
+        dlg.accepted.connect(lambda: self._send(plan))
+        dlg.finished.connect(self._confirm_closed)
+        dlg.open()
+
+    def _confirm_closed(self, _result: int) -> None:
+        if self.confirm is not None:
+            self.confirm.deleteLater()
+        self.confirm = None
+        self.refresh_preview()
+
+    def _send(self, plan: Plan) -> None:
+        self.routing.mark_sent(plan)
+        try:
+            route_id = self.session.submit(plan, self.routing.reduce_only.isChecked())
+        except (AlreadySent, ValueError) as exc:
+            self.notify("warning", str(exc))
+            return
+        log.info("route %s sent: %s %s on %d venue(s)", route_id, plan.side, plan.filled, len(plan.legs))
+
+    def cancel_all(self) -> None:
+        self.notify("warning", "cancelling all open orders on all venues...")
+        self.session.cancel_all()
+
+    # -- events ------------------------------------------------------------------------------
+    def _on_event(self, ev: SessionEvent) -> None:
+        if isinstance(ev, LegUpdate):
+            self.blotter.on_leg(ev)
+        elif isinstance(ev, RouteStarted):
+            self.blotter.on_route(ev)
+            self.docks["blotter"].raise_()
+        elif isinstance(ev, AccountUpdate):
+            self.positions.on_account(ev)
+        elif isinstance(ev, Notice):
+            self.notify(ev.level, ev.text)
+
+    def notify(self, level: str, text: str) -> None:
+        self.notice.notify(level, text)
+        self.log_panel.append(level.upper(), text)
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt name)
+        self.timer.stop()
+        self.save_layout()
+        super().closeEvent(event)
+        self.window_closed.emit()

@@ -1,0 +1,94 @@
+"""The live preview: one row per planned leg, excluded venues greyed with their reason, and totals."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QHeaderView, QLabel, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget
+
+from sor_desktop.core.plan import Plan
+from sor_desktop.ui import theme
+
+COLUMNS = ("venue", "contracts", "base", "avg price", "limit", "fee", "cost", "share")
+
+
+def totals_text(plan: Plan, base: str, quote: str = "USDT") -> str:
+    lines = [
+        f"avg price <b>{plan.avg_price:,.2f}</b> · filled <b>{plan.filled:,.4f} {base}</b>"
+        f" · all-in {'cost' if plan.side == 'buy' else 'proceeds'} <b>{plan.total_cost:,.2f} {quote}</b>"
+        f" (fees {plan.fees:,.2f})",
+    ]
+    if plan.best_single is not None:
+        colour = theme.BID if plan.savings_quote > 0 else theme.MUTED
+        if plan.single_venue_is_best:
+            lines.append(f"one venue alone is best: <b>{plan.best_single.venue}</b>")
+        else:
+            lines.append(
+                f"saves <b style='color:{colour}'>{plan.savings_bps:.2f} bps · {plan.savings_quote:,.2f} {quote}</b>"
+                f" against {plan.best_single.venue} alone"
+                + ("" if plan.best_single.filled >= plan.filled - 1e-12
+                   else f" (which fills only {plan.best_single.filled:,.4f})")
+            )
+    if plan.unfilled > 0:
+        unit = quote if plan.unit == "quote" else base
+        lines.append(f"<span style='color:{theme.WARN}'>unfilled {plan.unfilled:,.4f} {unit}: "
+                     f"{plan.unfilled_reason or 'not enough depth'}</span>")
+    return "<br>".join(lines)
+
+
+class PreviewTable(QWidget):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.table = QTableWidget(0, len(COLUMNS))
+        self.table.setHorizontalHeaderLabels(COLUMNS)
+        self.table.verticalHeader().hide()
+        self.table.setFont(theme.mono_font(9))
+        self.table.verticalHeader().setDefaultSectionSize(20)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.table.setSelectionMode(QTableWidget.SelectionMode.NoSelection)
+        self.totals = QLabel("type an amount to see the split")
+        self.totals.setObjectName("muted")
+        self.totals.setWordWrap(True)
+        self.totals.setTextFormat(Qt.TextFormat.RichText)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.addWidget(self.table, 1)
+        lay.addWidget(self.totals)
+        self.plan: Plan | None = None
+
+    def show_plan(self, plan: Plan | None, excluded: Mapping[str, str], base: str = "base") -> None:
+        self.plan = plan
+        legs = plan.legs if plan else ()
+        rows: list[tuple[str, tuple[str, ...]]] = [(lg.venue, (lg.contracts, f"{lg.amount_base:,.4f}", f"{lg.avg_price:,.2f}", lg.limit_price,
+                            f"{lg.fee:,.2f}", f"{lg.cost:,.2f}", f"{lg.share * 100:.1f}%")) for lg in legs]
+        rows += [(v, (f"excluded: {why}",)) for v, why in sorted(excluded.items())]
+        self.table.setRowCount(len(rows))
+        for r, (venue, cells) in enumerate(rows):
+            grey = len(cells) == 1
+            item = QTableWidgetItem(venue)
+            item.setForeground(QColor(theme.GREY if grey else theme.venue_colour(venue)))
+            self.table.setItem(r, 0, item)
+            if grey:
+                self.table.setSpan(r, 1, 1, len(COLUMNS) - 1)
+            elif self.table.columnSpan(r, 1) > 1:
+                self.table.setSpan(r, 1, 1, 1)
+            for c, text in enumerate(cells, start=1):
+                it = QTableWidgetItem(text)
+                it.setTextAlignment(Qt.AlignmentFlag.AlignLeft if grey else Qt.AlignmentFlag.AlignRight)
+                if grey:
+                    it.setForeground(QColor(theme.GREY))
+                self.table.setItem(r, c, it)
+        self.totals.setText(totals_text(plan, base) if plan and plan.legs else
+                            ("no venue can fill this order" if plan else "type an amount to see the split"))
+
+    def leg_venues(self) -> list[str]:
+        out = []
+        for r in range(self.table.rowCount()):
+            item = self.table.item(r, 0)
+            if item is not None and self.table.columnSpan(r, 1) == 1:
+                out.append(item.text())
+        return out

@@ -1,0 +1,239 @@
+"""Routing panel: what to route (symbol, side, amount and unit, slippage, max venues, venues,
+reduce-only), the live preview, and the Route button. It only builds requests and shows previews;
+the main window asks the session and opens the confirmation."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QCheckBox,
+    QComboBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from sor_desktop.core.instrument import Instrument
+from sor_desktop.core.orders import Side
+from sor_desktop.core.plan import Plan
+from sor_desktop.engine.preview import BASE, CONTRACTS, QUOTE, Preview, PreviewRequest
+from sor_desktop.ui import theme
+from sor_desktop.ui.preview_table import PreviewTable
+
+
+class AmountEdit(QLineEdit):
+    """Numbers only ever make sense here, so B and S keep working as side hotkeys while typing."""
+
+    side_key = Signal(str)
+    escape = Signal()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 (Qt name)
+        key = event.key()
+        if event.modifiers() in (Qt.KeyboardModifier.NoModifier, Qt.KeyboardModifier.ShiftModifier):
+            if key == Qt.Key.Key_B:
+                self.side_key.emit("buy")
+                return
+            if key == Qt.Key.Key_S:
+                self.side_key.emit("sell")
+                return
+        if key == Qt.Key.Key_Escape:
+            self.escape.emit()
+            return
+        super().keyPressEvent(event)
+
+
+class RoutingPanel(QWidget):
+    changed = Signal()  # the request changed: preview again
+    symbol_changed = Signal(str)
+    route_requested = Signal(object)  # the Plan on screen
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.base_ccy = "base"
+        self.symbol = QComboBox()
+        self.buy = QPushButton("Buy  (B)")
+        self.buy.setObjectName("buy")
+        self.sell = QPushButton("Sell  (S)")
+        self.sell.setObjectName("sell")
+        self._sides = QButtonGroup(self)
+        for b in (self.buy, self.sell):
+            b.setCheckable(True)
+            self._sides.addButton(b)
+        self.buy.setChecked(True)
+        self.amount = AmountEdit()
+        self.amount.setPlaceholderText("amount")
+        self.amount.setFont(theme.mono_font(11))
+        self.unit = QComboBox()
+        self.amount_error = QLabel("")
+        self.amount_error.setObjectName("error")
+        self.amount_error.setWordWrap(True)
+        self.slippage = QDoubleSpinBox()
+        self.slippage.setRange(0.0, 500.0)
+        self.slippage.setDecimals(1)
+        self.slippage.setValue(5.0)
+        self.slippage.setSuffix(" bps")
+        self.max_venues = QSpinBox()
+        self.max_venues.setRange(0, 20)
+        self.max_venues.setSpecialValueText("any")
+        self.reduce_only = QCheckBox("reduce-only")
+        self._venue_grid = QGridLayout()
+        self._venue_grid.setContentsMargins(0, 0, 0, 0)
+        self.venue_boxes: dict[str, QCheckBox] = {}
+        self.preview = PreviewTable()
+        self.route = QPushButton("Route  (Enter)")
+        self.route.setObjectName("route")
+        self.route.setEnabled(False)
+        self._sent_plan: Plan | None = None
+
+        sides = QHBoxLayout()
+        sides.addWidget(self.buy)
+        sides.addWidget(self.sell)
+        amt = QHBoxLayout()
+        amt.addWidget(self.amount, 2)
+        amt.addWidget(self.unit, 1)
+        form = QFormLayout()
+        form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
+        form.addRow("symbol", self.symbol)
+        form.addRow("side", sides)
+        form.addRow("amount", amt)
+        form.addRow("", self.amount_error)
+        opts = QHBoxLayout()
+        opts.addWidget(self.slippage)
+        opts.addWidget(QLabel("max venues"))
+        opts.addWidget(self.max_venues)
+        opts.addWidget(self.reduce_only)
+        form.addRow("slippage", opts)
+        form.addRow("venues", self._venue_grid)
+        lay = QVBoxLayout(self)
+        lay.addLayout(form)
+        lay.addWidget(self.preview, 1)
+        lay.addWidget(self.route)
+
+        self._debounce = QTimer(self)
+        self._debounce.setSingleShot(True)
+        self._debounce.setInterval(60)  # typing stays smooth; the preview follows within a frame or two
+        self._debounce.timeout.connect(self.changed)
+        self.amount.textChanged.connect(self._debounce.start)
+        for sig in (self.unit.currentIndexChanged, self.max_venues.valueChanged, self.slippage.valueChanged):
+            sig.connect(self._debounce.start)
+        self._sides.buttonToggled.connect(lambda *_: self._debounce.start())
+        self.reduce_only.toggled.connect(self._debounce.start)
+        self.symbol.currentTextChanged.connect(self.symbol_changed)
+        self.amount.side_key.connect(self.pick_side)
+        self.amount.returnPressed.connect(self.request_route)
+        self.amount.escape.connect(self.clear)
+        self.route.clicked.connect(self.request_route)
+
+    # -- inputs -------------------------------------------------------------------------------
+    def set_symbols(self, symbols: list[str], current: str) -> None:
+        self.symbol.blockSignals(True)
+        self.symbol.clear()
+        self.symbol.addItems(symbols)
+        self.symbol.setCurrentText(current)
+        self.symbol.blockSignals(False)
+
+    def set_instruments(self, insts: Mapping[str, Instrument]) -> None:
+        """Units and venue boxes for the current symbol."""
+        first = next(iter(insts.values()), None)
+        self.base_ccy = first.base if first else "base"
+        current = self.unit.currentData()
+        self.unit.blockSignals(True)
+        self.unit.clear()
+        self.unit.addItem(self.base_ccy, BASE)
+        self.unit.addItem(first.quote if first else "USDT", QUOTE)
+        for v, inst in sorted(insts.items()):
+            self.unit.addItem(f"contracts @ {v} ({inst.contract_size.normalize():f} {inst.base})", CONTRACTS + v)
+        idx = self.unit.findData(current)
+        self.unit.setCurrentIndex(max(idx, 0))
+        self.unit.blockSignals(False)
+        for i, v in enumerate(sorted(insts)):
+            if v in self.venue_boxes:
+                continue
+            box = QCheckBox(v)
+            box.setChecked(True)
+            box.toggled.connect(self._debounce.start)
+            self.venue_boxes[v] = box
+            self._venue_grid.addWidget(box, i // 3, i % 3)
+
+    def set_venue_states(self, states: Mapping[str, tuple[bool, str | None]]) -> None:
+        """Grey the boxes of venues that cannot be routed now ((routable, reason) per venue)."""
+        for v, (ok, reason) in states.items():
+            box = self.venue_boxes.get(v)
+            if box is None:
+                continue
+            colour = theme.venue_colour(v) if ok else theme.GREY
+            box.setStyleSheet(f"QCheckBox {{ color: {colour}; }}")
+            box.setToolTip("" if ok else (reason or "not routable"))
+            box.setText(v if ok else f"{v} ({_short_state(reason)})")
+
+    def pick_side(self, side: str) -> None:
+        (self.buy if side == "buy" else self.sell).setChecked(True)
+        self.amount.setFocus()
+        self.amount.selectAll()
+
+    @property
+    def side(self) -> Side:
+        return Side.BUY if self.buy.isChecked() else Side.SELL
+
+    def request(self, symbol: str, max_notional: float) -> PreviewRequest:
+        included = frozenset(v for v, b in self.venue_boxes.items() if b.isChecked())
+        return PreviewRequest(
+            symbol=symbol, side=self.side, amount_text=self.amount.text(),
+            unit=str(self.unit.currentData() or BASE), slippage_bps=self.slippage.value(),
+            max_venues=self.max_venues.value() or None, included=included,
+            reduce_only=self.reduce_only.isChecked(), max_notional=max_notional,
+        )
+
+    def set_amount(self, base_amount: float, step: float) -> None:
+        """Fill the amount in base units (click to route), rounded down to ``step``."""
+        self.unit.setCurrentIndex(0)
+        n = int(base_amount / step + 1e-9) if step > 0 else 0
+        decimals = max(0, -int(f"{step:e}".split("e")[1])) if step > 0 else 4
+        self.amount.setText(f"{n * step:.{decimals}f}" if n else "")
+        self.amount.setFocus()
+
+    def clear(self) -> None:
+        self.amount.clear()
+
+    # -- output -------------------------------------------------------------------------------
+    def show_preview(self, preview: Preview) -> None:
+        err = preview.error if self.amount.text().strip() else None
+        self.amount.setProperty("invalid", bool(err))
+        self.amount.style().unpolish(self.amount)
+        self.amount.style().polish(self.amount)
+        self.amount_error.setText(err or "")
+        self.amount_error.setVisible(bool(err))
+        plan = None if err else preview.plan
+        self.preview.show_plan(plan, preview.excluded, self.base_ccy)
+        self.route.setEnabled(bool(plan and plan.legs) and plan is not self._sent_plan)
+
+    def request_route(self) -> None:
+        plan = self.preview.plan
+        if not self.route.isEnabled() or plan is None or plan is self._sent_plan:
+            return
+        self.route_requested.emit(plan)
+
+    def mark_sent(self, plan: Plan) -> None:
+        """The button cannot fire twice for one plan: it stays off until a new preview arrives."""
+        self._sent_plan = plan
+        self.route.setEnabled(False)
+
+    def venues_checked(self) -> set[str]:
+        return {v for v, b in self.venue_boxes.items() if b.isChecked()}
+
+
+def _short_state(reason: str | None) -> str:
+    if not reason:
+        return "off"
+    return reason.split(":")[0][:24]

@@ -1,0 +1,49 @@
+"""Status-bar chips, one per venue: link state (connected / connecting / stale / down), view-only,
+book age, update rate and round-trip time. A stale venue's chip is grey."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QLabel, QWidget
+
+from sor_desktop.engine.store import LinkState, VenueHealth
+from sor_desktop.ui import theme
+
+STATE_COLOUR = {
+    LinkState.CONNECTED: theme.BID,
+    LinkState.CONNECTING: theme.WARN,
+    LinkState.STALE: theme.GREY,
+    LinkState.DOWN: theme.ERROR,
+}
+
+
+def chip_text(h: VenueHealth) -> str:
+    state = str(h.state)
+    if h.view_only and h.state is LinkState.CONNECTED:
+        state = "view-only"
+    parts = [f"{h.venue}", state]
+    if h.book_age_s is not None:
+        parts.append(f"{h.book_age_s * 1000:.0f} ms" if h.book_age_s < 10 else f"{h.book_age_s:.0f} s")
+    if h.updates_per_s:
+        parts.append(f"{h.updates_per_s:.0f}/s")
+    if h.rtt_ms is not None:
+        parts.append(f"rtt {h.rtt_ms:.0f} ms")
+    return " · ".join(parts)
+
+
+class VenueChip(QLabel):
+    def __init__(self, venue: str, parent: QWidget | None = None) -> None:
+        super().__init__(venue, parent)
+        self.venue = venue
+        self.health = VenueHealth(venue)
+        self.setFont(theme.mono_font(8))
+
+    def show_health(self, h: VenueHealth) -> None:
+        self.health = h
+        colour = STATE_COLOUR.get(h.state, theme.MUTED)
+        if h.view_only and h.state is LinkState.CONNECTED:
+            colour = theme.ACCENT
+        name = theme.GREY if h.state is LinkState.STALE else theme.venue_colour(h.venue)
+        self.setText(chip_text(h))
+        self.setStyleSheet(f"QLabel {{ color: {name}; border: 1px solid {colour}; border-radius: 8px;"
+                           f" padding: 1px 8px; margin: 1px 2px; background: #11151a; }}")
+        self.setToolTip(h.reason or str(h.state))
