@@ -3,7 +3,7 @@
 The book shape parameters come from the real Binance USD-M BTC and ETH books of 2024-08-08 in
 ``../shared/real-books`` (1,000 levels a side): about 60-80 % of neighbouring levels are one tick
 apart, gaps are wider near the touch (3-5 ticks in the first ten levels) than deeper (about 1.3-1.5),
-level sizes are log-normal with a log standard deviation of 2.0-2.5 (median about 5,000 USDT of
+level sizes are log-normal with a log standard deviation of 2.0-2.5 (median about 4,000 USDT of
 notional, a few levels 100x that), and round prices hold several times the size of their neighbours.
 The other venues are thinner and wider; their update rates and latencies are typical public figures.
 """
@@ -18,8 +18,8 @@ class VenueProfile:
     levels: int = 300  # per side
     spread_bps: float = 0.0  # extra spread above one tick, in bps of the price
     depth: float = 1.0  # level size scale against Binance
-    median_level_usd: float = 5_000.0
-    size_log_sd: float = 1.9
+    median_level_usd: float = 4_000.0
+    size_log_sd: float = 2.1
     size_cap: float = 200.0  # largest level, as a multiple of the median
     top_gap_ticks: float = 3.0  # mean extra gap (ticks) at the touch, decaying with depth
     deep_gap_ticks: float = 0.4  # mean extra gap deep in the book
