@@ -1,0 +1,240 @@
+"""``sor-desktop keys init|add|list|remove|passwd|check``: the key vault from a terminal or a script.
+
+The master password comes from ``SOR_VAULT_PASSWORD`` or a prompt (asked twice when it is set); a new
+one for ``passwd`` from ``SOR_VAULT_NEW_PASSWORD`` or a prompt. A secret given on the command line is
+visible to other local users and lands in shell history: leave ``--secret`` out to be prompted, or
+pass ``--secret -`` to read it from standard input. Output never holds a secret; keys are masked.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import getpass
+import os
+import sys
+from collections.abc import Callable, Coroutine
+from pathlib import Path
+from typing import Any
+
+from sor_desktop.cli.errors import CliError
+from sor_desktop.security.entries import KeyEntry
+from sor_desktop.security.errors import (
+    NotAVault,
+    VaultCorrupted,
+    VaultError,
+    VaultExists,
+    VaultNotFound,
+    VaultTampered,
+    VaultTruncated,
+)
+from sor_desktop.security.kdf import PRODUCTION, KdfParams
+from sor_desktop.security.permissions import KeyPermissions, Verdict
+from sor_desktop.security.vault import Vault
+from sor_desktop.venues.quirks import DEFAULT_VENUES
+
+PASSWORD_ENV = "SOR_VAULT_PASSWORD"
+NEW_PASSWORD_ENV = "SOR_VAULT_NEW_PASSWORD"
+
+# Seams for tests: the prompt, whether a terminal is attached, the KDF cost of new vaults, the probe.
+prompt: Callable[[str], str] = getpass.getpass
+
+
+def _stdin_is_terminal() -> bool:
+    return sys.stdin is not None and sys.stdin.isatty()
+
+
+interactive: Callable[[], bool] = _stdin_is_terminal
+new_vault_kdf: KdfParams = PRODUCTION
+probe: Callable[[KeyEntry], Coroutine[Any, Any, KeyPermissions]] | None = None  # None: the real probe
+
+
+def add_parser(subparsers: Any) -> None:
+    parser = subparsers.add_parser("keys", help="manage the encrypted API key vault", description=__doc__)
+    sub = parser.add_subparsers(dest="keys_command", required=True, metavar="ACTION")
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--vault", type=Path, help="vault file (default: under the data dir)")
+
+    sub.add_parser("init", parents=[common], help="create a new vault")
+    add = sub.add_parser("add", parents=[common], help="store a key (its permissions are checked first)")
+    add.add_argument("venue", help="ccxt id, e.g. binanceusdm, bybit, bingx, mexc, weex")
+    add.add_argument("--label", default="main", help="name of this key on the venue (default: main)")
+    add.add_argument("--api-key", required=True)
+    add.add_argument("--secret", help="omit to be prompted; '-' reads it from standard input")
+    add.add_argument("--passphrase", help="for venues that have one; omit to be prompted when needed")
+    add.add_argument("--testnet", action="store_true", help="a testnet / sandbox key")
+    add.add_argument("--replace", action="store_true", help="replace an existing key with this label")
+    add.add_argument("--no-check", action="store_true", help="store without asking the venue (offline)")
+    sub.add_parser("list", parents=[common], help="venues and labels, keys masked")
+    remove = sub.add_parser("remove", parents=[common], help="delete a key")
+    remove.add_argument("venue")
+    remove.add_argument("--label", default="main")
+    sub.add_parser("passwd", parents=[common], help="change the master password (fresh salt)")
+    check = sub.add_parser("check", parents=[common], help="ask the venues what the stored keys may do")
+    check.add_argument("venue", nargs="?", help="only this venue")
+    check.add_argument("--label", help="only this label")
+
+
+def run(args: argparse.Namespace) -> int:
+    vault = Vault(args.vault, kdf_params=new_vault_kdf)
+    try:
+        return int(ACTIONS[args.keys_command](vault, args))
+    except VaultError as exc:
+        raise CliError(_explain(vault, exc)) from None
+    finally:
+        vault.lock(notify=False)
+
+
+def _explain(vault: Vault, exc: VaultError) -> str:
+    text = str(exc)
+    if isinstance(exc, VaultCorrupted | VaultTruncated | VaultTampered) and not isinstance(exc, NotAVault):
+        found = vault.backups()
+        text += f"; backups: {', '.join(str(p) for p in found)}" if found else "; no backup found"
+    return text
+
+
+# -- passwords and secrets ------------------------------------------------------------------------
+def _ask(label: str) -> str:
+    if not interactive():
+        raise CliError(f"no terminal to ask for the {label}: set {PASSWORD_ENV} (and {NEW_PASSWORD_ENV})")
+    try:
+        return prompt(f"{label}: ")
+    except EOFError:
+        raise CliError(f"no {label} given") from None
+
+
+def _current_password() -> str:
+    return os.environ.get(PASSWORD_ENV) or _ask("Master password")
+
+
+def _new_password(env: str) -> str:
+    if os.environ.get(env):
+        return os.environ[env]
+    first = _ask("New master password")
+    if _ask("Repeat the new master password") != first:
+        raise CliError("the two passwords differ; nothing was changed")
+    return first
+
+
+def _unlocked(vault: Vault) -> Vault:
+    if not vault.exists():
+        raise VaultNotFound(vault.path)  # before asking for a password that cannot help
+    vault.unlock(_current_password())
+    return vault
+
+
+def _secret(value: str | None, label: str) -> str:
+    if value == "-":
+        return sys.stdin.readline().rstrip("\r\n")
+    return value if value is not None else _ask(label)
+
+
+def _print_permissions(result: KeyPermissions, key: str) -> None:
+    print(f"{key}: {result.summary()}")
+    for note in result.notes:
+        print(f"  - {note}")
+
+
+def _venues() -> Any:
+    # ccxt takes a while to import; only the actions that talk to venues pay for it.
+    from sor_desktop.venues import permissions
+
+    return permissions
+
+
+def _run_probe(entry: KeyEntry) -> KeyPermissions:
+    return asyncio.run((probe or _venues().probe_permissions)(entry))
+
+
+# -- actions --------------------------------------------------------------------------------------
+def _init(vault: Vault, _args: argparse.Namespace) -> int:
+    if vault.exists():
+        raise VaultExists(vault.path)
+    vault.create(_new_password(PASSWORD_ENV))
+    print(f"created {vault.path}")
+    return 0
+
+
+def _add(vault: Vault, args: argparse.Namespace) -> int:
+    venue = args.venue.lower()
+    if not _venues().known_venue(venue):
+        raise CliError(f"unknown venue {args.venue!r} (e.g. {', '.join(DEFAULT_VENUES)})")
+    _unlocked(vault)
+    if not args.replace and any(e.key_id == (venue, args.label) for e in vault.entries()):
+        raise CliError(f"a key {venue}/{args.label} already exists (use --replace)")
+    passphrase = args.passphrase
+    if passphrase is None and _venues().needs_passphrase(venue):
+        passphrase = _ask(f"{venue} API passphrase")
+    entry = KeyEntry(
+        venue=venue,
+        label=args.label,
+        api_key=args.api_key,
+        secret=_secret(args.secret, f"{venue} API secret"),
+        passphrase=passphrase,
+        testnet=args.testnet,
+    )
+    if not args.no_check:
+        result = _run_probe(entry)
+        if result.verdict is Verdict.REFUSE:
+            raise CliError(f"refused {venue}/{args.label}: the key can withdraw; create one without that permission")
+        _print_permissions(result, f"{venue}/{args.label}")
+    vault.add(entry, replace=args.replace)
+    print(f"saved {venue}/{args.label} ({entry.masked_key}) in {vault.path}")
+    return 0
+
+
+def _list(vault: Vault, _args: argparse.Namespace) -> int:
+    entries = _unlocked(vault).entries()
+    if not entries:
+        print(f"no keys in {vault.path}")
+        return 0
+    rows = [("VENUE", "LABEL", "API KEY", "NET", "CREATED")]
+    rows += [
+        (e.venue, e.label, e.masked_key, "testnet" if e.testnet else "live", e.created.date().isoformat())
+        for e in entries
+    ]
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    for r in rows:
+        print("  ".join(cell.ljust(w) for cell, w in zip(r, widths, strict=True)).rstrip())
+    return 0
+
+
+def _remove(vault: Vault, args: argparse.Namespace) -> int:
+    _unlocked(vault).remove(args.venue.lower(), args.label)
+    print(f"removed {args.venue.lower()}/{args.label}")
+    return 0
+
+
+def _passwd(vault: Vault, _args: argparse.Namespace) -> int:
+    _unlocked(vault).change_password(_new_password(NEW_PASSWORD_ENV))
+    print(f"master password changed for {vault.path}")
+    return 0
+
+
+def _check(vault: Vault, args: argparse.Namespace) -> int:
+    entries = [
+        e
+        for e in _unlocked(vault).entries()
+        if (args.venue is None or e.venue == args.venue.lower()) and (args.label is None or e.label == args.label)
+    ]
+    if not entries:
+        raise CliError("no matching keys in the vault")
+    refused = 0
+    for entry in entries:
+        result = _run_probe(entry)
+        _print_permissions(result, f"{entry.venue}/{entry.label}")
+        refused += result.verdict is Verdict.REFUSE
+    if refused:
+        print(f"{refused} key(s) can withdraw: replace them with keys that cannot (`keys remove`, then `keys add`)")
+        return 1
+    return 0
+
+
+ACTIONS: dict[str, Callable[[Vault, argparse.Namespace], int]] = {
+    "init": _init,
+    "add": _add,
+    "list": _list,
+    "remove": _remove,
+    "passwd": _passwd,
+    "check": _check,
+}

@@ -1,0 +1,227 @@
+"""``sor-desktop keys ...`` end to end through the real entry point, with the venue probe replaced
+(tests never reach a venue) and a cheap KDF for new vaults."""
+
+from __future__ import annotations
+
+import io
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from sor_desktop.cli import keys_cmd
+from sor_desktop.cli.main import main
+from sor_desktop.security.entries import KeyEntry
+from sor_desktop.security.permissions import KeyPermissions, unchecked
+from sor_desktop.security.vault import Vault
+from tests.security.conftest import CHEAP, PASSWORD
+
+API_KEY = "CliKeyABCDEFGHIJKLMNOPQRSTUVWXYZ01234567"
+SECRET = "CliSecret0123456789abcdefghijklmnopqrstuvwxyz"
+ROOT = Path(__file__).resolve().parents[2]
+
+
+class FakeProbe:
+    def __init__(self, result: KeyPermissions | None = None) -> None:
+        self.result = result
+        self.seen: list[KeyEntry] = []
+
+    async def __call__(self, entry: KeyEntry) -> KeyPermissions:
+        self.seen.append(entry)
+        return self.result or KeyPermissions(entry.venue, True, True, False, True)
+
+
+@pytest.fixture
+def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("SOR_DESKTOP_HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("SOR_VAULT_PASSWORD", PASSWORD)
+    monkeypatch.delenv("SOR_VAULT_NEW_PASSWORD", raising=False)
+    monkeypatch.setattr(keys_cmd, "new_vault_kdf", CHEAP)
+    monkeypatch.setattr(keys_cmd, "probe", FakeProbe())
+    monkeypatch.setattr(keys_cmd, "interactive", lambda: False)
+    return tmp_path / "home" / "data" / "vault.sorv"
+
+
+def keys(*argv: str) -> int:
+    return main(["keys", *argv])
+
+
+def add(venue: str = "binanceusdm", *extra: str) -> int:
+    return keys("add", venue, "--api-key", API_KEY, "--secret", SECRET, *extra)
+
+
+def test_init_add_list_remove(env: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert keys("init") == 0
+    assert env.exists()
+    assert add() == 0
+    assert add("bybit", "--label", "alt", "--testnet") == 0
+    capsys.readouterr()
+    assert keys("list") == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0].split() == ["VENUE", "LABEL", "API", "KEY", "NET", "CREATED"]
+    assert out[1].split()[:4] == ["binanceusdm", "main", "CliK…4567", "live"]
+    assert out[2].split()[:4] == ["bybit", "alt", "CliK…4567", "testnet"]
+    assert keys("remove", "bybit", "--label", "alt") == 0
+    capsys.readouterr()
+    keys("list")
+    assert "bybit" not in capsys.readouterr().out
+
+
+def test_output_never_holds_secrets(env: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    keys("init")
+    add()
+    keys("list")
+    keys("check")
+    captured = capsys.readouterr()
+    for text in (captured.out, captured.err):
+        assert SECRET not in text and API_KEY not in text and PASSWORD not in text
+
+
+def test_add_probes_and_refuses_a_key_that_can_withdraw(
+    env: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    keys("init")
+    probe = FakeProbe(KeyPermissions("binanceusdm", True, True, True, False))
+    monkeypatch.setattr(keys_cmd, "probe", probe)
+    assert add() == 2
+    assert "can withdraw" in capsys.readouterr().err
+    assert probe.seen and probe.seen[0].secret == SECRET
+    vault = Vault(env)
+    vault.unlock(PASSWORD)
+    assert vault.entries() == []
+
+
+def test_add_of_unprobeable_venue_saves_with_reminder(
+    env: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    keys("init")
+    monkeypatch.setattr(keys_cmd, "probe", FakeProbe(unchecked("mexc", "mexc offers no way")))
+    assert add("mexc") == 0
+    out = capsys.readouterr().out
+    assert "could not be checked" in out and "disable withdrawals" in out
+
+
+def test_no_check_skips_the_probe(env: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    keys("init")
+    probe = FakeProbe()
+    monkeypatch.setattr(keys_cmd, "probe", probe)
+    assert add("bybit", "--no-check") == 0
+    assert probe.seen == []
+
+
+def test_check_reports_and_fails_on_withdrawal_keys(
+    env: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    keys("init")
+    add("bybit", "--no-check")
+    monkeypatch.setattr(keys_cmd, "probe", FakeProbe(KeyPermissions("bybit", True, True, True, True)))
+    assert keys("check") == 1
+    out = capsys.readouterr().out
+    assert "withdraw: YES" in out and "1 key(s) can withdraw" in out
+    assert keys("check", "bingx") == 2
+
+
+def test_secret_from_stdin_and_passphrase_prompt(
+    env: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    keys("init")
+    monkeypatch.setattr(sys, "stdin", io.StringIO(SECRET + "\n"))
+    monkeypatch.setattr(keys_cmd, "interactive", lambda: True)
+    asked: list[str] = []
+    monkeypatch.setattr(keys_cmd, "prompt", lambda label: asked.append(label) or "weexPassphrase1")
+    assert keys("add", "weex", "--api-key", API_KEY, "--secret", "-", "--no-check") == 0
+    assert asked == ["weex API passphrase: "]
+    vault = Vault(env)
+    vault.unlock(PASSWORD)
+    stored = vault.get("weex", "main")
+    assert (stored.secret, stored.passphrase) == (SECRET, "weexPassphrase1")
+
+
+def test_init_prompt_confirms(env: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.delenv("SOR_VAULT_PASSWORD")
+    monkeypatch.setattr(keys_cmd, "interactive", lambda: True)
+    answers = iter(["first password", "other password"])
+    monkeypatch.setattr(keys_cmd, "prompt", lambda _label: next(answers))
+    assert keys("init") == 2
+    assert "differ" in capsys.readouterr().err
+    assert not env.exists()
+    answers = iter(["same password", "same password"])
+    assert keys("init") == 0
+    Vault(env).unlock("same password")
+
+
+def test_passwd_changes_the_password(env: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    keys("init")
+    add("bybit", "--no-check")
+    monkeypatch.setenv("SOR_VAULT_NEW_PASSWORD", "the new master password")
+    assert keys("passwd") == 0
+    monkeypatch.setenv("SOR_VAULT_PASSWORD", "the new master password")
+    assert keys("list") == 0
+    monkeypatch.setenv("SOR_VAULT_PASSWORD", PASSWORD)
+    assert keys("list") == 2
+
+
+@pytest.mark.parametrize(
+    "argv,message",
+    [
+        (["list"], "no vault at"),
+        (["add", "nosuchvenue", "--api-key", API_KEY, "--secret", SECRET], "unknown venue"),
+    ],
+)
+def test_errors_are_one_line_exit_2(
+    env: Path, capsys: pytest.CaptureFixture[str], argv: list[str], message: str
+) -> None:
+    assert keys(*argv) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and message in err and err.startswith("sor-desktop: ")
+
+
+def test_error_cases_on_an_existing_vault(env: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    keys("init")
+    add("bybit", "--no-check")
+    add("bybit", "--no-check", "--label", "two")
+    capsys.readouterr()
+    cases = [
+        (lambda: keys("init"), "already exists"),
+        (lambda: add("bybit", "--no-check"), "already exists (use --replace)"),
+        (lambda: keys("remove", "bingx"), "no key bingx/main"),
+    ]
+    for attempt, message in cases:
+        assert attempt() == 2
+        err = capsys.readouterr().err
+        assert err.count("\n") == 1 and message in err, err
+    monkeypatch.setenv("SOR_VAULT_PASSWORD", "not the password")
+    assert keys("list") == 2
+    assert capsys.readouterr().err == "sor-desktop: wrong master password\n"
+    monkeypatch.delenv("SOR_VAULT_PASSWORD")
+    assert keys("list") == 2
+    assert "set SOR_VAULT_PASSWORD" in capsys.readouterr().err
+
+
+def test_damaged_vault_names_the_backups(env: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    keys("init")
+    add("bybit", "--no-check")
+    env.write_bytes(env.read_bytes()[:-5])
+    assert keys("list") == 2
+    err = capsys.readouterr().err
+    assert "truncated" in err and str(env) + ".1" in err and err.count("\n") == 1
+
+
+def test_subprocess_error_has_no_traceback(tmp_path: Path) -> None:
+    path = tmp_path / "v.sorv"
+    v = Vault(path, kdf_params=CHEAP)
+    v.create(PASSWORD)
+    proc = subprocess.run(
+        [sys.executable, "-m", "sor_desktop", "keys", "list", "--vault", str(path)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "SOR_VAULT_PASSWORD": "definitely wrong", "SOR_DESKTOP_HOME": str(tmp_path)},
+        stdin=subprocess.DEVNULL,
+        timeout=120,
+    )
+    assert proc.returncode == 2
+    assert proc.stderr == "sor-desktop: wrong master password\n"
+    assert "Traceback" not in proc.stdout
