@@ -47,6 +47,7 @@ def market(tick: str = "0.1", step: str = "0.001", min_amount: str | None = "0.0
 #   none             accepted, fills nothing (IOC cancelled)
 #   ok               accepted, fills fully
 FAULTS = ("reject", "unavailable", "lost_before", "lost_after", "5xx_after", "hang_after", "partial", "none", "ok")
+#   late             OutcomeUnknown at once; the request reaches the venue ``arrival_delay_s`` later
 #   rest             accepted and left resting (an IOC the venue did not honour; cancel-all tests)
 
 
@@ -61,6 +62,7 @@ class FakeVenue(Venue):
     fill_price: Decimal | None = None  # default: the order's limit price
     state_file: Path | None = None
     latency_s: float = 0.0
+    arrival_delay_s: float = 0.01
     orders: dict[str, OrderReport] = field(default_factory=dict)
     accepted: Counter[str] = field(default_factory=Counter)  # client id -> times the venue took it
     submits: list[str] = field(default_factory=list)  # every submit call, accepted or not
@@ -130,6 +132,10 @@ class FakeVenue(Venue):
         if fault == "unavailable":
             raise VenueUnavailable(self.id, "connection refused")
         if fault == "lost_before":
+            raise OutcomeUnknown(self.id, "request timed out")
+        if fault == "late":
+            asyncio.get_running_loop().call_later(self.arrival_delay_s, self._accept,
+                                                  self._fill(request, Decimal(1)))
             raise OutcomeUnknown(self.id, "request timed out")
         if fault == "rest":
             report = replace(self._fill(request, Decimal(0)), status=OrderStatus.ACKNOWLEDGED)

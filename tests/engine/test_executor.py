@@ -102,6 +102,14 @@ async def test_lost_before_the_venue_is_marked_not_placed_only_after_the_window(
 
 
 @pytest.mark.asyncio
+async def test_a_request_that_lands_late_inside_the_window_is_found(tmp_path: Path) -> None:
+    ex, venues, journal, _, books = setup(tmp_path, ["late"])
+    venues["v0"].arrival_delay_s = FAST.acceptance_window_s / 2
+    res = await ex.execute(buy_plan(1), books)
+    assert res.legs[0].status is OrderStatus.FILLED and venues["v0"].accepted[res.legs[0].client_order_id] == 1
+
+
+@pytest.mark.asyncio
 async def test_unavailable_is_not_placed_at_once(tmp_path: Path) -> None:
     ex, venues, journal, _, books = setup(tmp_path, ["unavailable"], [])
     res = await ex.execute(buy_plan(2), books)
