@@ -27,6 +27,7 @@ class AppOptions:
     after: float = 4.0
     amount: str | None = None
     side: str = "buy"
+    demo_route: bool = False  # README screenshots: send the prefilled order once (simulated only)
 
 
 def choose_mode(opts: AppOptions, parent: object = None) -> tuple[Mode, object | None]:
@@ -78,7 +79,7 @@ async def _main(app: object, opts: AppOptions) -> int:
     assert isinstance(app, QApplication)
     mode, vault = choose_mode(opts)
     session = build_session(mode, opts.venues, opts.symbol, seed=opts.seed, vault=vault)
-    window = MainWindow(session)
+    window = MainWindow(session, restore=opts.screenshot is None)
     handler = QtLogHandler(logging.WARNING)
     handler.relay.record.connect(window.log_panel.append)
     logging.getLogger().addHandler(handler)
@@ -93,6 +94,11 @@ async def _main(app: object, opts: AppOptions) -> int:
         if opts.amount:
             window.routing.pick_side(opts.side)
             window.routing.amount.setText(opts.amount)
+        if opts.demo_route and opts.amount:
+            await asyncio.sleep(1.0)
+            window.prefs.skip_confirm = True  # this run only (the layout and prefs are not saved)
+            window.refresh_preview()
+            window.routing.request_route()
         log.info("window up in %.2fs (%s, %d venues)", time.monotonic() - T0, mode, len(session.venues))
         if opts.screenshot is not None:
             await asyncio.sleep(opts.after)

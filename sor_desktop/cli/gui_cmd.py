@@ -23,6 +23,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                    help="wait before the screenshot (default %(default)s)")
     g.add_argument("--amount", help="prefill the routing panel's amount (base units), e.g. for screenshots")
     g.add_argument("--side", choices=("buy", "sell"), default="buy", help="prefill the side")
+    # README screenshots only: route the prefilled amount once, in the simulated market
+    g.add_argument("--demo-route", action="store_true", help=argparse.SUPPRESS)
 
 
 def _venues(text: str | None) -> list[str] | None:
@@ -46,7 +48,10 @@ def run(args: argparse.Namespace) -> int:
     from sor_desktop.app import AppOptions, run_app  # Qt loads only when the window is wanted
 
     mode = "sim" if args.sim else "paper" if args.paper else None
+    if args.demo_route and (mode != "sim" or not args.amount):
+        raise CliError("--demo-route needs --sim and --amount")
     return run_app(AppOptions(
         mode=mode, venues=_venues(args.venues), symbol=args.symbol, seed=args.seed,
         screenshot=args.screenshot, after=args.after, amount=args.amount, side=args.side,
+        demo_route=args.demo_route,
     ))

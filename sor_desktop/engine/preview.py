@@ -127,6 +127,7 @@ def venue_inputs(
     books: Mapping[str, BookSnapshot],
     health: Mapping[str, VenueHealth],
     positions: Mapping[str, list[Position]] | None = None,
+    margin_caps: Mapping[str, float] | None = None,
 ) -> list[VenueInput]:
     """One input per venue that has a book; venues the router must skip carry the reason."""
     out: list[VenueInput] = []
@@ -145,6 +146,10 @@ def venue_inputs(
             reason = f"view-only: {h.reason}" if h.reason else "view-only"
         elif book.problem():
             reason = book.problem()
+        if reason is None and margin_caps and venue in margin_caps:
+            cap = margin_caps[venue]
+            if cap <= 0:
+                reason = "no free margin"
         if req.reduce_only and reason is None:
             cap = _reducible_base(req.side, (positions or {}).get(venue, []), req.symbol)
             if cap <= 0:

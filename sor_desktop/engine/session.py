@@ -15,6 +15,7 @@ from dataclasses import replace
 from typing import Any
 
 from sor_desktop.core.account import Balance, Position
+from sor_desktop.core.book import BookSnapshot
 from sor_desktop.core.instrument import Instrument
 from sor_desktop.core.plan import Plan
 from sor_desktop.engine import session_feeds as feeds
@@ -40,12 +41,15 @@ class Session:
         executor: Executor,
         store: Store | None = None,
         account_every_s: float = 2.0,
+        leverage: float = 10.0,
     ) -> None:
         self.mode = mode
         self.venues: dict[str, Venue] = {v.id: v for v in venues}
         self.symbol = symbol
         self.store = store or Store()
         self.account_every_s = account_every_s
+        self.leverage = leverage  # caps each venue at free margin x leverage in the preview
+        self.cap_headroom = 0.003  # the limit price sits up to slippage + spread above the mid
         self.instruments: dict[str, dict[str, Instrument]] = {}
         self.balances: dict[str, list[Balance]] = {}
         self.positions: dict[str, list[Position]] = {}
@@ -160,6 +164,22 @@ class Session:
     def symbol_instruments(self) -> dict[str, Instrument]:
         return {v: inst[self.symbol] for v, inst in self.instruments.items() if self.symbol in inst}
 
+    def margin_caps(self, books: dict[str, BookSnapshot]) -> dict[str, float]:
+        """Most base amount each venue's free margin carries at ``leverage`` (venues whose balance
+        is not known yet are not capped: the venue itself still refuses what it cannot carry)."""
+        out: dict[str, float] = {}
+        for venue, bals in self.balances.items():
+            book = books.get(venue)
+            mid = book.mid if book is not None else None
+            inst = self.symbol_instruments().get(venue)
+            if not mid or inst is None:
+                continue
+            free = sum(float(b.free) for b in bals if b.currency == inst.settle)
+            # margin for a fill is notional / leverage plus the taker fee, at up to the limit price
+            per_base = mid * (1 + self.cap_headroom) * (1 / self.leverage + float(inst.taker_fee))
+            out[venue] = max(0.0, free / per_base)
+        return out
+
     def health_now(self) -> dict[str, VenueHealth]:
         return {v: self.store.health(v, self.symbol) for v in self.venues}
 
@@ -169,7 +189,7 @@ class Session:
         insts = self.symbol_instruments()
         books = self.store.books(self.symbol, insts)
         health = self.health_now()
-        inputs = venue_inputs(req, insts, books, health, self.positions)
+        inputs = venue_inputs(req, insts, books, health, self.positions, self.margin_caps(books))
         excluded = {vi.instrument.venue: vi.excluded for vi in inputs if vi.excluded}
         try:
             preq = to_plan_request(req, insts, books)

@@ -98,6 +98,7 @@ class Blotter(QWidget):
         child.setText(7, f"{slip:+.2f}" if slip is not None else "")
         child.setText(8, f"{u.latency_ms:.0f}" if u.latency_ms is not None else "")
         child.setText(9, u.reason or "")
+        child.setToolTip(9, u.reason or "")
         self._summarise(r)
 
     def _summarise(self, r: _Route) -> None:

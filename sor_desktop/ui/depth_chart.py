@@ -46,7 +46,7 @@ class DepthChart(QWidget):
         self.fee_adjusted.setToolTip("What a taker really pays: ask x (1 + fee), bid x (1 - fee)")
         self.band = QComboBox()
         self.band.addItems([f"±{b} bps" for b in BANDS_BPS])
-        self.band.setCurrentIndex(2)
+        self.band.setCurrentIndex(0)
         self._toggles = QHBoxLayout()
         self._toggles.setContentsMargins(0, 0, 0, 0)
         self._venue_boxes: dict[str, QCheckBox] = {}

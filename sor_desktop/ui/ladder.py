@@ -82,7 +82,7 @@ class LadderModel(QAbstractTableModel):
         if orientation != Qt.Orientation.Horizontal:
             return None
         if role == Qt.ItemDataRole.DisplayRole:
-            names = ["price", *self.venues, "total"]
+            names = ["price", *(_short_name(v) for v in self.venues), "total"]
             return names[section] if section < len(names) else None
         if role == Qt.ItemDataRole.ForegroundRole and 0 < section <= len(self.venues):
             v = self.venues[section - 1]
@@ -95,7 +95,7 @@ class LadderModel(QAbstractTableModel):
             if c == 0:
                 return f"{self.prices[r]:,.2f}"
             val = self.totals[r] if c == len(self.venues) + 1 else self.amounts[r, c - 1]
-            return f"{val:,.4f}" if val else ""
+            return _amount(val) if val else ""
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.ForegroundRole:
@@ -126,9 +126,10 @@ class Ladder(QWidget):
         self.view = QTableView()
         self.view.setModel(self.model)
         self.view.verticalHeader().hide()
-        self.view.setFont(theme.mono_font(9))
+        self.view.setFont(theme.mono_font(8))
         self.view.verticalHeader().setDefaultSectionSize(18)
-        self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.view.horizontalHeader().setStretchLastSection(True)
         self.view.setSelectionMode(QTableView.SelectionMode.NoSelection)
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
@@ -141,3 +142,18 @@ class Ladder(QWidget):
         step = nice_step(float(np.median(mids)))
         prices, sides, amounts, totals = merge_levels(books, insts, step)
         self.model.update(sorted(books), set(stale), prices, sides, amounts, totals)
+
+
+def _amount(v: float) -> str:
+    """Three significant figures at most: a ladder is read at a glance, not to the satoshi."""
+    if v >= 100:
+        return f"{v:,.0f}"
+    if v >= 10:
+        return f"{v:.1f}"
+    if v >= 1:
+        return f"{v:.2f}"
+    return f"{v:.3f}"
+
+
+def _short_name(venue: str) -> str:
+    return {"binanceusdm": "binance"}.get(venue, venue)

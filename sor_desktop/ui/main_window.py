@@ -47,7 +47,8 @@ class _Bridge(QObject):
 class MainWindow(QMainWindow):
     window_closed = Signal()
 
-    def __init__(self, session: Session, settings: settings_mod.QSettings | None = None) -> None:
+    def __init__(self, session: Session, settings: settings_mod.QSettings | None = None, *,
+                 restore: bool = True) -> None:
         super().__init__()
         self.session = session
         self.settings = settings or settings_mod.open_settings()
@@ -83,19 +84,17 @@ class MainWindow(QMainWindow):
         self.log_panel = LogPanel()
         self.docks: dict[str, QDockWidget] = {}
         self._dock("routing", "Route", self.routing, Qt.DockWidgetArea.RightDockWidgetArea)
-        self._dock("ladder", "Consolidated ladder", self.ladder, Qt.DockWidgetArea.LeftDockWidgetArea)
+        self._dock("ladder", "Consolidated ladder", self.ladder, Qt.DockWidgetArea.RightDockWidgetArea)
         self._dock("impact", "Price impact", self.impact, Qt.DockWidgetArea.BottomDockWidgetArea)
         self._dock("blotter", "Blotter", self.blotter, Qt.DockWidgetArea.BottomDockWidgetArea)
-        self._dock("positions", "Positions & margin", self.positions, Qt.DockWidgetArea.BottomDockWidgetArea)
+        self._dock("positions", "Positions && margin", self.positions, Qt.DockWidgetArea.BottomDockWidgetArea)
         self._dock("log", "Log", self.log_panel, Qt.DockWidgetArea.BottomDockWidgetArea)
+        self.splitDockWidget(self.docks["routing"], self.docks["ladder"], Qt.Orientation.Vertical)
         self.splitDockWidget(self.docks["impact"], self.docks["blotter"], Qt.Orientation.Horizontal)
         self.tabifyDockWidget(self.docks["blotter"], self.docks["positions"])
         self.tabifyDockWidget(self.docks["positions"], self.docks["log"])
         self.docks["blotter"].raise_()
-        self.resizeDocks([self.docks["routing"]], [520], Qt.Orientation.Horizontal)
-        self.resizeDocks([self.docks["ladder"]], [330], Qt.Orientation.Horizontal)
-        self.resizeDocks([self.docks["impact"], self.docks["blotter"]], [330, 330], Qt.Orientation.Vertical)
-        self.resizeDocks([self.docks["impact"], self.docks["blotter"]], [420, 600], Qt.Orientation.Horizontal)
+        self.resizeDocks([self.docks["routing"]], [560], Qt.Orientation.Horizontal)
         self._default_state = self.saveState(LAYOUT_VERSION)
 
         self.chips: dict[str, VenueChip] = {}
@@ -116,7 +115,8 @@ class MainWindow(QMainWindow):
         self.timer.setTimerType(Qt.TimerType.PreciseTimer)
         self.timer.setInterval(FRAME_MS)
         self.timer.timeout.connect(self.on_frame)
-        self._restore()
+        self.keep_layout = restore
+        self._restored = restore and self._restore()
 
     # -- layout ------------------------------------------------------------------------------
     def _dock(self, name: str, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> None:
@@ -135,7 +135,7 @@ class MainWindow(QMainWindow):
             view.addAction(d.toggleViewAction())
         view.addSeparator()
         reset = QAction("Reset layout", self)
-        reset.triggered.connect(lambda: self.restoreState(self._default_state, LAYOUT_VERSION))
+        reset.triggered.connect(self.reset_layout)
         view.addAction(reset)
         tools = self.menuBar().addMenu("&Tools")
         prefs = QAction("Settings...", self)
@@ -144,6 +144,10 @@ class MainWindow(QMainWindow):
         cancel = QAction("Cancel all open orders (Ctrl+Shift+X)", self)
         cancel.triggered.connect(self.cancel_all)
         tools.addAction(cancel)
+
+    def reset_layout(self) -> None:
+        self.restoreState(self._default_state, LAYOUT_VERSION)
+        self.default_sizes()
 
     def _hotkeys(self) -> None:
         def key(seq: str | QKeySequence.StandardKey, slot: object) -> None:
@@ -158,15 +162,25 @@ class MainWindow(QMainWindow):
         key("Escape", self.routing.clear)
         key("Ctrl+Shift+X", self.cancel_all)
 
-    def _restore(self) -> None:
+    def _restore(self) -> bool:
         geo = self.settings.value("window/geometry")
         state = self.settings.value("window/state")
         if isinstance(geo, QByteArray):
             self.restoreGeometry(geo)
-        if isinstance(state, QByteArray):
-            self.restoreState(state, LAYOUT_VERSION)
+        return isinstance(state, QByteArray) and bool(self.restoreState(state, LAYOUT_VERSION))
+
+    def default_sizes(self) -> None:
+        """Dock sizes of the default layout at 1600x1000; applied once the window is shown,
+        since Qt only honours them then."""
+        d = self.docks
+        self.resizeDocks([d["routing"], d["ladder"]], [600, 330], Qt.Orientation.Vertical)
+        self.resizeDocks([d["routing"]], [560], Qt.Orientation.Horizontal)
+        self.resizeDocks([d["impact"], d["blotter"]], [300, 300], Qt.Orientation.Vertical)
+        self.resizeDocks([d["impact"], d["blotter"]], [430, 600], Qt.Orientation.Horizontal)
 
     def save_layout(self) -> None:
+        if not self.keep_layout:  # screenshots and tests start from, and leave, the default layout
+            return
         self.settings.setValue("window/geometry", self.saveGeometry())
         self.settings.setValue("window/state", self.saveState(LAYOUT_VERSION))
         self.settings.setValue("session/symbol", self.session.symbol)
@@ -192,6 +206,8 @@ class MainWindow(QMainWindow):
             if v not in self.chips:
                 chip = self.chips[v] = VenueChip(v)
                 self.statusBar().insertWidget(len(self.chips) - 1, chip)
+        if not self._restored:
+            self.default_sizes()
         self.timer.start()
 
     def _change_symbol(self, symbol: str) -> None:

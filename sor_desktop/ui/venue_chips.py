@@ -17,17 +17,18 @@ STATE_COLOUR = {
 
 
 def chip_text(h: VenueHealth) -> str:
-    state = str(h.state)
+    parts = [f"● {h.venue}"]
     if h.view_only and h.state is LinkState.CONNECTED:
-        state = "view-only"
-    parts = [f"{h.venue}", state]
+        parts.append("view-only")
+    elif h.state is not LinkState.CONNECTED:
+        parts.append(str(h.state))
     if h.book_age_s is not None:
-        parts.append(f"{h.book_age_s * 1000:.0f} ms" if h.book_age_s < 10 else f"{h.book_age_s:.0f} s")
+        parts.append(f"age {h.book_age_s * 1000:.0f}ms" if h.book_age_s < 10 else f"age {h.book_age_s:.0f}s")
     if h.updates_per_s:
         parts.append(f"{h.updates_per_s:.0f}/s")
     if h.rtt_ms is not None:
-        parts.append(f"rtt {h.rtt_ms:.0f} ms")
-    return " · ".join(parts)
+        parts.append(f"rtt {h.rtt_ms:.0f}ms")
+    return " ".join(parts)
 
 
 class VenueChip(QLabel):
@@ -46,4 +47,5 @@ class VenueChip(QLabel):
         self.setText(chip_text(h))
         self.setStyleSheet(f"QLabel {{ color: {name}; border: 1px solid {colour}; border-radius: 8px;"
                            f" padding: 1px 8px; margin: 1px 2px; background: #11151a; }}")
-        self.setToolTip(h.reason or str(h.state))
+        self.setToolTip(f"{h.venue}: {h.state}" + (f" ({h.reason})" if h.reason else "")
+                        + " · book age, updates per second, round-trip time")
