@@ -1,0 +1,73 @@
+"""``sor-desktop record``: the --sim path end to end, and its one-line errors."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from sor_desktop.cli import record_cmd
+from sor_desktop.cli.main import main
+from sor_desktop.core.instrument import Instrument
+from sor_desktop.venues.recording import read_recording
+
+BTC = "BTC/USDT:USDT"
+
+
+def test_record_sim_writes_plan_shaped_snapshots(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "books.jsonl"
+    rc = main(["record", "--venues", "bybit,weex", "--symbol", BTC, "--out", str(out), "--seconds", "0.6",
+               "--sim", "--seed", "3"])
+    assert rc == 0
+    records = list(read_recording(out))
+    venues = [r.book.venue for r in records]
+    assert set(venues) == {"bybit", "weex"}
+    printed = capsys.readouterr().out
+    assert f"recorded {len(records)} books of {BTC} (bybit {venues.count('bybit')}, weex {venues.count('weex')})" \
+        in printed
+    for r in records:
+        assert r.book.symbol == BTC and r.book.problem() is None and r.market is not None
+        assert Instrument.from_market(r.market, r.book.venue).symbol == BTC
+    by_venue = {v: [r.book.sequence for r in records if r.book.venue == v] for v in ("bybit", "weex")}
+    for seqs in by_venue.values():
+        assert seqs == sorted(seqs) and len(set(seqs)) == len(seqs)
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["--venues", "bybit,nope", "--sim"], "no simulated venue nope"),
+        (["--venues", " , ", "--sim"], "--venues needs at least one venue id"),
+        (["--venues", "bybit", "--sim", "--seconds", "0"], "--seconds must be positive"),
+    ],
+)
+def test_bad_input_is_one_line_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str], argv: list[str],
+                                      message: str) -> None:
+    rc = main(["record", "--symbol", BTC, "--out", str(tmp_path / "o.jsonl"), *argv])
+    err = capsys.readouterr().err
+    assert rc == 2 and message in err and err.count("\n") == 1
+
+
+def test_unknown_symbol_in_the_simulator(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    rc = main(["record", "--venues", "weex", "--symbol", "XRP/USDT:USDT", "--out", str(tmp_path / "o"), "--sim"])
+    assert rc == 2 and "the simulated weex has no XRP/USDT:USDT" in capsys.readouterr().err
+
+
+def test_an_existing_file_needs_force(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "keep.jsonl"
+    out.write_text("precious\n")
+    rc = main(["record", "--venues", "bybit", "--symbol", BTC, "--out", str(out), "--sim", "--seconds", "0.1"])
+    assert rc == 2 and "--force" in capsys.readouterr().err
+    assert out.read_text() == "precious\n"
+
+
+def test_live_recording_without_the_ccxt_venue_says_so(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    def missing() -> None:
+        raise ModuleNotFoundError("No module named 'sor_desktop.venues.ccxt_venue'")
+
+    monkeypatch.setattr(record_cmd, "_live_venue_class", missing)
+    rc = main(["record", "--venues", "bybit", "--symbol", BTC, "--out", str(tmp_path / "o.jsonl")])
+    err = capsys.readouterr().err
+    assert rc == 2 and "live recording needs the ccxt venue" in err and "--sim" in err
+    assert not (tmp_path / "o.jsonl").exists()
