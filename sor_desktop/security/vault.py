@@ -124,6 +124,10 @@ class Vault:
         """Called after every ``lock()`` (e.g. to stop live order entry)."""
         self._lock_listeners.append(callback)
 
+    def remove_lock_listener(self, callback: Callable[[], None]) -> None:
+        if callback in self._lock_listeners:
+            self._lock_listeners.remove(callback)
+
     # -- open / close ------------------------------------------------------------------------
     def create(self, password: str) -> None:
         if self.exists():

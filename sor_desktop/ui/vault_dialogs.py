@@ -1,0 +1,457 @@
+"""Vault dialogs: unlock at start (or continue without keys) and the key manager.
+
+Standalone widgets for the main window to wire in:
+
+- ``unlock_or_continue(parent, vault=None) -> Vault | None``: modal; the unlocked vault, or ``None``
+  when the trader continues without keys (simulated or public books only).
+- ``KeyManagerDialog(vault, checker=..., venues=...)``: add, edit, remove and test keys. It emits
+  ``keys_changed`` after every saved change and closes itself when the vault locks (idle timeout).
+- ``PermissionChecker``: how the manager asks a venue about a key without knowing about asyncio or
+  ccxt; ``asyncio_checker(probe)`` adapts ``venues.permissions.probe_permissions`` on the qasync loop.
+
+Secrets are typed into password fields (Qt disables copy and cut there), never shown back: editing a
+key leaves its secrets blank, meaning unchanged. Keys in the table are masked. After a save, the
+clipboard is cleared if it still holds what was pasted, so it does not linger in clipboard history.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import replace
+from enum import StrEnum
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from sor_desktop.security.entries import KeyEntry
+from sor_desktop.security.errors import VaultError
+from sor_desktop.security.permissions import KeyPermissions, Verdict, unchecked
+from sor_desktop.security.vault import Vault
+from sor_desktop.venues.quirks import DEFAULT_VENUES
+
+log = logging.getLogger(__name__)
+
+PermissionChecker = Callable[[KeyEntry, Callable[[KeyPermissions], None]], None]
+UNCHANGED = "unchanged (leave blank to keep)"
+ERROR_STYLE = "color: #e05252"
+
+
+def asyncio_checker(probe: Callable[[KeyEntry], Awaitable[KeyPermissions]]) -> PermissionChecker:
+    """Run ``probe`` as a task on the running (qasync) loop and hand its result back."""
+    tasks: set[asyncio.Task[KeyPermissions]] = set()
+
+    def check(entry: KeyEntry, done: Callable[[KeyPermissions], None]) -> None:
+        task = asyncio.ensure_future(probe(entry))
+        tasks.add(task)
+
+        def finished(t: asyncio.Task[KeyPermissions]) -> None:
+            tasks.discard(t)
+            if t.cancelled():
+                done(unchecked(entry.venue, "the check was cancelled"))
+            elif (exc := t.exception()) is not None:
+                log.error("permission check of %s/%s failed: %s", entry.venue, entry.label, type(exc).__name__)
+                done(unchecked(entry.venue, f"the check failed: {type(exc).__name__}"))
+            else:
+                done(t.result())
+
+        task.add_done_callback(finished)
+
+    return check
+
+
+def _password_field(placeholder: str = "") -> QLineEdit:
+    field = QLineEdit()
+    field.setEchoMode(QLineEdit.EchoMode.Password)
+    field.setPlaceholderText(placeholder)
+    return field
+
+
+def _error_label() -> QLabel:
+    label = QLabel()
+    label.setStyleSheet(ERROR_STYLE)
+    label.setWordWrap(True)
+    return label
+
+
+class UnlockOutcome(StrEnum):
+    UNLOCKED = "unlocked"
+    WITHOUT_KEYS = "without keys"
+
+
+class UnlockDialog(QDialog):
+    """Unlock the vault (or create it when there is none yet), or continue without keys."""
+
+    def __init__(self, vault: Vault, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.vault = vault
+        self.outcome: UnlockOutcome | None = None
+        self.creating = not vault.exists()
+        self.setWindowTitle("Create the key vault" if self.creating else "Unlock the key vault")
+        self.setModal(True)
+        self.setMinimumWidth(460)
+        intro = QLabel(
+            f"No key vault yet at <code>{vault.path}</code>: choose a master password to create it."
+            if self.creating
+            else f"Master password for <code>{vault.path}</code>"
+        )
+        intro.setWordWrap(True)
+        self.password = _password_field("master password")
+        self.confirm = _password_field("repeat the master password")
+        self.confirm.setVisible(self.creating)
+        self.error = _error_label()
+        self.unlock_button = QPushButton("Create" if self.creating else "Unlock")
+        self.unlock_button.setDefault(True)
+        self.without_button = QPushButton("Continue without keys")
+        self.without_button.setToolTip("Simulated market or public books only; no live orders")
+        self.unlock_button.clicked.connect(self.try_unlock)
+        self.without_button.clicked.connect(self.continue_without_keys)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.without_button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.unlock_button)
+        lay = QVBoxLayout(self)
+        for w in (intro, self.password, self.confirm, self.error):
+            lay.addWidget(w)
+        lay.addLayout(buttons)
+
+    def try_unlock(self) -> bool:
+        password = self.password.text()
+        try:
+            if self.creating:
+                if password != self.confirm.text():
+                    raise VaultError("the two passwords differ")
+                self.vault.create(password)
+            else:
+                QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+                try:
+                    self.vault.unlock(password)
+                finally:
+                    QGuiApplication.restoreOverrideCursor()
+        except VaultError as exc:
+            self.error.setText(str(exc))
+            self.password.clear()
+            self.confirm.clear()
+            self.password.setFocus()
+            return False
+        self._forget()
+        self.outcome = UnlockOutcome.UNLOCKED
+        self.accept()
+        return True
+
+    def continue_without_keys(self) -> None:
+        self._forget()
+        self.outcome = UnlockOutcome.WITHOUT_KEYS
+        self.reject()
+
+    def reject(self) -> None:  # Escape or the close button: same as continuing without keys
+        self._forget()
+        if self.outcome is None:
+            self.outcome = UnlockOutcome.WITHOUT_KEYS
+        super().reject()
+
+    def _forget(self) -> None:
+        self.password.clear()
+        self.confirm.clear()
+
+
+def unlock_or_continue(parent: QWidget | None = None, vault: Vault | None = None) -> Vault | None:
+    vault = vault or Vault()
+    dialog = UnlockDialog(vault, parent)
+    dialog.exec()
+    return vault if dialog.outcome is UnlockOutcome.UNLOCKED and not vault.locked else None
+
+
+class KeyEditDialog(QDialog):
+    """The form for one key. ``entry()`` builds the ``KeyEntry`` (raises ``VaultError`` on bad input)."""
+
+    def __init__(self, venues: Sequence[str], existing: KeyEntry | None = None, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.existing = existing
+        self.setWindowTitle("Edit key" if existing else "Add key")
+        self.setModal(True)
+        self.venue = QComboBox()
+        self.venue.addItems(list(venues))
+        self.label = QLineEdit("main")
+        self.api_key = QLineEdit()
+        self.api_key.setEchoMode(QLineEdit.EchoMode.PasswordEchoOnEdit)  # visible only while typing
+        self.secret = _password_field()
+        self.passphrase = _password_field("only for venues that have one")
+        self.testnet = QCheckBox("testnet / sandbox key")
+        if existing:
+            self.venue.setCurrentText(existing.venue)
+            self.venue.setEnabled(False)
+            self.label.setText(existing.label)
+            self.label.setReadOnly(True)
+            self.api_key.setPlaceholderText(f"{existing.masked_key} — {UNCHANGED}")
+            self.secret.setPlaceholderText(UNCHANGED)
+            if existing.passphrase:
+                self.passphrase.setPlaceholderText(UNCHANGED)
+            self.testnet.setChecked(existing.testnet)
+        self.error = _error_label()
+        form = QFormLayout()
+        form.addRow("Venue", self.venue)
+        form.addRow("Label", self.label)
+        form.addRow("API key", self.api_key)
+        form.addRow("Secret", self.secret)
+        form.addRow("Passphrase", self.passphrase)
+        form.addRow("", self.testnet)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self._save)
+        buttons.rejected.connect(self.reject)
+        lay = QVBoxLayout(self)
+        lay.addLayout(form)
+        lay.addWidget(self.error)
+        lay.addWidget(buttons)
+        self.result_entry: KeyEntry | None = None
+
+    def entry(self) -> KeyEntry:
+        old = self.existing
+        if old is None:
+            return KeyEntry(
+                venue=self.venue.currentText(),
+                label=self.label.text().strip(),
+                api_key=self.api_key.text(),
+                secret=self.secret.text(),
+                passphrase=self.passphrase.text() or None,
+                testnet=self.testnet.isChecked(),
+            )
+        return replace(
+            old,
+            api_key=self.api_key.text() or old.api_key,
+            secret=self.secret.text() or old.secret,
+            passphrase=self.passphrase.text() or old.passphrase,
+            testnet=self.testnet.isChecked(),
+        )
+
+    def _save(self) -> None:
+        try:
+            self.result_entry = self.entry()
+        except VaultError as exc:
+            self.error.setText(str(exc))
+            return
+        self.accept()
+
+    def done(self, result: int) -> None:
+        for field in (self.api_key, self.secret, self.passphrase):
+            field.clear()
+        super().done(result)
+
+
+COLUMNS = ("venue", "label", "API key", "net", "created", "permissions")
+
+
+class KeyManagerDialog(QDialog):
+    keys_changed = Signal()
+
+    def __init__(
+        self,
+        vault: Vault,
+        *,
+        checker: PermissionChecker | None = None,
+        venues: Sequence[str] = DEFAULT_VENUES,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.vault = vault
+        self.checker = checker
+        self.venues = list(venues)
+        self.permissions: dict[tuple[str, str], KeyPermissions] = {}
+        self._closed = False
+        self._busy = False  # a venue check is running: no second action meanwhile
+        self.setWindowTitle("API keys")
+        self.setMinimumSize(760, 320)
+        self.table = QTableWidget(0, len(COLUMNS))
+        self.table.setHorizontalHeaderLabels(COLUMNS)
+        self.table.verticalHeader().hide()
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.status = QLabel()
+        self.status.setWordWrap(True)
+        self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.add_button = QPushButton("Add…")
+        self.edit_button = QPushButton("Edit…")
+        self.remove_button = QPushButton("Remove")
+        self.test_button = QPushButton("Test")
+        close = QPushButton("Close")
+        self.add_button.clicked.connect(lambda: self.edit_key(None))
+        self.edit_button.clicked.connect(lambda: self.edit_key(self.selected()))
+        self.remove_button.clicked.connect(lambda: self.remove_selected())
+        self.test_button.clicked.connect(lambda: self.test_selected())
+        close.clicked.connect(self.accept)
+        self.table.itemSelectionChanged.connect(self._update_buttons)
+        row = QHBoxLayout()
+        for b in (self.add_button, self.edit_button, self.remove_button, self.test_button):
+            row.addWidget(b)
+        row.addStretch(1)
+        row.addWidget(close)
+        lay = QVBoxLayout(self)
+        lay.addWidget(self.table)
+        lay.addWidget(self.status)
+        lay.addLayout(row)
+        vault.add_lock_listener(self._on_vault_locked)
+        self.refresh()
+
+    # -- table -----------------------------------------------------------------------------
+    def refresh(self) -> None:
+        entries = self.vault.entries()
+        self.table.setRowCount(len(entries))
+        for r, e in enumerate(entries):
+            perm = self.permissions.get(e.key_id)
+            cells = (
+                e.venue,
+                e.label,
+                e.masked_key,
+                "testnet" if e.testnet else "live",
+                e.created.date().isoformat(),
+                perm.summary().split(": ", 1)[1] if perm else "not checked",
+            )
+            for c, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                item.setData(Qt.ItemDataRole.UserRole, e.key_id)
+                self.table.setItem(r, c, item)
+        self._update_buttons()
+
+    def selected(self) -> KeyEntry | None:
+        rows = self.table.selectionModel().selectedRows()
+        if not rows:
+            return None
+        item = self.table.item(rows[0].row(), 0)
+        if item is None:
+            return None
+        venue, label = item.data(Qt.ItemDataRole.UserRole)
+        return self.vault.get(venue, label)
+
+    def select(self, venue: str, label: str) -> None:
+        for r in range(self.table.rowCount()):
+            item = self.table.item(r, 0)
+            if item is not None and item.data(Qt.ItemDataRole.UserRole) == (venue, label):
+                self.table.selectRow(r)
+                return
+
+    def _set_busy(self, busy: bool) -> None:
+        self._busy = busy
+        self._update_buttons()
+
+    def _update_buttons(self) -> None:
+        busy = self._busy
+        has = self.table.selectionModel().hasSelection()
+        self.add_button.setEnabled(not busy)
+        for b in (self.edit_button, self.remove_button, self.test_button):
+            b.setEnabled(has and not busy)
+        self.test_button.setEnabled(has and not busy and self.checker is not None)
+
+    # -- actions ---------------------------------------------------------------------------
+    def edit_key(self, existing: KeyEntry | None) -> None:
+        form = KeyEditDialog(self.venues, existing, self)
+        if form.exec() != QDialog.DialogCode.Accepted or form.result_entry is None:
+            return
+        self.submit(form.result_entry, replace=existing is not None)
+
+    def submit(self, entry: KeyEntry, *, replace: bool = False) -> None:
+        """Check ``entry`` with the venue (when a checker is wired), then save it unless refused."""
+        if not replace and entry.key_id in {e.key_id for e in self.vault.entries()}:
+            self._say(f"a key {entry.venue}/{entry.label} already exists: edit it instead", error=True)
+            return
+        if self.checker is None:
+            self._save(entry, replace, unchecked(entry.venue, "not checked (no connection to the venue here)"))
+            return
+        self._set_busy(True)
+        self._say(f"checking {entry.venue}/{entry.label} with the venue…")
+        self.checker(entry, lambda result: self._save(entry, replace, result))
+
+    def _save(self, entry: KeyEntry, replace: bool, result: KeyPermissions) -> None:
+        if self._closed or self.vault.locked:
+            return
+        self._set_busy(False)
+        if result.verdict is Verdict.REFUSE:
+            self._say(f"refused {entry.venue}/{entry.label}: the key can withdraw. " + " ".join(result.notes), error=True)
+            return
+        try:
+            self.vault.add(entry, replace=replace)
+        except (VaultError, OSError) as exc:
+            self._say(f"could not save: {exc}", error=True)
+            return
+        self._scrub_clipboard(entry)
+        self.permissions[entry.key_id] = result
+        self.refresh()
+        self.select(*entry.key_id)
+        self._say("\n".join([f"saved {entry.venue}/{entry.label}", *result.lines()]))
+        self.keys_changed.emit()
+
+    def remove_selected(self, *, confirm: bool = True) -> None:
+        entry = self.selected()
+        if entry is None:
+            return
+        if confirm:
+            answer = QMessageBox.question(self, "Remove key", f"Remove the key {entry.venue}/{entry.label}?")
+            if answer != QMessageBox.StandardButton.Yes:
+                return
+        try:
+            self.vault.remove(*entry.key_id)
+        except (VaultError, OSError) as exc:
+            self._say(f"could not remove: {exc}", error=True)
+            return
+        self.permissions.pop(entry.key_id, None)
+        self.refresh()
+        self._say(f"removed {entry.venue}/{entry.label}")
+        self.keys_changed.emit()
+
+    def test_selected(self) -> None:
+        entry = self.selected()
+        if entry is None or self.checker is None:
+            return
+        self._set_busy(True)
+        self._say(f"checking {entry.venue}/{entry.label}…")
+        self.checker(entry, lambda result: self._tested(entry, result))
+
+    def _tested(self, entry: KeyEntry, result: KeyPermissions) -> None:
+        if self._closed or self.vault.locked:
+            return
+        self._set_busy(False)
+        self.permissions[entry.key_id] = result
+        self.refresh()
+        self.select(*entry.key_id)
+        self._say("\n".join(result.lines()), error=result.verdict is Verdict.REFUSE)
+
+    # -- helpers ---------------------------------------------------------------------------
+    def _say(self, text: str, *, error: bool = False) -> None:
+        self.status.setStyleSheet(ERROR_STYLE if error else "")
+        self.status.setText(text)
+
+    @staticmethod
+    def _scrub_clipboard(entry: KeyEntry) -> None:
+        clipboard = QGuiApplication.clipboard()
+        if clipboard.text() and clipboard.text().strip() in {entry.api_key, entry.secret, entry.passphrase}:
+            clipboard.clear()
+
+    def _on_vault_locked(self) -> None:
+        self.table.setRowCount(0)
+        self.reject()
+
+    def done(self, result: int) -> None:
+        self._closed = True
+        self.vault.remove_lock_listener(self._on_vault_locked)
+        super().done(result)

@@ -1,0 +1,297 @@
+"""Unlock dialog and key manager, offscreen. The vault under them is real (cheap KDF); the venue
+check is a function the test controls, run now or later like the qasync task would."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QDialog, QLabel, QLineEdit
+
+from sor_desktop.security.entries import KeyEntry
+from sor_desktop.security.kdf import KdfParams
+from sor_desktop.security.permissions import REMINDER, KeyPermissions, Verdict
+from sor_desktop.security.vault import Vault
+from sor_desktop.ui import vault_dialogs as vd
+
+CHEAP = KdfParams(memory_kib=64, passes=1, lanes=1)
+PASSWORD = "master password 1"
+KEY = "UiKeyABCDEFGHIJKLMNOPQRSTUVWXYZ987654321"
+SECRET = "UiSecret0123456789abcdefghijklmnopqrstuvwx"
+
+
+def entry(venue: str = "bybit", label: str = "main", key: str = KEY, secret: str = SECRET) -> KeyEntry:
+    return KeyEntry(venue, label, key, secret)
+
+
+@pytest.fixture
+def vault(tmp_path: Path) -> Vault:
+    v = Vault(tmp_path / "vault.sorv", kdf_params=CHEAP)
+    v.create(PASSWORD)
+    v.add(entry("binanceusdm", "main", "BinKey" + "b" * 20, "BinSecret" + "z" * 30))
+    return v
+
+
+def reopened(vault: Vault) -> Vault:
+    other = Vault(vault.path, kdf_params=CHEAP)
+    other.unlock(PASSWORD)
+    return other
+
+
+class Checker:
+    """A PermissionChecker whose answers the test releases when it wants."""
+
+    def __init__(self, result: Callable[[KeyEntry], KeyPermissions], immediate: bool = True) -> None:
+        self.result = result
+        self.immediate = immediate
+        self.pending: list[Callable[[], None]] = []
+        self.asked: list[KeyEntry] = []
+
+    def __call__(self, e: KeyEntry, done: Callable[[KeyPermissions], None]) -> None:
+        self.asked.append(e)
+        self.pending.append(lambda: done(self.result(e)))
+        if self.immediate:
+            self.release()
+
+    def release(self) -> None:
+        while self.pending:
+            self.pending.pop(0)()
+
+
+def ok(e: KeyEntry) -> KeyPermissions:
+    return KeyPermissions(e.venue, True, True, False, True)
+
+
+def withdraws(e: KeyEntry) -> KeyPermissions:
+    return KeyPermissions(e.venue, True, True, True, False, ("this key can WITHDRAW",))
+
+
+def all_text(dialog: QDialog) -> str:
+    parts = [label.text() for label in dialog.findChildren(QLabel)]
+    parts += [f.text() + f.placeholderText() for f in dialog.findChildren(QLineEdit)]
+    table = getattr(dialog, "table", None)
+    if table is not None:
+        parts += [table.item(r, c).text() for r in range(table.rowCount()) for c in range(table.columnCount())]
+    return "\n".join(parts)
+
+
+# -- unlock ------------------------------------------------------------------------------------
+def test_unlock_wrong_then_right_password(qtbot, vault: Vault) -> None:
+    vault.lock()
+    dialog = vd.UnlockDialog(Vault(vault.path, kdf_params=CHEAP))
+    qtbot.addWidget(dialog)
+    assert dialog.password.echoMode() is QLineEdit.EchoMode.Password
+    assert not dialog.confirm.isVisibleTo(dialog)
+    dialog.password.setText("not it at all")
+    assert dialog.try_unlock() is False
+    assert dialog.error.text() == "wrong master password"
+    assert dialog.password.text() == "" and dialog.vault.locked and dialog.outcome is None
+    dialog.password.setText(PASSWORD)
+    assert dialog.try_unlock() is True
+    assert dialog.outcome is vd.UnlockOutcome.UNLOCKED
+    assert dialog.result() == QDialog.DialogCode.Accepted
+    assert [e.venue for e in dialog.vault.entries()] == ["binanceusdm"]
+    assert dialog.password.text() == ""
+
+
+def test_damaged_vault_message_and_continue_without_keys(qtbot, vault: Vault) -> None:
+    vault.path.write_bytes(vault.path.read_bytes()[:-3])
+    dialog = vd.UnlockDialog(Vault(vault.path, kdf_params=CHEAP))
+    qtbot.addWidget(dialog)
+    dialog.password.setText(PASSWORD)
+    dialog.try_unlock()
+    assert "truncated" in dialog.error.text()
+    dialog.without_button.click()
+    assert dialog.outcome is vd.UnlockOutcome.WITHOUT_KEYS and dialog.vault.locked
+
+
+def test_create_mode_asks_twice(qtbot, tmp_path: Path) -> None:
+    vault = Vault(tmp_path / "new" / "vault.sorv", kdf_params=CHEAP)
+    dialog = vd.UnlockDialog(vault)
+    qtbot.addWidget(dialog)
+    assert dialog.creating and dialog.confirm.isVisibleTo(dialog)
+    dialog.password.setText("first password")
+    dialog.confirm.setText("other password")
+    assert not dialog.try_unlock()
+    assert "differ" in dialog.error.text() and not vault.exists()
+    dialog.password.setText("first password")
+    dialog.confirm.setText("first password")
+    assert dialog.try_unlock() and vault.exists() and not vault.locked
+
+
+def test_unlock_or_continue(qtbot, vault: Vault, monkeypatch: pytest.MonkeyPatch) -> None:
+    vault.lock()
+
+    def typing(password: str | None) -> Callable[[vd.UnlockDialog], int]:
+        def exec_(self: vd.UnlockDialog) -> int:
+            if password is None:
+                self.reject()
+            else:
+                self.password.setText(password)
+                self.try_unlock()
+            return int(self.result())
+
+        return exec_
+
+    monkeypatch.setattr(vd.UnlockDialog, "exec", typing(None))
+    assert vd.unlock_or_continue(None, Vault(vault.path, kdf_params=CHEAP)) is None
+    monkeypatch.setattr(vd.UnlockDialog, "exec", typing(PASSWORD))
+    got = vd.unlock_or_continue(None, Vault(vault.path, kdf_params=CHEAP))
+    assert got is not None and not got.locked
+
+
+# -- key manager -------------------------------------------------------------------------------
+def test_table_shows_masked_keys_only(qtbot, vault: Vault) -> None:
+    vault.add(entry())
+    dialog = vd.KeyManagerDialog(vault, checker=Checker(ok))
+    qtbot.addWidget(dialog)
+    rows = [[dialog.table.item(r, c).text() for c in range(4)] for r in range(dialog.table.rowCount())]
+    assert rows == [
+        ["binanceusdm", "main", "BinK…bbbb", "live"],
+        ["bybit", "main", "UiKe…4321", "live"],
+    ]
+    text = all_text(dialog)
+    for secret in (KEY, SECRET, "BinSecret" + "z" * 30, "BinKey" + "b" * 20):
+        assert secret not in text
+
+
+def test_add_checks_then_saves(qtbot, vault: Vault) -> None:
+    checker = Checker(ok, immediate=False)
+    dialog = vd.KeyManagerDialog(vault, checker=checker)
+    qtbot.addWidget(dialog)
+    with qtbot.waitSignal(dialog.keys_changed, timeout=1000):
+        dialog.submit(entry())
+        # while the venue is being asked, nothing else can start and nothing is saved yet
+        assert not dialog.add_button.isEnabled()
+        assert [e.key_id for e in reopened(vault).entries()] == [("binanceusdm", "main")]
+        checker.release()
+    assert checker.asked[0].secret == SECRET
+    assert reopened(vault).get("bybit", "main").secret == SECRET
+    assert dialog.add_button.isEnabled()
+    assert "saved bybit/main" in dialog.status.text()
+    assert dialog.selected() is not None and dialog.selected().key_id == ("bybit", "main")
+    assert dialog.table.item(1, 5).text().endswith("[ok]")
+
+
+def test_key_that_can_withdraw_is_refused(qtbot, vault: Vault) -> None:
+    dialog = vd.KeyManagerDialog(vault, checker=Checker(withdraws))
+    qtbot.addWidget(dialog)
+    dialog.submit(entry())
+    assert "refused bybit/main" in dialog.status.text()
+    assert [e.key_id for e in reopened(vault).entries()] == [("binanceusdm", "main")]
+
+
+def test_without_checker_saves_with_reminder(qtbot, vault: Vault) -> None:
+    dialog = vd.KeyManagerDialog(vault)
+    qtbot.addWidget(dialog)
+    dialog.submit(entry("mexc"))
+    assert REMINDER in dialog.status.text()
+    assert not dialog.test_button.isEnabled()
+    assert reopened(vault).get("mexc", "main").api_key == KEY
+
+
+def test_duplicate_add_is_refused(qtbot, vault: Vault) -> None:
+    dialog = vd.KeyManagerDialog(vault, checker=Checker(ok))
+    qtbot.addWidget(dialog)
+    dialog.submit(entry("binanceusdm", "main"))
+    assert "already exists" in dialog.status.text()
+    assert reopened(vault).get("binanceusdm", "main").api_key == "BinKey" + "b" * 20
+
+
+def test_edit_form_keeps_blank_secrets_and_never_shows_them(qtbot, vault: Vault) -> None:
+    old = vault.get("binanceusdm", "main")
+    form = vd.KeyEditDialog(["binanceusdm", "bybit"], old)
+    qtbot.addWidget(form)
+    assert old.secret not in all_text(form) and old.api_key not in all_text(form)
+    assert "BinK…bbbb" in form.api_key.placeholderText()
+    assert form.secret.echoMode() is QLineEdit.EchoMode.Password
+    form.testnet.setChecked(True)
+    kept = form.entry()
+    assert (kept.api_key, kept.secret, kept.testnet) == (old.api_key, old.secret, True)
+    form.secret.setText("NewSecret" + "n" * 30)
+    assert form.entry().secret == "NewSecret" + "n" * 30 and form.entry().created == old.created
+
+
+def test_edit_form_reports_bad_input_inline(qtbot) -> None:
+    form = vd.KeyEditDialog(["bybit"])
+    qtbot.addWidget(form)
+    form.api_key.setText(KEY)
+    form._save()
+    assert form.error.text() == "the secret is empty" and form.result_entry is None
+
+
+def test_edit_replaces_through_manager(qtbot, vault: Vault) -> None:
+    dialog = vd.KeyManagerDialog(vault, checker=Checker(ok))
+    qtbot.addWidget(dialog)
+    old = vault.get("binanceusdm", "main")
+    dialog.submit(KeyEntry("binanceusdm", "main", old.api_key, "Rotated" + "r" * 30, created=old.created), replace=True)
+    assert reopened(vault).get("binanceusdm", "main").secret == "Rotated" + "r" * 30
+
+
+def test_remove_and_test(qtbot, vault: Vault) -> None:
+    vault.add(entry())
+    checker = Checker(withdraws)
+    dialog = vd.KeyManagerDialog(vault, checker=checker)
+    qtbot.addWidget(dialog)
+    dialog.select("bybit", "main")
+    dialog.test_selected()
+    assert dialog.permissions[("bybit", "main")].verdict is Verdict.REFUSE
+    assert "withdraw: YES" in dialog.table.item(1, 5).text()
+    assert "WITHDRAW" in dialog.status.text()
+    dialog.select("bybit", "main")
+    with qtbot.waitSignal(dialog.keys_changed, timeout=1000):
+        dialog.remove_selected(confirm=False)
+    assert [e.key_id for e in reopened(vault).entries()] == [("binanceusdm", "main")]
+    assert dialog.table.rowCount() == 1
+
+
+def test_vault_lock_closes_manager(qtbot, vault: Vault) -> None:
+    checker = Checker(ok, immediate=False)
+    dialog = vd.KeyManagerDialog(vault, checker=checker)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.submit(entry())
+    vault.lock()
+    assert not dialog.isVisible() and dialog.table.rowCount() == 0
+    checker.release()  # a late answer after the lock saves nothing
+    assert [e.key_id for e in reopened(vault).entries()] == [("binanceusdm", "main")]
+
+
+def test_clipboard_cleared_of_pasted_secret(qtbot, vault: Vault) -> None:
+    clipboard = QGuiApplication.clipboard()
+    clipboard.setText(SECRET)
+    dialog = vd.KeyManagerDialog(vault, checker=Checker(ok))
+    qtbot.addWidget(dialog)
+    dialog.submit(entry())
+    assert clipboard.text() == ""
+    clipboard.setText("something else entirely")
+    dialog.submit(entry("bingx"))
+    assert clipboard.text() == "something else entirely"
+
+
+# -- the asyncio adapter -----------------------------------------------------------------------
+def test_asyncio_checker_hands_back_results_and_failures() -> None:
+    async def good(e: KeyEntry) -> KeyPermissions:
+        await asyncio.sleep(0)
+        return ok(e)
+
+    async def broken(e: KeyEntry) -> KeyPermissions:
+        raise RuntimeError(f"boom {e.secret}")
+
+    async def scenario() -> list[KeyPermissions]:
+        got: list[KeyPermissions] = []
+        vd.asyncio_checker(good)(entry(), got.append)
+        vd.asyncio_checker(broken)(entry(), got.append)
+        for _ in range(5):
+            await asyncio.sleep(0)
+        return got
+
+    got = asyncio.run(scenario())
+    assert sorted(r.checked for r in got) == [False, True]
+    assert next(r for r in got if r.checked) == ok(entry())
+    failed = next(r for r in got if not r.checked)
+    assert failed.notes[0] == "the check failed: RuntimeError"
+    assert all(SECRET not in line for r in got for line in r.lines())
