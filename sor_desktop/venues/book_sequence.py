@@ -116,16 +116,21 @@ def guarded_class(base: type, check: SequenceCheck) -> type:
             self.sor_sequence = SequenceTracker()
             # symbols whose gap no pending watch has seen yet (the rejection found no waiter)
             self.sor_gapped: set[str] = set()
+            self.sor_symbols: dict[str, str] = {}
 
         def handle_order_book(self, client: Any, message: Any) -> Any:
             update = check.extract(message) if isinstance(message, Mapping) else None
             if update is None:
                 return super().handle_order_book(client, message)
             verdict = self.sor_sequence.observe(update)
+            symbol = self._sor_symbol(update.key)
             if verdict is Verdict.APPLY:
-                return super().handle_order_book(client, message)
+                result = super().handle_order_book(client, message)
+                book = self.orderbooks.get(symbol)
+                if book is not None:
+                    book["nonce"] = update.last  # ccxt leaves it unset; the snapshot reports it
+                return result
             if verdict is Verdict.GAP:
-                symbol = self.safe_market(update.key, None, None, check.market_type)["symbol"]
                 self.orderbooks.pop(symbol, None)
                 self.sor_gapped.add(symbol)
                 log.warning("%s: %s book sequence gap at update %s", self.id, symbol, update.first)
@@ -134,6 +139,12 @@ def guarded_class(base: type, check: SequenceCheck) -> type:
                     check.message_hash(symbol),
                 )
             return None
+
+        def _sor_symbol(self, market_id: str) -> str:
+            symbol = self.sor_symbols.get(market_id)
+            if symbol is None:
+                symbol = self.sor_symbols[market_id] = self.safe_market(market_id, None, None, check.market_type)["symbol"]
+            return str(symbol)
 
     Guarded.__name__ = Guarded.__qualname__ = f"SequenceChecked_{base.__name__}"
     return Guarded

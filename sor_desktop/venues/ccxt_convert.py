@@ -81,6 +81,9 @@ def order_status(order: Mapping[str, Any], filled: Decimal, amount: Decimal | No
     return OrderStatus.ACKNOWLEDGED
 
 
+_NO_REASON = (None, "", "NONE", "EC_NoError")
+
+
 def order_report(
     venue: str, order: Mapping[str, Any], request: OrderRequest | None = None, symbol: str | None = None
 ) -> OrderReport:
@@ -100,7 +103,7 @@ def order_report(
         avg_price=dec(order.get("average")) if filled > 0 else None,
         fee=_fee(order),
         venue_order_id=str(order["id"]) if order.get("id") not in (None, "") else None,
-        reason=str(reason) if reason not in (None, "", "NONE") else None,
+        reason=str(reason) if reason not in _NO_REASON else None,
         timestamp=int(order.get("timestamp") or order.get("lastUpdateTimestamp") or 0),
     )
 

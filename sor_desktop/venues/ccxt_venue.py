@@ -113,6 +113,9 @@ class CcxtVenue(Venue):
         self._ex: Any = cls(settings)
         self._ex.streaming = _merge(self._ex.streaming, {
             "keepAlive": self.config.keepalive_ms, "maxPingPongMisses": self.config.max_ping_misses})
+        # swaps settle in a few coins ccxt derives from the markets; the currency list is a
+        # private call on most venues (an extra request, and a futures-only key may lack it)
+        self._ex.has = {**self._ex.has, "fetchCurrencies": False}
         if self.config.api_urls:
             self._ex.urls["api"] = _merge(self._ex.urls["api"], self.config.api_urls)
         self._instruments: dict[str, Instrument] = {}

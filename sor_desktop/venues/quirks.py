@@ -58,9 +58,8 @@ QUIRKS: dict[str, VenueQuirks] = {
     "binanceusdm": VenueQuirks(
         client_id_param="newClientOrderId",
         ccxt_checks_sequence=True,
-        # binanceusdm only loads linear markets already; fetchCurrencies would call the spot
-        # sapi with keys, which a futures-only key may not reach
-        ccxt_options={"fetchCurrencies": False},
+        # cancel_all with no symbol lists open orders of every symbol, which ccxt refuses unless told
+        ccxt_options={"warnOnFetchOpenOrdersWithoutSymbol": False},
     ),
     "bybit": VenueQuirks(
         client_id_param="orderLinkId",

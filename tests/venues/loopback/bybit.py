@@ -1,0 +1,226 @@
+"""A loopback Bybit v5 exchange: the REST and websocket endpoints ccxt's ``bybit`` uses for
+linear markets, books and orders, with the real protocol.
+
+REST: ``/v5/market/instruments-info``, signed ``/v5/order/create``, ``/v5/order/realtime``,
+``/v5/order/history``, ``/v5/order/cancel``, ``/v5/user/query-api``, ``/v5/account/info``.
+Signed requests carry ``X-BAPI-API-KEY``/``-TIMESTAMP``/``-RECV-WINDOW``/``-SIGN`` where the
+sign is HMAC-SHA256 of timestamp + key + recv window + (JSON body or query string); a bad one
+gets ``retCode`` 10004. Errors come back as HTTP 200 with a non-zero ``retCode``, as Bybit does.
+Websocket ``/v5/public/linear``: ``subscribe``/``unsubscribe`` to ``orderbook.50.<SYM>`` acked
+with ``success``; a ``snapshot`` then ``delta`` frames whose ``data.u`` grows by one, ``seq``
+growing by more; text ``{"op": "ping"}`` answered with ``ret_msg: "pong"``.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+import uuid
+from decimal import Decimal
+from typing import Any
+
+from aiohttp import web
+
+from tests.venues.loopback.common import API_KEY, SECRET, BookEngine, LoopbackServer, Placement, sign
+
+SYMBOLS = {"BTCUSDT": ("BTC", 60000.0, "0.10", "0.001"), "ETHUSDT": ("ETH", 3000.0, "0.01", "0.01")}
+
+
+def _instrument(symbol: str, base: str, tick: str, step: str) -> dict[str, Any]:
+    # the shape of a real instruments-info entry
+    return {
+        "symbol": symbol, "contractType": "LinearPerpetual", "status": "Trading", "baseCoin": base,
+        "quoteCoin": "USDT", "launchTime": "1584230400000", "deliveryTime": "0", "deliveryFeeRate": "",
+        "priceScale": "2", "leverageFilter": {"minLeverage": "1", "maxLeverage": "100.00", "leverageStep": "0.01"},
+        "priceFilter": {"minPrice": tick, "maxPrice": "1999999.80", "tickSize": tick},
+        "lotSizeFilter": {"maxOrderQty": "1190.000", "minOrderQty": step, "qtyStep": step,
+                          "postOnlyMaxOrderQty": "1190.000", "maxMktOrderQty": "119.000", "minNotionalValue": "5"},
+        "unifiedMarginTrade": True, "fundingInterval": 480, "settleCoin": "USDT", "copyTrading": "both",
+        "upperFundingRate": "0.005", "lowerFundingRate": "-0.005", "isPreListing": False, "preListingInfo": None,
+        "displayName": "",
+    }
+
+
+def _ok(result: Any) -> web.Response:
+    return web.json_response({"retCode": 0, "retMsg": "OK", "result": result, "retExtInfo": {},
+                              "time": int(time.time() * 1000)})
+
+
+def _err(code: int, msg: str) -> web.Response:
+    return web.json_response({"retCode": code, "retMsg": msg, "result": {}, "retExtInfo": {},
+                              "time": int(time.time() * 1000)})
+
+
+class BybitServer(LoopbackServer):
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.books = {s: BookEngine(mid=mid, tick=tick, seed=10 + i) for i, (s, (_, mid, tick, _)) in enumerate(SYMBOLS.items())}
+        self.seq = {s: 7_000_000_000 for s in SYMBOLS}
+        self.u = {s: 40_000_000 for s in SYMBOLS}  # Bybit numbers frames, not changes
+        self.u_to_update = {s: {self.u[s]: b.update_id} for s, b in self.books.items()}
+        self.unsubscribes = 0
+        self.subs: dict[Any, set[str]] = {}  # ws -> market ids
+        self.pings = 0
+        r = self.app.router
+        r.add_get("/v5/market/instruments-info", self.instruments_info)
+        r.add_post("/v5/order/create", self.create_order)
+        r.add_get("/v5/order/realtime", self.order_realtime)
+        r.add_get("/v5/order/history", self.order_history)
+        r.add_post("/v5/order/cancel", self.cancel_order)
+        r.add_get("/v5/user/query-api", self.query_api)
+        r.add_get("/v5/account/info", self.account_info)
+        r.add_get("/v5/public/linear", self.websocket)
+
+    @property
+    def api_urls(self) -> dict[str, Any]:
+        return {"public": self.http, "private": self.http,
+                "ws": {"public": {"linear": f"{self.ws}/v5/public/linear"}}}
+
+    # -- public --------------------------------------------------------------------------------
+    async def instruments_info(self, request: web.Request) -> web.Response:
+        self.requests.append(("GET", request.path))
+        category = request.query.get("category")
+        items = [_instrument(s, *v[:1], *v[2:]) for s, v in SYMBOLS.items()] if category == "linear" else []
+        return _ok({"category": category, "list": items, "nextPageCursor": ""})
+
+    # -- websocket -----------------------------------------------------------------------------
+    async def on_text(self, ws: Any, text: str) -> None:
+        msg = json.loads(text)
+        op = msg.get("op")
+        ack = {"success": True, "ret_msg": "", "conn_id": "loopback", "req_id": msg.get("req_id"), "op": op}
+        if op == "ping":
+            self.pings += 1
+            await self.send(ws, {**ack, "ret_msg": "pong"})
+            return
+        ids = [a.split(".")[-1] for a in msg.get("args", [])]
+        if op == "subscribe":
+            await self.send(ws, ack)
+            self.subs.setdefault(ws, set()).update(ids)
+            for market_id in ids:
+                _, bids, asks = self.books[market_id].snapshot(50)
+                await self.send(ws, self._frame(market_id, "snapshot", self.u[market_id], bids, asks))
+        elif op == "unsubscribe":
+            self.unsubscribes += 1
+            self.subs.setdefault(ws, set()).difference_update(ids)
+            await self.send(ws, ack)
+
+    def book_at(self, market_id: str, u: int) -> tuple[list[list[str]], list[list[str]]]:
+        """The server's book after frame ``u`` (what a client in sync must hold)."""
+        return self.books[market_id].history[self.u_to_update[market_id][u]]
+
+    def _frame(self, market_id: str, kind: str, u: int, bids: list[list[str]], asks: list[list[str]]) -> dict[str, Any]:
+        now = int(time.time() * 1000)
+        return {"topic": f"orderbook.50.{market_id}", "type": kind, "ts": now, "cts": now - 2,
+                "data": {"s": market_id, "b": bids, "a": asks, "u": u, "seq": self.seq[market_id]}}
+
+    def on_closed(self, ws: Any) -> None:
+        self.subs.pop(ws, None)
+
+    async def emit(self) -> None:
+        for market_id, book in self.books.items():
+            _, _, bids, asks = book.step()
+            self.seq[market_id] += 17
+            self.u[market_id] += 1
+            self.u_to_update[market_id][self.u[market_id]] = book.update_id
+            if self.faults.drop_next_diffs > 0:
+                self.faults.drop_next_diffs -= 1
+                continue
+            frame = self._frame(market_id, "delta", self.u[market_id], bids, asks)
+            for ws, ids in list(self.subs.items()):
+                if market_id in ids:
+                    await self.send(ws, frame)
+
+    # -- signed --------------------------------------------------------------------------------
+    async def _signed(self, request: web.Request) -> tuple[dict[str, Any], web.Response | None]:
+        self.requests.append((request.method, request.path))
+        h = request.headers
+        body = await request.text() if request.method == "POST" else request.query_string
+        params: dict[str, Any] = json.loads(body) if request.method == "POST" and body else dict(request.query)
+        if h.get("X-BAPI-API-KEY") != API_KEY:
+            return params, _err(10003, "API key is invalid.")
+        payload = h.get("X-BAPI-TIMESTAMP", "") + API_KEY + h.get("X-BAPI-RECV-WINDOW", "") + body
+        if h.get("X-BAPI-SIGN") != sign(payload, SECRET):
+            return params, _err(10004, "error sign! origin_string[...]")
+        return params, None
+
+    async def query_api(self, request: web.Request) -> web.Response:
+        _, error = await self._signed(request)
+        return error or _ok({"id": "1", "note": "loopback", "apiKey": API_KEY, "readOnly": 0, "unified": 0,
+                             "uta": 1, "permissions": {"ContractTrade": ["Order", "Position"]}})
+
+    async def account_info(self, request: web.Request) -> web.Response:
+        _, error = await self._signed(request)
+        return error or _ok({"unifiedMarginStatus": 5, "marginMode": "REGULAR_MARGIN", "isMasterTrader": False,
+                             "spotHedgingStatus": "OFF", "updatedTime": "1697078946000", "dcpStatus": "OFF",
+                             "timeWindow": 10, "smpGroup": 0})
+
+    def _order_json(self, p: Placement) -> dict[str, Any]:
+        status = {"filled": "Filled", "partial_expired": "PartiallyFilledCanceled", "expired": "Cancelled",
+                  "new": "New", "canceled": "Cancelled"}[p.status]
+        value = (p.avg_price or Decimal(0)) * p.filled
+        return {
+            "orderId": str(uuid.UUID(int=p.order_id)), "orderLinkId": p.client_id, "blockTradeId": "",
+            "symbol": p.symbol, "price": str(p.price or 0), "qty": str(p.qty), "side": p.side.capitalize(),
+            "isLeverage": "", "positionIdx": 0, "orderStatus": status, "cancelType": "UNKNOWN",
+            "rejectReason": "EC_NoError", "avgPrice": str(p.avg_price or ""), "leavesQty": "0",
+            "leavesValue": "0", "cumExecQty": str(p.filled), "cumExecValue": str(value),
+            "cumExecFee": str((value * Decimal("0.00055")).quantize(Decimal("0.00000001"))),
+            "timeInForce": p.time_in_force, "orderType": "Limit", "stopOrderType": "", "orderIv": "",
+            "triggerPrice": "", "takeProfit": "", "stopLoss": "", "tpTriggerBy": "", "slTriggerBy": "",
+            "triggerDirection": 0, "triggerBy": "", "lastPriceOnCreated": "", "reduceOnly": p.reduce_only,
+            "closeOnTrigger": False, "smpType": "None", "smpGroup": 0, "smpOrderId": "", "tpslMode": "",
+            "tpLimitPrice": "", "slLimitPrice": "", "placeType": "", "createdTime": str(p.created_ms),
+            "updatedTime": str(p.created_ms),
+        }
+
+    async def create_order(self, request: web.Request) -> web.Response:
+        params, error = await self._signed(request)
+        if error is not None:
+            return error
+        if self.faults.reject_next is not None:
+            (code, msg), self.faults.reject_next = self.faults.reject_next, None
+            return _err(code, msg)
+        client_id = str(params.get("orderLinkId", ""))
+        if client_id and self.find(client_id) is not None:
+            return _err(110072, "OrderLinkedID is duplicate")
+        symbol = params["symbol"]
+        qty = Decimal(str(params["qty"]))
+        price = Decimal(str(params["price"])) if params.get("price") is not None else None
+        side = str(params["side"]).lower()
+        tif = str(params.get("timeInForce", "GTC"))
+        filled, avg = self.books[symbol].match(side, qty, price)
+        status = "filled" if filled == qty else ("partial_expired" if filled else "expired")
+        if tif == "GTC" and filled < qty:
+            status = "new"
+        placement = Placement(client_id, self.next_order_id(), symbol, side, qty, price, tif,
+                              bool(params.get("reduceOnly")), filled, avg, status)
+        self.placements.append(placement)
+        held = await self.hold_after_accept()
+        if held is not None:
+            return held
+        return _ok({"orderId": str(uuid.UUID(int=placement.order_id)), "orderLinkId": client_id})
+
+    async def _query(self, request: web.Request, open_only: bool) -> web.Response:
+        params, error = await self._signed(request)
+        if error is not None:
+            return error
+        p = self.find(str(params.get("orderLinkId", "")))
+        found = p is not None and p.symbol == params.get("symbol") and ((p.status == "new") == open_only)
+        return _ok({"category": params.get("category"), "nextPageCursor": "",
+                    "list": [self._order_json(p)] if found and p is not None else []})
+
+    async def order_realtime(self, request: web.Request) -> web.Response:
+        return await self._query(request, open_only=True)
+
+    async def order_history(self, request: web.Request) -> web.Response:
+        return await self._query(request, open_only=False)
+
+    async def cancel_order(self, request: web.Request) -> web.Response:
+        params, error = await self._signed(request)
+        if error is not None:
+            return error
+        p = self.find(str(params.get("orderLinkId", "")))
+        if p is None or p.status != "new":
+            return _err(110001, "order not exists or too late to cancel")
+        p.status = "canceled"
+        return _ok({"orderId": str(uuid.UUID(int=p.order_id)), "orderLinkId": p.client_id})

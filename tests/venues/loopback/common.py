@@ -1,0 +1,257 @@
+"""What the loopback exchanges share: the aiohttp server on 127.0.0.1, the fault switches,
+the record of accepted orders, and a deterministic order book that emits numbered diffs."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import hmac
+import random
+import time
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from aiohttp import WSMsgType, web
+
+API_KEY = "loopback-api-key-0001"
+SECRET = "loopback-secret-0001"
+
+
+def sign(payload: str, secret: str = SECRET) -> str:
+    return hmac.new(secret.encode(), payload.encode(), hashlib.sha256).hexdigest()
+
+
+@dataclass
+class Faults:
+    """Switches a test flips to make the next request or the streams misbehave.
+
+    ``reject_next``: (code, message) the next order placement is refused with.
+    ``delay_after_accept``: seconds the next placement's answer is held *after* the order was
+    accepted (longer than the client's timeout gives a timeout on an order that exists).
+    ``status_after_accept``: HTTP status (e.g. 502) the next placement answers *after* accepting.
+    ``drop_next_diffs``: how many book diffs to skip (their update ids are used: a gap).
+    """
+
+    reject_next: tuple[int, str] | None = None
+    delay_after_accept: float | None = None
+    status_after_accept: int | None = None
+    drop_next_diffs: int = 0
+
+
+@dataclass
+class Placement:
+    client_id: str
+    order_id: int
+    symbol: str
+    side: str  # "buy" / "sell"
+    qty: Decimal
+    price: Decimal | None
+    time_in_force: str
+    reduce_only: bool
+    filled: Decimal
+    avg_price: Decimal | None
+    status: str  # "filled", "partial_expired", "expired", "new", "canceled"
+    created_ms: int = field(default_factory=lambda: int(time.time() * 1000))
+
+
+class BookEngine:
+    """A book of ``levels`` per side around ``mid``; ``step()`` changes a few levels with
+    absolute sizes and returns them with the next update id, like an exchange diff stream."""
+
+    def __init__(self, mid: float = 60000.0, tick: str = "0.1", levels: int = 20, seed: int = 7) -> None:
+        self.rng = random.Random(seed)
+        self.tick = Decimal(tick)
+        self.mid = Decimal(str(mid))
+        self.update_id = 1_000_000
+        self.bids: dict[Decimal, Decimal] = {}
+        self.asks: dict[Decimal, Decimal] = {}
+        for i in range(1, levels + 1):
+            self.bids[self.mid - i * self.tick] = self._size()
+            self.asks[self.mid + i * self.tick] = self._size()
+        self.levels = levels
+        # the book after each update id, so a test can check a client's book at its sequence
+        self.history: dict[int, tuple[list[list[str]], list[list[str]]]] = {}
+        self._record()
+
+    def _record(self) -> None:
+        _, bids, asks = self.snapshot()
+        self.history[self.update_id] = (bids, asks)
+        if len(self.history) > 2000:
+            del self.history[next(iter(self.history))]
+
+    def _size(self) -> Decimal:
+        return Decimal(self.rng.randint(1, 5000)) / 1000
+
+    def step(self) -> tuple[int, int, list[list[str]], list[list[str]]]:
+        """(first id, last id, bid changes, ask changes); a size of "0" removes a level."""
+        first = self.update_id + 1
+        n = self.rng.randint(1, 3)
+        bids: list[list[str]] = []
+        asks: list[list[str]] = []
+        for _ in range(n):
+            side, out = (self.bids, bids) if self.rng.random() < 0.5 else (self.asks, asks)
+            sign_ = -1 if side is self.bids else 1
+            price = self.mid + sign_ * self.rng.randint(1, self.levels) * self.tick
+            size = self._size() if self.rng.random() < 0.85 or len(side) < 5 else Decimal(0)
+            if size:
+                side[price] = size
+            else:
+                side.pop(price, None)
+            out.append([str(price), str(size)])
+        self.update_id = first + n - 1
+        self._record()
+        return first, self.update_id, bids, asks
+
+    def snapshot(self, limit: int | None = None) -> tuple[int, list[list[str]], list[list[str]]]:
+        bids = [[str(p), str(q)] for p, q in sorted(self.bids.items(), reverse=True)][:limit]
+        asks = [[str(p), str(q)] for p, q in sorted(self.asks.items())][:limit]
+        return self.update_id, bids, asks
+
+    def match(self, side: str, qty: Decimal, limit: Decimal | None) -> tuple[Decimal, Decimal | None]:
+        """(filled, average price) of an IOC against the book, which it does not change."""
+        levels = sorted(self.asks.items()) if side == "buy" else sorted(self.bids.items(), reverse=True)
+        filled = Decimal(0)
+        cost = Decimal(0)
+        for price, size in levels:
+            if limit is not None and (price > limit if side == "buy" else price < limit):
+                break
+            take = min(size, qty - filled)
+            filled += take
+            cost += take * price
+            if filled >= qty:
+                break
+        return filled, (cost / filled if filled else None)
+
+
+class LoopbackServer:
+    """An aiohttp app on 127.0.0.1 with a random port; subclasses add the venue's routes.
+
+    ``silence()`` makes every open websocket stop answering pings and stop sending (a dead
+    peer that keeps the TCP connection); ``drop_websockets()`` aborts every open websocket.
+    New connections after either are healthy again.
+    """
+
+    def __init__(self, *, diff_interval: float = 0.02) -> None:
+        self.app = web.Application()
+        self.faults = Faults()
+        self.placements: list[Placement] = []
+        self.requests: list[tuple[str, str]] = []  # (method, path) of every REST request
+        self.diff_interval = diff_interval
+        self.paused = False
+        self.port = 0
+        self._runner: web.AppRunner | None = None
+        self._sockets: set[web.WebSocketResponse] = set()
+        self._silenced: set[web.WebSocketResponse] = set()
+        self._requests: dict[web.WebSocketResponse, web.Request] = {}
+        self._tasks: set[asyncio.Task[Any]] = set()
+        self._next_order_id = 5_000_000
+        self.ws_connections = 0
+
+    @property
+    def http(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def ws(self) -> str:
+        return f"ws://127.0.0.1:{self.port}"
+
+    async def start(self) -> None:
+        self._runner = web.AppRunner(self.app, handle_signals=False)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        server = site._server
+        assert server is not None
+        self.port = server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        self.spawn(self._emit_loop())
+
+    async def stop(self) -> None:
+        for t in list(self._tasks):
+            t.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+        for ws in list(self._sockets):
+            await ws.close()
+        if self._runner is not None:
+            await self._runner.cleanup()
+
+    def spawn(self, coro: Any) -> asyncio.Task[Any]:
+        task = asyncio.get_running_loop().create_task(coro)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+        return task
+
+    def next_order_id(self) -> int:
+        self._next_order_id += 1
+        return self._next_order_id
+
+    def find(self, client_id: str) -> Placement | None:
+        return next((p for p in self.placements if p.client_id == client_id), None)
+
+    # -- fault switches ------------------------------------------------------------------------
+    def silence(self) -> None:
+        self._silenced.update(self._sockets)
+
+    async def drop_websockets(self) -> None:
+        for ws in list(self._sockets):
+            req = self._requests.get(ws)
+            transport = req.transport if req is not None else None
+            if transport is not None:
+                transport.abort()  # no close frame: the peer just vanishes
+            self._sockets.discard(ws)
+
+    # -- websocket plumbing --------------------------------------------------------------------
+    async def websocket(self, request: web.Request) -> web.WebSocketResponse:
+        ws = web.WebSocketResponse(autoping=False)
+        await ws.prepare(request)
+        self.ws_connections += 1
+        self._sockets.add(ws)
+        self._requests[ws] = request
+        try:
+            async for msg in ws:
+                if ws in self._silenced:
+                    continue
+                if msg.type == WSMsgType.PING:
+                    await ws.pong(msg.data)
+                elif msg.type == WSMsgType.TEXT:
+                    await self.on_text(ws, msg.data)
+        finally:
+            self._sockets.discard(ws)
+            self._silenced.discard(ws)
+            self._requests.pop(ws, None)
+            self.on_closed(ws)
+        return ws
+
+    async def send(self, ws: web.WebSocketResponse, payload: Any) -> None:
+        if ws in self._silenced or ws.closed:
+            return
+        try:
+            await ws.send_json(payload)
+        except (ConnectionError, RuntimeError):
+            self._sockets.discard(ws)
+
+    async def _emit_loop(self) -> None:
+        while True:
+            await asyncio.sleep(self.diff_interval)
+            if not self.paused:
+                await self.emit()
+
+    # -- for subclasses ------------------------------------------------------------------------
+    async def on_text(self, ws: web.WebSocketResponse, text: str) -> None:
+        raise NotImplementedError
+
+    def on_closed(self, ws: web.WebSocketResponse) -> None:
+        pass
+
+    async def emit(self) -> None:
+        raise NotImplementedError
+
+    async def hold_after_accept(self) -> web.Response | None:
+        """Apply ``delay_after_accept`` / ``status_after_accept`` to a placement just recorded."""
+        delay, self.faults.delay_after_accept = self.faults.delay_after_accept, None
+        if delay:
+            await asyncio.sleep(delay)
+        status, self.faults.status_after_accept = self.faults.status_after_accept, None
+        if status:
+            return web.Response(status=status, text="<html>Bad Gateway</html>", content_type="text/html")
+        return None
