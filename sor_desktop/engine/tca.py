@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -142,12 +143,16 @@ def journal_route_tca(journal: Journal, route_id: str) -> RouteTca | None:
 
 
 CSV_COLUMNS = (
-    "route_id", "parent_route_id", "created", "mode", "symbol", "side", "requested", "unit",
+    "route_id", "parent_route_id", "created_utc", "mode", "symbol", "side", "requested", "unit",
     "route_preview_avg_price", "route_realised_avg_price", "route_slippage_bps", "route_fees_paid",
     "route_filled_base", "route_fill_ratio",
     "client_order_id", "venue", "status", "preview_avg_price", "realised_avg_price", "slippage_bps",
     "preview_base", "filled_base", "fee", "latency_ms", "reason",
 )
+
+
+def _iso(ts: float) -> str:
+    return datetime.fromtimestamp(ts, UTC).isoformat(timespec="milliseconds")
 
 
 def _cell(v: Any) -> Any:
@@ -166,7 +171,7 @@ def export_csv(journal: Journal, target: Path, *, limit: int = 1_000_000) -> int
                 continue
             for lg in t.legs:
                 w.writerow([_cell(v) for v in (
-                    t.route_id, t.parent_route_id, t.created, t.mode, t.symbol, t.side, t.requested, t.unit,
+                    t.route_id, t.parent_route_id, _iso(t.created), t.mode, t.symbol, t.side, t.requested, t.unit,
                     t.preview_avg_price_filled or t.preview_avg_price, t.realised_avg_price, t.slippage_bps,
                     t.fees_paid, t.filled_base, t.fill_ratio,
                     lg.client_order_id, lg.venue, lg.status, lg.preview_avg_price, lg.realised_avg_price,

@@ -1,0 +1,194 @@
+"""``sor-desktop route``: plan on current books, confirm, send through the executor and journal the
+window uses, and print each leg's outcome with the cost analysis.
+
+Exit codes: 0 the route was sent, every leg's outcome is known and something filled; 1 not sent
+(declined, blocked by a pre-trade check), nothing filled, or a leg still unresolved; 2 bad input.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import logging
+import math
+import sys
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+from sor_desktop import paths
+from sor_desktop.cli.errors import CliError
+from sor_desktop.cli.route_print import outcome_json, print_outcome, print_plan
+from sor_desktop.cli.route_venues import Connected, close_all, connect, fresh_books, make_venues, margin_caps
+from sor_desktop.core.checks import CheckLimits
+from sor_desktop.core.client_ids import new_route_id
+from sor_desktop.core.orders import Side
+from sor_desktop.core.plan import AmountUnit, Plan, PlanRequest, VenueInput
+from sor_desktop.engine.exec_events import RouteState
+from sor_desktop.engine.executor import Executor, ExecutorConfig
+from sor_desktop.engine.journal import Journal, JournalError
+from sor_desktop.venues.base import Mode
+
+log = logging.getLogger(__name__)
+
+
+def add_parser(subparsers: Any) -> None:
+    p = subparsers.add_parser("route", help="plan and send one order across venues, headless",
+                              description="Plan on current books, confirm, send, print each leg's outcome.")
+    mode = p.add_mutually_exclusive_group(required=True)
+    mode.add_argument("--sim", action="store_true", help="the simulated market (no network, no keys)")
+    mode.add_argument("--paper", action="store_true", help="live public books, orders matched locally")
+    mode.add_argument("--live", action="store_true", help="real orders, with keys from the vault")
+    p.add_argument("--symbol", required=True, help="unified symbol, e.g. BTC/USDT:USDT")
+    p.add_argument("--side", required=True, choices=("buy", "sell"))
+    p.add_argument("--amount", required=True, help="amount in --unit")
+    p.add_argument("--unit", choices=("base", "quote"), default="base", help="base units or a quote notional")
+    p.add_argument("--venues", nargs="+", help="venue ids (space or comma separated; default the five)")
+    p.add_argument("--slippage-bps", type=float, default=5.0, help="limit price tolerance (default %(default)s)")
+    p.add_argument("--max-venues", type=int, help="split across at most this many venues")
+    p.add_argument("--max-notional", help="refuse routes above this notional (default: config max_notional)")
+    p.add_argument("--leverage", type=float, default=10.0,
+                   help="caps each venue at free margin x leverage (default %(default)s)")
+    p.add_argument("--yes", action="store_true", help="send without asking")
+    p.add_argument("--json", action="store_true", help="print one JSON document instead of tables")
+    p.add_argument("--journal", type=Path, help="journal file (default: the app's)")
+    p.add_argument("--vault", type=Path, help="key vault for --live (default: the app's)")
+    p.add_argument("--seed", type=int, default=7, help="seed of the simulated market (default %(default)s)")
+    p.add_argument("--timeout", type=float, default=15.0, help="seconds to wait for each venue (default %(default)s)")
+
+
+def _positive(text: str, what: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise CliError(f"{what} must be a number, got {text!r}") from None
+    if not math.isfinite(value) or value <= 0:
+        raise CliError(f"{what} must be a positive number, got {text!r}")
+    return value
+
+
+def _venue_ids(raw: list[str] | None) -> list[str] | None:
+    if raw is None:
+        return None
+    ids = [v.strip() for item in raw for v in item.split(",") if v.strip()]
+    if not ids:
+        raise CliError("--venues needs at least one venue id")
+    return ids
+
+
+def _max_notional(arg: str | None) -> Decimal | None:
+    text: Any = arg
+    if text is None:
+        try:
+            cfg = json.loads(paths.config_path().read_text(encoding="utf-8"))
+            text = cfg.get("max_notional") if isinstance(cfg, dict) else None
+        except FileNotFoundError:
+            return None
+        except (OSError, ValueError) as exc:
+            raise CliError(f"cannot read {paths.config_path()}: {exc}") from None
+        if text is None:
+            return None
+    try:
+        value = Decimal(str(text))
+    except InvalidOperation:
+        raise CliError(f"max notional must be a number, got {text!r}") from None
+    if not value.is_finite() or value <= 0:
+        raise CliError(f"max notional must be positive, got {text!r}")
+    return value
+
+
+def _mode(args: argparse.Namespace) -> Mode:
+    return Mode.SIMULATED if args.sim else Mode.PAPER if args.paper else Mode.LIVE
+
+
+def _inputs(conn: Connected, books: dict[str, Any], caps: dict[str, float]) -> list[VenueInput]:
+    out = []
+    for vid, book in sorted(books.items()):
+        c = conn.venues[vid].capabilities
+        excluded = None if c.trading_allowed else f"view-only: {c.view_only_reason or 'orders are off'}"
+        if excluded is None and caps.get(vid) == 0:
+            excluded = "no free margin"
+        out.append(VenueInput(book, conn.instruments[vid], cap_base=caps.get(vid), excluded=excluded))
+    return out
+
+
+def _planner(conn: Connected, caps: dict[str, float]):  # type: ignore[no-untyped-def]
+    def plan(request: PlanRequest, books: Any) -> Plan:
+        from sor_desktop.core.router import plan_route
+
+        return plan_route(request, _inputs(conn, dict(books), caps))
+
+    return plan
+
+
+async def _confirm(plan: Plan, err: Any) -> bool:
+    if not sys.stdin or not sys.stdin.isatty():
+        raise CliError("no terminal to confirm on: pass --yes to send without asking")
+    n = len(plan.legs)
+    answer = await asyncio.to_thread(input, f"Send {n} order{'s' if n != 1 else ''}? [y/N] ")
+    return answer.strip().lower() in ("y", "yes")
+
+
+async def _route(args: argparse.Namespace, request: PlanRequest, limits: CheckLimits) -> int:
+    out = sys.stderr if args.json else sys.stdout
+    mode = _mode(args)
+    venues = make_venues(mode, _venue_ids(args.venues), seed=args.seed, vault_path=args.vault)
+    try:
+        journal = Journal(args.journal)
+    except JournalError as exc:
+        await close_all(venues)
+        raise CliError(str(exc)) from None
+    try:
+        conn = await connect(venues, args.symbol, args.timeout)
+        if not conn.venues:
+            why = "; ".join(f"{v}: {r}" for v, r in sorted(conn.skipped.items()))
+            raise CliError(f"no venue could give a book of {args.symbol} ({why})")
+        ex = Executor(conn.venues, journal, config=ExecutorConfig(limits=limits))
+        if not ex.ready:
+            print(f"Reconciling {len(ex.unreconciled())} earlier order(s) with the venues...", file=out)
+            report = await ex.recover()
+            if not report.clean:
+                raise CliError(f"{len(report.unresolved)} earlier order(s) still have no known outcome; "
+                               "nothing was sent (try again when the venues answer)")
+        planner = _planner(conn, await margin_caps(conn, args.leverage))
+        plan = planner(request, conn.books)
+        print_plan(plan, out, conn.skipped)
+        if not plan.legs:
+            if args.json:
+                print(json.dumps(outcome_json(plan, None, conn.skipped, confirmed=False)))
+            print("Nothing to send.", file=out)
+            return 1
+        route_id = new_route_id()  # fixed at confirmation: a repeat of this command is a new route
+        if not args.yes and not await _confirm(plan, out):
+            print("Not sent.", file=out)
+            if args.json:
+                print(json.dumps(outcome_json(plan, None, conn.skipped, confirmed=False)))
+            return 1
+        books = await fresh_books(conn, args.symbol, args.timeout)
+        result = await ex.execute(plan, books, route_id=route_id)
+        print_outcome(result, out)
+        if args.json:
+            print(json.dumps(outcome_json(plan, result, conn.skipped, confirmed=True), default=str))
+        filled = any(lg.filled_contracts > 0 for lg in result.legs)
+        return 0 if result.state is RouteState.DONE and filled else 1
+    finally:
+        await close_all(venues)
+        journal.close()
+
+
+def run(args: argparse.Namespace) -> int:
+    amount = _positive(args.amount, "--amount")
+    if args.slippage_bps < 0 or not math.isfinite(args.slippage_bps):
+        raise CliError("--slippage-bps must be zero or more")
+    if args.max_venues is not None and args.max_venues < 1:
+        raise CliError("--max-venues must be at least 1")
+    if not math.isfinite(args.leverage) or args.leverage <= 0:
+        raise CliError("--leverage must be positive")
+    if args.timeout <= 0:
+        raise CliError("--timeout must be positive")
+    if "/" not in args.symbol:
+        raise CliError(f"--symbol must be a unified symbol like BTC/USDT:USDT, got {args.symbol!r}")
+    request = PlanRequest(Side(args.side), amount, AmountUnit(args.unit), args.max_venues, args.slippage_bps)
+    limits = CheckLimits(max_notional=_max_notional(args.max_notional))
+    return asyncio.run(_route(args, request, limits))

@@ -1,0 +1,88 @@
+"""Text and JSON views of a plan and of a route's outcome, for the ``route`` command."""
+
+from __future__ import annotations
+
+from typing import Any, TextIO
+
+from sor_desktop.core.plan import Plan
+from sor_desktop.engine.exec_events import RouteResult
+from sor_desktop.engine.tca import RouteTca
+
+
+def _f(v: float | None, fmt: str = ",.2f") -> str:
+    return "-" if v is None else format(v, fmt)
+
+
+def print_plan(plan: Plan, out: TextIO, skipped: dict[str, str]) -> None:
+    print(f"Plan: {plan.side} {plan.requested:g} {plan.unit} of {plan.symbol}", file=out)
+    print(f"  {'venue':<13}{'contracts':>12}{'base':>12}{'avg price':>14}{'limit':>14}{'fee':>10}{'share':>8}",
+          file=out)
+    for lg in plan.legs:
+        print(f"  {lg.venue:<13}{lg.contracts:>12}{lg.amount_base:>12.6g}{lg.avg_price:>14,.2f}"
+              f"{lg.limit_price:>14}{lg.fee:>10.4f}{lg.share:>8.1%}", file=out)
+    print(f"  total {plan.filled:g} base at {plan.avg_price:,.2f} avg, notional {plan.notional:,.2f}, "
+          f"fees {plan.fees:,.4f}, all-in {plan.total_cost:,.2f}", file=out)
+    if plan.best_single is not None:
+        print(f"  vs best single venue ({plan.best_single.venue}): {plan.savings_bps:+.2f} bps "
+              f"({plan.savings_quote:+,.2f})", file=out)
+    if plan.unfilled > 0:
+        print(f"  unfilled {plan.unfilled:g}: {plan.unfilled_reason or 'not enough liquidity'}", file=out)
+    for venue, why in list(plan.excluded) + sorted(skipped.items()):
+        print(f"  excluded {venue}: {why}", file=out)
+
+
+def print_outcome(result: RouteResult, out: TextIO) -> None:
+    if not result.sent:
+        print(f"Route {result.route_id} NOT SENT:", file=out)
+        for p in result.problems:
+            print(f"  - {p}", file=out)
+        return
+    tca = result.tca
+    per_leg = {lg.client_order_id: lg for lg in tca.legs} if tca else {}
+    print(f"Route {result.route_id}: {result.state}", file=out)
+    print(f"  {'venue':<13}{'status':<18}{'filled':>12}{'avg price':>14}{'slip bps':>10}{'fee':>10}{'ack ms':>9}",
+          file=out)
+    for lg in result.legs:
+        t = per_leg.get(lg.client_order_id)
+        print(f"  {lg.venue:<13}{lg.status:<18}{lg.filled_contracts!s:>12}"
+              f"{_f(float(lg.avg_price) if lg.avg_price is not None else None):>14}"
+              f"{_f(t.slippage_bps if t else None, '+.2f'):>10}{float(lg.fee):>10.4f}"
+              f"{_f(lg.latency_ms, '.1f'):>9}", file=out)
+        if lg.reason and lg.status in ("rejected", "unknown"):
+            print(f"      {lg.reason}", file=out)
+    if tca is not None:
+        print_tca(tca, out)
+    if result.remainder > 0:
+        print(f"  remainder not filled: {result.remainder:g}", file=out)
+
+
+def print_tca(tca: RouteTca, out: TextIO) -> None:
+    print(f"  previewed {_f(tca.preview_avg_price_filled or tca.preview_avg_price)} -> realised "
+          f"{_f(tca.realised_avg_price)}: slippage {_f(tca.slippage_bps, '+.2f')} bps; filled "
+          f"{tca.filled_base:g} ({tca.fill_ratio:.1%} of plan); fees {tca.fees_paid:,.4f} "
+          f"(previewed {tca.preview_fees:,.4f})", file=out)
+    if tca.latency_ms:
+        lat = ", ".join(f"{v} {ms:.1f}" for v, ms in sorted(tca.latency_ms.items()))
+        print(f"  send->ack ms: {lat}", file=out)
+
+
+def outcome_json(plan: Plan, result: RouteResult | None, skipped: dict[str, str], *,
+                 confirmed: bool) -> dict[str, Any]:
+    out: dict[str, Any] = {"plan": plan.to_json(), "skipped": skipped, "confirmed": confirmed}
+    if result is None:
+        return out
+    out.update({
+        "route_id": result.route_id,
+        "state": str(result.state),
+        "problems": [{"code": p.code, "venue": p.venue, "message": p.message} for p in result.problems],
+        "legs": [{
+            "client_order_id": lg.client_order_id, "venue": lg.venue, "status": str(lg.status),
+            "contracts": str(lg.contracts), "limit_price": str(lg.limit_price),
+            "filled_contracts": str(lg.filled_contracts), "filled_base": str(lg.filled_base),
+            "avg_price": None if lg.avg_price is None else str(lg.avg_price), "fee": str(lg.fee),
+            "latency_ms": lg.latency_ms, "reason": lg.reason,
+        } for lg in result.legs],
+        "tca": result.tca.to_json() if result.tca else None,
+        "remainder": result.remainder,
+    })
+    return out

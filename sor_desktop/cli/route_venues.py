@@ -1,0 +1,159 @@
+"""Venues for a headless route: build them for a mode, connect, and take one book from each."""
+
+from __future__ import annotations
+
+import asyncio
+import getpass
+import logging
+import os
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sor_desktop.cli.errors import CliError
+from sor_desktop.core.book import BookSnapshot
+from sor_desktop.core.instrument import Instrument
+from sor_desktop.venues.base import Mode, Venue
+from sor_desktop.venues.quirks import DEFAULT_VENUES
+
+log = logging.getLogger(__name__)
+PASSWORD_ENV = "SOR_VAULT_PASSWORD"
+
+
+def sim_venues(ids: Sequence[str] | None, seed: int) -> list[Venue]:
+    from sor_desktop.venues.sim.config import SimConfig
+    from sor_desktop.venues.sim.market import SimMarket
+
+    try:
+        market = SimMarket(SimConfig(seed=seed, venues=tuple(ids or DEFAULT_VENUES)))
+    except ValueError as exc:
+        raise CliError(str(exc)) from None
+    return list(market.venues().values())
+
+
+def paper_venues(ids: Sequence[str] | None) -> list[Venue]:
+    """Live public books (no keys), orders matched on this machine."""
+    from sor_desktop.venues.ccxt_venue import CcxtVenue
+    from sor_desktop.venues.paper import PaperVenue
+
+    try:
+        return [PaperVenue(CcxtVenue(v)) for v in ids or DEFAULT_VENUES]
+    except ValueError as exc:
+        raise CliError(str(exc)) from None
+
+
+def live_venues(ids: Sequence[str] | None, vault_path: Path | None) -> list[Venue]:
+    """Venues with a key in the vault; without a vault or a key, say so and stop."""
+    try:
+        from sor_desktop.security.errors import VaultError
+        from sor_desktop.security.vault import Vault
+    except ImportError:
+        raise CliError("--live needs the key vault, which is not available in this build") from None
+    from sor_desktop.venues.ccxt_venue import ApiCredentials, CcxtVenue
+
+    vault = Vault(vault_path)
+    if not vault.exists():
+        raise CliError(f"--live needs API keys, and there is no key vault at {vault.path} "
+                       "(create one with `sor-desktop keys init` and `sor-desktop keys add`)")
+    password = os.environ.get(PASSWORD_ENV)
+    if not password:
+        if not sys.stdin.isatty():
+            raise CliError(f"no terminal to ask for the vault password: set {PASSWORD_ENV}")
+        password = getpass.getpass("Master password: ")
+    try:
+        vault.unlock(password)
+    except VaultError as exc:
+        raise CliError(str(exc)) from None
+    keys = {e.venue: e for e in vault.entries()}
+    wanted = list(ids or DEFAULT_VENUES)
+    missing = [v for v in wanted if v not in keys]
+    if ids is not None and missing:
+        raise CliError(f"no API key in the vault for {', '.join(missing)}")
+    usable = [v for v in wanted if v in keys]
+    if not usable:
+        raise CliError("the vault has no API key for any of the venues " + ", ".join(wanted))
+    # ccxt_venue's Credentials protocol declares settable attributes, which no frozen value satisfies
+    return [CcxtVenue(v, credentials=ApiCredentials(keys[v].api_key, keys[v].secret,  # type: ignore[arg-type]
+                                                    keys[v].passphrase))
+            for v in usable]
+
+
+def make_venues(mode: Mode, ids: Sequence[str] | None, *, seed: int, vault_path: Path | None) -> list[Venue]:
+    if mode is Mode.SIMULATED:
+        return sim_venues(ids, seed)
+    if mode is Mode.PAPER:
+        return paper_venues(ids)
+    return live_venues(ids, vault_path)
+
+
+@dataclass
+class Connected:
+    venues: dict[str, Venue] = field(default_factory=dict)
+    instruments: dict[str, Instrument] = field(default_factory=dict)
+    books: dict[str, BookSnapshot] = field(default_factory=dict)
+    skipped: dict[str, str] = field(default_factory=dict)  # venue -> why it is left out
+
+
+async def _connect_one(v: Venue, symbol: str, timeout: float) -> tuple[Instrument, BookSnapshot]:
+    await asyncio.wait_for(v.connect(), timeout)
+    inst = v.instruments().get(symbol)
+    if inst is None:
+        raise LookupError(f"does not list {symbol}")
+    book = await asyncio.wait_for(v.watch_order_book(symbol), timeout)
+    return inst, book
+
+
+async def connect(venues: Sequence[Venue], symbol: str, timeout: float) -> Connected:
+    """Connect every venue and wait for one book of ``symbol`` from each; a failing venue is
+    left out with its reason, never fatal by itself."""
+    out = Connected()
+    results = await asyncio.gather(*(_connect_one(v, symbol, timeout) for v in venues), return_exceptions=True)
+    for v, r in zip(venues, results, strict=True):
+        if isinstance(r, BaseException):
+            why = "timed out" if isinstance(r, TimeoutError) else str(r) or type(r).__name__
+            out.skipped[v.id] = why
+            log.info("route: %s left out: %s", v.id, why)
+            continue
+        out.venues[v.id] = v
+        out.instruments[v.id], out.books[v.id] = r
+    return out
+
+
+async def margin_caps(conn: Connected, leverage: float, headroom: float = 0.003) -> dict[str, float]:
+    """Most base amount each venue's free margin carries at ``leverage``; a venue whose balance
+    cannot be read is not capped (it still refuses what it cannot carry)."""
+    vids = list(conn.venues)
+    got = await asyncio.gather(*(conn.venues[v].fetch_balance() for v in vids), return_exceptions=True)
+    caps: dict[str, float] = {}
+    for vid, bals in zip(vids, got, strict=True):
+        mid = conn.books[vid].mid
+        inst = conn.instruments[vid]
+        if isinstance(bals, BaseException) or not mid:
+            log.info("route: no balance from %s: %s", vid, bals)
+            continue
+        free = sum(float(b.free) for b in bals if b.currency == inst.settle)
+        per_base = mid * (1 + headroom) * (1 / leverage + float(inst.taker_fee))
+        caps[vid] = max(0.0, free / per_base)
+    return caps
+
+
+async def fresh_books(conn: Connected, symbol: str, timeout: float) -> dict[str, BookSnapshot]:
+    """The next book from every connected venue (after the trader took time to confirm)."""
+    vids = list(conn.venues)
+    got = await asyncio.gather(*(asyncio.wait_for(conn.venues[v].watch_order_book(symbol), timeout) for v in vids),
+                               return_exceptions=True)
+    books = {}
+    for vid, b in zip(vids, got, strict=True):
+        if isinstance(b, BookSnapshot):
+            books[vid] = b
+        else:
+            log.warning("route: no fresh book from %s: %s", vid, b)
+    return books
+
+
+async def close_all(venues: Sequence[Venue]) -> None:
+    results = await asyncio.gather(*(asyncio.wait_for(v.close(), 5.0) for v in venues), return_exceptions=True)
+    for v, r in zip(venues, results, strict=True):
+        if isinstance(r, BaseException):
+            log.warning("closing %s failed: %s", v.id, r)
