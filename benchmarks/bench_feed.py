@@ -62,7 +62,7 @@ async def soak(seconds: float, hz: float, symbol: str, seed: int, warmup: float)
     probe = asyncio.create_task(lag_probe())
     feeds.start()
     await asyncio.sleep(warmup)
-    made0 = sum(v._streams[symbol].sequence for v in venues if symbol in v._streams)
+    made0 = sum(v.updates_made(symbol) for v in venues)
     delivered.clear()
     measuring = True
     rss0, cpu0, t0 = rss_mib(), cpu_s(), time.perf_counter()
@@ -78,7 +78,7 @@ async def soak(seconds: float, hz: float, symbol: str, seed: int, warmup: float)
     elapsed = time.perf_counter() - t0
     rss1, cpu1 = rss_mib(), cpu_s()
     measuring = False
-    made = sum(v._streams[symbol].sequence for v in venues if symbol in v._streams) - made0
+    made = sum(v.updates_made(symbol) for v in venues) - made0
     health = feeds.health()
     await feeds.stop()
     probe.cancel()

@@ -15,6 +15,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
+from typing import Any
 
 from sor_desktop.core.account import Balance, Position
 from sor_desktop.core.book import BookSnapshot
@@ -42,6 +43,13 @@ class PaperVenue(Venue):
         self._clock: Clock = clock or RealClock()
         self._engine: MatchingEngine | None = None
         self._latest: dict[str, tuple[BookSnapshot, float]] = {}
+
+    @classmethod
+    def public(cls, venue_id: str, **kwargs: Any) -> PaperVenue:
+        """Paper trading on ``venue_id``'s live public books (the ccxt venue, without keys)."""
+        from sor_desktop.venues.ccxt_venue import CcxtVenue
+
+        return cls(CcxtVenue(venue_id), **kwargs)
 
     @property
     def engine(self) -> MatchingEngine:

@@ -8,7 +8,7 @@ import pytest
 
 from sor_desktop.core.orders import OrderStatus, Side, TimeInForce
 from sor_desktop.venues.base import Mode
-from sor_desktop.venues.errors import OrderRejected
+from sor_desktop.venues.errors import OrderRejected, VenueUnavailable
 from sor_desktop.venues.paper import PaperVenue
 from sor_desktop.venues.sim import SimConfig, SimMarket, SimVenue, VirtualClock
 from tests.venues.sim_helpers import BTC, order
@@ -30,7 +30,7 @@ async def test_books_pass_through_and_orders_never_reach_the_venue() -> None:
     p, source, clock = await paper()
     assert p.mode is Mode.PAPER and p.id == "bybit"
     book = await clock.drive(p.watch_order_book(BTC))
-    assert book is source._streams[BTC].last
+    assert book is source.last_book(BTC)
     assert book.best_ask is not None
     rep = await p.submit_order(order("bybit", Side.BUY, "0.02", "p1", price=str(D(repr(book.best_ask)) + 5)))
     assert rep.status is OrderStatus.FILLED and rep.filled_contracts == D("0.02")
@@ -87,3 +87,15 @@ async def test_a_resting_paper_order_fills_from_later_books() -> None:
             break
     assert rep.status is OrderStatus.FILLED and rep.avg_price == bid
     assert await p.cancel_all() == 0
+
+
+@pytest.mark.asyncio
+async def test_public_wraps_the_live_venue_without_keys_or_network() -> None:
+    p = PaperVenue.public("mexc", balance=D(100))
+    try:
+        assert p.mode is Mode.PAPER and p.id == "mexc" and p.source.mode is Mode.LIVE
+        assert p.capabilities.trading_allowed  # paper orders never leave, even on view-only MEXC
+        with pytest.raises(VenueUnavailable, match="not connected"):
+            await p.fetch_balance()
+    finally:
+        await p.close()

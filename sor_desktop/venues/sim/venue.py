@@ -56,7 +56,6 @@ class SimVenue(Venue):
             client_id_max_len=q.client_id_max_len,
         )
         self._streams: dict[str, BookStream] = {}
-        self._sequence_at_order: dict[str, int] = {}
         self._connected = False
         self._closed = False
 
@@ -94,6 +93,21 @@ class SimVenue(Venue):
 
     def _on_book(self, book: BookSnapshot) -> None:
         self.engine.on_book(book, book.timestamp)
+
+    def last_book(self, symbol: str) -> BookSnapshot | None:
+        """The last book this venue's stream delivered for ``symbol``."""
+        stream = self._streams.get(symbol)
+        return stream.last if stream else None
+
+    def updates_made(self, symbol: str) -> int:
+        """How many book updates the stream of ``symbol`` has made so far."""
+        stream = self._streams.get(symbol)
+        return stream.sequence if stream else 0
+
+    def book_now(self, symbol: str) -> BookSnapshot:
+        """The venue's book at this instant: what an order arriving now would meet."""
+        self._check_symbol(symbol)
+        return self._book_now(symbol)
 
     def _book_now(self, symbol: str) -> BookSnapshot:
         stream = self._streams.get(symbol)
