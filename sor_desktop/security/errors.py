@@ -62,6 +62,14 @@ class VaultUnsafeParameters(VaultError):
         super().__init__(f"the vault header asks for absurd key derivation costs ({detail}); refused")
 
 
+class VaultConflict(VaultError):
+    def __init__(self, path: object) -> None:
+        super().__init__(
+            f"{path} was changed by another program since it was unlocked; nothing was saved "
+            "(lock and unlock to load the other changes, then redo this one)"
+        )
+
+
 class InvalidKeyEntry(VaultError):
     """Bad input for a key entry (empty secret, bad label, ...)."""
 

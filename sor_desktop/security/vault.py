@@ -14,6 +14,7 @@ decrypted entries (Python strings cannot be wiped, so "drops" is as far as it go
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import os
@@ -26,6 +27,7 @@ from sor_desktop.security.entries import KeyEntry
 from sor_desktop.security.errors import (
     DuplicateKey,
     KeyNotFound,
+    VaultConflict,
     VaultCorrupted,
     VaultError,
     VaultExists,
@@ -104,6 +106,7 @@ class Vault:
         self._params = kdf_params
         self._entries: dict[tuple[str, str], KeyEntry] | None = None
         self._lock_listeners: list[Callable[[], None]] = []
+        self._disk_digest: bytes | None = None  # the file as we last read or wrote it
 
     def __repr__(self) -> str:
         state = "locked" if self.locked else f"unlocked, {len(self._entries or {})} keys"
@@ -151,13 +154,14 @@ class Vault:
         keys, header, entries = decrypt(data, password)
         self.lock(notify=False)
         self._keys, self._salt, self._params, self._entries = keys, header.salt, header.params, entries
+        self._disk_digest = hashlib.sha256(data).digest()
         log.info("unlocked vault %s (%d keys)", self.path, len(entries))
 
     def lock(self, *, notify: bool = True) -> None:
         was_unlocked = not self.locked
         if self._keys is not None:
             self._keys.wipe()
-        self._keys, self._entries, self._salt = None, None, b""
+        self._keys, self._entries, self._salt, self._disk_digest = None, None, b"", None
         if was_unlocked and notify:
             log.info("vault locked")
             for callback in list(self._lock_listeners):
@@ -230,7 +234,19 @@ class Vault:
             self._entries = previous
             raise
 
+    def _check_disk(self) -> None:
+        """Refuse to overwrite a sound vault that someone else (the CLI, a second window) saved since
+        we read it: their keys would be lost. A damaged file is overwritten: that is the repair."""
+        try:
+            current = self.path.read_bytes()
+        except FileNotFoundError:
+            return
+        if hashlib.sha256(current).digest() != self._disk_digest and _is_sound(current):
+            raise VaultConflict(self.path)
+
     def _save(self) -> None:
         assert self._keys is not None and self._entries is not None
+        self._check_disk()
         blob = fileformat.seal(_encode_payload(self._entries), self._keys, self._salt, self._params)
         atomic.replace_atomically(self.path, blob, keep=self._backups, is_good=_is_sound)
+        self._disk_digest = hashlib.sha256(blob).digest()

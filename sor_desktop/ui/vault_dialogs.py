@@ -174,9 +174,11 @@ class UnlockDialog(QDialog):
         self.confirm.clear()
 
 
-def unlock_or_continue(parent: QWidget | None = None, vault: Vault | None = None) -> Vault | None:
+def unlock_or_continue(parent: object = None, vault: Vault | None = None) -> Vault | None:
+    """Modal unlock at start. ``parent`` is typed loosely because the app hands over whatever window
+    it has (or none); anything but a QWidget is ignored."""
     vault = vault or Vault()
-    dialog = UnlockDialog(vault, parent)
+    dialog = UnlockDialog(vault, parent if isinstance(parent, QWidget) else None)
     dialog.exec()
     return vault if dialog.outcome is UnlockOutcome.UNLOCKED and not vault.locked else None
 

@@ -15,6 +15,7 @@ from sor_desktop.security.errors import (
     DuplicateKey,
     InvalidKeyEntry,
     KeyNotFound,
+    VaultConflict,
     VaultExists,
     VaultLocked,
     VaultNotFound,
@@ -211,3 +212,18 @@ def test_vault_repr_shows_no_keys(vault: Vault) -> None:
     text = repr(vault)
     assert "unlocked, 2 keys" in text
     assert sample_entry().api_key not in text and sample_entry().secret not in text
+
+
+def test_concurrent_writer_is_not_overwritten(vault: Vault, vault_path: Path) -> None:
+    """The app holds the vault unlocked while the CLI adds a key: the app's next save must not
+    silently drop the CLI's key."""
+    cli = reopen(vault_path)
+    cli.add(sample_entry("bingx", "from-cli", 5))
+    with pytest.raises(VaultConflict, match="changed by another program"):
+        vault.add(sample_entry("bybit", "from-app", 6))
+    assert [e.key_id for e in vault.entries()] == [("binanceusdm", "main"), ("weex", "sub-1")]
+    assert reopen(vault_path).get("bingx", "from-cli")
+    vault.lock()
+    vault.unlock(PASSWORD)  # reload, then the change goes through
+    vault.add(sample_entry("bybit", "from-app", 6))
+    assert {e.label for e in reopen(vault_path).entries()} == {"main", "sub-1", "from-cli", "from-app"}
