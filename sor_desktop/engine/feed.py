@@ -182,7 +182,8 @@ class FeedSupervisor:
                     await feed.venue.connect()
                 while True:
                     book = await feed.venue.watch_order_book(feed.symbol)
-                    self._arrived(feed, book)
+                    if self._arrived(feed, book):
+                        await self._report(feed)
                     attempt = 0
             except asyncio.CancelledError:
                 raise
@@ -203,7 +204,8 @@ class FeedSupervisor:
             if delay:
                 await asyncio.sleep(delay)
 
-    def _arrived(self, feed: _Feed, book: BookSnapshot) -> None:
+    def _arrived(self, feed: _Feed, book: BookSnapshot) -> bool:
+        """Take a book; True when the feed's state or reason changed."""
         now = self._clock()
         feed.last_book_at = now
         feed.arrivals.append(now)
@@ -212,9 +214,9 @@ class FeedSupervisor:
         feed.ready.set()
         problem = book.problem()
         state, reason = (FeedState.STALE, problem) if problem else (FeedState.LIVE, None)
-        if state is not feed.state or reason != feed.reason:
-            feed.state, feed.reason = state, reason
-            self._report_soon(feed)
+        changed = state is not feed.state or reason != feed.reason
+        feed.state, feed.reason = state, reason
+        return changed
 
     def _failed(self, feed: _Feed, state: FeedState | None, reason: str) -> None:
         feed.failures += 1
@@ -263,20 +265,6 @@ class FeedSupervisor:
             reconnects=feed.reconnects,
             gaps=feed.gaps,
         )
-
-    def _report_soon(self, feed: _Feed) -> None:
-        if self._on_health is not None:
-            asyncio.get_running_loop().call_soon(self._spawn_report, feed)
-
-    def _spawn_report(self, feed: _Feed) -> None:
-        if self._running:
-            task = asyncio.create_task(self._report(feed))
-            self._tasks.append(task)
-            task.add_done_callback(self._forget)
-
-    def _forget(self, task: asyncio.Task[None]) -> None:
-        if task in self._tasks:
-            self._tasks.remove(task)
 
     async def _report(self, feed: _Feed, *, force: bool = False) -> None:
         if self._on_health is None:
