@@ -65,6 +65,14 @@ class Session:
     # -- lifecycle -----------------------------------------------------------------------------
     async def start(self) -> None:
         """Connect every venue (a failing one is reported, not fatal) and start its book feed."""
+        await self.connect_venues()
+        self.started = True
+        self._start_feeds()
+        self.spawn(self._recover(), "reconcile")
+        self.spawn(self._account_loop(), "accounts")
+
+    async def connect_venues(self) -> None:
+        """Connect every venue and load its instruments; a venue that fails is reported, not fatal."""
         for v in self.venues.values():
             self.store.set_health(VenueHealth(v.id, LinkState.CONNECTING, view_only=not v.capabilities.trading_allowed,
                                               reason=v.capabilities.view_only_reason))
@@ -74,10 +82,6 @@ class Session:
                 log.warning("%s: connect failed: %s", v.id, r)
                 self.store.set_health(VenueHealth(v.id, LinkState.DOWN, reason=_short(r)))
                 self.emit(Notice("error", f"{v.id}: could not connect ({_short(r)})"))
-        self.started = True
-        self._start_feeds()
-        self.spawn(self._recover(), "reconcile")
-        self.spawn(self._account_loop(), "accounts")
 
     async def _recover(self) -> None:
         """Legs a previous run left without a known outcome are settled before trading."""
@@ -131,7 +135,11 @@ class Session:
 
     # -- tasks and events ----------------------------------------------------------------------
     def spawn(self, coro: Coroutine[Any, Any, Any], name: str) -> asyncio.Task[Any]:
-        task = asyncio.get_running_loop().create_task(coro, name=name)
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:  # called from a Qt slot while the (qasync) loop is set but idle
+            loop = asyncio.get_event_loop()
+        task = loop.create_task(coro, name=name)
         self.tasks.add(task)
         task.add_done_callback(self._task_done)
         return task

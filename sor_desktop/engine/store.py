@@ -9,6 +9,7 @@ event per message.
 from __future__ import annotations
 
 import time
+from collections import deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from enum import StrEnum
@@ -43,27 +44,28 @@ class VenueHealth:
 
 
 class _Rate:
-    """Exponentially smoothed update rate (per second) without keeping timestamps."""
+    """Arrivals per second over the last ``WINDOW_S`` seconds (a silent feed falls to zero)."""
 
-    __slots__ = ("last", "rate")
+    WINDOW_S = 2.0
+    __slots__ = ("times",)
 
     def __init__(self) -> None:
-        self.last: float | None = None
-        self.rate = 0.0
+        self.times: deque[float] = deque()
 
     def tick(self, now: float) -> None:
-        if self.last is not None:
-            dt = max(now - self.last, 1e-4)
-            alpha = min(1.0, dt / 2.0)  # ~2 s time constant
-            self.rate += alpha * (1.0 / dt - self.rate)
-        self.last = now
+        self.times.append(now)
+        self._trim(now)
+
+    def _trim(self, now: float) -> None:
+        while self.times and self.times[0] < now - self.WINDOW_S:
+            self.times.popleft()
 
     def current(self, now: float) -> float:
-        if self.last is None:
-            return 0.0
-        quiet = now - self.last
-        # a silent feed decays towards zero instead of showing its last busy rate forever
-        return self.rate if quiet < 1.0 else min(self.rate, 1.0 / quiet)
+        self._trim(now)
+        if len(self.times) < 2:
+            return len(self.times) / self.WINDOW_S
+        span = max(now - self.times[0], self.times[-1] - self.times[0])
+        return (len(self.times) - 1) / span if span > 0 else 0.0
 
 
 class Store:

@@ -4,7 +4,8 @@ by tests and the UI benchmark, which pass their own simulated market)."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+import time
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from sor_desktop import paths
@@ -42,7 +43,10 @@ def live_venues(ids: Sequence[str] | None, vault: Any) -> list[Venue]:
 
 def build_session(mode: Mode, ids: Sequence[str] | None, symbol: str, *, seed: int = 7,
                   vault: Any = None, venues: Sequence[Venue] | None = None,
-                  store: Store | None = None) -> Session:
+                  store: Store | None = None, clock: Callable[[], float] = time.time,
+                  monotonic: Callable[[], float] = time.monotonic) -> Session:
+    """``clock``/``monotonic``: wall and book-receive clocks (a simulated market on virtual time
+    passes its own, so book ages and journal times agree with it)."""
     if venues is None:
         if mode is Mode.SIMULATED:
             venues = sim_venues(ids, seed)
@@ -52,7 +56,7 @@ def build_session(mode: Mode, ids: Sequence[str] | None, symbol: str, *, seed: i
             venues = live_venues(ids, vault)
     # the simulated market starts afresh every run: its orders must not meet a real journal's
     journal = Journal(":memory:" if mode is Mode.SIMULATED else paths.journal_path())
-    store = store or Store()
+    store = store or Store(clock=monotonic)
     holder: dict[str, Session] = {}
 
     def stale_reason(venue: str) -> str | None:
@@ -62,7 +66,8 @@ def build_session(mode: Mode, ids: Sequence[str] | None, symbol: str, *, seed: i
         h = s.store.health(venue, s.symbol)
         return None if h.routable else (h.reason or str(h.state))
 
-    executor = Executor({v.id: v for v in venues}, journal, stale_reason=stale_reason)
+    executor = Executor({v.id: v for v in venues}, journal, stale_reason=stale_reason, clock=clock,
+                        monotonic=monotonic)
     session = Session(mode, venues, symbol, executor=executor, store=store)
     session.journal = journal
     holder["s"] = session

@@ -94,7 +94,7 @@ class RoutingPanel(QWidget):
         self.route = QPushButton("Route  (Enter)")
         self.route.setObjectName("route")
         self.route.setEnabled(False)
-        self._sent_plan: Plan | None = None
+        self._sent: tuple[object, ...] | None = None  # fingerprint of the plan last sent
 
         sides = QHBoxLayout()
         sides.addWidget(self.buy)
@@ -216,17 +216,18 @@ class RoutingPanel(QWidget):
         self.amount_error.setVisible(bool(err))
         plan = None if err else preview.plan
         self.preview.show_plan(plan, preview.excluded, self.base_ccy)
-        self.route.setEnabled(bool(plan and plan.legs) and plan is not self._sent_plan)
+        self.route.setEnabled(plan is not None and bool(plan.legs) and _fingerprint(plan) != self._sent)
 
     def request_route(self) -> None:
         plan = self.preview.plan
-        if not self.route.isEnabled() or plan is None or plan is self._sent_plan:
+        if not self.route.isEnabled() or plan is None or _fingerprint(plan) == self._sent:
             return
         self.route_requested.emit(plan)
 
     def mark_sent(self, plan: Plan) -> None:
-        """The button cannot fire twice for one plan: it stays off until a new preview arrives."""
-        self._sent_plan = plan
+        """The button cannot fire twice for one plan: it stays off until the preview differs
+        (another amount, or books that moved the legs or their limit prices)."""
+        self._sent = _fingerprint(plan)
         self.route.setEnabled(False)
 
     def venues_checked(self) -> set[str]:
@@ -237,3 +238,7 @@ def _short_state(reason: str | None) -> str:
     if not reason:
         return "off"
     return reason.split(":")[0][:24]
+
+
+def _fingerprint(plan: Plan) -> tuple[object, ...]:
+    return (plan.symbol, str(plan.side), tuple((lg.venue, lg.contracts, lg.limit_price) for lg in plan.legs))

@@ -1,0 +1,116 @@
+"""The session without a window: previews, margin caps, routes through the executor, shutdown."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from sor_desktop.core.orders import OrderStatus, Side
+from sor_desktop.engine.preview import CONTRACTS, QUOTE, PreviewRequest
+from sor_desktop.engine.session_events import LegUpdate, Notice, RouteStarted
+from sor_desktop.engine.session_routes import AlreadySent
+from sor_desktop.engine.wiring import build_session
+from sor_desktop.venues.base import Mode
+from sor_desktop.venues.sim.clock import VirtualClock
+from sor_desktop.venues.sim.config import SimConfig
+from sor_desktop.venues.sim.market import SimMarket
+
+SYMBOL = "BTC/USDT:USDT"
+
+
+async def make_session(tmp_path, monkeypatch, **cfg):
+    monkeypatch.setenv("SOR_DESKTOP_HOME", str(tmp_path))
+    clock = VirtualClock()
+    market = SimMarket(SimConfig(seed=5, latency_scale=0.0, symbols=(SYMBOL,), **cfg), clock)
+    session = build_session(Mode.SIMULATED, None, SYMBOL, venues=list(market.venues().values()),
+                            clock=clock.time, monotonic=clock.monotonic)
+    await session.connect_venues()
+    await session.refresh_accounts()
+    for v in session.venues:
+        session.store.put_book(market.book_at(v, SYMBOL, clock.time(), sequence=1))
+    return session, market
+
+
+def req(amount: str, **kw) -> PreviewRequest:
+    return PreviewRequest(symbol=SYMBOL, side=kw.pop("side", Side.BUY), amount_text=amount, **kw)
+
+
+@pytest.mark.asyncio
+async def test_preview_in_each_unit_plans_the_same_base_amount(tmp_path, monkeypatch):
+    session, _ = await make_session(tmp_path, monkeypatch)
+    try:
+        base = session.preview(req("1.5")).plan
+        assert base is not None and abs(base.filled - 1.5) < 1e-9
+        mexc = session.symbol_instruments()["mexc"]
+        contracts = str(int(1.5 / float(mexc.contract_size)))  # 1.5 BTC in MEXC contracts
+        by_contracts = session.preview(req(contracts, unit=CONTRACTS + "mexc")).plan
+        assert by_contracts is not None and abs(by_contracts.filled - 1.5) < 1e-9
+        quote = session.preview(req("60000", unit=QUOTE)).plan
+        assert quote is not None and abs(quote.notional - 60000) < 60  # within one lot of the notional
+    finally:
+        await session.stop(timeout=1.0)
+
+
+@pytest.mark.asyncio
+async def test_margin_caps_keep_each_leg_within_free_margin(tmp_path, monkeypatch):
+    session, _ = await make_session(tmp_path, monkeypatch)
+    try:
+        plan = session.preview(req("6")).plan
+        assert plan is not None
+        for leg in plan.legs:
+            free = float(session.balances[leg.venue][0].free)
+            assert leg.notional * (1 / session.leverage) + leg.fee <= free
+        assert len(plan.legs) >= 4  # 10,000 USDT x 10 per venue carries ~1.66 BTC: it takes four or more
+    finally:
+        await session.stop(timeout=1.0)
+
+
+@pytest.mark.asyncio
+async def test_submit_goes_through_the_executor_and_reports_every_leg(tmp_path, monkeypatch):
+    session, market = await make_session(tmp_path, monkeypatch)
+    events: list[object] = []
+    session.listeners.append(events.append)
+    try:
+        plan = session.preview(req("3")).plan
+        route_id = session.submit(plan)
+        with pytest.raises(AlreadySent):
+            session.submit(plan)
+        await asyncio.wait([t for t in session.tasks if t.get_name().startswith("route:")], timeout=10)
+        assert isinstance(events[0], RouteStarted) and events[0].route_id == route_id
+        final = {e.leg: e for e in events if isinstance(e, LegUpdate)}
+        assert sorted(final) == list(range(len(plan.legs)))
+        for i, leg in enumerate(plan.legs):
+            u = final[i]
+            assert u.status is OrderStatus.FILLED and u.venue == leg.venue
+            assert abs(u.filled_base - leg.amount_base) < 1e-9
+            assert u.latency_ms is not None and u.slippage_bps is not None
+        fills = {v: sum(float(f.contracts) for f in market.venue(v).fills()) for v in session.venues}
+        for leg in plan.legs:
+            assert abs(fills[leg.venue] - float(leg.contracts)) < 1e-9  # sent once, not twice
+    finally:
+        await session.stop(timeout=1.0)
+
+
+@pytest.mark.asyncio
+async def test_cancel_all_reports_per_venue(tmp_path, monkeypatch):
+    session, _ = await make_session(tmp_path, monkeypatch)
+    notices: list[Notice] = []
+    session.listeners.append(lambda e: notices.append(e) if isinstance(e, Notice) else None)
+    try:
+        session.cancel_all()
+        await asyncio.wait([t for t in session.tasks if t.get_name() == "cancel-all"], timeout=5)
+        assert any("cancel all: 0 open order(s) cancelled on 5 venue(s)" in n.text for n in notices)
+    finally:
+        await session.stop(timeout=1.0)
+
+
+@pytest.mark.asyncio
+async def test_stop_cancels_tasks_and_closes_every_venue(tmp_path, monkeypatch):
+    session, market = await make_session(tmp_path, monkeypatch)
+    session.spawn(asyncio.sleep(3600), "sleeper")
+    await session.stop(timeout=1.0)
+    assert not [t for t in session.tasks if not t.done()]
+    for v in market.venues().values():
+        with pytest.raises(Exception, match="closed|not connected"):
+            await v.fetch_balance()

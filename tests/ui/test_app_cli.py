@@ -1,0 +1,34 @@
+"""The real app end to end (qasync loop, sim venues, feeds, ordered shutdown) through its CLI."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+from PySide6.QtGui import QImage
+
+
+def run(args: list[str], home) -> subprocess.CompletedProcess[str]:
+    env = dict(os.environ, SOR_DESKTOP_HOME=str(home), QT_QPA_PLATFORM="offscreen")
+    return subprocess.run([sys.executable, "-m", "sor_desktop", *args], capture_output=True, text=True,
+                          env=env, timeout=60)
+
+
+def test_screenshot_of_the_simulated_market(tmp_path, qapp):
+    out = tmp_path / "shot.png"
+    r = run(["--sim", "--screenshot", str(out), "--after", "1.5", "--amount", "2"], tmp_path)
+    assert r.returncode == 0, r.stderr
+    img = QImage(str(out))
+    assert (img.width(), img.height()) == (1600, 1000)
+    # the banner row is the simulated-mode blue, not an empty grey window
+    banner = img.pixelColor(img.width() // 3, 30)
+    assert banner.blue() > 120 and banner.red() < 80, banner.name()
+    log = (tmp_path / "logs" / "sor-desktop.log").read_text()
+    assert "Traceback" not in log and "window up in" in log
+
+
+def test_bad_screenshot_folder_is_one_line_exit_2(tmp_path):
+    r = run(["--sim", "--screenshot", str(tmp_path / "nope" / "x.png")], tmp_path)
+    assert r.returncode == 2
+    assert r.stderr.strip().count("\n") == 0 and "does not exist" in r.stderr

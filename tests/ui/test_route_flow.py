@@ -1,0 +1,100 @@
+"""Route button -> confirmation listing every leg -> orders through the executor -> blotter."""
+
+from __future__ import annotations
+
+import asyncio
+
+from PySide6.QtWidgets import QDialog, QLabel
+
+from sor_desktop.core.orders import OrderStatus
+
+
+def settle(loop, session) -> None:
+    """Run the loop until every route task of the session is done."""
+    pending = [t for t in session.tasks if t.get_name().startswith("route:")]
+    if pending:
+        loop.run_until_complete(asyncio.wait(pending, timeout=10))
+
+
+def test_confirm_dialog_lists_every_leg_and_the_totals(window, sim_session):
+    window.routing.amount.setText("4")
+    window.refresh_preview()
+    plan = window._preview.plan
+    window.routing.request_route()
+    dlg = window.confirm
+    assert dlg is not None and dlg.plan is plan
+    rows = [(dlg.table.item(r, 0).text(), dlg.table.item(r, 2).text(), dlg.table.item(r, 5).text())
+            for r in range(dlg.table.rowCount())]
+    assert rows == [(lg.venue, lg.contracts, lg.limit_price) for lg in plan.legs]
+    labels = " ".join(lbl.text() for lbl in dlg.findChildren(QLabel))
+    assert f"{plan.avg_price:,.2f}" in labels and f"{plan.total_cost:,.2f}" in labels
+    dlg.reject()
+    assert window.confirm is None
+    assert sim_session.session.executor.journal.recent_routes() == []  # cancelled: nothing sent
+
+
+def test_large_notional_demands_the_typed_amount(window, sim_session):
+    window.prefs.type_above_notional = 1000.0
+    window.routing.amount.setText("1")
+    window.refresh_preview()
+    window.routing.request_route()
+    dlg = window.confirm
+    assert dlg.typed is not None and not dlg.send.isEnabled()
+    dlg.accept()  # Enter without the amount typed does nothing
+    assert dlg.result() != QDialog.DialogCode.Accepted and window.confirm is dlg
+    dlg.typed.setText("0.5")
+    assert not dlg.send.isEnabled()
+    dlg.typed.setText(dlg.expected)
+    assert dlg.send.isEnabled()
+    dlg.reject()
+
+
+def test_submit_fills_in_the_blotter_once(window, sim_session, loop):
+    session = sim_session.session
+    window.routing.amount.setText("3")
+    window.refresh_preview()
+    plan = window._preview.plan
+    assert len(plan.legs) >= 2
+    window.routing.request_route()
+    dlg = window.confirm
+    assert dlg.typed is not None  # 3 BTC is above the default 100,000 USDT: the amount must be typed
+    dlg.typed.setText(dlg.expected)
+    dlg.accept()
+    assert not window.routing.route.isEnabled()
+    window.routing.request_route()  # a second press on the same plan sends nothing
+    settle(loop, session)
+    routes = session.executor.journal.recent_routes()
+    assert len(routes) == 1
+    (route_id, r), = window.blotter.routes.items()
+    assert r.started.plan is plan
+    statuses = {u.venue: u.status for u in r.legs.values()}
+    assert statuses == {lg.venue: OrderStatus.FILLED for lg in plan.legs}
+    shown = [r.items[i].text(2) for i in range(len(plan.legs))]
+    assert shown == ["filled"] * len(plan.legs)
+    filled = sum(float(r.items[i].text(4)) for i in range(len(plan.legs)))
+    assert abs(filled - plan.filled) < 1e-3
+    assert window.blotter.route_status(route_id) == "filled"
+    # the venues agree: each now holds the leg it was sent as a long position
+    loop.run_until_complete(session.refresh_accounts())
+    for lg in plan.legs:
+        pos = [p for p in session.positions[lg.venue] if p.contracts]
+        assert pos and abs(float(pos[0].base_amount) - lg.amount_base) < 1e-9
+    assert "flat" not in window.positions.table.item(window.positions.rows[plan.legs[0].venue], 1).text()
+
+
+def test_rejected_leg_shows_the_venue_reason(window, sim_session, loop):
+    session = sim_session.session
+    window.routing.amount.setText("3")
+    window.refresh_preview()
+    plan = window._preview.plan
+    victim = plan.legs[0].venue
+    sim_session.market.venue(victim).faults.reject_next("price protection triggered")
+    window.prefs.skip_confirm = True
+    window.routing.request_route()
+    settle(loop, session)
+    (r,) = window.blotter.routes.values()
+    by_venue = {u.venue: u for u in r.legs.values()}
+    assert by_venue[victim].status is OrderStatus.REJECTED
+    assert "price protection" in r.items[0].text(9)
+    assert all(u.status is OrderStatus.FILLED for v, u in by_venue.items() if v != victim)
+    assert window.blotter.route_status(next(iter(window.blotter.routes))) == "partly filled"

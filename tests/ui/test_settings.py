@@ -1,0 +1,38 @@
+"""Layout and preferences survive a restart (ini file under the config dir)."""
+
+from __future__ import annotations
+
+from sor_desktop.ui import settings as settings_mod
+from sor_desktop.ui.main_window import MainWindow
+
+
+def test_layout_and_prefs_round_trip(qtbot, sim_session, tmp_path):
+    path = tmp_path / "window.ini"
+    w = MainWindow(sim_session.session, settings_mod.open_settings(path))
+    qtbot.addWidget(w)
+    w.docks["ladder"].hide()
+    w.prefs.type_above_notional = 12345.0
+    w.routing.slippage.setValue(7.5)
+    w.save_layout()
+    w.close()
+
+    again = MainWindow(sim_session.session, settings_mod.open_settings(path))
+    qtbot.addWidget(again)
+    assert again.prefs.type_above_notional == 12345.0
+    assert again.routing.slippage.value() == 7.5
+    assert again.docks["ladder"].isHidden() and not again.docks["routing"].isHidden()
+    again.close()
+
+
+def test_junk_in_the_ini_falls_back_to_defaults(tmp_path):
+    s = settings_mod.open_settings(tmp_path / "w.ini")
+    s.setValue("prefs/max_notional", "lots")
+    s.setValue("prefs/skip_confirm", "true")
+    prefs = settings_mod.load_prefs(s)
+    assert prefs.max_notional == settings_mod.Prefs().max_notional
+    assert prefs.skip_confirm is True
+
+
+def test_default_settings_file_is_under_the_config_dir(tmp_path, monkeypatch):
+    monkeypatch.setenv("SOR_DESKTOP_HOME", str(tmp_path))
+    assert settings_mod.settings_file() == tmp_path / "config" / "window.ini"
