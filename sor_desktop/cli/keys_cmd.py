@@ -81,6 +81,9 @@ def run(args: argparse.Namespace) -> int:
         return int(ACTIONS[args.keys_command](vault, args))
     except VaultError as exc:
         raise CliError(_explain(vault, exc)) from None
+    except OSError as exc:  # unreadable file, a folder given as --vault, disk full, ...
+        where = exc.filename or vault.path
+        raise CliError(f"cannot use {where}: {exc.strerror or type(exc).__name__}") from None
     finally:
         vault.lock(notify=False)
 

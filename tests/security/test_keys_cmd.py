@@ -225,3 +225,11 @@ def test_subprocess_error_has_no_traceback(tmp_path: Path) -> None:
     assert proc.returncode == 2
     assert proc.stderr == "sor-desktop: wrong master password\n"
     assert "Traceback" not in proc.stdout
+
+
+def test_os_errors_are_one_line(env: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    folder = tmp_path / "a-folder"
+    folder.mkdir()
+    assert keys("list", "--vault", str(folder)) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"sor-desktop: cannot use {folder}") and err.count("\n") == 1
