@@ -63,6 +63,14 @@ def _data(response: Any, key: str) -> dict[str, Any]:
     return payload
 
 
+def _require(payload: dict[str, Any], *fields: str) -> dict[str, Any]:
+    """A missing field must never read as "not allowed": an answer without it is not an answer."""
+    missing = [f for f in fields if f not in payload]
+    if missing:
+        raise ValueError(f"answer lacks {', '.join(missing)}")
+    return payload
+
+
 def _notes(can_trade: bool | None, can_withdraw: bool | None, ip: bool | None, *extra: str) -> tuple[str, ...]:
     notes = [NO_WITHDRAW] if can_withdraw else []
     if ip is False:
@@ -73,7 +81,7 @@ def _notes(can_trade: bool | None, can_withdraw: bool | None, ip: bool | None, *
 
 
 async def _binance(client: Any, venue: str) -> KeyPermissions:
-    r = _data(await client.sapiGetAccountApiRestrictions(), "data")
+    r = _require(_data(await client.sapiGetAccountApiRestrictions(), "data"), "enableWithdrawals", "ipRestrict")
     trade = bool(r.get("enableFutures"))
     withdraw = bool(r.get("enableWithdrawals"))
     ip = bool(r.get("ipRestrict"))
@@ -84,7 +92,7 @@ async def _binance(client: Any, venue: str) -> KeyPermissions:
 
 
 async def _bybit(client: Any, venue: str) -> KeyPermissions:
-    r = _data(await client.privateGetV5UserQueryApi(), "result")
+    r = _require(_data(await client.privateGetV5UserQueryApi(), "result"), "permissions", "ips")
     perms = r.get("permissions") or {}
     read_only = str(r.get("readOnly")) == "1"
     contract = perms.get("ContractTrade") or []
@@ -104,7 +112,7 @@ async def _bybit(client: Any, venue: str) -> KeyPermissions:
 # BingX permission codes: 1 spot trading, 2 read, 3 perpetual futures trading, 4 universal transfer,
 # 5 withdrawal, 7 transfers within sub-accounts.
 async def _bingx(client: Any, venue: str) -> KeyPermissions:
-    r = _data(await client.accountV1PrivateGetAccountApiPermissions(), "data")
+    r = _require(_data(await client.accountV1PrivateGetAccountApiPermissions(), "data"), "permissions")
     codes = {int(p) for p in (r.get("permissions") or [])}
     trade, withdraw = 3 in codes, 5 in codes
     ip = bool([a for a in (r.get("ipAddresses") or []) if a])

@@ -214,6 +214,21 @@ async def test_unreachable_venue_becomes_unchecked_result() -> None:
 
 
 @pytest.mark.asyncio
+@pytest.mark.parametrize(
+    "venue,body",
+    [
+        ("binanceusdm", {"ipRestrict": True, "enableFutures": True}),
+        ("bybit", {"retCode": 0, "retMsg": "OK", "result": {}}),
+        ("bingx", {"code": 0, "msg": "", "data": {"apiKey": API_KEY, "ipAddresses": []}}),
+    ],
+)
+async def test_missing_fields_never_read_as_safe(venue: str, body: dict[str, Any]) -> None:
+    result = await probes.probe_permissions(entry(venue), client_factory=Replay(body))
+    assert result.checked is False and result.can_withdraw is None
+    assert "unexpected shape" in result.notes[0]
+
+
+@pytest.mark.asyncio
 async def test_unexpected_shape_is_reported_not_raised() -> None:
     result = await probes.probe_permissions(entry("bingx"), client_factory=Replay({"code": 0, "data": {"permissions": ["x"]}}))
     assert result.checked is False and "unexpected shape" in result.notes[0]
@@ -223,3 +238,11 @@ def test_passphrase_requirements_come_from_ccxt() -> None:
     assert probes.needs_passphrase("weex") is True
     assert probes.needs_passphrase("binanceusdm") is False
     assert probes.known_venue("bybit") and not probes.known_venue("nosuchvenue")
+
+
+@pytest.mark.asyncio
+async def test_binance_testnet_has_no_permission_endpoint() -> None:
+    replay = Replay(BINANCE)
+    result = await probes.probe_permissions(entry("binanceusdm", testnet=True), client_factory=replay)
+    assert result.checked is False and "not available on testnet" in result.notes[0]
+    assert replay.requests == [] and replay.closed
