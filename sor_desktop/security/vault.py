@@ -27,6 +27,7 @@ from sor_desktop.security.entries import KeyEntry
 from sor_desktop.security.errors import (
     DuplicateKey,
     KeyNotFound,
+    NotAVault,
     VaultConflict,
     VaultCorrupted,
     VaultError,
@@ -39,6 +40,7 @@ from sor_desktop.security.errors import (
 log = logging.getLogger(__name__)
 
 MIN_PASSWORD_LEN = 8
+MAX_FILE_BYTES = 16 * 1024 * 1024  # thousands of keys fit in a few hundred KiB
 BACKUPS = 3
 _PAYLOAD_VERSION = 1
 _PAD = 256  # payload padded to a multiple of this, so the file size says little about the keys
@@ -148,9 +150,12 @@ class Vault:
     def unlock(self, password: str) -> None:
         logs.register_secret(password)
         try:
-            data = self.path.read_bytes()
+            size = self.path.stat().st_size
         except FileNotFoundError:
             raise VaultNotFound(self.path) from None
+        if size > MAX_FILE_BYTES:  # a wrong --vault argument, not a vault: do not read it all
+            raise NotAVault()
+        data = self.path.read_bytes()
         keys, header, entries = decrypt(data, password)
         self.lock(notify=False)
         self._keys, self._salt, self._params, self._entries = keys, header.salt, header.params, entries

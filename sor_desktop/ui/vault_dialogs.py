@@ -9,6 +9,14 @@ Standalone widgets for the main window to wire in:
 - ``PermissionChecker``: how the manager asks a venue about a key without knowing about asyncio or
   ccxt; ``asyncio_checker(probe)`` adapts ``venues.permissions.probe_permissions`` on the qasync loop.
 
+Wiring, from the composition root (which may import the venue layer; this module does not)::
+
+    from sor_desktop.venues.permissions import probe_permissions
+    manager = KeyManagerDialog(vault, checker=asyncio_checker(probe_permissions), parent=window)
+    manager.keys_changed.connect(window.on_keys_changed)
+    manager.open()
+    vault.add_lock_listener(window.stop_live_orders)   # idle auto-lock: window calls vault.lock()
+
 Secrets are typed into password fields (Qt disables copy and cut there), never shown back: editing a
 key leaves its secrets blank, meaning unchanged. Keys in the table are masked. After a save, the
 clipboard is cleared if it still holds what was pasted, so it does not linger in clipboard history.

@@ -15,6 +15,7 @@ from sor_desktop.security.errors import (
     DuplicateKey,
     InvalidKeyEntry,
     KeyNotFound,
+    NotAVault,
     VaultConflict,
     VaultExists,
     VaultLocked,
@@ -227,3 +228,11 @@ def test_concurrent_writer_is_not_overwritten(vault: Vault, vault_path: Path) ->
     vault.unlock(PASSWORD)  # reload, then the change goes through
     vault.add(sample_entry("bybit", "from-app", 6))
     assert {e.label for e in reopen(vault_path).entries()} == {"main", "sub-1", "from-cli", "from-app"}
+
+
+def test_huge_file_is_not_read(tmp_path: Path) -> None:
+    big = tmp_path / "movie.mkv"
+    with big.open("wb") as f:
+        f.truncate(17 * 1024 * 1024)  # sparse: costs no disk
+    with pytest.raises(NotAVault, match="not a sor-desktop vault"):
+        Vault(big, kdf_params=CHEAP).unlock(PASSWORD)
