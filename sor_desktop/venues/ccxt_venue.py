@@ -150,6 +150,11 @@ class CcxtVenue(Venue):
             if not self._instruments:
                 raise VenueError(self.id, "no linear or inverse swap markets")
 
+    def use_markets(self, markets: Mapping[str, Mapping[str, Any]]) -> None:
+        """Take ccxt market dicts (e.g. recorded ones) instead of loading them from the venue."""
+        self._ex.set_markets(dict(markets))
+        self._instruments = self._build_instruments(self._ex.markets)
+
     def _build_instruments(self, markets: Mapping[str, Mapping[str, Any]]) -> dict[str, Instrument]:
         out: dict[str, Instrument] = {}
         skipped = 0
@@ -247,7 +252,8 @@ class CcxtVenue(Venue):
 
     async def fetch_balance(self) -> list[Balance]:
         self._need_keys()
-        raw = await self._call(Phase.READ, "fetch_balance")
+        # a swap venue's margin lives in its derivatives account
+        raw = await self._call(Phase.READ, "fetch_balance", {"type": "swap"})
         settles = {i.settle for i in self._instruments.values()} or None
         return convert.balances(self.id, raw, sorted(settles) if settles else None)
 
