@@ -71,7 +71,10 @@ def _live_venues(ids: Sequence[str]) -> list[Venue]:
     except (ModuleNotFoundError, AttributeError) as exc:
         raise CliError("live recording needs the ccxt venue (sor_desktop.venues.ccxt_venue.CcxtVenue), which "
                        f"this build does not have ({exc}); use --sim to record the simulated market") from exc
-    return [cls(v) for v in ids]
+    try:
+        return [cls(v) for v in ids]
+    except ValueError as exc:  # an id ccxt.pro does not know
+        raise CliError(str(exc)) from exc
 
 
 async def record(venues: Sequence[Venue], symbol: str, writer: RecordingWriter, *,

@@ -71,3 +71,10 @@ def test_live_recording_without_the_ccxt_venue_says_so(tmp_path: Path, capsys: p
     err = capsys.readouterr().err
     assert rc == 2 and "live recording needs the ccxt venue" in err and "--sim" in err
     assert not (tmp_path / "o.jsonl").exists()
+
+
+def test_an_unknown_live_venue_id_is_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    rc = main(["record", "--venues", "nosuchvenue", "--symbol", BTC, "--out", str(tmp_path / "o.jsonl")])
+    err = capsys.readouterr().err
+    assert rc == 2 and "nosuchvenue" in err and err.count("\n") == 1
+    assert not (tmp_path / "o.jsonl").exists()
