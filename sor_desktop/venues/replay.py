@@ -72,10 +72,9 @@ class ReplayVenue(Venue):
                                      Account(venue_id, balance=balance, leverage=leverage),
                                      client_id_max_len=self.capabilities.client_id_max_len)
         self._latest: dict[str, BookSnapshot] = {}
-        self._closed = False
 
     async def connect(self) -> None:
-        self._closed = False
+        """Nothing to open: the books are in memory."""
 
     def instruments(self) -> Mapping[str, Instrument]:
         return dict(self._instruments)
@@ -84,8 +83,6 @@ class ReplayVenue(Venue):
         return len(self._books.get(symbol, [])) - self._next.get(symbol, 0)
 
     async def watch_order_book(self, symbol: str) -> BookSnapshot:
-        if self._closed:
-            raise VenueUnavailable(self.id, "replay is closed")
         books = self._books.get(symbol)
         if books is None:
             raise NotSupported(self.id, f"the recording has no {symbol} books for {self.id}")
@@ -125,7 +122,7 @@ class ReplayVenue(Venue):
         return self.engine.cancel_all(symbol)
 
     async def close(self) -> None:
-        self._closed = True
+        """Nothing to release; a later watch continues where the replay stood."""
 
 
 def replay_venues(records: Iterable[RecordedBook], *, speed: float = 1.0, clock: Clock | None = None,

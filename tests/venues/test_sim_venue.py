@@ -209,3 +209,13 @@ async def test_same_seed_same_fills_on_virtual_time() -> None:
     first, again, other = await _scenario(3), await _scenario(3), await _scenario(4)
     assert first == again and len(first) >= 12
     assert first != other
+
+
+@pytest.mark.asyncio
+async def test_watching_after_close_opens_the_stream_again() -> None:
+    v, clock = await venue()
+    first = await clock.drive(v.watch_order_book(BTC))
+    await v.close()
+    await clock.advance(2.0)
+    again = await clock.drive(v.watch_order_book(BTC))
+    assert again.sequence == (first.sequence or 0) + 1 and again.timestamp > first.timestamp + 1900

@@ -19,7 +19,6 @@ from sor_desktop.venues.errors import (
     OrderRejected,
     OutcomeUnknown,
     RateLimited,
-    VenueUnavailable,
 )
 from sor_desktop.venues.quirks import quirks_for
 from sor_desktop.venues.sim.accounts import Account
@@ -56,14 +55,10 @@ class SimVenue(Venue):
             client_id_max_len=q.client_id_max_len,
         )
         self._streams: dict[str, BookStream] = {}
-        self._connected = False
-        self._closed = False
 
     # -- session ---------------------------------------------------------------------------------
     async def connect(self) -> None:
         self.faults.check_up()
-        self._closed = False
-        self._connected = True
 
     def instruments(self) -> Mapping[str, Instrument]:
         return dict(self._instruments)
@@ -73,10 +68,9 @@ class SimVenue(Venue):
         return self._market.market(self.id, symbol)
 
     async def close(self) -> None:
+        """Stop the book streams. As with ccxt, a later call simply opens them again."""
         for stream in self._streams.values():
             stream.close()
-        self._closed = True
-        self._connected = False
 
     # -- books -----------------------------------------------------------------------------------
     async def watch_order_book(self, symbol: str) -> BookSnapshot:
@@ -205,8 +199,6 @@ class SimVenue(Venue):
         self.faults.check_up()
 
     def _check_open(self) -> None:
-        if self._closed:
-            raise VenueUnavailable(self.id, "venue is closed")
         self.faults.check_up()
 
     def _check_symbol(self, symbol: str) -> None:
