@@ -213,9 +213,31 @@ class Vault:
             self._keys.wipe()
             self._keys, self._salt, self._params = old
             raise
-        if old[0] is not None:
+        assert old[0] is not None
+        try:
+            self._rekey_backups(old[0])
+        finally:
             old[0].wipe()
         log.info("master password changed for %s", self.path)
+
+    def _rekey_backups(self, old_keys: kdf.DerivedKeys) -> None:
+        """A changed password is often a leaked one: backups must not stay openable with it. Those
+        under the old password are re-encrypted under the new one (history kept); any other backup
+        (an even older password) is deleted, as the new password could not open it anyway."""
+        assert self._keys is not None
+        for backup in self.backups():
+            try:
+                header, ciphertext = fileformat.parse(backup.read_bytes())
+                plain = fileformat.open_sealed(header, ciphertext, old_keys)
+            except (VaultError, OSError) as exc:
+                log.info("deleting backup %s not under the current password (%s)", backup.name, type(exc).__name__)
+                backup.unlink(missing_ok=True)
+                continue
+            try:
+                blob = fileformat.seal(bytes(plain), self._keys, self._salt, self._params)
+            finally:
+                plain[:] = bytes(len(plain))
+            atomic.replace_atomically(backup, blob, keep=0)
 
     # -- internals ---------------------------------------------------------------------------
     def _unlocked(self) -> dict[tuple[str, str], KeyEntry]:

@@ -236,3 +236,28 @@ def test_huge_file_is_not_read(tmp_path: Path) -> None:
         f.truncate(17 * 1024 * 1024)  # sparse: costs no disk
     with pytest.raises(NotAVault, match="not a sor-desktop vault"):
         Vault(big, kdf_params=CHEAP).unlock(PASSWORD)
+
+
+def test_password_change_leaves_no_backup_openable_with_the_old_password(vault_path: Path) -> None:
+    v = Vault(vault_path, kdf_params=CHEAP)
+    v.create(PASSWORD)
+    for n in range(4):
+        v.add(sample_entry("bybit", f"k{n}", n))
+    before = {p.name: [e.label for e in reopen(p).entries()] for p in v.backups()}
+    v.change_password("the new master password")
+    after = v.backups()
+    # the old current file became backup 1; the rest shifted by one and kept their contents
+    assert [p.name for p in after] == ["vault.sorv.1", "vault.sorv.2", "vault.sorv.3"]
+    assert [e.label for e in reopen(after[0], "the new master password").entries()] == ["k0", "k1", "k2", "k3"]
+    assert [e.label for e in reopen(after[1], "the new master password").entries()] == before["vault.sorv.1"]
+    for path in [vault_path, *after]:
+        with pytest.raises(WrongPassword):
+            reopen(path, PASSWORD)
+    # a backup under some other password cannot be re-encrypted: it goes, the others are kept
+    stranger = Vault(vault_path.parent / "other.sorv", kdf_params=CHEAP)
+    stranger.create("somebody else's password")
+    after[0].write_bytes(stranger.path.read_bytes())
+    v.change_password("a third master password")  # the stranger shifts to .2 and is deleted there
+    kept = v.backups()
+    assert [p.name for p in kept] == ["vault.sorv.1", "vault.sorv.3"]
+    assert [len(reopen(p, "a third master password").entries()) for p in kept] == [4, 3]
