@@ -30,6 +30,19 @@ def create_params(request: OrderRequest) -> dict[str, Any]:
     return params
 
 
+def order_type_and_params(venue_id: str, request: OrderRequest) -> tuple[Any, dict[str, Any]]:
+    """The ``type`` and ``params`` for ccxt's ``create_order``.
+
+    MEXC futures take IOC as order type 3; ccxt's ``mexc.create_swap_order`` maps only
+    ``limit`` (1) and ``market`` (6) and would pass ``timeInForce`` through, unread, leaving a
+    resting limit order."""
+    params = create_params(request)
+    if venue_id == "mexc" and request.order_type is OrderType.LIMIT and request.time_in_force is TimeInForce.IOC:
+        del params["timeInForce"]
+        return 3, params
+    return request.order_type.value, params
+
+
 def _first(value: Any) -> Mapping[str, Any] | None:
     if isinstance(value, list):
         return value[0] if value and isinstance(value[0], Mapping) else None

@@ -34,7 +34,7 @@ from sor_desktop.venues import ccxt_convert as convert
 from sor_desktop.venues.base import Capabilities, Mode, Venue
 from sor_desktop.venues.ccxt_errors import Phase, map_error
 from sor_desktop.venues.ccxt_link import exchange_class
-from sor_desktop.venues.ccxt_orders import create_params, find_by_client_id
+from sor_desktop.venues.ccxt_orders import find_by_client_id, order_type_and_params
 from sor_desktop.venues.errors import AuthFailed, BookGap, NotSupported, OrderRejected, VenueError
 from sor_desktop.venues.quirks import quirks_for
 
@@ -303,9 +303,10 @@ class CcxtVenue(Venue):
             if request.limit_price else None
         if problem:
             raise OrderRejected(self.id, problem)
+        order_type, params = order_type_and_params(self.id, request)
         order = await self._call(
-            Phase.SUBMIT, "create_order", request.symbol, request.order_type.value, request.side.value,
-            float(amount), float(price) if price is not None else None, create_params(request))
+            Phase.SUBMIT, "create_order", request.symbol, order_type, request.side.value,
+            float(amount), float(price) if price is not None else None, params)
         return convert.order_report(self.id, order, request)
 
     async def fetch_order(self, client_order_id: str, symbol: str) -> OrderReport | None:
