@@ -1,0 +1,61 @@
+"""ccxt failures mapped once to the venue errors, by what was being done."""
+
+from __future__ import annotations
+
+import aiohttp
+import ccxt
+import pytest
+
+from sor_desktop.logs import register_secret
+from sor_desktop.venues import errors as ve
+from sor_desktop.venues.ccxt_errors import Phase, map_error
+
+
+def caused(exc: BaseException, cause: BaseException) -> BaseException:
+    exc.__cause__ = cause
+    return exc
+
+
+@pytest.mark.parametrize(("exc", "phase", "expected"), [
+    (ccxt.InsufficientFunds('bybit {"retCode":110007,"retMsg":"ab not enough for new order"}'), Phase.SUBMIT, ve.InsufficientMargin),
+    (ccxt.InvalidOrder("bybit qty below minimum"), Phase.SUBMIT, ve.OrderRejected),
+    (ccxt.BadSymbol("bybit no market"), Phase.SUBMIT, ve.OrderRejected),
+    (ccxt.ExchangeError('binanceusdm {"code":-9999,"msg":"something odd"}'), Phase.SUBMIT, ve.OrderRejected),
+    (ccxt.RateLimitExceeded("bybit too many visits"), Phase.SUBMIT, ve.RateLimited),
+    (ccxt.DDoSProtection("binanceusdm 418"), Phase.READ, ve.RateLimited),
+    (ccxt.AuthenticationError("bybit error sign"), Phase.SUBMIT, ve.AuthFailed),
+    (ccxt.PermissionDenied("bybit no trade permission"), Phase.READ, ve.AuthFailed),
+    (ccxt.RequestTimeout("bybit POST https://x/v5/order/create"), Phase.SUBMIT, ve.OutcomeUnknown),
+    (ccxt.RequestTimeout("bybit GET https://x/v5/order/realtime"), Phase.READ, ve.VenueUnavailable),
+    (ccxt.ExchangeNotAvailable("bybit POST https://x 502 Bad Gateway"), Phase.SUBMIT, ve.OutcomeUnknown),
+    (ccxt.BadResponse("bybit garbled"), Phase.SUBMIT, ve.OutcomeUnknown),
+    (ccxt.DuplicateOrderId("bybit duplicate orderLinkId"), Phase.SUBMIT, ve.OutcomeUnknown),
+    (ccxt.NetworkError("bybit connection reset"), Phase.BOOK, ve.VenueUnavailable),
+    (ccxt.ChecksumError("binanceusdm BTC/USDT:USDT checksum"), Phase.BOOK, ve.BookGap),
+    (ccxt.InvalidNonce("binanceusdm -1021 timestamp outside recvWindow"), Phase.SUBMIT, ve.OrderRejected),
+    (ccxt.NotSupported("mexc no futures orders"), Phase.SUBMIT, ve.NotSupported),
+    (TimeoutError(), Phase.SUBMIT, ve.OutcomeUnknown),
+])
+def test_mapping(exc: BaseException, phase: Phase, expected: type) -> None:
+    assert type(map_error(exc, "bybit", phase)) is expected
+
+
+def test_connect_failure_is_surely_not_placed() -> None:
+    conn = aiohttp.ClientConnectorError(connection_key=None, os_error=OSError(111, "refused"))  # type: ignore[arg-type]
+    exc = caused(ccxt.ExchangeNotAvailable("bybit POST https://x"), conn)
+    assert type(map_error(exc, "bybit", Phase.SUBMIT)) is ve.VenueUnavailable
+    after_send = caused(ccxt.ExchangeNotAvailable("bybit POST https://x"), aiohttp.ServerDisconnectedError())
+    assert type(map_error(after_send, "bybit", Phase.SUBMIT)) is ve.OutcomeUnknown
+
+
+def test_reason_is_the_venues_words_without_query_strings_or_secrets() -> None:
+    register_secret("SuperSecretKey123")
+    exc = ccxt.InvalidOrder(
+        'binanceusdm GET https://fapi.binance.com/fapi/v1/order?symbol=BTCUSDT&signature=abcdef&key=SuperSecretKey123 '
+        '{"code":-4164,"msg":"Order\'s notional must be no smaller than 100"}')
+    err = map_error(exc, "binanceusdm", Phase.SUBMIT)
+    assert err.message == "Order's notional must be no smaller than 100 (code -4164)"
+    plain = map_error(ccxt.RequestTimeout("binanceusdm GET https://h/p?signature=abc&k=SuperSecretKey123"),
+                      "binanceusdm", Phase.READ)
+    assert "signature" not in plain.message and "SuperSecretKey123" not in plain.message
+    assert plain.message.startswith("GET https://h/p?")
