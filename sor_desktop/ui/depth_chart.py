@@ -59,12 +59,13 @@ class DepthChart(QWidget):
 
         self.plot = pg.PlotWidget()
         self.plot.setMenuEnabled(False)
-        self.plot.showGrid(x=True, y=True, alpha=0.15)
         self.plot.setLabel("bottom", "price")
         self.plot.setLabel("left", "cumulative amount")
         self.plot.getPlotItem().setMouseEnabled(x=True, y=False)
+        theme.cache_axes(self.plot)
+        self._ymax = 0.0
         self.legend = self.plot.addLegend(offset=(10, 10), labelTextColor=theme.TEXT, brush=QColor(20, 23, 28, 200))
-        self._total_curves = self._make_pair("all venues", theme.CONSOLIDATED, width=2)
+        self._total_curves = self._make_pair("all venues", theme.CONSOLIDATED, width=2)  # the only wide pen: width > 1 costs a stroker pass per frame
         self._vline = pg.InfiniteLine(angle=90, pen=pg.mkPen(theme.MUTED, style=Qt.PenStyle.DashLine))
         self._mid_line = pg.InfiniteLine(angle=90, pen=pg.mkPen("#3a414c"))
         self._tip = pg.TextItem(anchor=(0, 1), fill=QColor(15, 18, 22, 230), border=pg.mkPen(theme.BORDER))
@@ -86,7 +87,7 @@ class DepthChart(QWidget):
         self.dirty = True
 
     # -- set-up -------------------------------------------------------------------------------
-    def _make_pair(self, name: str, colour: str, width: float = 1.5) -> tuple[pg.PlotDataItem, pg.PlotDataItem]:
+    def _make_pair(self, name: str, colour: str, width: float = 1.0) -> tuple[pg.PlotDataItem, pg.PlotDataItem]:
         pen = pg.mkPen(colour, width=width)
         bid = self.plot.plot([], [], pen=pen, name=name)
         ask = self.plot.plot([], [], pen=pen)
@@ -114,6 +115,7 @@ class DepthChart(QWidget):
     def _force(self, *_: object) -> None:
         self.dirty = True
         self._mid = None  # re-centre
+        self._ymax = 0.0
         self.refresh(self._books, self._insts, self._stale)
 
     @property
@@ -172,15 +174,17 @@ class DepthChart(QWidget):
         ymax = 0.0
         for d in ([self._total] if self._total else []) + list(self._depths.values()):
             ymax = max(ymax, depth_data.cum_at(d.bids, lo, bid=True), depth_data.cum_at(d.asks, hi, bid=False))
-        if ymax > 0:
-            self.plot.setYRange(0, ymax * 1.05, padding=0)
+        # a new y range re-renders the axis: only when the depth outgrows it or shrinks well below
+        if ymax > 0 and not (self._ymax * 0.7 <= ymax * 1.05 <= self._ymax):
+            self._ymax = ymax * 1.2
+            self.plot.setYRange(0, self._ymax, padding=0)
 
     def _restyle(self) -> None:
         for v, (b, a) in self._curves.items():
             colour = theme.GREY if v in self._stale else theme.venue_colour(v)
             style = Qt.PenStyle.DotLine if v in self._stale else Qt.PenStyle.SolidLine
             for c in (b, a):
-                c.setPen(pg.mkPen(colour, width=1.5, style=style))
+                c.setPen(pg.mkPen(colour, width=1, style=style))
             box = self._venue_boxes.get(v)
             if box is not None:
                 box.setText(f"{v} (stale)" if v in self._stale else v)

@@ -18,7 +18,7 @@ from sor_desktop.ui import depth_data, theme
 # size (base) -> the routed plan's average all-in price, or None
 RoutedPrice = Callable[[float], float | None]
 
-POINTS = 24
+POINTS = 16
 
 
 class ImpactChart(QWidget):
@@ -29,10 +29,12 @@ class ImpactChart(QWidget):
         self.plot.showGrid(x=True, y=True, alpha=0.15)
         self.plot.setLabel("bottom", "order size (base)")
         self.plot.setLabel("left", "avg price incl. fee, bps vs best")
+        theme.cache_axes(self.plot)
         self.plot.addLegend(offset=(10, 10), labelTextColor=theme.TEXT, brush=QColor(20, 23, 28, 200))
         self._curves: dict[str, pg.PlotDataItem] = {}
         self._routed = self.plot.plot([], [], pen=pg.mkPen(theme.CONSOLIDATED, width=2.5), name="routed split",
                                       symbol="o", symbolSize=4, symbolBrush=theme.CONSOLIDATED)
+        self._pass: _RoutedPass | None = None
         self._marker = pg.InfiniteLine(angle=90, pen=pg.mkPen(theme.ACCENT, style=Qt.PenStyle.DashLine))
         self.plot.addItem(self._marker, ignoreBounds=True)
         self._marker.hide()
@@ -51,6 +53,8 @@ class ImpactChart(QWidget):
         routed: RoutedPrice | None,
         order_size: float | None = None,
     ) -> None:
+        """Redraw the single-venue curves now and start a new pass of the routed curve, which
+        ``step`` fills in a few sizes per frame (each size is a full router plan)."""
         if max_size <= 0:
             return
         sizes = np.linspace(max_size / POINTS, max_size, POINTS)
@@ -71,16 +75,42 @@ class ImpactChart(QWidget):
             px = depth_data.avg_price_curve(book, inst, sizes, buy=buy)
             ok = np.isfinite(px)
             curve.setData(sizes[ok], sign * (px[ok] - ref) / ref * 1e4)
-        if routed is not None:
-            pts = [(s, p) for s in sizes if (p := routed(float(s))) is not None]
-            if pts:
-                arr = np.asarray(pts)
-                self._routed.setData(arr[:, 0], sign * (arr[:, 1] - ref) / ref * 1e4)
+        self._pass = _RoutedPass(sizes, ref, sign, routed) if routed is not None else None
         if order_size:
             self._marker.setPos(order_size)
             self._marker.show()
         else:
             self._marker.hide()
+
+    def step(self, n: int = 2) -> None:
+        """Plan ``n`` more sizes of the routed curve; draw it when the pass is complete."""
+        p = self._pass
+        if p is None or p.done:
+            return
+        for _ in range(n):
+            if p.done:
+                break
+            size = float(p.sizes[p.next])
+            price = p.routed(size)
+            if price is not None:
+                p.points.append((size, p.sign * (price - p.ref) / p.ref * 1e4))
+            p.next += 1
+        if p.done and p.points:
+            arr = np.asarray(p.points)
+            self._routed.setData(arr[:, 0], arr[:, 1])
+
+
+class _RoutedPass:
+    __slots__ = ("sizes", "ref", "sign", "routed", "next", "points")
+
+    def __init__(self, sizes: np.ndarray, ref: float, sign: float, routed: RoutedPrice) -> None:
+        self.sizes, self.ref, self.sign, self.routed = sizes, ref, sign, routed
+        self.next = 0
+        self.points: list[tuple[float, float]] = []
+
+    @property
+    def done(self) -> bool:
+        return self.next >= len(self.sizes)
 
 
 def _reference(books: Mapping[str, BookSnapshot], buy: bool) -> float | None:

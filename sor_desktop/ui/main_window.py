@@ -35,8 +35,9 @@ from sor_desktop.ui.venue_chips import VenueChip
 log = logging.getLogger(__name__)
 
 FRAME_MS = 33  # ~30 Hz, however fast books arrive
-SLOW_EVERY = 6  # ladder, chips and the live preview every 6th frame (~5 Hz)
-IMPACT_EVERY = 30  # the impact view plans ~24 sizes: about once a second
+SLOW_EVERY = 8  # chips and the live preview every 8th frame (~4 Hz): a trader's reading speed
+LADDER_EVERY = 16  # the ladder's table repaints whole: ~2 Hz
+IMPACT_EVERY = 90  # a new impact pass every 3 s; its router plans spread over the frames between
 LAYOUT_VERSION = 1
 
 
@@ -220,7 +221,6 @@ class MainWindow(QMainWindow):
 
     # -- frame timer -------------------------------------------------------------------------
     def on_frame(self) -> None:
-        now = time.monotonic()
         self.frame_no += 1
         dirty = self.session.store.take_dirty()
         slow = self.frame_no % SLOW_EVERY == 0
@@ -236,16 +236,17 @@ class MainWindow(QMainWindow):
                 self.update_to_screen_ms.append((drawn - arrived) * 1e3)
             if self.first_frame_at is None and books:
                 self.first_frame_at = drawn
+        if self.frame_no % LADDER_EVERY == 0:
+            insts = self.session.symbol_instruments()
+            self.ladder.refresh(self.session.store.books(self.session.symbol, insts), insts, self._stale)
         if slow and self._books_moved:
             self._books_moved = False
-            insts = self.session.symbol_instruments()
-            books = self.session.store.books(self.session.symbol, insts)
-            self.ladder.refresh(books, insts, self._stale)
             if self.routing.amount.text().strip():
                 self.refresh_preview()
         if self.frame_no % IMPACT_EVERY == 1:
             self._refresh_impact()
-        del now
+        elif not slow:
+            self.impact.step(1)  # one router plan per frame: the impact pass spreads over ~24 frames
 
     def _refresh_health(self) -> None:
         health = self.session.health_now()

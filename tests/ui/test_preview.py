@@ -7,6 +7,7 @@ from sor_desktop.core.orders import Side
 from sor_desktop.core.plan import PlanRequest
 from sor_desktop.core.router import plan_route
 from sor_desktop.engine.preview import venue_inputs
+from sor_desktop.ui.main_window import SLOW_EVERY
 from tests.ui.conftest import SYMBOL
 
 
@@ -36,7 +37,7 @@ def test_preview_matches_router_and_follows_books(window, sim_session, loop):
 
     # the market moves: after the next slow frame the preview is the router's plan on the new books
     sim_session.step(loop, 30.0)
-    for _ in range(6):
+    for _ in range(SLOW_EVERY):
         window.on_frame()
     moved = router_plan(sim_session.session, Side.BUY, 4.0, req)
     assert shown_legs(window) == [(lg.venue, lg.contracts) for lg in moved.legs]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from sor_desktop.engine.store import LinkState
 from sor_desktop.ui import theme
+from sor_desktop.ui.main_window import SLOW_EVERY
 
 
 def test_stale_venue_greys_out_and_drops_out_of_the_preview(window, sim_session, loop):
@@ -17,7 +18,7 @@ def test_stale_venue_greys_out_and_drops_out_of_the_preview(window, sim_session,
     sim_session.silent.add(victim)
     for _ in range(5):  # 5 s of virtual time with no book from the victim, the others still live
         sim_session.step(loop, 1.0)
-    for _ in range(6):
+    for _ in range(SLOW_EVERY):
         window.on_frame()
 
     health = sim_session.session.health_now()
@@ -39,7 +40,7 @@ def test_stale_venue_greys_out_and_drops_out_of_the_preview(window, sim_session,
     # the books come back: the venue is routable again
     sim_session.silent.discard(victim)
     sim_session.step(loop, 0.5)
-    for _ in range(6):
+    for _ in range(SLOW_EVERY):
         window.on_frame()
     assert sim_session.session.health_now()[victim].state is LinkState.CONNECTED
     assert victim not in window._preview.excluded
