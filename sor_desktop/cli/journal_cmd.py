@@ -31,7 +31,7 @@ def _open(path: Path | None) -> Journal:
     if path is not None and not path.exists():
         raise CliError(f"no journal at {path}")
     try:
-        return Journal(path)
+        return Journal(path, exclusive=False)  # reading only: fine beside a running app
     except JournalError as exc:
         raise CliError(str(exc)) from None
 

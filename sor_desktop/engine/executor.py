@@ -68,7 +68,7 @@ def plan_fingerprint(plan: Plan) -> str:
 
 
 class Executor:
-    """One per app (window or CLI). See ``docs`` in the module docstring.
+    """One per app (window or CLI); the safety rules are in the module docstring.
 
     ``venues`` by venue id; ``clock`` is wall time (journal), ``monotonic`` the clock of
     ``BookSnapshot.received``; ``stale_reason(venue)`` is the feed supervisor's verdict;
@@ -189,11 +189,13 @@ class Executor:
         return client_order_id(route_id, leg, max_len)
 
     async def execute(self, plan: Plan, books: Mapping[str, BookSnapshot], *, route_id: str | None = None,
-                      parent_route_id: str | None = None, auto_reroute: bool = True) -> RouteResult:
+                      parent_route_id: str | None = None, auto_reroute: bool = True,
+                      reduce_only: bool = False) -> RouteResult:
         """Check, journal and send ``plan``; return when every leg is final (or unresolved).
 
         ``route_id`` should be made once per confirmation (``core.client_ids.new_route_id``) and
         passed again on a repeated click: the second call is then blocked as a duplicate.
+        ``reduce_only`` goes on every leg (closing a position never opens the other side).
         """
         rid = check_route_id(route_id) if route_id is not None else new_route_id()
         # No await between the checks and the intents' commit: two calls cannot both pass.
@@ -211,7 +213,7 @@ class Executor:
             mode = str(venue.mode)
             cid = self._client_id(venue, rid, i)
             req = OrderRequest(lg.venue, lg.symbol, plan.side, lg.contracts_dec, cid, OrderType.LIMIT,
-                               lg.limit_price_dec, TimeInForce.IOC)
+                               lg.limit_price_dec, TimeInForce.IOC, reduce_only)
             requests.append(req)
             intents.append(LegRow(cid, rid, i, lg.venue, mode, lg.symbol, plan.side, lg.contracts_dec,
                                   lg.limit_price_dec, inst.contract_size, inst.linear, lg.avg_price,
@@ -219,7 +221,7 @@ class Executor:
                                   now, None, None, None, now))
         route = RouteRow(rid, parent_route_id, now, mode, plan.symbol, plan.side, str(plan.unit), plan.requested,
                          plan_fingerprint(plan), plan.avg_price, plan.filled, json.dumps(plan.to_json()),
-                         str(RouteState.SENDING), None)
+                         str(RouteState.SENDING), None, reduce_only)
         try:
             self.journal.begin_route(route, intents)
         except JournalError as exc:
@@ -329,7 +331,7 @@ class Executor:
                               slippage_bps=float(json.loads(route.plan_json).get("slippage_bps", 5.0)))
         plan = planner(request, books)
         return await self.execute(plan, books, route_id=child_id, parent_route_id=route_id,
-                                  auto_reroute=auto_reroute)
+                                  auto_reroute=auto_reroute, reduce_only=route.reduce_only)
 
     async def _auto_reroute(self, result: RouteResult) -> RouteResult:
         if self.planner is None or self.books_source is None:

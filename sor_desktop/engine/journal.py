@@ -12,13 +12,14 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import sys
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from sor_desktop import paths
 from sor_desktop.core.orders import OrderReport, OrderStatus, Side
@@ -41,7 +42,8 @@ CREATE TABLE IF NOT EXISTS routes(
   preview_filled REAL NOT NULL,
   plan_json TEXT NOT NULL,
   state TEXT NOT NULL,
-  finished REAL
+  finished REAL,
+  reduce_only INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX IF NOT EXISTS routes_fp ON routes(fingerprint, created);
 CREATE TABLE IF NOT EXISTS legs(
@@ -113,6 +115,7 @@ class RouteRow:
     plan_json: str
     state: str  # sending | done | unresolved
     finished: float | None
+    reduce_only: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -176,6 +179,7 @@ class EventRow:
 def _route(row: sqlite3.Row) -> RouteRow:
     d = dict(row)
     d["side"] = Side(d["side"])
+    d["reduce_only"] = bool(d["reduce_only"])
     return RouteRow(**d)
 
 
@@ -197,13 +201,43 @@ class JournalError(Exception):
     pass
 
 
-class Journal:
-    """One SQLite file. All methods are synchronous and commit before returning."""
+def _take_lock(path: Path) -> IO[str]:
+    """An exclusive advisory lock beside the journal, held while it is open for trading.
 
-    def __init__(self, path: Path | str | None = None) -> None:
+    Two processes sending from one journal could each take the other's fresh intents for
+    orders lost in a crash; the lock makes the second one stop with a clear message instead.
+    The OS drops the lock when the process dies, so a killed process never leaves it behind.
+    """
+    fh = open(path.with_name(path.name + ".lock"), "a+", encoding="utf-8")  # noqa: SIM115 -- held open
+    try:
+        if sys.platform == "win32":
+            import msvcrt
+
+            msvcrt.locking(fh.fileno(), msvcrt.LK_NBLCK, 1)
+        else:
+            import fcntl
+
+            fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        fh.close()
+        raise JournalError(f"the journal {path} is in use by another sor-desktop process") from None
+    return fh
+
+
+class Journal:
+    """One SQLite file. All methods are synchronous and commit before returning.
+
+    ``exclusive`` (the default, for trading) holds a process lock on the file; readers such as
+    ``journal list`` pass False.
+    """
+
+    def __init__(self, path: Path | str | None = None, *, exclusive: bool = True) -> None:
         self.path = Path(path) if path is not None else paths.journal_path()
+        self._lockfile: IO[str] | None = None
         if str(self.path) != ":memory:":
             self.path.parent.mkdir(parents=True, exist_ok=True)
+            if exclusive:
+                self._lockfile = _take_lock(self.path)
         try:
             self._db = sqlite3.connect(str(self.path), isolation_level=None, check_same_thread=False)
             self._db.row_factory = sqlite3.Row
@@ -213,13 +247,20 @@ class Journal:
             self._db.executescript(_SCHEMA)
             self._db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
         except sqlite3.DatabaseError as exc:
+            self._release()
             raise JournalError(f"cannot open the journal {self.path}: {exc}") from exc
         self.wal = str(mode).lower() == "wal"
         self._lock = threading.RLock()
 
+    def _release(self) -> None:
+        if self._lockfile is not None:
+            self._lockfile.close()  # closing the file drops the lock
+            self._lockfile = None
+
     def close(self) -> None:
         with self._lock:
             self._db.close()
+            self._release()
 
     def __enter__(self) -> Journal:
         return self
@@ -254,11 +295,11 @@ class Journal:
         """The route and every leg's intent, committed together before anything is sent."""
         with self._tx() as db:
             try:
-                db.execute("INSERT INTO routes VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)", (
+                db.execute("INSERT INTO routes VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", (
                     route.route_id, route.parent_route_id, route.created, route.mode, route.symbol,
                     str(route.side), route.unit, route.requested, route.fingerprint,
                     route.preview_avg_price, route.preview_filled, route.plan_json, route.state,
-                    route.finished))
+                    route.finished, int(route.reduce_only)))
             except sqlite3.IntegrityError as exc:
                 raise JournalError(f"route {route.route_id} is already in the journal") from exc
             for lg in legs:

@@ -138,3 +138,29 @@ def test_slippage_sign_is_a_cost_for_both_sides() -> None:
     assert slippage_bps(Side.BUY, 100.0, 101.0) == pytest.approx(100.0)
     assert slippage_bps(Side.SELL, 100.0, 99.0) == pytest.approx(100.0)
     assert slippage_bps(Side.SELL, 100.0, 101.0) == pytest.approx(-100.0)
+
+
+def test_one_trading_process_per_journal(tmp_path: Path) -> None:
+    path = tmp_path / "j.sqlite3"
+    first = Journal(path)
+    with pytest.raises(JournalError, match="in use by another sor-desktop process"):
+        Journal(path)
+    with Journal(path, exclusive=False) as reader:  # list/export may read beside it
+        assert reader.recent_routes() == []
+    first.close()
+    Journal(path).close()  # released on close
+
+
+@pytest.mark.asyncio
+async def test_reduce_only_reaches_every_leg_and_the_reroute(tmp_path: Path) -> None:
+    venues = {"v0": FakeVenue("v0", faults=["partial"]), "v1": FakeVenue("v1")}
+    seen: list[tuple[str, bool]] = []
+    ex = Executor(venues, Journal(tmp_path / "j.sqlite3"), config=ExecutorConfig(resolve=FAST),
+                  before_send=lambda req: seen.append((req.venue, req.reduce_only)))
+    plan = make_plan(Side.SELL, [("v0", "1", "49990", 50_000.0)])
+    res = await ex.execute(plan, {v: book(v) for v in venues}, reduce_only=True)
+    child = await ex.reroute_remainder(
+        res.route_id, {v: book(v) for v in venues},
+        lambda req, books: make_plan(Side.SELL, [("v1", "0.5", "49990", 50_000.0)], requested=req.amount))
+    assert child is not None and child.state.value == "done"
+    assert seen == [("v0", True), ("v1", True)]
