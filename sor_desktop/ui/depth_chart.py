@@ -60,7 +60,7 @@ class DepthChart(QWidget):
         self.plot = pg.PlotWidget()
         self.plot.setMenuEnabled(False)
         self.plot.setLabel("bottom", "price")
-        self.plot.setLabel("left", "cumulative amount")
+        self.plot.setLabel("left", "cumulative amount (base)")
         self.plot.getPlotItem().setMouseEnabled(x=True, y=False)
         theme.cache_axes(self.plot)
         self._ymax = 0.0
@@ -113,6 +113,7 @@ class DepthChart(QWidget):
         self._force()
 
     def _force(self, *_: object) -> None:
+        self.plot.setLabel("left", f"cumulative amount ({'USDT' if self.quote else 'base'})")
         self.dirty = True
         self._mid = None  # re-centre
         self._ymax = 0.0

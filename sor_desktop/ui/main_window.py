@@ -175,7 +175,7 @@ class MainWindow(QMainWindow):
         since Qt only honours them then."""
         d = self.docks
         self.resizeDocks([d["routing"], d["ladder"]], [600, 330], Qt.Orientation.Vertical)
-        self.resizeDocks([d["routing"]], [560], Qt.Orientation.Horizontal)
+        self.resizeDocks([d["routing"]], [600], Qt.Orientation.Horizontal)
         self.resizeDocks([d["impact"], d["blotter"]], [300, 300], Qt.Orientation.Vertical)
         self.resizeDocks([d["impact"], d["blotter"]], [430, 600], Qt.Orientation.Horizontal)
 
@@ -288,7 +288,7 @@ class MainWindow(QMainWindow):
         from sor_desktop.engine.preview import BASE
 
         try:
-            pv = self.session.preview(replace(req, amount_text=repr(size), unit=BASE, max_notional=float("inf")))
+            pv = self.session.preview(replace(req, amount_text=f"{size:.8f}", unit=BASE, max_notional=float("inf")))
         except Exception:  # the impact view is advisory: a router failure shows as a gap, logged once
             log.debug("impact plan failed at size %s", size, exc_info=True)
             return None

@@ -22,14 +22,15 @@ def totals_text(plan: Plan, base: str, quote: str = "USDT") -> str:
     ]
     if plan.best_single is not None:
         colour = theme.BID if plan.savings_quote > 0 else theme.MUTED
-        if plan.single_venue_is_best:
+        if plan.best_single.filled < plan.filled - 1e-12:
+            lines.append(f"no single venue fills it: the most any one can take is "
+                         f"{plan.best_single.filled:,.4f} {base} ({plan.best_single.venue})")
+        elif plan.single_venue_is_best:
             lines.append(f"one venue alone is best: <b>{plan.best_single.venue}</b>")
         else:
             lines.append(
                 f"saves <b style='color:{colour}'>{plan.savings_bps:.2f} bps · {plan.savings_quote:,.2f} {quote}</b>"
                 f" against {plan.best_single.venue} alone"
-                + ("" if plan.best_single.filled >= plan.filled - 1e-12
-                   else f" (which fills only {plan.best_single.filled:,.4f})")
             )
     if plan.unfilled > 0:
         unit = quote if plan.unit == "quote" else base
@@ -65,8 +66,11 @@ class PreviewTable(QWidget):
     def show_plan(self, plan: Plan | None, excluded: Mapping[str, str], base: str = "base") -> None:
         self.plan = plan
         legs = plan.legs if plan else ()
-        rows: list[tuple[str, tuple[str, ...]]] = [(lg.venue, (lg.contracts, f"{lg.amount_base:,.4f}", f"{lg.avg_price:,.2f}", lg.limit_price,
-                            f"{lg.fee:,.2f}", f"{lg.cost:,.2f}", f"{lg.share * 100:.1f}%")) for lg in legs]
+        rows: list[tuple[str, tuple[str, ...]]] = [
+            (lg.venue, (lg.contracts, f"{lg.amount_base:.4f}", f"{lg.avg_price:.2f}", lg.limit_price,
+                        f"{lg.fee:.2f}", f"{lg.cost:,.0f}", f"{lg.share * 100:.1f}%"))
+            for lg in legs
+        ]
         rows += [(v, (f"excluded: {why}",)) for v, why in sorted(excluded.items())]
         self.table.setRowCount(len(rows))
         for r, (venue, cells) in enumerate(rows):
