@@ -43,6 +43,21 @@ def order_type_and_params(venue_id: str, request: OrderRequest) -> tuple[Any, di
     return request.order_type.value, params
 
 
+async def cancel_by_client_id(ex: Any, venue_id: str, client_id: str, symbol: str) -> Mapping[str, Any]:
+    """Cancel our order; returns ccxt's order dict (may be sparse).
+
+    ccxt's bybit ``cancel_order_request`` passes params through untouched, so Bybit needs its
+    wire name ``orderLinkId``; binance, bingx and weex read the unified ``clientOrderId``; ccxt's
+    mexc swap cancel takes only venue order ids, so MEXC goes to ``order/cancel_with_external``."""
+    if venue_id == "mexc":
+        market = ex.market(symbol)
+        await ex.contractPrivatePostOrderCancelWithExternal({"symbol": market["id"], "externalOid": client_id})
+        return {"clientOrderId": client_id, "symbol": symbol}
+    params = {"orderLinkId": client_id} if venue_id == "bybit" else {"clientOrderId": client_id}
+    order: Mapping[str, Any] = await ex.cancel_order(None, symbol, params)
+    return order
+
+
 def _first(value: Any) -> Mapping[str, Any] | None:
     if isinstance(value, list):
         return value[0] if value and isinstance(value[0], Mapping) else None

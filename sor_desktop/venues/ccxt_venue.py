@@ -34,7 +34,7 @@ from sor_desktop.venues import ccxt_convert as convert
 from sor_desktop.venues.base import Capabilities, Mode, Venue
 from sor_desktop.venues.ccxt_errors import Phase, map_error
 from sor_desktop.venues.ccxt_link import exchange_class
-from sor_desktop.venues.ccxt_orders import find_by_client_id, order_type_and_params
+from sor_desktop.venues.ccxt_orders import cancel_by_client_id, find_by_client_id, order_type_and_params
 from sor_desktop.venues.errors import AuthFailed, BookGap, NotSupported, OrderRejected, VenueError
 from sor_desktop.venues.quirks import quirks_for
 
@@ -323,7 +323,12 @@ class CcxtVenue(Venue):
 
     async def cancel_order(self, client_order_id: str, symbol: str) -> OrderReport:
         self._need_keys()
-        raw = await self._call(Phase.READ, "cancel_order", None, symbol, {"clientOrderId": client_order_id})
+        try:
+            raw = await cancel_by_client_id(self._ex, self.id, client_order_id, symbol)
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:
+            raise map_error(exc, self.id, Phase.READ) from exc
         report = await self.fetch_order(client_order_id, symbol)
         if report is not None:
             return report

@@ -33,7 +33,7 @@ class Sent(Exception):
     pass
 
 
-async def wire_request(venue_id: str, reduce_only: bool) -> dict[str, Any]:
+async def wire_request(venue_id: str, reduce_only: bool, cancel: bool = False) -> dict[str, Any]:
     if not VENUE_DATA.exists():
         pytest.skip("../shared/venue-data absent")
     v = CcxtVenue(venue_id, credentials=ApiCredentials("key", "secretsecret", "password"),
@@ -51,7 +51,10 @@ async def wire_request(venue_id: str, reduce_only: bool) -> dict[str, Any]:
     request = OrderRequest(venue_id, symbol, Side.SELL if reduce_only else Side.BUY, Decimal(contracts),
                            "route42-leg3-x", limit_price=Decimal(price), reduce_only=reduce_only)
     try:
-        await v.submit_order(request)
+        if cancel:
+            await v.cancel_order(request.client_order_id, symbol)
+        else:
+            await v.submit_order(request)
     except Exception as exc:  # the stub stops every request once it is captured
         assert isinstance(exc.__cause__, Sent) or isinstance(exc, Sent) or seen, exc
     finally:
@@ -88,3 +91,14 @@ async def test_mexc_ioc_is_order_type_3() -> None:
     fields = await wire_request("mexc", reduce_only=True)
     assert fields["type"] == 3 and fields["side"] == 4  # IOC; close long (reduce-only sell)
     assert "timeInForce" not in fields
+
+
+CANCEL_FIELD = {"binanceusdm": "origClientOrderId", "bybit": "orderLinkId", "bingx": "clientOrderID",
+                "weex": "origClientOrderId", "mexc": "externalOid"}
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("venue_id", DEFAULT_VENUES)
+async def test_cancel_goes_out_by_our_client_id(venue_id: str) -> None:
+    fields = await wire_request(venue_id, reduce_only=False, cancel=True)
+    assert fields.get(CANCEL_FIELD[venue_id]) == "route42-leg3-x", fields

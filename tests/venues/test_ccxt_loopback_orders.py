@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 import pytest_asyncio
 
-from sor_desktop.core.orders import OrderRequest, OrderStatus, Side
+from sor_desktop.core.orders import OrderRequest, OrderStatus, Side, TimeInForce
 from sor_desktop.venues.ccxt_venue import ApiCredentials, CcxtConfig, CcxtVenue
 from sor_desktop.venues.errors import (
     AuthFailed,
@@ -157,3 +157,30 @@ async def test_without_keys_books_only() -> None:
     with pytest.raises(NotSupported):
         await v.submit_order(OrderRequest("bybit", SYMBOL, Side.BUY, Decimal("0.001"), "a", limit_price=Decimal(1)))
     await v.close()
+
+
+@pytest.mark.asyncio
+async def test_resting_order_is_cancelled_by_client_id_and_by_cancel_all(venue: tuple[CcxtVenue, Any]) -> None:
+    v, server = venue
+    low = max(server.books[MARKET_ID].bids) - Decimal(500)
+    for cid in ("rest-1", "rest-2", "rest-3"):
+        await v.submit_order(OrderRequest(v.id, SYMBOL, Side.BUY, Decimal("0.002"), cid, limit_price=low,
+                                          time_in_force=TimeInForce.GTC))
+    resting = await v.fetch_order("rest-1", SYMBOL)
+    assert resting is not None and resting.status is OrderStatus.ACKNOWLEDGED
+    cancelled = await v.cancel_order("rest-1", SYMBOL)
+    assert cancelled.status is OrderStatus.CANCELED and cancelled.client_order_id == "rest-1"
+    assert await v.cancel_all(SYMBOL) == 2
+    assert [p.status for p in server.placements] == ["canceled"] * 3
+
+
+@pytest.mark.asyncio
+async def test_balance_reports_free_margin(venue: tuple[CcxtVenue, Any]) -> None:
+    v, server = venue
+    low = max(server.books[MARKET_ID].bids) - Decimal(500)
+    await v.submit_order(OrderRequest(v.id, SYMBOL, Side.BUY, Decimal("0.1"), "im-1", limit_price=low,
+                                      time_in_force=TimeInForce.GTC))
+    (usdt,) = await v.fetch_balance()
+    locked = low * Decimal("0.1") / 10  # the server's order margin at 10x
+    assert (usdt.currency, usdt.total) == ("USDT", server.usdt)
+    assert usdt.free == server.usdt - locked

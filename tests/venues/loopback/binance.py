@@ -50,6 +50,7 @@ class BinanceUsdmServer(LoopbackServer):
         self.books = {s: BookEngine(mid=mid, tick=tick, seed=i) for i, (s, (_, mid, tick, _)) in enumerate(SYMBOLS.items())}
         self.last_u = {s: b.update_id for s, b in self.books.items()}
         self.subs: dict[Any, set[str]] = {}
+        self.usdt = Decimal("10000")  # wallet balance fetch_balance reports
         r = self.app.router
         r.add_get("/fapi/v1/exchangeInfo", self.exchange_info)
         r.add_get("/fapi/v1/depth", self.depth)
@@ -58,6 +59,7 @@ class BinanceUsdmServer(LoopbackServer):
         r.add_delete("/fapi/v1/order", self.cancel_order)
         r.add_get("/fapi/v1/openOrders", self.open_orders)
         r.add_delete("/fapi/v1/allOpenOrders", self.cancel_all)
+        r.add_get("/fapi/v3/account", self.account)
         r.add_get("/public/ws/{n}", self.websocket)
         r.add_get("/ws/{n}", self.websocket)
 
@@ -215,3 +217,20 @@ class BinanceUsdmServer(LoopbackServer):
             if p.status == "new" and p.symbol == params.get("symbol"):
                 p.status = "canceled"
         return web.json_response({"code": 200, "msg": "The operation of cancel all open order is done."})
+
+    async def account(self, request: web.Request) -> web.Response:
+        _, error = await self._signed(request)
+        if error is not None:
+            return error
+        im = sum(((p.price or Decimal(0)) * (p.qty - p.filled) for p in self.placements if p.status == "new"),
+                 Decimal(0)) / 10
+        w = str(self.usdt)
+        asset = {"asset": "USDT", "walletBalance": w, "unrealizedProfit": "0", "marginBalance": w,
+                 "maintMargin": "0", "initialMargin": str(im), "positionInitialMargin": "0",
+                 "openOrderInitialMargin": str(im), "crossWalletBalance": w, "crossUnPnl": "0",
+                 "availableBalance": str(self.usdt - im), "maxWithdrawAmount": str(self.usdt - im),
+                 "updateTime": int(time.time() * 1000)}
+        return web.json_response({"totalInitialMargin": str(im), "totalMaintMargin": "0", "totalWalletBalance": w,
+                                  "totalUnrealizedProfit": "0", "totalMarginBalance": w,
+                                  "availableBalance": str(self.usdt - im), "maxWithdrawAmount": str(self.usdt - im),
+                                  "assets": [asset], "positions": []})

@@ -59,6 +59,7 @@ class BybitServer(LoopbackServer):
         self.u = {s: 40_000_000 for s in SYMBOLS}  # Bybit numbers frames, not changes
         self.u_to_update = {s: {self.u[s]: b.update_id} for s, b in self.books.items()}
         self.unsubscribes = 0
+        self.usdt = Decimal("10000")  # wallet balance fetch_balance reports
         self.subs: dict[Any, set[str]] = {}  # ws -> market ids
         self.pings = 0
         r = self.app.router
@@ -67,6 +68,8 @@ class BybitServer(LoopbackServer):
         r.add_get("/v5/order/realtime", self.order_realtime)
         r.add_get("/v5/order/history", self.order_history)
         r.add_post("/v5/order/cancel", self.cancel_order)
+        r.add_post("/v5/order/cancel-all", self.cancel_all)
+        r.add_get("/v5/account/wallet-balance", self.wallet_balance)
         r.add_get("/v5/user/query-api", self.query_api)
         r.add_get("/v5/account/info", self.account_info)
         r.add_get("/v5/public/linear", self.websocket)
@@ -204,10 +207,11 @@ class BybitServer(LoopbackServer):
         params, error = await self._signed(request)
         if error is not None:
             return error
-        p = self.find(str(params.get("orderLinkId", "")))
-        found = p is not None and p.symbol == params.get("symbol") and ((p.status == "new") == open_only)
+        link_id, symbol = params.get("orderLinkId"), params.get("symbol")
+        found = [p for p in self.placements if (link_id is None or p.client_id == link_id)
+                 and (symbol is None or p.symbol == symbol) and (p.status == "new") == open_only]
         return _ok({"category": params.get("category"), "nextPageCursor": "",
-                    "list": [self._order_json(p)] if found and p is not None else []})
+                    "list": [self._order_json(p) for p in found]})
 
     async def order_realtime(self, request: web.Request) -> web.Response:
         return await self._query(request, open_only=True)
@@ -224,3 +228,29 @@ class BybitServer(LoopbackServer):
             return _err(110001, "order not exists or too late to cancel")
         p.status = "canceled"
         return _ok({"orderId": str(uuid.UUID(int=p.order_id)), "orderLinkId": p.client_id})
+
+    async def cancel_all(self, request: web.Request) -> web.Response:
+        params, error = await self._signed(request)
+        if error is not None:
+            return error
+        done = []
+        for p in self.placements:
+            if p.status == "new" and p.symbol == params.get("symbol"):
+                p.status = "canceled"
+                done.append({"orderId": str(uuid.UUID(int=p.order_id)), "orderLinkId": p.client_id})
+        return _ok({"list": done, "success": "1"})
+
+    async def wallet_balance(self, request: web.Request) -> web.Response:
+        _, error = await self._signed(request)
+        if error is not None:
+            return error
+        im = sum(((p.price or Decimal(0)) * (p.qty - p.filled) for p in self.placements if p.status == "new"),
+                 Decimal(0)) / 10
+        usdt = {"coin": "USDT", "equity": str(self.usdt), "walletBalance": str(self.usdt), "usdValue": str(self.usdt),
+                "availableToWithdraw": "", "locked": "0", "totalOrderIM": str(im), "totalPositionIM": "0",
+                "totalPositionMM": "0", "unrealisedPnl": "0", "cumRealisedPnl": "0", "borrowAmount": "0",
+                "accruedInterest": "0", "bonus": "0", "collateralSwitch": True, "marginCollateral": True}
+        return _ok({"list": [{"accountType": "UNIFIED", "totalEquity": str(self.usdt),
+                              "totalWalletBalance": str(self.usdt), "totalAvailableBalance": str(self.usdt - im),
+                              "totalInitialMargin": str(im), "totalMaintenanceMargin": "0",
+                              "accountIMRate": "0", "accountMMRate": "0", "coin": [usdt]}]})
