@@ -18,7 +18,7 @@ from collections import Counter
 import numpy as np
 
 from sor_desktop.core.book import BookSnapshot
-from sor_desktop.engine.feed import FeedConfig, FeedSupervisor
+from sor_desktop.engine.feed import FeedConfig, FeedHealth, FeedSupervisor
 from sor_desktop.venues.sim import SimConfig, SimMarket
 from sor_desktop.venues.sim.specs import VENUES
 
@@ -48,16 +48,25 @@ async def soak(seconds: float, hz: float, symbol: str, seed: int, warmup: float)
         latest[book.venue] = book
         delivered[book.venue] += 1
 
-    feeds = FeedSupervisor.for_symbol(venues, symbol, on_book=on_book, config=FeedConfig())
-    lags: list[float] = []
+    health: dict[str, FeedHealth] = {}
+
+    def on_health(h: FeedHealth) -> None:  # as the app does: keep the latest health per venue
+        health[h.venue] = h
+
+    feeds = FeedSupervisor.for_symbol(venues, symbol, on_book=on_book, on_health=on_health, config=FeedConfig())
+    # preallocated so that the probe's own samples do not show up as memory growth
+    lags = np.zeros(int((seconds + 10) / LAG_PERIOD_S) + 1000)
+    n_lags = 0
     measuring = False
 
     async def lag_probe() -> None:
+        nonlocal n_lags
         while True:
             t = time.perf_counter()
             await asyncio.sleep(LAG_PERIOD_S)
-            if measuring:
-                lags.append(time.perf_counter() - t - LAG_PERIOD_S)
+            if measuring and n_lags < len(lags):
+                lags[n_lags] = time.perf_counter() - t - LAG_PERIOD_S
+                n_lags += 1
 
     probe = asyncio.create_task(lag_probe())
     feeds.start()
@@ -79,16 +88,16 @@ async def soak(seconds: float, hz: float, symbol: str, seed: int, warmup: float)
     rss1, cpu1 = rss_mib(), cpu_s()
     measuring = False
     made = sum(v.updates_made(symbol) for v in venues) - made0
-    health = feeds.health()
+    states = feeds.health()
     await feeds.stop()
     probe.cancel()
 
     total = sum(delivered.values())
-    lag_ms = np.array(lags) * 1000.0
+    lag_ms = lags[:n_lags] * 1000.0
     print(f"updates handled: {total / elapsed:.1f}/s (target {len(venues) * hz:g}/s); "
           f"made by the venues {made / elapsed:.1f}/s")
     print("  per venue: " + ", ".join(f"{v} {delivered[v] / elapsed:.1f}/s" for v in VENUES))
-    print("  feed states: " + ", ".join(f"{h.venue} {h.state.value}" for h in health))
+    print("  feed states: " + ", ".join(f"{h.venue} {h.state.value}" for h in states))
     print(f"event-loop lag ({len(lag_ms)} samples of a {LAG_PERIOD_S * 1000:.0f} ms timer): "
           f"p50 {np.percentile(lag_ms, 50):.2f} ms, p99 {np.percentile(lag_ms, 99):.2f} ms, max {lag_ms.max():.2f} ms")
     print(f"CPU {100 * (cpu1 - cpu0) / elapsed:.1f}% of one core")
