@@ -52,8 +52,11 @@ def _assert_window_picture(png: Path) -> None:
             rgb = image.pixel(x, y) & 0xFFFFFF
             counts[rgb] = counts.get(rgb, 0) + 1
     samples = sum(counts.values())
-    assert len(counts) >= 32, f"only {len(counts)} colours: a blank window?"
-    assert max(counts.values()) / samples < 0.9, "one colour covers 90% of the picture"
+    # Thresholds sit far between an empty main window with one label (29 colours, 114 edges,
+    # one colour on >99%) and the terminal on the simulated market (~1,200 colours, ~6,000 edges,
+    # top colour ~60%).
+    assert len(counts) >= 200, f"only {len(counts)} colours: a blank window?"
+    assert max(counts.values()) / samples < 0.85, "one colour covers 85% of the picture"
     # Text and lines mean light-dark edges: some pixels must differ strongly from their neighbour.
     edges = 0
     for y in range(0, image.height(), step):
@@ -61,7 +64,7 @@ def _assert_window_picture(png: Path) -> None:
             a, b = image.pixelColor(x - 1, y), image.pixelColor(x, y)
             if abs(a.lightness() - b.lightness()) > 60:
                 edges += 1
-    assert edges > 200, f"only {edges} sharp edges: no text or lines drawn?"
+    assert edges > 1000, f"only {edges} sharp edges: no text or lines drawn?"
 
 
 def test_frozen_version_matches_the_package(frozen_app: Path, tmp_path: Path) -> None:
