@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from sor_desktop.core.orders import OrderStatus, Side, TimeInForce
+from sor_desktop.core.orders import OrderRequest, OrderStatus, Side, TimeInForce
 from sor_desktop.venues.base import Mode
 from sor_desktop.venues.errors import (
     BookGap,
@@ -33,7 +33,7 @@ async def venue(venue_id: str = "bybit", **config: object) -> tuple[SimVenue, Vi
 
 
 def buy_at_touch(v: SimVenue, contracts: str, cid: str, ask: float, ticks_through: int = 50,
-                 tif: TimeInForce = TimeInForce.IOC) -> object:
+                 tif: TimeInForce = TimeInForce.IOC) -> OrderRequest:
     inst = v.instruments()[BTC]
     price = D(repr(ask)) + inst.price_tick * ticks_through
     return order(v.id, Side.BUY, contracts, cid, price=str(price), tif=tif)
@@ -46,7 +46,7 @@ async def test_an_ioc_order_fills_after_the_venue_latency_and_is_found_by_client
     book = await clock.drive(v.watch_order_book(BTC))
     assert book.best_ask is not None
     t0 = clock.elapsed
-    rep = await clock.drive(v.submit_order(buy_at_touch(v, "0.5", "ioc-1", book.best_ask)))  # type: ignore[arg-type]
+    rep = await clock.drive(v.submit_order(buy_at_touch(v, "0.5", "ioc-1", book.best_ask)))
     assert clock.elapsed - t0 == pytest.approx(2 * PROFILES["bybit"].order_latency_ms / 1000)
     assert rep.status is OrderStatus.FILLED and rep.filled_contracts == D("0.5")
     fills = v.fills()
@@ -57,7 +57,7 @@ async def test_an_ioc_order_fills_after_the_venue_latency_and_is_found_by_client
     [pos] = await clock.drive(v.fetch_positions())
     assert pos.contracts == D("0.5") and pos.side is Side.BUY
     with pytest.raises(OrderRejected, match="duplicate"):
-        await clock.drive(v.submit_order(buy_at_touch(v, "0.5", "ioc-1", book.best_ask)))  # type: ignore[arg-type]
+        await clock.drive(v.submit_order(buy_at_touch(v, "0.5", "ioc-1", book.best_ask)))
     [pos] = await clock.drive(v.fetch_positions())
     assert pos.contracts == D("0.5")
 
