@@ -25,7 +25,7 @@ from sor_desktop.venues.base import Mode, Venue
 from sor_desktop.venues.errors import OrderRejected, VenueUnavailable
 from sor_desktop.venues.sim.accounts import Account
 from sor_desktop.venues.sim.clock import Clock, RealClock
-from sor_desktop.venues.sim.matching import MatchingEngine
+from sor_desktop.venues.sim.matching import MatchingEngine, PnL
 
 
 class PaperVenue(Venue):
@@ -84,6 +84,9 @@ class PaperVenue(Venue):
 
     async def fetch_positions(self, symbols: Sequence[str] | None = None) -> list[Position]:
         return self.engine.positions(symbols)
+
+    def pnl(self) -> PnL:
+        return self.engine.pnl()
 
     def fills(self) -> list[Fill]:
         return list(self.engine.fills)

@@ -142,3 +142,14 @@ def test_positions_net_average_entry_and_pnl() -> None:
     assert bal.total == D("100000") + D("6") - fees + D("1")
     assert bal.used == D("103") / D("10")
     assert bal.free == bal.total - bal.used
+
+
+def test_pnl_keeps_what_closed_positions_realised() -> None:
+    eng = engine()
+    eng.submit(order("bybit", Side.BUY, "2", "a", price="100"), book("bybit", BIDS, [(100.0, 2.0)]), 1)
+    eng.submit(order("bybit", Side.SELL, "2", "b", price="103"), book("bybit", [(103.0, 2.0)], ASKS, ts=2), 2)
+    assert eng.positions() == []
+    pnl = eng.pnl()
+    fees = (D("200") + D("206")) * D("0.0006")
+    assert pnl.realized == D("6") and pnl.unrealized == 0 and pnl.fees == fees
+    assert eng.balance().total == D("100000") + pnl.net

@@ -33,6 +33,19 @@ FEE_QUANTUM = Decimal("0.00000001")
 TakeHook = Callable[[str, Side, Decimal, Decimal], None]  # symbol, book side taken from, price, contracts
 
 
+@dataclass(frozen=True, slots=True)
+class PnL:
+    """A venue's PnL in its settle currency: trading PnL realised, open PnL at the marks, fees paid."""
+
+    realized: Decimal
+    unrealized: Decimal
+    fees: Decimal
+
+    @property
+    def net(self) -> Decimal:
+        return self.realized + self.unrealized - self.fees
+
+
 @dataclass(slots=True)
 class _Order:
     request: OrderRequest
@@ -93,6 +106,12 @@ class MatchingEngine:
 
     def balance(self) -> Balance:
         return self.account.balance(self.instruments, self.marks, self._resting_notional())
+
+    def pnl(self) -> PnL:
+        acct = self.account
+        realized = sum((p.realized for p in acct.positions.values()), ZERO)
+        unrealized = sum((acct.unrealized(self.instruments[s], self.marks.get(s)) for s in acct.positions), ZERO)
+        return PnL(realized, unrealized, acct.fees_paid)
 
     def positions(self, symbols: Sequence[str] | None = None) -> list[Position]:
         out = []

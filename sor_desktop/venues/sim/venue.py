@@ -24,7 +24,7 @@ from sor_desktop.venues.quirks import quirks_for
 from sor_desktop.venues.sim.accounts import Account
 from sor_desktop.venues.sim.faults import VenueFaults
 from sor_desktop.venues.sim.market import SimMarket
-from sor_desktop.venues.sim.matching import MatchingEngine
+from sor_desktop.venues.sim.matching import MatchingEngine, PnL
 from sor_desktop.venues.sim.stream import BookStream
 
 
@@ -126,6 +126,10 @@ class SimVenue(Venue):
         await self._rest()
         self._sync(self._active_symbols())
         return self.engine.positions(symbols)
+
+    def pnl(self) -> PnL:
+        """Realised, unrealised (at the last marks) and fees of this venue since the start."""
+        return self.engine.pnl()
 
     def fills(self) -> list[Fill]:
         """Every fill of this run, oldest first (bounded history)."""
