@@ -30,6 +30,7 @@ from sor_desktop.engine.exec_events import EventBus, ExecEvent, LegEvent, RouteE
 from sor_desktop.engine.journal import Journal, JournalError, LegRow, RouteRow
 from sor_desktop.engine.reconcile import (
     NOT_PLACED_REASON,
+    VENUE_ACCEPTANCE_WINDOWS,
     ReconcileReport,
     ResolveConfig,
     Sleep,
@@ -54,7 +55,8 @@ BooksSource = Callable[[], Mapping[str, BookSnapshot]]
 class ExecutorConfig:
     limits: CheckLimits = CheckLimits()
     resolve: ResolveConfig = ResolveConfig()
-    acceptance_windows: Mapping[str, float] = field(default_factory=dict)  # per venue id, overrides resolve's
+    # per venue id, over resolve.acceptance_window_s (see engine.reconcile for why)
+    acceptance_windows: Mapping[str, float] = field(default_factory=lambda: dict(VENUE_ACCEPTANCE_WINDOWS))
     submit_timeout_s: float = 10.0  # past this a send is "outcome unknown"
     duplicate_window_s: float = 30.0  # the same plan again within this is a double click, not intent
     auto_reroute_rounds: int = 0  # re-route a short remainder by itself this many times (needs a planner)
@@ -138,7 +140,7 @@ class Executor:
     async def recover(self) -> ReconcileReport:
         """Reconcile every open leg of the journal with its venue. Call once after connecting."""
         report = await reconcile(self.journal, self.venues, config=self.config.resolve, started_at=self._started_at,
-                                 clock=self._clock, sleep=self._sleep)
+                                 clock=self._clock, sleep=self._sleep, config_for=self._resolve_config)
         for lg in report.resolved + report.not_placed + report.unresolved:
             self._leg_event(lg)
         return report

@@ -3,12 +3,14 @@
 When is "the venue has no such order" proof that it was never placed?
 ----------------------------------------------------------------------
 A request can still be in flight, or queued inside the venue's gateway, after we gave up on it.
-Every venue of the product signs a timestamp into order requests and refuses one older than its
-receive window (Binance ``recvWindow``, Bybit ``recv_window``, BingX ``recvWindow``, 5-10 s); ccxt
-sets these. So once ``acceptance_window_s`` (the window plus clock skew and the gateway's own
-processing) has passed since the *last moment the request could have been sent*, an order the
-venue still does not know can never appear, and the leg is marked not placed. Before that, "not
-found" proves nothing and we keep asking.
+The venues sign a timestamp into order requests and refuse one older than their receive window;
+ccxt 4.5.90 sends Binance ``recvWindow`` 10 s, Bybit ``X-BAPI-RECV-WINDOW`` 5 s, BingX and MEXC
+``recvWindow`` 5 s. WEEX refuses expired timestamps too (error -1046) but its window is not
+documented in ccxt: 30 s is assumed. So once the acceptance window (receive window plus clock skew
+and the gateway's own processing: ``VENUE_ACCEPTANCE_WINDOWS``, else
+``ResolveConfig.acceptance_window_s``) has passed since the *last moment the request could have
+been sent*, an order the venue still does not know can never appear, and the leg is marked not
+placed. Before that, "not found" proves nothing and we keep asking.
 
 The last moment a request could have been sent is: for a leg of this process, when the send call
 returned or failed; for a leg found open after a restart, the start of this process (the old one
@@ -33,6 +35,10 @@ log = logging.getLogger(__name__)
 
 Sleep = Callable[[float], Awaitable[None]]
 NOT_PLACED_REASON = "not placed: the venue has no order with this client id after its acceptance window"
+
+
+# Per venue, where the default (15 s: Binance's 10 s window plus 5 s of skew) is not enough.
+VENUE_ACCEPTANCE_WINDOWS: dict[str, float] = {"weex": 35.0}
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,10 +142,12 @@ async def reconcile(
     started_at: float,
     clock: Callable[[], float] = time.time,
     sleep: Sleep = asyncio.sleep,
+    config_for: Callable[[Venue], ResolveConfig] | None = None,
 ) -> ReconcileReport:
     """Resolve every open leg of the journal whose venue (same id and mode) is in ``venues``.
 
     ``started_at`` is when this process started: the old process cannot have sent anything later.
+    ``config_for(venue)`` gives a venue's own settings (its acceptance window), else ``config``.
     Routes whose legs are all final are marked done.
     """
     out = ReconcileReport()
@@ -157,7 +165,8 @@ async def reconcile(
                                 leg.contracts, leg.filled_contracts, leg.avg_price, leg.fee, leg.venue_order_id)
         last_send = max(started_at, leg.sent_ts or leg.intent_ts)
         res = await resolve_order(venue, leg.client_order_id, leg.symbol, last_possible_send=last_send,
-                                  config=config, clock=clock, sleep=sleep, known=known)
+                                  config=config_for(venue) if config_for else config, clock=clock, sleep=sleep,
+                                  known=known)
         touched.add(leg.route_id)
         if res.not_placed:
             out.not_placed.append(journal.mark_not_placed(leg.client_order_id, clock(), NOT_PLACED_REASON))
