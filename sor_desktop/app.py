@@ -9,9 +9,13 @@ import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sor_desktop import logs, paths
 from sor_desktop.venues.base import Mode
+
+if TYPE_CHECKING:
+    from sor_desktop.security.vault import Vault
 
 log = logging.getLogger("sor_desktop.app")
 T0 = time.monotonic()
@@ -30,7 +34,7 @@ class AppOptions:
     demo_route: bool = False  # README screenshots: send the prefilled order once (simulated only)
 
 
-def choose_mode(opts: AppOptions, parent: object = None) -> tuple[Mode, object | None]:
+def choose_mode(opts: AppOptions, parent: object = None) -> tuple[Mode, Vault | None]:
     """Simulated when asked or when no vault exists; otherwise offer to unlock the vault. Without
     keys the window runs on the simulated market (public-only live books need ``--paper``)."""
     if opts.mode == "sim":
@@ -40,11 +44,11 @@ def choose_mode(opts: AppOptions, parent: object = None) -> tuple[Mode, object |
     if not paths.vault_path().exists() or opts.screenshot is not None:
         return Mode.SIMULATED, None
     try:
-        from sor_desktop.ui import vault_dialogs  # type: ignore[attr-defined]
+        from sor_desktop.ui import vault_dialogs
     except ImportError:
         log.warning("vault dialogs are not available: starting without keys")
         return Mode.SIMULATED, None
-    vault = vault_dialogs.unlock_or_continue(parent)  # type: ignore[attr-defined]
+    vault = vault_dialogs.unlock_or_continue(parent)
     return (Mode.LIVE, vault) if vault is not None else (Mode.SIMULATED, None)
 
 
@@ -86,6 +90,8 @@ async def _main(app: object, opts: AppOptions) -> int:
     install_hooks(asyncio.get_running_loop(), window.notice.notify)
     closed: asyncio.Future[None] = asyncio.get_running_loop().create_future()
     window.window_closed.connect(lambda: None if closed.done() else closed.set_result(None))
+    if vault is not None:
+        wire_vault(window, vault)
     window.show()
     code = 0
     try:
@@ -109,6 +115,34 @@ async def _main(app: object, opts: AppOptions) -> int:
         await shutdown(window, session)
         logging.getLogger().removeHandler(handler)
     return code
+
+
+def wire_vault(window: object, vault: Vault) -> None:
+    """Key manager in the Tools menu; the vault's idle auto-lock stops live order entry until the
+    trader unlocks it again."""
+    from PySide6.QtGui import QAction
+
+    from sor_desktop.ui import vault_dialogs
+    from sor_desktop.ui.main_window import MainWindow
+    from sor_desktop.venues.permissions import probe_permissions
+
+    assert isinstance(window, MainWindow)
+
+    def keys() -> None:
+        dlg = vault_dialogs.KeyManagerDialog(vault, checker=vault_dialogs.asyncio_checker(probe_permissions),
+                                             parent=window)
+        dlg.keys_changed.connect(lambda: window.notify("info", "keys saved: restart to trade with them"))
+        dlg.open()
+
+    def unlock() -> None:
+        if vault_dialogs.unlock_or_continue(window, vault) is not None:
+            window.unlock_trading()
+
+    for text, slot in (("Keys...", keys), ("Unlock vault...", unlock)):
+        action = QAction(text, window)
+        action.triggered.connect(slot)
+        window.tools_menu.addAction(action)
+    vault.add_lock_listener(lambda: window.lock_trading("the vault locked itself (idle); unlock it in Tools"))
 
 
 def save_screenshot(window: object, path: Path) -> bool:

@@ -24,6 +24,7 @@ from sor_desktop.engine.executor import Executor
 from sor_desktop.engine.preview import AmountError, Preview, PreviewRequest, to_plan_request, venue_inputs
 from sor_desktop.engine.session_events import AccountUpdate, Notice, SessionEvent
 from sor_desktop.engine.store import LinkState, Store, VenueHealth
+from sor_desktop.engine.watchdog import Watchdog, WatchdogFired
 from sor_desktop.venues.base import Mode, Venue
 
 log = logging.getLogger(__name__)
@@ -61,6 +62,7 @@ class Session:
         self._router = routing.Router(self, executor)
         self.started = False
         self.closed = False
+        self.watchdog: Watchdog | None = None
 
     # -- lifecycle -----------------------------------------------------------------------------
     async def start(self) -> None:
@@ -69,7 +71,15 @@ class Session:
         self.started = True
         self._start_feeds()
         self.spawn(self._recover(), "reconcile")
+        self.watchdog = Watchdog(self.executor, self._book_ages, on_fire=self._watchdog_fired)
+        self.watchdog.start()
         self.spawn(self._account_loop(), "accounts")
+
+    def _book_ages(self) -> dict[str, float | None]:
+        return {v: self.store.health(v, self.symbol).book_age_s for v in self.venues}
+
+    def _watchdog_fired(self, ev: WatchdogFired) -> None:
+        self.emit(Notice("warning", f"{ev.venue}: feed lost, open orders cancelled ({ev.result})"))
 
     async def connect_venues(self) -> None:
         """Connect every venue and load its instruments; a venue that fails is reported, not fatal."""
@@ -115,6 +125,8 @@ class Session:
         if self.closed:
             return
         self.closed = True
+        if self.watchdog is not None:
+            await self.watchdog.stop()
         if self._feeds is not None:
             await self._feeds.stop(timeout)
         pending = [t for t in self.tasks if not t.done()]

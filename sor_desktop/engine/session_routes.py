@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
+from sor_desktop.core.book import BookSnapshot
 from sor_desktop.core.client_ids import new_route_id
 from sor_desktop.core.orders import OrderStatus
 from sor_desktop.core.plan import Plan, PlanRequest, VenueInput
@@ -48,20 +49,17 @@ class Router:
             raise AlreadySent("this plan was already sent")
         if not plan.legs:
             raise ValueError("the plan has no legs to send")
-        if reduce_only:
-            # the executor sends plain IOC legs; reduce-only is enforced in the preview (caps at the
-            # open position), not by the venue, until the executor takes the flag
-            log.info("reduce-only route: legs capped at the open positions by the preview")
         self._sent.add(id(plan))
         route_id = new_route_id()
         self.routes[route_id] = plan
         self.session.emit(RouteStarted(route_id, plan, time.time()))
         books = self.session.store.books(plan.symbol, [lg.venue for lg in plan.legs])
-        self.session.spawn(self._execute(route_id, plan, books), f"route:{route_id[:8]}")
+        self.session.spawn(self._execute(route_id, plan, books, reduce_only), f"route:{route_id[:8]}")
         return route_id
 
-    async def _execute(self, route_id: str, plan: Plan, books: dict) -> None:  # type: ignore[type-arg]
-        result = await self.executor.execute(plan, books, route_id=route_id)
+    async def _execute(self, route_id: str, plan: Plan, books: Mapping[str, BookSnapshot],
+                       reduce_only: bool) -> None:
+        result = await self.executor.execute(plan, books, route_id=route_id, reduce_only=reduce_only)
         if result.state is RouteState.BLOCKED:
             why = "; ".join(str(p) for p in result.problems)
             self.session.emit(Notice("error", f"route not sent: {why}"))

@@ -28,16 +28,18 @@ def sim_venues(ids: Sequence[str] | None, seed: int, **config: Any) -> list[Venu
 
 
 def paper_venues(ids: Sequence[str] | None) -> list[Venue]:
-    from sor_desktop.venues import paper  # type: ignore[attr-defined]
+    from sor_desktop.venues.paper import PaperVenue
 
-    return [paper.PaperVenue.public(v) for v in ids or DEFAULT_VENUES]
+    return [PaperVenue.public(v) for v in ids or DEFAULT_VENUES]
 
 
 def live_venues(ids: Sequence[str] | None, vault: Any) -> list[Venue]:
     """Every venue with a key in the vault trades; the others stream public books view-only."""
     from sor_desktop.venues.ccxt_venue import CcxtVenue
 
-    keys = {e.venue: e for e in vault.entries()} if vault is not None else {}
+    keys: dict[str, Any] = {}
+    for e in vault.entries() if vault is not None else []:
+        keys.setdefault(e.venue, e)  # the first label of a venue trades; more keys per venue: a later choice
     return [CcxtVenue(v, credentials=keys.get(v)) for v in ids or DEFAULT_VENUES]
 
 

@@ -21,6 +21,7 @@ from sor_desktop.engine.session_events import AccountUpdate, LegUpdate, Notice, 
 from sor_desktop.engine.session_routes import AlreadySent
 from sor_desktop.engine.store import LinkState
 from sor_desktop.ui import settings as settings_mod
+from sor_desktop.ui.about import show_about
 from sor_desktop.ui.blotter import Blotter
 from sor_desktop.ui.confirm_dialog import ConfirmDialog
 from sor_desktop.ui.depth_chart import DepthChart
@@ -65,6 +66,7 @@ class MainWindow(QMainWindow):
         self._preview: Preview | None = None
         self._books_moved = False
         self.confirm: ConfirmDialog | None = None
+        self.trading_locked: str | None = None  # why order entry is stopped (vault auto-locked)
 
         self.banner = ModeBanner(str(session.mode))
         self.depth_chart = DepthChart()
@@ -145,6 +147,11 @@ class MainWindow(QMainWindow):
         cancel = QAction("Cancel all open orders (Ctrl+Shift+X)", self)
         cancel.triggered.connect(self.cancel_all)
         tools.addAction(cancel)
+        self.tools_menu = tools
+        helpm = self.menuBar().addMenu("&Help")
+        about = QAction("About sor-desktop", self)
+        about.triggered.connect(lambda: show_about(self))
+        helpm.addAction(about)
 
     def reset_layout(self) -> None:
         self.restoreState(self._default_state, LAYOUT_VERSION)
@@ -307,6 +314,8 @@ class MainWindow(QMainWindow):
             pv = Preview(req, None, f"preview failed: {exc}")
         self._preview = pv
         self.routing.show_preview(pv)
+        if self.trading_locked:
+            self.routing.route.setEnabled(False)
         self.depth_chart.set_plan(pv.plan if not pv.error else None)
 
     def sweep_to(self, price: float) -> None:
@@ -321,6 +330,9 @@ class MainWindow(QMainWindow):
 
     def on_route_requested(self, plan: Plan) -> None:
         if self.confirm is not None:
+            return
+        if self.trading_locked:
+            self.notify("warning", f"order entry stopped: {self.trading_locked}")
             return
         if self.prefs.skip_confirm:
             self._send(plan)
@@ -348,6 +360,20 @@ class MainWindow(QMainWindow):
             self.notify("warning", str(exc))
             return
         log.info("route %s sent: %s %s on %d venue(s)", route_id, plan.side, plan.filled, len(plan.legs))
+
+    def lock_trading(self, reason: str) -> None:
+        """Stop order entry (the vault locked itself after the idle time); previews go on."""
+        self.trading_locked = reason
+        self.routing.route.setEnabled(False)
+        self.routing.route.setText("Route  (locked)")
+        if self.confirm is not None:
+            self.confirm.reject()
+        self.notify("warning", f"order entry stopped: {reason}")
+
+    def unlock_trading(self) -> None:
+        self.trading_locked = None
+        self.routing.route.setText("Route  (Enter)")
+        self.refresh_preview()
 
     def cancel_all(self) -> None:
         self.notify("warning", "cancelling all open orders on all venues...")

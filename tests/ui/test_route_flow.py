@@ -98,3 +98,18 @@ def test_rejected_leg_shows_the_venue_reason(window, sim_session, loop):
     assert "price protection" in r.items[0].text(9)
     assert all(u.status is OrderStatus.FILLED for v, u in by_venue.items() if v != victim)
     assert window.blotter.route_status(next(iter(window.blotter.routes))) == "partly filled"
+
+
+def test_locked_vault_stops_order_entry_but_not_the_preview(window, sim_session):
+    window.routing.amount.setText("1")
+    window.refresh_preview()
+    assert window.routing.route.isEnabled()
+    window.lock_trading("the vault locked itself")
+    window.refresh_preview()
+    assert window._preview.plan is not None and window._preview.plan.legs
+    assert not window.routing.route.isEnabled()
+    window.on_route_requested(window._preview.plan)  # Enter while locked: nothing opens
+    assert window.confirm is None
+    assert "order entry stopped" in window.notice.text()
+    window.unlock_trading()
+    assert window.routing.route.isEnabled()
