@@ -13,22 +13,22 @@ no order leaves the machine.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
-from sor_desktop.core.account import Balance, Position
 from sor_desktop.core.book import BookSnapshot
 from sor_desktop.core.instrument import Instrument
-from sor_desktop.core.orders import Fill, OrderReport, OrderRequest
+from sor_desktop.core.orders import OrderReport, OrderRequest
 from sor_desktop.venues.base import Mode, Venue
-from sor_desktop.venues.errors import OrderRejected, VenueUnavailable
+from sor_desktop.venues.errors import OrderRejected
 from sor_desktop.venues.sim.accounts import Account
 from sor_desktop.venues.sim.clock import Clock, RealClock
-from sor_desktop.venues.sim.matching import MatchingEngine, PnL
+from sor_desktop.venues.sim.local_orders import LocalOrders
+from sor_desktop.venues.sim.matching import MatchingEngine
 
 
-class PaperVenue(Venue):
+class PaperVenue(LocalOrders, Venue):
     mode = Mode.PAPER
 
     def __init__(self, source: Venue, *, balance: Decimal = Decimal(10_000), leverage: Decimal = Decimal(10),
@@ -50,12 +50,6 @@ class PaperVenue(Venue):
         from sor_desktop.venues.ccxt_venue import CcxtVenue
 
         return cls(CcxtVenue(venue_id), **kwargs)
-
-    @property
-    def engine(self) -> MatchingEngine:
-        if self._engine is None:
-            raise VenueUnavailable(self.id, "paper venue is not connected")
-        return self._engine
 
     async def connect(self) -> None:
         await self.source.connect()
@@ -79,22 +73,9 @@ class PaperVenue(Venue):
             self._engine.on_book(book, book.timestamp)
         return book
 
-    async def fetch_balance(self) -> list[Balance]:
-        return [self.engine.balance()]
-
-    async def fetch_positions(self, symbols: Sequence[str] | None = None) -> list[Position]:
-        return self.engine.positions(symbols)
-
-    def pnl(self) -> PnL:
-        return self.engine.pnl()
-
-    def fills(self) -> list[Fill]:
-        return list(self.engine.fills)
-
     async def submit_order(self, request: OrderRequest) -> OrderReport:
         engine = self.engine
-        if request.venue != self.id:
-            raise OrderRejected(self.id, f"order for {request.venue} sent to {self.id}")
+        self._check_venue(request)
         await self._clock.sleep(self._latency)
         seen = self._latest.get(request.symbol)
         if seen is None:
@@ -107,15 +88,6 @@ class PaperVenue(Venue):
         report = engine.submit(request, book, int(self._clock.time() * 1000))
         await self._clock.sleep(self._latency)
         return report
-
-    async def fetch_order(self, client_order_id: str, symbol: str) -> OrderReport | None:
-        return self.engine.report(client_order_id)
-
-    async def cancel_order(self, client_order_id: str, symbol: str) -> OrderReport:
-        return self.engine.cancel(client_order_id, symbol)
-
-    async def cancel_all(self, symbol: str | None = None) -> int:
-        return self.engine.cancel_all(symbol)
 
     async def close(self) -> None:
         await self.source.close()

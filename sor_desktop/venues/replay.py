@@ -18,7 +18,6 @@ from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 from pathlib import Path
 
-from sor_desktop.core.account import Balance, Position
 from sor_desktop.core.book import BookSnapshot
 from sor_desktop.core.instrument import Instrument, InstrumentError
 from sor_desktop.core.orders import OrderReport, OrderRequest
@@ -27,6 +26,7 @@ from sor_desktop.venues.errors import NotSupported, OrderRejected, VenueUnavaila
 from sor_desktop.venues.recording import RecordedBook, RecordingError, read_recording
 from sor_desktop.venues.sim.accounts import Account
 from sor_desktop.venues.sim.clock import Clock, RealClock
+from sor_desktop.venues.sim.local_orders import LocalOrders
 from sor_desktop.venues.sim.matching import MatchingEngine
 
 
@@ -48,7 +48,7 @@ class ReplayTimeline:
         return self._started + (timestamp_ms - self._t0) / 1000.0 / self.speed
 
 
-class ReplayVenue(Venue):
+class ReplayVenue(LocalOrders, Venue):
     mode = Mode.REPLAY
 
     def __init__(self, venue_id: str, books: Sequence[RecordedBook], timeline: ReplayTimeline, *,
@@ -68,7 +68,7 @@ class ReplayVenue(Venue):
         for series in self._books.values():
             series.sort(key=lambda b: b.timestamp)  # stable: file order among equal stamps
         self._next: dict[str, int] = dict.fromkeys(self._books, 0)
-        self.engine = MatchingEngine(venue_id, self._instruments,
+        self._engine: MatchingEngine | None = MatchingEngine(venue_id, self._instruments,
                                      Account(venue_id, balance=balance, leverage=leverage),
                                      client_id_max_len=self.capabilities.client_id_max_len)
         self._latest: dict[str, BookSnapshot] = {}
@@ -98,28 +98,12 @@ class ReplayVenue(Venue):
         self.engine.on_book(book, book.timestamp)
         return book
 
-    async def fetch_balance(self) -> list[Balance]:
-        return [self.engine.balance()]
-
-    async def fetch_positions(self, symbols: Sequence[str] | None = None) -> list[Position]:
-        return self.engine.positions(symbols)
-
     async def submit_order(self, request: OrderRequest) -> OrderReport:
-        if request.venue != self.id:
-            raise OrderRejected(self.id, f"order for {request.venue} sent to {self.id}")
+        self._check_venue(request)
         book = self._latest.get(request.symbol)
         if book is None:
             raise OrderRejected(self.id, f"no {request.symbol} book replayed yet")
         return self.engine.submit(request, book, book.timestamp)
-
-    async def fetch_order(self, client_order_id: str, symbol: str) -> OrderReport | None:
-        return self.engine.report(client_order_id)
-
-    async def cancel_order(self, client_order_id: str, symbol: str) -> OrderReport:
-        return self.engine.cancel(client_order_id, symbol)
-
-    async def cancel_all(self, symbol: str | None = None) -> int:
-        return self.engine.cancel_all(symbol)
 
     async def close(self) -> None:
         """Nothing to release; a later watch continues where the replay stood."""
