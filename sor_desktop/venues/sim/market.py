@@ -40,6 +40,7 @@ class SimMarket:
             raise ValueError(f"the simulated market has no venue {', '.join(unknown)}")
         self._fair: dict[str, FairPrice] = {}
         self._models: dict[tuple[str, str], BookModel] = {}
+        self._profiles: dict[str, VenueProfile] = {}
         self._venues: dict[str, SimVenue] = {}
         self._start = self.clock.time()
 
@@ -57,8 +58,12 @@ class SimMarket:
                                       contract_size=quirks_for(venue).quantity_unit)
 
     def profile(self, venue: str) -> VenueProfile:
-        base = self.config.profiles.get(venue) or profile_for(venue)
-        return base.scaled(update_hz=self.config.update_hz, latency=self.config.latency_scale)
+        profile = self._profiles.get(venue)
+        if profile is None:
+            base = self.config.profiles.get(venue) or profile_for(venue)
+            profile = base.scaled(update_hz=self.config.update_hz, latency=self.config.latency_scale)
+            self._profiles[venue] = profile
+        return profile
 
     # -- state -----------------------------------------------------------------------------------
     def fair(self, symbol: str) -> FairPrice:

@@ -17,7 +17,7 @@ from __future__ import annotations
 import itertools
 from collections import deque
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 
 from sor_desktop.core.account import Balance, Position
@@ -56,7 +56,6 @@ class _Order:
     notional: Decimal = ZERO  # sum of price x contracts filled
     fee: Decimal = ZERO
     status: OrderStatus = OrderStatus.ACKNOWLEDGED
-    fills: list[Fill] = field(default_factory=list)
 
     @property
     def remaining(self) -> Decimal:
@@ -290,7 +289,6 @@ class MatchingEngine:
             self._on_take(inst.symbol, Side.SELL if book_side is Side.BUY else Side.BUY, level_price, qty)
         fill = Fill(self.venue, inst.symbol, order.request.client_order_id, order.request.side, qty, price, fee,
                     now_ms, trade_id=f"SIMT-{self.venue}-{next(self._trade_ids)}")
-        order.fills.append(fill)
         self.fills.append(fill)
         return fill
 

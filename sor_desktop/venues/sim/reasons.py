@@ -7,9 +7,6 @@ of the exact text; what the engine relies on is the exception class (``OrderReje
 
 from __future__ import annotations
 
-KINDS = ("step", "min", "max", "notional", "tick", "margin", "duplicate", "reduce_only", "unknown_order",
-         "unknown_symbol", "no_liquidity", "client_id", "price_required")
-
 _GENERIC: dict[str, str] = {
     "step": "quantity is not a multiple of the step",
     "min": "quantity is below the minimum",
