@@ -96,3 +96,24 @@ def test_hotkeys_pick_the_side_and_focus_the_amount(window, qtbot):
     assert window.routing.amount.text() == ""  # the key picked the side, it was not typed
     qtbot.keyClick(window.routing.amount, Qt.Key.Key_B)
     assert window.routing.side is Side.BUY
+
+
+def test_crosshair_tooltip_shows_amount_per_venue_total_and_bps(window, sim_session):
+    from sor_desktop.ui import depth_data
+
+    insts = sim_session.session.symbol_instruments()
+    books = sim_session.session.store.books(SYMBOL, insts)
+    chart = window.depth_chart
+    chart.refresh(books, insts, set())
+    mid = chart._mid_line.value()
+    price = mid * (1 + 5e-4)  # 5 bps above the mid: the ask side
+    chart._show_tip(price)
+    text = chart._tip.textItem.toPlainText()
+    assert "+5.0 bps from mid" in text and "asks" in text
+    total = 0.0
+    for v, b in books.items():
+        d = depth_data.venue_depth(b, insts[v], quote=False, fee_adjusted=False)
+        amt = depth_data.cum_at(d.asks, price, bid=False)
+        total += amt
+        assert f"{v}\t{amt:,.4f}" in text or f"{v} {amt:,.4f}" in text or f"{v}\n{amt:,.4f}" in text, text
+    assert f"{total:,.4f}" in text

@@ -113,3 +113,22 @@ def test_locked_vault_stops_order_entry_but_not_the_preview(window, sim_session)
     assert "order entry stopped" in window.notice.text()
     window.unlock_trading()
     assert window.routing.route.isEnabled()
+
+
+def test_unknown_outcome_is_resolved_by_client_id_and_shown(window, sim_session, loop):
+    session = sim_session.session
+    window.routing.amount.setText("3")
+    window.refresh_preview()
+    plan = window._preview.plan
+    victim = plan.legs[-1].venue
+    # the venue takes the order, then the answer is lost: the executor must find it, not resend it
+    sim_session.market.venue(victim).faults.timeout_next()
+    window.prefs.skip_confirm = True
+    window.routing.request_route()
+    settle(loop, session)
+    (r,) = window.blotter.routes.values()
+    leg = next(u for u in r.legs.values() if u.venue == victim)
+    assert leg.status is OrderStatus.FILLED and leg.was_unknown
+    assert r.items[len(plan.legs) - 1].text(2) == "filled (was unknown)"
+    fills = sim_session.market.venue(victim).fills()
+    assert abs(sum(float(f.contracts) for f in fills) - float(plan.legs[-1].contracts)) < 1e-12  # once
