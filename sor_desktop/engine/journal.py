@@ -11,6 +11,7 @@ Amounts and prices are stored as exact decimal strings; times as wall-clock seco
 from __future__ import annotations
 
 import json
+import logging
 import sqlite3
 import sys
 import threading
@@ -24,6 +25,7 @@ from typing import IO, Any
 from sor_desktop import paths
 from sor_desktop.core.orders import OrderReport, OrderStatus, Side
 
+log = logging.getLogger(__name__)
 SCHEMA_VERSION = 1
 FINAL = ("filled", "canceled", "rejected")
 
@@ -324,6 +326,10 @@ class Journal:
             prev = self._leg_row(db, cid)
             new_status = str(status or report.status)
             if prev.final and new_status != prev.status:
+                if prev.status == "rejected" and report.filled_contracts > 0:
+                    # never expected: a leg proven not placed shows fills. Keep the record, shout.
+                    log.error("leg %s was recorded as not placed but %s reports %s filled", cid, prev.venue,
+                              report.filled_contracts)
                 db.execute("UPDATE legs SET updated=? WHERE client_order_id=?", (ts, cid))
                 self._event(db, ts, "late_report", route_id=prev.route_id, cid=cid, venue=prev.venue,
                             report=report, detail=f"ignored: leg already {prev.status}")
