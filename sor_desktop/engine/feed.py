@@ -5,6 +5,8 @@ raises on any broken stream, so after every error the loop waits (exponential ba
 jitter, capped) and calls again, which reconnects and resubscribes. A monitor task reports
 each feed's health once a second and marks a book stale, hence unroutable, when it has not
 moved for ``stale_after_s`` or its sequence broke (``BookGap``) until a fresh book arrives.
+A book silent for ``restart_after_s`` (the link may still answer pings) is restarted through
+``venue.restart_book``.
 
 Books reach ``on_book`` through a one-slot mailbox per feed: a slow consumer only ever gets
 the latest book, never a backlog. ``on_book`` and ``on_health`` may be plain functions or
@@ -60,6 +62,7 @@ class FeedHealth:
 @dataclass(frozen=True, slots=True)
 class FeedConfig:
     stale_after_s: float = 5.0
+    restart_after_s: float = 60.0  # no book this long: ask the venue for a fresh stream
     backoff_initial_s: float = 0.25
     backoff_max_s: float = 15.0
     backoff_jitter: float = 0.2  # +-20 % so many feeds do not retry in lockstep
@@ -181,7 +184,15 @@ class FeedSupervisor:
                 if not feed.venue.instruments():
                     await feed.venue.connect()
                 while True:
-                    book = await feed.venue.watch_order_book(feed.symbol)
+                    try:
+                        # asyncio.timeout, not wait_for: 3.11's wait_for can swallow a cancel
+                        # that lands as the watch completes, and stop() would hang
+                        async with asyncio.timeout(self.config.restart_after_s):
+                            book = await feed.venue.watch_order_book(feed.symbol)
+                    except TimeoutError:
+                        await feed.venue.restart_book(feed.symbol)
+                        raise VenueError(feed.venue.id, f"no book for {self.config.restart_after_s:.0f}s; "
+                                         "restarting the stream") from None
                     if self._arrived(feed, book):
                         await self._report(feed)
                     attempt = 0

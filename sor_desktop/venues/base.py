@@ -30,6 +30,8 @@ method                                required  meaning
 ``probe_permissions()``               optional  what the keys may do (see security)
 ``round_trip()``                      optional  seconds of the last ping-pong or request round
                                                 trip, for the feed's health; None if unknown
+``restart_book(symbol)``              optional  drop the stream and cached book so the next
+                                                watch starts afresh (a feed silent too long)
 ====================================  ========  ==============================================
 """
 
@@ -104,6 +106,10 @@ class Venue(ABC):
 
     def round_trip(self) -> float | None:
         """Seconds of the venue's last measured round trip (optional; None when unknown)."""
+        return None
+
+    async def restart_book(self, symbol: str) -> None:
+        """Make the next ``watch_order_book(symbol)`` start from a fresh stream (optional)."""
         return None
 
     def __repr__(self) -> str:  # never show keys or clients

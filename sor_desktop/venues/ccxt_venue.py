@@ -221,11 +221,21 @@ class CcxtVenue(Venue):
             return
         try:
             params = {"limit": self._book_limit} if self._book_limit else {}
-            await asyncio.wait_for(self._ex.un_watch_order_book(symbol, params), self.config.resync_timeout_s)
+            async with asyncio.timeout(self.config.resync_timeout_s):
+                await self._ex.un_watch_order_book(symbol, params)
         except (TimeoutError, ccxt.BaseError, OSError) as exc:
             log.warning("%s: %s unsubscribe for a fresh book failed (%s); reconnecting",
                         self.id, symbol, type(exc).__name__)
             await self._ex.close_ws_clients()
+
+    async def restart_book(self, symbol: str) -> None:
+        """A book silent while the link answers pings (a subscription the venue dropped):
+        close the websockets so the next watch reconnects and subscribes afresh."""
+        self._ex.orderbooks.pop(symbol, None)
+        try:
+            await self._ex.close_ws_clients()
+        except (TimeoutError, ccxt.BaseError, OSError) as exc:
+            log.warning("%s: closing websockets: %s", self.id, type(exc).__name__)
 
     async def fetch_order_book(self, symbol: str, limit: int | None = None) -> BookSnapshot:
         """One REST snapshot (not used by the feed; for tools and tests)."""

@@ -221,3 +221,21 @@ async def test_a_failing_callback_does_not_stop_the_feed() -> None:
     await asyncio.sleep(0.15)
     await sup.stop()
     assert len(seen) > 5
+
+
+@pytest.mark.asyncio
+async def test_a_silent_stream_is_restarted() -> None:
+    restarted: list[str] = []
+
+    class Restartable(ScriptedVenue):
+        async def restart_book(self, symbol: str) -> None:
+            restarted.append(symbol)
+
+    venue = Restartable([book(1), "hang"])
+    sink = Sink()
+    sup = await run_for(venue, sink, 0.4, FeedConfig(stale_after_s=0.05, restart_after_s=0.15,
+                                                     backoff_initial_s=0.01, health_interval_s=0.02))
+    assert restarted == ["X/USDT:USDT"]
+    assert sup.health()[0].reconnects == 1
+    assert any("restarting the stream" in (h.reason or "") for h in sink.health)
+    assert len(sink.books) > 3  # books flow again after the restart
