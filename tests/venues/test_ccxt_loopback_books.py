@@ -145,3 +145,26 @@ async def test_silent_dead_peer_is_found_within_seconds(loopback: tuple[str, Any
         await sup.stop()
     assert detected < 3.0, f"dead peer found after {detected:.1f}s"
     assert rtt is not None and 0 < rtt < 1000
+
+
+@pytest.mark.asyncio
+async def test_silent_subscription_is_restarted_with_a_fresh_stream(loopback: tuple[str, Any]) -> None:
+    venue_id, server = loopback
+    rec = Recorder()
+    # restart_after_s must leave room for a resubscribe: ccxt's rate limiter spaces Binance's
+    # depth snapshots by their weight (limit 100: 5 x 50 ms)
+    venue = loopback_venue(server, venue_id, keys=False, keepalive_ms=300, book_limit=100 if venue_id == "binanceusdm" else None)
+    sup = supervise(venue, rec, stale_after_s=0.3, restart_after_s=1.5)
+    sup.start()
+    try:
+        await rec.wait(lambda: rec.state is FeedState.LIVE and len(rec.books) > 3)
+        server.mute_books()  # pings still answered: the keep-alive sees nothing wrong
+        await rec.wait(lambda: rec.state is FeedState.STALE)
+        muted_at = len(rec.books)
+        await rec.wait(lambda: server.ws_connections == 2 and rec.state is FeedState.LIVE
+                       and len(rec.books) > muted_at + 3)
+    finally:
+        await sup.stop()
+    assert any("restarting the stream" in (h.reason or "") for h in rec.health)
+    for book in rec.books[muted_at:]:
+        assert_matches_server(book, server)

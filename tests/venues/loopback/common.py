@@ -192,6 +192,13 @@ class LoopbackServer:
     def silence(self) -> None:
         self._silenced.update(self._sockets)
 
+    def mute_books(self) -> None:
+        """Open websockets keep answering pings but get no more book frames (a subscription
+        the venue dropped silently)."""
+        subs: dict[Any, set[str]] = getattr(self, "subs", {})
+        for symbols in subs.values():
+            symbols.clear()
+
     async def drop_websockets(self) -> None:
         for ws in list(self._sockets):
             req = self._requests.get(ws)
