@@ -47,6 +47,7 @@ class PaintProbe(QObject):
         self.first_paint: float | None = None
         self.latency_ms: list[float] = []
         self._pending: list[float] = []
+        self.frame_cpu_ms: list[float] = []  # CPU time of the window's frame work (not waiting for a core)
         window.depth_chart.plot.viewport().installEventFilter(self)
         original = window.on_frame
 
@@ -54,7 +55,9 @@ class PaintProbe(QObject):
             # take the arrivals the frame is about to draw before the window consumes them
             dirty = window.session.store._dirty
             self._pending.extend(dirty.values())
+            t = time.thread_time()
             original()
+            self.frame_cpu_ms.append((time.thread_time() - t) * 1e3)
 
         window.timer.timeout.disconnect()
         window.timer.timeout.connect(on_frame)
@@ -108,7 +111,7 @@ async def main(args: argparse.Namespace, app: QApplication) -> int:
     print(f"cold start to first painted chart: {cold:.2f} s (target < 3 s)")
 
     await asyncio.sleep(2.0)  # warm-up, not measured
-    probe.paints, probe.latency_ms = 0, []
+    probe.paints, probe.latency_ms, probe.frame_cpu_ms = 0, [], []
     lags: list[float] = []
     stop = asyncio.Event()
     lag_task = asyncio.create_task(lag_probe(lags, stop))
@@ -129,7 +132,12 @@ async def main(args: argparse.Namespace, app: QApplication) -> int:
     print(f"event-loop lag: p50 {pct(lags, 50):.2f} ms, p99 {pct(lags, 99):.2f} ms (target p99 < 25 ms)")
     print(f"book update to painted chart: p50 {pct(probe.latency_ms, 50):.1f} ms, "
           f"p99 {pct(probe.latency_ms, 99):.1f} ms (target p99 < 50 ms; n={len(probe.latency_ms)})")
-    print(f"CPU: {cpu / wall * 100:.0f}% of one core")
+    print(f"CPU: {cpu / wall * 100:.0f}% of one core; {cpu / max(probe.paints, 1) * 1e3:.1f} ms of CPU per painted "
+          f"frame (everything: sim, feeds, frame, paint)")
+    print(f"frame work (store -> charts, CPU time): p50 {pct(probe.frame_cpu_ms, 50):.1f} ms, "
+          f"p99 {pct(probe.frame_cpu_ms, 99):.1f} ms")
+    with open("/proc/loadavg") as f:
+        print(f"machine load average while measuring: {f.read().split()[0]} on {os.cpu_count()} cores")
     print(f"RSS: {rss_mb():.0f} MB now, {rss_peak:.0f} MB peak (target < 400 MB); "
           f"max RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
     if lags:

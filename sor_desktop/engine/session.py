@@ -9,9 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import time
 from collections.abc import Callable, Coroutine, Sequence
-from dataclasses import replace
 from typing import Any
 
 from sor_desktop.core.account import Balance, Position
@@ -256,14 +254,8 @@ class Session:
         pos = await venue.fetch_positions([self.symbol])
         return bal, pos
 
-    def mark_view_only(self, venue: str, reason: str) -> None:
-        self.store.set_health(replace(self.store.health(venue), view_only=True, reason=reason))
-
 
 def _short(exc: BaseException) -> str:
     text = str(exc) or type(exc).__name__
     return text.splitlines()[0][:200]
 
-
-def now() -> float:
-    return time.time()

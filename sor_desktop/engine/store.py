@@ -144,8 +144,5 @@ class Store:
             self._health_dirty = True
         return h
 
-    def venues(self) -> list[str]:
-        return sorted(self._health)
-
 
 _AGE_REASON = "book stopped updating"

@@ -62,9 +62,9 @@ class DepthChart(QWidget):
         self.plot.setLabel("bottom", "price")
         self.plot.setLabel("left", "cumulative amount (base)")
         self.plot.getPlotItem().setMouseEnabled(x=True, y=False)
-        theme.cache_axes(self.plot)
         self._ymax = 0.0
         self.legend = self.plot.addLegend(offset=(10, 10), labelTextColor=theme.TEXT, brush=QColor(20, 23, 28, 200))
+        theme.cache_axes(self.plot)
         self._total_curves = self._make_pair("all venues", theme.CONSOLIDATED, width=2)  # the only wide pen: width > 1 costs a stroker pass per frame
         self._vline = pg.InfiniteLine(angle=90, pen=pg.mkPen(theme.MUTED, style=Qt.PenStyle.DashLine))
         self._mid_line = pg.InfiniteLine(angle=90, pen=pg.mkPen("#3a414c"))

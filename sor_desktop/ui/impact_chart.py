@@ -29,8 +29,8 @@ class ImpactChart(QWidget):
         self.plot.showGrid(x=True, y=True, alpha=0.15)
         self.plot.setLabel("bottom", "order size (base)")
         self.plot.setLabel("left", "avg price incl. fee, bps vs best")
-        theme.cache_axes(self.plot)
         self.plot.addLegend(offset=(10, 10), labelTextColor=theme.TEXT, brush=QColor(20, 23, 28, 200))
+        theme.cache_axes(self.plot)
         self._curves: dict[str, pg.PlotDataItem] = {}
         self._routed = self.plot.plot([], [], pen=pg.mkPen(theme.CONSOLIDATED, width=2.5), name="routed split",
                                       symbol="o", symbolSize=4, symbolBrush=theme.CONSOLIDATED)

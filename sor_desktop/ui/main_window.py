@@ -300,7 +300,8 @@ class MainWindow(QMainWindow):
             log.debug("impact plan failed at size %s", size, exc_info=True)
             return None
         p = pv.plan
-        if p is None or not p.filled or p.unfilled > 1e-12:
+        # a size off the venues' lot grid leaves a sliver unfilled: only a real shortfall ends the curve
+        if p is None or not p.filled or p.unfilled > size * 1e-3:
             return None
         return p.total_cost / p.filled
 

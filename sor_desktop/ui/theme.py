@@ -102,3 +102,6 @@ def cache_axes(plot: pg.PlotWidget) -> None:
 
     for axis in plot.getPlotItem().axes.values():
         axis["item"].setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+    legend = plot.getPlotItem().legend
+    if legend is not None:  # its text re-rendered on every frame otherwise
+        legend.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
