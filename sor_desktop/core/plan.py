@@ -88,6 +88,8 @@ class Plan:
     slippage_bps: float = 5.0
     compute_ms: float | None = None
     meta: dict[str, Any] = field(default_factory=dict)
+    # set when no single venue can fill the plan's amount: says at what amount it was compared
+    best_single_note: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -127,6 +129,7 @@ class Plan:
             "savings_bps": self.savings_bps,
             "savings_quote": self.savings_quote,
             "single_venue_is_best": self.single_venue_is_best,
+            "best_single_note": self.best_single_note,
             "unfilled": self.unfilled,
             "unfilled_reason": self.unfilled_reason,
             "excluded": [{"venue": v, "reason": r} for v, r in self.excluded],

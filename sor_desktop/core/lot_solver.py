@@ -1,0 +1,109 @@
+"""Exact lot allocation: the integer core of the router.
+
+Problem. Venue ``i`` takes ``x_i`` whole lots of ``m_i`` grains each (a grain is the largest
+base amount dividing every venue's lot). ``cost_i`` is convex in ``x_i`` (``LotCurve``).
+``x_i`` is 0 or in ``[lo_i, hi_i]`` (minimum amount / notional; depth, caps), and at most ``K``
+venues are used. Maximise the fill ``F = sum m_i x_i`` subject to ``F <= T``; among the plans
+with that fill, minimise ``sum cost_i(x_i)``. Both criteria are exact: the fill is an integer,
+and costs are compared to a relative 1e-12.
+
+Why it is exact.
+
+1. Box problems (every ``x_i`` in an interval ``[l_i, u_i]``, no on/off choice) are solved
+   exactly by ``lot_groups``: venues with the same lot size form a group whose cost is the
+   greedy merge of their marginal costs (convex, every count reachable); the best fill across
+   groups is found by arithmetic (a clamp, a period, or a bitset DP), the cheapest plan at that
+   fill by a convex search (two lot sizes) or a DP inside a proven proximity window around the
+   continuous optimum (three or more). See that module for the arguments.
+2. Minimums (``x_i`` is 0 or at least ``lo_i``) and the venue count are handled by branch and
+   bound over "venue off" / "venue on (x_i >= lo_i)". A node relaxes the undecided venues to
+   ``[0, hi_i]``: a superset of the node's feasible plans, so its exact box optimum (fill, cost)
+   is an optimistic bound in the lexicographic order. A node whose bound cannot beat the best
+   plan found is pruned; a node whose relaxed optimum already respects every minimum and the
+   venue count is solved; otherwise it branches on a venue with ``0 < x_i < lo_i`` or, when only
+   the count is broken, on a used undecided venue. Every plan belongs to exactly one leaf, so
+   the search is exhaustive; in the usual case the root relaxation is feasible and there is no
+   branching at all.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sor_desktop.core.lot_curve import LotCurve
+from sor_desktop.core.lot_groups import Group, max_fill, min_cost
+
+REL_EPS = 1e-12
+
+
+@dataclass(frozen=True, slots=True)
+class Allocation:
+    fill: int  # grains
+    cost: float
+    lots: tuple[int, ...]  # per venue, same order as the curves
+
+
+def relax(curves: Sequence[LotCurve], m: Sequence[int], low: Sequence[int], up: Sequence[int],
+          target: int) -> Allocation | None:
+    """Exact optimum of the box problem ``low_i <= x_i <= up_i`` (no on/off choice)."""
+    by_m: dict[int, list[int]] = {}
+    for i in range(len(curves)):
+        if up[i] > 0:
+            by_m.setdefault(m[i], []).append(i)
+    lots = [0] * len(curves)
+    if not by_m:
+        return Allocation(0, 0.0, tuple(lots))
+    groups = [Group(mm, idx, curves, low, up) for mm, idx in sorted(by_m.items())]
+    fill = max_fill(groups, target)
+    if fill is None:
+        return None
+    found = min_cost(groups, fill)
+    if found is None:  # _max_fill returned a reachable fill: cannot happen
+        raise AssertionError(f"fill {fill} reported reachable but has no allocation")
+    cost, ys = found
+    for g, y in zip(groups, ys, strict=True):
+        g.assign(y, lots)
+    return Allocation(fill, cost, tuple(lots))
+
+
+def solve(curves: Sequence[LotCurve], m: Sequence[int], target: int,
+          max_venues: int | None = None) -> Allocation:
+    """Best allocation: largest fill <= ``target`` grains, then cheapest (module docstring)."""
+    n = len(curves)
+    k = n if max_venues is None else max(0, max_venues)
+    best: list[Allocation] = [Allocation(0, 0.0, (0,) * n)]
+    usable = [c.lo <= c.hi for c in curves]
+
+    def better(a: Allocation, b: Allocation) -> bool:
+        if a.fill != b.fill:
+            return a.fill > b.fill
+        return a.cost < b.cost - REL_EPS * (1.0 + abs(b.cost))
+
+    def visit(state: list[int]) -> None:  # state per venue: -1 off, 0 free, 1 on
+        if sum(1 for s in state if s == 1) > k:
+            return
+        low = [curves[i].lo if state[i] == 1 else 0 for i in range(n)]
+        up = [curves[i].hi if state[i] >= 0 and usable[i] else 0 for i in range(n)]
+        node = relax(curves, m, low, up, target)
+        if node is None or not better(node, best[0]):
+            return
+        x = node.lots
+        short = [i for i in range(n) if state[i] == 0 and 0 < x[i] < curves[i].lo]
+        used = [i for i in range(n) if x[i] > 0]
+        if not short and len(used) <= k:
+            best[0] = node
+            return
+        if short:
+            i = max(short, key=lambda j: x[j] / curves[j].lo)
+        else:
+            i = min((j for j in used if state[j] == 0), key=lambda j: x[j])
+        on, off = list(state), list(state)
+        on[i], off[i] = 1, -1
+        first, second = (on, off) if 2 * x[i] >= curves[i].lo else (off, on)
+        visit(first)
+        visit(second)
+
+    if k > 0:
+        visit([0] * n)
+    return best[0]

@@ -1,0 +1,310 @@
+"""The fee-aware smart order router: ``plan_route(request, venues) -> Plan``.
+
+What it optimises
+-----------------
+A buy walks each venue's asks, a sell its bids. Every venue order is a whole number of lots
+(the venue's amount step), so a plan is lot-exact by construction. Costs are all-in:
+``sum price * base * (1 + taker fee)`` for a buy; for a sell the proceeds
+``sum price * base * (1 - taker fee)`` are maximised (internally: their negative minimised).
+Constraints: each venue's depth, step, minimum amount, minimum notional (checked on the
+expected notional of the order walking the book, ``lot_curve.meets_notional``), maximum order
+amount, the optional base cap per venue, exclusions (``VenueInput.excluded``, a book with a
+``problem()``, inverse contracts) and the maximum number of venues.
+
+Unit ``base``: the fill is the largest base amount, on the venues' lot grids, that does not
+exceed the target; among the plans with that fill the plan is the cheapest. Exactly
+(``lot_solver``): the fill is an integer number of grains, and the cost is the exact optimum.
+
+Unit ``quote`` (a notional in USDT before fees). Cost and notional pull apart when fees differ,
+so the target is turned into a base amount along the fee-aware price order, then the plan is the
+cheapest for a base amount:
+1. ``B_T``: walk the levels of every usable venue (depth and caps applied) in order of all-in
+   price per base unit (``price * (1 + fee)`` ascending for a buy, ``price * (1 - fee)``
+   descending for a sell), lots and minimums ignored, until the notional reaches the target;
+   ``B_T`` is the base walked, floored to the grain (``floor(B_T / grain + 1e-9)``).
+2. The plan is the cheapest plan for the largest base ``B <= B_T`` reachable on the lot grids
+   whose cheapest plan has a notional not above the target (found by re-solving with the target
+   one grain under the last fill until the notional fits; it almost always fits at once).
+So a quote plan never exceeds the notional, and it is always the cheapest plan for what it buys.
+
+Best single venue
+-----------------
+The best plan restricted to one venue for the plan's own filled base amount (largest fill, then
+cheapest). When no single venue can fill that much, the comparison is made fairly at the most one
+venue can fill: the router's optimum for that smaller amount against that venue, and
+``best_single_note`` says so. Savings are never negative: the single-venue plan is one of the
+plans the router chooses from. When one venue alone is optimal, the plan is that venue alone and
+``single_venue_is_best`` is true.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from decimal import Decimal
+
+import numpy as np
+
+from sor_desktop.core.instrument import Instrument
+from sor_desktop.core.lot_curve import LotCurve, build_curve
+from sor_desktop.core.lot_solver import Allocation, solve
+from sor_desktop.core.orders import Side
+from sor_desktop.core.plan import AmountUnit, Leg, Plan, PlanRequest, SingleVenue, VenueInput
+
+__all__ = ["plan_route", "RouteError"]
+
+
+class RouteError(ValueError):
+    """A request the router cannot plan (bad amount, bad slippage)."""
+
+
+@dataclass(slots=True)
+class _Venue:
+    name: str
+    instrument: Instrument
+    curve: LotCurve
+    m: int  # lot size in grains
+
+
+@dataclass(frozen=True, slots=True)
+class _Grid:
+    grain: Decimal
+    lots: tuple[int, ...]
+
+
+def _grid(lot_sizes: Sequence[Decimal]) -> _Grid:
+    """The largest base amount dividing every lot, and each lot in those grains."""
+    exp = max(0, *(-d.normalize().as_tuple().exponent for d in lot_sizes))  # type: ignore[operator]
+    ints = [int(d.scaleb(exp)) for d in lot_sizes]
+    g = math.gcd(*ints)
+    return _Grid(Decimal(g).scaleb(-exp), tuple(i // g for i in ints))
+
+
+def _check(request: PlanRequest) -> None:
+    if not (isinstance(request.amount, int | float) and math.isfinite(request.amount) and request.amount > 0):
+        raise RouteError(f"amount must be a positive number, got {request.amount!r}")
+    if not (math.isfinite(request.slippage_bps) and request.slippage_bps >= 0):
+        raise RouteError(f"slippage must be a non-negative number of bps, got {request.slippage_bps!r}")
+    if request.max_venues is not None and request.max_venues < 1:
+        raise RouteError(f"max venues must be at least 1, got {request.max_venues}")
+
+
+def _screen(venues: Sequence[VenueInput], side: Side) -> tuple[list[VenueInput], list[tuple[str, str]]]:
+    usable: list[VenueInput] = []
+    excluded: list[tuple[str, str]] = []
+    for v in venues:
+        name = v.instrument.venue or v.book.venue
+        reason = v.excluded or v.book.problem()
+        if reason is None and not v.instrument.linear:
+            reason = "inverse contracts are not routed"
+        if reason is None and not len(v.book.asks if side is Side.BUY else v.book.bids):
+            reason = "no asks to buy from" if side is Side.BUY else "no bids to sell to"
+        if reason is None and v.cap_base is not None and not v.cap_base > 0:
+            reason = "no margin available (cap is 0)"
+        if reason is None:
+            usable.append(v)
+        else:
+            excluded.append((name, reason))
+    return usable, excluded
+
+
+def _unusable_reason(c: LotCurve, ins: Instrument) -> str:
+    if c.hi == 0:
+        return {"cap": "cap is below one lot", "max amount": "max order amount is below one lot",
+                "depth": "less than one lot is available"}.get(c.limit or "", "the amount is below one lot")
+    return (f"its minimum order ({ins.format_amount(ins.amount_step * c.lo)} contracts) is more than "
+            f"the {'amount' if c.limit is None else c.limit} allows")
+
+
+def plan_route(request: PlanRequest, venues: Sequence[VenueInput]) -> Plan:
+    """The exactly optimal plan (module docstring) for ``request`` across ``venues``."""
+    t0 = time.perf_counter()
+    _check(request)
+    side = request.side
+    candidates, excluded = _screen(venues, side)
+    symbol = next((v.instrument.symbol for v in venues), "")
+    if not candidates:
+        return _empty(request, symbol, excluded, "no venue can take the order")
+    grid = _grid([v.instrument.amount_step * v.instrument.contract_size for v in candidates])
+    quote = request.unit is AmountUnit.QUOTE
+    target = 0 if quote else int(Decimal(repr(float(request.amount))) / grid.grain)
+
+    routed: list[_Venue] = []
+    for v, m in zip(candidates, grid.lots, strict=True):
+        levels = v.book.asks if side is Side.BUY else v.book.bids
+        curve = build_curve(levels, v.instrument, side, cap_base=v.cap_base,
+                            max_lots=None if quote else target // m)
+        name = v.instrument.venue or v.book.venue
+        if curve.lo > curve.hi:
+            excluded.append((name, _unusable_reason(curve, v.instrument)))
+        else:
+            routed.append(_Venue(name, v.instrument, curve, m))
+    if not routed:
+        return _empty(request, symbol, excluded, "no venue can take the order")
+
+    curves = [v.curve for v in routed]
+    ms = [v.m for v in routed]
+    if quote:
+        target = _quote_target(routed, side, request.amount, float(grid.grain))
+        alloc = solve(curves, ms, target, request.max_venues)
+        while alloc.fill > 0 and _notional(routed, alloc) > request.amount * (1 + 1e-12):
+            alloc = solve(curves, ms, alloc.fill - 1, request.max_venues)
+    else:
+        alloc = solve(curves, ms, target, request.max_venues)
+
+    single, single_alloc, note, saving, basis = _best_single(routed, alloc, request, float(grid.grain))
+    one_venue = False
+    if single_alloc is not None and single_alloc.fill == alloc.fill and saving <= _tol(alloc.cost):
+        alloc, saving, one_venue = single_alloc, 0.0, True
+    plan = _assemble(request, symbol, routed, alloc, grid, target, excluded)
+    savings_bps = saving / basis * 1e4 if basis > 0 else 0.0
+    return _replace(plan, best_single=single, savings_quote=saving, savings_bps=savings_bps,
+                    single_venue_is_best=one_venue, best_single_note=note,
+                    meta={"route_ms": (time.perf_counter() - t0) * 1e3})
+
+
+def _tol(cost: float) -> float:
+    return 1e-9 * (1.0 + abs(cost))
+
+
+def _notional(routed: Sequence[_Venue], alloc: Allocation) -> float:
+    return sum(v.curve.notional(x) for v, x in zip(routed, alloc.lots, strict=True) if x)
+
+
+def _quote_target(routed: Sequence[_Venue], side: Side, amount: float, grain: float) -> int:
+    """``B_T`` in grains: the fee-aware continuous walk of the merged books (module docstring)."""
+    prices, bases, keys = [], [], []
+    for v in routed:
+        c = v.curve
+        cum = np.minimum(c.xs[1:], c.hi) * c.lot_base
+        base = np.diff(np.concatenate(([0.0], cum)))
+        fee = float(v.instrument.taker_fee)
+        prices.append(c.prices)
+        bases.append(base)
+        keys.append(c.prices * (1 + fee) if side is Side.BUY else -c.prices * (1 - fee))
+    p, b, k = np.concatenate(prices), np.concatenate(bases), np.concatenate(keys)
+    order = np.argsort(k, kind="stable")
+    p, b = p[order], b[order]
+    cum_b = np.concatenate(([0.0], np.cumsum(b)))
+    cum_n = np.concatenate(([0.0], np.cumsum(b * p)))
+    walked = float(np.interp(amount, cum_n, cum_b)) if amount < cum_n[-1] else float(cum_b[-1])
+    return int(math.floor(walked / grain + 1e-9))
+
+
+def _best_single(routed: Sequence[_Venue], alloc: Allocation, request: PlanRequest, grain: float
+                 ) -> tuple[SingleVenue | None, Allocation | None, str | None, float, float]:
+    """Best one-venue plan for the plan's fill, and the fair saving against it (docstring)."""
+    best: tuple[int, float, int, int] | None = None  # fill, cost, venue index, lots
+    for i, v in enumerate(routed):
+        c = v.curve
+        x = min(c.hi, alloc.fill // v.m)
+        if x < c.lo:
+            continue
+        cand = (x * v.m, c.cost(x), i, x)
+        if best is None or cand[0] > best[0] or (cand[0] == best[0] and cand[1] < best[1] - _tol(best[1])):
+            best = cand
+    if best is None or alloc.fill == 0:
+        return None, None, None, 0.0, 0.0
+    fill, cost, i, x = best
+    v = routed[i]
+    base = x * v.curve.lot_base
+    notional = v.curve.notional(x)
+    fee = notional * float(v.instrument.taker_fee)
+    total = notional + fee if request.side is Side.BUY else notional - fee
+    single = SingleVenue(v.name, notional / base, total, base)
+    lots = tuple(x if j == i else 0 for j in range(len(routed)))
+    single_alloc = Allocation(fill, cost, lots)
+    if fill == alloc.fill:
+        return single, single_alloc, None, cost - alloc.cost, _notional(routed, alloc)
+    # no single venue fills as much: compare the router's optimum for what that venue can fill
+    same = solve([r.curve for r in routed], [r.m for r in routed], fill, request.max_venues)
+    note = (f"no single venue can fill {alloc.fill * grain:.10g}; "
+            f"compared at {base:.10g}, the most {v.name} alone can fill")
+    return single, single_alloc, note, cost - same.cost, _notional(routed, same)
+
+
+def _assemble(request: PlanRequest, symbol: str, routed: Sequence[_Venue], alloc: Allocation,
+              grid: _Grid, target: int, excluded: list[tuple[str, str]]) -> Plan:
+    side = request.side
+    legs: list[Leg] = []
+    for v, x in zip(routed, alloc.lots, strict=True):
+        if x:
+            legs.append(_leg(v, x, side, request.slippage_bps))
+    filled = float(sum((Decimal(lg.contracts) * v.instrument.contract_size for lg, v in
+                        zip(legs, [r for r, x in zip(routed, alloc.lots, strict=True) if x], strict=True)),
+                       Decimal(0)))
+    notional = sum(lg.notional for lg in legs)
+    fees = sum(lg.fee for lg in legs)
+    legs = [_with_share(lg, lg.amount_base / filled) for lg in legs]
+    quote = request.unit is AmountUnit.QUOTE
+    unfilled = request.amount - (notional if quote else filled)
+    reason = None
+    if not quote and alloc.fill == target and target * grid.grain < Decimal(repr(float(request.amount))):
+        reason = "the remainder is below the venues' lot sizes"
+    elif (quote and alloc.fill > 0 and unfilled > 0) or alloc.fill < target or alloc.fill == 0:
+        reason = _unfilled_reason(request, routed, alloc, target)
+    else:
+        unfilled = 0.0
+    return Plan(
+        side=side, unit=request.unit, symbol=symbol, requested=request.amount, filled=filled,
+        avg_price=notional / filled if filled else 0.0, notional=notional, fees=fees,
+        total_cost=notional + fees if side is Side.BUY else notional - fees, legs=tuple(legs),
+        best_single=None, savings_bps=0.0, savings_quote=0.0, unfilled=max(unfilled, 0.0),
+        unfilled_reason=reason, excluded=tuple(excluded), slippage_bps=request.slippage_bps,
+    )
+
+
+def _leg(v: _Venue, x: int, side: Side, slippage_bps: float) -> Leg:
+    ins = v.instrument
+    c = v.curve
+    contracts = ins.amount_step * x
+    base = float(contracts * ins.contract_size)
+    notional = c.notional(x)
+    worst = c.worst_price(x)
+    move = Decimal(repr(float(slippage_bps))) / Decimal(10_000)
+    raw = Decimal(repr(worst)) * (1 + move if side is Side.BUY else 1 - move)
+    limit = ins.round_price(raw, up=side is Side.BUY)
+    fee = notional * float(ins.taker_fee)
+    return Leg(
+        venue=v.name, symbol=ins.symbol, contracts=ins.format_amount(contracts), amount_base=base,
+        avg_price=notional / base, worst_price=worst, limit_price=ins.format_price(limit),
+        notional=notional, fee=fee, cost=notional + fee if side is Side.BUY else notional - fee,
+    )
+
+
+def _with_share(leg: Leg, share: float) -> Leg:
+    return Leg(leg.venue, leg.symbol, leg.contracts, leg.amount_base, leg.avg_price, leg.worst_price,
+               leg.limit_price, leg.notional, leg.fee, leg.cost, share)
+
+
+def _unfilled_reason(request: PlanRequest, routed: Sequence[_Venue], alloc: Allocation, target: int) -> str:
+    """Why the plan falls short of the request: depth or caps, the venue count, or lot grids."""
+    quote = request.unit is AmountUnit.QUOTE
+    limits = {v.curve.limit for v in routed}
+    if quote:
+        short = sum(v.curve.notional(v.curve.hi) for v in routed) < request.amount * (1 - 1e-9)
+    else:  # a curve trimmed to the target (limit None) could take it all alone
+        short = None not in limits and sum(v.curve.hi * v.m for v in routed) < target
+    if short:
+        names = {"depth": "depth", "cap": "room under the venue caps", "max amount": "room under max order sizes"}
+        return "not enough " + " / ".join(names[k] for k in sorted(k for k in limits if k))
+    if request.max_venues is not None and request.max_venues < len(routed):
+        free = solve([v.curve for v in routed], [v.m for v in routed], target)
+        if free.fill > alloc.fill:
+            return f"max venues ({request.max_venues}) limits the fill"
+    return "the remainder is below the venues' lot sizes / minimums"
+
+
+def _empty(request: PlanRequest, symbol: str, excluded: list[tuple[str, str]], reason: str) -> Plan:
+    return Plan(
+        side=request.side, unit=request.unit, symbol=symbol, requested=request.amount, filled=0.0,
+        avg_price=0.0, notional=0.0, fees=0.0, total_cost=0.0, legs=(), best_single=None,
+        savings_bps=0.0, savings_quote=0.0, unfilled=request.amount, unfilled_reason=reason,
+        excluded=tuple(excluded), slippage_bps=request.slippage_bps,
+    )
+
+
+def _replace(plan: Plan, **changes: object) -> Plan:
+    return replace(plan, **changes)  # type: ignore[arg-type]

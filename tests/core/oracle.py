@@ -1,0 +1,356 @@
+"""Exact oracles for the router, written independently of it.
+
+Both read the same inputs as ``plan_route`` (a ``PlanRequest`` and ``VenueInput``s) but derive
+everything again from the instrument's Decimal fields and the raw book levels: lot sizes, the
+grain (a Fraction gcd), depth and caps in lots (Decimal division of the recorded amounts),
+minimum lots (walking the book level by level), and each venue's cost of ``x`` lots.
+
+- ``brute_force``: enumerates every allocation (small instances) with NumPy broadcasting.
+- ``milp_optimum``: scipy's HiGHS MILP, lots per level as continuous variables, lots per venue
+  as integers, an on/off binary per venue for minimums and the venue count; two stages (largest
+  fill, then cheapest at that fill). Unit ``base`` only.
+
+The quote-unit definition checked by ``brute_force`` is the router's (``core/router.py``):
+``B_T`` from the fee-aware continuous walk, then the largest reachable base ``B <= B_T`` whose
+cheapest plan has notional <= target.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
+from fractions import Fraction
+
+import numpy as np
+
+from sor_desktop.core.orders import Side
+from sor_desktop.core.plan import AmountUnit, PlanRequest, VenueInput
+
+SLACK = 1e-9  # relative slack of the minimum-notional test (same definition as the router)
+
+
+@dataclass(frozen=True)
+class VenueModel:
+    name: str
+    m: int  # lot in grains
+    lot_base: float
+    lo: int
+    hi: int
+    cost: np.ndarray  # cost[x] for x = 0..hi (negative proceeds for a sell)
+    notional: np.ndarray
+    levels: list[tuple[float, float, float]]  # (price, base, all-in key) within hi lots
+
+
+@dataclass(frozen=True)
+class Optimum:
+    fill_grains: int
+    fill_base: float
+    cost: float  # the router's internal sign: all-in cost, or minus the proceeds for a sell
+    notional: float
+    lots: tuple[int, ...]
+    names: tuple[str, ...]
+
+
+def _dec(x: float) -> Decimal:
+    return Decimal(repr(float(x)))
+
+
+def _floor(x: Decimal) -> int:
+    return int(x.to_integral_value(rounding=ROUND_FLOOR))
+
+
+def _ceil(x: Decimal) -> int:
+    return int(x.to_integral_value(rounding=ROUND_CEILING))
+
+
+def usable_inputs(request: PlanRequest, venues: Sequence[VenueInput]) -> list[VenueInput]:
+    side = request.side
+    out = []
+    for v in venues:
+        book = v.book.asks if side is Side.BUY else v.book.bids
+        if v.excluded or v.book.problem() or not v.instrument.linear or not len(book):
+            continue
+        if v.cap_base is not None and v.cap_base <= 0:
+            continue
+        out.append(v)
+    return out
+
+
+def grain_of(venues: Sequence[VenueInput]) -> Fraction:
+    lots = [Fraction(v.instrument.amount_step * v.instrument.contract_size) for v in venues]
+    g = lots[0]
+    for f in lots[1:]:
+        g = Fraction(math.gcd(g.numerator * f.denominator, f.numerator * g.denominator),
+                     g.denominator * f.denominator)
+    return g
+
+
+def model(v: VenueInput, side: Side, grain: Fraction, hi_limit: int | None = None) -> VenueModel:
+    ins = v.instrument
+    step = ins.amount_step
+    lot = step * ins.contract_size
+    raw = v.book.asks if side is Side.BUY else v.book.bids
+    levels = [(float(p), _dec(a)) for p, a in raw]
+    depth = sum((a for _, a in levels), Decimal(0))
+    hi = _floor(depth / step)
+    if v.cap_base is not None:
+        hi = min(hi, _floor(_dec(v.cap_base) / lot))
+    if ins.max_amount is not None:
+        hi = min(hi, _floor(ins.max_amount / step))
+    if hi_limit is not None:
+        hi = min(hi, hi_limit)
+    fee = float(ins.taker_fee)
+    cs = float(ins.contract_size)
+    cost = np.zeros(hi + 1)
+    notional = np.zeros(hi + 1)
+    # walk the book one lot at a time, splitting lots across levels exactly (Decimal contracts)
+    j, left = 0, levels[0][1] if levels else Decimal(0)
+    run_n = 0.0
+    for x in range(1, hi + 1):
+        need = step
+        while need > 0:
+            take = min(need, left)
+            run_n += levels[j][0] * float(take) * cs
+            need -= take
+            left -= take
+            if left == 0 and j + 1 < len(levels):
+                j += 1
+                left = levels[j][1]
+        notional[x] = run_n
+    cost = notional * (1 + fee) if side is Side.BUY else -notional * (1 - fee)
+    lo = 1
+    if ins.min_amount is not None:
+        lo = max(lo, _ceil(ins.min_amount / step))
+    if ins.min_notional is not None:
+        mn = float(ins.min_notional)
+        ok = np.nonzero(notional >= mn * (1 - SLACK))[0]
+        lo = max(lo, int(ok[0]) if len(ok) else hi + 1)
+    kept: list[tuple[float, float, float]] = []
+    room = float(hi * lot)
+    for p, a in levels:
+        b = min(float(a) * cs, room)
+        room -= b
+        if b > 0:
+            kept.append((p, b, p * (1 + fee) if side is Side.BUY else -p * (1 - fee)))
+    m = Fraction(lot) / grain
+    assert m.denominator == 1
+    return VenueModel(v.instrument.venue, int(m), float(lot), lo, hi, cost, notional, kept)
+
+
+def quote_target_grains(models: Sequence[VenueModel], amount: float, grain: Fraction) -> int:
+    pieces = sorted((key, i, p, b) for i, vm in enumerate(models) for p, b, key in vm.levels)
+    walked, spent = 0.0, 0.0
+    for _, _, p, b in pieces:
+        if spent + p * b >= amount:
+            walked += (amount - spent) / p
+            break
+        spent += p * b
+        walked += b
+    return int(math.floor(walked / float(grain) + 1e-9))
+
+
+def _enumerate(models: Sequence[VenueModel], max_venues: int | None):
+    """Every allocation: fills (grains), costs, notionals and the lot vectors, flattened."""
+    choices = [np.array([0, *range(vm.lo, vm.hi + 1)], dtype=np.int64) for vm in models]
+    grids = np.meshgrid(*choices, indexing="ij")
+    x = np.stack([g.ravel() for g in grids], axis=1)
+    fill = sum(vm.m * x[:, i] for i, vm in enumerate(models))
+    cost = sum(vm.cost[x[:, i]] for i, vm in enumerate(models))
+    notional = sum(vm.notional[x[:, i]] for i, vm in enumerate(models))
+    if max_venues is not None:
+        keep = (x > 0).sum(axis=1) <= max_venues
+        x, fill, cost, notional = x[keep], fill[keep], cost[keep], notional[keep]
+    return x, np.asarray(fill), np.asarray(cost, dtype=float), np.asarray(notional, dtype=float)
+
+
+def enumeration_size(request: PlanRequest, venues: Sequence[VenueInput]) -> int:
+    usable = usable_inputs(request, venues)
+    if not usable:
+        return 1
+    g = grain_of(usable)
+    return math.prod(model(v, request.side, g).hi + 2 for v in usable)
+
+
+def brute_force(request: PlanRequest, venues: Sequence[VenueInput]) -> Optimum:
+    usable = usable_inputs(request, venues)
+    if not usable:
+        return Optimum(0, 0.0, 0.0, 0.0, (), ())
+    grain = grain_of(usable)
+    models = [model(v, request.side, grain) for v in usable]
+    names = tuple(vm.name for vm in models)
+    x, fill, cost, notional = _enumerate(models, request.max_venues)
+    if request.unit is AmountUnit.BASE:
+        target = int(math.floor(Fraction(_dec(request.amount)) / grain))
+        ok = fill <= target
+    else:
+        target = quote_target_grains(models, request.amount, grain)
+        ok = fill <= target
+    x, fill, cost, notional = x[ok], fill[ok], cost[ok], notional[ok]
+    order = np.lexsort((cost, -fill))  # by fill descending, then cost
+    if request.unit is AmountUnit.BASE:
+        k = order[0]
+        return Optimum(int(fill[k]), float(fill[k] * grain), float(cost[k]), float(notional[k]),
+                       tuple(int(v) for v in x[k]), names)
+    # quote: the largest fill whose cheapest plan's notional fits (ties: the smallest notional)
+    for f in sorted(set(fill.tolist()), reverse=True):
+        sel = np.nonzero(fill == f)[0]
+        best = cost[sel].min()
+        tied = sel[cost[sel] <= best + 1e-9 * (1 + abs(best))]
+        k = tied[np.argmin(notional[tied])]
+        if notional[k] <= request.amount * (1 + 1e-12) or f == 0:
+            return Optimum(int(f), float(f * grain), float(cost[k]), float(notional[k]),
+                           tuple(int(v) for v in x[k]), names)
+    raise AssertionError("unreachable: the empty plan always fits")
+
+
+def single_venue_costs(request: PlanRequest, venues: Sequence[VenueInput], fill_grains: int
+                       ) -> dict[str, tuple[int, float]]:
+    """Per venue alone: (largest fill <= fill_grains, its cost)."""
+    usable = usable_inputs(request, venues)
+    if not usable:
+        return {}
+    grain = grain_of(usable)
+    out = {}
+    for v in usable:
+        vm = model(v, request.side, grain)
+        x = min(vm.hi, fill_grains // vm.m)
+        if x >= vm.lo:
+            out[vm.name] = (x * vm.m, float(vm.cost[x]))
+    return out
+
+
+def milp_optimum(request: PlanRequest, venues: Sequence[VenueInput]) -> Optimum:
+    """Two-stage MILP optimum (unit base): largest fill, then the cheapest plan with that fill."""
+    from scipy.optimize import Bounds, LinearConstraint, milp
+
+    assert request.unit is AmountUnit.BASE
+    usable = usable_inputs(request, venues)
+    grain = grain_of(usable)
+    target = int(math.floor(Fraction(_dec(request.amount)) / grain))
+    side = request.side
+    specs = []
+    for v in usable:
+        ins = v.instrument
+        step = ins.amount_step
+        lot = float(step * ins.contract_size)
+        vm_hi = model_bounds(v, side, target, grain)
+        raw = v.book.asks if side is Side.BUY else v.book.bids
+        fee = float(ins.taker_fee)
+        prices, lots = [], []
+        room = vm_hi[1]
+        for p, a in raw:  # only the levels the venue could ever reach
+            if room <= 0:
+                break
+            n = float(_dec(a) / step)
+            prices.append(float(p))
+            lots.append(n)
+            room -= n
+        unit = np.array(prices) * lot * ((1 + fee) if side is Side.BUY else -(1 - fee))
+        specs.append((vm_hi, np.array(lots), unit, int(Fraction(step * ins.contract_size) / grain)))
+    n_v = len(specs)
+    n_q = sum(len(s[1]) for s in specs)
+    # variable order: n_0..n_{V-1}, z_0..z_{V-1}, q (all levels, venue by venue)
+    size = 2 * n_v + n_q
+    lb = np.zeros(size)
+    ub = np.zeros(size)
+    integrality = np.zeros(size)
+    integrality[: 2 * n_v] = 1
+    rows, lo_b, up_b = [], [], []
+    qoff = 2 * n_v
+    cost = np.zeros(size)
+    fill_row = np.zeros(size)
+    for i, ((lo, hi), lots, unit, m) in enumerate(specs):
+        ub[i] = hi
+        ub[n_v + i] = 1
+        ub[qoff: qoff + len(lots)] = lots
+        cost[qoff: qoff + len(lots)] = unit
+        link = np.zeros(size)
+        link[qoff: qoff + len(lots)] = 1
+        link[i] = -1
+        rows.append(link)
+        lo_b.append(0)
+        up_b.append(0)
+        r = np.zeros(size)  # n_i >= lo_i z_i
+        r[i], r[n_v + i] = 1, -lo
+        rows.append(r)
+        lo_b.append(0)
+        up_b.append(np.inf)
+        r = np.zeros(size)  # n_i <= hi_i z_i
+        r[i], r[n_v + i] = 1, -hi
+        rows.append(r)
+        lo_b.append(-np.inf)
+        up_b.append(0)
+        fill_row[i] = m
+        qoff += len(lots)
+    if request.max_venues is not None:
+        r = np.zeros(size)
+        r[n_v: 2 * n_v] = 1
+        rows.append(r)
+        lo_b.append(0)
+        up_b.append(request.max_venues)
+    base = LinearConstraint(np.array(rows), np.array(lo_b), np.array(up_b))
+    opts = {"mip_rel_gap": 1e-12, "time_limit": 120}
+    stage1 = milp(-fill_row, constraints=[base, LinearConstraint(fill_row[None, :], 0, target)],
+                  integrality=integrality, bounds=Bounds(lb, ub), options=opts)
+    assert stage1.success, stage1.message
+    fill = int(round(-stage1.fun))
+    stage2 = milp(cost, constraints=[base, LinearConstraint(fill_row[None, :], fill, fill)],
+                  integrality=integrality, bounds=Bounds(lb, ub), options=opts)
+    assert stage2.success, stage2.message
+    lots_v = tuple(int(round(v)) for v in stage2.x[:n_v])
+    return Optimum(fill, float(fill * grain), float(stage2.fun), float("nan"), lots_v,
+                   tuple(v.instrument.venue for v in usable))
+
+
+def model_bounds(v: VenueInput, side: Side, target: int, grain: Fraction) -> tuple[int, int]:
+    """(lo, hi) lots of one venue, as in ``model`` but without walking every lot."""
+    ins = v.instrument
+    step = ins.amount_step
+    lot = step * ins.contract_size
+    m = int(Fraction(lot) / grain)
+    raw = v.book.asks if side is Side.BUY else v.book.bids
+    amounts = [_dec(a) for _, a in raw]
+    hi = min(_floor(sum(amounts, Decimal(0)) / step), target // m)
+    if v.cap_base is not None:
+        hi = min(hi, _floor(_dec(v.cap_base) / lot))
+    if ins.max_amount is not None:
+        hi = min(hi, _floor(ins.max_amount / step))
+    lo = 1
+    if ins.min_amount is not None:
+        lo = max(lo, _ceil(ins.min_amount / step))
+    if ins.min_notional is not None:
+        # notional of x lots walking the book, level by level
+        mn = float(ins.min_notional) * (1 - SLACK)
+        spent, lots_done = 0.0, Decimal(0)
+        need = None
+        for (p, _), a in zip(raw, amounts, strict=True):
+            n = a / step
+            level_value = float(p) * float(lot) * float(n)
+            if spent + level_value >= mn:
+                need = lots_done + Decimal(repr((mn - spent) / (float(p) * float(lot))))
+                break
+            spent += level_value
+            lots_done += n
+        if need is None:
+            return hi + 1, hi
+        x = max(1, _ceil(need))
+        cs = float(ins.contract_size)
+        while x > 1 and _notional_of(raw, amounts, step, cs, x - 1) >= mn:
+            x -= 1
+        while _notional_of(raw, amounts, step, cs, x) < mn:
+            x += 1
+        lo = max(lo, x)
+    return lo, hi
+
+
+def _notional_of(raw, amounts: Sequence[Decimal], step: Decimal, cs: float, x: int) -> float:
+    need, total = step * x, 0.0
+    for (p, _), a in zip(raw, amounts, strict=True):
+        take = min(need, a)
+        total += float(p) * float(take) * cs
+        need -= take
+        if need <= 0:
+            break
+    return total
