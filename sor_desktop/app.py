@@ -82,7 +82,11 @@ async def _main(app: object, opts: AppOptions) -> int:
 
     assert isinstance(app, QApplication)
     mode, vault = choose_mode(opts)
-    session = build_session(mode, opts.venues, opts.symbol, seed=opts.seed, vault=vault)
+    try:
+        session = build_session(mode, opts.venues, opts.symbol, seed=opts.seed, vault=vault)
+    except ValueError as exc:  # an unknown venue id: one line, as every command-line error
+        print(f"sor-desktop: {exc}", file=sys.stderr)
+        return 2
     window = MainWindow(session, restore=opts.screenshot is None)
     handler = QtLogHandler(logging.WARNING)
     handler.relay.record.connect(window.log_panel.append)
@@ -96,6 +100,10 @@ async def _main(app: object, opts: AppOptions) -> int:
     code = 0
     try:
         await session.start()
+        if not session.symbol_instruments() and any(session.instruments.values()):
+            listed = ", ".join(session.shared_symbols()[:8])
+            print(f"sor-desktop: no venue lists {opts.symbol}; try one of: {listed}", file=sys.stderr)
+            return 2
         window.on_session_started()
         if opts.amount:
             window.routing.pick_side(opts.side)

@@ -73,11 +73,14 @@ def merged(depths: list[VenueDepth]) -> VenueDepth:
 
 
 def step_xy(side: Side) -> tuple[Arr, Arr]:
-    """x, y for a step curve that starts at zero at the best price and steps at each level."""
+    """x, y for a step curve that starts at zero at the best price and steps at each level, with x
+    ascending (pyqtgraph's clip-to-view bisects x: a bid curve drawn best-first would vanish)."""
     if not len(side.prices):
         return np.empty(0), np.empty(0)
     x = np.repeat(side.prices, 2)
     y = np.concatenate(([0.0], np.repeat(side.cum, 2)[:-1]))
+    if len(x) > 1 and x[0] > x[-1]:
+        return x[::-1].copy(), y[::-1].copy()
     return x, y
 
 

@@ -65,6 +65,7 @@ class MainWindow(QMainWindow):
         self._stale: set[str] = set()
         self._preview: Preview | None = None
         self._books_moved = False
+        self._impact_started = False
         self.confirm: ConfirmDialog | None = None
         self.trading_locked: str | None = None  # why order entry is stopped (vault auto-locked)
 
@@ -250,8 +251,8 @@ class MainWindow(QMainWindow):
             self._books_moved = False
             if self.routing.amount.text().strip():
                 self.refresh_preview()
-        if self.frame_no % IMPACT_EVERY == 1:
-            self._refresh_impact()
+        if self.frame_no % IMPACT_EVERY == 1 or (not self._impact_started and dirty):
+            self._impact_started = self._refresh_impact()
         elif not slow:
             self.impact.step(1)  # one router plan per frame: the impact pass spreads over ~24 frames
 
@@ -273,11 +274,11 @@ class MainWindow(QMainWindow):
             for v, h in health.items()
         })
 
-    def _refresh_impact(self) -> None:
+    def _refresh_impact(self) -> bool:
         insts = self.session.symbol_instruments()
         books = self.session.store.books(self.session.symbol, insts)
         if not books:
-            return
+            return False
         plan = self._preview.plan if self._preview else None
         order = plan.filled if plan else None
         depth_sizes = [float(b.asks[:50, 1].sum()) * float(insts[v].contract_size) for v, b in books.items()
@@ -287,6 +288,7 @@ class MainWindow(QMainWindow):
         buy = self.routing.side == "buy"
         self.impact.refresh(books, insts, self._stale, buy=buy, max_size=max_size,
                             routed=self._routed_price, order_size=order)
+        return True
 
     def _routed_price(self, size: float) -> float | None:
         req = self.routing.request(self.session.symbol, self.prefs.max_notional)

@@ -28,7 +28,7 @@ MODE_COLOURS = {
 
 _VENUE_COLOURS = {
     "binanceusdm": "#f0b90b",
-    "bybit": "#ff8c1a",
+    "bybit": "#ff5fa2",
     "bingx": "#2f7bff",
     "weex": "#b56cff",
     "mexc": "#19c2a0",

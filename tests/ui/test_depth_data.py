@@ -47,6 +47,8 @@ def test_merged_depth_and_amount_up_to_a_price():
     assert depth_data.cum_at(m.bids, 99.0, bid=True) == 3
     x, y = depth_data.step_xy(m.asks)
     assert x.tolist() == [101, 101, 102, 102, 103, 103] and y.tolist() == [0, 1, 1, 3, 3, 4]
+    x, y = depth_data.step_xy(m.bids)  # drawn left to right: deepest bid first, zero at the best
+    assert x.tolist() == [99, 99, 100, 100] and y.tolist() == [3, 2, 2, 0]
 
 
 def test_average_fill_price_with_fee_and_beyond_depth():
