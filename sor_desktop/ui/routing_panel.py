@@ -173,7 +173,9 @@ class RoutingPanel(QWidget):
             if box is None:
                 continue
             colour = theme.venue_colour(v) if ok else theme.GREY
-            box.setStyleSheet(f"QCheckBox {{ color: {colour}; }}")
+            style = f"QCheckBox {{ color: {colour}; }}"
+            if style != box.styleSheet():  # called a few times a second: restyle only on a change
+                box.setStyleSheet(style)
             box.setToolTip("" if ok else (reason or "not routable"))
             box.setText(v if ok else f"{v} ({_short_state(reason)})")
 
@@ -209,9 +211,10 @@ class RoutingPanel(QWidget):
     # -- output -------------------------------------------------------------------------------
     def show_preview(self, preview: Preview) -> None:
         err = preview.error if self.amount.text().strip() else None
-        self.amount.setProperty("invalid", bool(err))
-        self.amount.style().unpolish(self.amount)
-        self.amount.style().polish(self.amount)
+        if bool(self.amount.property("invalid")) != bool(err):  # repolish only when it flips
+            self.amount.setProperty("invalid", bool(err))
+            self.amount.style().unpolish(self.amount)
+            self.amount.style().polish(self.amount)
         self.amount_error.setText(err or "")
         self.amount_error.setVisible(bool(err))
         plan = None if err else preview.plan

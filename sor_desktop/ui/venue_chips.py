@@ -45,7 +45,9 @@ class VenueChip(QLabel):
             colour = theme.ACCENT
         name = theme.GREY if h.state is LinkState.STALE else theme.venue_colour(h.venue)
         self.setText(chip_text(h))
-        self.setStyleSheet(f"QLabel {{ color: {name}; border: 1px solid {colour}; border-radius: 8px;"
-                           f" padding: 1px 8px; margin: 1px 2px; background: #11151a; }}")
+        style = (f"QLabel {{ color: {name}; border: 1px solid {colour}; border-radius: 8px;"
+                 f" padding: 1px 8px; margin: 1px 2px; background: #11151a; }}")
+        if style != self.styleSheet():  # restyling repolishes the widget: only on a change of state
+            self.setStyleSheet(style)
         self.setToolTip(f"{h.venue}: {h.state}" + (f" ({h.reason})" if h.reason else "")
                         + " · book age, updates per second, round-trip time")
