@@ -15,7 +15,7 @@ segments however many lots it holds.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 
 import numpy as np
@@ -40,6 +40,11 @@ def snap(values: Floats) -> Floats:
     return np.where(np.abs(values - nearest) <= _SNAP * np.maximum(1.0, np.abs(values)), nearest, values)
 
 
+def _floor_lots(total: float) -> int:
+    nearest = round(total)
+    return int(nearest) if abs(total - nearest) <= _SNAP * max(1.0, total) else math.floor(total)
+
+
 def whole_lots(amount: Decimal, lot: Decimal, *, up: bool) -> int:
     return int((amount / lot).to_integral_value(rounding=ROUND_CEILING if up else ROUND_FLOOR))
 
@@ -56,6 +61,8 @@ class LotCurve:
     cum_notional: Floats  # notional at each of ``xs``
     prices: Floats
     limit: str | None  # what bounds ``hi``: "depth", "cap", "max amount"
+    run_counts: Ints  # the segments from 0 to hi: lots in each run
+    run_slopes: Floats  # and the cost per lot of each run
 
     def cost(self, x: int) -> float:
         return float(np.interp(x, self.xs, self.cum_cost))
@@ -70,6 +77,8 @@ class LotCurve:
 
     def segments(self, a: int, b: int) -> tuple[Ints, Floats]:
         """Run lengths and per-lot costs of the lots from ``a`` to ``b`` (a <= b <= hi)."""
+        if a == 0 and b == self.hi:
+            return self.run_counts, self.run_slopes
         i = int(np.searchsorted(self.breaks, a, side="right"))
         k = int(np.searchsorted(self.breaks, b, side="left"))
         pts = np.concatenate(([a], self.breaks[i:k], [b])).astype(np.int64)
@@ -102,16 +111,10 @@ def build_curve(
     step = instrument.amount_step
     lot = step * instrument.contract_size
     lot_f = float(lot)
-    prices = levels[:, 0]
     lots = levels[:, 1] / float(step)
-    cum = snap(np.cumsum(lots))
-    fee = float(instrument.taker_fee)
-    per_lot = prices * lot_f
-    signed = per_lot * (1.0 + fee) if side is Side.BUY else -per_lot * (1.0 - fee)
-    cum_cost = np.concatenate(([0.0], np.cumsum(lots * signed)))
-    cum_notional = np.concatenate(([0.0], np.cumsum(lots * per_lot)))
+    raw = np.cumsum(lots)
 
-    hi = int(math.floor(float(cum[-1]))) if len(cum) else 0
+    hi = _floor_lots(float(raw[-1])) if len(raw) else 0
     limit: str | None = "depth"
     if cap_base is not None:
         cap = whole_lots(Decimal(repr(max(float(cap_base), 0.0))), lot, up=False)
@@ -123,20 +126,35 @@ def build_curve(
             hi, limit = cap, "max amount"
     if max_lots is not None and max_lots < hi:
         hi, limit = max_lots, None
+    # levels past the one holding the last usable lot can never be touched
+    keep = int(np.searchsorted(raw, hi - _SNAP * max(1.0, hi), side="left")) + 1
+    if keep < len(raw):
+        levels, lots, raw = levels[:keep], lots[:keep], raw[:keep]
+    cum = snap(raw)
 
+    prices = levels[:, 0]
+    fee = float(instrument.taker_fee)
+    cum_notional = np.concatenate(([0.0], np.cumsum(lots * prices))) * lot_f
+    cum_cost = cum_notional * (1.0 + fee) if side is Side.BUY else cum_notional * -(1.0 - fee)
     x = np.concatenate(([0.0], cum))
+
+    # every integer next to a level boundary (two boundaries can share a lot: sort)
     inner = cum[cum < hi]
-    breaks = np.unique(np.concatenate(([0, hi], np.floor(inner), np.ceil(inner))).astype(np.int64))
-    breaks = breaks[breaks <= hi]
+    pts = np.sort(np.concatenate(([0, hi], np.floor(inner), np.ceil(inner))).astype(np.int64))
+    breaks = pts[np.concatenate(([True], pts[1:] != pts[:-1]))]
     costs = np.interp(breaks.astype(np.float64), x, cum_cost)
 
+    counts = np.diff(breaks)
+    slopes = np.diff(costs) / np.maximum(counts, 1)
     lo = 1
     if instrument.min_amount is not None:
         lo = max(lo, whole_lots(instrument.min_amount, step, up=True))
-    curve = LotCurve(lot_f, lo, hi, breaks, costs, x, cum_cost, cum_notional, prices, limit)
+    curve = LotCurve(lot_f, lo, hi, breaks, costs, x, cum_cost, cum_notional, prices, limit, counts, slopes)
     if instrument.min_notional is not None and lo <= hi:
-        lo = max(lo, _min_lots_for_notional(curve, float(instrument.min_notional)))
-        curve = LotCurve(lot_f, lo, hi, breaks, costs, x, cum_cost, cum_notional, prices, limit)
+        minimum = float(instrument.min_notional)
+        if not meets_notional(curve.notional(lo), minimum):
+            lo = _min_lots_for_notional(curve, minimum)
+            curve = replace(curve, lo=lo)
     return curve
 
 

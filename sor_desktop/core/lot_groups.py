@@ -21,7 +21,7 @@ Across groups (sizes ``m_g``, counts ``y_g``):
   * one group: ``cost(F / m)``;
   * two groups: the solutions are ``y_b = r + t q`` (``q = a / gcd``) on a range of ``t``, and
     ``cost_a(y_a(t)) + cost_b(y_b(t))`` is a sum of convex functions of affine maps of ``t``,
-    so a binary search on its forward difference finds the minimum;
+    so a comb search finds the minimum (convexity keeps it between the best sample's neighbours);
   * more: a proximity window around the continuous optimum ``ybar`` (groups may take fractional
     lots; the greedy by per-grain marginal cost). Claim: some integer optimum has
     ``|y_g - ybar_g| <= W_g = (k - 1) * max_{j != g} m_j / gcd(m_g, m_j)``. Proof: ``d = y - ybar``
@@ -78,17 +78,16 @@ class Group:
 
     def cost(self, y: int) -> float:
         r = y - self.low
-        k = int(np.searchsorted(self.cc, r, side="right")) - 1
+        k = int(self.cc.searchsorted(r, side="right")) - 1
         if k >= len(self.slopes):
             return self.base + float(self.ck[-1])
         return self.base + float(self.ck[k]) + (r - int(self.cc[k])) * float(self.slopes[k])
 
     def costs(self, ys: Ints) -> Floats:
         r = ys - self.low
-        k = np.minimum(np.searchsorted(self.cc, r, side="right") - 1, len(self.slopes) - 1)
-        k = np.maximum(k, 0)
         if not len(self.slopes):
             return np.full(len(ys), self.base)
+        k = np.minimum(self.cc.searchsorted(r, side="right") - 1, len(self.slopes) - 1)
         return self.base + self.ck[k] + (r - self.cc[k]) * self.slopes[k]
 
     def assign(self, y: int, out: list[int]) -> None:
@@ -197,19 +196,24 @@ def _min_cost_pair(ga: Group, gb: Group, fill: int) -> tuple[float, list[int]] |
     if t0 > t1:
         return None
 
-    def phi(t: int) -> float:
-        yb = r + t * q
-        return gb.cost(yb) + ga.cost((fill - b * yb) // a)
+    def phi(ts: Ints) -> Floats:
+        yb = r + ts * q
+        return gb.costs(yb) + ga.costs((fill - b * yb) // a)
 
+    # phi is convex in t: evaluate a comb of points, keep the bracket around the smallest, repeat
     lo_t, hi_t = t0, t1
-    while lo_t < hi_t:  # convex in t: the first t whose forward difference is >= 0
-        mid = (lo_t + hi_t) // 2
-        if phi(mid + 1) - phi(mid) >= 0:
-            hi_t = mid
-        else:
-            lo_t = mid + 1
-    yb = r + lo_t * q
-    return phi(lo_t), [(fill - b * yb) // a, yb]
+    while hi_t - lo_t > 16 * _COMB:
+        ts = np.unique(np.linspace(lo_t, hi_t, _COMB + 1).round().astype(np.int64))
+        k = int(np.argmin(phi(ts)))
+        lo_t, hi_t = int(ts[max(k - 1, 0)]), int(ts[min(k + 1, len(ts) - 1)])
+    ts = np.arange(lo_t, hi_t + 1, dtype=np.int64)
+    vals = phi(ts)
+    k = int(np.argmin(vals))
+    yb = r + int(ts[k]) * q
+    return float(vals[k]), [(fill - b * yb) // a, yb]
+
+
+_COMB = 256
 
 
 def continuous_optimum(groups: Sequence[Group], fill: int) -> list[float]:

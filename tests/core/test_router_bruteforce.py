@@ -32,7 +32,7 @@ def venue_inputs(draw: st.DrawFn, name: str, offset: float):
     step, size = Decimal(step_s), Decimal(size_s)
     lot_base = float(step * size)
     n = draw(st.integers(1, 4))
-    quarters = draw(st.lists(st.integers(3, 24), min_size=n, max_size=n))
+    quarters = draw(st.lists(st.integers(1, 24), min_size=n, max_size=n))
     gaps = draw(st.lists(st.integers(0, 30), min_size=n, max_size=n))
     price = 100.0 + offset
     asks, bids = [], []
