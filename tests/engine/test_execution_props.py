@@ -17,6 +17,7 @@ from collections import Counter
 from decimal import Decimal
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
@@ -159,3 +160,11 @@ class ExecutionMachine(RuleBasedStateMachine):
 TestExecutionMachine = ExecutionMachine.TestCase
 TestExecutionMachine.settings = settings(max_examples=40, stateful_step_count=10, deadline=None,
                                          suppress_health_check=[HealthCheck.too_slow])
+
+
+@pytest.mark.slow
+class TestExecutionMachineDeep(ExecutionMachine.TestCase):  # type: ignore[name-defined,misc]
+    """The same machine, longer and wider (``pytest -m slow``)."""
+
+    settings = settings(max_examples=400, stateful_step_count=25, deadline=None,
+                        suppress_health_check=[HealthCheck.too_slow])
