@@ -16,6 +16,12 @@ The last moment a request could have been sent is: for a leg of this process, wh
 returned or failed; for a leg found open after a restart, the start of this process (the old one
 was dead by then, and a dead process's sockets are closed, so nothing of it is still arriving).
 A fetch that fails (network, 5xx, timeout) proves nothing either: it is retried with backoff.
+
+What "not found" can still hide: venues forget some closed orders (Binance drops expired or
+cancelled orders *with no fill* after 3 days). Such an order filled nothing, so "not placed" and
+"placed, filled nothing" are the same for positions and costs. An order with a fill is always
+kept by the venues, so a leg with fills is never mistaken for one not placed, provided the
+adapter's ``fetch_order`` looks in the order history (not only in recent or open orders).
 """
 
 from __future__ import annotations
