@@ -1,0 +1,112 @@
+"""Reading book snapshot files for ``plan --books``.
+
+A file holds one snapshot (a JSON object), a JSON list of them, or JSON Lines (one snapshot per
+line, what the recorder writes). Each snapshot:
+``{"venue", "symbol", "timestamp", "bids": [[price, amount], ...], "asks": [...], "market": {ccxt
+unified market}}`` with amounts in contracts of ``market.contractSize``. When a venue appears more
+than once (a recording), its latest snapshot (by timestamp, then by position) is the one used.
+
+Every problem becomes a ``CliError`` naming the file (and line for JSON Lines).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sor_desktop.cli.errors import CliError
+from sor_desktop.core.book import BookError, BookSnapshot
+from sor_desktop.core.instrument import Instrument, InstrumentError
+
+
+@dataclass(frozen=True, slots=True)
+class LoadedBook:
+    book: BookSnapshot
+    instrument: Instrument
+    market: dict[str, Any]
+    source: str
+
+
+def load_books(paths: Sequence[str | Path]) -> list[LoadedBook]:
+    """Latest snapshot per venue across ``paths``, all of one symbol, none crossed or empty."""
+    latest: dict[str, LoadedBook] = {}
+    for path in paths:
+        for where, raw in _records(Path(path)):
+            loaded = _snapshot(raw, where)
+            prev = latest.get(loaded.book.venue)
+            if prev is None or loaded.book.timestamp >= prev.book.timestamp:
+                latest[loaded.book.venue] = loaded
+    books = list(latest.values())
+    if not books:
+        raise CliError("no book snapshots in " + ", ".join(str(p) for p in paths))
+    symbols = sorted({b.book.symbol for b in books})
+    if len(symbols) > 1:
+        raise CliError("books of different symbols cannot be routed together: " + ", ".join(symbols))
+    for b in books:
+        problem = b.book.problem()
+        if problem:
+            raise CliError(f"{b.source}: {b.book.venue}: {problem}")
+    return books
+
+
+def _records(path: Path) -> list[tuple[str, Any]]:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise CliError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise CliError(f"{path}: is a directory, not a book file") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise CliError(f"{path}: cannot read: {exc}") from None
+    if not text.strip():
+        raise CliError(f"{path}: empty file")
+    try:
+        doc = json.loads(text, parse_constant=_reject_constant)
+    except json.JSONDecodeError as whole:
+        lines = [(n, line) for n, line in enumerate(text.splitlines(), 1) if line.strip()]
+        if len(lines) < 2:
+            raise CliError(f"{path}: malformed JSON: {whole.msg} (line {whole.lineno})") from None
+        out = []
+        for n, line in lines:
+            try:
+                out.append((f"{path}:{n}", json.loads(line, parse_constant=_reject_constant)))
+            except json.JSONDecodeError as exc:
+                raise CliError(f"{path}:{n}: malformed JSON line: {exc.msg}") from None
+        return out
+    except ValueError as exc:
+        raise CliError(f"{path}: {exc}") from None
+    if isinstance(doc, list):
+        return [(f"{path}[{i}]", item) for i, item in enumerate(doc)]
+    return [(str(path), doc)]
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a valid number in a book file")
+
+
+def _snapshot(raw: Any, where: str) -> LoadedBook:
+    if not isinstance(raw, dict):
+        raise CliError(f"{where}: a snapshot must be a JSON object, got {type(raw).__name__}")
+    missing = [k for k in ("venue", "symbol", "bids", "asks", "market") if k not in raw]
+    if missing:
+        raise CliError(f"{where}: snapshot is missing {', '.join(missing)}")
+    venue, symbol, market = raw["venue"], raw["symbol"], raw["market"]
+    if not isinstance(venue, str) or not venue or not isinstance(symbol, str) or not symbol:
+        raise CliError(f"{where}: venue and symbol must be non-empty strings")
+    if not isinstance(market, dict):
+        raise CliError(f"{where}: market must be a ccxt market object")
+    if market.get("symbol", symbol) != symbol:
+        raise CliError(f"{where}: market is for {market.get('symbol')!r}, the book for {symbol!r}")
+    ts = raw.get("timestamp") or 0
+    if not isinstance(ts, int | float) or isinstance(ts, bool) or not math.isfinite(ts):
+        raise CliError(f"{where}: timestamp must be a number of milliseconds")
+    try:
+        book = BookSnapshot.from_lists(venue, symbol, int(ts), raw["bids"] or [], raw["asks"] or [])
+        instrument = Instrument.from_market({**market, "symbol": symbol}, venue)
+    except (BookError, InstrumentError, TypeError) as exc:
+        raise CliError(f"{where}: {exc}") from None
+    return LoadedBook(book, instrument, market, where)

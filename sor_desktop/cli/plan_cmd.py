@@ -1,0 +1,132 @@
+"""``sor-desktop plan``: the best split of an order across venues' book snapshots.
+
+    sor-desktop plan --books resources/example_books.json --side buy --amount 2
+    sor-desktop plan --books a.json b.jsonl --side sell --amount 50000 --unit quote --json
+
+``compute_ms`` is the median time of the plan computation alone (files already loaded) over
+``--repeat`` runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import statistics
+import time
+from dataclasses import replace
+from typing import Any
+
+from sor_desktop.cli.book_files import load_books
+from sor_desktop.cli.errors import CliError
+from sor_desktop.core.orders import Side
+from sor_desktop.core.plan import AmountUnit, Plan, PlanRequest, VenueInput
+from sor_desktop.core.router import RouteError, plan_route
+
+
+def add_parser(subparsers: Any) -> None:
+    p = subparsers.add_parser("plan", help="plan the best split of an order across book snapshots",
+                              description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--books", nargs="+", required=True, metavar="FILE",
+                   help="snapshot files: a JSON object, a JSON list, or JSON Lines")
+    # side, unit and numbers are checked here rather than by argparse, for one-line errors
+    p.add_argument("--side", required=True, help="buy or sell")
+    p.add_argument("--amount", required=True, help="amount in base units, or USDT with --unit quote")
+    p.add_argument("--unit", default="base", help="base (default) or quote (a USDT notional before fees)")
+    p.add_argument("--max-venues", default=None, help="use at most N venues")
+    p.add_argument("--slippage-bps", default="5", help="IOC limit distance past the worst price (default 5)")
+    p.add_argument("--repeat", default="1", help="run the computation N times; compute_ms is the median")
+    p.add_argument("--json", action="store_true", help="print the plan as JSON")
+
+
+def _choice(value: str, enum: type[Side] | type[AmountUnit], what: str) -> Any:
+    try:
+        return enum(value.lower())
+    except ValueError:
+        allowed = " or ".join(e.value for e in enum)
+        raise CliError(f"unknown {what} {value!r} (use {allowed})") from None
+
+
+def _number(value: str, what: str, *, positive: bool = True, integer: bool = False) -> float:
+    try:
+        x = int(value) if integer else float(value)
+    except ValueError:
+        raise CliError(f"{what} must be {'an integer' if integer else 'a number'}, got {value!r}") from None
+    if not math.isfinite(x) or (x <= 0 if positive else x < 0):
+        raise CliError(f"{what} must be {'positive' if positive else 'zero or more'}, got {value!r}")
+    return x
+
+
+def request_from(args: argparse.Namespace) -> tuple[PlanRequest, int]:
+    side = _choice(args.side, Side, "side")
+    unit = _choice(args.unit, AmountUnit, "unit")
+    amount = _number(args.amount, "amount")
+    max_venues = None if args.max_venues is None else int(_number(args.max_venues, "--max-venues", integer=True))
+    slippage = _number(args.slippage_bps, "--slippage-bps", positive=False)
+    repeat = int(_number(args.repeat, "--repeat", integer=True))
+    return PlanRequest(side, amount, unit, max_venues, slippage), repeat
+
+
+def run(args: argparse.Namespace) -> int:
+    request, repeat = request_from(args)
+    venues = [VenueInput(b.book, b.instrument) for b in load_books(args.books)]
+    times = []
+    plan: Plan | None = None
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        try:
+            plan = plan_route(request, venues)
+        except RouteError as exc:
+            raise CliError(str(exc)) from None
+        times.append((time.perf_counter() - t0) * 1e3)
+    assert plan is not None
+    plan = replace(plan, compute_ms=statistics.median(times))
+    if args.json:
+        print(json.dumps(plan.to_json(), indent=2))
+    else:
+        print(render(plan, repeat))
+    return 0
+
+
+def render(plan: Plan, repeat: int = 1) -> str:
+    """The plan as a readable table."""
+    base = plan.symbol.split("/")[0] or "base"
+    unit = base if plan.unit is AmountUnit.BASE else "USDT"
+    money = "all-in cost" if plan.side is Side.BUY else "proceeds after fees"
+    lines = [f"{plan.side.upper()} {plan.requested:g} {unit} of {plan.symbol}"
+             f"  (IOC limits {plan.slippage_bps:g} bps past the worst price)", ""]
+    head = ("venue", "contracts", base, "avg price", "worst", "limit", "fee", money, "share")
+    rows = [head] + [
+        (lg.venue, lg.contracts, f"{lg.amount_base:.8g}", f"{lg.avg_price:,.2f}", f"{lg.worst_price:,.2f}",
+         lg.limit_price, f"{lg.fee:,.2f}", f"{lg.cost:,.2f}", f"{lg.share:.1%}")
+        for lg in plan.legs
+    ]
+    if plan.legs:
+        widths = [max(len(r[i]) for r in rows) for i in range(len(head))]
+        for n, r in enumerate(rows):
+            cells = zip(r, widths, strict=True)
+            lines.append("  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(cells)))
+            if n == 0:
+                lines.append("  ".join("-" * w for w in widths))
+    else:
+        lines.append("no legs: nothing can be filled")
+    lines.append("")
+    lines.append(f"filled {plan.filled:.8g} {base} at avg {plan.avg_price:,.2f}; notional {plan.notional:,.2f} USDT, "
+                 f"fees {plan.fees:,.2f}, {money} {plan.total_cost:,.2f} USDT")
+    if plan.best_single is not None:
+        bs = plan.best_single
+        if plan.single_venue_is_best:
+            lines.append(f"one venue alone is best: {bs.venue}")
+        else:
+            lines.append(f"best single venue: {bs.venue} ({bs.filled:.8g} {base} at avg {bs.avg_price:,.2f}, "
+                         f"{money} {bs.total_cost:,.2f}); the split saves {plan.savings_bps:.2f} bps "
+                         f"= {plan.savings_quote:,.2f} USDT")
+        if plan.best_single_note:
+            lines.append(f"  ({plan.best_single_note})")
+    if plan.unfilled > 0 and plan.unfilled_reason:
+        lines.append(f"unfilled {plan.unfilled:.8g} {unit}: {plan.unfilled_reason}")
+    for venue, reason in plan.excluded:
+        lines.append(f"excluded {venue}: {reason}")
+    if plan.compute_ms is not None:
+        lines.append(f"computed in {plan.compute_ms:.3f} ms (median of {repeat})")
+    return "\n".join(lines)

@@ -1,0 +1,138 @@
+"""``sor-desktop plan`` end to end: files in, a table or JSON out, one-line errors."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from sor_desktop.cli.main import main
+
+ROOT = Path(__file__).resolve().parents[2]
+EXAMPLE = ROOT / "resources" / "example_books.json"
+MARKET = {
+    "symbol": "BTC/USDT:USDT", "base": "BTC", "quote": "USDT", "settle": "USDT", "linear": True,
+    "inverse": False, "contractSize": 1, "precision": {"amount": 0.001, "price": 0.1},
+    "limits": {"amount": {"min": 0.001}, "cost": {"min": 5}}, "taker": 0.0005, "maker": 0.0002,
+}
+
+
+def snap(venue: str, asks, bids, ts: int = 1, **market) -> dict:
+    return {"venue": venue, "symbol": "BTC/USDT:USDT", "timestamp": ts, "bids": bids, "asks": asks,
+            "market": {**MARKET, **market}}
+
+
+def run_json(capsys, *args: str) -> dict:
+    assert main(["plan", *args, "--json"]) == 0
+    return json.loads(capsys.readouterr().out)
+
+
+def test_example_books_json_is_complete_and_consistent(capsys):
+    out = run_json(capsys, "--books", str(EXAMPLE), "--side", "buy", "--amount", "2", "--repeat", "5")
+    for key in ("side", "requested", "filled", "avg_price", "fees", "total_cost", "legs", "best_single",
+                "savings_bps", "unfilled", "excluded", "compute_ms"):
+        assert key in out
+    assert out["side"] == "buy" and out["requested"] == 2
+    assert out["filled"] == pytest.approx(2)
+    assert out["compute_ms"] > 0
+    books = {b["venue"]: b for b in json.loads(EXAMPLE.read_text())}
+    for leg in out["legs"]:
+        m = books[leg["venue"]]["market"]
+        contracts = Decimal(leg["contracts"])
+        assert contracts % Decimal(repr(m["precision"]["amount"])) == 0
+        assert leg["amount_base"] == pytest.approx(float(contracts) * m["contractSize"])
+        assert Decimal(leg["limit_price"]) >= Decimal(repr(leg["worst_price"]))
+        assert leg["cost"] == pytest.approx(leg["avg_price"] * leg["amount_base"] + leg["fee"])
+    assert out["total_cost"] == pytest.approx(sum(leg["cost"] for leg in out["legs"]))
+    assert set(out["best_single"]) >= {"venue", "avg_price", "total_cost", "filled"}
+    assert out["savings_bps"] >= 0
+
+
+def test_table_names_the_legs_and_the_comparison(capsys):
+    assert main(["plan", "--books", str(EXAMPLE), "--side", "sell", "--amount", "100000", "--unit", "quote"]) == 0
+    text = capsys.readouterr().out
+    assert "SELL 100000 USDT" in text
+    assert "proceeds after fees" in text
+    assert "best single venue" in text or "one venue alone is best" in text
+
+
+def test_object_list_and_json_lines_files(tmp_path, capsys):
+    one = tmp_path / "one.json"
+    one.write_text(json.dumps(snap("a", [[100.0, 1.0]], [[99.0, 1.0]])))
+    many = tmp_path / "many.json"
+    many.write_text(json.dumps([snap("b", [[100.5, 1.0]], [[99.0, 1.0]])]))
+    lines = tmp_path / "rec.jsonl"
+    # a recording: the later snapshot of venue c wins
+    lines.write_text("\n".join(json.dumps(s) for s in (
+        snap("c", [[90.0, 5.0]], [[89.0, 1.0]], ts=1), snap("c", [[100.2, 1.0]], [[99.0, 1.0]], ts=2))))
+    out = run_json(capsys, "--books", str(one), str(many), str(lines), "--side", "buy", "--amount", "2.5")
+    legs = {leg["venue"]: leg["contracts"] for leg in out["legs"]}
+    assert legs == {"a": "1", "c": "1", "b": "0.5"}  # cheapest first: 100.0, 100.2, then 100.5
+
+
+def _fails(capsys, args: list[str], needle: str) -> None:
+    assert main(["plan", *args]) == 2
+    err = capsys.readouterr().err
+    assert len(err.strip().splitlines()) == 1, err
+    assert "Traceback" not in err and needle in err, err
+
+
+@pytest.mark.parametrize("content, needle", [
+    ("{not json", "malformed JSON"),
+    (json.dumps(snap("x", [[100.0, 1.0]], [[101.0, 1.0]])), "crossed"),
+    (json.dumps(snap("x", [], [])), "empty"),
+    (json.dumps({"venue": "x"}), "missing"),
+    (json.dumps(snap("x", [["a", 1]], [])), "pairs"),
+    ('{"venue": "x", "symbol": "BTC/USDT:USDT", "bids": [[NaN, 1]], "asks": [], "market": {}}', "NaN"),
+])
+def test_bad_files_get_one_line(tmp_path, capsys, content, needle):
+    f = tmp_path / "b.json"
+    f.write_text(content)
+    _fails(capsys, ["--books", str(f), "--side", "buy", "--amount", "1"], needle)
+
+
+@pytest.mark.parametrize("args, needle", [
+    (["--amount", "-1"], "positive"),
+    (["--amount", "0"], "positive"),
+    (["--amount", "nan"], "positive"),
+    (["--amount", "lots"], "number"),
+    (["--amount", "1", "--unit", "coins"], "unknown unit"),
+    (["--amount", "1", "--side", "hold"], "unknown side"),
+    (["--amount", "1", "--max-venues", "0"], "positive"),
+    (["--amount", "1", "--repeat", "1.5"], "integer"),
+    (["--amount", "1", "--slippage-bps", "-2"], "zero or more"),
+])
+def test_bad_arguments_get_one_line(capsys, args, needle):
+    base = ["--books", str(EXAMPLE)]
+    if "--side" not in args:
+        base += ["--side", "buy"]
+    _fails(capsys, base + args, needle)
+
+
+def test_missing_file_and_mixed_symbols(tmp_path, capsys):
+    _fails(capsys, ["--books", str(tmp_path / "nope.json"), "--side", "buy", "--amount", "1"], "no such file")
+    a = tmp_path / "a.json"
+    a.write_text(json.dumps(snap("a", [[100.0, 1.0]], [[99.0, 1.0]])))
+    e = tmp_path / "e.json"
+    other = snap("e", [[100.0, 1.0]], [[99.0, 1.0]])
+    other["symbol"] = other["market"]["symbol"] = "ETH/USDT:USDT"
+    e.write_text(json.dumps(other))
+    _fails(capsys, ["--books", str(a), str(e), "--side", "buy", "--amount", "1"], "different symbols")
+
+
+def test_console_entry_point_in_a_subprocess():
+    proc = subprocess.run(
+        [sys.executable, "-m", "sor_desktop", "plan", "--books", str(EXAMPLE), "--side", "buy", "--amount", "1",
+         "--max-venues", "2", "--json"],
+        capture_output=True, text=True, timeout=120, cwd=ROOT, check=False)
+    assert proc.returncode == 0, proc.stderr
+    out = json.loads(proc.stdout)
+    assert 1 <= len(out["legs"]) <= 2 and out["filled"] == pytest.approx(1)
+    bad = subprocess.run([sys.executable, "-m", "sor_desktop", "plan", "--books", str(EXAMPLE), "--side", "buy",
+                          "--amount", "-3"], capture_output=True, text=True, timeout=120, cwd=ROOT, check=False)
+    assert bad.returncode == 2 and "Traceback" not in bad.stderr
+    assert bad.stderr.strip().count("\n") == 0
