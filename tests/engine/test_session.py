@@ -125,3 +125,19 @@ async def test_stop_cancels_tasks_and_closes_every_venue(tmp_path, monkeypatch):
     assert sorted(order) == sorted(f"{v}:0" for v in session.venues)
     await session.stop(timeout=1.0)  # idempotent: no second close
     assert len(order) == len(session.venues)
+
+
+@pytest.mark.asyncio
+async def test_view_only_venue_is_shown_and_left_out(tmp_path, monkeypatch):
+    from sor_desktop.ui.venue_chips import chip_text
+
+    session, _ = await make_session(tmp_path, monkeypatch, view_only=frozenset({"mexc"}))
+    try:
+        health = session.health_now()
+        assert health["mexc"].view_only and "view-only" in chip_text(health["mexc"])
+        assert not health["bybit"].view_only and "view-only" not in chip_text(health["bybit"])
+        pv = session.preview(req("3"))
+        assert "mexc" not in {lg.venue for lg in pv.plan.legs}
+        assert pv.excluded["mexc"].startswith("view-only")
+    finally:
+        await session.stop(timeout=1.0)

@@ -132,3 +132,16 @@ def test_unknown_outcome_is_resolved_by_client_id_and_shown(window, sim_session,
     assert r.items[len(plan.legs) - 1].text(2) == "filled (was unknown)"
     fills = sim_session.market.venue(victim).fills()
     assert abs(sum(float(f.contracts) for f in fills) - float(plan.legs[-1].contracts)) < 1e-12  # once
+
+
+def test_ctrl_shift_x_cancels_all_open_orders(window, sim_session, loop, qtbot):
+    from PySide6.QtCore import Qt
+
+    session = sim_session.session
+    window.activateWindow()
+    window.setFocus()
+    qtbot.keyClick(window, Qt.Key.Key_X, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    tasks = [t for t in session.tasks if t.get_name() == "cancel-all"]
+    assert tasks, "the hotkey started no cancel-all"
+    loop.run_until_complete(asyncio.wait(tasks, timeout=5))
+    assert "cancel all: 0 open order(s) cancelled on 5 venue(s)" in window.log_panel.text.toPlainText()
