@@ -24,7 +24,9 @@ KEYS = ApiCredentials(API_KEY, SECRET)
 def loopback_venue(server: LoopbackServer, venue_id: str, *, keys: bool = True, **config: Any) -> CcxtVenue:
     settings: dict[str, Any] = {"request_timeout_ms": 2000, "keepalive_ms": 1000, "api_urls": server.api_urls}  # type: ignore[attr-defined]
     settings.update(config)
-    return CcxtVenue(venue_id, credentials=KEYS if keys else None, config=CcxtConfig(**settings))
+    venue = CcxtVenue(venue_id, credentials=KEYS if keys else None, config=CcxtConfig(**settings))
+    venue._ex.timeout_on_exit = 0  # ccxt's 250 ms grace for TLS teardown; plain loopback needs none
+    return venue
 
 
 @pytest_asyncio.fixture
