@@ -44,9 +44,16 @@ _CLIENT_ID = re.compile(r"^[A-Za-z0-9_\-]+$")  # the charset every venue of the 
 
 
 class Credentials(Protocol):
-    api_key: str
-    secret: str
-    passphrase: str | None
+    """Read-only, so frozen values (the vault's ``KeyEntry``, ``ApiCredentials``) fit."""
+
+    @property
+    def api_key(self) -> str: ...
+
+    @property
+    def secret(self) -> str: ...
+
+    @property
+    def passphrase(self) -> str | None: ...
 
 
 @dataclass(frozen=True, slots=True)
