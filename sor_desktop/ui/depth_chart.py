@@ -112,6 +112,12 @@ class DepthChart(QWidget):
         (self._off.discard if on else self._off.add)(venue)
         self._force()
 
+    def reset_view(self) -> None:
+        """Re-centre and re-scale at the next frame (a new symbol has other prices and sizes)."""
+        self._mid = None
+        self._ymax = 0.0
+        self.dirty = True
+
     def _force(self, *_: object) -> None:
         self.plot.setLabel("left", f"cumulative amount ({'USDT' if self.quote else 'base'})")
         self.dirty = True

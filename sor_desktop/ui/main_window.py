@@ -225,7 +225,9 @@ class MainWindow(QMainWindow):
     async def _switch(self, symbol: str) -> None:
         await self.session.set_symbol(symbol)
         self.routing.set_instruments(self.session.symbol_instruments())
-        self.depth_chart.dirty = True
+        self.depth_chart.reset_view()
+        self._impact_started = False  # the impact view starts over with the new symbol's first books
+        self.refresh_preview()
 
     # -- frame timer -------------------------------------------------------------------------
     def on_frame(self) -> None:

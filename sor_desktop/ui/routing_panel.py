@@ -78,6 +78,7 @@ class RoutingPanel(QWidget):
         self.amount_error = QLabel("")
         self.amount_error.setObjectName("error")
         self.amount_error.setWordWrap(True)
+        self.amount_error.hide()
         self.slippage = QDoubleSpinBox()
         self.slippage.setRange(0.0, 500.0)
         self.slippage.setDecimals(1)
