@@ -43,6 +43,8 @@ class ConfirmDialog(QDialog):
         self.table.setFont(theme.mono_font(9))
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        self.table.verticalHeader().setDefaultSectionSize(22)
         for r, leg in enumerate(plan.legs):
             cells = (leg.venue, str(plan.side), leg.contracts, f"{leg.amount_base:,.4f}", f"{leg.avg_price:,.2f}",
                      leg.limit_price, f"{leg.fee:,.2f}", f"{leg.cost:,.2f}")
@@ -52,7 +54,9 @@ class ConfirmDialog(QDialog):
                 if c == 0:
                     it.setForeground(QColor(theme.venue_colour(leg.venue)))
                 self.table.setItem(r, c, it)
-        self.table.setFixedHeight(min(30 + 26 * max(1, len(plan.legs)), 260))
+        # every leg visible without scrolling (five venues at most in practice)
+        header = self.table.horizontalHeader().sizeHint().height()
+        self.table.setFixedHeight(header + 22 * max(1, len(plan.legs)) + 4)
         totals = QLabel(totals_text(plan, base))
         totals.setTextFormat(Qt.TextFormat.RichText)
         totals.setWordWrap(True)

@@ -57,7 +57,7 @@ class DepthChart(QWidget):
         bar.addLayout(self._toggles)
         bar.addStretch(1)
 
-        self.plot = pg.PlotWidget()
+        self.plot = pg.PlotWidget(axisItems={"left": theme.CompactAxis("left")})
         self.plot.setMenuEnabled(False)
         self.plot.setLabel("bottom", "price")
         self.plot.setLabel("left", "cumulative amount (base)")
@@ -247,16 +247,17 @@ class DepthChart(QWidget):
             return
         bid = price < mid
         unit = "USDT" if self.quote else "base"
+        dp = 0 if self.quote else 4
         rows = []
         for v, d in self._depths.items():
             amt = depth_data.cum_at(d.bids if bid else d.asks, price, bid=bid)
             colour = theme.GREY if v in self._stale else theme.venue_colour(v)
-            rows.append(f"<tr><td style='color:{colour}'>{v}</td><td align=right>{amt:,.4f}</td></tr>")
+            rows.append(f"<tr><td style='color:{colour}'>{v}</td><td align=right>{amt:,.{dp}f}</td></tr>")
         total = 0.0 if self._total is None else depth_data.cum_at(
             self._total.bids if bid else self._total.asks, price, bid=bid)
         bps = (price - mid) / mid * 1e4
         html = (f"<div style='color:{theme.TEXT}'><b>{price:,.2f}</b> &nbsp; {bps:+.1f} bps from mid<br>"
-                f"<table>{''.join(rows)}<tr><td><b>total</b></td><td align=right><b>{total:,.4f}</b></td></tr>"
+                f"<table>{''.join(rows)}<tr><td><b>total</b></td><td align=right><b>{total:,.{dp}f}</b></td></tr>"
                 f"</table><span style='color:{theme.MUTED}'>{'bids' if bid else 'asks'}, {unit}"
                 " · click: sweep to here</span></div>")
         self._tip.setHtml(html)

@@ -268,6 +268,7 @@ class MainWindow(QMainWindow):
         if stale != self._stale:
             self._stale = stale
             self.depth_chart.dirty = True
+            self._impact_started = False  # redraw the impact view with the venue greyed (or back)
             self.refresh_preview()
         self.routing.set_venue_states({
             v: (h.state is LinkState.CONNECTED and not h.view_only,

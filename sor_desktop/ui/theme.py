@@ -105,3 +105,19 @@ def cache_axes(plot: pg.PlotWidget) -> None:
     legend = plot.getPlotItem().legend
     if legend is not None:  # its text re-rendered on every frame otherwise
         legend.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+
+
+def compact(value: float) -> str:
+    """1.2M, 350k, 42.5: amounts on an axis, readable at a glance."""
+    a = abs(value)
+    for limit, suffix in ((1e9, "B"), (1e6, "M"), (1e3, "k")):
+        if a >= limit:
+            return f"{value / limit:.3g}{suffix}"
+    return f"{value:.4g}"
+
+
+class CompactAxis(pg.AxisItem):
+    """A value axis with k/M suffixes instead of pyqtgraph's scientific notation."""
+
+    def tickStrings(self, values: list[float], scale: float, spacing: float) -> list[str]:  # noqa: N802
+        return [compact(v * scale) for v in values]
