@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import Enum
 from typing import Any
 
@@ -98,12 +98,15 @@ def weex_update(message: Mapping[str, Any]) -> Update | None:
 class SequenceCheck:
     extract: Callable[[Mapping[str, Any]], Update | None]
     message_hash: Callable[[str], str]  # ccxt's future key for a symbol's book
-    market_type: str  # hint for ccxt's safe_market on ambiguous ids
+    # market type of a connection's url, as ccxt tells spot from contract ids (both "BTCUSDT")
+    market_type: Callable[[str], str]
 
 
 CHECKS: dict[str, SequenceCheck] = {
-    "bybit": SequenceCheck(bybit_update, lambda s: "orderbook:" + s, "contract"),
-    "weex": SequenceCheck(weex_update, lambda s: "orderbook::" + s, "swap"),
+    "bybit": SequenceCheck(bybit_update, lambda s: "orderbook:" + s,
+                           lambda url: "spot" if "spot" in url else "contract"),
+    "weex": SequenceCheck(weex_update, lambda s: "orderbook::" + s,
+                          lambda url: "swap" if "contract" in url else "spot"),
 }
 
 
@@ -116,14 +119,16 @@ def guarded_class(base: type, check: SequenceCheck) -> type:
             self.sor_sequence = SequenceTracker()
             # symbols whose gap no pending watch has seen yet (the rejection found no waiter)
             self.sor_gapped: set[str] = set()
-            self.sor_symbols: dict[str, str] = {}
+            self.sor_symbols: dict[tuple[str, str], str] = {}
 
         def handle_order_book(self, client: Any, message: Any) -> Any:
             update = check.extract(message) if isinstance(message, Mapping) else None
             if update is None:
                 return super().handle_order_book(client, message)
+            kind = check.market_type(str(client.url))
+            symbol = self._sor_symbol(kind, update.key)
+            update = replace(update, key=f"{kind}:{update.key}")  # spot and swap share ids
             verdict = self.sor_sequence.observe(update)
-            symbol = self._sor_symbol(update.key)
             if verdict is Verdict.APPLY:
                 result = super().handle_order_book(client, message)
                 book = self.orderbooks.get(symbol)
@@ -140,10 +145,10 @@ def guarded_class(base: type, check: SequenceCheck) -> type:
                 )
             return None
 
-        def _sor_symbol(self, market_id: str) -> str:
-            symbol = self.sor_symbols.get(market_id)
+        def _sor_symbol(self, kind: str, market_id: str) -> str:
+            symbol = self.sor_symbols.get((kind, market_id))
             if symbol is None:
-                symbol = self.sor_symbols[market_id] = self.safe_market(market_id, None, None, check.market_type)["symbol"]
+                symbol = self.sor_symbols[(kind, market_id)] = self.safe_market(market_id, None, None, kind)["symbol"]
             return str(symbol)
 
     Guarded.__name__ = Guarded.__qualname__ = f"SequenceChecked_{base.__name__}"

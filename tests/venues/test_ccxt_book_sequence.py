@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
+
+import ccxt
+import pytest
+
 from sor_desktop.venues.book_sequence import SequenceTracker, Update, Verdict, bybit_update, weex_update
+from sor_desktop.venues.ccxt_venue import CcxtVenue
+from sor_desktop.venues.errors import BookGap
+from tests.shared_data import load_markets
 
 
 def bybit(kind: str, u: int) -> dict[str, object]:
@@ -40,3 +48,42 @@ def test_books_are_tracked_per_market() -> None:
     t.observe(Update("B", True, 50, 50))
     assert t.observe(Update("A", False, 6, 6)) is Verdict.APPLY
     assert t.observe(Update("B", False, 51, 51)) is Verdict.APPLY
+
+
+# -- through ccxt's own weex message handling ---------------------------------------------------
+WEEX_SWAP_WS = "wss://ws-contract.weex.com/v3/ws"
+
+
+def weex_frame(event: str, first: int, last: int, bid: str) -> dict[str, object]:
+    return {"e": event, "E": 1776098967972, "s": "BTCUSDT", "U": first, "u": last, "l": 200, "d": "CHANGED",
+            "b": [[bid, "1.5"]], "a": [["60001.0", "2.0"]]}
+
+
+@pytest.mark.shared
+@pytest.mark.asyncio
+async def test_weex_gap_rejects_the_watch_and_drops_the_book() -> None:
+    venue = CcxtVenue("weex")
+    venue.use_markets(load_markets("weex"))
+    ex = venue._ex
+    client = ex.client(WEEX_SWAP_WS)  # never connected: frames are handed to ccxt directly
+    ex.handle_order_book(client, weex_frame("depthSnapshot", 90, 100, "59999.0"))
+    ex.handle_order_book(client, weex_frame("depth", 101, 104, "59998.0"))
+    book = ex.orderbooks["BTC/USDT:USDT"]
+    assert book["nonce"] == 104 and book["bids"][0][0] == 59999.0 and len(book["bids"]) == 2
+    pending = client.future("orderbook::BTC/USDT:USDT")
+    ex.handle_order_book(client, weex_frame("depth", 107, 109, "59997.0"))  # 105-106 lost
+    assert isinstance(pending.exception(), ccxt.InvalidNonce)
+    assert "BTC/USDT:USDT" not in ex.orderbooks
+    ex.handle_order_book(client, weex_frame("depth", 110, 111, "59996.0"))  # ignored until a snapshot
+    assert "BTC/USDT:USDT" not in ex.orderbooks
+    # the next watch reports the gap (no watcher saw the rejection) after asking for a fresh book
+    resynced: list[str] = []
+
+    async def fake_resync(symbol: str) -> None:
+        resynced.append(symbol)
+
+    venue._resync = fake_resync  # type: ignore[method-assign]
+    with pytest.raises(BookGap):
+        await asyncio.wait_for(venue.watch_order_book("BTC/USDT:USDT"), 1)
+    assert resynced == ["BTC/USDT:USDT"]
+    await venue.close()
