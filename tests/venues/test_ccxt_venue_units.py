@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 
 from sor_desktop.logs import MASK, redact
-from sor_desktop.venues.ccxt_venue import ApiCredentials, CcxtVenue
+from sor_desktop.venues.ccxt_venue import ApiCredentials, CcxtConfig, CcxtVenue
 from tests.shared_data import load_markets
 
 # (contract size, amount step) of BTC/USDT:USDT as books and orders count it on each venue
@@ -58,3 +58,12 @@ async def test_keys_never_show_and_are_masked_in_logs() -> None:
 def test_unknown_id_is_a_clear_error() -> None:
     with pytest.raises(ValueError, match="not a ccxt.pro exchange id"):
         CcxtVenue("nosuchvenue")
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("venue_id", ["binanceusdm", "bybit", "bingx", "weex", "mexc"])
+async def test_keep_alive_is_lowered_on_every_websocket(venue_id: str) -> None:
+    v = CcxtVenue(venue_id, config=CcxtConfig(keepalive_ms=2500, max_ping_misses=2))
+    client = v._ex.client("wss://example.invalid/ws")  # created, never connected
+    assert (client.keepAlive, client.maxPingPongMisses) == (2500, 2)  # ccxt's own: 18 s to 30 min
+    await v.close()
