@@ -39,6 +39,9 @@ from sor_desktop.venues.errors import AuthFailed, BookGap, NotSupported, OrderRe
 from sor_desktop.venues.quirks import quirks_for
 
 log = logging.getLogger(__name__)
+# ccxt logs every request with its headers (API key) and signed URL at DEBUG: never let a debug
+# session of the app write those, whatever handler is attached
+logging.getLogger("ccxt").setLevel(logging.INFO)
 
 _CLIENT_ID = re.compile(r"^[A-Za-z0-9_\-]+$")  # the charset every venue of the table accepts
 

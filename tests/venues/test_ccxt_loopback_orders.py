@@ -3,6 +3,7 @@ servers, which check every request's HMAC signature."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator
 from decimal import Decimal
 from typing import Any
@@ -184,3 +185,12 @@ async def test_balance_reports_free_margin(venue: tuple[CcxtVenue, Any]) -> None
     locked = low * Decimal("0.1") / 10  # the server's order margin at 10x
     assert (usdt.currency, usdt.total) == ("USDT", server.usdt)
     assert usdt.free == server.usdt - locked
+
+
+@pytest.mark.asyncio
+async def test_debug_logging_shows_no_key(venue: tuple[CcxtVenue, Any], caplog: pytest.LogCaptureFixture) -> None:
+    v, server = venue
+    caplog.set_level(logging.DEBUG)
+    await v.submit_order(ioc(v, "log-1", "0.001", str(best_ask(server))))
+    await v.fetch_order("log-1", SYMBOL)
+    assert API_KEY not in caplog.text and "signature=" not in caplog.text
