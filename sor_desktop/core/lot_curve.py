@@ -138,9 +138,14 @@ def build_curve(
     cum_cost = cum_notional * (1.0 + fee) if side is Side.BUY else cum_notional * -(1.0 - fee)
     x = np.concatenate(([0.0], cum))
 
-    # every integer next to a level boundary (two boundaries can share a lot: sort)
+    # every integer next to a level boundary. Interleaved floor/ceil is sorted except where two
+    # boundaries share a lot, and there the smaller value is already present: a running max fixes it
     inner = cum[cum < hi]
-    pts = np.sort(np.concatenate(([0, hi], np.floor(inner), np.ceil(inner))).astype(np.int64))
+    pts = np.empty(2 * len(inner) + 2, dtype=np.int64)
+    pts[0], pts[-1] = 0, hi
+    pts[1:-1:2] = np.floor(inner)
+    pts[2:-1:2] = np.ceil(inner)
+    np.maximum.accumulate(pts, out=pts)
     breaks = pts[np.concatenate(([True], pts[1:] != pts[:-1]))]
     costs = np.interp(breaks.astype(np.float64), x, cum_cost)
 

@@ -81,8 +81,11 @@ def solve(curves: Sequence[LotCurve], m: Sequence[int], target: int,
         return a.cost < b.cost - REL_EPS * (1.0 + abs(b.cost))
 
     def visit(state: list[int]) -> None:  # state per venue: -1 off, 0 free, 1 on
-        if sum(1 for s in state if s == 1) > k:
+        on_count = sum(1 for s in state if s == 1)
+        if on_count > k:
             return
+        if on_count == k:  # the count is spent: every undecided venue is off (a tighter relaxation)
+            state = [s if s else -1 for s in state]
         low = [curves[i].lo if state[i] == 1 else 0 for i in range(n)]
         up = [curves[i].hi if state[i] >= 0 and usable[i] else 0 for i in range(n)]
         node = relax(curves, m, low, up, target)
@@ -96,11 +99,13 @@ def solve(curves: Sequence[LotCurve], m: Sequence[int], target: int,
             return
         if short:
             i = max(short, key=lambda j: x[j] / curves[j].lo)
-        else:
-            i = min((j for j in used if state[j] == 0), key=lambda j: x[j])
+            keep_first = 2 * x[i] >= curves[i].lo
+        else:  # too many venues: keep the biggest first, which reaches a good plan quickly
+            i = max((j for j in used if state[j] == 0), key=lambda j: x[j] * m[j])
+            keep_first = True
         on, off = list(state), list(state)
         on[i], off[i] = 1, -1
-        first, second = (on, off) if 2 * x[i] >= curves[i].lo else (off, on)
+        first, second = (on, off) if keep_first else (off, on)
         visit(first)
         visit(second)
 

@@ -132,6 +132,7 @@ def plan_route(request: PlanRequest, venues: Sequence[VenueInput]) -> Plan:
     target = 0 if quote else int(Decimal(repr(float(request.amount))) / grid.grain)
 
     routed: list[_Venue] = []
+    below_min: list[str] = []  # venues whose minimum order is more than they could take here
     for v, m in zip(candidates, grid.lots, strict=True):
         levels = v.book.asks if side is Side.BUY else v.book.bids
         curve = build_curve(levels, v.instrument, side, cap_base=v.cap_base,
@@ -139,6 +140,8 @@ def plan_route(request: PlanRequest, venues: Sequence[VenueInput]) -> Plan:
         name = v.instrument.venue or v.book.venue
         if curve.lo > curve.hi:
             excluded.append((name, _unusable_reason(curve, v.instrument)))
+            if curve.hi > 0:
+                below_min.append(name)
         else:
             routed.append(_Venue(name, v.instrument, curve, m))
     if not routed:
@@ -158,7 +161,7 @@ def plan_route(request: PlanRequest, venues: Sequence[VenueInput]) -> Plan:
     one_venue = False
     if single_alloc is not None and single_alloc.fill == alloc.fill and saving <= _tol(alloc.cost):
         alloc, saving, one_venue = single_alloc, 0.0, True
-    plan = _assemble(request, symbol, routed, alloc, grid, target, excluded)
+    plan = _assemble(request, symbol, routed, alloc, grid, target, excluded, below_min)
     savings_bps = saving / basis * 1e4 if basis > 0 else 0.0
     return _replace(plan, best_single=single, savings_quote=saving, savings_bps=savings_bps,
                     single_venue_is_best=one_venue, best_single_note=note,
@@ -226,7 +229,7 @@ def _best_single(routed: Sequence[_Venue], alloc: Allocation, request: PlanReque
 
 
 def _assemble(request: PlanRequest, symbol: str, routed: Sequence[_Venue], alloc: Allocation,
-              grid: _Grid, target: int, excluded: list[tuple[str, str]]) -> Plan:
+              grid: _Grid, target: int, excluded: list[tuple[str, str]], below_min: list[str]) -> Plan:
     side = request.side
     legs: list[Leg] = []
     for v, x in zip(routed, alloc.lots, strict=True):
@@ -245,6 +248,8 @@ def _assemble(request: PlanRequest, symbol: str, routed: Sequence[_Venue], alloc
         reason = "the remainder is below the venues' lot sizes"
     elif (quote and alloc.fill > 0 and unfilled > 0) or alloc.fill < target or alloc.fill == 0:
         reason = _unfilled_reason(request, routed, alloc, target)
+        if below_min:
+            reason += f"; the order is too small for the minimums of {', '.join(below_min)}"
     else:
         unfilled = 0.0
     return Plan(
