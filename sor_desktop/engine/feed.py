@@ -220,6 +220,7 @@ class FeedSupervisor:
         now = self._clock()
         feed.last_book_at = now
         feed.arrivals.append(now)
+        _trim(feed.arrivals, now - self.config.rate_window_s)
         feed.failures = 0
         feed.latest = book
         feed.ready.set()
@@ -262,8 +263,7 @@ class FeedSupervisor:
     def _health(self, feed: _Feed) -> FeedHealth:
         now = self._clock()
         window = self.config.rate_window_s
-        while feed.arrivals and feed.arrivals[0] < now - window:
-            feed.arrivals.popleft()
+        _trim(feed.arrivals, now - window)
         rtt = feed.venue.round_trip()
         return FeedHealth(
             venue=feed.venue.id,
@@ -285,3 +285,10 @@ class FeedSupervisor:
         feed.reported = feed.state
         await _call(self._on_health, self._health(feed), "on_health")
 
+
+
+def _trim(arrivals: deque[float], oldest: float) -> None:
+    """Drop arrival times before ``oldest``; done on every arrival so the deque stays bounded
+    even when nobody asks for health."""
+    while arrivals and arrivals[0] < oldest:
+        arrivals.popleft()
