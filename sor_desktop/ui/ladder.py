@@ -128,8 +128,8 @@ class Ladder(QWidget):
         self.view.verticalHeader().hide()
         self.view.setFont(theme.mono_font(8))
         self.view.verticalHeader().setDefaultSectionSize(18)
-        self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.view.horizontalHeader().setStretchLastSection(True)
+        # fixed shares of the width: sizing columns to their contents measures every cell at 2 Hz
+        self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.view.setSelectionMode(QTableView.SelectionMode.NoSelection)
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)

@@ -246,16 +246,18 @@ class MainWindow(QMainWindow):
                 self.update_to_screen_ms.append((drawn - arrived) * 1e3)
             if self.first_frame_at is None and books:
                 self.first_frame_at = drawn
-        if self.frame_no % LADDER_EVERY == 0:
+        # the heavier views take turns on different frames, so no frame paints them all at once
+        ladder = self.frame_no % LADDER_EVERY == LADDER_EVERY // 2
+        if ladder:
             insts = self.session.symbol_instruments()
             self.ladder.refresh(self.session.store.books(self.session.symbol, insts), insts, self._stale)
         if slow and self._books_moved:
             self._books_moved = False
             if self.routing.amount.text().strip():
                 self.refresh_preview()
-        if self.frame_no % IMPACT_EVERY == 1 or (not self._impact_started and dirty):
+        if self.frame_no % IMPACT_EVERY == 3 or (not self._impact_started and dirty):
             self._impact_started = self._refresh_impact()
-        elif not slow:
+        elif not slow and not ladder:
             self.impact.step(1)  # one router plan per frame: the impact pass spreads over ~24 frames
 
     def _refresh_health(self) -> None:
