@@ -16,8 +16,8 @@ _secrets: set[str] = set()
 
 
 def register_secret(value: str | None) -> None:
-    """Mask ``value`` in every log record from now on. Short values are ignored (too many hits)."""
-    if value and len(value) >= 6:
+    """Mask ``value`` in every log record from now on. Values under 4 characters are ignored (they would mask ordinary words)."""
+    if value and len(value) >= 4:
         with _lock:
             _secrets.add(value)
 
