@@ -18,7 +18,8 @@ exceed the target; among the plans with that fill the plan is the cheapest. Exac
 Unit ``quote`` (a notional in USDT before fees). Cost and notional pull apart when fees differ,
 so the target is turned into a base amount along the fee-aware price order, then the plan is the
 cheapest for a base amount:
-1. ``B_T``: walk the levels of every usable venue (depth and caps applied) in order of all-in
+1. ``B_T``: walk the levels of every usable venue (not excluded, and its minimum order within
+   reach; depth, caps and max order amount applied) in order of all-in
    price per base unit (``price * (1 + fee)`` ascending for a buy, ``price * (1 - fee)``
    descending for a sell), lots and minimums ignored, until the notional reaches the target;
    ``B_T`` is the base walked, floored to the grain (``floor(B_T / grain + 1e-9)``).

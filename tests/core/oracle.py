@@ -140,7 +140,8 @@ def model(v: VenueInput, side: Side, grain: Fraction, hi_limit: int | None = Non
 
 
 def quote_target_grains(models: Sequence[VenueModel], amount: float, grain: Fraction) -> int:
-    pieces = sorted((key, i, p, b) for i, vm in enumerate(models) for p, b, key in vm.levels)
+    # venues whose minimum is out of reach are not usable and do not count (as in the router)
+    pieces = sorted((key, i, p, b) for i, vm in enumerate(models) if vm.lo <= vm.hi for p, b, key in vm.levels)
     walked, spent = 0.0, 0.0
     for _, _, p, b in pieces:
         if spent + p * b >= amount:

@@ -25,6 +25,7 @@ def test_plan_equals_milp_optimum_on_real_books(seed):
     plan = plan_route(req, venues)
     opt = milp_optimum(req, venues)
     grain = float(grain_of(usable_inputs(req, venues)))
-    assert plan.filled > 0
+    if plan.filled == 0:  # too small for every minimum: the MILP must agree, and the plan says why
+        assert plan.unfilled_reason
     assert_matches(plan, opt, grain)
     assert_lot_exact(plan, req, venues)
