@@ -36,8 +36,11 @@ NOTIONAL_SLACK = 1e-9
 
 
 def snap(values: Floats) -> Floats:
-    nearest = np.round(values)
-    return np.where(np.abs(values - nearest) <= _SNAP * np.maximum(1.0, np.abs(values)), nearest, values)
+    """Cumulative (non-negative, increasing) lots: the largest sets the tolerance for all."""
+    if not len(values):
+        return values
+    nearest = np.rint(values)
+    return np.where(np.abs(values - nearest) <= _SNAP * max(1.0, float(values[-1])), nearest, values)
 
 
 def _floor_lots(total: float) -> int:

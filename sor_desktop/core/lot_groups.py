@@ -91,6 +91,9 @@ class Group:
         return self.base + self.ck[k] + (r - self.cc[k]) * self.slopes[k]
 
     def assign(self, y: int, out: list[int]) -> None:
+        if len(self.members) == 1:
+            out[self.members[0]] = y
+            return
         for i, low in zip(self.members, self.lows, strict=True):
             out[i] = low
         r = y - self.low

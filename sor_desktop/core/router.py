@@ -43,8 +43,9 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 import numpy as np
 
@@ -162,11 +163,13 @@ def plan_route(request: PlanRequest, venues: Sequence[VenueInput]) -> Plan:
     one_venue = False
     if single_alloc is not None and single_alloc.fill == alloc.fill and saving <= _tol(alloc.cost):
         alloc, saving, one_venue = single_alloc, 0.0, True
-    plan = _assemble(request, symbol, routed, alloc, grid, target, excluded, below_min)
-    savings_bps = saving / basis * 1e4 if basis > 0 else 0.0
-    return _replace(plan, best_single=single, savings_quote=saving, savings_bps=savings_bps,
-                    single_venue_is_best=one_venue, best_single_note=note,
-                    meta={"route_ms": (time.perf_counter() - t0) * 1e3})
+    comparison = {
+        "best_single": single, "savings_quote": saving, "savings_bps": saving / basis * 1e4 if basis > 0 else 0.0,
+        "single_venue_is_best": one_venue, "best_single_note": note,
+    }
+    plan = _assemble(request, symbol, routed, alloc, grid, target, excluded, below_min, comparison)
+    plan.meta["route_ms"] = (time.perf_counter() - t0) * 1e3
+    return plan
 
 
 def _tol(cost: float) -> float:
@@ -230,7 +233,8 @@ def _best_single(routed: Sequence[_Venue], alloc: Allocation, request: PlanReque
 
 
 def _assemble(request: PlanRequest, symbol: str, routed: Sequence[_Venue], alloc: Allocation,
-              grid: _Grid, target: int, excluded: list[tuple[str, str]], below_min: list[str]) -> Plan:
+              grid: _Grid, target: int, excluded: list[tuple[str, str]], below_min: list[str],
+              comparison: dict[str, Any]) -> Plan:
     side = request.side
     legs: list[Leg] = []
     for v, x in zip(routed, alloc.lots, strict=True):
@@ -257,8 +261,8 @@ def _assemble(request: PlanRequest, symbol: str, routed: Sequence[_Venue], alloc
         side=side, unit=request.unit, symbol=symbol, requested=request.amount, filled=filled,
         avg_price=notional / filled if filled else 0.0, notional=notional, fees=fees,
         total_cost=notional + fees if side is Side.BUY else notional - fees, legs=tuple(legs),
-        best_single=None, savings_bps=0.0, savings_quote=0.0, unfilled=max(unfilled, 0.0),
-        unfilled_reason=reason, excluded=tuple(excluded), slippage_bps=request.slippage_bps,
+        unfilled=max(unfilled, 0.0), unfilled_reason=reason, excluded=tuple(excluded),
+        slippage_bps=request.slippage_bps, **comparison,
     )
 
 
@@ -310,7 +314,3 @@ def _empty(request: PlanRequest, symbol: str, excluded: list[tuple[str, str]], r
         savings_bps=0.0, savings_quote=0.0, unfilled=request.amount, unfilled_reason=reason,
         excluded=tuple(excluded), slippage_bps=request.slippage_bps,
     )
-
-
-def _replace(plan: Plan, **changes: object) -> Plan:
-    return replace(plan, **changes)  # type: ignore[arg-type]
