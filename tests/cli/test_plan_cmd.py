@@ -113,6 +113,12 @@ def test_bad_arguments_get_one_line(capsys, args, needle):
     _fails(capsys, base + args, needle)
 
 
+def test_a_bad_json_lines_record_is_named_by_line(tmp_path, capsys):
+    f = tmp_path / "rec.jsonl"
+    f.write_text(json.dumps(snap("a", [[100.0, 1.0]], [[99.0, 1.0]])) + "\n{oops\n")
+    _fails(capsys, ["--books", str(f), "--side", "buy", "--amount", "1"], "rec.jsonl:2")
+
+
 def test_missing_file_and_mixed_symbols(tmp_path, capsys):
     _fails(capsys, ["--books", str(tmp_path / "nope.json"), "--side", "buy", "--amount", "1"], "no such file")
     a = tmp_path / "a.json"
