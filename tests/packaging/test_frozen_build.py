@@ -5,6 +5,7 @@ skip. Every run gets its own SOR_DESKTOP_HOME so nothing touches the user's real
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -107,16 +108,35 @@ def test_frozen_window_screenshot_on_x11(frozen_app: Path, tmp_path: Path, qapp)
     _assert_window_picture(png)
 
 
+def _without_timing(value: object) -> object:
+    # compute_ms is a wall-clock measurement: the one field two correct runs may disagree on.
+    if isinstance(value, dict):
+        return {k: _without_timing(v) for k, v in value.items() if k != "compute_ms"}
+    if isinstance(value, list):
+        return [_without_timing(v) for v in value]
+    return value
+
+
 def test_frozen_plan_matches_the_source_tree(frozen_app: Path, tmp_path: Path) -> None:
+    # The bundled example books, planned by the frozen program and by the source tree: the same
+    # plan proves the router, Decimal rounding and venue specs survived freezing.
     books = frozen_app.parent / "resources" / "example_books.json"
     if not books.is_file():
         pytest.skip("no resources/example_books.json in the bundle")
-    args = ["plan", "--books", str(books), "--side", "buy", "--amount", "2", "--unit", "base"]
     env = _env(tmp_path, "offscreen")
-    frozen = _run([str(frozen_app), *args], env)
-    source = _run([sys.executable, "-m", "sor_desktop", *args], {**env, "PYTHONPATH": str(ROOT)})
-    if source.returncode == 2 and "invalid choice: 'plan'" in source.stderr:
-        pytest.skip("the plan subcommand is not in this tree yet")
-    assert frozen.returncode == source.returncode == 0, frozen.stderr + source.stderr
-    assert frozen.stdout.strip(), "plan printed nothing"
-    assert frozen.stdout == source.stdout
+    results = {}
+    for unit, amount in (("base", "2"), ("quote", "50000")):
+        args = ["plan", "--books", str(books), "--side", "buy", "--amount", amount, "--unit", unit, "--json"]
+        frozen = _run([str(frozen_app), *args], env)
+        source = _run([sys.executable, "-m", "sor_desktop", *args], {**env, "PYTHONPATH": str(ROOT)})
+        if source.returncode == 2 and "invalid choice: 'plan'" in source.stderr:
+            pytest.skip("the plan subcommand is not in this tree yet")
+        assert frozen.returncode == 0, frozen.stderr
+        assert source.returncode == 0, source.stderr
+        results[unit] = json.loads(frozen.stdout)
+        assert _without_timing(results[unit]) == _without_timing(json.loads(source.stdout))
+    assert results["base"] != results["quote"]
+
+    human = _run([str(frozen_app), "plan", "--books", str(books), "--side", "sell", "--amount", "2"], env)
+    assert human.returncode == 0, human.stderr
+    assert human.stdout.startswith("SELL 2 BTC"), human.stdout
