@@ -8,6 +8,7 @@ from decimal import Decimal
 from sor_desktop.core.account import Balance, Position
 from sor_desktop.core.orders import OrderStatus, Side
 from sor_desktop.core.plan import Plan
+from sor_desktop.engine.tca import RouteTca
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,4 +59,12 @@ class Notice:
     details: dict[str, str] = field(default_factory=dict)
 
 
-SessionEvent = RouteStarted | LegUpdate | AccountUpdate | Notice
+@dataclass(frozen=True, slots=True)
+class RouteDone:
+    """Every leg is final; ``tca`` compares what filled with what was previewed."""
+
+    route_id: str
+    tca: RouteTca | None
+
+
+SessionEvent = RouteStarted | LegUpdate | RouteDone | AccountUpdate | Notice

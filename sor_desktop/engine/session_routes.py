@@ -18,7 +18,7 @@ from sor_desktop.core.orders import OrderStatus
 from sor_desktop.core.plan import Plan, PlanRequest, VenueInput
 from sor_desktop.engine.exec_events import ExecEvent, LegEvent, RouteEvent, RouteState
 from sor_desktop.engine.executor import Executor
-from sor_desktop.engine.session_events import LegUpdate, Notice, RouteStarted
+from sor_desktop.engine.session_events import LegUpdate, Notice, RouteDone, RouteStarted
 
 if TYPE_CHECKING:
     from sor_desktop.engine.session import Session
@@ -70,6 +70,8 @@ class Router:
 
     def _on_exec(self, ev: ExecEvent) -> None:
         if isinstance(ev, RouteEvent):
+            if ev.state is RouteState.DONE:
+                self.session.emit(RouteDone(ev.route_id, ev.tca))
             if ev.state is RouteState.UNRESOLVED:
                 self.session.emit(Notice("warning", f"route {ev.route_id[:8]}: an outcome is still unknown; "
                                                     "trading waits until it is reconciled"))

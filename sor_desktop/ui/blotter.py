@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QHeaderView, QTreeWidget, QTreeWidgetItem, QVBoxLa
 
 from sor_desktop.core.orders import OrderStatus
 from sor_desktop.engine.session_events import LegUpdate, RouteStarted
+from sor_desktop.engine.tca import RouteTca
 from sor_desktop.ui import theme
 
 COLUMNS = ("route / venue", "side", "status", "contracts", "filled", "avg price", "preview", "slip bps",
@@ -123,6 +124,15 @@ class Blotter(QWidget):
             it.setText(7, f"{slip:+.2f}")
         lat = [u.latency_ms for u in r.legs.values() if u.latency_ms is not None]
         it.setText(8, f"{max(lat):.0f}" if lat else "")
+
+    def on_tca(self, route_id: str, tca: RouteTca) -> None:
+        """The executor's cost analysis is the reference for the route's slippage (it compares
+        what filled with the preview of those same amounts)."""
+        r = self.routes.get(route_id)
+        if r is not None and tca.slippage_bps is not None:
+            r.item.setText(7, f"{tca.slippage_bps:+.2f}")
+            r.item.setToolTip(7, f"fees paid {tca.fees_paid:,.2f} (previewed {tca.preview_fees:,.2f}); "
+                                 f"filled {tca.fill_ratio * 100:.1f}% of the preview")
 
     def route_status(self, route_id: str) -> str:
         return self.routes[route_id].item.text(2)

@@ -17,7 +17,14 @@ from PySide6.QtWidgets import QDockWidget, QMainWindow, QVBoxLayout, QWidget
 from sor_desktop.core.plan import Plan
 from sor_desktop.engine.preview import Preview
 from sor_desktop.engine.session import Session
-from sor_desktop.engine.session_events import AccountUpdate, LegUpdate, Notice, RouteStarted, SessionEvent
+from sor_desktop.engine.session_events import (
+    AccountUpdate,
+    LegUpdate,
+    Notice,
+    RouteDone,
+    RouteStarted,
+    SessionEvent,
+)
 from sor_desktop.engine.session_routes import AlreadySent
 from sor_desktop.engine.store import LinkState
 from sor_desktop.ui import settings as settings_mod
@@ -31,6 +38,7 @@ from sor_desktop.ui.log_panel import LogPanel, NoticeLabel
 from sor_desktop.ui.mode_banner import ModeBanner
 from sor_desktop.ui.positions import Positions
 from sor_desktop.ui.routing_panel import RoutingPanel
+from sor_desktop.ui.slippage_chart import SlippageChart
 from sor_desktop.ui.venue_chips import VenueChip
 
 log = logging.getLogger(__name__)
@@ -86,17 +94,20 @@ class MainWindow(QMainWindow):
         self.blotter = Blotter()
         self.positions = Positions()
         self.log_panel = LogPanel()
+        self.slippage = SlippageChart()
         self.docks: dict[str, QDockWidget] = {}
         self._dock("routing", "Route", self.routing, Qt.DockWidgetArea.RightDockWidgetArea)
         self._dock("ladder", "Consolidated ladder", self.ladder, Qt.DockWidgetArea.RightDockWidgetArea)
         self._dock("impact", "Price impact", self.impact, Qt.DockWidgetArea.BottomDockWidgetArea)
         self._dock("blotter", "Blotter", self.blotter, Qt.DockWidgetArea.BottomDockWidgetArea)
         self._dock("positions", "Positions && margin", self.positions, Qt.DockWidgetArea.BottomDockWidgetArea)
+        self._dock("slippage", "Slippage", self.slippage, Qt.DockWidgetArea.BottomDockWidgetArea)
         self._dock("log", "Log", self.log_panel, Qt.DockWidgetArea.BottomDockWidgetArea)
         self.splitDockWidget(self.docks["routing"], self.docks["ladder"], Qt.Orientation.Vertical)
         self.splitDockWidget(self.docks["impact"], self.docks["blotter"], Qt.Orientation.Horizontal)
         self.tabifyDockWidget(self.docks["blotter"], self.docks["positions"])
-        self.tabifyDockWidget(self.docks["positions"], self.docks["log"])
+        self.tabifyDockWidget(self.docks["positions"], self.docks["slippage"])
+        self.tabifyDockWidget(self.docks["slippage"], self.docks["log"])
         self.docks["blotter"].raise_()
         self.resizeDocks([self.docks["routing"]], [560], Qt.Orientation.Horizontal)
         self._default_state = self.saveState(LAYOUT_VERSION)
@@ -217,6 +228,12 @@ class MainWindow(QMainWindow):
                 self.statusBar().insertWidget(len(self.chips) - 1, chip)
         if not self._restored:
             self.default_sizes()
+        journal = getattr(self.session, "journal", None)
+        if journal is not None:
+            try:
+                self.slippage.load(journal.recent_tca(100))
+            except Exception as exc:  # an old or locked journal must not keep the window from opening
+                log.warning("could not read recent routes from the journal: %s", exc, exc_info=True)
         self.timer.start()
 
     def _change_symbol(self, symbol: str) -> None:
@@ -394,6 +411,10 @@ class MainWindow(QMainWindow):
         elif isinstance(ev, RouteStarted):
             self.blotter.on_route(ev)
             self.docks["blotter"].raise_()
+        elif isinstance(ev, RouteDone):
+            if ev.tca is not None:
+                self.slippage.add(ev.tca)
+                self.blotter.on_tca(ev.route_id, ev.tca)
         elif isinstance(ev, AccountUpdate):
             self.positions.on_account(ev)
         elif isinstance(ev, Notice):

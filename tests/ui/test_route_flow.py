@@ -145,3 +145,17 @@ def test_ctrl_shift_x_cancels_all_open_orders(window, sim_session, loop, qtbot):
     assert tasks, "the hotkey started no cancel-all"
     loop.run_until_complete(asyncio.wait(tasks, timeout=5))
     assert "cancel all: 0 open order(s) cancelled on 5 venue(s)" in window.log_panel.text.toPlainText()
+
+
+def test_done_route_adds_its_slippage_to_the_plot(window, sim_session, loop):
+    window.routing.amount.setText("2")
+    window.refresh_preview()
+    window.prefs.skip_confirm = True
+    window.routing.request_route()
+    settle(loop, sim_session.session)
+    (tca,) = window.slippage.routes
+    (route_id,) = window.blotter.routes
+    assert tca.route_id == route_id and tca.slippage_bps is not None
+    assert window.blotter.routes[route_id].item.text(7) == f"{tca.slippage_bps:+.2f}"
+    xs, ys = window.slippage._route_curve.getData()
+    assert list(ys) == [tca.slippage_bps]

@@ -1,0 +1,63 @@
+"""Slippage over recent routes: what each route (and each of its legs) paid against its preview,
+in bps (positive = worse for the trader), from the executor's transaction cost analysis."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+import pyqtgraph as pg
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QVBoxLayout, QWidget
+
+from sor_desktop.engine.tca import RouteTca
+from sor_desktop.ui import theme
+
+MAX_ROUTES = 200
+
+
+class SlippageChart(QWidget):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.plot = pg.PlotWidget()
+        self.plot.setMenuEnabled(False)
+        self.plot.setLabel("bottom", "route (oldest to newest)")
+        self.plot.setLabel("left", "slippage vs preview, bps (+ = worse)")
+        self.plot.addLegend(offset=(10, 10), labelTextColor=theme.TEXT, brush=QColor(20, 23, 28, 200))
+        theme.cache_axes(self.plot)
+        self.plot.addItem(pg.InfiniteLine(pos=0, angle=0, pen=pg.mkPen(theme.MUTED)))
+        self._route_curve = self.plot.plot([], [], pen=pg.mkPen(theme.CONSOLIDATED, width=1), name="route",
+                                           symbol="o", symbolSize=6, symbolBrush=theme.CONSOLIDATED)
+        self._legs = pg.ScatterPlotItem(size=5, pen=None)
+        self.plot.addItem(self._legs)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(4, 4, 4, 4)
+        lay.addWidget(self.plot)
+        self.routes: list[RouteTca] = []
+
+    def load(self, rows: Iterable[dict[str, Any]]) -> None:
+        """Routes from the journal (oldest first); rows that do not parse are skipped."""
+        for row in rows:
+            try:
+                self.routes.append(RouteTca.from_json(row))
+            except (TypeError, KeyError):
+                continue
+        self._redraw()
+
+    def add(self, tca: RouteTca) -> None:
+        self.routes.append(tca)
+        self._redraw()
+
+    def _redraw(self) -> None:
+        self.routes = self.routes[-MAX_ROUTES:]
+        xs, ys = [], []
+        spots: list[dict[str, Any]] = []
+        for i, r in enumerate(self.routes):
+            if r.slippage_bps is not None:
+                xs.append(i)
+                ys.append(r.slippage_bps)
+            for lg in r.legs:
+                if lg.slippage_bps is not None:
+                    spots.append({"pos": (i, lg.slippage_bps), "brush": pg.mkBrush(theme.venue_colour(lg.venue))})
+        self._route_curve.setData(xs, ys)
+        self._legs.setData(spots)
