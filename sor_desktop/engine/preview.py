@@ -147,7 +147,8 @@ def venue_inputs(
         elif book.problem():
             reason = book.problem()
         if reason is None and margin_caps and venue in margin_caps:
-            cap = margin_caps[venue]
+            # closing an opposite position needs no new margin: only the part beyond it does
+            cap = margin_caps[venue] + _reducible_base(req.side, (positions or {}).get(venue, []), req.symbol)
             if cap <= 0:
                 reason = "no free margin"
         if req.reduce_only and reason is None:

@@ -141,3 +141,22 @@ async def test_view_only_venue_is_shown_and_left_out(tmp_path, monkeypatch):
         assert pv.excluded["mexc"].startswith("view-only")
     finally:
         await session.stop(timeout=1.0)
+
+
+@pytest.mark.asyncio
+async def test_closing_a_position_is_not_capped_by_the_margin_it_frees(tmp_path, monkeypatch):
+    session, market = await make_session(tmp_path, monkeypatch)
+    try:
+        buy = session.preview(req("6")).plan
+        session.submit(buy)
+        await asyncio.wait([t for t in session.tasks if t.get_name().startswith("route:")], timeout=10)
+        await session.refresh_accounts()
+        caps = session.margin_caps(session.store.books(SYMBOL))
+        long_on = {lg.venue: lg.amount_base for lg in buy.legs}
+        sell = session.preview(req("6", side=Side.SELL)).plan
+        for leg in sell.legs:
+            # each venue may sell back what it holds plus what its remaining margin carries
+            assert leg.amount_base <= long_on.get(leg.venue, 0.0) + caps[leg.venue] + 1e-9
+        assert abs(sell.filled - 6.0) < 1e-9  # the whole position can be closed
+    finally:
+        await session.stop(timeout=1.0)
