@@ -81,6 +81,8 @@ def main() -> None:
             from tests.core.oracle import milp_optimum as milp
         except ImportError as exc:  # scipy is a test extra
             print(f"(MILP oracle unavailable: {exc})")
+        else:  # warm: scipy's import and HiGHS start-up are not the oracle's solve time
+            milp(PlanRequest(Side.BUY, 1.0, AmountUnit.BASE), instance(2, 10))
     print(f"{'venues':>6} {'levels':>6} {'order BTC':>10} {'median ms':>10} {'p99 ms':>8} {'legs':>4}"
           f" {'MILP ms':>9} {'MILP/router':>11} {'same cost':>9}")
     for n_venues in (2, 5, 10):
