@@ -112,6 +112,13 @@ class DepthChart(QWidget):
         (self._off.discard if on else self._off.add)(venue)
         self._force()
 
+    def set_stale(self, stale: set[str]) -> None:
+        """Grey the curves of venues that cannot be routed now (and un-grey the others)."""
+        if stale != self._stale:
+            self._stale = set(stale)
+            self._restyle()
+            self.dirty = True
+
     def reset_view(self) -> None:
         """Re-centre and re-scale at the next frame (a new symbol has other prices and sizes)."""
         self._mid = None
@@ -136,9 +143,7 @@ class DepthChart(QWidget):
     # -- drawing (frame timer only) ------------------------------------------------------------
     def refresh(self, books: Mapping[str, BookSnapshot], insts: Mapping[str, Instrument], stale: set[str]) -> None:
         self._books, self._insts = books, insts
-        if stale != self._stale:
-            self._stale = set(stale)
-            self._restyle()
+        self.set_stale(stale)
         self.set_venues([v for v in books if v not in self._curves])
         mid = _mid(books, self._stale)
         if mid is None:

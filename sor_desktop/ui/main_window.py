@@ -74,6 +74,7 @@ class MainWindow(QMainWindow):
         self._preview: Preview | None = None
         self._books_moved = False
         self._impact_started = False
+        self.defer_side_work = True  # tests run it inline to stay deterministic
         self.confirm: ConfirmDialog | None = None
         self.trading_locked: str | None = None  # why order entry is stopped (vault auto-locked)
 
@@ -248,11 +249,10 @@ class MainWindow(QMainWindow):
 
     # -- frame timer -------------------------------------------------------------------------
     def on_frame(self) -> None:
+        """The depth chart first; the other views half a frame later, after Qt has painted the
+        chart, so the event loop never sits through both in one stretch."""
         self.frame_no += 1
         dirty = self.session.store.take_dirty()
-        slow = self.frame_no % SLOW_EVERY == 0
-        if slow:
-            self._refresh_health()
         if dirty or self.depth_chart.dirty:
             self._books_moved = True
             insts = self.session.symbol_instruments()
@@ -263,8 +263,17 @@ class MainWindow(QMainWindow):
                 self.update_to_screen_ms.append((drawn - arrived) * 1e3)
             if self.first_frame_at is None and books:
                 self.first_frame_at = drawn
+        if self.defer_side_work:
+            QTimer.singleShot(FRAME_MS // 2, lambda n=self.frame_no, d=bool(dirty): self._side_work(n, d))
+        else:
+            self._side_work(self.frame_no, bool(dirty))
+
+    def _side_work(self, frame: int, dirty: bool) -> None:
+        slow = frame % SLOW_EVERY == 0
+        if slow:
+            self._refresh_health()
         # the heavier views take turns on different frames, so no frame paints them all at once
-        ladder = self.frame_no % LADDER_EVERY == LADDER_EVERY // 2
+        ladder = frame % LADDER_EVERY == LADDER_EVERY // 2
         if ladder:
             insts = self.session.symbol_instruments()
             self.ladder.refresh(self.session.store.books(self.session.symbol, insts), insts, self._stale)
@@ -272,7 +281,7 @@ class MainWindow(QMainWindow):
             self._books_moved = False
             if self.routing.amount.text().strip():
                 self.refresh_preview()
-        if self.frame_no % IMPACT_EVERY == 3 or (not self._impact_started and dirty):
+        if frame % IMPACT_EVERY == 3 or (not self._impact_started and dirty):
             self._impact_started = self._refresh_impact()
         elif not slow and not ladder:
             self.impact.step(1)  # one router plan per frame: the impact pass spreads over ~24 frames
@@ -286,7 +295,7 @@ class MainWindow(QMainWindow):
                 chip.show_health(h)
         if stale != self._stale:
             self._stale = stale
-            self.depth_chart.dirty = True
+            self.depth_chart.set_stale(stale)
             self._impact_started = False  # redraw the impact view with the venue greyed (or back)
             self.refresh_preview()
         self.routing.set_venue_states({
