@@ -264,7 +264,8 @@ class MainWindow(QMainWindow):
             if self.first_frame_at is None and books:
                 self.first_frame_at = drawn
         if self.defer_side_work:
-            QTimer.singleShot(FRAME_MS // 2, lambda n=self.frame_no, d=bool(dirty): self._side_work(n, d))
+            # the window as context: a pending call is dropped if the window goes away first
+            QTimer.singleShot(FRAME_MS // 2, self, lambda n=self.frame_no, d=bool(dirty): self._side_work(n, d))
         else:
             self._side_work(self.frame_no, bool(dirty))
 
