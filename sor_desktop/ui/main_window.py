@@ -74,7 +74,6 @@ class MainWindow(QMainWindow):
         self._preview: Preview | None = None
         self._books_moved = False
         self._impact_started = False
-        self.defer_side_work = True  # tests run it inline to stay deterministic
         self.confirm: ConfirmDialog | None = None
         self.trading_locked: str | None = None  # why order entry is stopped (vault auto-locked)
 
@@ -249,8 +248,8 @@ class MainWindow(QMainWindow):
 
     # -- frame timer -------------------------------------------------------------------------
     def on_frame(self) -> None:
-        """The depth chart first; the other views half a frame later, after Qt has painted the
-        chart, so the event loop never sits through both in one stretch."""
+        """The depth chart from the store's dirty keys, then the slower views in turn. (Running
+        those half a frame later was tried: a second paint pass per frame cost more than it saved.)"""
         self.frame_no += 1
         dirty = self.session.store.take_dirty()
         if dirty or self.depth_chart.dirty:
@@ -263,11 +262,7 @@ class MainWindow(QMainWindow):
                 self.update_to_screen_ms.append((drawn - arrived) * 1e3)
             if self.first_frame_at is None and books:
                 self.first_frame_at = drawn
-        if self.defer_side_work:
-            # the window as context: a pending call is dropped if the window goes away first
-            QTimer.singleShot(FRAME_MS // 2, self, lambda n=self.frame_no, d=bool(dirty): self._side_work(n, d))
-        else:
-            self._side_work(self.frame_no, bool(dirty))
+        self._side_work(self.frame_no, bool(dirty))
 
     def _side_work(self, frame: int, dirty: bool) -> None:
         slow = frame % SLOW_EVERY == 0

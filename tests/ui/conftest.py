@@ -90,6 +90,5 @@ def window(qtbot, sim_session, tmp_path) -> Iterator[MainWindow]:
     w.show()
     w.on_session_started()
     w.timer.stop()  # tests drive frames themselves: nothing redraws behind their back
-    w.defer_side_work = False  # and each frame's side work (preview, ladder, chips) runs inline
     yield w
     w.close()
