@@ -15,17 +15,26 @@ Unit ``base``: the fill is the largest base amount, on the venues' lot grids, th
 exceed the target; among the plans with that fill the plan is the cheapest. Exactly
 (``lot_solver``): the fill is an integer number of grains, and the cost is the exact optimum.
 
-Unit ``quote`` (a notional in USDT before fees). Cost and notional pull apart when fees differ,
-so the target is turned into a base amount along the fee-aware price order, then the plan is the
-cheapest for a base amount:
+Unit ``quote`` (a notional in USDT before fees). Taking "the largest notional not above T" as
+the first criterion would be a subset sum over real-valued lot notionals: intractable, and it
+would choose venues by how their notionals add up rather than by price. Cost and notional also
+pull apart when fees differ. So the target is turned into a base amount along the fee-aware price
+order, and the plan is the cheapest for a base amount:
 1. ``B_T``: walk the levels of every usable venue (not excluded, and its minimum order within
    reach; depth, caps and max order amount applied) in order of all-in
    price per base unit (``price * (1 + fee)`` ascending for a buy, ``price * (1 - fee)``
    descending for a sell), lots and minimums ignored, until the notional reaches the target;
    ``B_T`` is the base walked, floored to the grain (``floor(B_T / grain + 1e-9)``).
-2. The plan is the cheapest plan for the largest base ``B <= B_T`` reachable on the lot grids
-   whose cheapest plan has a notional not above the target (found by re-solving with the target
-   one grain under the last fill until the notional fits; it almost always fits at once).
+2. The plan is the cheapest plan for the largest base reachable on the lot grids not above
+   ``B_T`` (exactly as for unit ``base``). While its notional ``N`` exceeds the target (lot
+   rounding, minimums, or a venue limit that pushes the plan deeper than the walk), the base
+   target becomes ``min(F - 1, floor(F * T / N))`` grains, ``F`` the plan's fill, and the plan
+   is solved again. If that jumped below the smallest over-target fill seen, ``over``, a
+   bisection on the target between the fitting fill ``lo`` and ``over`` follows: probe
+   ``mid = (lo + over) // 2``; a probe whose plan fits (or reaches nothing above ``lo``) moves
+   ``lo`` to ``mid``, else ``over`` becomes the probe's fill. Where the cheapest plan's notional
+   grows with the fill (always, unless minimums or max venues switch venues) this is the
+   largest fill whose cheapest plan fits, in a few solves rather than one per grain.
 So a quote plan never exceeds the notional, and it is always the cheapest plan for what it buys.
 
 Best single venue
@@ -153,9 +162,7 @@ def plan_route(request: PlanRequest, venues: Sequence[VenueInput]) -> Plan:
     ms = [v.m for v in routed]
     if quote:
         target = _quote_target(routed, side, request.amount, float(grid.grain))
-        alloc = solve(curves, ms, target, request.max_venues)
-        while alloc.fill > 0 and _notional(routed, alloc) > request.amount * (1 + 1e-12):
-            alloc = solve(curves, ms, alloc.fill - 1, request.max_venues)
+        alloc = _quote_plan(routed, target, request.amount, request.max_venues)
     else:
         alloc = solve(curves, ms, target, request.max_venues)
 
@@ -178,6 +185,34 @@ def _tol(cost: float) -> float:
 
 def _notional(routed: Sequence[_Venue], alloc: Allocation) -> float:
     return sum(v.curve.notional(x) for v, x in zip(routed, alloc.lots, strict=True) if x)
+
+
+def _quote_plan(routed: Sequence[_Venue], target: int, amount: float, max_venues: int | None) -> Allocation:
+    """Step 2 of the quote definition (module docstring): ratio steps down, then bisection up."""
+    curves, ms = [v.curve for v in routed], [v.m for v in routed]
+
+    def fits(a: Allocation) -> bool:
+        return _notional(routed, a) <= amount * (1 + 1e-12)
+
+    alloc = solve(curves, ms, target, max_venues)
+    over = None  # the smallest fill seen whose cheapest plan is over the target
+    while alloc.fill > 0 and not fits(alloc):
+        over = alloc.fill
+        target = min(over - 1, math.floor(over * (amount / _notional(routed, alloc))))
+        alloc = solve(curves, ms, target, max_venues)
+    if over is None:
+        return alloc
+    lo, hi = alloc.fill, over  # the fill at lo fits, the one at hi does not: search between
+    while hi - lo > 1:
+        mid = (lo + hi) // 2
+        probe = solve(curves, ms, mid, max_venues)
+        if probe.fill <= lo:  # nothing reachable in (lo, mid]
+            lo = mid
+        elif fits(probe):
+            alloc, lo = probe, mid  # nothing reachable in (probe.fill, mid] either
+        else:
+            hi = probe.fill
+    return alloc
 
 
 def _quote_target(routed: Sequence[_Venue], side: Side, amount: float, grain: float) -> int:

@@ -11,8 +11,10 @@ minimum lots (walking the book level by level), and each venue's cost of ``x`` l
   fill, then cheapest at that fill). Unit ``base`` only.
 
 The quote-unit definition checked by ``brute_force`` is the router's (``core/router.py``):
-``B_T`` from the fee-aware continuous walk, then the largest reachable base ``B <= B_T`` whose
-cheapest plan has notional <= target.
+``B_T`` from the fee-aware continuous walk, the cheapest plan at the largest reachable fill not
+above it; while that plan's notional is over the target the target steps down to
+``min(F - 1, floor(F * T / N))``, then a bisection between the last fitting and the smallest
+over-target fill.
 """
 
 from __future__ import annotations
@@ -194,16 +196,35 @@ def brute_force(request: PlanRequest, venues: Sequence[VenueInput]) -> Optimum:
         k = order[0]
         return Optimum(int(fill[k]), float(fill[k] * grain), float(cost[k]), float(notional[k]),
                        tuple(int(v) for v in x[k]), names)
-    # quote: the largest fill whose cheapest plan's notional fits (ties: the smallest notional)
-    for f in sorted(set(fill.tolist()), reverse=True):
-        sel = np.nonzero(fill == f)[0]
+    # quote (the router's definition, step by step): ratio steps down, then bisection up
+    def cheapest(t: int) -> tuple[int, int]:
+        sel = np.nonzero(fill <= t)[0]
+        f = int(fill[sel].max())
+        sel = sel[fill[sel] == f]
         best = cost[sel].min()
         tied = sel[cost[sel] <= best + 1e-9 * (1 + abs(best))]
-        k = tied[np.argmin(notional[tied])]
-        if notional[k] <= request.amount * (1 + 1e-12) or f == 0:
-            return Optimum(int(f), float(f * grain), float(cost[k]), float(notional[k]),
-                           tuple(int(v) for v in x[k]), names)
-    raise AssertionError("unreachable: the empty plan always fits")
+        return f, int(tied[np.argmin(notional[tied])])
+
+    def fits(k: int) -> bool:
+        return bool(notional[k] <= request.amount * (1 + 1e-12))
+
+    f, k = cheapest(target)
+    over = None
+    while f > 0 and not fits(k):
+        over = f
+        f, k = cheapest(min(f - 1, math.floor(f * (request.amount / float(notional[k])))))
+    if over is not None:
+        lo, hi = f, over
+        while hi - lo > 1:
+            mid = (lo + hi) // 2
+            pf, pk = cheapest(mid)
+            if pf <= lo:
+                lo = mid
+            elif fits(pk):
+                f, k, lo = pf, pk, mid
+            else:
+                hi = pf
+    return Optimum(f, float(f * grain), float(cost[k]), float(notional[k]), tuple(int(v) for v in x[k]), names)
 
 
 def single_venue_costs(request: PlanRequest, venues: Sequence[VenueInput], fill_grains: int

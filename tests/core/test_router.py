@@ -121,6 +121,15 @@ def test_quote_unit_fills_the_largest_notional_not_above_the_target():
     assert plan.unfilled == pytest.approx(0.05)
 
 
+def test_quote_unit_with_max_venues_stays_within_the_notional():
+    # the walk would use all three venues; with one venue the plan goes deeper and must shrink
+    vs = [venue(n, [[100.0 + i, 1.0], [110.0 + i, 50.0]], BIDS, fee="0") for i, n in enumerate("abc")]
+    plan = plan_route(request(Side.BUY, 301.0, AmountUnit.QUOTE, max_venues=1), vs)
+    assert len(plan.legs) == 1 and plan.notional <= 301.0
+    # a: 1 @ 100 then 110 each: 100 + 110 * 1.827 = 300.97 <= 301 < 100 + 110 * 1.828 = 301.08
+    assert legs(plan) == {"a": "2.827"}
+
+
 @pytest.mark.parametrize("amount", [0, -1, float("nan"), float("inf")])
 def test_bad_amounts_are_refused(amount):
     with pytest.raises(RouteError):
