@@ -58,10 +58,13 @@ def run_app(opts: AppOptions) -> int:
     from PySide6.QtWidgets import QApplication
 
     from sor_desktop.ui import theme
+    from sor_desktop.ui.app_icon import DESKTOP_FILE_NAME, app_icon
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
     app.setApplicationName("sor-desktop")
+    app.setDesktopFileName(DESKTOP_FILE_NAME)  # pairs the window with the desktop entry
+    app.setWindowIcon(app_icon())
     app.setQuitOnLastWindowClosed(False)  # we quit ourselves, after the ordered shutdown
     theme.apply(app)
     loop = qasync.QEventLoop(app)
