@@ -91,10 +91,10 @@ class LotCurve:
             left = self.cost(a)
         right = self.costs[k] if k < len(self.breaks) and self.breaks[k] == b else self.cost(b)
         vals = np.concatenate(([left], self.costs[i:k], [right]))
-        counts = np.diff(pts)
+        counts = pts[1:] - pts[:-1]
         keep = counts > 0
         counts = counts[keep]
-        slopes = np.diff(vals)[keep] / counts
+        slopes = (vals[1:] - vals[:-1])[keep] / counts
         return counts, slopes
 
 
@@ -152,8 +152,8 @@ def build_curve(
     breaks = pts[np.concatenate(([True], pts[1:] != pts[:-1]))]
     costs = np.interp(breaks.astype(np.float64), x, cum_cost)
 
-    counts = np.diff(breaks)
-    slopes = np.diff(costs) / np.maximum(counts, 1)
+    counts = breaks[1:] - breaks[:-1]
+    slopes = (costs[1:] - costs[:-1]) / np.maximum(counts, 1)
     lo = 1
     if instrument.min_amount is not None:
         lo = max(lo, whole_lots(instrument.min_amount, step, up=True))

@@ -206,7 +206,8 @@ def _min_cost_pair(ga: Group, gb: Group, fill: int) -> tuple[float, list[int]] |
     # phi is convex in t: evaluate a comb of points, keep the bracket around the smallest, repeat
     lo_t, hi_t = t0, t1
     while hi_t - lo_t > 16 * _COMB:
-        ts = np.unique(np.linspace(lo_t, hi_t, _COMB + 1).round().astype(np.int64))
+        stride = (hi_t - lo_t) // _COMB
+        ts = np.append(np.arange(lo_t, hi_t, stride, dtype=np.int64), hi_t)
         k = int(np.argmin(phi(ts)))
         lo_t, hi_t = int(ts[max(k - 1, 0)]), int(ts[min(k + 1, len(ts) - 1)])
     ts = np.arange(lo_t, hi_t + 1, dtype=np.int64)
