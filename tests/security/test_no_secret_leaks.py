@@ -41,9 +41,15 @@ def log_file(tmp_path: Path) -> Iterator[Path]:
     saved_handlers, saved_level = root.handlers[:], root.level
     root.handlers = [h for h in saved_handlers if not getattr(h, "_sor_desktop", False)]
     target = logs.setup(level=logging.DEBUG, log_file=tmp_path / "logs" / "session.log")
+    # the live venue module quiets ccxt's request log; open it here (whatever was imported
+    # before) so the redacting filter is what this test proves
+    ccxt_log = logging.getLogger("ccxt")
+    saved_ccxt_level = ccxt_log.level
+    ccxt_log.setLevel(logging.DEBUG)
     try:
         yield target
     finally:
+        ccxt_log.setLevel(saved_ccxt_level)
         for h in root.handlers:
             if getattr(h, "_sor_desktop", False):
                 h.close()

@@ -157,7 +157,8 @@ class LoopbackServer:
         return f"ws://127.0.0.1:{self.port}"
 
     async def start(self) -> None:
-        self._runner = web.AppRunner(self.app, handle_signals=False)
+        # the fake exchange's own access log would put signed URLs into the captured app logs
+        self._runner = web.AppRunner(self.app, handle_signals=False, access_log=None)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
         await site.start()
