@@ -6,10 +6,11 @@ from __future__ import annotations
 import argparse
 import importlib
 import logging
+import os
 import sys
 from collections.abc import Sequence
 
-from sor_desktop import __version__
+from sor_desktop import __version__, logs
 from sor_desktop.cli.errors import CliError
 
 # subcommand -> module under sor_desktop.cli
@@ -50,9 +51,20 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _file_logging() -> str:
+    """Send log records to the log file, so nothing (least of all a traceback) falls through to
+    logging's last-resort stderr printer. Returns where the details go, for error lines."""
+    try:
+        return str(logs.setup())
+    except OSError as exc:
+        logging.getLogger().addHandler(logging.NullHandler())
+        return f"no log file: {exc.strerror}"
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    log_target = _file_logging()
     try:
         if args.command is None:
             gui = importlib.import_module("sor_desktop.cli.gui_cmd")
@@ -65,9 +77,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("sor-desktop: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # the reader went away (`| head`): nothing left to tell it; keep Python from
+        # complaining again when it flushes stdout at exit
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
     except Exception as exc:  # the last line of defence: log it, never show a traceback
         log.exception("unexpected error")
-        print(f"sor-desktop: unexpected error: {type(exc).__name__}: {exc} (details in the log)", file=sys.stderr)
+        print(f"sor-desktop: unexpected error: {type(exc).__name__}: {exc} (details in {log_target})",
+              file=sys.stderr)
         return 1
 
 
