@@ -70,7 +70,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             gui = importlib.import_module("sor_desktop.cli.gui_cmd")
             return int(gui.run(args))
         mod = importlib.import_module(f"sor_desktop.cli.{COMMANDS[args.command]}")
-        return int(mod.run(args))
+        rc = int(mod.run(args))
+        sys.stdout.flush()  # a closed pipe shows here, inside the handlers, not at exit
+        return rc
     except CliError as exc:
         print(f"sor-desktop: {exc}", file=sys.stderr)
         return 2
