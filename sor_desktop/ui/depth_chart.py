@@ -36,6 +36,7 @@ class DepthChart(QWidget):
         self._mid: float | None = None
         self._curves: dict[str, tuple[pg.PlotDataItem, pg.PlotDataItem]] = {}
         self._regions: list[pg.LinearRegionItem] = []
+        self._region_venue: list[str | None] = []  # whose colour each region wears now
         self._plan: Plan | None = None
         self._books: Mapping[str, BookSnapshot] = {}
         self._insts: Mapping[str, Instrument] = {}
@@ -85,6 +86,9 @@ class DepthChart(QWidget):
             sig.connect(self._force)
         self.fee_adjusted.toggled.connect(self._force)
         self.dirty = True
+        self._drawing = False
+        # curves stop one level past the view's edges: a pan or zoom by the trader redraws them
+        self.plot.getPlotItem().vb.sigXRangeChanged.connect(self._view_moved)
 
     # -- set-up -------------------------------------------------------------------------------
     def _make_pair(self, name: str, colour: str, width: float = 1.0) -> tuple[pg.PlotDataItem, pg.PlotDataItem]:
@@ -93,6 +97,10 @@ class DepthChart(QWidget):
         ask = self.plot.plot([], [], pen=pen)
         for c in (bid, ask):
             c.setClipToView(True)
+            if width > 1:
+                # one stroked path: pyqtgraph's default for wide pens strokes every segment on its
+                # own (~1 ms per curve per frame in software rendering)
+                c.curve.setSegmentedLineMode("off")
         return bid, ask
 
     def set_venues(self, venues: list[str]) -> None:
@@ -132,6 +140,10 @@ class DepthChart(QWidget):
         self._ymax = 0.0
         self.refresh(self._books, self._insts, self._stale)
 
+    def _view_moved(self, *_: object) -> None:
+        if not self._drawing:
+            self.dirty = True
+
     @property
     def quote(self) -> bool:
         return self.unit.currentIndex() == 1
@@ -148,8 +160,13 @@ class DepthChart(QWidget):
         mid = _mid(books, self._stale)
         if mid is None:
             return
-        half = mid * self.band_bps * 3 / 1e4  # draw a little beyond the view for panning
-        band = (mid - half, mid + half)
+        self._drawing = True
+        try:
+            self._recentre_x(mid)
+        finally:
+            self._drawing = False
+        lo, hi = self.plot.viewRange()[0]
+        band = (lo, hi)  # levels beyond the view are not drawn (one past each edge is kept)
         fee = self.fee_adjusted.isChecked()
         self._depths = {}
         for v in self._venues:
@@ -170,19 +187,20 @@ class DepthChart(QWidget):
             tb.setData(*depth_data.step_xy(self._total.bids))
             ta.setData(*depth_data.step_xy(self._total.asks))
         self._mid_line.setPos(mid)
-        self._recentre(mid)
+        self._rescale_y(lo, hi)
         self._draw_legs()
         if self._hover is not None:
             self._show_tip(self._hover)
         self.frames += 1
         self.dirty = False
 
-    def _recentre(self, mid: float) -> None:
+    def _recentre_x(self, mid: float) -> None:
         half = mid * self.band_bps / 1e4
         if self._mid is None or abs(mid - self._mid) > half * 0.2:
             self._mid = mid
             self.plot.setXRange(mid - half, mid + half, padding=0)
-        lo, hi = self.plot.viewRange()[0]
+
+    def _rescale_y(self, lo: float, hi: float) -> None:
         ymax = 0.0
         for d in ([self._total] if self._total else []) + list(self._depths.values()):
             ymax = max(ymax, depth_data.cum_at(d.bids, lo, bid=True), depth_data.cum_at(d.asks, hi, bid=False))
@@ -214,10 +232,12 @@ class DepthChart(QWidget):
             r.setZValue(-10)
             self.plot.addItem(r, ignoreBounds=True)
             self._regions.append(r)
+            self._region_venue.append(None)
         fee = self.fee_adjusted.isChecked()
         for i, r in enumerate(self._regions):
             if i >= len(legs) or self._plan is None:
-                r.hide()
+                if r.isVisible():
+                    r.hide()
                 continue
             leg = legs[i]
             book, inst = self._books.get(leg.venue), self._insts.get(leg.venue)
@@ -228,12 +248,16 @@ class DepthChart(QWidget):
                 continue
             adj = (1 + float(inst.taker_fee) * (1 if buy else -1)) if fee else 1.0
             r.setRegion((start * adj, leg.worst_price * adj))
-            c = QColor(theme.venue_colour(leg.venue))
-            c.setAlpha(45)
-            r.setBrush(c)
-            for line in r.lines:
-                line.setPen(pg.mkPen(theme.venue_colour(leg.venue), width=1))
-            r.show()
+            if self._region_venue[i] != leg.venue:  # new brush and pens only when the venue changes
+                self._region_venue[i] = leg.venue
+                c = QColor(theme.venue_colour(leg.venue))
+                c.setAlpha(45)
+                r.setBrush(c)
+                r.update()
+                for line in r.lines:
+                    line.setPen(pg.mkPen(theme.venue_colour(leg.venue), width=1))
+            if not r.isVisible():
+                r.show()
 
     # -- mouse --------------------------------------------------------------------------------
     def _on_move(self, pos: object) -> None:

@@ -35,16 +35,23 @@ def venue_depth(
     """Cumulative depth of one book, in base (or quote) units, on raw or taker-effective prices.
 
     Fee-adjusted prices are what a taker really pays: ask*(1+fee) for a buy, bid*(1-fee) for a sell.
+    ``band`` (lo, hi) in drawn prices keeps only the levels a chart of that range needs: bids down to
+    the first one below lo, asks up to the first one above hi.
     """
     fee = float(inst.taker_fee) if fee_adjusted else 0.0
     size = float(inst.contract_size)
     out = []
     for levels, sign in ((book.bids, -1.0), (book.asks, 1.0)):
         lv = levels[:max_levels]
-        if band is not None and len(lv):
-            lo, hi = band
-            lv = lv[(lv[:, 0] >= lo) & (lv[:, 0] <= hi)]
         px = lv[:, 0] * (1.0 + sign * fee)
+        if band is not None and len(lv):
+            # from the best out to the first level past the band's far edge (as drawn): the curve
+            # still reaches the edge of the view, and its cumulative amounts still start at the best
+            if sign < 0:
+                n = int(np.searchsorted(-px, -band[0], side="right"))
+            else:
+                n = int(np.searchsorted(px, band[1], side="right"))
+            lv, px = lv[: n + 1], px[: n + 1]
         amt = lv[:, 1] * size if inst.linear else lv[:, 1] * size / lv[:, 0]
         if quote:
             amt = amt * lv[:, 0]

@@ -35,6 +35,22 @@ def test_cumulative_depth_in_base_quote_and_fee_adjusted():
     assert f.bids.prices.tolist() == pytest.approx([99 * 0.999, 98 * 0.999])
 
 
+def test_band_keeps_levels_from_the_best_to_one_past_each_edge():
+    b = book("a", [[99, 1], [98, 1], [97, 1], [96, 1]], [[101, 1], [102, 2], [103, 3], [104, 4]])
+    d = depth_data.venue_depth(b, inst("a"), quote=False, fee_adjusted=False, band=(97.5, 101.5))
+    # bids down to 97 (the first below 97.5), asks up to 102 (the first above 101.5); amounts
+    # still cumulate from the best, so the curve reaches the view's edge at the right height
+    assert d.bids.prices.tolist() == [99, 98, 97] and d.bids.cum.tolist() == [1, 2, 3]
+    assert d.asks.prices.tolist() == [101, 102] and d.asks.cum.tolist() == [1, 3]
+    # a view panned away from the mid: the cumulated amount at its edges is unchanged
+    far = depth_data.venue_depth(b, inst("a"), quote=False, fee_adjusted=False, band=(90.0, 102.5))
+    assert far.asks.prices.tolist() == [101, 102, 103] and far.asks.cum.tolist() == [1, 3, 6]
+    assert far.bids.cum.tolist() == [1, 2, 3, 4]
+    # fee-adjusted: the edge is compared with the drawn price (101 x 1.01 is already past 102)
+    f = depth_data.venue_depth(b, inst("a", fee="0.01"), quote=False, fee_adjusted=True, band=(0.0, 102.0))
+    assert f.asks.prices.tolist() == pytest.approx([101 * 1.01])
+
+
 def test_merged_depth_and_amount_up_to_a_price():
     a = depth_data.venue_depth(book("a", [[99, 1]], [[101, 1], [103, 1]]), inst("a"), quote=False,
                                fee_adjusted=False)
