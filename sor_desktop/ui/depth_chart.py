@@ -18,8 +18,10 @@ from sor_desktop.core.book import BookSnapshot
 from sor_desktop.core.instrument import Instrument
 from sor_desktop.core.plan import Plan
 from sor_desktop.ui import depth_data, theme
+from sor_desktop.ui.depth_curves import DepthCurves
 
 BANDS_BPS = (10, 25, 50, 100, 250)
+TOTAL = "all venues"
 
 
 class DepthChart(QWidget):
@@ -34,7 +36,7 @@ class DepthChart(QWidget):
         self._depths: dict[str, depth_data.VenueDepth] = {}
         self._total: depth_data.VenueDepth | None = None
         self._mid: float | None = None
-        self._curves: dict[str, tuple[pg.PlotDataItem, pg.PlotDataItem]] = {}
+        self._curves: dict[str, pg.PlotDataItem] = {}  # the legend's samples (pen per venue)
         self._regions: list[pg.LinearRegionItem] = []
         self._region_venue: list[str | None] = []  # whose colour each region wears now
         self._plan: Plan | None = None
@@ -66,7 +68,9 @@ class DepthChart(QWidget):
         self._ymax = 0.0
         self.legend = self.plot.addLegend(offset=(10, 10), labelTextColor=theme.TEXT, brush=QColor(20, 23, 28, 200))
         theme.cache_axes(self.plot)
-        self._total_curves = self._make_pair("all venues", theme.CONSOLIDATED, width=2)  # the only wide pen: width > 1 costs a stroker pass per frame
+        self._lines = DepthCurves()
+        self.plot.addItem(self._lines, ignoreBounds=True)
+        self._add_curve(TOTAL, theme.CONSOLIDATED, width=2)  # the only wide pen: width > 1 costs a stroker pass per frame
         self._vline = pg.InfiniteLine(angle=90, pen=pg.mkPen(theme.MUTED, style=Qt.PenStyle.DashLine))
         self._mid_line = pg.InfiniteLine(angle=90, pen=pg.mkPen("#3a414c"))
         self._tip = pg.TextItem(anchor=(0, 1), fill=QColor(15, 18, 22, 230), border=pg.mkPen(theme.BORDER))
@@ -91,24 +95,23 @@ class DepthChart(QWidget):
         self.plot.getPlotItem().vb.sigXRangeChanged.connect(self._view_moved)
 
     # -- set-up -------------------------------------------------------------------------------
-    def _make_pair(self, name: str, colour: str, width: float = 1.0) -> tuple[pg.PlotDataItem, pg.PlotDataItem]:
+    def _add_curve(self, name: str, colour: str, width: float = 1.0) -> None:
+        """A bid and an ask curve drawn by the shared item, and a legend entry in their pen (each
+        curve is one stroked path: pyqtgraph's per-segment drawing of wide pens cost ~1 ms per
+        curve per frame in software rendering)."""
         pen = pg.mkPen(colour, width=width)
-        bid = self.plot.plot([], [], pen=pen, name=name)
-        ask = self.plot.plot([], [], pen=pen)
-        for c in (bid, ask):
-            c.setClipToView(True)
-            if width > 1:
-                # one stroked path: pyqtgraph's default for wide pens strokes every segment on its
-                # own (~1 ms per curve per frame in software rendering)
-                c.curve.setSegmentedLineMode("off")
-        return bid, ask
+        sample = pg.PlotDataItem(pen=pen)
+        self._curves[name] = sample
+        self.legend.addItem(sample, name)
+        self._lines.set_pen(f"{name} bids", pen)
+        self._lines.set_pen(f"{name} asks", pen)
 
     def set_venues(self, venues: list[str]) -> None:
         for v in venues:
             if v in self._curves:
                 continue
             self._venues.append(v)
-            self._curves[v] = self._make_pair(v, theme.venue_colour(v))
+            self._add_curve(v, theme.venue_colour(v))
             box = QCheckBox(v)
             box.setChecked(True)
             box.setStyleSheet(f"QCheckBox {{ color: {theme.venue_colour(v)}; }}")
@@ -169,23 +172,23 @@ class DepthChart(QWidget):
         band = (lo, hi)  # levels beyond the view are not drawn (one past each edge is kept)
         fee = self.fee_adjusted.isChecked()
         self._depths = {}
+        lines = self._lines
+        empty = depth_data.Side(np.empty(0), np.empty(0))
         for v in self._venues:
-            bid_c, ask_c = self._curves[v]
             book, inst = books.get(v), insts.get(v)
             if book is None or inst is None or v in self._off:
-                bid_c.setData([], [])
-                ask_c.setData([], [])
+                lines.set_data(f"{v} bids", *depth_data.step_xy(empty))
+                lines.set_data(f"{v} asks", *depth_data.step_xy(empty))
                 continue
             d = depth_data.venue_depth(book, inst, quote=self.quote, fee_adjusted=fee, band=band)
             self._depths[v] = d
-            bid_c.setData(*depth_data.step_xy(d.bids))
-            ask_c.setData(*depth_data.step_xy(d.asks))
+            lines.set_data(f"{v} bids", *depth_data.step_xy(d.bids))
+            lines.set_data(f"{v} asks", *depth_data.step_xy(d.asks))
         live = [d for v, d in self._depths.items() if v not in self._stale]
         self._total = depth_data.merged(live) if live else None
-        tb, ta = self._total_curves
-        if self._total is not None:
-            tb.setData(*depth_data.step_xy(self._total.bids))
-            ta.setData(*depth_data.step_xy(self._total.asks))
+        total = self._total or depth_data.VenueDepth(TOTAL, empty, empty)
+        lines.set_data(f"{TOTAL} bids", *depth_data.step_xy(total.bids))
+        lines.set_data(f"{TOTAL} asks", *depth_data.step_xy(total.asks))
         self._mid_line.setPos(mid)
         self._rescale_y(lo, hi)
         self._draw_legs()
@@ -210,15 +213,21 @@ class DepthChart(QWidget):
             self.plot.setYRange(0, self._ymax, padding=0)
 
     def _restyle(self) -> None:
-        for v, (b, a) in self._curves.items():
+        for v, sample in self._curves.items():
+            if v == TOTAL:
+                continue
             colour = theme.GREY if v in self._stale else theme.venue_colour(v)
             style = Qt.PenStyle.DotLine if v in self._stale else Qt.PenStyle.SolidLine
-            for c in (b, a):
-                c.setPen(pg.mkPen(colour, width=1, style=style))
+            pen = pg.mkPen(colour, width=1, style=style)
+            sample.setPen(pen)
+            self._lines.set_pen(f"{v} bids", pen)
+            self._lines.set_pen(f"{v} asks", pen)
             box = self._venue_boxes.get(v)
             if box is not None:
                 box.setText(f"{v} (stale)" if v in self._stale else v)
                 box.setStyleSheet(f"QCheckBox {{ color: {colour}; }}")
+        for sample, _label in self.legend.items:  # the legend is cached as a pixmap: redraw it
+            sample.update()
 
     # -- planned legs -------------------------------------------------------------------------
     def set_plan(self, plan: Plan | None) -> None:
