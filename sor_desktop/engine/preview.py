@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -18,6 +19,10 @@ QUOTE = "quote"
 CONTRACTS = "contracts:"  # followed by the venue id whose contract is the unit
 
 MAX_DIGITS = 12
+
+# Commas only as thousands separators, grouping the integer part by three: "1,5" (one and a half
+# where the comma is the decimal mark) must never be read as 15.
+_GROUPED = re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d*)?([eE][+-]?\d+)?")
 
 
 class AmountError(ValueError):
@@ -46,9 +51,13 @@ class Preview:
 
 
 def parse_amount(text: str) -> Decimal:
-    s = text.strip().replace(",", "").replace("_", "")
+    s = text.strip().replace("_", "")
     if not s:
         raise AmountError("enter an amount")
+    if "," in s:
+        if not _GROUPED.fullmatch(s):
+            raise AmountError(f"{text.strip()!r}: use '.' for decimals (a comma only groups thousands, e.g. 1,500.5)")
+        s = s.replace(",", "")
     try:
         value = Decimal(s)
     except InvalidOperation:

@@ -1,0 +1,29 @@
+"""The amount the trader types: a comma is a thousands separator only where it groups digits by
+three; anything else (``1,5`` meaning one and a half in many locales) is refused, never read as 15."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from sor_desktop.engine.preview import AmountError, parse_amount
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("2", Decimal("2")),
+    (" 0.5 ", Decimal("0.5")),
+    ("1e-3", Decimal("0.001")),
+    ("1,500", Decimal("1500")),
+    ("12,345.67", Decimal("12345.67")),
+    ("1,234,567", Decimal("1234567")),
+    ("1_000", Decimal("1000")),
+])
+def test_well_formed_amounts_parse(text: str, expected: Decimal) -> None:
+    assert parse_amount(text) == expected
+
+
+@pytest.mark.parametrize("text", ["1,5", "0,25", "2,50", "1,5000", "1,23,456", ",5", "1,", "1.5,000", "1,,000"])
+def test_a_comma_that_is_not_a_thousands_separator_is_refused(text: str) -> None:
+    with pytest.raises(AmountError, match=r"'\.'"):
+        parse_amount(text)
