@@ -25,12 +25,17 @@ from sor_desktop.core.checks import CheckLimits
 from sor_desktop.core.client_ids import new_route_id
 from sor_desktop.core.orders import Side
 from sor_desktop.core.plan import AmountUnit, Plan, PlanRequest, VenueInput
+from sor_desktop.core.router import MAX_SLIPPAGE_BPS
 from sor_desktop.engine.exec_events import RouteState
 from sor_desktop.engine.executor import Executor, ExecutorConfig
 from sor_desktop.engine.journal import Journal, JournalError
 from sor_desktop.venues.base import Mode
 
 log = logging.getLogger(__name__)
+
+# When neither --max-notional nor config.json sets one: the window's default largest order, so a
+# fat-fingered amount is refused headless too instead of going out as "whatever the venues take".
+DEFAULT_MAX_NOTIONAL = Decimal(5_000_000)
 
 
 def add_parser(subparsers: Any) -> None:
@@ -47,7 +52,8 @@ def add_parser(subparsers: Any) -> None:
     p.add_argument("--venues", nargs="+", help="venue ids (space or comma separated; default the five)")
     p.add_argument("--slippage-bps", type=float, default=5.0, help="limit price tolerance (default %(default)s)")
     p.add_argument("--max-venues", type=int, help="split across at most this many venues")
-    p.add_argument("--max-notional", help="refuse routes above this notional (default: config max_notional)")
+    p.add_argument("--max-notional", help="refuse routes above this notional (default: config max_notional, "
+                                          f"else {DEFAULT_MAX_NOTIONAL:,})")
     p.add_argument("--leverage", type=float, default=10.0,
                    help="caps each venue at free margin x leverage (default %(default)s)")
     p.add_argument("--yes", action="store_true", help="send without asking")
@@ -77,18 +83,18 @@ def _venue_ids(raw: list[str] | None) -> list[str] | None:
     return ids
 
 
-def _max_notional(arg: str | None) -> Decimal | None:
+def _max_notional(arg: str | None) -> Decimal:
     text: Any = arg
     if text is None:
         try:
             cfg = json.loads(paths.config_path().read_text(encoding="utf-8"))
             text = cfg.get("max_notional") if isinstance(cfg, dict) else None
         except FileNotFoundError:
-            return None
+            return DEFAULT_MAX_NOTIONAL
         except (OSError, ValueError) as exc:
             raise CliError(f"cannot read {paths.config_path()}: {exc}") from None
         if text is None:
-            return None
+            return DEFAULT_MAX_NOTIONAL
     try:
         value = Decimal(str(text))
     except InvalidOperation:
@@ -153,6 +159,7 @@ async def _route(args: argparse.Namespace, request: PlanRequest, limits: CheckLi
                                "nothing was sent (try again when the venues answer)")
         planner = _planner(conn, await margin_caps(conn, args.leverage))
         plan = planner(request, conn.books)
+        _refuse_above_max(plan, limits)
         print_plan(plan, out, conn.skipped)
         if not plan.legs:
             if args.json:
@@ -177,10 +184,24 @@ async def _route(args: argparse.Namespace, request: PlanRequest, limits: CheckLi
         journal.close()
 
 
+def _refuse_above_max(plan: Plan, limits: CheckLimits) -> None:
+    """The amount asked for, not only what the venues can take now: a plan capped by depth or
+    margin would otherwise send part of an order that was never meant at that size. A plan that is
+    itself above the maximum is left to the executor's pre-trade check (reported as blocked)."""
+    if limits.max_notional is None or not plan.filled or plan.notional > limits.max_notional:
+        return
+    asked = plan.requested if plan.unit is AmountUnit.QUOTE else plan.requested * plan.avg_price
+    if asked > limits.max_notional:
+        raise CliError(f"the amount is about {asked:,.0f} USDT, above the maximum notional "
+                       f"{limits.max_notional:,} (--max-notional or config max_notional); nothing was sent")
+
+
 def run(args: argparse.Namespace) -> int:
     amount = _positive(args.amount, "--amount")
     if args.slippage_bps < 0 or not math.isfinite(args.slippage_bps):
         raise CliError("--slippage-bps must be zero or more")
+    if args.slippage_bps >= MAX_SLIPPAGE_BPS:
+        raise CliError(f"--slippage-bps must be below {MAX_SLIPPAGE_BPS:g} (100 %), got {args.slippage_bps:g}")
     if args.max_venues is not None and args.max_venues < 1:
         raise CliError("--max-venues must be at least 1")
     if not math.isfinite(args.leverage) or args.leverage <= 0:

@@ -93,11 +93,16 @@ def _grid(lot_sizes: Sequence[Decimal]) -> _Grid:
     return _Grid(Decimal(g).scaleb(-exp), tuple(i // g for i in ints))
 
 
+MAX_SLIPPAGE_BPS = 10_000.0
+
+
 def _check(request: PlanRequest) -> None:
     if not (isinstance(request.amount, int | float) and math.isfinite(request.amount) and request.amount > 0):
         raise RouteError(f"amount must be a positive number, got {request.amount!r}")
     if not (math.isfinite(request.slippage_bps) and request.slippage_bps >= 0):
         raise RouteError(f"slippage must be a non-negative number of bps, got {request.slippage_bps!r}")
+    if request.slippage_bps >= MAX_SLIPPAGE_BPS:  # a sell's limit would be zero or negative: no protection
+        raise RouteError(f"slippage must be below {MAX_SLIPPAGE_BPS:g} bps (100 %), got {request.slippage_bps:g}")
     if request.max_venues is not None and request.max_venues < 1:
         raise RouteError(f"max venues must be at least 1, got {request.max_venues}")
 

@@ -1,0 +1,59 @@
+"""``route`` refuses, before anything is sent, an amount whose notional is above the maximum (a
+fat finger such as 1e9 must not go out as "as much as the venues take"), with a default maximum
+when none is configured, and a slippage that would leave a sell without a positive limit."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from sor_desktop.cli.main import main
+
+
+@pytest.fixture(autouse=True)
+def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("SOR_DESKTOP_HOME", str(tmp_path / "home"))
+    monkeypatch.delenv("SOR_VAULT_PASSWORD", raising=False)
+    return tmp_path / "home"
+
+
+ARGS = ["route", "--sim", "--symbol", "BTC/USDT:USDT", "--venues", "binanceusdm,bybit", "--yes"]
+
+
+def _legs(journal: Path) -> int:
+    if not journal.exists():
+        return 0
+    with sqlite3.connect(journal) as db:
+        return int(db.execute("SELECT COUNT(*) FROM legs").fetchone()[0])
+
+
+@pytest.mark.parametrize("extra", [
+    ["--amount", "1e9"],  # no maximum configured: the default one applies
+    ["--amount", "100", "--max-notional", "1000000"],  # ~6 M USDT at a 60 k price
+    ["--amount", "2000000", "--unit", "quote", "--max-notional", "1000000"],
+])
+def test_an_amount_above_the_maximum_notional_is_refused_before_sending(
+        extra: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    journal = tmp_path / "j.sqlite3"
+    rc = main([*ARGS, "--side", "buy", *extra, "--journal", str(journal)])
+    err = capsys.readouterr().err
+    assert rc == 2
+    assert "maximum notional" in err and "nothing was sent" in err and "Traceback" not in err
+    assert _legs(journal) == 0
+
+
+def test_an_amount_within_the_maximum_still_routes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    journal = tmp_path / "j.sqlite3"
+    rc = main([*ARGS, "--side", "buy", "--amount", "0.5", "--max-notional", "1000000", "--journal", str(journal)])
+    assert rc == 0, capsys.readouterr()
+    assert _legs(journal) >= 1
+
+
+def test_slippage_of_100_percent_or_more_is_bad_input(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    journal = tmp_path / "j.sqlite3"
+    rc = main([*ARGS, "--side", "sell", "--amount", "0.5", "--slippage-bps", "20000", "--journal", str(journal)])
+    err = capsys.readouterr().err
+    assert rc == 2 and "--slippage-bps" in err and "Traceback" not in err
+    assert _legs(journal) == 0
