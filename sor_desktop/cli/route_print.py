@@ -25,6 +25,8 @@ def print_plan(plan: Plan, out: TextIO, skipped: dict[str, str]) -> None:
     if plan.best_single is not None:
         print(f"  vs best single venue ({plan.best_single.venue}): {plan.savings_bps:+.2f} bps "
               f"({plan.savings_quote:+,.2f})", file=out)
+        if plan.best_single_note:  # e.g. no venue alone can fill it: say what was compared
+            print(f"    ({plan.best_single_note})", file=out)
     if plan.unfilled > 0:
         print(f"  unfilled {plan.unfilled:g}: {plan.unfilled_reason or 'not enough liquidity'}", file=out)
     for venue, why in list(plan.excluded) + sorted(skipped.items()):
@@ -40,11 +42,12 @@ def print_outcome(result: RouteResult, out: TextIO) -> None:
     tca = result.tca
     per_leg = {lg.client_order_id: lg for lg in tca.legs} if tca else {}
     print(f"Route {result.route_id}: {result.state}", file=out)
-    print(f"  {'venue':<13}{'status':<18}{'filled':>12}{'avg price':>14}{'slip bps':>10}{'fee':>10}{'ack ms':>9}",
-          file=out)
+    # contracts are per venue (MEXC's BTC contract is 0.0001 BTC): base units as well, to compare legs
+    print(f"  {'venue':<13}{'status':<18}{'filled ct':>12}{'filled base':>13}{'avg price':>14}{'slip bps':>10}"
+          f"{'fee':>10}{'ack ms':>9}", file=out)
     for lg in result.legs:
         t = per_leg.get(lg.client_order_id)
-        print(f"  {lg.venue:<13}{lg.status:<18}{lg.filled_contracts!s:>12}"
+        print(f"  {lg.venue:<13}{lg.status:<18}{lg.filled_contracts!s:>12}{float(lg.filled_base):>13.6g}"
               f"{_f(float(lg.avg_price) if lg.avg_price is not None else None):>14}"
               f"{_f(t.slippage_bps if t else None, '+.2f'):>10}{float(lg.fee):>10.4f}"
               f"{_f(lg.latency_ms, '.1f'):>9}", file=out)

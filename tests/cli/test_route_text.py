@@ -1,0 +1,37 @@
+"""The ``route`` text output says when no single venue can take the whole order (instead of a bare
+"+0.00 bps" against a venue that could not fill it), and the outcome table gives each leg's fill in
+contracts and in base units under headers that say which is which."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from sor_desktop.cli.main import main
+
+
+@pytest.fixture(autouse=True)
+def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("SOR_DESKTOP_HOME", str(tmp_path / "home"))
+    monkeypatch.delenv("SOR_VAULT_PASSWORD", raising=False)
+    return tmp_path / "home"
+
+
+def test_route_text_names_the_single_venue_shortfall_and_fills_in_base(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # 10 000 USDT of free margin per simulated venue at 10x: no venue alone takes 2 BTC (~120 k)
+    rc = main(["route", "--sim", "--symbol", "BTC/USDT:USDT", "--side", "buy", "--amount", "2", "--yes",
+               "--venues", "binanceusdm,bybit,mexc", "--journal", str(tmp_path / "j.sqlite3")])
+    text = capsys.readouterr().out
+    assert rc == 0, text
+    assert "no single venue can fill 2" in text
+    header = next(line for line in text.splitlines() if "status" in line)
+    assert "filled ct" in header and "filled base" in header
+    rows = [line.split() for line in text.splitlines() if re.match(r"\s+(binanceusdm|bybit|mexc)\s+filled", line)]
+    assert rows
+    for cols in rows:
+        venue, contracts, base = cols[0], float(cols[2].replace(",", "")), float(cols[3].replace(",", ""))
+        size = 0.0001 if venue == "mexc" else 1.0  # MEXC's BTC contract is 0.0001 BTC
+        assert base == pytest.approx(contracts * size)
