@@ -29,25 +29,35 @@ def merge_levels(
     sides: list[str] = []
     blocks = []
     for side in ("asks", "bids"):
-        buckets: dict[float, np.ndarray] = {}
+        rows_of: list[np.ndarray] = []  # per venue: the bucket (price / step) of each level
+        amts: list[np.ndarray] = []
+        cols: list[np.ndarray] = []
         for j, v in enumerate(venues):
             inst = insts.get(v)
-            lv = getattr(books[v], side)
+            lv = getattr(books[v], side)[: rows * 20]
             if inst is None or not len(lv):
                 continue
             # asks round up and bids round down, so a row never shows a better price than exists
-            f = np.ceil if side == "asks" else np.floor
-            keys = f(lv[:, 0] / step - 1e-9 if side == "asks" else lv[:, 0] / step + 1e-9) * step
-            amt = lv[:, 1] * float(inst.contract_size)
-            for k, a in zip(keys[: rows * 20], amt[: rows * 20], strict=False):
-                row = buckets.setdefault(round(float(k), 10), np.zeros(len(venues)))
-                row[j] += a
-        keys_sorted = sorted(buckets)
-        chosen = keys_sorted[:rows][::-1] if side == "asks" else keys_sorted[::-1][:rows]
-        for k in chosen:
-            out_px.append(k)
-            sides.append(side)
-        blocks.append(np.array([buckets[k] for k in chosen]).reshape(len(chosen), len(venues)))
+            q = lv[:, 0] / step
+            bucket = np.ceil(q - 1e-9) if side == "asks" else np.floor(q + 1e-9)
+            rows_of.append(bucket.astype(np.int64))
+            amts.append(lv[:, 1] * float(inst.contract_size))
+            cols.append(np.full(len(lv), j))
+        if not rows_of:
+            blocks.append(np.zeros((0, len(venues))))
+            continue
+        bucket, amt, col = np.concatenate(rows_of), np.concatenate(amts), np.concatenate(cols)
+        present = np.unique(bucket)  # ascending
+        # the rows nearest the spread, ascending: the lowest asks, the highest bids
+        near = present[:rows] if side == "asks" else present[-rows:]
+        pos = np.minimum(np.searchsorted(near, bucket), len(near) - 1)
+        hit = near[pos] == bucket
+        block = np.zeros((len(near), len(venues)))
+        np.add.at(block, (pos[hit], col[hit]), amt[hit])
+        # shown high to low on both sides
+        out_px.extend(round(float(b) * step, 10) for b in near[::-1])
+        sides.extend([side] * len(near))
+        blocks.append(block[::-1])
     amounts = np.vstack(blocks) if blocks else np.zeros((0, len(venues)))
     return out_px, sides, amounts, amounts.sum(axis=1) if len(amounts) else np.zeros(0)
 
@@ -108,6 +118,7 @@ class LadderModel(QAbstractTableModel):
     def update(self, venues: list[str], stale: set[str], prices: list[float], sides: list[str],
                amounts: np.ndarray, totals: np.ndarray) -> None:
         reset = venues != self.venues or len(prices) != len(self.prices)
+        restyle = stale != self.stale  # the header only changes colour when a venue goes stale or back
         if reset:
             self.beginResetModel()
         self.venues, self.stale, self.prices, self.sides = venues, stale, prices, sides
@@ -116,7 +127,8 @@ class LadderModel(QAbstractTableModel):
             self.endResetModel()
         elif self.prices:
             self.dataChanged.emit(self.index(0, 0), self.index(len(prices) - 1, len(venues) + 1))
-            self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(venues) + 1)
+            if restyle:
+                self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(venues) + 1)
 
 
 class Ladder(QWidget):

@@ -92,3 +92,40 @@ def test_nice_step_is_about_one_basis_point():
     assert nice_step(60000) == 10.0
     assert nice_step(3000) == 0.5
     assert nice_step(1.0) == 0.0001
+
+
+def _ladder_by_dict(books, insts, step, rows):
+    """The ladder's rows the plain way: one dict of buckets per side, summed level by level."""
+    venues = sorted(books)
+    out = []
+    for side in ("asks", "bids"):
+        buckets: dict[float, list[float]] = {}
+        for j, v in enumerate(venues):
+            for px, amt in getattr(books[v], side)[: rows * 20]:
+                k = (np.ceil(px / step - 1e-9) if side == "asks" else np.floor(px / step + 1e-9)) * step
+                buckets.setdefault(round(float(k), 10), [0.0] * len(venues))[j] += amt * float(insts[v].contract_size)
+        keys = sorted(buckets)
+        chosen = keys[:rows][::-1] if side == "asks" else keys[::-1][:rows]
+        out += [(k, side, buckets[k]) for k in chosen]
+    return out
+
+
+def test_ladder_rows_match_a_plain_bucket_sum_on_random_books():
+    rng = np.random.default_rng(7)
+    for _ in range(20):
+        books, insts = {}, {}
+        for v in ("a", "b", "c")[: rng.integers(1, 4)]:
+            n = int(rng.integers(0, 60))
+            bids = np.round(100 - np.cumsum(rng.uniform(0.01, 0.3, n)), 2)
+            asks = np.round(100.05 + np.cumsum(rng.uniform(0.01, 0.3, n)), 2)
+            books[v] = book(v, [[p, float(rng.uniform(0.1, 5))] for p in bids],
+                            [[p, float(rng.uniform(0.1, 5))] for p in asks])
+            insts[v] = inst(v, size=str(rng.choice(["1", "0.5", "0.01"])))
+        rows = int(rng.integers(1, 8))
+        prices, sides, amounts, totals = merge_levels(books, insts, 0.5, rows)
+        want = _ladder_by_dict(books, insts, 0.5, rows)
+        assert list(zip(prices, sides, strict=True)) == [(k, s) for k, s, _ in want]
+        assert amounts.shape == (len(want), len(books))
+        for got, (_, _, amt) in zip(amounts, want, strict=True):
+            assert got.tolist() == pytest.approx(amt)
+        assert totals.tolist() == pytest.approx([sum(a) for _, _, a in want])
