@@ -15,6 +15,7 @@ import asyncio
 import importlib
 import logging
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 from sor_desktop.cli.errors import CliError
@@ -138,7 +139,8 @@ def run(args: argparse.Namespace) -> int:
     try:
         writer = RecordingWriter(args.out, overwrite=args.force)
     except RecordingError as exc:
-        raise CliError(f"{exc}{'' if args.force else '; --force overwrites it'}") from exc
+        hint = "; --force overwrites it" if not args.force and Path(args.out).exists() else ""
+        raise CliError(f"{exc}{hint}") from exc
     errors: dict[str, str] = {}
     with writer:
         try:
