@@ -18,7 +18,7 @@ from sor_desktop.core.book import BookSnapshot
 from sor_desktop.core.instrument import Instrument
 from sor_desktop.core.plan import Plan
 from sor_desktop.ui import depth_data, theme
-from sor_desktop.ui.depth_curves import DepthCurves
+from sor_desktop.ui.depth_curves import DepthCurves, LegBands
 
 BANDS_BPS = (10, 25, 50, 100, 250)
 TOTAL = "all venues"
@@ -37,8 +37,6 @@ class DepthChart(QWidget):
         self._total: depth_data.VenueDepth | None = None
         self._mid: float | None = None
         self._curves: dict[str, pg.PlotDataItem] = {}  # the legend's samples (pen per venue)
-        self._regions: list[pg.LinearRegionItem] = []
-        self._region_venue: list[str | None] = []  # whose colour each region wears now
         self._plan: Plan | None = None
         self._books: Mapping[str, BookSnapshot] = {}
         self._insts: Mapping[str, Instrument] = {}
@@ -68,6 +66,9 @@ class DepthChart(QWidget):
         self._ymax = 0.0
         self.legend = self.plot.addLegend(offset=(10, 10), labelTextColor=theme.TEXT, brush=QColor(20, 23, 28, 200))
         theme.cache_axes(self.plot)
+        self._legs = LegBands()
+        self._legs.setZValue(-10)
+        self.plot.addItem(self._legs, ignoreBounds=True)
         self._lines = DepthCurves()
         self.plot.addItem(self._lines, ignoreBounds=True)
         self._add_curve(TOTAL, theme.CONSOLIDATED, width=2)  # the only wide pen: width > 1 costs a stroker pass per frame
@@ -96,15 +97,15 @@ class DepthChart(QWidget):
 
     # -- set-up -------------------------------------------------------------------------------
     def _add_curve(self, name: str, colour: str, width: float = 1.0) -> None:
-        """A bid and an ask curve drawn by the shared item, and a legend entry in their pen (each
-        curve is one stroked path: pyqtgraph's per-segment drawing of wide pens cost ~1 ms per
-        curve per frame in software rendering)."""
-        pen = pg.mkPen(colour, width=width)
-        sample = pg.PlotDataItem(pen=pen)
+        """A bid and an ask curve drawn by the shared item, and a legend entry in their pen (a wide
+        pen is drawn as two 1 px strokes: Qt's stroker for wide pens is the costliest part of a
+        frame's paint in software rendering)."""
+        sample = pg.PlotDataItem(pen=pg.mkPen(colour, width=width))
         self._curves[name] = sample
         self.legend.addItem(sample, name)
-        self._lines.set_pen(f"{name} bids", pen)
-        self._lines.set_pen(f"{name} asks", pen)
+        pen = pg.mkPen(colour, width=1)
+        self._lines.set_pen(f"{name} bids", pen, double=width > 1)
+        self._lines.set_pen(f"{name} asks", pen, double=width > 1)
 
     def set_venues(self, venues: list[str]) -> None:
         for v in venues:
@@ -235,38 +236,19 @@ class DepthChart(QWidget):
         self._draw_legs()
 
     def _draw_legs(self) -> None:
-        legs = self._plan.legs if self._plan else ()
-        while len(self._regions) < len(legs):
-            r = pg.LinearRegionItem(movable=False)
-            r.setZValue(-10)
-            self.plot.addItem(r, ignoreBounds=True)
-            self._regions.append(r)
-            self._region_venue.append(None)
+        bands: list[tuple[float, float, str]] = []
+        plan = self._plan
         fee = self.fee_adjusted.isChecked()
-        for i, r in enumerate(self._regions):
-            if i >= len(legs) or self._plan is None:
-                if r.isVisible():
-                    r.hide()
-                continue
-            leg = legs[i]
+        for leg in plan.legs if plan else ():
             book, inst = self._books.get(leg.venue), self._insts.get(leg.venue)
-            buy = self._plan.side == "buy"
+            buy = plan is not None and plan.side == "buy"
             start = (book.best_ask if buy else book.best_bid) if book else None
             if start is None or inst is None:
-                r.hide()
                 continue
             adj = (1 + float(inst.taker_fee) * (1 if buy else -1)) if fee else 1.0
-            r.setRegion((start * adj, leg.worst_price * adj))
-            if self._region_venue[i] != leg.venue:  # new brush and pens only when the venue changes
-                self._region_venue[i] = leg.venue
-                c = QColor(theme.venue_colour(leg.venue))
-                c.setAlpha(45)
-                r.setBrush(c)
-                r.update()
-                for line in r.lines:
-                    line.setPen(pg.mkPen(theme.venue_colour(leg.venue), width=1))
-            if not r.isVisible():
-                r.show()
+            bands.append((start * adj, leg.worst_price * adj, theme.venue_colour(leg.venue)))
+        ylo, yhi = self.plot.viewRange()[1]
+        self._legs.set_bands(bands, (ylo, yhi))
 
     # -- mouse --------------------------------------------------------------------------------
     def _on_move(self, pos: object) -> None:
