@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import signal
 import sys
 import time
 from dataclasses import dataclass
@@ -97,6 +98,7 @@ async def _main(app: object, opts: AppOptions) -> int:
     install_hooks(asyncio.get_running_loop(), window.notice.notify)
     closed: asyncio.Future[None] = asyncio.get_running_loop().create_future()
     window.window_closed.connect(lambda: None if closed.done() else closed.set_result(None))
+    close_on_signals(closed)
     if vault is not None:
         wire_vault(window, vault)
     window.show()
@@ -126,6 +128,21 @@ async def _main(app: object, opts: AppOptions) -> int:
         await shutdown(window, session)
         logging.getLogger().removeHandler(handler)
     return code
+
+
+def close_on_signals(closed: asyncio.Future[None]) -> None:
+    """Ctrl+C in the terminal that started the window, and SIGTERM from the desktop session, close
+    it like its close button (layout saved, feeds and venues stopped) instead of being ignored or
+    killing it mid-write. Python runs the handler at the next frame: the frame timer keeps the
+    interpreter waking up under Qt's loop."""
+    loop = closed.get_loop()
+
+    def request_close(signum: int, _frame: object) -> None:
+        log.info("%s received: closing the window", signal.Signals(signum).name)
+        loop.call_soon_threadsafe(lambda: None if closed.done() else closed.set_result(None))
+
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, request_close)
 
 
 def wire_vault(window: object, vault: Vault) -> None:
