@@ -26,7 +26,7 @@ import tempfile  # noqa: E402
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import qasync  # noqa: E402
-from PySide6.QtCore import QEvent, QObject  # noqa: E402
+from PySide6.QtGui import QPaintEvent  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from sor_desktop.engine.wiring import build_session, sim_venues  # noqa: E402
@@ -37,18 +37,30 @@ from sor_desktop.venues.base import Mode  # noqa: E402
 SYMBOL = "BTC/USDT:USDT"
 
 
-class PaintProbe(QObject):
-    """Counts paints of the depth chart and, at each, how old the books it shows are."""
+class PaintProbe:
+    """Counts paints of the depth chart and, at the end of each, how old the books it shows are."""
 
     def __init__(self, window: MainWindow) -> None:
-        super().__init__()
         self.window = window
         self.paints = 0
         self.first_paint: float | None = None
         self.latency_ms: list[float] = []
         self._pending: list[float] = []
         self.frame_cpu_ms: list[float] = []  # CPU time of the window's frame work (not waiting for a core)
-        window.depth_chart.plot.viewport().installEventFilter(self)
+        view = window.depth_chart.plot
+        paint_event = view.paintEvent
+
+        def painted(event: QPaintEvent) -> None:
+            paint_event(event)  # the scene is drawn into the window's backing store when this returns
+            if window.depth_chart.frames:
+                now = time.monotonic()
+                self.paints += 1
+                if self.first_paint is None:
+                    self.first_paint = now
+                self.latency_ms.extend((now - t) * 1e3 for t in self._pending)
+                self._pending.clear()
+
+        view.paintEvent = painted  # Qt calls the Python override it finds on the instance
         original = window.on_frame
 
         def on_frame() -> None:
@@ -61,16 +73,6 @@ class PaintProbe(QObject):
 
         window.timer.timeout.disconnect()
         window.timer.timeout.connect(on_frame)
-
-    def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt name)
-        if event.type() == QEvent.Type.Paint and self.window.depth_chart.frames:
-            now = time.monotonic()
-            self.paints += 1
-            if self.first_paint is None:
-                self.first_paint = now
-            self.latency_ms.extend((now - t) * 1e3 for t in self._pending)
-            self._pending.clear()
-        return False
 
 
 def pct(values: list[float], p: float) -> float:
