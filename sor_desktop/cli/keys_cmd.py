@@ -97,9 +97,9 @@ def _explain(vault: Vault, exc: VaultError) -> str:
 
 
 # -- passwords and secrets ------------------------------------------------------------------------
-def _ask(label: str) -> str:
+def _ask(label: str, instead: str = f"set {PASSWORD_ENV} (and {NEW_PASSWORD_ENV})") -> str:
     if not interactive():
-        raise CliError(f"no terminal to ask for the {label}: set {PASSWORD_ENV} (and {NEW_PASSWORD_ENV})")
+        raise CliError(f"no terminal to ask for the {label}: {instead}")
     try:
         return prompt(f"{label}: ")
     except EOFError:
@@ -129,7 +129,7 @@ def _unlocked(vault: Vault) -> Vault:
 def _secret(value: str | None, label: str) -> str:
     if value == "-":
         return sys.stdin.readline().rstrip("\r\n")
-    return value if value is not None else _ask(label)
+    return value if value is not None else _ask(label, "pass --secret (or --secret - to read it from standard input)")
 
 
 def _print_permissions(result: KeyPermissions, key: str) -> None:
@@ -167,7 +167,7 @@ def _add(vault: Vault, args: argparse.Namespace) -> int:
         raise CliError(f"a key {venue}/{args.label} already exists (use --replace)")
     passphrase = args.passphrase
     if passphrase is None and _venues().needs_passphrase(venue):
-        passphrase = _ask(f"{venue} API passphrase")
+        passphrase = _ask(f"{venue} API passphrase", f"pass --passphrase ({venue} keys have one)")
     entry = KeyEntry(
         venue=venue,
         label=args.label,
