@@ -17,6 +17,7 @@ T0 = time.monotonic()  # before Qt, numpy and the app are imported: the cold sta
 
 import argparse  # noqa: E402
 import asyncio  # noqa: E402
+import gc  # noqa: E402
 import os  # noqa: E402
 import resource  # noqa: E402
 import statistics  # noqa: E402
@@ -75,6 +76,24 @@ class PaintProbe:
         window.timer.timeout.connect(on_frame)
 
 
+class GcPauses:
+    """How long each garbage collection held the loop, per generation."""
+
+    def __init__(self) -> None:
+        self.ms: dict[int, list[float]] = {0: [], 1: [], 2: []}
+        self._t = 0.0
+        gc.callbacks.append(self._cb)
+
+    def _cb(self, phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            self._t = time.perf_counter()
+        else:
+            self.ms[info["generation"]].append((time.perf_counter() - self._t) * 1e3)
+
+    def summary(self) -> str:
+        return ", ".join(f"gen{g} {len(v)}x max {max(v, default=0.0):.1f} ms" for g, v in self.ms.items())
+
+
 def pct(values: list[float], p: float) -> float:
     if not values:
         return float("nan")
@@ -114,6 +133,7 @@ async def main(args: argparse.Namespace, app: QApplication) -> int:
 
     await asyncio.sleep(2.0)  # warm-up, not measured
     probe.paints, probe.latency_ms, probe.frame_cpu_ms = 0, [], []
+    gc_pauses = GcPauses()
     lags: list[float] = []
     stop = asyncio.Event()
     lag_task = asyncio.create_task(lag_probe(lags, stop))
@@ -138,6 +158,7 @@ async def main(args: argparse.Namespace, app: QApplication) -> int:
           f"frame (everything: sim, feeds, frame, paint)")
     print(f"frame work (store -> charts, CPU time): p50 {pct(probe.frame_cpu_ms, 50):.1f} ms, "
           f"p99 {pct(probe.frame_cpu_ms, 99):.1f} ms")
+    print(f"garbage collections: {gc_pauses.summary()}")
     with open("/proc/loadavg") as f:
         print(f"machine load average while measuring: {f.read().split()[0]} on {os.cpu_count()} cores")
     print(f"RSS: {rss_mb():.0f} MB now, {rss_peak:.0f} MB peak (target < 400 MB); "

@@ -6,6 +6,7 @@ It reads state from the session and sends intents to it; it never awaits a venue
 
 from __future__ import annotations
 
+import gc
 import logging
 import time
 from collections import deque
@@ -48,6 +49,21 @@ SLOW_EVERY = 8  # chips and the live preview every 8th frame (~4 Hz): a trader's
 LADDER_EVERY = 16  # the ladder's table repaints whole: ~2 Hz
 IMPACT_EVERY = 90  # a new impact pass every 3 s; its router plans spread over the frames between
 LAYOUT_VERSION = 1
+
+
+_gc_frozen = False
+
+
+def _freeze_startup_objects() -> None:
+    """Move everything alive after start-up (Qt wrappers, modules, ccxt, markets: ~80k objects) out
+    of the collector's reach, once per process. A full collection then scans only what was made
+    since: measured 45-53 ms -> 0.2-0.4 ms, a pause the frame timer would otherwise feel."""
+    global _gc_frozen
+    if _gc_frozen:
+        return
+    _gc_frozen = True
+    gc.collect()  # do not freeze garbage
+    gc.freeze()
 
 
 class _Bridge(QObject):
@@ -234,6 +250,7 @@ class MainWindow(QMainWindow):
                 self.slippage.load(journal.recent_tca(100))
             except Exception as exc:  # an old or locked journal must not keep the window from opening
                 log.warning("could not read recent routes from the journal: %s", exc, exc_info=True)
+        _freeze_startup_objects()
         self.timer.start()
 
     def _change_symbol(self, symbol: str) -> None:
