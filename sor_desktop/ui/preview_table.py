@@ -72,24 +72,41 @@ class PreviewTable(QWidget):
             for lg in legs
         ]
         rows += [(v, (f"excluded: {why}",)) for v, why in sorted(excluded.items())]
-        self.table.setRowCount(len(rows))
+        if self.table.rowCount() != len(rows):
+            self.table.setRowCount(len(rows))
+        # items are reused and only changed text is set: each change re-measures the venue column
+        # (sized to its contents) and repaints the row, four times a second as books move
         for r, (venue, cells) in enumerate(rows):
             grey = len(cells) == 1
-            item = QTableWidgetItem(venue)
-            item.setForeground(QColor(theme.GREY if grey else theme.venue_colour(venue)))
-            self.table.setItem(r, 0, item)
+            self._cell(r, 0, venue, QColor(theme.GREY if grey else theme.venue_colour(venue)), None)
             if grey:
-                self.table.setSpan(r, 1, 1, len(COLUMNS) - 1)
+                if self.table.columnSpan(r, 1) == 1:
+                    self.table.setSpan(r, 1, 1, len(COLUMNS) - 1)
             elif self.table.columnSpan(r, 1) > 1:
                 self.table.setSpan(r, 1, 1, 1)
             for c, text in enumerate(cells, start=1):
-                it = QTableWidgetItem(text)
-                it.setTextAlignment(Qt.AlignmentFlag.AlignLeft if grey else Qt.AlignmentFlag.AlignRight)
-                if grey:
-                    it.setForeground(QColor(theme.GREY))
-                self.table.setItem(r, c, it)
-        self.totals.setText(totals_text(plan, base) if plan and plan.legs else
-                            ("no venue can fill this order" if plan else "type an amount to see the split"))
+                self._cell(r, c, text, QColor(theme.GREY) if grey else None,
+                           Qt.AlignmentFlag.AlignLeft if grey else Qt.AlignmentFlag.AlignRight)
+        totals = (totals_text(plan, base) if plan and plan.legs else
+                  ("no venue can fill this order" if plan else "type an amount to see the split"))
+        if totals != self.totals.text():
+            self.totals.setText(totals)
+
+    def _cell(self, row: int, col: int, text: str, colour: QColor | None, align: Qt.AlignmentFlag | None) -> None:
+        item = self.table.item(row, col)
+        if item is None:
+            item = QTableWidgetItem(text)
+            self.table.setItem(row, col, item)
+        elif item.text() != text:
+            item.setText(text)
+        role = Qt.ItemDataRole.ForegroundRole
+        if colour is None:
+            if item.data(role) is not None:
+                item.setData(role, None)  # back to the table's own text colour
+        elif item.data(role) is None or item.foreground().color() != colour:
+            item.setForeground(colour)
+        if align is not None and int(item.textAlignment()) != align.value:
+            item.setTextAlignment(align)
 
     def leg_venues(self) -> list[str]:
         out = []
