@@ -50,9 +50,14 @@ def setup(level: int = logging.INFO, log_file: Path | None = None) -> Path:
     target.parent.mkdir(parents=True, exist_ok=True)
     root = logging.getLogger()
     root.setLevel(level)
-    for h in root.handlers:
+    for h in list(root.handlers):
         if getattr(h, "_sor_desktop", False):
-            return target
+            if Path(getattr(h, "baseFilename", "")).resolve() == target.resolve():
+                return target
+            # another folder (another SOR_DESKTOP_HOME in this process): follow it, do not keep
+            # writing to the first one
+            root.removeHandler(h)
+            h.close()
     handler = logging.handlers.RotatingFileHandler(target, maxBytes=5_000_000, backupCount=3, encoding="utf-8")
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     handler.addFilter(RedactingFilter())
