@@ -34,6 +34,8 @@ class DepthChart(QWidget):
         self._off: set[str] = set()
         self._stale: set[str] = set()
         self._depths: dict[str, depth_data.VenueDepth] = {}
+        # per venue: the book and instrument its curves were drawn from, and the view and units
+        self._drawn: dict[str, tuple[BookSnapshot | None, Instrument | None, tuple[object, ...]]] = {}
         self._total: depth_data.VenueDepth | None = None
         self._mid: float | None = None
         self._curves: dict[str, pg.PlotDataItem] = {}  # the legend's samples (pen per venue)
@@ -172,12 +174,20 @@ class DepthChart(QWidget):
         lo, hi = self.plot.viewRange()[0]
         band = (lo, hi)  # levels beyond the view are not drawn (one past each edge is kept)
         fee = self.fee_adjusted.isChecked()
-        self._depths = {}
         lines = self._lines
         empty = depth_data.Side(np.empty(0), np.empty(0))
+        changed = False
         for v in self._venues:
             book, inst = books.get(v), insts.get(v)
+            # a venue whose book, view and units are as last drawn keeps its curves (slow feeds)
+            key = (band, self.quote, fee, v in self._off, v in self._stale)
+            drawn = self._drawn.get(v)
+            if drawn is not None and drawn[0] is book and drawn[1] is inst and drawn[2] == key:
+                continue
+            self._drawn[v] = (book, inst, key)
+            changed = True
             if book is None or inst is None or v in self._off:
+                self._depths.pop(v, None)
                 lines.set_data(f"{v} bids", *depth_data.step_xy(empty))
                 lines.set_data(f"{v} asks", *depth_data.step_xy(empty))
                 continue
@@ -185,11 +195,12 @@ class DepthChart(QWidget):
             self._depths[v] = d
             lines.set_data(f"{v} bids", *depth_data.step_xy(d.bids))
             lines.set_data(f"{v} asks", *depth_data.step_xy(d.asks))
-        live = [d for v, d in self._depths.items() if v not in self._stale]
-        self._total = depth_data.merged(live) if live else None
-        total = self._total or depth_data.VenueDepth(TOTAL, empty, empty)
-        lines.set_data(f"{TOTAL} bids", *depth_data.step_xy(total.bids))
-        lines.set_data(f"{TOTAL} asks", *depth_data.step_xy(total.asks))
+        if changed or self._total is None:
+            live = [d for v, d in self._depths.items() if v not in self._stale]
+            self._total = depth_data.merged(live) if live else None
+            total = self._total or depth_data.VenueDepth(TOTAL, empty, empty)
+            lines.set_data(f"{TOTAL} bids", *depth_data.step_xy(total.bids))
+            lines.set_data(f"{TOTAL} asks", *depth_data.step_xy(total.asks))
         self._mid_line.setPos(mid)
         self._rescale_y(lo, hi)
         self._draw_legs()
