@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import random
 from collections.abc import Callable, Coroutine, Sequence
 from typing import Any
 
@@ -19,11 +20,13 @@ from sor_desktop.core.plan import Plan
 from sor_desktop.engine import session_feeds as feeds
 from sor_desktop.engine import session_routes as routing
 from sor_desktop.engine.executor import Executor
+from sor_desktop.engine.feed import FeedConfig, backoff_delay
 from sor_desktop.engine.preview import AmountError, Preview, PreviewRequest, to_plan_request, venue_inputs
 from sor_desktop.engine.session_events import AccountUpdate, Notice, SessionEvent
 from sor_desktop.engine.store import LinkState, Store, VenueHealth
 from sor_desktop.engine.watchdog import Watchdog, WatchdogFired
 from sor_desktop.venues.base import Mode, Venue
+from sor_desktop.venues.errors import VenueError
 
 log = logging.getLogger(__name__)
 
@@ -61,6 +64,8 @@ class Session:
         self.started = False
         self.closed = False
         self.watchdog: Watchdog | None = None
+        # venues that fail at start-up are retried on the feed's backoff (0.25 s doubling to 15 s)
+        self.reconnect_config = FeedConfig()
 
     # -- lifecycle -----------------------------------------------------------------------------
     async def start(self) -> None:
@@ -89,7 +94,32 @@ class Session:
             if isinstance(r, BaseException):
                 log.warning("%s: connect failed: %s", v.id, r)
                 self.store.set_health(VenueHealth(v.id, LinkState.DOWN, reason=_short(r)))
-                self.emit(Notice("error", f"{v.id}: could not connect ({_short(r)})"))
+                self.emit(Notice("error", f"{v.id}: could not connect ({_short(r)}); retrying"))
+                self.spawn(self._reconnect(v), f"reconnect {v.id}")
+
+    async def _reconnect(self, venue: Venue) -> None:
+        """Keep trying a venue that failed at start-up (a network hiccup must not need a restart);
+        once its instruments load, the feeds restart with it included."""
+        rng = random.Random()
+        attempt = 0
+        while not self.closed:
+            await asyncio.sleep(backoff_delay(attempt, self.reconnect_config, rng))
+            attempt += 1
+            try:
+                await self._connect(venue)
+            except asyncio.CancelledError:
+                raise
+            except (VenueError, OSError, TimeoutError) as exc:  # anything else is a bug: the task logs it
+                log.info("%s: connect retry %d failed: %s", venue.id, attempt, exc)
+                self.store.set_health(VenueHealth(venue.id, LinkState.DOWN, reason=_short(exc)))
+                continue
+            log.info("%s: connected after %d retries", venue.id, attempt)
+            self.emit(Notice("info", f"{venue.id}: connected"))
+            if self.started and not self.closed and self.symbol in self.instruments.get(venue.id, {}):
+                if self._feeds is not None:
+                    await self._feeds.stop()
+                self._start_feeds()
+            return
 
     async def _recover(self) -> None:
         """Legs a previous run left without a known outcome are settled before trading."""
