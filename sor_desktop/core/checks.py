@@ -107,7 +107,8 @@ def check_plan(
     ``gates`` are keyed by venue id; ``now`` is on the clock of ``BookSnapshot.received``."""
     problems: list[Problem] = []
     if already_sent:
-        problems.append(Problem("duplicate", "this plan was already sent"))
+        problems.append(Problem("duplicate", "this plan was already sent moments ago (a double-send guard): "
+                                             "wait a little or change the order to send another"))
     if not plan.legs:
         problems.append(Problem("empty", "the plan has no legs" + (f": {plan.unfilled_reason}"
                                                                    if plan.unfilled_reason else "")))

@@ -156,7 +156,12 @@ def _iso(ts: float) -> str:
 
 
 def _cell(v: Any) -> Any:
-    return "" if v is None else v
+    """Floats at 12 significant digits: binary noise (59995.80000000001) is not a price."""
+    if v is None:
+        return ""
+    if isinstance(v, float):
+        return f"{v:.12g}"
+    return v
 
 
 def export_csv(journal: Journal, target: Path, *, limit: int = 1_000_000) -> int:

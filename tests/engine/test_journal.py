@@ -123,6 +123,8 @@ def test_tca_and_csv_export(tmp_path: Path) -> None:
     assert float(rows[0]["slippage_bps"]) == pytest.approx(100.0)
     assert float(rows[1]["route_slippage_bps"]) == pytest.approx(t.slippage_bps)
     assert rows[1]["status"] == "canceled" and float(rows[1]["filled_base"]) == 1.0
+    # binary noise stays out of the file: 150.5 / 150 - 1 in bps prints as 33.3333333333
+    assert rows[1]["route_slippage_bps"] == "33.3333333333"
 
 
 def test_inverse_contract_filled_base_and_average() -> None:
