@@ -54,11 +54,11 @@ def _list(j: Journal, limit: int, as_json: bool) -> int:
     if not rows:
         print("No routes in the journal.")
         return 0
-    print(f"{'when (UTC)':<20}{'route':<22}{'mode':<10}{'side':<5}{'requested':>11}{'filled':>11}"
+    print(f"{'when (UTC)':<20}{'route':<22}{'mode':<10}{'symbol':<16}{'side':<5}{'requested':>11}{'filled':>11}"
           f"{'realised':>13}{'slip bps':>10}{'fees':>10}  state")
     for r, t in rows:
         when = time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime(r.created))
-        print(f"{when:<20}{r.route_id:<22}{r.mode:<10}{r.side!s:<5}{r.requested:>11.6g}"
+        print(f"{when:<20}{r.route_id:<22}{r.mode:<10}{r.symbol:<16}{r.side!s:<5}{r.requested:>11.6g}"
               f"{_fmt(t.filled_base if t else None, '.6g'):>11}"
               f"{_fmt(t.realised_avg_price if t else None, ',.2f'):>13}"
               f"{_fmt(t.slippage_bps if t else None, '+.2f'):>10}{_fmt(t.fees_paid if t else None, ',.4f'):>10}"
