@@ -3,6 +3,8 @@ trader must type the amount to confirm, so a slip of the finger cannot send a la
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
@@ -18,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from sor_desktop.core.plan import Plan
+from sor_desktop.engine.preview import AmountError, parse_amount
 from sor_desktop.ui import theme
 from sor_desktop.ui.preview_table import totals_text
 
@@ -70,6 +73,9 @@ class ConfirmDialog(QDialog):
         lay.addWidget(self.table)
         lay.addWidget(totals)
         self.typed: QLineEdit | None = None
+        self.typed_error = QLabel("")
+        self.typed_error.setObjectName("error")
+        self.typed_error.hide()
         notional = sum(lg.notional for lg in plan.legs)
         self.expected = f"{plan.filled:.4f}".rstrip("0").rstrip(".")
         if notional > type_above:
@@ -81,11 +87,15 @@ class ConfirmDialog(QDialog):
             self.typed.textChanged.connect(self._check_typed)
             lay.addWidget(note)
             lay.addWidget(self.typed)
+            lay.addWidget(self.typed_error)
             self.send.setEnabled(False)
         lay.addWidget(self.buttons)
 
     def _check_typed(self, text: str) -> None:
-        self.send.setEnabled(_same_number(text, self.expected))
+        problem = _typed_problem(text) if text.strip() else None
+        self.typed_error.setText(problem or "")
+        self.typed_error.setVisible(bool(problem))
+        self.send.setEnabled(problem is None and _same_number(text, self.expected))
 
     def accept(self) -> None:
         if not self.send.isEnabled():  # Enter in the typed field must not bypass the check
@@ -93,8 +103,18 @@ class ConfirmDialog(QDialog):
         super().accept()
 
 
-def _same_number(text: str, expected: str) -> bool:
+def _typed_problem(text: str) -> str | None:
     try:
-        return float(text.replace(",", "").strip()) == float(expected)
-    except ValueError:
+        parse_amount(text)
+    except AmountError as exc:
+        return str(exc)
+    return None
+
+
+def _same_number(text: str, expected: str) -> bool:
+    """The amount field's rules (engine.preview.parse_amount): a comma only groups thousands, so
+    "1,5" is refused rather than read as 15."""
+    try:
+        return parse_amount(text) == Decimal(expected)
+    except AmountError:
         return False
