@@ -232,10 +232,12 @@ class Session:
         return {v: self.store.health(v, self.symbol) for v in self.venues}
 
     # -- preview and routes --------------------------------------------------------------------
-    def preview(self, req: PreviewRequest) -> Preview:
-        """Plan ``req`` on the current books. A bad amount comes back as ``error``, never raised."""
+    def preview(self, req: PreviewRequest, books: dict[str, BookSnapshot] | None = None) -> Preview:
+        """Plan ``req`` on the current books, or on ``books`` (a snapshot taken earlier, so a series
+        of plans compares like with like). A bad amount comes back as ``error``, never raised."""
         insts = self.symbol_instruments()
-        books = self.store.books(self.symbol, insts)
+        if books is None:
+            books = self.store.books(self.symbol, insts)
         health = self.health_now()
         inputs = venue_inputs(req, insts, books, health, self.positions, self.margin_caps(books))
         excluded = {vi.instrument.venue: vi.excluded for vi in inputs if vi.excluded}

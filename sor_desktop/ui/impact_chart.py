@@ -15,7 +15,8 @@ from sor_desktop.core.book import BookSnapshot
 from sor_desktop.core.instrument import Instrument
 from sor_desktop.ui import depth_data, theme
 
-# size (base) -> the routed plan's average all-in price, or None
+# size (base) -> the routed plan's average all-in price, or None. The caller plans every size of a
+# pass on the books the single-venue curves were drawn from, so the routed line compares like with like.
 RoutedPrice = Callable[[float], float | None]
 
 POINTS = 16
@@ -75,7 +76,11 @@ class ImpactChart(QWidget):
             px = depth_data.avg_price_curve(book, inst, sizes, buy=buy)
             ok = np.isfinite(px)
             curve.setData(sizes[ok], sign * (px[ok] - ref) / ref * 1e4)
-        self._pass = _RoutedPass(sizes, ref, sign, routed) if routed is not None else None
+        if routed is None:
+            self._pass = None
+            self._routed.setData([], [])
+        else:
+            self._pass = _RoutedPass(sizes, ref, sign, routed)
         if order_size:
             self._marker.setPos(order_size)
             self._marker.show()
@@ -95,8 +100,9 @@ class ImpactChart(QWidget):
             if price is not None:
                 p.points.append((size, p.sign * (price - p.ref) / p.ref * 1e4))
             p.next += 1
-        if p.done and p.points:
-            arr = np.asarray(p.points)
+        if p.done:
+            # a pass with no point (no venue can fill the order) clears the last pass's line
+            arr = np.asarray(p.points, dtype=float).reshape(-1, 2)
             self._routed.setData(arr[:, 0], arr[:, 1])
 
 

@@ -10,13 +10,15 @@ import gc
 import logging
 import time
 from collections import deque
+from dataclasses import replace
 
 from PySide6.QtCore import QByteArray, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import QDockWidget, QMainWindow, QVBoxLayout, QWidget
 
+from sor_desktop.core.book import BookSnapshot
 from sor_desktop.core.plan import Plan
-from sor_desktop.engine.preview import Preview
+from sor_desktop.engine.preview import BASE, Preview, PreviewRequest
 from sor_desktop.engine.session import Session
 from sor_desktop.engine.session_events import (
     AccountUpdate,
@@ -330,18 +332,17 @@ class MainWindow(QMainWindow):
         max_size = max(order * 2 if order else 0.0, (sorted(depth_sizes)[len(depth_sizes) // 2]
                                                       if depth_sizes else 1.0))
         buy = self.routing.side == "buy"
+        req = self.routing.request(self.session.symbol, self.prefs.max_notional)
+        # every routed point of the pass is planned on this snapshot and request, the ones the
+        # reference price and single-venue curves come from: a moving market cannot zigzag the line
         self.impact.refresh(books, insts, self._stale, buy=buy, max_size=max_size,
-                            routed=self._routed_price, order_size=order)
+                            routed=lambda size: self._routed_price(size, req, books), order_size=order)
         return True
 
-    def _routed_price(self, size: float) -> float | None:
-        req = self.routing.request(self.session.symbol, self.prefs.max_notional)
-        from dataclasses import replace
-
-        from sor_desktop.engine.preview import BASE
-
+    def _routed_price(self, size: float, req: PreviewRequest, books: dict[str, BookSnapshot]) -> float | None:
         try:
-            pv = self.session.preview(replace(req, amount_text=f"{size:.8f}", unit=BASE, max_notional=float("inf")))
+            pv = self.session.preview(replace(req, amount_text=f"{size:.8f}", unit=BASE, max_notional=float("inf")),
+                                      books)
         except Exception:  # the impact view is advisory: a router failure shows as a gap, logged once
             log.debug("impact plan failed at size %s", size, exc_info=True)
             return None

@@ -1,0 +1,44 @@
+"""The impact view's routed-split line: one pass, one snapshot of the books; an empty pass clears it."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from sor_desktop.ui.impact_chart import POINTS
+
+
+def _run_pass(window, move=None) -> tuple[np.ndarray, np.ndarray]:
+    assert window._refresh_impact()
+    window.impact.step(1)
+    if move is not None:
+        move()  # the market moves while the pass is still spread over frames
+    window.impact.step(POINTS)
+    xs, ys = window.impact._routed.getData()
+    return (np.asarray(xs if xs is not None else []), np.asarray(ys if ys is not None else []))
+
+
+def test_a_pass_is_planned_on_the_books_it_started_from(window, sim_session, loop):
+    still_x, still_y = _run_pass(window)
+    assert len(still_x) > 3
+    sim = sim_session
+
+    def move() -> None:
+        for _ in range(6):
+            sim.step(loop, 20.0)
+
+    moved_x, moved_y = _run_pass(window, move)
+    # same starting books as the still pass: the live books that arrived meanwhile change nothing
+    np.testing.assert_allclose(moved_x, still_x)
+    np.testing.assert_allclose(moved_y, still_y)
+    # and the next pass does use the moved books
+    next_x, next_y = _run_pass(window)
+    assert next_x.shape != still_x.shape or not np.allclose(next_y, still_y)
+
+
+def test_a_pass_without_points_clears_the_line(window):
+    xs, _ = _run_pass(window)
+    assert len(xs) > 0
+    window.routing.pick_side("sell")
+    window.routing.reduce_only.setChecked(True)  # no positions: no venue can fill
+    xs, ys = _run_pass(window)
+    assert len(xs) == 0 and len(ys) == 0
