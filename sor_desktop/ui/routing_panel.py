@@ -33,20 +33,14 @@ from sor_desktop.ui.preview_table import PreviewTable
 
 
 class AmountEdit(QLineEdit):
-    """Numbers only ever make sense here, so B and S keep working as side hotkeys while typing."""
+    """The amount. Letters typed here are text like in any field (the window's B and S hotkeys do not
+    fire while a text input has focus: catching them here made "abs" read "a" and switch sides);
+    a wrong entry gets the field's error message instead."""
 
-    side_key = Signal(str)
     escape = Signal()
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 (Qt name)
         key = event.key()
-        if event.modifiers() in (Qt.KeyboardModifier.NoModifier, Qt.KeyboardModifier.ShiftModifier):
-            if key == Qt.Key.Key_B:
-                self.side_key.emit("buy")
-                return
-            if key == Qt.Key.Key_S:
-                self.side_key.emit("sell")
-                return
         if key == Qt.Key.Key_Escape:
             self.escape.emit()
             return
@@ -131,7 +125,6 @@ class RoutingPanel(QWidget):
         self._sides.buttonToggled.connect(lambda *_: self._debounce.start())
         self.reduce_only.toggled.connect(self._debounce.start)
         self.symbol.currentTextChanged.connect(self.symbol_changed)
-        self.amount.side_key.connect(self.pick_side)
         self.amount.returnPressed.connect(self.request_route)
         self.amount.escape.connect(self.clear)
         self.route.clicked.connect(self.request_route)

@@ -91,10 +91,11 @@ def test_hotkeys_pick_the_side_and_focus_the_amount(window, qtbot):
     from PySide6.QtCore import Qt
 
     window.activateWindow()
-    qtbot.keyClick(window.routing.amount, Qt.Key.Key_S)
+    # from outside a text input (in the amount field letters are typed: test_hotkeys_typing)
+    qtbot.keyClick(window.routing.preview, Qt.Key.Key_S)
     assert window.routing.side is Side.SELL
-    assert window.routing.amount.text() == ""  # the key picked the side, it was not typed
-    qtbot.keyClick(window.routing.amount, Qt.Key.Key_B)
+    assert window.routing.amount.hasFocus() and window.routing.amount.text() == ""
+    qtbot.keyClick(window.routing.preview, Qt.Key.Key_B)
     assert window.routing.side is Side.BUY
 
 
