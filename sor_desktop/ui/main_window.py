@@ -18,7 +18,7 @@ from PySide6.QtWidgets import QDockWidget, QMainWindow, QVBoxLayout, QWidget
 
 from sor_desktop.core.book import BookSnapshot
 from sor_desktop.core.plan import Plan
-from sor_desktop.engine.preview import BASE, Preview, PreviewRequest
+from sor_desktop.engine.preview import BASE, Preview, PreviewRequest, reference_mid
 from sor_desktop.engine.session import Session
 from sor_desktop.engine.session_events import (
     AccountUpdate,
@@ -367,13 +367,29 @@ class MainWindow(QMainWindow):
         self.depth_chart.set_plan(pv.plan if not pv.error else None)
 
     def sweep_to(self, price: float) -> None:
-        """Click to route: the amount available up to ``price`` on the side the order takes."""
+        """Click to route: the amount available up to ``price`` on the side the order takes.
+
+        A click on the other side of the book keeps the side and the amount and says why at the
+        field: flipping a buy into a sell because of where the pointer landed (a near-mid click
+        included) is a wrong-direction order one Enter away."""
         buy = self.routing.side == "buy"
         included = self.routing.venues_checked()
-        amount = self.depth_chart.depth_to(price, buy, included)
         insts = self.session.symbol_instruments()
+        books = self.session.store.books(self.session.symbol, insts)
+        mid = reference_mid({v: b for v, b in books.items() if v not in self._stale} or books)
+        if mid is not None and (price < mid) == buy:
+            here, there, key = ("bid", "asks (right of the mid)", "S to sell") if buy else \
+                ("ask", "bids (left of the mid)", "B to buy")
+            self.routing.show_hint(f"That click is on the {here} side: a {'buy' if buy else 'sell'} sweeps the "
+                                   f"{there}. Press {key} into this side; the amount is unchanged.")
+            return
+        amount = self.depth_chart.depth_to(price, buy, included)
         steps = [float(i.contracts_to_base(i.amount_step)) for v, i in insts.items() if v in included]
-        self.routing.set_amount(amount, min(steps) if steps else 0.0001)
+        step = min(steps) if steps else 0.0001
+        if amount < step:
+            self.routing.show_hint("No depth between the best price and that click: click further from the mid.")
+            return
+        self.routing.set_amount(amount, step)
         self.refresh_preview()
 
     def on_route_requested(self, plan: Plan) -> None:

@@ -73,6 +73,11 @@ class RoutingPanel(QWidget):
         self.amount_error.setObjectName("error")
         self.amount_error.setWordWrap(True)
         self.amount_error.hide()
+        # why a click on the depth chart did not fill the amount; stays until the trader acts
+        self.click_hint = QLabel("")
+        self.click_hint.setWordWrap(True)
+        self.click_hint.setStyleSheet(f"color: {theme.WARN}")
+        self.click_hint.hide()
         self.slippage = QDoubleSpinBox()
         self.slippage.setRange(0.0, 500.0)
         self.slippage.setDecimals(1)
@@ -103,6 +108,7 @@ class RoutingPanel(QWidget):
         form.addRow("side", sides)
         form.addRow("amount", amt)
         form.addRow("", self.amount_error)
+        form.addRow("", self.click_hint)
         opts = QHBoxLayout()
         opts.addWidget(self.slippage)
         opts.addWidget(QLabel("max venues"))
@@ -124,6 +130,8 @@ class RoutingPanel(QWidget):
             sig.connect(self._debounce.start)
         self._sides.buttonToggled.connect(lambda *_: self._debounce.start())
         self.reduce_only.toggled.connect(self._debounce.start)
+        self.amount.textEdited.connect(self.clear_hint)
+        self._sides.buttonToggled.connect(self.clear_hint)
         self.symbol.currentTextChanged.connect(self.symbol_changed)
         self.amount.returnPressed.connect(self.request_route)
         self.amount.escape.connect(self.clear)
@@ -198,9 +206,19 @@ class RoutingPanel(QWidget):
         decimals = max(0, -int(f"{step:e}".split("e")[1])) if step > 0 else 4
         self.amount.setText(f"{n * step:.{decimals}f}" if n else "")
         self.amount.setFocus()
+        self.clear_hint()
 
     def clear(self) -> None:
         self.amount.clear()
+        self.clear_hint()
+
+    def show_hint(self, text: str) -> None:
+        self.click_hint.setText(text)
+        self.click_hint.show()
+
+    def clear_hint(self, *_: object) -> None:
+        self.click_hint.hide()
+        self.click_hint.setText("")
 
     # -- output -------------------------------------------------------------------------------
     def show_preview(self, preview: Preview) -> None:
