@@ -99,8 +99,7 @@ async def _main(app: object, opts: AppOptions) -> int:
     closed: asyncio.Future[None] = asyncio.get_running_loop().create_future()
     window.window_closed.connect(lambda: None if closed.done() else closed.set_result(None))
     close_on_signals(closed)
-    if vault is not None:
-        wire_vault(window, vault)
+    wire_vault(window, vault)
     window.show()
     code = 0
     try:
@@ -145,31 +144,19 @@ def close_on_signals(closed: asyncio.Future[None]) -> None:
         signal.signal(sig, request_close)
 
 
-def wire_vault(window: object, vault: Vault) -> None:
-    """Key manager in the Tools menu; the vault's idle auto-lock stops live order entry until the
-    trader unlocks it again."""
-    from PySide6.QtGui import QAction
-
+def wire_vault(window: object, vault: Vault | None) -> None:
+    """Tools > API keys (and Unlock vault) with the venue check; without a vault the menu offers to
+    create one. The session vault's idle auto-lock stops live order entry until it is unlocked."""
     from sor_desktop.ui import vault_dialogs
     from sor_desktop.ui.main_window import MainWindow
     from sor_desktop.venues.permissions import probe_permissions
 
     assert isinstance(window, MainWindow)
-
-    def keys() -> None:
-        dlg = vault_dialogs.KeyManagerDialog(vault, checker=vault_dialogs.asyncio_checker(probe_permissions),
-                                             parent=window)
-        dlg.keys_changed.connect(lambda: window.notify("info", "keys saved: restart to trade with them"))
-        dlg.open()
-
-    def unlock() -> None:
-        if vault_dialogs.unlock_or_continue(window, vault) is not None:
-            window.unlock_trading()
-
-    for text, slot in (("Keys...", keys), ("Unlock vault...", unlock)):
-        action = QAction(text, window)
-        action.triggered.connect(slot)
-        window.tools_menu.addAction(action)
+    checker = vault_dialogs.asyncio_checker(probe_permissions)
+    if vault is None:
+        window.vault_menu.checker = checker
+        return
+    window.vault_menu.attach(vault, checker)
     vault.add_lock_listener(lambda: window.lock_trading("the vault locked itself (idle); unlock it in Tools"))
 
 

@@ -42,6 +42,7 @@ from sor_desktop.ui.mode_banner import ModeBanner
 from sor_desktop.ui.positions import Positions
 from sor_desktop.ui.routing_panel import RoutingPanel
 from sor_desktop.ui.slippage_chart import SlippageChart
+from sor_desktop.ui.vault_menu import VaultMenu
 from sor_desktop.ui.venue_chips import VenueChip
 
 log = logging.getLogger(__name__)
@@ -178,6 +179,9 @@ class MainWindow(QMainWindow):
         cancel.triggered.connect(self.cancel_all)
         tools.addAction(cancel)
         self.tools_menu = tools
+        # the app attaches the session's vault and the venue checker; without a vault the trader
+        # can still create one here
+        self.vault_menu = VaultMenu(self, tools, notify=self.notify, on_unlocked=self._vault_unlocked)
         helpm = self.menuBar().addMenu("&Help")
         about = QAction("About sor-desktop", self)
         about.triggered.connect(lambda: show_about(self))
@@ -433,6 +437,10 @@ class MainWindow(QMainWindow):
         if self.confirm is not None:
             self.confirm.reject()
         self.notify("warning", f"order entry stopped: {reason}")
+
+    def _vault_unlocked(self) -> None:
+        if self.trading_locked:
+            self.unlock_trading()
 
     def unlock_trading(self) -> None:
         self.trading_locked = None
