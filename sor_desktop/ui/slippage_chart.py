@@ -3,6 +3,7 @@ in bps (positive = worse for the trader), from the executor's transaction cost a
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 from typing import Any
 
@@ -16,10 +17,23 @@ from sor_desktop.ui import theme
 MAX_ROUTES = 200
 
 
+class RouteAxis(pg.AxisItem):
+    """Routes are counted: ticks on whole route numbers only (never "route 2.5")."""
+
+    def tickValues(self, minVal: float, maxVal: float, size: float) -> list[tuple[float, list[float]]]:  # noqa: N802,N803
+        levels = [(spacing, [t for t in ticks if float(t).is_integer()])
+                  for spacing, ticks in super().tickValues(minVal, maxVal, size) if spacing >= 1]
+        levels = [(spacing, ticks) for spacing, ticks in levels if ticks]
+        if not levels:  # zoomed in below one route per major tick: every route
+            lo, hi = math.ceil(minVal), math.floor(maxVal)
+            levels = [(1.0, [float(i) for i in range(lo, hi + 1)])] if hi >= lo else []
+        return levels
+
+
 class SlippageChart(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.plot = pg.PlotWidget()
+        self.plot = pg.PlotWidget(axisItems={"bottom": RouteAxis(orientation="bottom")})
         self.plot.setMenuEnabled(False)
         self.plot.setLabel("bottom", "route (oldest to newest)")
         self.plot.setLabel("left", "slippage vs preview, bps (+ = worse)")
