@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtGui import QKeyEvent, QValidator
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
@@ -47,6 +47,24 @@ class AmountEdit(QLineEdit):
         super().keyPressEvent(event)
 
 
+class AnySpinBox(QSpinBox):
+    """Max venues: its lowest value reads "any"; deleting the number also means any (a spin box
+    otherwise refuses empty text and puts the old number back)."""
+
+    def validate(self, text: str, pos: int) -> tuple[QValidator.State, str, int]:
+        if not text.strip():
+            return QValidator.State.Acceptable, text, pos
+        return super().validate(text, pos)
+
+    def valueFromText(self, text: str) -> int:  # noqa: N802 (Qt name)
+        if not text.strip():
+            return self.minimum()
+        return int(super().valueFromText(text))
+
+    def fixup(self, text: str) -> str:
+        return self.specialValueText() if not text.strip() else str(super().fixup(text))
+
+
 class RoutingPanel(QWidget):
     changed = Signal()  # the request changed: preview again
     symbol_changed = Signal(str)
@@ -69,6 +87,9 @@ class RoutingPanel(QWidget):
         self.amount.setPlaceholderText("amount")
         self.amount.setFont(theme.mono_font(11))
         self.unit = QComboBox()
+        # as wide as its longest entry ("contracts @ binanceusdm (0.001 BTC)"): never cut off
+        self.unit.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.unit.currentIndexChanged.connect(self._unit_tooltip)
         self.amount_error = QLabel("")
         self.amount_error.setObjectName("error")
         self.amount_error.setWordWrap(True)
@@ -83,7 +104,7 @@ class RoutingPanel(QWidget):
         self.slippage.setDecimals(1)
         self.slippage.setValue(5.0)
         self.slippage.setSuffix(" bps")
-        self.max_venues = QSpinBox()
+        self.max_venues = AnySpinBox()
         self.max_venues.setRange(0, 20)
         self.max_venues.setSpecialValueText("any")
         self.reduce_only = QCheckBox("reduce-only")
@@ -100,8 +121,8 @@ class RoutingPanel(QWidget):
         sides.addWidget(self.buy)
         sides.addWidget(self.sell)
         amt = QHBoxLayout()
-        amt.addWidget(self.amount, 2)
-        amt.addWidget(self.unit, 1)
+        amt.addWidget(self.amount, 1)
+        amt.addWidget(self.unit, 0)
         form = QFormLayout()
         form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
         form.addRow("symbol", self.symbol)
@@ -153,12 +174,21 @@ class RoutingPanel(QWidget):
         self.unit.blockSignals(True)
         self.unit.clear()
         self.unit.addItem(self.base_ccy, BASE)
-        self.unit.addItem(first.quote if first else "USDT", QUOTE)
+        quote = first.quote if first else "USDT"
+        self.unit.addItem(quote, QUOTE)
         for v, inst in sorted(insts.items()):
             self.unit.addItem(f"contracts @ {v} ({inst.contract_size.normalize():f} {inst.base})", CONTRACTS + v)
+        tips = {BASE: f"amount in {self.base_ccy}",
+                QUOTE: f"{quote} amount = notional (price × amount) before fees; fees come on top of a buy "
+                       f"and out of a sell's proceeds"}
+        for i in range(self.unit.count()):
+            data = str(self.unit.itemData(i))
+            tip = tips.get(data, f"contracts of {data[len(CONTRACTS):]}: amount = contracts × contract size")
+            self.unit.setItemData(i, tip, Qt.ItemDataRole.ToolTipRole)
         idx = self.unit.findData(current)
         self.unit.setCurrentIndex(max(idx, 0))
         self.unit.blockSignals(False)
+        self._unit_tooltip()
         for i, v in enumerate(sorted(insts)):
             if v in self.venue_boxes:
                 continue
@@ -180,6 +210,10 @@ class RoutingPanel(QWidget):
                 box.setStyleSheet(style)
             box.setToolTip("" if ok else (reason or "not routable"))
             box.setText(v if ok else f"{v} ({_short_state(reason)})")
+
+    def _unit_tooltip(self, *_: object) -> None:
+        tip = self.unit.currentData(Qt.ItemDataRole.ToolTipRole)
+        self.unit.setToolTip(str(tip) if tip else "")
 
     def pick_side(self, side: str) -> None:
         (self.buy if side == "buy" else self.sell).setChecked(True)
