@@ -164,6 +164,14 @@ class MainWindow(QMainWindow):
         self.docks[name] = d
 
     def _menus(self) -> None:
+        filem = self.menuBar().addMenu("&File")
+        self.quit_action = QAction("&Quit", self)
+        self.quit_action.setShortcut(QKeySequence("Ctrl+Q"))
+        self.quit_action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        # closing the window is what starts the app's ordered shutdown (layout, feeds, venues, quit)
+        self.quit_action.triggered.connect(self.close)
+        filem.addAction(self.quit_action)
+        self.addAction(self.quit_action)  # Ctrl+Q works with the menu bar hidden too
         view = self.menuBar().addMenu("&View")
         for d in self.docks.values():
             view.addAction(d.toggleViewAction())
