@@ -53,9 +53,13 @@ class ImpactChart(QWidget):
         max_size: float,
         routed: RoutedPrice | None,
         order_size: float | None = None,
+        caps: Mapping[str, float] | None = None,
     ) -> None:
         """Redraw the single-venue curves now and start a new pass of the routed curve, which
-        ``step`` fills in a few sizes per frame (each size is a full router plan)."""
+        ``step`` fills in a few sizes per frame (each size is a full router plan).
+
+        ``caps``: the most base each venue may take (free margin, reduce-only), as the router caps
+        it; a venue's curve ends there, so it never promises a price the routed split cannot get."""
         if max_size <= 0:
             return
         sizes = np.linspace(max_size / POINTS, max_size, POINTS)
@@ -75,6 +79,9 @@ class ImpactChart(QWidget):
             curve.setPen(pg.mkPen(colour, width=1.5, style=style))
             px = depth_data.avg_price_curve(book, inst, sizes, buy=buy)
             ok = np.isfinite(px)
+            cap = (caps or {}).get(v)
+            if cap is not None:
+                ok &= sizes <= cap * (1 + 1e-9)
             curve.setData(sizes[ok], sign * (px[ok] - ref) / ref * 1e4)
         if routed is None:
             self._pass = None

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import QDockWidget, QMainWindow, QVBoxLayout, QWidget
 
 from sor_desktop.core.book import BookSnapshot
 from sor_desktop.core.plan import Plan
-from sor_desktop.engine.preview import BASE, Preview, PreviewRequest, reference_mid
+from sor_desktop.engine.preview import BASE, Preview, PreviewRequest, reference_mid, venue_inputs
 from sor_desktop.engine.session import Session
 from sor_desktop.engine.session_events import (
     AccountUpdate,
@@ -345,10 +345,14 @@ class MainWindow(QMainWindow):
                                                       if depth_sizes else 1.0))
         buy = self.routing.side == "buy"
         req = self.routing.request(self.session.symbol, self.prefs.max_notional)
+        inputs = venue_inputs(req, insts, books, self.session.health_now(), self.session.positions,
+                              self.session.margin_caps(books))
+        caps = {vi.instrument.venue: vi.cap_base for vi in inputs if vi.cap_base is not None}
         # every routed point of the pass is planned on this snapshot and request, the ones the
         # reference price and single-venue curves come from: a moving market cannot zigzag the line
         self.impact.refresh(books, insts, self._stale, buy=buy, max_size=max_size,
-                            routed=lambda size: self._routed_price(size, req, books), order_size=order)
+                            routed=lambda size: self._routed_price(size, req, books), order_size=order,
+                            caps=caps)
         return True
 
     def _routed_price(self, size: float, req: PreviewRequest, books: dict[str, BookSnapshot]) -> float | None:

@@ -42,3 +42,18 @@ def test_a_pass_without_points_clears_the_line(window):
     window.routing.reduce_only.setChecked(True)  # no positions: no venue can fill
     xs, ys = _run_pass(window)
     assert len(xs) == 0 and len(ys) == 0
+
+
+def test_a_venue_curve_ends_where_its_margin_ends(window, sim_session):
+    session = sim_session.session
+    assert window._refresh_impact()
+    books = session.store.books(session.symbol, session.symbol_instruments())
+    caps = session.margin_caps(books)
+    capped = 0
+    for v, curve in window.impact._curves.items():
+        xs, _ = curve.getData()
+        xs = np.asarray(xs if xs is not None else [])
+        assert v in caps
+        assert not len(xs) or xs.max() <= caps[v] * (1 + 1e-9), v  # no price beyond what it can take
+        capped += len(xs) < POINTS
+    assert capped  # this market has a venue whose margin ends inside the chart's sizes
