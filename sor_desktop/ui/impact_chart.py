@@ -30,7 +30,9 @@ class ImpactChart(QWidget):
         self.plot.showGrid(x=True, y=True, alpha=0.15)
         self.plot.setLabel("bottom", "order size (base)")
         self.plot.setLabel("left", "avg price incl. fee, bps vs best")
-        self.plot.addLegend(offset=(10, 10), labelTextColor=theme.TEXT, brush=QColor(20, 23, 28, 200))
+        # top right: single-venue curves end early (margin caps) and the routed split rises from low left
+        legend = self.plot.addLegend(offset=(-10, 10), labelTextColor=theme.TEXT, brush=QColor(20, 23, 28, 200))
+        legend.setColumnCount(3)  # two short rows: the rising routed line stays visible under it
         theme.cache_axes(self.plot)
         self._curves: dict[str, pg.PlotDataItem] = {}
         self._routed = self.plot.plot([], [], pen=pg.mkPen(theme.CONSOLIDATED, width=2.5), name="routed split",
