@@ -394,16 +394,16 @@ class MainWindow(QMainWindow):
         books = self.session.store.books(self.session.symbol, insts)
         mid = reference_mid({v: b for v, b in books.items() if v not in self._stale} or books)
         if mid is not None and (price < mid) == buy:
-            here, there, key = ("bid", "asks (right of the mid)", "S to sell") if buy else \
-                ("ask", "bids (left of the mid)", "B to buy")
-            self.routing.show_hint(f"That click is on the {here} side: a {'buy' if buy else 'sell'} sweeps the "
-                                   f"{there}. Press {key} into this side; the amount is unchanged.")
+            here, there, key = ("bid", "asks", "S to sell") if buy else ("ask", "bids", "B to buy")
+            # one line: a wrapped hint squeezes the form in a short Route dock
+            self.routing.show_hint(f"{here.capitalize()} side clicked: a {'buy' if buy else 'sell'} takes the "
+                                   f"{there}. Press {key} there.")
             return
         amount = self.depth_chart.depth_to(price, buy, included)
         steps = [float(i.contracts_to_base(i.amount_step)) for v, i in insts.items() if v in included]
         step = min(steps) if steps else 0.0001
         if amount < step:
-            self.routing.show_hint("No depth between the best price and that click: click further from the mid.")
+            self.routing.show_hint("No depth up to that price: click further from the mid.")
             return
         self.routing.set_amount(amount, step)
         self.refresh_preview()

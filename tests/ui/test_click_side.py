@@ -18,7 +18,7 @@ def test_a_click_on_the_bid_side_of_a_buy_keeps_side_and_amount_and_says_why(win
     assert window.routing.side is Side.BUY
     assert window.routing.amount.text() == "2"
     hint = window.routing.click_hint
-    assert not hint.isHidden() and "bid side" in hint.text() and "S to sell" in hint.text()
+    assert not hint.isHidden() and "Bid side" in hint.text() and "S to sell" in hint.text()
     window.routing.pick_side("sell")  # acting on it clears the message
     assert hint.isHidden()
 
@@ -29,7 +29,7 @@ def test_a_click_on_the_ask_side_of_a_sell_keeps_side_and_amount(window):
     _bid, ask = _best(window)
     window.depth_chart.price_clicked.emit(ask * (1 + 5e-4))
     assert window.routing.side is Side.SELL and window.routing.amount.text() == "1.5"
-    assert "ask side" in window.routing.click_hint.text()
+    assert "Ask side" in window.routing.click_hint.text() and "B to buy" in window.routing.click_hint.text()
 
 
 def test_a_click_on_the_chosen_side_fills_the_sweep_amount(window):
