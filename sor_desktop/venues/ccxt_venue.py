@@ -17,7 +17,7 @@ import asyncio
 import logging
 import re
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Awaitable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any, Protocol
@@ -264,9 +264,13 @@ class CcxtVenue(Venue):
             raise AuthFailed(self.id, "no API keys for this venue")
 
     async def _call(self, phase: Phase, method: str, *args: Any) -> Any:
+        return await self._guarded(phase, getattr(self._ex, method)(*args))
+
+    async def _guarded(self, phase: Phase, request: Awaitable[Any]) -> Any:
+        """Await one ccxt request: throttle credit first, every failure mapped once."""
         self._credit_idle_time()
         try:
-            return await getattr(self._ex, method)(*args)
+            return await request
         except asyncio.CancelledError:
             raise
         except Exception as exc:
@@ -346,24 +350,14 @@ class CcxtVenue(Venue):
 
     async def fetch_order(self, client_order_id: str, symbol: str) -> OrderReport | None:
         self._need_keys()
-        try:
-            raw = await find_by_client_id(self._ex, self.id, client_order_id, symbol)
-        except asyncio.CancelledError:
-            raise
-        except Exception as exc:
-            raise map_error(exc, self.id, Phase.READ) from exc
+        raw = await self._guarded(Phase.READ, find_by_client_id(self._ex, self.id, client_order_id, symbol))
         if raw is None:
             return None
         return convert.order_report(self.id, raw, symbol=symbol)
 
     async def cancel_order(self, client_order_id: str, symbol: str) -> OrderReport:
         self._need_keys()
-        try:
-            raw = await cancel_by_client_id(self._ex, self.id, client_order_id, symbol)
-        except asyncio.CancelledError:
-            raise
-        except Exception as exc:
-            raise map_error(exc, self.id, Phase.READ) from exc
+        raw = await self._guarded(Phase.READ, cancel_by_client_id(self._ex, self.id, client_order_id, symbol))
         report = await self.fetch_order(client_order_id, symbol)
         if report is not None:
             return report
