@@ -10,7 +10,7 @@ from collections.abc import Mapping
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
@@ -81,8 +81,12 @@ class DepthChart(QWidget):
         for item in (self._mid_line, self._vline, self._tip):
             self.plot.addItem(item, ignoreBounds=True)
         self._tip.hide()
+        self._vline.hide()
         self._hover: float | None = None
         self.plot.scene().sigMouseMoved.connect(self._on_move)
+        # the scene sees no move when the pointer leaves the view: without this the crosshair would
+        # stay on a price no longer under the pointer
+        self.plot.installEventFilter(self)
         self.plot.scene().sigMouseClicked.connect(self._on_click)
 
         lay = QVBoxLayout(self)
@@ -262,17 +266,28 @@ class DepthChart(QWidget):
         self._legs.set_bands(bands, (ylo, yhi))
 
     # -- mouse --------------------------------------------------------------------------------
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.plot and event.type() == QEvent.Type.Leave:
+            self._hide_hover()
+        return super().eventFilter(watched, event)
+
     def _on_move(self, pos: object) -> None:
         vb = self.plot.getPlotItem().vb
-        if not self.plot.sceneBoundingRect().contains(pos):  # type: ignore[arg-type]
-            self._hover = None
-            self._tip.hide()
+        # the data area only: over an axis or the margins no price is under the pointer
+        if not vb.sceneBoundingRect().contains(pos):
+            self._hide_hover()
             return
         self._hover = float(vb.mapSceneToView(pos).x())
         self._show_tip(self._hover)
 
+    def _hide_hover(self) -> None:
+        self._hover = None  # also keeps the next frame from showing the tip again
+        self._tip.hide()
+        self._vline.hide()
+
     def _show_tip(self, price: float) -> None:
         self._vline.setPos(price)
+        self._vline.show()
         mid = self._mid_line.value()
         if not mid:
             return

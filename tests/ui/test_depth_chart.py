@@ -53,3 +53,34 @@ def test_curves_follow_new_books_and_toggles_but_not_an_unchanged_book(chart):
     chart._venue_boxes["b"].setChecked(False)
     assert chart._lines.path("b bids") is None
     assert top_of_curve(chart, "all venues bids") == pytest.approx(2 * 99.99 + 99.98)
+
+
+def test_crosshair_and_tip_follow_the_pointer_in_and_out_of_the_plot(chart, qtbot):
+    """QA: the crosshair and its tooltip stayed after the pointer left, showing a price no longer
+    under it. They go when the pointer leaves the plot (or the data area) and come back on a move."""
+    from PySide6.QtCore import QEvent, QPointF
+    from PySide6.QtWidgets import QApplication
+
+    chart.show()
+    qtbot.waitExposed(chart)
+    chart.refresh({"a": book("a", 2.0)}, {"a": inst("a")}, set())
+    vb = chart.plot.getPlotItem().vb
+    inside = vb.sceneBoundingRect().center() + QPointF(20, 0)  # right of mid: the asks side
+    scene = chart.plot.scene()
+
+    def on_screen() -> bool:
+        return chart._tip.isVisible() and chart._vline.isVisible()
+
+    scene.sigMouseMoved.emit(inside)
+    assert on_screen()
+    assert chart._vline.value() == pytest.approx(vb.mapSceneToView(inside).x())
+    QApplication.sendEvent(chart.plot, QEvent(QEvent.Type.Leave))
+    assert not chart._tip.isVisible() and not chart._vline.isVisible()
+    chart.refresh({"a": book("a", 3.0)}, {"a": inst("a")}, set())  # a new frame does not bring them back
+    assert not chart._tip.isVisible() and not chart._vline.isVisible()
+
+    scene.sigMouseMoved.emit(inside)  # back in: shown again
+    assert on_screen()
+    left_axis = chart.plot.getPlotItem().getAxis("left").sceneBoundingRect().center()
+    scene.sigMouseMoved.emit(left_axis)  # over the axis, off the data area: no price under the pointer
+    assert not chart._tip.isVisible() and not chart._vline.isVisible()
