@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Collection, Sequence
 from dataclasses import replace
 from enum import StrEnum
 
@@ -62,6 +62,16 @@ log = logging.getLogger(__name__)
 PermissionChecker = Callable[[KeyEntry, Callable[[KeyPermissions], None]], None]
 UNCHANGED = "unchanged (leave blank to keep)"
 ERROR_STYLE = "color: #e05252"
+DEFAULT_LABEL = "main"
+
+
+def free_label(venue: str, taken: Collection[tuple[str, str]], base: str = DEFAULT_LABEL) -> str:
+    """``base`` if ``venue`` has no key by that label, else the first free ``base-2``, ``base-3``, ..."""
+    label, n = base, 1
+    while (venue, label) in taken:
+        n += 1
+        label = f"{base}-{n}"
+    return label
 
 
 def asyncio_checker(probe: Callable[[KeyEntry], Awaitable[KeyPermissions]]) -> PermissionChecker:
@@ -192,16 +202,29 @@ def unlock_or_continue(parent: object = None, vault: Vault | None = None) -> Vau
 
 
 class KeyEditDialog(QDialog):
-    """The form for one key. ``entry()`` builds the ``KeyEntry`` (raises ``VaultError`` on bad input)."""
+    """The form for one key. ``entry()`` builds the ``KeyEntry`` (raises ``VaultError`` on bad input).
 
-    def __init__(self, venues: Sequence[str], existing: KeyEntry | None = None, parent: QWidget | None = None):
+    ``taken`` holds the (venue, label) of the keys already saved: a new key proposes a free label
+    and Save refuses a taken one in the form, keeping what was typed (the manager would only find
+    the clash after the form closed and its secrets were cleared)."""
+
+    def __init__(
+        self,
+        venues: Sequence[str],
+        existing: KeyEntry | None = None,
+        parent: QWidget | None = None,
+        *,
+        taken: Collection[tuple[str, str]] = (),
+    ):
         super().__init__(parent)
         self.existing = existing
+        self.taken = frozenset(taken)
         self.setWindowTitle("Edit key" if existing else "Add key")
         self.setModal(True)
         self.venue = QComboBox()
         self.venue.addItems(list(venues))
-        self.label = QLineEdit("main")
+        self.label = QLineEdit(free_label(self.venue.currentText(), self.taken))
+        self._proposed = self.label.text()
         self.api_key = QLineEdit()
         self.api_key.setEchoMode(QLineEdit.EchoMode.PasswordEchoOnEdit)  # visible only while typing
         self.secret = _password_field()
@@ -217,6 +240,8 @@ class KeyEditDialog(QDialog):
             if existing.passphrase:
                 self.passphrase.setPlaceholderText(UNCHANGED)
             self.testnet.setChecked(existing.testnet)
+        else:
+            self.venue.currentTextChanged.connect(self._propose_label)
         self.error = _error_label()
         form = QFormLayout()
         form.addRow("Venue", self.venue)
@@ -253,12 +278,27 @@ class KeyEditDialog(QDialog):
             testnet=self.testnet.isChecked(),
         )
 
+    def _propose_label(self, venue: str) -> None:
+        # only while the label is still our proposal: never overwrite one the trader typed
+        if self.label.text() == self._proposed:
+            self._proposed = free_label(venue, self.taken)
+            self.label.setText(self._proposed)
+
     def _save(self) -> None:
         try:
-            self.result_entry = self.entry()
+            entry = self.entry()
         except VaultError as exc:
             self.error.setText(str(exc))
             return
+        if self.existing is None and entry.key_id in self.taken:
+            self.error.setText(
+                f"a key {entry.venue}/{entry.label} already exists: choose another label "
+                f"(e.g. {free_label(entry.venue, self.taken, entry.label)}) or edit that key"
+            )
+            self.label.setFocus()
+            self.label.selectAll()
+            return
+        self.result_entry = entry
         self.accept()
 
     def done(self, result: int) -> None:
@@ -375,7 +415,7 @@ class KeyManagerDialog(QDialog):
 
     # -- actions ---------------------------------------------------------------------------
     def edit_key(self, existing: KeyEntry | None) -> None:
-        form = KeyEditDialog(self.venues, existing, self)
+        form = KeyEditDialog(self.venues, existing, self, taken={e.key_id for e in self.vault.entries()})
         if form.exec() != QDialog.DialogCode.Accepted or form.result_entry is None:
             return
         self.submit(form.result_entry, replace=existing is not None)

@@ -295,3 +295,57 @@ def test_asyncio_checker_hands_back_results_and_failures() -> None:
     failed = next(r for r in got if not r.checked)
     assert failed.notes[0] == "the check failed: RuntimeError"
     assert all(SECRET not in line for r in got for line in r.lines())
+
+
+def test_add_form_catches_a_taken_label_before_closing_and_keeps_what_was_typed(qtbot, vault: Vault) -> None:
+    """QA: Add with the default label "main" on a venue that has a "main" key closed the form, said
+    "already exists" in the manager, and the typed key and secret were gone. The form now proposes a
+    free label, refuses a taken one in place and keeps the typed fields."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication, QDialogButtonBox
+
+    dialog = vd.KeyManagerDialog(vault, venues=["binanceusdm", "bybit"])
+    qtbot.addWidget(dialog)
+    seen: dict[str, object] = {}
+
+    def in_the_form() -> None:
+        form = QApplication.activeModalWidget()
+        if not isinstance(form, vd.KeyEditDialog):
+            seen["form"] = form
+            return
+        save = form.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Save)
+        seen["proposed"] = (form.venue.currentText(), form.label.text())
+        form.venue.setCurrentText("bybit")  # no key there yet: the plain default again
+        seen["proposed bybit"] = form.label.text()
+        form.venue.setCurrentText("binanceusdm")
+        form.label.setText("main")  # the trader types the taken label anyway
+        form.api_key.setText(KEY)
+        form.secret.setText(SECRET)
+        save.click()
+        seen["open after clash"] = form.isVisible()
+        seen["error"] = form.error.text()
+        seen["kept"] = (form.api_key.text(), form.secret.text())
+        form.label.setText("spare")
+        save.click()
+        seen["closed"] = not form.isVisible()
+        if form.isVisible():
+            form.reject()
+
+    QTimer.singleShot(0, in_the_form)
+    dialog.edit_key(None)
+    assert seen.get("form", "the form") == "the form"
+    assert seen["proposed"] == ("binanceusdm", "main-2")
+    assert seen["proposed bybit"] == "main"
+    assert seen["open after clash"] is True
+    assert "binanceusdm/main already exists" in str(seen["error"])
+    assert seen["kept"] == (KEY, SECRET)
+    assert seen["closed"] is True
+    saved = reopened(vault).get("binanceusdm", "spare")
+    assert (saved.api_key, saved.secret) == (KEY, SECRET)
+    assert reopened(vault).get("binanceusdm", "main").api_key == "BinKey" + "b" * 20  # untouched
+
+
+def test_free_label_counts_past_taken_ones() -> None:
+    taken = {("bybit", "main"), ("bybit", "main-2"), ("mexc", "main-3")}
+    assert vd.free_label("bybit", taken) == "main-3"
+    assert vd.free_label("mexc", taken) == "main"
