@@ -364,28 +364,25 @@ class Journal:
             return self._leg_row(db, cid)
 
     def mark_unknown(self, cid: str, ts: float, reason: str, *, sent_ts: float | None = None) -> LegRow:
-        with self._tx() as db:
-            prev = self._leg_row(db, cid)
-            if prev.final:
-                return prev
-            db.execute("UPDATE legs SET status=?, reason=?, sent_ts=COALESCE(sent_ts, ?), updated=?"
-                       " WHERE client_order_id=?", (str(OrderStatus.UNKNOWN), reason, sent_ts, ts, cid))
-            self._event(db, ts, "unknown", route_id=prev.route_id, cid=cid, venue=prev.venue,
-                        status=str(OrderStatus.UNKNOWN), detail=reason)
-            return self._leg_row(db, cid)
+        return self._set_status(cid, ts, OrderStatus.UNKNOWN, reason, sent_ts, "unknown")
 
     def mark_not_placed(self, cid: str, ts: float, reason: str, *, sent_ts: float | None = None,
                         kind: str = "not_placed") -> LegRow:
         """Final (status rejected): the venue refused the order (``kind="reject"``), or proved it
         never had it (``not_placed``). Nothing was filled."""
+        return self._set_status(cid, ts, OrderStatus.REJECTED, reason, sent_ts, kind)
+
+    def _set_status(self, cid: str, ts: float, status: OrderStatus, reason: str, sent_ts: float | None,
+                    kind: str) -> LegRow:
+        """Move a leg that is not final yet to ``status`` with no fill, and record the event."""
         with self._tx() as db:
             prev = self._leg_row(db, cid)
             if prev.final:
                 return prev
             db.execute("UPDATE legs SET status=?, reason=?, sent_ts=COALESCE(sent_ts, ?), updated=?"
-                       " WHERE client_order_id=?", (str(OrderStatus.REJECTED), reason, sent_ts, ts, cid))
+                       " WHERE client_order_id=?", (str(status), reason, sent_ts, ts, cid))
             self._event(db, ts, kind, route_id=prev.route_id, cid=cid, venue=prev.venue,
-                        status=str(OrderStatus.REJECTED), detail=reason)
+                        status=str(status), detail=reason)
             return self._leg_row(db, cid)
 
     def finish_route(self, route_id: str, state: str, ts: float, tca: dict[str, Any] | None = None) -> None:
