@@ -4,8 +4,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from enum import StrEnum
 
 from sor_desktop.core.orders import Side
+
+
+class PositionMode(StrEnum):
+    """How the account books positions on a venue: one net position per symbol, or a long and a
+    short side kept apart (then a sell only reduces when it says it closes the long)."""
+
+    ONE_WAY = "one-way"
+    HEDGE = "hedge"
 
 
 @dataclass(frozen=True, slots=True)

@@ -28,6 +28,8 @@ method                                required  meaning
 ``capabilities``                      yes       ``Capabilities`` (what the venue allows)
 ``watch_orders()``                    optional  stream of ``OrderReport`` updates
 ``probe_permissions()``               optional  what the keys may do (see security)
+``fetch_position_mode(symbol)``        optional  ``PositionMode`` of the account for ``symbol``;
+                                                None when the venue does not say (or no keys)
 ``round_trip()``                      optional  seconds of the last ping-pong or request round
                                                 trip, for the feed's health; None if unknown
 ``restart_book(symbol)``              optional  drop the stream and cached book so the next
@@ -42,7 +44,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
-from sor_desktop.core.account import Balance, Position
+from sor_desktop.core.account import Balance, Position, PositionMode
 from sor_desktop.core.book import BookSnapshot
 from sor_desktop.core.instrument import Instrument
 from sor_desktop.core.orders import OrderReport, OrderRequest
@@ -103,6 +105,10 @@ class Venue(ABC):
 
     @abstractmethod
     async def close(self) -> None: ...
+
+    async def fetch_position_mode(self, symbol: str) -> PositionMode | None:
+        """One-way or hedge for ``symbol`` on this account (optional; None when unknown)."""
+        return None
 
     def round_trip(self) -> float | None:
         """Seconds of the venue's last measured round trip (optional; None when unknown)."""
