@@ -70,6 +70,14 @@ class VaultConflict(VaultError):
         )
 
 
+class VaultBusy(VaultError):
+    def __init__(self, path: object, seconds: float) -> None:
+        super().__init__(
+            f"{path} is being saved by another sor-desktop process (waited {seconds:.0f} s); nothing was "
+            "saved, try again"
+        )
+
+
 class InvalidKeyEntry(VaultError):
     """Bad input for a key entry (empty secret, bad label, ...)."""
 

@@ -14,12 +14,15 @@ decrypted entries (Python strings cannot be wiped, so "drops" is as far as it go
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import logging
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
+
+import filelock
 
 from sor_desktop import logs, paths
 from sor_desktop.security import atomic, fileformat, kdf
@@ -28,6 +31,7 @@ from sor_desktop.security.errors import (
     DuplicateKey,
     KeyNotFound,
     NotAVault,
+    VaultBusy,
     VaultConflict,
     VaultCorrupted,
     VaultError,
@@ -44,6 +48,7 @@ MAX_FILE_BYTES = 16 * 1024 * 1024  # thousands of keys fit in a few hundred KiB
 BACKUPS = 3
 _PAYLOAD_VERSION = 1
 _PAD = 256  # payload padded to a multiple of this, so the file size says little about the keys
+LOCK_WAIT_S = 10.0  # a save takes milliseconds; waiting longer means a stuck process, not a queue
 
 
 def check_new_password(password: str) -> None:
@@ -109,6 +114,11 @@ class Vault:
         self._entries: dict[tuple[str, str], KeyEntry] | None = None
         self._lock_listeners: list[Callable[[], None]] = []
         self._disk_digest: bytes | None = None  # the file as we last read or wrote it
+        # Held from "changed since read?" to the rename, across processes (CLI beside the window):
+        # without it two saves at the same instant both pass the check and one key is lost.
+        self._save_lock = filelock.FileLock(
+            str(self.path.with_name(self.path.name + ".lock")), timeout=LOCK_WAIT_S, mode=atomic.FILE_MODE
+        )
 
     def __repr__(self) -> str:
         state = "locked" if self.locked else f"unlocked, {len(self._entries or {})} keys"
@@ -206,18 +216,19 @@ class Vault:
         logs.register_secret(new_password)
         old = (self._keys, self._salt, self._params)
         self._install(new_password, os.urandom(kdf.SALT_LEN), self._new_params, entries)
-        try:
-            self._save()
-        except BaseException:
-            assert self._keys is not None
-            self._keys.wipe()
-            self._keys, self._salt, self._params = old
-            raise
-        assert old[0] is not None
-        try:
-            self._rekey_backups(old[0])
-        finally:
-            old[0].wipe()
+        with self._locked_file():
+            try:
+                self._save()
+            except BaseException:
+                assert self._keys is not None
+                self._keys.wipe()
+                self._keys, self._salt, self._params = old
+                raise
+            assert old[0] is not None
+            try:
+                self._rekey_backups(old[0])
+            finally:
+                old[0].wipe()
         log.info("master password changed for %s", self.path)
 
     def _rekey_backups(self, old_keys: kdf.DerivedKeys) -> None:
@@ -271,9 +282,19 @@ class Vault:
         if hashlib.sha256(current).digest() != self._disk_digest and _is_sound(current):
             raise VaultConflict(self.path)
 
+    @contextlib.contextmanager
+    def _locked_file(self) -> Iterator[None]:
+        self.path.parent.mkdir(parents=True, exist_ok=True, mode=atomic.DIR_MODE)
+        try:
+            with self._save_lock:
+                yield
+        except filelock.Timeout:
+            raise VaultBusy(self.path, LOCK_WAIT_S) from None
+
     def _save(self) -> None:
         assert self._keys is not None and self._entries is not None
-        self._check_disk()
-        blob = fileformat.seal(_encode_payload(self._entries), self._keys, self._salt, self._params)
-        atomic.replace_atomically(self.path, blob, keep=self._backups, is_good=_is_sound)
-        self._disk_digest = hashlib.sha256(blob).digest()
+        with self._locked_file():  # re-entrant: change_password holds it across its backups too
+            self._check_disk()
+            blob = fileformat.seal(_encode_payload(self._entries), self._keys, self._salt, self._params)
+            atomic.replace_atomically(self.path, blob, keep=self._backups, is_good=_is_sound)
+            self._disk_digest = hashlib.sha256(blob).digest()
