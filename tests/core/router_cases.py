@@ -80,11 +80,25 @@ def _assert_limit(limit_s: str, worst: float, ins: Instrument, request: PlanRequ
     limit = Decimal(limit_s)
     assert limit % ins.price_tick == 0, limit_s
     move = Decimal(repr(request.slippage_bps)) / 10_000
+    hard = None if request.limit_price is None else Decimal(repr(request.limit_price))
+    fee = ins.taker_fee if request.limit_on_fee_adjusted else Decimal(0)
     if request.side is Side.BUY:
         protect = Decimal(repr(worst)) * (1 + move)
+        if hard is not None:
+            assert Decimal(repr(worst)) * (1 + fee) <= hard  # the leg takes no level past the limit
+            assert limit * (1 + fee) <= hard  # and its IOC cannot fill past it
+            if limit < protect:  # clamped: the last tick inside the limit
+                assert (limit + ins.price_tick) * (1 + fee) > hard
+                return
         assert protect <= limit < protect + ins.price_tick  # up: never under-protects
     else:
         protect = Decimal(repr(worst)) * (1 - move)
+        if hard is not None:
+            assert Decimal(repr(worst)) * (1 - fee) >= hard
+            assert limit * (1 - fee) >= hard
+            if limit > protect:
+                assert (limit - ins.price_tick) * (1 - fee) < hard
+                return
         assert protect - ins.price_tick < limit <= protect  # down for a sell
 
 
@@ -109,5 +123,8 @@ def assert_not_worse_than_single(plan: Plan, request: PlanRequest, venues: Seque
 
 
 def request(side: Side, amount: float, unit: AmountUnit = AmountUnit.BASE, max_venues: int | None = None,
-            slippage_bps: float = 5.0) -> PlanRequest:
-    return PlanRequest(side, amount, unit, max_venues, slippage_bps)
+            slippage_bps: float = 5.0, *, limit_price: float | None = None, fee_adjusted: bool = False,
+            leg_cost: float = 0.0) -> PlanRequest:
+    """A request; leg cost 0 unless given, so the price arithmetic of a case is all that decides it."""
+    return PlanRequest(side, amount, unit, max_venues, slippage_bps, limit_price=limit_price,
+                       limit_on_fee_adjusted=fee_adjusted, leg_cost=leg_cost)
