@@ -131,18 +131,15 @@ def _max_fill_spans(spans: Sequence[tuple[int, int]], room: int) -> int:
     if len(spans) == 2:
         (a, ra), (b, rb) = spans
         top = min(rb, room // b)
-
-        def fill(zb: int) -> int:
-            return b * zb + a * min(ra, (room - b * zb) // a)
-
         z1 = (room - a * ra) // b  # zb <= z1: the small group is full and the fill grows with zb
-        cands = [min(z1, top)] if z1 >= 0 else []
         period = a // math.gcd(a, b)
-        cands.extend(range(max(z1 + 1, 0, top - period + 1), top + 1))
-        return max(fill(z) for z in cands)
+        zs = np.arange(max(z1 + 1, 0, top - period + 1), top + 1, dtype=np.int64)
+        if z1 >= 0:
+            zs = np.append(zs, min(z1, top))
+        return int(np.max(b * zs + a * np.minimum(ra, (room - b * zs) // a)))
     if spans[0][0] == 1 and _contiguous(spans):
         return room
-    return _max_fill_dp(spans, room)
+    return _max_fill_coarse_first(spans, room)
 
 
 def _contiguous(spans: Sequence[tuple[int, int]]) -> bool:
@@ -155,33 +152,41 @@ def _contiguous(spans: Sequence[tuple[int, int]]) -> bool:
     return True
 
 
-def _max_fill_dp(spans: Sequence[tuple[int, int]], room: int) -> int:
-    reach = np.zeros(room + 1, dtype=bool)
-    reach[0] = True
-    for m, r in spans:
-        piece = 1
-        while r > 0:  # binary splitting: any count 0..r is a sum of these pieces
-            take = min(piece, r)
-            shift = m * take
-            if shift <= room:
-                reach[shift:] |= reach[:-shift].copy()
-            r -= take
-            piece *= 2
-    return int(np.flatnonzero(reach)[-1])
+def _max_fill_coarse_first(spans: Sequence[tuple[int, int]], room: int) -> int:
+    """Three or more lot sizes that leave gaps: try the coarsest group's counts from the top.
+
+    With ``reach`` what the finer groups can add at most, a count ``z`` of the coarsest with
+    ``room - m z > reach`` is beaten by ``z + 1`` unless it is the largest such count, so only
+    the top ``reach / m + 2`` counts need the finer groups' own answer (recursively)."""
+    *finer, (m, span) = spans
+    reach = sum(mi * ri for mi, ri in finer)
+    zmax = min(span, room // m)
+    zlow = max(0, -(-(room - reach) // m))  # from here down to 0 the finer groups are full
+    if zlow > zmax:
+        return m * zmax + reach
+    best = m * (zlow - 1) + reach if zlow >= 1 else 0
+    for z in range(zmax, zlow - 1, -1):
+        best = max(best, m * z + _max_fill_spans(finer, room - m * z))
+        if best == room:
+            break
+    return best
 
 
 # -- cheapest plan at a fill --------------------------------------------------------------------
 
 
-def min_cost(groups: Sequence[Group], fill: int) -> tuple[float, list[int]] | None:
-    """Cheapest ``(cost, y per group)`` with ``sum m_g y_g == fill`` exactly, or None."""
+def min_cost(groups: Sequence[Group], fill: int) -> tuple[float, list[int], bool] | None:
+    """Cheapest ``(cost, y per group, proven)`` with ``sum m_g y_g == fill`` exactly, or None.
+
+    ``proven`` is False only when the window search had to be narrowed (``WINDOW_LIMIT``)."""
     if len(groups) == 1:
         g = groups[0]
         if fill % g.m or not g.low <= fill // g.m <= g.high:
             return None
-        return g.cost(fill // g.m), [fill // g.m]
+        return g.cost(fill // g.m), [fill // g.m], True
     if len(groups) == 2:
-        return _min_cost_pair(groups[0], groups[1], fill)
+        pair = _min_cost_pair(groups[0], groups[1], fill)
+        return None if pair is None else (*pair, True)
     return _min_cost_window(groups, fill)
 
 
@@ -234,52 +239,65 @@ def continuous_optimum(groups: Sequence[Group], fill: int) -> list[float]:
     return [g.low + extra[k] / g.m for k, g in enumerate(groups)]
 
 
-def _min_cost_window(groups: Sequence[Group], fill: int) -> tuple[float, list[int]] | None:
-    """Exact DP over the proximity windows (module docstring) for three or more lot sizes."""
+# Most combinations the window search enumerates. Beyond it the windows are narrowed around the
+# continuous optimum and the answer is no longer proven: ``min_cost`` then says so (``exact``).
+WINDOW_LIMIT = 40_000
+
+
+def windows(groups: Sequence[Group], ybar: Sequence[float]) -> list[tuple[int, int]]:
+    """Proven range of each group's lots around the continuous optimum (module docstring)."""
+    ms = [g.m for g in groups]
+    out = []
+    for g, (grp, yb) in enumerate(zip(groups, ybar, strict=True)):
+        w = sum(ms[j] // math.gcd(ms[g], ms[j]) for j in range(len(ms)) if j != g)
+        out.append((max(grp.low, math.ceil(yb - w)), min(grp.high, math.floor(yb + w))))
+    return out
+
+
+def _min_cost_window(groups: Sequence[Group], fill: int) -> tuple[float, list[int], bool] | None:
+    """Enumeration over the proximity windows (module docstring) for three or more lot sizes.
+
+    Every group but the one with the widest window runs through its window; that one takes
+    what is left (it must land on a whole lot inside its range). Returns (cost, y, exact).
+    """
     k = len(groups)
     ybar = continuous_optimum(groups, fill)
-    ms = [g.m for g in groups]
-    base = [math.floor(y) for y in ybar]
-    need = fill - sum(m * b for m, b in zip(ms, base, strict=True))  # grains the deviations must add
-    offsets: list[Ints] = []
-    for g, (grp, yb) in enumerate(zip(groups, ybar, strict=True)):
-        w = (k - 1) * max(ms[j] // math.gcd(ms[g], ms[j]) for j in range(k) if j != g)
-        lo = max(grp.low, math.ceil(yb - w))
-        hi = min(grp.high, math.floor(yb + w))
-        offsets.append(np.arange(lo, hi + 1, dtype=np.int64) - base[g])
-    # states: sum of m_g * offset_g so far, as an index into [smin, smax]
-    smin = sum(int(m * o.min()) if len(o) else 0 for m, o in zip(ms, offsets, strict=True))
-    smax = sum(int(m * o.max()) if len(o) else 0 for m, o in zip(ms, offsets, strict=True))
-    if any(len(o) == 0 for o in offsets) or not smin <= need <= smax:
+    ranges = windows(groups, ybar)
+    if any(lo > hi for lo, hi in ranges):
         return None
-    size = smax - smin + 1
-    dp = np.full(size, np.inf)
-    dp[-smin] = 0.0  # zero offset so far
-    choice: list[Ints] = []
-    for grp, m, off, b in zip(groups, ms, offsets, base, strict=True):
-        vals = grp.costs(off + b)
-        new = np.full(size, np.inf)
-        arg = np.full(size, -1, dtype=np.int64)
-        for idx, (o, v) in enumerate(zip(off.tolist(), vals.tolist(), strict=True)):
-            shift = m * o
-            if shift >= 0:
-                src, dst = dp[: size - shift], slice(shift, size)
-            else:
-                src, dst = dp[-shift:], slice(0, size + shift)
-            cand = src + v
-            better = cand < new[dst]
-            new[dst] = np.where(better, cand, new[dst])
-            arg[dst] = np.where(better, idx, arg[dst])
-        dp = new
-        choice.append(arg)
-    at = need - smin
-    if not np.isfinite(dp[at]):
+    free = max(range(k), key=lambda g: ranges[g][1] - ranges[g][0])
+    others = [g for g in range(k) if g != free]
+    exact = True
+    sizes = [ranges[g][1] - ranges[g][0] + 1 for g in others]
+    while math.prod(sizes) > WINDOW_LIMIT:  # narrow the widest around ybar: no longer a proof
+        exact = False
+        j = max(range(len(others)), key=lambda i: sizes[i])
+        g = others[j]
+        lo, hi = ranges[g]
+        half = max(1, (hi - lo) // 4)
+        mid = min(max(round(ybar[g]), lo), hi)
+        ranges[g] = (max(lo, mid - half), min(hi, mid + half))
+        sizes[j] = ranges[g][1] - ranges[g][0] + 1
+    grains = np.zeros(1, dtype=np.int64)
+    cost = np.zeros(1)
+    for g in others:
+        ys = np.arange(ranges[g][0], ranges[g][1] + 1, dtype=np.int64)
+        grains = (grains[:, None] + groups[g].m * ys[None, :]).ravel()
+        cost = (cost[:, None] + groups[g].costs(ys)[None, :]).ravel()
+    gf = groups[free]
+    rest = fill - grains
+    y_free = rest // gf.m
+    ok = (rest % gf.m == 0) & (y_free >= gf.low) & (y_free <= gf.high)
+    if not ok.any():
         return None
-    cost = float(dp[at])
-    ys = [0] * k
-    for g in range(k - 1, -1, -1):
-        idx = int(choice[g][at])
-        o = int(offsets[g][idx])
-        ys[g] = base[g] + o
-        at -= ms[g] * o
-    return cost, ys
+    idx = np.flatnonzero(ok)
+    total = cost[idx] + gf.costs(y_free[idx])
+    best = int(idx[int(np.argmin(total))])
+    ys_out = [0] * k
+    flat = best
+    for g in reversed(others):
+        n = ranges[g][1] - ranges[g][0] + 1
+        ys_out[g] = ranges[g][0] + flat % n
+        flat //= n
+    ys_out[free] = int(y_free[best])
+    return float(np.min(total)), ys_out, exact

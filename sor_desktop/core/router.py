@@ -79,6 +79,7 @@ class _Venue:
     instrument: Instrument
     curve: LotCurve
     m: int  # lot size in grains
+    leg_cost: float  # fixed cost of using this venue (quote units)
 
 
 @dataclass(frozen=True, slots=True)
@@ -189,27 +190,31 @@ def plan_route(request: PlanRequest, venues: Sequence[VenueInput]) -> Plan:
             if curve.hi > 0:
                 below_min.append(name)
         else:
-            routed.append(_Venue(name, v.instrument, curve, m))
+            leg = request.leg_cost if v.leg_cost is None else float(v.leg_cost)
+            routed.append(_Venue(name, v.instrument, curve, m, leg))
     if not routed:
         return _empty(request, symbol, excluded, "no venue can take the order")
 
-    curves = [v.curve for v in routed]
-    ms = [v.m for v in routed]
     if quote:
         target = _quote_target(routed, side, request.amount, float(grid.grain))
         alloc = _quote_plan(routed, target, request.amount, request.max_venues)
     else:
-        alloc = solve(curves, ms, target, request.max_venues)
+        alloc = _solve(routed, target, request.max_venues)
 
     single, single_alloc, note, saving, basis = _best_single(routed, alloc, request, float(grid.grain))
     one_venue = False
-    if single_alloc is not None and single_alloc.fill == alloc.fill and saving <= _tol(alloc.cost):
-        alloc, saving, one_venue = single_alloc, 0.0, True
+    if (single_alloc is not None and single_alloc.fill == alloc.fill
+            and single_alloc.total <= alloc.total + _tol(alloc.total)):
+        # the search's bound still holds: it is over every plan of this fill
+        bound = min(alloc.bound, single_alloc.total)
+        alloc = Allocation(single_alloc.fill, single_alloc.cost, single_alloc.lots, single_alloc.total, bound)
+        saving, one_venue = 0.0, True
     comparison = {
         "best_single": single, "savings_quote": saving, "savings_bps": saving / basis * 1e4 if basis > 0 else 0.0,
         "single_venue_is_best": one_venue, "best_single_note": note,
     }
     plan = _assemble(request, symbol, routed, alloc, grid, target, excluded, below_min, comparison)
+    plan = replace(plan, gap_bps=alloc.gap / plan.notional * 1e4 if plan.notional > 0 else 0.0)
     plan.meta["route_ms"] = (time.perf_counter() - t0) * 1e3
     return plan
 
@@ -218,29 +223,32 @@ def _tol(cost: float) -> float:
     return 1e-9 * (1.0 + abs(cost))
 
 
+def _solve(routed: Sequence[_Venue], target: int, max_venues: int | None) -> Allocation:
+    return solve([v.curve for v in routed], [v.m for v in routed], target, max_venues,
+                 [v.leg_cost for v in routed])
+
+
 def _notional(routed: Sequence[_Venue], alloc: Allocation) -> float:
     return sum(v.curve.notional(x) for v, x in zip(routed, alloc.lots, strict=True) if x)
 
 
 def _quote_plan(routed: Sequence[_Venue], target: int, amount: float, max_venues: int | None) -> Allocation:
     """Step 2 of the quote definition (module docstring): ratio steps down, then bisection up."""
-    curves, ms = [v.curve for v in routed], [v.m for v in routed]
-
     def fits(a: Allocation) -> bool:
         return _notional(routed, a) <= amount * (1 + 1e-12)
 
-    alloc = solve(curves, ms, target, max_venues)
+    alloc = _solve(routed, target, max_venues)
     over = None  # the smallest fill seen whose cheapest plan is over the target
     while alloc.fill > 0 and not fits(alloc):
         over = alloc.fill
         target = min(over - 1, math.floor(over * (amount / _notional(routed, alloc))))
-        alloc = solve(curves, ms, target, max_venues)
+        alloc = _solve(routed, target, max_venues)
     if over is None:
         return alloc
     lo, hi = alloc.fill, over  # the fill at lo fits, the one at hi does not: search between
     while hi - lo > 1:
         mid = (lo + hi) // 2
-        probe = solve(curves, ms, mid, max_venues)
+        probe = _solve(routed, mid, max_venues)
         if probe.fill <= lo:  # nothing reachable in (lo, mid]
             lo = mid
         elif fits(probe):
@@ -273,30 +281,31 @@ def _quote_target(routed: Sequence[_Venue], side: Side, amount: float, grain: fl
 def _best_single(routed: Sequence[_Venue], alloc: Allocation, request: PlanRequest, grain: float
                  ) -> tuple[SingleVenue | None, Allocation | None, str | None, float, float]:
     """Best one-venue plan for the plan's fill, and the fair saving against it (docstring)."""
-    best: tuple[int, float, int, int] | None = None  # fill, cost, venue index, lots
+    best: tuple[int, float, int, int] | None = None  # fill, cost with the leg cost, venue index, lots
     for i, v in enumerate(routed):
         c = v.curve
         x = min(c.hi, alloc.fill // v.m)
         if x < c.lo:
             continue
-        cand = (x * v.m, c.cost(x), i, x)
+        cand = (x * v.m, c.cost(x) + v.leg_cost, i, x)
         if best is None or cand[0] > best[0] or (cand[0] == best[0] and cand[1] < best[1] - _tol(best[1])):
             best = cand
     if best is None or alloc.fill == 0:
         return None, None, None, 0.0, 0.0
-    fill, cost, i, x = best
+    fill, _, i, x = best
     v = routed[i]
+    cost = v.curve.cost(x)
     base = x * v.curve.lot_base
     notional = v.curve.notional(x)
     fee = notional * float(v.instrument.taker_fee)
     total = notional + fee if request.side is Side.BUY else notional - fee
     single = SingleVenue(v.name, notional / base, total, base)
     lots = tuple(x if j == i else 0 for j in range(len(routed)))
-    single_alloc = Allocation(fill, cost, lots)
+    single_alloc = Allocation(fill, cost, lots, cost + v.leg_cost, cost + v.leg_cost)
     if fill == alloc.fill:
         return single, single_alloc, None, cost - alloc.cost, _notional(routed, alloc)
     # no single venue fills as much: compare the router's optimum for what that venue can fill
-    same = solve([r.curve for r in routed], [r.m for r in routed], fill, request.max_venues)
+    same = _solve(routed, fill, request.max_venues)
     note = (f"no single venue can fill {alloc.fill * grain:.10g}; "
             f"compared at {base:.10g}, the most {v.name} alone can fill")
     return single, single_alloc, note, cost - same.cost, _notional(routed, same)
@@ -374,7 +383,7 @@ def _unfilled_reason(request: PlanRequest, routed: Sequence[_Venue], alloc: Allo
                  "price limit": f"depth within the limit price {request.limit_price or 0:g}"}
         return "not enough " + " / ".join(names[k] for k in sorted(k for k in limits if k))
     if request.max_venues is not None and request.max_venues < len(routed):
-        free = solve([v.curve for v in routed], [v.m for v in routed], target)
+        free = _solve(routed, target, None)
         if free.fill > alloc.fill:
             return f"max venues ({request.max_venues}) limits the fill"
     return "the remainder is below the venues' lot sizes / minimums"
