@@ -33,7 +33,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sor_desktop.core.lot_curve import LotCurve, envelope
-from sor_desktop.core.lot_groups import Group, max_fill, min_cost
+from sor_desktop.core.lot_groups import Group, continuous_solution, max_fill, min_cost
 
 REL_EPS = 1e-12
 # Nodes the branch and bound may open; past it the open nodes' bounds make the reported gap.
@@ -99,15 +99,7 @@ def _box(curves: Sequence[LotCurve], m: Sequence[int], low: Sequence[int], up: S
 
 def _continuous_floor(groups: Sequence[Group], fill: int) -> float:
     """Cost of the fractional optimum: below every whole-lot plan of the same fill."""
-    from sor_desktop.core.lot_groups import continuous_optimum
-
-    ybar = continuous_optimum(groups, fill)
-    total = 0.0
-    for g, y in zip(groups, ybar, strict=True):
-        lo = math.floor(y)
-        frac = y - lo
-        total += g.cost(lo) if frac == 0 else (1 - frac) * g.cost(lo) + frac * g.cost(min(lo + 1, g.high))
-    return total
+    return continuous_solution(groups, fill)[2]
 
 
 def solve(curves: Sequence[LotCurve], m: Sequence[int], target: int,

@@ -8,6 +8,7 @@ is the recorded one), prices go on the venue's tick, and levels landing on the s
 from __future__ import annotations
 
 import random
+from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
@@ -135,4 +136,50 @@ def memecoin_instance(seed: int, n_venues: int = 5, max_levels: int | None = Non
             "min_amount": rng.choice([None, step]), "min_notional": rng.choice([None, 5]),
         }
         venues.append(venue(f"meme{i}", asks, bids, **spec))
+    return venues, rng
+
+
+def inverse_sized_venue(book_file: str, asset: str = "BTC") -> VenueInput:
+    """Bybit's recorded inverse BTC/USD contract (1 USD, step 1) as a linear lot: 1 USD of BTC at the
+    common mid, 0.00001667 BTC, a lot that divides none of the others (gcd 1e-8 with 0.001)."""
+    from sor_desktop.core.book import BookSnapshot
+    from sor_desktop.core.instrument import Instrument
+    from tests.shared_data import load_markets
+
+    inverse = load_markets("bybit")["BTC/USD:BTC"]
+    size = round(float(inverse["contractSize"]) / MIDS[asset], 8)
+    market = {**inverse, "symbol": f"{asset}/USDT:USDT", "quote": "USDT", "settle": "USDT", "linear": True,
+              "inverse": False, "contractSize": size}
+    ins = Instrument.from_market(market, "bybit-inv")
+    book = load_real_book(book_file)
+    tick = float(ins.price_tick)
+    asks = _on_step(rebased_levels(book, MIDS[asset], tick, "asks", size), ins.amount_step)
+    bids = _on_step(rebased_levels(book, MIDS[asset], tick, "bids", size), ins.amount_step)
+    return VenueInput(BookSnapshot.from_lists("bybit-inv", ins.symbol, 1_700_000_000_000, bids, asks), ins)
+
+
+RECORDED = ["binanceusdm", "bybit", "bingx", "mexc", "weex"]
+
+
+def recorded_mix(seed: int) -> tuple[list[VenueInput], random.Random, str]:
+    """2 to 5 of the recorded venues (and sometimes the inverse-sized lot) on deep real books."""
+    rng = random.Random(seed)
+    asset = rng.choice(["BTC", "BTC", "ETH"])
+    names = rng.sample(RECORDED, rng.randint(2, 5))
+    files = DEEP_BOOKS[asset]
+    venues = [recorded_venue(v, asset, files[rng.randrange(len(files))]) for v in names]
+    if asset == "BTC" and rng.random() < 0.4:
+        venues.append(inverse_sized_venue(files[rng.randrange(len(files))], asset))
+    return venues, rng, asset
+
+
+def ten_venues(seed: int) -> tuple[list[VenueInput], random.Random]:
+    """Ten venues: the five recorded BTC markets twice over, each on its own deep book."""
+    rng = random.Random(seed)
+    files = DEEP_BOOKS["BTC"]
+    venues = []
+    for i in range(10):
+        v = recorded_venue(RECORDED[i % 5], "BTC", files[rng.randrange(len(files))])
+        ins = replace(v.instrument, venue=f"{RECORDED[i % 5]}#{i}")
+        venues.append(replace(v, instrument=ins))
     return venues, rng

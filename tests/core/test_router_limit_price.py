@@ -113,4 +113,4 @@ def test_plan_under_a_limit_is_the_exact_optimum_of_the_cut_books(case, offset, 
     opt = brute_force(limited, cut)
     usable = usable_inputs(limited, cut)
     grain = float(grain_of(usable)) if usable else 1.0
-    assert_matches(plan, opt, grain)
+    assert_matches(plan, opt, grain, venues)
