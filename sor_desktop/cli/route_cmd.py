@@ -29,6 +29,7 @@ from sor_desktop.core.router import MAX_SLIPPAGE_BPS
 from sor_desktop.engine.exec_events import RouteState
 from sor_desktop.engine.executor import Executor, ExecutorConfig
 from sor_desktop.engine.journal import Journal, JournalError
+from sor_desktop.engine.margin_caps import VenueMargin
 from sor_desktop.venues.base import Mode
 
 log = logging.getLogger(__name__)
@@ -108,18 +109,19 @@ def _mode(args: argparse.Namespace) -> Mode:
     return Mode.SIMULATED if args.sim else Mode.PAPER if args.paper else Mode.LIVE
 
 
-def _inputs(conn: Connected, books: dict[str, Any], caps: dict[str, float]) -> list[VenueInput]:
+def _inputs(conn: Connected, books: dict[str, Any], caps: dict[str, VenueMargin]) -> list[VenueInput]:
     out = []
     for vid, book in sorted(books.items()):
         c = conn.venues[vid].capabilities
         excluded = None if c.trading_allowed else f"view-only: {c.view_only_reason or 'orders are off'}"
-        if excluded is None and caps.get(vid) == 0:
-            excluded = "no free margin"
-        out.append(VenueInput(book, conn.instruments[vid], cap_base=caps.get(vid), excluded=excluded))
+        m = caps.get(vid)
+        if excluded is None and m is not None and m.cap_base <= 0:
+            excluded = m.reason or "no free margin"
+        out.append(VenueInput(book, conn.instruments[vid], cap_base=m.cap_base if m else None, excluded=excluded))
     return out
 
 
-def _planner(conn: Connected, caps: dict[str, float]):  # type: ignore[no-untyped-def]
+def _planner(conn: Connected, caps: dict[str, VenueMargin]):  # type: ignore[no-untyped-def]
     def plan(request: PlanRequest, books: Any) -> Plan:
         from sor_desktop.core.router import plan_route
 
@@ -157,7 +159,7 @@ async def _route(args: argparse.Namespace, request: PlanRequest, limits: CheckLi
             if not report.clean:
                 raise CliError(f"{len(report.unresolved)} earlier order(s) still have no known outcome; "
                                "nothing was sent (try again when the venues answer)")
-        planner = _planner(conn, await margin_caps(conn, args.leverage))
+        planner = _planner(conn, await margin_caps(conn, request.side, args.leverage, request.slippage_bps))
         plan = planner(request, conn.books)
         _refuse_above_max(plan, limits)
         print_plan(plan, out, conn.skipped)

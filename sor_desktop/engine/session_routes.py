@@ -70,12 +70,16 @@ class Router:
 
     def _on_exec(self, ev: ExecEvent) -> None:
         if isinstance(ev, RouteEvent):
+            if ev.state in (RouteState.DONE, RouteState.UNRESOLVED):
+                self.session.reread_margins()
             if ev.state is RouteState.DONE:
                 self.session.emit(RouteDone(ev.route_id, ev.tca))
             if ev.state is RouteState.UNRESOLVED:
                 self.session.emit(Notice("warning", f"route {ev.route_id[:8]}: an outcome is still unknown; "
                                                     "trading waits until it is reconciled"))
             return
+        if ev.filled_contracts > 0 or ev.status is OrderStatus.UNKNOWN:
+            self.session.margin_changed(ev.venue)
         plan = self.routes.get(ev.route_id)
         self.session.emit(leg_update(ev, plan, self._unknown))
 
