@@ -119,3 +119,13 @@ async def test_a_venue_with_negative_free_margin_is_excluded_with_the_reason(tmp
         assert "free margin" in pv.excluded["mexc"] and "-8" in pv.excluded["mexc"], pv.excluded
     finally:
         await session.stop(timeout=1.0)
+
+
+@pytest.mark.asyncio
+async def test_150_random_routes_no_leg_the_preview_planned_is_rejected_for_margin():
+    from tests.engine.margin_run import run_margin_session
+
+    run = await run_margin_session(150, seed=3)
+    assert run.legs_planned > 150  # splits across venues happened, margin ran out on some venues
+    assert run.rejected_margin == []
+    assert run.rejected_other == []
