@@ -15,13 +15,14 @@ import dataclasses
 import hashlib
 import json
 import logging
+import math
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from sor_desktop.core.book import BookSnapshot
-from sor_desktop.core.checks import CheckLimits, Problem, VenueGate, check_plan
+from sor_desktop.core.checks import CheckLimits, Problem, VenueGate, check_plan, leg_notional
 from sor_desktop.core.client_ids import check_route_id, client_order_id, new_route_id
 from sor_desktop.core.instrument import Instrument
 from sor_desktop.core.orders import OrderReport, OrderRequest, OrderType, TimeInForce
@@ -47,6 +48,10 @@ log = logging.getLogger(__name__)
 # The venue surely did not place the order: safe to call it rejected. Anything else may have landed.
 NOT_PLACED_ERRORS = (OrderRejected, RateLimited, AuthFailed, NotSupported, VenueUnavailable)
 
+DEFAULT_MAX_ROUTE_NOTIONAL = 5_000_000.0  # the window's default largest order
+DEFAULT_MAX_DAY_NOTIONAL = 50_000_000.0
+DAY_S = 86_400.0
+
 Planner = Callable[[PlanRequest, Mapping[str, BookSnapshot]], Plan]
 BooksSource = Callable[[], Mapping[str, BookSnapshot]]
 
@@ -61,6 +66,16 @@ class ExecutorConfig:
     duplicate_window_s: float = 30.0  # the same plan again within this is a double click, not intent
     auto_reroute_rounds: int = 0  # re-route a short remainder by itself this many times (needs a planner)
     min_reroute_fraction: float = 0.001  # of the requested amount; smaller remainders are left
+    # Guards of the executor itself, in quote at the limit prices, whatever the caller checked:
+    # finite and positive by construction, so no settings value can switch them off.
+    max_route_notional: float = DEFAULT_MAX_ROUTE_NOTIONAL
+    max_day_notional: float = DEFAULT_MAX_DAY_NOTIONAL  # over the last 24 h, routes of this mode
+
+    def __post_init__(self) -> None:
+        for name in ("max_route_notional", "max_day_notional"):
+            value = getattr(self, name)
+            if not (isinstance(value, int | float | Decimal) and math.isfinite(value) and value > 0):
+                raise ValueError(f"{name} must be a finite positive number, got {value!r}")
 
 
 def plan_fingerprint(plan: Plan) -> str:
@@ -170,11 +185,37 @@ class Executor:
             duplicate = True
         problems = check_plan(plan, books=books, instruments=instruments, gates=gates, now=self._monotonic(),
                               limits=self.config.limits, already_sent=duplicate)
+        problems += self._notional_guards(plan, instruments, problems)
         stuck = self.unreconciled()
         if stuck:
             problems.insert(0, Problem("unreconciled", f"{len(stuck)} earlier order(s) have no known outcome yet "
                                                        "(reconcile with the venues first)"))
         return problems
+
+    def _mode(self) -> str:
+        modes = {str(v.mode) for v in self.venues.values()}
+        return modes.pop() if len(modes) == 1 else ""
+
+    def _notional_guards(self, plan: Plan, instruments: Mapping[str, Instrument],
+                         found: list[Problem]) -> list[Problem]:
+        """The executor's own maximum per route and per day (``ExecutorConfig``)."""
+        total = Decimal(0)
+        for lg in plan.legs:
+            inst = instruments.get(lg.venue)
+            if inst is None or any(p.venue == lg.venue and p.code == "venue_limits" for p in found):
+                continue
+            total += leg_notional(lg, inst)
+        out: list[Problem] = []
+        cap = Decimal(repr(float(self.config.max_route_notional)))
+        if total > cap and not any(p.code == "max_notional" for p in found):
+            out.append(Problem("max_notional", f"notional {total:,.2f} is above the executor's maximum per route "
+                                               f"{cap:,.0f}"))
+        day_cap = Decimal(repr(float(self.config.max_day_notional)))
+        today = self.journal.notional_since(self._clock() - DAY_S, self._mode())
+        if today + total > day_cap:
+            out.append(Problem("max_day_notional", f"{today:,.2f} sent in the last 24 h plus this route's "
+                                                   f"{total:,.2f} is above the daily maximum {day_cap:,.0f}"))
+        return out
 
     # -- sending --------------------------------------------------------------------------------
     def _blocked(self, route_id: str, parent: str | None, problems: list[Problem]) -> RouteResult:

@@ -447,6 +447,20 @@ class Journal:
                                     (route_id,)).fetchall()
         return [_route(r) for r in rows]
 
+    def notional_since(self, since: float, mode: str = "") -> Decimal:
+        """Quote notional committed by legs whose intent is at or after ``since`` (of ``mode``, or
+        every mode when empty): what filled for final legs, the whole leg at its limit while open."""
+        with self._lock:
+            rows = self._db.execute("SELECT * FROM legs WHERE intent_ts>=?" + (" AND mode=?" if mode else ""),
+                                    (since, mode) if mode else (since,)).fetchall()
+        total = Decimal(0)
+        for lg in map(_leg, rows):
+            if lg.final:
+                total += lg.filled_base * (lg.avg_price or 0) if lg.linear else lg.filled_contracts * lg.contract_size
+            else:
+                total += lg.contracts * lg.contract_size * (lg.limit_price if lg.linear else 1)
+        return total
+
     def fingerprint_seen_since(self, fingerprint: str, since: float) -> bool:
         with self._lock:
             row = self._db.execute("SELECT 1 FROM routes WHERE fingerprint=? AND created>=? LIMIT 1",

@@ -71,10 +71,13 @@ class Session:
         self.watchdog: Watchdog | None = None
         # venues that fail at start-up are retried on the feed's backoff (0.25 s doubling to 15 s)
         self.reconnect_config = FeedConfig()
+        self.start_notices: list[Notice] = []  # settings refused while wiring: shown once started
 
     # -- lifecycle -----------------------------------------------------------------------------
     async def start(self) -> None:
         """Connect every venue (a failing one is reported, not fatal) and start its book feed."""
+        for notice in self.start_notices:
+            self.emit(notice)
         await self.connect_venues()
         self.started = True
         self._start_feeds()
