@@ -33,7 +33,7 @@ from sor_desktop.logs import register_secret
 from sor_desktop.venues import ccxt_convert as convert
 from sor_desktop.venues.base import Capabilities, Mode, Venue
 from sor_desktop.venues.ccxt_errors import Phase, map_error
-from sor_desktop.venues.ccxt_link import exchange_class
+from sor_desktop.venues.ccxt_link import counting_requests, exchange_class
 from sor_desktop.venues.ccxt_orders import cancel_by_client_id, find_by_client_id, order_type_and_params
 from sor_desktop.venues.errors import AuthFailed, BookGap, NotSupported, OrderRejected, VenueError
 from sor_desktop.venues.quirks import quirks_for
@@ -269,14 +269,15 @@ class CcxtVenue(Venue):
     async def _guarded(self, phase: Phase, request: Awaitable[Any]) -> Any:
         """Await one ccxt request: throttle credit first, every failure mapped once."""
         self._credit_idle_time()
-        try:
-            return await request
-        except asyncio.CancelledError:
-            raise
-        except Exception as exc:
-            raise map_error(exc, self.id, phase) from exc
-        finally:
-            self._last_call_end = time.monotonic()
+        with counting_requests() as sent:
+            try:
+                return await request
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:
+                raise map_error(exc, self.id, phase, sent=sent[0] > 0) from exc
+            finally:
+                self._last_call_end = time.monotonic()
 
     def _credit_idle_time(self) -> None:
         """ccxt's leaky bucket refills only while requests are queued, so a lone order after a
