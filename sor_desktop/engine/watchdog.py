@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from sor_desktop.engine.executor import Executor
+from sor_desktop.venues.base import CancelAllResult
 
 log = logging.getLogger(__name__)
 
@@ -42,7 +43,7 @@ def ages_from_health(health: Iterable[_HasAge]) -> dict[str, float | None]:
 class WatchdogFired:
     venue: str
     silent_s: float | None  # None: the feed reports no book at all
-    result: int | str  # orders cancelled, or the error
+    result: CancelAllResult  # what was cancelled, and what could not be
 
 
 class Watchdog:
@@ -87,7 +88,7 @@ class Watchdog:
         fired = []
         for vid, age in lost:
             self._armed.discard(vid)
-            result = (await self.executor.cancel_all(venues=[vid])).get(vid, 0)
+            result = (await self.executor.cancel_all(venues=[vid])).get(vid) or CancelAllResult(vid)
             log.warning("feed of %s silent (%s s): cancel-all -> %s", vid, age, result)
             ev = WatchdogFired(vid, age, result)
             fired.append(ev)

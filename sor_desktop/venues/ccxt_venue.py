@@ -31,7 +31,8 @@ from sor_desktop.core.instrument import Instrument, InstrumentError
 from sor_desktop.core.orders import OrderReport, OrderRequest, OrderStatus, OrderType
 from sor_desktop.logs import register_secret
 from sor_desktop.venues import ccxt_convert as convert
-from sor_desktop.venues.base import Capabilities, Mode, Venue
+from sor_desktop.venues.base import CancelAllResult, Capabilities, Mode, Venue
+from sor_desktop.venues.cancel_scope import open_order_scopes
 from sor_desktop.venues.ccxt_errors import Phase, map_error
 from sor_desktop.venues.ccxt_link import counting_requests, exchange_class
 from sor_desktop.venues.ccxt_orders import cancel_by_client_id, find_by_client_id, order_type_and_params
@@ -366,11 +367,43 @@ class CcxtVenue(Venue):
         return parsed if parsed.status.final else replace(parsed, status=OrderStatus.CANCELED)
 
     async def cancel_all(self, symbol: str | None = None) -> int:
+        report = await self.cancel_all_report(symbol)
+        if report.errors and not report.cancelled:
+            raise VenueError(self.id, "; ".join(report.errors))
+        if report.errors:
+            log.warning("%s: cancel-all partly failed: %s", self.id, report)
+        return report.cancelled
+
+    async def cancel_all_report(self, symbol: str | None = None) -> CancelAllResult:
+        """Cancel our open orders on ``symbol``, or on every swap market of the venue (never
+        spot: see ``cancel_scope``). A symbol that fails is reported, the others still go."""
         self._need_keys()
-        open_orders = await self._call(Phase.READ, "fetch_open_orders", symbol)
-        for s in sorted({str(o.get("symbol")) for o in open_orders or []}):
-            await self._call(Phase.READ, "cancel_all_orders", s)
-        return len(open_orders or [])
+        if symbol is not None:
+            self._instrument(symbol)  # a spot or unknown symbol is refused, never sent
+            found = await self._call(Phase.READ, "fetch_open_orders", symbol)
+        else:
+            found = []
+            for params in open_order_scopes(self.id, self._instruments.values()):
+                found += await self._call(Phase.READ, "fetch_open_orders", None, None, None, params) or []
+        per_symbol: dict[str, int] = {}
+        errors: list[str] = []
+        for order in found or []:
+            sym = str(order.get("symbol"))
+            if sym in self._instruments:
+                per_symbol[sym] = per_symbol.get(sym, 0) + 1
+            else:  # listed by a futures endpoint but not a swap market we know: leave it, say so
+                errors.append(f"{sym}: not a swap market here, left alone")
+        cancelled = 0
+        done: list[str] = []
+        for sym in sorted(per_symbol):
+            try:
+                await self._call(Phase.READ, "cancel_all_orders", sym)
+            except VenueError as exc:
+                errors.append(f"{sym}: {exc.message}")
+                continue
+            cancelled += per_symbol[sym]
+            done.append(sym)
+        return CancelAllResult(self.id, cancelled, tuple(done), tuple(errors))
 
     async def close(self) -> None:
         if self._closed:

@@ -39,7 +39,8 @@ TABLE = ErrorTable(
         "2005": _r(M, "Insufficient balance!"),
         "2009": _r(R, "Position is not exists or closed."),
     },
-    # MEXC's lookup by external id: no documented "not found" code was found; an empty
-    # ``data`` is what ccxt's mexc.fetch_order treats as no order
-    not_found={},
+    # MEXC's lookup by external id (``order/external/{symbol}/{external_oid}``): an empty
+    # ``data`` is no order; 2040 is the code a public client's tests record for "not found"
+    # (github.com search: mexc_readonly_order_status tests); not confirmed in MEXC's docs here
+    not_found={"2040": "order not exist on order/external lookup (public client tests; unconfirmed in MEXC docs)"},
 )
