@@ -126,6 +126,9 @@ class BinanceUsdmServer(LoopbackServer):
                 if symbol in symbols:
                     await self.send(ws, event)
 
+    def error_response(self, status: int, code: int, message: str) -> web.Response:
+        return web.json_response({"code": code, "msg": message}, status=status)
+
     # -- signed --------------------------------------------------------------------------------
     async def _signed(self, request: web.Request) -> tuple[dict[str, str], web.Response | None]:
         self.requests.append((request.method, request.path))
@@ -175,7 +178,7 @@ class BinanceUsdmServer(LoopbackServer):
             status = "new"
         placement = Placement(client_id, self.next_order_id(), symbol, side, qty, price, tif,
                               params.get("reduceOnly") == "true", filled, avg, status)
-        self.placements.append(placement)
+        self.record(placement)
         held = await self.hold_after_accept()
         if held is not None:
             return held
@@ -186,7 +189,7 @@ class BinanceUsdmServer(LoopbackServer):
         if error is not None:
             return error
         p = self.find(params.get("origClientOrderId", ""))
-        if p is None or p.symbol != params.get("symbol"):
+        if p is None or p.symbol != params.get("symbol") or not self.visible(p):
             return web.json_response({"code": -2013, "msg": "Order does not exist."}, status=400)
         return web.json_response(self._order_json(p))
 
