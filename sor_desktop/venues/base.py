@@ -33,6 +33,9 @@ method                                required  meaning
 ``probe_permissions()``               optional  what the keys may do (see security)
 ``fetch_position_mode(symbol)``        optional  ``PositionMode`` of the account for ``symbol``;
                                                 None when the venue does not say (or no keys)
+``refresh_dead_man(seconds)``         optional  (re)arm the venue's own countdown cancel-all for
+                                                ``seconds``; 0 disarms; returns what it armed, or
+                                                None when the venue has no such switch
 ``round_trip()``                      optional  seconds of the last ping-pong or request round
                                                 trip, for the feed's health; None if unknown
 ``restart_book(symbol)``              optional  drop the stream and cached book so the next
@@ -131,6 +134,10 @@ class Venue(ABC):
     async def cancel_all_report(self, symbol: str | None = None) -> CancelAllResult:
         """``cancel_all`` with what was cancelled where and what failed (optional)."""
         return CancelAllResult(self.id, await self.cancel_all(symbol), (symbol,) if symbol else ())
+
+    async def refresh_dead_man(self, seconds: float) -> str | None:
+        """(Re)arm the venue's countdown cancel-all (optional; None: the venue has none)."""
+        return None
 
     async def fetch_position_mode(self, symbol: str) -> PositionMode | None:
         """One-way or hedge for ``symbol`` on this account (optional; None when unknown)."""

@@ -32,6 +32,8 @@ from sor_desktop.core.orders import OrderReport, OrderRequest, OrderStatus, Orde
 from sor_desktop.logs import register_secret
 from sor_desktop.venues import ccxt_convert as convert
 from sor_desktop.venues.base import CancelAllResult, Capabilities, Mode, Venue
+from sor_desktop.venues.binanceusdm import deadman as binanceusdm_deadman
+from sor_desktop.venues.bingx import deadman as bingx_deadman
 from sor_desktop.venues.cancel_scope import open_order_scopes
 from sor_desktop.venues.ccxt_errors import Phase, map_error
 from sor_desktop.venues.ccxt_link import counting_requests, exchange_class
@@ -43,6 +45,9 @@ log = logging.getLogger(__name__)
 # ccxt logs every request with its headers (API key) and signed URL at DEBUG: never let a debug
 # session of the app write those, whatever handler is attached
 logging.getLogger("ccxt").setLevel(logging.INFO)
+
+# venues with a countdown cancel-all of their own (see each module and quirks.py)
+DEAD_MAN_SWITCHES: dict[str, Any] = {"binanceusdm": binanceusdm_deadman, "bingx": bingx_deadman}
 
 _CLIENT_ID = re.compile(r"^[A-Za-z0-9_\-]+$")  # the charset every venue of the table accepts
 
@@ -133,6 +138,8 @@ class CcxtVenue(Venue):
         self._connect_lock = asyncio.Lock()
         self._closed = False
         self._last_call_end: float | None = None
+        self._traded: set[str] = set()  # symbols we sent orders on: Binance's countdown is per symbol
+        self._dead_man_armed = False
         allowed = self._quirks.orders_by_api if self.config.trading_allowed is None else self.config.trading_allowed
         reason = None if allowed else self._quirks.view_only_reason
         if not self._has_keys:
@@ -345,6 +352,7 @@ class CcxtVenue(Venue):
         if problem:
             raise OrderRejected(self.id, problem)
         order_type, params = order_type_and_params(self.id, request)
+        self._traded.add(request.symbol)
         order = await self._call(
             Phase.SUBMIT, "create_order", request.symbol, order_type, request.side.value,
             float(amount), float(price) if price is not None else None, params)
@@ -405,9 +413,30 @@ class CcxtVenue(Venue):
             done.append(sym)
         return CancelAllResult(self.id, cancelled, tuple(done), tuple(errors))
 
+    async def refresh_dead_man(self, seconds: float) -> str | None:
+        """(Re)arm the venue's countdown cancel-all (Binance USDⓈ-M per symbol traded in this
+        session; BingX for every perpetual); ``seconds`` 0 disarms. None: nothing to arm here."""
+        switch = DEAD_MAN_SWITCHES.get(self.id)
+        if switch is None or not self._has_keys or not self.capabilities.trading_allowed:
+            return None
+        symbols = sorted(self._traded)
+        if self.id == "binanceusdm" and not symbols:
+            return None
+        ids = [self._ex.market(s)["id"] for s in symbols]
+        await self._guarded(Phase.READ, switch.arm(self._ex, ids, seconds))
+        self._dead_man_armed = seconds > 0
+        scope = ", ".join(symbols) if self.id == "binanceusdm" else "all perpetuals"
+        state = f"armed for {seconds:g} s" if seconds > 0 else "off"
+        return f"countdown cancel-all {state} ({scope})"
+
     async def close(self) -> None:
         if self._closed:
             return
+        if self._dead_man_armed:  # a deliberate close: do not let the venue cancel the trader's orders later
+            try:
+                await self.refresh_dead_man(0)
+            except VenueError as exc:
+                log.warning("%s: could not switch off the countdown cancel-all: %s", self.id, exc.message)
         self._closed = True
         try:
             await self._ex.close()

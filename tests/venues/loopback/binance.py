@@ -51,6 +51,7 @@ class BinanceUsdmServer(LoopbackServer):
         self.last_u = {s: b.update_id for s, b in self.books.items()}
         self.subs: dict[Any, set[str]] = {}
         self.usdt = Decimal("10000")  # wallet balance fetch_balance reports
+        self.countdowns: dict[str, list[int]] = {}  # symbol -> every countdownTime (ms) received
         r = self.app.router
         r.add_get("/fapi/v1/exchangeInfo", self.exchange_info)
         r.add_get("/fapi/v1/depth", self.depth)
@@ -60,6 +61,7 @@ class BinanceUsdmServer(LoopbackServer):
         r.add_get("/fapi/v1/openOrders", self.open_orders)
         r.add_delete("/fapi/v1/allOpenOrders", self.cancel_all)
         r.add_get("/fapi/v3/account", self.account)
+        r.add_post("/fapi/v1/countdownCancelAll", self.countdown_cancel_all)
         r.add_get("/public/ws/{n}", self.websocket)
         r.add_get("/ws/{n}", self.websocket)
 
@@ -220,6 +222,16 @@ class BinanceUsdmServer(LoopbackServer):
             if p.status == "new" and p.symbol == params.get("symbol"):
                 p.status = "canceled"
         return web.json_response({"code": 200, "msg": "The operation of cancel all open order is done."})
+
+    async def countdown_cancel_all(self, request: web.Request) -> web.Response:
+        params, error = await self._signed(request)
+        if error is not None:
+            return error
+        symbol = params.get("symbol", "")
+        if symbol not in self.books:
+            return web.json_response({"code": -1121, "msg": "Invalid symbol."}, status=400)
+        self.countdowns.setdefault(symbol, []).append(int(params["countdownTime"]))
+        return web.json_response({"symbol": symbol, "countdownTime": params["countdownTime"]})
 
     async def account(self, request: web.Request) -> web.Response:
         _, error = await self._signed(request)
