@@ -15,6 +15,7 @@ decrypted entries (Python strings cannot be wiped, so "drops" is as far as it go
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import hashlib
 import json
 import logging
@@ -26,11 +27,13 @@ import filelock
 
 from sor_desktop import logs, paths
 from sor_desktop.security import atomic, fileformat, kdf
-from sor_desktop.security.entries import KeyEntry
+from sor_desktop.security.entries import KeyEntry, KeyRole
 from sor_desktop.security.errors import (
     DuplicateKey,
     KeyNotFound,
     NotAVault,
+    NoTradeKey,
+    ReusedKey,
     VaultBusy,
     VaultConflict,
     VaultCorrupted,
@@ -195,12 +198,57 @@ class Vault:
         except KeyError:
             raise KeyNotFound(venue, label) from None
 
-    def add(self, entry: KeyEntry, *, replace: bool = False) -> None:
+    def check_addable(self, entry: KeyEntry, *, replace: bool = False) -> None:
+        """``DuplicateKey`` or ``ReusedKey`` if ``add`` would refuse ``entry`` (ask before probing it)."""
         entries = self._unlocked()
         if entry.key_id in entries and not replace:
             raise DuplicateKey(*entry.key_id)
+        for other in entries.values():
+            if other.key_id != entry.key_id and other.api_key == entry.api_key:
+                raise ReusedKey(entry.masked_key, other.venue, other.label)
+
+    def add(self, entry: KeyEntry, *, replace: bool = False) -> None:
+        self.check_addable(entry, replace=replace)
+        entries = self._unlocked()
+        old = entries.get(entry.key_id)
+        if old is not None and old.selected and entry.role is KeyRole.TRADE:
+            entry = dataclasses.replace(entry, selected=True)  # replacing the key keeps the choice
+        elif entry.role is not KeyRole.TRADE:
+            entry = dataclasses.replace(entry, selected=False)
         self._commit({**entries, entry.key_id: entry})
-        log.info("saved key %s/%s (%s)", entry.venue, entry.label, entry.masked_key)
+        log.info("saved %s key %s/%s (%s)", entry.role.value, entry.venue, entry.label, entry.masked_key)
+
+    def use(self, venue: str, label: str) -> None:
+        """Make ``venue/label`` the trade key that venue's orders use, in the window and every command."""
+        chosen = self.get(venue, label)
+        if chosen.role is not KeyRole.TRADE:
+            raise NoTradeKey(f"{venue}/{label} is a read-only key; only a trade key can place orders")
+        entries = {
+            k: dataclasses.replace(e, selected=(k == chosen.key_id)) if e.venue == venue else e
+            for k, e in self._unlocked().items()
+        }
+        self._commit(entries)
+        log.info("%s trades with %s/%s", venue, venue, label)
+
+    def trade_key(self, venue: str) -> KeyEntry | None:
+        """The key ``venue``'s orders use: the chosen one, else its only trade key; None without one.
+        Several trade keys and none chosen is ``NoTradeKey``: guessing could trade the wrong account."""
+        keys = [e for e in self.entries() if e.venue == venue and e.role is KeyRole.TRADE]
+        chosen = [e for e in keys if e.selected]
+        if chosen:
+            return chosen[0]
+        if len(keys) > 1:
+            labels = ", ".join(e.label for e in keys)
+            raise NoTradeKey(
+                f"{venue} has several trade keys ({labels}) and none is chosen: pick one with "
+                f"`sor-desktop keys use {venue} LABEL` or in Tools > API keys"
+            )
+        return keys[0] if keys else None
+
+    def read_key(self, venue: str) -> KeyEntry | None:
+        """The key for ``venue``'s account data: its read-only key when it has one, else its trade key."""
+        readers = [e for e in self.entries() if e.venue == venue and e.role is KeyRole.READ_ONLY]
+        return readers[0] if readers else self.trade_key(venue)
 
     def remove(self, venue: str, label: str) -> None:
         entries = dict(self._unlocked())

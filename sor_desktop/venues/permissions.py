@@ -11,6 +11,7 @@ notes say why. Error texts pass through ``logs.redact`` (ccxt puts response bodi
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -51,7 +52,15 @@ def needs_passphrase(venue: str) -> bool:
 
 
 def known_venue(venue: str) -> bool:
-    return venue in ccxt.exchanges
+    """A venue the app can trade: a ccxt.pro exchange (books by websocket) with swap markets."""
+    return venue in tradeable_venues()
+
+
+@functools.cache
+def tradeable_venues() -> tuple[str, ...]:
+    import ccxt.pro
+
+    return tuple(e for e in ccxt.pro.exchanges if getattr(ccxt.pro, e)().has.get("swap"))
 
 
 def _data(response: Any, key: str) -> dict[str, Any]:
