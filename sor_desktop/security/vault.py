@@ -54,11 +54,24 @@ _PAD = 256  # payload padded to a multiple of this, so the file size says little
 LOCK_WAIT_S = 10.0  # a save takes milliseconds; waiting longer means a stuck process, not a queue
 
 
+MIN_STRENGTH = 3  # zxcvbn's 0-4 scale: 3 is "safely unguessable" (about 1e10 guesses) offline
+
+
 def check_new_password(password: str) -> None:
+    """Length alone let "12345678" through; zxcvbn scores what attackers actually try first
+    (common passwords, keyboard walks, dates, repeats) and says why a password is weak."""
     if len(password) < MIN_PASSWORD_LEN:
         raise WeakPassword(f"the master password must have at least {MIN_PASSWORD_LEN} characters")
     if password.strip() != password:
         raise WeakPassword("the master password must not start or end with spaces")
+    from zxcvbn import zxcvbn  # imported on use: only creating or changing a password needs it
+
+    result = zxcvbn(password[:100], user_inputs=["sor-desktop", "sor", "desktop", "vault", "master", "password"])
+    if result["score"] < MIN_STRENGTH:
+        feedback = result.get("feedback") or {}
+        why = feedback.get("warning") or "it would be guessed quickly"
+        tips = " ".join(feedback.get("suggestions") or [])
+        raise WeakPassword(f"the master password is too weak: {why.rstrip('.')}. {tips}".strip())
 
 
 def _is_sound(data: bytes) -> bool:

@@ -151,9 +151,9 @@ def test_init_prompt_confirms(env: Path, monkeypatch: pytest.MonkeyPatch, capsys
     assert keys("init") == 2
     assert "differ" in capsys.readouterr().err
     assert not env.exists()
-    answers = iter(["same password", "same password"])
+    answers = iter(["same quiet harbour", "same quiet harbour"])
     assert keys("init") == 0
-    Vault(env).unlock("same password")
+    Vault(env).unlock("same quiet harbour")
 
 
 def test_passwd_changes_the_password(env: Path, monkeypatch: pytest.MonkeyPatch) -> None:
