@@ -243,6 +243,8 @@ def _passwd(vault: Vault, _args: argparse.Namespace) -> int:
 
 
 def _check(vault: Vault, args: argparse.Namespace) -> int:
+    """Exit 0 only when every key was checked and passed every check: no withdrawal, IP whitelist,
+    trading as its role says (a read-only key that can trade is flagged)."""
     entries = [
         e
         for e in _unlocked(vault).entries()
@@ -250,13 +252,20 @@ def _check(vault: Vault, args: argparse.Namespace) -> int:
     ]
     if not entries:
         raise CliError("no matching keys in the vault")
-    refused = 0
+    refused = failed = 0
     for entry in entries:
         result = _run_probe(entry)
-        _print_permissions(result, f"{entry.venue}/{entry.label}")
+        _print_permissions(result, f"{entry.venue}/{entry.label} ({entry.role.value})")
+        if entry.role is KeyRole.READ_ONLY and result.can_trade:
+            print("  - FLAGGED: this read-only key can place orders; make it read-only on the venue")
+            failed += 1
+        elif result.verdict is not Verdict.OK:
+            failed += 1
         refused += result.verdict is Verdict.REFUSE
     if refused:
         print(f"{refused} key(s) can withdraw: replace them with keys that cannot (`keys remove`, then `keys add`)")
+    if failed:
+        print(f"{failed} of {len(entries)} key(s) could not be checked or failed a check")
         return 1
     return 0
 

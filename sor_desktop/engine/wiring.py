@@ -35,13 +35,12 @@ def paper_venues(ids: Sequence[str] | None) -> list[Venue]:
     return [PaperVenue.public(v) for v in ids or DEFAULT_VENUES]
 
 
-def live_venues(ids: Sequence[str] | None, vault: Any, problems: list[str] | None = None) -> list[Venue]:
-    """Every venue with a trade key in the vault trades with it (``Vault.trade_key``: the chosen
-    one, the same as every command uses); the others stream public books view-only."""
+def trade_keys(ids: Sequence[str] | None, vault: Any, problems: list[str] | None = None) -> dict[str, Any]:
+    """venue -> the trade key its orders use (``Vault.trade_key``: the chosen one, the same as every
+    command uses). A venue with several trade keys and no choice gets none, and says why."""
     from sor_desktop.security.errors import NoTradeKey
-    from sor_desktop.venues.ccxt_venue import CcxtVenue
 
-    venues: list[Venue] = []
+    keys: dict[str, Any] = {}
     for v in ids or DEFAULT_VENUES:
         try:
             key = vault.trade_key(v) if vault is not None else None
@@ -50,8 +49,17 @@ def live_venues(ids: Sequence[str] | None, vault: Any, problems: list[str] | Non
             if problems is not None:
                 problems.append(f"{v}: books only: {exc}")
             key = None
-        venues.append(CcxtVenue(v, credentials=key))
-    return venues
+        if key is not None:
+            keys[v] = key
+    return keys
+
+
+def live_venues(ids: Sequence[str] | None, vault: Any, problems: list[str] | None = None) -> list[Venue]:
+    """Every venue with a trade key trades with it; the others stream public books view-only."""
+    from sor_desktop.venues.ccxt_venue import CcxtVenue
+
+    keys = trade_keys(ids, vault, problems)
+    return [CcxtVenue(v, credentials=keys.get(v)) for v in ids or DEFAULT_VENUES]
 
 
 def build_session(mode: Mode, ids: Sequence[str] | None, symbol: str, *, seed: int = 7,
@@ -87,5 +95,9 @@ def build_session(mode: Mode, ids: Sequence[str] | None, symbol: str, *, seed: i
     session = Session(mode, venues, symbol, executor=executor, store=store)
     session.start_notices.extend(Notice("warning", p) for p in [*guards.problems, *key_problems])
     session.journal = journal
+    if mode is Mode.LIVE and vault is not None:
+        from sor_desktop.venues.permissions import probe_permissions
+
+        session.key_checks = (trade_keys(ids, vault), probe_permissions)
     holder["s"] = session
     return session

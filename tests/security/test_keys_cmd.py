@@ -271,3 +271,31 @@ def test_keys_add_refuses_a_venue_the_app_does_not_trade(env: Path, capsys: pyte
     assert add("kraken") == 2  # a ccxt venue, spot only
     err = capsys.readouterr().err
     assert "does not trade 'kraken'" in err and "binanceusdm" in err
+
+
+@pytest.mark.parametrize(("answer", "rc", "said"), [
+    (KeyPermissions("bybit", True, True, False, True), 0, "1 of 1"),  # passes every check
+    (KeyPermissions("bybit", True, True, False, False), 1, "1 of 1 key(s) could not be checked or failed"),
+    (unchecked("bybit", "could not reach the venue: RequestTimeout"), 1, "could not be checked or failed"),
+    (KeyPermissions("bybit", True, False, False, True), 1, "failed a check"),  # a trade key that cannot trade
+])
+def test_check_exits_non_zero_unless_every_check_passed(
+    env: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+    answer: KeyPermissions, rc: int, said: str,
+) -> None:
+    keys("init")
+    add("bybit", "--no-check")
+    monkeypatch.setattr(keys_cmd, "probe", FakeProbe(answer))
+    assert keys("check") == rc
+    out = capsys.readouterr().out
+    assert (said in out) is (rc != 0)
+
+
+def test_check_flags_a_read_only_key_that_can_trade(
+    env: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    keys("init")
+    add("bybit", "--no-check", "--role", "read-only", "--label", "data")
+    monkeypatch.setattr(keys_cmd, "probe", FakeProbe(KeyPermissions("bybit", True, True, False, True)))
+    assert keys("check") == 1
+    assert "FLAGGED: this read-only key can place orders" in capsys.readouterr().out
