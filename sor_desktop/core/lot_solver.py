@@ -34,6 +34,7 @@ from dataclasses import dataclass
 
 from sor_desktop.core.lot_curve import LotCurve, envelope
 from sor_desktop.core.lot_groups import Group, continuous_solution, max_fill, min_cost
+from sor_desktop.core.lot_relax import Relaxation
 
 REL_EPS = 1e-12
 # Nodes the branch and bound may open; past it the open nodes' bounds make the reported gap.
@@ -102,23 +103,34 @@ def _continuous_floor(groups: Sequence[Group], fill: int) -> float:
     return continuous_solution(groups, fill)[2]
 
 
+class Prepared:
+    """What every solve over the same venues shares: envelopes, ``x*`` and the sorted pieces."""
+
+    def __init__(self, curves: Sequence[LotCurve], m: Sequence[int], legs: Sequence[float]) -> None:
+        self.relaxed: list[LotCurve] = []
+        self.star: list[int] = []
+        for c, leg in zip(curves, legs, strict=True):
+            if c.lo <= c.hi and c.hi > 0:
+                env, x = envelope(c, leg)
+            else:
+                env, x = c, c.lo
+            self.relaxed.append(env)
+            self.star.append(x)
+        self.lp = Relaxation(curves, self.relaxed, m, legs)
+
+
 def solve(curves: Sequence[LotCurve], m: Sequence[int], target: int,
-          max_venues: int | None = None, leg_costs: Sequence[float] | None = None) -> Allocation:
+          max_venues: int | None = None, leg_costs: Sequence[float] | None = None,
+          prepared: Prepared | None = None) -> Allocation:
     """Best allocation: largest fill <= ``target`` grains, then the least cost plus leg costs
     (module docstring); ``bound`` says how close to the optimum it is proven to be."""
     n = len(curves)
     k = n if max_venues is None else max(0, max_venues)
     legs = [0.0] * n if leg_costs is None else [float(c) for c in leg_costs]
     usable = [c.lo <= c.hi for c in curves]
-    relaxed: list[LotCurve] = []
-    star: list[int] = []
-    for c, leg in zip(curves, legs, strict=True):
-        if c.lo <= c.hi and c.hi > 0:
-            env, x = envelope(c, leg)
-        else:
-            env, x = c, c.lo
-        relaxed.append(env)
-        star.append(x)
+    prep = prepared if prepared is not None else Prepared(curves, m, legs)
+    relaxed, star, lp = prep.relaxed, prep.star, prep.lp
+    reach = [m[i] * curves[i].hi if usable[i] else 0 for i in range(n)]
     best = [Allocation(0, 0.0, (0,) * n, 0.0, 0.0)]
     open_bounds: list[tuple[int, float]] = []  # nodes left unexplored (budget) or not proven
     nodes = [0]
@@ -134,6 +146,24 @@ def solve(curves: Sequence[LotCurve], m: Sequence[int], target: int,
             return
         if on_count == k:  # the count is spent: every undecided venue is off (a tighter relaxation)
             state = [s if s else -1 for s in state]
+        incumbent = best[0]
+        most = min(target, sum(reach[i] for i in range(n) if state[i] >= 0))
+        if most < incumbent.fill:
+            return
+        if incumbent.fill > 0 and most == incumbent.fill:  # cost decides: the fractional bound first
+            rel = lp.solve(state, incumbent.fill)
+            if rel is None or not better(incumbent.fill, rel.cost, incumbent):
+                return
+            xs = rel.lots
+            short_f = [i for i in range(n) if state[i] == 0 and 1e-9 < xs[i] < star[i] - 1e-9]
+            used_f = [i for i in range(n) if xs[i] > 1e-9]
+            if short_f or len(used_f) > k:  # branch on the fractional plan, no lots solved here
+                nodes[0] += 1
+                if nodes[0] > NODE_LIMIT:
+                    open_bounds.append((incumbent.fill, rel.cost))
+                    return
+                _branch(state, xs, short_f, used_f)
+                return
         low = [curves[i].lo if state[i] == 1 else 0 for i in range(n)]
         up = [curves[i].hi if state[i] >= 0 and usable[i] else 0 for i in range(n)]
         use = [relaxed[i] if state[i] == 0 else curves[i] for i in range(n)]
@@ -159,6 +189,9 @@ def solve(curves: Sequence[LotCurve], m: Sequence[int], target: int,
             if not node.exact:
                 open_bounds.append((node.fill, floor))
             return
+        _branch(state, x, short, used)
+
+    def _branch(state: list[int], x: Sequence[float], short: list[int], used: list[int]) -> None:
         if short:
             i = max(short, key=lambda j: x[j] / star[j])
             keep_first = 2 * x[i] >= star[i]
