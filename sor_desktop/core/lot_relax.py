@@ -58,6 +58,8 @@ class Relaxation:
         else:
             self.per = self.grains = np.zeros(0)
             self.owner = self.kind = np.zeros(0, dtype=np.int64)
+        self.key = self.owner * 2 + self.kind  # a node's mask is one lookup: free (kind 0) or on (1)
+        self.cost_of = self.grains * self.per
 
     def solve(self, state: Sequence[int], fill: int) -> Relaxed | None:
         """Cheapest fractional plan of ``fill`` grains in the node, or None when it cannot reach it."""
@@ -67,8 +69,9 @@ class Relaxation:
         need = fill - float(self.lo_grains[on].sum())
         if need < 0:
             return None
-        use = np.where(self.kind == 0, free[self.owner], on[self.owner])
-        g = np.where(use, self.grains, 0.0)
+        table = np.empty(2 * self.n)
+        table[0::2], table[1::2] = free, on
+        g = self.grains * table[self.key]
         cum = np.cumsum(g)
         if not len(cum) or cum[-1] < need * (1 - 1e-12):
             if need == 0:

@@ -103,6 +103,29 @@ def _continuous_floor(groups: Sequence[Group], fill: int) -> float:
     return continuous_solution(groups, fill)[2]
 
 
+def _seed(curves: Sequence[LotCurve], m: Sequence[int], target: int, k: int, legs: Sequence[float],
+          prep: Prepared, usable: Sequence[bool], best: list[Allocation]) -> None:
+    """A first plan for the venue-count search: the ``k`` venues the fractional optimum uses most,
+    their lots solved exactly. With it the search bounds nodes by their fractional cost at once."""
+    n = len(curves)
+    most = min(target, sum(m[i] * curves[i].hi for i in range(n) if usable[i]))
+    rel = prep.lp.solve([0 if usable[i] else -1 for i in range(n)], most)
+    if rel is None:
+        return
+    chosen = sorted(range(n), key=lambda i: rel.lots[i] * m[i], reverse=True)[:k]
+    chosen = [i for i in chosen if rel.lots[i] > 0]
+    low = [curves[i].lo if i in chosen else 0 for i in range(n)]
+    up = [curves[i].hi if i in chosen else 0 for i in range(n)]
+    box = _box(curves, m, low, up, target)
+    if box is None or box.fill == 0:
+        return
+    used = [i for i in range(n) if box.lots[i] > 0]
+    value = box.cost + sum(legs[i] for i in chosen)
+    money = sum(curves[i].cost(box.lots[i]) for i in used)
+    # its leg costs are those of the venues forced on: a chosen venue left at its minimum still pays
+    best[0] = Allocation(box.fill, money, box.lots, value, value)
+
+
 class Prepared:
     """What every solve over the same venues shares: envelopes, ``x*`` and the sorted pieces."""
 
@@ -162,7 +185,7 @@ def solve(curves: Sequence[LotCurve], m: Sequence[int], target: int,
                 if nodes[0] > NODE_LIMIT:
                     open_bounds.append((incumbent.fill, rel.cost))
                     return
-                _branch(state, xs, short_f, used_f)
+                _branch(state, xs.tolist(), short_f, used_f)
                 return
         low = [curves[i].lo if state[i] == 1 else 0 for i in range(n)]
         up = [curves[i].hi if state[i] >= 0 and usable[i] else 0 for i in range(n)]
@@ -205,6 +228,8 @@ def solve(curves: Sequence[LotCurve], m: Sequence[int], target: int,
         visit(second)
 
     if k > 0:
+        if k < sum(usable):
+            _seed(curves, m, target, k, legs, prep, usable, best)
         visit([0] * n)
     found = best[0]
     rivals = [b for f, b in open_bounds if f >= found.fill]
