@@ -284,7 +284,7 @@ def continuous_solution(groups: Sequence[Group], fill: int) -> tuple[list[float]
     cum = np.cumsum(grains)
     take = np.clip(room - (cum - grains), 0, grains).astype(np.float64)
     extra = np.bincount(owner, weights=take, minlength=len(groups))
-    ybar = [g.low + extra[k] / g.m for k, g in enumerate(groups)]
+    ybar = [g.low + float(extra[k]) / g.m for k, g in enumerate(groups)]
     taken = np.flatnonzero(take > 0)
     if len(taken):
         lam = float(per_grain[taken[-1]])
