@@ -83,9 +83,10 @@ def max_notional_at_leverage(brackets: Sequence[Bracket], leverage: float) -> fl
 
 
 def liquidation_price(side: Side, entry: float, size_base: float, leverage: float,
-                      brackets: Sequence[Bracket]) -> float:
-    """Isolated-margin liquidation price of a ``size_base`` position opened at ``entry``."""
-    b = tier_for(brackets, entry * size_base)
+                      brackets: Sequence[Bracket], mark: float | None = None) -> float:
+    """Isolated-margin liquidation price of a ``size_base`` position opened at ``entry``; its tier
+    is that of the notional at the mark (as the venues count it), at the entry without one."""
+    b = tier_for(brackets, (mark or entry) * size_base)
     per_unit = b.maint_amount / size_base if size_base > 0 else 0.0
     if side is Side.BUY:
         return max(0.0, (entry * (1 - 1 / leverage) - per_unit) / (1 - b.mmr))

@@ -416,7 +416,7 @@ def _liquidation(v: _Venue, side: Side, entry: float, base: float) -> float | No
     size = after if side is Side.BUY else -after
     if size <= 0:
         return None
-    return liquidation_price(side, entry, size, src.leverage, src.brackets)
+    return liquidation_price(side, entry, size, src.leverage, src.brackets, src.mark_price)
 
 
 def _unfilled_reason(request: PlanRequest, routed: Sequence[_Venue], alloc: Allocation, target: int) -> str:
