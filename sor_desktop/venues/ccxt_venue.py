@@ -30,8 +30,10 @@ from sor_desktop.core.account import Balance, Position
 from sor_desktop.core.book import BookSnapshot
 from sor_desktop.core.instrument import Instrument, InstrumentError
 from sor_desktop.core.orders import OrderReport, OrderRequest, OrderStatus, OrderType
+from sor_desktop.core.venue_terms import VenueTerms
 from sor_desktop.logs import register_secret
 from sor_desktop.venues import ccxt_convert as convert
+from sor_desktop.venues.account_costs import fetch_terms
 from sor_desktop.venues.base import CancelAllResult, Capabilities, Mode, Venue
 from sor_desktop.venues.binanceusdm import deadman as binanceusdm_deadman
 from sor_desktop.venues.bingx import deadman as bingx_deadman
@@ -301,6 +303,11 @@ class CcxtVenue(Venue):
         cfg = throttler.config
         idle_ms = (time.monotonic() - self._last_call_end) * 1000.0
         cfg["tokens"] = min(cfg["tokens"] + idle_ms * cfg["refillRate"], cfg["capacity"])
+
+    async def fetch_terms(self, symbol: str) -> VenueTerms:
+        """The account's fee rates, funding and brackets for ``symbol`` (``account_costs``)."""
+        return await fetch_terms(self._ex, self.id, self._instrument(symbol), has_keys=self._has_keys,
+                                 guard=lambda request: self._guarded(Phase.READ, request))
 
     async def fetch_balance(self) -> list[Balance]:
         self._need_keys()
