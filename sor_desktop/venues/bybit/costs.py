@@ -21,6 +21,8 @@ BRACKETS_NEED_KEYS = False
 async def funding_interval_hours(ex: Any, symbol: str, guard: Any) -> float | None:
     info = ex.market(symbol).get("info") or {}
     minutes = info.get("fundingInterval")
+    if minutes is None:
+        return None
     try:
         value = float(minutes)
     except (TypeError, ValueError):
