@@ -22,11 +22,11 @@ from sor_desktop.venues.errors import (
     RateLimited,
 )
 from sor_desktop.venues.quirks import quirks_for
+from sor_desktop.venues.sim import terms as sim_terms
 from sor_desktop.venues.sim.accounts import Account
 from sor_desktop.venues.sim.faults import VenueFaults
 from sor_desktop.venues.sim.market import SimMarket
 from sor_desktop.venues.sim.matching import MatchingEngine, PnL
-from sor_desktop.venues.sim import terms as sim_terms
 from sor_desktop.venues.sim.stream import BookStream
 
 
