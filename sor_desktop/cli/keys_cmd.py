@@ -79,6 +79,8 @@ def add_parser(subparsers: Any) -> None:
     remove.add_argument("venue")
     remove.add_argument("--label", default="main")
     sub.add_parser("passwd", parents=[common], help="change the master password (fresh salt)")
+    sub.add_parser("forget-password", parents=[common],
+                   help="forget the master password remembered in the OS secret store")
     check = sub.add_parser("check", parents=[common], help="ask the venues what the stored keys may do")
     check.add_argument("venue", nargs="?", help="only this venue")
     check.add_argument("--label", help="only this label")
@@ -236,9 +238,23 @@ def _remove(vault: Vault, args: argparse.Namespace) -> int:
     return 0
 
 
+def _forget_password(vault: Vault, _args: argparse.Namespace) -> int:
+    from sor_desktop.security import remember
+
+    if remember.forget(vault.path):
+        print(f"forgot the remembered master password of {vault.path}")
+    else:
+        print(f"no master password of {vault.path} is remembered on this computer")
+    return 0
+
+
 def _passwd(vault: Vault, _args: argparse.Namespace) -> int:
     _unlocked(vault).change_password(_new_password(NEW_PASSWORD_ENV))
     print(f"master password changed for {vault.path}")
+    from sor_desktop.security import remember
+
+    if remember.forget(vault.path):
+        print("the old password was remembered on this computer: it is forgotten now")
     return 0
 
 
@@ -277,5 +293,6 @@ ACTIONS: dict[str, Callable[[Vault, argparse.Namespace], int]] = {
     "use": _use,
     "remove": _remove,
     "passwd": _passwd,
+    "forget-password": _forget_password,
     "check": _check,
 }
