@@ -271,12 +271,12 @@ def _check(vault: Vault, args: argparse.Namespace) -> int:
     refused = failed = 0
     for entry in entries:
         result = _run_probe(entry)
-        _print_permissions(result, f"{entry.venue}/{entry.label} ({entry.role.value})")
+        print(f"{entry.venue}/{entry.label} ({entry.role.value}): {result.summary(entry.role.value)}")
+        for note in result.notes:
+            print(f"  - {note}")
         if entry.role is KeyRole.READ_ONLY and result.can_trade:
             print("  - FLAGGED: this read-only key can place orders; make it read-only on the venue")
-            failed += 1
-        elif result.verdict is not Verdict.OK:
-            failed += 1
+        failed += result.verdict_for(entry.role.value) is not Verdict.OK
         refused += result.verdict is Verdict.REFUSE
     if refused:
         print(f"{refused} key(s) can withdraw: replace them with keys that cannot (`keys remove`, then `keys add`)")

@@ -459,7 +459,7 @@ class KeyManagerDialog(QDialog):
                 e.masked_key,
                 "testnet" if e.testnet else "live",
                 e.created.date().isoformat(),
-                perm.summary().split(": ", 1)[1] if perm else "not checked",
+                perm.summary(e.role.value).split(": ", 1)[1] if perm else "not checked",
             )
             for c, text in enumerate(cells):
                 item = QTableWidgetItem(text)
