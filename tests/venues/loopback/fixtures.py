@@ -15,6 +15,7 @@ import pytest_asyncio
 
 from sor_desktop.venues.ccxt_venue import ApiCredentials, CcxtConfig, CcxtVenue
 from tests.venues.loopback.binance import BinanceUsdmServer
+from tests.venues.loopback.bingx import BingxServer
 from tests.venues.loopback.bybit import BybitServer
 from tests.venues.loopback.common import API_KEY, SECRET, LoopbackServer
 
@@ -50,7 +51,7 @@ async def bybit_server() -> AsyncIterator[BybitServer]:
 
 
 
-SERVERS: dict[str, type[LoopbackServer]] = {"binanceusdm": BinanceUsdmServer, "bybit": BybitServer}
+SERVERS: dict[str, type[LoopbackServer]] = {"binanceusdm": BinanceUsdmServer, "bybit": BybitServer, "bingx": BingxServer}
 
 
 @asynccontextmanager
