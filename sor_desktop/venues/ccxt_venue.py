@@ -119,7 +119,7 @@ class CcxtVenue(Venue):
             settings.update(apiKey=credentials.api_key, secret=credentials.secret)
             if credentials.passphrase:
                 settings["password"] = credentials.passphrase
-        cls = exchange_class(getattr(ccxt.pro, venue_id), self._quirks.sequence_check)
+        cls = exchange_class(getattr(ccxt.pro, venue_id), self._quirks.sequence_check, venue_id)
         self._ex: Any = cls(settings)
         self._ex.streaming = _merge(self._ex.streaming, {
             "keepAlive": self.config.keepalive_ms, "maxPingPongMisses": self.config.max_ping_misses})
