@@ -316,6 +316,9 @@ class CcxtVenue(Venue):
         limit = self._quirks.client_id_max_len
         if not client_id or len(client_id) > limit or not _CLIENT_ID.match(client_id):
             raise OrderRejected(self.id, f"client order id must be 1-{limit} letters, digits, '-' or '_'")
+        if self._quirks.client_id_lowercase and client_id != client_id.lower():
+            # the venue would store it lower-cased and report an id that is not ours
+            raise OrderRejected(self.id, "client order id must be lower-case on this venue")
 
     def _on_precision(self, what: str, symbol: str, value: Decimal) -> str:
         fn = self._ex.amount_to_precision if what == "amount" else self._ex.price_to_precision
