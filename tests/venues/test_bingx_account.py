@@ -88,7 +88,7 @@ async def client(server: BingxServer) -> AsyncIterator[Any]:
 @pytest.mark.asyncio
 async def test_position_mode_is_read_from_the_dual_side_endpoint(server: BingxServer, client: Any) -> None:
     assert await account.fetch_position_mode(client) is PositionMode.ONE_WAY
-    server.dual_side = True
+    server.position_mode = PositionMode.HEDGE
     assert await account.fetch_position_mode(client) is PositionMode.HEDGE
     assert server.requests.count(("GET", "/openApi/swap/v1/positionSide/dual")) == 2
 
@@ -107,7 +107,7 @@ async def _place(client: Any, server: BingxServer, mode: PositionMode | None, ci
 
 @pytest_asyncio.fixture
 async def hedge_client(server: BingxServer, client: Any) -> Any:
-    server.dual_side = True
+    server.position_mode = PositionMode.HEDGE
     return client
 
 
@@ -117,7 +117,7 @@ async def test_hedge_mode_closes_the_long_with_a_reduce_only_sell(server: BingxS
     await _place(hedge_client, server, PositionMode.HEDGE, "close-long", "sell", "0.004", reduce=True)
     opened, closed = server.find("open-long"), server.find("close-long")
     assert opened is not None and closed is not None
-    assert (opened.position_side, closed.position_side) == ("LONG", "LONG")  # type: ignore[attr-defined]
+    assert (opened.position_side, closed.position_side) == ("LONG", "LONG")
     assert closed.reduce_only is False  # BingX refuses reduceOnly in hedge mode; LONG + SELL closes
     assert server.position("BTC-USDT", "LONG") == server.position("BTC-USDT", "SHORT") == 0
 
@@ -142,10 +142,11 @@ async def test_one_way_params_on_a_hedge_account_are_refused_and_nothing_placed(
 
 @pytest.mark.asyncio
 async def test_one_way_mode_sends_both_and_reduce_only(server: BingxServer, client: Any) -> None:
+    server.enforce_reduce_only = True
     await _place(client, server, PositionMode.ONE_WAY, "ow-open", "buy", "0.003", reduce=False)
     await _place(client, server, PositionMode.ONE_WAY, "ow-close", "sell", "0.003", reduce=True)
     closed = server.find("ow-close")
-    assert closed is not None and closed.reduce_only is True and closed.position_side == "BOTH"  # type: ignore[attr-defined]
+    assert closed is not None and closed.reduce_only is True and closed.position_side is None  # BOTH
     assert server.position("BTC-USDT") == 0
     with pytest.raises(ccxt.BaseError, match="101290"):  # nothing left to reduce
         await _place(client, server, PositionMode.ONE_WAY, "ow-again", "sell", "0.003", reduce=True)

@@ -32,6 +32,16 @@ False by default, so only the text heartbeat shows the link alive. ``{"id", "req
 "dataType": "BTC-USDT@depth100"}`` is acked with ``{"id", "code": 0, "msg": "", "dataType": "",
 "data": null}``; then every depth frame is a FULL snapshot of the top ``level`` levels (asks listed
 high to low, as BingX's example frame does), with ``ts`` and no update id.
+
+The suite contract (``common.py``): ``book_at(market_id, ts)`` is keyed by the frame's ``ts``
+(what ``BookSnapshot.timestamp`` carries; unique per market here), ``snapshots`` counts every
+depth frame and REST depth (each is a whole book), ``position_mode`` answers ``positionSide/dual``
+and decides which ``positionSide`` an order may carry (109400 otherwise), ``Placement.position_side``
+is LONG/SHORT in hedge mode and None for BingX's ``BOTH``. Beyond it: ``positions`` (filled orders
+move them, one-way nets), ``enforce_reduce_only`` (101290 when a reduce-only order has nothing to
+reduce; off by default, the shared suite sends one with no position), ``permissions`` /
+``ip_addresses`` (the key probe), ``spot_orders`` (a spot order a stray cancel-all would hit),
+``ping_interval`` / ``pong_misses`` / ``answers_ping_frames`` (the heartbeat).
 """
 
 from __future__ import annotations
@@ -47,6 +57,7 @@ from urllib.parse import parse_qsl, unquote
 
 from aiohttp import WSMsgType, web
 
+from sor_desktop.core.account import PositionMode
 from tests.venues.loopback.common import API_KEY, SECRET, BookEngine, LoopbackServer, Placement, sign
 
 SYMBOLS = {"BTC-USDT": ("BTC", 60000.0, "0.1", 3, 1), "ETH-USDT": ("ETH", 3000.0, "0.01", 2, 2)}
@@ -77,8 +88,11 @@ def _err(code: int, msg: str) -> web.Response:
 
 @dataclass
 class BingxPlacement(Placement):
-    position_side: str = "BOTH"
     order_type: str = "LIMIT"
+
+    @property
+    def wire_position_side(self) -> str:
+        return self.position_side or "BOTH"
 
 
 @dataclass
@@ -101,17 +115,17 @@ class BingxServer(LoopbackServer):
         # frame's ``ts``, unique per symbol here, mapped to the server's book at that moment
         self.ts_to_update: dict[str, dict[int, int]] = {s: {} for s in SYMBOLS}
         self._last_ts: dict[str, int] = {s: 0 for s in SYMBOLS}
-        self.subs: dict[Any, dict[str, str]] = {}  # ws -> {market id: dataType as subscribed}
+        self.data_types: dict[Any, dict[str, str]] = {}  # ws -> {market id: dataType as subscribed}
         self.ping_interval = ping_interval
         self.pong_misses = pong_misses
         self.pings_sent = 0
         self.pongs = 0
         self.ping_frames = 0  # websocket ping frames received (unanswered unless answers_ping_frames)
         self.unsubscribes = 0
-        self.usdt = Decimal("10000")  # wallet balance
-        self.dual_side = False  # position mode: False one-way, True hedge
         self.positions: dict[tuple[str, str], tuple[Decimal, Decimal]] = {}  # (symbol, LONG/SHORT) -> (qty, entry)
-        self.enforce_reduce_only = True  # refuse a reduce-only order that would open (101290)
+        # refuse a reduce-only order with nothing to reduce (101290), as BingX does; off by default
+        # because the shared suite sends a reduce-only order with no position open
+        self.enforce_reduce_only = False
         self.permissions: list[int] = [2, 3]  # read + perpetual futures trading
         self.ip_addresses: list[str] = ["203.0.113.7"]
         self.spot_orders: list[SpotOrder] = []
@@ -127,10 +141,10 @@ class BingxServer(LoopbackServer):
         r.add_get("/openApi/swap/v2/trade/openOrders", self.open_orders)
         r.add_delete("/openApi/swap/v2/trade/allOpenOrders", self.cancel_all)
         r.add_post("/openApi/swap/v2/trade/cancelAllAfter", self.cancel_all_after_endpoint)
-        r.add_get("/openApi/swap/v3/user/balance", self.balance)
+        r.add_get("/openApi/swap/v3/user/balance", self.user_balance)
         r.add_get("/openApi/swap/v2/user/positions", self.user_positions)
-        r.add_get("/openApi/swap/v1/positionSide/dual", self.position_mode)
-        r.add_post("/openApi/swap/v1/positionSide/dual", self.set_position_mode)
+        r.add_get("/openApi/swap/v1/positionSide/dual", self.position_side_dual)
+        r.add_post("/openApi/swap/v1/positionSide/dual", self.set_position_side_dual)
         r.add_get("/openApi/v1/account/apiPermissions", self.api_permissions)
         r.add_get("/openApi/spot/v1/trade/openOrders", self.spot_open_orders)
         r.add_post("/openApi/spot/v1/trade/cancelOpenOrders", self.spot_cancel_open_orders)
@@ -143,6 +157,10 @@ class BingxServer(LoopbackServer):
         sections = ("fund", "spot", "swap", "contract", "wallets", "user", "subAccount", "account",
                     "copyTrading", "cswap", "api", "agent", "wealth")
         return {**dict.fromkeys(sections, base), "ws": {"linear": f"{self.ws}/swap-market"}}
+
+    @property
+    def hedge(self) -> bool:
+        return self.position_mode is PositionMode.HEDGE
 
     def book_at(self, market_id: str, ts: int) -> tuple[list[list[str]], list[list[str]]]:
         """The server's book when the frame with ``ts`` was sent (a BingX book has no sequence:
@@ -176,6 +194,7 @@ class BingxServer(LoopbackServer):
         if book is None:
             return _err(109425, f"{request.query.get('symbol')} not exist, please verify it")
         _, bids, asks = book.snapshot(int(request.query.get("limit", 20)))
+        self.snapshots[request.query["symbol"]] += 1
         return _ok({"T": int(time.time() * 1000), "bids": bids, "asks": asks[::-1]})
 
     # -- websocket -----------------------------------------------------------------------------
@@ -245,16 +264,18 @@ class BingxServer(LoopbackServer):
             await self.send(ws, {"id": req_id, "code": 100400, "msg": f"invalid dataType {data_type}",
                                  "dataType": "", "data": None})
             return
-        subs = self.subs.setdefault(ws, {})
+        subs, types = self.subs.setdefault(ws, set()), self.data_types.setdefault(ws, {})
         if req_type == "sub":
-            subs[market_id] = data_type
+            subs.add(market_id)
+            types[market_id] = data_type
         elif req_type == "unsub":
             self.unsubscribes += 1
-            subs.pop(market_id, None)
+            subs.discard(market_id)
         await self.send(ws, {"id": req_id, "code": 0, "msg": "", "dataType": "", "data": None})
 
     def on_closed(self, ws: Any) -> None:
         self.subs.pop(ws, None)
+        self.data_types.pop(ws, None)
 
     def _next_ts(self, market_id: str) -> int:
         ts = max(int(time.time() * 1000), self._last_ts[market_id] + 1)
@@ -272,11 +293,12 @@ class BingxServer(LoopbackServer):
             if len(self.ts_to_update[market_id]) > 2000:
                 del self.ts_to_update[market_id][next(iter(self.ts_to_update[market_id]))]
             for ws, subs in list(self.subs.items()):
-                data_type = subs.get(market_id)
-                if data_type is None:
+                if market_id not in subs or ws in self._silenced:
                     continue
+                data_type = self.data_types[ws][market_id]
                 level = int(data_type.split("@")[1].removeprefix("depth") or 20)
                 _, bids, asks = book.snapshot(level)
+                self.snapshots[market_id] += 1  # every BingX depth frame is a whole book
                 await self.send(ws, {"code": 0, "dataType": data_type, "ts": ts,
                                      "data": {"bids": bids, "asks": asks[::-1]}})
 
@@ -324,7 +346,7 @@ class BingxServer(LoopbackServer):
                   "canceled": "CANCELLED"}[p.status]
         quote = (p.avg_price or Decimal(0)) * p.filled
         return {
-            "symbol": p.symbol, "orderId": p.order_id, "side": p.side.upper(), "positionSide": p.position_side,
+            "symbol": p.symbol, "orderId": p.order_id, "side": p.side.upper(), "positionSide": p.wire_position_side,
             "type": p.order_type, "origQty": str(p.qty), "price": str(p.price or 0),
             "executedQty": str(p.filled), "avgPrice": str(p.avg_price or "0.0"), "cumQuote": str(quote),
             "stopPrice": "", "profit": "0.0000", "commission": str(-(quote * Decimal("0.0005"))),
@@ -338,15 +360,15 @@ class BingxServer(LoopbackServer):
         }
 
     def _position_side_error(self, position_side: str) -> web.Response | None:
-        if self.dual_side and position_side not in ("LONG", "SHORT"):
+        if self.hedge and position_side not in ("LONG", "SHORT"):
             return _err(109400, "In the Hedge mode, the 'PositionSide' field can only be set to LONG or SHORT.")
-        if not self.dual_side and position_side != "BOTH":
+        if not self.hedge and position_side != "BOTH":
             return _err(109400, "In the One-way mode, the 'PositionSide' field can only be set to BOTH.")
         return None
 
     def _closable(self, symbol: str, side: str, position_side: str, reduce_only: bool) -> Decimal | None:
         """How much this order may trade when it can only close (None: it may open)."""
-        if self.dual_side:
+        if self.hedge:
             closing = (side == "sell") == (position_side == "LONG")
             return self.position(symbol, position_side) if closing else None
         if not reduce_only:
@@ -357,7 +379,7 @@ class BingxServer(LoopbackServer):
     def _apply_fill(self, symbol: str, side: str, position_side: str, qty: Decimal, price: Decimal) -> None:
         if not qty:
             return
-        if self.dual_side:
+        if self.hedge:
             opening = (side == "buy") == (position_side == "LONG")
             self._move(symbol, position_side, qty if opening else -qty, price)
             return
@@ -397,7 +419,7 @@ class BingxServer(LoopbackServer):
         wrong_side = self._position_side_error(position_side)
         if wrong_side is not None:
             return wrong_side
-        if self.dual_side and "reduceOnly" in params:
+        if self.hedge and "reduceOnly" in params:
             return _err(109400, "reduceOnly is not accepted in the Hedge mode")  # the docs: "not accepted"
         if "quantity" not in params:
             return _err(80014, "parameter quantity is must")
@@ -411,7 +433,7 @@ class BingxServer(LoopbackServer):
         reduce_only = params.get("reduceOnly") == "true"
         closable = self._closable(symbol, side, position_side, reduce_only)
         if closable is not None and self.enforce_reduce_only and closable <= 0:
-            if self.dual_side:
+            if self.hedge:
                 return _err(101205, "No position to close")
             return _err(101290, "The Reduce Only order can only decrease the position and not be used to "
                                 "open a position. Please check your positions and open orders.")
@@ -422,7 +444,8 @@ class BingxServer(LoopbackServer):
         if tif == "GTC" and filled < qty:
             status = "new"
         placement = BingxPlacement(client_id or "", self.next_order_id(), symbol, side, qty, price, tif,
-                                   reduce_only, filled, avg, status, position_side=position_side,
+                                   reduce_only, filled, avg, status,
+                                   position_side=position_side if position_side != "BOTH" else None,
                                    order_type=order_type)
         self.placements.append(placement)
         if avg is not None:
@@ -491,18 +514,14 @@ class BingxServer(LoopbackServer):
         return web.json_response({"code": 0, "msg": "", "debugMsg": "",
                                   "data": {"triggerTime": trigger, "status": status, "note": ""}})
 
-    def _frozen(self) -> Decimal:
-        return sum(((p.price or Decimal(0)) * (p.qty - p.filled) for p in self.placements if p.status == "new"),
-                   Decimal(0)) / LEVERAGE
-
     def _position_margin(self) -> Decimal:
         return sum((qty * entry for qty, entry in self.positions.values()), Decimal(0)) / LEVERAGE
 
-    async def balance(self, request: web.Request) -> web.Response:
+    async def user_balance(self, request: web.Request) -> web.Response:
         _, error = await self._signed(request)
         if error is not None:
             return error
-        frozen, used = self._frozen(), self._position_margin()
+        frozen, used = self.locked("USDT"), self._position_margin()
         # the docs' example: balance = availableMargin + usedMargin (+ freezedMargin for orders)
         usdt = {"userId": "116***295", "asset": "USDT", "balance": str(self.usdt), "equity": str(self.usdt),
                 "unrealizedProfit": "0.0000", "realisedProfit": "0", "availableMargin": str(self.usdt - used - frozen),
@@ -527,18 +546,18 @@ class BingxServer(LoopbackServer):
                         "liquidationPrice": 0, "markPrice": str(entry), "positionValue": str(qty * entry)})
         return _ok(out)
 
-    async def position_mode(self, request: web.Request) -> web.Response:
+    async def position_side_dual(self, request: web.Request) -> web.Response:
         _, error = await self._signed(request)
-        return error or _ok({"dualSidePosition": "true" if self.dual_side else "false"})
+        return error or _ok({"dualSidePosition": "true" if self.hedge else "false"})
 
-    async def set_position_mode(self, request: web.Request) -> web.Response:
+    async def set_position_side_dual(self, request: web.Request) -> web.Response:
         params, error = await self._signed(request)
         if error is not None:
             return error
         if self.positions or any(p.status == "new" for p in self.placements):
             return _err(109401, "user has pending orders or position")
-        self.dual_side = params.get("dualSidePosition") == "true"
-        return _ok({"dualSidePosition": "true" if self.dual_side else "false"})
+        self.position_mode = PositionMode.HEDGE if params.get("dualSidePosition") == "true" else PositionMode.ONE_WAY
+        return _ok({"dualSidePosition": "true" if self.hedge else "false"})
 
     async def api_permissions(self, request: web.Request) -> web.Response:
         _, error = await self._signed(request)
