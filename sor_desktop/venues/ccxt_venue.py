@@ -17,7 +17,7 @@ import asyncio
 import logging
 import re
 import time
-from collections.abc import Awaitable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any, Protocol
@@ -25,13 +25,14 @@ from typing import Any, Protocol
 import ccxt
 import ccxt.pro
 
-from sor_desktop.core.account import Balance, Position
+from sor_desktop.core.account import Balance, Position, PositionMode
 from sor_desktop.core.book import BookSnapshot
 from sor_desktop.core.instrument import Instrument, InstrumentError
 from sor_desktop.core.orders import OrderReport, OrderRequest, OrderStatus, OrderType
 from sor_desktop.logs import register_secret
 from sor_desktop.venues import ccxt_convert as convert
 from sor_desktop.venues.base import Capabilities, Mode, Venue
+from sor_desktop.venues.bingx import account as bingx_account
 from sor_desktop.venues.ccxt_errors import Phase, map_error
 from sor_desktop.venues.ccxt_link import exchange_class
 from sor_desktop.venues.ccxt_orders import cancel_by_client_id, find_by_client_id, order_type_and_params
@@ -44,6 +45,14 @@ log = logging.getLogger(__name__)
 logging.getLogger("ccxt").setLevel(logging.INFO)
 
 _CLIENT_ID = re.compile(r"^[A-Za-z0-9_\-]+$")  # the charset every venue of the table accepts
+# venues that read the account's position mode with their own endpoint (one mode per account)
+POSITION_MODE_READERS: dict[str, Callable[[Any], Awaitable[PositionMode | None]]] = {
+    "bingx": bingx_account.fetch_position_mode}
+# venues whose balance ccxt reads wrongly: their own reading of ccxt's answer (``info``)
+BALANCE_READERS: dict[str, Callable[[str, Mapping[str, Any], Sequence[str] | None], list[Balance]]] = {
+    "bingx": bingx_account.balances}
+# the venue refused an order for its position fields: the mode changed behind our back
+POSITION_SIDE_REFUSALS: dict[str, Callable[[str], bool]] = {"bingx": bingx_account.is_position_side_refusal}
 
 
 class Credentials(Protocol):
@@ -132,6 +141,7 @@ class CcxtVenue(Venue):
         self._connect_lock = asyncio.Lock()
         self._closed = False
         self._last_call_end: float | None = None
+        self._position_mode: PositionMode | None = None  # last read; orders say it where the venue needs
         allowed = self._quirks.orders_by_api if self.config.trading_allowed is None else self.config.trading_allowed
         reason = None if allowed else self._quirks.view_only_reason
         if not self._has_keys:
@@ -160,6 +170,18 @@ class CcxtVenue(Venue):
             self._instruments = self._build_instruments(markets)
             if not self._instruments:
                 raise VenueError(self.id, "no linear or inverse swap markets")
+            await self._read_position_mode()
+
+    async def _read_position_mode(self) -> None:
+        """Read the account's position mode where the venue needs it with each order, before the
+        first one (not in its path); a failure leaves it unknown (orders go one-way, which a
+        hedge account refuses with nothing placed) and is logged."""
+        if self.id not in POSITION_MODE_READERS or not self._has_keys:
+            return
+        try:
+            await self.fetch_position_mode("")
+        except VenueError as exc:
+            log.warning("%s: position mode not read: %s", self.id, exc.message)
 
     def use_markets(self, markets: Mapping[str, Mapping[str, Any]]) -> None:
         """Take ccxt market dicts (e.g. recorded ones) instead of loading them from the venue."""
@@ -294,7 +316,8 @@ class CcxtVenue(Venue):
         # a swap venue's margin lives in its derivatives account
         raw = await self._call(Phase.READ, "fetch_balance", {"type": "swap"})
         settles = {i.settle for i in self._instruments.values()} or None
-        return convert.balances(self.id, raw, sorted(settles) if settles else None)
+        read = BALANCE_READERS.get(self.id, convert.balances)
+        return read(self.id, raw, sorted(settles) if settles else None)
 
     async def fetch_positions(self, symbols: Sequence[str] | None = None) -> list[Position]:
         self._need_keys()
@@ -305,6 +328,15 @@ class CcxtVenue(Venue):
             if pos is not None:
                 out.append(pos)
         return out
+
+    async def fetch_position_mode(self, symbol: str) -> PositionMode | None:
+        """The account's mode where the venue says (``POSITION_MODE_READERS``), else None; kept
+        for the orders that must state it."""
+        reader = POSITION_MODE_READERS.get(self.id)
+        if reader is None or not self._has_keys:
+            return None
+        self._position_mode = await self._guarded(Phase.READ, reader(self._ex))
+        return self._position_mode
 
     # -- orders --------------------------------------------------------------------------------
     def mark_trading_allowed(self) -> None:
@@ -345,10 +377,16 @@ class CcxtVenue(Venue):
             if request.limit_price else None
         if problem:
             raise OrderRejected(self.id, problem)
-        order_type, params = order_type_and_params(self.id, request)
-        order = await self._call(
-            Phase.SUBMIT, "create_order", request.symbol, order_type, request.side.value,
-            float(amount), float(price) if price is not None else None, params)
+        order_type, params = order_type_and_params(self.id, request, self._position_mode)
+        try:
+            order = await self._call(
+                Phase.SUBMIT, "create_order", request.symbol, order_type, request.side.value,
+                float(amount), float(price) if price is not None else None, params)
+        except OrderRejected as exc:
+            refused_side = POSITION_SIDE_REFUSALS.get(self.id)
+            if refused_side is not None and refused_side(exc.message):
+                await self._read_position_mode()  # nothing was placed; the next order is right
+            raise
         return convert.order_report(self.id, order, request)
 
     async def fetch_order(self, client_order_id: str, symbol: str) -> OrderReport | None:

@@ -12,11 +12,13 @@ import pytest
 import pytest_asyncio
 
 from sor_desktop.core.account import PositionMode
+from sor_desktop.core.orders import OrderRequest, Side
 from sor_desktop.security.entries import KeyEntry
 from sor_desktop.security.permissions import Verdict
 from sor_desktop.venues import permissions as probes
 from sor_desktop.venues.bingx import account
 from sor_desktop.venues.ccxt_convert import balances as ccxt_balances
+from sor_desktop.venues.errors import OrderRejected
 from tests.venues.loopback.bingx import BingxServer
 from tests.venues.loopback.common import API_KEY, SECRET
 from tests.venues.loopback.fixtures import loopback_venue, serving
@@ -87,10 +89,11 @@ async def client(server: BingxServer) -> AsyncIterator[Any]:
 
 @pytest.mark.asyncio
 async def test_position_mode_is_read_from_the_dual_side_endpoint(server: BingxServer, client: Any) -> None:
+    reads = server.requests.count(("GET", "/openApi/swap/v1/positionSide/dual"))  # the venue's, on connect
     assert await account.fetch_position_mode(client) is PositionMode.ONE_WAY
     server.position_mode = PositionMode.HEDGE
     assert await account.fetch_position_mode(client) is PositionMode.HEDGE
-    assert server.requests.count(("GET", "/openApi/swap/v1/positionSide/dual")) == 2
+    assert server.requests.count(("GET", "/openApi/swap/v1/positionSide/dual")) == reads + 2
 
 
 async def _place(client: Any, server: BingxServer, mode: PositionMode | None, cid: str, side: str, amount: str,
@@ -172,3 +175,43 @@ def test_balances_skip_rows_without_numbers() -> None:
     ]}}
     assert [(b.currency, b.total, b.free, b.used) for b in account.balances("bingx", raw)] == \
         [("USDT", Decimal("12.5"), Decimal("10"), Decimal("2.5"))]
+
+
+# -- through CcxtVenue ---------------------------------------------------------------------------
+def ioc(cid: str, side: Side, amount: str, price: Decimal, *, reduce: bool = False) -> OrderRequest:
+    return OrderRequest("bingx", SYMBOL, side, Decimal(amount), cid, limit_price=price, reduce_only=reduce)
+
+
+@pytest.mark.asyncio
+async def test_the_venue_reads_the_mode_on_connect_and_orders_follow_it(server: BingxServer) -> None:
+    server.position_mode = PositionMode.HEDGE
+    venue = loopback_venue(server, "bingx")
+    try:
+        await venue.connect()
+        assert await venue.fetch_position_mode(SYMBOL) is PositionMode.HEDGE
+        book = server.books["BTC-USDT"]
+        await venue.submit_order(ioc("h-open", Side.BUY, "0.004", min(book.asks)))
+        await venue.submit_order(ioc("h-close", Side.SELL, "0.004", max(book.bids), reduce=True))
+    finally:
+        await venue.close()
+    closed = server.find("h-close")
+    assert closed is not None and closed.position_side == "LONG" and closed.closes
+    assert server.position("BTC-USDT", "LONG") == server.position("BTC-USDT", "SHORT") == 0
+
+
+@pytest.mark.asyncio
+async def test_a_mode_switched_behind_our_back_is_refused_then_read_again(server: BingxServer) -> None:
+    venue = loopback_venue(server, "bingx")
+    try:
+        await venue.connect()  # one-way
+        server.position_mode = PositionMode.HEDGE  # the trader switches on BingX's website
+        price = min(server.books["BTC-USDT"].asks)
+        with pytest.raises(OrderRejected, match="109400"):
+            await venue.submit_order(ioc("sw-1", Side.BUY, "0.002", price))
+        assert server.placements == []  # refused: nothing placed, nothing to resolve
+        await venue.submit_order(ioc("sw-2", Side.BUY, "0.002", price))  # the trader sends again
+    finally:
+        await venue.close()
+    placed = server.find("sw-2")
+    assert placed is not None and placed.position_side == "LONG"
+    assert server.requests.count(("GET", "/openApi/swap/v1/positionSide/dual")) == 2  # connect, refusal
