@@ -81,9 +81,10 @@ def _ok(data: Any, **extra: Any) -> web.Response:
     return web.json_response({"code": 0, "msg": "", "timestamp": int(time.time() * 1000), "data": data, **extra})
 
 
-def _err(code: int, msg: str) -> web.Response:
+def _err(code: int, msg: str, status: int = 200) -> web.Response:
     # BingX answers business errors with HTTP 200 and a non-zero code
-    return web.json_response({"code": code, "msg": msg, "timestamp": int(time.time() * 1000), "data": {}})
+    return web.json_response({"code": code, "msg": msg, "timestamp": int(time.time() * 1000), "data": {}},
+                             status=status)
 
 
 @dataclass
@@ -267,7 +268,9 @@ class BingxServer(LoopbackServer):
         subs, types = self.subs.setdefault(ws, set()), self.data_types.setdefault(ws, {})
         if req_type == "sub":
             subs.add(market_id)
-            types[market_id] = data_type
+            # pushed with the interval BingX applies (ccxt's sample frame for a depth100
+            # subscription reads "BTC-USDT@depth100@500ms")
+            types[market_id] = data_type if data_type.count("@") > 1 else f"{data_type}@500ms"
         elif req_type == "unsub":
             self.unsubscribes += 1
             subs.discard(market_id)
@@ -358,6 +361,10 @@ class BingxServer(LoopbackServer):
             "orderType": "", "workingType": "MARK_PRICE", "reduceOnly": p.reduce_only,
             "timeInForce": p.time_in_force,
         }
+
+    def error_response(self, status: int, code: int, message: str) -> web.Response:
+        """BingX's error body (``{"code", "msg"}``), with ``status`` (200 for business errors)."""
+        return _err(code, message, status)
 
     def _position_side_error(self, position_side: str) -> web.Response | None:
         if self.hedge and position_side not in ("LONG", "SHORT"):
