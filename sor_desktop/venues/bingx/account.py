@@ -24,7 +24,9 @@ Balance: ccxt reads the v3 swap balance (``GET /openApi/swap/v3/user/balance``) 
 orders (shown on the loopback server: with one resting order the total came out short by its
 margin). The docs' example has ``balance = availableMargin + usedMargin`` with no orders open;
 ``balance`` ("asset balance") is the wallet balance, so it is the total here and the free margin
-is ``availableMargin``.
+is ``availableMargin``, the used margin ``usedMargin + freezedMargin`` (each as BingX states it:
+in the docs' own example ``balance`` is 0.0001 above ``availableMargin + usedMargin``, a rounding
+ccxt's sum hides).
 """
 
 from __future__ import annotations
@@ -69,5 +71,10 @@ def balances(venue: str, raw: Mapping[str, Any], currencies: Sequence[str] | Non
         total, free = dec(row.get("balance")), dec(row.get("availableMargin"))
         if not code or total is None or free is None or (currencies is not None and code not in currencies):
             continue
-        out.append(Balance(venue, code, total, free, total - free))
+        position_margin, order_margin = dec(row.get("usedMargin")), dec(row.get("freezedMargin"))
+        if position_margin is not None and order_margin is not None:
+            used = position_margin + order_margin
+        else:
+            used = total - free
+        out.append(Balance(venue, code, total, free, used))
     return sorted(out, key=lambda b: b.currency)

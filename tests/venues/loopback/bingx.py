@@ -334,15 +334,18 @@ class BingxServer(LoopbackServer):
                 return value.lower()
         return None
 
-    def _find(self, client_id: str | None, order_id: str | None) -> BingxPlacement | None:
+    def _find(self, client_id: str | None, order_id: str | None, *, hidden: bool = False) -> BingxPlacement | None:
+        """The order by client id or order id; ``hidden``: also one lookups do not see yet."""
         for p in self.placements:
+            if not hidden and not self.visible(p):
+                continue
             if (client_id is not None and p.client_id == client_id) or \
                     (order_id is not None and str(p.order_id) == order_id):
                 return p  # type: ignore[return-value]
         return None
 
     def find(self, client_id: str) -> Placement | None:
-        return self._find(client_id.lower(), None)
+        return self._find(client_id.lower(), None, hidden=True)
 
     def _order_json(self, p: BingxPlacement) -> dict[str, Any]:
         status = {"filled": "FILLED", "partial_expired": "EXPIRED", "expired": "EXPIRED", "new": "PENDING",
@@ -431,7 +434,7 @@ class BingxServer(LoopbackServer):
         if "quantity" not in params:
             return _err(80014, "parameter quantity is must")
         client_id = self._client_id(params)
-        if client_id is not None and self._find(client_id, None) is not None:
+        if client_id is not None and self._find(client_id, None, hidden=True) is not None:
             return _err(101481, "clientOrderID cannot be repeated")
         side = params.get("side", "").lower()
         qty = Decimal(params["quantity"])
@@ -454,7 +457,7 @@ class BingxServer(LoopbackServer):
                                    reduce_only, filled, avg, status,
                                    position_side=position_side if position_side != "BOTH" else None,
                                    order_type=order_type)
-        self.placements.append(placement)
+        self.record(placement)  # Faults.hide_for_s: lookups may not see it yet
         if avg is not None:
             self._apply_fill(symbol, side, position_side, filled, avg)
         held = await self.hold_after_accept()
