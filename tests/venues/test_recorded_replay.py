@@ -152,8 +152,8 @@ async def test_recorded_rest_response(venue_id: str, method: str, entry: dict[st
             assert [b.currency for b in balances] == codes and codes
             # BingX: the total is the venue's own wallet ``balance`` (ccxt sums availableMargin and
             # usedMargin, 0.0001 short in this very recording; see venues/bingx/account.py)
-            own = {r["asset"]: d(r["balance"]) for r in entry["httpResponse"].get("data") or []
-                   if venue_id == "bingx" and isinstance(r, dict)}
+            rows = entry["httpResponse"].get("data") if venue_id == "bingx" else None
+            own = {r["asset"]: d(r["balance"]) for r in rows or [] if isinstance(r, dict)}
             for b in balances:
                 assert b.total == own.get(b.currency, d(want["total"][b.currency]))
                 if want["free"].get(b.currency) is not None:
