@@ -55,7 +55,7 @@ from decimal import Decimal
 from typing import Any
 from urllib.parse import parse_qsl, unquote
 
-from aiohttp import WSMsgType, web
+from aiohttp import web
 
 from sor_desktop.core.account import PositionMode
 from tests.venues.loopback.common import API_KEY, SECRET, BookEngine, LoopbackServer, Placement, sign
@@ -122,6 +122,7 @@ class BingxServer(LoopbackServer):
         self.pings_sent = 0
         self.pongs = 0
         self.ping_frames = 0  # websocket ping frames received (unanswered unless answers_ping_frames)
+        self._heartbeats: dict[Any, tuple[asyncio.Task[Any], dict[str, int]]] = {}  # ws -> (pinger, state)
         self.unsubscribes = 0
         self.positions: dict[tuple[str, str], tuple[Decimal, Decimal]] = {}  # (symbol, LONG/SHORT) -> (qty, entry)
         # refuse a reduce-only order with nothing to reduce (101290), as BingX does; off by default
@@ -199,39 +200,17 @@ class BingxServer(LoopbackServer):
         return _ok({"T": int(time.time() * 1000), "bids": bids, "asks": asks[::-1]})
 
     # -- websocket -----------------------------------------------------------------------------
-    async def websocket(self, request: web.Request) -> web.WebSocketResponse:
-        """The base plumbing, with BingX's heartbeat: the server sends ``Ping`` and expects
-        ``Pong``; websocket ping frames get no answer unless ``answers_ping_frames``."""
-        ws = web.WebSocketResponse(autoping=False)
-        await ws.prepare(request)
-        self.ws_connections += 1
-        self._sockets.add(ws)
-        self._requests[ws] = request
+    def on_open(self, ws: Any) -> None:
         state = {"unanswered": 0}
-        pinger = self.spawn(self._ping_loop(ws, state))
-        try:
-            async for msg in ws:
-                if ws in self._silenced:
-                    continue
-                if msg.type == WSMsgType.PING:
-                    self.ping_frames += 1
-                    if self.answers_ping_frames:
-                        await ws.pong(msg.data)
-                elif msg.type == WSMsgType.TEXT:
-                    if msg.data == "Pong":
-                        self.pongs += 1
-                        state["unanswered"] = 0
-                    else:
-                        await self.on_text(ws, msg.data)
-        finally:
-            pinger.cancel()
-            self._sockets.discard(ws)
-            self._silenced.discard(ws)
-            self._requests.pop(ws, None)
-            self.on_closed(ws)
-        return ws
+        self._heartbeats[ws] = (self.spawn(self._ping_loop(ws, state)), state)
+
+    async def on_ping_frame(self, ws: Any, data: bytes) -> None:
+        self.ping_frames += 1
+        if self.answers_ping_frames:
+            await ws.pong(data)
 
     async def _ping_loop(self, ws: web.WebSocketResponse, state: dict[str, int]) -> None:
+        """BingX's heartbeat: ``Ping`` every ``ping_interval``; close after ``pong_misses``."""
         while not ws.closed:
             await asyncio.sleep(self.ping_interval)
             if ws in self._silenced:
@@ -255,6 +234,10 @@ class BingxServer(LoopbackServer):
             self._sockets.discard(ws)
 
     async def on_text(self, ws: Any, text: str) -> None:
+        if text == "Pong":
+            self.pongs += 1
+            self._heartbeats[ws][1]["unanswered"] = 0
+            return
         try:
             msg = json.loads(text)
         except ValueError:
@@ -279,6 +262,9 @@ class BingxServer(LoopbackServer):
     def on_closed(self, ws: Any) -> None:
         self.subs.pop(ws, None)
         self.data_types.pop(ws, None)
+        task, _ = self._heartbeats.pop(ws, (None, None))
+        if task is not None:
+            task.cancel()
 
     def _next_ts(self, market_id: str) -> int:
         ts = max(int(time.time() * 1000), self._last_ts[market_id] + 1)
