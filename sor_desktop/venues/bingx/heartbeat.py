@@ -9,8 +9,9 @@ ccxt 4.5.90 (``pro/bingx.py``) answers ``Ping`` with ``Pong`` but has no ``ping`
 keep-alive sends websocket ping frames and counts the link alive only on a pong frame
 (``Client.lastPong``, ``ws/client.py``). With our lowered keep-alive (``CcxtConfig``: 4 s, 2
 misses) a server that does not answer those frames has every healthy link torn down after
-``keepalive x misses``: shown on the loopback BingX server, 3 reconnects in 4 s at a 300 ms
-keep-alive (``tests/venues/test_bingx_heartbeat.py``).
+``keepalive x misses``: shown on the loopback BingX server, 2 reconnects in 5 s at a 600 ms
+keep-alive (``tests/venues/test_bingx_heartbeat.py``), 2 in 30 s at BingX's real scale
+(``benchmarks/bench_bingx_heartbeat.py``).
 
 ``text_heartbeat_class(cls)`` makes BingX's own ``Ping`` the sign of life: each one refreshes
 ``lastPong``. A healthy link (Ping every 5 s inside an 8 s window) is never dropped; a peer that

@@ -108,7 +108,7 @@ class SpotOrder:
 class BingxServer(LoopbackServer):
     answers_ping_frames = False
 
-    def __init__(self, *, ping_interval: float = 0.15, pong_misses: int = 3, **kwargs: Any) -> None:
+    def __init__(self, *, ping_interval: float = 0.15, pong_misses: int = 10, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.books = {s: BookEngine(mid=mid, tick=tick, seed=20 + i)
                       for i, (s, (_, mid, tick, _, _)) in enumerate(SYMBOLS.items())}
