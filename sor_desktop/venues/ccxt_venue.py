@@ -349,6 +349,7 @@ class CcxtVenue(Venue):
         if reader is None or not self._has_keys:
             return None
         self._position_mode = await self._guarded(Phase.READ, reader(self._ex))
+        self.capabilities = replace(self.capabilities, hedge_mode=self._position_mode is PositionMode.HEDGE)
         return self._position_mode
 
     # -- orders --------------------------------------------------------------------------------

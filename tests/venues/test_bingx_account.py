@@ -189,6 +189,7 @@ async def test_the_venue_reads_the_mode_on_connect_and_orders_follow_it(server: 
     try:
         await venue.connect()
         assert await venue.fetch_position_mode(SYMBOL) is PositionMode.HEDGE
+        assert venue.capabilities.hedge_mode is True
         book = server.books["BTC-USDT"]
         await venue.submit_order(ioc("h-open", Side.BUY, "0.004", min(book.asks)))
         await venue.submit_order(ioc("h-close", Side.SELL, "0.004", max(book.bids), reduce=True))
