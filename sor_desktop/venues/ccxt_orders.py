@@ -20,7 +20,9 @@ from typing import Any
 
 import ccxt
 
+from sor_desktop.core.account import PositionMode
 from sor_desktop.core.orders import OrderRequest, OrderType, TimeInForce
+from sor_desktop.venues.bingx import account as bingx_account
 from sor_desktop.venues.ccxt_errors import is_not_found
 
 RawOrder = Mapping[str, Any] | None
@@ -36,13 +38,17 @@ def create_params(request: OrderRequest) -> dict[str, Any]:
     return params
 
 
-def order_type_and_params(venue_id: str, request: OrderRequest) -> tuple[Any, dict[str, Any]]:
-    """The ``type`` and ``params`` for ccxt's ``create_order``.
+def order_type_and_params(venue_id: str, request: OrderRequest,
+                          mode: PositionMode | None = None) -> tuple[Any, dict[str, Any]]:
+    """The ``type`` and ``params`` for ccxt's ``create_order``; ``mode``: the account's position
+    mode where the order must say it (BingX: ``bingx.account.order_params``).
 
     MEXC futures take IOC as order type 3; ccxt's ``mexc.create_swap_order`` maps only
     ``limit`` (1) and ``market`` (6) and would pass ``timeInForce`` through, unread, leaving a
     resting limit order."""
     params = create_params(request)
+    if venue_id == "bingx":
+        params = bingx_account.order_params(mode, params)
     if venue_id == "mexc" and request.order_type is OrderType.LIMIT and request.time_in_force is TimeInForce.IOC:
         del params["timeInForce"]
         return 3, params

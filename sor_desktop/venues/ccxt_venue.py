@@ -18,7 +18,7 @@ import contextlib
 import logging
 import re
 import time
-from collections.abc import Awaitable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any, Protocol
@@ -27,7 +27,7 @@ import ccxt
 import ccxt.async_support
 import ccxt.pro
 
-from sor_desktop.core.account import Balance, Position
+from sor_desktop.core.account import Balance, Position, PositionMode
 from sor_desktop.core.book import BookSnapshot
 from sor_desktop.core.instrument import Instrument, InstrumentError
 from sor_desktop.core.orders import OrderReport, OrderRequest, OrderStatus, OrderType
@@ -35,6 +35,7 @@ from sor_desktop.logs import register_secret
 from sor_desktop.venues import ccxt_convert as convert
 from sor_desktop.venues.base import CancelAllResult, Capabilities, Mode, Venue
 from sor_desktop.venues.binanceusdm import deadman as binanceusdm_deadman
+from sor_desktop.venues.bingx import account as bingx_account
 from sor_desktop.venues.bingx import deadman as bingx_deadman
 from sor_desktop.venues.bybit import deadman as bybit_dcp
 from sor_desktop.venues.cancel_scope import open_order_scopes
@@ -53,6 +54,14 @@ logging.getLogger("ccxt").setLevel(logging.INFO)
 DEAD_MAN_SWITCHES: dict[str, Any] = {"binanceusdm": binanceusdm_deadman, "bingx": bingx_deadman}
 
 _CLIENT_ID = re.compile(r"^[A-Za-z0-9_\-]+$")  # the charset every venue of the table accepts
+# venues that read the account's position mode with their own endpoint (one mode per account)
+POSITION_MODE_READERS: dict[str, Callable[[Any], Awaitable[PositionMode | None]]] = {
+    "bingx": bingx_account.fetch_position_mode}
+# venues whose balance ccxt reads wrongly: their own reading of ccxt's answer (``info``)
+BALANCE_READERS: dict[str, Callable[[str, Mapping[str, Any], Sequence[str] | None], list[Balance]]] = {
+    "bingx": bingx_account.balances}
+# the venue refused an order for its position fields: the mode changed behind our back
+POSITION_SIDE_REFUSALS: dict[str, Callable[[str], bool]] = {"bingx": bingx_account.is_position_side_refusal}
 
 
 class Credentials(Protocol):
@@ -131,7 +140,7 @@ class CcxtVenue(Venue):
             settings.update(apiKey=credentials.api_key, secret=credentials.secret)
             if credentials.passphrase:
                 settings["password"] = credentials.passphrase
-        cls = exchange_class(getattr(ccxt.pro, venue_id), self._quirks.sequence_check)
+        cls = exchange_class(getattr(ccxt.pro, venue_id), self._quirks.sequence_check, venue_id)
         self._ex: Any = cls(settings)
         self._reader: Any = None  # a REST client on the read-only key, when there is one
         if read_credentials is not None and (credentials is None or read_credentials.api_key != credentials.api_key):
@@ -154,6 +163,7 @@ class CcxtVenue(Venue):
         self._connect_lock = asyncio.Lock()
         self._closed = False
         self._last_call_end: float | None = None
+        self._position_mode: PositionMode | None = None  # last read; orders say it where the venue needs
         self._traded: set[str] = set()  # symbols we sent orders on: Binance's countdown is per symbol
         self._dead_man_armed = False
         self._dcp_task: asyncio.Task[None] | None = None  # Bybit: the private "dcp" link, once verified
@@ -188,6 +198,18 @@ class CcxtVenue(Venue):
             self._instruments = self._build_instruments(markets)
             if not self._instruments:
                 raise VenueError(self.id, "no linear or inverse swap markets")
+            await self._read_position_mode()
+
+    async def _read_position_mode(self) -> None:
+        """Read the account's position mode where the venue needs it with each order, before the
+        first one (not in its path); a failure leaves it unknown (orders go one-way, which a
+        hedge account refuses with nothing placed) and is logged."""
+        if self.id not in POSITION_MODE_READERS or not self._has_keys:
+            return
+        try:
+            await self.fetch_position_mode("")
+        except VenueError as exc:
+            log.warning("%s: position mode not read: %s", self.id, exc.message)
 
     def use_markets(self, markets: Mapping[str, Mapping[str, Any]]) -> None:
         """Take ccxt market dicts (e.g. recorded ones) instead of loading them from the venue."""
@@ -331,7 +353,8 @@ class CcxtVenue(Venue):
         # a swap venue's margin lives in its derivatives account
         raw = await self._read("fetch_balance", {"type": "swap"})
         settles = {i.settle for i in self._instruments.values()} or None
-        return convert.balances(self.id, raw, sorted(settles) if settles else None)
+        read = BALANCE_READERS.get(self.id, convert.balances)
+        return read(self.id, raw, sorted(settles) if settles else None)
 
     async def fetch_positions(self, symbols: Sequence[str] | None = None) -> list[Position]:
         self._need_keys()
@@ -343,6 +366,16 @@ class CcxtVenue(Venue):
                 out.append(pos)
         return out
 
+    async def fetch_position_mode(self, symbol: str) -> PositionMode | None:
+        """The account's mode where the venue says (``POSITION_MODE_READERS``), else None; kept
+        for the orders that must state it."""
+        reader = POSITION_MODE_READERS.get(self.id)
+        if reader is None or not self._has_keys:
+            return None
+        self._position_mode = await self._guarded(Phase.READ, reader(self._ex))
+        self.capabilities = replace(self.capabilities, hedge_mode=self._position_mode is PositionMode.HEDGE)
+        return self._position_mode
+
     # -- orders --------------------------------------------------------------------------------
     def mark_trading_allowed(self) -> None:
         """A permission probe showed this account may place orders by API."""
@@ -353,6 +386,9 @@ class CcxtVenue(Venue):
         limit = self._quirks.client_id_max_len
         if not client_id or len(client_id) > limit or not _CLIENT_ID.match(client_id):
             raise OrderRejected(self.id, f"client order id must be 1-{limit} letters, digits, '-' or '_'")
+        if self._quirks.client_id_lowercase and client_id != client_id.lower():
+            # the venue would store it lower-cased and report an id that is not ours
+            raise OrderRejected(self.id, "client order id must be lower-case on this venue")
 
     def _on_precision(self, what: str, symbol: str, value: Decimal) -> str:
         fn = self._ex.amount_to_precision if what == "amount" else self._ex.price_to_precision
@@ -379,11 +415,17 @@ class CcxtVenue(Venue):
             if request.limit_price else None
         if problem:
             raise OrderRejected(self.id, problem)
-        order_type, params = order_type_and_params(self.id, request)
+        order_type, params = order_type_and_params(self.id, request, self._position_mode)
         self._traded.add(request.symbol)
-        order = await self._call(
-            Phase.SUBMIT, "create_order", request.symbol, order_type, request.side.value,
-            float(amount), float(price) if price is not None else None, params)
+        try:
+            order = await self._call(
+                Phase.SUBMIT, "create_order", request.symbol, order_type, request.side.value,
+                float(amount), float(price) if price is not None else None, params)
+        except OrderRejected as exc:
+            refused_side = POSITION_SIDE_REFUSALS.get(self.id)
+            if refused_side is not None and refused_side(exc.message):
+                await self._read_position_mode()  # nothing was placed; the next order is right
+            raise
         return convert.order_report(self.id, order, request)
 
     async def fetch_order(self, client_order_id: str, symbol: str) -> OrderReport | None:
