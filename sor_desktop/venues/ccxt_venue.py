@@ -224,11 +224,12 @@ class CcxtVenue(Venue):
     async def _resync(self, symbol: str) -> None:
         """Make the next watch start from a fresh snapshot.
 
-        Binance: ccxt already dropped the book and the subscription. Bybit/WEEX: unsubscribe,
-        so the next watch subscribes again and the venue sends a snapshot; if the venue does not
-        acknowledge in time, close the websocket (a reconnect subscribes afresh)."""
+        Binance: ccxt already dropped the book and the subscription. MEXC: the check already
+        dropped the book and the next frame starts a new one (``book_sequence``). Bybit/WEEX:
+        unsubscribe, so the next watch subscribes again and the venue sends a snapshot; if the
+        venue does not acknowledge in time, close the websocket (a reconnect subscribes afresh)."""
         self._ex.orderbooks.pop(symbol, None)
-        if self._quirks.ccxt_checks_sequence:
+        if self._quirks.ccxt_checks_sequence or getattr(self._ex, "sor_resync_in_place", False):
             return
         try:
             params = {"limit": self._book_limit} if self._book_limit else {}

@@ -78,6 +78,7 @@ QUIRKS: dict[str, VenueQuirks] = {
     ),
     "mexc": VenueQuirks(
         client_id_param="externalOid",
+        sequence_check="mexc",
         orders_by_api=False,
         view_only_reason="MEXC has switched off futures order placement by API for most accounts",
         ccxt_options={"fetchMarkets": {"types": {"spot": False, "swap": {"linear": True, "inverse": False}}}},
