@@ -17,7 +17,7 @@ import asyncio
 import logging
 import re
 import time
-from collections.abc import Awaitable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any, Protocol
@@ -36,6 +36,8 @@ from sor_desktop.venues.ccxt_errors import Phase, map_error
 from sor_desktop.venues.ccxt_link import exchange_class
 from sor_desktop.venues.ccxt_orders import cancel_by_client_id, find_by_client_id, order_type_and_params
 from sor_desktop.venues.errors import AuthFailed, BookGap, NotSupported, OrderRejected, VenueError
+from sor_desktop.venues.mexc.probe import OrderProbe
+from sor_desktop.venues.mexc.probe import probe_orders as mexc_probe_orders
 from sor_desktop.venues.quirks import quirks_for
 
 log = logging.getLogger(__name__)
@@ -44,6 +46,9 @@ log = logging.getLogger(__name__)
 logging.getLogger("ccxt").setLevel(logging.INFO)
 
 _CLIENT_ID = re.compile(r"^[A-Za-z0-9_\-]+$")  # the charset every venue of the table accepts
+# venues whose orders by API are off for most accounts (quirks ``orders_by_api`` False): an
+# order the venue refuses either way tells whether this account may trade (client, market id, tick)
+ORDER_PROBES: dict[str, Callable[[Any, str, str], Awaitable[OrderProbe]]] = {"mexc": mexc_probe_orders}
 
 
 class Credentials(Protocol):
@@ -160,6 +165,22 @@ class CcxtVenue(Venue):
             self._instruments = self._build_instruments(markets)
             if not self._instruments:
                 raise VenueError(self.id, "no linear or inverse swap markets")
+            await self._probe_orders()
+
+    async def _probe_orders(self) -> None:
+        """Where orders by API are off for most accounts and no setting says otherwise, one
+        order the venue must refuse either way decides for this account (``ORDER_PROBES``); the
+        venue stays view-only unless the answer says yes, and the reason says what was seen."""
+        probe = ORDER_PROBES.get(self.id)
+        if probe is None or not self._has_keys or self.config.trading_allowed is not None or self._quirks.orders_by_api:
+            return
+        instrument = self._instruments.get("BTC/USDT:USDT") or self._instruments[min(self._instruments)]
+        result = await probe(self._ex, instrument.venue_symbol, str(instrument.price_tick))
+        if result.allowed:
+            self.mark_trading_allowed()
+        else:
+            self.capabilities = replace(self.capabilities, view_only_reason=result.reason)
+        log.info("%s: orders by API %s: %s", self.id, "on" if result.allowed else "off", result.reason)
 
     def use_markets(self, markets: Mapping[str, Mapping[str, Any]]) -> None:
         """Take ccxt market dicts (e.g. recorded ones) instead of loading them from the venue."""

@@ -17,6 +17,7 @@ from sor_desktop.venues.ccxt_venue import ApiCredentials, CcxtConfig, CcxtVenue
 from tests.venues.loopback.binance import BinanceUsdmServer
 from tests.venues.loopback.bybit import BybitServer
 from tests.venues.loopback.common import API_KEY, SECRET, LoopbackServer
+from tests.venues.loopback.mexc import MexcServer
 
 KEYS = ApiCredentials(API_KEY, SECRET)
 
@@ -51,6 +52,9 @@ async def bybit_server() -> AsyncIterator[BybitServer]:
 
 
 SERVERS: dict[str, type[LoopbackServer]] = {"binanceusdm": BinanceUsdmServer, "bybit": BybitServer}
+# not yet in SERVERS: the loopback tests there still count Binance/Bybit amounts (the suite's
+# venue cases will); ``serving("mexc")`` works meanwhile
+OTHER_SERVERS: dict[str, type[LoopbackServer]] = {"mexc": MexcServer}
 
 
 @asynccontextmanager
@@ -64,7 +68,7 @@ async def serving(venue_id: str) -> AsyncIterator[Any]:
             async with serving(request.param) as server:
                 yield request.param, server
     """
-    server = SERVERS[venue_id]()
+    server = {**SERVERS, **OTHER_SERVERS}[venue_id]()
     await server.start()
     try:
         yield server
