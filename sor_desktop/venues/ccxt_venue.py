@@ -25,7 +25,7 @@ from typing import Any, Protocol
 import ccxt
 import ccxt.pro
 
-from sor_desktop.core.account import Balance, Position
+from sor_desktop.core.account import Balance, Position, PositionMode
 from sor_desktop.core.book import BookSnapshot
 from sor_desktop.core.instrument import Instrument, InstrumentError
 from sor_desktop.core.orders import OrderReport, OrderRequest, OrderStatus, OrderType
@@ -36,6 +36,7 @@ from sor_desktop.venues.ccxt_errors import Phase, map_error
 from sor_desktop.venues.ccxt_link import exchange_class
 from sor_desktop.venues.ccxt_orders import cancel_by_client_id, find_by_client_id, order_type_and_params
 from sor_desktop.venues.errors import AuthFailed, BookGap, NotSupported, OrderRejected, VenueError
+from sor_desktop.venues.mexc import account as mexc_account
 from sor_desktop.venues.mexc.probe import OrderProbe
 from sor_desktop.venues.mexc.probe import probe_orders as mexc_probe_orders
 from sor_desktop.venues.quirks import quirks_for
@@ -49,6 +50,9 @@ _CLIENT_ID = re.compile(r"^[A-Za-z0-9_\-]+$")  # the charset every venue of the 
 # venues whose orders by API are off for most accounts (quirks ``orders_by_api`` False): an
 # order the venue refuses either way tells whether this account may trade (client, market id, tick)
 ORDER_PROBES: dict[str, Callable[[Any, str, str], Awaitable[OrderProbe]]] = {"mexc": mexc_probe_orders}
+# venues that read the account's position mode with their own endpoint (one mode per account)
+POSITION_MODE_READERS: dict[str, Callable[[Any], Awaitable[PositionMode | None]]] = {
+    "mexc": mexc_account.fetch_position_mode}
 
 
 class Credentials(Protocol):
@@ -137,6 +141,7 @@ class CcxtVenue(Venue):
         self._connect_lock = asyncio.Lock()
         self._closed = False
         self._last_call_end: float | None = None
+        self._position_mode: PositionMode | None = None  # last read; sent with orders where the venue takes it
         allowed = self._quirks.orders_by_api if self.config.trading_allowed is None else self.config.trading_allowed
         reason = None if allowed else self._quirks.view_only_reason
         if not self._has_keys:
@@ -328,6 +333,16 @@ class CcxtVenue(Venue):
                 out.append(pos)
         return out
 
+    async def fetch_position_mode(self, symbol: str) -> PositionMode | None:
+        """The account's mode where the venue says (``POSITION_MODE_READERS``), else None. The
+        answer is kept and sent with later orders (MEXC ``positionMode``), so an account switched
+        behind our back has its orders refused rather than read the other way."""
+        reader = POSITION_MODE_READERS.get(self.id)
+        if reader is None or not self._has_keys:
+            return None
+        self._position_mode = await self._guarded(Phase.READ, reader(self._ex))
+        return self._position_mode
+
     # -- orders --------------------------------------------------------------------------------
     def mark_trading_allowed(self) -> None:
         """A permission probe showed this account may place orders by API."""
@@ -364,7 +379,7 @@ class CcxtVenue(Venue):
             if request.limit_price else None
         if problem:
             raise OrderRejected(self.id, problem)
-        order_type, params = order_type_and_params(self.id, request)
+        order_type, params = order_type_and_params(self.id, request, self._position_mode)
         order = await self._call(
             Phase.SUBMIT, "create_order", request.symbol, order_type, request.side.value,
             float(amount), float(price) if price is not None else None, params)

@@ -13,8 +13,10 @@ import pytest
 from sor_desktop.core.account import PositionMode
 from sor_desktop.core.orders import OrderRequest, OrderType, Side, TimeInForce
 from sor_desktop.venues.ccxt_orders import order_type_and_params
+from sor_desktop.venues.errors import VenueError
 from sor_desktop.venues.mexc import account
 from tests.shared_data import load_markets
+from tests.venues.loopback.fixtures import loopback_venue, serving
 
 SYMBOL = "BTC/USDT:USDT"
 
@@ -97,3 +99,44 @@ def test_orders_read_back_with_side_and_our_id(code: str, side: str) -> None:
     if code == "2":
         assert ccxt_side == "sell"  # ccxt alone reads a close-short (a buy) as a sell
     assert account.parse_order(ex, raw_order(state="5"), market)["status"] == "rejected"
+
+
+# -- against the loopback MEXC server, through the real ccxt client --------------------------
+@pytest.mark.asyncio
+@pytest.mark.parametrize(("server_mode", "mode"), [(1, PositionMode.HEDGE), (2, PositionMode.ONE_WAY)])
+async def test_the_accounts_mode_is_read_and_sent_with_each_order(server_mode: int, mode: PositionMode) -> None:
+    async with serving("mexc") as server:
+        server.position_mode = server_mode
+        v = loopback_venue(server, "mexc")
+        try:
+            await v.connect()
+            assert await v.fetch_position_mode(SYMBOL) is mode
+            bid = max(server.books["BTC_USDT"].bids)
+            await v.submit_order(OrderRequest("mexc", SYMBOL, Side.SELL, Decimal(20), "close-long-1",
+                                              limit_price=bid, reduce_only=True))
+            await v.submit_order(OrderRequest("mexc", SYMBOL, Side.BUY, Decimal(20), "close-short-1",
+                                              limit_price=min(server.books["BTC_USDT"].asks), reduce_only=True))
+            found = await v.fetch_order("close-short-1", SYMBOL)
+        finally:
+            await v.close()
+    close_long, close_short = server.bodies[-2:]
+    assert (close_long["side"], close_long["positionMode"]) == (4, server_mode)
+    assert (close_short["side"], close_short["positionMode"]) == (2, server_mode)
+    assert "reduceOnly" not in close_long and "reduceOnly" not in close_short
+    assert found is not None and found.side is Side.BUY and found.client_order_id == "close-short-1"
+
+
+@pytest.mark.asyncio
+async def test_a_mode_switched_behind_our_back_is_refused_not_reversed() -> None:
+    async with serving("mexc") as server:
+        v = loopback_venue(server, "mexc")
+        try:
+            await v.connect()
+            assert await v.fetch_position_mode(SYMBOL) is PositionMode.ONE_WAY
+            server.position_mode = 1  # switched to hedge on the website
+            with pytest.raises(VenueError, match="7002"):
+                await v.submit_order(OrderRequest("mexc", SYMBOL, Side.SELL, Decimal(20), "leg-7002",
+                                                  limit_price=max(server.books["BTC_USDT"].bids), reduce_only=True))
+        finally:
+            await v.close()
+    assert server.placements == []
