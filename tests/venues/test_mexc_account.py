@@ -13,7 +13,7 @@ import pytest
 from sor_desktop.core.account import PositionMode
 from sor_desktop.core.orders import OrderRequest, OrderType, Side, TimeInForce
 from sor_desktop.venues.ccxt_orders import order_type_and_params
-from sor_desktop.venues.errors import VenueError
+from sor_desktop.venues.errors import OrderRejected, VenueError
 from sor_desktop.venues.mexc import account
 from tests.shared_data import load_markets
 from tests.venues.loopback.fixtures import loopback_venue, serving
@@ -140,3 +140,19 @@ async def test_a_mode_switched_behind_our_back_is_refused_not_reversed() -> None
         finally:
             await v.close()
     assert server.placements == []
+
+
+@pytest.mark.asyncio
+async def test_client_ids_longer_than_32_are_refused_before_sending() -> None:
+    # MEXC contract API error 2030: "External order ID is too long (Max. 32 bits)"
+    async with serving("mexc") as server:
+        v = loopback_venue(server, "mexc")
+        try:
+            await v.connect()
+            ask = min(server.books["BTC_USDT"].asks)
+            with pytest.raises(OrderRejected, match="1-32"):
+                await v.submit_order(OrderRequest("mexc", SYMBOL, Side.BUY, Decimal(10), "x" * 33, limit_price=ask))
+            await v.submit_order(OrderRequest("mexc", SYMBOL, Side.BUY, Decimal(10), "y" * 32, limit_price=ask))
+        finally:
+            await v.close()
+    assert [p.client_id for p in server.placements] == ["y" * 32]
