@@ -106,8 +106,13 @@ QUIRKS: dict[str, VenueQuirks] = {
         orders_by_api=False,
         view_only_reason=("MEXC has switched off futures order placement by API for most accounts; "
                           "with keys, a probe order at connect decides for this account"),
-        # ccxt 4.5.90 ignores this (its fetch_markets loads spot too); kept for later versions
-        ccxt_options={"fetchMarkets": {"types": {"spot": False, "swap": {"linear": True, "inverse": False}}}},
+        # fetchMarkets: ccxt 4.5.90 ignores it (its fetch_markets loads spot too); kept for later
+        # versions. snapshotDelay: ccxt caches this many push.depth frames before it fetches the
+        # REST snapshot (default 25: 5 s of MEXC's 200 ms pushes before a first book, and again
+        # after every reconnect or resync); the version check and ccxt's alignment of the cache
+        # with the snapshot's version keep the book exact with 2.
+        ccxt_options={"fetchMarkets": {"types": {"spot": False, "swap": {"linear": True, "inverse": False}}},
+                      "watchOrderBook": {"snapshotDelay": 2}},
     ),
 }
 

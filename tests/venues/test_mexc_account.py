@@ -106,7 +106,7 @@ def test_orders_read_back_with_side_and_our_id(code: str, side: str) -> None:
 @pytest.mark.parametrize(("server_mode", "mode"), [(1, PositionMode.HEDGE), (2, PositionMode.ONE_WAY)])
 async def test_the_accounts_mode_is_read_and_sent_with_each_order(server_mode: int, mode: PositionMode) -> None:
     async with serving("mexc") as server:
-        server.position_mode = server_mode
+        server.position_mode = mode
         v = loopback_venue(server, "mexc")
         try:
             await v.connect()
@@ -124,6 +124,8 @@ async def test_the_accounts_mode_is_read_and_sent_with_each_order(server_mode: i
     assert (close_short["side"], close_short["positionMode"]) == (2, server_mode)
     assert "reduceOnly" not in close_long and "reduceOnly" not in close_short
     assert found is not None and found.side is Side.BUY and found.client_order_id == "close-short-1"
+    placed = server.find("close-long-1")
+    assert placed is not None and placed.closes and placed.position_side == ("LONG" if mode is PositionMode.HEDGE else None)
 
 
 @pytest.mark.asyncio
@@ -133,7 +135,7 @@ async def test_a_mode_switched_behind_our_back_is_refused_not_reversed() -> None
         try:
             await v.connect()
             assert await v.fetch_position_mode(SYMBOL) is PositionMode.ONE_WAY
-            server.position_mode = 1  # switched to hedge on the website
+            server.position_mode = PositionMode.HEDGE  # switched on the website
             with pytest.raises(VenueError, match="7002"):
                 await v.submit_order(OrderRequest("mexc", SYMBOL, Side.SELL, Decimal(20), "leg-7002",
                                                   limit_price=max(server.books["BTC_USDT"].bids), reduce_only=True))

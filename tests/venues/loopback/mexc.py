@@ -33,6 +33,7 @@ from urllib.parse import urlencode
 
 from aiohttp import web
 
+from sor_desktop.core.account import PositionMode
 from tests.venues.loopback.common import API_KEY, SECRET, BookEngine, LoopbackServer, Placement, sign
 
 # market id: (base, mid, price tick, contract size)
@@ -78,6 +79,7 @@ def _err(code: int, message: str) -> web.Response:
 # order side codes (MEXC contract docs, "order direction")
 OPEN_LONG, CLOSE_SHORT, OPEN_SHORT, CLOSE_LONG = 1, 2, 3, 4
 HEDGE, ONE_WAY = 1, 2
+MODE_CODE = {PositionMode.HEDGE: HEDGE, PositionMode.ONE_WAY: ONE_WAY}
 # order states: 1 uninformed, 2 uncompleted, 3 completed, 4 cancelled, 5 invalid
 STATE = {"new": 2, "filled": 3, "partial_expired": 4, "expired": 4, "canceled": 4}
 
@@ -85,19 +87,18 @@ STATE = {"new": 2, "filled": 3, "partial_expired": 4, "expired": 4, "canceled": 
 class MexcServer(LoopbackServer):
     """``api_trading``: False makes every order answer 1002 "Contract not allow place order!", what
     MEXC answers accounts whose futures API trading is switched off (ccxt issues #14474, #15055).
-    ``position_mode``: 1 hedge or 2 one-way, what ``position/position_mode`` reports; an order whose
-    ``positionMode`` differs is refused with 7002 "Position mode mis match" (ccxt issue #12458)."""
+    ``position_mode`` (a ``PositionMode``): what ``position/position_mode`` reports (1 hedge,
+    2 one-way); an order whose ``positionMode`` differs is refused with 7002 "Position mode mis
+    match" (ccxt issue #12458). In hedge mode a placement's ``position_side`` is the side its code
+    names (1/4 LONG, 2/3 SHORT). ``bodies``: every order/create body as sent."""
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.books = {s: ContractBook(mid=mid, tick=tick, seed=20 + i)
                       for i, (s, (_, mid, tick, _)) in enumerate(SYMBOLS.items())}
-        self.subs: dict[Any, set[str]] = {}
         self.unsubscribes = 0
         self.pings = 0
-        self.usdt = Decimal("10000")  # cash balance account/assets reports
         self.api_trading = True
-        self.position_mode = ONE_WAY
         self.bodies: list[dict[str, Any]] = []  # every order/create body as sent
         self.sides: dict[str, int] = {}  # client id -> side code sent
         r = self.app.router
@@ -154,6 +155,7 @@ class MexcServer(LoopbackServer):
             return _err(1001, "Contract does not exist!")
         limit = int(request.query["limit"]) if "limit" in request.query else None
         version, bids, asks = book.snapshot(limit)
+        self.snapshots[request.match_info["symbol"]] += 1
         return _ok({"asks": self._levels(asks), "bids": self._levels(bids), "version": version,
                     "timestamp": int(time.time() * 1000)})
 
@@ -231,7 +233,7 @@ class MexcServer(LoopbackServer):
             "orderMargin": float((p.price or Decimal(0)) * remaining * size / LEVERAGE),
             "takerFee": float(fee), "makerFee": 0, "profit": 0, "feeCurrency": "USDT", "openType": 2,
             "state": STATE[p.status], "externalOid": p.client_id, "errorCode": 0, "usedMargin": 0,
-            "createTime": p.created_ms, "updateTime": p.created_ms, "positionMode": self.position_mode,
+            "createTime": p.created_ms, "updateTime": p.created_ms, "positionMode": MODE_CODE[self.position_mode],
         }
 
     async def create_order(self, request: web.Request) -> web.Response:
@@ -258,9 +260,10 @@ class MexcServer(LoopbackServer):
         if open_type not in (1, 2):
             return _err(2002, "Wrong opening type")
         mode = params.get("positionMode")
-        if mode is not None and mode != self.position_mode:
+        if mode is not None and mode != MODE_CODE[self.position_mode]:
             return _err(7002, "Position mode mis match")
-        if "reduceOnly" in params and self.position_mode == HEDGE:
+        hedge = self.position_mode is PositionMode.HEDGE
+        if "reduceOnly" in params and hedge:
             return _err(600, "Param error!")  # "two-way positions will not accept this parameter"
         try:
             qty = Decimal(str(params.get("vol")))
@@ -281,8 +284,9 @@ class MexcServer(LoopbackServer):
         if kind in (1, 2) and filled < qty:
             status = "new"
         tif = {1: "GTC", 2: "GTC", 3: "IOC", 4: "FOK"}.get(kind, "IOC")
+        position_side = ("LONG" if side in (OPEN_LONG, CLOSE_LONG) else "SHORT") if hedge else None
         placement = Placement(client_id, self.next_order_id(), symbol, "buy" if buy else "sell", qty, price, tif,
-                              side in (CLOSE_SHORT, CLOSE_LONG), filled, avg, status)
+                              side in (CLOSE_SHORT, CLOSE_LONG), filled, avg, status, position_side=position_side)
         self.placements.append(placement)
         self.sides[client_id] = side
         held = await self.hold_after_accept()
@@ -336,19 +340,21 @@ class MexcServer(LoopbackServer):
         return _ok([self._order_json(p) for p in self.placements
                     if p.status == "new" and (symbol is None or p.symbol == symbol)])
 
-    def frozen(self) -> Decimal:
-        """The margin resting orders hold (1/``LEVERAGE`` of their notional)."""
-        return sum(((p.price or Decimal(0)) * (p.qty - p.filled) * Decimal(SYMBOLS[p.symbol][3])
-                    for p in self.placements if p.status == "new"), Decimal(0)) / LEVERAGE
+    def order_margin(self, p: Placement) -> tuple[str, Decimal]:
+        """A resting order freezes 1/``LEVERAGE`` of its notional: contracts x contract size x price."""
+        return "USDT", (p.price or Decimal(0)) * (p.qty - p.filled) * Decimal(SYMBOLS[p.symbol][3]) / LEVERAGE
 
     async def assets(self, request: web.Request) -> web.Response:
         _, error = await self._signed(request)
         if error is not None:
             return error
-        frozen = self.frozen()
-        return _ok([{"currency": "USDT", "positionMargin": 0, "availableBalance": float(self.usdt - frozen),
-                     "cashBalance": float(self.usdt - frozen), "frozenBalance": float(frozen),
-                     "equity": float(self.usdt), "unrealized": 0, "bonus": 0}])
+        out = []
+        for currency in sorted(self.wallet):
+            total, free = self.balance(currency)
+            out.append({"currency": currency, "positionMargin": 0, "availableBalance": float(free),
+                        "cashBalance": float(free), "frozenBalance": float(total - free), "equity": float(total),
+                        "unrealized": 0, "bonus": 0})
+        return _ok(out)
 
     def positions(self) -> dict[tuple[str, int], tuple[Decimal, Decimal]]:
         """(symbol, positionType 1 long / 2 short) -> (contracts, average open price) from the fills;
@@ -362,7 +368,7 @@ class MexcServer(LoopbackServer):
             key = (p.symbol, 1 if long_side else 2)
             held, avg = out.get(key, (Decimal(0), Decimal(0)))
             opening = side in (OPEN_LONG, OPEN_SHORT)
-            if self.position_mode == ONE_WAY:
+            if self.position_mode is PositionMode.ONE_WAY:
                 signed = {k[1]: v[0] for k, v in out.items() if k[0] == p.symbol}
                 net = signed.get(1, Decimal(0)) - signed.get(2, Decimal(0))
                 net += p.filled if p.side == "buy" else -p.filled
@@ -395,7 +401,7 @@ class MexcServer(LoopbackServer):
 
     async def get_position_mode(self, request: web.Request) -> web.Response:
         _, error = await self._signed(request)
-        return error or _ok(self.position_mode)
+        return error or _ok(MODE_CODE[self.position_mode])
 
     async def change_position_mode(self, request: web.Request) -> web.Response:
         params, error = await self._signed(request)
@@ -403,5 +409,5 @@ class MexcServer(LoopbackServer):
             return error
         if params.get("positionMode") not in (HEDGE, ONE_WAY):
             return _err(600, "Param error!")
-        self.position_mode = int(params["positionMode"])
+        self.position_mode = PositionMode.HEDGE if params["positionMode"] == HEDGE else PositionMode.ONE_WAY
         return _ok()
