@@ -26,8 +26,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-import ccxt
-
 from sor_desktop.core.account import PositionMode
 from sor_desktop.core.orders import OrderRequest, Side
 
@@ -35,7 +33,6 @@ OPEN_LONG, CLOSE_SHORT, OPEN_SHORT, CLOSE_LONG = 1, 2, 3, 4
 BUY_CODES = (OPEN_LONG, CLOSE_SHORT)
 MODES = {1: PositionMode.HEDGE, 2: PositionMode.ONE_WAY}
 MODE_CODES = {mode: code for code, mode in MODES.items()}
-ORDER_NOT_FOUND = "2040"  # "order not exist" (the docs' cancel answer; order/external answers it too)
 
 
 def side_code(side: Side, reduce_only: bool) -> int:
@@ -81,22 +78,13 @@ def parse_order(ex: Any, raw: Mapping[str, Any], market: Mapping[str, Any]) -> d
     return order
 
 
-def _not_found(exc: ccxt.BaseError) -> bool:
-    text = str(exc)
-    return f'"code":{ORDER_NOT_FOUND}' in text.replace(" ", "") or f'"code":"{ORDER_NOT_FOUND}"' in text
-
-
 async def find_by_client_id(ex: Any, client_id: str, symbol: str) -> dict[str, Any] | None:
     """Our order by its ``externalOid`` (``GET order/external/{symbol}/{external_oid}``), None
-    when the venue has none."""
+    when the answer holds none (a "not found" code is ``ccxt_orders.find_by_client_id``'s, from
+    ``mexc/errors.py``)."""
     market = ex.market(symbol)
-    try:
-        response = await ex.contractPrivateGetOrderExternalSymbolExternalOid(
-            {"symbol": market["id"], "external_oid": client_id})
-    except (ccxt.OrderNotFound, ccxt.ExchangeError) as exc:
-        if isinstance(exc, ccxt.OrderNotFound) or _not_found(exc):
-            return None
-        raise
+    response = await ex.contractPrivateGetOrderExternalSymbolExternalOid(
+        {"symbol": market["id"], "external_oid": client_id})
     data = response.get("data")
     raw = data[0] if isinstance(data, list) and data else data
     return parse_order(ex, raw, market) if isinstance(raw, Mapping) and raw else None

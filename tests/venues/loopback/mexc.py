@@ -221,6 +221,9 @@ class MexcServer(LoopbackServer):
             return params, _err(602, "Signature verification failed!")
         return params, None
 
+    def error_response(self, status: int, code: int, message: str) -> web.Response:
+        return web.json_response({"success": False, "code": code, "message": message}, status=status)
+
     def _order_json(self, p: Placement) -> dict[str, Any]:
         size = Decimal(SYMBOLS[p.symbol][3])
         fee = (p.avg_price or Decimal(0)) * p.filled * size * TAKER_FEE
@@ -287,7 +290,7 @@ class MexcServer(LoopbackServer):
         position_side = ("LONG" if side in (OPEN_LONG, CLOSE_LONG) else "SHORT") if hedge else None
         placement = Placement(client_id, self.next_order_id(), symbol, "buy" if buy else "sell", qty, price, tif,
                               side in (CLOSE_SHORT, CLOSE_LONG), filled, avg, status, position_side=position_side)
-        self.placements.append(placement)
+        self.record(placement)
         self.sides[client_id] = side
         held = await self.hold_after_accept()
         if held is not None:
@@ -299,7 +302,7 @@ class MexcServer(LoopbackServer):
         if error is not None:
             return error
         p = self.find(request.match_info["external_oid"])
-        if p is None or p.symbol != request.match_info["symbol"]:
+        if p is None or p.symbol != request.match_info["symbol"] or not self.visible(p):
             return _err(2040, "order not exist")
         return _ok(self._order_json(p))
 
@@ -307,7 +310,8 @@ class MexcServer(LoopbackServer):
         _, error = await self._signed(request)
         if error is not None:
             return error
-        p = next((p for p in self.placements if str(p.order_id) == request.match_info["order_id"]), None)
+        p = next((p for p in self.placements
+                  if str(p.order_id) == request.match_info["order_id"] and self.visible(p)), None)
         return _ok(self._order_json(p)) if p is not None else _err(2040, "order not exist")
 
     async def cancel_with_external(self, request: web.Request) -> web.Response:
@@ -338,7 +342,7 @@ class MexcServer(LoopbackServer):
             return error
         symbol = request.match_info.get("symbol")
         return _ok([self._order_json(p) for p in self.placements
-                    if p.status == "new" and (symbol is None or p.symbol == symbol)])
+                    if p.status == "new" and self.visible(p) and (symbol is None or p.symbol == symbol)])
 
     def order_margin(self, p: Placement) -> tuple[str, Decimal]:
         """A resting order freezes 1/``LEVERAGE`` of its notional: contracts x contract size x price."""
