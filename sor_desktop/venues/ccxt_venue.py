@@ -179,6 +179,11 @@ class CcxtVenue(Venue):
             if not self._instruments:
                 raise VenueError(self.id, "no linear or inverse swap markets")
             await self._probe_orders()
+            if self.capabilities.trading_allowed and self.id in POSITION_MODE_READERS:
+                try:  # orders carry it from now on; without it the venue applies the account's own
+                    await self.fetch_position_mode(min(self._instruments))
+                except VenueError as exc:
+                    log.warning("%s: position mode not read (%s); orders go without it", self.id, exc)
 
     async def _probe_orders(self) -> None:
         """Where orders by API are off for most accounts and no setting says otherwise, one

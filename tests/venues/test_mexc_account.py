@@ -109,7 +109,8 @@ async def test_the_accounts_mode_is_read_and_sent_with_each_order(server_mode: i
         server.position_mode = mode
         v = loopback_venue(server, "mexc")
         try:
-            await v.connect()
+            await v.connect()  # probes orders by API, then reads the mode once
+            assert ("GET", "/api/v1/private/position/position_mode") in server.requests
             assert await v.fetch_position_mode(SYMBOL) is mode
             bid = max(server.books["BTC_USDT"].bids)
             await v.submit_order(OrderRequest("mexc", SYMBOL, Side.SELL, Decimal(20), "close-long-1",
