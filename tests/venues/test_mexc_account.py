@@ -4,6 +4,8 @@ MEXC's documented codes; the loopback suite sends them through the real ccxt cli
 from __future__ import annotations
 
 import json
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from decimal import Decimal
 from typing import Any
 
@@ -13,6 +15,7 @@ import pytest
 from sor_desktop.core.account import PositionMode
 from sor_desktop.core.orders import OrderRequest, OrderType, Side, TimeInForce
 from sor_desktop.venues.ccxt_orders import order_type_and_params
+from sor_desktop.venues.ccxt_venue import CcxtVenue
 from sor_desktop.venues.errors import OrderRejected, VenueError
 from sor_desktop.venues.mexc import account
 from tests.shared_data import load_markets
@@ -102,6 +105,18 @@ def test_orders_read_back_with_side_and_our_id(code: str, side: str) -> None:
 
 
 # -- against the loopback MEXC server, through the real ccxt client --------------------------
+@asynccontextmanager
+async def connected() -> AsyncIterator[tuple[Any, CcxtVenue]]:
+    """The loopback MEXC server and a venue connected to it with keys (probe and mode read done)."""
+    async with serving("mexc") as server:
+        v = loopback_venue(server, "mexc")
+        try:
+            await v.connect()
+            yield server, v
+        finally:
+            await v.close()
+
+
 @pytest.mark.asyncio
 @pytest.mark.parametrize(("server_mode", "mode"), [(1, PositionMode.HEDGE), (2, PositionMode.ONE_WAY)])
 async def test_the_accounts_mode_is_read_and_sent_with_each_order(server_mode: int, mode: PositionMode) -> None:
@@ -131,31 +146,21 @@ async def test_the_accounts_mode_is_read_and_sent_with_each_order(server_mode: i
 
 @pytest.mark.asyncio
 async def test_a_mode_switched_behind_our_back_is_refused_not_reversed() -> None:
-    async with serving("mexc") as server:
-        v = loopback_venue(server, "mexc")
-        try:
-            await v.connect()
-            assert await v.fetch_position_mode(SYMBOL) is PositionMode.ONE_WAY
-            server.position_mode = PositionMode.HEDGE  # switched on the website
-            with pytest.raises(VenueError, match="7002"):
-                await v.submit_order(OrderRequest("mexc", SYMBOL, Side.SELL, Decimal(20), "leg-7002",
-                                                  limit_price=max(server.books["BTC_USDT"].bids), reduce_only=True))
-        finally:
-            await v.close()
+    async with connected() as (server, v):
+        assert await v.fetch_position_mode(SYMBOL) is PositionMode.ONE_WAY
+        server.position_mode = PositionMode.HEDGE  # switched on the website
+        with pytest.raises(VenueError, match="7002"):
+            await v.submit_order(OrderRequest("mexc", SYMBOL, Side.SELL, Decimal(20), "leg-7002",
+                                              limit_price=max(server.books["BTC_USDT"].bids), reduce_only=True))
     assert server.placements == []
 
 
 @pytest.mark.asyncio
 async def test_client_ids_longer_than_32_are_refused_before_sending() -> None:
     # MEXC contract API error 2030: "External order ID is too long (Max. 32 bits)"
-    async with serving("mexc") as server:
-        v = loopback_venue(server, "mexc")
-        try:
-            await v.connect()
-            ask = min(server.books["BTC_USDT"].asks)
-            with pytest.raises(OrderRejected, match="1-32"):
-                await v.submit_order(OrderRequest("mexc", SYMBOL, Side.BUY, Decimal(10), "x" * 33, limit_price=ask))
-            await v.submit_order(OrderRequest("mexc", SYMBOL, Side.BUY, Decimal(10), "y" * 32, limit_price=ask))
-        finally:
-            await v.close()
+    async with connected() as (server, v):
+        ask = min(server.books["BTC_USDT"].asks)
+        with pytest.raises(OrderRejected, match="1-32"):
+            await v.submit_order(OrderRequest("mexc", SYMBOL, Side.BUY, Decimal(10), "x" * 33, limit_price=ask))
+        await v.submit_order(OrderRequest("mexc", SYMBOL, Side.BUY, Decimal(10), "y" * 32, limit_price=ask))
     assert [p.client_id for p in server.placements] == ["y" * 32]

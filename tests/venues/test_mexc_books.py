@@ -77,10 +77,16 @@ def book_with_snapshot(ex: Any, client: Client, version: int) -> Any:
     return stored
 
 
+def exchange(checked: bool) -> Any:
+    """ccxt.pro's mexc on the recorded markets, with our sequence check or without."""
+    ex = guarded_class(ccxt.pro.mexc, CHECKS["mexc"])() if checked else ccxt.pro.mexc()
+    ex.set_markets(load_markets("mexc"))
+    return ex
+
+
 @pytest.mark.asyncio
 async def test_ccxt_alone_applies_a_delta_after_a_lost_one() -> None:
-    ex = ccxt.pro.mexc()
-    ex.set_markets(load_markets("mexc"))
+    ex = exchange(checked=False)
     client = Client()
     ex.handle_order_book(client, frame(100, "59995"))
     book_with_snapshot(ex, client, 100)
@@ -92,8 +98,7 @@ async def test_ccxt_alone_applies_a_delta_after_a_lost_one() -> None:
 
 @pytest.mark.asyncio
 async def test_a_lost_delta_drops_the_book_and_the_next_frame_starts_afresh() -> None:
-    ex = guarded_class(ccxt.pro.mexc, CHECKS["mexc"])()
-    ex.set_markets(load_markets("mexc"))
+    ex = exchange(checked=True)
     client = Client()
     ex.handle_order_book(client, frame(100, "59995"))
     assert ex.orderbooks[SYMBOL]["nonce"] is None  # ccxt caches until the REST snapshot
@@ -111,8 +116,7 @@ async def test_a_lost_delta_drops_the_book_and_the_next_frame_starts_afresh() ->
 
 @pytest.mark.asyncio
 async def test_a_new_connection_starts_a_new_chain_on_a_fresh_book() -> None:
-    ex = guarded_class(ccxt.pro.mexc, CHECKS["mexc"])()
-    ex.set_markets(load_markets("mexc"))
+    ex = exchange(checked=True)
     old = Client()
     ex.handle_order_book(old, frame(100, "59995"))
     book_with_snapshot(ex, old, 100)

@@ -29,13 +29,14 @@ MEXC's API has no endpoint that reads a key's permissions or IP binding (spot
 
 from __future__ import annotations
 
-import json
 import logging
 import time
 from dataclasses import dataclass
 from typing import Any
 
 import ccxt
+
+from sor_desktop.venues.ccxt_errors import venue_code, venue_reason
 
 log = logging.getLogger(__name__)
 
@@ -55,25 +56,9 @@ class OrderProbe:
     reason: str  # in the trader's words, with the venue's code
 
 
-def _answer(exc: BaseException) -> tuple[str | None, str]:
-    """(code, message) from a ccxt error carrying MEXC's JSON body."""
-    text = str(exc)
-    start = text.find("{")
-    if start >= 0:
-        try:
-            body = json.loads(text[start:])
-        except ValueError:
-            body = None
-        if isinstance(body, dict):
-            code = body.get("code")
-            return (None if code is None else str(code)), str(body.get("message") or body.get("msg") or "")
-    return None, type(exc).__name__
-
-
-def judge(code: str | None, message: str, contract: str) -> OrderProbe:
-    """What a refusal of the probe order says about this account."""
-    said = f"{code} {message}".strip()
-    if code in TRADING_OFF or "not allow place order" in message.lower():
+def judge(code: str | None, said: str, contract: str) -> OrderProbe:
+    """What a refusal of the probe order says about this account (``said``: the venue's words)."""
+    if code in TRADING_OFF or "not allow place order" in said.lower():
         return OrderProbe(False, f"MEXC refuses futures orders by API for this account ({contract}: {said})")
     if code in KEY_REFUSED:
         return OrderProbe(False, f"MEXC refused this key for futures orders ({said})")
@@ -94,7 +79,7 @@ async def probe_orders(ex: Any, contract: str, tick: str) -> OrderProbe:
     except ccxt.NetworkError as exc:
         return OrderProbe(None, f"could not reach MEXC to check futures orders by API ({type(exc).__name__})")
     except ccxt.BaseError as exc:
-        result = judge(*_answer(exc), contract)
+        result = judge(venue_code(exc), venue_reason(exc, "mexc"), contract)
         log.info("mexc order probe on %s: %s", contract, result.reason)
         return result
     log.warning("mexc order probe on %s was accepted: cancelling %s", contract, client_id)
