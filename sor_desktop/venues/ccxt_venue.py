@@ -267,8 +267,10 @@ class CcxtVenue(Venue):
         dropped the book and the next frame starts a new one (``book_sequence``). Bybit/WEEX:
         unsubscribe, so the next watch subscribes again and the venue sends a snapshot; if the
         venue does not acknowledge in time, close the websocket (a reconnect subscribes afresh)."""
+        if getattr(self._ex, "sor_resync_in_place", False):
+            return  # the book the next frame started is already the fresh one: keep it
         self._ex.orderbooks.pop(symbol, None)
-        if self._quirks.ccxt_checks_sequence or getattr(self._ex, "sor_resync_in_place", False):
+        if self._quirks.ccxt_checks_sequence:
             return
         try:
             params = {"limit": self._book_limit} if self._book_limit else {}
