@@ -196,6 +196,7 @@ class CcxtVenue(Venue):
         result = await probe(self._ex, instrument.venue_symbol, str(instrument.price_tick))
         if result.allowed:
             self.mark_trading_allowed()
+            self.capabilities = replace(self.capabilities, trading_note=result.reason)
         else:
             self.capabilities = replace(self.capabilities, view_only_reason=result.reason)
         log.info("%s: orders by API %s: %s", self.id, "on" if result.allowed else "off", result.reason)

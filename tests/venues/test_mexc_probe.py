@@ -41,6 +41,7 @@ async def test_an_account_with_api_trading_on_may_trade() -> None:
         try:
             await v.connect()
             assert v.capabilities.trading_allowed is True and v.capabilities.view_only_reason is None
+            assert "takes futures orders by API for this account" in (v.capabilities.trading_note or "")
         finally:
             await v.close()
     assert server.placements == []  # the probe was refused for its volume: nothing placed
@@ -63,3 +64,4 @@ def test_answers_that_tell_nothing_keep_the_venue_view_only() -> None:
     assert judge(None, "RequestTimeout", "BTC_USDT").allowed is None
     assert judge("1002", "Contract not allow place order!", "BTC_USDT").allowed is False
     assert judge("600", "Param error!", "BTC_USDT").allowed is True
+
