@@ -164,3 +164,14 @@ async def test_client_ids_longer_than_32_are_refused_before_sending() -> None:
             await v.submit_order(OrderRequest("mexc", SYMBOL, Side.BUY, Decimal(10), "x" * 33, limit_price=ask))
         await v.submit_order(OrderRequest("mexc", SYMBOL, Side.BUY, Decimal(10), "y" * 32, limit_price=ask))
     assert [p.client_id for p in server.placements] == ["y" * 32]
+
+
+@pytest.mark.asyncio
+async def test_the_loopback_contract_list_parses_to_the_recorded_market() -> None:
+    """The server's contract/detail, read by ccxt, gives what ccxt recorded from MEXC itself."""
+    recorded = load_markets("mexc")[SYMBOL]
+    async with connected() as (_, v):
+        live = v._ex.markets[SYMBOL]
+    for key in ("id", "contractSize", "precision", "linear", "settle", "type"):
+        assert live[key] == recorded[key], key
+    assert live["limits"]["amount"] == recorded["limits"]["amount"]
