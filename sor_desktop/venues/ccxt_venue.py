@@ -43,6 +43,9 @@ from sor_desktop.venues.ccxt_errors import Phase, map_error
 from sor_desktop.venues.ccxt_link import counting_requests, exchange_class
 from sor_desktop.venues.ccxt_orders import cancel_by_client_id, find_by_client_id, order_type_and_params
 from sor_desktop.venues.errors import AuthFailed, BookGap, NotSupported, OrderRejected, VenueError
+from sor_desktop.venues.mexc import account as mexc_account
+from sor_desktop.venues.mexc.probe import OrderProbe
+from sor_desktop.venues.mexc.probe import probe_orders as mexc_probe_orders
 from sor_desktop.venues.quirks import quirks_for
 
 log = logging.getLogger(__name__)
@@ -54,9 +57,12 @@ logging.getLogger("ccxt").setLevel(logging.INFO)
 DEAD_MAN_SWITCHES: dict[str, Any] = {"binanceusdm": binanceusdm_deadman, "bingx": bingx_deadman}
 
 _CLIENT_ID = re.compile(r"^[A-Za-z0-9_\-]+$")  # the charset every venue of the table accepts
+# venues whose orders by API are off for most accounts (quirks ``orders_by_api`` False): an
+# order the venue refuses either way tells whether this account may trade (client, market id, tick)
+ORDER_PROBES: dict[str, Callable[[Any, str, str], Awaitable[OrderProbe]]] = {"mexc": mexc_probe_orders}
 # venues that read the account's position mode with their own endpoint (one mode per account)
 POSITION_MODE_READERS: dict[str, Callable[[Any], Awaitable[PositionMode | None]]] = {
-    "bingx": bingx_account.fetch_position_mode}
+    "bingx": bingx_account.fetch_position_mode, "mexc": mexc_account.fetch_position_mode}
 # venues whose balance ccxt reads wrongly: their own reading of ccxt's answer (``info``)
 BALANCE_READERS: dict[str, Callable[[str, Mapping[str, Any], Sequence[str] | None], list[Balance]]] = {
     "bingx": bingx_account.balances}
@@ -198,18 +204,35 @@ class CcxtVenue(Venue):
             self._instruments = self._build_instruments(markets)
             if not self._instruments:
                 raise VenueError(self.id, "no linear or inverse swap markets")
+            await self._probe_orders()
             await self._read_position_mode()
 
     async def _read_position_mode(self) -> None:
         """Read the account's position mode where the venue needs it with each order, before the
-        first one (not in its path); a failure leaves it unknown (orders go one-way, which a
-        hedge account refuses with nothing placed) and is logged."""
-        if self.id not in POSITION_MODE_READERS or not self._has_keys:
+        first one (not in its path); a failure leaves it unknown (orders go without it, which a
+        hedge account refuses with nothing placed) and is logged. Only where this key trades."""
+        if self.id not in POSITION_MODE_READERS or not self._has_keys or not self.capabilities.trading_allowed:
             return
         try:
-            await self.fetch_position_mode("")
+            await self.fetch_position_mode(min(self._instruments))
         except VenueError as exc:
             log.warning("%s: position mode not read: %s", self.id, exc.message)
+
+    async def _probe_orders(self) -> None:
+        """Where orders by API are off for most accounts and no setting says otherwise, one
+        order the venue must refuse either way decides for this account (``ORDER_PROBES``); the
+        venue stays view-only unless the answer says yes, and the reason says what was seen."""
+        probe = ORDER_PROBES.get(self.id)
+        if probe is None or not self._has_keys or self.config.trading_allowed is not None or self._quirks.orders_by_api:
+            return
+        instrument = self._instruments.get("BTC/USDT:USDT") or self._instruments[min(self._instruments)]
+        result = await probe(self._ex, instrument.venue_symbol, str(instrument.price_tick))
+        if result.allowed:
+            self.mark_trading_allowed()
+            self.capabilities = replace(self.capabilities, trading_note=result.reason)
+        else:
+            self.capabilities = replace(self.capabilities, view_only_reason=result.reason)
+        log.info("%s: orders by API %s: %s", self.id, "on" if result.allowed else "off", result.reason)
 
     def use_markets(self, markets: Mapping[str, Mapping[str, Any]]) -> None:
         """Take ccxt market dicts (e.g. recorded ones) instead of loading them from the venue."""
@@ -274,9 +297,12 @@ class CcxtVenue(Venue):
     async def _resync(self, symbol: str) -> None:
         """Make the next watch start from a fresh snapshot.
 
-        Binance: ccxt already dropped the book and the subscription. Bybit/WEEX: unsubscribe,
-        so the next watch subscribes again and the venue sends a snapshot; if the venue does not
-        acknowledge in time, close the websocket (a reconnect subscribes afresh)."""
+        Binance: ccxt already dropped the book and the subscription. MEXC: the check already
+        dropped the book and the next frame starts a new one (``book_sequence``). Bybit/WEEX:
+        unsubscribe, so the next watch subscribes again and the venue sends a snapshot; if the
+        venue does not acknowledge in time, close the websocket (a reconnect subscribes afresh)."""
+        if getattr(self._ex, "sor_resync_in_place", False):
+            return  # the book the next frame started is already the fresh one: keep it
         self._ex.orderbooks.pop(symbol, None)
         if self._quirks.ccxt_checks_sequence:
             return
@@ -367,8 +393,10 @@ class CcxtVenue(Venue):
         return out
 
     async def fetch_position_mode(self, symbol: str) -> PositionMode | None:
-        """The account's mode where the venue says (``POSITION_MODE_READERS``), else None; kept
-        for the orders that must state it."""
+        """The account's mode where the venue says (``POSITION_MODE_READERS``), else None. The
+        answer is kept for the orders that must state it (BingX ``positionSide``, MEXC
+        ``positionMode``), so an account switched behind our back has its orders refused rather
+        than read the other way."""
         reader = POSITION_MODE_READERS.get(self.id)
         if reader is None or not self._has_keys:
             return None
