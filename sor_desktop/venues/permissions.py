@@ -3,7 +3,9 @@
 - binanceusdm: ``sapiGetAccountApiRestrictions`` (GET /sapi/v1/account/apiRestrictions)
 - bybit: ``privateGetV5UserQueryApi`` (GET /v5/user/query-api)
 - bingx: ``accountV1PrivateGetAccountApiPermissions`` (GET /openApi/v1/account/apiPermissions)
-- mexc, weex and anything else: no such endpoint; the result says it could not be checked.
+- mexc: no endpoint reads a key's permissions or IP binding; whether the account takes futures
+  orders by API is found by an order the venue must refuse either way (``mexc.probe``).
+- weex and anything else: no such endpoint; the result says it could not be checked.
 
 ``probe_permissions`` never raises for venue trouble: a failed probe is an unchecked result whose
 notes say why. Error texts pass through ``logs.redact`` (ccxt puts response bodies in them).
@@ -22,7 +24,8 @@ import ccxt.async_support as ccxt_async
 
 from sor_desktop import logs
 from sor_desktop.security.entries import KeyEntry
-from sor_desktop.security.permissions import KeyPermissions, unchecked
+from sor_desktop.security.permissions import REMINDER, KeyPermissions, unchecked
+from sor_desktop.venues.mexc import probe as mexc_probe
 
 log = logging.getLogger(__name__)
 
@@ -30,6 +33,7 @@ ClientFactory = Callable[[KeyEntry], Any]
 NO_WITHDRAW = "this key can WITHDRAW: create a new key without the withdrawal permission"
 NO_IP = "no IP whitelist: bind the key to your IP addresses on the venue's API page"
 NO_TRADE = "this key cannot trade perpetual futures: enable futures trading for it"
+CAN_TRANSFER = "this key can move funds between your own accounts (transfer permission)"
 TIMEOUT_MS = 10_000
 
 
@@ -97,7 +101,7 @@ async def _binance(client: Any, venue: str) -> KeyPermissions:
     ip = bool(r.get("ipRestrict"))
     extra = []
     if r.get("enableInternalTransfer") or r.get("permitsUniversalTransfer"):
-        extra.append("this key can move funds between your own accounts (transfer permission)")
+        extra.append(CAN_TRANSFER)
     days = _binance_days_left(r, ip)
     if days is not None:
         extra.append(f"trading permission ends in {days} days (Binance keys without an IP whitelist)")
@@ -137,20 +141,32 @@ async def _bybit(client: Any, venue: str) -> KeyPermissions:
     return KeyPermissions(venue, True, trade, withdraw, ip, _notes(trade, withdraw, ip, *extra), days)
 
 
-# BingX permission codes: 1 spot trading, 2 read, 3 perpetual futures trading, 4 universal transfer,
-# 5 withdrawal, 7 transfers within sub-accounts.
+# BingX "Query API KEY Permissions" (docs-v3): 1 spot trading, 2 read, 3 perpetual futures
+# trading, 4 universal transfer, 5 withdrawal, 7 transfers within sub-accounts. The docs' answer
+# is the bare object; a wrapped {"code", "data"} one is read too. Checked against the loopback
+# BingX server (tests/venues/test_bingx_account.py).
 async def _bingx(client: Any, venue: str) -> KeyPermissions:
     r = _require(_data(await client.accountV1PrivateGetAccountApiPermissions(), "data"), "permissions")
     codes = {int(p) for p in (r.get("permissions") or [])}
     trade, withdraw = 3 in codes, 5 in codes
     ip = bool([a for a in (r.get("ipAddresses") or []) if a])
-    return KeyPermissions(venue, True, trade, withdraw, ip, _notes(trade, withdraw, ip))
+    extra = [CAN_TRANSFER] if codes & {4, 7} else []
+    return KeyPermissions(venue, True, trade, withdraw, ip, _notes(trade, withdraw, ip, *extra))
+
+
+async def _mexc(client: Any, venue: str) -> KeyPermissions:
+    # BTC_USDT and its 0.1 tick: the probe needs one contract, and this one is always listed
+    result = await mexc_probe.probe_orders(client, "BTC_USDT", "0.1")
+    if result.allowed is None:
+        return KeyPermissions(venue, False, notes=(result.reason, mexc_probe.NOT_CHECKABLE, REMINDER))
+    return KeyPermissions(venue, True, result.allowed, None, None, (result.reason, mexc_probe.NOT_CHECKABLE, REMINDER))
 
 
 PROBES: dict[str, Callable[[Any, str], Awaitable[KeyPermissions]]] = {
     "binanceusdm": _binance,
     "bybit": _bybit,
     "bingx": _bingx,
+    "mexc": _mexc,
 }
 
 
