@@ -397,7 +397,9 @@ def _narrowed(ranges: list[tuple[int, int]], ybar: Sequence[float], free: int, l
         narrowed = True
         g = max(others, key=lambda j: out[j][1] - out[j][0])
         lo, hi = out[g]
-        half = max(1, (hi - lo) // 4)
+        if hi == lo:  # every range is one count already
+            break
+        half = (hi - lo) // 4  # strictly narrower each time, down to the single count nearest ybar
         mid = min(max(round(ybar[g]), lo), hi)
         out[g] = (max(lo, mid - half), min(hi, mid + half))
     return out, narrowed

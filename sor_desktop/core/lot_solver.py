@@ -89,8 +89,8 @@ def _box(curves: Sequence[LotCurve], m: Sequence[int], low: Sequence[int], up: S
     if fill is None:
         return None
     found = min_cost(groups, fill)
-    if found is None:  # _max_fill returned a reachable fill: cannot happen
-        raise AssertionError(f"fill {fill} reported reachable but has no allocation")
+    if found is None:  # reachable, but the bounded search found no plan: the node stays open
+        return _Box(fill, math.inf, tuple(lots), False, _continuous_floor(groups, fill))
     cost, ys, exact = found
     for g, y in zip(groups, ys, strict=True):
         g.assign(y, lots)
@@ -117,7 +117,7 @@ def _seed(curves: Sequence[LotCurve], m: Sequence[int], target: int, k: int, leg
     low = [curves[i].lo if i in chosen else 0 for i in range(n)]
     up = [curves[i].hi if i in chosen else 0 for i in range(n)]
     box = _box(curves, m, low, up, target)
-    if box is None or box.fill == 0:
+    if box is None or box.fill == 0 or not math.isfinite(box.cost):
         return
     used = [i for i in range(n) if box.lots[i] > 0]
     value = box.cost + sum(legs[i] for i in chosen)
@@ -206,7 +206,7 @@ def solve(curves: Sequence[LotCurve], m: Sequence[int], target: int,
         used = [i for i in range(n) if x[i] > 0]
         if not short and len(used) <= k:
             value = node.cost + fixed  # free venues used are at x* or more: the envelope is exact
-            if better(node.fill, value, best[0]):
+            if math.isfinite(value) and better(node.fill, value, best[0]):
                 money = sum(curves[i].cost(x[i]) for i in used)
                 best[0] = Allocation(node.fill, money, x, value, value)
             if not node.exact:

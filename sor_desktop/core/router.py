@@ -214,7 +214,8 @@ def plan_route(request: PlanRequest, venues: Sequence[VenueInput]) -> Plan:
         "single_venue_is_best": one_venue, "best_single_note": note,
     }
     plan = _assemble(request, symbol, routed, alloc, grid, target, excluded, below_min, comparison)
-    plan = replace(plan, gap_bps=alloc.gap / plan.notional * 1e4 if plan.notional > 0 else 0.0)
+    gap = alloc.gap
+    plan = replace(plan, gap_bps=0.0 if gap == 0 else gap / plan.notional * 1e4 if plan.notional > 0 else math.inf)
     plan.meta["route_ms"] = (time.perf_counter() - t0) * 1e3
     return plan
 
