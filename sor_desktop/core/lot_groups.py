@@ -212,12 +212,38 @@ def _max_fill_coarse_first(spans: Sequence[tuple[int, int]], room: int) -> int:
     zlow = max(0, -(-(room - reach) // m))  # from here down to 0 the finer groups are full
     if zlow > zmax:
         return m * zmax + reach
+    if _reaches_room(finer, m, room, zlow, zmax):
+        return room
     best = m * (zlow - 1) + reach if zlow >= 1 else 0
     for z in range(zmax, zlow - 1, -1):
         best = max(best, m * z + _max_fill_spans(finer, room - m * z))
         if best == room:
             break
     return best
+
+
+def _reaches_room(finer: Sequence[tuple[int, int]], m: int, room: int, zlow: int, zmax: int) -> bool:
+    """Whether some count ``z`` in ``[zlow, zmax]`` of a group of lot ``m`` leaves a remainder two
+    finer groups surely fill. Two groups ``(a, A)``, ``(b, B)`` with ``d = gcd(a, b)`` reach every
+    multiple of ``d`` in ``[a (b/d - 1), b B]`` when ``A >= b/d - 1`` (the ``a``-count picks the
+    residue mod ``b``, the ``b``-count the rest), and symmetrically."""
+    if len(finer) != 2:
+        return False
+    (a, ra), (b, rb) = finer
+    d = math.gcd(a, b)
+    windows = []
+    if ra >= b // d - 1:
+        windows.append((a * (b // d - 1), b * rb))
+    if rb >= a // d - 1:
+        windows.append((b * (a // d - 1), a * ra))
+    for lo, hi in windows:
+        # remainders room - m z in [lo, hi]: z in [ceil((room - hi) / m), floor((room - lo) / m)]
+        z_hi = min(zmax, (room - lo) // m)
+        z_lo = max(zlow, -(-(room - hi) // m))
+        for z in range(z_hi, max(z_lo, z_hi - d) - 1, -1):  # d consecutive counts cover the residues
+            if (room - m * z) % d == 0:
+                return True
+    return False
 
 
 # -- cheapest plan at a fill --------------------------------------------------------------------
