@@ -20,8 +20,11 @@ from typing import Any
 
 import ccxt
 
+from sor_desktop.core.account import PositionMode
 from sor_desktop.core.orders import OrderRequest, OrderType, TimeInForce
+from sor_desktop.venues.bingx import account as bingx_account
 from sor_desktop.venues.ccxt_errors import is_not_found
+from sor_desktop.venues.mexc import account as mexc_account
 
 RawOrder = Mapping[str, Any] | None
 Lookup = Callable[[Any, str, str], Awaitable[RawOrder]]
@@ -36,16 +39,23 @@ def create_params(request: OrderRequest) -> dict[str, Any]:
     return params
 
 
-def order_type_and_params(venue_id: str, request: OrderRequest) -> tuple[Any, dict[str, Any]]:
-    """The ``type`` and ``params`` for ccxt's ``create_order``.
+def order_type_and_params(venue_id: str, request: OrderRequest,
+                          mode: PositionMode | None = None) -> tuple[Any, dict[str, Any]]:
+    """The ``type`` and ``params`` for ccxt's ``create_order``; ``mode``: the account's position
+    mode where the order must say it (BingX: ``bingx.account.order_params``; MEXC: its side
+    codes and position mode come from ``mexc.account``).
 
     MEXC futures take IOC as order type 3; ccxt's ``mexc.create_swap_order`` maps only
     ``limit`` (1) and ``market`` (6) and would pass ``timeInForce`` through, unread, leaving a
     resting limit order."""
+    if venue_id == "mexc":
+        params = mexc_account.order_params(request, mode)
+        if request.order_type is OrderType.LIMIT and request.time_in_force is TimeInForce.IOC:
+            return 3, params
+        return request.order_type.value, params
     params = create_params(request)
-    if venue_id == "mexc" and request.order_type is OrderType.LIMIT and request.time_in_force is TimeInForce.IOC:
-        del params["timeInForce"]
-        return 3, params
+    if venue_id == "bingx":
+        params = bingx_account.order_params(mode, params)
     return request.order_type.value, params
 
 
@@ -105,19 +115,11 @@ async def _weex(ex: Any, client_id: str, symbol: str) -> RawOrder:
              (ex.contractPrivateGetCapiV3OrderHistory, {"symbol": market["id"], "limit": 1000}))
     for call, request in calls:
         rows = await call(dict(request))
+        rows = [rows] if isinstance(rows, Mapping) else rows  # one order, as the single query answers
         for raw in rows if isinstance(rows, list) else []:
             if isinstance(raw, Mapping) and str(raw.get("clientOrderId")) == client_id:
                 return ex.parse_order(raw, market)  # type: ignore[no-any-return]
     return None
-
-
-async def _mexc(ex: Any, client_id: str, symbol: str) -> RawOrder:
-    market = ex.market(symbol)
-    response = await ex.contractPrivateGetOrderExternalSymbolExternalOid(
-        {"symbol": market["id"], "external_oid": client_id}
-    )
-    raw = _first(response.get("data"))
-    return ex.parse_order(raw, market) if raw is not None else None
 
 
 async def _unified(ex: Any, client_id: str, symbol: str) -> RawOrder:
@@ -130,7 +132,7 @@ LOOKUPS: dict[str, Lookup] = {
     "bybit": _bybit,
     "bingx": _bingx,
     "weex": _weex,
-    "mexc": _mexc,
+    "mexc": mexc_account.find_by_client_id,
 }
 
 

@@ -14,18 +14,20 @@ for a fresh snapshot (unsubscribe and subscribe again).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import re
 import time
-from collections.abc import Awaitable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any, Protocol
 
 import ccxt
+import ccxt.async_support
 import ccxt.pro
 
-from sor_desktop.core.account import Balance, Position
+from sor_desktop.core.account import Balance, Position, PositionMode
 from sor_desktop.core.book import BookSnapshot
 from sor_desktop.core.instrument import Instrument, InstrumentError
 from sor_desktop.core.orders import OrderReport, OrderRequest, OrderStatus, OrderType
@@ -33,12 +35,17 @@ from sor_desktop.logs import register_secret
 from sor_desktop.venues import ccxt_convert as convert
 from sor_desktop.venues.base import CancelAllResult, Capabilities, Mode, Venue
 from sor_desktop.venues.binanceusdm import deadman as binanceusdm_deadman
+from sor_desktop.venues.bingx import account as bingx_account
 from sor_desktop.venues.bingx import deadman as bingx_deadman
+from sor_desktop.venues.bybit import deadman as bybit_dcp
 from sor_desktop.venues.cancel_scope import open_order_scopes
 from sor_desktop.venues.ccxt_errors import Phase, map_error
 from sor_desktop.venues.ccxt_link import counting_requests, exchange_class
 from sor_desktop.venues.ccxt_orders import cancel_by_client_id, find_by_client_id, order_type_and_params
 from sor_desktop.venues.errors import AuthFailed, BookGap, NotSupported, OrderRejected, VenueError
+from sor_desktop.venues.mexc import account as mexc_account
+from sor_desktop.venues.mexc.probe import OrderProbe
+from sor_desktop.venues.mexc.probe import probe_orders as mexc_probe_orders
 from sor_desktop.venues.quirks import quirks_for
 
 log = logging.getLogger(__name__)
@@ -50,6 +57,17 @@ logging.getLogger("ccxt").setLevel(logging.INFO)
 DEAD_MAN_SWITCHES: dict[str, Any] = {"binanceusdm": binanceusdm_deadman, "bingx": bingx_deadman}
 
 _CLIENT_ID = re.compile(r"^[A-Za-z0-9_\-]+$")  # the charset every venue of the table accepts
+# venues whose orders by API are off for most accounts (quirks ``orders_by_api`` False): an
+# order the venue refuses either way tells whether this account may trade (client, market id, tick)
+ORDER_PROBES: dict[str, Callable[[Any, str, str], Awaitable[OrderProbe]]] = {"mexc": mexc_probe_orders}
+# venues that read the account's position mode with their own endpoint (one mode per account)
+POSITION_MODE_READERS: dict[str, Callable[[Any], Awaitable[PositionMode | None]]] = {
+    "bingx": bingx_account.fetch_position_mode, "mexc": mexc_account.fetch_position_mode}
+# venues whose balance ccxt reads wrongly: their own reading of ccxt's answer (``info``)
+BALANCE_READERS: dict[str, Callable[[str, Mapping[str, Any], Sequence[str] | None], list[Balance]]] = {
+    "bingx": bingx_account.balances}
+# the venue refused an order for its position fields: the mode changed behind our back
+POSITION_SIDE_REFUSALS: dict[str, Callable[[str], bool]] = {"bingx": bingx_account.is_position_side_refusal}
 
 
 class Credentials(Protocol):
@@ -106,7 +124,10 @@ class CcxtVenue(Venue):
     mode = Mode.LIVE
 
     def __init__(self, venue_id: str, *, credentials: Credentials | None = None,
-                 config: CcxtConfig | None = None) -> None:
+                 config: CcxtConfig | None = None, read_credentials: Credentials | None = None) -> None:
+        """``credentials``: the trade key (orders). ``read_credentials``: a read-only key that
+        balances and positions use instead, so a data key that leaks cannot trade, and the trade
+        key is used for orders only."""
         if venue_id not in ccxt.pro.exchanges:
             raise ValueError(f"{venue_id!r} is not a ccxt.pro exchange id")
         self.id = venue_id
@@ -125,8 +146,18 @@ class CcxtVenue(Venue):
             settings.update(apiKey=credentials.api_key, secret=credentials.secret)
             if credentials.passphrase:
                 settings["password"] = credentials.passphrase
-        cls = exchange_class(getattr(ccxt.pro, venue_id), self._quirks.sequence_check)
+        cls = exchange_class(getattr(ccxt.pro, venue_id), self._quirks.sequence_check, venue_id)
         self._ex: Any = cls(settings)
+        self._reader: Any = None  # a REST client on the read-only key, when there is one
+        if read_credentials is not None and (credentials is None or read_credentials.api_key != credentials.api_key):
+            for secret in (read_credentials.api_key, read_credentials.secret, read_credentials.passphrase):
+                register_secret(secret)
+            read_settings = {**settings, "apiKey": read_credentials.api_key, "secret": read_credentials.secret}
+            read_settings.pop("password", None)
+            if read_credentials.passphrase:
+                read_settings["password"] = read_credentials.passphrase
+            self._reader = getattr(ccxt.async_support, venue_id)(read_settings)
+            self._has_keys = True
         self._ex.streaming = _merge(self._ex.streaming, {
             "keepAlive": self.config.keepalive_ms, "maxPingPongMisses": self.config.max_ping_misses})
         # swaps settle in a few coins ccxt derives from the markets; the currency list is a
@@ -138,12 +169,17 @@ class CcxtVenue(Venue):
         self._connect_lock = asyncio.Lock()
         self._closed = False
         self._last_call_end: float | None = None
+        self._position_mode: PositionMode | None = None  # last read; orders say it where the venue needs
         self._traded: set[str] = set()  # symbols we sent orders on: Binance's countdown is per symbol
         self._dead_man_armed = False
+        self._dcp_task: asyncio.Task[None] | None = None  # Bybit: the private "dcp" link, once verified
+        self._dcp_unavailable: str | None = None  # Bybit: why DCP is not armed this session
         allowed = self._quirks.orders_by_api if self.config.trading_allowed is None else self.config.trading_allowed
         reason = None if allowed else self._quirks.view_only_reason
-        if not self._has_keys:
-            allowed, reason = False, "no API keys for this venue: books only"
+        if credentials is None:
+            allowed = False
+            reason = ("a read-only key only: account data, no orders" if self._reader is not None
+                      else "no API keys for this venue: books only")
         self.capabilities = Capabilities(
             ioc=True,
             reduce_only=True,
@@ -168,6 +204,35 @@ class CcxtVenue(Venue):
             self._instruments = self._build_instruments(markets)
             if not self._instruments:
                 raise VenueError(self.id, "no linear or inverse swap markets")
+            await self._probe_orders()
+            await self._read_position_mode()
+
+    async def _read_position_mode(self) -> None:
+        """Read the account's position mode where the venue needs it with each order, before the
+        first one (not in its path); a failure leaves it unknown (orders go without it, which a
+        hedge account refuses with nothing placed) and is logged. Only where this key trades."""
+        if self.id not in POSITION_MODE_READERS or not self._has_keys or not self.capabilities.trading_allowed:
+            return
+        try:
+            await self.fetch_position_mode(min(self._instruments))
+        except VenueError as exc:
+            log.warning("%s: position mode not read: %s", self.id, exc.message)
+
+    async def _probe_orders(self) -> None:
+        """Where orders by API are off for most accounts and no setting says otherwise, one
+        order the venue must refuse either way decides for this account (``ORDER_PROBES``); the
+        venue stays view-only unless the answer says yes, and the reason says what was seen."""
+        probe = ORDER_PROBES.get(self.id)
+        if probe is None or not self._has_keys or self.config.trading_allowed is not None or self._quirks.orders_by_api:
+            return
+        instrument = self._instruments.get("BTC/USDT:USDT") or self._instruments[min(self._instruments)]
+        result = await probe(self._ex, instrument.venue_symbol, str(instrument.price_tick))
+        if result.allowed:
+            self.mark_trading_allowed()
+            self.capabilities = replace(self.capabilities, trading_note=result.reason)
+        else:
+            self.capabilities = replace(self.capabilities, view_only_reason=result.reason)
+        log.info("%s: orders by API %s: %s", self.id, "on" if result.allowed else "off", result.reason)
 
     def use_markets(self, markets: Mapping[str, Mapping[str, Any]]) -> None:
         """Take ccxt market dicts (e.g. recorded ones) instead of loading them from the venue."""
@@ -232,9 +297,12 @@ class CcxtVenue(Venue):
     async def _resync(self, symbol: str) -> None:
         """Make the next watch start from a fresh snapshot.
 
-        Binance: ccxt already dropped the book and the subscription. Bybit/WEEX: unsubscribe,
-        so the next watch subscribes again and the venue sends a snapshot; if the venue does not
-        acknowledge in time, close the websocket (a reconnect subscribes afresh)."""
+        Binance: ccxt already dropped the book and the subscription. MEXC: the check already
+        dropped the book and the next frame starts a new one (``book_sequence``). Bybit/WEEX:
+        unsubscribe, so the next watch subscribes again and the venue sends a snapshot; if the
+        venue does not acknowledge in time, close the websocket (a reconnect subscribes afresh)."""
+        if getattr(self._ex, "sor_resync_in_place", False):
+            return  # the book the next frame started is already the fresh one: keep it
         self._ex.orderbooks.pop(symbol, None)
         if self._quirks.ccxt_checks_sequence:
             return
@@ -298,22 +366,43 @@ class CcxtVenue(Venue):
         idle_ms = (time.monotonic() - self._last_call_end) * 1000.0
         cfg["tokens"] = min(cfg["tokens"] + idle_ms * cfg["refillRate"], cfg["capacity"])
 
+    async def _read(self, method: str, *args: Any) -> Any:
+        """An account read, on the read-only key's client when there is one."""
+        if self._reader is None:
+            return await self._call(Phase.READ, method, *args)
+        if not self._reader.markets and self._ex.markets:
+            self._reader.set_markets(self._ex.markets)
+        return await self._guarded(Phase.READ, getattr(self._reader, method)(*args))
+
     async def fetch_balance(self) -> list[Balance]:
         self._need_keys()
         # a swap venue's margin lives in its derivatives account
-        raw = await self._call(Phase.READ, "fetch_balance", {"type": "swap"})
+        raw = await self._read("fetch_balance", {"type": "swap"})
         settles = {i.settle for i in self._instruments.values()} or None
-        return convert.balances(self.id, raw, sorted(settles) if settles else None)
+        read = BALANCE_READERS.get(self.id, convert.balances)
+        return read(self.id, raw, sorted(settles) if settles else None)
 
     async def fetch_positions(self, symbols: Sequence[str] | None = None) -> list[Position]:
         self._need_keys()
-        raw = await self._call(Phase.READ, "fetch_positions", list(symbols) if symbols else None)
+        raw = await self._read("fetch_positions", list(symbols) if symbols else None)
         out = []
         for p in raw or []:
             pos = convert.position(self.id, p, self._instruments.get(str(p.get("symbol"))))
             if pos is not None:
                 out.append(pos)
         return out
+
+    async def fetch_position_mode(self, symbol: str) -> PositionMode | None:
+        """The account's mode where the venue says (``POSITION_MODE_READERS``), else None. The
+        answer is kept for the orders that must state it (BingX ``positionSide``, MEXC
+        ``positionMode``), so an account switched behind our back has its orders refused rather
+        than read the other way."""
+        reader = POSITION_MODE_READERS.get(self.id)
+        if reader is None or not self._has_keys:
+            return None
+        self._position_mode = await self._guarded(Phase.READ, reader(self._ex))
+        self.capabilities = replace(self.capabilities, hedge_mode=self._position_mode is PositionMode.HEDGE)
+        return self._position_mode
 
     # -- orders --------------------------------------------------------------------------------
     def mark_trading_allowed(self) -> None:
@@ -325,6 +414,9 @@ class CcxtVenue(Venue):
         limit = self._quirks.client_id_max_len
         if not client_id or len(client_id) > limit or not _CLIENT_ID.match(client_id):
             raise OrderRejected(self.id, f"client order id must be 1-{limit} letters, digits, '-' or '_'")
+        if self._quirks.client_id_lowercase and client_id != client_id.lower():
+            # the venue would store it lower-cased and report an id that is not ours
+            raise OrderRejected(self.id, "client order id must be lower-case on this venue")
 
     def _on_precision(self, what: str, symbol: str, value: Decimal) -> str:
         fn = self._ex.amount_to_precision if what == "amount" else self._ex.price_to_precision
@@ -351,11 +443,17 @@ class CcxtVenue(Venue):
             if request.limit_price else None
         if problem:
             raise OrderRejected(self.id, problem)
-        order_type, params = order_type_and_params(self.id, request)
+        order_type, params = order_type_and_params(self.id, request, self._position_mode)
         self._traded.add(request.symbol)
-        order = await self._call(
-            Phase.SUBMIT, "create_order", request.symbol, order_type, request.side.value,
-            float(amount), float(price) if price is not None else None, params)
+        try:
+            order = await self._call(
+                Phase.SUBMIT, "create_order", request.symbol, order_type, request.side.value,
+                float(amount), float(price) if price is not None else None, params)
+        except OrderRejected as exc:
+            refused_side = POSITION_SIDE_REFUSALS.get(self.id)
+            if refused_side is not None and refused_side(exc.message):
+                await self._read_position_mode()  # nothing was placed; the next order is right
+            raise
         return convert.order_report(self.id, order, request)
 
     async def fetch_order(self, client_order_id: str, symbol: str) -> OrderReport | None:
@@ -416,6 +514,8 @@ class CcxtVenue(Venue):
     async def refresh_dead_man(self, seconds: float) -> str | None:
         """(Re)arm the venue's countdown cancel-all (Binance USDⓈ-M per symbol traded in this
         session; BingX for every perpetual); ``seconds`` 0 disarms. None: nothing to arm here."""
+        if self.id == "bybit":
+            return await self._bybit_dcp(seconds)
         switch = DEAD_MAN_SWITCHES.get(self.id)
         if switch is None or not self._has_keys or not self.capabilities.trading_allowed:
             return None
@@ -429,15 +529,62 @@ class CcxtVenue(Venue):
         state = f"armed for {seconds:g} s" if seconds > 0 else "off"
         return f"countdown cancel-all {state} ({scope})"
 
+    async def _bybit_dcp(self, seconds: float) -> str | None:
+        """Arm Bybit's DCP once where the account has it (see ``bybit/deadman.py``); None when it
+        does not (asked once per session) or ``seconds`` is 0 (it cannot be switched off by API)."""
+        if not self._has_keys or not self.capabilities.trading_allowed or seconds <= 0:
+            return None
+        if self._dcp_unavailable is not None:
+            return None
+        window = bybit_dcp.window(seconds)
+        if self._dcp_task is None or self._dcp_task.done():
+            try:
+                await self._guarded(Phase.READ, bybit_dcp.set_window(self._ex, window))
+                on, armed_window = await self._guarded(Phase.READ, bybit_dcp.status(self._ex))
+            except VenueError as exc:
+                self._dcp_unavailable = exc.message
+                log.info("bybit: DCP not available for this account (%s): the watchdog covers it", exc.message)
+                return None
+            if not on:
+                self._dcp_unavailable = "dcpStatus is OFF"
+                log.info("bybit: DCP is off for this account: the watchdog covers it")
+                return None
+            window = armed_window or window
+            self._dcp_task = asyncio.create_task(self._hold_dcp(), name="bybit-dcp")
+        return f"DCP on: derivatives orders cancelled {window} s after the private link drops"
+
+    async def _hold_dcp(self) -> None:
+        delay = 0.5
+        while not self._closed:
+            started = time.monotonic()
+            try:
+                await bybit_dcp.hold_subscription(self._ex)
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:  # noqa: BLE001 -- the link dropped: DCP counts down, reconnect now
+                log.warning("bybit: DCP private link lost (%s); reconnecting", type(exc).__name__)
+            # a link that held a while is reconnected at once; one failing at once backs off
+            delay = 0.5 if time.monotonic() - started > 10 else min(delay * 2, 10.0)
+            await asyncio.sleep(delay)
+
     async def close(self) -> None:
         if self._closed:
             return
+        if self._dcp_task is not None:
+            self._dcp_task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._dcp_task
         if self._dead_man_armed:  # a deliberate close: do not let the venue cancel the trader's orders later
             try:
                 await self.refresh_dead_man(0)
             except VenueError as exc:
                 log.warning("%s: could not switch off the countdown cancel-all: %s", self.id, exc.message)
         self._closed = True
+        if self._reader is not None:
+            try:
+                await self._reader.close()
+            except (TimeoutError, ccxt.BaseError, OSError) as exc:
+                log.warning("%s: close of the read-only client: %s", self.id, type(exc).__name__)
         try:
             await self._ex.close()
         except (TimeoutError, ccxt.BaseError, OSError) as exc:  # a half-dead socket must not stop shutdown

@@ -3,7 +3,9 @@
 - binanceusdm: ``sapiGetAccountApiRestrictions`` (GET /sapi/v1/account/apiRestrictions)
 - bybit: ``privateGetV5UserQueryApi`` (GET /v5/user/query-api)
 - bingx: ``accountV1PrivateGetAccountApiPermissions`` (GET /openApi/v1/account/apiPermissions)
-- mexc, weex and anything else: no such endpoint; the result says it could not be checked.
+- mexc: no endpoint reads a key's permissions or IP binding; whether the account takes futures
+  orders by API is found by an order the venue must refuse either way (``mexc.probe``).
+- weex and anything else: no such endpoint; the result says it could not be checked.
 
 ``probe_permissions`` never raises for venue trouble: a failed probe is an unchecked result whose
 notes say why. Error texts pass through ``logs.redact`` (ccxt puts response bodies in them).
@@ -11,7 +13,9 @@ notes say why. Error texts pass through ``logs.redact`` (ccxt puts response bodi
 
 from __future__ import annotations
 
+import functools
 import logging
+import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -20,7 +24,8 @@ import ccxt.async_support as ccxt_async
 
 from sor_desktop import logs
 from sor_desktop.security.entries import KeyEntry
-from sor_desktop.security.permissions import KeyPermissions, unchecked
+from sor_desktop.security.permissions import REMINDER, KeyPermissions, unchecked
+from sor_desktop.venues.mexc import probe as mexc_probe
 
 log = logging.getLogger(__name__)
 
@@ -28,6 +33,7 @@ ClientFactory = Callable[[KeyEntry], Any]
 NO_WITHDRAW = "this key can WITHDRAW: create a new key without the withdrawal permission"
 NO_IP = "no IP whitelist: bind the key to your IP addresses on the venue's API page"
 NO_TRADE = "this key cannot trade perpetual futures: enable futures trading for it"
+CAN_TRANSFER = "this key can move funds between your own accounts (transfer permission)"
 TIMEOUT_MS = 10_000
 
 
@@ -51,7 +57,15 @@ def needs_passphrase(venue: str) -> bool:
 
 
 def known_venue(venue: str) -> bool:
-    return venue in ccxt.exchanges
+    """A venue the app can trade: a ccxt.pro exchange (books by websocket) with swap markets."""
+    return venue in tradeable_venues()
+
+
+@functools.cache
+def tradeable_venues() -> tuple[str, ...]:
+    import ccxt.pro
+
+    return tuple(e for e in ccxt.pro.exchanges if getattr(ccxt.pro, e)().has.get("swap"))
 
 
 def _data(response: Any, key: str) -> dict[str, Any]:
@@ -87,8 +101,24 @@ async def _binance(client: Any, venue: str) -> KeyPermissions:
     ip = bool(r.get("ipRestrict"))
     extra = []
     if r.get("enableInternalTransfer") or r.get("permitsUniversalTransfer"):
-        extra.append("this key can move funds between your own accounts (transfer permission)")
-    return KeyPermissions(venue, True, trade, withdraw, ip, _notes(trade, withdraw, ip, *extra))
+        extra.append(CAN_TRANSFER)
+    days = _binance_days_left(r, ip)
+    if days is not None:
+        extra.append(f"trading permission ends in {days} days (Binance keys without an IP whitelist)")
+    return KeyPermissions(venue, True, trade, withdraw, ip, _notes(trade, withdraw, ip, *extra), days)
+
+
+def _binance_days_left(r: dict[str, Any], ip: bool) -> int | None:
+    """Binance removes trading from a key with no IP whitelist 30 days after it is created
+    (``tradingAuthorityExpirationTime`` when it says so, else ``createTime`` + 30 days)."""
+    if ip:
+        return None
+    end = r.get("tradingAuthorityExpirationTime")
+    if not end and r.get("createTime"):
+        end = int(r["createTime"]) + 30 * 86_400_000
+    if not end:
+        return None
+    return max(0, int((int(end) - time.time() * 1000) // 86_400_000))
 
 
 async def _bybit(client: Any, venue: str) -> KeyPermissions:
@@ -104,25 +134,39 @@ async def _bybit(client: Any, venue: str) -> KeyPermissions:
     extra = []
     if read_only:
         extra.append("the key is read-only")
+    days = None
     if r.get("deadlineDay") not in (None, "", -1) and int(r["deadlineDay"]) >= 0:
-        extra.append(f"the key expires in {int(r['deadlineDay'])} days")
-    return KeyPermissions(venue, True, trade, withdraw, ip, _notes(trade, withdraw, ip, *extra))
+        days = int(r["deadlineDay"])
+        extra.append(f"the key expires in {days} days")
+    return KeyPermissions(venue, True, trade, withdraw, ip, _notes(trade, withdraw, ip, *extra), days)
 
 
-# BingX permission codes: 1 spot trading, 2 read, 3 perpetual futures trading, 4 universal transfer,
-# 5 withdrawal, 7 transfers within sub-accounts.
+# BingX "Query API KEY Permissions" (docs-v3): 1 spot trading, 2 read, 3 perpetual futures
+# trading, 4 universal transfer, 5 withdrawal, 7 transfers within sub-accounts. The docs' answer
+# is the bare object; a wrapped {"code", "data"} one is read too. Checked against the loopback
+# BingX server (tests/venues/test_bingx_account.py).
 async def _bingx(client: Any, venue: str) -> KeyPermissions:
     r = _require(_data(await client.accountV1PrivateGetAccountApiPermissions(), "data"), "permissions")
     codes = {int(p) for p in (r.get("permissions") or [])}
     trade, withdraw = 3 in codes, 5 in codes
     ip = bool([a for a in (r.get("ipAddresses") or []) if a])
-    return KeyPermissions(venue, True, trade, withdraw, ip, _notes(trade, withdraw, ip))
+    extra = [CAN_TRANSFER] if codes & {4, 7} else []
+    return KeyPermissions(venue, True, trade, withdraw, ip, _notes(trade, withdraw, ip, *extra))
+
+
+async def _mexc(client: Any, venue: str) -> KeyPermissions:
+    # BTC_USDT and its 0.1 tick: the probe needs one contract, and this one is always listed
+    result = await mexc_probe.probe_orders(client, "BTC_USDT", "0.1")
+    if result.allowed is None:
+        return KeyPermissions(venue, False, notes=(result.reason, mexc_probe.NOT_CHECKABLE, REMINDER))
+    return KeyPermissions(venue, True, result.allowed, None, None, (result.reason, mexc_probe.NOT_CHECKABLE, REMINDER))
 
 
 PROBES: dict[str, Callable[[Any, str], Awaitable[KeyPermissions]]] = {
     "binanceusdm": _binance,
     "bybit": _bybit,
     "bingx": _bingx,
+    "mexc": _mexc,
 }
 
 

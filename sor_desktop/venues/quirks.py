@@ -9,11 +9,14 @@ venue          client id on the wire   where ccxt sets it from our unified ``cli
 binanceusdm    ``newClientOrderId``    binance.create_order_request (``safe_string_n`` of
                                        newClientOrderId/clientOrderId); max 36 chars
 bybit          ``orderLinkId``         bybit.create_order_request; max 36 chars
-bingx          ``clientOrderID``       bingx.create_order_request (swap); 1-40 chars
+bingx          ``clientOrderID``       bingx.create_order_request (swap); 1-40 chars; BingX
+                                       lower-cases it ("Place order", docs-v3), so only
+                                       lower-case ids are sent (``client_id_lowercase``)
 weex           ``newClientOrderId``    weex.create_contract_order_request; max 40 chars
                                        (error -1180 CLIENT_OID_LENGTH_ERROR)
-mexc           ``externalOid``         mexc.create_swap_order; ccxt states no maximum (its own
-                                       examples are 35 chars), 36 assumed
+mexc           ``externalOid``         mexc.create_swap_order; max 32 chars (MEXC contract API
+                                       error 2030 "External order ID is too long (Max. 32
+                                       bits)")
 =============  ======================  ====================================================
 
 Book sequence, as ccxt 4.5.90 handles it (``ccxt/pro``):
@@ -22,9 +25,26 @@ Book sequence, as ccxt 4.5.90 handles it (``ccxt/pro``):
   dropping the cached book and the subscription, so the next watch refetches a snapshot.
 - bybit: ccxt applies deltas blindly (no ``u``/``seq`` check): we check ``u`` += 1.
 - weex: ccxt stores ``u`` as the nonce but never compares it: we check ``U`` == previous ``u`` + 1.
-- bingx: every ``depth`` frame is a full snapshot (``orderbook.reset``): nothing to chain.
-- mexc: ccxt only skips deltas older than the book; gaps are not detected. Not checked here
-  either: whether MEXC contract ``version`` numbers are strictly consecutive is not verified.
+- bingx: every ``depth`` frame is a full snapshot (``orderbook.reset``) with no update id: nothing
+  to chain, a lost frame is replaced by the next (tests/venues/test_bingx_books.py, loopback).
+- mexc: ccxt only skips deltas older than the book; gaps are not detected. MEXC's contract docs
+  ("How is incremental depth information maintained") require each ``push.depth`` version to be
+  the previous + 1; merged frames (default since 2025-04-09) carry ``begin``..``end``. We check
+  ``begin`` (or ``version``) == previous ``version`` + 1 (``mexc.books``); a gap rebuilds the book
+  from the next frame and a fresh REST snapshot, on the same subscription.
+
+Heartbeats and accounts, per venue (the venue's module says more):
+
+- bingx (``venues/bingx``): the server pings with the text ``Ping`` every 5 s and wants ``Pong``;
+  ccxt answers but trusts only pong frames, which BingX does not document: ``heartbeat`` makes the
+  ``Ping`` the sign of life (``ccxt_link.PROTOCOL_CLASSES``; test_bingx_heartbeat.py and
+  benchmarks/bench_bingx_heartbeat.py on the loopback server). Position mode is one setting per
+  account (``positionSide/dual``); hedge mode needs positionSide LONG/SHORT and refuses
+  reduceOnly (``account``). ccxt's v3 swap balance total leaves out open orders' frozen margin
+  (``account.balances``). Cancel-all: the swap ``allOpenOrders`` without a symbol cancels every
+  swap order (docs); ccxt's ``cancel_all_orders(None)`` goes to spot (defaultType; see
+  ``cancel_scope`` below). Client ids are lower-cased by BingX ("Place order"): only lower-case
+  ones are sent. The loopback server also answers ``trade/cancelAllAfter`` (dead-man switch below).
 
 Errors during a send (``<venue>/errors.py``, each code with its source): only the listed codes
 mean "certainly not placed"; every other error is an unknown outcome resolved by client id.
@@ -57,13 +77,34 @@ Dead-man switches (the venue cancels our orders if we vanish), verified:
 - bingx: swap ``POST /openApi/swap/v2/trade/cancelAllAfter`` (10-120 s, USDⓈ-M perpetuals; ccxt
   bingx.cancel_all_orders_after). Armed and refreshed the same way (``bingx/deadman.py``).
 - bybit: Disconnect Cancel All (DCP, ``POST /v5/order/disconnected-cancel-all``, product
-  DERIVATIVES) exists, but per Bybit's docs (https://bybit-exchange.github.io/docs/v5/order/dcp)
-  it must be switched on for the account by Bybit ("contact your client manager") and it only
-  triggers for a *private websocket subscribed to the "dcp" topic*; this app holds no private
-  Bybit websocket, so DCP is never armed and ``server_dead_man_switch`` is False: the watchdog
-  covers Bybit like the others.
+  DERIVATIVES, 3-300 s). Per Bybit's docs (https://bybit-exchange.github.io/docs/v5/order/dcp)
+  Bybit switches it on per account ("contact your client manager"), it triggers only for a
+  private websocket subscribed to "dcp", and ``/v5/account/info`` reports ``dcpStatus``. So it is
+  armed (``bybit/deadman.py``) only where setting the window succeeds *and* ``dcpStatus`` reads ON,
+  then a private "dcp" link is held and reconnected; otherwise nothing is claimed. Either way
+  ``server_dead_man_switch`` stays False: DCP fires when the app dies, not when only the public
+  feed is lost, so the watchdog covers Bybit like the others. No API call switches DCP off: a
+  deliberate close lets Bybit cancel the account's derivatives orders after the window.
 - weex, mexc: no countdown or disconnect cancel in ccxt 4.5.90's API tables; none claimed. The
   watchdog covers them.
+
+MEXC (``venues/mexc``), verified against MEXC's contract API docs (mexcdevelop/apidocs
+``contract_v1_en``) and ccxt 4.5.90, proven on the loopback server
+(``tests/venues/loopback/mexc.py``):
+
+- books and orders count contracts (``contractSize`` 0.0001 BTC for BTC_USDT, ``volUnit`` 1).
+- orders: IOC is ``type`` 3; ``side`` 1 open long, 2 close short, 3 open short, 4 close long;
+  ``positionMode`` 1 hedge / 2 one-way, read from ``position/position_mode`` (``mexc.account``).
+  ccxt's hedged path sends a reduce-only buy as 4 and ``parse_order`` reads side 2 as a sell and
+  ignores ``externalOid``: corrected there.
+- orders by API: off for most accounts since 2022-07-25 (update log); such accounts get 1002
+  "Contract not allow place order!" (ccxt issues #14474, #15055). View-only unless the probe of
+  ``mexc.probe`` (an order refused either way) shows this account may trade. No endpoint reads a
+  key's permissions or IP binding: "cannot be checked on this venue".
+- ccxt 4.5.90's ``fetch_markets`` loads spot markets too, whatever ``fetchMarkets.types`` says.
+- not verified: whether the venue checks the permission (1002) before the order's fields; a
+  reused ``externalOid`` (the docs say the batch endpoint returns the existing order id; the
+  loopback does that for single orders too).
 """
 
 from __future__ import annotations
@@ -91,6 +132,7 @@ class VenueQuirks:
     # ccxt options so only swap markets load (fewer requests, no spot symbol clashes)
     ccxt_options: Mapping[str, Any] = field(default_factory=dict)
     book_limit: int | None = None  # depth to subscribe; None: ccxt's default
+    client_id_lowercase: bool = False  # the venue lower-cases client ids: refuse others before sending
 
 
 QUIRKS: dict[str, VenueQuirks] = {
@@ -103,13 +145,13 @@ QUIRKS: dict[str, VenueQuirks] = {
     "bybit": VenueQuirks(
         client_id_param="orderLinkId",
         sequence_check="bybit",
-        # DCP needs Bybit to enable it and a private websocket subscribed to "dcp": not held here
+        # DCP (armed where the account has it) fires when the app dies, not when a feed is lost
         server_dead_man_switch=False,
         ccxt_options={"fetchMarkets": {"types": ["linear", "inverse"]}},
         # watch defaults to 50 but un_watch to 500: an explicit depth keeps them on one topic
         book_limit=50,
     ),
-    "bingx": VenueQuirks(client_id_param="clientOrderID", client_id_max_len=40),
+    "bingx": VenueQuirks(client_id_param="clientOrderID", client_id_max_len=40, client_id_lowercase=True),
     "weex": VenueQuirks(
         quantity_unit=Decimal(1),
         client_id_param="newClientOrderId",
@@ -118,9 +160,18 @@ QUIRKS: dict[str, VenueQuirks] = {
     ),
     "mexc": VenueQuirks(
         client_id_param="externalOid",
+        client_id_max_len=32,
+        sequence_check="mexc",
         orders_by_api=False,
-        view_only_reason="MEXC has switched off futures order placement by API for most accounts",
-        ccxt_options={"fetchMarkets": {"types": {"spot": False, "swap": {"linear": True, "inverse": False}}}},
+        view_only_reason=("MEXC has switched off futures order placement by API for most accounts; "
+                          "with keys, a probe order at connect decides for this account"),
+        # fetchMarkets: ccxt 4.5.90 ignores it (its fetch_markets loads spot too); kept for later
+        # versions. snapshotDelay: ccxt caches this many push.depth frames before it fetches the
+        # REST snapshot (default 25: 5 s of MEXC's 200 ms pushes before a first book, and again
+        # after every reconnect or resync); the version check and ccxt's alignment of the cache
+        # with the snapshot's version keep the book exact with 2.
+        ccxt_options={"fetchMarkets": {"types": {"spot": False, "swap": {"linear": True, "inverse": False}}},
+                      "watchOrderBook": {"snapshotDelay": 2}},
     ),
 }
 

@@ -29,8 +29,10 @@ import pytest_asyncio
 from sor_desktop.venues.ccxt_venue import ApiCredentials, CcxtConfig, CcxtVenue
 from sor_desktop.venues.errors import InsufficientMargin, OrderRejected
 from tests.venues.loopback.binance import BinanceUsdmServer
+from tests.venues.loopback.bingx import BingxServer
 from tests.venues.loopback.bybit import BybitServer
 from tests.venues.loopback.common import API_KEY, PASSPHRASE, SECRET, LoopbackServer
+from tests.venues.loopback.mexc import MexcServer
 
 KEYS = ApiCredentials(API_KEY, SECRET)
 KEYS_WITH_PASSPHRASE = ApiCredentials(API_KEY, SECRET, PASSPHRASE)
@@ -101,6 +103,19 @@ SERVERS: dict[str, VenueCase] = {
         reject=(110007, "ab not enough for new order"), reject_error=InsufficientMargin,
     ),
     # --- BEGIN venue rows: bingx, weex, mexc helpers each add their case below this line ---
+    "bingx": VenueCase(
+        "bingx", BingxServer, symbol="BTC/USDT:USDT", market_id="BTC-USDT", settle="USDT", lot=Decimal("0.001"),
+        reject=(101204, "Insufficient margin"), reject_error=InsufficientMargin,  # BingX place-order errors
+        full_snapshots=True,  # every depth frame is the whole book, keyed by its ts (no update id)
+    ),
+    # MEXC books and orders count contracts of 0.0001 BTC; orders by API are off for most accounts,
+    # so the case's account has them on (the probe deciding it is tested in test_mexc_probe.py).
+    # 2005 "Insufficient balance!": MEXC's code (contract API error codes) with the text ccxt matches
+    "mexc": VenueCase(
+        "mexc", MexcServer, symbol="BTC/USDT:USDT", market_id="BTC_USDT", settle="USDT", lot=Decimal(1),
+        contract_size=Decimal("0.0001"), reject=(2005, "Insufficient balance!"), reject_error=InsufficientMargin,
+        config={"trading_allowed": True},
+    ),
     # --- END venue rows ---
 }
 
