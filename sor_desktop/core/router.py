@@ -6,14 +6,18 @@ A buy walks each venue's asks, a sell its bids. Every venue order is a whole num
 (the venue's amount step), so a plan is lot-exact by construction. Costs are all-in:
 ``sum price * base * (1 + taker fee)`` for a buy; for a sell the proceeds
 ``sum price * base * (1 - taker fee)`` are maximised (internally: their negative minimised).
-Constraints: each venue's depth, step, minimum amount, minimum notional (checked on the
-expected notional of the order walking the book, ``lot_curve.meets_notional``), maximum order
-amount, the optional base cap per venue, exclusions (``VenueInput.excluded``, a book with a
-``problem()``, inverse contracts) and the maximum number of venues.
+Every venue used also costs its fixed leg cost (``VenueInput.leg_cost``, else
+``PlanRequest.leg_cost``, default ``DEFAULT_LEG_COST``), so a venue is in a plan only when it
+saves more than that. Constraints: each venue's depth, step, minimum amount, minimum notional
+(checked on the expected notional of the order walking the book, ``lot_curve.meets_notional``),
+maximum order amount, the optional base cap per venue, exclusions (``VenueInput.excluded``, a
+book with a ``problem()``, inverse contracts), the maximum number of venues, and the request's
+hard price limit (``price_limit``: levels past it are not there; every IOC limit is clamped inside
+it). ``Plan.gap_bps`` is the proven distance to the optimum (``lot_solver``): 0 when proven.
 
 Unit ``base``: the fill is the largest base amount, on the venues' lot grids, that does not
-exceed the target; among the plans with that fill the plan is the cheapest. Exactly
-(``lot_solver``): the fill is an integer number of grains, and the cost is the exact optimum.
+exceed the target; among the plans with that fill the plan is the cheapest (leg costs
+included). The fill is an integer number of grains, and the cost the optimum (``lot_solver``).
 
 Unit ``quote`` (a notional in USDT before fees). Taking "the largest notional not above T" as
 the first criterion would be a subset sum over real-valued lot notionals: intractable, and it
@@ -232,7 +236,8 @@ def plan_route(request: PlanRequest, venues: Sequence[VenueInput]) -> Plan:
         "single_venue_is_best": one_venue, "best_single_note": note,
     }
     plan = _assemble(request, symbol, routed, alloc, grid, target, excluded, below_min, comparison)
-    plan = replace(plan, gap_bps=alloc.gap / plan.notional * 1e4 if plan.notional > 0 else 0.0)
+    gap = alloc.gap
+    plan = replace(plan, gap_bps=0.0 if gap == 0 else gap / plan.notional * 1e4 if plan.notional > 0 else math.inf)
     plan.meta["route_ms"] = (time.perf_counter() - t0) * 1e3
     return plan
 
