@@ -456,7 +456,7 @@ class MainWindow(QMainWindow):
 
     def unlock_trading(self) -> None:
         self.trading_locked = None
-        self.routing.route.setText("Route  (Enter)")
+        self.routing.restore_route_text()
         self.refresh_preview()
 
     def cancel_all(self) -> None:

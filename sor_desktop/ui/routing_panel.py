@@ -31,6 +31,9 @@ from sor_desktop.engine.preview import BASE, CONTRACTS, QUOTE, Preview, PreviewR
 from sor_desktop.ui import theme
 from sor_desktop.ui.preview_table import PreviewTable
 
+ROUTE_TEXT = "Route  (Enter)"
+SENT_TEXT = "Sent · edit the ticket to route again"
+
 
 class AmountEdit(QLineEdit):
     """The amount. Letters typed here are text like in any field (the window's B and S hotkeys do not
@@ -112,10 +115,13 @@ class RoutingPanel(QWidget):
         self._venue_grid.setContentsMargins(0, 0, 0, 0)
         self.venue_boxes: dict[str, QCheckBox] = {}
         self.preview = PreviewTable()
-        self.route = QPushButton("Route  (Enter)")
+        self.route = QPushButton(ROUTE_TEXT)
         self.route.setObjectName("route")
         self.route.setEnabled(False)
-        self._sent: tuple[object, ...] | None = None  # fingerprint of the plan last sent
+        # one intent, one route: a send disarms Route and Enter until the trader edits the ticket;
+        # books that move the plan's limits do not re-arm it (Enter pressed four times a second
+        # apart sent two routes when a moved limit counted as a new plan)
+        self._armed = True
 
         sides = QHBoxLayout()
         sides.addWidget(self.buy)
@@ -153,6 +159,10 @@ class RoutingPanel(QWidget):
         self.reduce_only.toggled.connect(self._debounce.start)
         self.amount.textEdited.connect(self.clear_hint)
         self._sides.buttonToggled.connect(self.clear_hint)
+        for edit in (self.amount.textEdited, self.unit.currentIndexChanged, self.max_venues.valueChanged,
+                     self.slippage.valueChanged, self._sides.buttonToggled, self.reduce_only.toggled,
+                     self.symbol.currentTextChanged):
+            edit.connect(self._rearm)
         self.symbol.currentTextChanged.connect(self.symbol_changed)
         self.amount.returnPressed.connect(self.request_route)
         self.amount.escape.connect(self.clear)
@@ -195,6 +205,7 @@ class RoutingPanel(QWidget):
             box = QCheckBox(v)
             box.setChecked(True)
             box.toggled.connect(self._debounce.start)
+            box.toggled.connect(self._rearm)
             self.venue_boxes[v] = box
             self._venue_grid.addWidget(box, i // 3, i % 3)
 
@@ -241,6 +252,7 @@ class RoutingPanel(QWidget):
         self.amount.setText(f"{n * step:.{decimals}f}" if n else "")
         self.amount.setFocus()
         self.clear_hint()
+        self._rearm()  # a click on the depth chart is a new intent
 
     def clear(self) -> None:
         self.amount.clear()
@@ -265,19 +277,33 @@ class RoutingPanel(QWidget):
         self.amount_error.setVisible(bool(err))
         plan = None if err else preview.plan
         self.preview.show_plan(plan, preview.excluded, self.base_ccy)
-        self.route.setEnabled(plan is not None and bool(plan.legs) and _fingerprint(plan) != self._sent)
+        self.route.setEnabled(self._armed and plan is not None and bool(plan.legs))
+
+    @property
+    def armed(self) -> bool:
+        return self._armed
 
     def request_route(self) -> None:
         plan = self.preview.plan
-        if not self.route.isEnabled() or plan is None or _fingerprint(plan) == self._sent:
+        if not self._armed or not self.route.isEnabled() or plan is None:
             return
         self.route_requested.emit(plan)
 
     def mark_sent(self, plan: Plan) -> None:
-        """The button cannot fire twice for one plan: it stays off until the preview differs
-        (another amount, or books that moved the legs or their limit prices)."""
-        self._sent = _fingerprint(plan)
+        """Route and Enter stay off after a send until the ticket is edited (amount, side, unit,
+        slippage, venues, max venues, reduce-only, symbol, or a click on the depth chart)."""
+        self._armed = False
         self.route.setEnabled(False)
+        self.route.setText(SENT_TEXT)
+
+    def restore_route_text(self) -> None:
+        self.route.setText(ROUTE_TEXT if self._armed else SENT_TEXT)
+
+    def _rearm(self, *_: object) -> None:
+        if self._armed:
+            return
+        self._armed = True
+        self.route.setText(ROUTE_TEXT)
 
     def venues_checked(self) -> set[str]:
         return {v for v, b in self.venue_boxes.items() if b.isChecked()}
@@ -289,5 +315,3 @@ def _short_state(reason: str | None) -> str:
     return reason.split(":")[0][:24]
 
 
-def _fingerprint(plan: Plan) -> tuple[object, ...]:
-    return (plan.symbol, str(plan.side), tuple((lg.venue, lg.contracts, lg.limit_price) for lg in plan.legs))
