@@ -104,7 +104,7 @@ def to_plan_request(
     else:
         base = float(amount)
         notional = base * mid if mid else 0.0
-    if notional > req.max_notional:
+    if not notional <= req.max_notional:  # written so that a NaN limit refuses rather than lets through
         raise AmountError(f"notional {notional:,.0f} USDT is above the panel's limit of {req.max_notional:,.0f}")
     smallest = _smallest_order_base(instruments, mid)
     if base is not None and smallest is not None and base < smallest:

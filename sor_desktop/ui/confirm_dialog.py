@@ -78,7 +78,7 @@ class ConfirmDialog(QDialog):
         self.typed_error.hide()
         notional = sum(lg.notional for lg in plan.legs)
         self.expected = f"{plan.filled:.4f}".rstrip("0").rstrip(".")
-        if notional > type_above:
+        if not notional <= type_above:  # a NaN threshold demands the typing rather than skipping it
             note = QLabel(f"Notional {notional:,.0f} USDT is above {type_above:,.0f}: "
                           f"type the amount <b>{self.expected}</b> to confirm.")
             note.setStyleSheet(f"color: {theme.WARN}")

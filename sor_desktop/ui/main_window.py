@@ -81,7 +81,7 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.session = session
         self.settings = settings or settings_mod.open_settings()
-        self.prefs = settings_mod.load_prefs(self.settings)
+        self.prefs, pref_problems = settings_mod.read_prefs(self.settings)
         self.setWindowTitle(f"sor-desktop · {session.mode.upper()}")
         self.setObjectName("main")
         self.resize(1600, 1000)
@@ -136,6 +136,9 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.notice, 1)
         self._menus()
         self._hotkeys()
+        for line in pref_problems:  # shown, logged to the file, and the default guards apply
+            log.warning("%s", line)
+            self.notify("warning", line)
 
         self.bridge = _Bridge()
         self.bridge.happened.connect(self._on_event)
