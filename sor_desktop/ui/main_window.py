@@ -33,7 +33,7 @@ from sor_desktop.engine.store import LinkState
 from sor_desktop.ui import settings as settings_mod
 from sor_desktop.ui.about import show_about
 from sor_desktop.ui.blotter import Blotter
-from sor_desktop.ui.confirm_dialog import ConfirmDialog
+from sor_desktop.ui.confirm_dialog import ConfirmDialog, Quote
 from sor_desktop.ui.depth_chart import DepthChart
 from sor_desktop.ui.impact_chart import ImpactChart
 from sor_desktop.ui.ladder import Ladder
@@ -91,6 +91,7 @@ class MainWindow(QMainWindow):
         self.first_frame_at: float | None = None
         self._stale: set[str] = set()
         self._preview: Preview | None = None
+        self._quoted_at: float | None = None
         self._books_moved = False
         self._impact_started = False
         self.confirm: ConfirmDialog | None = None
@@ -374,16 +375,31 @@ class MainWindow(QMainWindow):
     # -- preview and routes ------------------------------------------------------------------
     def refresh_preview(self) -> None:
         req = self.routing.request(self.session.symbol, self.prefs.max_notional)
-        try:
-            pv = self.session.preview(req)
-        except Exception as exc:  # a router bug must not take the window down
-            log.exception("preview failed")
-            pv = Preview(req, None, f"preview failed: {exc}")
+        pv, self._quoted_at = self._quote(req)
         self._preview = pv
         self.routing.show_preview(pv)
         if self.trading_locked:
             self.routing.route.setEnabled(False)
         self.depth_chart.set_plan(pv.plan if not pv.error else None)
+
+    def _quote(self, req: PreviewRequest) -> tuple[Preview, float | None]:
+        """The preview of ``req`` on the current books, and when the oldest book of its legs
+        arrived (store clock): the quote age the confirmation shows."""
+        insts = self.session.symbol_instruments()
+        books = self.session.store.books(self.session.symbol, insts)
+        try:
+            pv = self.session.preview(req, books)
+        except Exception as exc:  # a router bug must not take the window down
+            log.exception("preview failed")
+            return Preview(req, None, f"preview failed: {exc}"), None
+        store = self.session.store
+        ages = [store.health(lg.venue, self.session.symbol).book_age_s for lg in (pv.plan.legs if pv.plan else ())]
+        known = [a for a in ages if a is not None]
+        return pv, (store.clock() - max(known)) if known else None
+
+    def _requote(self, req: PreviewRequest) -> Quote:
+        pv, at = self._quote(req)
+        return Quote(None if pv.error else pv.plan, at)
 
     def sweep_to(self, price: float) -> None:
         """Click to route: the amount available up to ``price`` on the side the order takes.
@@ -420,12 +436,19 @@ class MainWindow(QMainWindow):
         if self.prefs.skip_confirm:
             self._send(plan)
             return
+        shown = self._preview
+        req = (shown.request if shown is not None and shown.plan is plan
+               else self.routing.request(self.session.symbol, self.prefs.max_notional))
         dlg = ConfirmDialog(plan, base=self.routing.base_ccy, mode=str(self.session.mode),
                             type_above=self.prefs.type_above_notional,
-                            reduce_only=self.routing.reduce_only.isChecked(), parent=self)
+                            reduce_only=self.routing.reduce_only.isChecked(), parent=self,
+                            quoted_at=self._quoted_at if shown is not None and shown.plan is plan else None,
+                            clock=self.session.store.clock, replan=lambda: self._requote(req))
         self.confirm = dlg
         self.routing.route.setEnabled(False)
-        dlg.accepted.connect(lambda: self._send(plan))
+        # what is sent is the plan the dialog shows when Send goes through (re-planned if the
+        # books moved under it), never the older one it opened with
+        dlg.accepted.connect(lambda: self._send(dlg.plan, req.reduce_only))
         dlg.finished.connect(self._confirm_closed)
         dlg.open()
 
@@ -435,10 +458,12 @@ class MainWindow(QMainWindow):
         self.confirm = None
         self.refresh_preview()
 
-    def _send(self, plan: Plan) -> None:
+    def _send(self, plan: Plan, reduce_only: bool | None = None) -> None:
         self.routing.mark_sent(plan)
+        if reduce_only is None:
+            reduce_only = self.routing.reduce_only.isChecked()
         try:
-            route_id = self.session.submit(plan, self.routing.reduce_only.isChecked())
+            route_id = self.session.submit(plan, reduce_only)
         except (AlreadySent, ValueError) as exc:
             self.notify("warning", str(exc))
             return
