@@ -6,7 +6,7 @@ Clicking a price emits ``price_clicked`` (the routing panel turns it into "sweep
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 import numpy as np
 import pyqtgraph as pg
@@ -16,12 +16,17 @@ from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QVBoxLa
 
 from sor_desktop.core.book import BookSnapshot
 from sor_desktop.core.instrument import Instrument
+from sor_desktop.core.orders import Side
 from sor_desktop.core.plan import Plan
+from sor_desktop.engine.preview import Sweep
 from sor_desktop.ui import depth_data, theme
 from sor_desktop.ui.depth_curves import DepthCurves, LegBands
 
 BANDS_BPS = (10, 25, 50, 100, 250)
 TOTAL = "all venues"
+
+# what "sweep to here" would take at a price: the window answers it on the books this chart drew
+SweepSource = Callable[[float, Side], "Sweep | None"]
 
 
 class DepthChart(QWidget):
@@ -42,6 +47,7 @@ class DepthChart(QWidget):
         self._plan: Plan | None = None
         self._books: Mapping[str, BookSnapshot] = {}
         self._insts: Mapping[str, Instrument] = {}
+        self.sweep_source: SweepSource | None = None
 
         self.unit = QComboBox()
         self.unit.addItems(["base", "USDT"])
@@ -285,6 +291,15 @@ class DepthChart(QWidget):
         self._tip.hide()
         self._vline.hide()
 
+    @property
+    def books(self) -> Mapping[str, BookSnapshot]:
+        """The books the curves (and the tooltip) were last drawn from: a click routes on these."""
+        return self._books
+
+    @property
+    def instruments(self) -> Mapping[str, Instrument]:
+        return self._insts
+
     def _show_tip(self, price: float) -> None:
         self._vline.setPos(price)
         self._vline.show()
@@ -292,26 +307,37 @@ class DepthChart(QWidget):
         if not mid:
             return
         bid = price < mid
-        unit = "USDT" if self.quote else "base"
-        dp = 0 if self.quote else 4
-        rows = []
-        for v, d in self._depths.items():
-            amt = depth_data.cum_at(d.bids if bid else d.asks, price, bid=bid)
-            colour = theme.GREY if v in self._stale else theme.venue_colour(v)
-            rows.append(f"<tr><td style='color:{colour}'>{v}</td><td align=right>{amt:,.{dp}f}</td></tr>")
-        total = 0.0 if self._total is None else depth_data.cum_at(
-            self._total.bids if bid else self._total.asks, price, bid=bid)
+        side = Side.SELL if bid else Side.BUY
+        sweep = self.sweep_source(price, side) if self.sweep_source is not None else None
         bps = (price - mid) / mid * 1e4
-        html = (f"<div style='color:{theme.TEXT}'><b>{price:,.2f}</b> &nbsp; {bps:+.1f} bps from mid<br>"
-                f"<table>{''.join(rows)}<tr><td><b>total</b></td><td align=right><b>{total:,.{dp}f}</b></td></tr>"
-                f"</table><span style='color:{theme.MUTED}'>{'bids' if bid else 'asks'}, {unit}"
-                " · click: sweep to here</span></div>")
-        self._tip.setHtml(html)
+        head = f"<b>{price:,.2f}</b> &nbsp; {bps:+.1f} bps from mid"
+        if sweep is None:
+            self._tip.setHtml(f"<div style='color:{theme.TEXT}'>{head}</div>")
+        else:
+            self._tip.setHtml(f"<div style='color:{theme.TEXT}'>{head}<br>{self._sweep_html(sweep)}</div>")
         lo, hi = self.plot.viewRange()[0]
         ylo, yhi = self.plot.viewRange()[1]
         self._tip.setAnchor((1, 0) if price > (lo + hi) / 2 else (0, 0))
         self._tip.setPos(price, yhi)
         self._tip.show()
+
+    def _sweep_html(self, sweep: Sweep) -> str:
+        """What a click here fills in: per venue and in total, routable (caps, lots, minimums)."""
+        quote = self.quote
+        dp = 0 if quote else 4
+        rows = []
+        for r in sweep.venues:
+            colour = theme.GREY if r.excluded or r.venue in self._stale else theme.venue_colour(r.venue)
+            amt = r.notional if quote else float(r.base)
+            cell = f"{amt:,.{dp}f}" if not r.excluded else _short(r.excluded)
+            rows.append(f"<tr><td style='color:{colour}'>{r.venue}</td><td align=right>{cell}</td></tr>")
+        total = sweep.total_notional if quote else float(sweep.total_base)
+        verb = "buy" if sweep.side is Side.BUY else "sell"
+        what = "all-in price" if sweep.fee_adjusted else "price"
+        return (f"<table>{''.join(rows)}<tr><td><b>routable</b></td><td align=right><b>{total:,.{dp}f}</b>"
+                f"</td></tr></table><span style='color:{theme.MUTED}'>{'bids' if sweep.side is Side.SELL else 'asks'}"
+                f", {'USDT' if quote else 'base'}, within caps and lots<br>click: {verb} up to here, "
+                f"{what} never {'above' if sweep.side is Side.BUY else 'below'} {sweep.price:,.2f}</span>")
 
     def _on_click(self, ev: object) -> None:
         if getattr(ev, "button", lambda: None)() != Qt.MouseButton.LeftButton:
@@ -321,21 +347,13 @@ class DepthChart(QWidget):
             return
         self.price_clicked.emit(float(self.plot.getPlotItem().vb.mapSceneToView(pos).x()))
 
-    def depth_to(self, price: float, buy: bool, venues: set[str] | None = None) -> float:
-        """Base amount available from the best price up to ``price`` (as drawn: raw or fee-adjusted)
-        on the side a buy/sell takes, over ``venues`` (default: every routable venue)."""
-        total = 0.0
-        for v, book in self._books.items():
-            inst = self._insts.get(v)
-            if inst is None or v in self._stale or (venues is not None and v not in venues):
-                continue
-            d = depth_data.venue_depth(book, inst, quote=False, fee_adjusted=self.fee_adjusted.isChecked())
-            total += depth_data.cum_at(d.asks if buy else d.bids, price, bid=not buy)
-        return total
-
 
 def _mid(books: Mapping[str, BookSnapshot], stale: set[str]) -> float | None:
     mids = sorted(m for v, b in books.items() if v not in stale and (m := b.mid) is not None)
     if not mids:
         mids = sorted(m for b in books.values() if (m := b.mid) is not None)
     return float(np.median(mids)) if mids else None
+
+
+def _short(reason: str) -> str:
+    return reason.split(":")[0][:22]

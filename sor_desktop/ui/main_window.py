@@ -10,6 +10,7 @@ import gc
 import logging
 import time
 from collections import deque
+from collections.abc import Mapping
 from dataclasses import replace
 
 from PySide6.QtCore import QByteArray, QObject, Qt, QTimer, Signal
@@ -17,8 +18,17 @@ from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import QDockWidget, QMainWindow, QVBoxLayout, QWidget
 
 from sor_desktop.core.book import BookSnapshot
-from sor_desktop.core.plan import Plan
-from sor_desktop.engine.preview import BASE, Preview, PreviewRequest, reference_mid, venue_inputs
+from sor_desktop.core.orders import Side
+from sor_desktop.core.plan import Plan, VenueInput
+from sor_desktop.engine.preview import (
+    BASE,
+    Preview,
+    PreviewRequest,
+    Sweep,
+    reference_mid,
+    sweep_to_price,
+    venue_inputs,
+)
 from sor_desktop.engine.session import Session
 from sor_desktop.engine.session_events import (
     AccountUpdate,
@@ -148,6 +158,7 @@ class MainWindow(QMainWindow):
         self.routing.symbol_changed.connect(self._change_symbol)
         self.routing.route_requested.connect(self.on_route_requested)
         self.depth_chart.price_clicked.connect(self.sweep_to)
+        self.depth_chart.sweep_source = self.sweep_at
 
         self.timer = QTimer(self)
         self.timer.setTimerType(Qt.TimerType.PreciseTimer)
@@ -348,9 +359,9 @@ class MainWindow(QMainWindow):
         max_size = max(order * 2 if order else 0.0, (sorted(depth_sizes)[len(depth_sizes) // 2]
                                                       if depth_sizes else 1.0))
         buy = self.routing.side == "buy"
-        req = self.routing.request(self.session.symbol, self.prefs.max_notional)
-        inputs = venue_inputs(req, insts, books, self.session.health_now(), self.session.positions,
-                              self.session.margin_caps(books))
+        # the curves are price against size: a sweep's price limit would only cut them short
+        req = replace(self.routing.request(self.session.symbol, self.prefs.max_notional), limit_price=None)
+        inputs = self._inputs(req, books)
         caps = {vi.instrument.venue: vi.cap_base for vi in inputs if vi.cap_base is not None}
         # every routed point of the pass is planned on this snapshot and request, the ones the
         # reference price and single-venue curves come from: a moving market cannot zigzag the line
@@ -401,16 +412,37 @@ class MainWindow(QMainWindow):
         pv, at = self._quote(req)
         return Quote(None if pv.error else pv.plan, at)
 
+    def _inputs(self, req: PreviewRequest, books: Mapping[str, BookSnapshot]) -> list[VenueInput]:
+        """Router inputs for ``req`` on ``books``: the venues, caps and exclusions the preview uses."""
+        margins = self.session.venue_margins(books, req)
+        return venue_inputs(req, self.session.symbol_instruments(), books, self.session.health_now(),
+                            self.session.positions, {v: m.cap_base for v, m in margins.items()},
+                            {v: m.reason for v, m in margins.items() if m.reason})
+
+    def _drawn_books(self) -> Mapping[str, BookSnapshot]:
+        """The books the depth chart shows (the store's, before its first frame)."""
+        return self.depth_chart.books or self.session.store.books(self.session.symbol,
+                                                                  self.session.symbol_instruments())
+
+    def sweep_at(self, price: float, side: Side) -> Sweep | None:
+        """What "sweep to here" takes at ``price`` (as drawn: all-in when the chart shows fee-adjusted
+        prices) on the books the depth chart drew: the tooltip and the click both ask this."""
+        books = self._drawn_books()
+        if not books:
+            return None
+        req = replace(self.routing.request(self.session.symbol, self.prefs.max_notional), side=side)
+        return sweep_to_price(self._inputs(req, books), side, price,
+                              fee_adjusted=self.depth_chart.fee_adjusted.isChecked(), max_venues=req.max_venues)
+
     def sweep_to(self, price: float) -> None:
-        """Click to route: the amount available up to ``price`` on the side the order takes.
+        """Click to route: everything routable up to ``price`` on the side the order takes, and
+        ``price`` as the order's hard limit (no leg's IOC limit passes it).
 
         A click on the other side of the book keeps the side and the amount and says why at the
         field: flipping a buy into a sell because of where the pointer landed (a near-mid click
         included) is a wrong-direction order one Enter away."""
         buy = self.routing.side == "buy"
-        included = self.routing.venues_checked()
-        insts = self.session.symbol_instruments()
-        books = self.session.store.books(self.session.symbol, insts)
+        books = self._drawn_books()
         mid = reference_mid({v: b for v, b in books.items() if v not in self._stale} or books)
         if mid is not None and (price < mid) == buy:
             here, there, key = ("bid", "asks", "S to sell") if buy else ("ask", "bids", "B to buy")
@@ -418,13 +450,11 @@ class MainWindow(QMainWindow):
             self.routing.show_hint(f"{here.capitalize()} side clicked: a {'buy' if buy else 'sell'} takes the "
                                    f"{there}. Press {key} there.")
             return
-        amount = self.depth_chart.depth_to(price, buy, included)
-        steps = [float(i.contracts_to_base(i.amount_step)) for v, i in insts.items() if v in included]
-        step = min(steps) if steps else 0.0001
-        if amount < step:
-            self.routing.show_hint("No depth up to that price: click further from the mid.")
+        sweep = self.sweep_at(price, self.routing.side)
+        if sweep is None or not sweep.total_base:
+            self.routing.show_hint("Nothing routable up to that price: click further from the mid.")
             return
-        self.routing.set_amount(amount, step)
+        self.routing.set_sweep(sweep)
         self.refresh_preview()
 
     def on_route_requested(self, plan: Plan) -> None:

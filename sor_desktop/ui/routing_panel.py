@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 from sor_desktop.core.instrument import Instrument
 from sor_desktop.core.orders import Side
 from sor_desktop.core.plan import Plan
-from sor_desktop.engine.preview import BASE, CONTRACTS, QUOTE, Preview, PreviewRequest
+from sor_desktop.engine.preview import BASE, CONTRACTS, QUOTE, Preview, PreviewRequest, Sweep
 from sor_desktop.ui import theme
 from sor_desktop.ui.preview_table import PreviewTable
 
@@ -102,6 +102,21 @@ class RoutingPanel(QWidget):
         self.click_hint.setWordWrap(True)
         self.click_hint.setStyleSheet(f"color: {theme.WARN}")
         self.click_hint.hide()
+        # "sweep to here" sets a hard price limit; it stays (whatever amount is typed) until the side
+        # changes, the ticket is cleared, or the trader clears it here
+        self.limit: tuple[Side, float, bool] | None = None  # side, price, on the all-in price
+        self.limit_label = QLabel("")
+        self.limit_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.limit_clear = QPushButton("clear limit")
+        self.limit_clear.setFlat(True)
+        self.limit_clear.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.limit_clear.clicked.connect(self.clear_limit)
+        self._limit_row = QWidget()
+        limit_lay = QHBoxLayout(self._limit_row)
+        limit_lay.setContentsMargins(0, 0, 0, 0)
+        limit_lay.addWidget(self.limit_label, 1)
+        limit_lay.addWidget(self.limit_clear, 0)
+        self._limit_row.hide()
         self.slippage = QDoubleSpinBox()
         self.slippage.setRange(0.0, 500.0)
         self.slippage.setDecimals(1)
@@ -136,6 +151,7 @@ class RoutingPanel(QWidget):
         form.addRow("amount", amt)
         form.addRow("", self.amount_error)
         form.addRow("", self.click_hint)
+        form.addRow("", self._limit_row)
         opts = QHBoxLayout()
         opts.addWidget(self.slippage)
         opts.addWidget(QLabel("max venues"))
@@ -159,6 +175,7 @@ class RoutingPanel(QWidget):
         self.reduce_only.toggled.connect(self._debounce.start)
         self.amount.textEdited.connect(self.clear_hint)
         self._sides.buttonToggled.connect(self.clear_hint)
+        self._sides.buttonToggled.connect(self._side_changed)
         for edit in (self.amount.textEdited, self.unit.currentIndexChanged, self.max_venues.valueChanged,
                      self.slippage.valueChanged, self._sides.buttonToggled, self.reduce_only.toggled,
                      self.symbol.currentTextChanged):
@@ -237,26 +254,48 @@ class RoutingPanel(QWidget):
 
     def request(self, symbol: str, max_notional: float) -> PreviewRequest:
         included = frozenset(v for v, b in self.venue_boxes.items() if b.isChecked())
+        limit = self.limit if self.limit is not None and self.limit[0] is self.side else None
         return PreviewRequest(
             symbol=symbol, side=self.side, amount_text=self.amount.text(),
             unit=str(self.unit.currentData() or BASE), slippage_bps=self.slippage.value(),
             max_venues=self.max_venues.value() or None, included=included,
             reduce_only=self.reduce_only.isChecked(), max_notional=max_notional,
+            limit_price=limit[1] if limit else None, limit_on_fee_adjusted=bool(limit and limit[2]),
         )
 
-    def set_amount(self, base_amount: float, step: float) -> None:
-        """Fill the amount in base units (click to route), rounded down to ``step``."""
+    def set_sweep(self, sweep: Sweep) -> None:
+        """Click to route: the amount everything routable up to the clicked price adds up to (in
+        base, exactly), and that price as the order's hard limit."""
         self.unit.setCurrentIndex(0)
-        n = int(base_amount / step + 1e-9) if step > 0 else 0
-        decimals = max(0, -int(f"{step:e}".split("e")[1])) if step > 0 else 4
-        self.amount.setText(f"{n * step:.{decimals}f}" if n else "")
+        self.limit = (sweep.side, sweep.price, sweep.fee_adjusted)
+        what = "all-in price" if sweep.fee_adjusted else "price"
+        sign = "≤" if sweep.side is Side.BUY else "≥"
+        self.limit_label.setText(f"limit: {what} {sign} {sweep.price:,.2f} (sweep to here)")
+        self.limit_label.setStyleSheet(f"color: {theme.ACCENT}")
+        self._limit_row.show()
+        self.amount.setText(sweep.amount_text)
         self.amount.setFocus()
         self.clear_hint()
         self._rearm()  # a click on the depth chart is a new intent
+        self._debounce.start()
+
+    def clear_limit(self, *_: object) -> None:
+        if self.limit is None:
+            return
+        self.limit = None
+        self._limit_row.hide()
+        self.limit_label.setText("")
+        self._rearm()
+        self._debounce.start()
+
+    def _side_changed(self, *_: object) -> None:
+        if self.limit is not None and self.limit[0] is not self.side:
+            self.clear_limit()  # a buy's ceiling means nothing to a sell
 
     def clear(self) -> None:
         self.amount.clear()
         self.clear_hint()
+        self.clear_limit()
 
     def show_hint(self, text: str) -> None:
         self.click_hint.setText(text)
