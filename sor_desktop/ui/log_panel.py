@@ -11,7 +11,7 @@ from types import TracebackType
 from typing import Any
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
-from PySide6.QtWidgets import QLabel, QPlainTextEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPlainTextEdit, QToolButton, QVBoxLayout, QWidget
 
 from sor_desktop.logs import redact
 from sor_desktop.ui import theme
@@ -24,6 +24,12 @@ class _Relay(QObject):
     record = Signal(str, str)  # level, text
 
 
+# Records the window already puts in the panel in its own words (a leg that fell short, a notice):
+# logged with ``extra={SHOWN: True}``, or the executor's per-leg failure line, matched by its format.
+SHOWN = "shown_in_window"
+_EXECUTOR_LEG_LINE = ("sor_desktop.engine.executor", "route %s leg %d on %s: ")
+
+
 class QtLogHandler(logging.Handler):
     """Forwards records (already redacted) to the panel through a queued signal."""
 
@@ -32,6 +38,9 @@ class QtLogHandler(logging.Handler):
         self.relay = _Relay()
 
     def emit(self, record: logging.LogRecord) -> None:
+        if getattr(record, SHOWN, False) or (
+                record.name == _EXECUTOR_LEG_LINE[0] and str(record.msg).startswith(_EXECUTOR_LEG_LINE[1])):
+            return  # one line per failure in the panel, not two
         try:
             text = redact(record.getMessage())
             self.relay.record.emit(record.levelname, f"{record.name}: {text}")
@@ -74,6 +83,59 @@ class NoticeLabel(QLabel):
         self.setText(text if len(text) < 160 else text[:157] + "...")
         self.setToolTip(text)
         self._timer.start(int(seconds * 1000))
+
+
+class StickyNotices(QWidget):
+    """Status-bar notices that stay until the trader dismisses them: a rejected order, a route
+    not sent, an error. The newest shows, with how many more wait behind it; one notice per key
+    (a second rejected leg of the same route updates that route's notice)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.label = QLabel()
+        self.label.setTextFormat(Qt.TextFormat.PlainText)
+        self.more = QLabel()
+        self.more.setObjectName("muted")
+        self.dismiss_button = QToolButton()
+        self.dismiss_button.setText("✕ dismiss")
+        self.dismiss_button.setToolTip("Dismiss this notice (it stays in the Log panel)")
+        self.dismiss_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Enter stays with the order ticket
+        self.dismiss_button.clicked.connect(self.dismiss)
+        lay = QHBoxLayout(self)
+        lay.setContentsMargins(6, 0, 6, 0)
+        lay.addWidget(self.label, 1)
+        lay.addWidget(self.more)
+        lay.addWidget(self.dismiss_button)
+        self._items: dict[str, tuple[str, str]] = {}  # key -> (level, text), oldest first
+        self.hide()
+
+    def post(self, key: str, level: str, text: str) -> None:
+        self._items.pop(key, None)
+        self._items[key] = (level, text)
+        self._show_newest()
+
+    def dismiss(self) -> None:
+        if self._items:
+            self._items.pop(next(reversed(self._items)))
+        self._show_newest()
+
+    def texts(self) -> list[str]:
+        return [text for _level, text in self._items.values()]
+
+    def _show_newest(self) -> None:
+        if not self._items:
+            self.label.setText("")
+            self.hide()
+            return
+        level, text = next(reversed(self._items.values()))
+        colour = {"error": theme.ERROR, "warning": theme.WARN}.get(level, theme.TEXT)
+        self.label.setStyleSheet(f"color: {colour};")
+        self.label.setText(text if len(text) < 160 else text[:157] + "...")
+        self.label.setToolTip(text)
+        n = len(self._items) - 1
+        self.more.setText(f"+{n} more" if n else "")
+        self.more.setVisible(bool(n))
+        self.show()
 
 
 def install_hooks(loop: asyncio.AbstractEventLoop | None, notify: Any) -> None:

@@ -42,12 +42,12 @@ from sor_desktop.engine.session_routes import AlreadySent
 from sor_desktop.engine.store import LinkState
 from sor_desktop.ui import settings as settings_mod
 from sor_desktop.ui.about import show_about
-from sor_desktop.ui.blotter import Blotter
+from sor_desktop.ui.blotter import Blotter, leg_failure, venue_words
 from sor_desktop.ui.confirm_dialog import ConfirmDialog, Quote
 from sor_desktop.ui.depth_chart import DepthChart
 from sor_desktop.ui.impact_chart import ImpactChart
 from sor_desktop.ui.ladder import Ladder
-from sor_desktop.ui.log_panel import LogPanel, NoticeLabel
+from sor_desktop.ui.log_panel import SHOWN, LogPanel, NoticeLabel, StickyNotices
 from sor_desktop.ui.mode_banner import ModeBanner
 from sor_desktop.ui.positions import Positions
 from sor_desktop.ui.routing_panel import RoutingPanel
@@ -144,7 +144,11 @@ class MainWindow(QMainWindow):
 
         self.chips: dict[str, VenueChip] = {}
         self.notice = NoticeLabel()
+        self.alerts = StickyNotices()  # rejects and errors: they stay until dismissed
+        self.statusBar().addPermanentWidget(self.alerts, 2)
         self.statusBar().addPermanentWidget(self.notice, 1)
+        self._failures: dict[tuple[str, int], str] = {}  # (route, leg) -> how it fell short, as last told
+        self._rejects: dict[str, dict[int, str]] = {}  # route -> leg -> "mexc [2005] Insufficient balance"
         self._menus()
         self._hotkeys()
         for line in pref_problems:  # shown, logged to the file, and the default guards apply
@@ -525,6 +529,7 @@ class MainWindow(QMainWindow):
     def _on_event(self, ev: SessionEvent) -> None:
         if isinstance(ev, LegUpdate):
             self.blotter.on_leg(ev)
+            self._show_leg_failure(ev)
         elif isinstance(ev, RouteStarted):
             self.blotter.on_route(ev)
             self.docks["blotter"].raise_()
@@ -532,13 +537,56 @@ class MainWindow(QMainWindow):
             if ev.tca is not None:
                 self.slippage.add(ev.tca)
                 self.blotter.on_tca(ev.route_id, ev.tca)
+            self.blotter.on_done(ev)
+            if ev.status:
+                self.notify("info" if ev.status == "filled" else "warning", f"route {ev.route_id[:8]}: {ev.summary}")
         elif isinstance(ev, AccountUpdate):
             self.positions.on_account(ev)
         elif isinstance(ev, Notice):
-            self.notify(ev.level, ev.text)
+            # errors (a route not sent, a journal that could not save, a venue down) stay on screen
+            log.log(logging.ERROR if ev.level == "error" else logging.WARNING if ev.level == "warning"
+                    else logging.INFO, "%s", ev.text, extra={SHOWN: True})
+            if ev.level == "error":
+                self.alert("error", ev.text)
+            else:
+                self.notify(ev.level, ev.text)
+
+    def _show_leg_failure(self, u: LegUpdate) -> None:
+        """A leg rejected, of unknown outcome, expired unfilled or partly filled: one Log line per
+        change (the executor writes it to the log file), and a notice; a reject's notice stays
+        until dismissed, one per route naming every rejected leg."""
+        key = (u.route_id, u.leg)
+        failure = leg_failure(u)
+        before = self._failures.get(key)
+        if failure == before:
+            return
+        if failure is None:
+            if before == "unknown" and u.status.final:
+                self.log_panel.append("INFO", f"route {u.route_id[:8]}: {u.venue} resolved by client id: "
+                                              f"{u.status}")
+            self._failures.pop(key, None)
+            return
+        self._failures[key] = failure
+        words = venue_words(u)
+        text = f"route {u.route_id[:8]}: {u.venue} {failure}" + (f": {words}" if words else "")
+        if failure in ("partly filled", "expired unfilled"):
+            text += f" (filled {u.filled_base:,.4f} of {u.contracts} contracts)"
+        self.log_panel.append("ERROR" if failure == "rejected" else "WARNING", text)
+        if failure != "rejected":
+            self.notice.notify("warning", text)
+            return
+        legs = self._rejects.setdefault(u.route_id, {})
+        legs[u.leg] = f"{u.venue} {words}".strip()
+        self.alerts.post(f"reject:{u.route_id}", "error",
+                         f"route {u.route_id[:8]} rejected: " + "; ".join(legs[i] for i in sorted(legs)))
 
     def notify(self, level: str, text: str) -> None:
         self.notice.notify(level, text)
+        self.log_panel.append(level.upper(), text)
+
+    def alert(self, level: str, text: str) -> None:
+        """A notice that stays in the status bar until dismissed, and a Log line."""
+        self.alerts.post(text, level, text)
         self.log_panel.append(level.upper(), text)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt name)
