@@ -11,7 +11,7 @@ from typing import Any
 from sor_desktop import paths
 from sor_desktop.engine.executor import Executor, ExecutorConfig
 from sor_desktop.engine.guards_config import load_guards
-from sor_desktop.engine.journal import Journal
+from sor_desktop.engine.journal import Journal, JournalError
 from sor_desktop.engine.session import Session
 from sor_desktop.engine.session_events import Notice
 from sor_desktop.engine.store import Store
@@ -58,8 +58,15 @@ def build_session(mode: Mode, ids: Sequence[str] | None, symbol: str, *, seed: i
             venues = paper_venues(ids)
         else:
             venues = live_venues(ids, vault)
-    # the simulated market starts afresh every run: its orders must not meet a real journal's
-    journal = Journal(":memory:" if mode is Mode.SIMULATED else paths.journal_path())
+    # every mode journals to the one file (routes carry their mode; the executor reconciles and
+    # counts each mode apart), so `journal list` shows what the window sent, simulated included
+    refused: str | None = None
+    try:
+        journal = Journal(paths.journal_path())
+    except JournalError as exc:  # damaged, or in use by another process: the window opens, trading does not
+        refused = str(exc)
+        log.error("%s", refused)
+        journal = Journal(":memory:")
     store = store or Store(clock=monotonic)
     holder: dict[str, Session] = {}
 
@@ -76,6 +83,9 @@ def build_session(mode: Mode, ids: Sequence[str] | None, symbol: str, *, seed: i
                         monotonic=monotonic)
     session = Session(mode, venues, symbol, executor=executor, store=store)
     session.start_notices.extend(Notice("warning", p) for p in guards.problems)
+    if refused is not None:
+        executor.refuse(refused)
+        session.start_notices.append(Notice("error", refused))
     session.journal = journal
     holder["s"] = session
     return session
