@@ -49,7 +49,7 @@ from sor_desktop.engine.reconcile import (
     resolve_order,
 )
 from sor_desktop.engine.tca import route_tca
-from sor_desktop.venues.base import Venue
+from sor_desktop.venues.base import CancelAllResult, Venue
 from sor_desktop.venues.errors import AuthFailed, NotSupported, OrderRejected, RateLimited, VenueUnavailable
 from sor_desktop.venues.quirks import quirks_for
 
@@ -493,21 +493,23 @@ class Executor:
                                    remainder=current.remainder if children else result.remainder)
 
     # -- cancel ---------------------------------------------------------------------------------
-    async def cancel_all(self, symbol: str | None = None, venues: list[str] | None = None) -> dict[str, int | str]:
-        """Cancel every open order on every (or the named) venue that allows trading.
-        Returns venue -> orders cancelled, or the error text."""
+    async def cancel_all(self, symbol: str | None = None,
+                         venues: list[str] | None = None) -> dict[str, CancelAllResult]:
+        """Cancel every open order (of the futures markets: never spot) on every (or the named)
+        venue that allows trading. Returns per venue what was cancelled and what could not be."""
         targets = [v for vid, v in self.venues.items()
                    if (venues is None or vid in venues) and v.capabilities.trading_allowed]
 
-        async def one(v: Venue) -> int | str:
+        async def one(v: Venue) -> CancelAllResult:
             try:
-                n = await asyncio.wait_for(v.cancel_all(symbol), self.config.submit_timeout_s)
-                self.journal.record_event("cancel_all", self._clock(), venue=v.id, detail=f"{n} cancelled")
-                return n
+                result = await asyncio.wait_for(v.cancel_all_report(symbol), self.config.submit_timeout_s)
             except Exception as exc:  # noqa: BLE001 -- per venue; one failure must not stop the others
-                log.warning("cancel-all on %s failed: %s", v.id, exc)
-                self.journal.record_event("cancel_all_failed", self._clock(), venue=v.id, detail=str(exc))
-                return f"failed: {exc}"
+                result = CancelAllResult(v.id, errors=(f"failed: {str(exc) or type(exc).__name__}",))
+            if not result.ok:
+                log.warning("cancel-all on %s: %s", v.id, result)
+            self.journal.record_event("cancel_all" if result.ok else "cancel_all_failed", self._clock(),
+                                      venue=v.id, detail=str(result))
+            return result
 
         results = await asyncio.gather(*(one(v) for v in targets))
         return {v.id: r for v, r in zip(targets, results, strict=True)}

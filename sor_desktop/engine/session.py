@@ -290,11 +290,13 @@ class Session:
 
     async def _cancel_all(self) -> None:
         results = await self.executor.cancel_all(None)
-        failed = {v: r for v, r in results.items() if isinstance(r, str)}
-        total = sum(r for r in results.values() if isinstance(r, int))
-        for v, r in failed.items():
-            self.emit(Notice("error", f"{v}: cancel all {r}"))
-        self.emit(Notice("info", f"cancel all: {total} open order(s) cancelled on {len(results) - len(failed)} venue(s)"))
+        for v, r in results.items():  # per venue: what was cancelled, and what could not be
+            self.emit(Notice("info" if r.ok else "error", f"{v}: cancel all: {r}"))
+        total = sum(r.cancelled for r in results.values())
+        failed = sum(1 for r in results.values() if not r.ok)
+        tail = f"; {failed} venue(s) could not cancel everything" if failed else ""
+        self.emit(Notice("info" if not failed else "error",
+                         f"cancel all: {total} open order(s) cancelled on {len(results) - failed} venue(s){tail}"))
 
     # -- accounts ------------------------------------------------------------------------------
     async def _account_loop(self) -> None:

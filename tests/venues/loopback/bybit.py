@@ -59,8 +59,6 @@ class BybitServer(LoopbackServer):
         self.u = {s: 40_000_000 for s in SYMBOLS}  # Bybit numbers frames, not changes
         self.u_to_update = {s: {self.u[s]: b.update_id} for s, b in self.books.items()}
         self.unsubscribes = 0
-        self.usdt = Decimal("10000")  # wallet balance fetch_balance reports
-        self.subs: dict[Any, set[str]] = {}  # ws -> market ids
         self.pings = 0
         r = self.app.router
         r.add_get("/v5/market/instruments-info", self.instruments_info)
@@ -101,6 +99,7 @@ class BybitServer(LoopbackServer):
             self.subs.setdefault(ws, set()).update(ids)
             for market_id in ids:
                 _, bids, asks = self.books[market_id].snapshot(50)
+                self.snapshots[market_id] += 1
                 await self.send(ws, self._frame(market_id, "snapshot", self.u[market_id], bids, asks))
         elif op == "unsubscribe":
             self.unsubscribes += 1
@@ -132,6 +131,9 @@ class BybitServer(LoopbackServer):
             for ws, ids in list(self.subs.items()):
                 if market_id in ids:
                     await self.send(ws, frame)
+
+    def error_response(self, status: int, code: int, message: str) -> web.Response:
+        return _err(code, message)  # Bybit: HTTP 200 whatever the error
 
     # -- signed --------------------------------------------------------------------------------
     async def _signed(self, request: web.Request) -> tuple[dict[str, Any], web.Response | None]:
@@ -197,7 +199,7 @@ class BybitServer(LoopbackServer):
             status = "new"
         placement = Placement(client_id, self.next_order_id(), symbol, side, qty, price, tif,
                               bool(params.get("reduceOnly")), filled, avg, status)
-        self.placements.append(placement)
+        self.record(placement)
         held = await self.hold_after_accept()
         if held is not None:
             return held
@@ -208,7 +210,7 @@ class BybitServer(LoopbackServer):
         if error is not None:
             return error
         link_id, symbol = params.get("orderLinkId"), params.get("symbol")
-        found = [p for p in self.placements if (link_id is None or p.client_id == link_id)
+        found = [p for p in self.placements if self.visible(p) and (link_id is None or p.client_id == link_id)
                  and (symbol is None or p.symbol == symbol) and (p.status == "new") == open_only]
         return _ok({"category": params.get("category"), "nextPageCursor": "",
                     "list": [self._order_json(p) for p in found]})
@@ -244,8 +246,7 @@ class BybitServer(LoopbackServer):
         _, error = await self._signed(request)
         if error is not None:
             return error
-        im = sum(((p.price or Decimal(0)) * (p.qty - p.filled) for p in self.placements if p.status == "new"),
-                 Decimal(0)) / 10
+        im = self.locked("USDT")
         usdt = {"coin": "USDT", "equity": str(self.usdt), "walletBalance": str(self.usdt), "usdValue": str(self.usdt),
                 "availableToWithdraw": "", "locked": "0", "totalOrderIM": str(im), "totalPositionIM": "0",
                 "totalPositionMM": "0", "unrealisedPnl": "0", "cumRealisedPnl": "0", "borrowAmount": "0",
