@@ -17,14 +17,17 @@ from sor_desktop.engine.session_events import Notice
 from sor_desktop.engine.store import Store
 from sor_desktop.venues.base import Mode, Venue
 from sor_desktop.venues.quirks import DEFAULT_VENUES
+from sor_desktop.venues.sim.config import sim_balances
 
 log = logging.getLogger(__name__)
 
 
 def sim_venues(ids: Sequence[str] | None, seed: int, **config: Any) -> list[Venue]:
-    from sor_desktop.venues.sim.config import SimConfig
+    from sor_desktop.venues.sim.config import DEFAULT_SIM_BALANCES, SimConfig
     from sor_desktop.venues.sim.market import SimMarket
 
+    if "balance" not in config:
+        config.setdefault("balances", dict(DEFAULT_SIM_BALANCES))  # the app's demo accounts
     cfg = SimConfig(seed=seed, venues=tuple(ids or DEFAULT_VENUES), **config)
     return list(SimMarket(cfg).venues().values())
 
@@ -48,12 +51,13 @@ def live_venues(ids: Sequence[str] | None, vault: Any) -> list[Venue]:
 def build_session(mode: Mode, ids: Sequence[str] | None, symbol: str, *, seed: int = 7,
                   vault: Any = None, venues: Sequence[Venue] | None = None,
                   store: Store | None = None, clock: Callable[[], float] = time.time,
-                  monotonic: Callable[[], float] = time.monotonic) -> Session:
+                  monotonic: Callable[[], float] = time.monotonic, sim_balance: str | None = None) -> Session:
     """``clock``/``monotonic``: wall and book-receive clocks (a simulated market on virtual time
-    passes its own, so book ages and journal times agree with it)."""
+    passes its own, so book ages and journal times agree with it). ``sim_balance``: the
+    ``--sim-balance`` text (``sim.config.parse_balances``); raises ValueError when it is bad."""
     if venues is None:
         if mode is Mode.SIMULATED:
-            venues = sim_venues(ids, seed)
+            venues = sim_venues(ids, seed, balances=sim_balances(sim_balance))
         elif mode is Mode.PAPER:
             venues = paper_venues(ids)
         else:
