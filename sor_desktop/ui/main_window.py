@@ -119,6 +119,7 @@ class MainWindow(QMainWindow):
 
         self.routing = RoutingPanel()
         self.routing.slippage.setValue(self.prefs.slippage_bps)
+        self.routing.leg_cost.setValue(self.prefs.leg_cost)
         self.impact = ImpactChart()
         self.ladder = Ladder()
         self.blotter = Blotter()
@@ -254,6 +255,7 @@ class MainWindow(QMainWindow):
         self.settings.setValue("window/state", self.saveState(LAYOUT_VERSION))
         self.settings.setValue("session/symbol", self.session.symbol)
         self.prefs.slippage_bps = self.routing.slippage.value()
+        self.prefs.leg_cost = self.routing.leg_cost.value()
         settings_mod.save_prefs(self.settings, self.prefs)
         self.settings.sync()
 

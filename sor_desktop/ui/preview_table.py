@@ -36,7 +36,20 @@ def totals_text(plan: Plan, base: str, quote: str = "USDT") -> str:
         unit = quote if plan.unit == "quote" else base
         lines.append(f"<span style='color:{theme.WARN}'>unfilled {plan.unfilled:,.4f} {unit}: "
                      f"{plan.unfilled_reason or 'not enough depth'}</span>")
+    lines.append(f"<span style='color:{theme.MUTED}'>{router_terms(plan, quote)}</span>")
     return "<br>".join(lines)
+
+
+def router_terms(plan: Plan, quote: str = "USDT") -> str:
+    """The terms the plan was made on: the leg cost, a sweep's price limit, and how close to the
+    exact optimum it is proven to be when not proven optimal."""
+    parts = [f"leg cost {plan.leg_cost:,.2f} {quote} per leg"]
+    if plan.limit_price is not None:
+        sign = "≤" if plan.side == "buy" else "≥"
+        parts.append(f"limit {'all-in ' if plan.limit_on_fee_adjusted else ''}{sign} {plan.limit_price:,.2f}")
+    if plan.gap_bps > 0:
+        parts.append(f"within {plan.gap_bps:.4f} bps of the optimum (gap)")
+    return " · ".join(parts)
 
 
 class PreviewTable(QWidget):
@@ -53,12 +66,16 @@ class PreviewTable(QWidget):
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.table.setMinimumHeight(150)  # five legs and a header without scrolling
         self.table.setSelectionMode(QTableWidget.SelectionMode.NoSelection)
+        self.pending_note = QLabel("recomputing the preview…")
+        self.pending_note.setStyleSheet(f"color: {theme.WARN}")
+        self.pending_note.hide()
         self.totals = QLabel("type an amount to see the split")
         self.totals.setObjectName("muted")
         self.totals.setWordWrap(True)
         self.totals.setTextFormat(Qt.TextFormat.RichText)
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
+        lay.addWidget(self.pending_note)
         lay.addWidget(self.table, 1)
         lay.addWidget(self.totals)
         self.plan: Plan | None = None
@@ -91,6 +108,19 @@ class PreviewTable(QWidget):
                   ("no venue can fill this order" if plan else "type an amount to see the split"))
         if totals != self.totals.text():
             self.totals.setText(totals)
+
+    def set_pending(self, pending: bool) -> None:
+        """A changed ticket whose preview is not recomputed yet: the old one is dimmed and labelled,
+        never shown as current."""
+        if pending == self.pending:
+            return
+        self.pending_note.setVisible(pending)
+        self.table.setEnabled(not pending)
+        self.totals.setEnabled(not pending)
+
+    @property
+    def pending(self) -> bool:
+        return not self.pending_note.isHidden()
 
     def _cell(self, row: int, col: int, text: str, colour: QColor | None, align: Qt.AlignmentFlag | None) -> None:
         item = self.table.item(row, col)

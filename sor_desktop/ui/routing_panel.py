@@ -20,13 +20,14 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPushButton,
     QSpinBox,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
 from sor_desktop.core.instrument import Instrument
 from sor_desktop.core.orders import Side
-from sor_desktop.core.plan import Plan
+from sor_desktop.core.plan import DEFAULT_LEG_COST, Plan
 from sor_desktop.engine.preview import BASE, CONTRACTS, QUOTE, Preview, PreviewRequest, Sweep
 from sor_desktop.ui import theme
 from sor_desktop.ui.preview_table import PreviewTable
@@ -126,6 +127,29 @@ class RoutingPanel(QWidget):
         self.max_venues.setRange(0, 20)
         self.max_venues.setSpecialValueText("any")
         self.reduce_only = QCheckBox("reduce-only")
+        # advanced options, folded away: what one more leg costs the trader beyond its fees
+        self.advanced = QToolButton()
+        self.advanced.setText("advanced")
+        self.advanced.setCheckable(True)
+        self.advanced.setArrowType(Qt.ArrowType.RightArrow)
+        self.advanced.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.advanced.setAutoRaise(True)
+        self.leg_cost = QDoubleSpinBox()
+        self.leg_cost.setRange(0.0, 10_000.0)
+        self.leg_cost.setDecimals(2)
+        self.leg_cost.setSingleStep(0.5)
+        self.leg_cost.setValue(DEFAULT_LEG_COST)
+        self.leg_cost.setSuffix(" USDT")
+        self.leg_cost.setToolTip("Fixed cost of each leg (one more order's overhead and risk): a venue is used "
+                                 "only when it saves more than this")
+        self._advanced_row = QWidget()
+        adv = QHBoxLayout(self._advanced_row)
+        adv.setContentsMargins(0, 0, 0, 0)
+        adv.addWidget(QLabel("leg cost"))
+        adv.addWidget(self.leg_cost)
+        adv.addStretch(1)
+        self._advanced_row.hide()
+        self.advanced.toggled.connect(self._show_advanced)
         self._venue_grid = QGridLayout()
         self._venue_grid.setContentsMargins(0, 0, 0, 0)
         self.venue_boxes: dict[str, QCheckBox] = {}
@@ -159,6 +183,7 @@ class RoutingPanel(QWidget):
         opts.addWidget(self.reduce_only)
         form.addRow("slippage", opts)
         form.addRow("venues", self._venue_grid)
+        form.addRow(self.advanced, self._advanced_row)
         lay = QVBoxLayout(self)
         lay.addLayout(form)
         lay.addWidget(self.preview, 1)
@@ -168,17 +193,19 @@ class RoutingPanel(QWidget):
         self._debounce.setSingleShot(True)
         self._debounce.setInterval(60)  # typing stays smooth; the preview follows within a frame or two
         self._debounce.timeout.connect(self.changed)
-        self.amount.textChanged.connect(self._debounce.start)
-        for sig in (self.unit.currentIndexChanged, self.max_venues.valueChanged, self.slippage.valueChanged):
-            sig.connect(self._debounce.start)
-        self._sides.buttonToggled.connect(lambda *_: self._debounce.start())
-        self.reduce_only.toggled.connect(self._debounce.start)
+        self.amount.textChanged.connect(self._schedule)
+        for sig in (self.unit.currentIndexChanged, self.max_venues.valueChanged, self.slippage.valueChanged,
+                    self.leg_cost.valueChanged):
+            sig.connect(self._schedule)
+
+        self._sides.buttonToggled.connect(lambda *_: self._schedule())
+        self.reduce_only.toggled.connect(self._schedule)
         self.amount.textEdited.connect(self.clear_hint)
         self._sides.buttonToggled.connect(self.clear_hint)
         self._sides.buttonToggled.connect(self._side_changed)
         for edit in (self.amount.textEdited, self.unit.currentIndexChanged, self.max_venues.valueChanged,
                      self.slippage.valueChanged, self._sides.buttonToggled, self.reduce_only.toggled,
-                     self.symbol.currentTextChanged):
+                     self.symbol.currentTextChanged, self.leg_cost.valueChanged):
             edit.connect(self._rearm)
         self.symbol.currentTextChanged.connect(self.symbol_changed)
         self.amount.returnPressed.connect(self.request_route)
@@ -221,7 +248,7 @@ class RoutingPanel(QWidget):
                 continue
             box = QCheckBox(v)
             box.setChecked(True)
-            box.toggled.connect(self._debounce.start)
+            box.toggled.connect(self._schedule)
             box.toggled.connect(self._rearm)
             self.venue_boxes[v] = box
             self._venue_grid.addWidget(box, i // 3, i % 3)
@@ -261,6 +288,7 @@ class RoutingPanel(QWidget):
             max_venues=self.max_venues.value() or None, included=included,
             reduce_only=self.reduce_only.isChecked(), max_notional=max_notional,
             limit_price=limit[1] if limit else None, limit_on_fee_adjusted=bool(limit and limit[2]),
+            leg_cost=self.leg_cost.value(),
         )
 
     def set_sweep(self, sweep: Sweep) -> None:
@@ -277,7 +305,7 @@ class RoutingPanel(QWidget):
         self.amount.setFocus()
         self.clear_hint()
         self._rearm()  # a click on the depth chart is a new intent
-        self._debounce.start()
+        self._schedule()
 
     def clear_limit(self, *_: object) -> None:
         if self.limit is None:
@@ -286,7 +314,7 @@ class RoutingPanel(QWidget):
         self._limit_row.hide()
         self.limit_label.setText("")
         self._rearm()
-        self._debounce.start()
+        self._schedule()
 
     def _side_changed(self, *_: object) -> None:
         if self.limit is not None and self.limit[0] is not self.side:
@@ -315,14 +343,41 @@ class RoutingPanel(QWidget):
         self.amount_error.setText(err or "")
         self.amount_error.setVisible(bool(err))
         plan = None if err else preview.plan
+        # the window previews the panel's ticket as it is now: whatever was pending is done
+        self._debounce.stop()
+        self.preview.set_pending(False)
         self.preview.show_plan(plan, preview.excluded, self.base_ccy)
-        self.route.setEnabled(self._armed and plan is not None and bool(plan.legs))
+        self._update_route()
+
+    def _update_route(self) -> None:
+        plan = self.preview.plan
+        self.route.setEnabled(self._armed and not self.pending and plan is not None and bool(plan.legs)
+                              and not self.amount_error.text())
+
+    @property
+    def pending(self) -> bool:
+        """The ticket changed and its preview is not recomputed yet (the one shown is older)."""
+        return self._debounce.isActive()
+
+    def _schedule(self, *_: object) -> None:
+        """The ticket changed: preview it after a short pause in typing; until then the preview on
+        screen is for the ticket as it was, and says so (Route waits for the new one)."""
+        self._debounce.start()
+        self.preview.set_pending(True)
+        self._update_route()
+
+    def _show_advanced(self, on: bool) -> None:
+        self._advanced_row.setVisible(on)
+        self.advanced.setArrowType(Qt.ArrowType.DownArrow if on else Qt.ArrowType.RightArrow)
 
     @property
     def armed(self) -> bool:
         return self._armed
 
     def request_route(self) -> None:
+        if self.pending:  # Enter right after a keystroke: preview what was typed first, never the old plan
+            self._debounce.stop()
+            self.changed.emit()
         plan = self.preview.plan
         if not self._armed or not self.route.isEnabled() or plan is None:
             return

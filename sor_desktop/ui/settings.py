@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from sor_desktop import paths
+from sor_desktop.core.plan import DEFAULT_LEG_COST
 
 log = logging.getLogger(__name__)
 
@@ -31,6 +32,7 @@ class Prefs:
     max_notional: float = 5_000_000.0  # the routing panel refuses larger orders
     slippage_bps: float = 5.0
     leverage: float = 10.0
+    leg_cost: float = DEFAULT_LEG_COST  # routing panel, advanced options
 
 
 # (lowest, highest, lowest allowed itself) per number: the settings dialog's own ranges. A value
@@ -41,6 +43,7 @@ LIMITS: dict[str, tuple[float, float, bool]] = {
     "max_notional": (0.0, 1e9, False),
     "slippage_bps": (0.0, 500.0, True),
     "leverage": (0.0, 125.0, False),
+    "leg_cost": (0.0, 10_000.0, True),
 }
 def settings_file() -> Path:
     return paths.ensure(paths.config_dir()) / "window.ini"
@@ -130,6 +133,7 @@ class SettingsDialog(QDialog):
             max_notional=self.max_notional.value(),
             slippage_bps=self.slippage.value(),
             leverage=base.leverage,
+            leg_cost=base.leg_cost,
         )
 
 
