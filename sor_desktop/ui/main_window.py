@@ -320,6 +320,8 @@ class MainWindow(QMainWindow):
         slow = frame % SLOW_EVERY == 0
         if slow:
             self._refresh_health()
+        if frame % (2 * SLOW_EVERY) == SLOW_EVERY // 2:
+            self._refresh_margins()
         # the heavier views take turns on different frames, so no frame paints them all at once
         ladder = frame % LADDER_EVERY == LADDER_EVERY // 2
         if ladder:
@@ -333,6 +335,14 @@ class MainWindow(QMainWindow):
             self._impact_started = self._refresh_impact()
         elif not slow and not ladder:
             self.impact.step(1)  # one router plan per frame: the impact pass spreads over ~24 frames
+
+    def _refresh_margins(self) -> None:
+        """Positions: which venues the router leaves out for their margin, and why (the reasons
+        the preview's venue inputs carry, for the side on the ticket)."""
+        insts = self.session.symbol_instruments()
+        books = self.session.store.books(self.session.symbol, insts)
+        req = self.routing.request(self.session.symbol, self.prefs.max_notional)
+        self.positions.set_margin_reasons(self.session.margin_reasons(books, req))
 
     def _refresh_health(self) -> None:
         health = self.session.health_now()
@@ -544,6 +554,7 @@ class MainWindow(QMainWindow):
                 self.notify("info" if ev.status == "filled" else "warning", f"route {ev.route_id[:8]}: {ev.summary}")
         elif isinstance(ev, AccountUpdate):
             self.positions.on_account(ev)
+            self._refresh_margins()
         elif isinstance(ev, Notice):
             # errors (a route not sent, a journal that could not save, a venue down) stay on screen
             log.log(logging.ERROR if ev.level == "error" else logging.WARNING if ev.level == "warning"
