@@ -10,7 +10,7 @@ from collections.abc import Callable, Mapping
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, QPointF, Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
@@ -51,8 +51,10 @@ class DepthChart(QWidget):
 
         self.unit = QComboBox()
         self.unit.addItems(["base", "USDT"])
-        self.fee_adjusted = QCheckBox("fee-adjusted prices")
-        self.fee_adjusted.setToolTip("What a taker really pays: ask x (1 + fee), bid x (1 - fee)")
+        self.unit.setToolTip("cumulative amount in the base currency or in USDT")
+        # short labels: the bar must fit beside the Route dock on a 1280-wide screen
+        self.fee_adjusted = QCheckBox("fee-adjusted")
+        self.fee_adjusted.setToolTip("Fee-adjusted prices, what a taker really pays: ask x (1 + fee), bid x (1 - fee)")
         self.band = QComboBox()
         self.band.addItems([f"±{b} bps" for b in BANDS_BPS])
         self.band.setCurrentIndex(0)
@@ -60,7 +62,7 @@ class DepthChart(QWidget):
         self._toggles.setContentsMargins(0, 0, 0, 0)
         self._venue_boxes: dict[str, QCheckBox] = {}
         bar = QHBoxLayout()
-        for w in (QLabel("amount"), self.unit, self.fee_adjusted, QLabel("range"), self.band):
+        for w in (self.unit, self.fee_adjusted, QLabel("range"), self.band):
             bar.addWidget(w)
         bar.addSpacing(12)
         bar.addLayout(self._toggles)
@@ -89,6 +91,9 @@ class DepthChart(QWidget):
         self._tip.hide()
         self._vline.hide()
         self._hover: float | None = None
+        # where the pointer is (scene coordinates): when the view re-centres under a still pointer,
+        # the price under it changes, and the tooltip must say the price a click there would take
+        self._hover_pos: QPointF | None = None
         self.plot.scene().sigMouseMoved.connect(self._on_move)
         # the scene sees no move when the pointer leaves the view: without this the crosshair would
         # stay on a price no longer under the pointer
@@ -214,7 +219,8 @@ class DepthChart(QWidget):
         self._mid_line.setPos(mid)
         self._rescale_y(lo, hi)
         self._draw_legs()
-        if self._hover is not None:
+        if self._hover_pos is not None:
+            self._hover = float(self.plot.getPlotItem().vb.mapSceneToView(self._hover_pos).x())
             self._show_tip(self._hover)
         self.frames += 1
         self.dirty = False
@@ -283,11 +289,13 @@ class DepthChart(QWidget):
         if not vb.sceneBoundingRect().contains(pos):
             self._hide_hover()
             return
+        self._hover_pos = pos
         self._hover = float(vb.mapSceneToView(pos).x())
         self._show_tip(self._hover)
 
     def _hide_hover(self) -> None:
         self._hover = None  # also keeps the next frame from showing the tip again
+        self._hover_pos = None
         self._tip.hide()
         self._vline.hide()
 
@@ -314,7 +322,7 @@ class DepthChart(QWidget):
         if sweep is None:
             self._tip.setHtml(f"<div style='color:{theme.TEXT}'>{head}</div>")
         else:
-            self._tip.setHtml(f"<div style='color:{theme.TEXT}'>{head}<br>{self._sweep_html(sweep)}</div>")
+            self._tip.setHtml(f"<div style='color:{theme.TEXT}'>{head}{self._sweep_html(sweep)}</div>")
         lo, hi = self.plot.viewRange()[0]
         ylo, yhi = self.plot.viewRange()[1]
         self._tip.setAnchor((1, 0) if price > (lo + hi) / 2 else (0, 0))

@@ -13,9 +13,9 @@ from collections import deque
 from collections.abc import Mapping
 from dataclasses import replace
 
-from PySide6.QtCore import QByteArray, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShortcut
-from PySide6.QtWidgets import QDockWidget, QMainWindow, QVBoxLayout, QWidget
+from PySide6.QtCore import QByteArray, QObject, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence, QShortcut
+from PySide6.QtWidgets import QDockWidget, QFrame, QMainWindow, QScrollArea, QVBoxLayout, QWidget
 
 from sor_desktop.core.book import BookSnapshot
 from sor_desktop.core.orders import Side
@@ -79,6 +79,16 @@ def _freeze_startup_objects() -> None:
     gc.freeze()
 
 
+def _fitting(width: int, height: int, widget: QWidget) -> QSize:
+    """The default size, shrunk to the screen's free area (a 1280x720 screen cut the window off)."""
+    screen = widget.screen()
+    # offscreen (tests, --screenshot) has a nominal 800x600 screen: keep the full default there
+    if screen is None or QGuiApplication.platformName() == "offscreen":
+        return QSize(width, height)
+    free = screen.availableGeometry()
+    return QSize(min(width, free.width()), min(height, free.height()))
+
+
 class _Bridge(QObject):
     happened = Signal(object)
 
@@ -94,7 +104,7 @@ class MainWindow(QMainWindow):
         self.prefs, pref_problems = settings_mod.read_prefs(self.settings)
         self.setWindowTitle(f"sor-desktop · {session.mode.upper()}")
         self.setObjectName("main")
-        self.resize(1600, 1000)
+        self.resize(_fitting(1600, 1000, self))
         self.setDockNestingEnabled(True)
         self.frame_no = 0
         self.update_to_screen_ms: deque[float] = deque(maxlen=100_000)
@@ -127,7 +137,15 @@ class MainWindow(QMainWindow):
         self.log_panel = LogPanel()
         self.slippage = SlippageChart()
         self.docks: dict[str, QDockWidget] = {}
-        self._dock("routing", "Route", self.routing, Qt.DockWidgetArea.RightDockWidgetArea)
+        # scrolls vertically on a short screen (1280x720) rather than pushing the window past it
+        route_scroll = QScrollArea()
+        route_scroll.setWidget(self.routing)
+        route_scroll.setWidgetResizable(True)
+        route_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        route_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        route_scroll.setMinimumWidth(self.routing.minimumSizeHint().width() + 14)
+        route_scroll.setMinimumHeight(200)
+        self._dock("routing", "Route", route_scroll, Qt.DockWidgetArea.RightDockWidgetArea)
         self._dock("ladder", "Consolidated ladder", self.ladder, Qt.DockWidgetArea.RightDockWidgetArea)
         self._dock("impact", "Price impact", self.impact, Qt.DockWidgetArea.BottomDockWidgetArea)
         self._dock("blotter", "Blotter", self.blotter, Qt.DockWidgetArea.BottomDockWidgetArea)
@@ -243,10 +261,13 @@ class MainWindow(QMainWindow):
         """Dock sizes of the default layout at 1600x1000; applied once the window is shown,
         since Qt only honours them then."""
         d = self.docks
-        self.resizeDocks([d["routing"], d["ladder"]], [600, 330], Qt.Orientation.Vertical)
-        self.resizeDocks([d["routing"]], [600], Qt.Orientation.Horizontal)
-        self.resizeDocks([d["impact"], d["blotter"]], [300, 300], Qt.Orientation.Vertical)
-        self.resizeDocks([d["impact"], d["blotter"]], [430, 600], Qt.Orientation.Horizontal)
+        # scaled to a smaller window (a 1280x720 screen), the Route dock kept wide enough for its form
+        fx, fy = min(1.0, self.width() / 1600), min(1.0, self.height() / 1000)
+        # on a short screen the ladder gives way first: the Route form and its split matter more
+        self.resizeDocks([d["routing"], d["ladder"]], [600, int(330 * fy ** 3)], Qt.Orientation.Vertical)
+        self.resizeDocks([d["routing"]], [max(520, int(600 * fx))], Qt.Orientation.Horizontal)
+        self.resizeDocks([d["impact"], d["blotter"]], [int(300 * fy ** 2), int(300 * fy ** 2)], Qt.Orientation.Vertical)
+        self.resizeDocks([d["impact"], d["blotter"]], [int(430 * fx), int(600 * fx)], Qt.Orientation.Horizontal)
 
     def save_layout(self) -> None:
         if not self.keep_layout:  # screenshots and tests start from, and leave, the default layout

@@ -12,6 +12,7 @@ import re
 from decimal import Decimal
 
 import pytest
+from PySide6.QtCore import QPointF
 
 from sor_desktop.core.orders import Side
 
@@ -128,3 +129,19 @@ def test_typing_keeps_the_limit_and_a_side_change_clears_it(window):
     window.routing.pick_side("sell")
     window.refresh_preview()
     assert window._preview.request.limit_price is None and window.routing._limit_row.isHidden()
+
+
+def test_the_tooltip_follows_the_pointer_when_the_view_recentres(window):
+    """Seen in the real window: the view re-centred under a still pointer and the tooltip kept the
+    old price while a click there swept to another one."""
+    chart = window.depth_chart
+    _draw(window)
+    vb = chart.plot.getPlotItem().vb
+    pos = vb.mapViewToScene(QPointF(_at_bps(window, 4.0), 1.0))
+    chart._on_move(pos)
+    lo, hi = chart.plot.viewRange()[0]
+    shift = (hi - lo) * 0.3
+    chart.plot.setXRange(lo + shift, hi + shift, padding=0)  # as a re-centre on a moved mid does
+    _draw(window)
+    under = float(vb.mapSceneToView(pos).x())
+    assert f"{under:,.2f}" in chart._tip.textItem.toPlainText()
