@@ -283,7 +283,7 @@ class DepthChart(QWidget):
             self._hide_hover()
         return super().eventFilter(watched, event)
 
-    def _on_move(self, pos: object) -> None:
+    def _on_move(self, pos: QPointF) -> None:
         vb = self.plot.getPlotItem().vb
         # the data area only: over an axis or the margins no price is under the pointer
         if not vb.sceneBoundingRect().contains(pos):
