@@ -15,7 +15,7 @@ from dataclasses import replace
 
 from PySide6.QtCore import QByteArray, QObject, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence, QShortcut
-from PySide6.QtWidgets import QDockWidget, QFrame, QMainWindow, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDockWidget, QMainWindow, QVBoxLayout, QWidget
 
 from sor_desktop.core.book import BookSnapshot
 from sor_desktop.core.orders import Side
@@ -137,15 +137,7 @@ class MainWindow(QMainWindow):
         self.log_panel = LogPanel()
         self.slippage = SlippageChart()
         self.docks: dict[str, QDockWidget] = {}
-        # scrolls vertically on a short screen (1280x720) rather than pushing the window past it
-        route_scroll = QScrollArea()
-        route_scroll.setWidget(self.routing)
-        route_scroll.setWidgetResizable(True)
-        route_scroll.setFrameShape(QFrame.Shape.NoFrame)
-        route_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        route_scroll.setMinimumWidth(self.routing.minimumSizeHint().width() + 14)
-        route_scroll.setMinimumHeight(200)
-        self._dock("routing", "Route", route_scroll, Qt.DockWidgetArea.RightDockWidgetArea)
+        self._dock("routing", "Route", self.routing, Qt.DockWidgetArea.RightDockWidgetArea)
         self._dock("ladder", "Consolidated ladder", self.ladder, Qt.DockWidgetArea.RightDockWidgetArea)
         self._dock("impact", "Price impact", self.impact, Qt.DockWidgetArea.BottomDockWidgetArea)
         self._dock("blotter", "Blotter", self.blotter, Qt.DockWidgetArea.BottomDockWidgetArea)

@@ -14,11 +14,13 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDoubleSpinBox,
     QFormLayout,
+    QFrame,
     QGridLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
+    QScrollArea,
     QSpinBox,
     QToolButton,
     QVBoxLayout,
@@ -184,9 +186,21 @@ class RoutingPanel(QWidget):
         form.addRow("slippage", opts)
         form.addRow("venues", self._venue_grid)
         form.addRow(self.advanced, self._advanced_row)
+        # the form and the split scroll on a short screen (1280x720); the Route button stays in view
+        body = QWidget()
+        body_lay = QVBoxLayout(body)
+        body_lay.setContentsMargins(0, 0, 0, 0)
+        body_lay.addLayout(form)
+        body_lay.addWidget(self.preview, 1)
+        scroll = QScrollArea()
+        scroll.setWidget(body)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setMinimumWidth(body.minimumSizeHint().width() + 14)
+        scroll.setMinimumHeight(160)
         lay = QVBoxLayout(self)
-        lay.addLayout(form)
-        lay.addWidget(self.preview, 1)
+        lay.addWidget(scroll, 1)
         lay.addWidget(self.route)
 
         self._debounce = QTimer(self)
