@@ -13,8 +13,8 @@ SHARE_CHANGE = 0.10
 
 
 def plan_changes(shown: Plan, fresh: Plan | None, slippage_bps: float) -> list[str]:
-    """One line per difference that must be seen before sending: a leg added or dropped, a leg
-    whose share of the order moved by more than ``SHARE_CHANGE``, a different total, or a limit
+    """One line per difference that must be seen before sending: a venue whose part of the order
+    (added, dropped or resized) moved by more than ``SHARE_CHANGE`` of it, a different total, or a limit
     price worse than the shown one by more than the slippage tolerance. Empty when the shown plan
     still stands (limits that moved less than the tolerance, or in the trader's favour, do not
     count: the shown limits are what is sent)."""
@@ -25,15 +25,17 @@ def plan_changes(shown: Plan, fresh: Plan | None, slippage_bps: float) -> list[s
     out: list[str] = []
     if abs(fresh.filled - shown.filled) > 1e-9 * max(1.0, shown.filled):
         out.append(f"fills {fresh.filled:,.4f} instead of {shown.filled:,.4f}")
+    material = SHARE_CHANGE * max(shown.filled, 1e-12)
     for venue in sorted(old.keys() | new.keys()):
         a, b = old.get(venue), new.get(venue)
         if b is None and a is not None:
-            out.append(f"{venue}: leg dropped (was {a.contracts} contracts)")
+            if a.amount_base > material:
+                out.append(f"{venue}: leg dropped (was {a.contracts} contracts)")
         elif a is None and b is not None:
-            out.append(f"{venue}: new leg of {b.contracts} contracts at limit {b.limit_price}")
+            if b.amount_base > material:
+                out.append(f"{venue}: new leg of {b.contracts} contracts at limit {b.limit_price}")
         elif a is not None and b is not None:
-            total = max(shown.filled, 1e-12)
-            if abs(a.amount_base - b.amount_base) > SHARE_CHANGE * total:
+            if abs(a.amount_base - b.amount_base) > material:
                 out.append(f"{venue}: {a.contracts} -> {b.contracts} contracts")
             worse = limit_worse_bps(a, b, buy=shown.side == "buy")
             if worse > slippage_bps:

@@ -138,3 +138,15 @@ def test_a_few_lots_moving_between_venues_do_not_replan(window):
     moved = (replace(a, amount_base=a.amount_base + 0.5), replace(b, amount_base=b.amount_base - 0.5))
     assert plan_changes(plan, replace(plan, legs=(*moved, *plan.legs[2:])), 5.0)
     assert plan_changes(plan, replace(plan, filled=plan.filled - 0.5), 5.0)
+
+
+def test_a_small_leg_moving_to_another_venue_does_not_replan(window):
+    """Seen next: a 1.5 % leg flipping between binanceusdm and bingx every second."""
+    window.routing.amount.setText("2.5")
+    window.refresh_preview()
+    plan = window._preview.plan
+    big = max(plan.legs, key=lambda lg: lg.amount_base)
+    small = replace(big, venue="elsewhere", amount_base=0.02 * plan.filled)
+    assert plan_changes(plan, replace(plan, legs=(*plan.legs, small)), 5.0) == []
+    large = replace(big, venue="elsewhere", amount_base=0.3 * plan.filled)
+    assert plan_changes(plan, replace(plan, legs=(*plan.legs, large)), 5.0)
