@@ -94,6 +94,9 @@ class DepthChart(QWidget):
         # where the pointer is (scene coordinates): when the view re-centres under a still pointer,
         # the price under it changes, and the tooltip must say the price a click there would take
         self._hover_pos: QPointF | None = None
+        # after a click the tooltip keeps what was clicked (the books the sweep was made on) until
+        # the pointer moves: a live tooltip drifting from the amount just filled in reads as a bug
+        self._tip_held = False
         self.plot.scene().sigMouseMoved.connect(self._on_move)
         # the scene sees no move when the pointer leaves the view: without this the crosshair would
         # stay on a price no longer under the pointer
@@ -219,7 +222,7 @@ class DepthChart(QWidget):
         self._mid_line.setPos(mid)
         self._rescale_y(lo, hi)
         self._draw_legs()
-        if self._hover_pos is not None:
+        if self._hover_pos is not None and not self._tip_held:
             self._hover = float(self.plot.getPlotItem().vb.mapSceneToView(self._hover_pos).x())
             self._show_tip(self._hover)
         self.frames += 1
@@ -290,12 +293,25 @@ class DepthChart(QWidget):
             self._hide_hover()
             return
         self._hover_pos = pos
+        self._tip_held = False
         self._hover = float(vb.mapSceneToView(pos).x())
         self._show_tip(self._hover)
+
+    @property
+    def mid(self) -> float | None:
+        value = self._mid_line.value()
+        return float(value) if value else None
+
+    def hover_at(self, price: float) -> None:
+        """The pointer at ``price`` (README screenshots): crosshair and tooltip as for a real one."""
+        vb = self.plot.getPlotItem().vb
+        ylo, yhi = self.plot.viewRange()[1]
+        self._on_move(vb.mapViewToScene(QPointF(price, (ylo + yhi) / 2)))
 
     def _hide_hover(self) -> None:
         self._hover = None  # also keeps the next frame from showing the tip again
         self._hover_pos = None
+        self._tip_held = False
         self._tip.hide()
         self._vline.hide()
 
@@ -353,7 +369,14 @@ class DepthChart(QWidget):
         pos = ev.scenePos()  # type: ignore[attr-defined]
         if not self.plot.sceneBoundingRect().contains(pos):
             return
-        self.price_clicked.emit(float(self.plot.getPlotItem().vb.mapSceneToView(pos).x()))
+        self.click_at(float(self.plot.getPlotItem().vb.mapSceneToView(pos).x()))
+
+    def click_at(self, price: float) -> None:
+        """The tooltip is made again for ``price`` on the books the click routes on, and held."""
+        self._hover = price
+        self._show_tip(price)
+        self._tip_held = True
+        self.price_clicked.emit(price)
 
 
 def _mid(books: Mapping[str, BookSnapshot], stale: set[str]) -> float | None:

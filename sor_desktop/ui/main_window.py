@@ -137,6 +137,7 @@ class MainWindow(QMainWindow):
         self.log_panel = LogPanel()
         self.slippage = SlippageChart()
         self.docks: dict[str, QDockWidget] = {}
+        self.routing.set_compact(self.height() < 900)
         self._dock("routing", "Route", self.routing, Qt.DockWidgetArea.RightDockWidgetArea)
         self._dock("ladder", "Consolidated ladder", self.ladder, Qt.DockWidgetArea.RightDockWidgetArea)
         self._dock("impact", "Price impact", self.impact, Qt.DockWidgetArea.BottomDockWidgetArea)
@@ -485,6 +486,17 @@ class MainWindow(QMainWindow):
             return
         self.routing.set_sweep(sweep)
         self.refresh_preview()
+
+    def demo_sweep(self, bps: float) -> None:
+        """README screenshots: the pointer over the depth chart ``bps`` from the mid, then a click
+        there, as a trader would (tooltip shown, sweep to here)."""
+        self.on_frame()
+        mid = self.depth_chart.mid
+        if mid is None:
+            return
+        price = mid * (1 + bps / 1e4)
+        self.depth_chart.hover_at(price)
+        self.depth_chart.click_at(price)
 
     def on_route_requested(self, plan: Plan) -> None:
         if self.confirm is not None:

@@ -11,7 +11,8 @@ from PySide6.QtWidgets import QHeaderView, QLabel, QTableWidget, QTableWidgetIte
 from sor_desktop.core.plan import Plan
 from sor_desktop.ui import theme
 
-COLUMNS = ("venue", "contracts", "base", "avg price", "limit", "fee", "cost", "share")
+# short headers: all eight fit the Route dock on a 1280-wide screen ("contracts" was cut to "ontract")
+COLUMNS = ("venue", "contr.", "base", "avg", "limit", "fee", "cost", "share")
 
 
 def totals_text(plan: Plan, base: str, quote: str = "USDT") -> str:

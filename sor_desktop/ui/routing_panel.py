@@ -198,7 +198,8 @@ class RoutingPanel(QWidget):
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         scroll.setMinimumWidth(body.minimumSizeHint().width() + 14)
-        scroll.setMinimumHeight(160)
+        self._scroll, self._body = scroll, body
+        self.set_compact(False)
         lay = QVBoxLayout(self)
         lay.addWidget(scroll, 1)
         lay.addWidget(self.route)
@@ -372,6 +373,10 @@ class RoutingPanel(QWidget):
     def pending(self) -> bool:
         """The ticket changed and its preview is not recomputed yet (the one shown is older)."""
         return self._debounce.isActive()
+
+    def set_compact(self, compact: bool) -> None:
+        """On a short screen (1280x720) the form and split scroll; otherwise all of it shows."""
+        self._scroll.setMinimumHeight(200 if compact else min(self._body.sizeHint().height(), 560))
 
     def _schedule(self, *_: object) -> None:
         """The ticket changed: preview it after a short pause in typing; until then the preview on

@@ -145,3 +145,19 @@ def test_the_tooltip_follows_the_pointer_when_the_view_recentres(window):
     _draw(window)
     under = float(vb.mapSceneToView(pos).x())
     assert f"{under:,.2f}" in chart._tip.textItem.toPlainText()
+
+
+def test_after_a_click_the_tooltip_keeps_what_was_clicked_until_the_pointer_moves(window, sim_session, loop):
+    chart = window.depth_chart
+    _draw(window)
+    price = _at_bps(window, 3.0)
+    chart.hover_at(price)
+    chart.click_at(price)
+    amount = window.routing.amount.text()
+    for _ in range(3):  # the books move on; the tooltip still says what the click filled in
+        sim_session.step(loop, 0.5)
+        _draw(window)
+        m = re.search(r"routable\s+([\d,.]+)", chart._tip.textItem.toPlainText())
+        assert m and m.group(1) == f"{float(amount):,.4f}"
+    chart.hover_at(price)  # the pointer moves: live again
+    assert not chart._tip_held
