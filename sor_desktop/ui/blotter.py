@@ -97,6 +97,9 @@ class Blotter(QWidget):
         self.tree.setAlternatingRowColors(True)
         self.tree.header().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.tree.header().setStretchLastSection(True)
+        # the venue's words next to the status (shown, not the data order): at the far right they
+        # were cut off in a 800-wide dock, just where a reject needs them
+        self.tree.header().moveSection(COLUMNS.index("reason"), COLUMNS.index("status") + 1)
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.addWidget(self.tree)

@@ -11,7 +11,15 @@ from types import TracebackType
 from typing import Any
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPlainTextEdit, QToolButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QPlainTextEdit,
+    QSizePolicy,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from sor_desktop.logs import redact
 from sor_desktop.ui import theme
@@ -73,6 +81,9 @@ class NoticeLabel(QLabel):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setTextFormat(Qt.TextFormat.PlainText)
+        # shrinks with the status bar (the full text is in the tooltip and the Log panel): a long
+        # notice's natural width made it draw over the sticky notice beside it
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.timeout.connect(self.clear)
@@ -90,10 +101,14 @@ class StickyNotices(QWidget):
     not sent, an error. The newest shows, with how many more wait behind it; one notice per key
     (a second rejected leg of the same route updates that route's notice)."""
 
+    shown_changed = Signal(bool)  # whether there is a notice to show (the window shows its strip)
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.setStyleSheet("StickyNotices { background: #2a1a1c; }")
         self.label = QLabel()
         self.label.setTextFormat(Qt.TextFormat.PlainText)
+        self.label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.more = QLabel()
         self.more.setObjectName("muted")
         self.dismiss_button = QToolButton()
@@ -107,7 +122,6 @@ class StickyNotices(QWidget):
         lay.addWidget(self.more)
         lay.addWidget(self.dismiss_button)
         self._items: dict[str, tuple[str, str]] = {}  # key -> (level, text), oldest first
-        self.hide()
 
     def post(self, key: str, level: str, text: str) -> None:
         self._items.pop(key, None)
@@ -119,13 +133,17 @@ class StickyNotices(QWidget):
             self._items.pop(next(reversed(self._items)))
         self._show_newest()
 
+    @property
+    def showing(self) -> bool:
+        return bool(self._items)
+
     def texts(self) -> list[str]:
         return [text for _level, text in self._items.values()]
 
     def _show_newest(self) -> None:
         if not self._items:
             self.label.setText("")
-            self.hide()
+            self.shown_changed.emit(False)
             return
         level, text = next(reversed(self._items.values()))
         colour = {"error": theme.ERROR, "warning": theme.WARN}.get(level, theme.TEXT)
@@ -135,7 +153,7 @@ class StickyNotices(QWidget):
         n = len(self._items) - 1
         self.more.setText(f"+{n} more" if n else "")
         self.more.setVisible(bool(n))
-        self.show()
+        self.shown_changed.emit(True)
 
 
 def install_hooks(loop: asyncio.AbstractEventLoop | None, notify: Any) -> None:

@@ -15,7 +15,7 @@ from dataclasses import replace
 
 from PySide6.QtCore import QByteArray, QObject, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence, QShortcut
-from PySide6.QtWidgets import QDockWidget, QMainWindow, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDockWidget, QMainWindow, QToolBar, QVBoxLayout, QWidget
 
 from sor_desktop.core.book import BookSnapshot
 from sor_desktop.core.orders import Side
@@ -156,8 +156,19 @@ class MainWindow(QMainWindow):
 
         self.chips: dict[str, VenueChip] = {}
         self.notice = NoticeLabel()
-        self.alerts = StickyNotices()  # rejects and errors: they stay until dismissed
-        self.statusBar().addPermanentWidget(self.alerts, 2)
+        # rejects and errors stay until dismissed, on a strip of their own along the bottom edge,
+        # right above the status bar: beside the five venue chips they were cut to a few words
+        self.alerts = StickyNotices()
+        strip = QToolBar("Notices")
+        strip.setObjectName("notices")
+        strip.setMovable(False)
+        strip.setFloatable(False)
+        strip.toggleViewAction().setVisible(False)
+        strip.addWidget(self.alerts)
+        self.alerts_strip = strip
+        self.addToolBar(Qt.ToolBarArea.BottomToolBarArea, strip)
+        self.alerts.shown_changed.connect(strip.setVisible)
+        strip.hide()
         self.statusBar().addPermanentWidget(self.notice, 1)
         self._failures: dict[tuple[str, int], str] = {}  # (route, leg) -> how it fell short, as last told
         self._rejects: dict[str, dict[int, str]] = {}  # route -> leg -> "mexc [2005] Insufficient balance"
@@ -257,7 +268,7 @@ class MainWindow(QMainWindow):
         # scaled to a smaller window (a 1280x720 screen), the Route dock kept wide enough for its form
         fx, fy = min(1.0, self.width() / 1600), min(1.0, self.height() / 1000)
         # on a short screen the ladder gives way first: the Route form and its split matter more
-        self.resizeDocks([d["routing"], d["ladder"]], [600, int(330 * fy ** 3)], Qt.Orientation.Vertical)
+        self.resizeDocks([d["routing"], d["ladder"]], [600, int(200 * fy ** 3)], Qt.Orientation.Vertical)
         self.resizeDocks([d["routing"]], [max(520, int(600 * fx))], Qt.Orientation.Horizontal)
         self.resizeDocks([d["impact"], d["blotter"]], [int(300 * fy ** 2), int(300 * fy ** 2)], Qt.Orientation.Vertical)
         self.resizeDocks([d["impact"], d["blotter"]], [int(430 * fx), int(600 * fx)], Qt.Orientation.Horizontal)

@@ -65,7 +65,9 @@ class PreviewTable(QWidget):
         self.table.horizontalHeader().setMinimumSectionSize(40)
         self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-        self.table.setMinimumHeight(150)  # five legs and a header without scrolling
+        # five legs and a header without scrolling, and no more: the totals (saving, unfilled, leg
+        # cost) sit right under the legs instead of below an empty stretch, out of a short dock
+        self.table.setFixedHeight(20 * 5 + 28)
         self.table.setSelectionMode(QTableWidget.SelectionMode.NoSelection)
         self.pending_note = QLabel("recomputing the preview…")
         self.pending_note.setStyleSheet(f"color: {theme.WARN}")
@@ -77,8 +79,9 @@ class PreviewTable(QWidget):
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.addWidget(self.pending_note)
-        lay.addWidget(self.table, 1)
+        lay.addWidget(self.table)
         lay.addWidget(self.totals)
+        lay.addStretch(1)
         self.plan: Plan | None = None
 
     def show_plan(self, plan: Plan | None, excluded: Mapping[str, str], base: str = "base") -> None:

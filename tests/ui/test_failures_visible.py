@@ -57,17 +57,17 @@ def test_a_rejected_leg_is_seen_everywhere_and_its_notice_stays(window, sim_sess
     logged = window.log_panel.text.toPlainText()
     assert f"{victim} rejected: [2005] Insufficient balance" in logged
     # the reject stays in the status bar, whatever notices come after it, until dismissed
-    assert not window.alerts.isHidden()
+    assert window.alerts.showing and not window.alerts_strip.isHidden()
     assert victim in window.alerts.label.text() and "2005" in window.alerts.label.text()
     window.notify("info", "something else happened")
-    assert not window.alerts.isHidden() and "2005" in window.alerts.label.text()
+    assert window.alerts.showing and not window.alerts_strip.isHidden() and "2005" in window.alerts.label.text()
     # the route's summary: blotter and status bar
     filled = sum(lg.amount_base for lg in plan.legs if lg.venue != victim)
     summary = f"partly filled: {filled:g} of 3"
     assert window.blotter.route_status(next(iter(window.blotter.routes))) == summary
     assert summary in logged
     window.alerts.dismiss()
-    assert window.alerts.isHidden()
+    assert not window.alerts.showing and window.alerts_strip.isHidden()
 
 
 def test_a_route_summary_shows_in_the_status_bar(window, sim_session, loop):
