@@ -33,9 +33,10 @@ class _Relay(QObject):
 
 
 # Records the window already puts in the panel in its own words (a leg that fell short, a notice):
-# logged with ``extra={SHOWN: True}``, or the executor's per-leg failure line, matched by its format.
+# logged with ``extra={SHOWN: True}``, or the executor's per-leg failure line (the function that
+# writes it: the file handler's redacting filter rewrites the message before this handler sees it).
 SHOWN = "shown_in_window"
-_EXECUTOR_LEG_LINE = ("sor_desktop.engine.executor", "route %s leg %d on %s: ")
+_EXECUTOR_LEG_LINE = ("sor_desktop.engine.executor", "_log_outcome")
 
 
 class QtLogHandler(logging.Handler):
@@ -47,7 +48,7 @@ class QtLogHandler(logging.Handler):
 
     def emit(self, record: logging.LogRecord) -> None:
         if getattr(record, SHOWN, False) or (
-                record.name == _EXECUTOR_LEG_LINE[0] and str(record.msg).startswith(_EXECUTOR_LEG_LINE[1])):
+                (record.name, record.funcName) == _EXECUTOR_LEG_LINE):
             return  # one line per failure in the panel, not two
         try:
             text = redact(record.getMessage())

@@ -133,3 +133,28 @@ def test_a_blocked_route_stays_on_screen(window, sim_session, loop):
     _settle(loop, session)
     assert any("not sent" in t for t in window.alerts.texts()), window.alerts.texts()
     assert "not sent" in window.log_panel.text.toPlainText()
+
+
+def test_the_panel_gets_one_line_per_failure_in_the_app(window, sim_session, loop, tmp_path):
+    """In the app the Qt log handler also feeds the panel: the executor's own line for a failed
+    leg (which goes to the log file) must not show a second time."""
+    import logging
+
+    from sor_desktop import logs
+    from sor_desktop.ui.log_panel import QtLogHandler
+
+    logs.setup(log_file=tmp_path / "x.log")  # the file handler and its redacting filter, as in the app
+    handler = QtLogHandler(logging.WARNING)
+    got: list[str] = []
+    handler.relay.record.connect(lambda level, text: got.append(text))
+    logging.getLogger().addHandler(handler)
+    try:
+        window.routing.amount.setText("3")
+        window.refresh_preview()
+        victim = window._preview.plan.legs[0].venue
+        sim_session.market.venue(victim).faults.reject_next("2005 Insufficient balance")
+        _route(window, sim_session, loop)
+    finally:
+        logging.getLogger().removeHandler(handler)
+    assert not [t for t in got if "rejected" in t], got
+    assert "[2005]" in (tmp_path / "x.log").read_text()  # the file has it
