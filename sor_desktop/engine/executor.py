@@ -149,7 +149,7 @@ class Executor:
         return q
 
     def _leg_event(self, row: LegRow) -> LegEvent:
-        ev = LegEvent.from_row(row)
+        ev = with_failure(LegEvent.from_row(row))
         self.bus.emit(ev)
         return ev
 
