@@ -38,13 +38,30 @@ def paper_venues(ids: Sequence[str] | None) -> list[Venue]:
     return [PaperVenue.public(v) for v in ids or DEFAULT_VENUES]
 
 
-def live_venues(ids: Sequence[str] | None, vault: Any) -> list[Venue]:
-    """Every venue with a key in the vault trades; the others stream public books view-only."""
-    from sor_desktop.venues.ccxt_venue import CcxtVenue
+def trade_keys(ids: Sequence[str] | None, vault: Any, problems: list[str] | None = None) -> dict[str, Any]:
+    """venue -> the trade key its orders use (``Vault.trade_key``: the chosen one, the same as every
+    command uses). A venue with several trade keys and no choice gets none, and says why."""
+    from sor_desktop.security.errors import NoTradeKey
 
     keys: dict[str, Any] = {}
-    for e in vault.entries() if vault is not None else []:
-        keys.setdefault(e.venue, e)  # the first label of a venue trades; more keys per venue: a later choice
+    for v in ids or DEFAULT_VENUES:
+        try:
+            key = vault.trade_key(v) if vault is not None else None
+        except NoTradeKey as exc:
+            log.warning("%s: books only: %s", v, exc)
+            if problems is not None:
+                problems.append(f"{v}: books only: {exc}")
+            key = None
+        if key is not None:
+            keys[v] = key
+    return keys
+
+
+def live_venues(ids: Sequence[str] | None, vault: Any, problems: list[str] | None = None) -> list[Venue]:
+    """Every venue with a trade key trades with it; the others stream public books view-only."""
+    from sor_desktop.venues.ccxt_venue import CcxtVenue
+
+    keys = trade_keys(ids, vault, problems)
     return [CcxtVenue(v, credentials=keys.get(v)) for v in ids or DEFAULT_VENUES]
 
 
@@ -55,13 +72,14 @@ def build_session(mode: Mode, ids: Sequence[str] | None, symbol: str, *, seed: i
     """``clock``/``monotonic``: wall and book-receive clocks (a simulated market on virtual time
     passes its own, so book ages and journal times agree with it). ``sim_balance``: the
     ``--sim-balance`` text (``sim.config.parse_balances``); raises ValueError when it is bad."""
+    key_problems: list[str] = []
     if venues is None:
         if mode is Mode.SIMULATED:
             venues = sim_venues(ids, seed, balances=sim_balances(sim_balance))
         elif mode is Mode.PAPER:
             venues = paper_venues(ids)
         else:
-            venues = live_venues(ids, vault)
+            venues = live_venues(ids, vault, key_problems)
     # every mode journals to the one file (routes carry their mode; the executor reconciles and
     # counts each mode apart), so `journal list` shows what the window sent, simulated included
     refused: str | None = None
@@ -86,10 +104,14 @@ def build_session(mode: Mode, ids: Sequence[str] | None, symbol: str, *, seed: i
     executor = Executor({v.id: v for v in venues}, journal, config=config, stale_reason=stale_reason, clock=clock,
                         monotonic=monotonic)
     session = Session(mode, venues, symbol, executor=executor, store=store)
-    session.start_notices.extend(Notice("warning", p) for p in guards.problems)
+    session.start_notices.extend(Notice("warning", p) for p in [*guards.problems, *key_problems])
     if refused is not None:
         executor.refuse(refused)
         session.start_notices.append(Notice("error", refused))
     session.journal = journal
+    if mode is Mode.LIVE and vault is not None:
+        from sor_desktop.venues.permissions import probe_permissions
+
+        session.key_checks = (trade_keys(ids, vault), probe_permissions)
     holder["s"] = session
     return session

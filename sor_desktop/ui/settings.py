@@ -46,7 +46,7 @@ LIMITS: dict[str, tuple[float, float, bool]] = {
     "leg_cost": (0.0, 10_000.0, True),
 }
 def settings_file() -> Path:
-    return paths.ensure(paths.config_dir()) / "window.ini"
+    return paths.private_file(paths.config_dir() / "window.ini")
 
 
 def open_settings(path: Path | None = None) -> QSettings:
