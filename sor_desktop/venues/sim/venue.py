@@ -52,7 +52,7 @@ class SimVenue(Venue):
         self.engine = MatchingEngine(
             venue_id,
             sim_terms.account_instruments(venue_id, self._instruments),  # charged at the account's tier
-            Account(venue_id, balance=market.config.balance, leverage=market.config.leverage),
+            Account(venue_id, balance=market.config.balance_of(venue_id), leverage=market.config.leverage),
             on_take=lambda sym, side, price, qty: market.take(venue_id, sym, side, price, qty),
             client_id_max_len=q.client_id_max_len,
         )
