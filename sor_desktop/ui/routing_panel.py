@@ -32,6 +32,7 @@ from sor_desktop.core.orders import Side
 from sor_desktop.core.plan import DEFAULT_LEG_COST, Plan
 from sor_desktop.engine.preview import BASE, CONTRACTS, QUOTE, Preview, PreviewRequest, Sweep
 from sor_desktop.ui import theme
+from sor_desktop.ui.futures_inputs import FuturesInputs
 from sor_desktop.ui.preview_table import PreviewTable
 
 ROUTE_TEXT = "Route  (Enter)"
@@ -149,6 +150,8 @@ class RoutingPanel(QWidget):
         adv.setContentsMargins(0, 0, 0, 0)
         adv.addWidget(QLabel("leg cost"))
         adv.addWidget(self.leg_cost)
+        self.futures = FuturesInputs()  # holding time (funding) and liquidation distance
+        adv.addWidget(self.futures)
         adv.addStretch(1)
         self._advanced_row.hide()
         self.advanced.toggled.connect(self._show_advanced)
@@ -210,7 +213,7 @@ class RoutingPanel(QWidget):
         self._debounce.timeout.connect(self.changed)
         self.amount.textChanged.connect(self._schedule)
         for sig in (self.unit.currentIndexChanged, self.max_venues.valueChanged, self.slippage.valueChanged,
-                    self.leg_cost.valueChanged):
+                    self.leg_cost.valueChanged, self.futures.hold.valueChanged, self.futures.liq.valueChanged):
             sig.connect(self._schedule)
 
         self._sides.buttonToggled.connect(lambda *_: self._schedule())
@@ -220,7 +223,8 @@ class RoutingPanel(QWidget):
         self._sides.buttonToggled.connect(self._side_changed)
         for edit in (self.amount.textEdited, self.unit.currentIndexChanged, self.max_venues.valueChanged,
                      self.slippage.valueChanged, self._sides.buttonToggled, self.reduce_only.toggled,
-                     self.symbol.currentTextChanged, self.leg_cost.valueChanged):
+                     self.symbol.currentTextChanged, self.leg_cost.valueChanged,
+                     self.futures.hold.valueChanged, self.futures.liq.valueChanged):
             edit.connect(self._rearm)
         self.symbol.currentTextChanged.connect(self.symbol_changed)
         self.amount.returnPressed.connect(self.request_route)
@@ -304,6 +308,7 @@ class RoutingPanel(QWidget):
             reduce_only=self.reduce_only.isChecked(), max_notional=max_notional,
             limit_price=limit[1] if limit else None, limit_on_fee_adjusted=bool(limit and limit[2]),
             leg_cost=self.leg_cost.value(),
+            hold_hours=self.futures.hold_hours(), min_liq_distance=self.futures.min_liq_distance(),
         )
 
     def set_sweep(self, sweep: Sweep) -> None:
