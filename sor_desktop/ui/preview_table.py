@@ -109,6 +109,13 @@ class PreviewTable(QWidget):
         for col, on in zip(FUTURES_COLUMNS, shown, strict=True):
             if self.table.isColumnHidden(col) == on:
                 self.table.setColumnHidden(col, not on)
+                # with the futures columns every column takes its contents' width (a narrow dock
+                # scrolls sideways) rather than eliding numbers; without them they share the width
+                header = self.table.horizontalHeader()
+                mode = (QHeaderView.ResizeMode.ResizeToContents if any(shown)
+                        else QHeaderView.ResizeMode.Stretch)
+                for c in range(1, len(COLUMNS)):
+                    header.setSectionResizeMode(c, mode)
         rows += [(v, (f"excluded: {why}",)) for v, why in sorted(excluded.items())]
         if self.table.rowCount() != len(rows):
             self.table.setRowCount(len(rows))

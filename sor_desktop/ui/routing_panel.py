@@ -150,9 +150,9 @@ class RoutingPanel(QWidget):
         adv.setContentsMargins(0, 0, 0, 0)
         adv.addWidget(QLabel("leg cost"))
         adv.addWidget(self.leg_cost)
-        self.futures = FuturesInputs()  # holding time (funding) and liquidation distance
-        adv.addWidget(self.futures)
         adv.addStretch(1)
+        self.futures = FuturesInputs()  # holding time (funding) and liquidation distance, a row below
+        self.futures.hide()
         self._advanced_row.hide()
         self.advanced.toggled.connect(self._show_advanced)
         self._venue_grid = QGridLayout()
@@ -189,6 +189,7 @@ class RoutingPanel(QWidget):
         form.addRow("slippage", opts)
         form.addRow("venues", self._venue_grid)
         form.addRow(self.advanced, self._advanced_row)
+        form.addRow("", self.futures)
         # the form and the split scroll on a short screen (1280x720); the Route button stays in view
         body = QWidget()
         body_lay = QVBoxLayout(body)
@@ -392,6 +393,7 @@ class RoutingPanel(QWidget):
 
     def _show_advanced(self, on: bool) -> None:
         self._advanced_row.setVisible(on)
+        self.futures.setVisible(on)
         self.advanced.setArrowType(Qt.ArrowType.DownArrow if on else Qt.ArrowType.RightArrow)
 
     @property
