@@ -105,6 +105,7 @@ def _grid(lot_sizes: Sequence[Decimal]) -> _Grid:
 
 
 MAX_SLIPPAGE_BPS = 10_000.0
+_NO_CAP = "no margin available (cap is 0)"
 
 
 def _check(request: PlanRequest) -> None:
@@ -155,7 +156,7 @@ def _screen(venues: Sequence[VenueInput], request: PlanRequest
         if reason is None and not len(v.book.asks if side is Side.BUY else v.book.bids):
             reason = "no asks to buy from" if side is Side.BUY else "no bids to sell to"
         if reason is None and v.cap_base is not None and not v.cap_base > 0:
-            reason = "no margin available (cap is 0)"
+            reason = _NO_CAP
         if reason is None and v.leg_cost is not None and not (math.isfinite(v.leg_cost) and v.leg_cost >= 0):
             raise RouteError(f"{name}: leg cost must be zero or a positive number, got {v.leg_cost!r}")
         if reason is None and v.fee is not None and not (math.isfinite(v.fee) and -0.01 < v.fee < 0.1):
@@ -189,6 +190,9 @@ def plan_route(request: PlanRequest, venues: Sequence[VenueInput]) -> Plan:
     venues = [a for a, _ in applied]
     futures = {id(a): c for a, c in applied}
     screened, excluded = _screen(venues, request)
+    # a cap of 0 set by the brackets or the liquidation distance says so (it is not the margin)
+    capped = {a.instrument.venue or a.book.venue: c.cap_reason for a, c in applied if c.cap_reason}
+    excluded = [(n, f"no room under the {capped[n]}" if n in capped and r == _NO_CAP else r) for n, r in excluded]
     candidates = [v for v, _ in screened]
     symbol = next((v.instrument.symbol for v in venues), "")
     if not candidates:

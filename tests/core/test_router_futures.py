@@ -125,6 +125,7 @@ def test_liquidation_distance_caps_legs_and_legs_carry_the_price():
     assert {lg.venue: lg.amount_base for lg in off.legs}["a"] == pytest.approx(2.0)
     on = plan_route(_req(amount=2.0, min_liq_distance=0.05), [replace(a, leverage=20), b])
     assert [lg.venue for lg in on.legs] == ["b"]  # 20x is within 5 % of liquidation on every tier
+    assert dict(on.excluded)["a"] == "no room under the liquidation distance 5 %"  # not "no margin"
 
 
 @pytest.mark.parametrize("bad", [dict(hold_hours=-1), dict(hold_hours=float("nan")),
