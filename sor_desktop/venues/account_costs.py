@@ -5,13 +5,15 @@ Each part is fetched on its own; a part that cannot be had leaves the others sta
 in ``VenueTerms.missing`` with the reason (and logged), never guessed:
 
 - fee: ccxt ``fetch_trading_fee`` (Binance ``GET /fapi/v1/commissionRate``, Bybit
-  ``GET /v5/account/fee-rate``, WEEX's commission endpoint) with keys; without keys, or where ccxt
-  has no such call (BingX, MEXC swap in ccxt 4.5.90), the market's default taker/maker, marked so.
+  ``GET /v5/account/fee-rate``, BingX's swap commission rate, WEEX ``/capi/v3/account/commissionRate``)
+  with keys; without keys, or where ccxt has no such call for perpetuals (MEXC in ccxt 4.5.90: spot
+  only), the market's default taker/maker, marked so.
 - funding: ccxt ``fetch_funding_rate`` (rate, next time, mark). The interval comes from the
   answer when ccxt parses one, else from the venue's own source (``<venue>/costs.py``:
   Binance ``/fapi/v1/fundingInfo`` then the spacing of the last two settlements; Bybit the
   instrument's ``fundingInterval``). With no interval, no funding: an assumed 8 h is not used.
-- brackets: the venue's own call (``<venue>/costs.py``), else ccxt ``fetch_leverage_tiers``.
+- brackets: the venue's own call (``<venue>/costs.py``), else ccxt ``fetch_market_leverage_tiers``
+  (BingX ``/openApi/swap/v1/maintMarginRatio``) or ``fetch_leverage_tiers`` (MEXC); WEEX: none.
 """
 
 from __future__ import annotations
@@ -37,6 +39,8 @@ Guard = Callable[[Awaitable[Any]], Awaitable[Any]]  # awaits one ccxt call, erro
 FEE_SOURCES = {"binanceusdm": "GET /fapi/v1/commissionRate", "bybit": "GET /v5/account/fee-rate",
                "weex": "ccxt weex.fetch_trading_fee"}
 VENUE_PARTS: dict[str, Any] = {"binanceusdm": binance_costs, "bybit": bybit_costs}
+# venues whose account fee for perpetuals cannot be had through ccxt 4.5.90, and why
+FEE_NOT_GIVEN = {"mexc": "ccxt's mexc.fetch_trading_fee reads the spot commission only (swap: NotSupported)"}
 
 
 async def fetch_terms(ex: Any, venue_id: str, instrument: Instrument, *, has_keys: bool, guard: Guard) -> VenueTerms:
@@ -58,6 +62,9 @@ async def _fee(ex: Any, venue_id: str, instrument: Instrument, has_keys: bool, g
                missing: list[str]) -> FeeRates:
     if not has_keys:
         return _default_fee(instrument, "no keys: the market's default")
+    if venue_id in FEE_NOT_GIVEN:
+        missing.append(f"fee: {FEE_NOT_GIVEN[venue_id]}")
+        return _default_fee(instrument, "the venue does not give the account's perpetual rate")
     if not ex.has.get("fetchTradingFee"):
         missing.append("fee: the venue's API (through ccxt) gives no account fee rate")
         return _default_fee(instrument, "the venue does not give the account's rate")
@@ -159,10 +166,13 @@ async def _brackets(ex: Any, venue_id: str, symbol: str, has_keys: bool, guard: 
                 missing.append("brackets: the venue gives them to signed requests only (no keys)")
                 return None
             return await part.brackets(ex, symbol, guard)
-        if not ex.has.get("fetchLeverageTiers"):
+        if ex.has.get("fetchMarketLeverageTiers") is True:  # one market (BingX); 'emulated' fetches all
+            tiers = await guard(ex.fetch_market_leverage_tiers(symbol)) or []
+        elif ex.has.get("fetchLeverageTiers"):
+            tiers = (await guard(ex.fetch_leverage_tiers([symbol]))).get(symbol) or []
+        else:
             missing.append("brackets: the venue's API (through ccxt) gives no leverage tiers")
             return None
-        tiers = (await guard(ex.fetch_leverage_tiers([symbol]))).get(symbol) or []
         return brackets_from_tiers(tiers, None) if tiers else None
     except VenueError as exc:
         missing.append(f"brackets: {exc.message}")
