@@ -24,6 +24,7 @@ from decimal import Decimal
 from typing import Any, Protocol
 
 import ccxt
+import ccxt.async_support
 import ccxt.pro
 
 from sor_desktop.core.account import Balance, Position
@@ -108,7 +109,10 @@ class CcxtVenue(Venue):
     mode = Mode.LIVE
 
     def __init__(self, venue_id: str, *, credentials: Credentials | None = None,
-                 config: CcxtConfig | None = None) -> None:
+                 config: CcxtConfig | None = None, read_credentials: Credentials | None = None) -> None:
+        """``credentials``: the trade key (orders). ``read_credentials``: a read-only key that
+        balances and positions use instead, so a data key that leaks cannot trade, and the trade
+        key is used for orders only."""
         if venue_id not in ccxt.pro.exchanges:
             raise ValueError(f"{venue_id!r} is not a ccxt.pro exchange id")
         self.id = venue_id
@@ -129,6 +133,16 @@ class CcxtVenue(Venue):
                 settings["password"] = credentials.passphrase
         cls = exchange_class(getattr(ccxt.pro, venue_id), self._quirks.sequence_check)
         self._ex: Any = cls(settings)
+        self._reader: Any = None  # a REST client on the read-only key, when there is one
+        if read_credentials is not None and (credentials is None or read_credentials.api_key != credentials.api_key):
+            for secret in (read_credentials.api_key, read_credentials.secret, read_credentials.passphrase):
+                register_secret(secret)
+            read_settings = {**settings, "apiKey": read_credentials.api_key, "secret": read_credentials.secret}
+            read_settings.pop("password", None)
+            if read_credentials.passphrase:
+                read_settings["password"] = read_credentials.passphrase
+            self._reader = getattr(ccxt.async_support, venue_id)(read_settings)
+            self._has_keys = True
         self._ex.streaming = _merge(self._ex.streaming, {
             "keepAlive": self.config.keepalive_ms, "maxPingPongMisses": self.config.max_ping_misses})
         # swaps settle in a few coins ccxt derives from the markets; the currency list is a
@@ -146,8 +160,10 @@ class CcxtVenue(Venue):
         self._dcp_unavailable: str | None = None  # Bybit: why DCP is not armed this session
         allowed = self._quirks.orders_by_api if self.config.trading_allowed is None else self.config.trading_allowed
         reason = None if allowed else self._quirks.view_only_reason
-        if not self._has_keys:
-            allowed, reason = False, "no API keys for this venue: books only"
+        if credentials is None:
+            allowed = False
+            reason = ("a read-only key only: account data, no orders" if self._reader is not None
+                      else "no API keys for this venue: books only")
         self.capabilities = Capabilities(
             ioc=True,
             reduce_only=True,
@@ -302,16 +318,24 @@ class CcxtVenue(Venue):
         idle_ms = (time.monotonic() - self._last_call_end) * 1000.0
         cfg["tokens"] = min(cfg["tokens"] + idle_ms * cfg["refillRate"], cfg["capacity"])
 
+    async def _read(self, method: str, *args: Any) -> Any:
+        """An account read, on the read-only key's client when there is one."""
+        if self._reader is None:
+            return await self._call(Phase.READ, method, *args)
+        if not self._reader.markets and self._ex.markets:
+            self._reader.set_markets(self._ex.markets)
+        return await self._guarded(Phase.READ, getattr(self._reader, method)(*args))
+
     async def fetch_balance(self) -> list[Balance]:
         self._need_keys()
         # a swap venue's margin lives in its derivatives account
-        raw = await self._call(Phase.READ, "fetch_balance", {"type": "swap"})
+        raw = await self._read("fetch_balance", {"type": "swap"})
         settles = {i.settle for i in self._instruments.values()} or None
         return convert.balances(self.id, raw, sorted(settles) if settles else None)
 
     async def fetch_positions(self, symbols: Sequence[str] | None = None) -> list[Position]:
         self._need_keys()
-        raw = await self._call(Phase.READ, "fetch_positions", list(symbols) if symbols else None)
+        raw = await self._read("fetch_positions", list(symbols) if symbols else None)
         out = []
         for p in raw or []:
             pos = convert.position(self.id, p, self._instruments.get(str(p.get("symbol"))))
@@ -486,6 +510,11 @@ class CcxtVenue(Venue):
             except VenueError as exc:
                 log.warning("%s: could not switch off the countdown cancel-all: %s", self.id, exc.message)
         self._closed = True
+        if self._reader is not None:
+            try:
+                await self._reader.close()
+            except (TimeoutError, ccxt.BaseError, OSError) as exc:
+                log.warning("%s: close of the read-only client: %s", self.id, type(exc).__name__)
         try:
             await self._ex.close()
         except (TimeoutError, ccxt.BaseError, OSError) as exc:  # a half-dead socket must not stop shutdown
