@@ -20,11 +20,10 @@ from sor_desktop.venues.bingx.heartbeat import text_heartbeat_class
 from sor_desktop.venues.book_sequence import CHECKS, guarded_class
 from sor_desktop.venues.mexc.limits import per_endpoint_limits_class
 
-# per-venue subclasses of the ccxt.pro class for what the venue's protocol needs beyond ccxt (MEXC's
-# per-endpoint rate limits; BingX's own websocket heartbeat): see the venue's module. Both entries:
-# the merge on main defined the table twice and the second dropped MEXC's limits.
-PROTOCOL_CLASSES: dict[str, Callable[[Any], type]] = {"mexc": per_endpoint_limits_class,
-                                                      "bingx": text_heartbeat_class}
+# per-venue subclasses of the ccxt.pro class for what the venue's protocol needs beyond ccxt
+# (BingX: its text Ping is the sign of life; MEXC: rate limits per endpoint); see the venue's module
+PROTOCOL_CLASSES: dict[str, Callable[[Any], type]] = {
+    "bingx": text_heartbeat_class, "mexc": per_endpoint_limits_class}
 
 
 @dataclass(slots=True)
