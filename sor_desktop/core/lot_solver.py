@@ -30,13 +30,14 @@ How.
    (``lot_relax``, the venues' pieces sorted once per plan) bounds it in a tenth of a
    millisecond: a node it does not beat is dropped, and a node whose fractional plan breaks a
    minimum or the count branches on that plan without solving any lots. At most ``NODE_LIMIT``
-   nodes are opened; the ones left open (and box searches that were not proven) keep their
+   nodes are opened, within ``TIME_LIMIT_S``; the ones left open (and box searches that were not proven) keep their
    bounds, which make the reported gap (infinite if one of them could fill more).
 """
 
 from __future__ import annotations
 
 import math
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -47,6 +48,8 @@ from sor_desktop.core.lot_relax import Relaxation
 REL_EPS = 1e-12
 # Nodes the branch and bound may open; past it the open nodes' bounds make the reported gap.
 NODE_LIMIT = 400
+# ... and the CPU seconds one search may spend opening them (the preview plans on the Qt thread).
+TIME_LIMIT_S = 0.025
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,6 +168,10 @@ def solve(curves: Sequence[LotCurve], m: Sequence[int], target: int,
     best = [Allocation(0, 0.0, (0,) * n, 0.0, 0.0)]
     open_bounds: list[tuple[int, float]] = []  # nodes left unexplored (budget) or not proven
     nodes = [0]
+    deadline = time.thread_time() + TIME_LIMIT_S  # CPU time: a busy machine does not cut the search
+
+    def _spent() -> bool:
+        return nodes[0] > NODE_LIMIT or time.thread_time() > deadline
 
     def better(fill: int, value: float, than: Allocation) -> bool:
         if fill != than.fill:
@@ -190,7 +197,7 @@ def solve(curves: Sequence[LotCurve], m: Sequence[int], target: int,
             used_f = [i for i in range(n) if xs[i] > 1e-9]
             if short_f or len(used_f) > k:  # branch on the fractional plan, no lots solved here
                 nodes[0] += 1
-                if nodes[0] > NODE_LIMIT:
+                if _spent():
                     open_bounds.append((incumbent.fill, rel.cost))
                     return
                 _branch(state, xs.tolist(), short_f, used_f)
@@ -206,7 +213,7 @@ def solve(curves: Sequence[LotCurve], m: Sequence[int], target: int,
         if not better(node.fill, floor, best[0]):
             return
         nodes[0] += 1
-        if nodes[0] > NODE_LIMIT:
+        if _spent():
             open_bounds.append((node.fill, floor))
             return
         x = node.lots
