@@ -373,6 +373,8 @@ class MainWindow(QMainWindow):
     def _refresh_health(self) -> None:
         health = self.session.health_now()
         terms = self.session.terms.for_symbol(self.session.symbol)
+        self.positions.brackets = {v: t.brackets for v, t in terms.items() if t.brackets}
+        self.positions.default_leverage = self.session.leverage
         stale = {v for v, h in health.items() if h.state is not LinkState.CONNECTED}
         for v, h in health.items():
             chip = self.chips.get(v)

@@ -54,3 +54,26 @@ def test_chip_tooltips_say_the_fee_and_funding(window, sim_session, loop):
     assert "your fee 0.032 %" in window.chips["binanceusdm"].toolTip()
     tip = window.chips["bingx"].toolTip()
     assert "default fee" in tip and "/ 4 h, next" in tip
+
+
+def test_positions_show_the_estimated_liquidation_price(window, sim_session, loop):
+    from decimal import Decimal
+
+    from sor_desktop.core.account import Balance, Position
+    from sor_desktop.core.brackets import liquidation_price
+    from sor_desktop.core.orders import Side
+    from sor_desktop.engine.session_events import AccountUpdate
+    from sor_desktop.ui.positions import LIQ_COL
+
+    _terms(window, sim_session, loop)
+    window._refresh_health()  # passes the venues' brackets and the session's leverage on
+    s = sim_session.session
+    pos = Position("bybit", s.symbol, Side.BUY, Decimal("1.5"), Decimal("1.5"), Decimal("60000"),
+                   mark_price=Decimal("60100"), leverage=Decimal("20"))
+    bal = Balance("bybit", "USDT", Decimal("10000"), Decimal("5000"), Decimal("5000"))
+    s.emit(AccountUpdate("bybit", (bal,), (pos,)))
+    row = window.positions.rows["bybit"]
+    tiers = s.terms.for_symbol(s.symbol)["bybit"].brackets
+    want = liquidation_price(Side.BUY, 60000.0, 1.5, 20.0, tiers, 60100.0)
+    assert window.positions.table.item(row, LIQ_COL).text() == f"{want:,.2f}"
+    assert 56_000 < want < 58_000  # a 20x long: about 4.5 % below its entry
