@@ -463,7 +463,8 @@ class MainWindow(QMainWindow):
         margins = self.session.venue_margins(books, req)
         return venue_inputs(req, self.session.symbol_instruments(), books, self.session.health_now(),
                             self.session.positions, {v: m.cap_base for v, m in margins.items()},
-                            {v: m.reason for v, m in margins.items() if m.reason})
+                            {v: m.reason for v, m in margins.items() if m.reason},
+                            terms=self.session.terms.for_symbol(self.session.symbol), leverage=self.session.leverage)
 
     def _drawn_books(self) -> Mapping[str, BookSnapshot]:
         """The books the depth chart shows (the store's, before its first frame)."""
