@@ -151,6 +151,9 @@ class Prepared:
             self.relaxed.append(env)
             self.star.append(x)
         self.lp = Relaxation(curves, self.relaxed, m, legs)
+        # thread CPU time past which no search over these venues opens another node (shared by
+        # the several searches one quote-unit plan makes)
+        self.deadline: float | None = None
 
 
 def solve(curves: Sequence[LotCurve], m: Sequence[int], target: int,
@@ -169,9 +172,13 @@ def solve(curves: Sequence[LotCurve], m: Sequence[int], target: int,
     open_bounds: list[tuple[int, float]] = []  # nodes left unexplored (budget) or not proven
     nodes = [0]
     deadline = time.thread_time() + TIME_LIMIT_S  # CPU time: a busy machine does not cut the search
+    if prep.deadline is not None:
+        deadline = min(deadline, prep.deadline)
 
-    def _spent() -> bool:
-        return nodes[0] > NODE_LIMIT or time.thread_time() > deadline
+    def _spent() -> bool:  # the time only counts once there is a plan (the dive to one is short)
+        if nodes[0] > NODE_LIMIT:
+            return True
+        return best[0].fill > 0 and time.thread_time() > deadline
 
     def better(fill: int, value: float, than: Allocation) -> bool:
         if fill != than.fill:
@@ -225,7 +232,12 @@ def solve(curves: Sequence[LotCurve], m: Sequence[int], target: int,
                 money = sum(curves[i].cost(x[i]) for i in used)
                 best[0] = Allocation(node.fill, money, x, value, value)
             if not node.exact:
-                open_bounds.append((node.fill, floor))
+                if value - floor > REL_EPS * (1.0 + abs(value)) and any(state[i] == 0 for i in used):
+                    # not proven, and the envelopes of the undecided venues it uses make its
+                    # bound loose: deciding one tightens both children (each is exact more often)
+                    _branch(state, x, [], used)
+                else:
+                    open_bounds.append((node.fill, floor))
             return
         _branch(state, x, short, used)
 
