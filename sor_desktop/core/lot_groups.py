@@ -467,6 +467,30 @@ def _pairs(groups: Sequence[Group], fill: int, ranges: list[tuple[int, int]], pa
     return best
 
 
+def _outward(groups: Sequence[Group], fill: int, proven: list[tuple[int, int]], ybar: Sequence[float],
+             pair: tuple[int, int]) -> tuple[float, list[int]] | None:
+    """A first plan when none is near the rounded optimum (a non-decimal lot whose venue must take
+    at least its minimum can need the third group far from ``ybar``): the third group's counts
+    outward from ``ybar``, the pair solved for each, up to ``_OUTWARD`` counts."""
+    (g,) = [j for j in range(3) if j not in pair]
+    lo, hi = proven[g]
+    mid = min(max(round(ybar[g]), lo), hi)
+    for step in range(_OUTWARD):
+        for y in {mid - step, mid + step}:
+            if lo <= y <= hi:
+                ranges = list(proven)
+                ranges[g] = (y, y)
+                found = _pairs(groups, fill, ranges, pair)
+                if found is not None:
+                    return found
+        if mid - step < lo and mid + step > hi:
+            break
+    return None
+
+
+_OUTWARD = 600
+
+
 def _size(ranges: Sequence[tuple[int, int]], skip: Sequence[int]) -> int:
     return math.prod(hi - lo + 1 for g, (lo, hi) in enumerate(ranges) if g not in skip)
 
@@ -500,6 +524,8 @@ def _min_cost_window(groups: Sequence[Group], fill: int) -> tuple[float, list[in
         first = _pairs(groups, fill, near, pair)
         if first is not None:
             break
+    if first is None and k == 3:
+        first = _outward(groups, fill, proven, ybar, pair)
     bases = [_interpolated(g, yb) for g, yb in zip(groups, ybar, strict=True)]
     ranges = proven
     for _ in range(3):  # each unproven pass may find a better plan, which narrows the ranges

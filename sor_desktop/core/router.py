@@ -202,6 +202,7 @@ def plan_route(request: PlanRequest, venues: Sequence[VenueInput]) -> Plan:
     target = 0 if quote else int(Decimal(repr(float(request.amount))) / grid.grain)
 
     routed = _Routed()
+    routed.deadline = time.thread_time() + PLAN_CPU_BUDGET_S
     below_min: list[str] = []  # venues whose minimum order is more than they could take here
     for (v, levels), m in zip(screened, grid.lots, strict=True):
         costs = futures[id(v)]
@@ -250,10 +251,15 @@ def _tol(cost: float) -> float:
     return 1e-9 * (1.0 + abs(cost))
 
 
+# CPU seconds all the searches of one plan may open nodes for (a quote-unit plan makes several)
+PLAN_CPU_BUDGET_S = 0.035
+
+
 class _Routed(list[_Venue]):
     """The routed venues, with what every solve over them shares (prepared on first use)."""
 
     prepared: Prepared | None = None
+    deadline: float | None = None
 
 
 def _solve(routed: Sequence[_Venue], target: int, max_venues: int | None) -> Allocation:
@@ -263,6 +269,7 @@ def _solve(routed: Sequence[_Venue], target: int, max_venues: int | None) -> All
         prepared = Prepared(curves, ms, legs)
         if isinstance(routed, _Routed):
             routed.prepared = prepared
+            prepared.deadline = routed.deadline
     return solve(curves, ms, target, max_venues, legs, prepared)
 
 
@@ -284,7 +291,7 @@ def _quote_plan(routed: Sequence[_Venue], target: int, amount: float, max_venues
     if over is None:
         return alloc
     lo, hi = alloc.fill, over  # the fill at lo fits, the one at hi does not: search between
-    while hi - lo > 1:
+    while hi - lo > 1 and not _out_of_time(routed):  # past the budget: the largest fit found so far
         mid = (lo + hi) // 2
         probe = _solve(routed, mid, max_venues)
         if probe.fill <= lo:  # nothing reachable in (lo, mid]
@@ -294,6 +301,11 @@ def _quote_plan(routed: Sequence[_Venue], target: int, amount: float, max_venues
         else:
             hi = probe.fill
     return alloc
+
+
+def _out_of_time(routed: Sequence[_Venue]) -> bool:
+    deadline = routed.deadline if isinstance(routed, _Routed) else None
+    return deadline is not None and time.thread_time() > deadline
 
 
 def _quote_target(routed: Sequence[_Venue], side: Side, amount: float, grain: float) -> int:
@@ -348,6 +360,8 @@ def _best_single(routed: Sequence[_Venue], alloc: Allocation, request: PlanReque
     same = _solve(routed, fill, request.max_venues)
     note = (f"no single venue can fill {alloc.fill * grain:.10g}; "
             f"compared at {base:.10g}, the most {v.name} alone can fill")
+    if same.fill != fill:  # the search ran out of its budget before a plan of that fill: no saving shown
+        return single, single_alloc, note, 0.0, 0.0
     return single, single_alloc, note, cost - same.cost, _notional(routed, same)
 
 
