@@ -15,6 +15,7 @@ from typing import Any
 
 import ccxt
 
+from sor_desktop.core.account import PositionMode
 from sor_desktop.core.orders import OrderRequest, OrderType, TimeInForce
 
 RawOrder = Mapping[str, Any] | None
@@ -126,3 +127,19 @@ async def find_by_client_id(ex: Any, venue_id: str, client_id: str, symbol: str)
         return await LOOKUPS.get(venue_id, _unified)(ex, client_id, symbol)
     except ccxt.OrderNotFound:
         return None
+
+
+def position_params(mode: PositionMode | None, request: OrderRequest) -> dict[str, Any]:
+    """The position fields of an order for the account's position mode (merged into
+    ``create_params``).
+
+    One-way (or unknown): nothing more; a closing order carries ``reduceOnly``. Hedge: ccxt's
+    unified ``hedged`` flag, with which binance and bybit set the position side from side and
+    ``reduceOnly`` (ccxt 4.5.90 ``binance.create_order_request``: ``positionSide`` LONG/SHORT,
+    ``reduceOnly`` dropped, as Binance refuses it in hedge mode; ``bybit.create_order_request``:
+    ``positionIdx`` 1/2). A close of a long is then a sell on the LONG side: it cannot open a
+    short. Venues whose ccxt class reads something else override this in their ``account.py``.
+    """
+    if mode is PositionMode.HEDGE:
+        return {"hedged": True}
+    return {}
