@@ -1,24 +1,28 @@
 """The account rules a ``CcxtVenue`` takes from its venue's own folder: how to read the
-position mode, which position fields an order carries in each mode, and how to scope "every
-open order" when no symbol is given.
+position mode, and which position fields an order carries in each mode.
 
-Each venue may define ``RULES = AccountRules(...)`` in ``sor_desktop/venues/<venue_id>/account.py``;
-a venue without that module (or with fields left out) gets the defaults below: the position
-mode is not known (``None``: orders say ``reduceOnly`` as before), a hedge-mode order asks ccxt
-to set the venue's position side (``ccxt_orders.position_params``), and open orders are listed
-with ccxt's default scope.
+A venue's ``sor_desktop/venues/<venue_id>/account.py`` may define, at module level:
+
+- ``async def read_position_mode(ex, symbol) -> PositionMode | None``: ask the venue (``ex`` is
+  the ccxt exchange, ``symbol`` the unified symbol; ignore it where the mode is account-wide);
+  None when the answer does not say.
+- ``def position_params(mode, request) -> dict``: ccxt ``create_order`` params that put the
+  order on the right position side for ``mode`` (None: not known), merged over the generic ones.
+
+What a venue leaves out gets the defaults: the mode is not known (orders say ``reduceOnly`` as
+before), and a hedge-mode order asks ccxt to set the position side (``ccxt_orders.position_params``).
+Where a cancel-all without a symbol looks is ``cancel_scope``'s business, not this module's.
 """
 
 from __future__ import annotations
 
 import importlib
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
 from sor_desktop.core.account import PositionMode
-from sor_desktop.core.instrument import Instrument
 from sor_desktop.core.orders import OrderRequest
 from sor_desktop.venues.ccxt_orders import position_params
 
@@ -26,20 +30,12 @@ from sor_desktop.venues.ccxt_orders import position_params
 ModeReader = Callable[[Any, str], Awaitable[PositionMode | None]]
 # (mode, order) -> ccxt params that place the order on the right position side
 PositionParams = Callable[[PositionMode | None, OrderRequest], dict[str, Any]]
-# the swap instruments loaded -> one ccxt params dict per fetch_open_orders(None) call that
-# together cover every open swap order of the account
-OpenOrderScopes = Callable[[Mapping[str, Instrument]], list[dict[str, Any]]]
-
-
-def _ccxt_default_scope(instruments: Mapping[str, Instrument]) -> list[dict[str, Any]]:
-    return [{}]
 
 
 @dataclass(frozen=True, slots=True)
 class AccountRules:
     read_position_mode: ModeReader | None = None
     position_params: PositionParams = position_params
-    open_order_scopes: OpenOrderScopes = _ccxt_default_scope
 
 
 DEFAULT = AccountRules()
@@ -47,7 +43,7 @@ DEFAULT = AccountRules()
 
 @cache
 def account_rules(venue_id: str) -> AccountRules:
-    """``venues/<venue_id>/account.py``'s ``RULES``, or the defaults."""
+    """The functions ``venues/<venue_id>/account.py`` defines, the defaults for the rest."""
     name = f"sor_desktop.venues.{venue_id}.account"
     try:
         module = importlib.import_module(name)
@@ -55,7 +51,7 @@ def account_rules(venue_id: str) -> AccountRules:
         if exc.name not in (name, f"sor_desktop.venues.{venue_id}"):
             raise  # the module exists but something it imports does not: a real bug
         return DEFAULT
-    rules = getattr(module, "RULES", DEFAULT)
-    if not isinstance(rules, AccountRules):
-        raise TypeError(f"{name}.RULES must be an AccountRules")
-    return rules
+    return AccountRules(
+        read_position_mode=getattr(module, "read_position_mode", DEFAULT.read_position_mode),
+        position_params=getattr(module, "position_params", DEFAULT.position_params),
+    )

@@ -13,7 +13,6 @@ from __future__ import annotations
 from typing import Any
 
 from sor_desktop.core.account import PositionMode
-from sor_desktop.venues.ccxt_account import AccountRules
 
 
 async def read_position_mode(ex: Any, symbol: str) -> PositionMode | None:
@@ -23,5 +22,3 @@ async def read_position_mode(ex: Any, symbol: str) -> PositionMode | None:
         return None
     return PositionMode.HEDGE if hedged else PositionMode.ONE_WAY
 
-
-RULES = AccountRules(read_position_mode=read_position_mode)

@@ -188,6 +188,9 @@ class BybitServer(LoopbackServer):
                 if market_id in ids:
                     await self.send(ws, frame)
 
+    def error_response(self, status: int, code: int, message: str) -> web.Response:
+        return _err(code, message)  # Bybit: HTTP 200 whatever the error
+
     # -- signed --------------------------------------------------------------------------------
     async def _signed(self, request: web.Request) -> tuple[dict[str, Any], web.Response | None]:
         self.requests.append((request.method, request.path))
@@ -260,7 +263,7 @@ class BybitServer(LoopbackServer):
         placement = Placement(client_id, self.next_order_id(), symbol, side, qty, price, tif,
                               bool(params.get("reduceOnly")), filled, avg, status,
                               position_side={0: None, 1: "LONG", 2: "SHORT"}[idx])
-        self.placements.append(placement)
+        self.record(placement)
         held = await self.hold_after_accept()
         if held is not None:
             return held
@@ -300,7 +303,7 @@ class BybitServer(LoopbackServer):
         if bad is not None:
             return bad
         link_id, symbol, settle = params.get("orderLinkId"), params.get("symbol"), params.get("settleCoin")
-        found = [p for p in self.placements if (link_id is None or p.client_id == link_id)
+        found = [p for p in self.placements if self.visible(p) and (link_id is None or p.client_id == link_id)
                  and CATEGORY[p.symbol] == params["category"] and (symbol is None or p.symbol == symbol)
                  and (settle is None or SETTLE[p.symbol] == settle) and (p.status == "new") == open_only]
         return _ok({"category": params.get("category"), "nextPageCursor": "",
