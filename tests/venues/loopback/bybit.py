@@ -89,6 +89,8 @@ class BybitServer(LoopbackServer):
         self.seq = {s: 7_000_000_000 for s in self.books}
         self.u = {s: 40_000_000 for s in self.books}  # Bybit numbers frames, not changes
         self.wallet["BTC"] = Decimal("1.5")
+        # one-way positions /v5/position/list reports: market id -> ("Buy"/"Sell", size, avg price)
+        self.held: dict[str, tuple[str, Decimal, Decimal]] = {}
         self.u_to_update = {s: {self.u[s]: b.update_id} for s, b in self.books.items()}
         self.unsubscribes = 0
         self.pings = 0
@@ -284,8 +286,10 @@ class BybitServer(LoopbackServer):
         rows = []
         for market_id in symbols:
             indexes = (1, 2) if self._mode(market_id) is PositionMode.HEDGE else (0,)
-            rows += [{"positionIdx": i, "riskId": 1, "riskLimitValue": "2000000", "symbol": market_id, "side": "",
-                      "size": "0", "avgPrice": "0", "positionValue": "0", "tradeMode": 0, "autoAddMargin": 0,
+            side, size, avg = self.held.get(market_id, ("", Decimal(0), Decimal(0)))
+            rows += [{"positionIdx": i, "riskId": 1, "riskLimitValue": "2000000", "symbol": market_id, "side": side,
+                      "size": str(size), "avgPrice": str(avg), "positionValue": "0", "tradeMode": 0,
+                      "autoAddMargin": 0,
                       "positionStatus": "Normal", "leverage": "10", "markPrice": str(self.books[market_id].mid),
                       "liqPrice": "", "bustPrice": "", "positionIM": "0", "positionMM": "0", "positionBalance": "0",
                       "takeProfit": "0", "stopLoss": "0", "trailingStop": "0", "sessionAvgPrice": "",
