@@ -47,7 +47,8 @@ member                            who   meaning
                                         venue answers its position-mode endpoint from it and
                                         refuses an order whose position fields do not fit it,
                                         with the venue's own error, as the venue does
-``Placement.position_side``       venue "LONG"/"SHORT" as the order said (hedge mode), else None
+``Placement.position_side``       venue "LONG"/"SHORT" when the order named a side (hedge mode;
+                                        WEEX always), else None (one-way BOTH / positionIdx 0)
 ``Placement.reduce_only``         venue the order's reduce-only flag as sent
 ``signature check``               venue every signed request checked against ``API_KEY`` /
                                         ``SECRET`` with the venue's scheme; a bad one gets the
@@ -119,7 +120,7 @@ class Placement:
     avg_price: Decimal | None
     status: str  # "filled", "partial_expired", "expired", "new", "canceled"
     created_ms: int = field(default_factory=lambda: int(time.time() * 1000))
-    position_side: str | None = None  # "LONG"/"SHORT" in hedge mode, as the order said
+    position_side: str | None = None  # "LONG"/"SHORT" when the order named one, else None
 
     @property
     def closes(self) -> bool:
