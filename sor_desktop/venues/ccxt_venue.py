@@ -405,9 +405,15 @@ class CcxtVenue(Venue):
         order_type, params = order_type_and_params(self.id, request)
         params.update(self._rules.position_params(mode, request))
         self._traded.add(request.symbol)
-        order = await self._call(
-            Phase.SUBMIT, "create_order", request.symbol, order_type, request.side.value,
-            float(amount), float(price) if price is not None else None, params)
+        try:
+            order = await self._call(
+                Phase.SUBMIT, "create_order", request.symbol, order_type, request.side.value,
+                float(amount), float(price) if price is not None else None, params)
+        except OrderRejected:
+            # the refusal may be the venue's "position side does not match" after the trader
+            # switched the mode on the venue: read it again before the next order
+            self._position_modes.pop(request.symbol, None)
+            raise
         return convert.order_report(self.id, order, request)
 
     async def fetch_order(self, client_order_id: str, symbol: str) -> OrderReport | None:
