@@ -32,6 +32,7 @@ from tests.venues.loopback.binance import BinanceUsdmServer
 from tests.venues.loopback.bingx import BingxServer
 from tests.venues.loopback.bybit import BybitServer
 from tests.venues.loopback.common import API_KEY, PASSPHRASE, SECRET, LoopbackServer
+from tests.venues.loopback.mexc import MexcServer
 
 KEYS = ApiCredentials(API_KEY, SECRET)
 KEYS_WITH_PASSPHRASE = ApiCredentials(API_KEY, SECRET, PASSPHRASE)
@@ -115,6 +116,14 @@ SERVERS: dict[str, VenueCase] = {
         "bingx", BingxServer, symbol="BTC/USDT:USDT", market_id="BTC-USDT", settle="USDT", lot=Decimal("0.001"),
         reject=(101204, "Insufficient margin"), reject_error=InsufficientMargin,  # BingX place-order errors
         full_snapshots=True,  # every depth frame is the whole book, keyed by its ts (no update id)
+    ),
+    # MEXC books and orders count contracts of 0.0001 BTC; orders by API are off for most accounts,
+    # so the case's account has them on (the probe deciding it is tested in test_mexc_probe.py).
+    # 2005 "Insufficient balance!": MEXC's code (contract API error codes) with the text ccxt matches
+    "mexc": VenueCase(
+        "mexc", MexcServer, symbol="BTC/USDT:USDT", market_id="BTC_USDT", settle="USDT", lot=Decimal(1),
+        contract_size=Decimal("0.0001"), reject=(2005, "Insufficient balance!"), reject_error=InsufficientMargin,
+        config={"trading_allowed": True},
     ),
     # --- END venue rows ---
 }
