@@ -124,9 +124,9 @@ async def test_the_accounts_mode_is_read_and_sent_with_each_order(server_mode: i
         server.position_mode = mode
         v = loopback_venue(server, "mexc")
         try:
-            await v.connect()  # probes orders by API, then reads the mode once
+            await v.connect()  # probes orders by API
+            assert await v.fetch_position_mode(SYMBOL) is mode  # as the session's account refresh reads it
             assert ("GET", "/api/v1/private/position/position_mode") in server.requests
-            assert await v.fetch_position_mode(SYMBOL) is mode
             bid = max(server.books["BTC_USDT"].bids)
             await v.submit_order(OrderRequest("mexc", SYMBOL, Side.SELL, Decimal(20), "close-long-1",
                                               limit_price=bid, reduce_only=True))

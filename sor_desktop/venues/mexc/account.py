@@ -65,6 +65,11 @@ async def fetch_position_mode(ex: Any) -> PositionMode | None:
     return position_mode(await ex.contractPrivateGetPositionPositionMode())
 
 
+async def read_position_mode(ex: Any, symbol: str) -> PositionMode | None:
+    """The account rule ``CcxtVenue`` calls (``ccxt_account``); one mode for every symbol."""
+    return await fetch_position_mode(ex)
+
+
 def parse_order(ex: Any, raw: Mapping[str, Any], market: Mapping[str, Any]) -> dict[str, Any]:
     """ccxt's order dict with the side, our client id and an invalid state put right."""
     order: dict[str, Any] = ex.parse_order(raw, market)
