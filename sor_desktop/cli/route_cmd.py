@@ -254,8 +254,8 @@ def run(args: argparse.Namespace) -> int:
         raise CliError("--max-venues must be at least 1")
     if not math.isfinite(args.leverage) or args.leverage <= 0:
         raise CliError("--leverage must be positive")
-    if args.timeout <= 0:
-        raise CliError("--timeout must be positive")
+    if not math.isfinite(args.timeout) or args.timeout <= 0:
+        raise CliError(f"--timeout must be a finite positive number of seconds, got {args.timeout:g}")
     limit_price = None
     if args.limit_price is not None:
         limit_price = finite_positive(args.limit_price)

@@ -107,6 +107,11 @@ def test_max_notional_blocks_the_route(tmp_path: Path, capsys: pytest.CaptureFix
     (["--amount", "nan"], "--amount must be a positive number"),
     (["--amount", "1", "--max-notional", "x"], "--max-notional must be a finite positive number"),
     (["--amount", "1", "--max-venues", "0"], "--max-venues must be at least 1"),
+    # nan compares false with 0: it passed the check and every venue then "timed out" (exit 2 with
+    # a misleading message about the venues' books)
+    (["--amount", "1", "--timeout", "nan"], "--timeout must be a finite positive number"),
+    (["--amount", "1", "--timeout", "inf"], "--timeout must be a finite positive number"),
+    (["--amount", "1", "--timeout", "-1"], "--timeout must be a finite positive number"),
 ])
 def test_bad_input_is_one_line_and_exit_2(argv: list[str], message: str, capsys: pytest.CaptureFixture[str]) -> None:
     assert main([*ARGS, *argv, "--yes"]) == 2
