@@ -92,6 +92,11 @@ class ConfirmDialog(QDialog):
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
         self.send = self.buttons.addButton("Send orders", QDialogButtonBox.ButtonRole.AcceptRole)
         self.send.setDefault(True)
+        # Enter never means Cancel: while Send is held after a re-plan Qt hands the keyboard to
+        # Cancel, and an auto-default Cancel took the trader's Enter as "close, send nothing"
+        cancel = self.buttons.button(QDialogButtonBox.StandardButton.Cancel)
+        cancel.setAutoDefault(False)
+        cancel.setDefault(False)
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
         self.typed_note = QLabel()
@@ -215,6 +220,7 @@ class ConfirmDialog(QDialog):
     def _release(self) -> None:
         self._holding = False
         self._update_send()
+        self._focus()  # Send was disabled while held, so it lost the keyboard; give it back
 
     # -- the typed amount and Send ---------------------------------------------------------------
     def _check_typed(self, text: str) -> None:

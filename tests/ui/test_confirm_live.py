@@ -150,3 +150,24 @@ def test_a_small_leg_moving_to_another_venue_does_not_replan(window):
     assert plan_changes(plan, replace(plan, legs=(*plan.legs, small)), 5.0) == []
     large = replace(big, venue="elsewhere", amount_base=0.3 * plan.filled)
     assert plan_changes(plan, replace(plan, legs=(*plan.legs, large)), 5.0)
+
+
+def test_after_a_replan_enter_sends_the_new_plan_and_never_cancels(window, sim_session, loop, qtbot):
+    """Seen in the window: a re-plan disabled Send for the hold, Qt moved the keyboard to Cancel
+    (an auto-default button), so the trader's Enter on the new plan closed the dialog and sent
+    nothing, with no word about it."""
+    window.routing.slippage.setValue(0.5)
+    dlg = _open(window, "0.5", type_above=1e9)
+    dlg.show()
+    _move_until_changed(window, sim_session, loop, dlg)
+    assert not dlg.check_now() and not dlg.send.isEnabled()
+    qtbot.keyClick(dlg.focusWidget() or dlg, Qt.Key.Key_Return)  # Enter while held: neither sends nor cancels
+    assert window.confirm is dlg and dlg.isVisible()
+    dlg._release()
+    assert dlg.send.isEnabled() and dlg.focusWidget() is dlg.send
+    replanned = dlg.plan
+    qtbot.keyClick(dlg.focusWidget(), Qt.Key.Key_Return)
+    assert window.confirm is None and dlg.result() == dlg.DialogCode.Accepted
+    _settle(loop, sim_session.session)
+    (r,) = window.blotter.routes.values()
+    assert r.started.plan is replanned
