@@ -13,7 +13,7 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-from sor_desktop.venues.book_sequence import CHECKS, guarded_class
+from sor_desktop.venues.book_sequence import check_for, guarded_class
 
 
 @dataclass(slots=True)
@@ -70,5 +70,5 @@ def instrumented_class(base: Any) -> type:
 
 def exchange_class(base: Any, sequence_check: str | None) -> type:
     """ccxt.pro ``base`` with the sequence check named in the quirks table and link timing."""
-    cls = guarded_class(base, CHECKS[sequence_check]) if sequence_check else base
+    cls = guarded_class(base, check_for(sequence_check)) if sequence_check else base
     return instrumented_class(cls)

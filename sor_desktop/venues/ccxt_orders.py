@@ -16,6 +16,7 @@ from typing import Any
 import ccxt
 
 from sor_desktop.core.orders import OrderRequest, OrderType, TimeInForce
+from sor_desktop.venues.weex import orders as weex_orders
 
 RawOrder = Mapping[str, Any] | None
 Lookup = Callable[[Any, str, str], Awaitable[RawOrder]]
@@ -90,13 +91,6 @@ async def _bingx(ex: Any, client_id: str, symbol: str) -> RawOrder:
     return ex.parse_order(raw, market) if raw is not None else None
 
 
-async def _weex(ex: Any, client_id: str, symbol: str) -> RawOrder:
-    market = ex.market(symbol)
-    response = await ex.contractPrivateGetCapiV3Order({"origClientOrderId": client_id})
-    raw = _first(response)
-    return ex.parse_order(raw, market) if raw is not None else None
-
-
 async def _mexc(ex: Any, client_id: str, symbol: str) -> RawOrder:
     market = ex.market(symbol)
     response = await ex.contractPrivateGetOrderExternalSymbolExternalOid(
@@ -115,7 +109,7 @@ LOOKUPS: dict[str, Lookup] = {
     "binanceusdm": _binance,
     "bybit": _bybit,
     "bingx": _bingx,
-    "weex": _weex,
+    "weex": weex_orders.find_by_client_id,
     "mexc": _mexc,
 }
 

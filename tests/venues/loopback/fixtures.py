@@ -17,8 +17,9 @@ from sor_desktop.venues.ccxt_venue import ApiCredentials, CcxtConfig, CcxtVenue
 from tests.venues.loopback.binance import BinanceUsdmServer
 from tests.venues.loopback.bybit import BybitServer
 from tests.venues.loopback.common import API_KEY, SECRET, LoopbackServer
+from tests.venues.loopback.weex import PASSPHRASE, WeexServer
 
-KEYS = ApiCredentials(API_KEY, SECRET)
+KEYS = ApiCredentials(API_KEY, SECRET, PASSPHRASE)  # the passphrase only WEEX asks for
 
 
 def loopback_venue(server: LoopbackServer, venue_id: str, *, keys: bool = True, **config: Any) -> CcxtVenue:
@@ -50,7 +51,7 @@ async def bybit_server() -> AsyncIterator[BybitServer]:
 
 
 
-SERVERS: dict[str, type[LoopbackServer]] = {"binanceusdm": BinanceUsdmServer, "bybit": BybitServer}
+SERVERS: dict[str, type[LoopbackServer]] = {"binanceusdm": BinanceUsdmServer, "bybit": BybitServer, "weex": WeexServer}
 
 
 @asynccontextmanager
