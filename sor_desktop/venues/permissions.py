@@ -3,7 +3,9 @@
 - binanceusdm: ``sapiGetAccountApiRestrictions`` (GET /sapi/v1/account/apiRestrictions)
 - bybit: ``privateGetV5UserQueryApi`` (GET /v5/user/query-api)
 - bingx: ``accountV1PrivateGetAccountApiPermissions`` (GET /openApi/v1/account/apiPermissions)
-- mexc, weex and anything else: no such endpoint; the result says it could not be checked.
+- weex: no such endpoint; ``venues/weex/probe.py`` proves the key works (account settings) and
+  says its permissions and IP binding cannot be checked on this venue
+- mexc and anything else: no such endpoint; the result says it could not be checked.
 
 ``probe_permissions`` never raises for venue trouble: a failed probe is an unchecked result whose
 notes say why. Error texts pass through ``logs.redact`` (ccxt puts response bodies in them).
@@ -21,6 +23,7 @@ import ccxt.async_support as ccxt_async
 from sor_desktop import logs
 from sor_desktop.security.entries import KeyEntry
 from sor_desktop.security.permissions import KeyPermissions, unchecked
+from sor_desktop.venues.weex import probe as weex_probe
 
 log = logging.getLogger(__name__)
 
@@ -123,6 +126,7 @@ PROBES: dict[str, Callable[[Any, str], Awaitable[KeyPermissions]]] = {
     "binanceusdm": _binance,
     "bybit": _bybit,
     "bingx": _bingx,
+    "weex": weex_probe.probe,
 }
 
 

@@ -10,8 +10,9 @@ binanceusdm    ``newClientOrderId``    binance.create_order_request (``safe_stri
                                        newClientOrderId/clientOrderId); max 36 chars
 bybit          ``orderLinkId``         bybit.create_order_request; max 36 chars
 bingx          ``clientOrderID``       bingx.create_order_request (swap); 1-40 chars
-weex           ``newClientOrderId``    weex.create_contract_order_request; max 40 chars
-                                       (error -1180 CLIENT_OID_LENGTH_ERROR)
+weex           ``newClientOrderId``    weex.create_contract_order_request; max 36 chars: WEEX's
+                                       V3 place-order reference gives the pattern
+                                       ``^[.A-Z:/a-z0-9_-]{1,36}$`` (ccxt's -1180 text says 40)
 mexc           ``externalOid``         mexc.create_swap_order; ccxt states no maximum (its own
                                        examples are 35 chars), 36 assumed
 =============  ======================  ====================================================
@@ -21,7 +22,10 @@ Book sequence, as ccxt 4.5.90 handles it (``ccxt/pro``):
 - binanceusdm: ccxt checks ``pu`` == previous ``u`` and rejects the watch with ChecksumError,
   dropping the cached book and the subscription, so the next watch refetches a snapshot.
 - bybit: ccxt applies deltas blindly (no ``u``/``seq`` check): we check ``u`` += 1.
-- weex: ccxt stores ``u`` as the nonce but never compares it: we check ``U`` == previous ``u`` + 1.
+- weex: ccxt stores ``u`` as the nonce but never compares it. WEEX frames overlap by one id
+  (``U`` == previous ``u``, the first delta's ``U`` == the snapshot's ``u``; JKorf/Weex.Net's
+  books check that against the live venue): we check ``U`` <= last + 1 <= ``u`` and fetch the
+  REST book when a subscribe brings no snapshot (``venues/weex/books.py``; loopback-proven).
 - bingx: every ``depth`` frame is a full snapshot (``orderbook.reset``): nothing to chain.
 - mexc: ccxt only skips deltas older than the book; gaps are not detected. Not checked here
   either: whether MEXC contract ``version`` numbers are strictly consecutive is not verified.
@@ -71,9 +75,12 @@ QUIRKS: dict[str, VenueQuirks] = {
     ),
     "bingx": VenueQuirks(client_id_param="clientOrderID", client_id_max_len=40),
     "weex": VenueQuirks(
+        # WEEX's V3 reference counts sizes in the base asset (exchangeInfo minOrderSize/
+        # maxOrderSize "(base asset)", orders' executedQty "in the base asset") although
+        # contractVal is 0.0001
         quantity_unit=Decimal(1),
         client_id_param="newClientOrderId",
-        client_id_max_len=40,
+        client_id_max_len=36,  # V3 PlaceOrder: newClientOrderId 1-36 characters
         sequence_check="weex",
     ),
     "mexc": VenueQuirks(

@@ -81,11 +81,18 @@ def _error(code: int, msg: str, status: int = 400) -> web.Response:
 class WeexPlacement(Placement):
     position_side: str = "LONG"  # LONG / SHORT as sent
 
+    @property
+    def closes(self) -> bool:
+        """A sell of the long side or a buy of the short side: WEEX's reduce."""
+        return (self.position_side, self.side) in (("LONG", "sell"), ("SHORT", "buy"))
+
 
 class WeexServer(LoopbackServer):
     """See the module docstring. Switches beyond ``LoopbackServer``'s: ``hedge`` (the account's
-    ``dualSidePosition``), ``snapshot_on_subscribe`` (False: a subscribe gets deltas only, to
-    prove a client does not wait forever), ``ping_interval`` (seconds between server pings)."""
+    ``dualSidePosition``), ``refuse_excess_close`` (a close beyond the position is refused, as
+    the venue does; off, it closes what there is and never opens the other side),
+    ``snapshot_on_subscribe`` (False: a subscribe gets deltas only, to prove a client does not
+    wait forever), ``ping_interval`` (seconds between server pings)."""
 
     def __init__(self, *, hedge: bool = True, ping_interval: float = 1.0, **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -93,6 +100,8 @@ class WeexServer(LoopbackServer):
                       for i, (s, (_, mid, pp, _)) in enumerate(SYMBOLS.items())}
         self.usdt = Decimal("10000")  # wallet balance fetch_balance reports
         self.hedge = hedge
+        self.refuse_excess_close = False
+        self.can_trade = True  # accountConfig canTrade
         self.snapshot_on_subscribe = True
         self.ping_interval = ping_interval
         self.subs: dict[Any, set[str]] = {}  # ws -> market ids
@@ -244,7 +253,7 @@ class WeexServer(LoopbackServer):
         return {
             "avgPrice": str(p.avg_price or "0.0"), "clientOrderId": p.client_id, "cumQuote": str(cum_quote),
             "executedQty": str(p.filled), "orderId": str(p.order_id), "origQty": str(p.qty),
-            "price": str(p.price or "0.0"), "reduceOnly": p.reduce_only, "side": p.side.upper(),
+            "price": str(p.price or "0.0"), "reduceOnly": p.closes, "side": p.side.upper(),
             "positionSide": p.position_side, "status": status, "stopPrice": "0", "symbol": p.symbol,
             "time": str(p.created_ms), "timeInForce": p.time_in_force, "type": "LIMIT",
             "updateTime": str(p.created_ms), "workingType": "UNKNOWN_PRICE_TYPE",
@@ -256,8 +265,8 @@ class WeexServer(LoopbackServer):
     def _book_fill(self, market_id: str, side: str, position_side: str, filled: Decimal) -> None:
         closing = (side == "SELL") == (position_side == "LONG")
         held = position_side if closing else ("LONG" if side == "BUY" else "SHORT")
-        if closing:
-            self.positions[(market_id, held)] = self.position(market_id, held) - filled
+        if closing:  # a close never opens the other side, whatever it asked for
+            self.positions[(market_id, held)] = max(self.position(market_id, held) - filled, Decimal(0))
             return
         if not self.hedge:  # one-way: an opening order first eats the other side
             other = "SHORT" if held == "LONG" else "LONG"
@@ -297,14 +306,18 @@ class WeexServer(LoopbackServer):
         if qty <= 0 or qty % step:
             return _error(-1160, "Decimal precision error.")
         closing = (side == "SELL") == (position_side == "LONG")
-        if closing and qty > self.position(market_id, position_side):
+        if closing and self.refuse_excess_close and qty > self.position(market_id, position_side):
+            # the venue's code for this is not documented: a parameter error stands for it
             return _error(-1142, "Parameter is invalid: close quantity exceeds the position.")
         filled, avg = self.books[market_id].match(side.lower(), qty, price)
         status = "filled" if filled == qty else ("partial_expired" if filled else "expired")
         if tif == "GTC" and filled < qty:
             status = "new"
+        # reduce_only is the flag as sent: WEEX documents none (the close side is the reduce), ccxt
+        # forwards its unified reduceOnly in the body
         placement = WeexPlacement(client_id, self.next_order_id(), market_id, side.lower(), qty, price, tif,
-                                  closing, filled, avg, status, position_side=position_side)
+                                  params.get("reduceOnly") is True, filled, avg, status,
+                                  position_side=position_side)
         self.placements.append(placement)
         self._book_fill(market_id, side, position_side, filled)
         held = await self.hold_after_accept()
@@ -402,7 +415,7 @@ class WeexServer(LoopbackServer):
 
     async def account_config(self, request: web.Request) -> web.Response:
         _, error = await self._signed(request)
-        return error or web.json_response({"canTrade": True, "canDeposit": True, "canWithdraw": False,
+        return error or web.json_response({"canTrade": self.can_trade, "canDeposit": True, "canWithdraw": False,
                                            "dualSidePosition": self.hedge, "updateTime": int(time.time() * 1000)})
 
     async def symbol_config(self, request: web.Request) -> web.Response:

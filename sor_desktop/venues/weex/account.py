@@ -1,0 +1,59 @@
+"""WEEX account rules: one-way or hedge, and the side params an order carries in each.
+
+Position mode. WEEX documents the account's mode as ``dualSidePosition`` of
+``GET /capi/v3/account/accountConfig`` ("true: can hold both long and short positions
+simultaneously, false: one-way position mode"; V3 reference, Account_API/GetAccountConfig).
+ccxt 4.5.90's ``fetch_position_mode`` reads ``separatedType`` of ``symbolConfig`` instead, which
+WEEX describes as its combined/split positions setting (合仓/分仓: COMBINED merges opens into one
+position, SEPARATED keeps each open apart; zh-CN reference, Account_API/GetAllPositions), not
+one-way/hedge: it is not used here.
+
+Order sides. WEEX's place-order requires ``positionSide`` LONG/SHORT and has no reduce-only
+field (V3 reference, Transaction_API/PlaceOrder): BUY+LONG opens a long, SELL+LONG closes it,
+SELL+SHORT opens a short, BUY+SHORT closes it. So a reduce always names the side it closes (a
+sell names LONG), in both modes: it can never open the other side. An order that is not
+reduce-only names the side it opens. In hedge mode that is all: a sell while long opens a short
+next to the long (no netting). In one-way mode the venue books one net position; the reference
+does not say how it treats an opening side against a held one, so ccxt's ``reduceOnly`` flag is
+kept on reduces there (ccxt forwards it in the body) as a second guard; in hedge mode it is
+dropped, the close side being the reduce.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from sor_desktop.core.account import PositionMode
+from sor_desktop.core.orders import OrderRequest, Side
+
+
+def position_mode(account_config: Any) -> PositionMode | None:
+    """The mode ``accountConfig`` states, or None when the answer does not say."""
+    flag = account_config.get("dualSidePosition") if isinstance(account_config, Mapping) else None
+    if isinstance(flag, str):
+        flag = {"true": True, "false": False}.get(flag.lower())
+    if not isinstance(flag, bool):
+        return None
+    return PositionMode.HEDGE if flag else PositionMode.ONE_WAY
+
+
+async def fetch_position_mode(ex: Any) -> PositionMode | None:
+    """Read the account's mode (one signed request; the mode is account-wide on WEEX)."""
+    return position_mode(await ex.contractPrivateGetCapiV3AccountAccountConfig())
+
+
+def position_side(side: Side, reduce_only: bool) -> str:
+    """The ``positionSide`` of an order: the side a reduce closes, else the side it opens."""
+    opens_long = side is Side.BUY
+    return ("SHORT" if opens_long else "LONG") if reduce_only else ("LONG" if opens_long else "SHORT")
+
+
+def order_params(params: Mapping[str, Any], request: OrderRequest, mode: PositionMode | None) -> dict[str, Any]:
+    """ccxt ``create_order`` params for WEEX: ``positionSide`` stated (ccxt's request takes it
+    over its own), ``reduceOnly`` kept only where a one-way account may need it."""
+    out = dict(params)
+    out["positionSide"] = position_side(request.side, request.reduce_only)
+    if mode is PositionMode.HEDGE:
+        out.pop("reduceOnly", None)
+    return out
