@@ -16,6 +16,7 @@ from typing import Any
 import ccxt
 
 from sor_desktop.core.orders import OrderRequest, OrderType, TimeInForce
+from sor_desktop.venues.weex import account as weex_account
 from sor_desktop.venues.weex import orders as weex_orders
 
 RawOrder = Mapping[str, Any] | None
@@ -38,6 +39,8 @@ def order_type_and_params(venue_id: str, request: OrderRequest) -> tuple[Any, di
     ``limit`` (1) and ``market`` (6) and would pass ``timeInForce`` through, unread, leaving a
     resting limit order."""
     params = create_params(request)
+    if venue_id == "weex":  # positionSide LONG/SHORT is WEEX's reduce (venues/weex/account.py)
+        params = weex_account.order_params(params, request)
     if venue_id == "mexc" and request.order_type is OrderType.LIMIT and request.time_in_force is TimeInForce.IOC:
         del params["timeInForce"]
         return 3, params

@@ -154,3 +154,10 @@ async def test_probe_with_a_wrong_passphrase_says_the_venue_refused_the_key(serv
     result = await probes.probe_permissions(weex_entry("wrong-passphrase"), client_factory=loopback_client(server))
     assert result.checked is False and "refused the key" in result.notes[0]
     assert "wrong-passphrase" not in " ".join(result.notes)
+
+
+def test_order_params_state_the_position_side_over_ccxts() -> None:
+    reduce = ioc("r", Side.SELL, "0.001", Decimal(1), reduce_only=True)
+    assert account.order_params({"clientOrderId": "r", "reduceOnly": True}, reduce) == \
+        {"clientOrderId": "r", "reduceOnly": True, "positionSide": "LONG"}
+    assert account.order_params({}, ioc("o", Side.SELL, "0.001", Decimal(1)))["positionSide"] == "SHORT"

@@ -12,11 +12,11 @@ Order sides. WEEX's place-order requires ``positionSide`` LONG/SHORT and has no 
 field (V3 reference, Transaction_API/PlaceOrder): BUY+LONG opens a long, SELL+LONG closes it,
 SELL+SHORT opens a short, BUY+SHORT closes it. So a reduce always names the side it closes (a
 sell names LONG), in both modes: it can never open the other side. An order that is not
-reduce-only names the side it opens. In hedge mode that is all: a sell while long opens a short
-next to the long (no netting). In one-way mode the venue books one net position; the reference
-does not say how it treats an opening side against a held one, so ccxt's ``reduceOnly`` flag is
-kept on reduces there (ccxt forwards it in the body) as a second guard; in hedge mode it is
-dropped, the close side being the reduce.
+reduce-only names the side it opens. The params are the same in both modes; what the mode
+changes is what a non-reduce order does to a held opposite position: in hedge mode a sell while
+long opens a short beside the long (no netting), in one-way mode the venue books one net
+position. The reference does not say how one-way treats an opening side against a held one (the
+loopback server nets it); ccxt's unified ``reduceOnly`` stays in the body as ccxt sends it.
 """
 
 from __future__ import annotations
@@ -49,11 +49,7 @@ def position_side(side: Side, reduce_only: bool) -> str:
     return ("SHORT" if opens_long else "LONG") if reduce_only else ("LONG" if opens_long else "SHORT")
 
 
-def order_params(params: Mapping[str, Any], request: OrderRequest, mode: PositionMode | None) -> dict[str, Any]:
-    """ccxt ``create_order`` params for WEEX: ``positionSide`` stated (ccxt's request takes it
-    over its own), ``reduceOnly`` kept only where a one-way account may need it."""
-    out = dict(params)
-    out["positionSide"] = position_side(request.side, request.reduce_only)
-    if mode is PositionMode.HEDGE:
-        out.pop("reduceOnly", None)
-    return out
+def order_params(params: Mapping[str, Any], request: OrderRequest) -> dict[str, Any]:
+    """ccxt ``create_order`` params for WEEX with ``positionSide`` stated by us (ccxt's request
+    takes it over the one ccxt derives, so a change in ccxt cannot turn a reduce into an open)."""
+    return {**params, "positionSide": position_side(request.side, request.reduce_only)}
