@@ -18,9 +18,9 @@ from sor_desktop.venues import permissions as probes
 from sor_desktop.venues.ccxt_venue import CcxtVenue
 from sor_desktop.venues.weex import account
 from sor_desktop.venues.weex.probe import ACCOUNT_CANNOT_TRADE, CANNOT_CHECK
-from tests.venues.loopback.common import API_KEY, SECRET
+from tests.venues.loopback.common import API_KEY, PASSPHRASE, SECRET
 from tests.venues.loopback.fixtures import loopback_venue
-from tests.venues.loopback.weex import PASSPHRASE, WeexServer
+from tests.venues.loopback.weex import WeexServer
 
 SYMBOL = "BTC/USDT:USDT"
 MARKET = "BTCUSDT"
@@ -39,7 +39,7 @@ async def server() -> AsyncIterator[WeexServer]:
 
 @pytest_asyncio.fixture
 async def venue(server: WeexServer) -> AsyncIterator[CcxtVenue]:
-    v = loopback_venue(server, "weex")
+    v = loopback_venue(server, "weex", passphrase=True)
     await v.connect()
     try:
         yield v
@@ -74,7 +74,7 @@ def test_mode_comes_from_dual_side_position_only() -> None:
 @pytest.mark.parametrize("hedge", [True, False])
 async def test_position_mode_is_read_from_the_account_config(server: WeexServer, venue: CcxtVenue,
                                                               hedge: bool) -> None:
-    server.hedge = hedge
+    server.position_mode = PositionMode.HEDGE if hedge else PositionMode.ONE_WAY
     assert await account.fetch_position_mode(venue._ex) is (PositionMode.HEDGE if hedge else PositionMode.ONE_WAY)
     # ccxt's own reader takes the combined/split positions setting for the mode: not used
     ccxt_says = await venue._ex.fetch_position_mode(SYMBOL)
@@ -85,12 +85,12 @@ async def test_position_mode_is_read_from_the_account_config(server: WeexServer,
 @pytest.mark.parametrize("hedge", [True, False])
 async def test_reduce_closes_the_long_and_never_opens_a_short(server: WeexServer, venue: CcxtVenue,
                                                                hedge: bool) -> None:
-    server.hedge = hedge
+    server.position_mode = PositionMode.HEDGE if hedge else PositionMode.ONE_WAY
     await go_long(venue, server, "0.0050")
     bid = max(server.books[MARKET].bids) - Decimal(50)  # deep enough to fill
     await venue.submit_order(ioc("reduce-1", Side.SELL, "0.0050", bid, reduce_only=True))
     placed = server.find("reduce-1")
-    assert placed is not None and placed.position_side == "LONG" and placed.closes  # type: ignore[attr-defined]
+    assert placed is not None and placed.position_side == "LONG" and placed.closes
     found = await venue.fetch_order("reduce-1", SYMBOL)
     assert found is not None and found.filled_contracts == Decimal("0.0050")
     assert server.position(MARKET, "LONG") == 0 and server.position(MARKET, "SHORT") == 0
@@ -105,12 +105,12 @@ async def test_reduce_closes_the_long_and_never_opens_a_short(server: WeexServer
 async def test_a_plain_sell_nets_only_in_one_way_mode(server: WeexServer, venue: CcxtVenue, hedge: bool) -> None:
     """What the mode changes: a sell that is not reduce-only opens a short beside the long in
     hedge mode, and nets against the long in one-way mode (the preview must know which)."""
-    server.hedge = hedge
+    server.position_mode = PositionMode.HEDGE if hedge else PositionMode.ONE_WAY
     await go_long(venue, server, "0.0050")
     bid = max(server.books[MARKET].bids) - Decimal(50)
     await venue.submit_order(ioc("sell-1", Side.SELL, "0.0020", bid))
     placed = server.find("sell-1")
-    assert placed is not None and placed.position_side == "SHORT"  # type: ignore[attr-defined]
+    assert placed is not None and placed.position_side == "SHORT"
     if hedge:
         assert (server.position(MARKET, "LONG"), server.position(MARKET, "SHORT")) == (Decimal("0.0050"), Decimal("0.0020"))
     else:

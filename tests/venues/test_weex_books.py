@@ -5,16 +5,19 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
+from typing import Any
 
 import pytest
 import pytest_asyncio
 
 from sor_desktop.engine.feed import FeedState
-from tests.venues.loopback.fixtures import loopback_venue
+from tests.venues.loopback.fixtures import SERVERS, loopback_venue
+from tests.venues.loopback.suite import Loopback
 from tests.venues.loopback.weex import WeexServer
-from tests.venues.test_ccxt_loopback_books import SYMBOL, Recorder, assert_matches_server, supervise
+from tests.venues.test_ccxt_loopback_books import Recorder, supervise
 
 DEPTH = "/capi/v3/market/depth"
+SYMBOL = SERVERS["weex"].symbol
 
 
 @pytest_asyncio.fixture
@@ -25,6 +28,10 @@ async def server() -> AsyncIterator[WeexServer]:
         yield s
     finally:
         await s.stop()
+
+
+def assert_matches_server(book: Any, server: WeexServer) -> None:
+    Loopback(SERVERS["weex"], server).assert_matches_server(book)
 
 
 def rest_books(server: WeexServer) -> int:
@@ -63,7 +70,7 @@ async def test_subscribe_without_snapshot_takes_the_rest_book(server: WeexServer
 async def test_gap_greys_the_book_and_resyncs_on_the_same_connection(
         server: WeexServer, snapshot_after_resubscribe: bool) -> None:
     rec = Recorder()
-    sup = supervise(loopback_venue(server, "weex", keys=False), rec)
+    sup = supervise(Loopback(SERVERS["weex"], server), loopback_venue(server, "weex", keys=False), rec)
     sup.start()
     try:
         await rec.wait(lambda: rec.state is FeedState.LIVE and len(rec.books) > 3)

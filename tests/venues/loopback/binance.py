@@ -49,8 +49,6 @@ class BinanceUsdmServer(LoopbackServer):
         super().__init__(**kwargs)
         self.books = {s: BookEngine(mid=mid, tick=tick, seed=i) for i, (s, (_, mid, tick, _)) in enumerate(SYMBOLS.items())}
         self.last_u = {s: b.update_id for s, b in self.books.items()}
-        self.subs: dict[Any, set[str]] = {}
-        self.usdt = Decimal("10000")  # wallet balance fetch_balance reports
         r = self.app.router
         r.add_get("/fapi/v1/exchangeInfo", self.exchange_info)
         r.add_get("/fapi/v1/depth", self.depth)
@@ -93,6 +91,7 @@ class BinanceUsdmServer(LoopbackServer):
         if book is None:
             return web.json_response({"code": -1121, "msg": "Invalid symbol."}, status=400)
         u, bids, asks = book.snapshot(int(request.query.get("limit", 1000)))
+        self.snapshots[request.query["symbol"]] += 1
         now = int(time.time() * 1000)
         return web.json_response({"lastUpdateId": u, "E": now, "T": now, "bids": bids, "asks": asks})
 
@@ -222,8 +221,7 @@ class BinanceUsdmServer(LoopbackServer):
         _, error = await self._signed(request)
         if error is not None:
             return error
-        im = sum(((p.price or Decimal(0)) * (p.qty - p.filled) for p in self.placements if p.status == "new"),
-                 Decimal(0)) / 10
+        im = self.locked("USDT")
         w = str(self.usdt)
         asset = {"asset": "USDT", "walletBalance": w, "unrealizedProfit": "0", "marginBalance": w,
                  "maintMargin": "0", "initialMargin": str(im), "positionInitialMargin": "0",

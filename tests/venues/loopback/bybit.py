@@ -59,8 +59,6 @@ class BybitServer(LoopbackServer):
         self.u = {s: 40_000_000 for s in SYMBOLS}  # Bybit numbers frames, not changes
         self.u_to_update = {s: {self.u[s]: b.update_id} for s, b in self.books.items()}
         self.unsubscribes = 0
-        self.usdt = Decimal("10000")  # wallet balance fetch_balance reports
-        self.subs: dict[Any, set[str]] = {}  # ws -> market ids
         self.pings = 0
         r = self.app.router
         r.add_get("/v5/market/instruments-info", self.instruments_info)
@@ -101,6 +99,7 @@ class BybitServer(LoopbackServer):
             self.subs.setdefault(ws, set()).update(ids)
             for market_id in ids:
                 _, bids, asks = self.books[market_id].snapshot(50)
+                self.snapshots[market_id] += 1
                 await self.send(ws, self._frame(market_id, "snapshot", self.u[market_id], bids, asks))
         elif op == "unsubscribe":
             self.unsubscribes += 1
@@ -244,8 +243,7 @@ class BybitServer(LoopbackServer):
         _, error = await self._signed(request)
         if error is not None:
             return error
-        im = sum(((p.price or Decimal(0)) * (p.qty - p.filled) for p in self.placements if p.status == "new"),
-                 Decimal(0)) / 10
+        im = self.locked("USDT")
         usdt = {"coin": "USDT", "equity": str(self.usdt), "walletBalance": str(self.usdt), "usdValue": str(self.usdt),
                 "availableToWithdraw": "", "locked": "0", "totalOrderIM": str(im), "totalPositionIM": "0",
                 "totalPositionMM": "0", "unrealisedPnl": "0", "cumRealisedPnl": "0", "borrowAmount": "0",

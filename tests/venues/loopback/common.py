@@ -1,5 +1,58 @@
 """What the loopback exchanges share: the aiohttp server on 127.0.0.1, the fault switches,
-the record of accepted orders, and a deterministic order book that emits numbered diffs."""
+the record of accepted orders, and a deterministic order book that emits numbered diffs.
+
+The server contract
+===================
+
+Every venue's loopback server subclasses ``LoopbackServer`` and provides what the parametrised
+suite (``tests/venues/test_ccxt_loopback_*.py``, cases in ``fixtures.SERVERS``) uses. The base
+class implements the rows marked *base*; a venue server implements the others and must speak
+the venue's real protocol for them (the real ccxt client runs against it).
+
+================================  ====  =========================================================
+member                            who   meaning
+================================  ====  =========================================================
+``api_urls``                      venue what to merge into ccxt's ``urls['api']`` (REST and ws)
+``books[market_id]``              venue a ``BookEngine`` per market; ``emit()`` steps them and
+                                        sends each change to the subscribed websockets
+``subs[ws]``                      venue market ids each open websocket is subscribed to
+                                        (``mute_books`` empties them)
+``book_at(market_id, sequence)``  venue the server's (bids, asks) after the update the client's
+                                        ``BookSnapshot.sequence`` names: what a client in sync
+                                        holds at that sequence
+``snapshots[market_id]``          both  full books served for that market (REST depth or a ws
+                                        snapshot frame): the venue server adds 1 per book sent;
+                                        proves a fresh book after a reconnect or a resync
+``ws_connections``                base  websocket connections accepted so far
+``placements`` / ``find(cid)``    base  every accepted order (``Placement``); by our client id.
+                                        The venue's order endpoints append to ``placements``
+                                        (matching with ``BookEngine.match``) and answer lookups,
+                                        cancels and cancel-all (with and without a symbol) from it
+``faults``                        both  ``Faults``; the venue's order endpoints honour
+                                        ``reject_next`` (answer with the venue's own error shape),
+                                        and call ``hold_after_accept()`` after recording a
+                                        placement; ``emit()`` honours ``drop_next_diffs`` (a frame
+                                        not sent but its update id used)
+``drop_websockets()``             base  abort every websocket (no close frame)
+``silence()``                     base  open websockets stop answering pings and sending
+``mute_books()``                  base  open websockets answer pings but get no book frames
+``wallet[currency]``              both  wallet balance per settle currency (set in ``__init__``)
+``balance(currency)``             base  (total, free) the venue's balance endpoint must report:
+                                        free = total - ``order_margin`` of resting orders
+``order_margin(p)``               base  (currency, margin) a resting order locks: notional/10
+                                        in the quote (override for inverse: contracts x size /
+                                        price / 10 in the base coin)
+``position_mode``                 both  ``PositionMode`` the account is in (tests flip it); the
+                                        venue answers its position-mode endpoint from it and
+                                        refuses an order whose position fields do not fit it,
+                                        with the venue's own error, as the venue does
+``Placement.position_side``       venue "LONG"/"SHORT" as the order said (hedge mode), else None
+``Placement.reduce_only``         venue the order's reduce-only flag as sent
+``signature check``               venue every signed request checked against ``API_KEY`` /
+                                        ``SECRET`` with the venue's scheme; a bad one gets the
+                                        venue's signature error
+================================  ====  =========================================================
+"""
 
 from __future__ import annotations
 
@@ -8,14 +61,18 @@ import hashlib
 import hmac
 import random
 import time
+from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
 from aiohttp import WSMsgType, web
 
+from sor_desktop.core.account import PositionMode
+
 API_KEY = "loopback-api-key-0001"
 SECRET = "loopback-secret-0001"
+PASSPHRASE = "loopback-passphrase-0001"  # for venues whose keys carry one (WEEX)
 
 
 def sign(payload: str, secret: str = SECRET) -> str:
@@ -53,6 +110,15 @@ class Placement:
     avg_price: Decimal | None
     status: str  # "filled", "partial_expired", "expired", "new", "canceled"
     created_ms: int = field(default_factory=lambda: int(time.time() * 1000))
+    position_side: str | None = None  # "LONG"/"SHORT" in hedge mode, as the order said
+
+    @property
+    def closes(self) -> bool:
+        """The order can only reduce a position: reduce-only, or (hedge mode) a sell of the
+        long side / a buy of the short side."""
+        if self.position_side is not None:
+            return (self.position_side, self.side) in (("LONG", "sell"), ("SHORT", "buy"))
+        return self.reduce_only
 
 
 class BookEngine:
@@ -132,9 +198,15 @@ class LoopbackServer:
     New connections after either are healthy again.
     """
 
+    books: dict[str, BookEngine]
+
     def __init__(self, *, diff_interval: float = 0.02) -> None:
         self.app = web.Application()
         self.faults = Faults()
+        self.subs: dict[Any, set[str]] = {}  # ws -> market ids
+        self.snapshots: Counter[str] = Counter()  # full books served per market id
+        self.wallet: dict[str, Decimal] = {"USDT": Decimal("10000")}
+        self.position_mode = PositionMode.ONE_WAY
         self.placements: list[Placement] = []
         self.requests: list[tuple[str, str]] = []  # (method, path) of every REST request
         self.diff_interval = diff_interval
@@ -189,6 +261,37 @@ class LoopbackServer:
     def find(self, client_id: str) -> Placement | None:
         return next((p for p in self.placements if p.client_id == client_id), None)
 
+    @property
+    def api_urls(self) -> dict[str, Any]:
+        """What to merge into ccxt's ``urls['api']`` (``CcxtConfig.api_urls``)."""
+        raise NotImplementedError
+
+    def book_at(self, market_id: str, sequence: int) -> tuple[list[list[str]], list[list[str]]]:
+        """The server's book at the client's ``BookSnapshot.sequence``."""
+        raise NotImplementedError
+
+    def order_margin(self, p: Placement) -> tuple[str, Decimal]:
+        """(currency, margin) a resting order locks: its remaining notional at 10x in USDT."""
+        return "USDT", (p.price or Decimal(0)) * (p.qty - p.filled) / 10
+
+    def locked(self, currency: str) -> Decimal:
+        total = Decimal(0)
+        for p in self.placements:
+            if p.status == "new":
+                cur, margin = self.order_margin(p)
+                if cur == currency:
+                    total += margin
+        return total
+
+    def balance(self, currency: str) -> tuple[Decimal, Decimal]:
+        """(total, free) of ``currency``: what the balance endpoint must report."""
+        total = self.wallet.get(currency, Decimal(0))
+        return total, total - self.locked(currency)
+
+    @property
+    def usdt(self) -> Decimal:
+        return self.wallet["USDT"]
+
     # -- fault switches ------------------------------------------------------------------------
     def silence(self) -> None:
         self._silenced.update(self._sockets)
@@ -196,8 +299,7 @@ class LoopbackServer:
     def mute_books(self) -> None:
         """Open websockets keep answering pings but get no more book frames (a subscription
         the venue dropped silently)."""
-        subs: dict[Any, set[str]] = getattr(self, "subs", {})
-        for symbols in subs.values():
+        for symbols in self.subs.values():
             symbols.clear()
 
     async def drop_websockets(self) -> None:

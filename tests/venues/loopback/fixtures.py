@@ -1,73 +1,155 @@
-"""pytest fixtures: a started loopback server and a ``CcxtVenue`` pointed at it.
+"""The registry of loopback venue cases, and a ``CcxtVenue`` pointed at a started server.
 
-Import what a test module needs: ``from tests.venues.loopback.fixtures import binance_server``.
-``loopback_venue(server, venue_id, **config)`` builds the venue with the loopback keys and
-short timeouts; the caller closes it (or a ``FeedSupervisor`` does).
+``SERVERS`` maps a case id (the id the parametrised suite shows: ``[binanceusdm]``,
+``[bybit-inverse]``) to a ``VenueCase``: which ccxt venue, which loopback server class, which
+market, and the few venue facts a test must not guess (lot, settle currency, the venue's own
+rejection). Every test function of ``tests/venues/test_ccxt_loopback_*.py`` runs once per case,
+so a new venue is proven by writing its server (see ``common.LoopbackServer`` for the contract)
+and adding ONE entry here::
+
+    "bingx": VenueCase("bingx", BingxServer, symbol="BTC/USDT:USDT", market_id="BTC-USDT",
+                       settle="USDT", lot=Decimal("0.0001"),
+                       reject=(101204, "Insufficient margin"), reject_error=InsufficientMargin),
+
+``loopback_venue(server, venue_id, **config)`` builds the venue with the loopback keys and short
+timeouts; the caller closes it (or a ``FeedSupervisor`` does). ``serving(case_id)`` starts and
+stops the case's server.
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from decimal import ROUND_DOWN, ROUND_UP, Decimal
 from typing import Any
 
 import pytest_asyncio
 
 from sor_desktop.venues.ccxt_venue import ApiCredentials, CcxtConfig, CcxtVenue
+from sor_desktop.venues.errors import InsufficientMargin, OrderRejected
 from tests.venues.loopback.binance import BinanceUsdmServer
 from tests.venues.loopback.bybit import BybitServer
-from tests.venues.loopback.common import API_KEY, SECRET, LoopbackServer
-from tests.venues.loopback.weex import PASSPHRASE, WeexServer
+from tests.venues.loopback.common import API_KEY, PASSPHRASE, SECRET, LoopbackServer
+from tests.venues.loopback.weex import WeexServer
 
-KEYS = ApiCredentials(API_KEY, SECRET, PASSPHRASE)  # the passphrase only WEEX asks for
+KEYS = ApiCredentials(API_KEY, SECRET)
+KEYS_WITH_PASSPHRASE = ApiCredentials(API_KEY, SECRET, PASSPHRASE)
 
 
-def loopback_venue(server: LoopbackServer, venue_id: str, *, keys: bool = True, **config: Any) -> CcxtVenue:
-    settings: dict[str, Any] = {"request_timeout_ms": 2000, "keepalive_ms": 1000, "api_urls": server.api_urls}  # type: ignore[attr-defined]
+@dataclass(frozen=True)
+class VenueCase:
+    """One venue (and market) the whole loopback suite runs against.
+
+    ``venue_id``: the ccxt id ``CcxtVenue`` is built with. ``server``: the ``LoopbackServer``
+    subclass (built with no arguments). ``symbol``/``market_id``: the unified symbol traded and
+    the venue's id for it (the key of ``server.books``). Units: ``lot`` is the amount step in
+    the venue's contracts (tests trade small multiples of it), ``contract_size`` what one
+    contract is (base units; quote units when ``inverse``), ``settle`` the margin currency whose
+    balance the server reports. ``reject``: a (code, message) the venue really answers to a
+    refused order, and ``reject_error`` the ``OrderRejected`` subclass it must map to.
+    ``full_snapshots``: every book frame is a whole book (nothing to chain, so a dropped frame
+    cannot corrupt it). ``config``: ``CcxtConfig`` overrides every venue of this case gets (e.g.
+    ``trading_allowed=True`` where the venue is view-only by default). ``passphrase``: the
+    venue's keys carry one (``common.PASSPHRASE``; the server checks it).
+    """
+
+    venue_id: str
+    server: type[LoopbackServer]
+    symbol: str
+    market_id: str
+    settle: str
+    lot: Decimal
+    reject: tuple[int, str]
+    reject_error: type[OrderRejected] = OrderRejected
+    contract_size: Decimal = Decimal(1)
+    inverse: bool = False
+    full_snapshots: bool = False
+    config: Mapping[str, Any] = field(default_factory=dict)
+    passphrase: bool = False
+
+    def lots(self, n: int | str | Decimal) -> Decimal:
+        """``n`` lots as an amount in contracts (``n`` may be fractional: off the step)."""
+        return (self.lot * Decimal(str(n))).normalize()
+
+    def tick(self, server: LoopbackServer) -> Decimal:
+        return server.books[self.market_id].tick
+
+    def best_ask(self, server: LoopbackServer) -> Decimal:
+        return min(server.books[self.market_id].asks)
+
+    def best_bid(self, server: LoopbackServer) -> Decimal:
+        return max(server.books[self.market_id].bids)
+
+    def away(self, server: LoopbackServer, price: Decimal, fraction: str) -> Decimal:
+        """``price`` moved by ``fraction`` of itself (negative: lower), on the tick, toward it."""
+        tick = self.tick(server)
+        moved = price * (1 + Decimal(fraction))
+        rounding = ROUND_UP if Decimal(fraction) < 0 else ROUND_DOWN
+        return (moved / tick).quantize(Decimal(1), rounding=rounding) * tick
+
+
+SERVERS: dict[str, VenueCase] = {
+    "binanceusdm": VenueCase(
+        "binanceusdm", BinanceUsdmServer, symbol="BTC/USDT:USDT", market_id="BTCUSDT", settle="USDT",
+        lot=Decimal("0.001"),
+        reject=(-4164, "Order's notional must be no smaller than 100 (unless you choose reduce only)."),
+        # ccxt's rate limiter spaces Binance's depth snapshots by weight (limit 100: 5 x 50 ms)
+        config={"book_limit": 100},
+    ),
+    "bybit": VenueCase(
+        "bybit", BybitServer, symbol="BTC/USDT:USDT", market_id="BTCUSDT", settle="USDT", lot=Decimal("0.001"),
+        reject=(110007, "ab not enough for new order"), reject_error=InsufficientMargin,
+    ),
+    # --- BEGIN venue rows: bingx, weex, mexc helpers each add their case below this line ---
+    "weex": VenueCase(
+        "weex", WeexServer, symbol="BTC/USDT:USDT", market_id="BTCUSDT", settle="USDT", lot=Decimal("0.0001"),
+        # WEEX's documented CONTRACT_MAX_ORDER_QUANTITY_EXCEEDED (ccxt weex.py exceptions: InvalidOrder)
+        reject=(-3007, "Maximum contract order quantity exceeded."), passphrase=True,
+    ),
+    # --- END venue rows ---
+}
+
+
+def case_ids() -> list[str]:
+    return list(SERVERS)
+
+
+def loopback_venue(server: LoopbackServer, venue_id: str, *, keys: bool = True, passphrase: bool = False,
+                   **config: Any) -> CcxtVenue:
+    """A ``CcxtVenue`` for ccxt id ``venue_id`` whose URLs point at ``server``."""
+    settings: dict[str, Any] = {"request_timeout_ms": 2000, "keepalive_ms": 1000, "api_urls": server.api_urls}
     settings.update(config)
-    venue = CcxtVenue(venue_id, credentials=KEYS if keys else None, config=CcxtConfig(**settings))
+    credentials = (KEYS_WITH_PASSPHRASE if passphrase else KEYS) if keys else None
+    venue = CcxtVenue(venue_id, credentials=credentials, config=CcxtConfig(**settings))
     venue._ex.timeout_on_exit = 0  # ccxt's 250 ms grace for TLS teardown; plain loopback needs none
     return venue
 
 
-@pytest_asyncio.fixture
-async def binance_server() -> AsyncIterator[BinanceUsdmServer]:
-    server = BinanceUsdmServer()
+def case_venue(case: VenueCase, server: LoopbackServer, *, keys: bool = True, **config: Any) -> CcxtVenue:
+    """``loopback_venue`` with the case's own config under the test's overrides."""
+    return loopback_venue(server, case.venue_id, keys=keys, passphrase=case.passphrase,
+                          **{**case.config, **config})
+
+
+@asynccontextmanager
+async def serving(case_id: str) -> AsyncIterator[Any]:
+    """A started loopback server for ``case_id`` (a key of ``SERVERS``), stopped on exit."""
+    server = SERVERS[case_id].server()
     await server.start()
     try:
         yield server
     finally:
         await server.stop()
+
+
+@pytest_asyncio.fixture
+async def binance_server() -> AsyncIterator[BinanceUsdmServer]:
+    async with serving("binanceusdm") as server:
+        yield server
 
 
 @pytest_asyncio.fixture
 async def bybit_server() -> AsyncIterator[BybitServer]:
-    server = BybitServer()
-    await server.start()
-    try:
+    async with serving("bybit") as server:
         yield server
-    finally:
-        await server.stop()
-
-
-
-SERVERS: dict[str, type[LoopbackServer]] = {"binanceusdm": BinanceUsdmServer, "bybit": BybitServer, "weex": WeexServer}
-
-
-@asynccontextmanager
-async def serving(venue_id: str) -> AsyncIterator[Any]:
-    """A started loopback server for ``venue_id`` (a key of ``SERVERS``), stopped on exit.
-
-    A test module wanting one test per exchange defines::
-
-        @pytest_asyncio.fixture(params=list(SERVERS))
-        async def loopback(request):
-            async with serving(request.param) as server:
-                yield request.param, server
-    """
-    server = SERVERS[venue_id]()
-    await server.start()
-    try:
-        yield server
-    finally:
-        await server.stop()

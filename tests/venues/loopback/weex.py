@@ -16,11 +16,14 @@ optional), ``/capi/v3/account/balance``, ``.../position/allPosition``,
 ``.../position/singlePosition``, ``/capi/v3/account/accountConfig`` (``dualSidePosition``) and
 ``/capi/v3/account/symbolConfig``. Errors are HTTP 400 ``{"code": -1xxx, "msg": ...}``.
 
-Orders carry ``positionSide`` LONG/SHORT (required by WEEX): BUY+LONG opens a long, SELL+LONG
-closes it, SELL+SHORT opens a short, BUY+SHORT closes it. WEEX's place-order has no reduce-only
-field: a close is the reduce. ``hedge`` (``dualSidePosition``) keeps a long and a short apart;
-one-way nets them (a close may not cross zero). Quantities are in coins although the market's
-``contractVal`` is 0.0001 (see ``quirks.quantity_unit``).
+Orders carry ``positionSide`` LONG/SHORT (required by WEEX in both modes): BUY+LONG opens a
+long, SELL+LONG closes it, SELL+SHORT opens a short, BUY+SHORT closes it. WEEX's place-order has
+no reduce-only field: a close is the reduce (``Placement.closes``; ``reduce_only`` records
+ccxt's ``reduceOnly`` flag as sent in the body). ``position_mode`` HEDGE (``dualSidePosition``)
+keeps a long and a short apart; ONE_WAY nets an opening order against the other side (the
+reference does not say how WEEX does; this server nets). A close never opens the other side.
+Quantities are in coins although the market's ``contractVal`` is 0.0001 (see
+``quirks.quantity_unit``).
 
 Websocket ``/contract/v3/ws/public``: ``SUBSCRIBE``/``UNSUBSCRIBE`` ``<SYM>@depth<n>`` acked with
 ``{"result": true, "id": ...}``, then a ``depthSnapshot`` (``d: SNAPSHOT``) and ``depth`` frames
@@ -40,15 +43,13 @@ import hmac
 import json
 import re
 import time
-from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from aiohttp import web
 
-from tests.venues.loopback.common import API_KEY, SECRET, BookEngine, LoopbackServer, Placement
-
-PASSPHRASE = "loopback-passphrase-0001"
+from sor_desktop.core.account import PositionMode
+from tests.venues.loopback.common import API_KEY, PASSPHRASE, SECRET, BookEngine, LoopbackServer, Placement
 
 # market id: (base, mid, pricePrecision, quantityPrecision) as the recorded contract info has them
 SYMBOLS = {"BTCUSDT": ("BTC", 60000.0, 1, 4), "ETHUSDT": ("ETH", 3000.0, 2, 3)}
@@ -77,34 +78,20 @@ def _error(code: int, msg: str, status: int = 400) -> web.Response:
     return web.json_response({"code": code, "msg": msg}, status=status)
 
 
-@dataclass
-class WeexPlacement(Placement):
-    position_side: str = "LONG"  # LONG / SHORT as sent
-
-    @property
-    def closes(self) -> bool:
-        """A sell of the long side or a buy of the short side: WEEX's reduce."""
-        return (self.position_side, self.side) in (("LONG", "sell"), ("SHORT", "buy"))
-
-
 class WeexServer(LoopbackServer):
-    """See the module docstring. Switches beyond ``LoopbackServer``'s: ``hedge`` (the account's
-    ``dualSidePosition``), ``refuse_excess_close`` (a close beyond the position is refused, as
+    """See the module docstring. Switches beyond ``LoopbackServer``'s: ``refuse_excess_close`` (a close beyond the position is refused, as
     the venue does; off, it closes what there is and never opens the other side),
     ``snapshot_on_subscribe`` (False: a subscribe gets deltas only, to prove a client does not
     wait forever), ``ping_interval`` (seconds between server pings)."""
 
-    def __init__(self, *, hedge: bool = True, ping_interval: float = 1.0, **kwargs: Any) -> None:
+    def __init__(self, *, ping_interval: float = 1.0, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.books = {s: BookEngine(mid=mid, tick=str(Decimal(1).scaleb(-pp)), seed=20 + i)
                       for i, (s, (_, mid, pp, _)) in enumerate(SYMBOLS.items())}
-        self.usdt = Decimal("10000")  # wallet balance fetch_balance reports
-        self.hedge = hedge
         self.refuse_excess_close = False
         self.can_trade = True  # accountConfig canTrade
         self.snapshot_on_subscribe = True
         self.ping_interval = ping_interval
-        self.subs: dict[Any, set[str]] = {}  # ws -> market ids
         self.subscribes = 0
         self.unsubscribes = 0
         self.pongs = 0
@@ -121,7 +108,7 @@ class WeexServer(LoopbackServer):
         r.add_get("/capi/v3/openOrders", self.open_orders)
         r.add_get("/capi/v3/order/history", self.order_history)
         r.add_delete("/capi/v3/allOpenOrders", self.cancel_all)
-        r.add_get("/capi/v3/account/balance", self.balance)
+        r.add_get("/capi/v3/account/balance", self.account_balance)
         r.add_get("/capi/v3/account/position/allPosition", self.all_positions)
         r.add_get("/capi/v3/account/position/singlePosition", self.single_position)
         r.add_get("/capi/v3/account/accountConfig", self.account_config)
@@ -138,6 +125,10 @@ class WeexServer(LoopbackServer):
     async def start(self) -> None:
         await super().start()
         self.spawn(self._ping_loop())
+
+    @property
+    def hedge(self) -> bool:
+        return self.position_mode is PositionMode.HEDGE
 
     def book_at(self, market_id: str, u: int) -> tuple[list[list[str]], list[list[str]]]:
         """The server's book after update ``u`` (what a client in sync must hold)."""
@@ -164,6 +155,7 @@ class WeexServer(LoopbackServer):
         if limit not in (15, 200):  # the documented depths
             return _error(-1140, "limit must be 15 or 200")
         u, bids, asks = book.snapshot(limit)
+        self.snapshots[request.query["symbol"]] += 1
         return web.json_response({"bids": bids, "asks": asks, "lastUpdateId": u})
 
     # -- websocket -----------------------------------------------------------------------------
@@ -191,6 +183,7 @@ class WeexServer(LoopbackServer):
         if self.snapshot_on_subscribe:
             for market_id in ids:
                 u, bids, asks = self.books[market_id].snapshot(200)
+                self.snapshots[market_id] += 1
                 await self.send(ws, self._frame(market_id, "depthSnapshot", u, u, bids, asks))
 
     def _frame(self, market_id: str, event: str, first: int, last: int,
@@ -246,7 +239,7 @@ class WeexServer(LoopbackServer):
             return params, _error(-1047, "API authentication failed.")
         return params, None
 
-    def _order_json(self, p: WeexPlacement) -> dict[str, Any]:
+    def _order_json(self, p: Placement) -> dict[str, Any]:
         status = {"filled": "FILLED", "partial_expired": "CANCELED", "expired": "CANCELED", "new": "NEW",
                   "canceled": "CANCELED"}[p.status]
         cum_quote = (p.avg_price or Decimal(0)) * p.filled
@@ -315,9 +308,9 @@ class WeexServer(LoopbackServer):
             status = "new"
         # reduce_only is the flag as sent: WEEX documents none (the close side is the reduce), ccxt
         # forwards its unified reduceOnly in the body
-        placement = WeexPlacement(client_id, self.next_order_id(), market_id, side.lower(), qty, price, tif,
-                                  params.get("reduceOnly") is True, filled, avg, status,
-                                  position_side=position_side)
+        placement = Placement(client_id, self.next_order_id(), market_id, side.lower(), qty, price, tif,
+                              params.get("reduceOnly") is True, filled, avg, status,
+                              position_side=position_side)
         self.placements.append(placement)
         self._book_fill(market_id, side, position_side, filled)
         held = await self.hold_after_accept()
@@ -326,8 +319,8 @@ class WeexServer(LoopbackServer):
         return web.json_response({"orderId": str(placement.order_id), "clientOrderId": client_id,
                                   "success": True, "errorCode": "", "errorMessage": ""})
 
-    def _by_order_id(self, order_id: str) -> WeexPlacement | None:
-        return next((p for p in self.placements if str(p.order_id) == order_id and isinstance(p, WeexPlacement)), None)
+    def _by_order_id(self, order_id: str) -> Placement | None:
+        return next((p for p in self.placements if str(p.order_id) == order_id), None)
 
     async def query_order(self, request: web.Request) -> web.Response:
         params, error = await self._signed(request)
@@ -345,18 +338,17 @@ class WeexServer(LoopbackServer):
         if error is not None:
             return error
         client_id = params.get("origClientOrderId")
-        found = self.find(str(client_id)) if client_id else self._by_order_id(str(params.get("orderId", "")))
-        p = found if isinstance(found, WeexPlacement) else None
+        p = self.find(str(client_id)) if client_id else self._by_order_id(str(params.get("orderId", "")))
         if p is None or p.status != "new":
             return _error(-3200, "Order does not exist.")
         p.status = "canceled"
         return web.json_response({"orderId": str(p.order_id), "origClientOrderId": p.client_id,
                                   "success": True, "errorCode": "", "errorMessage": ""})
 
-    def _mine(self, params: dict[str, Any], open_only: bool) -> list[WeexPlacement]:
+    def _mine(self, params: dict[str, Any], open_only: bool) -> list[Placement]:
         symbol = params.get("symbol")
-        return [p for p in self.placements if isinstance(p, WeexPlacement)
-                and (symbol is None or p.symbol == symbol) and (p.status == "new") == open_only]
+        return [p for p in self.placements
+                if (symbol is None or p.symbol == symbol) and (p.status == "new") == open_only]
 
     async def open_orders(self, request: web.Request) -> web.Response:
         params, error = await self._signed(request)
@@ -379,14 +371,13 @@ class WeexServer(LoopbackServer):
             out.append({"orderId": str(p.order_id), "success": True, "errorCode": "", "errorMessage": ""})
         return web.json_response(out)
 
-    async def balance(self, request: web.Request) -> web.Response:
+    async def account_balance(self, request: web.Request) -> web.Response:
         _, error = await self._signed(request)
         if error is not None:
             return error
-        im = sum(((p.price or Decimal(0)) * (p.qty - p.filled) for p in self.placements if p.status == "new"),
-                 Decimal(0)) / 10
-        return web.json_response([{"asset": "USDT", "balance": str(self.usdt), "availableBalance": str(self.usdt - im),
-                                   "frozen": str(im), "unrealizePnl": "0"}])
+        total, free = self.balance("USDT")
+        return web.json_response([{"asset": "USDT", "balance": str(total), "availableBalance": str(free),
+                                   "frozen": str(total - free), "unrealizePnl": "0"}])
 
     def _position_json(self, market_id: str, side: str, size: Decimal) -> dict[str, Any]:
         mid = Decimal(str(SYMBOLS[market_id][1]))
