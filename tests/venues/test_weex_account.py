@@ -75,7 +75,7 @@ def test_mode_comes_from_dual_side_position_only() -> None:
 async def test_position_mode_is_read_from_the_account_config(server: WeexServer, venue: CcxtVenue,
                                                               hedge: bool) -> None:
     server.position_mode = PositionMode.HEDGE if hedge else PositionMode.ONE_WAY
-    assert await account.fetch_position_mode(venue._ex) is (PositionMode.HEDGE if hedge else PositionMode.ONE_WAY)
+    assert await account.read_position_mode(venue._ex, SYMBOL) is (PositionMode.HEDGE if hedge else PositionMode.ONE_WAY)
     # ccxt's own reader takes the combined/split positions setting for the mode: not used
     ccxt_says = await venue._ex.fetch_position_mode(SYMBOL)
     assert ccxt_says["hedged"] is False  # whatever dualSidePosition says

@@ -38,8 +38,9 @@ def position_mode(account_config: Any) -> PositionMode | None:
     return PositionMode.HEDGE if flag else PositionMode.ONE_WAY
 
 
-async def fetch_position_mode(ex: Any) -> PositionMode | None:
-    """Read the account's mode (one signed request; the mode is account-wide on WEEX)."""
+async def read_position_mode(ex: Any, symbol: str | None = None) -> PositionMode | None:
+    """Read the account's mode (one signed request; the mode is account-wide on WEEX, so the
+    symbol does not matter)."""
     return position_mode(await ex.contractPrivateGetCapiV3AccountAccountConfig())
 
 
@@ -49,7 +50,19 @@ def position_side(side: Side, reduce_only: bool) -> str:
     return ("SHORT" if opens_long else "LONG") if reduce_only else ("LONG" if opens_long else "SHORT")
 
 
+def position_params(mode: PositionMode | None, request: OrderRequest) -> dict[str, Any]:
+    """The position fields of a WEEX order, the same in every mode: ``positionSide`` stated by us
+    (ccxt's request takes it over the one ccxt derives, so a change in ccxt cannot turn a reduce
+    into an open)."""
+    return {"positionSide": position_side(request.side, request.reduce_only)}
+
+
 def order_params(params: Mapping[str, Any], request: OrderRequest) -> dict[str, Any]:
-    """ccxt ``create_order`` params for WEEX with ``positionSide`` stated by us (ccxt's request
-    takes it over the one ccxt derives, so a change in ccxt cannot turn a reduce into an open)."""
-    return {**params, "positionSide": position_side(request.side, request.reduce_only)}
+    """ccxt ``create_order`` params for WEEX: the generic ones and ``position_params``."""
+    return {**params, **position_params(None, request)}
+
+
+def open_order_scopes(instruments: Any) -> list[dict[str, Any]]:
+    """ccxt's ``fetch_open_orders(None)`` defaults WEEX to the spot API; ``type: swap`` lists
+    the contract open orders (``GET /capi/v3/openOrders``, symbol optional)."""
+    return [{"type": "swap"}]
