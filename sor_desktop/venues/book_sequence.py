@@ -46,31 +46,38 @@ class Update:
     last: int
 
 
-def next_id_follows(previous: int, update: Update) -> bool:
+# (last id applied, the delta, whether it is the first delta on a snapshot) -> in sequence
+Continues = Callable[[int, Update, bool], bool]
+
+
+def next_id_follows(previous: int, update: Update, first_on_snapshot: bool) -> bool:
     """The frame starts right after the last id applied (Bybit ``u`` += 1)."""
     return update.first == previous + 1
 
 
 class SequenceTracker:
-    def __init__(self, continues: Callable[[int, Update], bool] = next_id_follows) -> None:
+    def __init__(self, continues: Continues = next_id_follows) -> None:
         self._last: dict[str, int] = {}
+        self._on_snapshot: set[str] = set()  # no delta applied since the snapshot yet
         self._continues = continues
         self.gaps = 0
 
     def observe(self, update: Update) -> Verdict:
         if update.snapshot:
             self._last[update.key] = update.last
+            self._on_snapshot.add(update.key)
             return Verdict.APPLY
         previous = self._last.get(update.key)
         if previous is None:
             return Verdict.DROP
         if update.last <= previous:
             return Verdict.DROP  # a stale repeat, nothing new in it
-        if not self._continues(previous, update):
+        if not self._continues(previous, update, update.key in self._on_snapshot):
             del self._last[update.key]
             self.gaps += 1
             return Verdict.GAP
         self._last[update.key] = update.last
+        self._on_snapshot.discard(update.key)
         return Verdict.APPLY
 
     def forget(self, key: str) -> None:
@@ -107,7 +114,7 @@ class SequenceCheck:
     message_hash: Callable[[str], str]  # ccxt's future key for a symbol's book
     # market type of a connection's url, as ccxt tells spot from contract ids (both "BTCUSDT")
     market_type: Callable[[str], str]
-    continues: Callable[[int, Update], bool] = next_id_follows
+    continues: Continues = next_id_follows
     # (exchange, market id) -> a snapshot frame built from the venue's REST book, for a venue
     # that may leave a subscribe without a snapshot; None: wait for the stream's snapshot
     rest_snapshot: Callable[[Any, str], Awaitable[Mapping[str, Any]]] | None = None

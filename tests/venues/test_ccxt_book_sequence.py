@@ -41,18 +41,29 @@ def weex(event: str, first: int, last: int) -> Update:
     return update
 
 
-def test_weex_frames_overlap_by_one_id_and_a_hole_is_a_gap() -> None:
+def test_weex_frames_start_at_the_last_u_and_anything_else_is_a_gap() -> None:
     """WEEX frames start at the previous frame's ``u`` (the first one at the snapshot's): that
-    is in sequence; only a frame starting past the last id + 1 has lost updates."""
+    is in sequence; a frame starting anywhere else has lost updates, even one starting at
+    ``u + 1`` (a lost frame that carried a single update)."""
     t = SequenceTracker(continues)
     assert t.observe(weex("depthSnapshot", 100, 100)) is Verdict.APPLY
-    assert t.observe(weex("depth", 100, 105)) is Verdict.APPLY  # overlaps the snapshot
-    assert t.observe(weex("depth", 105, 109)) is Verdict.APPLY  # overlaps the last frame
-    assert t.observe(weex("depth", 110, 112)) is Verdict.APPLY  # follows on: nothing lost
-    assert t.observe(weex("depth", 100, 112)) is Verdict.DROP  # nothing new
-    assert t.observe(weex("depth", 114, 116)) is Verdict.GAP  # 113 never came
-    assert t.observe(weex("depth", 116, 118)) is Verdict.DROP  # waits for a snapshot
+    assert t.observe(weex("depth", 100, 105)) is Verdict.APPLY  # starts at the snapshot
+    assert t.observe(weex("depth", 105, 109)) is Verdict.APPLY  # starts at the last frame's u
+    assert t.observe(weex("depth", 100, 109)) is Verdict.DROP  # nothing new
+    assert t.observe(weex("depth", 110, 112)) is Verdict.GAP  # (109, 110] never came
+    assert t.observe(weex("depth", 112, 118)) is Verdict.DROP  # waits for a snapshot
     assert t.gaps == 1
+
+
+def test_weex_first_delta_may_start_before_the_snapshot() -> None:
+    """A REST book (lastUpdateId 103) falls inside a frame: that frame bridges it; after it the
+    chain is strict again."""
+    t = SequenceTracker(continues)
+    assert t.observe(weex("depthSnapshot", 103, 103)) is Verdict.APPLY
+    assert t.observe(weex("depth", 100, 105)) is Verdict.APPLY
+    assert t.observe(weex("depth", 104, 108)) is Verdict.GAP  # not the first any more
+    t.observe(weex("depthSnapshot", 103, 103))
+    assert t.observe(weex("depth", 104, 108)) is Verdict.GAP  # (103, 104] missing
 
 
 def test_weex_snapshot_is_told_by_event_or_depth_type() -> None:
@@ -91,7 +102,7 @@ async def test_weex_gap_rejects_the_watch_and_drops_the_book() -> None:
     book = ex.orderbooks["BTC/USDT:USDT"]
     assert book["nonce"] == 104 and book["bids"][0][0] == 59999.0 and len(book["bids"]) == 2
     pending = client.future("orderbook::BTC/USDT:USDT")
-    ex.handle_order_book(client, weex_frame("depth", 106, 109, "59997.0"))  # 105 lost
+    ex.handle_order_book(client, weex_frame("depth", 106, 109, "59997.0"))  # (104, 106] lost
     assert isinstance(pending.exception(), ccxt.InvalidNonce)
     assert "BTC/USDT:USDT" not in ex.orderbooks
     ex.handle_order_book(client, weex_frame("depth", 109, 111, "59996.0"))  # ignored until a snapshot

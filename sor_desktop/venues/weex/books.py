@@ -13,10 +13,12 @@ could be found, not how they chain):
   (``SymbolOrderBooks/Weex*SymbolOrderBook.cs``). Checking ``U == last u + 1`` instead, as this
   project did before, called every first delta after a subscribe a gap: resubscribe, snapshot,
   gap, for ever.
-- The rule here accepts any frame that reaches past the last applied id without a hole
-  (``U <= last + 1 < u + 1``): it holds for overlapping frames and for frames that follow on
-  (``U == last + 1``), and re-applying an overlapped id is harmless because levels are absolute
-  sizes. ``U > last + 1`` is a gap.
+- So a frame covers the updates after ``U`` up to ``u``, and the rule is ``U == last u``:
+  anything else has lost updates (a frame that "follows on" with ``U == last + 1`` has lost
+  update ``last + 1``; a lost frame of one update would look exactly like that). The first delta
+  on a snapshot may start before it (``U <= snapshot u < u``, as a REST book taken between two
+  frames needs): its levels are absolute sizes, so the part the snapshot already holds is
+  re-applied harmlessly.
 - A snapshot follows every subscribe (Weex.Net waits for it on the stream, also after its own
   unsubscribe/resubscribe resync). This is not promised anywhere we could find, so a book that
   sees only deltas for ``SNAPSHOT_WAIT_S`` fetches the documented REST book
@@ -53,10 +55,10 @@ def weex_update(message: Mapping[str, Any]) -> Update | None:
     return Update(key, snapshot, u if first is None else first, u)
 
 
-def continues(previous: int, update: Update) -> bool:
-    """The frame reaches the id after the last applied one without a hole (see the module
-    docstring: WEEX frames overlap by one id)."""
-    return update.first <= previous + 1 <= update.last
+def continues(previous: int, update: Update, first_on_snapshot: bool) -> bool:
+    """The frame starts where the last one ended (see the module docstring); the first one on a
+    snapshot may start before the snapshot."""
+    return update.first <= previous if first_on_snapshot else update.first == previous
 
 
 async def rest_snapshot(ex: Any, market_id: str) -> Mapping[str, Any]:
