@@ -24,8 +24,9 @@ Book sequence, as ccxt 4.5.90 handles it (``ccxt/pro``):
 - bybit: ccxt applies deltas blindly (no ``u``/``seq`` check): we check ``u`` += 1.
 - weex: ccxt stores ``u`` as the nonce but never compares it. WEEX frames overlap by one id
   (``U`` == previous ``u``, the first delta's ``U`` == the snapshot's ``u``; JKorf/Weex.Net's
-  books check that against the live venue): we check ``U`` <= last + 1 <= ``u`` and fetch the
-  REST book when a subscribe brings no snapshot (``venues/weex/books.py``; loopback-proven).
+  books check that against the live venue): we check ``U`` == last ``u`` (the first delta on a
+  snapshot may start before it) and fetch the REST book when a subscribe brings no snapshot
+  (``venues/weex/books.py``; loopback-proven).
 - bingx: every ``depth`` frame is a full snapshot (``orderbook.reset``): nothing to chain.
 - mexc: ccxt only skips deltas older than the book; gaps are not detected. Not checked here
   either: whether MEXC contract ``version`` numbers are strictly consecutive is not verified.

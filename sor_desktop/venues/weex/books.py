@@ -5,9 +5,9 @@ What is known, and from where (WEEX's V3 reference describes the frames' fields 
 could be found, not how they chain):
 
 - A ``depthSnapshot`` frame (``d: SNAPSHOT``) replaces the book; ``depth`` frames
-  (``d: CHANGED``) carry absolute sizes for changed levels, ``U`` and ``u`` being the first and
-  last update ids (ccxt 4.5.90 ``pro/weex.py handle_order_book``, which never compares them).
-- Consecutive frames overlap by one id: a frame's ``U`` is the previous frame's ``u``, and the
+  (``d: CHANGED``) carry absolute sizes for changed levels between update ids ``U`` and ``u``
+  (ccxt 4.5.90 ``pro/weex.py handle_order_book``, which never compares them).
+- Consecutive frames share an id: a frame's ``U`` is the previous frame's ``u``, and the
   first delta's ``U`` is the snapshot's ``u``. JKorf/Weex.Net (a client run against the live
   venue) checks ``U + 1 == last u + 1`` on both its spot and futures books
   (``SymbolOrderBooks/Weex*SymbolOrderBook.cs``). Checking ``U == last u + 1`` instead, as this
