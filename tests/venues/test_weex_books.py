@@ -11,6 +11,7 @@ import pytest
 import pytest_asyncio
 
 from sor_desktop.engine.feed import FeedState
+from sor_desktop.venues.errors import VenueError
 from tests.venues.loopback.fixtures import SERVERS, loopback_venue
 from tests.venues.loopback.suite import Loopback
 from tests.venues.loopback.weex import WeexServer
@@ -101,3 +102,15 @@ async def test_server_pings_are_answered_and_keep_the_connection(server: WeexSer
         await venue.close()
     assert server.pongs >= 5 and server.ws_connections == 1
     assert_matches_server(book, server)
+
+
+@pytest.mark.asyncio
+async def test_a_refused_subscription_reaches_the_caller_with_the_venues_reason(server: WeexServer) -> None:
+    server.refuse_subscribe = True
+    venue = loopback_venue(server, "weex", keys=False)
+    try:
+        with pytest.raises(VenueError) as info:
+            await asyncio.wait_for(venue.watch_order_book(SYMBOL), 5)
+    finally:
+        await venue.close()
+    assert "INVALID_ARGUMENT" in info.value.message and "BTCUSDT@depth200" in info.value.message

@@ -81,6 +81,7 @@ def _error(code: int, msg: str, status: int = 400) -> web.Response:
 class WeexServer(LoopbackServer):
     """See the module docstring. Switches beyond ``LoopbackServer``'s: ``refuse_excess_close`` (a close beyond the position is refused, as
     the venue does; off, it closes what there is and never opens the other side),
+    ``refuse_subscribe`` (a subscribe gets WEEX's ``result: false`` error frame),
     ``snapshot_on_subscribe`` (False: a subscribe gets deltas only, to prove a client does not
     wait forever), ``ping_interval`` (seconds between server pings)."""
 
@@ -90,6 +91,7 @@ class WeexServer(LoopbackServer):
                       for i, (s, (_, mid, pp, _)) in enumerate(SYMBOLS.items())}
         self.refuse_excess_close = False
         self.can_trade = True  # accountConfig canTrade
+        self.refuse_subscribe = False  # answer SUBSCRIBE with WEEX's error frame
         self.snapshot_on_subscribe = True
         self.ping_interval = ping_interval
         self.subscribes = 0
@@ -169,6 +171,8 @@ class WeexServer(LoopbackServer):
         channels = [str(p) for p in msg.get("params") or []]
         ids = [c.split("@")[0] for c in channels]
         bad = [c for c, m in zip(channels, ids, strict=True) if m not in self.books or "@depth" not in c]
+        if method == "SUBSCRIBE" and self.refuse_subscribe:
+            bad = channels  # the venue's answer to a channel it will not serve
         if method not in ("SUBSCRIBE", "UNSUBSCRIBE") or bad:
             await self.send(ws, {"result": False, "id": msg.get("id"),
                                  "msg": f"INVALID_ARGUMENT: invalid channel : {','.join(bad) or method}"})
