@@ -13,7 +13,8 @@ import json
 import logging
 import math
 import sys
-from decimal import Decimal, InvalidOperation
+from dataclasses import replace
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -27,15 +28,17 @@ from sor_desktop.core.orders import Side
 from sor_desktop.core.plan import AmountUnit, Plan, PlanRequest, VenueInput
 from sor_desktop.core.router import MAX_SLIPPAGE_BPS
 from sor_desktop.engine.exec_events import RouteState
-from sor_desktop.engine.executor import Executor, ExecutorConfig
+from sor_desktop.engine.executor import DEFAULT_MAX_ROUTE_NOTIONAL, Executor, ExecutorConfig
+from sor_desktop.engine.guards_config import Guards, finite_positive, load_guards
 from sor_desktop.engine.journal import Journal, JournalError
+from sor_desktop.engine.margin_caps import VenueMargin
 from sor_desktop.venues.base import Mode
 
 log = logging.getLogger(__name__)
 
 # When neither --max-notional nor config.json sets one: the window's default largest order, so a
 # fat-fingered amount is refused headless too instead of going out as "whatever the venues take".
-DEFAULT_MAX_NOTIONAL = Decimal(5_000_000)
+DEFAULT_MAX_NOTIONAL = DEFAULT_MAX_ROUTE_NOTIONAL
 
 
 def add_parser(subparsers: Any) -> None:
@@ -53,7 +56,7 @@ def add_parser(subparsers: Any) -> None:
     p.add_argument("--slippage-bps", type=float, default=5.0, help="limit price tolerance (default %(default)s)")
     p.add_argument("--max-venues", type=int, help="split across at most this many venues")
     p.add_argument("--max-notional", help="refuse routes above this notional (default: config max_notional, "
-                                          f"else {DEFAULT_MAX_NOTIONAL:,})")
+                                          f"else {DEFAULT_MAX_NOTIONAL:,.0f})")
     p.add_argument("--leverage", type=float, default=10.0,
                    help="caps each venue at free margin x leverage (default %(default)s)")
     p.add_argument("--yes", action="store_true", help="send without asking")
@@ -83,43 +86,37 @@ def _venue_ids(raw: list[str] | None) -> list[str] | None:
     return ids
 
 
-def _max_notional(arg: str | None) -> Decimal:
-    text: Any = arg
-    if text is None:
-        try:
-            cfg = json.loads(paths.config_path().read_text(encoding="utf-8"))
-            text = cfg.get("max_notional") if isinstance(cfg, dict) else None
-        except FileNotFoundError:
-            return DEFAULT_MAX_NOTIONAL
-        except (OSError, ValueError) as exc:
-            raise CliError(f"cannot read {paths.config_path()}: {exc}") from None
-        if text is None:
-            return DEFAULT_MAX_NOTIONAL
-    try:
-        value = Decimal(str(text))
-    except InvalidOperation:
-        raise CliError(f"max notional must be a number, got {text!r}") from None
-    if not value.is_finite() or value <= 0:
-        raise CliError(f"max notional must be positive, got {text!r}")
-    return value
+def _guards(arg: str | None) -> Guards:
+    """--max-notional (bad input is an error), else config.json (a bad value is refused with a
+    message and the default applies: a settings file never switches a guard off)."""
+    guards = load_guards(paths.config_path())
+    for problem in guards.problems:
+        print(f"sor-desktop: {problem}", file=sys.stderr)
+    if arg is None:
+        return guards
+    value = finite_positive(arg)
+    if value is None:
+        raise CliError(f"--max-notional must be a finite positive number, got {arg!r}")
+    return replace(guards, max_route_notional=value)
 
 
 def _mode(args: argparse.Namespace) -> Mode:
     return Mode.SIMULATED if args.sim else Mode.PAPER if args.paper else Mode.LIVE
 
 
-def _inputs(conn: Connected, books: dict[str, Any], caps: dict[str, float]) -> list[VenueInput]:
+def _inputs(conn: Connected, books: dict[str, Any], caps: dict[str, VenueMargin]) -> list[VenueInput]:
     out = []
     for vid, book in sorted(books.items()):
         c = conn.venues[vid].capabilities
         excluded = None if c.trading_allowed else f"view-only: {c.view_only_reason or 'orders are off'}"
-        if excluded is None and caps.get(vid) == 0:
-            excluded = "no free margin"
-        out.append(VenueInput(book, conn.instruments[vid], cap_base=caps.get(vid), excluded=excluded))
+        m = caps.get(vid)
+        if excluded is None and m is not None and m.cap_base <= 0:
+            excluded = m.reason or "no free margin"
+        out.append(VenueInput(book, conn.instruments[vid], cap_base=m.cap_base if m else None, excluded=excluded))
     return out
 
 
-def _planner(conn: Connected, caps: dict[str, float]):  # type: ignore[no-untyped-def]
+def _planner(conn: Connected, caps: dict[str, VenueMargin]):  # type: ignore[no-untyped-def]
     def plan(request: PlanRequest, books: Any) -> Plan:
         from sor_desktop.core.router import plan_route
 
@@ -136,7 +133,7 @@ async def _confirm(plan: Plan, err: Any) -> bool:
     return answer.strip().lower() in ("y", "yes")
 
 
-async def _route(args: argparse.Namespace, request: PlanRequest, limits: CheckLimits) -> int:
+async def _route(args: argparse.Namespace, request: PlanRequest, limits: CheckLimits, guards: Guards) -> int:
     out = sys.stderr if args.json else sys.stdout
     mode = _mode(args)
     venues = make_venues(mode, _venue_ids(args.venues), seed=args.seed, vault_path=args.vault)
@@ -150,14 +147,15 @@ async def _route(args: argparse.Namespace, request: PlanRequest, limits: CheckLi
         if not conn.venues:
             why = "; ".join(f"{v}: {r}" for v, r in sorted(conn.skipped.items()))
             raise CliError(f"no venue could give a book of {args.symbol} ({why})")
-        ex = Executor(conn.venues, journal, config=ExecutorConfig(limits=limits))
+        ex = Executor(conn.venues, journal, config=ExecutorConfig(
+            limits=limits, max_route_notional=guards.max_route_notional, max_day_notional=guards.max_day_notional))
         if not ex.ready:
             print(f"Reconciling {len(ex.unreconciled())} earlier order(s) with the venues...", file=out)
             report = await ex.recover()
             if not report.clean:
                 raise CliError(f"{len(report.unresolved)} earlier order(s) still have no known outcome; "
                                "nothing was sent (try again when the venues answer)")
-        planner = _planner(conn, await margin_caps(conn, args.leverage))
+        planner = _planner(conn, await margin_caps(conn, request.side, args.leverage, request.slippage_bps))
         plan = planner(request, conn.books)
         _refuse_above_max(plan, limits)
         print_plan(plan, out, conn.skipped)
@@ -211,5 +209,6 @@ def run(args: argparse.Namespace) -> int:
     if "/" not in args.symbol:
         raise CliError(f"--symbol must be a unified symbol like BTC/USDT:USDT, got {args.symbol!r}")
     request = PlanRequest(Side(args.side), amount, AmountUnit(args.unit), args.max_venues, args.slippage_bps)
-    limits = CheckLimits(max_notional=_max_notional(args.max_notional))
-    return asyncio.run(_route(args, request, limits))
+    guards = _guards(args.max_notional)
+    limits = CheckLimits(max_notional=Decimal(repr(guards.max_route_notional)))
+    return asyncio.run(_route(args, request, limits, guards))

@@ -12,8 +12,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from sor_desktop.cli.errors import CliError
+from sor_desktop.core.account import Balance, Position
 from sor_desktop.core.book import BookSnapshot
 from sor_desktop.core.instrument import Instrument
+from sor_desktop.core.margin import DEFAULT_HEADROOM
+from sor_desktop.core.orders import Side
+from sor_desktop.engine.margin_caps import VenueMargin, venue_margin
 from sor_desktop.venues.base import Mode, Venue
 from sor_desktop.venues.quirks import DEFAULT_VENUES
 
@@ -120,21 +124,26 @@ async def connect(venues: Sequence[Venue], symbol: str, timeout: float) -> Conne
     return out
 
 
-async def margin_caps(conn: Connected, leverage: float, headroom: float = 0.003) -> dict[str, float]:
-    """Most base amount each venue's free margin carries at ``leverage``; a venue whose balance
-    cannot be read is not capped (it still refuses what it cannot carry)."""
+async def margin_caps(conn: Connected, side: Side, leverage: float, slippage_bps: float,
+                      headroom: float = DEFAULT_HEADROOM) -> dict[str, VenueMargin]:
+    """What each venue's free margin carries for this side (``core.margin``, the rule the
+    simulated venue checks too); a venue whose account cannot be read is not capped (it still
+    refuses what it cannot carry)."""
     vids = list(conn.venues)
-    got = await asyncio.gather(*(conn.venues[v].fetch_balance() for v in vids), return_exceptions=True)
-    caps: dict[str, float] = {}
-    for vid, bals in zip(vids, got, strict=True):
-        mid = conn.books[vid].mid
-        inst = conn.instruments[vid]
-        if isinstance(bals, BaseException) or not mid:
-            log.info("route: no balance from %s: %s", vid, bals)
+
+    async def account(v: Venue) -> tuple[list[Balance], list[Position]]:
+        return await v.fetch_balance(), await v.fetch_positions([conn.instruments[v.id].symbol])
+
+    got = await asyncio.gather(*(account(conn.venues[v]) for v in vids), return_exceptions=True)
+    caps: dict[str, VenueMargin] = {}
+    for vid, acct in zip(vids, got, strict=True):
+        if isinstance(acct, BaseException):
+            log.info("route: no balance from %s: %s", vid, acct)
             continue
-        free = sum(float(b.free) for b in bals if b.currency == inst.settle)
-        per_base = mid * (1 + headroom) * (1 / leverage + float(inst.taker_fee))
-        caps[vid] = max(0.0, free / per_base)
+        m = venue_margin(side, conn.books[vid], conn.instruments[vid], acct[0], acct[1], leverage=leverage,
+                         slippage_bps=slippage_bps, headroom=headroom)
+        if m is not None:
+            caps[vid] = m
     return caps
 
 

@@ -188,3 +188,35 @@ def _min_lots_for_notional(curve: LotCurve, minimum: float) -> int:
     while not meets_notional(curve.notional(x), minimum):
         x += 1
     return x
+
+
+def envelope(curve: LotCurve, leg_cost: float) -> tuple[LotCurve, int]:
+    """The convex envelope of "0 lots cost nothing, ``x`` in ``[lo, hi]`` lots cost ``cost(x) +
+    leg_cost``", and the first lot count ``x*`` where it meets that cost again.
+
+    Below ``x*`` the envelope is the chord from 0 with the least slope ``(cost(x) + leg_cost) / x``
+    over ``x >= lo`` (the ratio is monotone on each linear run, so a break or ``lo`` attains it);
+    from ``x*`` on it is ``cost + leg_cost``. It lies below the true cost at every lot count, so a
+    relaxation on it bounds the plan from below, and it is exact wherever the venue takes 0 or at
+    least ``x*`` lots. With no leg cost and a minimum of one lot it is the curve itself.
+    """
+    lo, hi = curve.lo, curve.hi
+    if leg_cost == 0 and lo <= 1:
+        return curve, min(1, hi)
+    cands = curve.breaks[curve.breaks > lo]
+    cands = np.concatenate(([lo], cands)).astype(np.int64)
+    vals = np.interp(cands.astype(np.float64), curve.xs, curve.cum_cost) + leg_cost
+    k = int(np.argmin(vals / cands))
+    star = int(cands[k])
+    at = float(vals[k])
+    keep = curve.breaks > star
+    breaks = np.concatenate(([0, star], curve.breaks[keep])).astype(np.int64)
+    costs = np.concatenate(([0.0, at], curve.costs[keep] + leg_cost))
+    after = curve.xs > star
+    xs = np.concatenate(([0.0, float(star)], curve.xs[after]))
+    cum_cost = np.concatenate(([0.0, at], curve.cum_cost[after] + leg_cost))
+    counts = breaks[1:] - breaks[:-1]
+    slopes = (costs[1:] - costs[:-1]) / np.maximum(counts, 1)
+    env = replace(curve, breaks=breaks, costs=costs, xs=xs, cum_cost=cum_cost, run_counts=counts,
+                  run_slopes=slopes)
+    return env, star

@@ -36,6 +36,7 @@ Across groups (sizes ``m_g``, counts ``y_g``):
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Sequence
 
@@ -131,18 +132,15 @@ def _max_fill_spans(spans: Sequence[tuple[int, int]], room: int) -> int:
     if len(spans) == 2:
         (a, ra), (b, rb) = spans
         top = min(rb, room // b)
-
-        def fill(zb: int) -> int:
-            return b * zb + a * min(ra, (room - b * zb) // a)
-
         z1 = (room - a * ra) // b  # zb <= z1: the small group is full and the fill grows with zb
-        cands = [min(z1, top)] if z1 >= 0 else []
         period = a // math.gcd(a, b)
-        cands.extend(range(max(z1 + 1, 0, top - period + 1), top + 1))
-        return max(fill(z) for z in cands)
+        zs = np.arange(max(z1 + 1, 0, top - period + 1), top + 1, dtype=np.int64)
+        if z1 >= 0:
+            zs = np.append(zs, min(z1, top))
+        return int(np.max(b * zs + a * np.minimum(ra, (room - b * zs) // a)))
     if spans[0][0] == 1 and _contiguous(spans):
         return room
-    return _max_fill_dp(spans, room)
+    return _max_fill_coarse_first(spans, room)
 
 
 def _contiguous(spans: Sequence[tuple[int, int]]) -> bool:
@@ -155,33 +153,41 @@ def _contiguous(spans: Sequence[tuple[int, int]]) -> bool:
     return True
 
 
-def _max_fill_dp(spans: Sequence[tuple[int, int]], room: int) -> int:
-    reach = np.zeros(room + 1, dtype=bool)
-    reach[0] = True
-    for m, r in spans:
-        piece = 1
-        while r > 0:  # binary splitting: any count 0..r is a sum of these pieces
-            take = min(piece, r)
-            shift = m * take
-            if shift <= room:
-                reach[shift:] |= reach[:-shift].copy()
-            r -= take
-            piece *= 2
-    return int(np.flatnonzero(reach)[-1])
+def _max_fill_coarse_first(spans: Sequence[tuple[int, int]], room: int) -> int:
+    """Three or more lot sizes that leave gaps: try the coarsest group's counts from the top.
+
+    With ``reach`` what the finer groups can add at most, a count ``z`` of the coarsest with
+    ``room - m z > reach`` is beaten by ``z + 1`` unless it is the largest such count, so only
+    the top ``reach / m + 2`` counts need the finer groups' own answer (recursively)."""
+    *finer, (m, span) = spans
+    reach = sum(mi * ri for mi, ri in finer)
+    zmax = min(span, room // m)
+    zlow = max(0, -(-(room - reach) // m))  # from here down to 0 the finer groups are full
+    if zlow > zmax:
+        return m * zmax + reach
+    best = m * (zlow - 1) + reach if zlow >= 1 else 0
+    for z in range(zmax, zlow - 1, -1):
+        best = max(best, m * z + _max_fill_spans(finer, room - m * z))
+        if best == room:
+            break
+    return best
 
 
 # -- cheapest plan at a fill --------------------------------------------------------------------
 
 
-def min_cost(groups: Sequence[Group], fill: int) -> tuple[float, list[int]] | None:
-    """Cheapest ``(cost, y per group)`` with ``sum m_g y_g == fill`` exactly, or None."""
+def min_cost(groups: Sequence[Group], fill: int) -> tuple[float, list[int], bool] | None:
+    """Cheapest ``(cost, y per group, proven)`` with ``sum m_g y_g == fill`` exactly, or None.
+
+    ``proven`` is False only when the window search had to be narrowed (``WINDOW_LIMIT``)."""
     if len(groups) == 1:
         g = groups[0]
         if fill % g.m or not g.low <= fill // g.m <= g.high:
             return None
-        return g.cost(fill // g.m), [fill // g.m]
+        return g.cost(fill // g.m), [fill // g.m], True
     if len(groups) == 2:
-        return _min_cost_pair(groups[0], groups[1], fill)
+        pair = _min_cost_pair(groups[0], groups[1], fill)
+        return None if pair is None else (*pair, True)
     return _min_cost_window(groups, fill)
 
 
@@ -222,64 +228,230 @@ _COMB = 256
 
 def continuous_optimum(groups: Sequence[Group], fill: int) -> list[float]:
     """Cheapest fractional ``y`` with ``sum m_g y_g == fill`` (greedy by per-grain marginal cost)."""
+    return continuous_solution(groups, fill)[0]
+
+
+def continuous_solution(groups: Sequence[Group], fill: int) -> tuple[list[float], float, float]:
+    """The fractional optimum ``ybar``, its price per grain ``lam`` and its cost.
+
+    ``lam`` is the per-grain slope of the last piece taken (the least untaken one when nothing is
+    taken): every piece below it is taken and every piece above it is not, so each ``ybar_g``
+    minimises ``cost_g(y) - lam m_g y`` over its range (the Lagrangian optimality the repair uses).
+    """
     per_grain = np.concatenate([g.slopes / g.m for g in groups])
     grains = np.concatenate([np.diff(g.cc) * g.m for g in groups])
     owner = np.concatenate([np.full(len(g.slopes), k) for k, g in enumerate(groups)])
     order = np.argsort(per_grain, kind="stable")
-    grains, owner = grains[order], owner[order]
+    grains, owner, per_grain = grains[order], owner[order], per_grain[order]
     room = fill - sum(g.m * g.low for g in groups)
     cum = np.cumsum(grains)
     take = np.clip(room - (cum - grains), 0, grains).astype(np.float64)
     extra = np.bincount(owner, weights=take, minlength=len(groups))
-    return [g.low + extra[k] / g.m for k, g in enumerate(groups)]
+    ybar = [g.low + extra[k] / g.m for k, g in enumerate(groups)]
+    taken = np.flatnonzero(take > 0)
+    if len(taken):
+        lam = float(per_grain[taken[-1]])
+    else:
+        lam = float(per_grain[0]) if len(per_grain) else 0.0
+    cost = sum(_interpolated(g, y) for g, y in zip(groups, ybar, strict=True))
+    return ybar, lam, cost
 
 
-def _min_cost_window(groups: Sequence[Group], fill: int) -> tuple[float, list[int]] | None:
-    """Exact DP over the proximity windows (module docstring) for three or more lot sizes."""
-    k = len(groups)
-    ybar = continuous_optimum(groups, fill)
+def _interpolated(g: Group, y: float) -> float:
+    """The group's cost at a fractional lot count (linear between whole lots)."""
+    lo = math.floor(y)
+    frac = y - lo
+    if frac == 0:
+        return g.cost(lo)
+    return (1 - frac) * g.cost(lo) + frac * g.cost(min(lo + 1, g.high))
+
+
+# Most combinations the window search enumerates. Beyond it the windows are narrowed around the
+# continuous optimum and the answer is no longer proven: ``min_cost`` then says so (``exact``).
+WINDOW_LIMIT = 20_000
+# Per group, the lots around round(ybar) the first (unproven) pass tries.
+_FIRST_PASS = 2
+
+
+def windows(groups: Sequence[Group], ybar: Sequence[float]) -> list[tuple[int, int]]:
+    """Proven range of each group's lots around the continuous optimum (module docstring)."""
     ms = [g.m for g in groups]
-    base = [math.floor(y) for y in ybar]
-    need = fill - sum(m * b for m, b in zip(ms, base, strict=True))  # grains the deviations must add
-    offsets: list[Ints] = []
+    out = []
     for g, (grp, yb) in enumerate(zip(groups, ybar, strict=True)):
-        w = (k - 1) * max(ms[j] // math.gcd(ms[g], ms[j]) for j in range(k) if j != g)
-        lo = max(grp.low, math.ceil(yb - w))
-        hi = min(grp.high, math.floor(yb + w))
-        offsets.append(np.arange(lo, hi + 1, dtype=np.int64) - base[g])
-    # states: sum of m_g * offset_g so far, as an index into [smin, smax]
-    smin = sum(int(m * o.min()) if len(o) else 0 for m, o in zip(ms, offsets, strict=True))
-    smax = sum(int(m * o.max()) if len(o) else 0 for m, o in zip(ms, offsets, strict=True))
-    if any(len(o) == 0 for o in offsets) or not smin <= need <= smax:
-        return None
-    size = smax - smin + 1
-    dp = np.full(size, np.inf)
-    dp[-smin] = 0.0  # zero offset so far
-    choice: list[Ints] = []
-    for grp, m, off, b in zip(groups, ms, offsets, base, strict=True):
-        vals = grp.costs(off + b)
-        new = np.full(size, np.inf)
-        arg = np.full(size, -1, dtype=np.int64)
-        for idx, (o, v) in enumerate(zip(off.tolist(), vals.tolist(), strict=True)):
-            shift = m * o
-            if shift >= 0:
-                src, dst = dp[: size - shift], slice(shift, size)
+        w = sum(ms[j] // math.gcd(ms[g], ms[j]) for j in range(len(ms)) if j != g)
+        out.append((max(grp.low, math.ceil(yb - w)), min(grp.high, math.floor(yb + w))))
+    return out
+
+
+def _reduced_range(g: Group, yb: float, lam: float, base: float, slack: float, lo: int, hi: int
+                   ) -> tuple[int, int]:
+    """Lots ``y`` in ``[lo, hi]`` whose reduced cost ``cost(y) - base - lam m (y - yb)`` is at
+    most ``slack``; the reduced cost is convex with its minimum at ``yb``, so both ends are found
+    by bisection from ``yb`` outwards."""
+
+    def reduced(y: int) -> float:
+        return g.cost(y) - base - lam * g.m * (y - yb)
+
+    mid_lo = min(max(math.floor(yb), lo), hi)
+    mid_hi = min(max(math.ceil(yb), lo), hi)
+    # left end: the smallest y <= mid_lo with reduced(y) <= slack
+    a, b = lo, mid_lo
+    if reduced(a) > slack:
+        while b - a > 1:
+            c = (a + b) // 2
+            if reduced(c) <= slack:
+                b = c
             else:
-                src, dst = dp[-shift:], slice(0, size + shift)
-            cand = src + v
-            better = cand < new[dst]
-            new[dst] = np.where(better, cand, new[dst])
-            arg[dst] = np.where(better, idx, arg[dst])
-        dp = new
-        choice.append(arg)
-    at = need - smin
-    if not np.isfinite(dp[at]):
+                a = c
+        left = b
+    else:
+        left = a
+    a, b = mid_hi, hi
+    if reduced(b) > slack:
+        while b - a > 1:
+            c = (a + b) // 2
+            if reduced(c) <= slack:
+                a = c
+            else:
+                b = c
+        right = a
+    else:
+        right = b
+    return left, max(right, left)
+
+
+def _enumerate(groups: Sequence[Group], fill: int, ranges: list[tuple[int, int]], free: int
+               ) -> tuple[float, list[int]] | None:
+    """Cheapest combination: every group but ``free`` over its range, ``free`` takes the rest."""
+    k = len(groups)
+    others = [g for g in range(k) if g != free]
+    grains = np.zeros(1, dtype=np.int64)
+    cost = np.zeros(1)
+    for g in others:
+        ys = np.arange(ranges[g][0], ranges[g][1] + 1, dtype=np.int64)
+        grains = (grains[:, None] + groups[g].m * ys[None, :]).ravel()
+        cost = (cost[:, None] + groups[g].costs(ys)[None, :]).ravel()
+    gf = groups[free]
+    rest = fill - grains
+    y_free = rest // gf.m
+    ok = (rest % gf.m == 0) & (y_free >= gf.low) & (y_free <= gf.high)
+    if not ok.any():
         return None
-    cost = float(dp[at])
-    ys = [0] * k
-    for g in range(k - 1, -1, -1):
-        idx = int(choice[g][at])
-        o = int(offsets[g][idx])
-        ys[g] = base[g] + o
-        at -= ms[g] * o
-    return cost, ys
+    idx = np.flatnonzero(ok)
+    total = cost[idx] + gf.costs(y_free[idx])
+    j = int(np.argmin(total))
+    flat = int(idx[j])
+    ys_out = [0] * k
+    for g in reversed(others):
+        n = ranges[g][1] - ranges[g][0] + 1
+        ys_out[g] = ranges[g][0] + flat % n
+        flat //= n
+    ys_out[free] = int(y_free[int(idx[j])])
+    return float(total[j]), ys_out
+
+
+def _narrowed(ranges: list[tuple[int, int]], ybar: Sequence[float], free: int, limit: int
+              ) -> tuple[list[tuple[int, int]], bool]:
+    """The ranges, the widest non-free ones halved around ybar until the product fits ``limit``."""
+    out = list(ranges)
+    others = [g for g in range(len(out)) if g != free]
+    narrowed = False
+    while math.prod(out[g][1] - out[g][0] + 1 for g in others) > limit:
+        narrowed = True
+        g = max(others, key=lambda j: out[j][1] - out[j][0])
+        lo, hi = out[g]
+        half = max(1, (hi - lo) // 4)
+        mid = min(max(round(ybar[g]), lo), hi)
+        out[g] = (max(lo, mid - half), min(hi, mid + half))
+    return out, narrowed
+
+
+# Most combinations solved as an exact pair problem each (a Python call per combination).
+PAIR_LIMIT = 150
+
+
+def _pairs(groups: Sequence[Group], fill: int, ranges: list[tuple[int, int]], pair: tuple[int, int]
+           ) -> tuple[float, list[int]] | None:
+    """Cheapest plan with every group but ``pair`` over its range and the two of ``pair`` solved
+    exactly (``_min_cost_pair``, over their whole ranges) for what is left."""
+    a, b = pair
+    others = [g for g in range(len(groups)) if g not in pair]
+    best: tuple[float, list[int]] | None = None
+    for combo in itertools.product(*(range(ranges[g][0], ranges[g][1] + 1) for g in others)):
+        rest = fill - sum(groups[g].m * y for g, y in zip(others, combo, strict=True))
+        found = _min_cost_pair(groups[a], groups[b], rest)
+        if found is None:
+            continue
+        cost = found[0] + sum(groups[g].cost(y) for g, y in zip(others, combo, strict=True))
+        if best is None or cost < best[0]:
+            ys = [0] * len(groups)
+            for g, y in zip(others, combo, strict=True):
+                ys[g] = y
+            ys[a], ys[b] = found[1]
+            best = (cost, ys)
+    return best
+
+
+def _size(ranges: Sequence[tuple[int, int]], skip: Sequence[int]) -> int:
+    return math.prod(hi - lo + 1 for g, (lo, hi) in enumerate(ranges) if g not in skip)
+
+
+def _min_cost_window(groups: Sequence[Group], fill: int) -> tuple[float, list[int], bool] | None:
+    """Three or more lot sizes: a first plan near the continuous optimum, then a proven search.
+
+    With ``ybar``, ``lam`` and ``LP`` from ``continuous_solution``, any plan ``y`` with the fill
+    costs ``LP + sum_g h_g(y_g)``, ``h_g(y) = cost_g(y) - cost_g(ybar_g) - lam m_g (y - ybar_g) >= 0``
+    (the ``lam m_g (y - ybar_g)`` terms cancel since both have the fill). So a plan that beats a
+    known plan of cost ``U`` has every ``h_g(y_g) <= U - LP``: each group's lots lie in the range
+    where its convex ``h_g`` stays under that slack, intersected with the proximity window. Then
+    either every group but the widest runs through its range and the widest takes the rest, or
+    every group but the two widest does and those two are solved exactly as a pair. When both
+    are too many combinations the ranges are narrowed and the answer is not proven (``exact``
+    False; the caller then bounds it by ``LP``).
+    """
+    ybar, lam, lp = continuous_solution(groups, fill)
+    proven = windows(groups, ybar)
+    if any(lo > hi for lo, hi in proven):
+        return None
+    k = len(groups)
+    by_width = sorted(range(k), key=lambda g: proven[g][1] - proven[g][0], reverse=True)
+    pair = (by_width[0], by_width[1])
+    first = None
+    for radius in range(_FIRST_PASS + 1):  # the rounded optimum, then a step around it, ...
+        near = [(max(lo, round(yb) - radius), min(hi, round(yb) + radius))
+                for (lo, hi), yb in zip(proven, ybar, strict=True)]
+        if radius and _size(near, pair) > PAIR_LIMIT:
+            break
+        first = _pairs(groups, fill, near, pair)
+        if first is not None:
+            break
+    bases = [_interpolated(g, yb) for g, yb in zip(groups, ybar, strict=True)]
+    ranges = proven
+    for _ in range(3):  # each unproven pass may find a better plan, which narrows the ranges
+        if first is not None:
+            slack = first[0] - lp + 1e-9 * (1.0 + abs(lp))
+            ranges = [_reduced_range(g, yb, lam, b, slack, lo, hi)
+                      for g, yb, b, (lo, hi) in zip(groups, ybar, bases, proven, strict=True)]
+        by_width = sorted(range(k), key=lambda g: ranges[g][1] - ranges[g][0], reverse=True)
+        free, pair = by_width[0], (by_width[0], by_width[1])
+        found: tuple[float, list[int]] | None = None
+        if _size(ranges, [free]) <= WINDOW_LIMIT:
+            found = _enumerate(groups, fill, ranges, free)
+        elif _size(ranges, pair) <= PAIR_LIMIT:
+            found = _pairs(groups, fill, ranges, pair)
+        else:
+            narrow, _ = _narrowed(ranges, ybar, free, _GUESS_LIMIT)
+            guess = _enumerate(groups, fill, narrow, free)
+            if guess is None or (first is not None and guess[0] >= first[0]):
+                break  # no better plan: the ranges would not narrow
+            first = guess
+            continue
+        if found is None or (first is not None and first[0] <= found[0]):
+            # the search covered every plan that beats ``first``: ``first`` is optimal
+            return None if first is None else (first[0], first[1], True)
+        return found[0], found[1], True
+    return None if first is None else (first[0], first[1], False)
+
+
+# Combinations of an unproven pass (it only looks for a better plan to narrow the ranges with).
+_GUESS_LIMIT = 3_000

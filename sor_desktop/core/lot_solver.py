@@ -28,32 +28,61 @@ Why it is exact.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sor_desktop.core.lot_curve import LotCurve
-from sor_desktop.core.lot_groups import Group, max_fill, min_cost
+from sor_desktop.core.lot_curve import LotCurve, envelope
+from sor_desktop.core.lot_groups import Group, continuous_solution, max_fill, min_cost
 
 REL_EPS = 1e-12
+# Nodes the branch and bound may open; past it the open nodes' bounds make the reported gap.
+NODE_LIMIT = 400
 
 
 @dataclass(frozen=True, slots=True)
 class Allocation:
     fill: int  # grains
-    cost: float
+    cost: float  # all-in money cost (minus the proceeds for a sell)
     lots: tuple[int, ...]  # per venue, same order as the curves
+    objective: float = math.nan  # cost + the leg cost of every venue used (nan: same as cost)
+    bound: float = math.nan  # proven lower bound on the objective of any plan with this fill
+
+    @property
+    def total(self) -> float:
+        return self.cost if math.isnan(self.objective) else self.objective
+
+    @property
+    def gap(self) -> float:
+        """How much above the optimum the objective may be (0 when proven optimal)."""
+        return 0.0 if math.isnan(self.bound) else max(0.0, self.total - self.bound)
+
+
+@dataclass(frozen=True, slots=True)
+class _Box:
+    fill: int
+    cost: float
+    lots: tuple[int, ...]
+    exact: bool  # False when the window search was narrowed: cost is then not proven minimal
+    floor: float  # proven lower bound on the box's cost at this fill
 
 
 def relax(curves: Sequence[LotCurve], m: Sequence[int], low: Sequence[int], up: Sequence[int],
           target: int) -> Allocation | None:
     """Exact optimum of the box problem ``low_i <= x_i <= up_i`` (no on/off choice)."""
+    box = _box(curves, m, low, up, target)
+    return None if box is None else Allocation(box.fill, box.cost, box.lots)
+
+
+def _box(curves: Sequence[LotCurve], m: Sequence[int], low: Sequence[int], up: Sequence[int],
+         target: int) -> _Box | None:
     by_m: dict[int, list[int]] = {}
     for i in range(len(curves)):
         if up[i] > 0:
             by_m.setdefault(m[i], []).append(i)
     lots = [0] * len(curves)
     if not by_m:
-        return Allocation(0, 0.0, tuple(lots))
+        return _Box(0, 0.0, tuple(lots), True, 0.0)
     groups = [Group(mm, idx, curves, low, up) for mm, idx in sorted(by_m.items())]
     fill = max_fill(groups, target)
     if fill is None:
@@ -61,24 +90,43 @@ def relax(curves: Sequence[LotCurve], m: Sequence[int], low: Sequence[int], up: 
     found = min_cost(groups, fill)
     if found is None:  # _max_fill returned a reachable fill: cannot happen
         raise AssertionError(f"fill {fill} reported reachable but has no allocation")
-    cost, ys = found
+    cost, ys, exact = found
     for g, y in zip(groups, ys, strict=True):
         g.assign(y, lots)
-    return Allocation(fill, cost, tuple(lots))
+    floor = cost if exact else _continuous_floor(groups, fill)
+    return _Box(fill, cost, tuple(lots), exact, floor)
+
+
+def _continuous_floor(groups: Sequence[Group], fill: int) -> float:
+    """Cost of the fractional optimum: below every whole-lot plan of the same fill."""
+    return continuous_solution(groups, fill)[2]
 
 
 def solve(curves: Sequence[LotCurve], m: Sequence[int], target: int,
-          max_venues: int | None = None) -> Allocation:
-    """Best allocation: largest fill <= ``target`` grains, then cheapest (module docstring)."""
+          max_venues: int | None = None, leg_costs: Sequence[float] | None = None) -> Allocation:
+    """Best allocation: largest fill <= ``target`` grains, then the least cost plus leg costs
+    (module docstring); ``bound`` says how close to the optimum it is proven to be."""
     n = len(curves)
     k = n if max_venues is None else max(0, max_venues)
-    best: list[Allocation] = [Allocation(0, 0.0, (0,) * n)]
+    legs = [0.0] * n if leg_costs is None else [float(c) for c in leg_costs]
     usable = [c.lo <= c.hi for c in curves]
+    relaxed: list[LotCurve] = []
+    star: list[int] = []
+    for c, leg in zip(curves, legs, strict=True):
+        if c.lo <= c.hi and c.hi > 0:
+            env, x = envelope(c, leg)
+        else:
+            env, x = c, c.lo
+        relaxed.append(env)
+        star.append(x)
+    best = [Allocation(0, 0.0, (0,) * n, 0.0, 0.0)]
+    open_bounds: list[tuple[int, float]] = []  # nodes left unexplored (budget) or not proven
+    nodes = [0]
 
-    def better(a: Allocation, b: Allocation) -> bool:
-        if a.fill != b.fill:
-            return a.fill > b.fill
-        return a.cost < b.cost - REL_EPS * (1.0 + abs(b.cost))
+    def better(fill: int, value: float, than: Allocation) -> bool:
+        if fill != than.fill:
+            return fill > than.fill
+        return value < than.total - REL_EPS * (1.0 + abs(than.total))
 
     def visit(state: list[int]) -> None:  # state per venue: -1 off, 0 free, 1 on
         on_count = sum(1 for s in state if s == 1)
@@ -88,18 +136,32 @@ def solve(curves: Sequence[LotCurve], m: Sequence[int], target: int,
             state = [s if s else -1 for s in state]
         low = [curves[i].lo if state[i] == 1 else 0 for i in range(n)]
         up = [curves[i].hi if state[i] >= 0 and usable[i] else 0 for i in range(n)]
-        node = relax(curves, m, low, up, target)
-        if node is None or not better(node, best[0]):
+        use = [relaxed[i] if state[i] == 0 else curves[i] for i in range(n)]
+        fixed = sum(legs[i] for i in range(n) if state[i] == 1)
+        node = _box(use, m, low, up, target)
+        if node is None:
+            return
+        floor = node.floor + fixed
+        if not better(node.fill, floor, best[0]):
+            return
+        nodes[0] += 1
+        if nodes[0] > NODE_LIMIT:
+            open_bounds.append((node.fill, floor))
             return
         x = node.lots
-        short = [i for i in range(n) if state[i] == 0 and 0 < x[i] < curves[i].lo]
+        short = [i for i in range(n) if state[i] == 0 and 0 < x[i] < star[i]]
         used = [i for i in range(n) if x[i] > 0]
         if not short and len(used) <= k:
-            best[0] = node
+            value = node.cost + fixed  # free venues used are at x* or more: the envelope is exact
+            if better(node.fill, value, best[0]):
+                money = sum(curves[i].cost(x[i]) for i in used)
+                best[0] = Allocation(node.fill, money, x, value, value)
+            if not node.exact:
+                open_bounds.append((node.fill, floor))
             return
         if short:
-            i = max(short, key=lambda j: x[j] / curves[j].lo)
-            keep_first = 2 * x[i] >= curves[i].lo
+            i = max(short, key=lambda j: x[j] / star[j])
+            keep_first = 2 * x[i] >= star[i]
         else:  # too many venues: keep the biggest first, which reaches a good plan quickly
             i = max((j for j in used if state[j] == 0), key=lambda j: x[j] * m[j])
             keep_first = True
@@ -111,4 +173,9 @@ def solve(curves: Sequence[LotCurve], m: Sequence[int], target: int,
 
     if k > 0:
         visit([0] * n)
-    return best[0]
+    found = best[0]
+    rivals = [b for f, b in open_bounds if f >= found.fill]
+    if any(f > found.fill for f, _ in open_bounds):
+        return Allocation(found.fill, found.cost, found.lots, found.total, -math.inf)
+    bound = min([found.total, *rivals])
+    return Allocation(found.fill, found.cost, found.lots, found.total, bound)

@@ -12,6 +12,10 @@ from sor_desktop.core.book import BookSnapshot
 from sor_desktop.core.instrument import Instrument
 from sor_desktop.core.orders import Side
 
+# What one more leg costs the trader beyond its fees, in quote units (USDT): the router uses a venue
+# only when it saves more than this (README, router section, says why 1 USDT).
+DEFAULT_LEG_COST = 1.0
+
 
 class AmountUnit(StrEnum):
     BASE = "base"
@@ -24,6 +28,7 @@ class VenueInput:
     instrument: Instrument
     cap_base: float | None = None  # most base amount this venue may take (free margin x leverage)
     excluded: str | None = None  # reason the venue must not be used (stale book, view-only, ...)
+    leg_cost: float | None = None  # this venue's fixed cost per leg (quote units); None: the request's
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,6 +38,13 @@ class PlanRequest:
     unit: AmountUnit = AmountUnit.BASE
     max_venues: int | None = None
     slippage_bps: float = 5.0
+    # a HARD price limit: a buy takes no level priced above it, a sell none below it, and no leg's
+    # IOC limit passes it (rounded on the venue's tick toward the safe side)
+    limit_price: float | None = None
+    # the limit compares price * (1 + taker) for a buy, price * (1 - taker) for a sell
+    limit_on_fee_adjusted: bool = False
+    # fixed cost of each leg in quote units, in the objective (see VenueInput.leg_cost)
+    leg_cost: float = DEFAULT_LEG_COST
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,6 +102,12 @@ class Plan:
     meta: dict[str, Any] = field(default_factory=dict)
     # set when no single venue can fill the plan's amount: says at what amount it was compared
     best_single_note: str | None = None
+    # proven bound on how far total cost (with leg costs) can be above the exact optimum, in bps of
+    # the notional: 0 when the plan is proven optimal
+    gap_bps: float = 0.0
+    leg_cost: float = DEFAULT_LEG_COST  # the request's leg cost (quote units) the plan was made with
+    limit_price: float | None = None  # the request's hard price limit, when it had one
+    limit_on_fee_adjusted: bool = False
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -135,4 +153,8 @@ class Plan:
             "excluded": [{"venue": v, "reason": r} for v, r in self.excluded],
             "slippage_bps": self.slippage_bps,
             "compute_ms": self.compute_ms,
+            "gap_bps": self.gap_bps,
+            "leg_cost": self.leg_cost,
+            "limit_price": self.limit_price,
+            "limit_on_fee_adjusted": self.limit_on_fee_adjusted,
         }

@@ -52,17 +52,19 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any
 
 import numpy as np
 
+from sor_desktop.core.book import Levels
 from sor_desktop.core.instrument import Instrument
 from sor_desktop.core.lot_curve import LotCurve, build_curve
 from sor_desktop.core.lot_solver import Allocation, solve
 from sor_desktop.core.orders import Side
 from sor_desktop.core.plan import AmountUnit, Leg, Plan, PlanRequest, SingleVenue, VenueInput
+from sor_desktop.core.price_limit import clamp_ioc, levels_within
 
 __all__ = ["plan_route", "RouteError"]
 
@@ -77,6 +79,7 @@ class _Venue:
     instrument: Instrument
     curve: LotCurve
     m: int  # lot size in grains
+    leg_cost: float  # fixed cost of using this venue (quote units)
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,10 +108,30 @@ def _check(request: PlanRequest) -> None:
         raise RouteError(f"slippage must be below {MAX_SLIPPAGE_BPS:g} bps (100 %), got {request.slippage_bps:g}")
     if request.max_venues is not None and request.max_venues < 1:
         raise RouteError(f"max venues must be at least 1, got {request.max_venues}")
+    limit = request.limit_price
+    if limit is not None and not (isinstance(limit, int | float) and math.isfinite(limit) and limit > 0):
+        raise RouteError(f"limit price must be a positive number, got {limit!r}")
+    if not (isinstance(request.leg_cost, int | float) and math.isfinite(request.leg_cost) and request.leg_cost >= 0):
+        raise RouteError(f"leg cost must be zero or a positive number, got {request.leg_cost!r}")
 
 
-def _screen(venues: Sequence[VenueInput], side: Side) -> tuple[list[VenueInput], list[tuple[str, str]]]:
-    usable: list[VenueInput] = []
+def _side_levels(v: VenueInput, request: PlanRequest) -> Levels:
+    """The levels the order may take: its side of the book, cut at the request's price limit."""
+    levels = v.book.asks if request.side is Side.BUY else v.book.bids
+    if request.limit_price is None:
+        return levels
+    return levels_within(levels, v.instrument, request.side, request.limit_price, request.limit_on_fee_adjusted)
+
+
+def _limit_words(request: PlanRequest) -> str:
+    what = "all-in price" if request.limit_on_fee_adjusted else "price"
+    return f"{'above' if request.side is Side.BUY else 'below'} the limit {what} {request.limit_price:g}"
+
+
+def _screen(venues: Sequence[VenueInput], request: PlanRequest
+            ) -> tuple[list[tuple[VenueInput, Levels]], list[tuple[str, str]]]:
+    side = request.side
+    usable: list[tuple[VenueInput, Levels]] = []
     excluded: list[tuple[str, str]] = []
     for v in venues:
         name = v.instrument.venue or v.book.venue
@@ -119,10 +142,15 @@ def _screen(venues: Sequence[VenueInput], side: Side) -> tuple[list[VenueInput],
             reason = "no asks to buy from" if side is Side.BUY else "no bids to sell to"
         if reason is None and v.cap_base is not None and not v.cap_base > 0:
             reason = "no margin available (cap is 0)"
-        if reason is None:
-            usable.append(v)
+        if reason is None and v.leg_cost is not None and not (math.isfinite(v.leg_cost) and v.leg_cost >= 0):
+            raise RouteError(f"{name}: leg cost must be zero or a positive number, got {v.leg_cost!r}")
+        levels = _side_levels(v, request) if reason is None else None
+        if levels is not None and not len(levels):
+            reason = f"every {'ask' if side is Side.BUY else 'bid'} is {_limit_words(request)}"
+        if reason is None and levels is not None:
+            usable.append((v, levels))
         else:
-            excluded.append((name, reason))
+            excluded.append((name, reason or ""))
     return usable, excluded
 
 
@@ -139,7 +167,8 @@ def plan_route(request: PlanRequest, venues: Sequence[VenueInput]) -> Plan:
     t0 = time.perf_counter()
     _check(request)
     side = request.side
-    candidates, excluded = _screen(venues, side)
+    screened, excluded = _screen(venues, request)
+    candidates = [v for v, _ in screened]
     symbol = next((v.instrument.symbol for v in venues), "")
     if not candidates:
         return _empty(request, symbol, excluded, "no venue can take the order")
@@ -149,37 +178,43 @@ def plan_route(request: PlanRequest, venues: Sequence[VenueInput]) -> Plan:
 
     routed: list[_Venue] = []
     below_min: list[str] = []  # venues whose minimum order is more than they could take here
-    for v, m in zip(candidates, grid.lots, strict=True):
-        levels = v.book.asks if side is Side.BUY else v.book.bids
+    for (v, levels), m in zip(screened, grid.lots, strict=True):
         curve = build_curve(levels, v.instrument, side, cap_base=v.cap_base,
                             max_lots=None if quote else target // m)
+        full = v.book.asks if side is Side.BUY else v.book.bids
+        if len(levels) < len(full) and curve.limit == "depth":
+            curve = replace(curve, limit="price limit")
         name = v.instrument.venue or v.book.venue
         if curve.lo > curve.hi:
             excluded.append((name, _unusable_reason(curve, v.instrument)))
             if curve.hi > 0:
                 below_min.append(name)
         else:
-            routed.append(_Venue(name, v.instrument, curve, m))
+            leg = request.leg_cost if v.leg_cost is None else float(v.leg_cost)
+            routed.append(_Venue(name, v.instrument, curve, m, leg))
     if not routed:
         return _empty(request, symbol, excluded, "no venue can take the order")
 
-    curves = [v.curve for v in routed]
-    ms = [v.m for v in routed]
     if quote:
         target = _quote_target(routed, side, request.amount, float(grid.grain))
         alloc = _quote_plan(routed, target, request.amount, request.max_venues)
     else:
-        alloc = solve(curves, ms, target, request.max_venues)
+        alloc = _solve(routed, target, request.max_venues)
 
     single, single_alloc, note, saving, basis = _best_single(routed, alloc, request, float(grid.grain))
     one_venue = False
-    if single_alloc is not None and single_alloc.fill == alloc.fill and saving <= _tol(alloc.cost):
-        alloc, saving, one_venue = single_alloc, 0.0, True
+    if (single_alloc is not None and single_alloc.fill == alloc.fill
+            and single_alloc.total <= alloc.total + _tol(alloc.total)):
+        # the search's bound still holds: it is over every plan of this fill
+        bound = min(alloc.bound, single_alloc.total)
+        alloc = Allocation(single_alloc.fill, single_alloc.cost, single_alloc.lots, single_alloc.total, bound)
+        saving, one_venue = 0.0, True
     comparison = {
         "best_single": single, "savings_quote": saving, "savings_bps": saving / basis * 1e4 if basis > 0 else 0.0,
         "single_venue_is_best": one_venue, "best_single_note": note,
     }
     plan = _assemble(request, symbol, routed, alloc, grid, target, excluded, below_min, comparison)
+    plan = replace(plan, gap_bps=alloc.gap / plan.notional * 1e4 if plan.notional > 0 else 0.0)
     plan.meta["route_ms"] = (time.perf_counter() - t0) * 1e3
     return plan
 
@@ -188,29 +223,32 @@ def _tol(cost: float) -> float:
     return 1e-9 * (1.0 + abs(cost))
 
 
+def _solve(routed: Sequence[_Venue], target: int, max_venues: int | None) -> Allocation:
+    return solve([v.curve for v in routed], [v.m for v in routed], target, max_venues,
+                 [v.leg_cost for v in routed])
+
+
 def _notional(routed: Sequence[_Venue], alloc: Allocation) -> float:
     return sum(v.curve.notional(x) for v, x in zip(routed, alloc.lots, strict=True) if x)
 
 
 def _quote_plan(routed: Sequence[_Venue], target: int, amount: float, max_venues: int | None) -> Allocation:
     """Step 2 of the quote definition (module docstring): ratio steps down, then bisection up."""
-    curves, ms = [v.curve for v in routed], [v.m for v in routed]
-
     def fits(a: Allocation) -> bool:
         return _notional(routed, a) <= amount * (1 + 1e-12)
 
-    alloc = solve(curves, ms, target, max_venues)
+    alloc = _solve(routed, target, max_venues)
     over = None  # the smallest fill seen whose cheapest plan is over the target
     while alloc.fill > 0 and not fits(alloc):
         over = alloc.fill
         target = min(over - 1, math.floor(over * (amount / _notional(routed, alloc))))
-        alloc = solve(curves, ms, target, max_venues)
+        alloc = _solve(routed, target, max_venues)
     if over is None:
         return alloc
     lo, hi = alloc.fill, over  # the fill at lo fits, the one at hi does not: search between
     while hi - lo > 1:
         mid = (lo + hi) // 2
-        probe = solve(curves, ms, mid, max_venues)
+        probe = _solve(routed, mid, max_venues)
         if probe.fill <= lo:  # nothing reachable in (lo, mid]
             lo = mid
         elif fits(probe):
@@ -243,30 +281,31 @@ def _quote_target(routed: Sequence[_Venue], side: Side, amount: float, grain: fl
 def _best_single(routed: Sequence[_Venue], alloc: Allocation, request: PlanRequest, grain: float
                  ) -> tuple[SingleVenue | None, Allocation | None, str | None, float, float]:
     """Best one-venue plan for the plan's fill, and the fair saving against it (docstring)."""
-    best: tuple[int, float, int, int] | None = None  # fill, cost, venue index, lots
+    best: tuple[int, float, int, int] | None = None  # fill, cost with the leg cost, venue index, lots
     for i, v in enumerate(routed):
         c = v.curve
         x = min(c.hi, alloc.fill // v.m)
         if x < c.lo:
             continue
-        cand = (x * v.m, c.cost(x), i, x)
+        cand = (x * v.m, c.cost(x) + v.leg_cost, i, x)
         if best is None or cand[0] > best[0] or (cand[0] == best[0] and cand[1] < best[1] - _tol(best[1])):
             best = cand
     if best is None or alloc.fill == 0:
         return None, None, None, 0.0, 0.0
-    fill, cost, i, x = best
+    fill, _, i, x = best
     v = routed[i]
+    cost = v.curve.cost(x)
     base = x * v.curve.lot_base
     notional = v.curve.notional(x)
     fee = notional * float(v.instrument.taker_fee)
     total = notional + fee if request.side is Side.BUY else notional - fee
     single = SingleVenue(v.name, notional / base, total, base)
     lots = tuple(x if j == i else 0 for j in range(len(routed)))
-    single_alloc = Allocation(fill, cost, lots)
+    single_alloc = Allocation(fill, cost, lots, cost + v.leg_cost, cost + v.leg_cost)
     if fill == alloc.fill:
         return single, single_alloc, None, cost - alloc.cost, _notional(routed, alloc)
     # no single venue fills as much: compare the router's optimum for what that venue can fill
-    same = solve([r.curve for r in routed], [r.m for r in routed], fill, request.max_venues)
+    same = _solve(routed, fill, request.max_venues)
     note = (f"no single venue can fill {alloc.fill * grain:.10g}; "
             f"compared at {base:.10g}, the most {v.name} alone can fill")
     return single, single_alloc, note, cost - same.cost, _notional(routed, same)
@@ -279,7 +318,7 @@ def _assemble(request: PlanRequest, symbol: str, routed: Sequence[_Venue], alloc
     legs: list[Leg] = []
     for v, x in zip(routed, alloc.lots, strict=True):
         if x:
-            legs.append(_leg(v, x, side, request.slippage_bps))
+            legs.append(_leg(v, x, request))
     filled = float(sum((Decimal(lg.contracts) * v.instrument.contract_size for lg, v in
                         zip(legs, [r for r, x in zip(routed, alloc.lots, strict=True) if x], strict=True)),
                        Decimal(0)))
@@ -302,20 +341,22 @@ def _assemble(request: PlanRequest, symbol: str, routed: Sequence[_Venue], alloc
         avg_price=notional / filled if filled else 0.0, notional=notional, fees=fees,
         total_cost=notional + fees if side is Side.BUY else notional - fees, legs=tuple(legs),
         unfilled=max(unfilled, 0.0), unfilled_reason=reason, excluded=tuple(excluded),
-        slippage_bps=request.slippage_bps, **comparison,
+        slippage_bps=request.slippage_bps, **comparison, **_echo(request),
     )
 
 
-def _leg(v: _Venue, x: int, side: Side, slippage_bps: float) -> Leg:
+def _leg(v: _Venue, x: int, request: PlanRequest) -> Leg:
+    side = request.side
     ins = v.instrument
     c = v.curve
     contracts = ins.amount_step * x
     base = float(contracts * ins.contract_size)
     notional = c.notional(x)
     worst = c.worst_price(x)
-    move = Decimal(repr(float(slippage_bps))) / Decimal(10_000)
+    move = Decimal(repr(float(request.slippage_bps))) / Decimal(10_000)
     raw = Decimal(repr(worst)) * (1 + move if side is Side.BUY else 1 - move)
-    limit = ins.round_price(raw, up=side is Side.BUY)
+    limit = clamp_ioc(ins.round_price(raw, up=side is Side.BUY), ins, side, request.limit_price,
+                      request.limit_on_fee_adjusted)
     fee = notional * float(ins.taker_fee)
     return Leg(
         venue=v.name, symbol=ins.symbol, contracts=ins.format_amount(contracts), amount_base=base,
@@ -338,10 +379,11 @@ def _unfilled_reason(request: PlanRequest, routed: Sequence[_Venue], alloc: Allo
     else:  # a curve trimmed to the target (limit None) could take it all alone
         short = None not in limits and sum(v.curve.hi * v.m for v in routed) < target
     if short:
-        names = {"depth": "depth", "cap": "room under the venue caps", "max amount": "room under max order sizes"}
+        names = {"depth": "depth", "cap": "room under the venue caps", "max amount": "room under max order sizes",
+                 "price limit": f"depth within the limit price {request.limit_price or 0:g}"}
         return "not enough " + " / ".join(names[k] for k in sorted(k for k in limits if k))
     if request.max_venues is not None and request.max_venues < len(routed):
-        free = solve([v.curve for v in routed], [v.m for v in routed], target)
+        free = _solve(routed, target, None)
         if free.fill > alloc.fill:
             return f"max venues ({request.max_venues}) limits the fill"
     return "the remainder is below the venues' lot sizes / minimums"
@@ -352,5 +394,11 @@ def _empty(request: PlanRequest, symbol: str, excluded: list[tuple[str, str]], r
         side=request.side, unit=request.unit, symbol=symbol, requested=request.amount, filled=0.0,
         avg_price=0.0, notional=0.0, fees=0.0, total_cost=0.0, legs=(), best_single=None,
         savings_bps=0.0, savings_quote=0.0, unfilled=request.amount, unfilled_reason=reason,
-        excluded=tuple(excluded), slippage_bps=request.slippage_bps,
+        excluded=tuple(excluded), slippage_bps=request.slippage_bps, **_echo(request),
     )
+
+
+def _echo(request: PlanRequest) -> dict[str, Any]:
+    """The request's terms the plan reports with it."""
+    return {"leg_cost": request.leg_cost, "limit_price": request.limit_price,
+            "limit_on_fee_adjusted": request.limit_on_fee_adjusted}

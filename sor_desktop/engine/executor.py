@@ -15,19 +15,30 @@ import dataclasses
 import hashlib
 import json
 import logging
+import math
+import sqlite3
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from sor_desktop.core.book import BookSnapshot
-from sor_desktop.core.checks import CheckLimits, Problem, VenueGate, check_plan
+from sor_desktop.core.checks import CheckLimits, Problem, VenueGate, check_plan, leg_notional
 from sor_desktop.core.client_ids import check_route_id, client_order_id, new_route_id
 from sor_desktop.core.instrument import Instrument
-from sor_desktop.core.orders import OrderReport, OrderRequest, OrderType, TimeInForce
+from sor_desktop.core.orders import OrderReport, OrderRequest, OrderStatus, OrderType, TimeInForce
 from sor_desktop.core.plan import AmountUnit, Plan, PlanRequest
-from sor_desktop.engine.exec_events import EventBus, ExecEvent, LegEvent, RouteEvent, RouteResult, RouteState
-from sor_desktop.engine.journal import Journal, JournalError, LegRow, RouteRow
+from sor_desktop.engine.exec_events import (
+    EventBus,
+    ExecEvent,
+    LegEvent,
+    RouteEvent,
+    RouteResult,
+    RouteState,
+    split_venue_code,
+    with_failure,
+)
+from sor_desktop.engine.journal import FINAL, Journal, JournalError, LegRow, RouteRow
 from sor_desktop.engine.reconcile import (
     NOT_PLACED_REASON,
     VENUE_ACCEPTANCE_WINDOWS,
@@ -38,7 +49,7 @@ from sor_desktop.engine.reconcile import (
     resolve_order,
 )
 from sor_desktop.engine.tca import route_tca
-from sor_desktop.venues.base import Venue
+from sor_desktop.venues.base import CancelAllResult, Venue
 from sor_desktop.venues.errors import AuthFailed, NotSupported, OrderRejected, RateLimited, VenueUnavailable
 from sor_desktop.venues.quirks import quirks_for
 
@@ -46,6 +57,10 @@ log = logging.getLogger(__name__)
 
 # The venue surely did not place the order: safe to call it rejected. Anything else may have landed.
 NOT_PLACED_ERRORS = (OrderRejected, RateLimited, AuthFailed, NotSupported, VenueUnavailable)
+
+DEFAULT_MAX_ROUTE_NOTIONAL = 5_000_000.0  # the window's default largest order
+DEFAULT_MAX_DAY_NOTIONAL = 50_000_000.0
+DAY_S = 86_400.0
 
 Planner = Callable[[PlanRequest, Mapping[str, BookSnapshot]], Plan]
 BooksSource = Callable[[], Mapping[str, BookSnapshot]]
@@ -61,6 +76,16 @@ class ExecutorConfig:
     duplicate_window_s: float = 30.0  # the same plan again within this is a double click, not intent
     auto_reroute_rounds: int = 0  # re-route a short remainder by itself this many times (needs a planner)
     min_reroute_fraction: float = 0.001  # of the requested amount; smaller remainders are left
+    # Guards of the executor itself, in quote at the limit prices, whatever the caller checked:
+    # finite and positive by construction, so no settings value can switch them off.
+    max_route_notional: float = DEFAULT_MAX_ROUTE_NOTIONAL
+    max_day_notional: float = DEFAULT_MAX_DAY_NOTIONAL  # over the last 24 h, routes of this mode
+
+    def __post_init__(self) -> None:
+        for name in ("max_route_notional", "max_day_notional"):
+            value = getattr(self, name)
+            if not (isinstance(value, int | float | Decimal) and math.isfinite(value) and value > 0):
+                raise ValueError(f"{name} must be a finite positive number, got {value!r}")
 
 
 def plan_fingerprint(plan: Plan) -> str:
@@ -107,6 +132,11 @@ class Executor:
         self._sleep = sleep
         self._started_at = clock()
         self._in_flight: set[str] = set()  # route ids being sent by this process
+        # Set when orders went out but the journal could not record their state (or the journal
+        # was refused at start-up): trading stays blocked until a healthy journal is reconciled.
+        self.trading_refused: str | None = None
+        self._intents: dict[str, LegRow] = {}  # client id -> intent, while its route is in flight
+        self._unsaved: dict[str, str] = {}  # route id -> the journal error of its legs
 
     # -- events ---------------------------------------------------------------------------------
     def subscribe(self, callback: Callable[[ExecEvent], None]) -> Callable[[], None]:
@@ -135,7 +165,12 @@ class Executor:
 
     @property
     def ready(self) -> bool:
-        return not self.unreconciled()
+        return not self.trading_refused and not self.unreconciled()
+
+    def refuse(self, reason: str) -> None:
+        """Block every route from now on (the journal cannot be trusted); ``reason`` says why."""
+        log.error("trading refused: %s", reason)
+        self.trading_refused = reason
 
     async def recover(self) -> ReconcileReport:
         """Reconcile every open leg of the journal with its venue. Call once after connecting."""
@@ -170,11 +205,39 @@ class Executor:
             duplicate = True
         problems = check_plan(plan, books=books, instruments=instruments, gates=gates, now=self._monotonic(),
                               limits=self.config.limits, already_sent=duplicate)
+        problems += self._notional_guards(plan, instruments, problems)
+        if self.trading_refused:
+            problems.insert(0, Problem("journal", self.trading_refused))
         stuck = self.unreconciled()
         if stuck:
             problems.insert(0, Problem("unreconciled", f"{len(stuck)} earlier order(s) have no known outcome yet "
                                                        "(reconcile with the venues first)"))
         return problems
+
+    def _mode(self) -> str:
+        modes = {str(v.mode) for v in self.venues.values()}
+        return modes.pop() if len(modes) == 1 else ""
+
+    def _notional_guards(self, plan: Plan, instruments: Mapping[str, Instrument],
+                         found: list[Problem]) -> list[Problem]:
+        """The executor's own maximum per route and per day (``ExecutorConfig``)."""
+        total = Decimal(0)
+        for lg in plan.legs:
+            inst = instruments.get(lg.venue)
+            if inst is None or any(p.venue == lg.venue and p.code == "venue_limits" for p in found):
+                continue
+            total += leg_notional(lg, inst)
+        out: list[Problem] = []
+        cap = Decimal(repr(float(self.config.max_route_notional)))
+        if total > cap and not any(p.code == "max_notional" for p in found):
+            out.append(Problem("max_notional", f"notional {total:,.2f} is above the executor's maximum per route "
+                                               f"{cap:,.0f}"))
+        day_cap = Decimal(repr(float(self.config.max_day_notional)))
+        today = self.journal.notional_since(self._clock() - DAY_S, self._mode())
+        if today + total > day_cap:
+            out.append(Problem("max_day_notional", f"{today:,.2f} sent in the last 24 h plus this route's "
+                                                   f"{total:,.2f} is above the daily maximum {day_cap:,.0f}"))
+        return out
 
     # -- sending --------------------------------------------------------------------------------
     def _blocked(self, route_id: str, parent: str | None, problems: list[Problem]) -> RouteResult:
@@ -228,7 +291,12 @@ class Executor:
             self.journal.begin_route(route, intents)
         except JournalError as exc:
             return self._blocked(rid, parent_route_id, [Problem("journal", str(exc))])
+        except (sqlite3.Error, OSError) as exc:  # damaged file, disk full: nothing has left yet
+            log.error("journal: could not record route %s: %s", rid, exc)
+            return self._blocked(rid, parent_route_id, [Problem(
+                "journal", f"nothing was sent: the journal could not record the route ({exc})")])
         self._in_flight.add(rid)
+        self._intents.update((row.client_order_id, row) for row in intents)
         try:
             self.bus.emit(RouteEvent(rid, RouteState.SENDING, parent_route_id, ts=now))
             for row in intents:
@@ -237,20 +305,45 @@ class Executor:
             legs = tuple(await asyncio.gather(*tasks))
         finally:
             self._in_flight.discard(rid)
-        result = self._finish(rid, parent_route_id, legs)
+            for row in intents:
+                self._intents.pop(row.client_order_id, None)
+        for ev in legs:
+            self._log_outcome(ev)
+        result = self._finish(rid, parent_route_id, legs, route)
         if auto_reroute and result.state is RouteState.DONE and self.config.auto_reroute_rounds > 0:
             result = await self._auto_reroute(result)
         return result
 
-    def _finish(self, rid: str, parent: str | None, legs: tuple[LegEvent, ...]) -> RouteResult:
-        route = self.journal.route(rid)
-        assert route is not None
-        rows = self.journal.legs(rid)
-        state = RouteState.DONE if all(r.final for r in rows) else RouteState.UNRESOLVED
-        tca = route_tca(route, rows)
-        self.journal.finish_route(rid, str(state), self._clock(), tca.to_json() if state is RouteState.DONE else None)
-        self.bus.emit(RouteEvent(rid, state, parent, (), tca, self._clock()))
-        return RouteResult(rid, state, legs, (), tca, self._remainder(route, rows), parent)
+    def _finish(self, rid: str, parent: str | None, legs: tuple[LegEvent, ...], sent: RouteRow) -> RouteResult:
+        error = self._unsaved.pop(rid, None)
+        if error is None:
+            try:
+                route = self.journal.route(rid)
+                assert route is not None
+                rows = self.journal.legs(rid)
+                state = RouteState.DONE if all(r.final for r in rows) else RouteState.UNRESOLVED
+                tca = route_tca(route, rows)
+                self.journal.finish_route(rid, str(state), self._clock(),
+                                          tca.to_json() if state is RouteState.DONE else None)
+                self.bus.emit(RouteEvent(rid, state, parent, (), tca, self._clock()))
+                return RouteResult(rid, state, legs, (), tca, self._remainder(route, rows), parent)
+            except (sqlite3.Error, OSError) as exc:
+                error = str(exc) or type(exc).__name__
+        venues = ", ".join(sorted({ev.venue for ev in legs}))
+        message = f"orders were sent to {venues}; their state could not be saved: {error}"
+        self.refuse(message + ". Trading is blocked until the journal is reconciled: fix the disk or move a "
+                              "damaged journal aside, restart, and the open orders are asked of the venues")
+        self.bus.emit(RouteEvent(rid, RouteState.UNRESOLVED, parent, (), None, self._clock(), journal_error=message))
+        rows = [self._row_of(ev) for ev in legs]
+        return RouteResult(rid, RouteState.UNRESOLVED, legs, (), None, self._remainder(sent, rows), parent,
+                           journal_error=message)
+
+    @staticmethod
+    def _row_of(ev: LegEvent) -> LegRow:
+        """What is known of a leg the journal could not hold (for the remainder)."""
+        return LegRow(ev.client_order_id, ev.route_id, ev.leg_index, ev.venue, "", ev.symbol, ev.side, ev.contracts,
+                      ev.limit_price, Decimal(1), True, 0.0, 0.0, 0.0, str(ev.status), ev.filled_contracts,
+                      ev.avg_price, ev.fee, None, ev.reason, ev.ts, None, None, ev.latency_ms, ev.ts)
 
     @staticmethod
     def _remainder(route: RouteRow, rows: list[LegRow]) -> float:
@@ -278,18 +371,24 @@ class Executor:
                 self._before_send(req)
             report = await asyncio.wait_for(venue.submit_order(req), self.config.submit_timeout_s)
         except NOT_PLACED_ERRORS as exc:
-            return self._leg_event(self.journal.mark_not_placed(cid, self._clock(), exc.message,
-                                                                sent_ts=sent_ts, kind="reject"))
+            said = exc.message
+            code, text = split_venue_code(said, getattr(exc, "code", None))
+            return self._save(req, lambda: self.journal.mark_not_placed(cid, self._clock(), said,
+                                                                        sent_ts=sent_ts, kind="reject"),
+                              status=OrderStatus.REJECTED, reason=said, code=code, text=text)
         except Exception as exc:  # noqa: BLE001 -- timeout, OutcomeUnknown, anything: it may have landed
             why = "timed out" if isinstance(exc, TimeoutError) else str(exc) or type(exc).__name__
             log.warning("leg %s on %s: outcome unknown (%s)", cid, req.venue, why)
-            self._leg_event(self.journal.mark_unknown(cid, self._clock(), f"outcome unknown: {why}",
-                                                      sent_ts=sent_ts))
+            code, text = split_venue_code(why, getattr(exc, "code", None))
+            self._save(req, lambda: self.journal.mark_unknown(cid, self._clock(), f"outcome unknown: {why}",
+                                                              sent_ts=sent_ts),
+                       status=OrderStatus.UNKNOWN, reason=f"outcome unknown: {why}", code=code, text=text)
             return await self._settle(venue, req, known=None)
         latency = (self._monotonic() - t0) * 1000.0
-        row = self.journal.record_report(cid, report, self._clock(), sent_ts=sent_ts, latency_ms=latency)
-        ev = self._leg_event(row)
-        if row.final:
+        ev = self._save(req, lambda: self.journal.record_report(cid, report, self._clock(), sent_ts=sent_ts,
+                                                                latency_ms=latency),
+                        report=report, latency_ms=latency)
+        if str(ev.status) in FINAL:
             return ev
         return await self._settle(venue, req, known=report)
 
@@ -299,10 +398,51 @@ class Executor:
                                   known=known)
         cid = req.client_order_id
         if res.not_placed:
-            return self._leg_event(self.journal.mark_not_placed(cid, self._clock(), NOT_PLACED_REASON))
+            return self._save(req, lambda: self.journal.mark_not_placed(cid, self._clock(), NOT_PLACED_REASON),
+                              status=OrderStatus.REJECTED, reason=NOT_PLACED_REASON)
         if res.report is not None and not res.unresolved:
-            return self._leg_event(self.journal.record_report(cid, res.report, self._clock(), kind="resolved"))
-        return self._leg_event(self.journal.leg(cid))
+            resolved = res.report
+            return self._save(req, lambda: self.journal.record_report(cid, resolved, self._clock(), kind="resolved"),
+                              report=resolved)
+        return self._save(req, lambda: self.journal.leg(cid), status=OrderStatus.UNKNOWN,
+                          reason=known.reason if known else None)
+
+    def _save(self, req: OrderRequest, write: Callable[[], LegRow], *, report: OrderReport | None = None,
+              status: OrderStatus | None = None, reason: str | None = None, latency_ms: float | None = None,
+              code: str | None = None, text: str | None = None) -> LegEvent:
+        """Record what is known of a leg and tell the blotter. When the journal cannot take it (a
+        damaged page, a full disk) the order is out regardless: the event still goes out, from
+        memory, and the route is marked unsaved (``_finish`` then blocks trading)."""
+        intent = self._intents.get(req.client_order_id)
+        try:
+            row = write()
+        except (sqlite3.Error, OSError) as exc:
+            if intent is None:
+                raise
+            why = str(exc) or type(exc).__name__
+            log.error("journal: could not record leg %s on %s: %s", req.client_order_id, req.venue, why)
+            self._unsaved.setdefault(intent.route_id, why)
+            st = status or (report.status if report is not None else OrderStatus.UNKNOWN)
+            row = dataclasses.replace(
+                intent, status=str(st), reason=reason or (report.reason if report else None),
+                filled_contracts=report.filled_contracts if report else Decimal(0),
+                avg_price=report.avg_price if report else None, fee=report.fee if report else Decimal(0),
+                latency_ms=latency_ms, updated=self._clock())
+        ev = LegEvent.from_row(row)
+        if code is not None or text is not None:
+            ev = dataclasses.replace(ev, venue_code=code, venue_text=text)
+        ev = with_failure(ev)
+        self.bus.emit(ev)
+        return ev
+
+    def _log_outcome(self, ev: LegEvent) -> None:
+        """Every leg that did not fill in full goes to the log file, with the venue's code and words."""
+        if ev.failure is None:
+            return
+        log.warning("route %s leg %d on %s: %s%s%s (filled %s of %s contracts, client id %s)", ev.route_id,
+                    ev.leg_index, ev.venue, ev.failure, f" [{ev.venue_code}]" if ev.venue_code else "",
+                    f": {ev.venue_text or ev.reason}" if (ev.venue_text or ev.reason) else "",
+                    ev.filled_contracts, ev.contracts, ev.client_order_id)
 
     # -- the remainder --------------------------------------------------------------------------
     async def reroute_remainder(self, route_id: str, books: Mapping[str, BookSnapshot],
@@ -353,21 +493,23 @@ class Executor:
                                    remainder=current.remainder if children else result.remainder)
 
     # -- cancel ---------------------------------------------------------------------------------
-    async def cancel_all(self, symbol: str | None = None, venues: list[str] | None = None) -> dict[str, int | str]:
-        """Cancel every open order on every (or the named) venue that allows trading.
-        Returns venue -> orders cancelled, or the error text."""
+    async def cancel_all(self, symbol: str | None = None,
+                         venues: list[str] | None = None) -> dict[str, CancelAllResult]:
+        """Cancel every open order (of the futures markets: never spot) on every (or the named)
+        venue that allows trading. Returns per venue what was cancelled and what could not be."""
         targets = [v for vid, v in self.venues.items()
                    if (venues is None or vid in venues) and v.capabilities.trading_allowed]
 
-        async def one(v: Venue) -> int | str:
+        async def one(v: Venue) -> CancelAllResult:
             try:
-                n = await asyncio.wait_for(v.cancel_all(symbol), self.config.submit_timeout_s)
-                self.journal.record_event("cancel_all", self._clock(), venue=v.id, detail=f"{n} cancelled")
-                return n
+                result = await asyncio.wait_for(v.cancel_all_report(symbol), self.config.submit_timeout_s)
             except Exception as exc:  # noqa: BLE001 -- per venue; one failure must not stop the others
-                log.warning("cancel-all on %s failed: %s", v.id, exc)
-                self.journal.record_event("cancel_all_failed", self._clock(), venue=v.id, detail=str(exc))
-                return f"failed: {exc}"
+                result = CancelAllResult(v.id, errors=(f"failed: {str(exc) or type(exc).__name__}",))
+            if not result.ok:
+                log.warning("cancel-all on %s: %s", v.id, result)
+            self.journal.record_event("cancel_all" if result.ok else "cancel_all_failed", self._clock(),
+                                      venue=v.id, detail=str(result))
+            return result
 
         results = await asyncio.gather(*(one(v) for v in targets))
         return {v.id: r for v, r in zip(targets, results, strict=True)}

@@ -203,6 +203,13 @@ class JournalError(Exception):
     pass
 
 
+def damaged_message(path: Path, detail: str) -> str:
+    return (f"cannot open the journal {path}: it is damaged (SQLite integrity check: {detail}); trading is refused. "
+            f"Close sor-desktop, move it aside (keep it: it is the record of earlier orders, "
+            f"`sor-desktop journal list --journal <moved file>` may still read it), check open orders and "
+            f"positions on the venues' own sites, then start again with a new journal")
+
+
 def _take_lock(path: Path) -> IO[str]:
     """An exclusive advisory lock beside the journal, held while it is open for trading.
 
@@ -246,13 +253,22 @@ class Journal:
             mode = self._db.execute("PRAGMA journal_mode=WAL").fetchone()[0]
             self._db.execute("PRAGMA synchronous=FULL")
             self._db.execute("PRAGMA foreign_keys=ON")
+            if exclusive:
+                self._check_integrity()
             self._db.executescript(_SCHEMA)
             self._db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
         except sqlite3.DatabaseError as exc:
             self._release()
-            raise JournalError(f"cannot open the journal {self.path}: {exc}") from exc
+            raise JournalError(damaged_message(self.path, str(exc))) from exc
         self.wal = str(mode).lower() == "wal"
         self._lock = threading.RLock()
+
+    def _check_integrity(self) -> None:
+        """SQLite's own full check, before trading from this file: a damaged page could hide an
+        open order or take the next intent with it."""
+        rows = [str(r[0]) for r in self._db.execute("PRAGMA integrity_check(20)").fetchall()]
+        if rows != ["ok"]:
+            raise sqlite3.DatabaseError("; ".join(rows[:3]) + (" ..." if len(rows) > 3 else ""))
 
     def _release(self) -> None:
         if self._lockfile is not None:
@@ -446,6 +462,20 @@ class Journal:
             rows = self._db.execute("SELECT * FROM routes WHERE parent_route_id=? ORDER BY created",
                                     (route_id,)).fetchall()
         return [_route(r) for r in rows]
+
+    def notional_since(self, since: float, mode: str = "") -> Decimal:
+        """Quote notional committed by legs whose intent is at or after ``since`` (of ``mode``, or
+        every mode when empty): what filled for final legs, the whole leg at its limit while open."""
+        with self._lock:
+            rows = self._db.execute("SELECT * FROM legs WHERE intent_ts>=?" + (" AND mode=?" if mode else ""),
+                                    (since, mode) if mode else (since,)).fetchall()
+        total = Decimal(0)
+        for lg in map(_leg, rows):
+            if lg.final:
+                total += lg.filled_base * (lg.avg_price or 0) if lg.linear else lg.filled_contracts * lg.contract_size
+            else:
+                total += lg.contracts * lg.contract_size * (lg.limit_price if lg.linear else 1)
+        return total
 
     def fingerprint_seen_since(self, fingerprint: str, since: float) -> bool:
         with self._lock:

@@ -12,6 +12,7 @@ from sor_desktop.core.book import BookSnapshot
 from sor_desktop.core.instrument import Instrument
 from sor_desktop.core.orders import Side
 from sor_desktop.core.plan import AmountUnit, Plan, PlanRequest, VenueInput
+from sor_desktop.engine.margin_caps import reducible_base
 from sor_desktop.engine.store import VenueHealth
 
 BASE = "base"
@@ -137,8 +138,13 @@ def venue_inputs(
     health: Mapping[str, VenueHealth],
     positions: Mapping[str, list[Position]] | None = None,
     margin_caps: Mapping[str, float] | None = None,
+    margin_reasons: Mapping[str, str] | None = None,
 ) -> list[VenueInput]:
-    """One input per venue that has a book; venues the router must skip carry the reason."""
+    """One input per venue that has a book; venues the router must skip carry the reason.
+
+    ``margin_caps``: the most each venue may take, closing an opposite position included
+    (``Session.margin_caps``, by the rule in ``core.margin``); ``margin_reasons``: venues that
+    cannot open anything, with why (negative free margin, a fill whose balance is not read yet)."""
     out: list[VenueInput] = []
     for venue, book in sorted(books.items()):
         inst = instruments.get(venue)
@@ -156,22 +162,12 @@ def venue_inputs(
         elif book.problem():
             reason = book.problem()
         if reason is None and margin_caps and venue in margin_caps:
-            # closing an opposite position needs no new margin: only the part beyond it does
-            cap = margin_caps[venue] + _reducible_base(req.side, (positions or {}).get(venue, []), req.symbol)
+            cap = margin_caps[venue]
             if cap <= 0:
-                reason = "no free margin"
+                reason = (margin_reasons or {}).get(venue) or "no free margin"
         if req.reduce_only and reason is None:
-            cap = _reducible_base(req.side, (positions or {}).get(venue, []), req.symbol)
+            cap = reducible_base(req.side, (positions or {}).get(venue, []), req.symbol)
             if cap <= 0:
                 reason = "reduce-only: no position to reduce"
         out.append(VenueInput(book=book, instrument=inst, cap_base=cap, excluded=reason))
     return out
-
-
-def _reducible_base(side: Side, positions: list[Position], symbol: str) -> float:
-    """A buy reduces a short and a sell reduces a long, by at most the position's size."""
-    total = 0.0
-    for p in positions:
-        if p.symbol == symbol and p.side is not side:
-            total += float(p.base_amount)
-    return total

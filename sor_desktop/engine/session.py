@@ -10,17 +10,20 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
-from collections.abc import Callable, Coroutine, Sequence
+from collections.abc import Callable, Coroutine, Mapping, Sequence
 from typing import Any
 
 from sor_desktop.core.account import Balance, Position
 from sor_desktop.core.book import BookSnapshot
 from sor_desktop.core.instrument import Instrument
+from sor_desktop.core.margin import DEFAULT_HEADROOM
+from sor_desktop.core.orders import Side
 from sor_desktop.core.plan import Plan
 from sor_desktop.engine import session_feeds as feeds
 from sor_desktop.engine import session_routes as routing
 from sor_desktop.engine.executor import Executor
 from sor_desktop.engine.feed import FeedConfig, backoff_delay
+from sor_desktop.engine.margin_caps import VenueMargin, reducible_base, venue_margin
 from sor_desktop.engine.preview import AmountError, Preview, PreviewRequest, to_plan_request, venue_inputs
 from sor_desktop.engine.session_events import AccountUpdate, Notice, SessionEvent
 from sor_desktop.engine.store import LinkState, Store, VenueHealth
@@ -50,8 +53,8 @@ class Session:
         self.symbol = symbol
         self.store = store or Store()
         self.account_every_s = account_every_s
-        self.leverage = leverage  # caps each venue at free margin x leverage in the preview
-        self.cap_headroom = 0.003  # the limit price sits up to slippage + spread above the mid
+        self.leverage = leverage  # when a venue's position does not say its own
+        self.margin_headroom = DEFAULT_HEADROOM  # see core.margin
         self.instruments: dict[str, dict[str, Instrument]] = {}
         self.balances: dict[str, list[Balance]] = {}
         self.positions: dict[str, list[Position]] = {}
@@ -61,15 +64,20 @@ class Session:
         self.executor = executor
         self.journal: Any = None  # closed last at shutdown, when the wiring gave one
         self._router = routing.Router(self, executor)
+        # venue -> fills seen since its balance was last read: its free margin is out of date
+        self._margin_dirty: dict[str, int] = {}
         self.started = False
         self.closed = False
         self.watchdog: Watchdog | None = None
         # venues that fail at start-up are retried on the feed's backoff (0.25 s doubling to 15 s)
         self.reconnect_config = FeedConfig()
+        self.start_notices: list[Notice] = []  # settings refused while wiring: shown once started
 
     # -- lifecycle -----------------------------------------------------------------------------
     async def start(self) -> None:
         """Connect every venue (a failing one is reported, not fatal) and start its book feed."""
+        for notice in self.start_notices:
+            self.emit(notice)
         await self.connect_venues()
         self.started = True
         self._start_feeds()
@@ -212,21 +220,41 @@ class Session:
     def symbol_instruments(self) -> dict[str, Instrument]:
         return {v: inst[self.symbol] for v, inst in self.instruments.items() if self.symbol in inst}
 
-    def margin_caps(self, books: dict[str, BookSnapshot]) -> dict[str, float]:
-        """Most base amount each venue's free margin carries at ``leverage`` (venues whose balance
-        is not known yet are not capped: the venue itself still refuses what it cannot carry)."""
-        out: dict[str, float] = {}
+    def venue_margins(self, books: Mapping[str, BookSnapshot], req: PreviewRequest | None = None
+                      ) -> dict[str, VenueMargin]:
+        """What each venue's free margin carries for ``req`` (its side and slippage; a buy at 5 bps
+        when None), by the rule the venue applies (``core.margin``). A venue whose balance is not
+        known yet is not capped (the venue itself still refuses what it cannot carry); one that
+        filled since its balance was read carries only what it closes until the balance is back."""
+        side = req.side if req is not None else Side.BUY
+        slippage = req.slippage_bps if req is not None else 5.0
+        insts = self.symbol_instruments()
+        out: dict[str, VenueMargin] = {}
         for venue, bals in self.balances.items():
             book = books.get(venue)
-            mid = book.mid if book is not None else None
-            inst = self.symbol_instruments().get(venue)
-            if not mid or inst is None:
+            inst = insts.get(venue)
+            if book is None or inst is None:
                 continue
-            free = sum(float(b.free) for b in bals if b.currency == inst.settle)
-            # margin for a fill is notional / leverage plus the taker fee, at up to the limit price
-            per_base = mid * (1 + self.cap_headroom) * (1 / self.leverage + float(inst.taker_fee))
-            out[venue] = max(0.0, free / per_base)
+            positions = self.positions.get(venue, [])
+            if self._margin_dirty.get(venue):
+                closing = reducible_base(side, positions, self.symbol)
+                out[venue] = VenueMargin(closing, 0.0, None if closing > 0 else
+                                         "free margin is being re-read after a fill")
+                continue
+            got = venue_margin(side, book, inst, bals, positions, leverage=self.leverage,
+                               slippage_bps=slippage, headroom=self.margin_headroom)
+            if got is not None:
+                out[venue] = got
         return out
+
+    def margin_caps(self, books: Mapping[str, BookSnapshot], req: PreviewRequest | None = None) -> dict[str, float]:
+        """Most base amount each venue may take (closing included); see ``venue_margins``."""
+        return {v: m.cap_base for v, m in self.venue_margins(books, req).items()}
+
+    def margin_reasons(self, books: Mapping[str, BookSnapshot], req: PreviewRequest | None = None
+                       ) -> dict[str, str]:
+        """Venues that cannot open anything now, with why (negative free margin, a fill not yet read)."""
+        return {v: m.reason for v, m in self.venue_margins(books, req).items() if m.reason}
 
     def health_now(self) -> dict[str, VenueHealth]:
         return {v: self.store.health(v, self.symbol) for v in self.venues}
@@ -239,7 +267,10 @@ class Session:
         if books is None:
             books = self.store.books(self.symbol, insts)
         health = self.health_now()
-        inputs = venue_inputs(req, insts, books, health, self.positions, self.margin_caps(books))
+        margins = self.venue_margins(books, req)
+        inputs = venue_inputs(req, insts, books, health, self.positions,
+                              {v: m.cap_base for v, m in margins.items()},
+                              {v: m.reason for v, m in margins.items() if m.reason})
         excluded = {vi.instrument.venue: vi.excluded for vi in inputs if vi.excluded}
         try:
             preq = to_plan_request(req, insts, books)
@@ -259,11 +290,13 @@ class Session:
 
     async def _cancel_all(self) -> None:
         results = await self.executor.cancel_all(None)
-        failed = {v: r for v, r in results.items() if isinstance(r, str)}
-        total = sum(r for r in results.values() if isinstance(r, int))
-        for v, r in failed.items():
-            self.emit(Notice("error", f"{v}: cancel all {r}"))
-        self.emit(Notice("info", f"cancel all: {total} open order(s) cancelled on {len(results) - len(failed)} venue(s)"))
+        for v, r in results.items():  # per venue: what was cancelled, and what could not be
+            self.emit(Notice("info" if r.ok else "error", f"{v}: cancel all: {r}"))
+        total = sum(r.cancelled for r in results.values())
+        failed = sum(1 for r in results.values() if not r.ok)
+        tail = f"; {failed} venue(s) could not cancel everything" if failed else ""
+        self.emit(Notice("info" if not failed else "error",
+                         f"cancel all: {total} open order(s) cancelled on {len(results) - failed} venue(s){tail}"))
 
     # -- accounts ------------------------------------------------------------------------------
     async def _account_loop(self) -> None:
@@ -271,14 +304,28 @@ class Session:
             await self.refresh_accounts()
             await asyncio.sleep(self.account_every_s)
 
-    async def refresh_accounts(self) -> None:
-        ids = [v for v in self.venues if v in self.instruments]
+    def margin_changed(self, venue: str) -> None:
+        """A fill (or an order of unknown outcome) on ``venue``: its free margin is out of date
+        until it is read again (``reread_margins``)."""
+        self._margin_dirty[venue] = self._margin_dirty.get(venue, 0) + 1
+
+    def reread_margins(self) -> None:
+        """Read the balances of every venue that filled since its last read (a route just ended)."""
+        dirty = sorted(self._margin_dirty)
+        if dirty and not self.closed:
+            self.spawn(self.refresh_accounts(dirty), "accounts after fill")
+
+    async def refresh_accounts(self, venues: Sequence[str] | None = None) -> None:
+        ids = [v for v in (venues if venues is not None else self.venues) if v in self.instruments]
+        seen = {v: self._margin_dirty.get(v, 0) for v in ids}
         results = await asyncio.gather(*(self._account(self.venues[v]) for v in ids), return_exceptions=True)
         for vid, r in zip(ids, results, strict=True):
             if isinstance(r, BaseException):
                 self.emit(AccountUpdate(vid, error=_short(r)))
             else:
                 self.balances[vid], self.positions[vid] = r
+                if self._margin_dirty.get(vid, 0) == seen[vid]:  # no fill landed while it was read
+                    self._margin_dirty.pop(vid, None)
                 self.emit(AccountUpdate(vid, tuple(r[0]), tuple(r[1])))
 
     async def _account(self, venue: Venue) -> tuple[list[Balance], list[Position]]:

@@ -34,6 +34,11 @@ class LegUpdate:
     reason: str | None = None
     latency_ms: float | None = None  # send -> first acknowledgement
     was_unknown: bool = False  # the outcome was unknown for a while, then resolved
+    # as on ``exec_events.LegEvent``: the venue's code and words, and how the leg fell short
+    # ("rejected" | "unknown" | "expired unfilled" | "partly filled"; None when filled in full)
+    venue_code: str | None = None
+    venue_text: str | None = None
+    failure: str | None = None
 
     @property
     def slippage_bps(self) -> float | None:
@@ -65,6 +70,18 @@ class RouteDone:
 
     route_id: str
     tca: RouteTca | None
+    requested: float = 0.0  # in ``unit``: base, or quote notional
+    filled: float = 0.0  # in ``unit``
+    unit: str = "base"
+    status: str = ""  # "filled" | "partly filled" | "not filled"
+    journal_error: str | None = None  # orders went out but their state could not be saved
+
+    @property
+    def summary(self) -> str:
+        """"partly filled: 1.66 of 4" for the blotter and the status bar."""
+        if self.status == "filled":
+            return f"filled: {self.filled:g} of {self.requested:g}"
+        return f"{self.status}: {self.filled:g} of {self.requested:g}"
 
 
 SessionEvent = RouteStarted | LegUpdate | RouteDone | AccountUpdate | Notice

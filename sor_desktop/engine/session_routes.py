@@ -15,8 +15,8 @@ from typing import TYPE_CHECKING
 from sor_desktop.core.book import BookSnapshot
 from sor_desktop.core.client_ids import new_route_id
 from sor_desktop.core.orders import OrderStatus
-from sor_desktop.core.plan import Plan, PlanRequest, VenueInput
-from sor_desktop.engine.exec_events import ExecEvent, LegEvent, RouteEvent, RouteState
+from sor_desktop.core.plan import AmountUnit, Plan, PlanRequest, VenueInput
+from sor_desktop.engine.exec_events import ExecEvent, LegEvent, RouteEvent, RouteState, fill_status
 from sor_desktop.engine.executor import Executor
 from sor_desktop.engine.session_events import LegUpdate, Notice, RouteDone, RouteStarted
 
@@ -70,14 +70,34 @@ class Router:
 
     def _on_exec(self, ev: ExecEvent) -> None:
         if isinstance(ev, RouteEvent):
-            if ev.state is RouteState.DONE:
-                self.session.emit(RouteDone(ev.route_id, ev.tca))
+            if ev.state in (RouteState.DONE, RouteState.UNRESOLVED):
+                self.session.reread_margins()
+            if ev.journal_error:
+                self.session.emit(Notice("error", ev.journal_error))
+            if ev.state is RouteState.DONE or ev.journal_error:
+                self.session.emit(route_done(ev, self.routes.get(ev.route_id)))
             if ev.state is RouteState.UNRESOLVED:
                 self.session.emit(Notice("warning", f"route {ev.route_id[:8]}: an outcome is still unknown; "
                                                     "trading waits until it is reconciled"))
             return
+        if ev.filled_contracts > 0 or ev.status is OrderStatus.UNKNOWN:
+            self.session.margin_changed(ev.venue)
         plan = self.routes.get(ev.route_id)
         self.session.emit(leg_update(ev, plan, self._unknown))
+
+
+def route_done(ev: RouteEvent, plan: Plan | None) -> RouteDone:
+    """The route's end with how much of the request filled, in the request's unit."""
+    requested = plan.requested if plan is not None else 0.0
+    unit = str(plan.unit) if plan is not None else "base"
+    filled = 0.0
+    if ev.tca is not None:
+        filled = ev.tca.filled_base
+        if unit == str(AmountUnit.QUOTE):
+            filled = ev.tca.filled_base * (ev.tca.realised_avg_price or 0.0)
+    base = ev.tca.filled_base if ev.tca is not None else 0.0
+    status = fill_status(plan, base) if plan is not None else ("partly filled" if base > 0 else "not filled")
+    return RouteDone(ev.route_id, ev.tca, requested, filled, unit, status, ev.journal_error)
 
 
 def leg_update(ev: LegEvent, plan: Plan | None, unknown: set[tuple[str, int]]) -> LegUpdate:
@@ -93,4 +113,5 @@ def leg_update(ev: LegEvent, plan: Plan | None, unknown: set[tuple[str, int]]) -
         contracts=ev.contracts, filled_contracts=ev.filled_contracts, filled_base=float(ev.filled_base),
         avg_price=float(ev.avg_price) if ev.avg_price is not None else None, preview_price=preview,
         reason=ev.reason, latency_ms=ev.latency_ms, was_unknown=key in unknown,
+        venue_code=ev.venue_code, venue_text=ev.venue_text, failure=ev.failure,
     )

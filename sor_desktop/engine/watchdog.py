@@ -5,6 +5,12 @@ may place others by hand. If the app is cut off (no books from a venue for ``thr
 can no longer see or manage those orders: on venues with a server-side dead-man switch
 (``Capabilities.server_dead_man_switch``) the venue cancels them; on the others this watchdog
 does, once per outage, and re-arms when the feed comes back.
+
+It also keeps the venues' own countdown cancel-all armed (Binance USDⓈ-M, BingX:
+``Venue.refresh_dead_man``): every ``dead_man_refresh_s`` while a venue's feed is live it restarts a
+``dead_man_s`` countdown, so if this app dies or hangs the venue cancels the orders itself.
+While the app lives but a feed is lost, the countdown keeps being refreshed and the watchdog's
+cancel-all above does the job.
 """
 
 from __future__ import annotations
@@ -12,11 +18,13 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Protocol
 
 from sor_desktop.engine.executor import Executor
+from sor_desktop.venues.base import CancelAllResult
 
 log = logging.getLogger(__name__)
 
@@ -42,7 +50,7 @@ def ages_from_health(health: Iterable[_HasAge]) -> dict[str, float | None]:
 class WatchdogFired:
     venue: str
     silent_s: float | None  # None: the feed reports no book at all
-    result: int | str  # orders cancelled, or the error
+    result: CancelAllResult  # what was cancelled, and what could not be
 
 
 class Watchdog:
@@ -56,6 +64,9 @@ class Watchdog:
         threshold_s: float = 10.0,
         interval_s: float = 1.0,
         on_fire: Callable[[WatchdogFired], None] | None = None,
+        dead_man_s: float = 60.0,
+        dead_man_refresh_s: float = 15.0,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.executor = executor
         self.ages = ages
@@ -65,6 +76,13 @@ class Watchdog:
         self._armed: set[str] = set()  # venues seen live since their last cancel
         self._task: asyncio.Task[None] | None = None
         self.fired: list[WatchdogFired] = []
+        if not 0 < dead_man_refresh_s < dead_man_s:
+            raise ValueError("the countdown must be refreshed more often than it runs out")
+        self.dead_man_s = dead_man_s
+        self.dead_man_refresh_s = dead_man_refresh_s
+        self._clock = clock
+        self._dead_man_at: dict[str, float] = {}  # venue -> when its countdown was last refreshed
+        self.dead_man: dict[str, str] = {}  # venue -> what its countdown covers, or why it failed
 
     def guarded(self) -> list[str]:
         """Venues this watchdog acts for: trading allowed, no dead-man switch of their own."""
@@ -82,12 +100,13 @@ class Watchdog:
             age = ages.get(vid)
             if age is not None and age <= self.threshold_s:
                 self._armed.add(vid)
+                await self._refresh_dead_man(vid)
             elif vid in self._armed:
                 lost.append((vid, age))
         fired = []
         for vid, age in lost:
             self._armed.discard(vid)
-            result = (await self.executor.cancel_all(venues=[vid])).get(vid, 0)
+            result = (await self.executor.cancel_all(venues=[vid])).get(vid) or CancelAllResult(vid)
             log.warning("feed of %s silent (%s s): cancel-all -> %s", vid, age, result)
             ev = WatchdogFired(vid, age, result)
             fired.append(ev)
@@ -98,6 +117,21 @@ class Watchdog:
                 except Exception:
                     log.exception("watchdog listener failed")
         return fired
+
+    async def _refresh_dead_man(self, vid: str) -> None:
+        now = self._clock()
+        last = self._dead_man_at.get(vid)
+        if last is not None and now - last < self.dead_man_refresh_s:
+            return
+        self._dead_man_at[vid] = now
+        try:
+            armed = await self.executor.venues[vid].refresh_dead_man(self.dead_man_s)
+        except Exception as exc:  # noqa: BLE001 -- the watchdog's own cancel still covers the venue
+            log.warning("%s: countdown cancel-all not refreshed: %s", vid, exc)
+            self.dead_man[vid] = f"failed: {exc}"
+            return
+        if armed is not None:
+            self.dead_man[vid] = armed
 
     async def _run(self) -> None:
         while True:

@@ -9,9 +9,11 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from sor_desktop import paths
-from sor_desktop.engine.executor import Executor
+from sor_desktop.engine.executor import Executor, ExecutorConfig
+from sor_desktop.engine.guards_config import load_guards
 from sor_desktop.engine.journal import Journal
 from sor_desktop.engine.session import Session
+from sor_desktop.engine.session_events import Notice
 from sor_desktop.engine.store import Store
 from sor_desktop.venues.base import Mode, Venue
 from sor_desktop.venues.quirks import DEFAULT_VENUES
@@ -68,9 +70,12 @@ def build_session(mode: Mode, ids: Sequence[str] | None, symbol: str, *, seed: i
         h = s.store.health(venue, s.symbol)
         return None if h.routable else (h.reason or str(h.state))
 
-    executor = Executor({v.id: v for v in venues}, journal, stale_reason=stale_reason, clock=clock,
+    guards = load_guards(paths.config_path())
+    config = ExecutorConfig(max_route_notional=guards.max_route_notional, max_day_notional=guards.max_day_notional)
+    executor = Executor({v.id: v for v in venues}, journal, config=config, stale_reason=stale_reason, clock=clock,
                         monotonic=monotonic)
     session = Session(mode, venues, symbol, executor=executor, store=store)
+    session.start_notices.extend(Notice("warning", p) for p in guards.problems)
     session.journal = journal
     holder["s"] = session
     return session

@@ -23,13 +23,19 @@ method                                required  meaning
 ``fetch_order(client_order_id, sym)`` yes       ``OrderReport`` or ``None`` when the venue has
                                                 no order with that id
 ``cancel_order(client_order_id, sym)`` yes      ``OrderReport`` after the cancel
-``cancel_all(symbol=None)``           yes       cancel every open order; returns how many
+``cancel_all(symbol=None)``           yes       cancel every open order of the venue's futures
+                                                markets (never spot); returns how many
+``cancel_all_report(symbol=None)``    optional  the same, as a ``CancelAllResult``: what was
+                                                cancelled per symbol and what could not be
 ``close()``                           yes       stop streams, close sockets; idempotent
 ``capabilities``                      yes       ``Capabilities`` (what the venue allows)
 ``watch_orders()``                    optional  stream of ``OrderReport`` updates
 ``probe_permissions()``               optional  what the keys may do (see security)
 ``fetch_position_mode(symbol)``        optional  ``PositionMode`` of the account for ``symbol``;
                                                 None when the venue does not say (or no keys)
+``refresh_dead_man(seconds)``         optional  (re)arm the venue's own countdown cancel-all for
+                                                ``seconds``; 0 disarms; returns what it armed, or
+                                                None when the venue has no such switch
 ``round_trip()``                      optional  seconds of the last ping-pong or request round
                                                 trip, for the feed's health; None if unknown
 ``restart_book(symbol)``              optional  drop the stream and cached book so the next
@@ -69,6 +75,25 @@ class Capabilities:
     server_dead_man_switch: bool = False  # the venue cancels our orders itself if we vanish
 
 
+@dataclass(frozen=True, slots=True)
+class CancelAllResult:
+    """What one venue's cancel-all did: orders cancelled, the symbols they were on, and what
+    could not be done (one line each, the venue's words)."""
+
+    venue: str
+    cancelled: int = 0
+    symbols: tuple[str, ...] = ()
+    errors: tuple[str, ...] = ()
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def __str__(self) -> str:
+        done = f"{self.cancelled} cancelled" + (f" on {', '.join(self.symbols)}" if self.symbols else "")
+        return done if self.ok else f"{done}; could not: {'; '.join(self.errors)}"
+
+
 class Venue(ABC):
     """See the module docstring for the contract."""
 
@@ -105,6 +130,14 @@ class Venue(ABC):
 
     @abstractmethod
     async def close(self) -> None: ...
+
+    async def cancel_all_report(self, symbol: str | None = None) -> CancelAllResult:
+        """``cancel_all`` with what was cancelled where and what failed (optional)."""
+        return CancelAllResult(self.id, await self.cancel_all(symbol), (symbol,) if symbol else ())
+
+    async def refresh_dead_man(self, seconds: float) -> str | None:
+        """(Re)arm the venue's countdown cancel-all (optional; None: the venue has none)."""
+        return None
 
     async def fetch_position_mode(self, symbol: str) -> PositionMode | None:
         """One-way or hedge for ``symbol`` on this account (optional; None when unknown)."""

@@ -2,9 +2,14 @@
 
 What an error means depends on what was being done, so the caller says which ``Phase``:
 
-- ``SUBMIT``: an order was sent. Anything that may have reached the venue (timeout, dropped
-  link, 5xx, garbled answer, "duplicate client id") is ``OutcomeUnknown``: never resend, resolve
-  with ``fetch_order``. Only a failure to connect at all is ``VenueUnavailable`` (surely not sent).
+- ``SUBMIT``: an order was sent. Only a code on the venue's "certainly not placed" table
+  (``venues/<venue>/errors.py``) is a refusal (``OrderRejected``, ``InsufficientMargin``,
+  ``RateLimited``, ``AuthFailed``), and a failure to connect at all is ``VenueUnavailable``
+  (surely not sent). Everything else is ``OutcomeUnknown``: unmapped codes, system errors inside
+  a 200 answer (Bybit 10016/10000, WEEX -1054), server timeouts, 5xx, garbled answers,
+  "duplicate client id" (Binance -4116, Bybit 110072). Never resend; resolve by client id.
+  When the caller knows no request left at all (``sent=False``: ccxt refused the call locally),
+  ccxt's class decides as for any other phase.
 - ``BOOK``: a websocket book. A nonce or checksum break is ``BookGap``.
 - ``READ``: everything else (markets, balances, lookups, cancels).
 
@@ -24,6 +29,20 @@ import ccxt
 
 from sor_desktop.logs import redact
 from sor_desktop.venues import errors as ve
+from sor_desktop.venues.binanceusdm.errors import TABLE as BINANCEUSDM
+from sor_desktop.venues.bingx.errors import TABLE as BINGX
+from sor_desktop.venues.bybit.errors import TABLE as BYBIT
+from sor_desktop.venues.mexc.errors import TABLE as MEXC
+from sor_desktop.venues.refusals import ErrorTable, Refusal
+from sor_desktop.venues.weex.errors import TABLE as WEEX
+
+TABLES: dict[str, ErrorTable] = {t.venue: t for t in (BINANCEUSDM, BYBIT, BINGX, WEEX, MEXC)}
+_REFUSALS: dict[Refusal, type[ve.VenueError]] = {
+    Refusal.REJECTED: ve.OrderRejected,
+    Refusal.MARGIN: ve.InsufficientMargin,
+    Refusal.RATE_LIMITED: ve.RateLimited,
+    Refusal.AUTH: ve.AuthFailed,
+}
 
 
 class Phase(Enum):
@@ -41,6 +60,53 @@ def clean_message(text: str) -> str:
     """``text`` without URL query strings (signatures) and with registered secrets masked."""
     text = _WS_QUERY.sub(r"\1?…", _QUERY.sub(r"\1?…", text))
     return redact(text)
+
+
+_CODE_KEYS = ("code", "retCode", "ret_code")
+_DECODER = json.JSONDecoder()
+
+
+def _bodies(text: str) -> list[dict[str, object]]:
+    """Every JSON object embedded in ``text`` (ccxt puts the venue's body after the exchange
+    id, sometimes after its own words, sometimes before more text)."""
+    out: list[dict[str, object]] = []
+    start = text.find("{")
+    while start >= 0:
+        try:
+            value, end = _DECODER.raw_decode(text, start)
+        except ValueError:
+            start = text.find("{", start + 1)
+            continue
+        if isinstance(value, dict):
+            out.append(value)
+        start = text.find("{", end)
+    return out
+
+
+def venue_code(exc: BaseException) -> str | None:
+    """The venue's error code in a ccxt exception's text, as a string, or None.
+
+    Binance/BingX/WEEX/MEXC put it in ``code``, Bybit in ``retCode`` (``ret_code`` on old
+    endpoints); every venue's ccxt ``handle_errors`` appends the raw body. ``0``/``200`` are
+    success codes, not errors. A body without a code (or no body: a message-only match, an HTML
+    5xx page) gives None, which is never on a "not placed" table."""
+    for body in _bodies(str(exc)):
+        for key in _CODE_KEYS:
+            value = body.get(key)
+            if isinstance(value, bool) or value is None:
+                continue
+            if isinstance(value, (int, str)) and str(value).strip() not in ("", "0", "200"):
+                return str(value).strip()
+    return None
+
+
+def is_not_found(exc: BaseException, venue: str) -> bool:
+    """The venue answered a lookup with its "no such order" code (or ccxt's OrderNotFound)."""
+    if isinstance(exc, ccxt.OrderNotFound):
+        return True
+    table = TABLES.get(venue)
+    code = venue_code(exc) if isinstance(exc, ccxt.ExchangeError) else None
+    return table is not None and code is not None and code in table.not_found
 
 
 def venue_reason(exc: BaseException, venue: str) -> str:
@@ -71,11 +137,28 @@ def _connect_failed(exc: BaseException) -> bool:
     )
 
 
-def map_error(exc: BaseException, venue: str, phase: Phase) -> ve.VenueError:
-    """The one ``VenueError`` for a ccxt (or transport) failure. Never maps CancelledError."""
+def _submit_error(exc: BaseException, venue: str, reason: str) -> ve.VenueError:
+    """An order request left and failed: a listed refusal, a connect failure, else unknown."""
+    table = TABLES.get(venue)
+    code = venue_code(exc)
+    refusal = table.not_placed.get(code) if table is not None and code is not None else None
+    if refusal is not None:
+        return _REFUSALS[refusal.kind](venue, reason)
+    if _connect_failed(exc) or isinstance(exc, aiohttp.ClientConnectorError):
+        return ve.VenueUnavailable(venue, reason)
+    return ve.OutcomeUnknown(venue, f"no clear answer to the order: {reason}")
+
+
+def map_error(exc: BaseException, venue: str, phase: Phase, *, sent: bool = True) -> ve.VenueError:
+    """The one ``VenueError`` for a ccxt (or transport) failure. Never maps CancelledError.
+
+    ``sent`` (SUBMIT only): False when no HTTP request left during the call (ccxt refused it
+    locally, e.g. an argument check); then nothing can have been placed."""
     if isinstance(exc, ve.VenueError):
         return exc
     reason = venue_reason(exc, venue)
+    if phase is Phase.SUBMIT and sent:
+        return _submit_error(exc, venue, reason)
     submit = phase is Phase.SUBMIT
     if isinstance(exc, ccxt.InvalidNonce):  # before NetworkError: it is one
         if phase is Phase.BOOK:
@@ -102,7 +185,7 @@ def map_error(exc: BaseException, venue: str, phase: Phase) -> ve.VenueError:
             return ve.OutcomeUnknown(venue, f"no clear answer to the order: {reason}")
         return ve.VenueUnavailable(venue, reason)
     if isinstance(exc, ccxt.ExchangeError):
-        # the venue answered with an error body: for an order that is a refusal
+        # SUBMIT here means ccxt refused the call before any request left
         return ve.OrderRejected(venue, reason) if submit else ve.VenueError(venue, reason)
     if isinstance(exc, (asyncio.TimeoutError, aiohttp.ClientError, OSError)):
         if submit and not isinstance(exc, aiohttp.ClientConnectorError):

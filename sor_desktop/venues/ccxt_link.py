@@ -10,6 +10,9 @@ duration (Binance refetches a REST snapshot on every subscribe, so it stays fres
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
@@ -32,6 +35,23 @@ class LinkStats:
         return self.rest_rtt
 
 
+# HTTP requests started inside the current ``counting_requests()`` block; a context variable, so
+# concurrent calls on one exchange (an order beside a balance refresh) do not see each other's
+_REQUESTS: ContextVar[list[int] | None] = ContextVar("sor_requests", default=None)
+
+
+@contextmanager
+def counting_requests() -> Iterator[list[int]]:
+    """``box[0]`` becomes the number of HTTP requests this task started inside the block: 0
+    proves an error was ccxt's own refusal, before anything left (so no order can exist)."""
+    box = [0]
+    token = _REQUESTS.set(box)
+    try:
+        yield box
+    finally:
+        _REQUESTS.reset(token)
+
+
 def instrumented_class(base: Any) -> type:
     text_ping = callable(getattr(base, "ping", None)) and callable(getattr(base, "handle_pong", None))
     namespace: dict[str, Any] = {}
@@ -41,6 +61,9 @@ def instrumented_class(base: Any) -> type:
         base.__init__(self, config or {})
 
     async def fetch(self: Any, url: str, method: str = "GET", headers: Any = None, body: Any = None) -> Any:
+        box = _REQUESTS.get()
+        if box is not None:
+            box[0] += 1
         start = time.monotonic()
         result = await base.fetch(self, url, method, headers, body)
         now = time.monotonic()

@@ -6,6 +6,11 @@ the wire under the venue's own name (``quirks`` lists them, checked in the ccxt 
 by client id differ: Binance and Bybit take it in the unified call or one implicit endpoint,
 BingX, WEEX and MEXC need their implicit endpoints (their unified ``fetch_order`` wants the
 venue's order id for swaps).
+
+"No such order" comes back as None on every venue: ccxt's ``OrderNotFound``, or the venue's own
+not-found code from its ``<venue>/errors.py`` table (WEEX -3200 arrives as ccxt's InvalidOrder,
+BingX 80016/109421, MEXC 2040, Binance -2013, Bybit 110001). Whether "not found" proves "not
+placed" is ``engine.reconcile``'s call (only after the venue's acceptance window).
 """
 
 from __future__ import annotations
@@ -16,8 +21,8 @@ from typing import Any
 import ccxt
 
 from sor_desktop.core.orders import OrderRequest, OrderType, TimeInForce
+from sor_desktop.venues.ccxt_errors import is_not_found
 from sor_desktop.venues.weex import account as weex_account
-from sor_desktop.venues.weex import orders as weex_orders
 
 RawOrder = Mapping[str, Any] | None
 Lookup = Callable[[Any, str, str], Awaitable[RawOrder]]
@@ -94,6 +99,21 @@ async def _bingx(ex: Any, client_id: str, symbol: str) -> RawOrder:
     return ex.parse_order(raw, market) if raw is not None else None
 
 
+async def _weex(ex: Any, client_id: str, symbol: str) -> RawOrder:
+    """WEEX's contract single-order query takes the venue's ``orderId`` only (client ids are
+    documented for spot: see quirks), so look for our id among the symbol's open orders, then
+    in its order history (finished IOC orders), both of which carry ``clientOrderId``."""
+    market = ex.market(symbol)
+    calls = ((ex.contractPrivateGetCapiV3OpenOrders, {"symbol": market["id"]}),
+             (ex.contractPrivateGetCapiV3OrderHistory, {"symbol": market["id"], "limit": 1000}))
+    for call, request in calls:
+        rows = await call(dict(request))
+        for raw in rows if isinstance(rows, list) else []:
+            if isinstance(raw, Mapping) and str(raw.get("clientOrderId")) == client_id:
+                return ex.parse_order(raw, market)  # type: ignore[no-any-return]
+    return None
+
+
 async def _mexc(ex: Any, client_id: str, symbol: str) -> RawOrder:
     market = ex.market(symbol)
     response = await ex.contractPrivateGetOrderExternalSymbolExternalOid(
@@ -112,7 +132,7 @@ LOOKUPS: dict[str, Lookup] = {
     "binanceusdm": _binance,
     "bybit": _bybit,
     "bingx": _bingx,
-    "weex": weex_orders.find_by_client_id,
+    "weex": _weex,
     "mexc": _mexc,
 }
 
@@ -121,5 +141,7 @@ async def find_by_client_id(ex: Any, venue_id: str, client_id: str, symbol: str)
     """The venue's order with our id as a ccxt order dict, or None when it has none."""
     try:
         return await LOOKUPS.get(venue_id, _unified)(ex, client_id, symbol)
-    except ccxt.OrderNotFound:
-        return None
+    except ccxt.ExchangeError as exc:
+        if is_not_found(exc, venue_id):
+            return None
+        raise

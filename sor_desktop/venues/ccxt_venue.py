@@ -31,9 +31,12 @@ from sor_desktop.core.instrument import Instrument, InstrumentError
 from sor_desktop.core.orders import OrderReport, OrderRequest, OrderStatus, OrderType
 from sor_desktop.logs import register_secret
 from sor_desktop.venues import ccxt_convert as convert
-from sor_desktop.venues.base import Capabilities, Mode, Venue
+from sor_desktop.venues.base import CancelAllResult, Capabilities, Mode, Venue
+from sor_desktop.venues.binanceusdm import deadman as binanceusdm_deadman
+from sor_desktop.venues.bingx import deadman as bingx_deadman
+from sor_desktop.venues.cancel_scope import open_order_scopes
 from sor_desktop.venues.ccxt_errors import Phase, map_error
-from sor_desktop.venues.ccxt_link import exchange_class
+from sor_desktop.venues.ccxt_link import counting_requests, exchange_class
 from sor_desktop.venues.ccxt_orders import cancel_by_client_id, find_by_client_id, order_type_and_params
 from sor_desktop.venues.errors import AuthFailed, BookGap, NotSupported, OrderRejected, VenueError
 from sor_desktop.venues.quirks import quirks_for
@@ -42,6 +45,9 @@ log = logging.getLogger(__name__)
 # ccxt logs every request with its headers (API key) and signed URL at DEBUG: never let a debug
 # session of the app write those, whatever handler is attached
 logging.getLogger("ccxt").setLevel(logging.INFO)
+
+# venues with a countdown cancel-all of their own (see each module and quirks.py)
+DEAD_MAN_SWITCHES: dict[str, Any] = {"binanceusdm": binanceusdm_deadman, "bingx": bingx_deadman}
 
 _CLIENT_ID = re.compile(r"^[A-Za-z0-9_\-]+$")  # the charset every venue of the table accepts
 
@@ -132,6 +138,8 @@ class CcxtVenue(Venue):
         self._connect_lock = asyncio.Lock()
         self._closed = False
         self._last_call_end: float | None = None
+        self._traded: set[str] = set()  # symbols we sent orders on: Binance's countdown is per symbol
+        self._dead_man_armed = False
         allowed = self._quirks.orders_by_api if self.config.trading_allowed is None else self.config.trading_allowed
         reason = None if allowed else self._quirks.view_only_reason
         if not self._has_keys:
@@ -269,14 +277,15 @@ class CcxtVenue(Venue):
     async def _guarded(self, phase: Phase, request: Awaitable[Any]) -> Any:
         """Await one ccxt request: throttle credit first, every failure mapped once."""
         self._credit_idle_time()
-        try:
-            return await request
-        except asyncio.CancelledError:
-            raise
-        except Exception as exc:
-            raise map_error(exc, self.id, phase) from exc
-        finally:
-            self._last_call_end = time.monotonic()
+        with counting_requests() as sent:
+            try:
+                return await request
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:
+                raise map_error(exc, self.id, phase, sent=sent[0] > 0) from exc
+            finally:
+                self._last_call_end = time.monotonic()
 
     def _credit_idle_time(self) -> None:
         """ccxt's leaky bucket refills only while requests are queued, so a lone order after a
@@ -343,6 +352,7 @@ class CcxtVenue(Venue):
         if problem:
             raise OrderRejected(self.id, problem)
         order_type, params = order_type_and_params(self.id, request)
+        self._traded.add(request.symbol)
         order = await self._call(
             Phase.SUBMIT, "create_order", request.symbol, order_type, request.side.value,
             float(amount), float(price) if price is not None else None, params)
@@ -365,15 +375,68 @@ class CcxtVenue(Venue):
         return parsed if parsed.status.final else replace(parsed, status=OrderStatus.CANCELED)
 
     async def cancel_all(self, symbol: str | None = None) -> int:
+        report = await self.cancel_all_report(symbol)
+        if report.errors and not report.cancelled:
+            raise VenueError(self.id, "; ".join(report.errors))
+        if report.errors:
+            log.warning("%s: cancel-all partly failed: %s", self.id, report)
+        return report.cancelled
+
+    async def cancel_all_report(self, symbol: str | None = None) -> CancelAllResult:
+        """Cancel our open orders on ``symbol``, or on every swap market of the venue (never
+        spot: see ``cancel_scope``). A symbol that fails is reported, the others still go."""
         self._need_keys()
-        open_orders = await self._call(Phase.READ, "fetch_open_orders", symbol)
-        for s in sorted({str(o.get("symbol")) for o in open_orders or []}):
-            await self._call(Phase.READ, "cancel_all_orders", s)
-        return len(open_orders or [])
+        if symbol is not None:
+            self._instrument(symbol)  # a spot or unknown symbol is refused, never sent
+            found = await self._call(Phase.READ, "fetch_open_orders", symbol)
+        else:
+            found = []
+            for params in open_order_scopes(self.id, self._instruments.values()):
+                found += await self._call(Phase.READ, "fetch_open_orders", None, None, None, params) or []
+        per_symbol: dict[str, int] = {}
+        errors: list[str] = []
+        for order in found or []:
+            sym = str(order.get("symbol"))
+            if sym in self._instruments:
+                per_symbol[sym] = per_symbol.get(sym, 0) + 1
+            else:  # listed by a futures endpoint but not a swap market we know: leave it, say so
+                errors.append(f"{sym}: not a swap market here, left alone")
+        cancelled = 0
+        done: list[str] = []
+        for sym in sorted(per_symbol):
+            try:
+                await self._call(Phase.READ, "cancel_all_orders", sym)
+            except VenueError as exc:
+                errors.append(f"{sym}: {exc.message}")
+                continue
+            cancelled += per_symbol[sym]
+            done.append(sym)
+        return CancelAllResult(self.id, cancelled, tuple(done), tuple(errors))
+
+    async def refresh_dead_man(self, seconds: float) -> str | None:
+        """(Re)arm the venue's countdown cancel-all (Binance USDⓈ-M per symbol traded in this
+        session; BingX for every perpetual); ``seconds`` 0 disarms. None: nothing to arm here."""
+        switch = DEAD_MAN_SWITCHES.get(self.id)
+        if switch is None or not self._has_keys or not self.capabilities.trading_allowed:
+            return None
+        symbols = sorted(self._traded)
+        if self.id == "binanceusdm" and not symbols:
+            return None
+        ids = [self._ex.market(s)["id"] for s in symbols]
+        await self._guarded(Phase.READ, switch.arm(self._ex, ids, seconds))
+        self._dead_man_armed = seconds > 0
+        scope = ", ".join(symbols) if self.id == "binanceusdm" else "all perpetuals"
+        state = f"armed for {seconds:g} s" if seconds > 0 else "off"
+        return f"countdown cancel-all {state} ({scope})"
 
     async def close(self) -> None:
         if self._closed:
             return
+        if self._dead_man_armed:  # a deliberate close: do not let the venue cancel the trader's orders later
+            try:
+                await self.refresh_dead_man(0)
+            except VenueError as exc:
+                log.warning("%s: could not switch off the countdown cancel-all: %s", self.id, exc.message)
         self._closed = True
         try:
             await self._ex.close()

@@ -30,6 +30,45 @@ Book sequence, as ccxt 4.5.90 handles it (``ccxt/pro``):
 - bingx: every ``depth`` frame is a full snapshot (``orderbook.reset``): nothing to chain.
 - mexc: ccxt only skips deltas older than the book; gaps are not detected. Not checked here
   either: whether MEXC contract ``version`` numbers are strictly consecutive is not verified.
+
+Errors during a send (``<venue>/errors.py``, each code with its source): only the listed codes
+mean "certainly not placed"; every other error is an unknown outcome resolved by client id.
+
+- binanceusdm: not-placed codes from Binance's USDⓈ-M error list and ccxt's table; -1000/-1001/
+  -1006/-1007/-1008 and -4116 (duplicate client id) are unknown. Lookup not-found: -2013.
+- bybit: retCode list from Bybit v5 docs and ccxt; 10000, 10016, 10014 and 110072 (duplicate
+  orderLinkId) are unknown. Lookup: realtime then history lists (empty: no such order).
+- bingx: from ccxt's table; 80001/80012 (ccxt: BadRequest/InsufficientFunds, BingX docs: service
+  errors) and the "system busy" codes are unknown. Lookup not-found: 80016, 109421.
+- weex: from ccxt's table (WEEX's own names in its comments); -1054 SYSTEM_ERROR is unknown.
+  Lookup by client id: ccxt documents ``clientOrderId`` on WEEX's single-order query for spot
+  only (weex.fetch_order: "*spot only*", and an order id is required for swaps), and Weex.Net's
+  futures GetOrder takes only ``orderId``; WEEX's own contract page
+  (https://www.weex.com/api-doc/contract/Transaction_API/GetSingleOrderInfo) could not be read
+  from here. So the lookup does not rely on it: it finds our ``clientOrderId`` among the symbol's
+  open orders, then its order history. (-3200 CONTRACT_ORDER_NOT_EXIST, ccxt InvalidOrder, is
+  "no such order" if it ever comes.)
+- mexc: from MEXC's contract error list and ccxt; 500/501/513/603/9999 are unknown. Lookup
+  not-found: 2040 (seen in a public client's tests, not confirmed in MEXC's docs here) or empty data.
+
+Cancel-all without a symbol: the futures markets only (``cancel_scope``): ccxt defaults BingX,
+WEEX and MEXC to spot there.
+
+Dead-man switches (the venue cancels our orders if we vanish), verified:
+
+- binanceusdm: ``POST /fapi/v1/countdownCancelAll`` per symbol (Binance USDⓈ-M "Auto-Cancel All
+  Open Orders"; ccxt fapiPrivate POST countdownCancelAll). Armed by the watchdog for the symbols
+  traded in the session, refreshed while the app runs (``binanceusdm/deadman.py``).
+- bingx: swap ``POST /openApi/swap/v2/trade/cancelAllAfter`` (10-120 s, USDⓈ-M perpetuals; ccxt
+  bingx.cancel_all_orders_after). Armed and refreshed the same way (``bingx/deadman.py``).
+- bybit: Disconnect Cancel All (DCP, ``POST /v5/order/disconnected-cancel-all``, product
+  DERIVATIVES) exists, but per Bybit's docs (https://bybit-exchange.github.io/docs/v5/order/dcp)
+  it must be switched on for the account by Bybit ("contact your client manager") and it only
+  triggers for a *private websocket subscribed to the "dcp" topic*; this app holds no private
+  Bybit websocket, so DCP is never armed and ``server_dead_man_switch`` is False: the watchdog
+  covers Bybit like the others.
+- weex, mexc: no countdown or disconnect cancel in ccxt 4.5.90's API tables; none claimed. The
+  watchdog covers them.
 """
 
 from __future__ import annotations
@@ -69,7 +108,8 @@ QUIRKS: dict[str, VenueQuirks] = {
     "bybit": VenueQuirks(
         client_id_param="orderLinkId",
         sequence_check="bybit",
-        server_dead_man_switch=True,
+        # DCP needs Bybit to enable it and a private websocket subscribed to "dcp": not held here
+        server_dead_man_switch=False,
         ccxt_options={"fetchMarkets": {"types": ["linear", "inverse"]}},
         # watch defaults to 50 but un_watch to 500: an explicit depth keeps them on one topic
         book_limit=50,

@@ -105,7 +105,7 @@ def test_max_notional_blocks_the_route(tmp_path: Path, capsys: pytest.CaptureFix
     (["--amount", "-1"], "--amount must be a positive number"),
     (["--amount", "abc"], "--amount must be a number"),
     (["--amount", "nan"], "--amount must be a positive number"),
-    (["--amount", "1", "--max-notional", "x"], "max notional must be a number"),
+    (["--amount", "1", "--max-notional", "x"], "--max-notional must be a finite positive number"),
     (["--amount", "1", "--max-venues", "0"], "--max-venues must be at least 1"),
 ])
 def test_bad_input_is_one_line_and_exit_2(argv: list[str], message: str, capsys: pytest.CaptureFixture[str]) -> None:

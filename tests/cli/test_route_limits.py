@@ -57,3 +57,20 @@ def test_slippage_of_100_percent_or_more_is_bad_input(tmp_path: Path, capsys: py
     err = capsys.readouterr().err
     assert rc == 2 and "--slippage-bps" in err and "Traceback" not in err
     assert _legs(journal) == 0
+
+
+@pytest.mark.parametrize("bad", ["NaN", "Infinity", "1e400", "0", "-5", '"lots"'])
+def test_a_bad_max_notional_in_config_json_is_refused_and_the_default_applies(
+        bad: str, home: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from sor_desktop import paths
+
+    cfg = paths.config_path()
+    cfg.parent.mkdir(parents=True, exist_ok=True)
+    cfg.write_text('{"max_notional": ' + bad + '}', encoding="utf-8")
+    journal = tmp_path / "j.sqlite3"
+    # ~120 M USDT: the guard must still stop it (the default maximum is 5 M)
+    rc = main([*ARGS, "--side", "buy", "--amount", "2000", "--journal", str(journal)])
+    err = capsys.readouterr().err
+    assert rc == 2 and "maximum notional" in err and "Traceback" not in err
+    assert "max_notional" in err and "not a finite positive number" in err and "default" in err
+    assert _legs(journal) == 0

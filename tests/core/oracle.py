@@ -7,8 +7,11 @@ minimum lots (walking the book level by level), and each venue's cost of ``x`` l
 
 - ``brute_force``: enumerates every allocation (small instances) with NumPy broadcasting.
 - ``milp_optimum``: scipy's HiGHS MILP, lots per level as continuous variables, lots per venue
-  as integers, an on/off binary per venue for minimums and the venue count; two stages (largest
-  fill, then cheapest at that fill). Unit ``base`` only.
+  as integers, an on/off binary per venue for minimums, the venue count and the leg cost; two
+  stages (largest fill, then cheapest at that fill). Unit ``base`` only.
+
+"Cheapest" counts each used venue's leg cost (``VenueInput.leg_cost``, else the request's):
+``Optimum.cost`` is money plus leg costs, ``Optimum.money`` the money alone.
 
 The quote-unit definition checked by ``brute_force`` is the router's (``core/router.py``):
 ``B_T`` from the fee-aware continuous walk, the cheapest plan at the largest reachable fill not
@@ -19,6 +22,7 @@ over-target fill.
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -49,10 +53,15 @@ class VenueModel:
 class Optimum:
     fill_grains: int
     fill_base: float
-    cost: float  # the router's internal sign: all-in cost, or minus the proceeds for a sell
+    cost: float  # the router's internal sign: all-in cost (or minus the proceeds) plus leg costs
     notional: float
     lots: tuple[int, ...]
     names: tuple[str, ...]
+    legs: float = 0.0  # the leg costs in ``cost``
+
+
+def leg_cost_of(request: PlanRequest, v: VenueInput) -> float:
+    return request.leg_cost if v.leg_cost is None else float(v.leg_cost)
 
 
 def _dec(x: float) -> Decimal:
@@ -154,13 +163,13 @@ def quote_target_grains(models: Sequence[VenueModel], amount: float, grain: Frac
     return int(math.floor(walked / float(grain) + 1e-9))
 
 
-def _enumerate(models: Sequence[VenueModel], max_venues: int | None):
-    """Every allocation: fills (grains), costs, notionals and the lot vectors, flattened."""
+def _enumerate(models: Sequence[VenueModel], max_venues: int | None, legs: Sequence[float]):
+    """Every allocation: fills (grains), costs (with leg costs), notionals and the lot vectors."""
     choices = [np.array([0, *range(vm.lo, vm.hi + 1)], dtype=np.int64) for vm in models]
     grids = np.meshgrid(*choices, indexing="ij")
     x = np.stack([g.ravel() for g in grids], axis=1)
     fill = sum(vm.m * x[:, i] for i, vm in enumerate(models))
-    cost = sum(vm.cost[x[:, i]] for i, vm in enumerate(models))
+    cost = sum(vm.cost[x[:, i]] + legs[i] * (x[:, i] > 0) for i, vm in enumerate(models))
     notional = sum(vm.notional[x[:, i]] for i, vm in enumerate(models))
     if max_venues is not None:
         keep = (x > 0).sum(axis=1) <= max_venues
@@ -183,7 +192,8 @@ def brute_force(request: PlanRequest, venues: Sequence[VenueInput]) -> Optimum:
     grain = grain_of(usable)
     models = [model(v, request.side, grain) for v in usable]
     names = tuple(vm.name for vm in models)
-    x, fill, cost, notional = _enumerate(models, request.max_venues)
+    legs = [leg_cost_of(request, v) for v in usable]
+    x, fill, cost, notional = _enumerate(models, request.max_venues, legs)
     if request.unit is AmountUnit.BASE:
         target = int(math.floor(Fraction(_dec(request.amount)) / grain))
         ok = fill <= target
@@ -195,7 +205,7 @@ def brute_force(request: PlanRequest, venues: Sequence[VenueInput]) -> Optimum:
     if request.unit is AmountUnit.BASE:
         k = order[0]
         return Optimum(int(fill[k]), float(fill[k] * grain), float(cost[k]), float(notional[k]),
-                       tuple(int(v) for v in x[k]), names)
+                       tuple(int(v) for v in x[k]), names, _legs_of(x[k], legs))
     # quote (the router's definition, step by step): ratio steps down, then bisection up
     def cheapest(t: int) -> tuple[int, int]:
         sel = np.nonzero(fill <= t)[0]
@@ -224,7 +234,12 @@ def brute_force(request: PlanRequest, venues: Sequence[VenueInput]) -> Optimum:
                 f, k, lo = pf, pk, mid
             else:
                 hi = pf
-    return Optimum(f, float(f * grain), float(cost[k]), float(notional[k]), tuple(int(v) for v in x[k]), names)
+    return Optimum(f, float(f * grain), float(cost[k]), float(notional[k]), tuple(int(v) for v in x[k]), names,
+                   _legs_of(x[k], legs))
+
+
+def _legs_of(lots: np.ndarray, legs: Sequence[float]) -> float:
+    return float(sum(c for c, n in zip(legs, lots, strict=True) if n > 0))
 
 
 def single_venue_costs(request: PlanRequest, venues: Sequence[VenueInput], fill_grains: int
@@ -272,6 +287,7 @@ def milp_optimum(request: PlanRequest, venues: Sequence[VenueInput]) -> Optimum:
         unit = np.array(prices) * lot * ((1 + fee) if side is Side.BUY else -(1 - fee))
         specs.append((vm_hi, np.array(lots), unit, int(Fraction(step * ins.contract_size) / grain)))
     n_v = len(specs)
+    legs = [leg_cost_of(request, v) for v in usable]
     n_q = sum(len(s[1]) for s in specs)
     # variable order: n_0..n_{V-1}, z_0..z_{V-1}, q (all levels, venue by venue)
     size = 2 * n_v + n_q
@@ -286,6 +302,7 @@ def milp_optimum(request: PlanRequest, venues: Sequence[VenueInput]) -> Optimum:
     for i, ((lo, hi), lots, unit, m) in enumerate(specs):
         ub[i] = hi
         ub[n_v + i] = 1
+        cost[n_v + i] = legs[i]
         ub[qoff: qoff + len(lots)] = lots
         cost[qoff: qoff + len(lots)] = unit
         link = np.zeros(size)
@@ -314,16 +331,49 @@ def milp_optimum(request: PlanRequest, venues: Sequence[VenueInput]) -> Optimum:
         up_b.append(request.max_venues)
     base = LinearConstraint(np.array(rows), np.array(lo_b), np.array(up_b))
     opts = {"mip_rel_gap": 1e-12, "time_limit": 120}
-    stage1 = milp(-fill_row, constraints=[base, LinearConstraint(fill_row[None, :], 0, target)],
-                  integrality=integrality, bounds=Bounds(lb, ub), options=opts)
-    assert stage1.success, stage1.message
-    fill = int(round(-stage1.fun))
-    stage2 = milp(cost, constraints=[base, LinearConstraint(fill_row[None, :], fill, fill)],
-                  integrality=integrality, bounds=Bounds(lb, ub), options=opts)
-    assert stage2.success, stage2.message
-    lots_v = tuple(int(round(v)) for v in stage2.x[:n_v])
-    return Optimum(fill, float(fill * grain), float(stage2.fun), float("nan"), lots_v,
-                   tuple(v.instrument.venue for v in usable))
+    # HiGHS judges optimality on reduced costs to about 1e-7 absolute: with a 1e-6 ETH lot two
+    # levels 0.06 apart differ by 6e-8 per lot and look equal. Scaled so the finest venue's cost
+    # per lot is about 1, level choices are seen (the objective is recomputed unscaled).
+    nonzero = np.abs(cost[cost != 0])
+    scale = 1.0 / float(nonzero.min()) if len(nonzero) else 1.0
+    los = [s[0][0] for s in specs]
+
+    def stages(z_lb: np.ndarray, z_ub: np.ndarray) -> tuple[int, float, np.ndarray] | None:
+        lb2, ub2 = lb.copy(), ub.copy()
+        lb2[n_v: 2 * n_v], ub2[n_v: 2 * n_v] = z_lb, z_ub
+        one = milp(-fill_row, constraints=[base, LinearConstraint(fill_row[None, :], 0, target)],
+                   integrality=integrality, bounds=Bounds(lb2, ub2), options=opts)
+        if not one.success:
+            return None
+        f = int(round(-one.fun))
+        two = milp(cost * scale, constraints=[base, LinearConstraint(fill_row[None, :], f, f)],
+                   integrality=integrality, bounds=Bounds(lb2, ub2), options=opts)
+        assert two.success, two.message
+        return f, float(np.dot(cost, two.x)), two.x
+
+    def honest(x: np.ndarray) -> bool:
+        """The on/off binaries are whole: with a big lot count as big-M, HiGHS's integrality
+        tolerance lets z = 4e-7 carry 26 lots (no leg cost paid, no minimum enforced)."""
+        return all(round(x[i]) == 0 or (round(x[n_v + i]) == 1 and round(x[i]) >= los[i]) for i in range(n_v))
+
+    found = stages(np.zeros(n_v), np.ones(n_v))
+    assert found is not None
+    if not honest(found[2]):  # then every set of venues on its own, binaries fixed
+        best = None
+        k = n_v if request.max_venues is None else request.max_venues
+        for size in range(1, min(k, n_v) + 1):
+            for on in itertools.combinations(range(n_v), size):
+                z = np.zeros(n_v)
+                z[list(on)] = 1
+                got = stages(z, z)
+                if got is not None and (best is None or (got[0], -got[1]) > (best[0], -best[1])):
+                    best = got
+        assert best is not None
+        found = best
+    fill, value, x = found
+    lots_v = tuple(int(round(v)) for v in x[:n_v])
+    return Optimum(fill, float(fill * grain), value, float("nan"), lots_v,
+                   tuple(v.instrument.venue for v in usable), _legs_of(np.array(lots_v), legs))
 
 
 def model_bounds(v: VenueInput, side: Side, target: int, grain: Fraction) -> tuple[int, int]:

@@ -10,7 +10,7 @@ from sor_desktop.core.book import BookSnapshot
 from sor_desktop.core.instrument import Instrument
 from sor_desktop.core.orders import Side
 from sor_desktop.core.plan import AmountUnit, Plan, PlanRequest, VenueInput
-from tests.core.oracle import Optimum, single_venue_costs
+from tests.core.oracle import Optimum, leg_cost_of, single_venue_costs
 
 SYMBOL = "BTC/USDT:USDT"
 
@@ -46,10 +46,20 @@ def tolerance(notional: float) -> float:
     return 1e-6 * max(notional, 1.0)
 
 
-def assert_matches(plan: Plan, opt: Optimum, grain: float) -> None:
+def plan_legs(plan: Plan, venues: Sequence[VenueInput] = ()) -> float:
+    """The leg costs of the plan's legs (a venue's own, else the request's)."""
+    own = {v.instrument.venue: v.leg_cost for v in venues if v.leg_cost is not None}
+    return sum(own.get(lg.venue, plan.leg_cost) for lg in plan.legs)
+
+
+def assert_matches(plan: Plan, opt: Optimum, grain: float, venues: Sequence[VenueInput] = ()) -> None:
+    """Same fill as the exact optimum, the same cost with leg costs within 0.01 bps, and a
+    ``gap_bps`` that is a true bound (and itself within 0.01 bps)."""
     assert abs(plan.filled - opt.fill_base) < grain / 2, (plan.filled, opt.fill_base, opt.lots)
-    gap = internal_cost(plan) - opt.cost
+    gap = internal_cost(plan) + plan_legs(plan, venues) - opt.cost
     assert abs(gap) <= tolerance(plan.notional), (gap, plan.to_json(), opt)
+    assert 0 <= plan.gap_bps <= 0.01, plan.gap_bps
+    assert gap <= plan.gap_bps * plan.notional / 1e4 + 1e-9 * max(plan.notional, 1.0), (gap, plan.gap_bps)
 
 
 def assert_lot_exact(plan: Plan, request: PlanRequest, venues: Sequence[VenueInput]) -> None:
@@ -80,11 +90,25 @@ def _assert_limit(limit_s: str, worst: float, ins: Instrument, request: PlanRequ
     limit = Decimal(limit_s)
     assert limit % ins.price_tick == 0, limit_s
     move = Decimal(repr(request.slippage_bps)) / 10_000
+    hard = None if request.limit_price is None else Decimal(repr(request.limit_price))
+    fee = ins.taker_fee if request.limit_on_fee_adjusted else Decimal(0)
     if request.side is Side.BUY:
         protect = Decimal(repr(worst)) * (1 + move)
+        if hard is not None:
+            assert Decimal(repr(worst)) * (1 + fee) <= hard  # the leg takes no level past the limit
+            assert limit * (1 + fee) <= hard  # and its IOC cannot fill past it
+            if limit < protect:  # clamped: the last tick inside the limit
+                assert (limit + ins.price_tick) * (1 + fee) > hard
+                return
         assert protect <= limit < protect + ins.price_tick  # up: never under-protects
     else:
         protect = Decimal(repr(worst)) * (1 - move)
+        if hard is not None:
+            assert Decimal(repr(worst)) * (1 - fee) >= hard
+            assert limit * (1 - fee) >= hard
+            if limit > protect:
+                assert (limit - ins.price_tick) * (1 - fee) < hard
+                return
         assert protect - ins.price_tick < limit <= protect  # down for a sell
 
 
@@ -93,7 +117,13 @@ def assert_not_worse_than_single(plan: Plan, request: PlanRequest, venues: Seque
     fill = round(plan.filled / grain)
     singles = single_venue_costs(request, venues, fill)
     cost = internal_cost(plan)
+    objective = cost + plan_legs(plan, venues)
     full = {n: c for n, (f, c) in singles.items() if f == fill}
+    legs = {v.instrument.venue: leg_cost_of(request, v) for v in venues}
+    for name, c in full.items():  # with leg costs the plan is no dearer than any venue alone
+        assert objective <= c + legs[name] + tolerance(plan.notional), (name, c, objective)
+    if any(v.leg_cost is not None for v in venues):
+        return  # per-venue leg costs: the money comparison below need not hold
     for name, c in full.items():
         assert cost <= c + tolerance(plan.notional), (name, c, cost)
     if full:
@@ -109,5 +139,8 @@ def assert_not_worse_than_single(plan: Plan, request: PlanRequest, venues: Seque
 
 
 def request(side: Side, amount: float, unit: AmountUnit = AmountUnit.BASE, max_venues: int | None = None,
-            slippage_bps: float = 5.0) -> PlanRequest:
-    return PlanRequest(side, amount, unit, max_venues, slippage_bps)
+            slippage_bps: float = 5.0, *, limit_price: float | None = None, fee_adjusted: bool = False,
+            leg_cost: float = 0.0) -> PlanRequest:
+    """A request; leg cost 0 unless given, so the price arithmetic of a case is all that decides it."""
+    return PlanRequest(side, amount, unit, max_venues, slippage_bps, limit_price=limit_price,
+                       limit_on_fee_adjusted=fee_adjusted, leg_cost=leg_cost)

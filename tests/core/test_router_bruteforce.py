@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import Decimal
 
 from hypothesis import HealthCheck, assume, given, settings
@@ -51,7 +52,9 @@ def venue_inputs(draw: st.DrawFn, name: str, offset: float):
     }
     cap = draw(st.none() | st.floats(1, 25).map(lambda u: round(u * lot_base, 6)))
     excluded = draw(st.sampled_from([None] * 9 + ["stale book"]))
-    return venue(name, asks, bids, cap_base=cap, excluded=excluded, **spec)
+    v = venue(name, asks, bids, cap_base=cap, excluded=excluded, **spec)
+    own_leg = draw(st.sampled_from([None] * 5 + [0.0, 0.05, 0.4]))  # a venue's own leg cost
+    return replace(v, leg_cost=own_leg)
 
 
 @st.composite
@@ -68,7 +71,9 @@ def instances(draw: st.DrawFn):
     assume(amount > 0)
     max_venues = draw(st.sampled_from([None, None, 1, 2]))
     slip = draw(st.sampled_from([0.0, 5.0, 12.5]))
-    return request(side, amount, unit, max_venues, slip), venues
+    # leg costs against lot notionals of 0.01 to 1 quote: from none to more than a lot saves
+    leg = draw(st.sampled_from([0.0, 0.0, 0.01, 0.1, 0.5, 2.0]))
+    return request(side, amount, unit, max_venues, slip, leg_cost=leg), venues
 
 
 @settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -80,7 +85,7 @@ def test_plan_equals_exhaustive_optimum(case):
     opt = brute_force(req, venues)
     usable = usable_inputs(req, venues)
     grain = float(grain_of(usable)) if usable else 1.0
-    assert_matches(plan, opt, grain)
+    assert_matches(plan, opt, grain, venues)
     assert_lot_exact(plan, req, venues)
     assert_not_worse_than_single(plan, req, venues, grain)
     if req.unit is AmountUnit.QUOTE:

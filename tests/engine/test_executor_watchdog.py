@@ -38,7 +38,7 @@ async def test_cancels_once_per_outage_only_where_the_venue_would_not(tmp_path: 
     assert await dog.check_once() == []
     ages.update(plain=10.5)
     out = await dog.check_once()
-    assert [(f.venue, f.silent_s, f.result) for f in out] == [("plain", 10.5, 1)]
+    assert [(f.venue, f.silent_s, f.result.cancelled, f.result.ok) for f in out] == [("plain", 10.5, 1, True)]
     assert plain.orders["sorplain00000000000l0"].status is OrderStatus.CANCELED
     assert dms.orders["sordms0000000000000l0"].status is OrderStatus.ACKNOWLEDGED  # the venue does it itself
     assert dms.cancel_all_calls == 0 and view.cancel_all_calls == 0

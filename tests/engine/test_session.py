@@ -101,6 +101,8 @@ async def test_cancel_all_reports_per_venue(tmp_path, monkeypatch):
         session.cancel_all()
         await asyncio.wait([t for t in session.tasks if t.get_name() == "cancel-all"], timeout=5)
         assert any("cancel all: 0 open order(s) cancelled on 5 venue(s)" in n.text for n in notices)
+        per_venue = [n.text for n in notices if ": cancel all: 0 cancelled" in n.text]
+        assert sorted(t.split(":")[0] for t in per_venue) == sorted(session.venues)
     finally:
         await session.stop(timeout=1.0)
 
@@ -151,12 +153,13 @@ async def test_closing_a_position_is_not_capped_by_the_margin_it_frees(tmp_path,
         session.submit(buy)
         await asyncio.wait([t for t in session.tasks if t.get_name().startswith("route:")], timeout=10)
         await session.refresh_accounts()
-        caps = session.margin_caps(session.store.books(SYMBOL))
+        caps = session.margin_caps(session.store.books(SYMBOL), req("6", side=Side.SELL))
         long_on = {lg.venue: lg.amount_base for lg in buy.legs}
         sell = session.preview(req("6", side=Side.SELL)).plan
         for leg in sell.legs:
             # each venue may sell back what it holds plus what its remaining margin carries
-            assert leg.amount_base <= long_on.get(leg.venue, 0.0) + caps[leg.venue] + 1e-9
+            assert leg.amount_base <= caps[leg.venue] + 1e-9
+            assert caps[leg.venue] >= long_on.get(leg.venue, 0.0)
         assert abs(sell.filled - 6.0) < 1e-9  # the whole position can be closed
     finally:
         await session.stop(timeout=1.0)

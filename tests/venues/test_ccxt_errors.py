@@ -18,12 +18,15 @@ def caused(exc: BaseException, cause: BaseException) -> BaseException:
 
 @pytest.mark.parametrize(("exc", "phase", "expected"), [
     (ccxt.InsufficientFunds('bybit {"retCode":110007,"retMsg":"ab not enough for new order"}'), Phase.SUBMIT, ve.InsufficientMargin),
-    (ccxt.InvalidOrder("bybit qty below minimum"), Phase.SUBMIT, ve.OrderRejected),
-    (ccxt.BadSymbol("bybit no market"), Phase.SUBMIT, ve.OrderRejected),
-    (ccxt.ExchangeError('binanceusdm {"code":-9999,"msg":"something odd"}'), Phase.SUBMIT, ve.OrderRejected),
-    (ccxt.RateLimitExceeded("bybit too many visits"), Phase.SUBMIT, ve.RateLimited),
+    (ccxt.InvalidOrder('bybit {"retCode":110017,"retMsg":"reduce-only rule not satisfied"}'), Phase.SUBMIT, ve.OrderRejected),
+    # the venue answered with a code nobody listed as "not placed": maybe placed
+    (ccxt.ExchangeError('binanceusdm {"code":-9999,"msg":"something odd"}'), Phase.SUBMIT, ve.OutcomeUnknown),
+    (ccxt.ExchangeError('bybit {"retCode":10016,"retMsg":"System error."}'), Phase.SUBMIT, ve.OutcomeUnknown),
+    (ccxt.InvalidOrder('bybit {"retCode":110072,"retMsg":"OrderLinkedID is duplicate"}'), Phase.SUBMIT, ve.OutcomeUnknown),
+    (ccxt.InvalidOrder("bybit qty below minimum"), Phase.SUBMIT, ve.OutcomeUnknown),  # no code: no proof
+    (ccxt.RateLimitExceeded('bybit {"retCode":10006,"retMsg":"too many visits"}'), Phase.SUBMIT, ve.RateLimited),
     (ccxt.DDoSProtection("binanceusdm 418"), Phase.READ, ve.RateLimited),
-    (ccxt.AuthenticationError("bybit error sign"), Phase.SUBMIT, ve.AuthFailed),
+    (ccxt.AuthenticationError('bybit {"retCode":10004,"retMsg":"error sign"}'), Phase.SUBMIT, ve.AuthFailed),
     (ccxt.PermissionDenied("bybit no trade permission"), Phase.READ, ve.AuthFailed),
     (ccxt.RequestTimeout("bybit POST https://x/v5/order/create"), Phase.SUBMIT, ve.OutcomeUnknown),
     (ccxt.RequestTimeout("bybit GET https://x/v5/order/realtime"), Phase.READ, ve.VenueUnavailable),
@@ -32,12 +35,23 @@ def caused(exc: BaseException, cause: BaseException) -> BaseException:
     (ccxt.DuplicateOrderId("bybit duplicate orderLinkId"), Phase.SUBMIT, ve.OutcomeUnknown),
     (ccxt.NetworkError("bybit connection reset"), Phase.BOOK, ve.VenueUnavailable),
     (ccxt.ChecksumError("binanceusdm BTC/USDT:USDT checksum"), Phase.BOOK, ve.BookGap),
-    (ccxt.InvalidNonce("binanceusdm -1021 timestamp outside recvWindow"), Phase.SUBMIT, ve.OrderRejected),
-    (ccxt.NotSupported("mexc no futures orders"), Phase.SUBMIT, ve.NotSupported),
+    (ccxt.InvalidNonce('binanceusdm {"code":-1021,"msg":"Timestamp for this request is outside of the recvWindow."}'),
+     Phase.SUBMIT, ve.OrderRejected),
     (TimeoutError(), Phase.SUBMIT, ve.OutcomeUnknown),
 ])
 def test_mapping(exc: BaseException, phase: Phase, expected: type) -> None:
-    assert type(map_error(exc, "bybit", phase)) is expected
+    venue = str(exc).split(" ")[0] if str(exc) else "bybit"
+    assert type(map_error(exc, venue, phase)) is expected
+
+
+@pytest.mark.parametrize(("exc", "expected"), [
+    (ccxt.InvalidOrder("bybit qty below minimum"), ve.OrderRejected),
+    (ccxt.BadSymbol("bybit no market"), ve.OrderRejected),
+    (ccxt.ArgumentsRequired("bybit needs a symbol"), ve.OrderRejected),
+    (ccxt.NotSupported("mexc no futures orders"), ve.NotSupported),
+])
+def test_refused_before_any_request_left_is_not_placed(exc: BaseException, expected: type) -> None:
+    assert type(map_error(exc, "bybit", Phase.SUBMIT, sent=False)) is expected
 
 
 def test_connect_failure_is_surely_not_placed() -> None:

@@ -23,6 +23,7 @@ from decimal import Decimal
 from sor_desktop.core.account import Balance, Position
 from sor_desktop.core.book import BookSnapshot
 from sor_desktop.core.instrument import Instrument
+from sor_desktop.core.margin import required_margin, rule_for
 from sor_desktop.core.orders import Fill, OrderReport, OrderRequest, OrderStatus, OrderType, Side, TimeInForce
 from sor_desktop.venues.errors import InsufficientMargin, OrderRejected
 from sor_desktop.venues.sim.accounts import ZERO, Account
@@ -256,6 +257,7 @@ class MatchingEngine:
 
     def _check_margin(self, req: OrderRequest, inst: Instrument, contracts: Decimal, limit: Decimal | None,
                       fills_at: list[tuple[Decimal, Decimal]]) -> None:
+        """The venue's order cost (``core.margin``, the rule the preview's caps use) against free margin."""
         pos = self.account.signed_position(req.symbol)
         reducing = min(contracts, abs(pos)) if pos and (pos > 0) != (req.side is Side.BUY) else ZERO
         opening = contracts - reducing
@@ -268,8 +270,11 @@ class MatchingEngine:
             return
         if req.order_type is OrderType.MARKET and taken < contracts:
             opening = max(ZERO, taken - reducing)  # the unfilled rest of a market order expires
-        notional = opening * inst.contract_size * est
-        required = notional / self.account.leverage + contracts * inst.contract_size * est * inst.taker_fee
+        size = inst.contract_size
+        mark = self.marks.get(req.symbol)
+        required = required_margin(req.side, float(opening * size), float(reducing * size), float(est),
+                                   float(mark) if mark is not None else None, float(self.account.leverage),
+                                   float(inst.taker_fee), rule_for(self.venue))
         free = self.balance().free
         if required > free:
             raise self._reject("margin", f"needs {required:.2f}, free {free:.2f}")

@@ -49,6 +49,7 @@ class BinanceUsdmServer(LoopbackServer):
         super().__init__(**kwargs)
         self.books = {s: BookEngine(mid=mid, tick=tick, seed=i) for i, (s, (_, mid, tick, _)) in enumerate(SYMBOLS.items())}
         self.last_u = {s: b.update_id for s, b in self.books.items()}
+        self.countdowns: dict[str, list[int]] = {}  # symbol -> every countdownTime (ms) received
         r = self.app.router
         r.add_get("/fapi/v1/exchangeInfo", self.exchange_info)
         r.add_get("/fapi/v1/depth", self.depth)
@@ -58,6 +59,7 @@ class BinanceUsdmServer(LoopbackServer):
         r.add_get("/fapi/v1/openOrders", self.open_orders)
         r.add_delete("/fapi/v1/allOpenOrders", self.cancel_all)
         r.add_get("/fapi/v3/account", self.account)
+        r.add_post("/fapi/v1/countdownCancelAll", self.countdown_cancel_all)
         r.add_get("/public/ws/{n}", self.websocket)
         r.add_get("/ws/{n}", self.websocket)
 
@@ -125,6 +127,9 @@ class BinanceUsdmServer(LoopbackServer):
                 if symbol in symbols:
                     await self.send(ws, event)
 
+    def error_response(self, status: int, code: int, message: str) -> web.Response:
+        return web.json_response({"code": code, "msg": message}, status=status)
+
     # -- signed --------------------------------------------------------------------------------
     async def _signed(self, request: web.Request) -> tuple[dict[str, str], web.Response | None]:
         self.requests.append((request.method, request.path))
@@ -174,7 +179,7 @@ class BinanceUsdmServer(LoopbackServer):
             status = "new"
         placement = Placement(client_id, self.next_order_id(), symbol, side, qty, price, tif,
                               params.get("reduceOnly") == "true", filled, avg, status)
-        self.placements.append(placement)
+        self.record(placement)
         held = await self.hold_after_accept()
         if held is not None:
             return held
@@ -185,7 +190,7 @@ class BinanceUsdmServer(LoopbackServer):
         if error is not None:
             return error
         p = self.find(params.get("origClientOrderId", ""))
-        if p is None or p.symbol != params.get("symbol"):
+        if p is None or p.symbol != params.get("symbol") or not self.visible(p):
             return web.json_response({"code": -2013, "msg": "Order does not exist."}, status=400)
         return web.json_response(self._order_json(p))
 
@@ -216,6 +221,16 @@ class BinanceUsdmServer(LoopbackServer):
             if p.status == "new" and p.symbol == params.get("symbol"):
                 p.status = "canceled"
         return web.json_response({"code": 200, "msg": "The operation of cancel all open order is done."})
+
+    async def countdown_cancel_all(self, request: web.Request) -> web.Response:
+        params, error = await self._signed(request)
+        if error is not None:
+            return error
+        symbol = params.get("symbol", "")
+        if symbol not in self.books:
+            return web.json_response({"code": -1121, "msg": "Invalid symbol."}, status=400)
+        self.countdowns.setdefault(symbol, []).append(int(params["countdownTime"]))
+        return web.json_response({"symbol": symbol, "countdownTime": params["countdownTime"]})
 
     async def account(self, request: web.Request) -> web.Response:
         _, error = await self._signed(request)

@@ -132,6 +132,9 @@ class BybitServer(LoopbackServer):
                 if market_id in ids:
                     await self.send(ws, frame)
 
+    def error_response(self, status: int, code: int, message: str) -> web.Response:
+        return _err(code, message)  # Bybit: HTTP 200 whatever the error
+
     # -- signed --------------------------------------------------------------------------------
     async def _signed(self, request: web.Request) -> tuple[dict[str, Any], web.Response | None]:
         self.requests.append((request.method, request.path))
@@ -196,7 +199,7 @@ class BybitServer(LoopbackServer):
             status = "new"
         placement = Placement(client_id, self.next_order_id(), symbol, side, qty, price, tif,
                               bool(params.get("reduceOnly")), filled, avg, status)
-        self.placements.append(placement)
+        self.record(placement)
         held = await self.hold_after_accept()
         if held is not None:
             return held
@@ -207,7 +210,7 @@ class BybitServer(LoopbackServer):
         if error is not None:
             return error
         link_id, symbol = params.get("orderLinkId"), params.get("symbol")
-        found = [p for p in self.placements if (link_id is None or p.client_id == link_id)
+        found = [p for p in self.placements if self.visible(p) and (link_id is None or p.client_id == link_id)
                  and (symbol is None or p.symbol == symbol) and (p.status == "new") == open_only]
         return _ok({"category": params.get("category"), "nextPageCursor": "",
                     "list": [self._order_json(p) for p in found]})

@@ -88,12 +88,18 @@ class Faults:
     accepted (longer than the client's timeout gives a timeout on an order that exists).
     ``status_after_accept``: HTTP status (e.g. 502) the next placement answers *after* accepting.
     ``drop_next_diffs``: how many book diffs to skip (their update ids are used: a gap).
+    ``error_after_accept``: (HTTP status, venue code, message) the next placement answers *after*
+    accepting: a system error or server timeout inside the venue's own error body (Binance -1001
+    / -1007, Bybit 10016 / 10000), or a duplicate-client-id answer to an order that did land.
+    ``hide_for_s``: lookups do not see the next placement for this long (eventual consistency).
     """
 
     reject_next: tuple[int, str] | None = None
     delay_after_accept: float | None = None
     status_after_accept: int | None = None
     drop_next_diffs: int = 0
+    error_after_accept: tuple[int, int, str] | None = None
+    hide_for_s: float | None = None
 
 
 @dataclass
@@ -119,6 +125,7 @@ class Placement:
         if self.position_side is not None:
             return (self.position_side, self.side) in (("LONG", "sell"), ("SHORT", "buy"))
         return self.reduce_only
+    visible_at: float = 0.0  # monotonic time from which lookups see it (``Faults.hide_for_s``)
 
 
 class BookEngine:
@@ -291,6 +298,16 @@ class LoopbackServer:
     @property
     def usdt(self) -> Decimal:
         return self.wallet["USDT"]
+    def visible(self, p: Placement) -> bool:
+        """Whether order lookups see ``p`` yet (``Faults.hide_for_s``)."""
+        return time.monotonic() >= p.visible_at
+
+    def record(self, placement: Placement) -> None:
+        """Keep an accepted order; ``hide_for_s`` applies to it."""
+        hide, self.faults.hide_for_s = self.faults.hide_for_s, None
+        if hide:
+            placement.visible_at = time.monotonic() + hide
+        self.placements.append(placement)
 
     # -- fault switches ------------------------------------------------------------------------
     def silence(self) -> None:
@@ -356,12 +373,20 @@ class LoopbackServer:
     async def emit(self) -> None:
         raise NotImplementedError
 
+    def error_response(self, status: int, code: int, message: str) -> web.Response:
+        """The venue's own error body (subclasses: Binance ``code``/``msg``, Bybit ``retCode``)."""
+        raise NotImplementedError
+
     async def hold_after_accept(self) -> web.Response | None:
-        """Apply ``delay_after_accept`` / ``status_after_accept`` to a placement just recorded."""
+        """Apply ``delay_after_accept`` / ``status_after_accept`` / ``error_after_accept`` to a
+        placement just recorded."""
         delay, self.faults.delay_after_accept = self.faults.delay_after_accept, None
         if delay:
             await asyncio.sleep(delay)
         status, self.faults.status_after_accept = self.faults.status_after_accept, None
         if status:
             return web.Response(status=status, text="<html>Bad Gateway</html>", content_type="text/html")
+        error, self.faults.error_after_accept = self.faults.error_after_accept, None
+        if error:
+            return self.error_response(*error)
         return None

@@ -315,7 +315,7 @@ class WeexServer(LoopbackServer):
         placement = Placement(client_id, self.next_order_id(), market_id, side.lower(), qty, price, tif,
                               params.get("reduceOnly") is True, filled, avg, status,
                               position_side=position_side)
-        self.placements.append(placement)
+        self.record(placement)
         self._book_fill(market_id, side, position_side, filled)
         held = await self.hold_after_accept()
         if held is not None:
@@ -326,6 +326,9 @@ class WeexServer(LoopbackServer):
     def _by_order_id(self, order_id: str) -> Placement | None:
         return next((p for p in self.placements if str(p.order_id) == order_id), None)
 
+    def error_response(self, status: int, code: int, message: str) -> web.Response:
+        return _error(code, message, status)
+
     async def query_order(self, request: web.Request) -> web.Response:
         params, error = await self._signed(request)
         if error is not None:
@@ -333,7 +336,7 @@ class WeexServer(LoopbackServer):
         if not params.get("orderId"):  # documented: orderId is required, no client-id lookup here
             return _error(-1141, "orderId cannot be empty.")
         p = self._by_order_id(str(params["orderId"]))
-        if p is None:
+        if p is None or not self.visible(p):
             return _error(-3200, "Order does not exist.")
         return web.json_response(self._order_json(p))
 
@@ -351,8 +354,8 @@ class WeexServer(LoopbackServer):
 
     def _mine(self, params: dict[str, Any], open_only: bool) -> list[Placement]:
         symbol = params.get("symbol")
-        return [p for p in self.placements
-                if (symbol is None or p.symbol == symbol) and (p.status == "new") == open_only]
+        return [p for p in self.placements if self.visible(p)
+                and (symbol is None or p.symbol == symbol) and (p.status == "new") == open_only]
 
     async def open_orders(self, request: web.Request) -> web.Response:
         params, error = await self._signed(request)

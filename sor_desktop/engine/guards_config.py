@@ -1,0 +1,66 @@
+"""The executor's guards as config.json sets them, read once for the window and for ``route``.
+
+Keys: ``max_notional`` (per route) and ``max_day_notional`` (over 24 h), quote units. A value that
+is not a finite positive number (NaN, inf, 1e400, 0, text) is refused with a message and the
+default applies: a settings file can tighten a guard, never switch it off.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sor_desktop.engine.executor import DEFAULT_MAX_DAY_NOTIONAL, DEFAULT_MAX_ROUTE_NOTIONAL
+
+log = logging.getLogger(__name__)
+
+KEYS = {"max_notional": ("max_route_notional", DEFAULT_MAX_ROUTE_NOTIONAL),
+        "max_day_notional": ("max_day_notional", DEFAULT_MAX_DAY_NOTIONAL)}
+
+
+@dataclass(frozen=True, slots=True)
+class Guards:
+    max_route_notional: float = DEFAULT_MAX_ROUTE_NOTIONAL
+    max_day_notional: float = DEFAULT_MAX_DAY_NOTIONAL
+    problems: tuple[str, ...] = field(default=())  # one line each, for the trader
+
+
+def finite_positive(value: object) -> float | None:
+    if isinstance(value, bool):
+        return None
+    try:
+        number = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError, OverflowError):
+        return None
+    return number if math.isfinite(number) and number > 0 else None
+
+
+def load_guards(path: Path) -> Guards:
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return Guards()
+    except (OSError, ValueError) as exc:
+        msg = f"{path}: cannot read it ({exc}); the default order limits apply"
+        log.warning(msg)
+        return Guards(problems=(msg,))
+    if not isinstance(raw, dict):
+        msg = f"{path}: not a JSON object; the default order limits apply"
+        log.warning(msg)
+        return Guards(problems=(msg,))
+    values: dict[str, float] = {}
+    problems: list[str] = []
+    for key, (name, default) in KEYS.items():
+        if key not in raw:
+            continue
+        got = finite_positive(raw[key])
+        if got is None:
+            msg = f"{path}: {key}={raw[key]!r} is not a finite positive number; the default {default:,.0f} applies"
+            log.warning(msg)
+            problems.append(msg)
+        else:
+            values[name] = got
+    return Guards(**values, problems=tuple(problems))

@@ -1,0 +1,62 @@
+"""Each venue's cap for the router: the most base amount whose leg the venue's free margin carries
+under ``core.margin`` (the rule the simulated venue checks too), walking the venue's book at the
+limit price each size would be sent with. Used by the window's session and by ``route``."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+from sor_desktop.core.account import Balance, Position
+from sor_desktop.core.book import BookSnapshot
+from sor_desktop.core.instrument import Instrument
+from sor_desktop.core.margin import DEFAULT_HEADROOM, NEAR_ZERO_FREE, margin_cap_base, rule_for
+from sor_desktop.core.orders import Side
+
+
+@dataclass(frozen=True, slots=True)
+class VenueMargin:
+    cap_base: float  # most base units, closing an opposite position included
+    free: float  # free margin in the settle currency, as last read
+    reason: str | None = None  # why the venue cannot open anything (shown as its exclusion)
+
+
+def reducible_base(side: Side, positions: Sequence[Position], symbol: str) -> float:
+    """A buy reduces a short and a sell reduces a long, by at most the position's size."""
+    return sum(float(p.base_amount) for p in positions if p.symbol == symbol and p.side is not side)
+
+
+def free_margin(balances: Sequence[Balance], settle: str) -> float:
+    return sum(float(b.free) for b in balances if b.currency == settle)
+
+
+def venue_margin(side: Side, book: BookSnapshot, inst: Instrument, balances: Sequence[Balance],
+                 positions: Sequence[Position], *, leverage: float, slippage_bps: float = 5.0,
+                 headroom: float = DEFAULT_HEADROOM) -> VenueMargin | None:
+    """None when the book has no mid (nothing to price the margin at)."""
+    mark = book.mid
+    if not mark:
+        return None
+    free = free_margin(balances, inst.settle)
+    mine = [p for p in positions if p.symbol == inst.symbol]
+    lev = next((float(p.leverage) for p in mine if p.leverage), leverage)
+    reducible = reducible_base(side, mine, inst.symbol)
+    exposure = sum(float(p.base_amount) * mark for p in mine)
+    move = Decimal(repr(float(slippage_bps))) / Decimal(10_000)
+    buy = side is Side.BUY
+
+    def limit_of(price: float) -> float:
+        # the router's leg limit when this level is the leg's worst: slippage, then the tick (safe side)
+        raw = Decimal(repr(price)) * (1 + move if buy else 1 - move)
+        return float(inst.round_price(raw, up=buy))
+
+    size = float(inst.contract_size)
+    levels = book.asks if buy else book.bids
+    cap = margin_cap_base(side, ((float(p), float(q) * size) for p, q in levels), free=free, mark=mark,
+                          leverage=lev, taker_fee=float(inst.taker_fee), rule=rule_for(inst.venue),
+                          headroom=headroom, limit_of=limit_of, reducible=reducible, position_notional=exposure)
+    reason = None
+    if free < NEAR_ZERO_FREE and reducible <= 0:
+        reason = f"free margin {free:,.2f} {inst.settle}: " + ("negative" if free < 0 else "nothing to open with")
+    return VenueMargin(cap, free, reason)

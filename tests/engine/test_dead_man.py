@@ -1,0 +1,96 @@
+"""The venues' own countdown cancel-all, kept armed by the watchdog while the app runs.
+
+Binance USDⓈ-M (loopback server, real ccxt): after an order on BTCUSDT the watchdog arms that
+symbol's countdown, refreshes it every ``dead_man_refresh_s`` while the feed is live, and a
+deliberate close switches it off. BingX (HTTP capture through ccxt): the account-wide timer, in
+BingX's 10-120 s range. Bybit, WEEX and MEXC arm nothing and the watchdog guards all three."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+from urllib.parse import parse_qsl
+
+import pytest
+
+from sor_desktop.core.orders import OrderRequest, Side
+from sor_desktop.engine.executor import Executor
+from sor_desktop.engine.journal import Journal
+from sor_desktop.engine.watchdog import Watchdog
+from sor_desktop.venues.ccxt_venue import ApiCredentials, CcxtConfig, CcxtVenue
+from sor_desktop.venues.quirks import quirks_for
+from tests.shared_data import VENUE_DATA, load_markets
+from tests.venues.http_capture import capture
+from tests.venues.loopback.fixtures import loopback_venue, serving
+
+SYMBOL = "BTC/USDT:USDT"
+
+
+@pytest.mark.asyncio
+async def test_binance_countdown_is_armed_refreshed_and_switched_off(tmp_path: Path) -> None:
+    async with serving("binanceusdm") as server:
+        venue = loopback_venue(server, "binanceusdm")
+        await venue.connect()
+        now = [100.0]
+        dog = Watchdog(Executor({"binanceusdm": venue}, Journal(tmp_path / "j.sqlite3")), lambda: {"binanceusdm": 0.1},
+                       dead_man_s=60.0, dead_man_refresh_s=15.0, clock=lambda: now[0])
+        await dog.check_once()
+        assert server.countdowns == {}  # nothing traded yet: nothing to arm
+        book = await venue.watch_order_book(SYMBOL)
+        await venue.submit_order(OrderRequest("binanceusdm", SYMBOL, Side.BUY, Decimal("0.001"), "sordm0000000001l0",
+                                              limit_price=Decimal(str(book.best_ask))))
+        now[0] += 15.0
+        await dog.check_once()
+        assert server.countdowns == {"BTCUSDT": [60000]}
+        now[0] += 5.0
+        await dog.check_once()  # refreshed at most every 15 s
+        assert server.countdowns == {"BTCUSDT": [60000]}
+        now[0] += 10.0
+        await dog.check_once()
+        assert server.countdowns == {"BTCUSDT": [60000, 60000]}
+        assert dog.dead_man["binanceusdm"].startswith("countdown cancel-all armed for 60 s (BTC/USDT:USDT)")
+        await venue.close()
+        assert server.countdowns["BTCUSDT"][-1] == 0  # a deliberate close leaves the trader's orders alone
+
+
+def bingx() -> CcxtVenue:
+    if not VENUE_DATA.exists():
+        pytest.skip("../shared/venue-data absent")
+    v = CcxtVenue("bingx", credentials=ApiCredentials("key", "secretsecret"), config=CcxtConfig(trading_allowed=True))
+    v.use_markets(load_markets("bingx"))
+    return v
+
+
+@pytest.mark.shared
+@pytest.mark.parametrize(("seconds", "sent"), [(60, ("ACTIVATE", "60")), (600, ("ACTIVATE", "120")),
+                                               (3, ("ACTIVATE", "10")), (0, ("CLOSE", "0"))])
+@pytest.mark.asyncio
+async def test_bingx_cancel_all_after_on_the_swap_api(seconds: float, sent: tuple[str, str]) -> None:
+    v = bingx()
+    cap = capture(v, {("POST", "/openApi/swap/v2/trade/cancelAllAfter"): (200, {"code": 0, "msg": "", "data": {
+        "triggerTime": "1712645434", "status": "ACTIVATED", "note": "..."}})})
+    try:
+        armed = await v.refresh_dead_man(seconds)
+    finally:
+        await v.close()
+    assert armed is not None and "all perpetuals" in armed
+    calls = [(m, u, dict(parse_qsl(q or str(b or "")))) for m, u, q, b in cap.requests]
+    assert all(m == "POST" and u.endswith("/openApi/swap/v2/trade/cancelAllAfter") for m, u, _ in calls)
+    assert (calls[0][2]["type"], calls[0][2]["timeOut"]) == sent
+    # armed, then closed deliberately: the timer is switched off
+    assert [c[2]["type"] for c in calls] == (["ACTIVATE", "CLOSE"] if seconds else ["CLOSE"])
+
+
+@pytest.mark.parametrize("venue_id", ["bybit", "weex", "mexc"])
+@pytest.mark.asyncio
+async def test_venues_without_a_usable_switch_arm_nothing_and_are_guarded(tmp_path: Path, venue_id: str) -> None:
+    v = CcxtVenue(venue_id, credentials=ApiCredentials("key", "secretsecret", "pw"),
+                  config=CcxtConfig(trading_allowed=True))
+    cap = capture(v, {})
+    try:
+        assert await v.refresh_dead_man(60) is None and cap.requests == []
+        assert not quirks_for(venue_id).server_dead_man_switch
+        dog = Watchdog(Executor({venue_id: v}, Journal(tmp_path / "j.sqlite3")), dict)
+        assert dog.guarded() == [venue_id]
+    finally:
+        await v.close()

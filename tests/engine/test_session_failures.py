@@ -1,0 +1,33 @@
+"""The window's session passes every failure on: a rejected leg's update carries the venue's code
+and words, and the route's end says "partly filled: X of Y"."""
+
+from __future__ import annotations
+
+import pytest
+
+from sor_desktop.engine.session_events import LegUpdate, RouteDone
+
+from .test_session_margin import make_session, req, settle
+
+
+@pytest.mark.asyncio
+async def test_a_rejected_leg_and_the_partly_filled_route_reach_the_window(tmp_path, monkeypatch) -> None:
+    session, market, _ = await make_session(tmp_path, monkeypatch)
+    events: list[object] = []
+    session.listeners.append(events.append)
+    try:
+        plan = session.preview(req("3")).plan
+        assert plan is not None and "mexc" in {lg.venue for lg in plan.legs}
+        market.venue("mexc").faults.reject.append("2005 Insufficient balance")
+        session.submit(plan)
+        await settle(session, "route:")
+        bybit = [e for e in events if isinstance(e, LegUpdate) and e.venue == "mexc"][-1]
+        assert bybit.failure == "rejected" and bybit.venue_code == "2005"
+        assert bybit.venue_text == "Insufficient balance"
+        done = [e for e in events if isinstance(e, RouteDone)]
+        assert len(done) == 1 and done[0].status == "partly filled"
+        filled = sum(lg.amount_base for lg in plan.legs if lg.venue != "mexc")
+        assert done[0].filled == pytest.approx(filled) and done[0].requested == 3
+        assert done[0].summary == f"partly filled: {done[0].filled:g} of 3"
+    finally:
+        await session.stop(timeout=1.0)

@@ -1,0 +1,91 @@
+"""A lookup by our client id answers "no such order" (None) on every venue, instead of raising.
+
+Each venue says "not found" its own way (Binance -2013 with HTTP 400, BingX 80016, MEXC 2040,
+Bybit an empty list, WEEX nothing among the symbol's open and past orders); a raise there left the
+leg unresolved and trading blocked. Any other error still raises (a failed lookup proves nothing).
+Captured at the HTTP layer through ccxt (``http_capture``); uses the pack's recorded markets."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from sor_desktop.venues.ccxt_venue import ApiCredentials, CcxtConfig, CcxtVenue
+from sor_desktop.venues.errors import VenueError
+from tests.shared_data import VENUE_DATA, load_markets
+from tests.venues.http_capture import capture
+
+pytestmark = pytest.mark.shared
+SYMBOL = "BTC/USDT:USDT"
+
+NOT_FOUND: dict[str, dict[tuple[str, str], Any]] = {
+    "binanceusdm": {("GET", "/fapi/v1/order"): (400, {"code": -2013, "msg": "Order does not exist."})},
+    "bybit": {("GET", "/v5/order/realtime"): (200, {"retCode": 0, "retMsg": "OK", "result": {"list": []}}),
+              ("GET", "/v5/order/history"): (200, {"retCode": 0, "retMsg": "OK", "result": {"list": []}})},
+    "bingx": {("GET", "/openApi/swap/v2/trade/order"): (200, {"code": 80016, "msg": "order does not exist",
+                                                              "data": {}})},
+    "weex": {("GET", "/capi/v3/openOrders"): (200, []), ("GET", "/capi/v3/order/history"): (200, [])},
+    "mexc": {("GET", "/order/external/BTC_USDT/route42-leg3-x"): (200, {"success": False, "code": 2040,
+                                                                       "message": "order not exist"})},
+}
+SYSTEM_ERROR: dict[str, dict[tuple[str, str], Any]] = {
+    "binanceusdm": {("GET", "/fapi/v1/order"): (400, {"code": -1001, "msg": "Internal error."})},
+    "bybit": {("GET", "/v5/order/realtime"): (200, {"retCode": 10016, "retMsg": "System error", "result": {}})},
+    "bingx": {("GET", "/openApi/swap/v2/trade/order"): (200, {"code": 100500, "msg": "system busy", "data": {}})},
+    "weex": {("GET", "/capi/v3/openOrders"): (400, {"code": -1054, "msg": "System error, please retry later."})},
+    "mexc": {("GET", "/order/external/BTC_USDT/route42-leg3-x"): (200, {"success": False, "code": 500,
+                                                                       "message": "Internal error"})},
+}
+
+
+def venue_for(venue_id: str) -> CcxtVenue:
+    if not VENUE_DATA.exists():
+        pytest.skip("../shared/venue-data absent")
+    v = CcxtVenue(venue_id, credentials=ApiCredentials("key", "secretsecret", "password"),
+                  config=CcxtConfig(trading_allowed=True))
+    v.use_markets(load_markets(venue_id))
+    return v
+
+
+@pytest.mark.parametrize("venue_id", list(NOT_FOUND))
+@pytest.mark.asyncio
+async def test_not_found_is_none(venue_id: str) -> None:
+    v = venue_for(venue_id)
+    cap = capture(v, NOT_FOUND[venue_id])
+    try:
+        assert await v.fetch_order("route42-leg3-x", SYMBOL) is None
+    finally:
+        await v.close()
+    assert cap.requests
+
+
+@pytest.mark.parametrize("venue_id", list(SYSTEM_ERROR))
+@pytest.mark.asyncio
+async def test_any_other_lookup_error_still_raises(venue_id: str) -> None:
+    v = venue_for(venue_id)
+    capture(v, SYSTEM_ERROR[venue_id])
+    try:
+        with pytest.raises(VenueError):
+            await v.fetch_order("route42-leg3-x", SYMBOL)
+    finally:
+        await v.close()
+
+
+@pytest.mark.asyncio
+async def test_weex_finds_our_order_by_client_id_in_its_history() -> None:
+    v = venue_for("weex")
+    mid = v._ex.market(SYMBOL)["id"]
+    done = {"symbol": mid, "orderId": 77, "clientOrderId": "route42-leg3-x", "status": "FILLED", "side": "BUY",
+            "positionSide": "LONG", "type": "LIMIT", "origQty": "0.01", "executedQty": "0.01", "price": "60000",
+            "avgPrice": "59990", "cumQuote": "599.9", "timeInForce": "IOC", "time": 1700000000000,
+            "updateTime": 1700000000000}
+    other = {**done, "orderId": 78, "clientOrderId": "someone-else"}
+    cap = capture(v, {("GET", "/capi/v3/openOrders"): (200, [other]),
+                      ("GET", "/capi/v3/order/history"): (200, [other, done])})
+    try:
+        report = await v.fetch_order("route42-leg3-x", SYMBOL)
+    finally:
+        await v.close()
+    assert report is not None and report.venue_order_id == "77" and report.client_order_id == "route42-leg3-x"
+    assert [u.rsplit("/", 1)[-1] for _, u, _, _ in cap.requests] == ["openOrders", "history"]
