@@ -88,7 +88,8 @@ class SequenceTracker:
         return key not in self._last
 
 
-def _int(value: Any) -> int | None:
+def int_or_none(value: Any) -> int | None:
+    """A frame's id field as an int, or None when it is missing or not a number."""
     try:
         return int(value)
     except (TypeError, ValueError):
@@ -101,7 +102,7 @@ def bybit_update(message: Mapping[str, Any]) -> Update | None:
     data = message.get("data")
     if not isinstance(data, Mapping):
         return None
-    u = _int(data.get("u"))
+    u = int_or_none(data.get("u"))
     key = data.get("s")
     if u is None or not isinstance(key, str):
         return None

@@ -31,27 +31,20 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from sor_desktop.venues.book_sequence import SequenceCheck, Update
+from sor_desktop.venues.book_sequence import SequenceCheck, Update, int_or_none
 
 SNAPSHOT_WAIT_S = 1.0  # deltas without a snapshot for this long: take the REST book
 REST_DEPTH = 200  # the deepest book WEEX serves (15 or 200), as the stream's depth200
 
 
-def _int(value: Any) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
-
-
 def weex_update(message: Mapping[str, Any]) -> Update | None:
     """The ids of a ``depth``/``depthSnapshot`` frame, or None for anything else."""
-    u = _int(message.get("u"))
+    u = int_or_none(message.get("u"))
     key = message.get("s")
     if u is None or not isinstance(key, str):
         return None
     snapshot = message.get("e") == "depthSnapshot" or message.get("d") == "SNAPSHOT"
-    first = _int(message.get("U"))
+    first = int_or_none(message.get("U"))
     return Update(key, snapshot, u if first is None else first, u)
 
 
@@ -64,7 +57,7 @@ def continues(previous: int, update: Update, first_on_snapshot: bool) -> bool:
 async def rest_snapshot(ex: Any, market_id: str) -> Mapping[str, Any]:
     """The REST book as a ``depthSnapshot`` frame ccxt's handler applies like the stream's."""
     response = await ex.contractGetCapiV3MarketDepth({"symbol": market_id, "limit": REST_DEPTH})
-    last = _int(response.get("lastUpdateId"))
+    last = int_or_none(response.get("lastUpdateId"))
     if last is None:
         raise ValueError("WEEX depth answer without lastUpdateId")
     return {"e": "depthSnapshot", "E": ex.milliseconds(), "s": market_id, "U": last, "u": last,
