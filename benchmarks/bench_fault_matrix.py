@@ -1,9 +1,9 @@
 """Fault matrix: every fault on every loopback venue, through the real executor and ccxt client.
 
-For each venue of ``tests/venues/loopback/fixtures.SERVERS`` (Binance USDⓈ-M and Bybit today; a
-venue whose server is added there plugs in by itself) and each fault below, ``--routes`` routes of
-one IOC leg per venue are sent while the fault is set on that venue's server, then every journal
-leg is compared with what the server really holds:
+For each case of ``tests/venues/loopback/fixtures.SERVERS`` (a venue and market: Binance USDⓈ-M
+and Bybit today; a case added there plugs in by itself, with its own symbol, lot and config) and
+each fault below, ``--routes`` routes of one IOC leg are sent while the fault is set on that
+case's server, then every journal leg is compared with what the server really holds:
 
 - ``duplicated``: a client order id the server accepted more than once (must be 0)
 - ``lost``: an order the server filled whose journal fill differs (must be 0)
@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import dataclasses
 import logging
 import sys
 import tempfile
@@ -37,15 +38,15 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from sor_desktop.core.orders import OrderStatus, Side  # noqa: E402
+from sor_desktop.core.plan import Plan  # noqa: E402
 from sor_desktop.engine.executor import Executor, ExecutorConfig  # noqa: E402
 from sor_desktop.engine.journal import Journal  # noqa: E402
 from sor_desktop.engine.reconcile import ResolveConfig  # noqa: E402
 from sor_desktop.venues.ccxt_errors import TABLES  # noqa: E402
 from sor_desktop.venues.refusals import Refusal  # noqa: E402
 from tests.engine.exec_fakes import make_plan  # noqa: E402
-from tests.venues.loopback.fixtures import SERVERS, loopback_venue  # noqa: E402
+from tests.venues.loopback.fixtures import SERVERS, VenueCase, case_venue  # noqa: E402
 
-SYMBOL = "BTC/USDT:USDT"
 CFG = ExecutorConfig(resolve=ResolveConfig(acceptance_window_s=1.0, fetch_timeout_s=2.0, backoff_start_s=0.05,
                                            backoff_max_s=0.2, give_up_s=15.0), submit_timeout_s=5.0,
                      duplicate_window_s=0.0)  # the same plan is sent on purpose, route after route
@@ -111,7 +112,7 @@ def _hide(server: Any, seconds: float) -> bool:
 
 @dataclass
 class Row:
-    venue: str
+    venue: str  # the case id (a venue, or a venue and market such as bybit-inverse)
     fault: str
     routes: int = 0
     legs: int = 0
@@ -123,17 +124,25 @@ class Row:
     note: str = ""
 
 
-def _lot(venue: Any) -> Decimal:
-    inst = venue.instruments()[SYMBOL]
-    return max(inst.min_amount or inst.amount_step, inst.amount_step)
+def on_symbol(plan: Plan, symbol: str) -> Plan:
+    """``make_plan``'s plan (made for BTC/USDT:USDT) on the case's own symbol."""
+    legs = tuple(dataclasses.replace(lg, symbol=symbol) for lg in plan.legs)
+    return dataclasses.replace(plan, symbol=symbol, legs=legs)
 
 
-async def run_cell(venue_id: str, fault: str, setter: Callable[[Any], bool], routes: int, tmp: Path) -> Row:
-    row = Row(venue_id, fault)
-    server = SERVERS[venue_id]()
+def _amount(case: VenueCase, venue: Any) -> Decimal:
+    inst = venue.instruments()[case.symbol]
+    return max(inst.min_amount or case.lot, case.lot * 4)
+
+
+async def run_cell(case_id: str, fault: str, setter: Callable[[Any], bool], routes: int, tmp: Path) -> Row:
+    case = SERVERS[case_id]
+    venue_id, symbol = case.venue_id, case.symbol
+    row = Row(case_id, fault)
+    server = case.server()
     await server.start()
-    venue = loopback_venue(server, venue_id, request_timeout_ms=700)
-    journal = Journal(tmp / f"{venue_id}-{fault}.sqlite3")
+    venue = case_venue(case, server, request_timeout_ms=700)
+    journal = Journal(tmp / f"{case_id}-{fault}.sqlite3")
     try:
         await venue.connect()
         ex = Executor({venue_id: venue}, journal, config=CFG)
@@ -142,10 +151,11 @@ async def run_cell(venue_id: str, fault: str, setter: Callable[[Any], bool], rou
             if not setter(server):
                 row.note = "skipped: the server has no such fault"
                 return row
-            book = await venue.watch_order_book(SYMBOL)
-            inst = venue.instruments()[SYMBOL]
+            book = await venue.watch_order_book(symbol)
+            inst = venue.instruments()[symbol]
             limit = Decimal(str(book.best_ask)) + 5 * inst.price_tick
-            plan = make_plan(Side.BUY, [(venue_id, str(_lot(venue)), str(limit), float(book.best_ask))])
+            plan = on_symbol(make_plan(Side.BUY, [(venue_id, str(_amount(case, venue)), str(limit),
+                                                   float(book.best_ask))]), symbol)
             res = await ex.execute(plan, {venue_id: book})
             row.routes += 1
             for leg in journal.legs(res.route_id):
@@ -171,16 +181,16 @@ async def main(routes: int) -> int:
     logging.basicConfig(level=logging.ERROR)  # the unknown-outcome warnings are the point, not news
     rows: list[Row] = []
     with tempfile.TemporaryDirectory() as tmp:
-        for venue_id in SERVERS:
-            for fault, setter in faults_for(venue_id).items():
-                rows.append(await run_cell(venue_id, fault, setter, routes, Path(tmp)))
-    head = f"{'venue':<12} {'fault':<28} {'routes':>6} {'legs':>5} {'duplicated':>10} {'lost':>5} " \
+        for case_id, case in SERVERS.items():
+            for fault, setter in faults_for(case.venue_id).items():
+                rows.append(await run_cell(case_id, fault, setter, routes, Path(tmp)))
+    head = f"{'case':<14} {'fault':<28} {'routes':>6} {'legs':>5} {'duplicated':>10} {'lost':>5} " \
            f"{'unresolved':>10} {'rej_but_filled':>14} {'s/route':>8}"
     print(head)
     print("-" * len(head))
     for r in rows:
         per = f"{r.seconds / r.routes:8.2f}" if r.routes else "       -"
-        print(f"{r.venue:<12} {r.fault:<28} {r.routes:>6} {r.legs:>5} {r.duplicated:>10} {r.lost:>5} "
+        print(f"{r.venue:<14} {r.fault:<28} {r.routes:>6} {r.legs:>5} {r.duplicated:>10} {r.lost:>5} "
               f"{r.unresolved:>10} {r.rej_but_filled:>14} {per} {r.note}")
     bad = sum(r.duplicated + r.lost + r.unresolved + r.rej_but_filled for r in rows)
     print("-" * len(head))

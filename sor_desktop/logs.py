@@ -44,10 +44,18 @@ class RedactingFilter(logging.Filter):
         return True
 
 
+class _PrivateRotatingHandler(logging.handlers.RotatingFileHandler):
+    """Each file it opens, the first and every one after a rollover, is 0600: logs name venues,
+    amounts and masked keys, which are nobody else's business."""
+
+    def _open(self):  # type: ignore[no-untyped-def]
+        paths.private_file(Path(self.baseFilename))
+        return super()._open()
+
+
 def setup(level: int = logging.INFO, log_file: Path | None = None) -> Path:
     """Install the file handler and the redacting filter on the root logger; return the file."""
-    target = log_file or paths.ensure(paths.log_dir()) / "sor-desktop.log"
-    target.parent.mkdir(parents=True, exist_ok=True)
+    target = paths.private_file(log_file or paths.log_dir() / "sor-desktop.log")
     root = logging.getLogger()
     root.setLevel(level)
     for h in list(root.handlers):
@@ -58,7 +66,7 @@ def setup(level: int = logging.INFO, log_file: Path | None = None) -> Path:
             # writing to the first one
             root.removeHandler(h)
             h.close()
-    handler = logging.handlers.RotatingFileHandler(target, maxBytes=5_000_000, backupCount=3, encoding="utf-8")
+    handler = _PrivateRotatingHandler(target, maxBytes=5_000_000, backupCount=3, encoding="utf-8")
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     handler.addFilter(RedactingFilter())
     handler._sor_desktop = True  # type: ignore[attr-defined]

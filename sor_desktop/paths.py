@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import os
+import stat
 from pathlib import Path
 
 import platformdirs
@@ -43,7 +44,49 @@ def config_path() -> Path:
     return config_dir() / "config.json"
 
 
+DIR_MODE = 0o700
+FILE_MODE = 0o600
+
+
+class UnsafeFolder(OSError):
+    """A folder holding keys, orders or logs that other users could write to: refused, not repaired,
+    because someone else may already have put files there."""
+
+    def __init__(self, path: Path, mode: int) -> None:
+        super().__init__(
+            f"{path} can be written by other users (mode {mode:04o}); sor-desktop keeps its keys, orders "
+            f"and logs there and will not use it. Check what is in it, then run: chmod 700 '{path}'"
+        )
+        self.path = path
+
+
 def ensure(path: Path) -> Path:
-    """Create ``path`` (a folder) with owner-only permissions if missing; return it."""
-    path.mkdir(parents=True, exist_ok=True, mode=0o700)
+    """``path`` (a folder) made private: created 0700 if missing, tightened to 0700 when only read
+    access leaks (folders made by older versions were 0755), refused when others can write to it."""
+    created = not path.exists()
+    path.mkdir(parents=True, exist_ok=True, mode=DIR_MODE)
+    if os.name != "posix":  # Windows: the per-user profile folders are private already
+        return path
+    mode = stat.S_IMODE(path.stat().st_mode)
+    if mode & (stat.S_IWGRP | stat.S_IWOTH) and not created:
+        raise UnsafeFolder(path, mode)
+    if mode != DIR_MODE:
+        os.chmod(path, DIR_MODE)  # mkdir's mode passes through the umask; never trust it alone
     return path
+
+
+def private_file(path: Path) -> Path:
+    """``path`` created empty if missing, and readable and writable by its owner only (0600)."""
+    ensure(path.parent)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | getattr(os, "O_BINARY", 0), FILE_MODE)
+    os.close(fd)
+    if os.name == "posix" and stat.S_IMODE(path.stat().st_mode) != FILE_MODE:
+        os.chmod(path, FILE_MODE)
+    return path
+
+
+def ensure_private_folders() -> None:
+    """Data, config and log folders made private, or ``UnsafeFolder`` for the first that others
+    can write to. Every command runs this before it reads or writes any of them."""
+    for folder in (data_dir(), config_dir(), log_dir()):
+        ensure(folder)

@@ -1,4 +1,8 @@
-"""``sor-desktop keys init|add|list|remove|passwd|check``: the key vault from a terminal or a script.
+"""``sor-desktop keys init|add|list|use|remove|passwd|check``: the key vault from a terminal or a script.
+
+Each key is a ``trade`` key (places orders) or a ``read-only`` key (balances, positions, fees):
+never the same key for both, and never one key stored twice. A venue with several trade keys
+trades with the one chosen by ``keys use VENUE LABEL``, in the window and every command.
 
 The master password comes from ``SOR_VAULT_PASSWORD`` or a prompt (asked twice when it is set); a new
 one for ``passwd`` from ``SOR_VAULT_NEW_PASSWORD`` or a prompt. A secret given on the command line is
@@ -18,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from sor_desktop.cli.errors import CliError
-from sor_desktop.security.entries import KeyEntry
+from sor_desktop.security.entries import KeyEntry, KeyRole
 from sor_desktop.security.errors import (
     NotAVault,
     VaultCorrupted,
@@ -63,9 +67,14 @@ def add_parser(subparsers: Any) -> None:
     add.add_argument("--secret", help="omit to be prompted; '-' reads it from standard input")
     add.add_argument("--passphrase", help="for venues that have one; omit to be prompted when needed")
     add.add_argument("--testnet", action="store_true", help="a testnet / sandbox key")
+    add.add_argument("--role", choices=[r.value for r in KeyRole], default=KeyRole.TRADE.value,
+                     help="trade: places orders; read-only: account data only (default: trade)")
     add.add_argument("--replace", action="store_true", help="replace an existing key with this label")
     add.add_argument("--no-check", action="store_true", help="store without asking the venue (offline)")
-    sub.add_parser("list", parents=[common], help="venues and labels, keys masked")
+    sub.add_parser("list", parents=[common], help="venues, labels and roles, keys masked")
+    use = sub.add_parser("use", parents=[common], help="the trade key a venue's orders use")
+    use.add_argument("venue")
+    use.add_argument("label")
     remove = sub.add_parser("remove", parents=[common], help="delete a key")
     remove.add_argument("venue")
     remove.add_argument("--label", default="main")
@@ -161,7 +170,8 @@ def _init(vault: Vault, _args: argparse.Namespace) -> int:
 def _add(vault: Vault, args: argparse.Namespace) -> int:
     venue = args.venue.lower()
     if not _venues().known_venue(venue):
-        raise CliError(f"unknown venue {args.venue!r} (e.g. {', '.join(DEFAULT_VENUES)})")
+        raise CliError(f"sor-desktop does not trade {args.venue!r}: it trades {', '.join(DEFAULT_VENUES)} "
+                       "and other ccxt venues with perpetual swaps and websocket books")
     _unlocked(vault)
     if not args.replace and any(e.key_id == (venue, args.label) for e in vault.entries()):
         raise CliError(f"a key {venue}/{args.label} already exists (use --replace)")
@@ -175,7 +185,9 @@ def _add(vault: Vault, args: argparse.Namespace) -> int:
         secret=_secret(args.secret, f"{venue} API secret"),
         passphrase=passphrase,
         testnet=args.testnet,
+        role=KeyRole(args.role),
     )
+    vault.check_addable(entry, replace=args.replace)  # before asking the venue anything
     if not args.no_check:
         result = _run_probe(entry)
         if result.verdict is Verdict.REFUSE:
@@ -191,14 +203,30 @@ def _list(vault: Vault, _args: argparse.Namespace) -> int:
     if not entries:
         print(f"no keys in {vault.path}")
         return 0
-    rows = [("VENUE", "LABEL", "API KEY", "NET", "CREATED")]
-    rows += [
-        (e.venue, e.label, e.masked_key, "testnet" if e.testnet else "live", e.created.date().isoformat())
-        for e in entries
-    ]
+    rows = [("VENUE", "LABEL", "ROLE", "ORDERS", "API KEY", "NET", "CREATED")]
+    for e in entries:
+        rows.append((e.venue, e.label, e.role.value, _orders_use(vault, e), e.masked_key,
+                     "testnet" if e.testnet else "live", e.created.date().isoformat()))
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
     for r in rows:
         print("  ".join(cell.ljust(w) for cell, w in zip(r, widths, strict=True)).rstrip())
+    return 0
+
+
+def _orders_use(vault: Vault, entry: KeyEntry) -> str:
+    """'yes' for the key this venue's orders use; for a venue whose choice is open, says so."""
+    if entry.role is not KeyRole.TRADE:
+        return "-"
+    try:
+        chosen = vault.trade_key(entry.venue)
+    except VaultError:
+        return "choose (keys use)"
+    return "yes" if chosen is not None and chosen.key_id == entry.key_id else "no"
+
+
+def _use(vault: Vault, args: argparse.Namespace) -> int:
+    _unlocked(vault).use(args.venue.lower(), args.label)
+    print(f"{args.venue.lower()} trades with {args.venue.lower()}/{args.label}")
     return 0
 
 
@@ -215,6 +243,8 @@ def _passwd(vault: Vault, _args: argparse.Namespace) -> int:
 
 
 def _check(vault: Vault, args: argparse.Namespace) -> int:
+    """Exit 0 only when every key was checked and passed every check: no withdrawal, IP whitelist,
+    trading as its role says (a read-only key that can trade is flagged)."""
     entries = [
         e
         for e in _unlocked(vault).entries()
@@ -222,13 +252,20 @@ def _check(vault: Vault, args: argparse.Namespace) -> int:
     ]
     if not entries:
         raise CliError("no matching keys in the vault")
-    refused = 0
+    refused = failed = 0
     for entry in entries:
         result = _run_probe(entry)
-        _print_permissions(result, f"{entry.venue}/{entry.label}")
+        _print_permissions(result, f"{entry.venue}/{entry.label} ({entry.role.value})")
+        if entry.role is KeyRole.READ_ONLY and result.can_trade:
+            print("  - FLAGGED: this read-only key can place orders; make it read-only on the venue")
+            failed += 1
+        elif result.verdict is not Verdict.OK:
+            failed += 1
         refused += result.verdict is Verdict.REFUSE
     if refused:
         print(f"{refused} key(s) can withdraw: replace them with keys that cannot (`keys remove`, then `keys add`)")
+    if failed:
+        print(f"{failed} of {len(entries)} key(s) could not be checked or failed a check")
         return 1
     return 0
 
@@ -237,6 +274,7 @@ ACTIONS: dict[str, Callable[[Vault, argparse.Namespace], int]] = {
     "init": _init,
     "add": _add,
     "list": _list,
+    "use": _use,
     "remove": _remove,
     "passwd": _passwd,
     "check": _check,

@@ -10,7 +10,7 @@ import os
 import sys
 from collections.abc import Sequence
 
-from sor_desktop import __version__, logs
+from sor_desktop import __version__, logs, paths
 from sor_desktop.cli.errors import CliError
 
 # subcommand -> module under sor_desktop.cli
@@ -64,6 +64,11 @@ def _file_logging() -> str:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    try:
+        paths.ensure_private_folders()
+    except paths.UnsafeFolder as exc:
+        print(f"sor-desktop: {exc}", file=sys.stderr)
+        return 2
     log_target = _file_logging()
     try:
         if args.command is None:

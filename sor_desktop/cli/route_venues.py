@@ -69,8 +69,11 @@ def live_venues(ids: Sequence[str] | None, vault_path: Path | None) -> list[Venu
         vault.unlock(password)
     except VaultError as exc:
         raise CliError(str(exc)) from None
-    keys = {e.venue: e for e in vault.entries()}
     wanted = list(ids or DEFAULT_VENUES)
+    try:  # the window uses the same choice (Vault.trade_key): one key per venue, everywhere
+        keys = {v: k for v in wanted if (k := vault.trade_key(v)) is not None}
+    except VaultError as exc:
+        raise CliError(str(exc)) from None
     missing = [v for v in wanted if v not in keys]
     if ids is not None and missing:
         raise CliError(f"no API key in the vault for {', '.join(missing)}")

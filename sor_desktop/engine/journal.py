@@ -217,7 +217,7 @@ def _take_lock(path: Path) -> IO[str]:
     orders lost in a crash; the lock makes the second one stop with a clear message instead.
     The OS drops the lock when the process dies, so a killed process never leaves it behind.
     """
-    fh = open(path.with_name(path.name + ".lock"), "a+", encoding="utf-8")  # noqa: SIM115 -- held open
+    fh = open(paths.private_file(path.with_name(path.name + ".lock")), "a+", encoding="utf-8")  # noqa: SIM115
     try:
         if sys.platform == "win32":
             import msvcrt
@@ -244,7 +244,7 @@ class Journal:
         self.path = Path(path) if path is not None else paths.journal_path()
         self._lockfile: IO[str] | None = None
         if str(self.path) != ":memory:":
-            self.path.parent.mkdir(parents=True, exist_ok=True)
+            paths.private_file(self.path)  # orders and fills are nobody else's business: 0600 in 0700
             if exclusive:
                 self._lockfile = _take_lock(self.path)
         try:

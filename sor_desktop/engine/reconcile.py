@@ -16,6 +16,11 @@ The last moment a request could have been sent is: for a leg of this process, wh
 returned or failed; for a leg found open after a restart, the start of this process (the old one
 was dead by then, and a dead process's sockets are closed, so nothing of it is still arriving).
 A fetch that fails (network, 5xx, timeout) proves nothing either: it is retried with backoff.
+The same window covers the venues' eventual consistency: an order just accepted may not be in
+the lookup endpoints yet, so "not found" right after a send is asked again (backoff from
+``backoff_start_s`` to ``backoff_max_s``) until the window has passed, and the asking stops at
+``give_up_s`` (the leg then stays unresolved and blocks trading). Every venue's "no such order"
+answer reaches here as ``None`` (``venues.ccxt_orders.find_by_client_id``), never as an error.
 
 What "not found" can still hide: venues forget some closed orders (Binance drops expired or
 cancelled orders *with no fill* after 3 days). Such an order filled nothing, so "not placed" and

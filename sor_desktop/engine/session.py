@@ -23,6 +23,7 @@ from sor_desktop.engine import session_feeds as feeds
 from sor_desktop.engine import session_routes as routing
 from sor_desktop.engine.executor import Executor
 from sor_desktop.engine.feed import FeedConfig, backoff_delay
+from sor_desktop.engine.key_checks import Probe, check_trade_keys
 from sor_desktop.engine.margin_caps import VenueMargin, reducible_base, venue_margin
 from sor_desktop.engine.preview import AmountError, Preview, PreviewRequest, to_plan_request, venue_inputs
 from sor_desktop.engine.session_events import AccountUpdate, Notice, SessionEvent
@@ -72,6 +73,8 @@ class Session:
         # venues that fail at start-up are retried on the feed's backoff (0.25 s doubling to 15 s)
         self.reconnect_config = FeedConfig()
         self.start_notices: list[Notice] = []  # settings refused while wiring: shown once started
+        # live: (venue -> trade key, probe); every key is asked what it may do before it trades
+        self.key_checks: tuple[Mapping[str, Any], Probe] | None = None
 
     # -- lifecycle -----------------------------------------------------------------------------
     async def start(self) -> None:
@@ -79,6 +82,8 @@ class Session:
         for notice in self.start_notices:
             self.emit(notice)
         await self.connect_venues()
+        if self.key_checks is not None:
+            await check_trade_keys(self.venues, self.key_checks[0], self.key_checks[1], self.store, self.emit)
         self.started = True
         self._start_feeds()
         self.spawn(self._recover(), "reconcile")

@@ -37,6 +37,7 @@ class VenueHealth:
     rtt_ms: float | None = None
     view_only: bool = False
     reason: str | None = None  # why stale/down/view-only, in the trader's words
+    key_note: str | None = None  # what the API key check found (no IP whitelist, expiry, ...)
 
     @property
     def routable(self) -> bool:
@@ -78,6 +79,7 @@ class Store:
         self._arrived: dict[Key, float] = {}
         self._rates: dict[Key, _Rate] = {}
         self._health: dict[str, VenueHealth] = {}
+        self._key_notes: dict[str, str] = {}
         self._dirty: dict[Key, float] = {}  # key -> arrival time of the oldest undrawn update
         self._health_dirty = False
         self.updates = 0
@@ -98,8 +100,19 @@ class Store:
             self.set_health(replace(h or VenueHealth(book.venue), state=LinkState.CONNECTED, reason=None))
 
     def set_health(self, health: VenueHealth) -> None:
+        note = self._key_notes.get(health.venue)
+        if note is not None and health.key_note is None:  # the feed's updates never drop the key's warning
+            health = replace(health, key_note=note)
         self._health[health.venue] = health
         self._health_dirty = True
+
+    def set_key_note(self, venue: str, note: str | None) -> None:
+        """A warning about ``venue``'s API key that stays on its chip for the session."""
+        if note is None:
+            self._key_notes.pop(venue, None)
+        else:
+            self._key_notes[venue] = note
+        self.set_health(replace(self._health.get(venue) or VenueHealth(venue), key_note=note))
 
     def drop(self, venue: str, symbol: str) -> None:
         key = (venue, symbol)

@@ -9,8 +9,8 @@ does, once per outage, and re-arms when the feed comes back.
 It also keeps the venues' own countdown cancel-all armed (Binance USDⓈ-M, BingX:
 ``Venue.refresh_dead_man``): every ``dead_man_refresh_s`` while a venue's feed is live it restarts a
 ``dead_man_s`` countdown, so if this app dies or hangs the venue cancels the orders itself.
-While the app lives but a feed is lost, the countdown keeps being refreshed and the watchdog's
-cancel-all above does the job.
+While a venue's feed is lost its countdown is not refreshed: the watchdog's own cancel-all has
+fired by then, and the venue's follows when the countdown runs out.
 """
 
 from __future__ import annotations

@@ -35,13 +35,30 @@ def paper_venues(ids: Sequence[str] | None) -> list[Venue]:
     return [PaperVenue.public(v) for v in ids or DEFAULT_VENUES]
 
 
-def live_venues(ids: Sequence[str] | None, vault: Any) -> list[Venue]:
-    """Every venue with a key in the vault trades; the others stream public books view-only."""
-    from sor_desktop.venues.ccxt_venue import CcxtVenue
+def trade_keys(ids: Sequence[str] | None, vault: Any, problems: list[str] | None = None) -> dict[str, Any]:
+    """venue -> the trade key its orders use (``Vault.trade_key``: the chosen one, the same as every
+    command uses). A venue with several trade keys and no choice gets none, and says why."""
+    from sor_desktop.security.errors import NoTradeKey
 
     keys: dict[str, Any] = {}
-    for e in vault.entries() if vault is not None else []:
-        keys.setdefault(e.venue, e)  # the first label of a venue trades; more keys per venue: a later choice
+    for v in ids or DEFAULT_VENUES:
+        try:
+            key = vault.trade_key(v) if vault is not None else None
+        except NoTradeKey as exc:
+            log.warning("%s: books only: %s", v, exc)
+            if problems is not None:
+                problems.append(f"{v}: books only: {exc}")
+            key = None
+        if key is not None:
+            keys[v] = key
+    return keys
+
+
+def live_venues(ids: Sequence[str] | None, vault: Any, problems: list[str] | None = None) -> list[Venue]:
+    """Every venue with a trade key trades with it; the others stream public books view-only."""
+    from sor_desktop.venues.ccxt_venue import CcxtVenue
+
+    keys = trade_keys(ids, vault, problems)
     return [CcxtVenue(v, credentials=keys.get(v)) for v in ids or DEFAULT_VENUES]
 
 
@@ -51,13 +68,14 @@ def build_session(mode: Mode, ids: Sequence[str] | None, symbol: str, *, seed: i
                   monotonic: Callable[[], float] = time.monotonic) -> Session:
     """``clock``/``monotonic``: wall and book-receive clocks (a simulated market on virtual time
     passes its own, so book ages and journal times agree with it)."""
+    key_problems: list[str] = []
     if venues is None:
         if mode is Mode.SIMULATED:
             venues = sim_venues(ids, seed)
         elif mode is Mode.PAPER:
             venues = paper_venues(ids)
         else:
-            venues = live_venues(ids, vault)
+            venues = live_venues(ids, vault, key_problems)
     # the simulated market starts afresh every run: its orders must not meet a real journal's
     journal = Journal(":memory:" if mode is Mode.SIMULATED else paths.journal_path())
     store = store or Store(clock=monotonic)
@@ -75,7 +93,11 @@ def build_session(mode: Mode, ids: Sequence[str] | None, symbol: str, *, seed: i
     executor = Executor({v.id: v for v in venues}, journal, config=config, stale_reason=stale_reason, clock=clock,
                         monotonic=monotonic)
     session = Session(mode, venues, symbol, executor=executor, store=store)
-    session.start_notices.extend(Notice("warning", p) for p in guards.problems)
+    session.start_notices.extend(Notice("warning", p) for p in [*guards.problems, *key_problems])
     session.journal = journal
+    if mode is Mode.LIVE and vault is not None:
+        from sor_desktop.venues.permissions import probe_permissions
+
+        session.key_checks = (trade_keys(ids, vault), probe_permissions)
     holder["s"] = session
     return session

@@ -62,7 +62,10 @@ def _write_new(folder: Path, name: str, data: bytes) -> Path:
 
 
 def _remove_stale_temps(path: Path) -> None:
-    """Temp files left by a save that was killed half-way; they never hold the only copy."""
+    """Temp files left by a save that was killed half-way; they never hold the only copy.
+
+    Callers that more than one process may run at once (the vault) hold a lock across the whole
+    save, so no temp file found here belongs to a save in flight."""
     for stale in path.parent.glob(f".{glob.escape(path.name)}.*{TMP_SUFFIX}"):
         try:
             stale.unlink()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from enum import StrEnum
 from typing import Any
 
 from sor_desktop import logs
@@ -38,6 +39,14 @@ def _clean_credential(name: str, value: str | None, *, required: bool) -> str | 
     return value
 
 
+class KeyRole(StrEnum):
+    """What a key is for. Practice: never the same key for trading and for data, so a data feed's
+    key that leaks cannot place orders."""
+
+    TRADE = "trade"
+    READ_ONLY = "read-only"
+
+
 @dataclass(frozen=True, slots=True)
 class KeyEntry:
     venue: str
@@ -47,8 +56,15 @@ class KeyEntry:
     passphrase: str | None = field(default=None, repr=False)
     testnet: bool = False
     created: datetime = field(default_factory=lambda: datetime.now(UTC).replace(microsecond=0))
+    role: KeyRole = KeyRole.TRADE
+    # the trade key this venue's orders use, when it has several (``Vault.use``); one per venue
+    selected: bool = False
 
     def __post_init__(self) -> None:
+        try:
+            object.__setattr__(self, "role", KeyRole(self.role))
+        except ValueError:
+            raise InvalidKeyEntry(f"bad role {self.role!r} (trade or read-only)") from None
         if not VENUE_RE.fullmatch(self.venue or ""):
             raise InvalidKeyEntry(f"bad venue id {self.venue!r} (lower-case ccxt id, e.g. binanceusdm)")
         if not LABEL_RE.fullmatch(self.label or ""):
@@ -75,7 +91,7 @@ class KeyEntry:
         passphrase = HIDDEN if self.passphrase else None
         return (
             f"KeyEntry(venue={self.venue!r}, label={self.label!r}, api_key={self.masked_key!r}, "
-            f"secret={HIDDEN}, passphrase={passphrase}, testnet={self.testnet}, "
+            f"secret={HIDDEN}, passphrase={passphrase}, testnet={self.testnet}, role={self.role.value}, "
             f"created={self.created.isoformat()})"
         )
 
@@ -90,6 +106,8 @@ class KeyEntry:
             "passphrase": self.passphrase,
             "testnet": self.testnet,
             "created": self.created.isoformat(),
+            "role": self.role.value,
+            "selected": self.selected,
         }
 
     @classmethod
@@ -102,4 +120,6 @@ class KeyEntry:
             passphrase=None if data.get("passphrase") is None else str(data["passphrase"]),
             testnet=bool(data.get("testnet", False)),
             created=datetime.fromisoformat(str(data["created"])),
+            role=KeyRole(str(data.get("role", KeyRole.TRADE))),  # vaults from before roles: trade keys
+            selected=bool(data.get("selected", False)),
         )

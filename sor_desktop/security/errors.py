@@ -70,6 +70,14 @@ class VaultConflict(VaultError):
         )
 
 
+class VaultBusy(VaultError):
+    def __init__(self, path: object, seconds: float) -> None:
+        super().__init__(
+            f"{path} is being saved by another sor-desktop process (waited {seconds:.0f} s); nothing was "
+            "saved, try again"
+        )
+
+
 class InvalidKeyEntry(VaultError):
     """Bad input for a key entry (empty secret, bad label, ...)."""
 
@@ -86,3 +94,15 @@ class DuplicateKey(VaultError):
 
 class WeakPassword(VaultError):
     pass
+
+
+class ReusedKey(VaultError):
+    def __init__(self, api_key_masked: str, venue: str, label: str) -> None:
+        super().__init__(
+            f"this API key ({api_key_masked}) is already stored as {venue}/{label}; one key in two places "
+            "means one leak reaches both: create a separate key on the venue for each use"
+        )
+
+
+class NoTradeKey(VaultError):
+    """A venue's trade key cannot be chosen: none, or several and none picked."""

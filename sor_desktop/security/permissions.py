@@ -26,6 +26,7 @@ class KeyPermissions:
     can_withdraw: bool | None = None
     ip_whitelisted: bool | None = None
     notes: tuple[str, ...] = ()
+    expires_in_days: int | None = None  # when the venue says the key (or its trading right) ends
 
     @property
     def verdict(self) -> Verdict:
@@ -52,6 +53,18 @@ class KeyPermissions:
                 )
             )
         return f"{self.venue}: {head} [{self.verdict.value}]"
+
+    def chip_note(self) -> str | None:
+        """The standing warning for a venue chip, or None when there is nothing to fix."""
+        if not self.checked:
+            why = next((n for n in self.notes if n != REMINDER), "")
+            return f"cannot be checked on this venue ({why})" if why else "cannot be checked on this venue"
+        parts = []
+        if self.ip_whitelisted is not True:
+            parts.append("no IP whitelist")
+        if self.expires_in_days is not None:
+            parts.append(f"expires in {self.expires_in_days} days")
+        return ", ".join(parts) or None
 
     def lines(self) -> list[str]:
         """The summary, then every note (reasons, advice)."""

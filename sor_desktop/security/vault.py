@@ -14,20 +14,27 @@ decrypted entries (Python strings cannot be wiped, so "drops" is as far as it go
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
 import hashlib
 import json
 import logging
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
+
+import filelock
 
 from sor_desktop import logs, paths
 from sor_desktop.security import atomic, fileformat, kdf
-from sor_desktop.security.entries import KeyEntry
+from sor_desktop.security.entries import KeyEntry, KeyRole
 from sor_desktop.security.errors import (
     DuplicateKey,
     KeyNotFound,
     NotAVault,
+    NoTradeKey,
+    ReusedKey,
+    VaultBusy,
     VaultConflict,
     VaultCorrupted,
     VaultError,
@@ -44,13 +51,27 @@ MAX_FILE_BYTES = 16 * 1024 * 1024  # thousands of keys fit in a few hundred KiB
 BACKUPS = 3
 _PAYLOAD_VERSION = 1
 _PAD = 256  # payload padded to a multiple of this, so the file size says little about the keys
+LOCK_WAIT_S = 10.0  # a save takes milliseconds; waiting longer means a stuck process, not a queue
+
+
+MIN_STRENGTH = 3  # zxcvbn's 0-4 scale: 3 is "safely unguessable" (about 1e10 guesses) offline
 
 
 def check_new_password(password: str) -> None:
+    """Length alone let "12345678" through; zxcvbn scores what attackers actually try first
+    (common passwords, keyboard walks, dates, repeats) and says why a password is weak."""
     if len(password) < MIN_PASSWORD_LEN:
         raise WeakPassword(f"the master password must have at least {MIN_PASSWORD_LEN} characters")
     if password.strip() != password:
         raise WeakPassword("the master password must not start or end with spaces")
+    from zxcvbn import zxcvbn  # imported on use: only creating or changing a password needs it
+
+    result = zxcvbn(password[:100], user_inputs=["sor-desktop", "sor", "desktop", "vault", "master", "password"])
+    if result["score"] < MIN_STRENGTH:
+        feedback = result.get("feedback") or {}
+        why = feedback.get("warning") or "it would be guessed quickly"
+        tips = " ".join(feedback.get("suggestions") or [])
+        raise WeakPassword(f"the master password is too weak: {why.rstrip('.')}. {tips}".strip())
 
 
 def _is_sound(data: bytes) -> bool:
@@ -109,6 +130,11 @@ class Vault:
         self._entries: dict[tuple[str, str], KeyEntry] | None = None
         self._lock_listeners: list[Callable[[], None]] = []
         self._disk_digest: bytes | None = None  # the file as we last read or wrote it
+        # Held from "changed since read?" to the rename, across processes (CLI beside the window):
+        # without it two saves at the same instant both pass the check and one key is lost.
+        self._save_lock = filelock.FileLock(
+            str(self.path.with_name(self.path.name + ".lock")), timeout=LOCK_WAIT_S, mode=atomic.FILE_MODE
+        )
 
     def __repr__(self) -> str:
         state = "locked" if self.locked else f"unlocked, {len(self._entries or {})} keys"
@@ -185,12 +211,57 @@ class Vault:
         except KeyError:
             raise KeyNotFound(venue, label) from None
 
-    def add(self, entry: KeyEntry, *, replace: bool = False) -> None:
+    def check_addable(self, entry: KeyEntry, *, replace: bool = False) -> None:
+        """``DuplicateKey`` or ``ReusedKey`` if ``add`` would refuse ``entry`` (ask before probing it)."""
         entries = self._unlocked()
         if entry.key_id in entries and not replace:
             raise DuplicateKey(*entry.key_id)
+        for other in entries.values():
+            if other.key_id != entry.key_id and other.api_key == entry.api_key:
+                raise ReusedKey(entry.masked_key, other.venue, other.label)
+
+    def add(self, entry: KeyEntry, *, replace: bool = False) -> None:
+        self.check_addable(entry, replace=replace)
+        entries = self._unlocked()
+        old = entries.get(entry.key_id)
+        if old is not None and old.selected and entry.role is KeyRole.TRADE:
+            entry = dataclasses.replace(entry, selected=True)  # replacing the key keeps the choice
+        elif entry.role is not KeyRole.TRADE:
+            entry = dataclasses.replace(entry, selected=False)
         self._commit({**entries, entry.key_id: entry})
-        log.info("saved key %s/%s (%s)", entry.venue, entry.label, entry.masked_key)
+        log.info("saved %s key %s/%s (%s)", entry.role.value, entry.venue, entry.label, entry.masked_key)
+
+    def use(self, venue: str, label: str) -> None:
+        """Make ``venue/label`` the trade key that venue's orders use, in the window and every command."""
+        chosen = self.get(venue, label)
+        if chosen.role is not KeyRole.TRADE:
+            raise NoTradeKey(f"{venue}/{label} is a read-only key; only a trade key can place orders")
+        entries = {
+            k: dataclasses.replace(e, selected=(k == chosen.key_id)) if e.venue == venue else e
+            for k, e in self._unlocked().items()
+        }
+        self._commit(entries)
+        log.info("%s trades with %s/%s", venue, venue, label)
+
+    def trade_key(self, venue: str) -> KeyEntry | None:
+        """The key ``venue``'s orders use: the chosen one, else its only trade key; None without one.
+        Several trade keys and none chosen is ``NoTradeKey``: guessing could trade the wrong account."""
+        keys = [e for e in self.entries() if e.venue == venue and e.role is KeyRole.TRADE]
+        chosen = [e for e in keys if e.selected]
+        if chosen:
+            return chosen[0]
+        if len(keys) > 1:
+            labels = ", ".join(e.label for e in keys)
+            raise NoTradeKey(
+                f"{venue} has several trade keys ({labels}) and none is chosen: pick one with "
+                f"`sor-desktop keys use {venue} LABEL` or in Tools > API keys"
+            )
+        return keys[0] if keys else None
+
+    def read_key(self, venue: str) -> KeyEntry | None:
+        """The key for ``venue``'s account data: its read-only key when it has one, else its trade key."""
+        readers = [e for e in self.entries() if e.venue == venue and e.role is KeyRole.READ_ONLY]
+        return readers[0] if readers else self.trade_key(venue)
 
     def remove(self, venue: str, label: str) -> None:
         entries = dict(self._unlocked())
@@ -206,18 +277,19 @@ class Vault:
         logs.register_secret(new_password)
         old = (self._keys, self._salt, self._params)
         self._install(new_password, os.urandom(kdf.SALT_LEN), self._new_params, entries)
-        try:
-            self._save()
-        except BaseException:
-            assert self._keys is not None
-            self._keys.wipe()
-            self._keys, self._salt, self._params = old
-            raise
-        assert old[0] is not None
-        try:
-            self._rekey_backups(old[0])
-        finally:
-            old[0].wipe()
+        with self._locked_file():
+            try:
+                self._save()
+            except BaseException:
+                assert self._keys is not None
+                self._keys.wipe()
+                self._keys, self._salt, self._params = old
+                raise
+            assert old[0] is not None
+            try:
+                self._rekey_backups(old[0])
+            finally:
+                old[0].wipe()
         log.info("master password changed for %s", self.path)
 
     def _rekey_backups(self, old_keys: kdf.DerivedKeys) -> None:
@@ -271,9 +343,19 @@ class Vault:
         if hashlib.sha256(current).digest() != self._disk_digest and _is_sound(current):
             raise VaultConflict(self.path)
 
+    @contextlib.contextmanager
+    def _locked_file(self) -> Iterator[None]:
+        self.path.parent.mkdir(parents=True, exist_ok=True, mode=atomic.DIR_MODE)
+        try:
+            with self._save_lock:
+                yield
+        except filelock.Timeout:
+            raise VaultBusy(self.path, LOCK_WAIT_S) from None
+
     def _save(self) -> None:
         assert self._keys is not None and self._entries is not None
-        self._check_disk()
-        blob = fileformat.seal(_encode_payload(self._entries), self._keys, self._salt, self._params)
-        atomic.replace_atomically(self.path, blob, keep=self._backups, is_good=_is_sound)
-        self._disk_digest = hashlib.sha256(blob).digest()
+        with self._locked_file():  # re-entrant: change_password holds it across its backups too
+            self._check_disk()
+            blob = fileformat.seal(_encode_payload(self._entries), self._keys, self._salt, self._params)
+            atomic.replace_atomically(self.path, blob, keep=self._backups, is_good=_is_sound)
+            self._disk_digest = hashlib.sha256(blob).digest()

@@ -30,7 +30,7 @@ class Prefs:
 
 
 def settings_file() -> Path:
-    return paths.ensure(paths.config_dir()) / "window.ini"
+    return paths.private_file(paths.config_dir() / "window.ini")
 
 
 def open_settings(path: Path | None = None) -> QSettings:

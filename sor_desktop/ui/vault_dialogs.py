@@ -26,11 +26,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import threading
 from collections.abc import Awaitable, Callable, Collection, Sequence
 from dataclasses import replace
 from enum import StrEnum
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEventLoop, Qt, QTimer, Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -44,6 +45,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMessageBox,
+    QProgressBar,
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
@@ -51,7 +53,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from sor_desktop.security.entries import KeyEntry
+from sor_desktop.security.entries import KeyEntry, KeyRole
 from sor_desktop.security.errors import VaultError
 from sor_desktop.security.permissions import KeyPermissions, Verdict, unchecked
 from sor_desktop.security.vault import Vault
@@ -137,6 +139,11 @@ class UnlockDialog(QDialog):
         self.confirm = _password_field("repeat the master password")
         self.confirm.setVisible(self.creating)
         self.error = _error_label()
+        self.busy = False
+        self.progress = QProgressBar()
+        self.progress.setRange(0, 0)  # no measure of Argon2's progress: a busy bar with what it does
+        self.progress.setTextVisible(True)
+        self.progress.hide()
         self.unlock_button = QPushButton("Create" if self.creating else "Unlock")
         self.unlock_button.setDefault(True)
         self.without_button = QPushButton("Continue without keys")
@@ -148,25 +155,27 @@ class UnlockDialog(QDialog):
         buttons.addStretch(1)
         buttons.addWidget(self.unlock_button)
         lay = QVBoxLayout(self)
-        for w in (intro, self.password, self.confirm, self.error):
+        for w in (intro, self.password, self.confirm, self.progress, self.error):
             lay.addWidget(w)
         lay.addLayout(buttons)
 
     def try_unlock(self) -> bool:
+        """Create or unlock; True when done. The key derivation (Argon2, 0.3 s by default and up to
+        what a vault header may ask) runs on a worker thread while the window keeps painting."""
+        if self.busy:
+            return False
         password = self.password.text()
         try:
             if self.creating:
                 if password != self.confirm.text():
                     raise VaultError("the two passwords differ")
-                self.vault.create(password)
+                self._off_thread(lambda: self.vault.create(password), "creating the vault")
             else:
-                QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-                try:
-                    self.vault.unlock(password)
-                finally:
-                    QGuiApplication.restoreOverrideCursor()
-        except VaultError as exc:
-            self.error.setText(str(exc))
+                self._off_thread(lambda: self.vault.unlock(password), "deriving the key from the password")
+        except (VaultError, OSError) as exc:
+            text = str(exc) if isinstance(exc, VaultError) else (
+                f"cannot open {exc.filename or self.vault.path}: {exc.strerror or type(exc).__name__}")
+            self.error.setText(text)
             self.password.clear()
             self.confirm.clear()
             self.password.setFocus()
@@ -176,12 +185,49 @@ class UnlockDialog(QDialog):
         self.accept()
         return True
 
+    def _off_thread(self, work: Callable[[], None], what: str) -> None:
+        """Run ``work`` on a worker thread; re-raise its error here. A local event loop keeps the
+        dialog (and the window behind it) painting; the buttons are off meanwhile."""
+        failure: list[BaseException] = []
+
+        def run() -> None:
+            try:
+                work()
+            except BaseException as exc:  # noqa: BLE001 -- handed to the GUI thread, re-raised there
+                failure.append(exc)
+
+        self.busy = True
+        self.error.setText("")
+        self.progress.setFormat(what + "…")
+        self.progress.show()
+        for w in (self.unlock_button, self.without_button, self.password, self.confirm):
+            w.setEnabled(False)
+        worker = threading.Thread(target=run, name="vault-unlock", daemon=True)
+        loop = QEventLoop(self)
+        poll = QTimer(self)
+        poll.timeout.connect(lambda: None if worker.is_alive() else loop.quit())
+        worker.start()
+        poll.start(15)
+        try:
+            loop.exec()
+        finally:
+            poll.stop()
+            worker.join()
+            self.busy = False
+            self.progress.hide()
+            for w in (self.unlock_button, self.without_button, self.password, self.confirm):
+                w.setEnabled(True)
+        if failure:
+            raise failure[0]
+
     def continue_without_keys(self) -> None:
         self._forget()
         self.outcome = UnlockOutcome.WITHOUT_KEYS
         self.reject()
 
     def reject(self) -> None:  # Escape or the close button: same as continuing without keys
+        if self.busy:  # the worker is filling the vault in: let it finish, then decide
+            return
         self._forget()
         if self.outcome is None:
             self.outcome = UnlockOutcome.WITHOUT_KEYS
@@ -230,6 +276,10 @@ class KeyEditDialog(QDialog):
         self.secret = _password_field()
         self.passphrase = _password_field("only for venues that have one")
         self.testnet = QCheckBox("testnet / sandbox key")
+        self.role = QComboBox()
+        for role, text in ROLE_TEXT.items():
+            self.role.addItem(text, role)
+        self.role.setToolTip("Never the same key for trading and for data: a leaked data key then cannot trade")
         if existing:
             self.venue.setCurrentText(existing.venue)
             self.venue.setEnabled(False)
@@ -240,6 +290,7 @@ class KeyEditDialog(QDialog):
             if existing.passphrase:
                 self.passphrase.setPlaceholderText(UNCHANGED)
             self.testnet.setChecked(existing.testnet)
+            self.role.setCurrentIndex(self.role.findData(existing.role))
         else:
             self.venue.currentTextChanged.connect(self._propose_label)
         self.error = _error_label()
@@ -249,6 +300,7 @@ class KeyEditDialog(QDialog):
         form.addRow("API key", self.api_key)
         form.addRow("Secret", self.secret)
         form.addRow("Passphrase", self.passphrase)
+        form.addRow("Role", self.role)
         form.addRow("", self.testnet)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self._save)
@@ -269,6 +321,7 @@ class KeyEditDialog(QDialog):
                 secret=self.secret.text(),
                 passphrase=self.passphrase.text() or None,
                 testnet=self.testnet.isChecked(),
+                role=self.role.currentData(),
             )
         return replace(
             old,
@@ -276,6 +329,7 @@ class KeyEditDialog(QDialog):
             secret=self.secret.text() or old.secret,
             passphrase=self.passphrase.text() or old.passphrase,
             testnet=self.testnet.isChecked(),
+            role=self.role.currentData(),
         )
 
     def _propose_label(self, venue: str) -> None:
@@ -307,7 +361,8 @@ class KeyEditDialog(QDialog):
         super().done(result)
 
 
-COLUMNS = ("venue", "label", "API key", "net", "created", "permissions")
+ROLE_TEXT = {KeyRole.TRADE: "trade — places orders", KeyRole.READ_ONLY: "read-only — account data only"}
+COLUMNS = ("venue", "label", "role", "orders", "API key", "net", "created", "permissions")
 
 
 class KeyManagerDialog(QDialog):
@@ -345,15 +400,18 @@ class KeyManagerDialog(QDialog):
         self.edit_button = QPushButton("Edit…")
         self.remove_button = QPushButton("Remove")
         self.test_button = QPushButton("Test")
+        self.use_button = QPushButton("Use for orders")
+        self.use_button.setToolTip("The trade key this venue's orders use, in the window and every command")
         close = QPushButton("Close")
         self.add_button.clicked.connect(lambda: self.edit_key(None))
         self.edit_button.clicked.connect(lambda: self.edit_key(self.selected()))
         self.remove_button.clicked.connect(lambda: self.remove_selected())
         self.test_button.clicked.connect(lambda: self.test_selected())
+        self.use_button.clicked.connect(lambda: self.use_selected())
         close.clicked.connect(self.accept)
         self.table.itemSelectionChanged.connect(self._update_buttons)
         row = QHBoxLayout()
-        for b in (self.add_button, self.edit_button, self.remove_button, self.test_button):
+        for b in (self.add_button, self.edit_button, self.remove_button, self.test_button, self.use_button):
             row.addWidget(b)
         row.addStretch(1)
         row.addWidget(close)
@@ -373,6 +431,8 @@ class KeyManagerDialog(QDialog):
             cells = (
                 e.venue,
                 e.label,
+                e.role.value,
+                self._orders_text(e),
                 e.masked_key,
                 "testnet" if e.testnet else "live",
                 e.created.date().isoformat(),
@@ -383,6 +443,15 @@ class KeyManagerDialog(QDialog):
                 item.setData(Qt.ItemDataRole.UserRole, e.key_id)
                 self.table.setItem(r, c, item)
         self._update_buttons()
+
+    def _orders_text(self, e: KeyEntry) -> str:
+        if e.role is not KeyRole.TRADE:
+            return "—"
+        try:
+            chosen = self.vault.trade_key(e.venue)
+        except VaultError:
+            return "choose one"
+        return "this key" if chosen is not None and chosen.key_id == e.key_id else ""
 
     def selected(self) -> KeyEntry | None:
         rows = self.table.selectionModel().selectedRows()
@@ -412,6 +481,9 @@ class KeyManagerDialog(QDialog):
         for b in (self.edit_button, self.remove_button, self.test_button):
             b.setEnabled(has and not busy)
         self.test_button.setEnabled(has and not busy and self.checker is not None)
+        chosen = self.selected() if has else None
+        self.use_button.setEnabled(not busy and chosen is not None and chosen.role is KeyRole.TRADE
+                                   and self._orders_text(chosen) != "this key")
 
     # -- actions ---------------------------------------------------------------------------
     def edit_key(self, existing: KeyEntry | None) -> None:
@@ -422,8 +494,10 @@ class KeyManagerDialog(QDialog):
 
     def submit(self, entry: KeyEntry, *, replace: bool = False) -> None:
         """Check ``entry`` with the venue (when a checker is wired), then save it unless refused."""
-        if not replace and entry.key_id in {e.key_id for e in self.vault.entries()}:
-            self._say(f"a key {entry.venue}/{entry.label} already exists: edit it instead", error=True)
+        try:
+            self.vault.check_addable(entry, replace=replace)  # a reused key is refused before the venue is asked
+        except VaultError as exc:
+            self._say(str(exc), error=True)
             return
         if self.checker is None:
             self._save(entry, replace, unchecked(entry.venue, "not checked (no connection to the venue here)"))
@@ -449,6 +523,20 @@ class KeyManagerDialog(QDialog):
         self.refresh()
         self.select(*entry.key_id)
         self._say("\n".join([f"saved {entry.venue}/{entry.label}", *result.lines()]))
+        self.keys_changed.emit()
+
+    def use_selected(self) -> None:
+        entry = self.selected()
+        if entry is None:
+            return
+        try:
+            self.vault.use(*entry.key_id)
+        except (VaultError, OSError) as exc:
+            self._say(f"could not choose it: {exc}", error=True)
+            return
+        self.refresh()
+        self.select(*entry.key_id)
+        self._say(f"{entry.venue} orders use {entry.venue}/{entry.label}")
         self.keys_changed.emit()
 
     def remove_selected(self, *, confirm: bool = True) -> None:

@@ -28,6 +28,8 @@ def chip_text(h: VenueHealth) -> str:
         parts.append(f"{h.updates_per_s:.0f}/s")
     if h.rtt_ms is not None:
         parts.append(f"rtt {h.rtt_ms:.0f}ms")
+    if h.key_note:
+        parts.append("⚠ key")
     return " ".join(parts)
 
 
@@ -43,6 +45,8 @@ class VenueChip(QLabel):
         colour = STATE_COLOUR.get(h.state, theme.MUTED)
         if h.view_only and h.state is LinkState.CONNECTED:
             colour = theme.ACCENT
+        elif h.key_note and h.state is LinkState.CONNECTED:
+            colour = theme.WARN
         name = theme.GREY if h.state is LinkState.STALE else theme.venue_colour(h.venue)
         self.setText(chip_text(h))
         style = (f"QLabel {{ color: {name}; border: 1px solid {colour}; border-radius: 8px;"
@@ -50,4 +54,5 @@ class VenueChip(QLabel):
         if style != self.styleSheet():  # restyling repolishes the widget: only on a change of state
             self.setStyleSheet(style)
         self.setToolTip(f"{h.venue}: {h.state}" + (f" ({h.reason})" if h.reason else "")
-                        + " · book age, updates per second, round-trip time")
+                        + " · book age, updates per second, round-trip time"
+                        + (f"\nAPI key: {h.key_note}" if h.key_note else ""))

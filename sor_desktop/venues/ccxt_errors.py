@@ -112,18 +112,12 @@ def is_not_found(exc: BaseException, venue: str) -> bool:
 def venue_reason(exc: BaseException, venue: str) -> str:
     """The venue's own words from a ccxt error, else ccxt's message without the exchange id."""
     text = str(exc)
-    start = text.find("{")
-    if start >= 0:
-        try:
-            body = json.loads(text[start:])
-        except ValueError:
-            body = None
-        if isinstance(body, dict):
-            for key in _REASON_KEYS:
-                value = body.get(key)
-                if isinstance(value, str) and value:
-                    code = body.get("code", body.get("retCode"))
-                    return clean_message(f"{value} (code {code})" if code not in (None, 0, "0") else value)
+    for body in _bodies(text):
+        for key in _REASON_KEYS:
+            value = body.get(key)
+            if isinstance(value, str) and value:
+                code = venue_code(exc)
+                return clean_message(f"{value} (code {code})" if code is not None else value)
     if text.startswith(venue + " "):
         text = text[len(venue) + 1:]
     return clean_message(text.strip() or type(exc).__name__)

@@ -108,6 +108,7 @@ async def _weex(ex: Any, client_id: str, symbol: str) -> RawOrder:
              (ex.contractPrivateGetCapiV3OrderHistory, {"symbol": market["id"], "limit": 1000}))
     for call, request in calls:
         rows = await call(dict(request))
+        rows = [rows] if isinstance(rows, Mapping) else rows  # one order, as the single query answers
         for raw in rows if isinstance(rows, list) else []:
             if isinstance(raw, Mapping) and str(raw.get("clientOrderId")) == client_id:
                 return ex.parse_order(raw, market)  # type: ignore[no-any-return]

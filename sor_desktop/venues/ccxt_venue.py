@@ -14,6 +14,7 @@ for a fresh snapshot (unsubscribe and subscribe again).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import re
 import time
@@ -34,6 +35,7 @@ from sor_desktop.venues import ccxt_convert as convert
 from sor_desktop.venues.base import CancelAllResult, Capabilities, Mode, Venue
 from sor_desktop.venues.binanceusdm import deadman as binanceusdm_deadman
 from sor_desktop.venues.bingx import deadman as bingx_deadman
+from sor_desktop.venues.bybit import deadman as bybit_dcp
 from sor_desktop.venues.cancel_scope import open_order_scopes
 from sor_desktop.venues.ccxt_errors import Phase, map_error
 from sor_desktop.venues.ccxt_link import counting_requests, exchange_class
@@ -140,6 +142,8 @@ class CcxtVenue(Venue):
         self._last_call_end: float | None = None
         self._traded: set[str] = set()  # symbols we sent orders on: Binance's countdown is per symbol
         self._dead_man_armed = False
+        self._dcp_task: asyncio.Task[None] | None = None  # Bybit: the private "dcp" link, once verified
+        self._dcp_unavailable: str | None = None  # Bybit: why DCP is not armed this session
         allowed = self._quirks.orders_by_api if self.config.trading_allowed is None else self.config.trading_allowed
         reason = None if allowed else self._quirks.view_only_reason
         if not self._has_keys:
@@ -416,6 +420,8 @@ class CcxtVenue(Venue):
     async def refresh_dead_man(self, seconds: float) -> str | None:
         """(Re)arm the venue's countdown cancel-all (Binance USDⓈ-M per symbol traded in this
         session; BingX for every perpetual); ``seconds`` 0 disarms. None: nothing to arm here."""
+        if self.id == "bybit":
+            return await self._bybit_dcp(seconds)
         switch = DEAD_MAN_SWITCHES.get(self.id)
         if switch is None or not self._has_keys or not self.capabilities.trading_allowed:
             return None
@@ -429,9 +435,51 @@ class CcxtVenue(Venue):
         state = f"armed for {seconds:g} s" if seconds > 0 else "off"
         return f"countdown cancel-all {state} ({scope})"
 
+    async def _bybit_dcp(self, seconds: float) -> str | None:
+        """Arm Bybit's DCP once where the account has it (see ``bybit/deadman.py``); None when it
+        does not (asked once per session) or ``seconds`` is 0 (it cannot be switched off by API)."""
+        if not self._has_keys or not self.capabilities.trading_allowed or seconds <= 0:
+            return None
+        if self._dcp_unavailable is not None:
+            return None
+        window = bybit_dcp.window(seconds)
+        if self._dcp_task is None or self._dcp_task.done():
+            try:
+                await self._guarded(Phase.READ, bybit_dcp.set_window(self._ex, window))
+                on, armed_window = await self._guarded(Phase.READ, bybit_dcp.status(self._ex))
+            except VenueError as exc:
+                self._dcp_unavailable = exc.message
+                log.info("bybit: DCP not available for this account (%s): the watchdog covers it", exc.message)
+                return None
+            if not on:
+                self._dcp_unavailable = "dcpStatus is OFF"
+                log.info("bybit: DCP is off for this account: the watchdog covers it")
+                return None
+            window = armed_window or window
+            self._dcp_task = asyncio.create_task(self._hold_dcp(), name="bybit-dcp")
+        return f"DCP on: derivatives orders cancelled {window} s after the private link drops"
+
+    async def _hold_dcp(self) -> None:
+        delay = 0.5
+        while not self._closed:
+            started = time.monotonic()
+            try:
+                await bybit_dcp.hold_subscription(self._ex)
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:  # noqa: BLE001 -- the link dropped: DCP counts down, reconnect now
+                log.warning("bybit: DCP private link lost (%s); reconnecting", type(exc).__name__)
+            # a link that held a while is reconnected at once; one failing at once backs off
+            delay = 0.5 if time.monotonic() - started > 10 else min(delay * 2, 10.0)
+            await asyncio.sleep(delay)
+
     async def close(self) -> None:
         if self._closed:
             return
+        if self._dcp_task is not None:
+            self._dcp_task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._dcp_task
         if self._dead_man_armed:  # a deliberate close: do not let the venue cancel the trader's orders later
             try:
                 await self.refresh_dead_man(0)

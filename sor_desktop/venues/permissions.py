@@ -13,7 +13,9 @@ notes say why. Error texts pass through ``logs.redact`` (ccxt puts response bodi
 
 from __future__ import annotations
 
+import functools
 import logging
+import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -54,7 +56,15 @@ def needs_passphrase(venue: str) -> bool:
 
 
 def known_venue(venue: str) -> bool:
-    return venue in ccxt.exchanges
+    """A venue the app can trade: a ccxt.pro exchange (books by websocket) with swap markets."""
+    return venue in tradeable_venues()
+
+
+@functools.cache
+def tradeable_venues() -> tuple[str, ...]:
+    import ccxt.pro
+
+    return tuple(e for e in ccxt.pro.exchanges if getattr(ccxt.pro, e)().has.get("swap"))
 
 
 def _data(response: Any, key: str) -> dict[str, Any]:
@@ -91,7 +101,23 @@ async def _binance(client: Any, venue: str) -> KeyPermissions:
     extra = []
     if r.get("enableInternalTransfer") or r.get("permitsUniversalTransfer"):
         extra.append("this key can move funds between your own accounts (transfer permission)")
-    return KeyPermissions(venue, True, trade, withdraw, ip, _notes(trade, withdraw, ip, *extra))
+    days = _binance_days_left(r, ip)
+    if days is not None:
+        extra.append(f"trading permission ends in {days} days (Binance keys without an IP whitelist)")
+    return KeyPermissions(venue, True, trade, withdraw, ip, _notes(trade, withdraw, ip, *extra), days)
+
+
+def _binance_days_left(r: dict[str, Any], ip: bool) -> int | None:
+    """Binance removes trading from a key with no IP whitelist 30 days after it is created
+    (``tradingAuthorityExpirationTime`` when it says so, else ``createTime`` + 30 days)."""
+    if ip:
+        return None
+    end = r.get("tradingAuthorityExpirationTime")
+    if not end and r.get("createTime"):
+        end = int(r["createTime"]) + 30 * 86_400_000
+    if not end:
+        return None
+    return max(0, int((int(end) - time.time() * 1000) // 86_400_000))
 
 
 async def _bybit(client: Any, venue: str) -> KeyPermissions:
@@ -107,9 +133,11 @@ async def _bybit(client: Any, venue: str) -> KeyPermissions:
     extra = []
     if read_only:
         extra.append("the key is read-only")
+    days = None
     if r.get("deadlineDay") not in (None, "", -1) and int(r["deadlineDay"]) >= 0:
-        extra.append(f"the key expires in {int(r['deadlineDay'])} days")
-    return KeyPermissions(venue, True, trade, withdraw, ip, _notes(trade, withdraw, ip, *extra))
+        days = int(r["deadlineDay"])
+        extra.append(f"the key expires in {days} days")
+    return KeyPermissions(venue, True, trade, withdraw, ip, _notes(trade, withdraw, ip, *extra), days)
 
 
 # BingX permission codes: 1 spot trading, 2 read, 3 perpetual futures trading, 4 universal transfer,

@@ -62,11 +62,14 @@ Dead-man switches (the venue cancels our orders if we vanish), verified:
 - bingx: swap ``POST /openApi/swap/v2/trade/cancelAllAfter`` (10-120 s, USDⓈ-M perpetuals; ccxt
   bingx.cancel_all_orders_after). Armed and refreshed the same way (``bingx/deadman.py``).
 - bybit: Disconnect Cancel All (DCP, ``POST /v5/order/disconnected-cancel-all``, product
-  DERIVATIVES) exists, but per Bybit's docs (https://bybit-exchange.github.io/docs/v5/order/dcp)
-  it must be switched on for the account by Bybit ("contact your client manager") and it only
-  triggers for a *private websocket subscribed to the "dcp" topic*; this app holds no private
-  Bybit websocket, so DCP is never armed and ``server_dead_man_switch`` is False: the watchdog
-  covers Bybit like the others.
+  DERIVATIVES, 3-300 s). Per Bybit's docs (https://bybit-exchange.github.io/docs/v5/order/dcp)
+  Bybit switches it on per account ("contact your client manager"), it triggers only for a
+  private websocket subscribed to "dcp", and ``/v5/account/info`` reports ``dcpStatus``. So it is
+  armed (``bybit/deadman.py``) only where setting the window succeeds *and* ``dcpStatus`` reads ON,
+  then a private "dcp" link is held and reconnected; otherwise nothing is claimed. Either way
+  ``server_dead_man_switch`` stays False: DCP fires when the app dies, not when only the public
+  feed is lost, so the watchdog covers Bybit like the others. No API call switches DCP off: a
+  deliberate close lets Bybit cancel the account's derivatives orders after the window.
 - weex, mexc: no countdown or disconnect cancel in ccxt 4.5.90's API tables; none claimed. The
   watchdog covers them.
 """
@@ -108,7 +111,7 @@ QUIRKS: dict[str, VenueQuirks] = {
     "bybit": VenueQuirks(
         client_id_param="orderLinkId",
         sequence_check="bybit",
-        # DCP needs Bybit to enable it and a private websocket subscribed to "dcp": not held here
+        # DCP (armed where the account has it) fires when the app dies, not when a feed is lost
         server_dead_man_switch=False,
         ccxt_options={"fetchMarkets": {"types": ["linear", "inverse"]}},
         # watch defaults to 50 but un_watch to 500: an explicit depth keeps them on one topic

@@ -3,7 +3,9 @@
 Binance USDⓈ-M (loopback server, real ccxt): after an order on BTCUSDT the watchdog arms that
 symbol's countdown, refreshes it every ``dead_man_refresh_s`` while the feed is live, and a
 deliberate close switches it off. BingX (HTTP capture through ccxt): the account-wide timer, in
-BingX's 10-120 s range. Bybit, WEEX and MEXC arm nothing and the watchdog guards all three."""
+BingX's 10-120 s range. Bybit (loopback): DCP armed, verified ON and its private "dcp" link held
+(and reconnected) only where the account has it. WEEX and MEXC arm nothing. The watchdog guards
+every trading venue for a lost feed either way."""
 
 from __future__ import annotations
 
@@ -81,9 +83,9 @@ async def test_bingx_cancel_all_after_on_the_swap_api(seconds: float, sent: tupl
     assert [c[2]["type"] for c in calls] == (["ACTIVATE", "CLOSE"] if seconds else ["CLOSE"])
 
 
-@pytest.mark.parametrize("venue_id", ["bybit", "weex", "mexc"])
+@pytest.mark.parametrize("venue_id", ["weex", "mexc"])
 @pytest.mark.asyncio
-async def test_venues_without_a_usable_switch_arm_nothing_and_are_guarded(tmp_path: Path, venue_id: str) -> None:
+async def test_venues_without_a_switch_arm_nothing_and_are_guarded(tmp_path: Path, venue_id: str) -> None:
     v = CcxtVenue(venue_id, credentials=ApiCredentials("key", "secretsecret", "pw"),
                   config=CcxtConfig(trading_allowed=True))
     cap = capture(v, {})
@@ -94,3 +96,47 @@ async def test_venues_without_a_usable_switch_arm_nothing_and_are_guarded(tmp_pa
         assert dog.guarded() == [venue_id]
     finally:
         await v.close()
+
+
+async def _until(cond, timeout: float = 5.0) -> None:  # type: ignore[no-untyped-def]
+    import asyncio
+
+    for _ in range(int(timeout / 0.05)):
+        if cond():
+            return
+        await asyncio.sleep(0.05)
+    raise AssertionError("condition not reached")
+
+
+@pytest.mark.asyncio
+async def test_bybit_dcp_is_armed_verified_and_held_where_the_account_has_it() -> None:
+    async with serving("bybit") as server:
+        server.dcp_allowed = True
+        venue = loopback_venue(server, "bybit")
+        await venue.connect()
+        try:
+            armed = await venue.refresh_dead_man(10)
+            assert armed is not None and "10 s after the private link drops" in armed
+            assert server.dcp_window == 10
+            await _until(lambda: len(server.dcp_links) == 1)  # the private "dcp" subscription is held
+            assert await venue.refresh_dead_man(10) == armed and server.private_auths == 1  # held, not redone
+            await server.drop_websockets()  # the link drops: DCP counts down, so it reconnects at once
+            await _until(lambda: len(server.dcp_links) == 1 and server.private_auths == 2)
+        finally:
+            await venue.close()
+        await _until(lambda: not server.dcp_links)
+
+
+@pytest.mark.asyncio
+async def test_bybit_without_dcp_arms_nothing_and_asks_once() -> None:
+    async with serving("bybit") as server:
+        venue = loopback_venue(server, "bybit")
+        await venue.connect()
+        try:
+            assert await venue.refresh_dead_man(10) is None
+            asked = len(server.requests)
+            assert await venue.refresh_dead_man(10) is None and len(server.requests) == asked
+            assert server.dcp_links == set() and server.private_auths == 0
+            assert not quirks_for("bybit").server_dead_man_switch  # so the watchdog guards Bybit
+        finally:
+            await venue.close()

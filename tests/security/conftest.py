@@ -19,7 +19,7 @@ def sample_entry(venue: str = "binanceusdm", label: str = "main", n: int = 0) ->
     return KeyEntry(
         venue=venue,
         label=label,
-        api_key=f"ApiKey{n:04d}{'K' * 40}",
+        api_key=f"ApiKey{n:04d}{venue}{label}{'K' * 40}",  # one key never stored twice
         secret=f"Secret{n:04d}{'s' * 50}",
         passphrase=f"Pass{n:04d}phrase" if venue == "weex" else None,
     )

@@ -48,21 +48,25 @@ def keys(*argv: str) -> int:
     return main(["keys", *argv])
 
 
-def add(venue: str = "binanceusdm", *extra: str) -> int:
-    return keys("add", venue, "--api-key", API_KEY, "--secret", SECRET, *extra)
+API_KEY_2 = "CliKeyTWOFGHIJKLMNOPQRSTUVWXYZ0123456789"
+API_KEY_3 = "CliKeyTHREEHIJKLMNOPQRSTUVWXYZ0123456789"
+
+
+def add(venue: str = "binanceusdm", *extra: str, api_key: str = API_KEY) -> int:
+    return keys("add", venue, "--api-key", api_key, "--secret", SECRET, *extra)
 
 
 def test_init_add_list_remove(env: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert keys("init") == 0
     assert env.exists()
     assert add() == 0
-    assert add("bybit", "--label", "alt", "--testnet") == 0
+    assert add("bybit", "--label", "alt", "--testnet", api_key=API_KEY_2) == 0
     capsys.readouterr()
     assert keys("list") == 0
     out = capsys.readouterr().out.splitlines()
-    assert out[0].split() == ["VENUE", "LABEL", "API", "KEY", "NET", "CREATED"]
-    assert out[1].split()[:4] == ["binanceusdm", "main", "CliK…4567", "live"]
-    assert out[2].split()[:4] == ["bybit", "alt", "CliK…4567", "testnet"]
+    assert out[0].split() == ["VENUE", "LABEL", "ROLE", "ORDERS", "API", "KEY", "NET", "CREATED"]
+    assert out[1].split()[:6] == ["binanceusdm", "main", "trade", "yes", "CliK…4567", "live"]
+    assert out[2].split()[:6] == ["bybit", "alt", "trade", "yes", "CliK…6789", "testnet"]
     assert keys("remove", "bybit", "--label", "alt") == 0
     capsys.readouterr()
     keys("list")
@@ -147,9 +151,9 @@ def test_init_prompt_confirms(env: Path, monkeypatch: pytest.MonkeyPatch, capsys
     assert keys("init") == 2
     assert "differ" in capsys.readouterr().err
     assert not env.exists()
-    answers = iter(["same password", "same password"])
+    answers = iter(["same quiet harbour", "same quiet harbour"])
     assert keys("init") == 0
-    Vault(env).unlock("same password")
+    Vault(env).unlock("same quiet harbour")
 
 
 def test_passwd_changes_the_password(env: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -167,7 +171,7 @@ def test_passwd_changes_the_password(env: Path, monkeypatch: pytest.MonkeyPatch)
     "argv,message",
     [
         (["list"], "no vault at"),
-        (["add", "nosuchvenue", "--api-key", API_KEY, "--secret", SECRET], "unknown venue"),
+        (["add", "nosuchvenue", "--api-key", API_KEY, "--secret", SECRET], "does not trade 'nosuchvenue'"),
     ],
 )
 def test_errors_are_one_line_exit_2(
@@ -233,3 +237,65 @@ def test_os_errors_are_one_line(env: Path, tmp_path: Path, capsys: pytest.Captur
     assert keys("list", "--vault", str(folder)) == 2
     err = capsys.readouterr().err
     assert err.startswith(f"sor-desktop: cannot use {folder}") and err.count("\n") == 1
+
+
+def test_roles_choice_and_reuse(env: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    keys("init")
+    assert add("binanceusdm", "--label", "data-readonly", "--role", "read-only") == 0
+    assert add("binanceusdm", "--label", "trading", api_key=API_KEY_2) == 0
+    assert add("binanceusdm", "--label", "second", api_key=API_KEY_3) == 0
+    capsys.readouterr()
+    keys("list")
+    rows = {r.split()[1]: r.split()[2:4] for r in capsys.readouterr().out.splitlines()[1:]}
+    assert rows["data-readonly"] == ["read-only", "-"]
+    assert rows["trading"][1] == "choose" and rows["second"][1] == "choose"
+    assert keys("use", "binanceusdm", "trading") == 0
+    capsys.readouterr()
+    keys("list")
+    rows = {r.split()[1]: r.split()[2:4] for r in capsys.readouterr().out.splitlines()[1:]}
+    assert rows["trading"] == ["trade", "yes"] and rows["second"] == ["trade", "no"]
+    # the same API key again, under another label, venue or role: exit 2, nothing stored, not probed
+    probe = keys_cmd.probe
+    assert isinstance(probe, FakeProbe)
+    seen = len(probe.seen)
+    assert add("bybit", "--label", "copy", api_key=API_KEY_2) == 2
+    err = capsys.readouterr().err
+    assert "already stored as binanceusdm/trading" in err and err.count("\n") == 1
+    assert len(probe.seen) == seen
+    assert keys("use", "binanceusdm", "data-readonly") == 2
+    assert "read-only" in capsys.readouterr().err
+
+
+def test_keys_add_refuses_a_venue_the_app_does_not_trade(env: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    keys("init")
+    assert add("kraken") == 2  # a ccxt venue, spot only
+    err = capsys.readouterr().err
+    assert "does not trade 'kraken'" in err and "binanceusdm" in err
+
+
+@pytest.mark.parametrize(("answer", "rc", "said"), [
+    (KeyPermissions("bybit", True, True, False, True), 0, "1 of 1"),  # passes every check
+    (KeyPermissions("bybit", True, True, False, False), 1, "1 of 1 key(s) could not be checked or failed"),
+    (unchecked("bybit", "could not reach the venue: RequestTimeout"), 1, "could not be checked or failed"),
+    (KeyPermissions("bybit", True, False, False, True), 1, "failed a check"),  # a trade key that cannot trade
+])
+def test_check_exits_non_zero_unless_every_check_passed(
+    env: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+    answer: KeyPermissions, rc: int, said: str,
+) -> None:
+    keys("init")
+    add("bybit", "--no-check")
+    monkeypatch.setattr(keys_cmd, "probe", FakeProbe(answer))
+    assert keys("check") == rc
+    out = capsys.readouterr().out
+    assert (said in out) is (rc != 0)
+
+
+def test_check_flags_a_read_only_key_that_can_trade(
+    env: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    keys("init")
+    add("bybit", "--no-check", "--role", "read-only", "--label", "data")
+    monkeypatch.setattr(keys_cmd, "probe", FakeProbe(KeyPermissions("bybit", True, True, False, True)))
+    assert keys("check") == 1
+    assert "FLAGGED: this read-only key can place orders" in capsys.readouterr().out

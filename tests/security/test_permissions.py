@@ -246,3 +246,26 @@ async def test_binance_testnet_has_no_permission_endpoint() -> None:
     result = await probes.probe_permissions(entry("binanceusdm", testnet=True), client_factory=replay)
     assert result.checked is False and "not available on testnet" in result.notes[0]
     assert replay.requests == [] and replay.closed
+
+
+@pytest.mark.asyncio
+async def test_binance_key_without_ip_whitelist_shows_its_days_left(monkeypatch: pytest.MonkeyPatch) -> None:
+    import time as time_mod
+
+    created = 1_700_000_000_000
+    monkeypatch.setattr(time_mod, "time", lambda: (created + 18 * 86_400_000 + 3_600_000) / 1000)
+    body = {**BINANCE, "ipRestrict": False, "createTime": created}
+    result = await probes.probe_permissions(entry("binanceusdm"), client_factory=Replay(body))
+    assert result.expires_in_days == 11  # 30-day rule: 18 days and an hour gone
+    assert result.chip_note() == "no IP whitelist, expires in 11 days"
+    ended = {**body, "tradingAuthorityExpirationTime": created + 20 * 86_400_000}
+    result = await probes.probe_permissions(entry("binanceusdm"), client_factory=Replay(ended))
+    assert result.expires_in_days == 1  # the venue's own date wins
+    whitelisted = await probes.probe_permissions(entry("binanceusdm"), client_factory=Replay(BINANCE))
+    assert whitelisted.expires_in_days is None and whitelisted.chip_note() is None
+
+
+@pytest.mark.asyncio
+async def test_bybit_deadline_day_is_the_expiry() -> None:
+    result = await probes.probe_permissions(entry("bybit"), client_factory=Replay(bybit_body([], ["1.2.3.4"], deadline=6)))
+    assert result.expires_in_days == 6 and result.chip_note() == "expires in 6 days"

@@ -75,10 +75,25 @@ def test_missing_and_existing_vaults(tmp_path: Path, vault_path: Path, vault: Va
     assert vault_path.read_bytes() == before
 
 
-def test_weak_master_password_refused(tmp_path: Path) -> None:
-    with pytest.raises(WeakPassword):
-        Vault(tmp_path / "v.sorv", kdf_params=CHEAP).create("short")
+@pytest.mark.parametrize(("password", "why"), [
+    ("short", "at least 8"),
+    ("12345678", "top-10 common password"),  # was accepted: 8 characters was the only rule
+    ("password1", "very common password"),
+    ("asdfghjkl;", "rows of keys"),
+    ("abcabcabcabc", "Repeats"),
+])
+def test_weak_master_password_refused_with_the_reason(tmp_path: Path, password: str, why: str) -> None:
+    with pytest.raises(WeakPassword, match=why):
+        Vault(tmp_path / "v.sorv", kdf_params=CHEAP).create(password)
     assert not (tmp_path / "v.sorv").exists()
+
+
+def test_changing_to_a_weak_password_changes_nothing(vault: Vault, vault_path: Path) -> None:
+    before = vault_path.read_bytes()
+    with pytest.raises(WeakPassword):
+        vault.change_password("12345678")
+    assert vault_path.read_bytes() == before
+    Vault(vault_path, kdf_params=CHEAP).unlock(PASSWORD)
 
 
 def test_add_replace_remove(vault: Vault, vault_path: Path) -> None:

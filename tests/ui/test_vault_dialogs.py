@@ -8,6 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import QTimer
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QDialog, QLabel, QLineEdit
 
@@ -148,10 +149,10 @@ def test_table_shows_masked_keys_only(qtbot, vault: Vault) -> None:
     vault.add(entry())
     dialog = vd.KeyManagerDialog(vault, checker=Checker(ok))
     qtbot.addWidget(dialog)
-    rows = [[dialog.table.item(r, c).text() for c in range(4)] for r in range(dialog.table.rowCount())]
+    rows = [[dialog.table.item(r, c).text() for c in range(6)] for r in range(dialog.table.rowCount())]
     assert rows == [
-        ["binanceusdm", "main", "BinK…bbbb", "live"],
-        ["bybit", "main", "UiKe…4321", "live"],
+        ["binanceusdm", "main", "trade", "this key", "BinK…bbbb", "live"],
+        ["bybit", "main", "trade", "this key", "UiKe…4321", "live"],
     ]
     text = all_text(dialog)
     for secret in (KEY, SECRET, "BinSecret" + "z" * 30, "BinKey" + "b" * 20):
@@ -173,7 +174,7 @@ def test_add_checks_then_saves(qtbot, vault: Vault) -> None:
     assert dialog.add_button.isEnabled()
     assert "saved bybit/main" in dialog.status.text()
     assert dialog.selected() is not None and dialog.selected().key_id == ("bybit", "main")
-    assert dialog.table.item(1, 5).text().endswith("[ok]")
+    assert dialog.table.item(1, vd.COLUMNS.index("permissions")).text().endswith("[ok]")
 
 
 def test_key_that_can_withdraw_is_refused(qtbot, vault: Vault) -> None:
@@ -239,7 +240,7 @@ def test_remove_and_test(qtbot, vault: Vault) -> None:
     dialog.select("bybit", "main")
     dialog.test_selected()
     assert dialog.permissions[("bybit", "main")].verdict is Verdict.REFUSE
-    assert "withdraw: YES" in dialog.table.item(1, 5).text()
+    assert "withdraw: YES" in dialog.table.item(1, vd.COLUMNS.index("permissions")).text()
     assert "WITHDRAW" in dialog.status.text()
     dialog.select("bybit", "main")
     with qtbot.waitSignal(dialog.keys_changed, timeout=1000):
@@ -349,3 +350,68 @@ def test_free_label_counts_past_taken_ones() -> None:
     taken = {("bybit", "main"), ("bybit", "main-2"), ("mexc", "main-3")}
     assert vd.free_label("bybit", taken) == "main-3"
     assert vd.free_label("mexc", taken) == "main"
+
+
+# -- issue 15: roles, no reuse, the key orders use, unlock off the GUI thread ------------------------
+def test_roles_reuse_and_the_key_orders_use(qtbot, vault: Vault) -> None:
+    checker = Checker(ok)
+    dialog = vd.KeyManagerDialog(vault, checker=checker)
+    qtbot.addWidget(dialog)
+    form = vd.KeyEditDialog(dialog.venues, None, dialog)
+    qtbot.addWidget(form)
+    form.venue.setCurrentText("bybit")
+    form.label.setText("data")
+    form.api_key.setText(KEY)
+    form.secret.setText(SECRET)
+    form.role.setCurrentIndex(form.role.findData(vd.KeyRole.READ_ONLY))
+    dialog.submit(form.entry())
+    dialog.submit(entry("bybit", "trading", "TradeKey" + "t" * 20))
+    dialog.submit(entry("bybit", "second", "SecondKey" + "s" * 20))
+    rows = {dialog.table.item(r, 1).text() + "@" + dialog.table.item(r, 0).text():
+            (dialog.table.item(r, 2).text(), dialog.table.item(r, 3).text()) for r in range(dialog.table.rowCount())}
+    assert rows["data@bybit"] == ("read-only", "—")
+    assert rows["trading@bybit"] == ("trade", "choose one") and rows["second@bybit"] == ("trade", "choose one")
+    dialog.select("bybit", "data")
+    assert not dialog.use_button.isEnabled()  # a read-only key never places orders
+    dialog.select("bybit", "trading")
+    assert dialog.use_button.isEnabled()
+    dialog.use_button.click()
+    assert reopened(vault).trade_key("bybit") == reopened(vault).get("bybit", "trading")
+    assert not dialog.use_button.isEnabled()
+    # the read-only key's API key again, as a trade key on another venue: refused before the venue is asked
+    asked = len(checker.asked)
+    dialog.submit(entry("bingx", "main", KEY, "other-secret-00000000"))
+    assert "already stored as bybit/data" in dialog.status.text() and len(checker.asked) == asked
+    assert ("bingx", "main") not in {e.key_id for e in reopened(vault).entries()}
+
+
+def test_unlock_derives_the_key_off_the_gui_thread(qtbot, vault: Vault) -> None:
+    slow = KdfParams(memory_kib=64 * 1024, passes=4, lanes=1)  # a few hundred ms of Argon2
+    path = vault.path.with_name("slow.sorv")
+    Vault(path, kdf_params=slow).create(PASSWORD)
+    dialog = vd.UnlockDialog(Vault(path, kdf_params=slow))
+    qtbot.addWidget(dialog)
+    ticks: list[int] = []
+    timer = QTimer()
+    timer.timeout.connect(lambda: ticks.append(1))
+    timer.start(10)
+    seen_busy: list[bool] = []
+    QTimer.singleShot(30, lambda: seen_busy.append(dialog.progress.isVisibleTo(dialog)
+                                                   and not dialog.unlock_button.isEnabled()))
+    dialog.password.setText(PASSWORD)
+    assert dialog.try_unlock() is True
+    timer.stop()
+    assert len(ticks) >= 3  # the GUI thread kept running its timers; before, 0 until the KDF returned
+    assert seen_busy == [True]
+    assert not dialog.progress.isVisibleTo(dialog) and dialog.outcome is vd.UnlockOutcome.UNLOCKED
+
+
+def test_unlock_of_a_folder_is_a_message_not_a_crash(qtbot, tmp_path: Path) -> None:
+    folder = tmp_path / "vault.sorv"
+    folder.mkdir()
+    dialog = vd.UnlockDialog(Vault(folder, kdf_params=CHEAP))
+    dialog.creating = False
+    qtbot.addWidget(dialog)
+    dialog.password.setText(PASSWORD)
+    assert dialog.try_unlock() is False
+    assert "cannot open" in dialog.error.text() and str(folder) in dialog.error.text()

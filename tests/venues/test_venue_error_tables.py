@@ -148,3 +148,10 @@ def test_code_is_found_in_every_body_shape(text: str) -> None:
                                   'mexc {"success":true,"code":0}', 'binanceusdm {"code":200,"msg":"success"}'])
 def test_no_code_is_none(text: str) -> None:
     assert venue_code(ccxt.ExchangeError(text)) is None
+
+
+def test_reason_is_read_from_a_body_followed_by_more_text() -> None:
+    from sor_desktop.venues.ccxt_errors import venue_reason
+
+    exc = ccxt.InsufficientFunds('mexc {"success":false,"code":2005,"message":"Insufficient balance!"} (more)')
+    assert venue_reason(exc, "mexc") == "Insufficient balance! (code 2005)"

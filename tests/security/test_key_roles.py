@@ -1,0 +1,69 @@
+"""Keys have a role, are never stored twice, and each venue trades with one chosen key."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from sor_desktop.security import fileformat
+from sor_desktop.security.entries import KeyEntry, KeyRole
+from sor_desktop.security.errors import InvalidKeyEntry, NoTradeKey, ReusedKey
+from sor_desktop.security.vault import Vault
+from tests.security.conftest import CHEAP, PASSWORD, sample_entry
+
+
+def reopen(path: Path) -> Vault:
+    v = Vault(path, kdf_params=CHEAP)
+    v.unlock(PASSWORD)
+    return v
+
+
+def test_role_is_stored_and_shown(vault: Vault) -> None:
+    vault.add(replace(sample_entry("bybit", "data", 7), role=KeyRole.READ_ONLY))
+    again = reopen(vault.path)
+    assert again.get("bybit", "data").role is KeyRole.READ_ONLY
+    assert again.get("binanceusdm", "main").role is KeyRole.TRADE
+    assert "role=read-only" in repr(again.get("bybit", "data"))
+    with pytest.raises(InvalidKeyEntry, match="bad role"):
+        replace(sample_entry(), role="admin")  # type: ignore[arg-type]
+
+
+def test_vault_written_before_roles_opens_with_trade_keys(vault_path: Path) -> None:
+    v = Vault(vault_path, kdf_params=CHEAP)
+    v.create(PASSWORD)
+    old = sample_entry().to_json()
+    del old["role"], old["selected"]
+    raw = json.dumps({"payload_version": 1, "keys": [old]}).encode()
+    assert v._keys is not None
+    vault_path.write_bytes(fileformat.seal(raw + b" " * (-len(raw) % 256), v._keys, v._salt, v._params))
+    assert reopen(vault_path).get("binanceusdm", "main").role is KeyRole.TRADE
+
+
+@pytest.mark.parametrize(("venue", "label"), [("binanceusdm", "other"), ("bybit", "main")])
+def test_the_same_api_key_is_refused_anywhere_else(vault: Vault, venue: str, label: str) -> None:
+    same = sample_entry()  # binanceusdm/main's key
+    with pytest.raises(ReusedKey, match="already stored as binanceusdm/main"):
+        vault.add(KeyEntry(venue, label, same.api_key, "another-secret-000000", role=KeyRole.READ_ONLY))
+    assert {e.key_id for e in reopen(vault.path).entries()} == {("binanceusdm", "main"), ("weex", "sub-1")}
+    vault.add(replace(same, secret="rotated-secret-0000000"), replace=True)  # its own slot: fine
+
+
+def test_each_venue_trades_with_one_chosen_key(vault: Vault) -> None:
+    assert vault.trade_key("binanceusdm") == vault.get("binanceusdm", "main")  # the only one
+    assert vault.trade_key("bybit") is None
+    vault.add(sample_entry("binanceusdm", "trading", 5))
+    vault.add(replace(sample_entry("binanceusdm", "data-readonly", 6), role=KeyRole.READ_ONLY))
+    with pytest.raises(NoTradeKey, match="keys use binanceusdm LABEL"):
+        vault.trade_key("binanceusdm")  # two trade keys, none chosen: never guess
+    vault.use("binanceusdm", "trading")
+    again = reopen(vault.path)
+    assert again.trade_key("binanceusdm") == again.get("binanceusdm", "trading")
+    assert again.read_key("binanceusdm") == again.get("binanceusdm", "data-readonly")
+    assert again.read_key("weex") == again.get("weex", "sub-1")  # no read-only key: the trade key reads
+    with pytest.raises(NoTradeKey, match="read-only"):
+        again.use("binanceusdm", "data-readonly")
+    again.add(replace(sample_entry("binanceusdm", "trading", 5), secret="rotated-secret-1111111"), replace=True)
+    assert again.trade_key("binanceusdm") == again.get("binanceusdm", "trading")  # replacing keeps the choice
