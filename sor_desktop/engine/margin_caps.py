@@ -33,15 +33,18 @@ def free_margin(balances: Sequence[Balance], settle: str) -> float:
 
 def venue_margin(side: Side, book: BookSnapshot, inst: Instrument, balances: Sequence[Balance],
                  positions: Sequence[Position], *, leverage: float, slippage_bps: float = 5.0,
-                 headroom: float = DEFAULT_HEADROOM) -> VenueMargin | None:
-    """None when the book has no mid (nothing to price the margin at)."""
+                 headroom: float = DEFAULT_HEADROOM, hedge: bool = False) -> VenueMargin | None:
+    """None when the book has no mid (nothing to price the margin at). ``hedge``: the account
+    keeps long and short apart, so an order that is not reduce-only closes nothing (a sell
+    while long opens a short): nothing is reducible (a reduce-only order is capped by the
+    position it closes in ``preview.venue_inputs``)."""
     mark = book.mid
     if not mark:
         return None
     free = free_margin(balances, inst.settle)
     mine = [p for p in positions if p.symbol == inst.symbol]
     lev = next((float(p.leverage) for p in mine if p.leverage), leverage)
-    reducible = reducible_base(side, mine, inst.symbol)
+    reducible = 0.0 if hedge else reducible_base(side, mine, inst.symbol)
     exposure = sum(float(p.base_amount) * mark for p in mine)
     move = Decimal(repr(float(slippage_bps))) / Decimal(10_000)
     buy = side is Side.BUY

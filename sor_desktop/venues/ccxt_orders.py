@@ -20,9 +20,9 @@ from typing import Any
 
 import ccxt
 
+from sor_desktop.core.account import PositionMode
 from sor_desktop.core.orders import OrderRequest, OrderType, TimeInForce
 from sor_desktop.venues.ccxt_errors import is_not_found
-from sor_desktop.venues.weex import account as weex_account
 
 RawOrder = Mapping[str, Any] | None
 Lookup = Callable[[Any, str, str], Awaitable[RawOrder]]
@@ -44,8 +44,6 @@ def order_type_and_params(venue_id: str, request: OrderRequest) -> tuple[Any, di
     ``limit`` (1) and ``market`` (6) and would pass ``timeInForce`` through, unread, leaving a
     resting limit order."""
     params = create_params(request)
-    if venue_id == "weex":  # positionSide LONG/SHORT is WEEX's reduce (venues/weex/account.py)
-        params = weex_account.order_params(params, request)
     if venue_id == "mexc" and request.order_type is OrderType.LIMIT and request.time_in_force is TimeInForce.IOC:
         del params["timeInForce"]
         return 3, params
@@ -146,3 +144,19 @@ async def find_by_client_id(ex: Any, venue_id: str, client_id: str, symbol: str)
         if is_not_found(exc, venue_id):
             return None
         raise
+
+
+def position_params(mode: PositionMode | None, request: OrderRequest) -> dict[str, Any]:
+    """The position fields of an order for the account's position mode (merged into
+    ``create_params``).
+
+    One-way (or unknown): nothing more; a closing order carries ``reduceOnly``. Hedge: ccxt's
+    unified ``hedged`` flag, with which binance and bybit set the position side from side and
+    ``reduceOnly`` (ccxt 4.5.90 ``binance.create_order_request``: ``positionSide`` LONG/SHORT,
+    ``reduceOnly`` dropped, as Binance refuses it in hedge mode; ``bybit.create_order_request``:
+    ``positionIdx`` 1/2). A close of a long is then a sell on the LONG side: it cannot open a
+    short. Venues whose ccxt class reads something else override this in their ``account.py``.
+    """
+    if mode is PositionMode.HEDGE:
+        return {"hedged": True}
+    return {}

@@ -9,6 +9,11 @@ What it changes in ccxt: the websocket keep-alive is lowered (ccxt's defaults ar
 30 min) so a dead peer is noticed in seconds; where ccxt does not check book sequences the
 exchange class is wrapped by ``book_sequence``; a gap raises ``BookGap`` after asking the venue
 for a fresh snapshot (unsubscribe and subscribe again).
+
+Position mode: ``fetch_position_mode`` asks the venue the way its ``account.py`` says
+(``ccxt_account``) and remembers the answer per symbol; the first order on a symbol reads it if
+nobody has, so a hedge-mode account gets the position side on every order (a reduce closes the
+long or the short it names) and a one-way account ``reduceOnly``.
 """
 
 from __future__ import annotations
@@ -26,7 +31,7 @@ from typing import Any, Protocol
 import ccxt
 import ccxt.pro
 
-from sor_desktop.core.account import Balance, Position
+from sor_desktop.core.account import Balance, Position, PositionMode
 from sor_desktop.core.book import BookSnapshot
 from sor_desktop.core.instrument import Instrument, InstrumentError
 from sor_desktop.core.orders import OrderReport, OrderRequest, OrderStatus, OrderType
@@ -37,10 +42,19 @@ from sor_desktop.venues.binanceusdm import deadman as binanceusdm_deadman
 from sor_desktop.venues.bingx import deadman as bingx_deadman
 from sor_desktop.venues.bybit import deadman as bybit_dcp
 from sor_desktop.venues.cancel_scope import open_order_scopes
+from sor_desktop.venues.ccxt_account import account_rules
 from sor_desktop.venues.ccxt_errors import Phase, map_error
 from sor_desktop.venues.ccxt_link import counting_requests, exchange_class
 from sor_desktop.venues.ccxt_orders import cancel_by_client_id, find_by_client_id, order_type_and_params
-from sor_desktop.venues.errors import AuthFailed, BookGap, NotSupported, OrderRejected, VenueError
+from sor_desktop.venues.errors import (
+    AuthFailed,
+    BookGap,
+    NotSupported,
+    OrderRejected,
+    RateLimited,
+    VenueError,
+    VenueUnavailable,
+)
 from sor_desktop.venues.quirks import quirks_for
 
 log = logging.getLogger(__name__)
@@ -114,6 +128,8 @@ class CcxtVenue(Venue):
         self.id = venue_id
         self.config = config or CcxtConfig()
         self._quirks = quirks_for(venue_id)
+        self._rules = account_rules(venue_id)
+        self._position_modes: dict[str, PositionMode] = {}
         self._has_keys = credentials is not None
         options = _merge(self._quirks.ccxt_options, self.config.options or {})
         settings: dict[str, Any] = {
@@ -319,6 +335,36 @@ class CcxtVenue(Venue):
                 out.append(pos)
         return out
 
+    async def fetch_position_mode(self, symbol: str) -> PositionMode | None:
+        """One-way or hedge for ``symbol``, as the venue says (None: the venue does not say, or
+        no keys). Remembered for the orders that follow."""
+        reader = self._rules.read_position_mode
+        if reader is None or not self._has_keys:
+            return None
+        if not self._instruments:
+            await self.connect()
+        mode: PositionMode | None = await self._guarded(Phase.READ, reader(self._ex, symbol))
+        if mode is None:
+            self._position_modes.pop(symbol, None)
+        else:
+            self._position_modes[symbol] = mode
+        log.info("%s: %s position mode %s", self.id, symbol, mode or "not reported")
+        return mode
+
+    async def _order_position_mode(self, symbol: str) -> PositionMode | None:
+        """The mode an order is built for: remembered, else read now. A failed read means the
+        order is not sent (what a one-way order would do on a hedge account is not what the
+        trader confirmed), said as an error that is certainly not a placement."""
+        if symbol in self._position_modes or self._rules.read_position_mode is None:
+            return self._position_modes.get(symbol)
+        try:
+            return await self.fetch_position_mode(symbol)
+        except (OrderRejected, AuthFailed, NotSupported, RateLimited, VenueUnavailable):
+            raise
+        except VenueError as exc:
+            raise VenueUnavailable(self.id, f"could not read the account's position mode ({exc.message}); "
+                                            "the order was not sent") from exc
+
     # -- orders --------------------------------------------------------------------------------
     def mark_trading_allowed(self) -> None:
         """A permission probe showed this account may place orders by API."""
@@ -355,7 +401,9 @@ class CcxtVenue(Venue):
             if request.limit_price else None
         if problem:
             raise OrderRejected(self.id, problem)
+        mode = await self._order_position_mode(request.symbol)
         order_type, params = order_type_and_params(self.id, request)
+        params.update(self._rules.position_params(mode, request))
         self._traded.add(request.symbol)
         order = await self._call(
             Phase.SUBMIT, "create_order", request.symbol, order_type, request.side.value,

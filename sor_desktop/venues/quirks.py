@@ -72,6 +72,22 @@ Dead-man switches (the venue cancels our orders if we vanish), verified:
   deliberate close lets Bybit cancel the account's derivatives orders after the window.
 - weex, mexc: no countdown or disconnect cancel in ccxt 4.5.90's API tables; none claimed. The
   watchdog covers them.
+Position mode (one-way or hedge; ``<venue>/account.py``, loaded by ``ccxt_account``):
+
+- binanceusdm: account-wide, ``GET /fapi/v1/positionSide/dual`` ``dualSidePosition`` (Binance
+  "Get Current Position Mode"; ccxt binance.fetch_position_mode). Hedge-mode orders: ccxt's
+  ``hedged`` param sends ``positionSide`` LONG/SHORT and drops ``reduceOnly`` (binance
+  .create_order_request), which Binance refuses in hedge mode (-1106).
+- bybit: per symbol, ``positionIdx`` of ``GET /v5/position/list`` (0 one-way; 1 and 2 hedge;
+  Bybit v5 "Get Position Info"). UTA 2.0: only USDT perpetuals can be hedge (Bybit v5 "Switch
+  Position Mode"); inverse and USDC perpetuals are one-way. Hedge orders: ccxt's ``hedged``
+  sends ``positionIdx`` 1/2 (bybit.create_order_request).
+- bingx, weex, mexc: in their own ``account.py`` (their rows in README's venue table).
+
+Bybit inverse (BTC/USD:BTC): ccxt 4.5.90 takes ``contractSize`` from ``minOrderQty`` (1 USD,
+bybit.fetch_future_markets), scopes every call by ``category=inverse`` and reads the BTC balance
+from the unified wallet (UTA 2.0, bybit.fetch_balance). Proven on the loopback server as the
+suite's ``[bybit-inverse]`` case; the router does not route inverse contracts.
 """
 
 from __future__ import annotations

@@ -75,7 +75,8 @@ def test_mode_comes_from_dual_side_position_only() -> None:
 async def test_position_mode_is_read_from_the_account_config(server: WeexServer, venue: CcxtVenue,
                                                               hedge: bool) -> None:
     server.position_mode = PositionMode.HEDGE if hedge else PositionMode.ONE_WAY
-    assert await account.read_position_mode(venue._ex, SYMBOL) is (PositionMode.HEDGE if hedge else PositionMode.ONE_WAY)
+    assert await venue.fetch_position_mode(SYMBOL) is (PositionMode.HEDGE if hedge else PositionMode.ONE_WAY)
+    assert ("GET", "/capi/v3/account/accountConfig") in server.requests
     # ccxt's own reader takes the combined/split positions setting for the mode: not used
     ccxt_says = await venue._ex.fetch_position_mode(SYMBOL)
     assert ccxt_says["hedged"] is False  # whatever dualSidePosition says
@@ -156,8 +157,8 @@ async def test_probe_with_a_wrong_passphrase_says_the_venue_refused_the_key(serv
     assert "wrong-passphrase" not in " ".join(result.notes)
 
 
-def test_order_params_state_the_position_side_over_ccxts() -> None:
+def test_position_params_state_the_side_in_every_mode() -> None:
     reduce = ioc("r", Side.SELL, "0.001", Decimal(1), reduce_only=True)
-    assert account.order_params({"clientOrderId": "r", "reduceOnly": True}, reduce) == \
-        {"clientOrderId": "r", "reduceOnly": True, "positionSide": "LONG"}
-    assert account.order_params({}, ioc("o", Side.SELL, "0.001", Decimal(1)))["positionSide"] == "SHORT"
+    for mode in (PositionMode.HEDGE, PositionMode.ONE_WAY, None):
+        assert account.position_params(mode, reduce) == {"positionSide": "LONG"}
+        assert account.position_params(mode, ioc("o", Side.SELL, "0.001", Decimal(1))) == {"positionSide": "SHORT"}

@@ -53,16 +53,5 @@ def position_side(side: Side, reduce_only: bool) -> str:
 def position_params(mode: PositionMode | None, request: OrderRequest) -> dict[str, Any]:
     """The position fields of a WEEX order, the same in every mode: ``positionSide`` stated by us
     (ccxt's request takes it over the one ccxt derives, so a change in ccxt cannot turn a reduce
-    into an open)."""
+    into an open). ``CcxtVenue`` merges them over the generic params (``ccxt_account``)."""
     return {"positionSide": position_side(request.side, request.reduce_only)}
-
-
-def order_params(params: Mapping[str, Any], request: OrderRequest) -> dict[str, Any]:
-    """ccxt ``create_order`` params for WEEX: the generic ones and ``position_params``."""
-    return {**params, **position_params(None, request)}
-
-
-def open_order_scopes(instruments: Any) -> list[dict[str, Any]]:
-    """ccxt's ``fetch_open_orders(None)`` defaults WEEX to the spot API; ``type: swap`` lists
-    the contract open orders (``GET /capi/v3/openOrders``, symbol optional)."""
-    return [{"type": "swap"}]

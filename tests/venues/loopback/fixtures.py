@@ -51,7 +51,9 @@ class VenueCase:
     ``full_snapshots``: every book frame is a whole book (nothing to chain, so a dropped frame
     cannot corrupt it). ``config``: ``CcxtConfig`` overrides every venue of this case gets (e.g.
     ``trading_allowed=True`` where the venue is view-only by default). ``passphrase``: the
-    venue's keys carry one (``common.PASSPHRASE``; the server checks it).
+    venue's keys carry one (``common.PASSPHRASE``; the server checks it). ``hedge_mode``: the
+    venue offers hedge mode for this market (its server then honours ``position_mode``; else
+    the market is one-way whatever the account's setting).
     """
 
     venue_id: str
@@ -67,6 +69,7 @@ class VenueCase:
     full_snapshots: bool = False
     config: Mapping[str, Any] = field(default_factory=dict)
     passphrase: bool = False
+    hedge_mode: bool = True
 
     def lots(self, n: int | str | Decimal) -> Decimal:
         """``n`` lots as an amount in contracts (``n`` may be fractional: off the step)."""
@@ -99,6 +102,12 @@ SERVERS: dict[str, VenueCase] = {
     ),
     "bybit": VenueCase(
         "bybit", BybitServer, symbol="BTC/USDT:USDT", market_id="BTCUSDT", settle="USDT", lot=Decimal("0.001"),
+        reject=(110007, "ab not enough for new order"), reject_error=InsufficientMargin,
+    ),
+    # coin-margined: one contract is 1 USD, margin and balance in BTC (v5 category=inverse)
+    "bybit-inverse": VenueCase(
+        "bybit", BybitServer, symbol="BTC/USD:BTC", market_id="BTCUSD", settle="BTC", lot=Decimal(1),
+        contract_size=Decimal(1), inverse=True, hedge_mode=False,  # inverse perpetuals: one-way only
         reject=(110007, "ab not enough for new order"), reject_error=InsufficientMargin,
     ),
     # --- BEGIN venue rows: bingx, weex, mexc helpers each add their case below this line ---
