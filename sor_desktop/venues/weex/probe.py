@@ -16,7 +16,8 @@ from typing import Any
 
 from sor_desktop.security.permissions import REMINDER, KeyPermissions
 
-CANNOT_CHECK = "WEEX does not tell a key's permissions or IP binding by API: cannot be checked on this venue"
+# the first note is what the venue chip shows after "cannot be checked on this venue"
+CANNOT_CHECK = "WEEX's API does not tell a key's permissions or IP binding"
 ACCEPTED = "the key and passphrase were accepted (account settings read)"
 ACCOUNT_CANNOT_TRADE = "WEEX says this account cannot trade (accountConfig canTrade = false)"
 
