@@ -82,7 +82,13 @@ Position mode (one-way or hedge; ``<venue>/account.py``, loaded by ``ccxt_accoun
   Bybit v5 "Get Position Info"). UTA 2.0: only USDT perpetuals can be hedge (Bybit v5 "Switch
   Position Mode"); inverse and USDC perpetuals are one-way. Hedge orders: ccxt's ``hedged``
   sends ``positionIdx`` 1/2 (bybit.create_order_request).
-- bingx, weex, mexc: in their own ``account.py`` (their rows in README's venue table).
+- weex: account-wide, ``dualSidePosition`` of ``GET /capi/v3/account/accountConfig`` (WEEX V3
+  "Get Account Configuration"). Not ccxt's weex.fetch_position_mode: it reads ``separatedType``
+  of ``symbolConfig``, WEEX's combined/split positions setting (合仓/分仓, zh-CN reference). Every
+  order names ``positionSide`` (required, LONG/SHORT, no reduce-only field: V3 "Place Order"): a
+  reduce the side it closes, an open the side it opens, in both modes (``weex/account.py``).
+  Loopback-proven; how one-way mode treats an opening side against a held one is not documented.
+- bingx, mexc: in their own ``account.py`` (their rows in README's venue table).
 
 Bybit inverse (BTC/USD:BTC): ccxt 4.5.90 takes ``contractSize`` from ``minOrderQty`` (1 USD,
 bybit.fetch_future_markets), scopes every call by ``category=inverse`` and reads the BTC balance
