@@ -16,6 +16,7 @@ from sor_desktop.security.entries import KeyEntry
 from sor_desktop.security.permissions import Verdict
 from sor_desktop.venues import permissions as probes
 from sor_desktop.venues.ccxt_venue import CcxtVenue
+from sor_desktop.venues.errors import OutcomeUnknown
 from sor_desktop.venues.weex import account
 from sor_desktop.venues.weex.probe import ACCOUNT_CANNOT_TRADE, CANNOT_CHECK
 from tests.venues.loopback.common import API_KEY, PASSPHRASE, SECRET
@@ -163,3 +164,14 @@ def test_position_params_state_the_side_in_every_mode() -> None:
     for mode in (PositionMode.HEDGE, PositionMode.ONE_WAY, None):
         assert account.position_params(mode, reduce) == {"positionSide": "LONG"}
         assert account.position_params(mode, ioc("o", Side.SELL, "0.001", Decimal(1))) == {"positionSide": "SHORT"}
+
+
+@pytest.mark.asyncio
+async def test_a_reused_client_id_is_an_unknown_outcome_resolved_to_the_order_that_landed(
+        server: WeexServer, venue: CcxtVenue) -> None:
+    ask = min(server.books[MARKET].asks)
+    await venue.submit_order(ioc("dup-1", Side.BUY, "0.0010", ask))
+    with pytest.raises(OutcomeUnknown):
+        await venue.submit_order(ioc("dup-1", Side.BUY, "0.0010", ask))
+    found = await venue.fetch_order("dup-1", SYMBOL)
+    assert found is not None and [p.client_id for p in server.placements] == ["dup-1"]

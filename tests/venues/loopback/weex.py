@@ -296,8 +296,9 @@ class WeexServer(LoopbackServer):
         if not _CLIENT_ID.match(client_id):
             return _error(-1180, "client_oid length must not exceed 40 and must not contain special characters.")
         if self.find(client_id) is not None:
-            # WEEX documents no code for a reused client id: a parameter error stands for it
-            return _error(-1142, "Parameter is invalid: newClientOrderId is duplicated.")
+            # WEEX documents no code for a reused client id; -1000 UNKNOWN_ERROR stands for it (a
+            # code on the "not placed" list would tell the client a landed order never was)
+            return _error(-1000, "An unknown error occurred: newClientOrderId is duplicated.")
         qty, price = Decimal(str(params.get("quantity"))), Decimal(str(params.get("price")))
         step = Decimal(1).scaleb(-SYMBOLS[market_id][3])
         if qty <= 0 or qty % step:
