@@ -27,8 +27,8 @@ Quantities are in coins although the market's ``contractVal`` is 0.0001 (see
 
 Websocket ``/contract/v3/ws/public``: ``SUBSCRIBE``/``UNSUBSCRIBE`` ``<SYM>@depth<n>`` acked with
 ``{"result": true, "id": ...}``, then a ``depthSnapshot`` (``d: SNAPSHOT``) and ``depth`` frames
-(``d: CHANGED``) whose ``U`` is the previous frame's ``u``: frames overlap by one update id, the
-first one overlapping the snapshot (Weex.Net's book checks ``U + 1 == last u + 1``). The server
+(``d: CHANGED``) whose ``U`` is the previous frame's ``u`` (the first one's, the snapshot's
+``u``), as Weex.Net's book checks (``U + 1 == last u + 1``). The server
 pings with ``{"event": "ping", "time": ...}`` and counts the client's ``{"method": "PONG"}``
 answers; websocket ping frames are answered too. A bad channel gets
 ``{"result": false, "id": ..., "msg": "INVALID_ARGUMENT: ..."}``.
@@ -79,8 +79,9 @@ def _error(code: int, msg: str, status: int = 400) -> web.Response:
 
 
 class WeexServer(LoopbackServer):
-    """See the module docstring. Switches beyond ``LoopbackServer``'s: ``refuse_excess_close`` (a close beyond the position is refused, as
-    the venue does; off, it closes what there is and never opens the other side),
+    """See the module docstring. Switches beyond ``LoopbackServer``'s: ``refuse_excess_close``
+    (a close beyond the position is refused, as the venue does; off, it closes what there is and
+    never opens the other side), ``can_trade`` (``accountConfig``'s account flag),
     ``refuse_subscribe`` (a subscribe gets WEEX's ``result: false`` error frame),
     ``snapshot_on_subscribe`` (False: a subscribe gets deltas only, to prove a client does not
     wait forever), ``ping_interval`` (seconds between server pings)."""
