@@ -40,33 +40,22 @@ CATEGORY = {**{s: "linear" for s in SYMBOLS}, **{s: "inverse" for s in INVERSE}}
 SETTLE = {**{s: "USDT" for s in SYMBOLS}, **{s: v[0] for s, v in INVERSE.items()}}
 
 
-def _instrument(symbol: str, base: str, tick: str, step: str) -> dict[str, Any]:
-    # the shape of a real instruments-info entry
+def _instrument(symbol: str, base: str, tick: str, step: str, *, inverse: bool = False) -> dict[str, Any]:
+    # the shape of a real instruments-info entry; inverse: the real BTCUSD one (ccxt's recorded
+    # bybit markets), whose minOrderQty ccxt takes as the contract size (1 USD)
+    settle, quote = (base, "USD") if inverse else ("USDT", "USDT")
+    max_qty, max_market = ("25000000", "5000000") if inverse else ("1190.000", "119.000")
     return {
-        "symbol": symbol, "contractType": "LinearPerpetual", "status": "Trading", "baseCoin": base,
-        "quoteCoin": "USDT", "launchTime": "1584230400000", "deliveryTime": "0", "deliveryFeeRate": "",
-        "priceScale": "2", "leverageFilter": {"minLeverage": "1", "maxLeverage": "100.00", "leverageStep": "0.01"},
+        "symbol": symbol, "contractType": "InversePerpetual" if inverse else "LinearPerpetual",
+        "status": "Trading", "baseCoin": base, "quoteCoin": quote, "launchTime": "1584230400000",
+        "deliveryTime": "0", "deliveryFeeRate": "", "priceScale": "2",
+        "leverageFilter": {"minLeverage": "1", "maxLeverage": "100.00", "leverageStep": "0.01"},
         "priceFilter": {"minPrice": tick, "maxPrice": "1999999.80", "tickSize": tick},
-        "lotSizeFilter": {"maxOrderQty": "1190.000", "minOrderQty": step, "qtyStep": step,
-                          "postOnlyMaxOrderQty": "1190.000", "maxMktOrderQty": "119.000", "minNotionalValue": "5"},
-        "unifiedMarginTrade": True, "fundingInterval": 480, "settleCoin": "USDT", "copyTrading": "both",
-        "upperFundingRate": "0.005", "lowerFundingRate": "-0.005", "isPreListing": False, "preListingInfo": None,
-        "displayName": "",
-    }
-
-
-def _inverse_instrument(symbol: str, base: str, tick: str, step: str) -> dict[str, Any]:
-    # the real BTCUSD entry (ccxt's recorded bybit markets): ccxt takes contractSize from minOrderQty
-    return {
-        "symbol": symbol, "contractType": "InversePerpetual", "status": "Trading", "baseCoin": base,
-        "quoteCoin": "USD", "launchTime": "1542211200000", "deliveryTime": "0", "deliveryFeeRate": "",
-        "priceScale": "2", "leverageFilter": {"minLeverage": "1", "maxLeverage": "100.00", "leverageStep": "0.01"},
-        "priceFilter": {"minPrice": tick, "maxPrice": "1999999.80", "tickSize": tick},
-        "lotSizeFilter": {"maxOrderQty": "25000000", "minOrderQty": step, "qtyStep": step,
-                          "postOnlyMaxOrderQty": "25000000", "maxMktOrderQty": "5000000", "minNotionalValue": ""},
-        "unifiedMarginTrade": True, "fundingInterval": "480", "settleCoin": base, "copyTrading": "none",
-        "upperFundingRate": "0.00375", "lowerFundingRate": "-0.00375", "isPreListing": False, "preListingInfo": None,
-        "riskParameters": {"priceLimitRatioX": "0.05", "priceLimitRatioY": "0.1"}, "displayName": "",
+        "lotSizeFilter": {"maxOrderQty": max_qty, "minOrderQty": step, "qtyStep": step, "postOnlyMaxOrderQty": max_qty,
+                          "maxMktOrderQty": max_market, "minNotionalValue": "" if inverse else "5"},
+        "unifiedMarginTrade": True, "fundingInterval": 480, "settleCoin": settle,
+        "copyTrading": "none" if inverse else "both", "upperFundingRate": "0.005", "lowerFundingRate": "-0.005",
+        "isPreListing": False, "preListingInfo": None, "displayName": "",
     }
 
 
@@ -146,7 +135,7 @@ class BybitServer(LoopbackServer):
         if category == "linear":
             items = [_instrument(s, v[0], v[2], v[3]) for s, v in SYMBOLS.items()]
         elif category == "inverse":
-            items = [_inverse_instrument(s, v[0], v[2], v[3]) for s, v in INVERSE.items()]
+            items = [_instrument(s, v[0], v[2], v[3], inverse=True) for s, v in INVERSE.items()]
         else:
             items = []
         return _ok({"category": category, "list": items, "nextPageCursor": ""})
@@ -231,6 +220,11 @@ class BybitServer(LoopbackServer):
             return params, _err(10004, "error sign! origin_string[...]")
         return params, None
 
+    async def _signed_in_category(self, request: web.Request) -> tuple[dict[str, Any], web.Response | None]:
+        """``_signed``, then the ``category`` check every category-scoped endpoint makes."""
+        params, error = await self._signed(request)
+        return params, error or self._category_error(params)
+
     async def query_api(self, request: web.Request) -> web.Response:
         _, error = await self._signed(request)
         return error or _ok({"id": "1", "note": "loopback", "apiKey": API_KEY, "readOnly": 0, "unified": 0,
@@ -273,12 +267,9 @@ class BybitServer(LoopbackServer):
         }
 
     async def create_order(self, request: web.Request) -> web.Response:
-        params, error = await self._signed(request)
+        params, error = await self._signed_in_category(request)
         if error is not None:
             return error
-        bad = self._category_error(params)
-        if bad is not None:
-            return bad
         if self.faults.reject_next is not None:
             (code, msg), self.faults.reject_next = self.faults.reject_next, None
             return _err(code, msg)
@@ -310,12 +301,9 @@ class BybitServer(LoopbackServer):
         return self.position_mode if CATEGORY.get(market_id) == "linear" else PositionMode.ONE_WAY
 
     async def position_list(self, request: web.Request) -> web.Response:
-        params, error = await self._signed(request)
+        params, error = await self._signed_in_category(request)
         if error is not None:
             return error
-        bad = self._category_error(params)
-        if bad is not None:
-            return bad
         symbols = [params["symbol"]] if params.get("symbol") else [m for m, c in CATEGORY.items()
                                                                    if c == params["category"]]
         rows = []
@@ -335,12 +323,9 @@ class BybitServer(LoopbackServer):
         return _ok({"category": params["category"], "list": rows, "nextPageCursor": ""})
 
     async def _query(self, request: web.Request, open_only: bool) -> web.Response:
-        params, error = await self._signed(request)
+        params, error = await self._signed_in_category(request)
         if error is not None:
             return error
-        bad = self._category_error(params)
-        if bad is not None:
-            return bad
         link_id, symbol, settle = params.get("orderLinkId"), params.get("symbol"), params.get("settleCoin")
         found = [p for p in self.placements if self.visible(p) and (link_id is None or p.client_id == link_id)
                  and CATEGORY[p.symbol] == params["category"] and (symbol is None or p.symbol == symbol)
@@ -355,12 +340,9 @@ class BybitServer(LoopbackServer):
         return await self._query(request, open_only=False)
 
     async def cancel_order(self, request: web.Request) -> web.Response:
-        params, error = await self._signed(request)
+        params, error = await self._signed_in_category(request)
         if error is not None:
             return error
-        bad = self._category_error(params)
-        if bad is not None:
-            return bad
         p = self.find(str(params.get("orderLinkId", "")))
         if p is None or p.status != "new" or p.symbol != params.get("symbol"):
             return _err(110001, "order not exists or too late to cancel")
@@ -368,12 +350,9 @@ class BybitServer(LoopbackServer):
         return _ok({"orderId": str(uuid.UUID(int=p.order_id)), "orderLinkId": p.client_id})
 
     async def cancel_all(self, request: web.Request) -> web.Response:
-        params, error = await self._signed(request)
+        params, error = await self._signed_in_category(request)
         if error is not None:
             return error
-        bad = self._category_error(params)
-        if bad is not None:
-            return bad
         done = []
         for p in self.placements:
             if p.status == "new" and p.symbol == params.get("symbol"):
