@@ -6,8 +6,8 @@ rejected with ``ccxt.InvalidNonce`` (mapped to ``BookGap``), and deltas are igno
 fresh snapshot arrives (the venue unsubscribes and subscribes again to get one).
 
 How a delta continues the chain is the venue's rule (``SequenceCheck.continues``): by default
-its first id is the last one + 1 (Bybit); a venue whose frames overlap says so in its own
-``venues/<id>/books.py`` (WEEX), which ``check_for`` finds. A venue that may not send a snapshot
+its first id is the last one + 1 (Bybit); a venue whose frames chain otherwise says so in its
+own ``venues/<id>/books.py`` (WEEX: a frame starts at the last ``u``), which ``check_for`` finds. A venue that may not send a snapshot
 after a subscribe gives ``rest_snapshot``: deltas that wait longer than ``snapshot_wait_s``
 for a snapshot are kept, a REST snapshot is fetched, and the kept deltas are replayed on it.
 
