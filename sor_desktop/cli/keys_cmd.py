@@ -79,6 +79,8 @@ def add_parser(subparsers: Any) -> None:
     remove.add_argument("venue")
     remove.add_argument("--label", default="main")
     sub.add_parser("passwd", parents=[common], help="change the master password (fresh salt)")
+    sub.add_parser("forget-password", parents=[common],
+                   help="forget the master password remembered in the OS secret store")
     check = sub.add_parser("check", parents=[common], help="ask the venues what the stored keys may do")
     check.add_argument("venue", nargs="?", help="only this venue")
     check.add_argument("--label", help="only this label")
@@ -236,9 +238,23 @@ def _remove(vault: Vault, args: argparse.Namespace) -> int:
     return 0
 
 
+def _forget_password(vault: Vault, _args: argparse.Namespace) -> int:
+    from sor_desktop.security import remember
+
+    if remember.forget(vault.path):
+        print(f"forgot the remembered master password of {vault.path}")
+    else:
+        print(f"no master password of {vault.path} is remembered on this computer")
+    return 0
+
+
 def _passwd(vault: Vault, _args: argparse.Namespace) -> int:
     _unlocked(vault).change_password(_new_password(NEW_PASSWORD_ENV))
     print(f"master password changed for {vault.path}")
+    from sor_desktop.security import remember
+
+    if remember.forget(vault.path):
+        print("the old password was remembered on this computer: it is forgotten now")
     return 0
 
 
@@ -255,12 +271,12 @@ def _check(vault: Vault, args: argparse.Namespace) -> int:
     refused = failed = 0
     for entry in entries:
         result = _run_probe(entry)
-        _print_permissions(result, f"{entry.venue}/{entry.label} ({entry.role.value})")
+        print(f"{entry.venue}/{entry.label} ({entry.role.value}): {result.summary(entry.role.value)}")
+        for note in result.notes:
+            print(f"  - {note}")
         if entry.role is KeyRole.READ_ONLY and result.can_trade:
             print("  - FLAGGED: this read-only key can place orders; make it read-only on the venue")
-            failed += 1
-        elif result.verdict is not Verdict.OK:
-            failed += 1
+        failed += result.verdict_for(entry.role.value) is not Verdict.OK
         refused += result.verdict is Verdict.REFUSE
     if refused:
         print(f"{refused} key(s) can withdraw: replace them with keys that cannot (`keys remove`, then `keys add`)")
@@ -277,5 +293,6 @@ ACTIONS: dict[str, Callable[[Vault, argparse.Namespace], int]] = {
     "use": _use,
     "remove": _remove,
     "passwd": _passwd,
+    "forget-password": _forget_password,
     "check": _check,
 }

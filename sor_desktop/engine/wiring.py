@@ -3,6 +3,7 @@ by tests and the UI benchmark, which pass their own simulated market)."""
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import time
 from collections.abc import Callable, Sequence
@@ -55,11 +56,17 @@ def trade_keys(ids: Sequence[str] | None, vault: Any, problems: list[str] | None
 
 
 def live_venues(ids: Sequence[str] | None, vault: Any, problems: list[str] | None = None) -> list[Venue]:
-    """Every venue with a trade key trades with it; the others stream public books view-only."""
+    """Every venue with a trade key trades with it; account data comes through its read-only key
+    when it has one; the others stream public books view-only."""
+    from sor_desktop.security.errors import NoTradeKey
     from sor_desktop.venues.ccxt_venue import CcxtVenue
 
     keys = trade_keys(ids, vault, problems)
-    return [CcxtVenue(v, credentials=keys.get(v)) for v in ids or DEFAULT_VENUES]
+    readers: dict[str, Any] = {}
+    for v in ids or DEFAULT_VENUES:
+        with contextlib.suppress(NoTradeKey):  # already said by trade_keys
+            readers[v] = vault.read_key(v) if vault is not None else None
+    return [CcxtVenue(v, credentials=keys.get(v), read_credentials=readers.get(v)) for v in ids or DEFAULT_VENUES]
 
 
 def build_session(mode: Mode, ids: Sequence[str] | None, symbol: str, *, seed: int = 7,

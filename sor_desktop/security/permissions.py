@@ -30,13 +30,19 @@ class KeyPermissions:
 
     @property
     def verdict(self) -> Verdict:
+        """For a trade key (see ``verdict_for``)."""
+        return self.verdict_for("trade")
+
+    def verdict_for(self, role: str) -> Verdict:
+        """A read-only key must not trade (flagged); a trade key must; neither may withdraw."""
         if self.can_withdraw:
             return Verdict.REFUSE
-        if not self.checked or self.ip_whitelisted is not True or self.can_trade is False:
+        wrong_trade = self.can_trade is True if role == "read-only" else self.can_trade is False
+        if not self.checked or self.ip_whitelisted is not True or wrong_trade:
             return Verdict.WARN
         return Verdict.OK
 
-    def summary(self) -> str:
+    def summary(self, role: str = "trade") -> str:
         """One line for a list or a status bar."""
 
         def word(value: bool | None, yes: str, no: str) -> str:
@@ -52,7 +58,11 @@ class KeyPermissions:
                     "IP whitelist: " + word(self.ip_whitelisted, "yes", "none"),
                 )
             )
-        return f"{self.venue}: {head} [{self.verdict.value}]"
+        if self.expires_in_days is not None:
+            head += f", expires in {self.expires_in_days} days"
+        if role == "read-only" and self.can_trade:
+            head += ", READ-ONLY KEY CAN TRADE"
+        return f"{self.venue}: {head} [{self.verdict_for(role).value}]"
 
     def chip_note(self) -> str | None:
         """The standing warning for a venue chip, or None when there is nothing to fix."""

@@ -53,6 +53,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from sor_desktop.security import remember as remember_store
 from sor_desktop.security.entries import KeyEntry, KeyRole
 from sor_desktop.security.errors import VaultError
 from sor_desktop.security.permissions import KeyPermissions, Verdict, unchecked
@@ -144,6 +145,10 @@ class UnlockDialog(QDialog):
         self.progress.setRange(0, 0)  # no measure of Argon2's progress: a busy bar with what it does
         self.progress.setTextVisible(True)
         self.progress.hide()
+        self.remember = QCheckBox("Remember on this computer (in the OS secret store)")
+        cannot = remember_store.unavailable_reason()
+        self.remember.setEnabled(cannot is None)
+        self.remember.setToolTip(cannot or "Unlocks at start without asking; Tools > Forget remembered password undoes it")
         self.unlock_button = QPushButton("Create" if self.creating else "Unlock")
         self.unlock_button.setDefault(True)
         self.without_button = QPushButton("Continue without keys")
@@ -155,7 +160,7 @@ class UnlockDialog(QDialog):
         buttons.addStretch(1)
         buttons.addWidget(self.unlock_button)
         lay = QVBoxLayout(self)
-        for w in (intro, self.password, self.confirm, self.progress, self.error):
+        for w in (intro, self.password, self.confirm, self.remember, self.progress, self.error):
             lay.addWidget(w)
         lay.addLayout(buttons)
 
@@ -180,6 +185,14 @@ class UnlockDialog(QDialog):
             self.confirm.clear()
             self.password.setFocus()
             return False
+        if self.remember.isChecked():
+            try:
+                remember_store.remember(self.vault.path, password)
+            except Exception as exc:  # noqa: BLE001 -- unlocked all the same; say the store failed
+                log.warning("could not remember the password: %s", type(exc).__name__)
+                QMessageBox.warning(self, "Not remembered",
+                                    f"The vault is unlocked, but the OS secret store refused the password "
+                                    f"({type(exc).__name__}); you will be asked again next time.")
         self._forget()
         self.outcome = UnlockOutcome.UNLOCKED
         self.accept()
@@ -243,6 +256,16 @@ def unlock_or_continue(parent: object = None, vault: Vault | None = None) -> Vau
     it has (or none); anything but a QWidget is ignored."""
     vault = vault or Vault()
     dialog = UnlockDialog(vault, parent if isinstance(parent, QWidget) else None)
+    remembered = remember_store.recall(vault.path) if vault.exists() else None
+    if remembered is not None:
+        dialog.password.setText(remembered)
+        dialog.remember.setChecked(True)
+        if dialog.try_unlock():
+            return vault
+        remember_store.forget(vault.path)  # changed elsewhere, or not ours: never try it again
+        dialog.remember.setChecked(False)
+        dialog.error.setText(f"the remembered password no longer opens the vault ({dialog.error.text()}); "
+                             "it was forgotten")
     dialog.exec()
     return vault if dialog.outcome is UnlockOutcome.UNLOCKED and not vault.locked else None
 
@@ -436,7 +459,7 @@ class KeyManagerDialog(QDialog):
                 e.masked_key,
                 "testnet" if e.testnet else "live",
                 e.created.date().isoformat(),
-                perm.summary().split(": ", 1)[1] if perm else "not checked",
+                perm.summary(e.role.value).split(": ", 1)[1] if perm else "not checked",
             )
             for c, text in enumerate(cells):
                 item = QTableWidgetItem(text)

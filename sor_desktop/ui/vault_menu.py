@@ -11,6 +11,7 @@ from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMenu, QWidget
 
+from sor_desktop.security import remember as remember_store
 from sor_desktop.security.vault import Vault
 from sor_desktop.ui.vault_dialogs import KeyManagerDialog, PermissionChecker, UnlockDialog, UnlockOutcome
 
@@ -32,8 +33,11 @@ class VaultMenu(QObject):
         self.keys_action.triggered.connect(self.open_keys)
         self.unlock_action = QAction("Unlock vault…", parent)
         self.unlock_action.triggered.connect(lambda: self._ask_password(then_manager=False))
+        self.forget_action = QAction("Forget remembered password", parent)
+        self.forget_action.triggered.connect(self.forget_password)
         menu.addAction(self.keys_action)
         menu.addAction(self.unlock_action)
+        menu.addAction(self.forget_action)
         menu.aboutToShow.connect(self.update_actions)
         self.update_actions()
 
@@ -46,6 +50,13 @@ class VaultMenu(QObject):
     def update_actions(self) -> None:
         v = self.vault or Vault()  # without a session vault: the default file under the data dir
         self.unlock_action.setVisible(v.exists() and v.locked)
+        self.forget_action.setVisible(remember_store.recall(v.path) is not None)
+
+    def forget_password(self) -> None:
+        v = self._current()
+        if remember_store.forget(v.path):
+            self._notify("info", "the master password is no longer remembered on this computer")
+        self.update_actions()
 
     def _current(self) -> Vault:
         if self.vault is None:

@@ -10,13 +10,17 @@ duration (Binance refetches a REST snapshot on every subscribe, so it stays fres
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
+from sor_desktop.venues.bingx.heartbeat import text_heartbeat_class
 from sor_desktop.venues.book_sequence import check_for, guarded_class
+
+# a venue's own websocket protocol where ccxt's handling needs help (see the venue's module)
+PROTOCOL_CLASSES: dict[str, Callable[[Any], type]] = {"bingx": text_heartbeat_class}
 
 
 @dataclass(slots=True)
@@ -91,7 +95,9 @@ def instrumented_class(base: Any) -> type:
     return type(f"Timed_{base.__name__}", (base,), namespace)
 
 
-def exchange_class(base: Any, sequence_check: str | None) -> type:
-    """ccxt.pro ``base`` with the sequence check named in the quirks table and link timing."""
-    cls = guarded_class(base, check_for(sequence_check)) if sequence_check else base
+def exchange_class(base: Any, sequence_check: str | None, venue_id: str | None = None) -> type:
+    """ccxt.pro ``base`` with the venue's protocol class, the sequence check named in the quirks
+    table and link timing."""
+    cls = PROTOCOL_CLASSES[venue_id](base) if venue_id in PROTOCOL_CLASSES else base
+    cls = guarded_class(cls, check_for(sequence_check)) if sequence_check else cls
     return instrumented_class(cls)

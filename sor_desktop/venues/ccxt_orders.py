@@ -37,8 +37,11 @@ def create_params(request: OrderRequest) -> dict[str, Any]:
     return params
 
 
-def order_type_and_params(venue_id: str, request: OrderRequest) -> tuple[Any, dict[str, Any]]:
-    """The ``type`` and ``params`` for ccxt's ``create_order``.
+def order_type_and_params(venue_id: str, request: OrderRequest,
+                          mode: PositionMode | None = None) -> tuple[Any, dict[str, Any]]:
+    """The ``type`` and ``params`` for ccxt's ``create_order``; ``mode``: the account's position
+    mode, for a venue whose order shape depends on it beyond ``position_params`` (which the venue
+    merges over these: ``ccxt_account``).
 
     MEXC futures take IOC as order type 3; ccxt's ``mexc.create_swap_order`` maps only
     ``limit`` (1) and ``market`` (6) and would pass ``timeInForce`` through, unread, leaving a

@@ -23,12 +23,13 @@ import contextlib
 import logging
 import re
 import time
-from collections.abc import Awaitable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any, Protocol
 
 import ccxt
+import ccxt.async_support
 import ccxt.pro
 
 from sor_desktop.core.account import Balance, Position, PositionMode
@@ -39,6 +40,7 @@ from sor_desktop.logs import register_secret
 from sor_desktop.venues import ccxt_convert as convert
 from sor_desktop.venues.base import CancelAllResult, Capabilities, Mode, Venue
 from sor_desktop.venues.binanceusdm import deadman as binanceusdm_deadman
+from sor_desktop.venues.bingx import account as bingx_account
 from sor_desktop.venues.bingx import deadman as bingx_deadman
 from sor_desktop.venues.bybit import deadman as bybit_dcp
 from sor_desktop.venues.cancel_scope import open_order_scopes
@@ -66,6 +68,9 @@ logging.getLogger("ccxt").setLevel(logging.INFO)
 DEAD_MAN_SWITCHES: dict[str, Any] = {"binanceusdm": binanceusdm_deadman, "bingx": bingx_deadman}
 
 _CLIENT_ID = re.compile(r"^[A-Za-z0-9_\-]+$")  # the charset every venue of the table accepts
+# venues whose balance ccxt reads wrongly: their own reading of ccxt's answer (``info``)
+BALANCE_READERS: dict[str, Callable[[str, Mapping[str, Any], Sequence[str] | None], list[Balance]]] = {
+    "bingx": bingx_account.balances}
 
 
 class Credentials(Protocol):
@@ -122,7 +127,10 @@ class CcxtVenue(Venue):
     mode = Mode.LIVE
 
     def __init__(self, venue_id: str, *, credentials: Credentials | None = None,
-                 config: CcxtConfig | None = None) -> None:
+                 config: CcxtConfig | None = None, read_credentials: Credentials | None = None) -> None:
+        """``credentials``: the trade key (orders). ``read_credentials``: a read-only key that
+        balances and positions use instead, so a data key that leaks cannot trade, and the trade
+        key is used for orders only."""
         if venue_id not in ccxt.pro.exchanges:
             raise ValueError(f"{venue_id!r} is not a ccxt.pro exchange id")
         self.id = venue_id
@@ -143,8 +151,18 @@ class CcxtVenue(Venue):
             settings.update(apiKey=credentials.api_key, secret=credentials.secret)
             if credentials.passphrase:
                 settings["password"] = credentials.passphrase
-        cls = exchange_class(getattr(ccxt.pro, venue_id), self._quirks.sequence_check)
+        cls = exchange_class(getattr(ccxt.pro, venue_id), self._quirks.sequence_check, venue_id)
         self._ex: Any = cls(settings)
+        self._reader: Any = None  # a REST client on the read-only key, when there is one
+        if read_credentials is not None and (credentials is None or read_credentials.api_key != credentials.api_key):
+            for secret in (read_credentials.api_key, read_credentials.secret, read_credentials.passphrase):
+                register_secret(secret)
+            read_settings = {**settings, "apiKey": read_credentials.api_key, "secret": read_credentials.secret}
+            read_settings.pop("password", None)
+            if read_credentials.passphrase:
+                read_settings["password"] = read_credentials.passphrase
+            self._reader = getattr(ccxt.async_support, venue_id)(read_settings)
+            self._has_keys = True
         self._ex.streaming = _merge(self._ex.streaming, {
             "keepAlive": self.config.keepalive_ms, "maxPingPongMisses": self.config.max_ping_misses})
         # swaps settle in a few coins ccxt derives from the markets; the currency list is a
@@ -162,8 +180,10 @@ class CcxtVenue(Venue):
         self._dcp_unavailable: str | None = None  # Bybit: why DCP is not armed this session
         allowed = self._quirks.orders_by_api if self.config.trading_allowed is None else self.config.trading_allowed
         reason = None if allowed else self._quirks.view_only_reason
-        if not self._has_keys:
-            allowed, reason = False, "no API keys for this venue: books only"
+        if credentials is None:
+            allowed = False
+            reason = ("a read-only key only: account data, no orders" if self._reader is not None
+                      else "no API keys for this venue: books only")
         self.capabilities = Capabilities(
             ioc=True,
             reduce_only=True,
@@ -318,16 +338,25 @@ class CcxtVenue(Venue):
         idle_ms = (time.monotonic() - self._last_call_end) * 1000.0
         cfg["tokens"] = min(cfg["tokens"] + idle_ms * cfg["refillRate"], cfg["capacity"])
 
+    async def _read(self, method: str, *args: Any) -> Any:
+        """An account read, on the read-only key's client when there is one."""
+        if self._reader is None:
+            return await self._call(Phase.READ, method, *args)
+        if not self._reader.markets and self._ex.markets:
+            self._reader.set_markets(self._ex.markets)
+        return await self._guarded(Phase.READ, getattr(self._reader, method)(*args))
+
     async def fetch_balance(self) -> list[Balance]:
         self._need_keys()
         # a swap venue's margin lives in its derivatives account
-        raw = await self._call(Phase.READ, "fetch_balance", {"type": "swap"})
+        raw = await self._read("fetch_balance", {"type": "swap"})
         settles = {i.settle for i in self._instruments.values()} or None
-        return convert.balances(self.id, raw, sorted(settles) if settles else None)
+        read = BALANCE_READERS.get(self.id, convert.balances)
+        return read(self.id, raw, sorted(settles) if settles else None)
 
     async def fetch_positions(self, symbols: Sequence[str] | None = None) -> list[Position]:
         self._need_keys()
-        raw = await self._call(Phase.READ, "fetch_positions", list(symbols) if symbols else None)
+        raw = await self._read("fetch_positions", list(symbols) if symbols else None)
         out = []
         for p in raw or []:
             pos = convert.position(self.id, p, self._instruments.get(str(p.get("symbol"))))
@@ -348,6 +377,7 @@ class CcxtVenue(Venue):
             self._position_modes.pop(symbol, None)
         else:
             self._position_modes[symbol] = mode
+        self.capabilities = replace(self.capabilities, hedge_mode=mode is PositionMode.HEDGE)
         log.info("%s: %s position mode %s", self.id, symbol, mode or "not reported")
         return mode
 
@@ -375,6 +405,9 @@ class CcxtVenue(Venue):
         limit = self._quirks.client_id_max_len
         if not client_id or len(client_id) > limit or not _CLIENT_ID.match(client_id):
             raise OrderRejected(self.id, f"client order id must be 1-{limit} letters, digits, '-' or '_'")
+        if self._quirks.client_id_lowercase and client_id != client_id.lower():
+            # the venue would store it lower-cased and report an id that is not ours
+            raise OrderRejected(self.id, "client order id must be lower-case on this venue")
 
     def _on_precision(self, what: str, symbol: str, value: Decimal) -> str:
         fn = self._ex.amount_to_precision if what == "amount" else self._ex.price_to_precision
@@ -402,12 +435,18 @@ class CcxtVenue(Venue):
         if problem:
             raise OrderRejected(self.id, problem)
         mode = await self._order_position_mode(request.symbol)
-        order_type, params = order_type_and_params(self.id, request)
+        order_type, params = order_type_and_params(self.id, request, mode)
         params.update(self._rules.position_params(mode, request))
         self._traded.add(request.symbol)
-        order = await self._call(
-            Phase.SUBMIT, "create_order", request.symbol, order_type, request.side.value,
-            float(amount), float(price) if price is not None else None, params)
+        try:
+            order = await self._call(
+                Phase.SUBMIT, "create_order", request.symbol, order_type, request.side.value,
+                float(amount), float(price) if price is not None else None, params)
+        except OrderRejected:
+            # the refusal may be the venue's "position side does not match" after the trader
+            # switched the mode on the venue: read it again before the next order
+            self._position_modes.pop(request.symbol, None)
+            raise
         return convert.order_report(self.id, order, request)
 
     async def fetch_order(self, client_order_id: str, symbol: str) -> OrderReport | None:
@@ -534,6 +573,11 @@ class CcxtVenue(Venue):
             except VenueError as exc:
                 log.warning("%s: could not switch off the countdown cancel-all: %s", self.id, exc.message)
         self._closed = True
+        if self._reader is not None:
+            try:
+                await self._reader.close()
+            except (TimeoutError, ccxt.BaseError, OSError) as exc:
+                log.warning("%s: close of the read-only client: %s", self.id, type(exc).__name__)
         try:
             await self._ex.close()
         except (TimeoutError, ccxt.BaseError, OSError) as exc:  # a half-dead socket must not stop shutdown

@@ -33,6 +33,7 @@ ClientFactory = Callable[[KeyEntry], Any]
 NO_WITHDRAW = "this key can WITHDRAW: create a new key without the withdrawal permission"
 NO_IP = "no IP whitelist: bind the key to your IP addresses on the venue's API page"
 NO_TRADE = "this key cannot trade perpetual futures: enable futures trading for it"
+CAN_TRANSFER = "this key can move funds between your own accounts (transfer permission)"
 TIMEOUT_MS = 10_000
 
 
@@ -100,7 +101,7 @@ async def _binance(client: Any, venue: str) -> KeyPermissions:
     ip = bool(r.get("ipRestrict"))
     extra = []
     if r.get("enableInternalTransfer") or r.get("permitsUniversalTransfer"):
-        extra.append("this key can move funds between your own accounts (transfer permission)")
+        extra.append(CAN_TRANSFER)
     days = _binance_days_left(r, ip)
     if days is not None:
         extra.append(f"trading permission ends in {days} days (Binance keys without an IP whitelist)")
@@ -140,14 +141,17 @@ async def _bybit(client: Any, venue: str) -> KeyPermissions:
     return KeyPermissions(venue, True, trade, withdraw, ip, _notes(trade, withdraw, ip, *extra), days)
 
 
-# BingX permission codes: 1 spot trading, 2 read, 3 perpetual futures trading, 4 universal transfer,
-# 5 withdrawal, 7 transfers within sub-accounts.
+# BingX "Query API KEY Permissions" (docs-v3): 1 spot trading, 2 read, 3 perpetual futures
+# trading, 4 universal transfer, 5 withdrawal, 7 transfers within sub-accounts. The docs' answer
+# is the bare object; a wrapped {"code", "data"} one is read too. Checked against the loopback
+# BingX server (tests/venues/test_bingx_account.py).
 async def _bingx(client: Any, venue: str) -> KeyPermissions:
     r = _require(_data(await client.accountV1PrivateGetAccountApiPermissions(), "data"), "permissions")
     codes = {int(p) for p in (r.get("permissions") or [])}
     trade, withdraw = 3 in codes, 5 in codes
     ip = bool([a for a in (r.get("ipAddresses") or []) if a])
-    return KeyPermissions(venue, True, trade, withdraw, ip, _notes(trade, withdraw, ip))
+    extra = [CAN_TRANSFER] if codes & {4, 7} else []
+    return KeyPermissions(venue, True, trade, withdraw, ip, _notes(trade, withdraw, ip, *extra))
 
 
 PROBES: dict[str, Callable[[Any, str], Awaitable[KeyPermissions]]] = {

@@ -9,7 +9,9 @@ venue          client id on the wire   where ccxt sets it from our unified ``cli
 binanceusdm    ``newClientOrderId``    binance.create_order_request (``safe_string_n`` of
                                        newClientOrderId/clientOrderId); max 36 chars
 bybit          ``orderLinkId``         bybit.create_order_request; max 36 chars
-bingx          ``clientOrderID``       bingx.create_order_request (swap); 1-40 chars
+bingx          ``clientOrderID``       bingx.create_order_request (swap); 1-40 chars; BingX
+                                       lower-cases it ("Place order", docs-v3), so only
+                                       lower-case ids are sent (``client_id_lowercase``)
 weex           ``newClientOrderId``    weex.create_contract_order_request; max 36 chars: WEEX's
                                        V3 place-order reference gives the pattern
                                        ``^[.A-Z:/a-z0-9_-]{1,36}$`` (ccxt's -1180 text says 40)
@@ -22,12 +24,26 @@ Book sequence, as ccxt 4.5.90 handles it (``ccxt/pro``):
 - binanceusdm: ccxt checks ``pu`` == previous ``u`` and rejects the watch with ChecksumError,
   dropping the cached book and the subscription, so the next watch refetches a snapshot.
 - bybit: ccxt applies deltas blindly (no ``u``/``seq`` check): we check ``u`` += 1.
-- weex: ccxt stores ``u`` as the nonce but never compares it. WEEX frames overlap by one id
-  (``U`` == previous ``u``, the first delta's ``U`` == the snapshot's ``u``; JKorf/Weex.Net's
+- weex: ccxt stores ``u`` as the nonce but never compares it. A WEEX frame starts at the last
+  frame's ``u`` (``U`` == previous ``u``, the first delta's ``U`` == the snapshot's ``u``; JKorf/Weex.Net's
   books check that against the live venue): we check ``U`` == last ``u`` (the first delta on a
   snapshot may start before it) and fetch the REST book when a subscribe brings no snapshot
   (``venues/weex/books.py``; loopback-proven).
-- bingx: every ``depth`` frame is a full snapshot (``orderbook.reset``): nothing to chain.
+- bingx: every ``depth`` frame is a full snapshot (``orderbook.reset``) with no update id: nothing
+  to chain, a lost frame is replaced by the next (tests/venues/test_bingx_books.py, loopback).
+
+Heartbeats and accounts, per venue (the venue's module says more):
+
+- bingx (``venues/bingx``): the server pings with the text ``Ping`` every 5 s and wants ``Pong``;
+  ccxt answers but trusts only pong frames, which BingX does not document: ``heartbeat`` makes the
+  ``Ping`` the sign of life (``ccxt_link.PROTOCOL_CLASSES``; test_bingx_heartbeat.py and
+  benchmarks/bench_bingx_heartbeat.py on the loopback server). Position mode is one setting per
+  account (``positionSide/dual``); hedge mode needs positionSide LONG/SHORT and refuses
+  reduceOnly (``account``). ccxt's v3 swap balance total leaves out open orders' frozen margin
+  (``account.balances``). Cancel-all: the swap ``allOpenOrders`` without a symbol cancels every
+  swap order (docs); ccxt's ``cancel_all_orders(None)`` goes to spot (defaultType; see
+  ``cancel_scope`` below). Client ids are lower-cased by BingX ("Place order"): only lower-case
+  ones are sent. The loopback server also answers ``trade/cancelAllAfter`` (dead-man switch below).
 - mexc: ccxt only skips deltas older than the book; gaps are not detected. Not checked here
   either: whether MEXC contract ``version`` numbers are strictly consecutive is not verified.
 
@@ -121,6 +137,7 @@ class VenueQuirks:
     # ccxt options so only swap markets load (fewer requests, no spot symbol clashes)
     ccxt_options: Mapping[str, Any] = field(default_factory=dict)
     book_limit: int | None = None  # depth to subscribe; None: ccxt's default
+    client_id_lowercase: bool = False  # the venue lower-cases client ids: refuse others before sending
 
 
 QUIRKS: dict[str, VenueQuirks] = {
@@ -139,7 +156,7 @@ QUIRKS: dict[str, VenueQuirks] = {
         # watch defaults to 50 but un_watch to 500: an explicit depth keeps them on one topic
         book_limit=50,
     ),
-    "bingx": VenueQuirks(client_id_param="clientOrderID", client_id_max_len=40),
+    "bingx": VenueQuirks(client_id_param="clientOrderID", client_id_max_len=40, client_id_lowercase=True),
     "weex": VenueQuirks(
         # WEEX's V3 reference counts sizes in the base asset (exchangeInfo minOrderSize/
         # maxOrderSize "(base asset)", orders' executedQty "in the base asset") although

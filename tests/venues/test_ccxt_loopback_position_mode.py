@@ -12,7 +12,7 @@ import pytest
 
 from sor_desktop.core.account import PositionMode
 from sor_desktop.core.orders import Side
-from sor_desktop.venues.errors import OutcomeUnknown, VenueUnavailable
+from sor_desktop.venues.errors import OrderRejected, OutcomeUnknown, VenueUnavailable
 from tests.venues.loopback.suite import Loopback
 
 
@@ -75,3 +75,20 @@ async def test_an_unreadable_position_mode_sends_nothing(trading: Loopback) -> N
     with pytest.raises(VenueUnavailable, match="position mode"):
         await trading.v.submit_order(trading.order("pm-1", 1, trading.case.best_ask(trading.server)))
     assert trading.server.placements == []
+
+
+@pytest.mark.asyncio
+async def test_a_mode_switched_on_the_venue_is_read_again_after_the_refusal(trading: Loopback) -> None:
+    if not trading.case.hedge_mode or trading.v._rules.read_position_mode is None:
+        pytest.skip(f"{trading.case.symbol} on {trading.case.venue_id} has one mode or does not report it")
+    server, case = trading.server, trading.case
+    assert await trading.v.fetch_position_mode(case.symbol) is PositionMode.ONE_WAY
+    server.position_mode = PositionMode.HEDGE  # the trader switched it on the venue's website
+    try:  # Binance and Bybit refuse a one-way order on a hedge account; WEEX orders fit both
+        await trading.v.submit_order(trading.order("sw-1", 2, case.best_bid(server), Side.SELL, reduce_only=True))
+    except OrderRejected:
+        assert server.find("sw-1") is None
+    await trading.v.submit_order(trading.order("sw-2", 2, case.best_bid(server), Side.SELL, reduce_only=True))
+    placed = server.find("sw-2")
+    assert placed is not None and placed.position_side == "LONG" and placed.closes
+    assert all(p.position_side == "LONG" and p.closes for p in server.placements)

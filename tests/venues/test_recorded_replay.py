@@ -152,8 +152,12 @@ async def test_recorded_rest_response(venue_id: str, method: str, entry: dict[st
             settles = {i.settle for i in v.instruments().values()}
             codes = sorted(c for c, t in want["total"].items() if c in settles and t is not None)
             assert [b.currency for b in balances] == codes and codes
+            # BingX: the total is the venue's own wallet ``balance`` (ccxt sums availableMargin and
+            # usedMargin, 0.0001 short in this very recording; see venues/bingx/account.py)
+            rows = entry["httpResponse"].get("data") if venue_id == "bingx" else None
+            own = {r["asset"]: d(r["balance"]) for r in rows or [] if isinstance(r, dict)}
             for b in balances:
-                assert b.total == d(want["total"][b.currency])
+                assert b.total == own.get(b.currency, d(want["total"][b.currency]))
                 if want["free"].get(b.currency) is not None:
                     assert b.free == d(want["free"][b.currency])
                 if want["used"].get(b.currency) is not None:

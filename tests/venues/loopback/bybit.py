@@ -96,6 +96,7 @@ class BybitServer(LoopbackServer):
         r.add_get("/v5/account/info", self.account_info)
         r.add_get("/v5/position/list", self.position_list)
         r.add_get("/v5/public/linear", self.websocket)
+        r.add_get("/v5/public/inverse", self.websocket)
         r.add_get("/v5/private", self.websocket)
         r.add_post("/v5/order/disconnected-cancel-all", self.set_dcp)
         # DCP: Bybit switches it on per account; the API sets the window (docs v5/order/dcp)
@@ -103,7 +104,6 @@ class BybitServer(LoopbackServer):
         self.dcp_window: int | None = None
         self.dcp_links: set[Any] = set()  # authenticated private websockets subscribed to "dcp"
         self.private_auths = 0
-        r.add_get("/v5/public/inverse", self.websocket)
 
     @property
     def api_urls(self) -> dict[str, Any]:

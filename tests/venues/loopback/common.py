@@ -341,12 +341,13 @@ class LoopbackServer:
         self.ws_connections += 1
         self._sockets.add(ws)
         self._requests[ws] = request
+        self.on_open(ws)
         try:
             async for msg in ws:
                 if ws in self._silenced:
                     continue
                 if msg.type == WSMsgType.PING:
-                    await ws.pong(msg.data)
+                    await self.on_ping_frame(ws, msg.data)
                 elif msg.type == WSMsgType.TEXT:
                     await self.on_text(ws, msg.data)
         finally:
@@ -355,6 +356,10 @@ class LoopbackServer:
             self._requests.pop(ws, None)
             self.on_closed(ws)
         return ws
+
+    async def on_ping_frame(self, ws: web.WebSocketResponse, data: bytes) -> None:
+        """A websocket ping frame: answered, unless the venue's protocol does not (override)."""
+        await ws.pong(data)
 
     async def send(self, ws: web.WebSocketResponse, payload: Any) -> None:
         if ws in self._silenced or ws.closed:
@@ -373,6 +378,9 @@ class LoopbackServer:
     # -- for subclasses ------------------------------------------------------------------------
     async def on_text(self, ws: web.WebSocketResponse, text: str) -> None:
         raise NotImplementedError
+
+    def on_open(self, ws: web.WebSocketResponse) -> None:
+        """A websocket was accepted (e.g. start the venue's own heartbeat)."""
 
     def on_closed(self, ws: web.WebSocketResponse) -> None:
         pass

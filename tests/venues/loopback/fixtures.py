@@ -29,6 +29,7 @@ import pytest_asyncio
 from sor_desktop.venues.ccxt_venue import ApiCredentials, CcxtConfig, CcxtVenue
 from sor_desktop.venues.errors import InsufficientMargin, OrderRejected
 from tests.venues.loopback.binance import BinanceUsdmServer
+from tests.venues.loopback.bingx import BingxServer
 from tests.venues.loopback.bybit import BybitServer
 from tests.venues.loopback.common import API_KEY, PASSPHRASE, SECRET, LoopbackServer
 from tests.venues.loopback.weex import WeexServer
@@ -111,6 +112,11 @@ SERVERS: dict[str, VenueCase] = {
         reject=(110007, "ab not enough for new order"), reject_error=InsufficientMargin,
     ),
     # --- BEGIN venue rows: bingx, weex, mexc helpers each add their case below this line ---
+    "bingx": VenueCase(
+        "bingx", BingxServer, symbol="BTC/USDT:USDT", market_id="BTC-USDT", settle="USDT", lot=Decimal("0.001"),
+        reject=(101204, "Insufficient margin"), reject_error=InsufficientMargin,  # BingX place-order errors
+        full_snapshots=True,  # every depth frame is the whole book, keyed by its ts (no update id)
+    ),
     "weex": VenueCase(
         "weex", WeexServer, symbol="BTC/USDT:USDT", market_id="BTCUSDT", settle="USDT", lot=Decimal("0.0001"),
         # WEEX's documented CONTRACT_MAX_ORDER_QUANTITY_EXCEEDED (ccxt weex.py exceptions: InvalidOrder)
