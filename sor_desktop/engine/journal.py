@@ -292,10 +292,13 @@ class Journal:
             self._db.execute("BEGIN IMMEDIATE")
             try:
                 yield self._db
+                self._db.execute("COMMIT")
             except BaseException:
-                self._db.execute("ROLLBACK")
+                # SQLite has already rolled back after some errors (a full disk): rolling back again
+                # would raise "no transaction is active" and hide the error that matters
+                if self._db.in_transaction:
+                    self._db.execute("ROLLBACK")
                 raise
-            self._db.execute("COMMIT")
 
     def _event(self, db: sqlite3.Connection, ts: float, kind: str, *, route_id: str | None = None,
                cid: str | None = None, venue: str | None = None, report: OrderReport | None = None,
@@ -450,10 +453,12 @@ class Journal:
             ).fetchall()
         return [_leg(r) for r in rows]
 
-    def recent_routes(self, limit: int = 20) -> list[RouteRow]:
+    def recent_routes(self, limit: int = 20, mode: str | None = None) -> list[RouteRow]:
+        """Newest first; only routes of ``mode`` (simulated, paper, live) when given."""
+        where, args = ("WHERE mode=? ", (mode, limit)) if mode else ("", (limit,))
         with self._lock:
-            rows = self._db.execute("SELECT * FROM routes ORDER BY created DESC, rowid DESC LIMIT ?",
-                                    (limit,)).fetchall()
+            rows = self._db.execute(f"SELECT * FROM routes {where}ORDER BY created DESC, rowid DESC LIMIT ?",
+                                    args).fetchall()
         return [_route(r) for r in rows]
 
     def children(self, route_id: str) -> list[RouteRow]:

@@ -60,6 +60,12 @@ def venue_margin(side: Side, book: BookSnapshot, inst: Instrument, balances: Seq
                           leverage=lev, taker_fee=float(inst.taker_fee), rule=rule_for(inst.venue),
                           headroom=headroom, limit_of=limit_of, reducible=reducible, position_notional=exposure)
     reason = None
-    if free < NEAR_ZERO_FREE and reducible <= 0:
-        reason = f"free margin {free:,.2f} {inst.settle}: " + ("negative" if free < 0 else "nothing to open with")
+    if reducible <= 0 and (free < NEAR_ZERO_FREE or cap <= 0):
+        if free < 0:
+            reason = f"free margin {free:,.2f} {inst.settle}: negative"
+        elif free < NEAR_ZERO_FREE:
+            reason = f"free margin {free:,.2f} {inst.settle}: nothing to open with"
+        else:  # what is left is the reserve held against the open positions' next move
+            reason = (f"free margin {free:,.2f} {inst.settle} is held back against the open position "
+                      f"({headroom:.1%} of its notional)")
     return VenueMargin(cap, free, reason)

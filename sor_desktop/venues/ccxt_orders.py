@@ -23,6 +23,7 @@ import ccxt
 from sor_desktop.core.account import PositionMode
 from sor_desktop.core.orders import OrderRequest, OrderType, TimeInForce
 from sor_desktop.venues.ccxt_errors import is_not_found
+from sor_desktop.venues.mexc import account as mexc_account
 
 RawOrder = Mapping[str, Any] | None
 Lookup = Callable[[Any, str, str], Awaitable[RawOrder]]
@@ -41,15 +42,18 @@ def order_type_and_params(venue_id: str, request: OrderRequest,
                           mode: PositionMode | None = None) -> tuple[Any, dict[str, Any]]:
     """The ``type`` and ``params`` for ccxt's ``create_order``; ``mode``: the account's position
     mode, for a venue whose order shape depends on it beyond ``position_params`` (which the venue
-    merges over these: ``ccxt_account``).
+    merges over these: ``ccxt_account``). MEXC: its side codes and position mode come from
+    ``mexc.account``.
 
     MEXC futures take IOC as order type 3; ccxt's ``mexc.create_swap_order`` maps only
     ``limit`` (1) and ``market`` (6) and would pass ``timeInForce`` through, unread, leaving a
     resting limit order."""
+    if venue_id == "mexc":
+        params = mexc_account.order_params(request, mode)
+        if request.order_type is OrderType.LIMIT and request.time_in_force is TimeInForce.IOC:
+            return 3, params
+        return request.order_type.value, params
     params = create_params(request)
-    if venue_id == "mexc" and request.order_type is OrderType.LIMIT and request.time_in_force is TimeInForce.IOC:
-        del params["timeInForce"]
-        return 3, params
     return request.order_type.value, params
 
 
@@ -116,15 +120,6 @@ async def _weex(ex: Any, client_id: str, symbol: str) -> RawOrder:
     return None
 
 
-async def _mexc(ex: Any, client_id: str, symbol: str) -> RawOrder:
-    market = ex.market(symbol)
-    response = await ex.contractPrivateGetOrderExternalSymbolExternalOid(
-        {"symbol": market["id"], "external_oid": client_id}
-    )
-    raw = _first(response.get("data"))
-    return ex.parse_order(raw, market) if raw is not None else None
-
-
 async def _unified(ex: Any, client_id: str, symbol: str) -> RawOrder:
     order: Mapping[str, Any] = await ex.fetch_order(None, symbol, {"clientOrderId": client_id})
     return order
@@ -135,7 +130,7 @@ LOOKUPS: dict[str, Lookup] = {
     "bybit": _bybit,
     "bingx": _bingx,
     "weex": _weex,
-    "mexc": _mexc,
+    "mexc": mexc_account.find_by_client_id,
 }
 
 

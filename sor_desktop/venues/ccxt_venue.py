@@ -57,6 +57,8 @@ from sor_desktop.venues.errors import (
     VenueError,
     VenueUnavailable,
 )
+from sor_desktop.venues.mexc.probe import OrderProbe
+from sor_desktop.venues.mexc.probe import probe_orders as mexc_probe_orders
 from sor_desktop.venues.quirks import quirks_for
 
 log = logging.getLogger(__name__)
@@ -68,6 +70,9 @@ logging.getLogger("ccxt").setLevel(logging.INFO)
 DEAD_MAN_SWITCHES: dict[str, Any] = {"binanceusdm": binanceusdm_deadman, "bingx": bingx_deadman}
 
 _CLIENT_ID = re.compile(r"^[A-Za-z0-9_\-]+$")  # the charset every venue of the table accepts
+# venues whose orders by API are off for most accounts (quirks ``orders_by_api`` False): an
+# order the venue refuses either way tells whether this account may trade (client, market id, tick)
+ORDER_PROBES: dict[str, Callable[[Any, str, str], Awaitable[OrderProbe]]] = {"mexc": mexc_probe_orders}
 # venues whose balance ccxt reads wrongly: their own reading of ccxt's answer (``info``)
 BALANCE_READERS: dict[str, Callable[[str, Mapping[str, Any], Sequence[str] | None], list[Balance]]] = {
     "bingx": bingx_account.balances}
@@ -208,6 +213,23 @@ class CcxtVenue(Venue):
             self._instruments = self._build_instruments(markets)
             if not self._instruments:
                 raise VenueError(self.id, "no linear or inverse swap markets")
+            await self._probe_orders()
+
+    async def _probe_orders(self) -> None:
+        """Where orders by API are off for most accounts and no setting says otherwise, one
+        order the venue must refuse either way decides for this account (``ORDER_PROBES``); the
+        venue stays view-only unless the answer says yes, and the reason says what was seen."""
+        probe = ORDER_PROBES.get(self.id)
+        if probe is None or not self._has_keys or self.config.trading_allowed is not None or self._quirks.orders_by_api:
+            return
+        instrument = self._instruments.get("BTC/USDT:USDT") or self._instruments[min(self._instruments)]
+        result = await probe(self._ex, instrument.venue_symbol, str(instrument.price_tick))
+        if result.allowed:
+            self.mark_trading_allowed()
+            self.capabilities = replace(self.capabilities, trading_note=result.reason)
+        else:
+            self.capabilities = replace(self.capabilities, view_only_reason=result.reason)
+        log.info("%s: orders by API %s: %s", self.id, "on" if result.allowed else "off", result.reason)
 
     def use_markets(self, markets: Mapping[str, Mapping[str, Any]]) -> None:
         """Take ccxt market dicts (e.g. recorded ones) instead of loading them from the venue."""
@@ -272,9 +294,12 @@ class CcxtVenue(Venue):
     async def _resync(self, symbol: str) -> None:
         """Make the next watch start from a fresh snapshot.
 
-        Binance: ccxt already dropped the book and the subscription. Bybit/WEEX: unsubscribe,
-        so the next watch subscribes again and the venue sends a snapshot; if the venue does not
-        acknowledge in time, close the websocket (a reconnect subscribes afresh)."""
+        Binance: ccxt already dropped the book and the subscription. MEXC: the check already
+        dropped the book and the next frame starts a new one (``book_sequence``). Bybit/WEEX:
+        unsubscribe, so the next watch subscribes again and the venue sends a snapshot; if the
+        venue does not acknowledge in time, close the websocket (a reconnect subscribes afresh)."""
+        if getattr(self._ex, "sor_resync_in_place", False):
+            return  # the book the next frame started is already the fresh one: keep it
         self._ex.orderbooks.pop(symbol, None)
         if self._quirks.ccxt_checks_sequence:
             return
@@ -366,7 +391,9 @@ class CcxtVenue(Venue):
 
     async def fetch_position_mode(self, symbol: str) -> PositionMode | None:
         """One-way or hedge for ``symbol``, as the venue says (None: the venue does not say, or
-        no keys). Remembered for the orders that follow."""
+        no keys). Remembered for the orders that state it (Binance/BingX ``positionSide``, Bybit
+        ``positionIdx``, MEXC ``positionMode``); a refused order forgets it, so an account
+        switched behind our back is read again before the next order."""
         reader = self._rules.read_position_mode
         if reader is None or not self._has_keys:
             return None
@@ -442,9 +469,10 @@ class CcxtVenue(Venue):
             order = await self._call(
                 Phase.SUBMIT, "create_order", request.symbol, order_type, request.side.value,
                 float(amount), float(price) if price is not None else None, params)
-        except OrderRejected:
-            # the refusal may be the venue's "position side does not match" after the trader
-            # switched the mode on the venue: read it again before the next order
+        except VenueError:
+            # the failure may be the venue's "position side does not match" after the trader
+            # switched the mode on the venue (a refusal, or an unknown outcome where the venue's
+            # code is not on its not-placed list, e.g. MEXC 7002): read it again before the next order
             self._position_modes.pop(request.symbol, None)
             raise
         return convert.order_report(self.id, order, request)

@@ -32,6 +32,7 @@ from tests.venues.loopback.binance import BinanceUsdmServer
 from tests.venues.loopback.bingx import BingxServer
 from tests.venues.loopback.bybit import BybitServer
 from tests.venues.loopback.common import API_KEY, PASSPHRASE, SECRET, LoopbackServer
+from tests.venues.loopback.mexc import MexcServer
 from tests.venues.loopback.weex import WeexServer
 
 KEYS = ApiCredentials(API_KEY, SECRET)
@@ -121,6 +122,14 @@ SERVERS: dict[str, VenueCase] = {
         "weex", WeexServer, symbol="BTC/USDT:USDT", market_id="BTCUSDT", settle="USDT", lot=Decimal("0.0001"),
         # WEEX's documented CONTRACT_MAX_ORDER_QUANTITY_EXCEEDED (ccxt weex.py exceptions: InvalidOrder)
         reject=(-3007, "Maximum contract order quantity exceeded."), passphrase=True,
+    ),
+    # MEXC books and orders count contracts of 0.0001 BTC; orders by API are off for most accounts,
+    # so the case's account has them on (the probe deciding it is tested in test_mexc_probe.py).
+    # 2005 "Insufficient balance!": MEXC's code (contract API error codes) with the text ccxt matches
+    "mexc": VenueCase(
+        "mexc", MexcServer, symbol="BTC/USDT:USDT", market_id="BTC_USDT", settle="USDT", lot=Decimal(1),
+        contract_size=Decimal("0.0001"), reject=(2005, "Insufficient balance!"), reject_error=InsufficientMargin,
+        config={"trading_allowed": True},
     ),
     # --- END venue rows ---
 }
