@@ -33,7 +33,7 @@ from sor_desktop.cli.route_venues import Connected, close_all, connect, fresh_bo
 from sor_desktop.core.checks import CheckLimits
 from sor_desktop.core.client_ids import new_route_id
 from sor_desktop.core.orders import Side
-from sor_desktop.core.plan import AmountUnit, Plan, PlanRequest, VenueInput
+from sor_desktop.core.plan import DEFAULT_LEG_COST, AmountUnit, Plan, PlanRequest, VenueInput
 from sor_desktop.core.router import MAX_SLIPPAGE_BPS
 from sor_desktop.engine.exec_events import RouteState
 from sor_desktop.engine.executor import DEFAULT_MAX_ROUTE_NOTIONAL, Executor, ExecutorConfig
@@ -78,6 +78,9 @@ def add_parser(subparsers: Any) -> None:
                    help="caps each venue at free margin x leverage (default %(default)s)")
     p.add_argument("--limit-price", help="a hard price limit: a buy takes nothing above it, a sell nothing below "
                                          "it, and no leg's limit passes it")
+    p.add_argument("--leg-cost", default=f"{DEFAULT_LEG_COST:g}", metavar="USDT",
+                   help="fixed cost of each leg beyond its fees: a venue is used only when it saves more "
+                        "(default %(default)s)")
     p.add_argument("--sim-balance", metavar="USDT|VENUE=USDT,...",
                    help="--sim: each venue's starting USDT, one amount for all or per venue (default "
                         + ", ".join(f"{v} {b:,}" for v, b in DEFAULT_SIM_BALANCES.items()) + ")")
@@ -244,6 +247,12 @@ def run(args: argparse.Namespace) -> int:
         limit_price = finite_positive(args.limit_price)
         if limit_price is None:
             raise CliError(f"--limit-price must be a finite positive price, got {args.limit_price!r}")
+    try:
+        leg_cost = float(args.leg_cost)
+    except ValueError:
+        leg_cost = float("nan")
+    if not (leg_cost >= 0 and leg_cost < float("inf")):
+        raise CliError(f"--leg-cost must be a finite amount of USDT, 0 or more, got {args.leg_cost!r}")
     if args.sim_balance is not None:
         if not args.sim:
             raise CliError("--sim-balance goes with --sim")
@@ -254,7 +263,7 @@ def run(args: argparse.Namespace) -> int:
     if "/" not in args.symbol:
         raise CliError(f"--symbol must be a unified symbol like BTC/USDT:USDT, got {args.symbol!r}")
     request = PlanRequest(Side(args.side), amount, AmountUnit(args.unit), args.max_venues, args.slippage_bps,
-                          limit_price=limit_price)
+                          limit_price=limit_price, leg_cost=leg_cost)
     guards = _guards(args.max_notional)
     limits = CheckLimits(max_notional=Decimal(repr(guards.max_route_notional)))
     return asyncio.run(_route(args, request, limits, guards))
