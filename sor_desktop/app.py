@@ -36,6 +36,7 @@ class AppOptions:
     sim_balance: str | None = None  # --sim-balance text (venues.sim.config.parse_balances)
     demo_sweep_bps: float | None = None  # README screenshots: hover and click the depth chart there
     demo_reject: str | None = None  # README screenshots: that simulated venue rejects its next order
+    hold_hours: float | None = None  # prefill the routing panel's holding time (funding)
 
 
 def choose_mode(opts: AppOptions, parent: object = None) -> tuple[Mode, Vault | None]:
@@ -116,6 +117,9 @@ async def _main(app: object, opts: AppOptions) -> int:
         if opts.amount:
             window.routing.pick_side(opts.side)
             window.routing.amount.setText(opts.amount)
+        if opts.hold_hours:
+            window.routing.advanced.setChecked(True)
+            window.routing.futures.hold.setValue(opts.hold_hours)
         if opts.demo_sweep_bps is not None:
             await asyncio.sleep(1.0)
             window.demo_sweep(opts.demo_sweep_bps)
