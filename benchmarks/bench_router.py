@@ -2,7 +2,15 @@
 levels per side, against the exact MILP oracle (tests/core/oracle.py, scipy HiGHS) on the same
 instance. Prints figures; asserts nothing about time.
 
-    .venv/bin/python benchmarks/bench_router.py [--reps N] [--no-milp]
+    .venv/bin/python benchmarks/bench_router.py [--reps N] [--no-milp] [--adversarial-only]
+
+Then the adversarial families of issue 11 (they need ../shared): the five instances that stalled,
+the recorded venues' own markets (WEEX's 1e-8 BTC lot, MEXC's contracts, a Bybit-inverse-sized
+lot of 1 USD) beside Binance's and Bybit's 0.001 on deep real books, memecoin lot counts (orders
+of 1e7 to 1e9 coins), and ten venues with at most three on deep orders. Per family: median, p99
+and max of the plan computation over every instance and repetition (wall clock, and the process's
+CPU time, which a machine shared with other work does not inflate), the largest ``gap_bps``, and
+the MILP oracle's median time and how many plans have its cost (within 0.01 bps).
 
 Books are synthetic (seeded): BTC around 60,000, tick 0.1, 1-3 ticks between levels, lognormal
 sizes; the venues cycle through the five real venues' specs (steps 0.001 / 0.0001 / MEXC 1 x
@@ -70,10 +78,82 @@ def _time(fn, reps: int) -> tuple[float, float]:
     return statistics.median(ts) * 1e3, ts[min(len(ts) - 1, int(0.99 * len(ts)))] * 1e3
 
 
+def _families(n: int) -> dict[str, list[tuple[PlanRequest, list[VenueInput]]]]:
+    """The adversarial families (tests/core/real_instances.py builds them from ../shared)."""
+    import math
+    import random
+
+    from tests.core.real_instances import memecoin_instance, recorded_instance, recorded_mix, ten_venues
+    from tests.core.test_router_milp_lots import STALLS
+
+    def amount(rng: random.Random, low: float, high: float) -> float:
+        return round(math.exp(rng.uniform(math.log(low), math.log(high))), 4)
+
+    out: dict[str, list[tuple[PlanRequest, list[VenueInput]]]] = {}
+    out["issue stalls"] = [(PlanRequest(side, amt), recorded_instance(1, names, asset))
+                           for side, amt, names, asset in STALLS]
+    recorded = []
+    for seed in range(n):
+        venues, rng, asset = recorded_mix(seed)
+        scale = 1.0 if asset == "BTC" else 20.0
+        recorded.append((PlanRequest(rng.choice([Side.BUY, Side.SELL]), amount(rng, 0.003 * scale, 150 * scale),
+                                     max_venues=rng.choice([None, None, 1, 2, 3])), venues))
+    out["recorded lots"] = recorded
+    meme = []
+    for seed in range(n):
+        venues, rng = memecoin_instance(seed, n_venues=2 + seed % 4)
+        meme.append((PlanRequest(rng.choice([Side.BUY, Side.SELL]), float(round(amount(rng, 1e7, 1e9))),
+                                 max_venues=rng.choice([None, None, 2, 3])), venues))
+    out["memecoin lots"] = meme
+    ten = []
+    for seed in range(max(4, n // 3)):
+        venues, rng = ten_venues(seed)
+        ten.append((PlanRequest(rng.choice([Side.BUY, Side.SELL]), amount(rng, 20, 200), max_venues=3), venues))
+    out["10 venues, max 3"] = ten
+    return out
+
+
+def adversarial(n: int, reps: int, milp) -> None:
+    print(f"\n{'family':<18} {'plans':>5} {'median ms':>9} {'p99 ms':>7} {'max ms':>7} {'cpu p99':>7}"
+          f" {'cpu max':>7} {'max gap bps':>11} {'MILP ms':>8} {'= MILP':>7}")
+    for name, cases in _families(n).items():
+        times: list[float] = []
+        cpu: list[float] = []
+        gaps: list[float] = []
+        milp_ms: list[float] = []
+        same = 0
+        for req, venues in cases:
+            plan_route(req, venues)  # warm
+            for _ in range(reps):
+                c0, t0 = time.process_time(), time.perf_counter()
+                plan = plan_route(req, venues)
+                times.append((time.perf_counter() - t0) * 1e3)
+                cpu.append((time.process_time() - c0) * 1e3)
+            gaps.append(plan.gap_bps)
+            if milp is not None:
+                t0 = time.perf_counter()
+                opt = milp(req, venues)
+                milp_ms.append((time.perf_counter() - t0) * 1e3)
+                legs = sum(req.leg_cost for _ in plan.legs)
+                mine = (plan.total_cost if req.side is Side.BUY else -plan.total_cost) + legs
+                same += abs(mine - opt.cost) <= 1e-6 * max(plan.notional, 1.0)
+        times.sort()
+        cpu.sort()
+        at = min(len(times) - 1, int(0.99 * len(times)))
+        line = (f"{name:<18} {len(cases):>5} {statistics.median(times):>9.2f} {times[at]:>7.2f} {times[-1]:>7.2f}"
+                f" {cpu[at]:>7.2f} {cpu[-1]:>7.2f} {max(gaps):>11.2g}")
+        if milp is not None:
+            line += f" {statistics.median(milp_ms):>8.0f} {same:>3}/{len(cases):<3}"
+        print(line, flush=True)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--reps", type=int, default=300)
     ap.add_argument("--no-milp", action="store_true")
+    ap.add_argument("--adversarial-only", action="store_true")
+    ap.add_argument("--instances", type=int, default=30, help="instances per adversarial family")
+    ap.add_argument("--adversarial-reps", type=int, default=5, help="timed runs of each adversarial instance")
     args = ap.parse_args()
     milp = None
     if not args.no_milp:
@@ -83,6 +163,12 @@ def main() -> None:
             print(f"(MILP oracle unavailable: {exc})")
         else:  # warm: scipy's import and HiGHS start-up are not the oracle's solve time
             milp(PlanRequest(Side.BUY, 1.0, AmountUnit.BASE), instance(2, 10))
+    if not args.adversarial_only:
+        synthetic(args, milp)
+    adversarial(args.instances, args.adversarial_reps, milp)
+
+
+def synthetic(args: argparse.Namespace, milp) -> None:
     print(f"{'venues':>6} {'levels':>6} {'order BTC':>10} {'median ms':>10} {'p99 ms':>8} {'legs':>4}"
           f" {'MILP ms':>9} {'MILP/router':>11} {'same cost':>9}")
     for n_venues in (2, 5, 10):

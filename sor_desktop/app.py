@@ -33,6 +33,8 @@ class AppOptions:
     amount: str | None = None
     side: str = "buy"
     demo_route: bool = False  # README screenshots: send the prefilled order once (simulated only)
+    demo_sweep_bps: float | None = None  # README screenshots: hover and click the depth chart there
+    demo_reject: str | None = None  # README screenshots: that simulated venue rejects its next order
 
 
 def choose_mode(opts: AppOptions, parent: object = None) -> tuple[Mode, Vault | None]:
@@ -112,7 +114,12 @@ async def _main(app: object, opts: AppOptions) -> int:
         if opts.amount:
             window.routing.pick_side(opts.side)
             window.routing.amount.setText(opts.amount)
-        if opts.demo_route and opts.amount:
+        if opts.demo_sweep_bps is not None:
+            await asyncio.sleep(1.0)
+            window.demo_sweep(opts.demo_sweep_bps)
+        if opts.demo_reject:
+            reject_next_order(session, opts.demo_reject)
+        if opts.demo_route and (opts.amount or opts.demo_sweep_bps is not None):
             await asyncio.sleep(1.0)
             window.prefs.skip_confirm = True  # this run only (the layout and prefs are not saved)
             window.refresh_preview()
@@ -127,6 +134,19 @@ async def _main(app: object, opts: AppOptions) -> int:
         await shutdown(window, session)
         logging.getLogger().removeHandler(handler)
     return code
+
+
+def reject_next_order(session: object, venue: str) -> None:
+    """The simulated venue's fault hook: its next order is refused as the venue words a margin
+    reject (README screenshot of a rejected leg). Simulated venues only."""
+    from sor_desktop.engine.session import Session
+
+    assert isinstance(session, Session)
+    faults = getattr(session.venues.get(venue), "faults", None)
+    if faults is None:
+        log.warning("--demo-reject %s: not a simulated venue of this session", venue)
+        return
+    faults.reject_next("2005 Insufficient balance")
 
 
 def close_on_signals(closed: asyncio.Future[None]) -> None:

@@ -88,6 +88,36 @@ def _reject_constant(name: str) -> Any:
     raise ValueError(f"{name} is not a valid number in a book file")
 
 
+def _symbol_kind(symbol: str) -> str | None:
+    """'linear' or 'inverse' from a unified ``BASE/QUOTE:SETTLE`` symbol, None when it does not say."""
+    pair, _, settle = symbol.partition(":")
+    base, _, quote = pair.partition("/")
+    if not settle or not base or not quote:
+        return None
+    if settle == quote:
+        return "linear"
+    if settle == base:
+        return "inverse"
+    return None
+
+
+def _contract_kind(market: dict[str, Any], symbol: str, where: str) -> dict[str, Any]:
+    """The market with ``linear``/``inverse`` set: from the symbol when the dict has neither flag;
+    when it has them and the symbol says the other kind, that is an error (a USD-margined and a
+    coin-margined contract of the same name are priced differently)."""
+    said = _symbol_kind(symbol)
+    linear, inverse = market.get("linear"), market.get("inverse")
+    if linear is None and inverse is None:
+        if said is None:
+            return market  # Instrument says what is missing
+        return {**market, "linear": said == "linear", "inverse": said == "inverse"}
+    flagged = "linear" if linear else "inverse" if inverse else None
+    if said is not None and flagged is not None and flagged != said:
+        raise CliError(f"{where}: market says {flagged} but the symbol {symbol} is {said} "
+                       f"(settled in the {'quote' if said == 'linear' else 'base'} currency)")
+    return market
+
+
 def _snapshot(raw: Any, where: str) -> LoadedBook:
     if not isinstance(raw, dict):
         raise CliError(f"{where}: a snapshot must be a JSON object, got {type(raw).__name__}")
@@ -104,6 +134,7 @@ def _snapshot(raw: Any, where: str) -> LoadedBook:
     ts = raw.get("timestamp") or 0
     if not isinstance(ts, int | float) or isinstance(ts, bool) or not math.isfinite(ts):
         raise CliError(f"{where}: timestamp must be a number of milliseconds")
+    market = _contract_kind(market, symbol, where)
     try:
         book = BookSnapshot.from_lists(venue, symbol, int(ts), raw["bids"] or [], raw["asks"] or [])
         instrument = Instrument.from_market({**market, "symbol": symbol}, venue)

@@ -25,6 +25,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     g.add_argument("--side", choices=("buy", "sell"), default="buy", help="prefill the side")
     # README screenshots only: route the prefilled amount once, in the simulated market
     g.add_argument("--demo-route", action="store_true", help=argparse.SUPPRESS)
+    # README screenshots only: hover and click the depth chart this many bps from the mid (sweep to
+    # here), and make a simulated venue reject its next order
+    g.add_argument("--demo-sweep", type=float, metavar="BPS", help=argparse.SUPPRESS)
+    g.add_argument("--demo-reject", metavar="VENUE", help=argparse.SUPPRESS)
 
 
 def _venues(text: str | None) -> list[str] | None:
@@ -48,10 +52,12 @@ def run(args: argparse.Namespace) -> int:
     from sor_desktop.app import AppOptions, run_app  # Qt loads only when the window is wanted
 
     mode = "sim" if args.sim else "paper" if args.paper else None
-    if args.demo_route and (mode != "sim" or not args.amount):
-        raise CliError("--demo-route needs --sim and --amount")
+    if args.demo_route and (mode != "sim" or not (args.amount or args.demo_sweep is not None)):
+        raise CliError("--demo-route needs --sim and --amount (or --demo-sweep)")
+    if (args.demo_reject or args.demo_sweep is not None) and mode != "sim":
+        raise CliError("--demo-sweep and --demo-reject need --sim")
     return run_app(AppOptions(
         mode=mode, venues=_venues(args.venues), symbol=args.symbol, seed=args.seed,
         screenshot=args.screenshot, after=args.after, amount=args.amount, side=args.side,
-        demo_route=args.demo_route,
+        demo_route=args.demo_route, demo_sweep_bps=args.demo_sweep, demo_reject=args.demo_reject,
     ))

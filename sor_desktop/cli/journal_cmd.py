@@ -12,6 +12,9 @@ from typing import Any
 from sor_desktop.cli.errors import CliError
 from sor_desktop.engine.journal import Journal, JournalError
 from sor_desktop.engine.tca import export_csv, journal_route_tca
+from sor_desktop.venues.base import Mode
+
+MODES = tuple(str(m) for m in (Mode.SIMULATED, Mode.PAPER, Mode.LIVE))
 
 
 def add_parser(subparsers: Any) -> None:
@@ -20,6 +23,7 @@ def add_parser(subparsers: Any) -> None:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--journal", type=Path, help="journal file (default: the app's)")
     common.add_argument("--limit", type=int, default=20, help="most recent routes (default %(default)s)")
+    common.add_argument("--mode", choices=MODES, help="only routes of this mode (default: every mode)")
     ls = sub.add_parser("list", parents=[common], help="recent routes")
     ls.add_argument("--json", action="store_true", help="one JSON document")
     ex = sub.add_parser("export", parents=[common], help="export the cost analysis")
@@ -40,9 +44,9 @@ def _fmt(v: float | None, spec: str) -> str:
     return "-" if v is None else format(v, spec)
 
 
-def _list(j: Journal, limit: int, as_json: bool) -> int:
+def _list(j: Journal, limit: int, as_json: bool, mode: str | None = None) -> int:
     rows = []
-    for r in j.recent_routes(limit):
+    for r in j.recent_routes(limit, mode):
         t = journal_route_tca(j, r.route_id)
         rows.append((r, t))
     if as_json:
@@ -52,7 +56,7 @@ def _list(j: Journal, limit: int, as_json: bool) -> int:
                           for r, t in rows]))
         return 0
     if not rows:
-        print("No routes in the journal.")
+        print(f"No {mode} routes in the journal." if mode else "No routes in the journal.")
         return 0
     print(f"{'when (UTC)':<20}{'route':<22}{'mode':<10}{'symbol':<16}{'side':<5}{'requested':>11}{'filled':>11}"
           f"{'realised':>13}{'slip bps':>10}{'fees':>10}  state")
@@ -71,9 +75,9 @@ def run(args: argparse.Namespace) -> int:
         raise CliError("--limit must be at least 1")
     with _open(args.journal) as j:
         if args.journal_command == "list":
-            return _list(j, args.limit, args.json)
+            return _list(j, args.limit, args.json, args.mode)
         try:
-            n = export_csv(j, args.csv, limit=args.limit)
+            n = export_csv(j, args.csv, limit=args.limit, mode=args.mode)
         except OSError as exc:
             raise CliError(f"cannot write {args.csv}: {exc.strerror or exc}") from None
         print(f"{n} legs written to {args.csv}", file=sys.stderr)

@@ -80,7 +80,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return rc
     except CliError as exc:
         print(f"sor-desktop: {exc}", file=sys.stderr)
-        return 2
+        return int(getattr(exc, "exit_code", 2))  # 2: bad input; a subclass may say otherwise
     except KeyboardInterrupt:
         print("sor-desktop: interrupted", file=sys.stderr)
         return 130

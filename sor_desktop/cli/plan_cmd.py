@@ -2,9 +2,13 @@
 
     sor-desktop plan --books resources/example_books.json --side buy --amount 2
     sor-desktop plan --books a.json b.jsonl --side sell --amount 50000 --unit quote --json
+    sor-desktop plan --books resources/example_books.json --side buy --amount 5 --limit-price 60010
 
-``compute_ms`` is the median time of the plan computation alone (files already loaded) over
-``--repeat`` runs.
+``--limit-price P`` is hard: a buy takes no level above P and a sell none below it, and no leg's
+IOC limit passes P (with ``--limit-fee-adjusted`` P is compared with the price after the taker
+fee). ``--leg-cost`` is what one more leg costs beyond its fees (USDT): a venue is used only when it
+saves more than that. ``compute_ms`` is the median time of the plan computation alone (files
+already loaded) over ``--repeat`` runs.
 """
 
 from __future__ import annotations
@@ -20,7 +24,7 @@ from typing import Any
 from sor_desktop.cli.book_files import load_books
 from sor_desktop.cli.errors import CliError
 from sor_desktop.core.orders import Side
-from sor_desktop.core.plan import AmountUnit, Plan, PlanRequest, VenueInput
+from sor_desktop.core.plan import DEFAULT_LEG_COST, AmountUnit, Plan, PlanRequest, VenueInput
 from sor_desktop.core.router import RouteError, plan_route
 
 
@@ -35,6 +39,12 @@ def add_parser(subparsers: Any) -> None:
     p.add_argument("--unit", default="base", help="base (default) or quote (a USDT notional before fees)")
     p.add_argument("--max-venues", default=None, help="use at most N venues")
     p.add_argument("--slippage-bps", default="5", help="IOC limit distance past the worst price (default 5)")
+    p.add_argument("--limit-price", default=None, metavar="P",
+                   help="hard price limit: a buy takes nothing above P, a sell nothing below P")
+    p.add_argument("--limit-fee-adjusted", action="store_true",
+                   help="compare --limit-price with the price after the taker fee")
+    p.add_argument("--leg-cost", default=f"{DEFAULT_LEG_COST:g}", metavar="USDT",
+                   help=f"fixed cost of each leg beyond its fees (default {DEFAULT_LEG_COST:g})")
     p.add_argument("--repeat", default="1", help="run the computation N times; compute_ms is the median")
     p.add_argument("--json", action="store_true", help="print the plan as JSON")
 
@@ -64,7 +74,12 @@ def request_from(args: argparse.Namespace) -> tuple[PlanRequest, int]:
     max_venues = None if args.max_venues is None else int(_number(args.max_venues, "--max-venues", integer=True))
     slippage = _number(args.slippage_bps, "--slippage-bps", positive=False)
     repeat = int(_number(args.repeat, "--repeat", integer=True))
-    return PlanRequest(side, amount, unit, max_venues, slippage), repeat
+    limit = None if args.limit_price is None else _number(args.limit_price, "--limit-price")
+    if args.limit_fee_adjusted and limit is None:
+        raise CliError("--limit-fee-adjusted needs --limit-price")
+    leg_cost = _number(args.leg_cost, "--leg-cost", positive=False)
+    return PlanRequest(side, amount, unit, max_venues, slippage, limit_price=limit,
+                       limit_on_fee_adjusted=args.limit_fee_adjusted, leg_cost=leg_cost), repeat
 
 
 def run(args: argparse.Namespace) -> int:
@@ -93,8 +108,11 @@ def render(plan: Plan, repeat: int = 1) -> str:
     base = plan.symbol.split("/")[0] or "base"
     unit = base if plan.unit is AmountUnit.BASE else "USDT"
     money = "all-in cost" if plan.side is Side.BUY else "proceeds after fees"
-    lines = [f"{plan.side.upper()} {plan.requested:g} {unit} of {plan.symbol}"
-             f"  (IOC limits {plan.slippage_bps:g} bps past the worst price)", ""]
+    terms = f"IOC limits {plan.slippage_bps:g} bps past the worst price"
+    if plan.limit_price is not None:
+        what = "all-in price" if plan.limit_on_fee_adjusted else "price"
+        terms += f", never {'above' if plan.side is Side.BUY else 'below'} the limit {what} {plan.limit_price:g}"
+    lines = [f"{plan.side.upper()} {plan.requested:g} {unit} of {plan.symbol}  ({terms})", ""]
     head = ("venue", "contracts", base, "avg price", "worst", "limit", "fee", money, "share")
     rows = [head] + [
         (lg.venue, lg.contracts, f"{lg.amount_base:.8g}", f"{lg.avg_price:,.2f}", f"{lg.worst_price:,.2f}",
@@ -127,6 +145,8 @@ def render(plan: Plan, repeat: int = 1) -> str:
         lines.append(f"unfilled {plan.unfilled:.8g} {unit}: {plan.unfilled_reason}")
     for venue, reason in plan.excluded:
         lines.append(f"excluded {venue}: {reason}")
+    proof = "proven optimal" if plan.gap_bps == 0 else f"within {plan.gap_bps:.2g} bps of the optimum (proven)"
+    lines.append(f"leg cost {plan.leg_cost:g} USDT per venue used; {proof}")
     if plan.compute_ms is not None:
         lines.append(f"computed in {plan.compute_ms:.3f} ms (median of {repeat})")
     return "\n".join(lines)

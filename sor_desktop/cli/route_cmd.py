@@ -1,8 +1,10 @@
 """``sor-desktop route``: plan on current books, confirm, send through the executor and journal the
 window uses, and print each leg's outcome with the cost analysis.
 
-Exit codes: 0 the route was sent, every leg's outcome is known and something filled; 1 not sent
-(declined, blocked by a pre-trade check), nothing filled, or a leg still unresolved; 2 bad input.
+Exit codes: 0 the requested amount filled; 3 partly or not filled (including nothing to send,
+declined, blocked by a pre-trade check, a leg still unresolved); 2 bad input; 4 the journal cannot
+be trusted (damaged or in use: nothing sent; or orders went out and their state could not be
+saved: trading stays blocked until it is reconciled); 1 an unexpected error.
 """
 
 from __future__ import annotations
@@ -20,7 +22,13 @@ from typing import Any
 
 from sor_desktop import paths
 from sor_desktop.cli.errors import CliError
-from sor_desktop.cli.route_print import outcome_json, print_outcome, print_plan
+from sor_desktop.cli.route_print import (
+    outcome_json,
+    print_outcome,
+    print_plan,
+    route_status,
+    single_venue_why,
+)
 from sor_desktop.cli.route_venues import Connected, close_all, connect, fresh_books, make_venues, margin_caps
 from sor_desktop.core.checks import CheckLimits
 from sor_desktop.core.client_ids import new_route_id
@@ -33,8 +41,17 @@ from sor_desktop.engine.guards_config import Guards, finite_positive, load_guard
 from sor_desktop.engine.journal import Journal, JournalError
 from sor_desktop.engine.margin_caps import VenueMargin
 from sor_desktop.venues.base import Mode
+from sor_desktop.venues.sim.config import DEFAULT_SIM_BALANCES, parse_balances
 
 log = logging.getLogger(__name__)
+
+EXIT_FILLED, EXIT_SHORT, EXIT_JOURNAL = 0, 3, 4
+
+
+class TradingRefused(CliError):
+    """The journal cannot be trusted: nothing may be sent (exit 4)."""
+
+    exit_code = EXIT_JOURNAL
 
 # When neither --max-notional nor config.json sets one: the window's default largest order, so a
 # fat-fingered amount is refused headless too instead of going out as "whatever the venues take".
@@ -59,6 +76,11 @@ def add_parser(subparsers: Any) -> None:
                                           f"else {DEFAULT_MAX_NOTIONAL:,.0f})")
     p.add_argument("--leverage", type=float, default=10.0,
                    help="caps each venue at free margin x leverage (default %(default)s)")
+    p.add_argument("--limit-price", help="a hard price limit: a buy takes nothing above it, a sell nothing below "
+                                         "it, and no leg's limit passes it")
+    p.add_argument("--sim-balance", metavar="USDT|VENUE=USDT,...",
+                   help="--sim: each venue's starting USDT, one amount for all or per venue (default "
+                        + ", ".join(f"{v} {b:,}" for v, b in DEFAULT_SIM_BALANCES.items()) + ")")
     p.add_argument("--yes", action="store_true", help="send without asking")
     p.add_argument("--json", action="store_true", help="print one JSON document instead of tables")
     p.add_argument("--journal", type=Path, help="journal file (default: the app's)")
@@ -136,12 +158,13 @@ async def _confirm(plan: Plan, err: Any) -> bool:
 async def _route(args: argparse.Namespace, request: PlanRequest, limits: CheckLimits, guards: Guards) -> int:
     out = sys.stderr if args.json else sys.stdout
     mode = _mode(args)
-    venues = make_venues(mode, _venue_ids(args.venues), seed=args.seed, vault_path=args.vault)
+    venues = make_venues(mode, _venue_ids(args.venues), seed=args.seed, vault_path=args.vault,
+                         sim_balance=args.sim_balance)
     try:
         journal = Journal(args.journal)
     except JournalError as exc:
         await close_all(venues)
-        raise CliError(str(exc)) from None
+        raise TradingRefused(f"{exc}; nothing was sent") from None
     try:
         conn = await connect(venues, args.symbol, args.timeout)
         if not conn.venues:
@@ -155,28 +178,38 @@ async def _route(args: argparse.Namespace, request: PlanRequest, limits: CheckLi
             if not report.clean:
                 raise CliError(f"{len(report.unresolved)} earlier order(s) still have no known outcome; "
                                "nothing was sent (try again when the venues answer)")
-        planner = _planner(conn, await margin_caps(conn, request.side, args.leverage, request.slippage_bps))
-        plan = planner(request, conn.books)
+        caps = await margin_caps(conn, request.side, args.leverage, request.slippage_bps)
+        plan = _planner(conn, caps)(request, conn.books)
         _refuse_above_max(plan, limits)
-        print_plan(plan, out, conn.skipped)
+        print_plan(plan, out, conn.skipped, single_venue_why(plan, conn.books, conn.instruments, caps))
         if not plan.legs:
             if args.json:
                 print(json.dumps(outcome_json(plan, None, conn.skipped, confirmed=False)))
             print("Nothing to send.", file=out)
-            return 1
+            return EXIT_SHORT
         route_id = new_route_id()  # fixed at confirmation: a repeat of this command is a new route
         if not args.yes and not await _confirm(plan, out):
             print("Not sent.", file=out)
             if args.json:
                 print(json.dumps(outcome_json(plan, None, conn.skipped, confirmed=False)))
-            return 1
+            return EXIT_SHORT
         books = await fresh_books(conn, args.symbol, args.timeout)
         result = await ex.execute(plan, books, route_id=route_id)
         print_outcome(result, out)
+        if result.sent:
+            got = outcome_json(plan, result, conn.skipped, confirmed=True)
+            print(f"{got['status']}: {got['filled']:g} of {got['requested']:g} {plan.unit}", file=out)
         if args.json:
             print(json.dumps(outcome_json(plan, result, conn.skipped, confirmed=True), default=str))
-        filled = any(lg.filled_contracts > 0 for lg in result.legs)
-        return 0 if result.state is RouteState.DONE and filled else 1
+        if result.journal_error:
+            print(f"sor-desktop: {result.journal_error}", file=sys.stderr)
+            return EXIT_JOURNAL
+        if any(p.code == "journal" for p in result.problems):
+            return EXIT_JOURNAL
+        if result.state is RouteState.UNRESOLVED:
+            print("sor-desktop: a leg's outcome is still unknown: the next route waits until it is reconciled",
+                  file=sys.stderr)
+        return EXIT_FILLED if route_status(plan, result) == "filled" else EXIT_SHORT
     finally:
         await close_all(venues)
         journal.close()
@@ -206,9 +239,22 @@ def run(args: argparse.Namespace) -> int:
         raise CliError("--leverage must be positive")
     if args.timeout <= 0:
         raise CliError("--timeout must be positive")
+    limit_price = None
+    if args.limit_price is not None:
+        limit_price = finite_positive(args.limit_price)
+        if limit_price is None:
+            raise CliError(f"--limit-price must be a finite positive price, got {args.limit_price!r}")
+    if args.sim_balance is not None:
+        if not args.sim:
+            raise CliError("--sim-balance goes with --sim")
+        try:
+            parse_balances(args.sim_balance)
+        except ValueError as exc:
+            raise CliError(f"--sim-balance: {exc}") from None
     if "/" not in args.symbol:
         raise CliError(f"--symbol must be a unified symbol like BTC/USDT:USDT, got {args.symbol!r}")
-    request = PlanRequest(Side(args.side), amount, AmountUnit(args.unit), args.max_venues, args.slippage_bps)
+    request = PlanRequest(Side(args.side), amount, AmountUnit(args.unit), args.max_venues, args.slippage_bps,
+                          limit_price=limit_price)
     guards = _guards(args.max_notional)
     limits = CheckLimits(max_notional=Decimal(repr(guards.max_route_notional)))
     return asyncio.run(_route(args, request, limits, guards))

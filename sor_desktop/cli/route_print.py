@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, TextIO
 
-from sor_desktop.core.plan import Plan
-from sor_desktop.engine.exec_events import RouteResult
+from sor_desktop.core.book import BookSnapshot
+from sor_desktop.core.instrument import Instrument
+from sor_desktop.core.orders import Side
+from sor_desktop.core.plan import AmountUnit, Plan
+from sor_desktop.engine.exec_events import RouteResult, fill_status
+from sor_desktop.engine.margin_caps import VenueMargin
 from sor_desktop.engine.tca import RouteTca
 
 
@@ -13,7 +18,7 @@ def _f(v: float | None, fmt: str = ",.2f") -> str:
     return "-" if v is None else format(v, fmt)
 
 
-def print_plan(plan: Plan, out: TextIO, skipped: dict[str, str]) -> None:
+def print_plan(plan: Plan, out: TextIO, skipped: dict[str, str], single_why: str | None = None) -> None:
     print(f"Plan: {plan.side} {plan.requested:g} {plan.unit} of {plan.symbol}", file=out)
     print(f"  {'venue':<13}{'contracts':>12}{'base':>12}{'avg price':>14}{'limit':>14}{'fee':>10}{'share':>8}",
           file=out)
@@ -25,8 +30,8 @@ def print_plan(plan: Plan, out: TextIO, skipped: dict[str, str]) -> None:
     if plan.best_single is not None:
         print(f"  vs best single venue ({plan.best_single.venue}): {plan.savings_bps:+.2f} bps "
               f"({plan.savings_quote:+,.2f})", file=out)
-        if plan.best_single_note:  # e.g. no venue alone can fill it: say what was compared
-            print(f"    ({plan.best_single_note})", file=out)
+        if plan.best_single_note:  # e.g. no venue alone can fill it: say what was compared, and why
+            print(f"    ({plan.best_single_note}{'; why: ' + single_why if single_why else ''})", file=out)
     if plan.unfilled > 0:
         print(f"  unfilled {plan.unfilled:g}: {plan.unfilled_reason or 'not enough liquidity'}", file=out)
     for venue, why in list(plan.excluded) + sorted(skipped.items()):
@@ -69,12 +74,61 @@ def print_tca(tca: RouteTca, out: TextIO) -> None:
         print(f"  send->ack ms: {lat}", file=out)
 
 
+def single_venue_why(plan: Plan, books: Mapping[str, BookSnapshot], instruments: Mapping[str, Instrument],
+                     caps: Mapping[str, VenueMargin]) -> str | None:
+    """Why no venue alone fills the plan: its margin cap or its book's depth (per venue, the
+    smaller one is what stops it)."""
+    if not plan.best_single_note:
+        return None
+    margin: list[tuple[float, str]] = []
+    depth: list[tuple[float, str]] = []
+    for venue, book in books.items():
+        inst = instruments.get(venue)
+        if inst is None:
+            continue
+        levels = book.asks if plan.side is Side.BUY else book.bids
+        held = float(levels[:, 1].sum()) * float(inst.contract_size) if len(levels) else 0.0
+        cap = caps[venue].cap_base if venue in caps else None
+        if cap is not None and cap < held:
+            margin.append((cap, venue))
+        else:
+            depth.append((held, venue))
+    parts = []
+    if margin:
+        best = max(margin)
+        parts.append(f"margin caps (the most a venue's free margin carries: {best[0]:.4g} on {best[1]})")
+    if depth:
+        best = max(depth)
+        parts.append(f"depth (the deepest book holds {best[0]:.4g} on {best[1]})")
+    return " and ".join(parts) or None
+
+
+def route_status(plan: Plan, result: RouteResult | None) -> str:
+    """"filled" | "partly filled" | "not filled", against the amount asked for."""
+    base = float(sum(lg.filled_base for lg in result.legs)) if result is not None and result.sent else 0.0
+    return fill_status(plan, base)
+
+
+def _filled_in_unit(plan: Plan, result: RouteResult | None) -> float:
+    if result is None or not result.sent:
+        return 0.0
+    if plan.unit is AmountUnit.QUOTE:
+        return float(sum(lg.filled_base * (lg.avg_price or 0) for lg in result.legs))
+    return float(sum(lg.filled_base for lg in result.legs))
+
+
 def outcome_json(plan: Plan, result: RouteResult | None, skipped: dict[str, str], *,
                  confirmed: bool) -> dict[str, Any]:
-    out: dict[str, Any] = {"plan": plan.to_json(), "skipped": skipped, "confirmed": confirmed}
+    filled = _filled_in_unit(plan, result)
+    out: dict[str, Any] = {
+        "requested": plan.requested, "filled": filled, "unfilled": max(plan.requested - filled, 0.0),
+        "unit": str(plan.unit), "status": route_status(plan, result),
+        "plan": plan.to_json(), "skipped": skipped, "confirmed": confirmed,
+    }
     if result is None:
         return out
     out.update({
+        "journal_error": result.journal_error,
         "route_id": result.route_id,
         "state": str(result.state),
         "problems": [{"code": p.code, "venue": p.venue, "message": p.message} for p in result.problems],

@@ -25,12 +25,13 @@ log = logging.getLogger(__name__)
 PASSWORD_ENV = "SOR_VAULT_PASSWORD"
 
 
-def sim_venues(ids: Sequence[str] | None, seed: int) -> list[Venue]:
-    from sor_desktop.venues.sim.config import SimConfig
+def sim_venues(ids: Sequence[str] | None, seed: int, balance: str | None = None) -> list[Venue]:
+    """``balance``: the ``--sim-balance`` text (see ``sim.config.parse_balances``)."""
+    from sor_desktop.venues.sim.config import SimConfig, sim_balances
     from sor_desktop.venues.sim.market import SimMarket
 
     try:
-        market = SimMarket(SimConfig(seed=seed, venues=tuple(ids or DEFAULT_VENUES)))
+        market = SimMarket(SimConfig(seed=seed, venues=tuple(ids or DEFAULT_VENUES), balances=sim_balances(balance)))
     except ValueError as exc:
         raise CliError(str(exc)) from None
     return list(market.venues().values())
@@ -86,9 +87,10 @@ def live_venues(ids: Sequence[str] | None, vault_path: Path | None) -> list[Venu
             for v in usable]
 
 
-def make_venues(mode: Mode, ids: Sequence[str] | None, *, seed: int, vault_path: Path | None) -> list[Venue]:
+def make_venues(mode: Mode, ids: Sequence[str] | None, *, seed: int, vault_path: Path | None,
+                sim_balance: str | None = None) -> list[Venue]:
     if mode is Mode.SIMULATED:
-        return sim_venues(ids, seed)
+        return sim_venues(ids, seed, sim_balance)
     if mode is Mode.PAPER:
         return paper_venues(ids)
     return live_venues(ids, vault_path)

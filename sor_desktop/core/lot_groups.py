@@ -129,6 +129,13 @@ def _max_fill_spans(spans: Sequence[tuple[int, int]], room: int) -> int:
     if len(spans) == 1:
         m, r = spans[0]
         return m * min(r, room // m)
+    comb = _comb(spans)
+    if comb is not None:
+        p, w, z = comb
+        if z == 0:
+            return min(w, room)
+        top = min(z, room // p)
+        return p * top + min(w, room - p * top)
     if len(spans) == 2:
         (a, ra), (b, rb) = spans
         top = min(rb, room // b)
@@ -141,6 +148,36 @@ def _max_fill_spans(spans: Sequence[tuple[int, int]], room: int) -> int:
     if spans[0][0] == 1 and _contiguous(spans):
         return room
     return _max_fill_coarse_first(spans, room)
+
+
+def _comb(spans: Sequence[tuple[int, int]]) -> tuple[int, int, int] | None:
+    """The reachable fills as a comb ``{p z + t : 0 <= z <= Z, 0 <= t <= w}`` (``Z == 0``: the
+    interval ``[0, w]``), or None when they are not one.
+
+    Built from the finest group up: an interval ``[0, w]`` plus a group ``(m, r)`` stays an
+    interval when ``w >= m - 1`` and is otherwise the comb ``(m, w, r)``; a comb plus a group whose
+    lot is ``k`` periods keeps its period when it has at least ``k - 1`` teeth. Decimal lot mixes
+    (1, 10, 1000 coins; 1e-8, 1e-4, 1e-3 BTC) always stay in this form, however few lots the
+    fine venues can take; then the largest fill is arithmetic.
+    """
+    m, r = spans[0]
+    p, w, z = (1, r, 0) if m == 1 else (m, 0, r)
+    for m, r in spans[1:]:
+        if z == 0:
+            if w >= m - 1:
+                w += m * r
+            else:
+                p, z = m, r
+            continue
+        if m % p:
+            return None
+        k = m // p
+        if z < k - 1:
+            return None
+        z += k * r
+        if w >= p - 1:  # teeth touching: an interval
+            p, w, z = 1, p * z + w, 0
+    return p, w, z
 
 
 def _contiguous(spans: Sequence[tuple[int, int]]) -> bool:
@@ -247,7 +284,7 @@ def continuous_solution(groups: Sequence[Group], fill: int) -> tuple[list[float]
     cum = np.cumsum(grains)
     take = np.clip(room - (cum - grains), 0, grains).astype(np.float64)
     extra = np.bincount(owner, weights=take, minlength=len(groups))
-    ybar = [g.low + extra[k] / g.m for k, g in enumerate(groups)]
+    ybar = [g.low + float(extra[k]) / g.m for k, g in enumerate(groups)]
     taken = np.flatnonzero(take > 0)
     if len(taken):
         lam = float(per_grain[taken[-1]])

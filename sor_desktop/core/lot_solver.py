@@ -34,6 +34,7 @@ from dataclasses import dataclass
 
 from sor_desktop.core.lot_curve import LotCurve, envelope
 from sor_desktop.core.lot_groups import Group, continuous_solution, max_fill, min_cost
+from sor_desktop.core.lot_relax import Relaxation
 
 REL_EPS = 1e-12
 # Nodes the branch and bound may open; past it the open nodes' bounds make the reported gap.
@@ -102,23 +103,57 @@ def _continuous_floor(groups: Sequence[Group], fill: int) -> float:
     return continuous_solution(groups, fill)[2]
 
 
+def _seed(curves: Sequence[LotCurve], m: Sequence[int], target: int, k: int, legs: Sequence[float],
+          prep: Prepared, usable: Sequence[bool], best: list[Allocation]) -> None:
+    """A first plan for the venue-count search: the ``k`` venues the fractional optimum uses most,
+    their lots solved exactly. With it the search bounds nodes by their fractional cost at once."""
+    n = len(curves)
+    most = min(target, sum(m[i] * curves[i].hi for i in range(n) if usable[i]))
+    rel = prep.lp.solve([0 if usable[i] else -1 for i in range(n)], most)
+    if rel is None:
+        return
+    chosen = sorted(range(n), key=lambda i: rel.lots[i] * m[i], reverse=True)[:k]
+    chosen = [i for i in chosen if rel.lots[i] > 0]
+    low = [curves[i].lo if i in chosen else 0 for i in range(n)]
+    up = [curves[i].hi if i in chosen else 0 for i in range(n)]
+    box = _box(curves, m, low, up, target)
+    if box is None or box.fill == 0:
+        return
+    used = [i for i in range(n) if box.lots[i] > 0]
+    value = box.cost + sum(legs[i] for i in chosen)
+    money = sum(curves[i].cost(box.lots[i]) for i in used)
+    # its leg costs are those of the venues forced on: a chosen venue left at its minimum still pays
+    best[0] = Allocation(box.fill, money, box.lots, value, value)
+
+
+class Prepared:
+    """What every solve over the same venues shares: envelopes, ``x*`` and the sorted pieces."""
+
+    def __init__(self, curves: Sequence[LotCurve], m: Sequence[int], legs: Sequence[float]) -> None:
+        self.relaxed: list[LotCurve] = []
+        self.star: list[int] = []
+        for c, leg in zip(curves, legs, strict=True):
+            if c.lo <= c.hi and c.hi > 0:
+                env, x = envelope(c, leg)
+            else:
+                env, x = c, c.lo
+            self.relaxed.append(env)
+            self.star.append(x)
+        self.lp = Relaxation(curves, self.relaxed, m, legs)
+
+
 def solve(curves: Sequence[LotCurve], m: Sequence[int], target: int,
-          max_venues: int | None = None, leg_costs: Sequence[float] | None = None) -> Allocation:
+          max_venues: int | None = None, leg_costs: Sequence[float] | None = None,
+          prepared: Prepared | None = None) -> Allocation:
     """Best allocation: largest fill <= ``target`` grains, then the least cost plus leg costs
     (module docstring); ``bound`` says how close to the optimum it is proven to be."""
     n = len(curves)
     k = n if max_venues is None else max(0, max_venues)
     legs = [0.0] * n if leg_costs is None else [float(c) for c in leg_costs]
     usable = [c.lo <= c.hi for c in curves]
-    relaxed: list[LotCurve] = []
-    star: list[int] = []
-    for c, leg in zip(curves, legs, strict=True):
-        if c.lo <= c.hi and c.hi > 0:
-            env, x = envelope(c, leg)
-        else:
-            env, x = c, c.lo
-        relaxed.append(env)
-        star.append(x)
+    prep = prepared if prepared is not None else Prepared(curves, m, legs)
+    relaxed, star, lp = prep.relaxed, prep.star, prep.lp
+    reach = [m[i] * curves[i].hi if usable[i] else 0 for i in range(n)]
     best = [Allocation(0, 0.0, (0,) * n, 0.0, 0.0)]
     open_bounds: list[tuple[int, float]] = []  # nodes left unexplored (budget) or not proven
     nodes = [0]
@@ -134,6 +169,24 @@ def solve(curves: Sequence[LotCurve], m: Sequence[int], target: int,
             return
         if on_count == k:  # the count is spent: every undecided venue is off (a tighter relaxation)
             state = [s if s else -1 for s in state]
+        incumbent = best[0]
+        most = min(target, sum(reach[i] for i in range(n) if state[i] >= 0))
+        if most < incumbent.fill:
+            return
+        if incumbent.fill > 0 and most == incumbent.fill:  # cost decides: the fractional bound first
+            rel = lp.solve(state, incumbent.fill)
+            if rel is None or not better(incumbent.fill, rel.cost, incumbent):
+                return
+            xs = rel.lots
+            short_f = [i for i in range(n) if state[i] == 0 and 1e-9 < xs[i] < star[i] - 1e-9]
+            used_f = [i for i in range(n) if xs[i] > 1e-9]
+            if short_f or len(used_f) > k:  # branch on the fractional plan, no lots solved here
+                nodes[0] += 1
+                if nodes[0] > NODE_LIMIT:
+                    open_bounds.append((incumbent.fill, rel.cost))
+                    return
+                _branch(state, xs.tolist(), short_f, used_f)
+                return
         low = [curves[i].lo if state[i] == 1 else 0 for i in range(n)]
         up = [curves[i].hi if state[i] >= 0 and usable[i] else 0 for i in range(n)]
         use = [relaxed[i] if state[i] == 0 else curves[i] for i in range(n)]
@@ -159,6 +212,9 @@ def solve(curves: Sequence[LotCurve], m: Sequence[int], target: int,
             if not node.exact:
                 open_bounds.append((node.fill, floor))
             return
+        _branch(state, x, short, used)
+
+    def _branch(state: list[int], x: Sequence[float], short: list[int], used: list[int]) -> None:
         if short:
             i = max(short, key=lambda j: x[j] / star[j])
             keep_first = 2 * x[i] >= star[i]
@@ -172,6 +228,8 @@ def solve(curves: Sequence[LotCurve], m: Sequence[int], target: int,
         visit(second)
 
     if k > 0:
+        if k < sum(usable):
+            _seed(curves, m, target, k, legs, prep, usable, best)
         visit([0] * n)
     found = best[0]
     rivals = [b for f, b in open_bounds if f >= found.fill]

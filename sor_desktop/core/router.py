@@ -61,7 +61,7 @@ import numpy as np
 from sor_desktop.core.book import Levels
 from sor_desktop.core.instrument import Instrument
 from sor_desktop.core.lot_curve import LotCurve, build_curve
-from sor_desktop.core.lot_solver import Allocation, solve
+from sor_desktop.core.lot_solver import Allocation, Prepared, solve
 from sor_desktop.core.orders import Side
 from sor_desktop.core.plan import AmountUnit, Leg, Plan, PlanRequest, SingleVenue, VenueInput
 from sor_desktop.core.price_limit import clamp_ioc, levels_within
@@ -176,7 +176,7 @@ def plan_route(request: PlanRequest, venues: Sequence[VenueInput]) -> Plan:
     quote = request.unit is AmountUnit.QUOTE
     target = 0 if quote else int(Decimal(repr(float(request.amount))) / grid.grain)
 
-    routed: list[_Venue] = []
+    routed = _Routed()
     below_min: list[str] = []  # venues whose minimum order is more than they could take here
     for (v, levels), m in zip(screened, grid.lots, strict=True):
         curve = build_curve(levels, v.instrument, side, cap_base=v.cap_base,
@@ -223,9 +223,20 @@ def _tol(cost: float) -> float:
     return 1e-9 * (1.0 + abs(cost))
 
 
+class _Routed(list[_Venue]):
+    """The routed venues, with what every solve over them shares (prepared on first use)."""
+
+    prepared: Prepared | None = None
+
+
 def _solve(routed: Sequence[_Venue], target: int, max_venues: int | None) -> Allocation:
-    return solve([v.curve for v in routed], [v.m for v in routed], target, max_venues,
-                 [v.leg_cost for v in routed])
+    curves, ms, legs = [v.curve for v in routed], [v.m for v in routed], [v.leg_cost for v in routed]
+    prepared = routed.prepared if isinstance(routed, _Routed) else None
+    if prepared is None:
+        prepared = Prepared(curves, ms, legs)
+        if isinstance(routed, _Routed):
+            routed.prepared = prepared
+    return solve(curves, ms, target, max_venues, legs, prepared)
 
 
 def _notional(routed: Sequence[_Venue], alloc: Allocation) -> float:

@@ -149,7 +149,7 @@ class Executor:
         return q
 
     def _leg_event(self, row: LegRow) -> LegEvent:
-        ev = LegEvent.from_row(row)
+        ev = with_failure(LegEvent.from_row(row))
         self.bus.emit(ev)
         return ev
 
@@ -334,16 +334,12 @@ class Executor:
         self.refuse(message + ". Trading is blocked until the journal is reconciled: fix the disk or move a "
                               "damaged journal aside, restart, and the open orders are asked of the venues")
         self.bus.emit(RouteEvent(rid, RouteState.UNRESOLVED, parent, (), None, self._clock(), journal_error=message))
-        rows = [self._row_of(ev) for ev in legs]
-        return RouteResult(rid, RouteState.UNRESOLVED, legs, (), None, self._remainder(sent, rows), parent,
+        if sent.unit == str(AmountUnit.QUOTE):
+            done = sum(float(ev.filled_base) * float(ev.avg_price or 0) for ev in legs)
+        else:
+            done = sum(float(ev.filled_base) for ev in legs)
+        return RouteResult(rid, RouteState.UNRESOLVED, legs, (), None, max(sent.requested - done, 0.0), parent,
                            journal_error=message)
-
-    @staticmethod
-    def _row_of(ev: LegEvent) -> LegRow:
-        """What is known of a leg the journal could not hold (for the remainder)."""
-        return LegRow(ev.client_order_id, ev.route_id, ev.leg_index, ev.venue, "", ev.symbol, ev.side, ev.contracts,
-                      ev.limit_price, Decimal(1), True, 0.0, 0.0, 0.0, str(ev.status), ev.filled_contracts,
-                      ev.avg_price, ev.fee, None, ev.reason, ev.ts, None, None, ev.latency_ms, ev.ts)
 
     @staticmethod
     def _remainder(route: RouteRow, rows: list[LegRow]) -> float:

@@ -450,10 +450,12 @@ class Journal:
             ).fetchall()
         return [_leg(r) for r in rows]
 
-    def recent_routes(self, limit: int = 20) -> list[RouteRow]:
+    def recent_routes(self, limit: int = 20, mode: str | None = None) -> list[RouteRow]:
+        """Newest first; only routes of ``mode`` (simulated, paper, live) when given."""
+        where, args = ("WHERE mode=? ", (mode, limit)) if mode else ("", (limit,))
         with self._lock:
-            rows = self._db.execute("SELECT * FROM routes ORDER BY created DESC, rowid DESC LIMIT ?",
-                                    (limit,)).fetchall()
+            rows = self._db.execute(f"SELECT * FROM routes {where}ORDER BY created DESC, rowid DESC LIMIT ?",
+                                    args).fetchall()
         return [_route(r) for r in rows]
 
     def children(self, route_id: str) -> list[RouteRow]:

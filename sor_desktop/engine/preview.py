@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from sor_desktop.core.account import Position
 from sor_desktop.core.book import BookSnapshot
 from sor_desktop.core.instrument import Instrument
+from sor_desktop.core.lot_curve import build_curve
 from sor_desktop.core.orders import Side
-from sor_desktop.core.plan import AmountUnit, Plan, PlanRequest, VenueInput
+from sor_desktop.core.plan import DEFAULT_LEG_COST, AmountUnit, Plan, PlanRequest, VenueInput
+from sor_desktop.core.price_limit import levels_within
 from sor_desktop.engine.margin_caps import reducible_base
 from sor_desktop.engine.store import VenueHealth
 
@@ -41,6 +43,10 @@ class PreviewRequest:
     included: frozenset[str] | None = None  # None: every venue
     reduce_only: bool = False
     max_notional: float = 5_000_000.0  # the panel refuses anything larger outright
+    # "sweep to here": a hard limit no leg passes (on the all-in price when fee-adjusted)
+    limit_price: float | None = None
+    limit_on_fee_adjusted: bool = False
+    leg_cost: float = DEFAULT_LEG_COST  # quote units per leg (routing panel, advanced options)
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,7 +111,7 @@ def to_plan_request(
     else:
         base = float(amount)
         notional = base * mid if mid else 0.0
-    if notional > req.max_notional:
+    if not notional <= req.max_notional:  # written so that a NaN limit refuses rather than lets through
         raise AmountError(f"notional {notional:,.0f} USDT is above the panel's limit of {req.max_notional:,.0f}")
     smallest = _smallest_order_base(instruments, mid)
     if base is not None and smallest is not None and base < smallest:
@@ -117,6 +123,9 @@ def to_plan_request(
         unit=unit,
         max_venues=req.max_venues,
         slippage_bps=req.slippage_bps,
+        limit_price=req.limit_price,
+        limit_on_fee_adjusted=req.limit_on_fee_adjusted,
+        leg_cost=req.leg_cost,
     )
 
 
@@ -171,3 +180,73 @@ def venue_inputs(
                 reason = "reduce-only: no position to reduce"
         out.append(VenueInput(book=book, instrument=inst, cap_base=cap, excluded=reason))
     return out
+
+
+@dataclass(frozen=True, slots=True)
+class SweepVenue:
+    venue: str
+    base: Decimal  # whole lots, within the venue's cap, minimum and maximum order
+    notional: float  # quote units of those lots, walking the book
+    excluded: str | None = None  # why the venue takes nothing (switched off, stale, margin, ...)
+
+
+@dataclass(frozen=True, slots=True)
+class Sweep:
+    """"Sweep to here": what the routable venues can take at or better than ``price``."""
+
+    side: Side
+    price: float
+    fee_adjusted: bool
+    venues: tuple[SweepVenue, ...]
+
+    @property
+    def total_base(self) -> Decimal:
+        return sum((v.base for v in self.venues), Decimal(0))
+
+    @property
+    def total_notional(self) -> float:
+        return sum(v.notional for v in self.venues)
+
+    @property
+    def amount_text(self) -> str:
+        """The total exactly (every venue's part is whole lots: no float round-off to lose one)."""
+        return format(self.total_base.normalize(), "f") if self.total_base else ""
+
+
+def sweep_to_price(inputs: Sequence[VenueInput], side: Side, price: float, *, fee_adjusted: bool,
+                   max_venues: int | None = None) -> Sweep:
+    """The most the routable venues (``venue_inputs``: enabled, fresh, with their margin caps)
+    can take at or better than ``price`` (all-in when ``fee_adjusted``), in whole lots under their
+    caps, minimum and maximum order sizes, as the router counts them (``core.price_limit`` for the
+    levels, ``core.lot_curve`` for lots and caps). With ``max_venues``, the largest ones.
+
+    The depth chart's tooltip and its click both come here, on the same books: what the tooltip
+    says is the amount the click fills in, and the request then carries ``price`` as its hard limit.
+    """
+    rows: list[SweepVenue] = []
+    for v in inputs:
+        inst = v.instrument
+        name = inst.venue or v.book.venue
+        reason = v.excluded or v.book.problem()
+        if reason is None and not inst.linear:
+            reason = "inverse contracts are not routed"
+        if reason is None and v.cap_base is not None and not v.cap_base > 0:
+            reason = "no margin available"
+        if reason is not None:
+            rows.append(SweepVenue(name, Decimal(0), 0.0, reason))
+            continue
+        levels = levels_within(v.book.asks if side is Side.BUY else v.book.bids, inst, side, price, fee_adjusted)
+        if not len(levels):
+            rows.append(SweepVenue(name, Decimal(0), 0.0))
+            continue
+        curve = build_curve(levels, inst, side, cap_base=v.cap_base)
+        if curve.hi <= 0 or curve.lo > curve.hi:
+            rows.append(SweepVenue(name, Decimal(0), 0.0, None if curve.hi <= 0 else "below its minimum order"))
+            continue
+        base = (Decimal(curve.hi) * inst.amount_step * inst.contract_size).normalize()
+        rows.append(SweepVenue(name, base, curve.notional(curve.hi)))
+    if max_venues is not None:
+        keep = {r.venue for r in sorted((r for r in rows if r.base > 0), key=lambda r: -r.base)[:max_venues]}
+        rows = [r if r.base <= 0 or r.venue in keep else SweepVenue(r.venue, Decimal(0), 0.0, "max venues")
+                for r in rows]
+    return Sweep(side, price, fee_adjusted, tuple(rows))

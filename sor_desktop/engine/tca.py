@@ -164,13 +164,14 @@ def _cell(v: Any) -> Any:
     return v
 
 
-def export_csv(journal: Journal, target: Path, *, limit: int = 1_000_000) -> int:
-    """One row per leg of the most recent ``limit`` routes, with its route's figures; returns rows."""
+def export_csv(journal: Journal, target: Path, *, limit: int = 1_000_000, mode: str | None = None) -> int:
+    """One row per leg of the most recent ``limit`` routes (of ``mode`` when given), with its
+    route's figures; returns rows."""
     rows = 0
     with open(target, "w", newline="", encoding="utf-8") as fh:
         w = csv.writer(fh)
         w.writerow(CSV_COLUMNS)
-        for route in reversed(journal.recent_routes(limit)):
+        for route in reversed(journal.recent_routes(limit, mode)):
             t = journal_route_tca(journal, route.route_id)
             if t is None:
                 continue

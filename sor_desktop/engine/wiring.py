@@ -12,20 +12,23 @@ from typing import Any
 from sor_desktop import paths
 from sor_desktop.engine.executor import Executor, ExecutorConfig
 from sor_desktop.engine.guards_config import load_guards
-from sor_desktop.engine.journal import Journal
+from sor_desktop.engine.journal import Journal, JournalError
 from sor_desktop.engine.session import Session
 from sor_desktop.engine.session_events import Notice
 from sor_desktop.engine.store import Store
 from sor_desktop.venues.base import Mode, Venue
 from sor_desktop.venues.quirks import DEFAULT_VENUES
+from sor_desktop.venues.sim.config import sim_balances
 
 log = logging.getLogger(__name__)
 
 
 def sim_venues(ids: Sequence[str] | None, seed: int, **config: Any) -> list[Venue]:
-    from sor_desktop.venues.sim.config import SimConfig
+    from sor_desktop.venues.sim.config import DEFAULT_SIM_BALANCES, SimConfig
     from sor_desktop.venues.sim.market import SimMarket
 
+    if "balance" not in config:
+        config.setdefault("balances", dict(DEFAULT_SIM_BALANCES))  # the app's demo accounts
     cfg = SimConfig(seed=seed, venues=tuple(ids or DEFAULT_VENUES), **config)
     return list(SimMarket(cfg).venues().values())
 
@@ -72,19 +75,27 @@ def live_venues(ids: Sequence[str] | None, vault: Any, problems: list[str] | Non
 def build_session(mode: Mode, ids: Sequence[str] | None, symbol: str, *, seed: int = 7,
                   vault: Any = None, venues: Sequence[Venue] | None = None,
                   store: Store | None = None, clock: Callable[[], float] = time.time,
-                  monotonic: Callable[[], float] = time.monotonic) -> Session:
+                  monotonic: Callable[[], float] = time.monotonic, sim_balance: str | None = None) -> Session:
     """``clock``/``monotonic``: wall and book-receive clocks (a simulated market on virtual time
-    passes its own, so book ages and journal times agree with it)."""
+    passes its own, so book ages and journal times agree with it). ``sim_balance``: the
+    ``--sim-balance`` text (``sim.config.parse_balances``); raises ValueError when it is bad."""
     key_problems: list[str] = []
     if venues is None:
         if mode is Mode.SIMULATED:
-            venues = sim_venues(ids, seed)
+            venues = sim_venues(ids, seed, balances=sim_balances(sim_balance))
         elif mode is Mode.PAPER:
             venues = paper_venues(ids)
         else:
             venues = live_venues(ids, vault, key_problems)
-    # the simulated market starts afresh every run: its orders must not meet a real journal's
-    journal = Journal(":memory:" if mode is Mode.SIMULATED else paths.journal_path())
+    # every mode journals to the one file (routes carry their mode; the executor reconciles and
+    # counts each mode apart), so `journal list` shows what the window sent, simulated included
+    refused: str | None = None
+    try:
+        journal = Journal(paths.journal_path())
+    except JournalError as exc:  # damaged, or in use by another process: the window opens, trading does not
+        refused = str(exc)
+        log.error("%s", refused)
+        journal = Journal(":memory:")
     store = store or Store(clock=monotonic)
     holder: dict[str, Session] = {}
 
@@ -101,6 +112,9 @@ def build_session(mode: Mode, ids: Sequence[str] | None, symbol: str, *, seed: i
                         monotonic=monotonic)
     session = Session(mode, venues, symbol, executor=executor, store=store)
     session.start_notices.extend(Notice("warning", p) for p in [*guards.problems, *key_problems])
+    if refused is not None:
+        executor.refuse(refused)
+        session.start_notices.append(Notice("error", refused))
     session.journal = journal
     if mode is Mode.LIVE and vault is not None:
         from sor_desktop.venues.permissions import probe_permissions

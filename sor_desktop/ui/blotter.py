@@ -6,11 +6,11 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QHeaderView, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
 
 from sor_desktop.core.orders import OrderStatus
-from sor_desktop.engine.session_events import LegUpdate, RouteStarted
+from sor_desktop.engine.session_events import LegUpdate, RouteDone, RouteStarted
 from sor_desktop.engine.tca import RouteTca
 from sor_desktop.ui import theme
 
@@ -35,18 +35,53 @@ STATUS_COLOUR = {
 }
 
 
+# a leg that fell short of its order: its whole row is tinted, the text says how and the venue's words
+FAILURE_COLOUR = {
+    "rejected": theme.ERROR,
+    "unknown": theme.WARN,
+    "expired unfilled": theme.WARN,
+    "partly filled": theme.WARN,
+}
+FAILURE_TINT = {
+    "rejected": "#3d1f22",
+    "unknown": "#3a3218",
+    "expired unfilled": "#33301f",
+    "partly filled": "#33301f",
+}
+
+
+def leg_failure(u: LegUpdate) -> str | None:
+    """How the leg fell short, also for updates made without the executor (a blocked route)."""
+    if u.failure:
+        return u.failure
+    if u.status is OrderStatus.REJECTED:
+        return "rejected"
+    if u.status is OrderStatus.UNKNOWN:
+        return "unknown"
+    return None
+
+
+def venue_words(u: LegUpdate) -> str:
+    """"[2005] Insufficient balance": the venue's code and text, else the executor's reason."""
+    text = u.venue_text or u.reason or ""
+    return f"[{u.venue_code}] {text}".strip() if u.venue_code else text
+
+
 @dataclass
 class _Route:
     item: QTreeWidgetItem
     started: RouteStarted
     legs: dict[int, LegUpdate] = field(default_factory=dict)
     items: dict[int, QTreeWidgetItem] = field(default_factory=dict)
+    done: RouteDone | None = None
 
 
 def leg_status_text(u: LegUpdate) -> str:
     text = STATUS_TEXT.get(u.status, str(u.status))
     if u.status is OrderStatus.CANCELED and u.filled_contracts > 0:
         text = "partly filled (rest cancelled)"
+    elif u.status is OrderStatus.CANCELED:
+        text = "expired unfilled"  # an IOC that found nothing at its limit
     if u.was_unknown and u.status is not OrderStatus.UNKNOWN:
         text += " (was unknown)"
     return text
@@ -62,6 +97,9 @@ class Blotter(QWidget):
         self.tree.setAlternatingRowColors(True)
         self.tree.header().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.tree.header().setStretchLastSection(True)
+        # the venue's words next to the status (shown, not the data order): at the far right they
+        # were cut off in a 800-wide dock, just where a reject needs them
+        self.tree.header().moveSection(COLUMNS.index("reason"), COLUMNS.index("status") + 1)
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.addWidget(self.tree)
@@ -98,8 +136,24 @@ class Blotter(QWidget):
         slip = u.slippage_bps
         child.setText(7, f"{slip:+.2f}" if slip is not None else "")
         child.setText(8, f"{u.latency_ms:.0f}" if u.latency_ms is not None else "")
-        child.setText(9, u.reason or "")
-        child.setToolTip(9, u.reason or "")
+        words = venue_words(u)
+        child.setText(9, words)
+        child.setToolTip(9, u.reason or words)
+        failure = leg_failure(u)
+        tint = QBrush(QColor(FAILURE_TINT[failure])) if failure else QBrush()
+        for c in range(len(COLUMNS)):
+            child.setBackground(c, tint)
+        if failure:
+            child.setForeground(2, QColor(FAILURE_COLOUR[failure]))
+            child.setForeground(9, QColor(FAILURE_COLOUR[failure]))
+        self._summarise(r)
+
+    def on_done(self, ev: RouteDone) -> None:
+        """The route's end, in the trader's terms: "partly filled: 1.66 of 4"."""
+        r = self.routes.get(ev.route_id)
+        if r is None:
+            return
+        r.done = ev
         self._summarise(r)
 
     def _summarise(self, r: _Route) -> None:
@@ -109,9 +163,19 @@ class Blotter(QWidget):
         avg = notional / filled if filled else None
         done = sum(1 for u in r.legs.values() if u.status.final)
         status = f"{done}/{len(plan.legs)} done"
-        if done == len(plan.legs):
+        colour = theme.TEXT
+        if r.done is not None and r.done.status:
+            status = r.done.summary
+            colour = theme.BID if r.done.status == "filled" else theme.WARN if r.done.filled else theme.ERROR
+            if r.done.journal_error:
+                status += " · NOT SAVED"
+                colour = theme.ERROR
+        elif done == len(plan.legs):
             status = "filled" if filled >= plan.filled * (1 - 1e-9) else ("partly filled" if filled else "not filled")
         it = r.item
+        it.setForeground(2, QColor(colour))
+        if r.done is not None and r.done.journal_error:
+            it.setToolTip(2, r.done.journal_error)
         it.setText(0, f"{time.strftime('%H:%M:%S', time.localtime(r.started.time))} {r.started.route_id[:8]}")
         it.setText(1, str(plan.side))
         it.setText(2, status)

@@ -1,12 +1,22 @@
 """Confirmation before a route goes out: every leg and the totals. Above a notional threshold the
-trader must type the amount to confirm, so a slip of the finger cannot send a large order."""
+trader must type the amount to confirm, so a slip of the finger cannot send a large order.
+
+The dialog is not a frozen snapshot: it shows how old the quotes behind the plan are, and re-plans
+the same request on the current books (every second, and again when Send is pressed). When the
+plan changed, or a limit is worse than the one shown by more than the slippage, the new plan
+replaces the old one with the difference spelled out, and Send has to be pressed again for it.
+"""
 
 from __future__ import annotations
 
+import math
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
 from decimal import Decimal
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QColor, QShowEvent
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -22,32 +32,112 @@ from PySide6.QtWidgets import (
 from sor_desktop.core.plan import Plan
 from sor_desktop.engine.preview import AmountError, parse_amount
 from sor_desktop.ui import theme
+from sor_desktop.ui.plan_drift import plan_changes
 from sor_desktop.ui.preview_table import totals_text
 
 COLUMNS = ("venue", "side", "contracts", "base", "avg price", "limit (IOC)", "fee", "cost")
+AGE_EVERY_MS = 250
+REPLAN_EVERY_MS = 1000
+HOLD_AFTER_REPLAN_MS = 800  # a key already on its way must not confirm a change not yet seen
+
+
+@dataclass(frozen=True, slots=True)
+class Quote:
+    """A plan and when the oldest book it was made from arrived (on ``clock``)."""
+
+    plan: Plan | None
+    quoted_at: float | None
 
 
 class ConfirmDialog(QDialog):
     def __init__(self, plan: Plan, *, base: str, mode: str, type_above: float, reduce_only: bool = False,
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, quoted_at: float | None = None,
+                 clock: Callable[[], float] = time.monotonic,
+                 replan: Callable[[], Quote] | None = None) -> None:
         super().__init__(parent)
         self.plan = plan
+        self.base = base
+        self.mode = mode
+        self.reduce_only = reduce_only
+        self.type_above = type_above
+        self.quoted_at = quoted_at
+        self.clock = clock
+        self.replan = replan
+        self.changes: list[str] = []  # what the last re-plan changed (empty: the plan shown stands)
+        self._dead = False  # the books no longer fill it: only Cancel is left
+        self._holding = False
         self.setWindowTitle("Confirm route")
         self.setModal(True)
         self.setMinimumWidth(720)
-        head = QLabel(
-            f"<span style='font-size:13pt'><b style='color:{theme.BID if plan.side == 'buy' else theme.ASK}'>"
-            f"{plan.side.upper()}</b> {plan.filled:,.4f} {base} of {plan.symbol} on {len(plan.legs)} venue(s)"
-            f"{' · reduce-only' if reduce_only else ''} · <b>{mode.upper()}</b></span>"
-        )
-        self.table = QTableWidget(len(plan.legs), len(COLUMNS))
+        self.head = QLabel()
+        self.table = QTableWidget(0, len(COLUMNS))
         self.table.setHorizontalHeaderLabels(COLUMNS)
         self.table.verticalHeader().hide()
         self.table.setFont(theme.mono_font(9))
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.table.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # the keyboard belongs to the typed amount
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         self.table.verticalHeader().setDefaultSectionSize(22)
+        self.totals = QLabel()
+        self.totals.setTextFormat(Qt.TextFormat.RichText)
+        self.totals.setWordWrap(True)
+        self.age = QLabel()
+        self.age.setObjectName("muted")
+        self.change_note = QLabel()
+        self.change_note.setWordWrap(True)
+        self.change_note.setTextFormat(Qt.TextFormat.PlainText)
+        self.change_note.setStyleSheet(f"color: {theme.WARN}")
+        self.change_note.hide()
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        self.send = self.buttons.addButton("Send orders", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.send.setDefault(True)
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        self.typed_note = QLabel()
+        self.typed_note.setStyleSheet(f"color: {theme.WARN}")
+        # no placeholder: grey text in the field looked like the amount was already typed
+        self.typed_field = QLineEdit()
+        self.typed_field.textChanged.connect(self._check_typed)
+        self.typed_error = QLabel("")
+        self.typed_error.setObjectName("error")
+        self.typed_error.hide()
+        lay = QVBoxLayout(self)
+        for w in (self.head, self.table, self.totals, self.age, self.change_note, self.typed_note,
+                  self.typed_field, self.typed_error, self.buttons):
+            lay.addWidget(w)
+        self.expected = ""
+        self._show(plan)
+
+        self._age_timer = QTimer(self)
+        self._age_timer.setInterval(AGE_EVERY_MS)
+        self._age_timer.timeout.connect(self._show_age)
+        self._age_timer.start()
+        self._replan_timer = QTimer(self)
+        self._replan_timer.setInterval(REPLAN_EVERY_MS)
+        self._replan_timer.timeout.connect(self._replan_tick)
+        if replan is not None:
+            self._replan_timer.start()
+        self._hold = QTimer(self)
+        self._hold.setSingleShot(True)
+        self._hold.setInterval(HOLD_AFTER_REPLAN_MS)
+        self._hold.timeout.connect(self._release)
+
+    @property
+    def typed(self) -> QLineEdit | None:
+        """The typed-amount field when this plan needs it (above the notional threshold)."""
+        return self.typed_field if self._needs_typing else None
+
+    # -- what is shown -------------------------------------------------------------------------
+    def _show(self, plan: Plan) -> None:
+        self.plan = plan
+        side_colour = theme.BID if plan.side == "buy" else theme.ASK
+        self.head.setText(
+            f"<span style='font-size:13pt'><b style='color:{side_colour}'>{plan.side.upper()}</b> "
+            f"{plan.filled:,.4f} {self.base} of {plan.symbol} on {len(plan.legs)} venue(s)"
+            f"{' · reduce-only' if self.reduce_only else ''} · <b>{self.mode.upper()}</b></span>"
+        )
+        self.table.setRowCount(len(plan.legs))
         for r, leg in enumerate(plan.legs):
             cells = (leg.venue, str(plan.side), leg.contracts, f"{leg.amount_base:,.4f}", f"{leg.avg_price:,.2f}",
                      leg.limit_price, f"{leg.fee:,.2f}", f"{leg.cost:,.2f}")
@@ -60,46 +150,92 @@ class ConfirmDialog(QDialog):
         # every leg visible without scrolling (five venues at most in practice)
         header = self.table.horizontalHeader().sizeHint().height()
         self.table.setFixedHeight(header + 22 * max(1, len(plan.legs)) + 4)
-        totals = QLabel(totals_text(plan, base))
-        totals.setTextFormat(Qt.TextFormat.RichText)
-        totals.setWordWrap(True)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
-        self.send = self.buttons.addButton("Send orders", QDialogButtonBox.ButtonRole.AcceptRole)
-        self.send.setDefault(True)
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
-        lay = QVBoxLayout(self)
-        lay.addWidget(head)
-        lay.addWidget(self.table)
-        lay.addWidget(totals)
-        self.typed: QLineEdit | None = None
-        self.typed_error = QLabel("")
-        self.typed_error.setObjectName("error")
-        self.typed_error.hide()
+        self.totals.setText(totals_text(plan, self.base))
         notional = sum(lg.notional for lg in plan.legs)
-        self.expected = f"{plan.filled:.4f}".rstrip("0").rstrip(".")
-        if notional > type_above:
-            note = QLabel(f"Notional {notional:,.0f} USDT is above {type_above:,.0f}: "
-                          f"type the amount <b>{self.expected}</b> to confirm.")
-            note.setStyleSheet(f"color: {theme.WARN}")
-            self.typed = QLineEdit()
-            self.typed.setPlaceholderText(self.expected)
-            self.typed.textChanged.connect(self._check_typed)
-            lay.addWidget(note)
-            lay.addWidget(self.typed)
-            lay.addWidget(self.typed_error)
-            self.send.setEnabled(False)
-        lay.addWidget(self.buttons)
+        expected = f"{plan.filled:.4f}".rstrip("0").rstrip(".")
+        # written so that a NaN threshold demands the typing rather than skipping it
+        self._needs_typing = not notional <= self.type_above
+        if expected != self.expected:
+            self.typed_field.clear()  # an amount typed for the old plan does not confirm the new one
+        self.expected = expected
+        limit = f"{self.type_above:,.0f}" if math.isfinite(self.type_above) else "the limit"
+        self.typed_note.setText(f"Notional {notional:,.0f} USDT is above {limit}: "
+                                f"type the amount <b>{expected}</b> to confirm.")
+        for w in (self.typed_note, self.typed_field):
+            w.setVisible(self._needs_typing)
+        self._show_age()
+        self._update_send()
 
+    def _show_age(self) -> None:
+        if self.quoted_at is None:
+            self.age.setText("quote age unknown")
+            return
+        age = max(0.0, self.clock() - self.quoted_at)
+        self.age.setText(f"quotes {age:.1f} s old · re-checked against the books every "
+                         f"{REPLAN_EVERY_MS / 1000:g} s and when you send")
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 (Qt name)
+        super().showEvent(event)
+        self._focus()
+
+    def _focus(self) -> None:
+        (self.typed_field if self._needs_typing else self.send).setFocus()
+
+    # -- re-planning ---------------------------------------------------------------------------
+    def check_now(self) -> bool:
+        """Re-plan on the current books; True when the plan shown still stands. Otherwise the new
+        plan is shown with what changed, and it needs its own Send."""
+        if self.replan is None or self._dead:
+            return not self._dead
+        quote = self.replan()
+        changes = plan_changes(self.plan, quote.plan, self.plan.slippage_bps)
+        if not changes:
+            return True
+        self.changes = changes
+        stamp = time.strftime("%H:%M:%S")
+        if quote.plan is None or not quote.plan.legs:
+            self._dead = True
+            self.change_note.setText(f"{stamp} the books moved: {changes[0]}. Cancel and preview again.")
+        else:
+            self.quoted_at = quote.quoted_at
+            self.change_note.setText(f"{stamp} the books moved; re-planned. Check the new plan and send "
+                                     f"again:\n" + "\n".join(f"  · {c}" for c in changes))
+            self._show(quote.plan)
+        self.change_note.show()
+        self._holding = True
+        self._hold.start()
+        self._update_send()
+        self._focus()
+        return False
+
+    def _replan_tick(self) -> None:
+        if self.isVisible():
+            self.check_now()
+
+    def _release(self) -> None:
+        self._holding = False
+        self._update_send()
+
+    # -- the typed amount and Send ---------------------------------------------------------------
     def _check_typed(self, text: str) -> None:
         problem = _typed_problem(text) if text.strip() else None
         self.typed_error.setText(problem or "")
-        self.typed_error.setVisible(bool(problem))
-        self.send.setEnabled(problem is None and _same_number(text, self.expected))
+        self.typed_error.setVisible(bool(problem) and self._needs_typing)
+        self._update_send()
+
+    def _update_send(self) -> None:
+        ok = not self._dead and not self._holding
+        if self._needs_typing:
+            ok = ok and _same_number(self.typed_field.text(), self.expected)
+        self.send.setEnabled(ok)
 
     def accept(self) -> None:
         if not self.send.isEnabled():  # Enter in the typed field must not bypass the check
             return
+        if not self.check_now():  # the books moved under the shown plan: show the new one first
+            return
+        self._age_timer.stop()
+        self._replan_timer.stop()
         super().accept()
 
 

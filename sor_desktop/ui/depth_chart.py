@@ -6,22 +6,27 @@ Clicking a price emits ``price_clicked`` (the routing panel turns it into "sweep
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, QPointF, Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from sor_desktop.core.book import BookSnapshot
 from sor_desktop.core.instrument import Instrument
+from sor_desktop.core.orders import Side
 from sor_desktop.core.plan import Plan
+from sor_desktop.engine.preview import Sweep
 from sor_desktop.ui import depth_data, theme
 from sor_desktop.ui.depth_curves import DepthCurves, LegBands
 
 BANDS_BPS = (10, 25, 50, 100, 250)
 TOTAL = "all venues"
+
+# what "sweep to here" would take at a price: the window answers it on the books this chart drew
+SweepSource = Callable[[float, Side], "Sweep | None"]
 
 
 class DepthChart(QWidget):
@@ -42,11 +47,14 @@ class DepthChart(QWidget):
         self._plan: Plan | None = None
         self._books: Mapping[str, BookSnapshot] = {}
         self._insts: Mapping[str, Instrument] = {}
+        self.sweep_source: SweepSource | None = None
 
         self.unit = QComboBox()
         self.unit.addItems(["base", "USDT"])
-        self.fee_adjusted = QCheckBox("fee-adjusted prices")
-        self.fee_adjusted.setToolTip("What a taker really pays: ask x (1 + fee), bid x (1 - fee)")
+        self.unit.setToolTip("cumulative amount in the base currency or in USDT")
+        # short labels: the bar must fit beside the Route dock on a 1280-wide screen
+        self.fee_adjusted = QCheckBox("fee-adjusted")
+        self.fee_adjusted.setToolTip("Fee-adjusted prices, what a taker really pays: ask x (1 + fee), bid x (1 - fee)")
         self.band = QComboBox()
         self.band.addItems([f"±{b} bps" for b in BANDS_BPS])
         self.band.setCurrentIndex(0)
@@ -54,7 +62,7 @@ class DepthChart(QWidget):
         self._toggles.setContentsMargins(0, 0, 0, 0)
         self._venue_boxes: dict[str, QCheckBox] = {}
         bar = QHBoxLayout()
-        for w in (QLabel("amount"), self.unit, self.fee_adjusted, QLabel("range"), self.band):
+        for w in (self.unit, self.fee_adjusted, QLabel("range"), self.band):
             bar.addWidget(w)
         bar.addSpacing(12)
         bar.addLayout(self._toggles)
@@ -83,6 +91,12 @@ class DepthChart(QWidget):
         self._tip.hide()
         self._vline.hide()
         self._hover: float | None = None
+        # where the pointer is (scene coordinates): when the view re-centres under a still pointer,
+        # the price under it changes, and the tooltip must say the price a click there would take
+        self._hover_pos: QPointF | None = None
+        # after a click the tooltip keeps what was clicked (the books the sweep was made on) until
+        # the pointer moves: a live tooltip drifting from the amount just filled in reads as a bug
+        self._tip_held = False
         self.plot.scene().sigMouseMoved.connect(self._on_move)
         # the scene sees no move when the pointer leaves the view: without this the crosshair would
         # stay on a price no longer under the pointer
@@ -208,7 +222,8 @@ class DepthChart(QWidget):
         self._mid_line.setPos(mid)
         self._rescale_y(lo, hi)
         self._draw_legs()
-        if self._hover is not None:
+        if self._hover_pos is not None and not self._tip_held:
+            self._hover = float(self.plot.getPlotItem().vb.mapSceneToView(self._hover_pos).x())
             self._show_tip(self._hover)
         self.frames += 1
         self.dirty = False
@@ -271,19 +286,43 @@ class DepthChart(QWidget):
             self._hide_hover()
         return super().eventFilter(watched, event)
 
-    def _on_move(self, pos: object) -> None:
+    def _on_move(self, pos: QPointF) -> None:
         vb = self.plot.getPlotItem().vb
         # the data area only: over an axis or the margins no price is under the pointer
         if not vb.sceneBoundingRect().contains(pos):
             self._hide_hover()
             return
+        self._hover_pos = pos
+        self._tip_held = False
         self._hover = float(vb.mapSceneToView(pos).x())
         self._show_tip(self._hover)
 
+    @property
+    def mid(self) -> float | None:
+        value = self._mid_line.value()
+        return float(value) if value else None
+
+    def hover_at(self, price: float) -> None:
+        """The pointer at ``price`` (README screenshots): crosshair and tooltip as for a real one."""
+        vb = self.plot.getPlotItem().vb
+        ylo, yhi = self.plot.viewRange()[1]
+        self._on_move(vb.mapViewToScene(QPointF(price, (ylo + yhi) / 2)))
+
     def _hide_hover(self) -> None:
         self._hover = None  # also keeps the next frame from showing the tip again
+        self._hover_pos = None
+        self._tip_held = False
         self._tip.hide()
         self._vline.hide()
+
+    @property
+    def books(self) -> Mapping[str, BookSnapshot]:
+        """The books the curves (and the tooltip) were last drawn from: a click routes on these."""
+        return self._books
+
+    @property
+    def instruments(self) -> Mapping[str, Instrument]:
+        return self._insts
 
     def _show_tip(self, price: float) -> None:
         self._vline.setPos(price)
@@ -292,26 +331,37 @@ class DepthChart(QWidget):
         if not mid:
             return
         bid = price < mid
-        unit = "USDT" if self.quote else "base"
-        dp = 0 if self.quote else 4
-        rows = []
-        for v, d in self._depths.items():
-            amt = depth_data.cum_at(d.bids if bid else d.asks, price, bid=bid)
-            colour = theme.GREY if v in self._stale else theme.venue_colour(v)
-            rows.append(f"<tr><td style='color:{colour}'>{v}</td><td align=right>{amt:,.{dp}f}</td></tr>")
-        total = 0.0 if self._total is None else depth_data.cum_at(
-            self._total.bids if bid else self._total.asks, price, bid=bid)
+        side = Side.SELL if bid else Side.BUY
+        sweep = self.sweep_source(price, side) if self.sweep_source is not None else None
         bps = (price - mid) / mid * 1e4
-        html = (f"<div style='color:{theme.TEXT}'><b>{price:,.2f}</b> &nbsp; {bps:+.1f} bps from mid<br>"
-                f"<table>{''.join(rows)}<tr><td><b>total</b></td><td align=right><b>{total:,.{dp}f}</b></td></tr>"
-                f"</table><span style='color:{theme.MUTED}'>{'bids' if bid else 'asks'}, {unit}"
-                " · click: sweep to here</span></div>")
-        self._tip.setHtml(html)
+        head = f"<b>{price:,.2f}</b> &nbsp; {bps:+.1f} bps from mid"
+        if sweep is None:
+            self._tip.setHtml(f"<div style='color:{theme.TEXT}'>{head}</div>")
+        else:
+            self._tip.setHtml(f"<div style='color:{theme.TEXT}'>{head}{self._sweep_html(sweep)}</div>")
         lo, hi = self.plot.viewRange()[0]
         ylo, yhi = self.plot.viewRange()[1]
         self._tip.setAnchor((1, 0) if price > (lo + hi) / 2 else (0, 0))
         self._tip.setPos(price, yhi)
         self._tip.show()
+
+    def _sweep_html(self, sweep: Sweep) -> str:
+        """What a click here fills in: per venue and in total, routable (caps, lots, minimums)."""
+        quote = self.quote
+        dp = 0 if quote else 4
+        rows = []
+        for r in sweep.venues:
+            colour = theme.GREY if r.excluded or r.venue in self._stale else theme.venue_colour(r.venue)
+            amt = r.notional if quote else float(r.base)
+            cell = f"{amt:,.{dp}f}" if not r.excluded else _short(r.excluded)
+            rows.append(f"<tr><td style='color:{colour}'>{r.venue}</td><td align=right>{cell}</td></tr>")
+        total = sweep.total_notional if quote else float(sweep.total_base)
+        verb = "buy" if sweep.side is Side.BUY else "sell"
+        what = "all-in price" if sweep.fee_adjusted else "price"
+        return (f"<table>{''.join(rows)}<tr><td><b>routable</b></td><td align=right><b>{total:,.{dp}f}</b>"
+                f"</td></tr></table><span style='color:{theme.MUTED}'>{'bids' if sweep.side is Side.SELL else 'asks'}"
+                f", {'USDT' if quote else 'base'}, within caps and lots<br>click: {verb} up to here, "
+                f"{what} never {'above' if sweep.side is Side.BUY else 'below'} {sweep.price:,.2f}</span>")
 
     def _on_click(self, ev: object) -> None:
         if getattr(ev, "button", lambda: None)() != Qt.MouseButton.LeftButton:
@@ -319,19 +369,14 @@ class DepthChart(QWidget):
         pos = ev.scenePos()  # type: ignore[attr-defined]
         if not self.plot.sceneBoundingRect().contains(pos):
             return
-        self.price_clicked.emit(float(self.plot.getPlotItem().vb.mapSceneToView(pos).x()))
+        self.click_at(float(self.plot.getPlotItem().vb.mapSceneToView(pos).x()))
 
-    def depth_to(self, price: float, buy: bool, venues: set[str] | None = None) -> float:
-        """Base amount available from the best price up to ``price`` (as drawn: raw or fee-adjusted)
-        on the side a buy/sell takes, over ``venues`` (default: every routable venue)."""
-        total = 0.0
-        for v, book in self._books.items():
-            inst = self._insts.get(v)
-            if inst is None or v in self._stale or (venues is not None and v not in venues):
-                continue
-            d = depth_data.venue_depth(book, inst, quote=False, fee_adjusted=self.fee_adjusted.isChecked())
-            total += depth_data.cum_at(d.asks if buy else d.bids, price, bid=not buy)
-        return total
+    def click_at(self, price: float) -> None:
+        """The tooltip is made again for ``price`` on the books the click routes on, and held."""
+        self._hover = price
+        self._show_tip(price)
+        self._tip_held = True
+        self.price_clicked.emit(price)
 
 
 def _mid(books: Mapping[str, BookSnapshot], stale: set[str]) -> float | None:
@@ -339,3 +384,7 @@ def _mid(books: Mapping[str, BookSnapshot], stale: set[str]) -> float | None:
     if not mids:
         mids = sorted(m for b in books.values() if (m := b.mid) is not None)
     return float(np.median(mids)) if mids else None
+
+
+def _short(reason: str) -> str:
+    return reason.split(":")[0][:22]

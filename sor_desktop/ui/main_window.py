@@ -10,15 +10,25 @@ import gc
 import logging
 import time
 from collections import deque
+from collections.abc import Mapping
 from dataclasses import replace
 
-from PySide6.QtCore import QByteArray, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShortcut
-from PySide6.QtWidgets import QDockWidget, QMainWindow, QVBoxLayout, QWidget
+from PySide6.QtCore import QByteArray, QObject, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence, QShortcut
+from PySide6.QtWidgets import QDockWidget, QMainWindow, QToolBar, QVBoxLayout, QWidget
 
 from sor_desktop.core.book import BookSnapshot
-from sor_desktop.core.plan import Plan
-from sor_desktop.engine.preview import BASE, Preview, PreviewRequest, reference_mid, venue_inputs
+from sor_desktop.core.orders import Side
+from sor_desktop.core.plan import Plan, VenueInput
+from sor_desktop.engine.preview import (
+    BASE,
+    Preview,
+    PreviewRequest,
+    Sweep,
+    reference_mid,
+    sweep_to_price,
+    venue_inputs,
+)
 from sor_desktop.engine.session import Session
 from sor_desktop.engine.session_events import (
     AccountUpdate,
@@ -32,12 +42,12 @@ from sor_desktop.engine.session_routes import AlreadySent
 from sor_desktop.engine.store import LinkState
 from sor_desktop.ui import settings as settings_mod
 from sor_desktop.ui.about import show_about
-from sor_desktop.ui.blotter import Blotter
-from sor_desktop.ui.confirm_dialog import ConfirmDialog
+from sor_desktop.ui.blotter import Blotter, leg_failure, venue_words
+from sor_desktop.ui.confirm_dialog import ConfirmDialog, Quote
 from sor_desktop.ui.depth_chart import DepthChart
 from sor_desktop.ui.impact_chart import ImpactChart
 from sor_desktop.ui.ladder import Ladder
-from sor_desktop.ui.log_panel import LogPanel, NoticeLabel
+from sor_desktop.ui.log_panel import SHOWN, LogPanel, NoticeLabel, StickyNotices
 from sor_desktop.ui.mode_banner import ModeBanner
 from sor_desktop.ui.positions import Positions
 from sor_desktop.ui.routing_panel import RoutingPanel
@@ -69,6 +79,16 @@ def _freeze_startup_objects() -> None:
     gc.freeze()
 
 
+def _fitting(width: int, height: int, widget: QWidget) -> QSize:
+    """The default size, shrunk to the screen's free area (a 1280x720 screen cut the window off)."""
+    screen = widget.screen()
+    # offscreen (tests, --screenshot) has a nominal 800x600 screen: keep the full default there
+    if screen is None or QGuiApplication.platformName() == "offscreen":
+        return QSize(width, height)
+    free = screen.availableGeometry()
+    return QSize(min(width, free.width()), min(height, free.height()))
+
+
 class _Bridge(QObject):
     happened = Signal(object)
 
@@ -81,16 +101,17 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.session = session
         self.settings = settings or settings_mod.open_settings()
-        self.prefs = settings_mod.load_prefs(self.settings)
+        self.prefs, pref_problems = settings_mod.read_prefs(self.settings)
         self.setWindowTitle(f"sor-desktop · {session.mode.upper()}")
         self.setObjectName("main")
-        self.resize(1600, 1000)
+        self.resize(_fitting(1600, 1000, self))
         self.setDockNestingEnabled(True)
         self.frame_no = 0
         self.update_to_screen_ms: deque[float] = deque(maxlen=100_000)
         self.first_frame_at: float | None = None
         self._stale: set[str] = set()
         self._preview: Preview | None = None
+        self._quoted_at: float | None = None
         self._books_moved = False
         self._impact_started = False
         self.confirm: ConfirmDialog | None = None
@@ -108,6 +129,7 @@ class MainWindow(QMainWindow):
 
         self.routing = RoutingPanel()
         self.routing.slippage.setValue(self.prefs.slippage_bps)
+        self.routing.leg_cost.setValue(self.prefs.leg_cost)
         self.impact = ImpactChart()
         self.ladder = Ladder()
         self.blotter = Blotter()
@@ -115,6 +137,7 @@ class MainWindow(QMainWindow):
         self.log_panel = LogPanel()
         self.slippage = SlippageChart()
         self.docks: dict[str, QDockWidget] = {}
+        self.routing.set_compact(self.height() < 900)
         self._dock("routing", "Route", self.routing, Qt.DockWidgetArea.RightDockWidgetArea)
         self._dock("ladder", "Consolidated ladder", self.ladder, Qt.DockWidgetArea.RightDockWidgetArea)
         self._dock("impact", "Price impact", self.impact, Qt.DockWidgetArea.BottomDockWidgetArea)
@@ -133,9 +156,27 @@ class MainWindow(QMainWindow):
 
         self.chips: dict[str, VenueChip] = {}
         self.notice = NoticeLabel()
+        # rejects and errors stay until dismissed, on a strip of their own along the bottom edge,
+        # right above the status bar: beside the five venue chips they were cut to a few words
+        self.alerts = StickyNotices()
+        strip = QToolBar("Notices")
+        strip.setObjectName("notices")
+        strip.setMovable(False)
+        strip.setFloatable(False)
+        strip.toggleViewAction().setVisible(False)
+        strip.addWidget(self.alerts)
+        self.alerts_strip = strip
+        self.addToolBar(Qt.ToolBarArea.BottomToolBarArea, strip)
+        self.alerts.shown_changed.connect(strip.setVisible)
+        strip.hide()
         self.statusBar().addPermanentWidget(self.notice, 1)
+        self._failures: dict[tuple[str, int], str] = {}  # (route, leg) -> how it fell short, as last told
+        self._rejects: dict[str, dict[int, str]] = {}  # route -> leg -> "mexc [2005] Insufficient balance"
         self._menus()
         self._hotkeys()
+        for line in pref_problems:  # shown, logged to the file, and the default guards apply
+            log.warning("%s", line)
+            self.notify("warning", line)
 
         self.bridge = _Bridge()
         self.bridge.happened.connect(self._on_event)
@@ -144,6 +185,7 @@ class MainWindow(QMainWindow):
         self.routing.symbol_changed.connect(self._change_symbol)
         self.routing.route_requested.connect(self.on_route_requested)
         self.depth_chart.price_clicked.connect(self.sweep_to)
+        self.depth_chart.sweep_source = self.sweep_at
 
         self.timer = QTimer(self)
         self.timer.setTimerType(Qt.TimerType.PreciseTimer)
@@ -223,10 +265,13 @@ class MainWindow(QMainWindow):
         """Dock sizes of the default layout at 1600x1000; applied once the window is shown,
         since Qt only honours them then."""
         d = self.docks
-        self.resizeDocks([d["routing"], d["ladder"]], [600, 330], Qt.Orientation.Vertical)
-        self.resizeDocks([d["routing"]], [600], Qt.Orientation.Horizontal)
-        self.resizeDocks([d["impact"], d["blotter"]], [300, 300], Qt.Orientation.Vertical)
-        self.resizeDocks([d["impact"], d["blotter"]], [430, 600], Qt.Orientation.Horizontal)
+        # scaled to a smaller window (a 1280x720 screen), the Route dock kept wide enough for its form
+        fx, fy = min(1.0, self.width() / 1600), min(1.0, self.height() / 1000)
+        # on a short screen the ladder gives way first: the Route form and its split matter more
+        self.resizeDocks([d["routing"], d["ladder"]], [600, int(200 * fy ** 3)], Qt.Orientation.Vertical)
+        self.resizeDocks([d["routing"]], [max(520, int(600 * fx))], Qt.Orientation.Horizontal)
+        self.resizeDocks([d["impact"], d["blotter"]], [int(300 * fy ** 2), int(300 * fy ** 2)], Qt.Orientation.Vertical)
+        self.resizeDocks([d["impact"], d["blotter"]], [int(430 * fx), int(600 * fx)], Qt.Orientation.Horizontal)
 
     def save_layout(self) -> None:
         if not self.keep_layout:  # screenshots and tests start from, and leave, the default layout
@@ -235,6 +280,7 @@ class MainWindow(QMainWindow):
         self.settings.setValue("window/state", self.saveState(LAYOUT_VERSION))
         self.settings.setValue("session/symbol", self.session.symbol)
         self.prefs.slippage_bps = self.routing.slippage.value()
+        self.prefs.leg_cost = self.routing.leg_cost.value()
         settings_mod.save_prefs(self.settings, self.prefs)
         self.settings.sync()
 
@@ -299,6 +345,8 @@ class MainWindow(QMainWindow):
         slow = frame % SLOW_EVERY == 0
         if slow:
             self._refresh_health()
+        if frame % (2 * SLOW_EVERY) == SLOW_EVERY // 2:
+            self._refresh_margins()
         # the heavier views take turns on different frames, so no frame paints them all at once
         ladder = frame % LADDER_EVERY == LADDER_EVERY // 2
         if ladder:
@@ -312,6 +360,14 @@ class MainWindow(QMainWindow):
             self._impact_started = self._refresh_impact()
         elif not slow and not ladder:
             self.impact.step(1)  # one router plan per frame: the impact pass spreads over ~24 frames
+
+    def _refresh_margins(self) -> None:
+        """Positions: which venues the router leaves out for their margin, and why (the reasons
+        the preview's venue inputs carry, for the side on the ticket)."""
+        insts = self.session.symbol_instruments()
+        books = self.session.store.books(self.session.symbol, insts)
+        req = self.routing.request(self.session.symbol, self.prefs.max_notional)
+        self.positions.set_margin_reasons(self.session.margin_reasons(books, req))
 
     def _refresh_health(self) -> None:
         health = self.session.health_now()
@@ -344,9 +400,9 @@ class MainWindow(QMainWindow):
         max_size = max(order * 2 if order else 0.0, (sorted(depth_sizes)[len(depth_sizes) // 2]
                                                       if depth_sizes else 1.0))
         buy = self.routing.side == "buy"
-        req = self.routing.request(self.session.symbol, self.prefs.max_notional)
-        inputs = venue_inputs(req, insts, books, self.session.health_now(), self.session.positions,
-                              self.session.margin_caps(books))
+        # the curves are price against size: a sweep's price limit would only cut them short
+        req = replace(self.routing.request(self.session.symbol, self.prefs.max_notional), limit_price=None)
+        inputs = self._inputs(req, books)
         caps = {vi.instrument.venue: vi.cap_base for vi in inputs if vi.cap_base is not None}
         # every routed point of the pass is planned on this snapshot and request, the ones the
         # reference price and single-venue curves come from: a moving market cannot zigzag the line
@@ -371,27 +427,63 @@ class MainWindow(QMainWindow):
     # -- preview and routes ------------------------------------------------------------------
     def refresh_preview(self) -> None:
         req = self.routing.request(self.session.symbol, self.prefs.max_notional)
-        try:
-            pv = self.session.preview(req)
-        except Exception as exc:  # a router bug must not take the window down
-            log.exception("preview failed")
-            pv = Preview(req, None, f"preview failed: {exc}")
+        pv, self._quoted_at = self._quote(req)
         self._preview = pv
         self.routing.show_preview(pv)
         if self.trading_locked:
             self.routing.route.setEnabled(False)
         self.depth_chart.set_plan(pv.plan if not pv.error else None)
 
+    def _quote(self, req: PreviewRequest) -> tuple[Preview, float | None]:
+        """The preview of ``req`` on the current books, and when the oldest book of its legs
+        arrived (store clock): the quote age the confirmation shows."""
+        insts = self.session.symbol_instruments()
+        books = self.session.store.books(self.session.symbol, insts)
+        try:
+            pv = self.session.preview(req, books)
+        except Exception as exc:  # a router bug must not take the window down
+            log.exception("preview failed")
+            return Preview(req, None, f"preview failed: {exc}"), None
+        store = self.session.store
+        ages = [store.health(lg.venue, self.session.symbol).book_age_s for lg in (pv.plan.legs if pv.plan else ())]
+        known = [a for a in ages if a is not None]
+        return pv, (store.clock() - max(known)) if known else None
+
+    def _requote(self, req: PreviewRequest) -> Quote:
+        pv, at = self._quote(req)
+        return Quote(None if pv.error else pv.plan, at)
+
+    def _inputs(self, req: PreviewRequest, books: Mapping[str, BookSnapshot]) -> list[VenueInput]:
+        """Router inputs for ``req`` on ``books``: the venues, caps and exclusions the preview uses."""
+        margins = self.session.venue_margins(books, req)
+        return venue_inputs(req, self.session.symbol_instruments(), books, self.session.health_now(),
+                            self.session.positions, {v: m.cap_base for v, m in margins.items()},
+                            {v: m.reason for v, m in margins.items() if m.reason})
+
+    def _drawn_books(self) -> Mapping[str, BookSnapshot]:
+        """The books the depth chart shows (the store's, before its first frame)."""
+        return self.depth_chart.books or self.session.store.books(self.session.symbol,
+                                                                  self.session.symbol_instruments())
+
+    def sweep_at(self, price: float, side: Side) -> Sweep | None:
+        """What "sweep to here" takes at ``price`` (as drawn: all-in when the chart shows fee-adjusted
+        prices) on the books the depth chart drew: the tooltip and the click both ask this."""
+        books = self._drawn_books()
+        if not books:
+            return None
+        req = replace(self.routing.request(self.session.symbol, self.prefs.max_notional), side=side)
+        return sweep_to_price(self._inputs(req, books), side, price,
+                              fee_adjusted=self.depth_chart.fee_adjusted.isChecked(), max_venues=req.max_venues)
+
     def sweep_to(self, price: float) -> None:
-        """Click to route: the amount available up to ``price`` on the side the order takes.
+        """Click to route: everything routable up to ``price`` on the side the order takes, and
+        ``price`` as the order's hard limit (no leg's IOC limit passes it).
 
         A click on the other side of the book keeps the side and the amount and says why at the
         field: flipping a buy into a sell because of where the pointer landed (a near-mid click
         included) is a wrong-direction order one Enter away."""
         buy = self.routing.side == "buy"
-        included = self.routing.venues_checked()
-        insts = self.session.symbol_instruments()
-        books = self.session.store.books(self.session.symbol, insts)
+        books = self._drawn_books()
         mid = reference_mid({v: b for v, b in books.items() if v not in self._stale} or books)
         if mid is not None and (price < mid) == buy:
             here, there, key = ("bid", "asks", "S to sell") if buy else ("ask", "bids", "B to buy")
@@ -399,14 +491,23 @@ class MainWindow(QMainWindow):
             self.routing.show_hint(f"{here.capitalize()} side clicked: a {'buy' if buy else 'sell'} takes the "
                                    f"{there}. Press {key} there.")
             return
-        amount = self.depth_chart.depth_to(price, buy, included)
-        steps = [float(i.contracts_to_base(i.amount_step)) for v, i in insts.items() if v in included]
-        step = min(steps) if steps else 0.0001
-        if amount < step:
-            self.routing.show_hint("No depth up to that price: click further from the mid.")
+        sweep = self.sweep_at(price, self.routing.side)
+        if sweep is None or not sweep.total_base:
+            self.routing.show_hint("Nothing routable up to that price: click further from the mid.")
             return
-        self.routing.set_amount(amount, step)
+        self.routing.set_sweep(sweep)
         self.refresh_preview()
+
+    def demo_sweep(self, bps: float) -> None:
+        """README screenshots: the pointer over the depth chart ``bps`` from the mid, then a click
+        there, as a trader would (tooltip shown, sweep to here)."""
+        self.on_frame()
+        mid = self.depth_chart.mid
+        if mid is None:
+            return
+        price = mid * (1 + bps / 1e4)
+        self.depth_chart.hover_at(price)
+        self.depth_chart.click_at(price)
 
     def on_route_requested(self, plan: Plan) -> None:
         if self.confirm is not None:
@@ -417,12 +518,19 @@ class MainWindow(QMainWindow):
         if self.prefs.skip_confirm:
             self._send(plan)
             return
+        shown = self._preview
+        req = (shown.request if shown is not None and shown.plan is plan
+               else self.routing.request(self.session.symbol, self.prefs.max_notional))
         dlg = ConfirmDialog(plan, base=self.routing.base_ccy, mode=str(self.session.mode),
                             type_above=self.prefs.type_above_notional,
-                            reduce_only=self.routing.reduce_only.isChecked(), parent=self)
+                            reduce_only=self.routing.reduce_only.isChecked(), parent=self,
+                            quoted_at=self._quoted_at if shown is not None and shown.plan is plan else None,
+                            clock=self.session.store.clock, replan=lambda: self._requote(req))
         self.confirm = dlg
         self.routing.route.setEnabled(False)
-        dlg.accepted.connect(lambda: self._send(plan))
+        # what is sent is the plan the dialog shows when Send goes through (re-planned if the
+        # books moved under it), never the older one it opened with
+        dlg.accepted.connect(lambda: self._send(dlg.plan, req.reduce_only))
         dlg.finished.connect(self._confirm_closed)
         dlg.open()
 
@@ -432,10 +540,12 @@ class MainWindow(QMainWindow):
         self.confirm = None
         self.refresh_preview()
 
-    def _send(self, plan: Plan) -> None:
+    def _send(self, plan: Plan, reduce_only: bool | None = None) -> None:
         self.routing.mark_sent(plan)
+        if reduce_only is None:
+            reduce_only = self.routing.reduce_only.isChecked()
         try:
-            route_id = self.session.submit(plan, self.routing.reduce_only.isChecked())
+            route_id = self.session.submit(plan, reduce_only)
         except (AlreadySent, ValueError) as exc:
             self.notify("warning", str(exc))
             return
@@ -456,7 +566,7 @@ class MainWindow(QMainWindow):
 
     def unlock_trading(self) -> None:
         self.trading_locked = None
-        self.routing.route.setText("Route  (Enter)")
+        self.routing.restore_route_text()
         self.refresh_preview()
 
     def cancel_all(self) -> None:
@@ -467,6 +577,7 @@ class MainWindow(QMainWindow):
     def _on_event(self, ev: SessionEvent) -> None:
         if isinstance(ev, LegUpdate):
             self.blotter.on_leg(ev)
+            self._show_leg_failure(ev)
         elif isinstance(ev, RouteStarted):
             self.blotter.on_route(ev)
             self.docks["blotter"].raise_()
@@ -474,13 +585,57 @@ class MainWindow(QMainWindow):
             if ev.tca is not None:
                 self.slippage.add(ev.tca)
                 self.blotter.on_tca(ev.route_id, ev.tca)
+            self.blotter.on_done(ev)
+            if ev.status:
+                self.notify("info" if ev.status == "filled" else "warning", f"route {ev.route_id[:8]}: {ev.summary}")
         elif isinstance(ev, AccountUpdate):
             self.positions.on_account(ev)
+            self._refresh_margins()
         elif isinstance(ev, Notice):
-            self.notify(ev.level, ev.text)
+            # errors (a route not sent, a journal that could not save, a venue down) stay on screen
+            log.log(logging.ERROR if ev.level == "error" else logging.WARNING if ev.level == "warning"
+                    else logging.INFO, "%s", ev.text, extra={SHOWN: True})
+            if ev.level == "error":
+                self.alert("error", ev.text)
+            else:
+                self.notify(ev.level, ev.text)
+
+    def _show_leg_failure(self, u: LegUpdate) -> None:
+        """A leg rejected, of unknown outcome, expired unfilled or partly filled: one Log line per
+        change (the executor writes it to the log file), and a notice; a reject's notice stays
+        until dismissed, one per route naming every rejected leg."""
+        key = (u.route_id, u.leg)
+        failure = leg_failure(u)
+        before = self._failures.get(key)
+        if failure == before:
+            return
+        if failure is None:
+            if before == "unknown" and u.status.final:
+                self.log_panel.append("INFO", f"route {u.route_id[:8]}: {u.venue} resolved by client id: "
+                                              f"{u.status}")
+            self._failures.pop(key, None)
+            return
+        self._failures[key] = failure
+        words = venue_words(u)
+        text = f"route {u.route_id[:8]}: {u.venue} {failure}" + (f": {words}" if words else "")
+        if failure in ("partly filled", "expired unfilled"):
+            text += f" (filled {u.filled_base:,.4f} of {u.contracts} contracts)"
+        self.log_panel.append("ERROR" if failure == "rejected" else "WARNING", text)
+        if failure != "rejected":
+            self.notice.notify("warning", text)
+            return
+        legs = self._rejects.setdefault(u.route_id, {})
+        legs[u.leg] = f"{u.venue} {words}".strip()
+        self.alerts.post(f"reject:{u.route_id}", "error",
+                         f"route {u.route_id[:8]} rejected: " + "; ".join(legs[i] for i in sorted(legs)))
 
     def notify(self, level: str, text: str) -> None:
         self.notice.notify(level, text)
+        self.log_panel.append(level.upper(), text)
+
+    def alert(self, level: str, text: str) -> None:
+        """A notice that stays in the status bar until dismissed, and a Log line."""
+        self.alerts.post(text, level, text)
         self.log_panel.append(level.upper(), text)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt name)

@@ -1,15 +1,22 @@
-"""Positions and free margin per venue, as the venue (or the simulator) reports them."""
+"""Positions and free margin per venue, as the venue (or the simulator) reports them. A venue whose
+free margin is negative or near zero is highlighted with the reason the router leaves it out."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QHeaderView, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget
 
+from sor_desktop.core.margin import NEAR_ZERO_FREE
 from sor_desktop.engine.session_events import AccountUpdate
 from sor_desktop.ui import theme
 
-COLUMNS = ("venue", "position", "entry", "mark", "uPnL", "free margin", "equity")
+COLUMNS = ("venue", "position", "entry", "mark", "uPnL", "free margin", "equity", "routing")
+FREE_COL = 5
+ROUTING_COL = 7
+EXCLUDED_TINT = "#3d1f22"
 
 
 class Positions(QWidget):
@@ -27,6 +34,8 @@ class Positions(QWidget):
         lay.addWidget(self.table)
         self.rows: dict[str, int] = {}
         self.last: dict[str, AccountUpdate] = {}
+        self.margin_reasons: dict[str, str] = {}  # venue -> why its margin keeps it out of routing
+        self.table.horizontalHeader().setSectionResizeMode(ROUTING_COL, QHeaderView.ResizeMode.ResizeToContents)
 
     def on_account(self, u: AccountUpdate) -> None:
         self.last[u.venue] = u
@@ -36,7 +45,7 @@ class Positions(QWidget):
             self.table.insertRow(row)
         cells: list[str]
         if u.error:
-            cells = [u.venue, f"unavailable: {u.error}", "", "", "", "", ""]
+            cells = [u.venue, f"unavailable: {u.error}", "", "", "", "", "", ""]
         else:
             pos = [p for p in u.positions if p.contracts]
             size = sum(float(p.base_amount) * p.side.sign for p in pos)
@@ -47,7 +56,8 @@ class Positions(QWidget):
             free = sum(float(b.free) for b in usdt)
             total = sum(float(b.total) for b in usdt)
             cells = [u.venue, f"{size:+,.4f}" if pos else "flat", f"{entry:,.2f}" if entry else "",
-                     f"{mark:,.2f}" if mark else "", f"{upnl:+,.2f}" if pos else "", f"{free:,.2f}", f"{total:,.2f}"]
+                     f"{mark:,.2f}" if mark else "", f"{upnl:+,.2f}" if pos else "", f"{free:,.2f}", f"{total:,.2f}",
+                     ""]
         for c, text in enumerate(cells):
             it = QTableWidgetItem(text)
             it.setTextAlignment(Qt.AlignmentFlag.AlignLeft if c == 0 else Qt.AlignmentFlag.AlignRight)
@@ -56,3 +66,39 @@ class Positions(QWidget):
             elif c == 4 and text:
                 it.setForeground(QColor(theme.BID if not text.startswith("-") else theme.ASK))
             self.table.setItem(row, c, it)
+        self._mark(u.venue)
+
+    def set_margin_reasons(self, reasons: Mapping[str, str]) -> None:
+        """Venues the router leaves out for their margin (negative or near-zero free margin, a
+        fill whose balance is being re-read), with the reason (``Session.margin_reasons``)."""
+        if dict(reasons) == self.margin_reasons:
+            return
+        old = set(self.margin_reasons)
+        self.margin_reasons = dict(reasons)
+        for venue in old | set(reasons):
+            self._mark(venue)
+
+    def _mark(self, venue: str) -> None:
+        row = self.rows.get(venue)
+        if row is None:
+            return
+        reason = self.margin_reasons.get(venue)
+        tint = QBrush(QColor(EXCLUDED_TINT)) if reason else QBrush()
+        items: list[QTableWidgetItem] = []
+        for c in range(len(COLUMNS)):
+            it = self.table.item(row, c)
+            if it is None:
+                it = QTableWidgetItem("")
+                self.table.setItem(row, c, it)
+            it.setBackground(tint)
+            items.append(it)
+        routing = items[ROUTING_COL]
+        routing.setText(f"excluded: {reason}" if reason else "")
+        routing.setToolTip(reason or "")
+        routing.setForeground(QColor(theme.ERROR))
+        free = items[FREE_COL]
+        try:
+            low = float(free.text().replace(",", "")) < NEAR_ZERO_FREE
+        except ValueError:
+            low = False
+        free.setForeground(QColor(theme.ERROR) if low else QColor(theme.TEXT))

@@ -11,7 +11,8 @@ from PySide6.QtWidgets import QHeaderView, QLabel, QTableWidget, QTableWidgetIte
 from sor_desktop.core.plan import Plan
 from sor_desktop.ui import theme
 
-COLUMNS = ("venue", "contracts", "base", "avg price", "limit", "fee", "cost", "share")
+# short headers: all eight fit the Route dock on a 1280-wide screen ("contracts" was cut to "ontract")
+COLUMNS = ("venue", "contr.", "base", "avg", "limit", "fee", "cost", "share")
 
 
 def totals_text(plan: Plan, base: str, quote: str = "USDT") -> str:
@@ -36,7 +37,20 @@ def totals_text(plan: Plan, base: str, quote: str = "USDT") -> str:
         unit = quote if plan.unit == "quote" else base
         lines.append(f"<span style='color:{theme.WARN}'>unfilled {plan.unfilled:,.4f} {unit}: "
                      f"{plan.unfilled_reason or 'not enough depth'}</span>")
+    lines.append(f"<span style='color:{theme.MUTED}'>{router_terms(plan, quote)}</span>")
     return "<br>".join(lines)
+
+
+def router_terms(plan: Plan, quote: str = "USDT") -> str:
+    """The terms the plan was made on: the leg cost, a sweep's price limit, and how close to the
+    exact optimum it is proven to be when not proven optimal."""
+    parts = [f"leg cost {plan.leg_cost:,.2f} {quote} per leg"]
+    if plan.limit_price is not None:
+        sign = "≤" if plan.side == "buy" else "≥"
+        parts.append(f"limit {'all-in ' if plan.limit_on_fee_adjusted else ''}{sign} {plan.limit_price:,.2f}")
+    if plan.gap_bps > 0:
+        parts.append(f"within {plan.gap_bps:.4f} bps of the optimum (gap)")
+    return " · ".join(parts)
 
 
 class PreviewTable(QWidget):
@@ -51,16 +65,23 @@ class PreviewTable(QWidget):
         self.table.horizontalHeader().setMinimumSectionSize(40)
         self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-        self.table.setMinimumHeight(150)  # five legs and a header without scrolling
+        # five legs and a header without scrolling, and no more: the totals (saving, unfilled, leg
+        # cost) sit right under the legs instead of below an empty stretch, out of a short dock
+        self.table.setFixedHeight(20 * 5 + 28)
         self.table.setSelectionMode(QTableWidget.SelectionMode.NoSelection)
+        self.pending_note = QLabel("recomputing the preview…")
+        self.pending_note.setStyleSheet(f"color: {theme.WARN}")
+        self.pending_note.hide()
         self.totals = QLabel("type an amount to see the split")
         self.totals.setObjectName("muted")
         self.totals.setWordWrap(True)
         self.totals.setTextFormat(Qt.TextFormat.RichText)
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
-        lay.addWidget(self.table, 1)
+        lay.addWidget(self.pending_note)
+        lay.addWidget(self.table)
         lay.addWidget(self.totals)
+        lay.addStretch(1)
         self.plan: Plan | None = None
 
     def show_plan(self, plan: Plan | None, excluded: Mapping[str, str], base: str = "base") -> None:
@@ -91,6 +112,19 @@ class PreviewTable(QWidget):
                   ("no venue can fill this order" if plan else "type an amount to see the split"))
         if totals != self.totals.text():
             self.totals.setText(totals)
+
+    def set_pending(self, pending: bool) -> None:
+        """A changed ticket whose preview is not recomputed yet: the old one is dimmed and labelled,
+        never shown as current."""
+        if pending == self.pending:
+            return
+        self.pending_note.setVisible(pending)
+        self.table.setEnabled(not pending)
+        self.totals.setEnabled(not pending)
+
+    @property
+    def pending(self) -> bool:
+        return not self.pending_note.isHidden()
 
     def _cell(self, row: int, col: int, text: str, colour: QColor | None, align: Qt.AlignmentFlag | None) -> None:
         item = self.table.item(row, col)

@@ -14,22 +14,28 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDoubleSpinBox,
     QFormLayout,
+    QFrame,
     QGridLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
+    QScrollArea,
     QSpinBox,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
 from sor_desktop.core.instrument import Instrument
 from sor_desktop.core.orders import Side
-from sor_desktop.core.plan import Plan
-from sor_desktop.engine.preview import BASE, CONTRACTS, QUOTE, Preview, PreviewRequest
+from sor_desktop.core.plan import DEFAULT_LEG_COST, Plan
+from sor_desktop.engine.preview import BASE, CONTRACTS, QUOTE, Preview, PreviewRequest, Sweep
 from sor_desktop.ui import theme
 from sor_desktop.ui.preview_table import PreviewTable
+
+ROUTE_TEXT = "Route  (Enter)"
+SENT_TEXT = "Sent · edit the ticket to route again"
 
 
 class AmountEdit(QLineEdit):
@@ -99,6 +105,21 @@ class RoutingPanel(QWidget):
         self.click_hint.setWordWrap(True)
         self.click_hint.setStyleSheet(f"color: {theme.WARN}")
         self.click_hint.hide()
+        # "sweep to here" sets a hard price limit; it stays (whatever amount is typed) until the side
+        # changes, the ticket is cleared, or the trader clears it here
+        self.limit: tuple[Side, float, bool] | None = None  # side, price, on the all-in price
+        self.limit_label = QLabel("")
+        self.limit_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.limit_clear = QPushButton("clear limit")
+        self.limit_clear.setFlat(True)
+        self.limit_clear.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.limit_clear.clicked.connect(self.clear_limit)
+        self._limit_row = QWidget()
+        limit_lay = QHBoxLayout(self._limit_row)
+        limit_lay.setContentsMargins(0, 0, 0, 0)
+        limit_lay.addWidget(self.limit_label, 1)
+        limit_lay.addWidget(self.limit_clear, 0)
+        self._limit_row.hide()
         self.slippage = QDoubleSpinBox()
         self.slippage.setRange(0.0, 500.0)
         self.slippage.setDecimals(1)
@@ -108,14 +129,40 @@ class RoutingPanel(QWidget):
         self.max_venues.setRange(0, 20)
         self.max_venues.setSpecialValueText("any")
         self.reduce_only = QCheckBox("reduce-only")
+        # advanced options, folded away: what one more leg costs the trader beyond its fees
+        self.advanced = QToolButton()
+        self.advanced.setText("advanced")
+        self.advanced.setCheckable(True)
+        self.advanced.setArrowType(Qt.ArrowType.RightArrow)
+        self.advanced.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.advanced.setAutoRaise(True)
+        self.leg_cost = QDoubleSpinBox()
+        self.leg_cost.setRange(0.0, 10_000.0)
+        self.leg_cost.setDecimals(2)
+        self.leg_cost.setSingleStep(0.5)
+        self.leg_cost.setValue(DEFAULT_LEG_COST)
+        self.leg_cost.setSuffix(" USDT")
+        self.leg_cost.setToolTip("Fixed cost of each leg (one more order's overhead and risk): a venue is used "
+                                 "only when it saves more than this")
+        self._advanced_row = QWidget()
+        adv = QHBoxLayout(self._advanced_row)
+        adv.setContentsMargins(0, 0, 0, 0)
+        adv.addWidget(QLabel("leg cost"))
+        adv.addWidget(self.leg_cost)
+        adv.addStretch(1)
+        self._advanced_row.hide()
+        self.advanced.toggled.connect(self._show_advanced)
         self._venue_grid = QGridLayout()
         self._venue_grid.setContentsMargins(0, 0, 0, 0)
         self.venue_boxes: dict[str, QCheckBox] = {}
         self.preview = PreviewTable()
-        self.route = QPushButton("Route  (Enter)")
+        self.route = QPushButton(ROUTE_TEXT)
         self.route.setObjectName("route")
         self.route.setEnabled(False)
-        self._sent: tuple[object, ...] | None = None  # fingerprint of the plan last sent
+        # one intent, one route: a send disarms Route and Enter until the trader edits the ticket;
+        # books that move the plan's limits do not re-arm it (Enter pressed four times a second
+        # apart sent two routes when a moved limit counted as a new plan)
+        self._armed = True
 
         sides = QHBoxLayout()
         sides.addWidget(self.buy)
@@ -130,6 +177,7 @@ class RoutingPanel(QWidget):
         form.addRow("amount", amt)
         form.addRow("", self.amount_error)
         form.addRow("", self.click_hint)
+        form.addRow("", self._limit_row)
         opts = QHBoxLayout()
         opts.addWidget(self.slippage)
         opts.addWidget(QLabel("max venues"))
@@ -137,22 +185,43 @@ class RoutingPanel(QWidget):
         opts.addWidget(self.reduce_only)
         form.addRow("slippage", opts)
         form.addRow("venues", self._venue_grid)
+        form.addRow(self.advanced, self._advanced_row)
+        # the form and the split scroll on a short screen (1280x720); the Route button stays in view
+        body = QWidget()
+        body_lay = QVBoxLayout(body)
+        body_lay.setContentsMargins(0, 0, 0, 0)
+        body_lay.addLayout(form)
+        body_lay.addWidget(self.preview, 1)
+        scroll = QScrollArea()
+        scroll.setWidget(body)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setMinimumWidth(body.minimumSizeHint().width() + 14)
+        self._scroll, self._body = scroll, body
+        self.set_compact(False)
         lay = QVBoxLayout(self)
-        lay.addLayout(form)
-        lay.addWidget(self.preview, 1)
+        lay.addWidget(scroll, 1)
         lay.addWidget(self.route)
 
         self._debounce = QTimer(self)
         self._debounce.setSingleShot(True)
         self._debounce.setInterval(60)  # typing stays smooth; the preview follows within a frame or two
         self._debounce.timeout.connect(self.changed)
-        self.amount.textChanged.connect(self._debounce.start)
-        for sig in (self.unit.currentIndexChanged, self.max_venues.valueChanged, self.slippage.valueChanged):
-            sig.connect(self._debounce.start)
-        self._sides.buttonToggled.connect(lambda *_: self._debounce.start())
-        self.reduce_only.toggled.connect(self._debounce.start)
+        self.amount.textChanged.connect(self._schedule)
+        for sig in (self.unit.currentIndexChanged, self.max_venues.valueChanged, self.slippage.valueChanged,
+                    self.leg_cost.valueChanged):
+            sig.connect(self._schedule)
+
+        self._sides.buttonToggled.connect(lambda *_: self._schedule())
+        self.reduce_only.toggled.connect(self._schedule)
         self.amount.textEdited.connect(self.clear_hint)
         self._sides.buttonToggled.connect(self.clear_hint)
+        self._sides.buttonToggled.connect(self._side_changed)
+        for edit in (self.amount.textEdited, self.unit.currentIndexChanged, self.max_venues.valueChanged,
+                     self.slippage.valueChanged, self._sides.buttonToggled, self.reduce_only.toggled,
+                     self.symbol.currentTextChanged, self.leg_cost.valueChanged):
+            edit.connect(self._rearm)
         self.symbol.currentTextChanged.connect(self.symbol_changed)
         self.amount.returnPressed.connect(self.request_route)
         self.amount.escape.connect(self.clear)
@@ -194,7 +263,8 @@ class RoutingPanel(QWidget):
                 continue
             box = QCheckBox(v)
             box.setChecked(True)
-            box.toggled.connect(self._debounce.start)
+            box.toggled.connect(self._schedule)
+            box.toggled.connect(self._rearm)
             self.venue_boxes[v] = box
             self._venue_grid.addWidget(box, i // 3, i % 3)
 
@@ -226,25 +296,49 @@ class RoutingPanel(QWidget):
 
     def request(self, symbol: str, max_notional: float) -> PreviewRequest:
         included = frozenset(v for v, b in self.venue_boxes.items() if b.isChecked())
+        limit = self.limit if self.limit is not None and self.limit[0] is self.side else None
         return PreviewRequest(
             symbol=symbol, side=self.side, amount_text=self.amount.text(),
             unit=str(self.unit.currentData() or BASE), slippage_bps=self.slippage.value(),
             max_venues=self.max_venues.value() or None, included=included,
             reduce_only=self.reduce_only.isChecked(), max_notional=max_notional,
+            limit_price=limit[1] if limit else None, limit_on_fee_adjusted=bool(limit and limit[2]),
+            leg_cost=self.leg_cost.value(),
         )
 
-    def set_amount(self, base_amount: float, step: float) -> None:
-        """Fill the amount in base units (click to route), rounded down to ``step``."""
+    def set_sweep(self, sweep: Sweep) -> None:
+        """Click to route: the amount everything routable up to the clicked price adds up to (in
+        base, exactly), and that price as the order's hard limit."""
         self.unit.setCurrentIndex(0)
-        n = int(base_amount / step + 1e-9) if step > 0 else 0
-        decimals = max(0, -int(f"{step:e}".split("e")[1])) if step > 0 else 4
-        self.amount.setText(f"{n * step:.{decimals}f}" if n else "")
+        self.limit = (sweep.side, sweep.price, sweep.fee_adjusted)
+        what = "all-in price" if sweep.fee_adjusted else "price"
+        sign = "≤" if sweep.side is Side.BUY else "≥"
+        self.limit_label.setText(f"limit: {what} {sign} {sweep.price:,.2f} (sweep to here)")
+        self.limit_label.setStyleSheet(f"color: {theme.ACCENT}")
+        self._limit_row.show()
+        self.amount.setText(sweep.amount_text)
         self.amount.setFocus()
         self.clear_hint()
+        self._rearm()  # a click on the depth chart is a new intent
+        self._schedule()
+
+    def clear_limit(self, *_: object) -> None:
+        if self.limit is None:
+            return
+        self.limit = None
+        self._limit_row.hide()
+        self.limit_label.setText("")
+        self._rearm()
+        self._schedule()
+
+    def _side_changed(self, *_: object) -> None:
+        if self.limit is not None and self.limit[0] is not self.side:
+            self.clear_limit()  # a buy's ceiling means nothing to a sell
 
     def clear(self) -> None:
         self.amount.clear()
         self.clear_hint()
+        self.clear_limit()
 
     def show_hint(self, text: str) -> None:
         self.click_hint.setText(text)
@@ -264,20 +358,65 @@ class RoutingPanel(QWidget):
         self.amount_error.setText(err or "")
         self.amount_error.setVisible(bool(err))
         plan = None if err else preview.plan
+        # the window previews the panel's ticket as it is now: whatever was pending is done
+        self._debounce.stop()
+        self.preview.set_pending(False)
         self.preview.show_plan(plan, preview.excluded, self.base_ccy)
-        self.route.setEnabled(plan is not None and bool(plan.legs) and _fingerprint(plan) != self._sent)
+        self._update_route()
+
+    def _update_route(self) -> None:
+        plan = self.preview.plan
+        self.route.setEnabled(self._armed and not self.pending and plan is not None and bool(plan.legs)
+                              and not self.amount_error.text())
+
+    @property
+    def pending(self) -> bool:
+        """The ticket changed and its preview is not recomputed yet (the one shown is older)."""
+        return self._debounce.isActive()
+
+    def set_compact(self, compact: bool) -> None:
+        """On a short screen (1280x720) the form and split scroll; otherwise all of it shows."""
+        self._scroll.setMinimumHeight(200 if compact else min(self._body.sizeHint().height(), 560))
+
+    def _schedule(self, *_: object) -> None:
+        """The ticket changed: preview it after a short pause in typing; until then the preview on
+        screen is for the ticket as it was, and says so (Route waits for the new one)."""
+        self._debounce.start()
+        self.preview.set_pending(True)
+        self._update_route()
+
+    def _show_advanced(self, on: bool) -> None:
+        self._advanced_row.setVisible(on)
+        self.advanced.setArrowType(Qt.ArrowType.DownArrow if on else Qt.ArrowType.RightArrow)
+
+    @property
+    def armed(self) -> bool:
+        return self._armed
 
     def request_route(self) -> None:
+        if self.pending:  # Enter right after a keystroke: preview what was typed first, never the old plan
+            self._debounce.stop()
+            self.changed.emit()
         plan = self.preview.plan
-        if not self.route.isEnabled() or plan is None or _fingerprint(plan) == self._sent:
+        if not self._armed or not self.route.isEnabled() or plan is None:
             return
         self.route_requested.emit(plan)
 
     def mark_sent(self, plan: Plan) -> None:
-        """The button cannot fire twice for one plan: it stays off until the preview differs
-        (another amount, or books that moved the legs or their limit prices)."""
-        self._sent = _fingerprint(plan)
+        """Route and Enter stay off after a send until the ticket is edited (amount, side, unit,
+        slippage, venues, max venues, reduce-only, symbol, or a click on the depth chart)."""
+        self._armed = False
         self.route.setEnabled(False)
+        self.route.setText(SENT_TEXT)
+
+    def restore_route_text(self) -> None:
+        self.route.setText(ROUTE_TEXT if self._armed else SENT_TEXT)
+
+    def _rearm(self, *_: object) -> None:
+        if self._armed:
+            return
+        self._armed = True
+        self.route.setText(ROUTE_TEXT)
 
     def venues_checked(self) -> set[str]:
         return {v for v, b in self.venue_boxes.items() if b.isChecked()}
@@ -289,5 +428,3 @@ def _short_state(reason: str | None) -> str:
     return reason.split(":")[0][:24]
 
 
-def _fingerprint(plan: Plan) -> tuple[object, ...]:
-    return (plan.symbol, str(plan.side), tuple((lg.venue, lg.contracts, lg.limit_price) for lg in plan.legs))

@@ -3,6 +3,8 @@ dialog that edits the ones a trader may change."""
 
 from __future__ import annotations
 
+import logging
+import math
 from dataclasses import dataclass, fields
 from pathlib import Path
 
@@ -18,6 +20,9 @@ from PySide6.QtWidgets import (
 )
 
 from sor_desktop import paths
+from sor_desktop.core.plan import DEFAULT_LEG_COST
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -27,8 +32,19 @@ class Prefs:
     max_notional: float = 5_000_000.0  # the routing panel refuses larger orders
     slippage_bps: float = 5.0
     leverage: float = 10.0
+    leg_cost: float = DEFAULT_LEG_COST  # routing panel, advanced options
 
 
+# (lowest, highest, lowest allowed itself) per number: the settings dialog's own ranges. A value
+# outside them (nan, inf, 1e400, negative, text) could only come from a hand-edited or damaged
+# file, and would switch a guard off: ``nan`` compares false, so "notional > nan" never refuses.
+LIMITS: dict[str, tuple[float, float, bool]] = {
+    "type_above_notional": (0.0, 1e9, False),
+    "max_notional": (0.0, 1e9, False),
+    "slippage_bps": (0.0, 500.0, True),
+    "leverage": (0.0, 125.0, False),
+    "leg_cost": (0.0, 10_000.0, True),
+}
 def settings_file() -> Path:
     return paths.private_file(paths.config_dir() / "window.ini")
 
@@ -37,19 +53,49 @@ def open_settings(path: Path | None = None) -> QSettings:
     return QSettings(str(path or settings_file()), QSettings.Format.IniFormat)
 
 
-def load_prefs(s: QSettings) -> Prefs:
+def read_prefs(s: QSettings) -> tuple[Prefs, list[str]]:
+    """The saved preferences, and one line per value refused (its default applies instead)."""
     p = Prefs()
+    problems: list[str] = []
     for f in fields(Prefs):
         raw = s.value(f"prefs/{f.name}")
         if raw is None:
             continue
         default = getattr(p, f.name)
-        try:
-            value = (str(raw).lower() in ("true", "1")) if isinstance(default, bool) else type(default)(raw)
-        except (TypeError, ValueError):
-            continue  # a hand-edited ini with junk falls back to the default for that key
+        value, why = (_flag(raw) if isinstance(default, bool) else _number(raw, *LIMITS[f.name]))
+        if why is not None:
+            shown = f"{default:,.10g}" if not isinstance(default, bool) else str(default).lower()
+            problems.append(f"window.ini: {f.name} = {str(raw)[:40]!r} refused ({why}); the default {shown} applies")
+            continue
         setattr(p, f.name, value)
-    return p
+    return p, problems
+
+
+def load_prefs(s: QSettings) -> Prefs:
+    prefs, problems = read_prefs(s)
+    for line in problems:
+        log.warning("%s", line)
+    return prefs
+
+
+def _flag(raw: object) -> tuple[bool, str | None]:
+    text = str(raw).strip().lower()
+    if text in ("true", "1"):
+        return True, None
+    if text in ("false", "0"):
+        return False, None
+    return False, "must be true or false"
+
+
+def _number(raw: object, lo: float, hi: float, lo_ok: bool) -> tuple[float, str | None]:
+    try:
+        value = float(str(raw).strip())
+    except ValueError:
+        value = math.nan
+    above = "at least" if lo_ok else "above"
+    if not math.isfinite(value) or value > hi or value < lo or (value == lo and not lo_ok):
+        return 0.0, f"must be a finite number {above} {lo:g} and at most {hi:,.10g}"
+    return value, None
 
 
 def save_prefs(s: QSettings, p: Prefs) -> None:
@@ -63,8 +109,8 @@ class SettingsDialog(QDialog):
         self.setWindowTitle("Settings")
         self.skip = QCheckBox("send routes without the confirmation dialog")
         self.skip.setChecked(prefs.skip_confirm)
-        self.type_above = _money(prefs.type_above_notional)
-        self.max_notional = _money(prefs.max_notional)
+        self.type_above = _money(prefs.type_above_notional, LIMITS["type_above_notional"][1])
+        self.max_notional = _money(prefs.max_notional, LIMITS["max_notional"][1])
         self.slippage = QDoubleSpinBox()
         self.slippage.setRange(0, 500)
         self.slippage.setValue(prefs.slippage_bps)
@@ -87,12 +133,13 @@ class SettingsDialog(QDialog):
             max_notional=self.max_notional.value(),
             slippage_bps=self.slippage.value(),
             leverage=base.leverage,
+            leg_cost=base.leg_cost,
         )
 
 
-def _money(value: float) -> QDoubleSpinBox:
+def _money(value: float, highest: float) -> QDoubleSpinBox:
     w = QDoubleSpinBox()
-    w.setRange(0, 1e9)
+    w.setRange(1, highest)  # 0 would be refused at the next start
     w.setDecimals(0)
     w.setGroupSeparatorShown(True)
     w.setSuffix(" USDT")

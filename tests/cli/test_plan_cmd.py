@@ -142,3 +142,67 @@ def test_console_entry_point_in_a_subprocess():
                           "--amount", "-3"], capture_output=True, text=True, timeout=120, cwd=ROOT, check=False)
     assert bad.returncode == 2 and "Traceback" not in bad.stderr
     assert bad.stderr.strip().count("\n") == 0
+
+
+# -- issue 11 / issue 10: the kind from the symbol, the price limit, the leg cost --------------
+
+def _no_kind(**extra) -> dict:
+    s = snap("a", [[100.0, 1.0], [100.5, 2.0]], [[99.0, 1.0]])
+    del s["market"]["linear"], s["market"]["inverse"]
+    s["market"].update(extra)
+    return s
+
+
+def test_a_market_without_linear_or_inverse_flags_takes_the_kind_from_its_symbol(tmp_path, capsys):
+    f = tmp_path / "a.json"
+    f.write_text(json.dumps(_no_kind()))  # BTC/USDT:USDT settles in the quote: linear
+    out = run_json(capsys, "--books", str(f), "--side", "buy", "--amount", "1")
+    assert out["filled"] == pytest.approx(1.0)
+    assert capsys.readouterr().err == ""  # nothing to say when nothing disagrees
+
+
+def test_flags_that_contradict_the_symbol_are_one_line_and_exit_2(tmp_path, capsys):
+    f = tmp_path / "a.json"
+    f.write_text(json.dumps(_no_kind(linear=False, inverse=True)))
+    _fails(capsys, ["--books", str(f), "--side", "buy", "--amount", "1"], "market says inverse but the symbol")
+
+
+def test_limit_price_never_plans_a_leg_past_it_on_either_side(tmp_path, capsys):
+    f = tmp_path / "b.json"
+    f.write_text(json.dumps([snap("a", [[100.0, 1.0], [100.5, 2.0]], [[99.0, 1.0], [98.4, 2.0]]),
+                             snap("b", [[100.2, 1.0], [101.0, 2.0]], [[98.9, 1.0], [98.0, 2.0]])]))
+    buy = run_json(capsys, "--books", str(f), "--side", "buy", "--amount", "5", "--limit-price", "100.3",
+                   "--slippage-bps", "50", "--leg-cost", "0")
+    assert {lg["venue"]: lg["contracts"] for lg in buy["legs"]} == {"a": "1", "b": "1"}
+    assert all(Decimal(lg["limit_price"]) <= Decimal("100.3") for lg in buy["legs"])
+    assert buy["limit_price"] == 100.3 and buy["unfilled"] == pytest.approx(3.0)
+    sell = run_json(capsys, "--books", str(f), "--side", "sell", "--amount", "5", "--limit-price", "98.5",
+                    "--slippage-bps", "50", "--leg-cost", "0")
+    assert all(Decimal(lg["limit_price"]) >= Decimal("98.5") for lg in sell["legs"])
+    assert all(lg["worst_price"] >= 98.5 for lg in sell["legs"])
+
+
+def test_leg_cost_keeps_a_dust_split_off_and_the_table_says_it(tmp_path, capsys):
+    f = tmp_path / "b.json"
+    # b is 0.1 cheaper on a tenth of the order: saves 0.01 USDT, less than a 1 USDT leg
+    f.write_text(json.dumps([snap("a", [[100.0, 5.0]], [[99.0, 1.0]]),
+                             snap("b", [[99.9, 0.1], [101.0, 5.0]], [[99.0, 1.0]])]))
+    split = run_json(capsys, "--books", str(f), "--side", "buy", "--amount", "1", "--leg-cost", "0")
+    assert len(split["legs"]) == 2 and split["leg_cost"] == 0
+    one = run_json(capsys, "--books", str(f), "--side", "buy", "--amount", "1")
+    assert [lg["venue"] for lg in one["legs"]] == ["a"] and one["leg_cost"] == 1.0
+    assert one["gap_bps"] == 0
+    assert main(["plan", "--books", str(f), "--side", "buy", "--amount", "1", "--leg-cost", "0.5"]) == 0
+    assert "leg cost 0.5 USDT per venue used; proven optimal" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("args, needle", [
+    (["--limit-price", "0"], "positive"),
+    (["--limit-price", "abc"], "number"),
+    (["--limit-price", "inf"], "positive"),
+    (["--leg-cost", "-1"], "zero or more"),
+    (["--leg-cost", "nan"], "zero or more"),
+    (["--limit-fee-adjusted"], "needs --limit-price"),
+])
+def test_bad_limit_and_leg_cost_get_one_line(capsys, args, needle):
+    _fails(capsys, ["--books", str(EXAMPLE), "--side", "buy", "--amount", "1", *args], needle)

@@ -88,7 +88,7 @@ def test_a_declined_confirmation_sends_nothing(tmp_path: Path, monkeypatch: pyte
 
     monkeypatch.setattr("sys.stdin", Tty("n\n"))
     journal = tmp_path / "j.sqlite3"
-    assert main([*ARGS, "--amount", "0.3", "--journal", str(journal)]) == 1
+    assert main([*ARGS, "--amount", "0.3", "--journal", str(journal)]) == 3  # not filled
     assert "Not sent." in capsys.readouterr().out
     with sqlite3.connect(journal) as db:
         assert db.execute("SELECT COUNT(*) FROM legs").fetchone()[0] == 0
@@ -98,7 +98,7 @@ def test_max_notional_blocks_the_route(tmp_path: Path, capsys: pytest.CaptureFix
     rc = main([*ARGS, "--amount", "1", "--yes", "--max-notional", "1000", "--json",
                "--journal", str(tmp_path / "j.sqlite3")])
     out = json.loads(capsys.readouterr().out)
-    assert rc == 1 and out["state"] == "blocked" and [p["code"] for p in out["problems"]] == ["max_notional"]
+    assert rc == 3 and out["status"] == "not filled" and out["state"] == "blocked" and [p["code"] for p in out["problems"]] == ["max_notional"]
 
 
 @pytest.mark.parametrize(("argv", "message"), [

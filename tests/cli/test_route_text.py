@@ -23,10 +23,12 @@ def test_route_text_names_the_single_venue_shortfall_and_fills_in_base(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     # 10 000 USDT of free margin per simulated venue at 10x: no venue alone takes 2 BTC (~120 k)
     rc = main(["route", "--sim", "--symbol", "BTC/USDT:USDT", "--side", "buy", "--amount", "2", "--yes",
-               "--venues", "binanceusdm,bybit,mexc", "--journal", str(tmp_path / "j.sqlite3")])
+               "--sim-balance", "10000", "--venues", "binanceusdm,bybit,mexc", "--journal", str(tmp_path / "j.sqlite3")])
     text = capsys.readouterr().out
     assert rc == 0, text
     assert "no single venue can fill 2" in text
+    assert "why: margin caps" in text  # and says why (issue 10)
+    assert text.splitlines()[-1] == "filled: 2 of 2 base"
     header = next(line for line in text.splitlines() if "status" in line)
     assert "filled ct" in header and "filled base" in header
     rows = [line.split() for line in text.splitlines() if re.match(r"\s+(binanceusdm|bybit|mexc)\s+filled", line)]

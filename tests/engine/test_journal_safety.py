@@ -17,15 +17,10 @@ from .exec_fakes import FakeVenue, book, make_plan
 
 
 def damaged_journal(path: Path) -> Path:
-    """A journal with a few routes, then one page of its file overwritten (as a bad disk sector does)."""
-    venues = {"v0": FakeVenue("v0")}
+    """A journal with some history, then one page of its file overwritten (as a bad sector does)."""
     with Journal(path) as j:
-        ex = Executor(venues, j)
-        import asyncio
-
-        for i in range(40):
-            plan = make_plan(Side.BUY, [("v0", "0.001", str(50_010 + i), 50_001.0)])
-            asyncio.run(ex.execute(plan, {"v0": book("v0")}))
+        for i in range(400):
+            j.record_event("cancel_all", 1_700_000_000.0 + i, venue="v0", detail=f"{i} cancelled " + "x" * 40)
     size = path.stat().st_size
     assert size > 4 * 4096
     with open(path, "r+b") as fh:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from sor_desktop.core.orders import Side
 from sor_desktop.ui import depth_data
 
@@ -38,7 +40,6 @@ def test_a_click_on_the_chosen_side_fills_the_sweep_amount(window):
     _bid, ask = _best(window)
     price = ask * (1 + 5e-4)
     window.depth_chart.price_clicked.emit(price)
-    expected = window.depth_chart.depth_to(price, True, window.routing.venues_checked())
-    filled = float(window.routing.amount.text())
-    assert 0 < filled <= expected + 1e-9 and expected - filled < 0.01  # rounded down to the lot step
+    expected = window.sweep_at(price, Side.BUY).total_base
+    assert expected > 0 and Decimal(window.routing.amount.text()) == expected
     assert window.routing.click_hint.isHidden()

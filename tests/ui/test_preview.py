@@ -3,6 +3,8 @@ refused at the field; click to route fills the amount available up to a price.""
 
 from __future__ import annotations
 
+import re
+
 from sor_desktop.core.orders import Side
 from sor_desktop.core.plan import PlanRequest
 from sor_desktop.core.router import plan_route
@@ -72,21 +74,6 @@ def test_bad_amounts_are_refused_at_the_field(window, sim_session):
     assert window.routing.route.isEnabled()
 
 
-def test_click_to_route_sweeps_to_the_price(window, sim_session):
-    insts = sim_session.session.symbol_instruments()
-    books = sim_session.session.store.books(SYMBOL, insts)
-    best_ask = min(b.best_ask for b in books.values())
-    price = best_ask * 1.0003
-    # what every venue offers at or below that price, in BTC, from the books themselves
-    expected = sum(float((b.asks[b.asks[:, 0] <= price][:, 1]).sum()) * float(insts[v].contract_size)
-                   for v, b in books.items())
-    window.depth_chart.refresh(books, insts, set())
-    window.sweep_to(price)
-    typed = float(window.routing.amount.text())
-    assert expected - 0.001 <= typed <= expected + 1e-9
-    assert window._preview.plan is not None and window._preview.plan.filled > 0
-
-
 def test_hotkeys_pick_the_side_and_focus_the_amount(window, qtbot):
     from PySide6.QtCore import Qt
 
@@ -99,9 +86,8 @@ def test_hotkeys_pick_the_side_and_focus_the_amount(window, qtbot):
     assert window.routing.side is Side.BUY
 
 
-def test_crosshair_tooltip_shows_amount_per_venue_total_and_bps(window, sim_session):
-    from sor_desktop.ui import depth_data
-
+def test_crosshair_tooltip_shows_routable_amount_per_venue_total_and_bps(window, sim_session):
+    """Per venue what sweep to here would take (caps, lots), the total, and the distance from mid."""
     insts = sim_session.session.symbol_instruments()
     books = sim_session.session.store.books(SYMBOL, insts)
     chart = window.depth_chart
@@ -110,11 +96,12 @@ def test_crosshair_tooltip_shows_amount_per_venue_total_and_bps(window, sim_sess
     price = mid * (1 + 5e-4)  # 5 bps above the mid: the ask side
     chart._show_tip(price)
     text = chart._tip.textItem.toPlainText()
-    assert "+5.0 bps from mid" in text and "asks" in text
-    total = 0.0
-    for v, b in books.items():
-        d = depth_data.venue_depth(b, insts[v], quote=False, fee_adjusted=False)
-        amt = depth_data.cum_at(d.asks, price, bid=False)
-        total += amt
-        assert f"{v}\t{amt:,.4f}" in text or f"{v} {amt:,.4f}" in text or f"{v}\n{amt:,.4f}" in text, text
-    assert f"{total:,.4f}" in text
+    assert "+5.0 bps from mid" in text and "asks" in text and "click: buy up to here" in text
+    sweep = window.sweep_at(price, Side.BUY)
+    for r in sweep.venues:
+        assert re.search(rf"{r.venue}\s+{float(r.base):,.4f}", text), text
+    assert re.search(rf"routable\s+{float(sweep.total_base):,.4f}", text), text
+    chart.unit.setCurrentIndex(1)  # in USDT: the notional of the same lots
+    chart._show_tip(price)
+    text = chart._tip.textItem.toPlainText()
+    assert re.search(rf"routable\s+{sweep.total_notional:,.0f}", text), text

@@ -73,7 +73,7 @@ def test_submit_fills_in_the_blotter_once(window, sim_session, loop):
     assert shown == ["filled"] * len(plan.legs)
     filled = sum(float(r.items[i].text(4)) for i in range(len(plan.legs)))
     assert abs(filled - plan.filled) < 1e-3
-    assert window.blotter.route_status(route_id) == "filled"
+    assert window.blotter.route_status(route_id).startswith("filled: ")
     # the venues agree: each now holds the leg it was sent as a long position
     loop.run_until_complete(session.refresh_accounts())
     for lg in plan.legs:
@@ -97,7 +97,7 @@ def test_rejected_leg_shows_the_venue_reason(window, sim_session, loop):
     assert by_venue[victim].status is OrderStatus.REJECTED
     assert "price protection" in r.items[0].text(9)
     assert all(u.status is OrderStatus.FILLED for v, u in by_venue.items() if v != victim)
-    assert window.blotter.route_status(next(iter(window.blotter.routes))) == "partly filled"
+    assert window.blotter.route_status(next(iter(window.blotter.routes))).startswith("partly filled: ")
 
 
 def test_locked_vault_stops_order_entry_but_not_the_preview(window, sim_session):

@@ -100,13 +100,22 @@ class BookModel:
         self._place(fair)
 
     def _place(self, fair: float) -> None:
+        """The touch around this venue's mid (fair price plus its basis), kept straddling the fair
+        price as this venue sees it: arbitrage keeps a venue's bid from standing above the price
+        others trade at (and its ask below it), so the venues' mids differ by their basis within
+        their spreads, and the consolidated book is crossed only while one venue's view of the fair
+        price lags a move (by its data latency)."""
         p = self.profile
         mid = fair * (1.0 + (p.basis_bps + self._basis) / 1e4)
         extra = p.spread_bps * mid / 1e4 / self._tick * (0.5 + self._rng.random())
         spread = 1 + int(extra)
         mid_ticks = mid / self._tick
-        self._best_bid = int(math.floor(mid_ticks - spread / 2.0))
-        self._best_ask = self._best_bid + spread
+        fair_ticks = fair / self._tick
+        bid = int(math.floor(mid_ticks - spread / 2.0))
+        bid = min(bid, int(math.floor(fair_ticks)))  # never bid above the fair price
+        bid = max(bid, int(math.ceil(fair_ticks)) - spread)  # nor ask below it
+        self._best_bid = bid
+        self._best_ask = bid + spread
 
     # -- output ----------------------------------------------------------------------------------
     def _side_ticks(self, side: Side) -> np.ndarray:

@@ -9,6 +9,15 @@ from decimal import Decimal
 from sor_desktop.venues.sim.profiles import VenueProfile
 from sor_desktop.venues.sim.specs import VENUES
 
+# What the app and `route` start a simulated account with, per venue, in USDT. Uneven, as a
+# trader's accounts are: at 10x Binance carries the README's 4 BTC example alone (about 24,000 USDT
+# of margin at 60,000), so the preview compares the split with a real single-venue fill, while the
+# cheapest venue (MEXC, 2 bps taker) carries only part of it and the split shows its saving.
+DEFAULT_SIM_BALANCES: Mapping[str, Decimal] = {
+    "binanceusdm": Decimal(40_000), "bybit": Decimal(25_000), "bingx": Decimal(15_000),
+    "weex": Decimal(10_000), "mexc": Decimal(15_000),
+}
+
 
 @dataclass(frozen=True, slots=True)
 class SimConfig:
@@ -25,9 +34,46 @@ class SimConfig:
     seed: int = 0
     venues: tuple[str, ...] = VENUES
     symbols: tuple[str, ...] | None = None  # None: every symbol the venue lists
-    balance: Decimal = Decimal(10_000)  # per venue, in USDT
+    balance: Decimal = Decimal(10_000)  # per venue, in USDT (the app and `route` pass DEFAULT_SIM_BALANCES)
+    balances: Mapping[str, Decimal] = field(default_factory=dict)  # per venue id, over ``balance``
     leverage: Decimal = Decimal(10)
     update_hz: float | None = None
     latency_scale: float = 1.0
     view_only: frozenset[str] = frozenset()
     profiles: Mapping[str, VenueProfile] = field(default_factory=dict)  # overrides by venue
+
+    def balance_of(self, venue: str) -> Decimal:
+        return self.balances.get(venue, self.balance)
+
+
+def parse_balances(text: str) -> tuple[Decimal | None, dict[str, Decimal]]:
+    """``--sim-balance``: one amount for every venue ("20000"), or per venue
+    ("binanceusdm=40000,mexc=5000", the others keeping their defaults). Raises ValueError."""
+    def amount(raw: str) -> Decimal:
+        try:
+            value = Decimal(raw.strip().replace("_", ""))
+        except ArithmeticError:
+            raise ValueError(f"{raw.strip()!r} is not an amount") from None
+        if not value.is_finite() or value <= 0 or value > Decimal(10) ** 12:
+            raise ValueError(f"{raw.strip()!r} must be a positive amount of USDT")
+        return value
+
+    if "=" not in text:
+        return amount(text), {}
+    out: dict[str, Decimal] = {}
+    for part in filter(None, (p.strip() for p in text.split(","))):
+        venue, sep, raw = part.partition("=")
+        if not sep or venue.strip() not in VENUES:
+            raise ValueError(f"{part!r}: use venue=amount with a venue among {', '.join(VENUES)}")
+        out[venue.strip()] = amount(raw)
+    return None, out
+
+
+def sim_balances(text: str | None) -> dict[str, Decimal]:
+    """Each venue's starting balance for ``--sim-balance`` text (None: the app's defaults)."""
+    if text is None:
+        return dict(DEFAULT_SIM_BALANCES)
+    common, per_venue = parse_balances(text)
+    if common is not None:
+        return dict.fromkeys(VENUES, common)
+    return {**DEFAULT_SIM_BALANCES, **per_venue}

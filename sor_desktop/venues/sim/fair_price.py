@@ -1,6 +1,12 @@
 """The one fair price per symbol that every simulated venue quotes around.
 
-A geometric random walk on a fixed 10 ms grid with occasional jumps. The path is drawn lazily as
+A geometric random walk on a fixed 1 s grid with occasional jumps. The grid is the pace at
+which every venue's quotes re-centre together: on a finer grid each venue's book, refreshed at its
+own rate, straddles a different fair price, and the consolidated book was crossed across venues
+in every snapshot (issue 10); on this one it is crossed only while a slow venue still shows the
+previous step (a 20 s recording: 184 of 984 snapshots, where it was 985 of 985; see
+benchmarks/bench_sim_crossed.py). The variance per
+unit of time, and so the daily volatility, is the same on any grid. The path is drawn lazily as
 time is asked for, from generators of its own, one for each kind of draw: the value at a given
 time does not depend on how often or in which order it was asked for.
 """
@@ -12,8 +18,8 @@ from collections import deque
 
 import numpy as np
 
-GRID = 0.01  # seconds between path points
-_MAX_CATCH_UP = 1_000_000  # steps drawn at once after a long pause (about 3 h); older ones are skipped
+GRID = 1.0  # seconds between path points
+_MAX_CATCH_UP = 1_000_000  # steps drawn at once after a long pause (about 6 days); older ones are skipped
 
 
 class FairPrice:

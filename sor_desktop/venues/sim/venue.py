@@ -50,7 +50,7 @@ class SimVenue(Venue):
         self.engine = MatchingEngine(
             venue_id,
             self._instruments,
-            Account(venue_id, balance=market.config.balance, leverage=market.config.leverage),
+            Account(venue_id, balance=market.config.balance_of(venue_id), leverage=market.config.leverage),
             on_take=lambda sym, side, price, qty: market.take(venue_id, sym, side, price, qty),
             client_id_max_len=q.client_id_max_len,
         )

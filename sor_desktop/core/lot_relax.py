@@ -1,0 +1,88 @@
+"""The continuous relaxation of a branch-and-bound node, in about a tenth of a millisecond.
+
+A node says per venue: off, on (at least its minimum ``lo``, its leg cost paid) or free (relaxed
+to the convex envelope of "nothing, or its cost plus leg cost from ``x*`` on", ``lot_curve.envelope``).
+Lots become continuous. Then the cheapest way to take ``F`` grains is the greedy over every piece
+of every venue in order of cost per grain: the on venues' pieces above their minimum, the free
+venues' envelope pieces. Its cost is a lower bound on every whole-lot plan of the node with that
+fill, so a node whose bound does not beat the best plan is dropped without solving its lots.
+
+All pieces of both kinds are sorted once per ``solve``; a node only masks the ones it uses.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from sor_desktop.core.lot_curve import Floats, Ints, LotCurve
+
+
+@dataclass(frozen=True, slots=True)
+class Relaxed:
+    cost: float  # with the on venues' leg costs
+    lots: Floats  # per venue, fractional
+
+
+class Relaxation:
+    def __init__(self, curves: Sequence[LotCurve], envelopes: Sequence[LotCurve], m: Sequence[int],
+                 legs: Sequence[float]) -> None:
+        n = len(curves)
+        self.n = n
+        self.m = np.asarray(m, dtype=np.float64)
+        self.lo_grains = np.array([c.lo * mm if c.lo <= c.hi else 0 for c, mm in zip(curves, m, strict=True)],
+                                  dtype=np.float64)
+        self.lo_cost = np.array([c.cost(c.lo) if c.lo <= c.hi else 0.0 for c in curves])
+        self.legs = np.asarray(legs, dtype=np.float64)
+        slopes: list[Floats] = []
+        grains: list[Floats] = []
+        owner: list[Ints] = []
+        kind: list[Ints] = []  # 0: envelope from 0 (free), 1: the curve above lo (on)
+        for i, (c, e, mm) in enumerate(zip(curves, envelopes, m, strict=True)):
+            if c.lo > c.hi or c.hi == 0:
+                continue
+            for which, (cnt, sl) in enumerate((e.segments(0, e.hi), c.segments(c.lo, c.hi))):
+                slopes.append(sl / mm)
+                grains.append(cnt.astype(np.float64) * mm)
+                owner.append(np.full(len(cnt), i, dtype=np.int64))
+                kind.append(np.full(len(cnt), which, dtype=np.int64))
+        if slopes:
+            per = np.concatenate(slopes)
+            order = np.argsort(per, kind="stable")
+            self.per = per[order]
+            self.grains = np.concatenate(grains)[order]
+            self.owner = np.concatenate(owner)[order]
+            self.kind = np.concatenate(kind)[order]
+        else:
+            self.per = self.grains = np.zeros(0)
+            self.owner = self.kind = np.zeros(0, dtype=np.int64)
+        self.key = self.owner * 2 + self.kind  # a node's mask is one lookup: free (kind 0) or on (1)
+        self.cost_of = self.grains * self.per
+
+    def solve(self, state: Sequence[int], fill: int) -> Relaxed | None:
+        """Cheapest fractional plan of ``fill`` grains in the node, or None when it cannot reach it."""
+        st = np.asarray(state)
+        on = st == 1
+        free = st == 0
+        need = fill - float(self.lo_grains[on].sum())
+        if need < 0:
+            return None
+        table = np.empty(2 * self.n)
+        table[0::2], table[1::2] = free, on
+        g = self.grains * table[self.key]
+        cum = np.cumsum(g)
+        if not len(cum) or cum[-1] < need * (1 - 1e-12):
+            if need == 0:
+                lots = np.where(on, self.lo_grains / self.m, 0.0)
+                return Relaxed(float(self.lo_cost[on].sum() + self.legs[on].sum()), lots)
+            return None
+        k = int(np.searchsorted(cum, need, side="left"))
+        k = min(k, len(cum) - 1)
+        taken = g[: k + 1].copy()
+        taken[k] -= cum[k] - need
+        cost = float(np.dot(taken, self.per[: k + 1])) + float(self.lo_cost[on].sum() + self.legs[on].sum())
+        extra = np.bincount(self.owner[: k + 1], weights=taken, minlength=self.n)
+        lots = (extra + np.where(on, self.lo_grains, 0.0)) / self.m
+        return Relaxed(cost, lots)

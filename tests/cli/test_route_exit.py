@@ -1,0 +1,131 @@
+"""``route`` tells the truth in its exit code and JSON: 0 only when the requested amount filled,
+3 when partly or not filled, 2 bad input, 4 when the journal cannot be trusted (issue 10:
+`route --yes` exited 0 after filling 1.66 of 4 BTC)."""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from sor_desktop.cli.main import main
+
+
+@pytest.fixture(autouse=True)
+def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("SOR_DESKTOP_HOME", str(tmp_path / "home"))
+    return tmp_path / "home"
+
+
+ARGS = ["route", "--sim", "--symbol", "BTC/USDT:USDT", "--yes", "--json"]
+
+
+def run(capsys: pytest.CaptureFixture[str], *extra: str) -> tuple[int, dict, str]:
+    rc = main([*ARGS, *extra])
+    cap = capsys.readouterr()
+    return rc, json.loads(cap.out), cap.err
+
+
+def test_more_than_the_caps_allow_exits_3_with_requested_filled_unfilled(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    rc, out, _ = run(capsys, "--side", "buy", "--amount", "60", "--journal", str(tmp_path / "j.sqlite3"))
+    assert rc == 3
+    assert out["requested"] == 60 and 0 < out["filled"] < 60
+    assert out["unfilled"] == pytest.approx(60 - out["filled"])
+    assert out["status"] == "partly filled"
+    legs = sum(Decimal(lg["filled_base"]) for lg in out["legs"])
+    assert float(legs) == pytest.approx(out["filled"])
+
+
+def test_a_fully_filled_route_exits_0(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    rc, out, _ = run(capsys, "--side", "sell", "--amount", "0.5", "--journal", str(tmp_path / "j.sqlite3"))
+    assert rc == 0 and out["status"] == "filled"
+    assert out["requested"] == 0.5 and out["filled"] == pytest.approx(0.5) and out["unfilled"] == pytest.approx(0)
+
+
+@pytest.mark.parametrize("side", ["buy", "sell"])
+def test_limit_price_is_never_passed_by_any_leg(side: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    rc, probe, _ = run(capsys, "--side", side, "--amount", "0.5", "--journal", str(tmp_path / "p.sqlite3"))
+    mid = probe["plan"]["avg_price"]
+    limit = round(mid, 1)  # the average of half a BTC: a 20 BTC route cannot fill at or better than it
+    rc, out, _ = run(capsys, "--side", side, "--amount", "20", "--limit-price", str(limit),
+                     "--journal", str(tmp_path / "j.sqlite3"))
+    assert rc == 3 and out["status"] in ("partly filled", "not filled")
+    for lg in out["plan"]["legs"]:
+        lp = float(lg["limit_price"])
+        assert lp <= limit if side == "buy" else lp >= limit
+    for lg in out["legs"]:
+        if lg["avg_price"] is not None:
+            assert float(lg["avg_price"]) <= limit if side == "buy" else float(lg["avg_price"]) >= limit
+
+
+@pytest.mark.parametrize("bad", ["nan", "-1", "0", "x", "inf"])
+def test_a_bad_limit_price_is_bad_input(bad: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main([*ARGS, "--side", "buy", "--amount", "1", "--limit-price", bad]) == 2
+    assert "--limit-price" in capsys.readouterr().err
+
+
+def test_a_damaged_journal_refuses_the_route_and_sends_nothing(tmp_path: Path, capsys, monkeypatch) -> None:
+    from sor_desktop.venues.sim.venue import SimVenue
+    from tests.engine.test_journal_safety import damaged_journal
+
+    sent: list[object] = []
+    monkeypatch.setattr(SimVenue, "submit_order", lambda self, r: sent.append(r))
+    journal = damaged_journal(tmp_path / "j.sqlite3")
+    rc = main([*ARGS, "--side", "buy", "--amount", "0.5", "--journal", str(journal)])
+    err = capsys.readouterr().err
+    assert rc == 4 and sent == []
+    assert "damaged" in err and "integrity check" in err and "move it aside" in err and "Traceback" not in err
+
+
+def test_a_journal_failure_after_sending_is_said_plainly_and_exits_4(tmp_path: Path, capsys, monkeypatch) -> None:
+    from sor_desktop.engine.journal import Journal
+
+    def disk_full(self, *a, **k):
+        raise sqlite3.OperationalError("database or disk is full")
+
+    monkeypatch.setattr(Journal, "record_report", disk_full)
+    rc = main([*ARGS, "--side", "buy", "--amount", "0.5", "--venues", "binanceusdm",
+               "--journal", str(tmp_path / "j.sqlite3")])
+    cap = capsys.readouterr()
+    assert rc == 4
+    assert "orders were sent to binanceusdm; their state could not be saved: database or disk is full" in cap.err
+    assert json.loads(cap.out)["journal_error"].startswith("orders were sent to binanceusdm")
+
+
+def test_the_default_simulated_market_has_a_venue_that_fills_4_btc_alone(tmp_path: Path, capsys) -> None:
+    rc = main(["route", "--sim", "--symbol", "BTC/USDT:USDT", "--side", "buy", "--amount", "4", "--json",
+               "--journal", str(tmp_path / "j.sqlite3")])  # no --yes, no terminal: plan only
+    cap = capsys.readouterr()
+    assert rc == 2 and "pass --yes" in cap.err
+    assert "no single venue" not in cap.err
+    m = re.search(r"vs best single venue \((\w+)\): \+(\d+\.\d+) bps", cap.err)
+    assert m is not None and float(m.group(2)) > 0, cap.err  # the split beats a venue that fills it alone
+
+
+def test_sim_balance_per_venue_text() -> None:
+    from sor_desktop.venues.sim.config import DEFAULT_SIM_BALANCES, parse_balances, sim_balances
+
+    assert parse_balances("20000") == (Decimal(20000), {})
+    got = sim_balances("mexc=5000, weex=1_000")
+    assert got["mexc"] == 5000 and got["weex"] == 1000 and got["bybit"] == DEFAULT_SIM_BALANCES["bybit"]
+    with pytest.raises(ValueError, match="venue=amount"):
+        parse_balances("kraken=5")
+
+
+def test_with_a_small_sim_balance_the_no_single_venue_line_says_margin_caps(tmp_path: Path, capsys) -> None:
+    rc = main(["route", "--sim", "--symbol", "BTC/USDT:USDT", "--side", "buy", "--amount", "4", "--json",
+               "--sim-balance", "10000", "--journal", str(tmp_path / "j.sqlite3")])
+    err = capsys.readouterr().err
+    assert rc == 2
+    assert "no single venue can fill 4" in err and "why: margin caps" in err, err
+
+
+@pytest.mark.parametrize("bad", ["nan", "-5", "0", "lots"])
+def test_a_bad_sim_balance_is_bad_input(bad: str, capsys) -> None:
+    assert main([*ARGS, "--side", "buy", "--amount", "1", "--sim-balance", bad]) == 2
+    assert "--sim-balance" in capsys.readouterr().err

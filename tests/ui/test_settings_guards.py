@@ -1,0 +1,77 @@
+"""Order guards in window.ini cannot be switched off by a bad value: anything that is not a finite
+number in range is refused with a message, and the default applies (issue 10: max_notional=nan let a
+2,000 BTC order be previewed with Route enabled; type_above_notional=nan skipped the typed check)."""
+
+from __future__ import annotations
+
+import pytest
+
+from sor_desktop.ui import settings as settings_mod
+from sor_desktop.ui.confirm_dialog import ConfirmDialog
+from sor_desktop.ui.main_window import MainWindow
+
+BAD = ["nan", "NaN", "inf", "-inf", "1e400", "-5", "0", "lots", ""]
+
+
+@pytest.mark.parametrize("name", ["max_notional", "type_above_notional", "leverage"])
+@pytest.mark.parametrize("raw", BAD)
+def test_a_bad_guard_value_is_refused_and_the_default_applies(tmp_path, name, raw):
+    s = settings_mod.open_settings(tmp_path / "w.ini")
+    s.setValue(f"prefs/{name}", raw)
+    prefs, problems = settings_mod.read_prefs(s)
+    assert getattr(prefs, name) == getattr(settings_mod.Prefs(), name)
+    assert len(problems) == 1 and name in problems[0] and "default" in problems[0]
+
+
+def test_a_good_value_is_kept_without_a_message(tmp_path):
+    s = settings_mod.open_settings(tmp_path / "w.ini")
+    s.setValue("prefs/max_notional", "250000")
+    s.setValue("prefs/slippage_bps", "0")  # no tolerance at all is a valid choice
+    prefs, problems = settings_mod.read_prefs(s)
+    assert prefs.max_notional == 250_000.0 and prefs.slippage_bps == 0.0 and problems == []
+
+
+@pytest.mark.parametrize("raw", ["nan", "inf", "-1", "1e400", "501"])
+def test_slippage_out_of_range_is_refused(tmp_path, raw):
+    s = settings_mod.open_settings(tmp_path / "w.ini")
+    s.setValue("prefs/slippage_bps", raw)
+    prefs, problems = settings_mod.read_prefs(s)
+    assert prefs.slippage_bps == settings_mod.Prefs().slippage_bps and problems
+
+
+def test_the_window_says_so_and_keeps_the_guards(qtbot, sim_session, tmp_path):
+    path = tmp_path / "window.ini"
+    s = settings_mod.open_settings(path)
+    s.setValue("prefs/max_notional", "nan")
+    s.setValue("prefs/type_above_notional", "1e400")
+    s.sync()
+    w = MainWindow(sim_session.session, settings_mod.open_settings(path), restore=False)
+    qtbot.addWidget(w)
+    w.on_session_started()
+    w.timer.stop()
+    logged = w.log_panel.text.toPlainText()
+    assert "max_notional" in logged and "type_above_notional" in logged
+    assert "window.ini" in w.notice.text()
+    w.routing.amount.setText("2000")  # ~120 M USDT
+    w.refresh_preview()
+    assert not w.routing.route.isEnabled()
+    assert "above the panel's limit" in w.routing.amount_error.text()
+    w.routing.amount.setText("2")  # ~120 k USDT: above the default 100 k, the amount must be typed
+    w.refresh_preview()
+    w.routing.request_route()
+    assert w.confirm is not None and w.confirm.typed is not None
+    w.confirm.reject()
+    w.close()
+
+
+def test_guards_fail_safe_even_when_handed_nan(window):
+    """Belt and braces: a NaN that reaches the checks (not through the ini) still guards."""
+    window.prefs.max_notional = float("nan")
+    window.routing.amount.setText("1")
+    window.refresh_preview()
+    assert not window.routing.route.isEnabled() and window.routing.amount_error.text()
+    window.prefs.max_notional = 5e6
+    window.refresh_preview()
+    dlg = ConfirmDialog(window._preview.plan, base="BTC", mode="sim", type_above=float("nan"), parent=window)
+    assert dlg.typed is not None and not dlg.send.isEnabled()
+    dlg.reject()
