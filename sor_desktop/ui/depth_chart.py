@@ -10,8 +10,8 @@ from collections.abc import Callable, Mapping
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QEvent, QObject, QPointF, Qt, Signal
-from PySide6.QtGui import QColor
+from PySide6.QtCore import QEvent, QObject, QPointF, QSize, Qt, Signal
+from PySide6.QtGui import QColor, QResizeEvent
 from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from sor_desktop.core.book import BookSnapshot
@@ -58,15 +58,21 @@ class DepthChart(QWidget):
         self.band = QComboBox()
         self.band.addItems([f"±{b} bps" for b in BANDS_BPS])
         self.band.setCurrentIndex(0)
-        self._toggles = QHBoxLayout()
+        # the venue toggles sit beside the view controls, or on a line of their own when the chart
+        # is too narrow for both (a 1280x720 window): the chart never holds the window wider
+        self._toggle_box = QWidget()
+        self._toggles = QHBoxLayout(self._toggle_box)
         self._toggles.setContentsMargins(0, 0, 0, 0)
         self._venue_boxes: dict[str, QCheckBox] = {}
         bar = QHBoxLayout()
         for w in (self.unit, self.fee_adjusted, QLabel("range"), self.band):
             bar.addWidget(w)
         bar.addSpacing(12)
-        bar.addLayout(self._toggles)
+        bar.addWidget(self._toggle_box)
         bar.addStretch(1)
+        self._bar = bar
+        self._bar2 = QHBoxLayout()
+        self._bar2.addStretch(1)
 
         self.plot = pg.PlotWidget(axisItems={"left": theme.CompactAxis("left")})
         self.plot.setMenuEnabled(False)
@@ -106,6 +112,7 @@ class DepthChart(QWidget):
         lay = QVBoxLayout(self)
         lay.setContentsMargins(4, 4, 4, 4)
         lay.addLayout(bar)
+        lay.addLayout(self._bar2)
         lay.addWidget(self.plot, 1)
         for sig in (self.unit.currentIndexChanged, self.band.currentIndexChanged):
             sig.connect(self._force)
@@ -139,6 +146,32 @@ class DepthChart(QWidget):
             box.toggled.connect(lambda on, v=v: self._toggle(v, on))
             self._venue_boxes[v] = box
             self._toggles.addWidget(box)
+
+    def _controls_width(self) -> int:
+        return sum(self._bar.itemAt(i).sizeHint().width() + self._bar.spacing()
+                   for i in range(self._bar.count()) if self._bar.itemAt(i).widget() is not self._toggle_box)
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 (Qt name)
+        # the toggles may wrap under the controls: the narrowest the chart can be is the wider row
+        m = self.layout().contentsMargins()
+        width = max(self._controls_width(), self._toggle_box.sizeHint().width()) + m.left() + m.right()
+        row = self._toggle_box.sizeHint().height()
+        return QSize(width, super().minimumSizeHint().height() + (0 if self._wrapped() else row))
+
+    def _wrapped(self) -> bool:
+        return self._bar2.indexOf(self._toggle_box) >= 0
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt name)
+        m = self.layout().contentsMargins()
+        wide = event.size().width() >= (self._controls_width() + self._toggle_box.sizeHint().width()
+                                        + m.left() + m.right() + 12)
+        if wide == self._wrapped():
+            (self._bar2 if wide else self._bar).removeWidget(self._toggle_box)
+            if wide:
+                self._bar.insertWidget(self._bar.count() - 1, self._toggle_box)
+            else:
+                self._bar2.insertWidget(0, self._toggle_box)
+        super().resizeEvent(event)
 
     def _toggle(self, venue: str, on: bool) -> None:
         (self._off.discard if on else self._off.add)(venue)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
+from decimal import Decimal
 from typing import Any
 
 import numpy as np
@@ -14,6 +15,7 @@ from PySide6.QtWidgets import QHeaderView, QTableView, QVBoxLayout, QWidget
 
 from sor_desktop.core.book import BookSnapshot
 from sor_desktop.core.instrument import Instrument
+from sor_desktop.core.price_format import format_price
 from sor_desktop.ui import theme
 
 Index = QModelIndex | QPersistentModelIndex
@@ -81,6 +83,7 @@ class LadderModel(QAbstractTableModel):
         self.sides: list[str] = []
         self.amounts = np.zeros((0, 0))
         self.totals = np.zeros(0)
+        self.tick: Decimal | None = None  # prices written with the row step's decimals
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return len(self.prices)
@@ -103,7 +106,7 @@ class LadderModel(QAbstractTableModel):
         r, c = index.row(), index.column()
         if role == Qt.ItemDataRole.DisplayRole:
             if c == 0:
-                return f"{self.prices[r]:,.2f}"
+                return format_price(self.prices[r], self.tick)
             val = self.totals[r] if c == len(self.venues) + 1 else self.amounts[r, c - 1]
             return _amount(val) if val else ""
         if role == Qt.ItemDataRole.TextAlignmentRole:
@@ -139,7 +142,7 @@ class Ladder(QWidget):
         self.view.setModel(self.model)
         self.view.verticalHeader().hide()
         self.view.setFont(theme.mono_font(8))
-        self.view.verticalHeader().setDefaultSectionSize(18)
+        self.view.verticalHeader().setDefaultSectionSize(16)  # dense, as trading ladders are: more rows in view
         # fixed shares of the width: sizing columns to their contents measures every cell at 2 Hz
         self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.view.setSelectionMode(QTableView.SelectionMode.NoSelection)
@@ -152,6 +155,7 @@ class Ladder(QWidget):
         if not mids:
             return
         step = nice_step(float(np.median(mids)))
+        self.model.tick = Decimal(str(step))
         prices, sides, amounts, totals = merge_levels(books, insts, step)
         self.model.update(sorted(books), set(stale), prices, sides, amounts, totals)
 

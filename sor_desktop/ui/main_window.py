@@ -12,14 +12,17 @@ import time
 from collections import deque
 from collections.abc import Mapping
 from dataclasses import replace
+from decimal import Decimal
 
 from PySide6.QtCore import QByteArray, QObject, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence, QShortcut
+from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence, QResizeEvent, QShortcut
 from PySide6.QtWidgets import QDockWidget, QMainWindow, QToolBar, QVBoxLayout, QWidget
 
 from sor_desktop.core.book import BookSnapshot
+from sor_desktop.core.instrument import Instrument
 from sor_desktop.core.orders import Side
 from sor_desktop.core.plan import Plan, VenueInput
+from sor_desktop.core.price_format import display_tick
 from sor_desktop.engine.preview import (
     BASE,
     Preview,
@@ -116,6 +119,7 @@ class MainWindow(QMainWindow):
         self._impact_started = False
         self.confirm: ConfirmDialog | None = None
         self.trading_locked: str | None = None  # why order entry is stopped (vault auto-locked)
+        self.tick: Decimal | None = None  # the symbol's display tick: how every panel writes its prices
 
         self.banner = ModeBanner(str(session.mode))
         self.depth_chart = DepthChart()
@@ -138,6 +142,13 @@ class MainWindow(QMainWindow):
         self.slippage = SlippageChart()
         self.docks: dict[str, QDockWidget] = {}
         self.routing.set_compact(self.height() < 900)
+        # the right column runs the full height: the Route form and the ladder keep their room,
+        # the bottom panels share the width under the chart (the window's minimum height was the
+        # Route form plus the ladder plus the bottom panels: 734 px, more than a 720 screen)
+        self.setCorner(Qt.Corner.BottomRightCorner, Qt.DockWidgetArea.RightDockWidgetArea)
+        self.setCorner(Qt.Corner.TopRightCorner, Qt.DockWidgetArea.RightDockWidgetArea)
+        self._scaling = False
+        self._compact_bottom = False  # the bottom panels as tabs (a window narrower than 1500)
         self._dock("routing", "Route", self.routing, Qt.DockWidgetArea.RightDockWidgetArea)
         self._dock("ladder", "Consolidated ladder", self.ladder, Qt.DockWidgetArea.RightDockWidgetArea)
         self._dock("impact", "Price impact", self.impact, Qt.DockWidgetArea.BottomDockWidgetArea)
@@ -204,6 +215,42 @@ class MainWindow(QMainWindow):
                       | QDockWidget.DockWidgetFeature.DockWidgetClosable)
         self.addDockWidget(area, d)
         self.docks[name] = d
+        d.topLevelChanged.connect(lambda floating, d=d: self._place_floating(d) if floating else None)
+
+    def _place_floating(self, dock: QDockWidget) -> None:
+        """A panel floated from its dock opens over the chart, never over the Route button (a
+        floated ladder landed on it)."""
+        route = self.routing.route
+        button = route.rect().translated(route.mapToGlobal(route.rect().topLeft()))
+        if not dock.frameGeometry().intersects(button) or dock is self.docks["routing"]:
+            return
+        chart = self.centralWidget()
+        top_left = chart.mapToGlobal(chart.rect().topLeft())
+        dock.move(top_left.x() + 20, top_left.y() + 20)
+        if dock.frameGeometry().intersects(button):  # a chart too small to hold it: shrink to fit
+            dock.resize(max(200, button.left() - dock.x() - 10), dock.height())
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt name)
+        """Docks keep their pixel sizes when the window changes size; the chart alone took what was
+        gained, so a window grown back from 1280x720 kept a narrow Route panel. The right column
+        and the bottom panels keep their share of the window instead."""
+        super().resizeEvent(event)
+        old, new = event.oldSize(), event.size()
+        if self._scaling or not self.isVisible() or old.width() <= 0 or old.height() <= 0:
+            return
+        fx, fy = new.width() / old.width(), new.height() / old.height()
+        if abs(fx - 1) < 0.02 and abs(fy - 1) < 0.02:
+            return
+        self._scaling = True
+        try:
+            right = [d for n, d in self.docks.items() if n in ("routing",) and not d.isFloating()]
+            if right:
+                self.resizeDocks(right, [int(d.width() * fx) for d in right], Qt.Orientation.Horizontal)
+            bottom = [d for n, d in self.docks.items() if n in ("impact", "blotter") and not d.isFloating()]
+            if bottom:
+                self.resizeDocks(bottom, [int(d.height() * fy) for d in bottom], Qt.Orientation.Vertical)
+        finally:
+            self._scaling = False
 
     def _menus(self) -> None:
         filem = self.menuBar().addMenu("&File")
@@ -267,11 +314,29 @@ class MainWindow(QMainWindow):
         d = self.docks
         # scaled to a smaller window (a 1280x720 screen), the Route dock kept wide enough for its form
         fx, fy = min(1.0, self.width() / 1600), min(1.0, self.height() / 1000)
-        # on a short screen the ladder gives way first: the Route form and its split matter more
-        self.resizeDocks([d["routing"], d["ladder"]], [600, int(200 * fy ** 3)], Qt.Orientation.Vertical)
-        self.resizeDocks([d["routing"]], [max(520, int(600 * fx))], Qt.Orientation.Horizontal)
+        # the Route form and its split take what they need, the ladder the rest of the right
+        # column, at least eight rows (at 1080 high, three dozen)
+        column = self.height() - self.menuBar().height() - self.statusBar().height()
+        view = self.ladder.view
+        # eight rows and what is around them (the header, the dock's title) as laid out now
+        ladder_min = 8 * view.verticalHeader().defaultSectionSize() + d["ladder"].height() - view.viewport().height() + 6
+        title = d["routing"].height() - self.routing.height()
+        # before any amount the totals say one line; a plan's say up to five
+        totals = 4 * self.routing.preview.totals.fontMetrics().lineSpacing()
+        form = min(self.routing.whole_height() + title + totals, max(self.routing.minimumSizeHint().height(),
+                                                              column - ladder_min))
+        self.resizeDocks([d["routing"], d["ladder"]], [form, max(100, column - form)], Qt.Orientation.Vertical)
+        # 600 px hold the split's eight columns with BTC's prices and costs uncut
+        self.resizeDocks([d["routing"]], [max(600, int(self.width() * 0.36))], Qt.Orientation.Horizontal)
+        if self.width() - 600 < 900 and not self._compact_bottom:
+            # under a chart narrower than 900 px two bottom panels side by side are each cut (the
+            # impact chart's legend covered its curves): they become tabs, the impact chart in front
+            self._compact_bottom = True
+            self.tabifyDockWidget(d["log"], d["impact"])
+            d["impact"].raise_()
         self.resizeDocks([d["impact"], d["blotter"]], [int(300 * fy ** 2), int(300 * fy ** 2)], Qt.Orientation.Vertical)
-        self.resizeDocks([d["impact"], d["blotter"]], [int(430 * fx), int(600 * fx)], Qt.Orientation.Horizontal)
+        if not self._compact_bottom:
+            self.resizeDocks([d["impact"], d["blotter"]], [int(430 * fx), int(600 * fx)], Qt.Orientation.Horizontal)
 
     def save_layout(self) -> None:
         if not self.keep_layout:  # screenshots and tests start from, and leave, the default layout
@@ -297,6 +362,7 @@ class MainWindow(QMainWindow):
         insts = self.session.symbol_instruments()
         self.routing.set_symbols(self.session.shared_symbols(), self.session.symbol)
         self.routing.set_instruments(insts)
+        self._set_tick(insts)
         self.depth_chart.set_venues(sorted(insts))
         for v in sorted(self.session.venues):
             if v not in self.chips:
@@ -319,9 +385,17 @@ class MainWindow(QMainWindow):
     async def _switch(self, symbol: str) -> None:
         await self.session.set_symbol(symbol)
         self.routing.set_instruments(self.session.symbol_instruments())
+        self._set_tick(self.session.symbol_instruments())
         self.depth_chart.reset_view()
         self._impact_started = False  # the impact view starts over with the new symbol's first books
         self.refresh_preview()
+
+    def _set_tick(self, insts: Mapping[str, Instrument]) -> None:
+        """Every panel writes the symbol's prices with its tick (the finest of the venues')."""
+        self.tick = display_tick(i.price_tick for i in insts.values())
+        self.routing.preview.tick = self.tick
+        self.blotter.tick = self.tick
+        self.positions.tick = self.tick
 
     # -- frame timer -------------------------------------------------------------------------
     def on_frame(self) -> None:

@@ -4,12 +4,14 @@ free margin is negative or near zero is highlighted with the reason the router l
 from __future__ import annotations
 
 from collections.abc import Mapping
+from decimal import Decimal
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QHeaderView, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget
 
 from sor_desktop.core.margin import NEAR_ZERO_FREE
+from sor_desktop.core.price_format import format_price
 from sor_desktop.engine.session_events import AccountUpdate
 from sor_desktop.ui import theme
 
@@ -32,6 +34,7 @@ class Positions(QWidget):
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.addWidget(self.table)
+        self.tick: Decimal | None = None  # the symbol's display tick
         self.rows: dict[str, int] = {}
         self.last: dict[str, AccountUpdate] = {}
         self.margin_reasons: dict[str, str] = {}  # venue -> why its margin keeps it out of routing
@@ -55,16 +58,18 @@ class Positions(QWidget):
             usdt = [b for b in u.balances if b.currency in ("USDT", "USDC", "USD")] or list(u.balances)
             free = sum(float(b.free) for b in usdt)
             total = sum(float(b.total) for b in usdt)
-            cells = [u.venue, f"{size:+,.4f}" if pos else "flat", f"{entry:,.2f}" if entry else "",
-                     f"{mark:,.2f}" if mark else "", f"{upnl:+,.2f}" if pos else "", f"{free:,.2f}", f"{total:,.2f}",
-                     ""]
+            cells = [u.venue, f"{size:+,.4f}" if pos else "flat", format_price(entry, self.tick) if entry else "",
+                     format_price(mark, self.tick) if mark else "", format_price(upnl, 0.01, sign=True) if pos else "",
+                     f"{free:,.2f}", f"{total:,.2f}", ""]
         for c, text in enumerate(cells):
             it = QTableWidgetItem(text)
             it.setTextAlignment(Qt.AlignmentFlag.AlignLeft if c == 0 else Qt.AlignmentFlag.AlignRight)
             if c == 0:
                 it.setForeground(QColor(theme.venue_colour(u.venue)))
             elif c == 4 and text:
-                it.setForeground(QColor(theme.BID if not text.startswith("-") else theme.ASK))
+                # a loss that rounds to nothing is no loss: "-0.00" in red read as one
+                loss, gain = text.startswith("-"), text.startswith("+") and float(text.replace(",", "")) > 0
+                it.setForeground(QColor(theme.ASK if loss else theme.BID if gain else theme.TEXT))
             self.table.setItem(row, c, it)
         self._mark(u.venue)
 
