@@ -46,3 +46,10 @@ def display_tick(ticks: Iterable[Decimal | float]) -> Decimal | None:
     rounded away on screen."""
     ds = [Decimal(str(t)) if isinstance(t, float) else Decimal(t) for t in ticks]
     return min(ds) if ds else None
+
+
+def tick_of(exact: str | Decimal) -> Decimal:
+    """The finest step a price written exactly on its tick shows ("60057.9" -> 0.1): how a plan's
+    prices are written where only its legs' limit strings carry the venues' ticks."""
+    exp = int(Decimal(exact).as_tuple().exponent)
+    return Decimal(1).scaleb(min(0, exp))

@@ -21,6 +21,7 @@ from sor_desktop.core.plan import Plan
 from sor_desktop.engine.preview import Sweep
 from sor_desktop.ui import depth_data, theme
 from sor_desktop.ui.depth_curves import DepthCurves, LegBands
+from sor_desktop.ui.price_axis import PriceAxis
 
 BANDS_BPS = (10, 25, 50, 100, 250)
 TOTAL = "all venues"
@@ -74,7 +75,8 @@ class DepthChart(QWidget):
         self._bar2 = QHBoxLayout()
         self._bar2.addStretch(1)
 
-        self.plot = pg.PlotWidget(axisItems={"left": theme.CompactAxis("left")})
+        self.plot = pg.PlotWidget(axisItems={"left": theme.CompactAxis("left"),
+                                                 "bottom": PriceAxis("bottom")})
         self.plot.setMenuEnabled(False)
         self.plot.setLabel("bottom", "price")
         self.plot.setLabel("left", "cumulative amount (base)")

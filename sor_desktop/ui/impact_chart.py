@@ -25,11 +25,12 @@ POINTS = 16
 class ImpactChart(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.plot = pg.PlotWidget()
+        # sizes as 500k / 1.2M: a DOGE axis read "1e+06"
+        self.plot = pg.PlotWidget(axisItems={"bottom": theme.CompactAxis("bottom")})
         self.plot.setMenuEnabled(False)
         self.plot.showGrid(x=True, y=True, alpha=0.15)
         self.plot.setLabel("bottom", "order size (base)")
-        self.plot.setLabel("left", "avg price incl. fee, bps vs best")
+        self.plot.setLabel("left", "bps vs best, incl. fee")  # the longer label was cut on a short dock
         # top right: single-venue curves end early (margin caps) and the routed split rises from low left
         legend = self.plot.addLegend(offset=(-10, 10), labelTextColor=theme.TEXT, brush=QColor(20, 23, 28, 200))
         legend.setColumnCount(3)  # two short rows: the rising routed line stays visible under it

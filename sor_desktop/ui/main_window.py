@@ -360,7 +360,11 @@ class MainWindow(QMainWindow):
     def on_session_started(self) -> None:
         """Called once the session has connected: symbols, units, venues, then the frame timer."""
         insts = self.session.symbol_instruments()
-        self.routing.set_symbols(self.session.shared_symbols(), self.session.symbol)
+        symbols = self.session.shared_symbols()
+        # the symbol traded is in the box even when not every venue lists it (the box showed
+        # BTC/USDT:USDT while the window traded DOGE)
+        self.routing.set_symbols(symbols if self.session.symbol in symbols else [self.session.symbol, *symbols],
+                                 self.session.symbol)
         self.routing.set_instruments(insts)
         self._set_tick(insts)
         self.depth_chart.set_venues(sorted(insts))
@@ -446,10 +450,14 @@ class MainWindow(QMainWindow):
     def _refresh_health(self) -> None:
         health = self.session.health_now()
         stale = {v for v, h in health.items() if h.state is not LinkState.CONNECTED}
+        listed = self.session.symbol_instruments()
         for v, h in health.items():
             chip = self.chips.get(v)
             if chip is not None:
                 chip.show_health(h)
+                if v not in listed and self.session.instruments.get(v):
+                    # its markets are loaded and the symbol is not among them: it will never connect
+                    chip.show_unlisted(self.session.symbol)
         if stale != self._stale:
             self._stale = stale
             self.depth_chart.set_stale(stale)

@@ -67,7 +67,7 @@ class PreviewTable(QWidget):
         self.table.horizontalHeader().setMinimumSectionSize(40)
         self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         # prices are the widest cells (60,003.33; 0.149851): sized to them, never elided
-        for c in (COLUMNS.index("avg"), COLUMNS.index("limit")):
+        for c in (COLUMNS.index("base"), COLUMNS.index("avg"), COLUMNS.index("limit")):
             self.table.horizontalHeader().setSectionResizeMode(c, QHeaderView.ResizeMode.ResizeToContents)
         self.tick: Decimal | None = None  # the symbol's display tick (core.price_format.display_tick)
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
@@ -94,7 +94,7 @@ class PreviewTable(QWidget):
         self.plan = plan
         legs = plan.legs if plan else ()
         rows: list[tuple[str, tuple[str, ...]]] = [
-            (lg.venue, (lg.contracts, f"{lg.amount_base:.4f}", format_price(lg.avg_price, self.tick),
+            (lg.venue, (lg.contracts, f"{lg.amount_base:,.8g}", format_price(lg.avg_price, self.tick),
                         format_price(lg.limit_price_dec, self.tick),
                         f"{lg.fee:.2f}", f"{lg.cost:,.0f}", f"{lg.share * 100:.1f}%"))
             for lg in legs

@@ -40,6 +40,14 @@ class VenueChip(QLabel):
         self.health = VenueHealth(venue)
         self.setFont(theme.mono_font(8))
 
+    def show_unlisted(self, symbol: str) -> None:
+        """The venue does not list ``symbol``: said so, instead of "connecting" for ever."""
+        base = symbol.split("/")[0]
+        self.setText(f"● {self.venue} no {base} here")
+        self.setStyleSheet(f"QLabel {{ color: {theme.GREY}; border: 1px solid {theme.GREY}; border-radius: 8px;"
+                           f" padding: 1px 8px; margin: 1px 2px; background: #11151a; }}")
+        self.setToolTip(f"{self.venue} does not list {symbol}: no book, no routing there")
+
     def show_health(self, h: VenueHealth) -> None:
         self.health = h
         colour = STATE_COLOUR.get(h.state, theme.MUTED)
