@@ -10,7 +10,7 @@ import gc
 import logging
 import time
 from collections import deque
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import replace
 from decimal import Decimal
 
@@ -23,6 +23,7 @@ from sor_desktop.core.instrument import Instrument
 from sor_desktop.core.orders import Side
 from sor_desktop.core.plan import Plan, VenueInput
 from sor_desktop.core.price_format import display_tick
+from sor_desktop.engine.flatten import plan_flatten
 from sor_desktop.engine.preview import (
     BASE,
     Preview,
@@ -193,6 +194,8 @@ class MainWindow(QMainWindow):
         self.bridge.happened.connect(self._on_event)
         session.listeners.append(self.bridge.happened.emit)
         self.routing.changed.connect(self.refresh_preview)
+        self.positions.flatten_requested.connect(self.flatten)
+        self.positions.close_requested.connect(lambda venue: self.flatten({venue}))
         self.routing.symbol_changed.connect(self._change_symbol)
         self.routing.route_requested.connect(self.on_route_requested)
         self.depth_chart.price_clicked.connect(self.sweep_to)
@@ -300,6 +303,7 @@ class MainWindow(QMainWindow):
         key("Enter", self.routing.request_route)
         key("Escape", self.routing.clear)
         key("Ctrl+Shift+X", self.cancel_all)
+        key("Ctrl+Shift+F", self.flatten)  # flatten the symbol across venues, after the confirmation
 
     def _restore(self) -> bool:
         geo = self.settings.value("window/geometry")
@@ -632,6 +636,54 @@ class MainWindow(QMainWindow):
             self.notify("warning", str(exc))
             return
         log.info("route %s sent: %s %s on %d venue(s)", route_id, plan.side, plan.filled, len(plan.legs))
+
+    def flatten(self, venues: Collection[str] | None = None) -> None:
+        """Close the symbol's positions (on ``venues``, or everywhere): reduce-only legs planned on
+        each venue's own book, one route per closing side, confirmed as any route is."""
+        if self.confirm is not None:
+            return
+        if self.trading_locked:
+            self.notify("warning", f"order entry stopped: {self.trading_locked}")
+            return
+        symbol = self.session.symbol
+        insts = self.session.symbol_instruments()
+        fl = plan_flatten(symbol, self.session.positions, insts, self.session.store.books(symbol, insts),
+                          self.session.health_now(), slippage_bps=self.routing.slippage.value(), venues=venues)
+        where = ", ".join(sorted(venues)) if venues else "all venues"
+        for venue, why in fl.problems:
+            self.alert("error", f"close {symbol} on {venue}: {why}")
+        if not fl.plans:
+            if not fl.problems:
+                self.notify("info", f"no {symbol} position to close on {where}")
+            return
+        self._confirm_reduce(list(fl.plans))
+
+    def _confirm_reduce(self, plans: list[Plan]) -> None:
+        """Confirm and send reduce-only plans one after the other (a sell for the longs, then a buy
+        for the shorts). Not re-planned in the dialog: a close's leg is bound to its venue."""
+        plan = plans.pop(0)
+        dlg = ConfirmDialog(plan, base=self.routing.base_ccy, mode=str(self.session.mode),
+                            type_above=self.prefs.type_above_notional, reduce_only=True, parent=self,
+                            clock=self.session.store.clock)
+        dlg.setWindowTitle("Confirm close (reduce-only)")
+        self.confirm = dlg
+
+        def sent() -> None:
+            try:
+                route_id = self.session.submit(dlg.plan, True)
+            except (AlreadySent, ValueError) as exc:
+                self.notify("warning", str(exc))
+                return
+            log.info("close route %s sent: %s %s on %d venue(s)", route_id, plan.side, plan.filled, len(plan.legs))
+
+        def closed(result: int) -> None:
+            self._confirm_closed(result)
+            if result and plans:
+                self._confirm_reduce(plans)
+
+        dlg.accepted.connect(sent)
+        dlg.finished.connect(closed)
+        dlg.open()
 
     def lock_trading(self, reason: str) -> None:
         """Stop order entry (the vault locked itself after the idle time); previews go on."""
