@@ -33,6 +33,7 @@ class AppOptions:
     amount: str | None = None
     side: str = "buy"
     demo_route: bool = False  # README screenshots: send the prefilled order once (simulated only)
+    sim_balance: str | None = None  # --sim-balance text (venues.sim.config.parse_balances)
     demo_sweep_bps: float | None = None  # README screenshots: hover and click the depth chart there
     demo_reject: str | None = None  # README screenshots: that simulated venue rejects its next order
 
@@ -89,7 +90,8 @@ async def _main(app: object, opts: AppOptions) -> int:
     assert isinstance(app, QApplication)
     mode, vault = choose_mode(opts)
     try:
-        session = build_session(mode, opts.venues, opts.symbol, seed=opts.seed, vault=vault)
+        session = build_session(mode, opts.venues, opts.symbol, seed=opts.seed, vault=vault,
+                                sim_balance=opts.sim_balance)
     except ValueError as exc:  # an unknown venue id: one line, as every command-line error
         print(f"sor-desktop: {exc}", file=sys.stderr)
         return 2

@@ -17,6 +17,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     g.add_argument("--venues", help="comma-separated venue ids (default: the five product venues)")
     g.add_argument("--symbol", default="BTC/USDT:USDT", help="unified symbol to open (default %(default)s)")
     g.add_argument("--seed", type=int, default=7, help="seed of the simulated market (default %(default)s)")
+    g.add_argument("--sim-balance", metavar="USDT|VENUE=USDT,...",
+                   help="--sim: each venue's starting USDT, one amount for all or per venue")
     g.add_argument("--screenshot", type=Path, metavar="PATH",
                    help="start, wait, save the main window as PNG and exit")
     g.add_argument("--after", type=float, default=4.0, metavar="SECONDS",
@@ -52,6 +54,15 @@ def run(args: argparse.Namespace) -> int:
     from sor_desktop.app import AppOptions, run_app  # Qt loads only when the window is wanted
 
     mode = "sim" if args.sim else "paper" if args.paper else None
+    if args.sim_balance is not None:
+        from sor_desktop.venues.sim.config import parse_balances
+
+        if mode != "sim":
+            raise CliError("--sim-balance goes with --sim")
+        try:
+            parse_balances(args.sim_balance)
+        except ValueError as exc:
+            raise CliError(f"--sim-balance: {exc}") from None
     if args.demo_route and (mode != "sim" or not (args.amount or args.demo_sweep is not None)):
         raise CliError("--demo-route needs --sim and --amount (or --demo-sweep)")
     if (args.demo_reject or args.demo_sweep is not None) and mode != "sim":
@@ -60,4 +71,5 @@ def run(args: argparse.Namespace) -> int:
         mode=mode, venues=_venues(args.venues), symbol=args.symbol, seed=args.seed,
         screenshot=args.screenshot, after=args.after, amount=args.amount, side=args.side,
         demo_route=args.demo_route, demo_sweep_bps=args.demo_sweep, demo_reject=args.demo_reject,
+        sim_balance=args.sim_balance,
     ))

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from sor_desktop.cli.errors import CliError
-from sor_desktop.core.account import Balance, Position
+from sor_desktop.core.account import Balance, Position, PositionMode
 from sor_desktop.core.book import BookSnapshot
 from sor_desktop.core.instrument import Instrument
 from sor_desktop.core.margin import DEFAULT_HEADROOM
@@ -136,8 +136,10 @@ async def margin_caps(conn: Connected, side: Side, leverage: float, slippage_bps
     refuses what it cannot carry)."""
     vids = list(conn.venues)
 
-    async def account(v: Venue) -> tuple[list[Balance], list[Position]]:
-        return await v.fetch_balance(), await v.fetch_positions([conn.instruments[v.id].symbol])
+    async def account(v: Venue) -> tuple[list[Balance], list[Position], PositionMode | None]:
+        symbol = conn.instruments[v.id].symbol
+        # hedge mode: a sell does not net a long, so the long pays for none of it
+        return await v.fetch_balance(), await v.fetch_positions([symbol]), await v.fetch_position_mode(symbol)
 
     got = await asyncio.gather(*(account(conn.venues[v]) for v in vids), return_exceptions=True)
     caps: dict[str, VenueMargin] = {}
@@ -146,7 +148,7 @@ async def margin_caps(conn: Connected, side: Side, leverage: float, slippage_bps
             log.info("route: no balance from %s: %s", vid, acct)
             continue
         m = venue_margin(side, conn.books[vid], conn.instruments[vid], acct[0], acct[1], leverage=leverage,
-                         slippage_bps=slippage_bps, headroom=headroom)
+                         slippage_bps=slippage_bps, headroom=headroom, hedge=acct[2] is PositionMode.HEDGE)
         if m is not None:
             caps[vid] = m
     return caps

@@ -5,33 +5,43 @@ up_i``; ``cost(y)`` is the cheapest way for the group to take ``y`` lots: the gr
 venues' non-decreasing per-lot marginal costs, exact for separable convex allocation with unit
 weights, so ``cost`` is convex and every ``y`` in ``[low, high]`` is reachable.
 
-Across groups (sizes ``m_g``, counts ``y_g``):
+Across groups (sizes ``m_g``, counts ``y_g``), nothing below grows with the number of grains or
+with the ratio between lot sizes:
 
 ``max_fill`` - the largest ``sum m_g y_g <= T``.
   * one group: a clamp;
-  * two groups ``a < b``: as a function of ``y_b`` the fill grows while the small group is full
-    and is periodic with period ``a / gcd(a, b)`` after that, so the last value of the first
-    part and the last period of the second part hold the maximum;
-  * more: when the groups, sorted by lot size, each fit in the reach of the smaller ones
-    (``sum_{i<j} m_i span_i >= m_j - 1``, the usual case: a fine-lot venue with depth) every
-    integer between the least and the most is reachable; otherwise an exact bitset DP (binary
-    splitting of each group's count) over the room left.
+  * the fills the groups reach form a comb ``{p z + t : z <= Z, t <= w}`` (or an interval) for
+    every mix where each lot is a multiple of the finer groups' period (decimal lots: 1e-8,
+    1e-4, 1e-3 BTC; 1, 10, 1000 coins), however few lots the fine venues can take: arithmetic;
+  * otherwise, two groups ``a < b``: as a function of ``y_b`` the fill grows while the small
+    group is full and is periodic with period ``a / gcd(a, b)`` after that, so the last value of
+    the first part and the last period of the second part hold the maximum (vectorised);
+  * otherwise, more groups: the coarsest group's counts from the top, only the top
+    ``reach / m + 2`` of them needing the finer groups' own answer.
 
 ``min_cost`` - the cheapest ``y`` with ``sum m_g y_g == F``.
   * one group: ``cost(F / m)``;
   * two groups: the solutions are ``y_b = r + t q`` (``q = a / gcd``) on a range of ``t``, and
     ``cost_a(y_a(t)) + cost_b(y_b(t))`` is a sum of convex functions of affine maps of ``t``,
     so a comb search finds the minimum (convexity keeps it between the best sample's neighbours);
-  * more: a proximity window around the continuous optimum ``ybar`` (groups may take fractional
-    lots; the greedy by per-grain marginal cost). Claim: some integer optimum has
-    ``|y_g - ybar_g| <= W_g = (k - 1) * max_{j != g} m_j / gcd(m_g, m_j)``. Proof: ``d = y - ybar``
-    lies in the kernel of ``(m_1..m_k)``, so it is a conformal sum of at most ``k - 1`` circuits,
-    the primitive integer vectors ``(m_j/g) e_i - (m_i/g) e_j``, with positive weights. If a
-    weight is >= 1, ``y - c`` is integer, in the box, and by convexity
-    ``f(y - c) + f(ybar + c) <= f(y) + f(ybar)`` with ``f(ybar + c) >= f(ybar)`` (``ybar`` is
-    optimal), so ``y - c`` is also optimal and closer; repeat. With every weight < 1 the bound
-    follows. An exact DP over the groups inside those windows (state: grains away from the
-    continuous total) finishes the job.
+  * more: from the continuous optimum ``ybar`` (fractional lots, the greedy by per-grain
+    marginal cost), its price per grain ``lam`` and its cost ``LP``:
+    - a proximity window: some integer optimum has ``|y_g - ybar_g| < W_g =
+      sum_{j != g} m_j / gcd(m_g, m_j)``. Proof: ``d = y - ybar`` lies in the kernel of
+      ``(m_1..m_k)``, so it is a conformal sum of circuits, the primitive integer vectors
+      ``(m_j/g) e_i - (m_i/g) e_j``, with positive weights; circuits of the same pair merge. If a
+      weight is >= 1, ``y - c`` is integer, in the box, and by convexity
+      ``f(y - c) + f(ybar + c) <= f(y) + f(ybar)`` with ``f(ybar + c) >= f(ybar)`` (``ybar`` is
+      optimal), so ``y - c`` is also optimal and closer; repeat. With every weight < 1 the bound
+      follows;
+    - reduced costs: every plan with the fill costs ``LP + sum_g h_g(y_g)`` with convex
+      ``h_g >= 0`` (``_min_cost_window``), so a plan that beats a known one keeps each group
+      where ``h_g`` stays under the known plan's excess over ``LP``;
+    - the intersection of both is searched: every group but the widest through its range (the
+      widest takes the rest), or every group but the two widest (those two solved as a pair).
+      Only exact price ties between lot sizes make the ranges too wide for the budget; then a
+      narrowed search improves the known plan up to three times, and the answer is flagged as
+      not proven (the caller bounds it by ``LP``).
 """
 
 from __future__ import annotations
@@ -202,12 +212,38 @@ def _max_fill_coarse_first(spans: Sequence[tuple[int, int]], room: int) -> int:
     zlow = max(0, -(-(room - reach) // m))  # from here down to 0 the finer groups are full
     if zlow > zmax:
         return m * zmax + reach
+    if _reaches_room(finer, m, room, zlow, zmax):
+        return room
     best = m * (zlow - 1) + reach if zlow >= 1 else 0
     for z in range(zmax, zlow - 1, -1):
         best = max(best, m * z + _max_fill_spans(finer, room - m * z))
         if best == room:
             break
     return best
+
+
+def _reaches_room(finer: Sequence[tuple[int, int]], m: int, room: int, zlow: int, zmax: int) -> bool:
+    """Whether some count ``z`` in ``[zlow, zmax]`` of a group of lot ``m`` leaves a remainder two
+    finer groups surely fill. Two groups ``(a, A)``, ``(b, B)`` with ``d = gcd(a, b)`` reach every
+    multiple of ``d`` in ``[a (b/d - 1), b B]`` when ``A >= b/d - 1`` (the ``a``-count picks the
+    residue mod ``b``, the ``b``-count the rest), and symmetrically."""
+    if len(finer) != 2:
+        return False
+    (a, ra), (b, rb) = finer
+    d = math.gcd(a, b)
+    windows = []
+    if ra >= b // d - 1:
+        windows.append((a * (b // d - 1), b * rb))
+    if rb >= a // d - 1:
+        windows.append((b * (a // d - 1), a * ra))
+    for lo, hi in windows:
+        # remainders room - m z in [lo, hi]: z in [ceil((room - hi) / m), floor((room - lo) / m)]
+        z_hi = min(zmax, (room - lo) // m)
+        z_lo = max(zlow, -(-(room - hi) // m))
+        for z in range(z_hi, max(z_lo, z_hi - d) - 1, -1):  # d consecutive counts cover the residues
+            if (room - m * z) % d == 0:
+                return True
+    return False
 
 
 # -- cheapest plan at a fill --------------------------------------------------------------------
@@ -397,7 +433,9 @@ def _narrowed(ranges: list[tuple[int, int]], ybar: Sequence[float], free: int, l
         narrowed = True
         g = max(others, key=lambda j: out[j][1] - out[j][0])
         lo, hi = out[g]
-        half = max(1, (hi - lo) // 4)
+        if hi == lo:  # every range is one count already
+            break
+        half = (hi - lo) // 4  # strictly narrower each time, down to the single count nearest ybar
         mid = min(max(round(ybar[g]), lo), hi)
         out[g] = (max(lo, mid - half), min(hi, mid + half))
     return out, narrowed
@@ -427,6 +465,30 @@ def _pairs(groups: Sequence[Group], fill: int, ranges: list[tuple[int, int]], pa
             ys[a], ys[b] = found[1]
             best = (cost, ys)
     return best
+
+
+def _outward(groups: Sequence[Group], fill: int, proven: list[tuple[int, int]], ybar: Sequence[float],
+             pair: tuple[int, int]) -> tuple[float, list[int]] | None:
+    """A first plan when none is near the rounded optimum (a non-decimal lot whose venue must take
+    at least its minimum can need the third group far from ``ybar``): the third group's counts
+    outward from ``ybar``, the pair solved for each, up to ``_OUTWARD`` counts."""
+    (g,) = [j for j in range(3) if j not in pair]
+    lo, hi = proven[g]
+    mid = min(max(round(ybar[g]), lo), hi)
+    for step in range(_OUTWARD):
+        for y in {mid - step, mid + step}:
+            if lo <= y <= hi:
+                ranges = list(proven)
+                ranges[g] = (y, y)
+                found = _pairs(groups, fill, ranges, pair)
+                if found is not None:
+                    return found
+        if mid - step < lo and mid + step > hi:
+            break
+    return None
+
+
+_OUTWARD = 600
 
 
 def _size(ranges: Sequence[tuple[int, int]], skip: Sequence[int]) -> int:
@@ -462,6 +524,8 @@ def _min_cost_window(groups: Sequence[Group], fill: int) -> tuple[float, list[in
         first = _pairs(groups, fill, near, pair)
         if first is not None:
             break
+    if first is None and k == 3:
+        first = _outward(groups, fill, proven, ybar, pair)
     bases = [_interpolated(g, yb) for g, yb in zip(groups, ybar, strict=True)]
     ranges = proven
     for _ in range(3):  # each unproven pass may find a better plan, which narrows the ranges

@@ -6,14 +6,18 @@ A buy walks each venue's asks, a sell its bids. Every venue order is a whole num
 (the venue's amount step), so a plan is lot-exact by construction. Costs are all-in:
 ``sum price * base * (1 + taker fee)`` for a buy; for a sell the proceeds
 ``sum price * base * (1 - taker fee)`` are maximised (internally: their negative minimised).
-Constraints: each venue's depth, step, minimum amount, minimum notional (checked on the
-expected notional of the order walking the book, ``lot_curve.meets_notional``), maximum order
-amount, the optional base cap per venue, exclusions (``VenueInput.excluded``, a book with a
-``problem()``, inverse contracts) and the maximum number of venues.
+Every venue used also costs its fixed leg cost (``VenueInput.leg_cost``, else
+``PlanRequest.leg_cost``, default ``DEFAULT_LEG_COST``), so a venue is in a plan only when it
+saves more than that. Constraints: each venue's depth, step, minimum amount, minimum notional
+(checked on the expected notional of the order walking the book, ``lot_curve.meets_notional``),
+maximum order amount, the optional base cap per venue, exclusions (``VenueInput.excluded``, a
+book with a ``problem()``, inverse contracts), the maximum number of venues, and the request's
+hard price limit (``price_limit``: levels past it are not there; every IOC limit is clamped inside
+it). ``Plan.gap_bps`` is the proven distance to the optimum (``lot_solver``): 0 when proven.
 
 Unit ``base``: the fill is the largest base amount, on the venues' lot grids, that does not
-exceed the target; among the plans with that fill the plan is the cheapest. Exactly
-(``lot_solver``): the fill is an integer number of grains, and the cost is the exact optimum.
+exceed the target; among the plans with that fill the plan is the cheapest (leg costs
+included). The fill is an integer number of grains, and the cost the optimum (``lot_solver``).
 
 Unit ``quote`` (a notional in USDT before fees). Taking "the largest notional not above T" as
 the first criterion would be a subset sum over real-valued lot notionals: intractable, and it
@@ -177,6 +181,7 @@ def plan_route(request: PlanRequest, venues: Sequence[VenueInput]) -> Plan:
     target = 0 if quote else int(Decimal(repr(float(request.amount))) / grid.grain)
 
     routed = _Routed()
+    routed.deadline = time.thread_time() + PLAN_CPU_BUDGET_S
     below_min: list[str] = []  # venues whose minimum order is more than they could take here
     for (v, levels), m in zip(screened, grid.lots, strict=True):
         curve = build_curve(levels, v.instrument, side, cap_base=v.cap_base,
@@ -214,7 +219,8 @@ def plan_route(request: PlanRequest, venues: Sequence[VenueInput]) -> Plan:
         "single_venue_is_best": one_venue, "best_single_note": note,
     }
     plan = _assemble(request, symbol, routed, alloc, grid, target, excluded, below_min, comparison)
-    plan = replace(plan, gap_bps=alloc.gap / plan.notional * 1e4 if plan.notional > 0 else 0.0)
+    gap = alloc.gap
+    plan = replace(plan, gap_bps=0.0 if gap == 0 else gap / plan.notional * 1e4 if plan.notional > 0 else math.inf)
     plan.meta["route_ms"] = (time.perf_counter() - t0) * 1e3
     return plan
 
@@ -223,10 +229,15 @@ def _tol(cost: float) -> float:
     return 1e-9 * (1.0 + abs(cost))
 
 
+# CPU seconds all the searches of one plan may open nodes for (a quote-unit plan makes several)
+PLAN_CPU_BUDGET_S = 0.035
+
+
 class _Routed(list[_Venue]):
     """The routed venues, with what every solve over them shares (prepared on first use)."""
 
     prepared: Prepared | None = None
+    deadline: float | None = None
 
 
 def _solve(routed: Sequence[_Venue], target: int, max_venues: int | None) -> Allocation:
@@ -236,6 +247,7 @@ def _solve(routed: Sequence[_Venue], target: int, max_venues: int | None) -> All
         prepared = Prepared(curves, ms, legs)
         if isinstance(routed, _Routed):
             routed.prepared = prepared
+            prepared.deadline = routed.deadline
     return solve(curves, ms, target, max_venues, legs, prepared)
 
 
@@ -257,7 +269,7 @@ def _quote_plan(routed: Sequence[_Venue], target: int, amount: float, max_venues
     if over is None:
         return alloc
     lo, hi = alloc.fill, over  # the fill at lo fits, the one at hi does not: search between
-    while hi - lo > 1:
+    while hi - lo > 1 and not _out_of_time(routed):  # past the budget: the largest fit found so far
         mid = (lo + hi) // 2
         probe = _solve(routed, mid, max_venues)
         if probe.fill <= lo:  # nothing reachable in (lo, mid]
@@ -267,6 +279,11 @@ def _quote_plan(routed: Sequence[_Venue], target: int, amount: float, max_venues
         else:
             hi = probe.fill
     return alloc
+
+
+def _out_of_time(routed: Sequence[_Venue]) -> bool:
+    deadline = routed.deadline if isinstance(routed, _Routed) else None
+    return deadline is not None and time.thread_time() > deadline
 
 
 def _quote_target(routed: Sequence[_Venue], side: Side, amount: float, grain: float) -> int:
@@ -319,6 +336,8 @@ def _best_single(routed: Sequence[_Venue], alloc: Allocation, request: PlanReque
     same = _solve(routed, fill, request.max_venues)
     note = (f"no single venue can fill {alloc.fill * grain:.10g}; "
             f"compared at {base:.10g}, the most {v.name} alone can fill")
+    if same.fill != fill:  # the search ran out of its budget before a plan of that fill: no saving shown
+        return single, single_alloc, note, 0.0, 0.0
     return single, single_alloc, note, cost - same.cost, _notional(routed, same)
 
 

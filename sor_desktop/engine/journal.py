@@ -292,10 +292,13 @@ class Journal:
             self._db.execute("BEGIN IMMEDIATE")
             try:
                 yield self._db
+                self._db.execute("COMMIT")
             except BaseException:
-                self._db.execute("ROLLBACK")
+                # SQLite has already rolled back after some errors (a full disk): rolling back again
+                # would raise "no transaction is active" and hide the error that matters
+                if self._db.in_transaction:
+                    self._db.execute("ROLLBACK")
                 raise
-            self._db.execute("COMMIT")
 
     def _event(self, db: sqlite3.Connection, ts: float, kind: str, *, route_id: str | None = None,
                cid: str | None = None, venue: str | None = None, report: OrderReport | None = None,

@@ -55,6 +55,8 @@ async def check_trade_keys(venues: Mapping[str, Venue], entries: Mapping[str, An
         found[venue_id] = perms
         venue = venues[venue_id]
         blocked = _block_reason(perms)
+        if blocked is not None and not venue.capabilities.trading_allowed and not perms.can_withdraw:
+            blocked = None  # already view-only for its own, more precise reason (MEXC's order probe)
         if blocked is not None:
             venue.capabilities = dataclasses.replace(venue.capabilities, trading_allowed=False,
                                                      view_only_reason=blocked)

@@ -33,15 +33,18 @@ def free_margin(balances: Sequence[Balance], settle: str) -> float:
 
 def venue_margin(side: Side, book: BookSnapshot, inst: Instrument, balances: Sequence[Balance],
                  positions: Sequence[Position], *, leverage: float, slippage_bps: float = 5.0,
-                 headroom: float = DEFAULT_HEADROOM) -> VenueMargin | None:
-    """None when the book has no mid (nothing to price the margin at)."""
+                 headroom: float = DEFAULT_HEADROOM, hedge: bool = False) -> VenueMargin | None:
+    """None when the book has no mid (nothing to price the margin at). ``hedge``: the account
+    keeps long and short apart, so an order that is not reduce-only closes nothing (a sell
+    while long opens a short): nothing is reducible (a reduce-only order is capped by the
+    position it closes in ``preview.venue_inputs``)."""
     mark = book.mid
     if not mark:
         return None
     free = free_margin(balances, inst.settle)
     mine = [p for p in positions if p.symbol == inst.symbol]
     lev = next((float(p.leverage) for p in mine if p.leverage), leverage)
-    reducible = reducible_base(side, mine, inst.symbol)
+    reducible = 0.0 if hedge else reducible_base(side, mine, inst.symbol)
     exposure = sum(float(p.base_amount) * mark for p in mine)
     move = Decimal(repr(float(slippage_bps))) / Decimal(10_000)
     buy = side is Side.BUY
@@ -57,6 +60,12 @@ def venue_margin(side: Side, book: BookSnapshot, inst: Instrument, balances: Seq
                           leverage=lev, taker_fee=float(inst.taker_fee), rule=rule_for(inst.venue),
                           headroom=headroom, limit_of=limit_of, reducible=reducible, position_notional=exposure)
     reason = None
-    if free < NEAR_ZERO_FREE and reducible <= 0:
-        reason = f"free margin {free:,.2f} {inst.settle}: " + ("negative" if free < 0 else "nothing to open with")
+    if reducible <= 0 and (free < NEAR_ZERO_FREE or cap <= 0):
+        if free < 0:
+            reason = f"free margin {free:,.2f} {inst.settle}: negative"
+        elif free < NEAR_ZERO_FREE:
+            reason = f"free margin {free:,.2f} {inst.settle}: nothing to open with"
+        else:  # what is left is the reserve held against the open positions' next move
+            reason = (f"free margin {free:,.2f} {inst.settle} is held back against the open position "
+                      f"({headroom:.1%} of its notional)")
     return VenueMargin(cap, free, reason)

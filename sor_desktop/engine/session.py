@@ -13,7 +13,7 @@ import random
 from collections.abc import Callable, Coroutine, Mapping, Sequence
 from typing import Any
 
-from sor_desktop.core.account import Balance, Position
+from sor_desktop.core.account import Balance, Position, PositionMode
 from sor_desktop.core.book import BookSnapshot
 from sor_desktop.core.instrument import Instrument
 from sor_desktop.core.margin import DEFAULT_HEADROOM
@@ -59,6 +59,8 @@ class Session:
         self.instruments: dict[str, dict[str, Instrument]] = {}
         self.balances: dict[str, list[Balance]] = {}
         self.positions: dict[str, list[Position]] = {}
+        # each venue's position mode for ``symbol`` where it says (hedge: a sell does not net a long)
+        self.position_modes: dict[str, PositionMode] = {}
         self.listeners: list[Listener] = []
         self.tasks: set[asyncio.Task[Any]] = set()
         self._feeds: feeds.FeedSet | None = None
@@ -159,6 +161,7 @@ class Session:
         for v in self.venues:
             self.store.drop(v, self.symbol)
         self.symbol = symbol
+        self.position_modes.clear()  # read per symbol on the next account refresh
         self._start_feeds()
 
     async def stop(self, timeout: float = 3.0) -> None:
@@ -241,13 +244,14 @@ class Session:
             if book is None or inst is None:
                 continue
             positions = self.positions.get(venue, [])
+            hedge = self.position_modes.get(venue) is PositionMode.HEDGE
             if self._margin_dirty.get(venue):
-                closing = reducible_base(side, positions, self.symbol)
+                closing = 0.0 if hedge else reducible_base(side, positions, self.symbol)
                 out[venue] = VenueMargin(closing, 0.0, None if closing > 0 else
                                          "free margin is being re-read after a fill")
                 continue
             got = venue_margin(side, book, inst, bals, positions, leverage=self.leverage,
-                               slippage_bps=slippage, headroom=self.margin_headroom)
+                               slippage_bps=slippage, headroom=self.margin_headroom, hedge=hedge)
             if got is not None:
                 out[venue] = got
         return out
@@ -336,7 +340,22 @@ class Session:
     async def _account(self, venue: Venue) -> tuple[list[Balance], list[Position]]:
         bal = await venue.fetch_balance()
         pos = await venue.fetch_positions([self.symbol])
+        await self._read_position_mode(venue)
         return bal, pos
+
+    async def _read_position_mode(self, venue: Venue) -> None:
+        """Keep the venue's mode for the margin caps; a failed read keeps the last one known and
+        is said (the venue adapter reads it again before an order, and sends nothing without it)."""
+        try:
+            mode = await venue.fetch_position_mode(self.symbol)
+        except VenueError as exc:
+            log.warning("%s: position mode not read: %s", venue.id, exc.message)
+            self.emit(Notice("warning", f"{venue.id}: position mode not read ({_short(exc)})"))
+            return
+        if mode is None:
+            self.position_modes.pop(venue.id, None)
+        else:
+            self.position_modes[venue.id] = mode
 
 
 def _short(exc: BaseException) -> str:

@@ -46,5 +46,7 @@ class FeedSet:
         caps = venue.capabilities if venue is not None else None
         view_only = caps is not None and not caps.trading_allowed
         state = _STATE.get(h.state, LinkState.DOWN)
-        reason = h.reason if state is not LinkState.CONNECTED else (caps.view_only_reason if caps else None)
+        # connected: why the venue is view-only, or why it trades where view-only is the default
+        reason = h.reason if state is not LinkState.CONNECTED else \
+            ((caps.view_only_reason or caps.trading_note) if caps else None)
         self.store.set_health(VenueHealth(h.venue, state, h.book_age_s, h.updates_per_s, h.rtt_ms, view_only, reason))

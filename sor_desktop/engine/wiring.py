@@ -7,6 +7,7 @@ import contextlib
 import logging
 import time
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Any
 
 from sor_desktop import paths
@@ -75,10 +76,12 @@ def live_venues(ids: Sequence[str] | None, vault: Any, problems: list[str] | Non
 def build_session(mode: Mode, ids: Sequence[str] | None, symbol: str, *, seed: int = 7,
                   vault: Any = None, venues: Sequence[Venue] | None = None,
                   store: Store | None = None, clock: Callable[[], float] = time.time,
-                  monotonic: Callable[[], float] = time.monotonic, sim_balance: str | None = None) -> Session:
+                  monotonic: Callable[[], float] = time.monotonic, sim_balance: str | None = None,
+                  journal_path: Path | str | None = None) -> Session:
     """``clock``/``monotonic``: wall and book-receive clocks (a simulated market on virtual time
     passes its own, so book ages and journal times agree with it). ``sim_balance``: the
-    ``--sim-balance`` text (``sim.config.parse_balances``); raises ValueError when it is bad."""
+    ``--sim-balance`` text (``sim.config.parse_balances``); raises ValueError when it is bad.
+    ``journal_path``: another journal than the app's (benchmarks keep theirs apart)."""
     key_problems: list[str] = []
     if venues is None:
         if mode is Mode.SIMULATED:
@@ -91,7 +94,7 @@ def build_session(mode: Mode, ids: Sequence[str] | None, symbol: str, *, seed: i
     # counts each mode apart), so `journal list` shows what the window sent, simulated included
     refused: str | None = None
     try:
-        journal = Journal(paths.journal_path())
+        journal = Journal(journal_path if journal_path is not None else paths.journal_path())
     except JournalError as exc:  # damaged, or in use by another process: the window opens, trading does not
         refused = str(exc)
         log.error("%s", refused)

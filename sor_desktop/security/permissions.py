@@ -70,8 +70,10 @@ class KeyPermissions:
             why = next((n for n in self.notes if n != REMINDER), "")
             return f"cannot be checked on this venue ({why})" if why else "cannot be checked on this venue"
         parts = []
-        if self.ip_whitelisted is not True:
+        if self.ip_whitelisted is False:
             parts.append("no IP whitelist")
+        elif self.ip_whitelisted is None:  # the venue does not say (MEXC): not the same as none
+            parts.append("IP binding cannot be checked on this venue")
         if self.expires_in_days is not None:
             parts.append(f"expires in {self.expires_in_days} days")
         return ", ".join(parts) or None

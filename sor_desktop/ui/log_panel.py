@@ -90,6 +90,7 @@ class NoticeLabel(QLabel):
         self._timer.timeout.connect(self.clear)
 
     def notify(self, level: str, text: str, seconds: float = 8.0) -> None:
+        text = redact(text)  # exception texts can carry a key or a signed URL: masked like the log
         colour = {"error": theme.ERROR, "warning": theme.WARN}.get(level, theme.TEXT)
         self.setStyleSheet(f"color: {colour}; padding: 0 8px;")
         self.setText(text if len(text) < 160 else text[:157] + "...")
@@ -125,6 +126,7 @@ class StickyNotices(QWidget):
         self._items: dict[str, tuple[str, str]] = {}  # key -> (level, text), oldest first
 
     def post(self, key: str, level: str, text: str) -> None:
+        text = redact(text)
         self._items.pop(key, None)
         self._items[key] = (level, text)
         self._show_newest()

@@ -6,6 +6,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QLabel, QWidget
 
 from sor_desktop.engine.store import LinkState, VenueHealth
+from sor_desktop.logs import redact
 from sor_desktop.ui import theme
 
 STATE_COLOUR = {
@@ -61,6 +62,6 @@ class VenueChip(QLabel):
                  f" padding: 1px 8px; margin: 1px 2px; background: #11151a; }}")
         if style != self.styleSheet():  # restyling repolishes the widget: only on a change of state
             self.setStyleSheet(style)
-        self.setToolTip(f"{h.venue}: {h.state}" + (f" ({h.reason})" if h.reason else "")
+        self.setToolTip(redact(f"{h.venue}: {h.state}" + (f" ({h.reason})" if h.reason else "")
                         + " · book age, updates per second, round-trip time"
-                        + (f"\nAPI key: {h.key_note}" if h.key_note else ""))
+                        + (f"\nAPI key: {h.key_note}" if h.key_note else "")))

@@ -70,6 +70,7 @@ class Capabilities:
     hedge_mode: bool = False
     trading_allowed: bool = True  # False: view-only (e.g. MEXC futures orders by API are off)
     view_only_reason: str | None = None
+    trading_note: str | None = None  # why trading is on where view-only is the default (a probe's answer)
     client_id_field: str = "clientOrderId"
     client_id_max_len: int = 36
     server_dead_man_switch: bool = False  # the venue cancels our orders itself if we vanish

@@ -18,9 +18,12 @@ from typing import Any
 
 from sor_desktop.venues.bingx.heartbeat import text_heartbeat_class
 from sor_desktop.venues.book_sequence import CHECKS, guarded_class
+from sor_desktop.venues.mexc.limits import per_endpoint_limits_class
 
-# a venue's own websocket protocol where ccxt's handling needs help (see the venue's module)
-PROTOCOL_CLASSES: dict[str, Callable[[Any], type]] = {"bingx": text_heartbeat_class}
+# per-venue subclasses of the ccxt.pro class for what the venue's protocol needs beyond ccxt
+# (BingX: its text Ping is the sign of life; MEXC: rate limits per endpoint); see the venue's module
+PROTOCOL_CLASSES: dict[str, Callable[[Any], type]] = {
+    "bingx": text_heartbeat_class, "mexc": per_endpoint_limits_class}
 
 
 @dataclass(slots=True)

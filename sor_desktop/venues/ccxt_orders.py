@@ -22,8 +22,8 @@ import ccxt
 
 from sor_desktop.core.account import PositionMode
 from sor_desktop.core.orders import OrderRequest, OrderType, TimeInForce
-from sor_desktop.venues.bingx import account as bingx_account
 from sor_desktop.venues.ccxt_errors import is_not_found
+from sor_desktop.venues.mexc import account as mexc_account
 
 RawOrder = Mapping[str, Any] | None
 Lookup = Callable[[Any, str, str], Awaitable[RawOrder]]
@@ -41,17 +41,19 @@ def create_params(request: OrderRequest) -> dict[str, Any]:
 def order_type_and_params(venue_id: str, request: OrderRequest,
                           mode: PositionMode | None = None) -> tuple[Any, dict[str, Any]]:
     """The ``type`` and ``params`` for ccxt's ``create_order``; ``mode``: the account's position
-    mode where the order must say it (BingX: ``bingx.account.order_params``).
+    mode, for a venue whose order shape depends on it beyond ``position_params`` (which the venue
+    merges over these: ``ccxt_account``). MEXC: its side codes and position mode come from
+    ``mexc.account``.
 
     MEXC futures take IOC as order type 3; ccxt's ``mexc.create_swap_order`` maps only
     ``limit`` (1) and ``market`` (6) and would pass ``timeInForce`` through, unread, leaving a
     resting limit order."""
+    if venue_id == "mexc":
+        params = mexc_account.order_params(request, mode)
+        if request.order_type is OrderType.LIMIT and request.time_in_force is TimeInForce.IOC:
+            return 3, params
+        return request.order_type.value, params
     params = create_params(request)
-    if venue_id == "bingx":
-        params = bingx_account.order_params(mode, params)
-    if venue_id == "mexc" and request.order_type is OrderType.LIMIT and request.time_in_force is TimeInForce.IOC:
-        del params["timeInForce"]
-        return 3, params
     return request.order_type.value, params
 
 
@@ -118,15 +120,6 @@ async def _weex(ex: Any, client_id: str, symbol: str) -> RawOrder:
     return None
 
 
-async def _mexc(ex: Any, client_id: str, symbol: str) -> RawOrder:
-    market = ex.market(symbol)
-    response = await ex.contractPrivateGetOrderExternalSymbolExternalOid(
-        {"symbol": market["id"], "external_oid": client_id}
-    )
-    raw = _first(response.get("data"))
-    return ex.parse_order(raw, market) if raw is not None else None
-
-
 async def _unified(ex: Any, client_id: str, symbol: str) -> RawOrder:
     order: Mapping[str, Any] = await ex.fetch_order(None, symbol, {"clientOrderId": client_id})
     return order
@@ -137,7 +130,7 @@ LOOKUPS: dict[str, Lookup] = {
     "bybit": _bybit,
     "bingx": _bingx,
     "weex": _weex,
-    "mexc": _mexc,
+    "mexc": mexc_account.find_by_client_id,
 }
 
 
@@ -149,3 +142,19 @@ async def find_by_client_id(ex: Any, venue_id: str, client_id: str, symbol: str)
         if is_not_found(exc, venue_id):
             return None
         raise
+
+
+def position_params(mode: PositionMode | None, request: OrderRequest) -> dict[str, Any]:
+    """The position fields of an order for the account's position mode (merged into
+    ``create_params``).
+
+    One-way (or unknown): nothing more; a closing order carries ``reduceOnly``. Hedge: ccxt's
+    unified ``hedged`` flag, with which binance and bybit set the position side from side and
+    ``reduceOnly`` (ccxt 4.5.90 ``binance.create_order_request``: ``positionSide`` LONG/SHORT,
+    ``reduceOnly`` dropped, as Binance refuses it in hedge mode; ``bybit.create_order_request``:
+    ``positionIdx`` 1/2). A close of a long is then a sell on the LONG side: it cannot open a
+    short. Venues whose ccxt class reads something else override this in their ``account.py``.
+    """
+    if mode is PositionMode.HEDGE:
+        return {"hedged": True}
+    return {}

@@ -9,6 +9,11 @@ What it changes in ccxt: the websocket keep-alive is lowered (ccxt's defaults ar
 30 min) so a dead peer is noticed in seconds; where ccxt does not check book sequences the
 exchange class is wrapped by ``book_sequence``; a gap raises ``BookGap`` after asking the venue
 for a fresh snapshot (unsubscribe and subscribe again).
+
+Position mode: ``fetch_position_mode`` asks the venue the way its ``account.py`` says
+(``ccxt_account``) and remembers the answer per symbol; the first order on a symbol reads it if
+nobody has, so a hedge-mode account gets the position side on every order (a reduce closes the
+long or the short it names) and a one-way account ``reduceOnly``.
 """
 
 from __future__ import annotations
@@ -39,10 +44,21 @@ from sor_desktop.venues.bingx import account as bingx_account
 from sor_desktop.venues.bingx import deadman as bingx_deadman
 from sor_desktop.venues.bybit import deadman as bybit_dcp
 from sor_desktop.venues.cancel_scope import open_order_scopes
+from sor_desktop.venues.ccxt_account import account_rules
 from sor_desktop.venues.ccxt_errors import Phase, map_error
 from sor_desktop.venues.ccxt_link import counting_requests, exchange_class
 from sor_desktop.venues.ccxt_orders import cancel_by_client_id, find_by_client_id, order_type_and_params
-from sor_desktop.venues.errors import AuthFailed, BookGap, NotSupported, OrderRejected, VenueError
+from sor_desktop.venues.errors import (
+    AuthFailed,
+    BookGap,
+    NotSupported,
+    OrderRejected,
+    RateLimited,
+    VenueError,
+    VenueUnavailable,
+)
+from sor_desktop.venues.mexc.probe import OrderProbe
+from sor_desktop.venues.mexc.probe import probe_orders as mexc_probe_orders
 from sor_desktop.venues.quirks import quirks_for
 
 log = logging.getLogger(__name__)
@@ -54,14 +70,12 @@ logging.getLogger("ccxt").setLevel(logging.INFO)
 DEAD_MAN_SWITCHES: dict[str, Any] = {"binanceusdm": binanceusdm_deadman, "bingx": bingx_deadman}
 
 _CLIENT_ID = re.compile(r"^[A-Za-z0-9_\-]+$")  # the charset every venue of the table accepts
-# venues that read the account's position mode with their own endpoint (one mode per account)
-POSITION_MODE_READERS: dict[str, Callable[[Any], Awaitable[PositionMode | None]]] = {
-    "bingx": bingx_account.fetch_position_mode}
+# venues whose orders by API are off for most accounts (quirks ``orders_by_api`` False): an
+# order the venue refuses either way tells whether this account may trade (client, market id, tick)
+ORDER_PROBES: dict[str, Callable[[Any, str, str], Awaitable[OrderProbe]]] = {"mexc": mexc_probe_orders}
 # venues whose balance ccxt reads wrongly: their own reading of ccxt's answer (``info``)
 BALANCE_READERS: dict[str, Callable[[str, Mapping[str, Any], Sequence[str] | None], list[Balance]]] = {
     "bingx": bingx_account.balances}
-# the venue refused an order for its position fields: the mode changed behind our back
-POSITION_SIDE_REFUSALS: dict[str, Callable[[str], bool]] = {"bingx": bingx_account.is_position_side_refusal}
 
 
 class Credentials(Protocol):
@@ -127,6 +141,8 @@ class CcxtVenue(Venue):
         self.id = venue_id
         self.config = config or CcxtConfig()
         self._quirks = quirks_for(venue_id)
+        self._rules = account_rules(venue_id)
+        self._position_modes: dict[str, PositionMode] = {}
         self._has_keys = credentials is not None
         options = _merge(self._quirks.ccxt_options, self.config.options or {})
         settings: dict[str, Any] = {
@@ -163,7 +179,6 @@ class CcxtVenue(Venue):
         self._connect_lock = asyncio.Lock()
         self._closed = False
         self._last_call_end: float | None = None
-        self._position_mode: PositionMode | None = None  # last read; orders say it where the venue needs
         self._traded: set[str] = set()  # symbols we sent orders on: Binance's countdown is per symbol
         self._dead_man_armed = False
         self._dcp_task: asyncio.Task[None] | None = None  # Bybit: the private "dcp" link, once verified
@@ -198,18 +213,23 @@ class CcxtVenue(Venue):
             self._instruments = self._build_instruments(markets)
             if not self._instruments:
                 raise VenueError(self.id, "no linear or inverse swap markets")
-            await self._read_position_mode()
+            await self._probe_orders()
 
-    async def _read_position_mode(self) -> None:
-        """Read the account's position mode where the venue needs it with each order, before the
-        first one (not in its path); a failure leaves it unknown (orders go one-way, which a
-        hedge account refuses with nothing placed) and is logged."""
-        if self.id not in POSITION_MODE_READERS or not self._has_keys:
+    async def _probe_orders(self) -> None:
+        """Where orders by API are off for most accounts and no setting says otherwise, one
+        order the venue must refuse either way decides for this account (``ORDER_PROBES``); the
+        venue stays view-only unless the answer says yes, and the reason says what was seen."""
+        probe = ORDER_PROBES.get(self.id)
+        if probe is None or not self._has_keys or self.config.trading_allowed is not None or self._quirks.orders_by_api:
             return
-        try:
-            await self.fetch_position_mode("")
-        except VenueError as exc:
-            log.warning("%s: position mode not read: %s", self.id, exc.message)
+        instrument = self._instruments.get("BTC/USDT:USDT") or self._instruments[min(self._instruments)]
+        result = await probe(self._ex, instrument.venue_symbol, str(instrument.price_tick))
+        if result.allowed:
+            self.mark_trading_allowed()
+            self.capabilities = replace(self.capabilities, trading_note=result.reason)
+        else:
+            self.capabilities = replace(self.capabilities, view_only_reason=result.reason)
+        log.info("%s: orders by API %s: %s", self.id, "on" if result.allowed else "off", result.reason)
 
     def use_markets(self, markets: Mapping[str, Mapping[str, Any]]) -> None:
         """Take ccxt market dicts (e.g. recorded ones) instead of loading them from the venue."""
@@ -274,9 +294,12 @@ class CcxtVenue(Venue):
     async def _resync(self, symbol: str) -> None:
         """Make the next watch start from a fresh snapshot.
 
-        Binance: ccxt already dropped the book and the subscription. Bybit/WEEX: unsubscribe,
-        so the next watch subscribes again and the venue sends a snapshot; if the venue does not
-        acknowledge in time, close the websocket (a reconnect subscribes afresh)."""
+        Binance: ccxt already dropped the book and the subscription. MEXC: the check already
+        dropped the book and the next frame starts a new one (``book_sequence``). Bybit/WEEX:
+        unsubscribe, so the next watch subscribes again and the venue sends a snapshot; if the
+        venue does not acknowledge in time, close the websocket (a reconnect subscribes afresh)."""
+        if getattr(self._ex, "sor_resync_in_place", False):
+            return  # the book the next frame started is already the fresh one: keep it
         self._ex.orderbooks.pop(symbol, None)
         if self._quirks.ccxt_checks_sequence:
             return
@@ -367,14 +390,37 @@ class CcxtVenue(Venue):
         return out
 
     async def fetch_position_mode(self, symbol: str) -> PositionMode | None:
-        """The account's mode where the venue says (``POSITION_MODE_READERS``), else None; kept
-        for the orders that must state it."""
-        reader = POSITION_MODE_READERS.get(self.id)
+        """One-way or hedge for ``symbol``, as the venue says (None: the venue does not say, or
+        no keys). Remembered for the orders that state it (Binance/BingX ``positionSide``, Bybit
+        ``positionIdx``, MEXC ``positionMode``); a refused order forgets it, so an account
+        switched behind our back is read again before the next order."""
+        reader = self._rules.read_position_mode
         if reader is None or not self._has_keys:
             return None
-        self._position_mode = await self._guarded(Phase.READ, reader(self._ex))
-        self.capabilities = replace(self.capabilities, hedge_mode=self._position_mode is PositionMode.HEDGE)
-        return self._position_mode
+        if not self._instruments:
+            await self.connect()
+        mode: PositionMode | None = await self._guarded(Phase.READ, reader(self._ex, symbol))
+        if mode is None:
+            self._position_modes.pop(symbol, None)
+        else:
+            self._position_modes[symbol] = mode
+        self.capabilities = replace(self.capabilities, hedge_mode=mode is PositionMode.HEDGE)
+        log.info("%s: %s position mode %s", self.id, symbol, mode or "not reported")
+        return mode
+
+    async def _order_position_mode(self, symbol: str) -> PositionMode | None:
+        """The mode an order is built for: remembered, else read now. A failed read means the
+        order is not sent (what a one-way order would do on a hedge account is not what the
+        trader confirmed), said as an error that is certainly not a placement."""
+        if symbol in self._position_modes or self._rules.read_position_mode is None:
+            return self._position_modes.get(symbol)
+        try:
+            return await self.fetch_position_mode(symbol)
+        except (OrderRejected, AuthFailed, NotSupported, RateLimited, VenueUnavailable):
+            raise
+        except VenueError as exc:
+            raise VenueUnavailable(self.id, f"could not read the account's position mode ({exc.message}); "
+                                            "the order was not sent") from exc
 
     # -- orders --------------------------------------------------------------------------------
     def mark_trading_allowed(self) -> None:
@@ -415,16 +461,19 @@ class CcxtVenue(Venue):
             if request.limit_price else None
         if problem:
             raise OrderRejected(self.id, problem)
-        order_type, params = order_type_and_params(self.id, request, self._position_mode)
+        mode = await self._order_position_mode(request.symbol)
+        order_type, params = order_type_and_params(self.id, request, mode)
+        params.update(self._rules.position_params(mode, request))
         self._traded.add(request.symbol)
         try:
             order = await self._call(
                 Phase.SUBMIT, "create_order", request.symbol, order_type, request.side.value,
                 float(amount), float(price) if price is not None else None, params)
-        except OrderRejected as exc:
-            refused_side = POSITION_SIDE_REFUSALS.get(self.id)
-            if refused_side is not None and refused_side(exc.message):
-                await self._read_position_mode()  # nothing was placed; the next order is right
+        except VenueError:
+            # the failure may be the venue's "position side does not match" after the trader
+            # switched the mode on the venue (a refusal, or an unknown outcome where the venue's
+            # code is not on its not-placed list, e.g. MEXC 7002): read it again before the next order
+            self._position_modes.pop(request.symbol, None)
             raise
         return convert.order_report(self.id, order, request)
 

@@ -3,7 +3,9 @@
 - binanceusdm: ``sapiGetAccountApiRestrictions`` (GET /sapi/v1/account/apiRestrictions)
 - bybit: ``privateGetV5UserQueryApi`` (GET /v5/user/query-api)
 - bingx: ``accountV1PrivateGetAccountApiPermissions`` (GET /openApi/v1/account/apiPermissions)
-- mexc, weex and anything else: no such endpoint; the result says it could not be checked.
+- mexc: no endpoint reads a key's permissions or IP binding; whether the account takes futures
+  orders by API is found by an order the venue must refuse either way (``mexc.probe``).
+- weex and anything else: no such endpoint; the result says it could not be checked.
 
 ``probe_permissions`` never raises for venue trouble: a failed probe is an unchecked result whose
 notes say why. Error texts pass through ``logs.redact`` (ccxt puts response bodies in them).
@@ -22,7 +24,8 @@ import ccxt.async_support as ccxt_async
 
 from sor_desktop import logs
 from sor_desktop.security.entries import KeyEntry
-from sor_desktop.security.permissions import KeyPermissions, unchecked
+from sor_desktop.security.permissions import REMINDER, KeyPermissions, unchecked
+from sor_desktop.venues.mexc import probe as mexc_probe
 
 log = logging.getLogger(__name__)
 
@@ -151,10 +154,19 @@ async def _bingx(client: Any, venue: str) -> KeyPermissions:
     return KeyPermissions(venue, True, trade, withdraw, ip, _notes(trade, withdraw, ip, *extra))
 
 
+async def _mexc(client: Any, venue: str) -> KeyPermissions:
+    # BTC_USDT and its 0.1 tick: the probe needs one contract, and this one is always listed
+    result = await mexc_probe.probe_orders(client, "BTC_USDT", "0.1")
+    if result.allowed is None:
+        return KeyPermissions(venue, False, notes=(result.reason, mexc_probe.NOT_CHECKABLE, REMINDER))
+    return KeyPermissions(venue, True, result.allowed, None, None, (result.reason, mexc_probe.NOT_CHECKABLE, REMINDER))
+
+
 PROBES: dict[str, Callable[[Any, str], Awaitable[KeyPermissions]]] = {
     "binanceusdm": _binance,
     "bybit": _bybit,
     "bingx": _bingx,
+    "mexc": _mexc,
 }
 
 

@@ -14,8 +14,9 @@ bingx          ``clientOrderID``       bingx.create_order_request (swap); 1-40 c
                                        lower-case ids are sent (``client_id_lowercase``)
 weex           ``newClientOrderId``    weex.create_contract_order_request; max 40 chars
                                        (error -1180 CLIENT_OID_LENGTH_ERROR)
-mexc           ``externalOid``         mexc.create_swap_order; ccxt states no maximum (its own
-                                       examples are 35 chars), 36 assumed
+mexc           ``externalOid``         mexc.create_swap_order; max 32 chars (MEXC contract API
+                                       error 2030 "External order ID is too long (Max. 32
+                                       bits)")
 =============  ======================  ====================================================
 
 Book sequence, as ccxt 4.5.90 handles it (``ccxt/pro``):
@@ -26,6 +27,11 @@ Book sequence, as ccxt 4.5.90 handles it (``ccxt/pro``):
 - weex: ccxt stores ``u`` as the nonce but never compares it: we check ``U`` == previous ``u`` + 1.
 - bingx: every ``depth`` frame is a full snapshot (``orderbook.reset``) with no update id: nothing
   to chain, a lost frame is replaced by the next (tests/venues/test_bingx_books.py, loopback).
+- mexc: ccxt only skips deltas older than the book; gaps are not detected. MEXC's contract docs
+  ("How is incremental depth information maintained") require each ``push.depth`` version to be
+  the previous + 1; merged frames (default since 2025-04-09) carry ``begin``..``end``. We check
+  ``begin`` (or ``version``) == previous ``version`` + 1 (``mexc.books``); a gap rebuilds the book
+  from the next frame and a fresh REST snapshot, on the same subscription.
 
 Heartbeats and accounts, per venue (the venue's module says more):
 
@@ -39,8 +45,6 @@ Heartbeats and accounts, per venue (the venue's module says more):
   swap order (docs); ccxt's ``cancel_all_orders(None)`` goes to spot (defaultType; see
   ``cancel_scope`` below). Client ids are lower-cased by BingX ("Place order"): only lower-case
   ones are sent. The loopback server also answers ``trade/cancelAllAfter`` (dead-man switch below).
-- mexc: ccxt only skips deltas older than the book; gaps are not detected. Not checked here
-  either: whether MEXC contract ``version`` numbers are strictly consecutive is not verified.
 
 Errors during a send (``<venue>/errors.py``, each code with its source): only the listed codes
 mean "certainly not placed"; every other error is an unknown outcome resolved by client id.
@@ -83,6 +87,41 @@ Dead-man switches (the venue cancels our orders if we vanish), verified:
   deliberate close lets Bybit cancel the account's derivatives orders after the window.
 - weex, mexc: no countdown or disconnect cancel in ccxt 4.5.90's API tables; none claimed. The
   watchdog covers them.
+
+Position mode (one-way or hedge; ``<venue>/account.py``, loaded by ``ccxt_account``):
+
+- binanceusdm: account-wide, ``GET /fapi/v1/positionSide/dual`` ``dualSidePosition`` (Binance
+  "Get Current Position Mode"; ccxt binance.fetch_position_mode). Hedge-mode orders: ccxt's
+  ``hedged`` param sends ``positionSide`` LONG/SHORT and drops ``reduceOnly`` (binance
+  .create_order_request), which Binance refuses in hedge mode (-1106).
+- bybit: per symbol, ``positionIdx`` of ``GET /v5/position/list`` (0 one-way; 1 and 2 hedge;
+  Bybit v5 "Get Position Info"). UTA 2.0: only USDT perpetuals can be hedge (Bybit v5 "Switch
+  Position Mode"); inverse and USDC perpetuals are one-way. Hedge orders: ccxt's ``hedged``
+  sends ``positionIdx`` 1/2 (bybit.create_order_request).
+- bingx, weex, mexc: in their own ``account.py`` (their rows in README's venue table).
+
+Bybit inverse (BTC/USD:BTC): ccxt 4.5.90 takes ``contractSize`` from ``minOrderQty`` (1 USD,
+bybit.fetch_future_markets), scopes every call by ``category=inverse`` and reads the BTC balance
+from the unified wallet (UTA 2.0, bybit.fetch_balance). Proven on the loopback server as the
+suite's ``[bybit-inverse]`` case; the router does not route inverse contracts.
+
+MEXC (``venues/mexc``), verified against MEXC's contract API docs (mexcdevelop/apidocs
+``contract_v1_en``) and ccxt 4.5.90, proven on the loopback server
+(``tests/venues/loopback/mexc.py``):
+
+- books and orders count contracts (``contractSize`` 0.0001 BTC for BTC_USDT, ``volUnit`` 1).
+- orders: IOC is ``type`` 3; ``side`` 1 open long, 2 close short, 3 open short, 4 close long;
+  ``positionMode`` 1 hedge / 2 one-way, read from ``position/position_mode`` (``mexc.account``).
+  ccxt's hedged path sends a reduce-only buy as 4 and ``parse_order`` reads side 2 as a sell and
+  ignores ``externalOid``: corrected there.
+- orders by API: off for most accounts since 2022-07-25 (update log); such accounts get 1002
+  "Contract not allow place order!" (ccxt issues #14474, #15055). View-only unless the probe of
+  ``mexc.probe`` (an order refused either way) shows this account may trade. No endpoint reads a
+  key's permissions or IP binding: "cannot be checked on this venue".
+- ccxt 4.5.90's ``fetch_markets`` loads spot markets too, whatever ``fetchMarkets.types`` says.
+- not verified: whether the venue checks the permission (1002) before the order's fields; a
+  reused ``externalOid`` (the docs say the batch endpoint returns the existing order id; the
+  loopback does that for single orders too).
 """
 
 from __future__ import annotations
@@ -138,9 +177,18 @@ QUIRKS: dict[str, VenueQuirks] = {
     ),
     "mexc": VenueQuirks(
         client_id_param="externalOid",
+        client_id_max_len=32,
+        sequence_check="mexc",
         orders_by_api=False,
-        view_only_reason="MEXC has switched off futures order placement by API for most accounts",
-        ccxt_options={"fetchMarkets": {"types": {"spot": False, "swap": {"linear": True, "inverse": False}}}},
+        view_only_reason=("MEXC has switched off futures order placement by API for most accounts; "
+                          "with keys, a probe order at connect decides for this account"),
+        # fetchMarkets: ccxt 4.5.90 ignores it (its fetch_markets loads spot too); kept for later
+        # versions. snapshotDelay: ccxt caches this many push.depth frames before it fetches the
+        # REST snapshot (default 25: 5 s of MEXC's 200 ms pushes before a first book, and again
+        # after every reconnect or resync); the version check and ccxt's alignment of the cache
+        # with the snapshot's version keep the book exact with 2.
+        ccxt_options={"fetchMarkets": {"types": {"spot": False, "swap": {"linear": True, "inverse": False}}},
+                      "watchOrderBook": {"snapshotDelay": 2}},
     ),
 }
 

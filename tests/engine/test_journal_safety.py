@@ -82,3 +82,50 @@ async def test_a_journal_that_cannot_take_the_intents_sends_nothing(tmp_path: Pa
     res = await ex.execute(make_plan(Side.BUY, [("v0", "0.5", "50010", 50_001.0)]), {"v0": book("v0")})
     assert res.state is RouteState.BLOCKED and not venues["v0"].accepted
     assert "nothing was sent" in res.problems[0].message and "malformed" in res.problems[0].message
+
+
+@pytest.mark.asyncio
+async def test_a_really_full_journal_after_sending_names_the_error(tmp_path: Path) -> None:
+    # not a stub: SQLite's own SQLITE_FULL, by capping the file at its size just before the orders leave
+    venues = {v: FakeVenue(v) for v in ("v0", "v1")}
+    journal = Journal(tmp_path / "j.sqlite3")
+
+    def disk_fills_up(_req: object) -> None:
+        db = journal._db
+        db.execute(f"PRAGMA max_page_count={db.execute('PRAGMA page_count').fetchone()[0]}")
+        with pytest.raises(sqlite3.OperationalError, match="full"):
+            while True:  # take the free room left in the last pages
+                db.execute("INSERT INTO events(ts, kind, detail) VALUES (0, 'filler', ?)", ("x" * 200,))
+
+    ex = Executor(venues, journal, before_send=disk_fills_up)
+    plan = make_plan(Side.BUY, [("v0", "0.5", "50010", 50_001.0), ("v1", "0.5", "50010", 50_001.0)])
+    res = await ex.execute(plan, {v: book(v) for v in venues})
+    assert all(v.accepted for v in venues.values())
+    assert res.journal_error == ("orders were sent to v0, v1; their state could not be saved: "
+                                 "database or disk is full")
+    assert not ex.ready
+
+
+def test_every_single_damaged_page_is_caught_at_start_up(tmp_path: Path) -> None:
+    # issue 10: with one page damaged, `route --sim --yes` still sent orders in 6 of 16 cases
+    import shutil
+
+    base = tmp_path / "base.sqlite3"
+    with Journal(base) as j:
+        for i in range(400):
+            j.record_event("cancel_all", 1_700_000_000.0 + i, venue="v0", detail=f"{i} cancelled " + "x" * 40)
+    pages = base.stat().st_size // 4096
+    assert pages > 10
+    accepted = []
+    for page in range(pages):
+        copy = tmp_path / f"page{page}.sqlite3"
+        shutil.copy(base, copy)
+        with open(copy, "r+b") as fh:
+            fh.seek(page * 4096)
+            fh.write(b"\xde\xad\xbe\xef" * 1024)
+        try:
+            Journal(copy).close()
+        except JournalError:
+            continue
+        accepted.append(page)
+    assert accepted == []

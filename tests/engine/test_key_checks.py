@@ -64,3 +64,29 @@ async def test_live_start_probes_every_trade_key(tmp_path, monkeypatch) -> None:
         assert plan is not None and "binanceusdm" not in {lg.venue for lg in plan.legs}
     finally:
         await session.stop(timeout=1.0)
+
+
+@pytest.mark.asyncio
+async def test_a_venue_already_view_only_keeps_its_own_reason(tmp_path, monkeypatch) -> None:
+    """MEXC's connect-time order probe says precisely why orders are off (1002 'Contract not allow
+    place order!'); the key check's 'cannot trade' must not replace it."""
+    monkeypatch.setenv("SOR_DESKTOP_HOME", str(tmp_path))
+    clock = VirtualClock()
+    market = SimMarket(SimConfig(seed=5, latency_scale=0.0, symbols=(SYMBOL,)), clock)
+    venues = list(market.venues().values())
+    session = build_session(Mode.SIMULATED, None, SYMBOL, venues=venues, clock=clock.time, monotonic=clock.monotonic)
+    mexc = session.venues["mexc"]
+    import dataclasses
+
+    mexc.capabilities = dataclasses.replace(mexc.capabilities, trading_allowed=False,
+                                            view_only_reason="MEXC refused a probe order: 1002 Contract not allow place order!")
+
+    async def probe(entry: str) -> KeyPermissions:
+        return KeyPermissions("mexc", True, False, False, None)
+
+    session.key_checks = ({"mexc": "mexc"}, probe)
+    await session.start()
+    try:
+        assert "1002" in (session.venues["mexc"].capabilities.view_only_reason or "")
+    finally:
+        await session.stop(timeout=1.0)

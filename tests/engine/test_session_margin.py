@@ -129,3 +129,19 @@ async def test_150_random_routes_no_leg_the_preview_planned_is_rejected_for_marg
     assert run.legs_planned > 150  # splits across venues happened, margin ran out on some venues
     assert run.rejected_margin == []
     assert run.rejected_other == []
+
+
+@pytest.mark.asyncio
+async def test_free_margin_held_back_for_an_open_position_is_said_so(tmp_path, monkeypatch):
+    from decimal import Decimal
+
+    session, market, clock = await make_session(tmp_path, monkeypatch, balances={"mexc": Decimal(3000)})
+    try:
+        events = await route(session, "3")  # mexc takes all its 3,000 USDT carry
+        assert any(e.venue == "mexc" and e.filled_contracts > 0 for e in events)
+        pv = session.preview(req("0.5"))
+        assert "mexc" not in {lg.venue for lg in pv.plan.legs}
+        why = pv.excluded["mexc"]
+        assert why.startswith("free margin ") and "held back against the open position" in why, why
+    finally:
+        await session.stop(timeout=1.0)

@@ -170,7 +170,7 @@ async def test_bingx_permission_codes() -> None:
 
 
 @pytest.mark.asyncio
-@pytest.mark.parametrize("venue,passphrase", [("mexc", None), ("weex", "weexpass123")])
+@pytest.mark.parametrize("venue,passphrase", [("weex", "weexpass123")])
 async def test_venues_without_probe_say_so_with_reminder(venue: str, passphrase: str | None) -> None:
     def no_client(_key: KeyEntry) -> Any:
         raise AssertionError("no client should be made for a venue without a probe")
@@ -269,3 +269,29 @@ async def test_binance_key_without_ip_whitelist_shows_its_days_left(monkeypatch:
 async def test_bybit_deadline_day_is_the_expiry() -> None:
     result = await probes.probe_permissions(entry("bybit"), client_factory=Replay(bybit_body([], ["1.2.3.4"], deadline=6)))
     assert result.expires_in_days == 6 and result.chip_note() == "expires in 6 days"
+
+
+# -- MEXC: an order the venue must refuse tells whether the account takes futures orders by API --
+@pytest.mark.asyncio
+@pytest.mark.parametrize(("body", "can_trade"), [
+    ({"success": False, "code": 1002, "message": "Contract not allow place order!"}, False),
+    ({"success": False, "code": 2011, "message": "Order quantity error, please try to modify."}, True),
+    ({"success": False, "code": 702, "message": "Account modify permission is required"}, False),
+])
+async def test_mexc_order_probe_decides_trading(body: dict[str, Any], can_trade: bool) -> None:
+    replay = Replay(body)
+    result = await probes.probe_permissions(entry("mexc"), client_factory=replay)
+    assert result.checked is True and result.can_trade is can_trade
+    assert (result.can_withdraw, result.ip_whitelisted) == (None, None)  # MEXC exposes neither
+    assert "cannot be checked on this venue" in " ".join(result.notes) and result.verdict is Verdict.WARN
+    assert result.chip_note() == "IP binding cannot be checked on this venue"  # not "no IP whitelist"
+    method, url, headers = replay.requests[0]
+    assert method == "POST" and url.endswith("/api/v1/private/order/create") and headers["ApiKey"] == API_KEY
+    assert replay.closed
+
+
+@pytest.mark.asyncio
+async def test_mexc_order_probe_that_tells_nothing_is_unchecked() -> None:
+    result = await probes.probe_permissions(
+        entry("mexc"), client_factory=Replay({"success": False, "code": 500, "message": "System internal error!"}))
+    assert result.checked is False and result.can_trade is None and "could not tell" in result.notes[0]

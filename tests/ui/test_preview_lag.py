@@ -1,10 +1,13 @@
 """The window never waits on the router (issue 11): typing amounts into the routing panel over the
 adversarial book set (the five venues' recorded markets, WEEX's 1e-8 BTC lot among them, on deep
 real books) keeps the Qt event loop's lag low while every keystroke's preview is planned on the
-Qt thread. Lag is measured by a 5 ms QTimer: each tick late by more than 25 ms is a stall. On a
-loaded 2-core machine the OS can delay a tick now and then, so the test bounds the 99th
-percentile, over hundreds of ticks; the amounts include the issue's instances that gave no plan
-in 120 s."""
+Qt thread. Lag is measured by a 5 ms QTimer: each tick late by more than 25 ms is a stall. The
+amounts include the issue's instances that gave no plan in 120 s (the previous router hung here).
+
+On a 2-core machine shared with other work the OS also deschedules the whole process now and
+then, which delays ticks without the loop doing anything. So a gap counts as the loop's own lag
+only for the CPU time the Qt thread spent in it (``time.thread_time``): the bound is on the 99th
+percentile of that, over a few hundred ticks, with the wall-clock figures in the message."""
 
 from __future__ import annotations
 
@@ -12,7 +15,7 @@ import time
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import Qt, QTimer
 
 from tests.core.real_instances import recorded_instance
 from tests.ui.conftest import SYMBOL
@@ -43,14 +46,15 @@ def test_typing_amounts_on_the_adversarial_books_keeps_the_loop_lag_under_25_ms(
         return out
 
     session.preview = counting  # type: ignore[method-assign]
-    ticks: list[float] = []
+    ticks: list[tuple[float, float]] = []
     timer = QTimer()
+    timer.setTimerType(Qt.TimerType.PreciseTimer)
     timer.setInterval(TICK_MS)
-    timer.timeout.connect(lambda: ticks.append(time.perf_counter()))
+    timer.timeout.connect(lambda: ticks.append((time.perf_counter(), time.thread_time())))
     timer.start()
     field = window.routing.amount
     try:
-        for text in AMOUNTS:
+        for text in AMOUNTS * 2:
             field.clear()
             for ch in text:
                 qtbot.keyClick(field, ch)
@@ -61,7 +65,13 @@ def test_typing_amounts_on_the_adversarial_books_keeps_the_loop_lag_under_25_ms(
     finally:
         timer.stop()
     assert len(planned) >= len(AMOUNTS)  # every amount was planned on the Qt thread
-    gaps = np.diff(np.asarray(ticks)) * 1e3 - TICK_MS
-    assert len(gaps) > 200
-    p99 = float(np.percentile(gaps, 99))
-    assert p99 < 25.0, (p99, sorted(gaps)[-10:], sorted(planned)[-5:])
+    t = np.asarray(ticks)
+    wall = np.diff(t[:, 0]) * 1e3 - TICK_MS
+    busy = np.minimum(np.diff(t[:, 1]) * 1e3, wall + TICK_MS) - TICK_MS  # the Qt thread's own time
+    assert len(busy) > 150
+    p99 = float(np.percentile(busy, 99))
+    figures = {"busy p99": p99, "busy max": float(busy.max()), "wall p99": float(np.percentile(wall, 99)),
+               "wall worst": sorted(wall.tolist())[-5:], "slowest previews ms": sorted(planned)[-5:]}
+    print(figures)  # shown with -s
+    assert p99 < 25.0, figures
+    assert busy.max() < 50.0, figures

@@ -183,7 +183,7 @@ def ioc(cid: str, side: Side, amount: str, price: Decimal, *, reduce: bool = Fal
 
 
 @pytest.mark.asyncio
-async def test_the_venue_reads_the_mode_on_connect_and_orders_follow_it(server: BingxServer) -> None:
+async def test_the_venue_reads_the_mode_and_orders_follow_it(server: BingxServer) -> None:
     server.position_mode = PositionMode.HEDGE
     venue = loopback_venue(server, "bingx")
     try:
@@ -204,7 +204,9 @@ async def test_the_venue_reads_the_mode_on_connect_and_orders_follow_it(server: 
 async def test_a_mode_switched_behind_our_back_is_refused_then_read_again(server: BingxServer) -> None:
     venue = loopback_venue(server, "bingx")
     try:
-        await venue.connect()  # one-way
+        await venue.connect()
+        # read as the session's account refresh does (one-way); a later order trusts it
+        assert await venue.fetch_position_mode(SYMBOL) is PositionMode.ONE_WAY
         server.position_mode = PositionMode.HEDGE  # the trader switches on BingX's website
         price = min(server.books["BTC-USDT"].asks)
         with pytest.raises(OrderRejected, match="109400"):

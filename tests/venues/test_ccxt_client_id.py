@@ -11,6 +11,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 
+from sor_desktop.core.account import PositionMode
 from sor_desktop.core.orders import OrderRequest, Side
 from sor_desktop.venues.ccxt_venue import ApiCredentials, CcxtConfig, CcxtVenue
 from sor_desktop.venues.quirks import DEFAULT_VENUES, quirks_for
@@ -33,7 +34,8 @@ class Sent(Exception):
     pass
 
 
-async def wire_request(venue_id: str, reduce_only: bool, cancel: bool = False) -> dict[str, Any]:
+async def wire_request(venue_id: str, reduce_only: bool, cancel: bool = False,
+                       mode: PositionMode = PositionMode.ONE_WAY) -> dict[str, Any]:
     if not VENUE_DATA.exists():
         pytest.skip("../shared/venue-data absent")
     v = CcxtVenue(venue_id, credentials=ApiCredentials("key", "secretsecret", "password"),
@@ -48,6 +50,7 @@ async def wire_request(venue_id: str, reduce_only: bool, cancel: bool = False) -
 
     v._ex.fetch = fetch
     symbol, contracts, price = ORDERS[venue_id]
+    v._position_modes[symbol] = mode  # as if read: the stub answers no request but the order
     request = OrderRequest(venue_id, symbol, Side.SELL if reduce_only else Side.BUY, Decimal(contracts),
                            "route42-leg3-x", limit_price=Decimal(price), reduce_only=reduce_only)
     try:
@@ -102,3 +105,19 @@ CANCEL_FIELD = {"binanceusdm": "origClientOrderId", "bybit": "orderLinkId", "bin
 async def test_cancel_goes_out_by_our_client_id(venue_id: str) -> None:
     fields = await wire_request(venue_id, reduce_only=False, cancel=True)
     assert fields.get(CANCEL_FIELD[venue_id]) == "route42-leg3-x", fields
+
+
+HEDGE_FIELDS = {  # what a hedge-mode account needs on the wire (see the venues' account.py)
+    "binanceusdm": (("positionSide", "LONG"), "reduceOnly"),
+    "bybit": (("positionIdx", 1), "reduceOnly"),
+}
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("venue_id", sorted(HEDGE_FIELDS))
+async def test_hedge_mode_close_of_a_long_names_the_long_side(venue_id: str) -> None:
+    fields = await wire_request(venue_id, reduce_only=True, mode=PositionMode.HEDGE)
+    (side_field, side_value), dropped = HEDGE_FIELDS[venue_id]
+    assert fields.get("side") in ("SELL", "Sell")
+    assert fields.get(side_field) == side_value
+    assert dropped not in fields  # Binance refuses it in hedge mode (-1106); the side says it closes

@@ -10,6 +10,7 @@ from typing import Any
 import ccxt
 import pytest
 
+from sor_desktop.core.account import PositionMode
 from sor_desktop.core.orders import OrderRequest, Side
 from sor_desktop.venues.ccxt_venue import ApiCredentials, CcxtConfig, CcxtVenue
 from sor_desktop.venues.errors import OrderRejected, OutcomeUnknown
@@ -25,6 +26,7 @@ def venue() -> CcxtVenue:
         pytest.skip("../shared/venue-data absent")
     v = CcxtVenue("bybit", credentials=ApiCredentials("key", "secretsecret"), config=CcxtConfig(trading_allowed=True))
     v.use_markets(load_markets("bybit"))
+    v._position_modes[REQUEST.symbol] = PositionMode.ONE_WAY  # as if read: this test is about the send
     return v
 
 

@@ -46,6 +46,13 @@ async def fetch_position_mode(ex: Any) -> PositionMode:
     return PositionMode.HEDGE if answer.get("hedged") else PositionMode.ONE_WAY
 
 
+async def read_position_mode(ex: Any, symbol: str) -> PositionMode:
+    """The account rule ``CcxtVenue`` calls (``ccxt_account``); one mode for every symbol. Orders
+    then carry ccxt's ``hedged`` flag in hedge mode (``ccxt_orders.position_params``, the same
+    params as ``order_params``)."""
+    return await fetch_position_mode(ex)
+
+
 def order_params(mode: PositionMode | None, params: Mapping[str, Any]) -> dict[str, Any]:
     """``params`` for ccxt's ``create_order`` under ``mode`` (None: not known, sent one-way,
     which a hedge-mode account refuses with 109400 and nothing placed)."""

@@ -2,7 +2,10 @@
 ``binanceusdm`` uses for markets, books and orders, with the real protocol.
 
 REST (``/fapi/v1``): ``exchangeInfo``, ``depth`` (``lastUpdateId``), signed ``order`` POST/GET/
-DELETE, ``openOrders``, ``allOpenOrders``; signed requests carry ``timestamp`` and an HMAC-SHA256
+DELETE, ``openOrders``, ``allOpenOrders``, ``positionSide/dual`` (``dualSidePosition`` from
+``position_mode``; in hedge mode an order must name ``positionSide`` LONG/SHORT and must not
+carry ``reduceOnly``, in one-way mode ``positionSide`` is BOTH or absent, refused with -4061 /
+-1106 as Binance does); signed requests carry ``timestamp`` and an HMAC-SHA256
 ``signature`` of the query (or form body) and the ``X-MBX-APIKEY`` header; a bad one gets
 ``-1022``. Websocket (``/public/ws/<n>``, the path ccxt builds from ``.../ws``): ``SUBSCRIBE``
 to ``<sym>@depth@100ms`` is acked with ``{"result": null, "id": ...}``, then ``depthUpdate``
@@ -18,6 +21,7 @@ from urllib.parse import parse_qsl
 
 from aiohttp import web
 
+from sor_desktop.core.account import PositionMode
 from tests.venues.loopback.common import API_KEY, SECRET, BookEngine, LoopbackServer, Placement, sign
 
 SYMBOLS = {"BTCUSDT": ("BTC", 60000.0, "0.10", "0.001"), "ETHUSDT": ("ETH", 3000.0, "0.01", "0.001")}
@@ -59,6 +63,7 @@ class BinanceUsdmServer(LoopbackServer):
         r.add_get("/fapi/v1/openOrders", self.open_orders)
         r.add_delete("/fapi/v1/allOpenOrders", self.cancel_all)
         r.add_get("/fapi/v3/account", self.account)
+        r.add_get("/fapi/v1/positionSide/dual", self.position_side_dual)
         r.add_post("/fapi/v1/countdownCancelAll", self.countdown_cancel_all)
         r.add_get("/public/ws/{n}", self.websocket)
         r.add_get("/ws/{n}", self.websocket)
@@ -114,11 +119,11 @@ class BinanceUsdmServer(LoopbackServer):
         self.subs.pop(ws, None)
 
     async def emit(self) -> None:
+        drop = self.take_drop()
         for symbol, book in self.books.items():
             first, last, bids, asks = book.step()
             prev, self.last_u[symbol] = self.last_u[symbol], last
-            if self.faults.drop_next_diffs > 0:
-                self.faults.drop_next_diffs -= 1
+            if drop:
                 continue
             now = int(time.time() * 1000)
             event = {"e": "depthUpdate", "E": now, "T": now, "s": symbol, "U": first, "u": last, "pu": prev,
@@ -152,7 +157,7 @@ class BinanceUsdmServer(LoopbackServer):
             "price": str(p.price or 0), "avgPrice": str(p.avg_price or 0), "origQty": str(p.qty),
             "executedQty": str(p.filled), "cumQty": str(p.filled),
             "cumQuote": str((p.avg_price or 0) * p.filled), "timeInForce": p.time_in_force, "type": "LIMIT",
-            "reduceOnly": p.reduce_only, "closePosition": False, "side": p.side.upper(), "positionSide": "BOTH",
+            "reduceOnly": p.reduce_only, "closePosition": False, "side": p.side.upper(), "positionSide": p.position_side or "BOTH",
             "stopPrice": "0", "workingType": "CONTRACT_PRICE", "priceProtect": False, "origType": "LIMIT",
             "priceMatch": "NONE", "selfTradePreventionMode": "NONE", "goodTillDate": 0,
             "time": p.created_ms, "updateTime": p.created_ms,
@@ -165,6 +170,14 @@ class BinanceUsdmServer(LoopbackServer):
         if self.faults.reject_next is not None:
             (code, msg), self.faults.reject_next = self.faults.reject_next, None
             return web.json_response({"code": code, "msg": msg}, status=400)
+        position_side = params.get("positionSide", "BOTH")
+        hedge = self.position_mode is PositionMode.HEDGE
+        if (position_side in ("LONG", "SHORT")) != hedge:
+            return web.json_response({"code": -4061, "msg": "Order's position side does not match user's setting."},
+                                     status=400)
+        if hedge and "reduceOnly" in params:
+            return web.json_response({"code": -1106, "msg": "Parameter 'reduceOnly' sent when not required."},
+                                     status=400)
         client_id = params.get("newClientOrderId", "")
         if self.find(client_id) is not None:
             return web.json_response({"code": -4116, "msg": "ClientOrderId is duplicated."}, status=400)
@@ -178,7 +191,8 @@ class BinanceUsdmServer(LoopbackServer):
         if tif == "GTC" and filled < qty:
             status = "new"
         placement = Placement(client_id, self.next_order_id(), symbol, side, qty, price, tif,
-                              params.get("reduceOnly") == "true", filled, avg, status)
+                              params.get("reduceOnly") == "true", filled, avg, status,
+                              position_side=position_side if hedge else None)
         self.record(placement)
         held = await self.hold_after_accept()
         if held is not None:
@@ -221,6 +235,10 @@ class BinanceUsdmServer(LoopbackServer):
             if p.status == "new" and p.symbol == params.get("symbol"):
                 p.status = "canceled"
         return web.json_response({"code": 200, "msg": "The operation of cancel all open order is done."})
+
+    async def position_side_dual(self, request: web.Request) -> web.Response:
+        _, error = await self._signed(request)
+        return error or web.json_response({"dualSidePosition": self.position_mode is PositionMode.HEDGE})
 
     async def countdown_cancel_all(self, request: web.Request) -> web.Response:
         params, error = await self._signed(request)

@@ -1,12 +1,22 @@
 """A loopback Bybit v5 exchange: the REST and websocket endpoints ccxt's ``bybit`` uses for
-linear markets, books and orders, with the real protocol.
+linear (USDT) and inverse (coin-margined) perpetuals, books and orders, with the real protocol.
+
+Categories: ``linear`` BTCUSDT, ETHUSDT (settle USDT); ``inverse`` BTCUSD (settle BTC, one
+contract = 1 USD, quantities in whole contracts, tick 0.10: the real instrument's filters as
+recorded in ccxt's fixtures). Every category-scoped request must name the symbol's own category
+(else ``retCode`` 10001, as Bybit answers); the wallet is one UNIFIED account (UTA 2.0, where
+inverse is unified) holding USDT and BTC; an inverse order locks contracts / price / 10 BTC.
 
 REST: ``/v5/market/instruments-info``, signed ``/v5/order/create``, ``/v5/order/realtime``,
-``/v5/order/history``, ``/v5/order/cancel``, ``/v5/user/query-api``, ``/v5/account/info``.
+``/v5/order/history``, ``/v5/order/cancel``, ``/v5/user/query-api``, ``/v5/account/info``,
+``/v5/position/list`` (empty position slots: ``positionIdx`` 0 in one-way mode, 1 and 2 in
+hedge mode; ``position_mode`` applies to linear USDT symbols, inverse perpetuals are one-way
+only). An order's ``positionIdx`` must fit the mode, else ``retCode`` 10001 "position idx not
+match position mode", as Bybit answers.
 Signed requests carry ``X-BAPI-API-KEY``/``-TIMESTAMP``/``-RECV-WINDOW``/``-SIGN`` where the
 sign is HMAC-SHA256 of timestamp + key + recv window + (JSON body or query string); a bad one
 gets ``retCode`` 10004. Errors come back as HTTP 200 with a non-zero ``retCode``, as Bybit does.
-Websocket ``/v5/public/linear``: ``subscribe``/``unsubscribe`` to ``orderbook.50.<SYM>`` acked
+Websocket ``/v5/public/linear`` and ``/v5/public/inverse``: ``subscribe``/``unsubscribe`` to ``orderbook.50.<SYM>`` acked
 with ``success``; a ``snapshot`` then ``delta`` frames whose ``data.u`` grows by one, ``seq``
 growing by more; text ``{"op": "ping"}`` answered with ``ret_msg: "pong"``.
 """
@@ -21,23 +31,31 @@ from typing import Any
 
 from aiohttp import web
 
+from sor_desktop.core.account import PositionMode
 from tests.venues.loopback.common import API_KEY, SECRET, BookEngine, LoopbackServer, Placement, sign
 
 SYMBOLS = {"BTCUSDT": ("BTC", 60000.0, "0.10", "0.001"), "ETHUSDT": ("ETH", 3000.0, "0.01", "0.01")}
+INVERSE = {"BTCUSD": ("BTC", 60000.0, "0.10", "1")}  # one contract = 1 USD
+CATEGORY = {**{s: "linear" for s in SYMBOLS}, **{s: "inverse" for s in INVERSE}}
+SETTLE = {**{s: "USDT" for s in SYMBOLS}, **{s: v[0] for s, v in INVERSE.items()}}
 
 
-def _instrument(symbol: str, base: str, tick: str, step: str) -> dict[str, Any]:
-    # the shape of a real instruments-info entry
+def _instrument(symbol: str, base: str, tick: str, step: str, *, inverse: bool = False) -> dict[str, Any]:
+    # the shape of a real instruments-info entry; inverse: the real BTCUSD one (ccxt's recorded
+    # bybit markets), whose minOrderQty ccxt takes as the contract size (1 USD)
+    settle, quote = (base, "USD") if inverse else ("USDT", "USDT")
+    max_qty, max_market = ("25000000", "5000000") if inverse else ("1190.000", "119.000")
     return {
-        "symbol": symbol, "contractType": "LinearPerpetual", "status": "Trading", "baseCoin": base,
-        "quoteCoin": "USDT", "launchTime": "1584230400000", "deliveryTime": "0", "deliveryFeeRate": "",
-        "priceScale": "2", "leverageFilter": {"minLeverage": "1", "maxLeverage": "100.00", "leverageStep": "0.01"},
+        "symbol": symbol, "contractType": "InversePerpetual" if inverse else "LinearPerpetual",
+        "status": "Trading", "baseCoin": base, "quoteCoin": quote, "launchTime": "1584230400000",
+        "deliveryTime": "0", "deliveryFeeRate": "", "priceScale": "2",
+        "leverageFilter": {"minLeverage": "1", "maxLeverage": "100.00", "leverageStep": "0.01"},
         "priceFilter": {"minPrice": tick, "maxPrice": "1999999.80", "tickSize": tick},
-        "lotSizeFilter": {"maxOrderQty": "1190.000", "minOrderQty": step, "qtyStep": step,
-                          "postOnlyMaxOrderQty": "1190.000", "maxMktOrderQty": "119.000", "minNotionalValue": "5"},
-        "unifiedMarginTrade": True, "fundingInterval": 480, "settleCoin": "USDT", "copyTrading": "both",
-        "upperFundingRate": "0.005", "lowerFundingRate": "-0.005", "isPreListing": False, "preListingInfo": None,
-        "displayName": "",
+        "lotSizeFilter": {"maxOrderQty": max_qty, "minOrderQty": step, "qtyStep": step, "postOnlyMaxOrderQty": max_qty,
+                          "maxMktOrderQty": max_market, "minNotionalValue": "" if inverse else "5"},
+        "unifiedMarginTrade": True, "fundingInterval": 480, "settleCoin": settle,
+        "copyTrading": "none" if inverse else "both", "upperFundingRate": "0.005", "lowerFundingRate": "-0.005",
+        "isPreListing": False, "preListingInfo": None, "displayName": "",
     }
 
 
@@ -55,8 +73,13 @@ class BybitServer(LoopbackServer):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.books = {s: BookEngine(mid=mid, tick=tick, seed=10 + i) for i, (s, (_, mid, tick, _)) in enumerate(SYMBOLS.items())}
-        self.seq = {s: 7_000_000_000 for s in SYMBOLS}
-        self.u = {s: 40_000_000 for s in SYMBOLS}  # Bybit numbers frames, not changes
+        self.books.update({s: BookEngine(mid=mid, tick=tick, seed=30 + i, lot=step)
+                           for i, (s, (_, mid, tick, step)) in enumerate(INVERSE.items())})
+        self.seq = {s: 7_000_000_000 for s in self.books}
+        self.u = {s: 40_000_000 for s in self.books}  # Bybit numbers frames, not changes
+        self.wallet["BTC"] = Decimal("1.5")
+        # one-way positions /v5/position/list reports: market id -> ("Buy"/"Sell", size, avg price)
+        self.held: dict[str, tuple[str, Decimal, Decimal]] = {}
         self.u_to_update = {s: {self.u[s]: b.update_id} for s, b in self.books.items()}
         self.unsubscribes = 0
         self.pings = 0
@@ -71,7 +94,9 @@ class BybitServer(LoopbackServer):
         r.add_get("/v5/account/wallet-balance", self.wallet_balance)
         r.add_get("/v5/user/query-api", self.query_api)
         r.add_get("/v5/account/info", self.account_info)
+        r.add_get("/v5/position/list", self.position_list)
         r.add_get("/v5/public/linear", self.websocket)
+        r.add_get("/v5/public/inverse", self.websocket)
         r.add_get("/v5/private", self.websocket)
         r.add_post("/v5/order/disconnected-cancel-all", self.set_dcp)
         # DCP: Bybit switches it on per account; the API sets the window (docs v5/order/dcp)
@@ -83,14 +108,36 @@ class BybitServer(LoopbackServer):
     @property
     def api_urls(self) -> dict[str, Any]:
         return {"public": self.http, "private": self.http,
-                "ws": {"public": {"linear": f"{self.ws}/v5/public/linear"},
+                "ws": {"public": {"linear": f"{self.ws}/v5/public/linear",
+                                  "inverse": f"{self.ws}/v5/public/inverse"},
                        "private": {"contract": f"{self.ws}/v5/private"}}}
+
+    def order_margin(self, p: Placement) -> tuple[str, Decimal]:
+        if CATEGORY[p.symbol] == "inverse":  # contracts of 1 USD: margin in the coin
+            coin = (p.qty - p.filled) / (p.price or Decimal(1)) / 10
+            return SETTLE[p.symbol], coin.quantize(Decimal("0.00000001"))
+        return super().order_margin(p)
+
+    @staticmethod
+    def _category_error(params: dict[str, Any]) -> web.Response | None:
+        """Bybit scopes each call by ``category``; a symbol of another category is unknown there."""
+        symbol = params.get("symbol")
+        if params.get("category") not in ("linear", "inverse"):
+            return _err(10001, "params error: category invalid")
+        if symbol is not None and CATEGORY.get(str(symbol)) != params.get("category"):
+            return _err(10001, "params error: symbol invalid")
+        return None
 
     # -- public --------------------------------------------------------------------------------
     async def instruments_info(self, request: web.Request) -> web.Response:
         self.requests.append(("GET", request.path))
         category = request.query.get("category")
-        items = [_instrument(s, *v[:1], *v[2:]) for s, v in SYMBOLS.items()] if category == "linear" else []
+        if category == "linear":
+            items = [_instrument(s, v[0], v[2], v[3]) for s, v in SYMBOLS.items()]
+        elif category == "inverse":
+            items = [_instrument(s, v[0], v[2], v[3], inverse=True) for s, v in INVERSE.items()]
+        else:
+            items = []
         return _ok({"category": category, "list": items, "nextPageCursor": ""})
 
     # -- websocket -----------------------------------------------------------------------------
@@ -144,13 +191,13 @@ class BybitServer(LoopbackServer):
         self._authed.discard(ws)
 
     async def emit(self) -> None:
+        drop = self.take_drop()
         for market_id, book in self.books.items():
             _, _, bids, asks = book.step()
             self.seq[market_id] += 17
             self.u[market_id] += 1
             self.u_to_update[market_id][self.u[market_id]] = book.update_id
-            if self.faults.drop_next_diffs > 0:
-                self.faults.drop_next_diffs -= 1
+            if drop:
                 continue
             frame = self._frame(market_id, "delta", self.u[market_id], bids, asks)
             for ws, ids in list(self.subs.items()):
@@ -172,6 +219,11 @@ class BybitServer(LoopbackServer):
         if h.get("X-BAPI-SIGN") != sign(payload, SECRET):
             return params, _err(10004, "error sign! origin_string[...]")
         return params, None
+
+    async def _signed_in_category(self, request: web.Request) -> tuple[dict[str, Any], web.Response | None]:
+        """``_signed``, then the ``category`` check every category-scoped endpoint makes."""
+        params, error = await self._signed(request)
+        return params, error or self._category_error(params)
 
     async def query_api(self, request: web.Request) -> web.Response:
         _, error = await self._signed(request)
@@ -201,7 +253,8 @@ class BybitServer(LoopbackServer):
         return {
             "orderId": str(uuid.UUID(int=p.order_id)), "orderLinkId": p.client_id, "blockTradeId": "",
             "symbol": p.symbol, "price": str(p.price or 0), "qty": str(p.qty), "side": p.side.capitalize(),
-            "isLeverage": "", "positionIdx": 0, "orderStatus": status, "cancelType": "UNKNOWN",
+            "isLeverage": "", "positionIdx": {None: 0, "LONG": 1, "SHORT": 2}[p.position_side],
+            "orderStatus": status, "cancelType": "UNKNOWN",
             "rejectReason": "EC_NoError", "avgPrice": str(p.avg_price or ""), "leavesQty": "0",
             "leavesValue": "0", "cumExecQty": str(p.filled), "cumExecValue": str(value),
             "cumExecFee": str((value * Decimal("0.00055")).quantize(Decimal("0.00000001"))),
@@ -214,12 +267,15 @@ class BybitServer(LoopbackServer):
         }
 
     async def create_order(self, request: web.Request) -> web.Response:
-        params, error = await self._signed(request)
+        params, error = await self._signed_in_category(request)
         if error is not None:
             return error
         if self.faults.reject_next is not None:
             (code, msg), self.faults.reject_next = self.faults.reject_next, None
             return _err(code, msg)
+        idx = int(params.get("positionIdx", 0))
+        if (idx != 0) != (self._mode(str(params["symbol"])) is PositionMode.HEDGE):
+            return _err(10001, "position idx not match position mode")
         client_id = str(params.get("orderLinkId", ""))
         if client_id and self.find(client_id) is not None:
             return _err(110072, "OrderLinkedID is duplicate")
@@ -233,20 +289,47 @@ class BybitServer(LoopbackServer):
         if tif == "GTC" and filled < qty:
             status = "new"
         placement = Placement(client_id, self.next_order_id(), symbol, side, qty, price, tif,
-                              bool(params.get("reduceOnly")), filled, avg, status)
+                              bool(params.get("reduceOnly")), filled, avg, status,
+                              position_side={0: None, 1: "LONG", 2: "SHORT"}[idx])
         self.record(placement)
         held = await self.hold_after_accept()
         if held is not None:
             return held
         return _ok({"orderId": str(uuid.UUID(int=placement.order_id)), "orderLinkId": client_id})
 
-    async def _query(self, request: web.Request, open_only: bool) -> web.Response:
-        params, error = await self._signed(request)
+    def _mode(self, market_id: str) -> PositionMode:
+        return self.position_mode if CATEGORY.get(market_id) == "linear" else PositionMode.ONE_WAY
+
+    async def position_list(self, request: web.Request) -> web.Response:
+        params, error = await self._signed_in_category(request)
         if error is not None:
             return error
-        link_id, symbol = params.get("orderLinkId"), params.get("symbol")
+        symbols = [params["symbol"]] if params.get("symbol") else [m for m, c in CATEGORY.items()
+                                                                   if c == params["category"]]
+        rows = []
+        for market_id in symbols:
+            indexes = (1, 2) if self._mode(market_id) is PositionMode.HEDGE else (0,)
+            side, size, avg = self.held.get(market_id, ("", Decimal(0), Decimal(0)))
+            rows += [{"positionIdx": i, "riskId": 1, "riskLimitValue": "2000000", "symbol": market_id, "side": side,
+                      "size": str(size), "avgPrice": str(avg), "positionValue": "0", "tradeMode": 0,
+                      "autoAddMargin": 0,
+                      "positionStatus": "Normal", "leverage": "10", "markPrice": str(self.books[market_id].mid),
+                      "liqPrice": "", "bustPrice": "", "positionIM": "0", "positionMM": "0", "positionBalance": "0",
+                      "takeProfit": "0", "stopLoss": "0", "trailingStop": "0", "sessionAvgPrice": "",
+                      "unrealisedPnl": "0", "curRealisedPnl": "0", "cumRealisedPnl": "0", "adlRankIndicator": 0,
+                      "createdTime": "1676538056258", "updatedTime": "1697673600012", "seq": 0,
+                      "isReduceOnly": False, "mmrSysUpdatedTime": "", "leverageSysUpdatedTime": ""}
+                     for i in indexes]
+        return _ok({"category": params["category"], "list": rows, "nextPageCursor": ""})
+
+    async def _query(self, request: web.Request, open_only: bool) -> web.Response:
+        params, error = await self._signed_in_category(request)
+        if error is not None:
+            return error
+        link_id, symbol, settle = params.get("orderLinkId"), params.get("symbol"), params.get("settleCoin")
         found = [p for p in self.placements if self.visible(p) and (link_id is None or p.client_id == link_id)
-                 and (symbol is None or p.symbol == symbol) and (p.status == "new") == open_only]
+                 and CATEGORY[p.symbol] == params["category"] and (symbol is None or p.symbol == symbol)
+                 and (settle is None or SETTLE[p.symbol] == settle) and (p.status == "new") == open_only]
         return _ok({"category": params.get("category"), "nextPageCursor": "",
                     "list": [self._order_json(p) for p in found]})
 
@@ -257,17 +340,17 @@ class BybitServer(LoopbackServer):
         return await self._query(request, open_only=False)
 
     async def cancel_order(self, request: web.Request) -> web.Response:
-        params, error = await self._signed(request)
+        params, error = await self._signed_in_category(request)
         if error is not None:
             return error
         p = self.find(str(params.get("orderLinkId", "")))
-        if p is None or p.status != "new":
+        if p is None or p.status != "new" or p.symbol != params.get("symbol"):
             return _err(110001, "order not exists or too late to cancel")
         p.status = "canceled"
         return _ok({"orderId": str(uuid.UUID(int=p.order_id)), "orderLinkId": p.client_id})
 
     async def cancel_all(self, request: web.Request) -> web.Response:
-        params, error = await self._signed(request)
+        params, error = await self._signed_in_category(request)
         if error is not None:
             return error
         done = []
@@ -281,12 +364,16 @@ class BybitServer(LoopbackServer):
         _, error = await self._signed(request)
         if error is not None:
             return error
+        coins = []
+        for coin, wallet in self.wallet.items():
+            im = self.locked(coin)
+            usd = wallet if coin == "USDT" else wallet * Decimal(60000)
+            coins.append({"coin": coin, "equity": str(wallet), "walletBalance": str(wallet), "usdValue": str(usd),
+                          "availableToWithdraw": "", "locked": "0", "totalOrderIM": str(im), "totalPositionIM": "0",
+                          "totalPositionMM": "0", "unrealisedPnl": "0", "cumRealisedPnl": "0", "borrowAmount": "0",
+                          "accruedInterest": "0", "bonus": "0", "collateralSwitch": True, "marginCollateral": True})
         im = self.locked("USDT")
-        usdt = {"coin": "USDT", "equity": str(self.usdt), "walletBalance": str(self.usdt), "usdValue": str(self.usdt),
-                "availableToWithdraw": "", "locked": "0", "totalOrderIM": str(im), "totalPositionIM": "0",
-                "totalPositionMM": "0", "unrealisedPnl": "0", "cumRealisedPnl": "0", "borrowAmount": "0",
-                "accruedInterest": "0", "bonus": "0", "collateralSwitch": True, "marginCollateral": True}
         return _ok({"list": [{"accountType": "UNIFIED", "totalEquity": str(self.usdt),
                               "totalWalletBalance": str(self.usdt), "totalAvailableBalance": str(self.usdt - im),
                               "totalInitialMargin": str(im), "totalMaintenanceMargin": "0",
-                              "accountIMRate": "0", "accountMMRate": "0", "coin": [usdt]}]})
+                              "accountIMRate": "0", "accountMMRate": "0", "coin": coins}]})

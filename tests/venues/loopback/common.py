@@ -31,11 +31,12 @@ member                            who   meaning
 ``faults``                        both  ``Faults``; the venue's order endpoints honour
                                         ``reject_next`` (answer with the venue's own error shape),
                                         and call ``hold_after_accept()`` after recording a
-                                        placement; ``emit()`` honours ``drop_next_diffs`` (a frame
-                                        not sent but its update id used)
+                                        placement; ``emit()`` honours ``drop_next_diffs`` through
+                                        ``take_drop()`` (frames not sent, update ids used)
 ``drop_websockets()``             base  abort every websocket (no close frame)
 ``silence()``                     base  open websockets stop answering pings and sending
 ``mute_books()``                  base  open websockets answer pings but get no book frames
+``paused``                        base  True: ``emit()`` is not called (the books stand still)
 ``wallet[currency]``              both  wallet balance per settle currency (set in ``__init__``)
 ``balance(currency)``             base  (total, free) the venue's balance endpoint must report:
                                         free = total - ``order_margin`` of resting orders
@@ -46,7 +47,8 @@ member                            who   meaning
                                         venue answers its position-mode endpoint from it and
                                         refuses an order whose position fields do not fit it,
                                         with the venue's own error, as the venue does
-``Placement.position_side``       venue "LONG"/"SHORT" as the order said (hedge mode), else None
+``Placement.position_side``       venue "LONG"/"SHORT" when the order named a side (hedge mode;
+                                        WEEX always), else None (one-way BOTH / positionIdx 0)
 ``Placement.reduce_only``         venue the order's reduce-only flag as sent
 ``signature check``               venue every signed request checked against ``API_KEY`` /
                                         ``SECRET`` with the venue's scheme; a bad one gets the
@@ -87,7 +89,9 @@ class Faults:
     ``delay_after_accept``: seconds the next placement's answer is held *after* the order was
     accepted (longer than the client's timeout gives a timeout on an order that exists).
     ``status_after_accept``: HTTP status (e.g. 502) the next placement answers *after* accepting.
-    ``drop_next_diffs``: how many book diffs to skip (their update ids are used: a gap).
+    ``drop_next_diffs``: how many rounds of book diffs to skip: each ``emit()`` round while it
+    is positive sends no diff of ANY market (their update ids are used: a gap) and counts it down
+    by one (``take_drop()`` does both).
     ``error_after_accept``: (HTTP status, venue code, message) the next placement answers *after*
     accepting: a system error or server timeout inside the venue's own error body (Binance -1001
     / -1007, Bybit 10016 / 10000), or a duplicate-client-id answer to an order that did land.
@@ -116,7 +120,7 @@ class Placement:
     avg_price: Decimal | None
     status: str  # "filled", "partial_expired", "expired", "new", "canceled"
     created_ms: int = field(default_factory=lambda: int(time.time() * 1000))
-    position_side: str | None = None  # "LONG"/"SHORT" in hedge mode, as the order said
+    position_side: str | None = None  # "LONG"/"SHORT" when the order named one, else None
 
     @property
     def closes(self) -> bool:
@@ -132,9 +136,11 @@ class BookEngine:
     """A book of ``levels`` per side around ``mid``; ``step()`` changes a few levels with
     absolute sizes and returns them with the next update id, like an exchange diff stream."""
 
-    def __init__(self, mid: float = 60000.0, tick: str = "0.1", levels: int = 20, seed: int = 7) -> None:
+    def __init__(self, mid: float = 60000.0, tick: str = "0.1", levels: int = 20, seed: int = 7,
+                 lot: str | None = None) -> None:
         self.rng = random.Random(seed)
         self.tick = Decimal(tick)
+        self.lot = Decimal(lot) if lot is not None else None  # sizes in whole lots; None: 0.001..5
         self.mid = Decimal(str(mid))
         self.update_id = 1_000_000
         self.bids: dict[Decimal, Decimal] = {}
@@ -154,7 +160,8 @@ class BookEngine:
             del self.history[next(iter(self.history))]
 
     def _size(self) -> Decimal:
-        return Decimal(self.rng.randint(1, 5000)) / 1000
+        n = self.rng.randint(1, 5000)
+        return n * self.lot if self.lot is not None else Decimal(n) / 1000
 
     def step(self) -> tuple[int, int, list[list[str]], list[list[str]]]:
         """(first id, last id, bid changes, ask changes); a size of "0" removes a level."""
@@ -380,6 +387,13 @@ class LoopbackServer:
 
     async def emit(self) -> None:
         raise NotImplementedError
+
+    def take_drop(self) -> bool:
+        """Call once per ``emit()`` round: True when this round's diffs must not be sent."""
+        if self.faults.drop_next_diffs > 0:
+            self.faults.drop_next_diffs -= 1
+            return True
+        return False
 
     def error_response(self, status: int, code: int, message: str) -> web.Response:
         """The venue's own error body (subclasses: Binance ``code``/``msg``, Bybit ``retCode``)."""

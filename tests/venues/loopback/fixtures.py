@@ -32,6 +32,7 @@ from tests.venues.loopback.binance import BinanceUsdmServer
 from tests.venues.loopback.bingx import BingxServer
 from tests.venues.loopback.bybit import BybitServer
 from tests.venues.loopback.common import API_KEY, PASSPHRASE, SECRET, LoopbackServer
+from tests.venues.loopback.mexc import MexcServer
 
 KEYS = ApiCredentials(API_KEY, SECRET)
 KEYS_WITH_PASSPHRASE = ApiCredentials(API_KEY, SECRET, PASSPHRASE)
@@ -51,7 +52,9 @@ class VenueCase:
     ``full_snapshots``: every book frame is a whole book (nothing to chain, so a dropped frame
     cannot corrupt it). ``config``: ``CcxtConfig`` overrides every venue of this case gets (e.g.
     ``trading_allowed=True`` where the venue is view-only by default). ``passphrase``: the
-    venue's keys carry one (``common.PASSPHRASE``; the server checks it).
+    venue's keys carry one (``common.PASSPHRASE``; the server checks it). ``hedge_mode``: the
+    venue offers hedge mode for this market (its server then honours ``position_mode``; else
+    the market is one-way whatever the account's setting).
     """
 
     venue_id: str
@@ -67,6 +70,7 @@ class VenueCase:
     full_snapshots: bool = False
     config: Mapping[str, Any] = field(default_factory=dict)
     passphrase: bool = False
+    hedge_mode: bool = True
 
     def lots(self, n: int | str | Decimal) -> Decimal:
         """``n`` lots as an amount in contracts (``n`` may be fractional: off the step)."""
@@ -101,11 +105,25 @@ SERVERS: dict[str, VenueCase] = {
         "bybit", BybitServer, symbol="BTC/USDT:USDT", market_id="BTCUSDT", settle="USDT", lot=Decimal("0.001"),
         reject=(110007, "ab not enough for new order"), reject_error=InsufficientMargin,
     ),
+    # coin-margined: one contract is 1 USD, margin and balance in BTC (v5 category=inverse)
+    "bybit-inverse": VenueCase(
+        "bybit", BybitServer, symbol="BTC/USD:BTC", market_id="BTCUSD", settle="BTC", lot=Decimal(1),
+        contract_size=Decimal(1), inverse=True, hedge_mode=False,  # inverse perpetuals: one-way only
+        reject=(110007, "ab not enough for new order"), reject_error=InsufficientMargin,
+    ),
     # --- BEGIN venue rows: bingx, weex, mexc helpers each add their case below this line ---
     "bingx": VenueCase(
         "bingx", BingxServer, symbol="BTC/USDT:USDT", market_id="BTC-USDT", settle="USDT", lot=Decimal("0.001"),
         reject=(101204, "Insufficient margin"), reject_error=InsufficientMargin,  # BingX place-order errors
         full_snapshots=True,  # every depth frame is the whole book, keyed by its ts (no update id)
+    ),
+    # MEXC books and orders count contracts of 0.0001 BTC; orders by API are off for most accounts,
+    # so the case's account has them on (the probe deciding it is tested in test_mexc_probe.py).
+    # 2005 "Insufficient balance!": MEXC's code (contract API error codes) with the text ccxt matches
+    "mexc": VenueCase(
+        "mexc", MexcServer, symbol="BTC/USDT:USDT", market_id="BTC_USDT", settle="USDT", lot=Decimal(1),
+        contract_size=Decimal("0.0001"), reject=(2005, "Insufficient balance!"), reject_error=InsufficientMargin,
+        config={"trading_allowed": True},
     ),
     # --- END venue rows ---
 }

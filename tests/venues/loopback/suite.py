@@ -64,9 +64,11 @@ async def loopback(request: pytest.FixtureRequest) -> AsyncIterator[Loopback]:
 
 @pytest_asyncio.fixture(params=list(SERVERS))
 async def trading(request: pytest.FixtureRequest) -> AsyncIterator[Loopback]:
-    """A started server of each case and a connected venue with keys (0.7 s request timeout)."""
+    """A started server of each case and a connected venue with keys (0.7 s request timeout).
+    The book is paused: a price read from it is still there when the order arrives."""
     case = SERVERS[request.param]
     async with serving(request.param) as server:
+        server.paused = True
         venue = case_venue(case, server, request_timeout_ms=700)
         await venue.connect()
         try:
