@@ -195,6 +195,7 @@ class MainWindow(QMainWindow):
         session.listeners.append(self.bridge.happened.emit)
         self.routing.changed.connect(self.refresh_preview)
         self.positions.flatten_requested.connect(self.flatten)
+        self.ladder.sweep_requested.connect(self.sweep_to)  # the same sweep as a click on the depth chart
         self.positions.close_requested.connect(lambda venue: self.flatten({venue}))
         self.routing.symbol_changed.connect(self._change_symbol)
         self.routing.route_requested.connect(self.on_route_requested)
@@ -404,6 +405,7 @@ class MainWindow(QMainWindow):
         self.routing.preview.tick = self.tick
         self.blotter.tick = self.tick
         self.positions.tick = self.tick
+        self.ladder.set_tick(None)  # the next books choose the new symbol's row step
 
     # -- frame timer -------------------------------------------------------------------------
     def on_frame(self) -> None:
