@@ -12,11 +12,11 @@ import time
 from collections import deque
 from collections.abc import Collection, Mapping
 from dataclasses import replace
-from decimal import Decimal
+from decimal import ROUND_DOWN, Decimal
 
 from PySide6.QtCore import QByteArray, QObject, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence, QResizeEvent, QShortcut
-from PySide6.QtWidgets import QDockWidget, QMainWindow, QToolBar, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDockWidget, QInputDialog, QMainWindow, QToolBar, QVBoxLayout, QWidget
 
 from sor_desktop.core.book import BookSnapshot
 from sor_desktop.core.instrument import Instrument
@@ -26,9 +26,11 @@ from sor_desktop.core.price_format import display_tick
 from sor_desktop.engine.flatten import plan_flatten
 from sor_desktop.engine.preview import (
     BASE,
+    AmountError,
     Preview,
     PreviewRequest,
     Sweep,
+    parse_amount,
     reference_mid,
     sweep_to_price,
     venue_inputs,
@@ -55,6 +57,14 @@ from sor_desktop.ui.log_panel import SHOWN, LogPanel, NoticeLabel, StickyNotices
 from sor_desktop.ui.mode_banner import ModeBanner
 from sor_desktop.ui.positions import Positions
 from sor_desktop.ui.routing_panel import RoutingPanel
+from sor_desktop.ui.size_presets import (
+    MAX_PRESETS,
+    Preset,
+    SizePresets,
+    convert_amount,
+    default_presets,
+    parse_presets,
+)
 from sor_desktop.ui.slippage_chart import SlippageChart
 from sor_desktop.ui.vault_menu import VaultMenu
 from sor_desktop.ui.venue_chips import VenueChip
@@ -135,6 +145,11 @@ class MainWindow(QMainWindow):
         self.routing = RoutingPanel()
         self.routing.slippage.setValue(self.prefs.slippage_bps)
         self.routing.leg_cost.setValue(self.prefs.leg_cost)
+        self.sizes = SizePresets()
+        self.routing.add_sizes_row(self.sizes)
+        self.sizes.picked.connect(self.use_preset)
+        self._unit_was = str(self.routing.unit.currentData() or BASE)
+        self.routing.unit.currentIndexChanged.connect(self._unit_changed)
         self.impact = ImpactChart()
         self.ladder = Ladder()
         self.blotter = Blotter()
@@ -279,6 +294,9 @@ class MainWindow(QMainWindow):
         cancel = QAction("Cancel all open orders (Ctrl+Shift+X)", self)
         cancel.triggered.connect(self.cancel_all)
         tools.addAction(cancel)
+        presets = QAction("Size &presets for this symbol…", self)
+        presets.triggered.connect(self.edit_presets)
+        tools.addAction(presets)
         self.tools_menu = tools
         # the app attaches the session's vault and the venue checker; without a vault the trader
         # can still create one here
@@ -304,7 +322,9 @@ class MainWindow(QMainWindow):
         key("Enter", self.routing.request_route)
         key("Escape", self.routing.clear)
         key("Ctrl+Shift+X", self.cancel_all)
-        key("Ctrl+Shift+F", self.flatten)  # flatten the symbol across venues, after the confirmation
+        key("Ctrl+Shift+F", self.flatten)
+        for n in range(1, MAX_PRESETS + 1):  # size presets (typing digits in the amount field still types)
+            key(str(n), lambda n=n: self.sizes.pick(n))  # flatten the symbol across venues, after the confirmation
 
     def _restore(self) -> bool:
         geo = self.settings.value("window/geometry")
@@ -392,6 +412,9 @@ class MainWindow(QMainWindow):
         self.session.spawn(self._switch(symbol), "set-symbol")
 
     async def _switch(self, symbol: str) -> None:
+        # an amount typed for the old symbol means nothing for the new one ("0.1" BTC re-read as 0.1 ETH)
+        self.routing.amount.clear()
+        self.routing.clear_limit()
         await self.session.set_symbol(symbol)
         self.routing.set_instruments(self.session.symbol_instruments())
         self._set_tick(self.session.symbol_instruments())
@@ -406,6 +429,75 @@ class MainWindow(QMainWindow):
         self.blotter.tick = self.tick
         self.positions.tick = self.tick
         self.ladder.set_tick(None)  # the next books choose the new symbol's row step
+        self._unit_was = str(self.routing.unit.currentData() or BASE)
+        self._load_presets()
+
+    # -- sizes ---------------------------------------------------------------------------------
+    def _load_presets(self) -> None:
+        symbol = self.session.symbol
+        text = str(self.settings.value(f"presets/{symbol}", default_presets(symbol)))
+        try:
+            presets = parse_presets(text)
+        except ValueError as exc:  # a bad settings value: said, and the defaults apply
+            self.notify("warning", f"{exc}; the default presets apply")
+            presets = parse_presets(default_presets(symbol))
+        self.sizes.set_presets(presets, lambda p: f"{p.percent:f}% of what the free margin lets the router fill"
+                               if p.percent is not None else f"{p.amount:f} {self.routing.base_ccy}")
+
+    def edit_presets(self) -> None:
+        symbol = self.session.symbol
+        now = ", ".join(p.label for p in self.sizes.presets)
+        text, ok = QInputDialog.getText(self, "Size presets", f"{symbol}: amounts in base or percents of the "
+                                        "free margin the router can use, comma separated (keys 1-9)", text=now)
+        if not ok:
+            return
+        try:
+            parse_presets(text)
+        except ValueError as exc:
+            self.notify("warning", str(exc))
+            return
+        self.settings.setValue(f"presets/{symbol}", text)
+        self._load_presets()
+
+    def use_preset(self, p: Preset) -> None:
+        if p.amount is not None:
+            amount = p.amount
+        else:
+            fill = self.margin_fill_base()
+            if not fill:
+                self.routing.show_hint("No free margin known yet for a percent size.")
+                return
+            amount = (Decimal(str(fill)) * p.percent / 100).quantize(Decimal("0.000001"), rounding=ROUND_DOWN)
+        self._unit_was = BASE
+        self.routing.unit.setCurrentIndex(0)
+        self.routing.amount.setText(f"{amount.normalize():f}")
+
+    def margin_fill_base(self) -> float:
+        """What the free margin of the venues switched on lets the router fill, in base: the sum of
+        the venues' margin caps for the ticket's side (the preview's own caps)."""
+        insts = self.session.symbol_instruments()
+        books = self.session.store.books(self.session.symbol, insts)
+        req = self.routing.request(self.session.symbol, self.prefs.max_notional)
+        return sum(vi.cap_base or 0.0 for vi in self._inputs(req, books) if not vi.excluded)
+
+    def _unit_changed(self, *_: object) -> None:
+        new = str(self.routing.unit.currentData() or BASE)
+        old, self._unit_was = self._unit_was, new
+        text = self.routing.amount.text().strip()
+        if old == new or not text:
+            return
+        try:
+            value = parse_amount(text)
+        except AmountError:
+            return  # the field already says what is wrong with it
+        insts = self.session.symbol_instruments()
+        books = self.session.store.books(self.session.symbol, insts)
+        out = convert_amount(value, old, new, insts, reference_mid(books))
+        if out is None:
+            self.routing.amount.clear()  # no price to convert with: never the same digits in another unit
+            self.routing.show_hint("Amount cleared: no price yet to convert it to the new unit.")
+            return
+        self.routing.amount.setText(f"{out:f}")
 
     # -- frame timer -------------------------------------------------------------------------
     def on_frame(self) -> None:

@@ -177,6 +177,8 @@ class RoutingPanel(QWidget):
         form.addRow("symbol", self.symbol)
         form.addRow("side", sides)
         form.addRow("amount", amt)
+        self._form = form
+        self._amount_row = form.rowCount() - 1
         form.addRow("", self.amount_error)
         form.addRow("", self.click_hint)
         form.addRow("", self._limit_row)
@@ -376,6 +378,10 @@ class RoutingPanel(QWidget):
     def pending(self) -> bool:
         """The ticket changed and its preview is not recomputed yet (the one shown is older)."""
         return self._debounce.isActive()
+
+    def add_sizes_row(self, widget: QWidget) -> None:
+        """A row right under the amount (the window's size presets)."""
+        self._form.insertRow(self._amount_row + 1, "", widget)
 
     def whole_height(self) -> int:
         """The height that shows the form and the split without scrolling (the scroll area's own
