@@ -64,9 +64,11 @@ def plan_flatten(symbol: str, positions: Mapping[str, Sequence[Position]], instr
             problems.append((venue, "no book yet to price the close"))
             continue
         req = PreviewRequest(symbol, side, "0", reduce_only=True, slippage_bps=slippage_bps)
-        (vi,) = venue_inputs(req, {venue: inst}, {venue: book}, health, positions) or (None,)
+        held = {v: list(ps) for v, ps in positions.items()}
+        (vi,) = venue_inputs(req, {venue: inst}, {venue: book}, health, held) or (None,)
         if vi is None or vi.excluded:
-            problems.append((venue, vi.excluded if vi is not None else "no book yet to price the close"))
+            problems.append((venue, vi.excluded or "cannot be priced" if vi is not None
+                             else "no book yet to price the close"))
             continue
         one = plan_route(PlanRequest(side, base, AmountUnit.BASE, slippage_bps=slippage_bps, leg_cost=0.0),
                          [VenueInput(vi.book, inst, cap_base=base)])

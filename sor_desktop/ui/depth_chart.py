@@ -12,7 +12,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QEvent, QObject, QPointF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QResizeEvent
-from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QLayout, QVBoxLayout, QWidget
 
 from sor_desktop.core.book import BookSnapshot
 from sor_desktop.core.instrument import Instrument
@@ -113,6 +113,10 @@ class DepthChart(QWidget):
 
         lay = QVBoxLayout(self)
         lay.setContentsMargins(4, 4, 4, 4)
+        # the chart's minimum is minimumSizeHint() (toggles wrapped), not the one-row bar's width:
+        # with the toggles on one line the window could not give the Route dock its 600 px
+        lay.setSizeConstraint(QLayout.SizeConstraint.SetNoConstraint)
+        self._lay = lay
         lay.addLayout(bar)
         lay.addLayout(self._bar2)
         lay.addWidget(self.plot, 1)
@@ -150,12 +154,13 @@ class DepthChart(QWidget):
             self._toggles.addWidget(box)
 
     def _controls_width(self) -> int:
-        return sum(self._bar.itemAt(i).sizeHint().width() + self._bar.spacing()
-                   for i in range(self._bar.count()) if self._bar.itemAt(i).widget() is not self._toggle_box)
+        items = [self._bar.itemAt(i) for i in range(self._bar.count())]
+        return sum(it.sizeHint().width() + self._bar.spacing() for it in items
+                   if it is not None and it.widget() is not self._toggle_box)
 
     def minimumSizeHint(self) -> QSize:  # noqa: N802 (Qt name)
         # the toggles may wrap under the controls: the narrowest the chart can be is the wider row
-        m = self.layout().contentsMargins()
+        m = self._lay.contentsMargins()
         width = max(self._controls_width(), self._toggle_box.sizeHint().width()) + m.left() + m.right()
         row = self._toggle_box.sizeHint().height()
         return QSize(width, super().minimumSizeHint().height() + (0 if self._wrapped() else row))
@@ -164,7 +169,7 @@ class DepthChart(QWidget):
         return self._bar2.indexOf(self._toggle_box) >= 0
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt name)
-        m = self.layout().contentsMargins()
+        m = self._lay.contentsMargins()
         wide = event.size().width() >= (self._controls_width() + self._toggle_box.sizeHint().width()
                                         + m.left() + m.right() + 12)
         if wide == self._wrapped():

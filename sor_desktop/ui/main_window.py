@@ -164,6 +164,7 @@ class MainWindow(QMainWindow):
         self.setCorner(Qt.Corner.BottomRightCorner, Qt.DockWidgetArea.RightDockWidgetArea)
         self.setCorner(Qt.Corner.TopRightCorner, Qt.DockWidgetArea.RightDockWidgetArea)
         self._scaling = False
+        self._laid_out = False  # set by default_sizes, or by a layout restored from the last run
         self._compact_bottom = False  # the bottom panels as tabs (a window narrower than 1500)
         self._dock("routing", "Route", self.routing, Qt.DockWidgetArea.RightDockWidgetArea)
         self._dock("ladder", "Consolidated ladder", self.ladder, Qt.DockWidgetArea.RightDockWidgetArea)
@@ -223,6 +224,7 @@ class MainWindow(QMainWindow):
         self.timer.timeout.connect(self.on_frame)
         self.keep_layout = restore
         self._restored = restore and self._restore()
+        self._laid_out = self._restored
 
     # -- layout ------------------------------------------------------------------------------
     def _dock(self, name: str, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> None:
@@ -244,6 +246,8 @@ class MainWindow(QMainWindow):
         if not dock.frameGeometry().intersects(button) or dock is self.docks["routing"]:
             return
         chart = self.centralWidget()
+        if chart is None:
+            return
         top_left = chart.mapToGlobal(chart.rect().topLeft())
         dock.move(top_left.x() + 20, top_left.y() + 20)
         if dock.frameGeometry().intersects(button):  # a chart too small to hold it: shrink to fit
@@ -255,7 +259,8 @@ class MainWindow(QMainWindow):
         and the bottom panels keep their share of the window instead."""
         super().resizeEvent(event)
         old, new = event.oldSize(), event.size()
-        if self._scaling or not self.isVisible() or old.width() <= 0 or old.height() <= 0:
+        if (self._scaling or not self._laid_out or not self.isVisible() or old.width() <= 0
+                or old.height() <= 0):
             return
         fx, fy = new.width() / old.width(), new.height() / old.height()
         if abs(fx - 1) < 0.02 and abs(fy - 1) < 0.02:
@@ -337,6 +342,7 @@ class MainWindow(QMainWindow):
         """Dock sizes of the default layout at 1600x1000; applied once the window is shown,
         since Qt only honours them then."""
         d = self.docks
+        self._laid_out = True  # from now on the docks keep their share when the window is resized
         # scaled to a smaller window (a 1280x720 screen), the Route dock kept wide enough for its form
         fx, fy = min(1.0, self.width() / 1600), min(1.0, self.height() / 1000)
         # the Route form and its split take what they need, the ladder the rest of the right
@@ -347,7 +353,7 @@ class MainWindow(QMainWindow):
         ladder_min = 8 * view.verticalHeader().defaultSectionSize() + d["ladder"].height() - view.viewport().height() + 6
         title = d["routing"].height() - self.routing.height()
         # before any amount the totals say one line; a plan's say up to five
-        totals = 4 * self.routing.preview.totals.fontMetrics().lineSpacing()
+        totals = 5 * self.routing.preview.totals.fontMetrics().lineSpacing()
         form = min(self.routing.whole_height() + title + totals, max(self.routing.minimumSizeHint().height(),
                                                               column - ladder_min))
         self.resizeDocks([d["routing"], d["ladder"]], [form, max(100, column - form)], Qt.Orientation.Vertical)
@@ -464,7 +470,7 @@ class MainWindow(QMainWindow):
             amount = p.amount
         else:
             fill = self.margin_fill_base()
-            if not fill:
+            if not fill or p.percent is None:
                 self.routing.show_hint("No free margin known yet for a percent size.")
                 return
             amount = (Decimal(str(fill)) * p.percent / 100).quantize(Decimal("0.000001"), rounding=ROUND_DOWN)
