@@ -38,6 +38,7 @@ class AppOptions:
     demo_reject: str | None = None  # README screenshots: that simulated venue rejects its next order
     window_size: tuple[int, int] | None = None  # --size WxH: the window at a given size (screenshots)
     demo_flatten: bool = False  # README screenshots: route the amount, then open the flatten confirmation
+    hold_hours: float | None = None  # prefill the routing panel's holding time (funding)
 
 
 def choose_mode(opts: AppOptions, parent: object = None) -> tuple[Mode, Vault | None]:
@@ -120,6 +121,9 @@ async def _main(app: object, opts: AppOptions) -> int:
         if opts.amount:
             window.routing.pick_side(opts.side)
             window.routing.amount.setText(opts.amount)
+        if opts.hold_hours:
+            window.routing.advanced.setChecked(True)
+            window.routing.futures.hold.setValue(opts.hold_hours)
         if opts.demo_sweep_bps is not None:
             await asyncio.sleep(1.0)
             window.demo_sweep(opts.demo_sweep_bps)

@@ -3,7 +3,9 @@
 A file holds one snapshot (a JSON object), a JSON list of them, or JSON Lines (one snapshot per
 line, what the recorder writes). Each snapshot:
 ``{"venue", "symbol", "timestamp", "bids": [[price, amount], ...], "asks": [...], "market": {ccxt
-unified market}}`` with amounts in contracts of ``market.contractSize``. When a venue appears more
+unified market}}`` with amounts in contracts of ``market.contractSize``, and optionally the
+account's futures terms (``fee``, ``funding``, ``brackets``, ``leverage``, ``mark_price``:
+``cli/book_terms.py``). When a venue appears more
 than once (a recording), its latest snapshot (by timestamp, then by position) is the one used.
 
 Every problem becomes a ``CliError`` naming the file (and line for JSON Lines).
@@ -18,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from sor_desktop.cli.book_terms import BookTerms, book_terms
 from sor_desktop.cli.errors import CliError
 from sor_desktop.core.book import BookError, BookSnapshot
 from sor_desktop.core.instrument import Instrument, InstrumentError
@@ -29,6 +32,7 @@ class LoadedBook:
     instrument: Instrument
     market: dict[str, Any]
     source: str
+    terms: BookTerms = BookTerms()  # the optional fee, funding, brackets (cli/book_terms.py)
 
 
 def load_books(paths: Sequence[str | Path]) -> list[LoadedBook]:
@@ -140,4 +144,4 @@ def _snapshot(raw: Any, where: str) -> LoadedBook:
         instrument = Instrument.from_market({**market, "symbol": symbol}, venue)
     except (BookError, InstrumentError, TypeError) as exc:
         raise CliError(f"{where}: {exc}") from None
-    return LoadedBook(book, instrument, market, where)
+    return LoadedBook(book, instrument, market, where, book_terms(raw, where))

@@ -25,6 +25,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                    help="wait before the screenshot (default %(default)s)")
     g.add_argument("--amount", help="prefill the routing panel's amount (base units), e.g. for screenshots")
     g.add_argument("--side", choices=("buy", "sell"), default="buy", help="prefill the side")
+    g.add_argument("--hold-hours", type=float, metavar="H",
+                   help="prefill the routing panel's intended holding time (funding over H hours)")
     # README screenshots only: route the prefilled amount once, in the simulated market
     g.add_argument("--demo-route", action="store_true", help=argparse.SUPPRESS)
     # README screenshots only: hover and click the depth chart this many bps from the mid (sweep to
@@ -46,6 +48,8 @@ def _venues(text: str | None) -> list[str] | None:
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.hold_hours is not None and not 0 <= args.hold_hours <= 24 * 365:
+        raise CliError("--hold-hours must be from 0 to 8760 hours")
     if args.after is not None and args.after < 0:
         raise CliError("--after must be zero or more seconds")
     if args.screenshot is not None:
@@ -83,5 +87,6 @@ def run(args: argparse.Namespace) -> int:
         mode=mode, venues=_venues(args.venues), symbol=args.symbol, seed=args.seed,
         screenshot=args.screenshot, after=args.after, amount=args.amount, side=args.side,
         demo_route=args.demo_route, demo_sweep_bps=args.demo_sweep, demo_reject=args.demo_reject,
+        hold_hours=args.hold_hours,
         sim_balance=args.sim_balance, window_size=size, demo_flatten=args.demo_flatten,
     ))

@@ -7,7 +7,10 @@
 ``--limit-price P`` is hard: a buy takes no level above P and a sell none below it, and no leg's
 IOC limit passes P (with ``--limit-fee-adjusted`` P is compared with the price after the taker
 fee). ``--leg-cost`` is what one more leg costs beyond its fees (USDT): a venue is used only when it
-saves more than that. ``compute_ms`` is the median time of the plan computation alone (files
+saves more than that. ``--hold-hours H`` adds each venue's funding over H hours (from the snapshot's
+``funding``, settlements counted from the snapshot's time) to its cost; ``--leverage L`` and
+``--min-liq-distance PCT`` (default 5, 0 = off) cap legs by the snapshots' ``brackets`` (see
+``cli/book_terms.py`` for the snapshot keys). ``compute_ms`` is the median time of the plan computation alone (files
 already loaded) over ``--repeat`` runs.
 """
 
@@ -21,7 +24,7 @@ import time
 from dataclasses import replace
 from typing import Any
 
-from sor_desktop.cli.book_files import load_books
+from sor_desktop.cli.book_files import LoadedBook, load_books
 from sor_desktop.cli.errors import CliError
 from sor_desktop.core.orders import Side
 from sor_desktop.core.plan import DEFAULT_LEG_COST, AmountUnit, Plan, PlanRequest, VenueInput
@@ -46,6 +49,12 @@ def add_parser(subparsers: Any) -> None:
                    help="compare --limit-price with the price after the taker fee")
     p.add_argument("--leg-cost", default=f"{DEFAULT_LEG_COST:g}", metavar="USDT",
                    help=f"fixed cost of each leg beyond its fees (default {DEFAULT_LEG_COST:g})")
+    p.add_argument("--hold-hours", default=None, metavar="H",
+                   help="intended holding time: each venue's funding over H hours joins its cost")
+    p.add_argument("--leverage", default=None, metavar="L",
+                   help="leverage for venues whose snapshot gives none (brackets and liquidation use it)")
+    p.add_argument("--min-liq-distance", default="5", metavar="PCT",
+                   help="keep each leg's estimated liquidation this %% from the mark (default 5, 0 = off)")
     p.add_argument("--repeat", default="1", help="run the computation N times; compute_ms is the median")
     p.add_argument("--json", action="store_true", help="print the plan as JSON")
 
@@ -79,13 +88,32 @@ def request_from(args: argparse.Namespace) -> tuple[PlanRequest, int]:
     if args.limit_fee_adjusted and limit is None:
         raise CliError("--limit-fee-adjusted needs --limit-price")
     leg_cost = _number(args.leg_cost, "--leg-cost", positive=False)
+    hold = None if args.hold_hours is None else _number(args.hold_hours, "--hold-hours", positive=False)
+    distance = _number(args.min_liq_distance, "--min-liq-distance", positive=False)
+    if distance >= 100:
+        raise CliError(f"--min-liq-distance must be below 100 (%), got {args.min_liq_distance!r}")
     return PlanRequest(side, amount, unit, max_venues, slippage, limit_price=limit,
-                       limit_on_fee_adjusted=args.limit_fee_adjusted, leg_cost=leg_cost), repeat
+                       limit_on_fee_adjusted=args.limit_fee_adjusted, leg_cost=leg_cost, hold_hours=hold,
+                       min_liq_distance=distance / 100 or None), repeat
+
+
+def venue_inputs(books: list[LoadedBook], request: PlanRequest, leverage: float | None) -> tuple[
+        list[VenueInput], PlanRequest]:
+    """The routed venues with their snapshot's futures terms; funding is counted from the latest
+    snapshot's time (a recorded plan is the same plan tomorrow)."""
+    out = []
+    for b in books:
+        t = b.terms
+        out.append(VenueInput(b.book, b.instrument, fee=t.fee, funding=t.funding, brackets=t.brackets,
+                              leverage=t.leverage or leverage, mark_price=t.mark_price))
+    now = max((b.book.timestamp for b in books), default=0)
+    return out, replace(request, now_ms=now or None)
 
 
 def run(args: argparse.Namespace) -> int:
     request, repeat = request_from(args)
-    venues = [VenueInput(b.book, b.instrument) for b in load_books(args.books)]
+    leverage = None if args.leverage is None else _number(args.leverage, "--leverage")
+    venues, request = venue_inputs(load_books(args.books), request, leverage)
     times = []
     plan: Plan | None = None
     for _ in range(repeat):
@@ -115,12 +143,14 @@ def render(plan: Plan, repeat: int = 1) -> str:
         what = "all-in price" if plan.limit_on_fee_adjusted else "price"
         terms += f", never {'above' if plan.side is Side.BUY else 'below'} the limit {what} {format_price(plan.limit_price, tick)}"
     lines = [f"{plan.side.upper()} {plan.requested:g} {unit} of {plan.symbol}  ({terms})", ""]
-    head = ("venue", "contracts", base, "avg price", "worst", "limit", "fee", money, "share")
+    head: tuple[str, ...] = ("venue", "contracts", base, "avg price", "worst", "limit", "fee", money, "share")
     rows = [head] + [
         (lg.venue, lg.contracts, f"{lg.amount_base:.8g}", format_price(lg.avg_price, tick),
          format_price(lg.worst_price, tick), format_price(lg.limit_price_dec, tick_of(lg.limit_price)), f"{lg.fee:,.2f}", f"{lg.cost:,.2f}", f"{lg.share:.1%}")
         for lg in plan.legs
     ]
+    rows = _futures_columns(plan, rows)
+    head = rows[0]
     if plan.legs:
         widths = [max(len(r[i]) for r in rows) for i in range(len(head))]
         for n, r in enumerate(rows):
@@ -143,6 +173,12 @@ def render(plan: Plan, repeat: int = 1) -> str:
                          f"= {plan.savings_quote:,.2f} USDT")
         if plan.best_single_note:
             lines.append(f"  ({plan.best_single_note})")
+    if plan.hold_hours is not None:
+        lines.append(f"funding over {plan.hold_hours:g} h: {plan.funding or 0.0:+,.2f} USDT "
+                     "(+ paid, - received; not in the cost above)")
+    if plan.savings_parts and not plan.single_venue_is_best:
+        p = plan.savings_parts
+        lines.append(f"  saving = price {p['price']:+,.2f} + fee {p['fee']:+,.2f} + funding {p['funding']:+,.2f} USDT")
     if plan.unfilled > 0 and plan.unfilled_reason:
         lines.append(f"unfilled {plan.unfilled:.8g} {unit}: {plan.unfilled_reason}")
     for venue, reason in plan.excluded:
@@ -152,3 +188,20 @@ def render(plan: Plan, repeat: int = 1) -> str:
     if plan.compute_ms is not None:
         lines.append(f"computed in {plan.compute_ms:.3f} ms (median of {repeat})")
     return "\n".join(lines)
+
+
+def _futures_columns(plan: Plan, rows: list[tuple[str, ...]]) -> list[tuple[str, ...]]:
+    """A funding column with a holding time, a liquidation column when any leg has an estimate."""
+    funding = plan.hold_hours is not None
+    liq = any(lg.liquidation_price is not None for lg in plan.legs)
+    if not (funding or liq):
+        return rows
+    out = [rows[0] + (("funding",) if funding else ()) + (("liq. price",) if liq else ())]
+    for row, lg in zip(rows[1:], plan.legs, strict=True):
+        extra: tuple[str, ...] = ()
+        if funding:
+            extra += (f"{lg.funding or 0.0:+,.2f}",)
+        if liq:
+            extra += ("-" if lg.liquidation_price is None else f"{lg.liquidation_price:,.2f}",)
+        out.append(row + extra)
+    return out

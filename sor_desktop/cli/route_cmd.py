@@ -15,6 +15,8 @@ import json
 import logging
 import math
 import sys
+import time
+from collections.abc import Mapping
 from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
@@ -33,13 +35,15 @@ from sor_desktop.cli.route_venues import Connected, close_all, connect, fresh_bo
 from sor_desktop.core.checks import CheckLimits
 from sor_desktop.core.client_ids import new_route_id
 from sor_desktop.core.orders import Side
-from sor_desktop.core.plan import AmountUnit, Plan, PlanRequest, VenueInput
+from sor_desktop.core.plan import DEFAULT_LEG_COST, AmountUnit, Plan, PlanRequest, VenueInput
 from sor_desktop.core.router import MAX_SLIPPAGE_BPS
+from sor_desktop.core.venue_terms import VenueTerms
 from sor_desktop.engine.exec_events import RouteState
 from sor_desktop.engine.executor import DEFAULT_MAX_ROUTE_NOTIONAL, Executor, ExecutorConfig
 from sor_desktop.engine.guards_config import Guards, finite_positive, load_guards
 from sor_desktop.engine.journal import Journal, JournalError
 from sor_desktop.engine.margin_caps import VenueMargin
+from sor_desktop.engine.venue_terms import TermsKeeper
 from sor_desktop.venues.base import Mode
 from sor_desktop.venues.sim.config import DEFAULT_SIM_BALANCES, parse_balances
 
@@ -76,8 +80,13 @@ def add_parser(subparsers: Any) -> None:
                                           f"else {DEFAULT_MAX_NOTIONAL:,.0f})")
     p.add_argument("--leverage", type=float, default=10.0,
                    help="caps each venue at free margin x leverage (default %(default)s)")
+    p.add_argument("--hold-hours", type=float, metavar="H",
+                   help="intended holding time: each venue's funding over H hours joins its cost")
     p.add_argument("--limit-price", help="a hard price limit: a buy takes nothing above it, a sell nothing below "
                                          "it, and no leg's limit passes it")
+    p.add_argument("--leg-cost", default=f"{DEFAULT_LEG_COST:g}", metavar="USDT",
+                   help="fixed cost of each leg beyond its fees: a venue is used only when it saves more "
+                        "(default %(default)s)")
     p.add_argument("--sim-balance", metavar="USDT|VENUE=USDT,...",
                    help="--sim: each venue's starting USDT, one amount for all or per venue (default "
                         + ", ".join(f"{v} {b:,}" for v, b in DEFAULT_SIM_BALANCES.items()) + ")")
@@ -126,7 +135,10 @@ def _mode(args: argparse.Namespace) -> Mode:
     return Mode.SIMULATED if args.sim else Mode.PAPER if args.paper else Mode.LIVE
 
 
-def _inputs(conn: Connected, books: dict[str, Any], caps: dict[str, VenueMargin]) -> list[VenueInput]:
+def _inputs(conn: Connected, books: dict[str, Any], caps: dict[str, VenueMargin],
+            terms: Mapping[str, VenueTerms] | None = None, leverage: float | None = None) -> list[VenueInput]:
+    """The venues as the router sees them: margin caps, view-only, and each venue's fee, funding
+    and brackets (``Venue.fetch_terms``) at the route's leverage."""
     out = []
     for vid, book in sorted(books.items()):
         c = conn.venues[vid].capabilities
@@ -134,15 +146,18 @@ def _inputs(conn: Connected, books: dict[str, Any], caps: dict[str, VenueMargin]
         m = caps.get(vid)
         if excluded is None and m is not None and m.cap_base <= 0:
             excluded = m.reason or "no free margin"
-        out.append(VenueInput(book, conn.instruments[vid], cap_base=m.cap_base if m else None, excluded=excluded))
+        extra = terms[vid].router_terms() if terms and vid in terms else {}
+        out.append(VenueInput(book, conn.instruments[vid], cap_base=m.cap_base if m else None, excluded=excluded,
+                              leverage=leverage, **extra))
     return out
 
 
-def _planner(conn: Connected, caps: dict[str, VenueMargin]):  # type: ignore[no-untyped-def]
+def _planner(conn: Connected, caps: dict[str, VenueMargin], terms: Mapping[str, VenueTerms] | None = None,
+             leverage: float | None = None):  # type: ignore[no-untyped-def]
     def plan(request: PlanRequest, books: Any) -> Plan:
         from sor_desktop.core.router import plan_route
 
-        return plan_route(request, _inputs(conn, dict(books), caps))
+        return plan_route(request, _inputs(conn, dict(books), caps, terms, leverage))
 
     return plan
 
@@ -179,7 +194,9 @@ async def _route(args: argparse.Namespace, request: PlanRequest, limits: CheckLi
                 raise CliError(f"{len(report.unresolved)} earlier order(s) still have no known outcome; "
                                "nothing was sent (try again when the venues answer)")
         caps = await margin_caps(conn, request.side, args.leverage, request.slippage_bps)
-        plan = _planner(conn, caps)(request, conn.books)
+        keeper = TermsKeeper(lambda level, text: print(f"sor-desktop: {text}", file=sys.stderr))
+        await keeper.refresh(conn.venues, args.symbol, time.time())
+        plan = _planner(conn, caps, keeper.for_symbol(args.symbol), args.leverage)(request, conn.books)
         _refuse_above_max(plan, limits)
         print_plan(plan, out, conn.skipped, single_venue_why(plan, conn.books, conn.instruments, caps))
         if not plan.legs:
@@ -244,6 +261,12 @@ def run(args: argparse.Namespace) -> int:
         limit_price = finite_positive(args.limit_price)
         if limit_price is None:
             raise CliError(f"--limit-price must be a finite positive price, got {args.limit_price!r}")
+    try:
+        leg_cost = float(args.leg_cost)
+    except ValueError:
+        leg_cost = float("nan")
+    if not (leg_cost >= 0 and leg_cost < float("inf")):
+        raise CliError(f"--leg-cost must be a finite amount of USDT, 0 or more, got {args.leg_cost!r}")
     if args.sim_balance is not None:
         if not args.sim:
             raise CliError("--sim-balance goes with --sim")
@@ -253,8 +276,11 @@ def run(args: argparse.Namespace) -> int:
             raise CliError(f"--sim-balance: {exc}") from None
     if "/" not in args.symbol:
         raise CliError(f"--symbol must be a unified symbol like BTC/USDT:USDT, got {args.symbol!r}")
+    if args.hold_hours is not None and not (math.isfinite(args.hold_hours) and args.hold_hours >= 0):
+        raise CliError(f"--hold-hours must be zero or more hours, got {args.hold_hours!r}")
     request = PlanRequest(Side(args.side), amount, AmountUnit(args.unit), args.max_venues, args.slippage_bps,
-                          limit_price=limit_price)
+                          limit_price=limit_price, leg_cost=leg_cost, hold_hours=args.hold_hours or None,
+                          now_ms=int(time.time() * 1000))
     guards = _guards(args.max_notional)
     limits = CheckLimits(max_notional=Decimal(repr(guards.max_route_notional)))
     return asyncio.run(_route(args, request, limits, guards))

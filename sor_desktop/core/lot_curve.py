@@ -105,11 +105,13 @@ def build_curve(
     *,
     cap_base: float | None = None,
     max_lots: int | None = None,
+    per_base: float = 0.0,
 ) -> LotCurve:
     """The lot curve of a linear instrument's book side (asks for a buy, bids for a sell).
 
     ``max_lots`` trims the curve to what the order could ever use (the target in lots), which
-    keeps deep books cheap without changing any answer.
+    keeps deep books cheap without changing any answer. ``per_base`` is a cost per base unit on
+    top of the book (funding over a hold, ``core.funding``): linear, so the curve stays convex.
     """
     step = instrument.amount_step
     lot = step * instrument.contract_size
@@ -140,6 +142,8 @@ def build_curve(
     cum_notional = np.concatenate(([0.0], np.cumsum(lots * prices))) * lot_f
     cum_cost = cum_notional * (1.0 + fee) if side is Side.BUY else cum_notional * -(1.0 - fee)
     x = np.concatenate(([0.0], cum))
+    if per_base:
+        cum_cost = cum_cost + per_base * lot_f * x
 
     # every integer next to a level boundary. Interleaved floor/ceil is sorted except where two
     # boundaries share a lot, and there the smaller value is already present: a running max fixes it

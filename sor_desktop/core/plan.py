@@ -9,12 +9,15 @@ from enum import StrEnum
 from typing import Any
 
 from sor_desktop.core.book import BookSnapshot
+from sor_desktop.core.brackets import Bracket
+from sor_desktop.core.funding import Funding
 from sor_desktop.core.instrument import Instrument
 from sor_desktop.core.orders import Side
 
 # What one more leg costs the trader beyond its fees, in quote units (USDT): the router uses a venue
 # only when it saves more than this (README, router section, says why 1 USDT).
 DEFAULT_LEG_COST = 1.0
+DEFAULT_MIN_LIQ_DISTANCE = 0.05  # 5 % of the mark between a leg's estimated liquidation and the mark
 
 
 class AmountUnit(StrEnum):
@@ -29,6 +32,13 @@ class VenueInput:
     cap_base: float | None = None  # most base amount this venue may take (free margin x leverage)
     excluded: str | None = None  # reason the venue must not be used (stale book, view-only, ...)
     leg_cost: float | None = None  # this venue's fixed cost per leg (quote units); None: the request's
+    # futures terms (core/futures_costs.py says how the router uses them)
+    fee: float | None = None  # the account's taker rate, overriding the instrument's default
+    funding: Funding | None = None  # used when the request has a holding time
+    brackets: tuple[Bracket, ...] | None = None  # sorted tiers (core.brackets.checked)
+    leverage: float | None = None  # the leverage the legs open at (brackets and liquidation need it)
+    mark_price: float | None = None  # funding, bracket notionals and liquidation distance use it
+    position_base: float = 0.0  # the position already held (signed base): brackets count it
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,6 +55,11 @@ class PlanRequest:
     limit_on_fee_adjusted: bool = False
     # fixed cost of each leg in quote units, in the objective (see VenueInput.leg_cost)
     leg_cost: float = DEFAULT_LEG_COST
+    # intended holding time: each venue's funding over it joins that venue's cost (None: ignored)
+    hold_hours: float | None = None
+    now_ms: int | None = None  # the clock funding settlements are counted from (None: H / interval)
+    # the estimated liquidation price must stay this fraction of the mark away (None / 0: off)
+    min_liq_distance: float | None = DEFAULT_MIN_LIQ_DISTANCE
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,6 +75,8 @@ class Leg:
     fee: float  # taker fee in quote
     cost: float  # all-in: notional + fee for a buy, notional - fee (proceeds) for a sell
     share: float = 0.0  # of the plan's filled base amount
+    funding: float | None = None  # quote units paid over the hold (negative: received); None: no hold
+    liquidation_price: float | None = None  # isolated estimate from the brackets, when known
 
     @property
     def contracts_dec(self) -> Decimal:
@@ -76,6 +93,8 @@ class SingleVenue:
     avg_price: float
     total_cost: float
     filled: float
+    fee: float = 0.0
+    funding: float | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,6 +127,10 @@ class Plan:
     leg_cost: float = DEFAULT_LEG_COST  # the request's leg cost (quote units) the plan was made with
     limit_price: float | None = None  # the request's hard price limit, when it had one
     limit_on_fee_adjusted: bool = False
+    hold_hours: float | None = None
+    funding: float | None = None  # the legs' funding over the hold (None: no holding time)
+    # the saving against best_single split into price, fee and funding (same sign as savings_quote)
+    savings_parts: dict[str, float] | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -133,6 +156,8 @@ class Plan:
                     "fee": lg.fee,
                     "cost": lg.cost,
                     "share": lg.share,
+                    "funding": lg.funding,
+                    "liquidation_price": lg.liquidation_price,
                 }
                 for lg in self.legs
             ],
@@ -143,6 +168,8 @@ class Plan:
                 "avg_price": self.best_single.avg_price,
                 "total_cost": self.best_single.total_cost,
                 "filled": self.best_single.filled,
+                "fee": self.best_single.fee,
+                "funding": self.best_single.funding,
             },
             "savings_bps": self.savings_bps,
             "savings_quote": self.savings_quote,
@@ -157,4 +184,7 @@ class Plan:
             "leg_cost": self.leg_cost,
             "limit_price": self.limit_price,
             "limit_on_fee_adjusted": self.limit_on_fee_adjusted,
+            "hold_hours": self.hold_hours,
+            "funding": self.funding,
+            "savings_parts": self.savings_parts,
         }

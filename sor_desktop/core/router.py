@@ -62,7 +62,9 @@ from typing import Any
 
 import numpy as np
 
+from sor_desktop.core import futures_costs
 from sor_desktop.core.book import Levels
+from sor_desktop.core.brackets import liquidation_price
 from sor_desktop.core.instrument import Instrument
 from sor_desktop.core.lot_curve import LotCurve, build_curve
 from sor_desktop.core.lot_solver import Allocation, Prepared, solve
@@ -84,6 +86,8 @@ class _Venue:
     curve: LotCurve
     m: int  # lot size in grains
     leg_cost: float  # fixed cost of using this venue (quote units)
+    source: VenueInput | None = None  # the input as routed (the account's fee, futures caps applied)
+    futures: futures_costs.VenueCosts = futures_costs.VenueCosts()  # funding per base over the hold
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,6 +105,7 @@ def _grid(lot_sizes: Sequence[Decimal]) -> _Grid:
 
 
 MAX_SLIPPAGE_BPS = 10_000.0
+_NO_CAP = "no margin available (cap is 0)"
 
 
 def _check(request: PlanRequest) -> None:
@@ -117,6 +122,12 @@ def _check(request: PlanRequest) -> None:
         raise RouteError(f"limit price must be a positive number, got {limit!r}")
     if not (isinstance(request.leg_cost, int | float) and math.isfinite(request.leg_cost) and request.leg_cost >= 0):
         raise RouteError(f"leg cost must be zero or a positive number, got {request.leg_cost!r}")
+    hold = request.hold_hours
+    if hold is not None and not (isinstance(hold, int | float) and math.isfinite(hold) and hold >= 0):
+        raise RouteError(f"holding time must be zero or a positive number of hours, got {hold!r}")
+    dist = request.min_liq_distance
+    if dist is not None and not (isinstance(dist, int | float) and 0 <= dist < 1):
+        raise RouteError(f"minimum liquidation distance must be a fraction from 0 to below 1, got {dist!r}")
 
 
 def _side_levels(v: VenueInput, request: PlanRequest) -> Levels:
@@ -145,9 +156,13 @@ def _screen(venues: Sequence[VenueInput], request: PlanRequest
         if reason is None and not len(v.book.asks if side is Side.BUY else v.book.bids):
             reason = "no asks to buy from" if side is Side.BUY else "no bids to sell to"
         if reason is None and v.cap_base is not None and not v.cap_base > 0:
-            reason = "no margin available (cap is 0)"
+            reason = _NO_CAP
         if reason is None and v.leg_cost is not None and not (math.isfinite(v.leg_cost) and v.leg_cost >= 0):
             raise RouteError(f"{name}: leg cost must be zero or a positive number, got {v.leg_cost!r}")
+        if reason is None and v.fee is not None and not (math.isfinite(v.fee) and -0.01 < v.fee < 0.1):
+            raise RouteError(f"{name}: taker fee must be a rate between -0.01 and 0.1, got {v.fee!r}")
+        if reason is None and v.leverage is not None and not (math.isfinite(v.leverage) and v.leverage > 0):
+            raise RouteError(f"{name}: leverage must be a positive number, got {v.leverage!r}")
         levels = _side_levels(v, request) if reason is None else None
         if levels is not None and not len(levels):
             reason = f"every {'ask' if side is Side.BUY else 'bid'} is {_limit_words(request)}"
@@ -171,7 +186,13 @@ def plan_route(request: PlanRequest, venues: Sequence[VenueInput]) -> Plan:
     t0 = time.perf_counter()
     _check(request)
     side = request.side
+    applied = [futures_costs.apply(v, request) for v in venues]  # the account's fee, funding, bracket caps
+    venues = [a for a, _ in applied]
+    futures = {id(a): c for a, c in applied}
     screened, excluded = _screen(venues, request)
+    # a cap of 0 set by the brackets or the liquidation distance says so (it is not the margin)
+    capped = {a.instrument.venue or a.book.venue: c.cap_reason for a, c in applied if c.cap_reason}
+    excluded = [(n, f"no room under the {capped[n]}" if n in capped and r == _NO_CAP else r) for n, r in excluded]
     candidates = [v for v, _ in screened]
     symbol = next((v.instrument.symbol for v in venues), "")
     if not candidates:
@@ -184,8 +205,9 @@ def plan_route(request: PlanRequest, venues: Sequence[VenueInput]) -> Plan:
     routed.deadline = time.thread_time() + PLAN_CPU_BUDGET_S
     below_min: list[str] = []  # venues whose minimum order is more than they could take here
     for (v, levels), m in zip(screened, grid.lots, strict=True):
+        costs = futures[id(v)]
         curve = build_curve(levels, v.instrument, side, cap_base=v.cap_base,
-                            max_lots=None if quote else target // m)
+                            max_lots=None if quote else target // m, per_base=costs.funding_per_base)
         full = v.book.asks if side is Side.BUY else v.book.bids
         if len(levels) < len(full) and curve.limit == "depth":
             curve = replace(curve, limit="price limit")
@@ -196,7 +218,7 @@ def plan_route(request: PlanRequest, venues: Sequence[VenueInput]) -> Plan:
                 below_min.append(name)
         else:
             leg = request.leg_cost if v.leg_cost is None else float(v.leg_cost)
-            routed.append(_Venue(name, v.instrument, curve, m, leg))
+            routed.append(_Venue(name, v.instrument, curve, m, leg, v, costs))
     if not routed:
         return _empty(request, symbol, excluded, "no venue can take the order")
 
@@ -296,7 +318,8 @@ def _quote_target(routed: Sequence[_Venue], side: Side, amount: float, grain: fl
         fee = float(v.instrument.taker_fee)
         prices.append(c.prices)
         bases.append(base)
-        keys.append(c.prices * (1 + fee) if side is Side.BUY else -c.prices * (1 - fee))
+        keys.append((c.prices * (1 + fee) if side is Side.BUY else -c.prices * (1 - fee))
+                    + v.futures.funding_per_base)
     p, b, k = np.concatenate(prices), np.concatenate(bases), np.concatenate(keys)
     order = np.argsort(k, kind="stable")
     p, b = p[order], b[order]
@@ -327,7 +350,8 @@ def _best_single(routed: Sequence[_Venue], alloc: Allocation, request: PlanReque
     notional = v.curve.notional(x)
     fee = notional * float(v.instrument.taker_fee)
     total = notional + fee if request.side is Side.BUY else notional - fee
-    single = SingleVenue(v.name, notional / base, total, base)
+    funding = v.futures.funding_per_base * base if request.hold_hours else None
+    single = SingleVenue(v.name, notional / base, total, base, fee, funding)
     lots = tuple(x if j == i else 0 for j in range(len(routed)))
     single_alloc = Allocation(fill, cost, lots, cost + v.leg_cost, cost + v.leg_cost)
     if fill == alloc.fill:
@@ -354,7 +378,8 @@ def _assemble(request: PlanRequest, symbol: str, routed: Sequence[_Venue], alloc
                        Decimal(0)))
     notional = sum(lg.notional for lg in legs)
     fees = sum(lg.fee for lg in legs)
-    legs = [_with_share(lg, lg.amount_base / filled) for lg in legs]
+    legs = [replace(lg, share=lg.amount_base / filled) for lg in legs]
+    funding = sum(lg.funding or 0.0 for lg in legs) if request.hold_hours else None
     quote = request.unit is AmountUnit.QUOTE
     unfilled = request.amount - (notional if quote else filled)
     reason = None
@@ -366,12 +391,18 @@ def _assemble(request: PlanRequest, symbol: str, routed: Sequence[_Venue], alloc
             reason += f"; the order is too small for the minimums of {', '.join(below_min)}"
     else:
         unfilled = 0.0
+    single = comparison["best_single"]
+    parts = None
+    if single is not None and not comparison["best_single_note"] and legs:
+        sign = 1.0 if side is Side.BUY else -1.0  # a buy saves on a lower notional, a sell on a higher one
+        parts = {"price": sign * (single.avg_price * single.filled - notional), "fee": single.fee - fees,
+                 "funding": (single.funding or 0.0) - (funding or 0.0)}
     return Plan(
         side=side, unit=request.unit, symbol=symbol, requested=request.amount, filled=filled,
         avg_price=notional / filled if filled else 0.0, notional=notional, fees=fees,
         total_cost=notional + fees if side is Side.BUY else notional - fees, legs=tuple(legs),
         unfilled=max(unfilled, 0.0), unfilled_reason=reason, excluded=tuple(excluded),
-        slippage_bps=request.slippage_bps, **comparison, **_echo(request),
+        slippage_bps=request.slippage_bps, **comparison, **_echo(request), funding=funding, savings_parts=parts,
     )
 
 
@@ -392,12 +423,23 @@ def _leg(v: _Venue, x: int, request: PlanRequest) -> Leg:
         venue=v.name, symbol=ins.symbol, contracts=ins.format_amount(contracts), amount_base=base,
         avg_price=notional / base, worst_price=worst, limit_price=ins.format_price(limit),
         notional=notional, fee=fee, cost=notional + fee if side is Side.BUY else notional - fee,
+        funding=v.futures.funding_per_base * base if request.hold_hours else None,
+        liquidation_price=_liquidation(v, side, notional / base, base),
     )
 
 
-def _with_share(leg: Leg, share: float) -> Leg:
-    return Leg(leg.venue, leg.symbol, leg.contracts, leg.amount_base, leg.avg_price, leg.worst_price,
-               leg.limit_price, leg.notional, leg.fee, leg.cost, share)
+def _liquidation(v: _Venue, side: Side, entry: float, base: float) -> float | None:
+    """The leg's isolated liquidation estimate (``core.brackets``): known with brackets and a
+    leverage, for a position that after the fill is on the leg's side (a held position is taken
+    as entered at the leg's price)."""
+    src = v.source
+    if src is None or not src.brackets or not src.leverage:
+        return None
+    after = src.position_base + (base if side is Side.BUY else -base)
+    size = after if side is Side.BUY else -after
+    if size <= 0:
+        return None
+    return liquidation_price(side, entry, size, src.leverage, src.brackets, src.mark_price)
 
 
 def _unfilled_reason(request: PlanRequest, routed: Sequence[_Venue], alloc: Allocation, target: int) -> str:
@@ -431,4 +473,4 @@ def _empty(request: PlanRequest, symbol: str, excluded: list[tuple[str, str]], r
 def _echo(request: PlanRequest) -> dict[str, Any]:
     """The request's terms the plan reports with it."""
     return {"leg_cost": request.leg_cost, "limit_price": request.limit_price,
-            "limit_on_fee_adjusted": request.limit_on_fee_adjusted}
+            "limit_on_fee_adjusted": request.limit_on_fee_adjusted, "hold_hours": request.hold_hours}

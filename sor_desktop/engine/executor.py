@@ -27,7 +27,7 @@ from sor_desktop.core.checks import CheckLimits, Problem, VenueGate, check_plan,
 from sor_desktop.core.client_ids import check_route_id, client_order_id, new_route_id
 from sor_desktop.core.instrument import Instrument
 from sor_desktop.core.orders import OrderReport, OrderRequest, OrderStatus, OrderType, TimeInForce
-from sor_desktop.core.plan import AmountUnit, Plan, PlanRequest
+from sor_desktop.core.plan import DEFAULT_LEG_COST, AmountUnit, Plan, PlanRequest
 from sor_desktop.engine.exec_events import (
     EventBus,
     ExecEvent,
@@ -465,8 +465,14 @@ class Executor:
         remainder = self._remainder(route, rows)
         if remainder <= route.requested * self.config.min_reroute_fraction:
             return None
+        sent = json.loads(route.plan_json)
+        # the remainder is bound by what the trader confirmed: a swept price stays a hard limit
+        limit = sent.get("limit_price")
         request = PlanRequest(route.side, remainder, AmountUnit(route.unit),
-                              slippage_bps=float(json.loads(route.plan_json).get("slippage_bps", 5.0)))
+                              slippage_bps=float(sent.get("slippage_bps", 5.0)),
+                              limit_price=None if limit is None else float(limit),
+                              limit_on_fee_adjusted=bool(sent.get("limit_on_fee_adjusted", False)),
+                              leg_cost=float(sent.get("leg_cost", DEFAULT_LEG_COST)))
         plan = planner(request, books)
         return await self.execute(plan, books, route_id=child_id, parent_route_id=route_id,
                                   auto_reroute=auto_reroute, reduce_only=route.reduce_only)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -12,8 +13,16 @@ from sor_desktop.core.book import BookSnapshot
 from sor_desktop.core.instrument import Instrument
 from sor_desktop.core.lot_curve import build_curve
 from sor_desktop.core.orders import Side
-from sor_desktop.core.plan import DEFAULT_LEG_COST, AmountUnit, Plan, PlanRequest, VenueInput
+from sor_desktop.core.plan import (
+    DEFAULT_LEG_COST,
+    DEFAULT_MIN_LIQ_DISTANCE,
+    AmountUnit,
+    Plan,
+    PlanRequest,
+    VenueInput,
+)
 from sor_desktop.core.price_limit import levels_within
+from sor_desktop.core.venue_terms import VenueTerms
 from sor_desktop.engine.margin_caps import reducible_base
 from sor_desktop.engine.store import VenueHealth
 
@@ -44,6 +53,8 @@ class PreviewRequest:
     included: frozenset[str] | None = None  # None: every venue
     reduce_only: bool = False
     max_notional: float = 5_000_000.0  # the panel refuses anything larger outright
+    hold_hours: float | None = None  # intended holding time: funding joins each venue's cost (off: None)
+    min_liq_distance: float | None = DEFAULT_MIN_LIQ_DISTANCE  # legs keep liquidation this far (0/None: off)
     # "sweep to here": a hard limit no leg passes (on the all-in price when fee-adjusted)
     limit_price: float | None = None
     limit_on_fee_adjusted: bool = False
@@ -127,6 +138,9 @@ def to_plan_request(
         unit=unit,
         max_venues=req.max_venues,
         slippage_bps=req.slippage_bps,
+        hold_hours=req.hold_hours or None,
+        now_ms=int(time.time() * 1000),  # funding settlements are counted from now
+        min_liq_distance=req.min_liq_distance or None,
         limit_price=req.limit_price,
         limit_on_fee_adjusted=req.limit_on_fee_adjusted,
         leg_cost=req.leg_cost,
@@ -152,12 +166,17 @@ def venue_inputs(
     positions: Mapping[str, list[Position]] | None = None,
     margin_caps: Mapping[str, float] | None = None,
     margin_reasons: Mapping[str, str] | None = None,
+    *,
+    terms: Mapping[str, VenueTerms] | None = None,
+    leverage: float | None = None,
 ) -> list[VenueInput]:
     """One input per venue that has a book; venues the router must skip carry the reason.
 
     ``margin_caps``: the most each venue may take, closing an opposite position included
     (``Session.margin_caps``, by the rule in ``core.margin``); ``margin_reasons``: venues that
-    cannot open anything, with why (negative free margin, a fill whose balance is not read yet)."""
+    cannot open anything, with why (negative free margin, a fill whose balance is not read yet).
+    ``terms``: each venue's fee, funding and brackets (``engine.venue_terms``); with ``leverage``
+    (a venue's position's own leverage wins) brackets cap the legs and give liquidation prices."""
     out: list[VenueInput] = []
     for venue, book in sorted(books.items()):
         inst = instruments.get(venue)
@@ -182,7 +201,12 @@ def venue_inputs(
             cap = reducible_base(req.side, (positions or {}).get(venue, []), req.symbol)
             if cap <= 0:
                 reason = "reduce-only: no position to reduce"
-        out.append(VenueInput(book=book, instrument=inst, cap_base=cap, excluded=reason))
+        held = [p for p in (positions or {}).get(venue, []) if p.symbol == req.symbol]
+        lev = next((float(p.leverage) for p in held if p.leverage), leverage)
+        net = sum(float(p.base_amount) * (1 if p.side is Side.BUY else -1) for p in held)
+        extra = terms[venue].router_terms() if terms and venue in terms else {}
+        out.append(VenueInput(book=book, instrument=inst, cap_base=cap, excluded=reason, leverage=lev,
+                              position_base=net, **extra))
     return out
 
 

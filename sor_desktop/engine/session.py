@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
+import time
 from collections.abc import Callable, Coroutine, Mapping, Sequence
 from typing import Any
 
@@ -28,6 +29,7 @@ from sor_desktop.engine.margin_caps import VenueMargin, reducible_base, venue_ma
 from sor_desktop.engine.preview import AmountError, Preview, PreviewRequest, to_plan_request, venue_inputs
 from sor_desktop.engine.session_events import AccountUpdate, Notice, SessionEvent
 from sor_desktop.engine.store import LinkState, Store, VenueHealth
+from sor_desktop.engine.venue_terms import TermsKeeper, keep_terms
 from sor_desktop.engine.watchdog import Watchdog, WatchdogFired
 from sor_desktop.venues.base import Mode, Venue
 from sor_desktop.venues.errors import VenueError
@@ -77,6 +79,8 @@ class Session:
         self.start_notices: list[Notice] = []  # settings refused while wiring: shown once started
         # live: (venue -> trade key, probe); every key is asked what it may do before it trades
         self.key_checks: tuple[Mapping[str, Any], Probe] | None = None
+        # each venue's fee, funding and brackets for the symbol (engine/venue_terms.py)
+        self.terms = TermsKeeper(lambda level, text: self.emit(Notice(level, text)))
 
     # -- lifecycle -----------------------------------------------------------------------------
     async def start(self) -> None:
@@ -92,6 +96,7 @@ class Session:
         self.watchdog = Watchdog(self.executor, self._book_ages, on_fire=self._watchdog_fired)
         self.watchdog.start()
         self.spawn(self._account_loop(), "accounts")
+        self.spawn(keep_terms(self.terms, self.venues, lambda: self.symbol, time.time), "venue terms")
 
     def _book_ages(self) -> dict[str, float | None]:
         return {v: self.store.health(v, self.symbol).book_age_s for v in self.venues}
@@ -279,7 +284,8 @@ class Session:
         margins = self.venue_margins(books, req)
         inputs = venue_inputs(req, insts, books, health, self.positions,
                               {v: m.cap_base for v, m in margins.items()},
-                              {v: m.reason for v, m in margins.items() if m.reason})
+                              {v: m.reason for v, m in margins.items() if m.reason},
+                              terms=self.terms.for_symbol(self.symbol), leverage=self.leverage)
         excluded = {vi.instrument.venue: vi.excluded for vi in inputs if vi.excluded}
         try:
             preq = to_plan_request(req, insts, books)

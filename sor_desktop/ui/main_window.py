@@ -51,6 +51,7 @@ from sor_desktop.ui.about import show_about
 from sor_desktop.ui.blotter import Blotter, leg_failure, venue_words
 from sor_desktop.ui.confirm_dialog import ConfirmDialog, Quote
 from sor_desktop.ui.depth_chart import DepthChart
+from sor_desktop.ui.futures_inputs import terms_tooltip
 from sor_desktop.ui.impact_chart import ImpactChart
 from sor_desktop.ui.ladder import Ladder
 from sor_desktop.ui.log_panel import SHOWN, LogPanel, NoticeLabel, StickyNotices
@@ -553,11 +554,15 @@ class MainWindow(QMainWindow):
 
     def _refresh_health(self) -> None:
         health = self.session.health_now()
+        terms = self.session.terms.for_symbol(self.session.symbol)
+        self.positions.brackets = {v: t.brackets for v, t in terms.items() if t.brackets}
+        self.positions.default_leverage = self.session.leverage
         stale = {v for v, h in health.items() if h.state is not LinkState.CONNECTED}
         listed = self.session.symbol_instruments()
         for v, h in health.items():
             chip = self.chips.get(v)
             if chip is not None:
+                chip.terms_note = terms_tooltip(terms.get(v))
                 chip.show_health(h)
                 if v not in listed and self.session.instruments.get(v):
                     # its markets are loaded and the symbol is not among them: it will never connect
@@ -644,7 +649,8 @@ class MainWindow(QMainWindow):
         margins = self.session.venue_margins(books, req)
         return venue_inputs(req, self.session.symbol_instruments(), books, self.session.health_now(),
                             self.session.positions, {v: m.cap_base for v, m in margins.items()},
-                            {v: m.reason for v, m in margins.items() if m.reason})
+                            {v: m.reason for v, m in margins.items() if m.reason},
+                            terms=self.session.terms.for_symbol(self.session.symbol), leverage=self.session.leverage)
 
     def _drawn_books(self) -> Mapping[str, BookSnapshot]:
         """The books the depth chart shows (the store's, before its first frame)."""

@@ -19,14 +19,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from sor_desktop.core.account import Position
+from sor_desktop.core.brackets import Bracket, liquidation_price
 from sor_desktop.core.margin import NEAR_ZERO_FREE
 from sor_desktop.core.price_format import format_price
 from sor_desktop.engine.session_events import AccountUpdate
 from sor_desktop.ui import theme
 
-COLUMNS = ("venue", "position", "entry", "mark", "uPnL", "lev.", "free margin", "equity", "routing")
+COLUMNS = ("venue", "position", "entry", "mark", "uPnL", "lev.", "free margin", "equity", "routing", "liq.")
 FREE_COL = 6
 ROUTING_COL = 8
+LIQ_COL = 9
 EXCLUDED_TINT = "#3d1f22"
 
 
@@ -69,6 +72,10 @@ class Positions(QWidget):
         self.rows: dict[str, int] = {}
         self.last: dict[str, AccountUpdate] = {}
         self.margin_reasons: dict[str, str] = {}  # venue -> why its margin keeps it out of routing
+        # the venue's brackets (engine/venue_terms.py) and the leverage a position without its own
+        # is taken at: the estimated liquidation price, by the router's rule (core.brackets)
+        self.brackets: dict[str, tuple[Bracket, ...]] = {}
+        self.default_leverage: float | None = None
         self.table.horizontalHeader().setSectionResizeMode(ROUTING_COL, QHeaderView.ResizeMode.ResizeToContents)
 
     def on_account(self, u: AccountUpdate) -> None:
@@ -79,7 +86,7 @@ class Positions(QWidget):
             self.table.insertRow(row)
         cells: list[str]
         if u.error:
-            cells = [u.venue, f"unavailable: {u.error}", "", "", "", "", "", "", ""]
+            cells = [u.venue, f"unavailable: {u.error}", *[""] * (len(COLUMNS) - 2)]
         else:
             pos = [p for p in u.positions if p.contracts]
             size = sum(float(p.base_amount) * p.side.sign for p in pos)
@@ -89,9 +96,11 @@ class Positions(QWidget):
             usdt = [b for b in u.balances if b.currency in ("USDT", "USDC", "USD")] or list(u.balances)
             free = sum(float(b.free) for b in usdt)
             total = sum(float(b.total) for b in usdt)
+            liq = self._liquidation(u.venue, pos)
             cells = [u.venue, f"{size:+,.4f}" if pos else "flat", format_price(entry, self.tick) if entry else "",
                      format_price(mark, self.tick) if mark else "", format_price(upnl, 0.01, sign=True) if pos else "",
-                     f"{pos[0].leverage:g}x" if pos and pos[0].leverage else "", f"{free:,.2f}", f"{total:,.2f}", ""]
+                     f"{pos[0].leverage:g}x" if pos and pos[0].leverage else "", f"{free:,.2f}", f"{total:,.2f}", "",
+                     format_price(liq, self.tick) if liq else ""]
         for c, text in enumerate(cells):
             it = QTableWidgetItem(text)
             it.setTextAlignment(Qt.AlignmentFlag.AlignLeft if c == 0 else Qt.AlignmentFlag.AlignRight)
@@ -128,6 +137,20 @@ class Positions(QWidget):
             venue = self.table.item(items[0].row(), 0)
             if venue is not None:
                 self.close_requested.emit(venue.text())
+
+    def _liquidation(self, venue: str, pos: list[Position]) -> float | None:
+        """One position with an entry, the venue's brackets and a leverage: its isolated estimate."""
+        tiers = self.brackets.get(venue)
+        if len(pos) != 1 or not tiers:
+            return None
+        p = pos[0]
+        if p.entry_price is None:
+            return None
+        lev = float(p.leverage) if p.leverage else self.default_leverage
+        if not lev:
+            return None
+        mark = float(p.mark_price) if p.mark_price else None
+        return liquidation_price(p.side, float(p.entry_price), float(p.base_amount), lev, tiers, mark)
 
     def set_margin_reasons(self, reasons: Mapping[str, str]) -> None:
         """Venues the router leaves out for their margin (negative or near-zero free margin, a

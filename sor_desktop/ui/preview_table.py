@@ -14,7 +14,12 @@ from sor_desktop.core.price_format import format_price
 from sor_desktop.ui import theme
 
 # short headers: all eight fit the Route dock on a 1280-wide screen ("contracts" was cut to "ontract")
-COLUMNS = ("venue", "contr.", "base", "avg", "limit", "fee", "cost", "share")
+COLUMNS = ("venue", "contr.", "base", "avg", "limit", "fee", "cost", "share", "fund.", "liq.")
+# shown only when a leg has them: funding over the hold, the estimated liquidation price
+FUTURES_COLUMNS = (COLUMNS.index("fund."), COLUMNS.index("liq."))
+# sized to their contents whatever the other columns do (60,003.33; 0.149851): never elided
+PRICE_COLUMNS = (COLUMNS.index("base"), COLUMNS.index("avg"), COLUMNS.index("limit"))
+PRICE_FIT = QHeaderView.ResizeMode.ResizeToContents
 
 
 def totals_text(plan: Plan, base: str, quote: str = "USDT", tick: Decimal | None = None) -> str:
@@ -35,6 +40,13 @@ def totals_text(plan: Plan, base: str, quote: str = "USDT", tick: Decimal | None
                 f"saves <b style='color:{colour}'>{plan.savings_bps:.2f} bps · {plan.savings_quote:,.2f} {quote}</b>"
                 f" against {plan.best_single.venue} alone"
             )
+    if plan.funding is not None:
+        lines.append(f"funding over {plan.hold_hours or 0:g} h <b>{plan.funding:+,.2f} {quote}</b>"
+                     " (+ paid, − received; not in the all-in cost above)")
+    parts = plan.savings_parts
+    if parts and plan.best_single is not None and not plan.single_venue_is_best:
+        lines.append(f"saving = price {parts['price']:+,.2f} · fee {parts['fee']:+,.2f} · "
+                     f"funding {parts['funding']:+,.2f} {quote}")
     if plan.unfilled > 0:
         unit = quote if plan.unit == "quote" else base
         lines.append(f"<span style='color:{theme.WARN}'>unfilled {plan.unfilled:,.4f} {unit}: "
@@ -67,14 +79,16 @@ class PreviewTable(QWidget):
         self.table.horizontalHeader().setMinimumSectionSize(40)
         self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         # prices are the widest cells (60,003.33; 0.149851): sized to them, never elided
-        for c in (COLUMNS.index("base"), COLUMNS.index("avg"), COLUMNS.index("limit")):
-            self.table.horizontalHeader().setSectionResizeMode(c, QHeaderView.ResizeMode.ResizeToContents)
+        for c in PRICE_COLUMNS:
+            self.table.horizontalHeader().setSectionResizeMode(c, PRICE_FIT)
         self.tick: Decimal | None = None  # the symbol's display tick (core.price_format.display_tick)
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         # five legs and a header without scrolling, and no more: the totals (saving, unfilled, leg
         # cost) sit right under the legs instead of below an empty stretch, out of a short dock
         self._fit_rows(2)
         self.table.setSelectionMode(QTableWidget.SelectionMode.NoSelection)
+        for col in FUTURES_COLUMNS:
+            self.table.setColumnHidden(col, True)
         self.pending_note = QLabel("recomputing the preview…")
         self.pending_note.setStyleSheet(f"color: {theme.WARN}")
         self.pending_note.hide()
@@ -96,9 +110,22 @@ class PreviewTable(QWidget):
         rows: list[tuple[str, tuple[str, ...]]] = [
             (lg.venue, (lg.contracts, f"{lg.amount_base:,.8g}", format_price(lg.avg_price, self.tick),
                         format_price(lg.limit_price_dec, self.tick),
-                        f"{lg.fee:.2f}", f"{lg.cost:,.0f}", f"{lg.share * 100:.1f}%"))
+                        f"{lg.fee:.2f}", f"{lg.cost:,.0f}", f"{lg.share * 100:.1f}%",
+                        "–" if lg.funding is None else f"{lg.funding:+.2f}",
+                        "–" if lg.liquidation_price is None else format_price(lg.liquidation_price, self.tick)))
             for lg in legs
         ]
+        shown = (any(lg.funding is not None for lg in legs), any(lg.liquidation_price is not None for lg in legs))
+        for col, on in zip(FUTURES_COLUMNS, shown, strict=True):
+            if self.table.isColumnHidden(col) == on:
+                self.table.setColumnHidden(col, not on)
+                # with the futures columns every column takes its contents' width (a narrow dock
+                # scrolls sideways) rather than eliding numbers; without them they share the width
+                header = self.table.horizontalHeader()
+                mode = (QHeaderView.ResizeMode.ResizeToContents if any(shown)
+                        else QHeaderView.ResizeMode.Stretch)
+                for c in range(1, len(COLUMNS)):
+                    header.setSectionResizeMode(c, PRICE_FIT if c in PRICE_COLUMNS else mode)
         rows += [(v, (f"excluded: {why}",)) for v, why in sorted(excluded.items())]
         if self.table.rowCount() != len(rows):
             self.table.setRowCount(len(rows))

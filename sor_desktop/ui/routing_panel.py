@@ -32,6 +32,7 @@ from sor_desktop.core.orders import Side
 from sor_desktop.core.plan import DEFAULT_LEG_COST, Plan
 from sor_desktop.engine.preview import BASE, CONTRACTS, QUOTE, Preview, PreviewRequest, Sweep
 from sor_desktop.ui import theme
+from sor_desktop.ui.futures_inputs import FuturesInputs
 from sor_desktop.ui.preview_table import PreviewTable
 
 ROUTE_TEXT = "Route  (Enter)"
@@ -151,6 +152,8 @@ class RoutingPanel(QWidget):
         adv.addWidget(QLabel("leg cost"))
         adv.addWidget(self.leg_cost)
         adv.addStretch(1)
+        self.futures = FuturesInputs()  # holding time (funding) and liquidation distance, a row below
+        self.futures.hide()
         self._advanced_row.hide()
         self.advanced.toggled.connect(self._show_advanced)
         self._venue_grid = QGridLayout()
@@ -190,6 +193,7 @@ class RoutingPanel(QWidget):
         form.addRow("slippage", opts)
         form.addRow("venues", self._venue_grid)
         form.addRow(self.advanced, self._advanced_row)
+        form.addRow("", self.futures)
         # the form and the split scroll on a short screen (1280x720); the Route button stays in view
         body = QWidget()
         body_lay = QVBoxLayout(body)
@@ -214,7 +218,7 @@ class RoutingPanel(QWidget):
         self._debounce.timeout.connect(self.changed)
         self.amount.textChanged.connect(self._schedule)
         for sig in (self.unit.currentIndexChanged, self.max_venues.valueChanged, self.slippage.valueChanged,
-                    self.leg_cost.valueChanged):
+                    self.leg_cost.valueChanged, self.futures.hold.valueChanged, self.futures.liq.valueChanged):
             sig.connect(self._schedule)
 
         self._sides.buttonToggled.connect(lambda *_: self._schedule())
@@ -224,7 +228,8 @@ class RoutingPanel(QWidget):
         self._sides.buttonToggled.connect(self._side_changed)
         for edit in (self.amount.textEdited, self.unit.currentIndexChanged, self.max_venues.valueChanged,
                      self.slippage.valueChanged, self._sides.buttonToggled, self.reduce_only.toggled,
-                     self.symbol.currentTextChanged, self.leg_cost.valueChanged):
+                     self.symbol.currentTextChanged, self.leg_cost.valueChanged,
+                     self.futures.hold.valueChanged, self.futures.liq.valueChanged):
             edit.connect(self._rearm)
         self.symbol.currentTextChanged.connect(self.symbol_changed)
         self.amount.returnPressed.connect(self.request_route)
@@ -309,6 +314,7 @@ class RoutingPanel(QWidget):
             reduce_only=self.reduce_only.isChecked(), max_notional=max_notional,
             limit_price=limit[1] if limit else None, limit_on_fee_adjusted=bool(limit and limit[2]),
             leg_cost=self.leg_cost.value(),
+            hold_hours=self.futures.hold_hours(), min_liq_distance=self.futures.min_liq_distance(),
         )
 
     def set_sweep(self, sweep: Sweep) -> None:
@@ -401,6 +407,7 @@ class RoutingPanel(QWidget):
 
     def _show_advanced(self, on: bool) -> None:
         self._advanced_row.setVisible(on)
+        self.futures.setVisible(on)
         self.advanced.setArrowType(Qt.ArrowType.DownArrow if on else Qt.ArrowType.RightArrow)
 
     @property

@@ -39,6 +39,7 @@ class VenueChip(QLabel):
         super().__init__(venue, parent)
         self.venue = venue
         self.health = VenueHealth(venue)
+        self.terms_note = ""  # the venue's fee and funding (ui.futures_inputs.terms_tooltip)
         self.setFont(theme.mono_font(8))
 
     def show_unlisted(self, symbol: str) -> None:
@@ -64,4 +65,5 @@ class VenueChip(QLabel):
             self.setStyleSheet(style)
         self.setToolTip(redact(f"{h.venue}: {h.state}" + (f" ({h.reason})" if h.reason else "")
                         + " · book age, updates per second, round-trip time"
-                        + (f"\nAPI key: {h.key_note}" if h.key_note else "")))
+                        + (f"\nAPI key: {h.key_note}" if h.key_note else "")
+                        + (f"\n{self.terms_note}" if self.terms_note else "")))

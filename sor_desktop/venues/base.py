@@ -36,6 +36,9 @@ method                                required  meaning
 ``refresh_dead_man(seconds)``         optional  (re)arm the venue's own countdown cancel-all for
                                                 ``seconds``; 0 disarms; returns what it armed, or
                                                 None when the venue has no such switch
+``fetch_terms(symbol)``                optional  ``VenueTerms``: the account's fee rates (or the
+                                                market default, marked so), funding (rate,
+                                                interval, next time) and leverage brackets
 ``round_trip()``                      optional  seconds of the last ping-pong or request round
                                                 trip, for the feed's health; None if unknown
 ``restart_book(symbol)``              optional  drop the stream and cached book so the next

@@ -36,8 +36,10 @@ from sor_desktop.core.account import Balance, Position, PositionMode
 from sor_desktop.core.book import BookSnapshot
 from sor_desktop.core.instrument import Instrument, InstrumentError
 from sor_desktop.core.orders import OrderReport, OrderRequest, OrderStatus, OrderType
+from sor_desktop.core.venue_terms import VenueTerms
 from sor_desktop.logs import register_secret
 from sor_desktop.venues import ccxt_convert as convert
+from sor_desktop.venues.account_costs import fetch_terms
 from sor_desktop.venues.base import CancelAllResult, Capabilities, Mode, Venue
 from sor_desktop.venues.binanceusdm import deadman as binanceusdm_deadman
 from sor_desktop.venues.bingx import account as bingx_account
@@ -363,13 +365,22 @@ class CcxtVenue(Venue):
         idle_ms = (time.monotonic() - self._last_call_end) * 1000.0
         cfg["tokens"] = min(cfg["tokens"] + idle_ms * cfg["refillRate"], cfg["capacity"])
 
-    async def _read(self, method: str, *args: Any) -> Any:
-        """An account read, on the read-only key's client when there is one."""
+    def _account_client(self) -> Any:
+        """The client account reads go through: the read-only key's when there is one."""
         if self._reader is None:
-            return await self._call(Phase.READ, method, *args)
+            return self._ex
         if not self._reader.markets and self._ex.markets:
             self._reader.set_markets(self._ex.markets)
-        return await self._guarded(Phase.READ, getattr(self._reader, method)(*args))
+        return self._reader
+
+    async def _read(self, method: str, *args: Any) -> Any:
+        """An account read, on the read-only key's client when there is one."""
+        return await self._guarded(Phase.READ, getattr(self._account_client(), method)(*args))
+
+    async def fetch_terms(self, symbol: str) -> VenueTerms:
+        """The account's fee rates, funding and brackets for ``symbol`` (``account_costs``)."""
+        return await fetch_terms(self._account_client(), self.id, self._instrument(symbol), has_keys=self._has_keys,
+                                 guard=lambda request: self._guarded(Phase.READ, request))
 
     async def fetch_balance(self) -> list[Balance]:
         self._need_keys()

@@ -20,8 +20,9 @@ from typing import Any
 from sor_desktop.core.book import BookSnapshot
 from sor_desktop.core.instrument import Instrument
 from sor_desktop.core.orders import OrderReport, OrderRequest
+from sor_desktop.core.venue_terms import VenueTerms
 from sor_desktop.venues.base import Mode, Venue
-from sor_desktop.venues.errors import OrderRejected
+from sor_desktop.venues.errors import NotSupported, OrderRejected
 from sor_desktop.venues.sim.accounts import Account
 from sor_desktop.venues.sim.clock import Clock, RealClock
 from sor_desktop.venues.sim.local_orders import LocalOrders
@@ -65,6 +66,15 @@ class PaperVenue(LocalOrders, Venue):
 
     def round_trip(self) -> float | None:
         return self.source.round_trip()
+
+    async def fetch_terms(self, symbol: str) -> VenueTerms:
+        """The live venue's terms (public funding and tiers; the default fee without keys): paper
+        routing pays what the live market would, as far as the venue says it without an account."""
+        fetch = getattr(self.source, "fetch_terms", None)
+        if fetch is None:
+            raise NotSupported(self.id, "this venue gives no fee, funding or bracket terms")
+        terms: VenueTerms = await fetch(symbol)
+        return terms
 
     async def watch_order_book(self, symbol: str) -> BookSnapshot:
         book = await self.source.watch_order_book(symbol)

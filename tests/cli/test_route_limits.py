@@ -74,3 +74,23 @@ def test_a_bad_max_notional_in_config_json_is_refused_and_the_default_applies(
     assert rc == 2 and "maximum notional" in err and "Traceback" not in err
     assert "max_notional" in err and "not a finite positive number" in err and "default" in err
     assert _legs(journal) == 0
+
+
+@pytest.mark.parametrize("bad", ["nan", "inf", "-1", "abc"])
+def test_a_bad_leg_cost_is_bad_input(bad: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    journal = tmp_path / "j.sqlite3"
+    rc = main([*ARGS, "--side", "buy", "--amount", "0.5", "--leg-cost", bad, "--journal", str(journal)])
+    err = capsys.readouterr().err
+    assert rc == 2 and "--leg-cost" in err and "Traceback" not in err
+    assert _legs(journal) == 0
+
+
+def test_the_leg_cost_decides_whether_a_small_leg_is_worth_it(tmp_path: Path) -> None:
+    """With no cost per leg the router splits whenever it saves anything; a high one keeps one venue."""
+    counts = []
+    for cost in ("0", "1000"):
+        journal = tmp_path / f"j{cost}.sqlite3"
+        args = ["route", "--sim", "--symbol", "BTC/USDT:USDT", "--yes"]  # the five venues
+        assert main([*args, "--side", "buy", "--amount", "4", "--leg-cost", cost, "--journal", str(journal)]) == 0
+        counts.append(_legs(journal))
+    assert counts[0] > 1 and counts[1] == 1

@@ -10,6 +10,9 @@ minimum lots (walking the book level by level), and each venue's cost of ``x`` l
   as integers, an on/off binary per venue for minimums, the venue count and the leg cost; two
   stages (largest fill, then cheapest at that fill). Unit ``base`` only.
 
+``per_base`` (optional, venue name -> quote units per base unit) adds a linear cost on top of the
+book, as funding over a holding time does; the futures tests compute it themselves.
+
 "Cheapest" counts each used venue's leg cost (``VenueInput.leg_cost``, else the request's):
 ``Optimum.cost`` is money plus leg costs, ``Optimum.money`` the money alone.
 
@@ -24,7 +27,7 @@ from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 from fractions import Fraction
@@ -98,7 +101,8 @@ def grain_of(venues: Sequence[VenueInput]) -> Fraction:
     return g
 
 
-def model(v: VenueInput, side: Side, grain: Fraction, hi_limit: int | None = None) -> VenueModel:
+def model(v: VenueInput, side: Side, grain: Fraction, hi_limit: int | None = None,
+          per_base: float = 0.0) -> VenueModel:
     ins = v.instrument
     step = ins.amount_step
     lot = step * ins.contract_size
@@ -131,6 +135,7 @@ def model(v: VenueInput, side: Side, grain: Fraction, hi_limit: int | None = Non
                 left = levels[j][1]
         notional[x] = run_n
     cost = notional * (1 + fee) if side is Side.BUY else -notional * (1 - fee)
+    cost = cost + per_base * float(lot) * np.arange(hi + 1)
     lo = 1
     if ins.min_amount is not None:
         lo = max(lo, _ceil(ins.min_amount / step))
@@ -144,7 +149,7 @@ def model(v: VenueInput, side: Side, grain: Fraction, hi_limit: int | None = Non
         b = min(float(a) * cs, room)
         room -= b
         if b > 0:
-            kept.append((p, b, p * (1 + fee) if side is Side.BUY else -p * (1 - fee)))
+            kept.append((p, b, (p * (1 + fee) if side is Side.BUY else -p * (1 - fee)) + per_base))
     m = Fraction(lot) / grain
     assert m.denominator == 1
     return VenueModel(v.instrument.venue, int(m), float(lot), lo, hi, cost, notional, kept)
@@ -185,12 +190,14 @@ def enumeration_size(request: PlanRequest, venues: Sequence[VenueInput]) -> int:
     return math.prod(model(v, request.side, g).hi + 2 for v in usable)
 
 
-def brute_force(request: PlanRequest, venues: Sequence[VenueInput]) -> Optimum:
+def brute_force(request: PlanRequest, venues: Sequence[VenueInput],
+                per_base: Mapping[str, float] | None = None) -> Optimum:
     usable = usable_inputs(request, venues)
     if not usable:
         return Optimum(0, 0.0, 0.0, 0.0, (), ())
     grain = grain_of(usable)
-    models = [model(v, request.side, grain) for v in usable]
+    extra = per_base or {}
+    models = [model(v, request.side, grain, per_base=extra.get(v.instrument.venue, 0.0)) for v in usable]
     names = tuple(vm.name for vm in models)
     legs = [leg_cost_of(request, v) for v in usable]
     x, fill, cost, notional = _enumerate(models, request.max_venues, legs)
@@ -258,7 +265,8 @@ def single_venue_costs(request: PlanRequest, venues: Sequence[VenueInput], fill_
     return out
 
 
-def milp_optimum(request: PlanRequest, venues: Sequence[VenueInput]) -> Optimum:
+def milp_optimum(request: PlanRequest, venues: Sequence[VenueInput],
+                 per_base: Mapping[str, float] | None = None) -> Optimum:
     """Two-stage MILP optimum (unit base): largest fill, then the cheapest plan with that fill."""
     from scipy.optimize import Bounds, LinearConstraint, milp
 
@@ -285,6 +293,7 @@ def milp_optimum(request: PlanRequest, venues: Sequence[VenueInput]) -> Optimum:
             lots.append(n)
             room -= n
         unit = np.array(prices) * lot * ((1 + fee) if side is Side.BUY else -(1 - fee))
+        unit = unit + (per_base or {}).get(ins.venue, 0.0) * lot
         specs.append((vm_hi, np.array(lots), unit, int(Fraction(step * ins.contract_size) / grain)))
     n_v = len(specs)
     legs = [leg_cost_of(request, v) for v in usable]

@@ -237,3 +237,26 @@ async def test_cancel_all_reaches_every_trading_venue(tmp_path: Path) -> None:
     assert venues["v0"].orders["sorx000000000000l0"].status is OrderStatus.CANCELED
     assert [e.kind for e in journal.events() if e.kind.startswith("cancel_all")] == ["cancel_all",
                                                                                     "cancel_all_failed"]
+
+
+@pytest.mark.asyncio
+async def test_reroute_of_a_swept_route_keeps_its_hard_limit_and_leg_cost(tmp_path: Path) -> None:
+    """A sweep to P is 'never worse than P': the remainder's plan is asked with the same limit (and
+    the same leg cost and venue count), not a fresh unbounded request."""
+    import dataclasses
+
+    ex, venues, journal, _, books = setup(tmp_path, ["partial"], [])
+    swept = dataclasses.replace(buy_plan(2, contracts="1"), limit_price=50_010.0, limit_on_fee_adjusted=True,
+                                leg_cost=2.5)
+    first = await ex.execute(swept, books)
+    assert first.remainder == pytest.approx(0.5)
+    asked = []
+
+    def planner(request, fresh):  # type: ignore[no-untyped-def]
+        asked.append(request)
+        return make_plan(Side.BUY, [("v1", "0.5", "50010", 50_005.0)], requested=request.amount)
+
+    await ex.reroute_remainder(first.route_id, {v: book(v, 50_010.0) for v in venues}, planner)
+    assert len(asked) == 1
+    assert asked[0].limit_price == 50_010.0 and asked[0].limit_on_fee_adjusted is True
+    assert asked[0].leg_cost == 2.5

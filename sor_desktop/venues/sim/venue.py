@@ -13,6 +13,7 @@ from sor_desktop.core.account import Balance, Position
 from sor_desktop.core.book import BookSnapshot
 from sor_desktop.core.instrument import Instrument
 from sor_desktop.core.orders import Fill, OrderReport, OrderRequest
+from sor_desktop.core.venue_terms import VenueTerms
 from sor_desktop.venues.base import Capabilities, Mode, Venue
 from sor_desktop.venues.errors import (
     NotSupported,
@@ -21,6 +22,7 @@ from sor_desktop.venues.errors import (
     RateLimited,
 )
 from sor_desktop.venues.quirks import quirks_for
+from sor_desktop.venues.sim import terms as sim_terms
 from sor_desktop.venues.sim.accounts import Account
 from sor_desktop.venues.sim.faults import VenueFaults
 from sor_desktop.venues.sim.market import SimMarket
@@ -49,7 +51,7 @@ class SimVenue(Venue):
         self._instruments = {s: market.instrument(venue_id, s) for s in market.symbols(venue_id)}
         self.engine = MatchingEngine(
             venue_id,
-            self._instruments,
+            sim_terms.account_instruments(venue_id, self._instruments),  # charged at the account's tier
             Account(venue_id, balance=market.config.balance_of(venue_id), leverage=market.config.leverage),
             on_take=lambda sym, side, price, qty: market.take(venue_id, sym, side, price, qty),
             client_id_max_len=q.client_id_max_len,
@@ -139,6 +141,13 @@ class SimVenue(Venue):
         held = [s for s, p in self.engine.account.positions.items() if p.contracts]
         resting = [r.symbol for r in self.engine.open_orders()]
         return sorted(set(held) | set(resting))
+
+    async def fetch_terms(self, symbol: str) -> VenueTerms:
+        """The simulated account's fee tier, funding now and brackets (``sim.terms``)."""
+        await self._rest()
+        self._check_symbol(symbol)
+        t = self._market.clock.time()
+        return sim_terms.terms(self.id, self._instruments[symbol], int(t * 1000), self._market.fair(symbol).at(t))
 
     # -- orders ----------------------------------------------------------------------------------
     async def submit_order(self, request: OrderRequest) -> OrderReport:

@@ -1,0 +1,47 @@
+"""Bybit v5 funding interval and risk-limit tiers.
+
+- Interval: the instrument's ``fundingInterval`` in minutes (``/v5/market/instruments-info``,
+  which ccxt keeps in ``market['info']``; Bybit lists 60, 240 and 480).
+- Tiers: public ``GET /v5/market/risk-limit?category=&symbol=`` (Bybit "Get Risk Limit"; ccxt
+  ``publicGetV5MarketRiskLimit``), one symbol rather than ccxt ``fetch_leverage_tiers``, which
+  pages through every symbol of the category. ``riskLimitValue`` is the tier's cap (the previous
+  tier's is its floor), ``maintenanceMargin`` the rate, ``mmDeduction`` the maintenance amount,
+  ``maxLeverage``. Bybit's own tiers are for the account's risk limit; these are the public table.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sor_desktop.core.brackets import Bracket, checked
+
+BRACKETS_NEED_KEYS = False
+
+
+async def funding_interval_hours(ex: Any, symbol: str, guard: Any) -> float | None:
+    info = ex.market(symbol).get("info") or {}
+    minutes = info.get("fundingInterval")
+    if minutes is None:
+        return None
+    try:
+        value = float(minutes)
+    except (TypeError, ValueError):
+        return None
+    return value / 60 if value > 0 else None
+
+
+async def brackets(ex: Any, symbol: str, guard: Any) -> tuple[Bracket, ...] | None:
+    market = ex.market(symbol)
+    category = "linear" if market.get("linear") else "inverse"
+    raw = await guard(ex.publicGetV5MarketRiskLimit({"category": category, "symbol": market["id"]}))
+    rows = [r for r in ((raw or {}).get("result") or {}).get("list") or [] if r.get("symbol") == market["id"]]
+    if not rows:
+        return None
+    rows.sort(key=lambda r: float(r.get("riskLimitValue") or 0))
+    out, floor = [], 0.0
+    for r in rows:
+        cap = float(r["riskLimitValue"])
+        out.append(Bracket.from_json({"floor": floor, "cap": cap, "max_leverage": r.get("maxLeverage"),
+                                      "mmr": r.get("maintenanceMargin"), "maint_amount": r.get("mmDeduction") or 0}))
+        floor = cap
+    return checked(out)

@@ -1,0 +1,79 @@
+"""Issue 14 in the window: the holding time (off by default) and liquidation distance go into the
+request; the preview shows funding and liquidation columns and the saving split; the venue chips'
+tooltips say each venue's fee (yours or the default) and funding."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from sor_desktop.ui.preview_table import COLUMNS, totals_text
+
+
+def _terms(window, sim_session, loop):
+    s = sim_session.session
+    loop.run_until_complete(sim_session.clock.drive(s.terms.refresh(s.venues, s.symbol, sim_session.clock.time())))
+
+
+def test_hold_time_is_off_by_default_and_funding_columns_follow_it(window, sim_session, loop):
+    _terms(window, sim_session, loop)
+    panel = window.routing
+    assert panel.futures.hold_hours() is None and panel.futures.min_liq_distance() == 0.05
+    panel.amount.setText("3")
+    window.refresh_preview()
+    table = panel.preview.table
+    fund, liq = COLUMNS.index("fund."), COLUMNS.index("liq.")
+    assert window._preview.request.hold_hours is None
+    assert table.isColumnHidden(fund)
+    assert not table.isColumnHidden(liq)  # the sim venues have brackets: liquidation is known
+    panel.futures.hold.setValue(24)
+    window.refresh_preview()
+    plan = window._preview.plan
+    assert window._preview.request.hold_hours == 24 and plan.funding is not None
+    assert not table.isColumnHidden(fund)
+    first = plan.legs[0]
+    assert table.item(0, fund).text() == f"{first.funding:+.2f}"
+    assert table.item(0, liq).text() == f"{first.liquidation_price:,.0f}"
+    assert "funding over 24 h" in panel.preview.totals.text()
+    if plan.savings_parts is not None and not plan.single_venue_is_best:
+        assert "saving = price" in panel.preview.totals.text()
+    # the split of a saving into price, fee and funding (the sim's cheapest venue often wins alone)
+    shown = replace(plan, single_venue_is_best=False, savings_quote=3.0,
+                    savings_parts={"price": 2.5, "fee": 1.0, "funding": -0.5})
+    assert "saving = price +2.50 · fee +1.00 · funding -0.50 USDT" in totals_text(shown, "BTC")
+    panel.futures.liq.setValue(0)
+    window.refresh_preview()
+    assert window._preview.request.min_liq_distance is None
+
+
+def test_chip_tooltips_say_the_fee_and_funding(window, sim_session, loop):
+    before = window.chips["binanceusdm"]
+    window._refresh_health()
+    assert "not read yet" in before.toolTip()
+    _terms(window, sim_session, loop)
+    window._refresh_health()
+    assert "your fee 0.032 %" in window.chips["binanceusdm"].toolTip()
+    tip = window.chips["bingx"].toolTip()
+    assert "default fee" in tip and "/ 4 h, next" in tip
+
+
+def test_positions_show_the_estimated_liquidation_price(window, sim_session, loop):
+    from decimal import Decimal
+
+    from sor_desktop.core.account import Balance, Position
+    from sor_desktop.core.brackets import liquidation_price
+    from sor_desktop.core.orders import Side
+    from sor_desktop.engine.session_events import AccountUpdate
+    from sor_desktop.ui.positions import LIQ_COL
+
+    _terms(window, sim_session, loop)
+    window._refresh_health()  # passes the venues' brackets and the session's leverage on
+    s = sim_session.session
+    pos = Position("bybit", s.symbol, Side.BUY, Decimal("1.5"), Decimal("1.5"), Decimal("60000"),
+                   mark_price=Decimal("60100"), leverage=Decimal("20"))
+    bal = Balance("bybit", "USDT", Decimal("10000"), Decimal("5000"), Decimal("5000"))
+    s.emit(AccountUpdate("bybit", (bal,), (pos,)))
+    row = window.positions.rows["bybit"]
+    tiers = s.terms.for_symbol(s.symbol)["bybit"].brackets
+    want = liquidation_price(Side.BUY, 60000.0, 1.5, 20.0, tiers, 60100.0)
+    assert window.positions.table.item(row, LIQ_COL).text() == f"{want:,.2f}"
+    assert 56_000 < want < 58_000  # a 20x long: about 4.5 % below its entry
