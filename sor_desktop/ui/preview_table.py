@@ -126,6 +126,7 @@ class PreviewTable(QWidget):
                         else QHeaderView.ResizeMode.Stretch)
                 for c in range(1, len(COLUMNS)):
                     header.setSectionResizeMode(c, PRICE_FIT if c in PRICE_COLUMNS else mode)
+                self._fit_rows(self.table.rowCount())
         rows += [(v, (f"excluded: {why}",)) for v, why in sorted(excluded.items())]
         if self.table.rowCount() != len(rows):
             self.table.setRowCount(len(rows))
@@ -149,9 +150,12 @@ class PreviewTable(QWidget):
             self.totals.setText(totals)
 
     def _fit_rows(self, rows: int) -> None:
-        """As tall as the legs shown (two to five): an empty stretch for five legs under a
-        two-leg split pushed the totals out of a 720-high window."""
-        self.table.setFixedHeight(18 * min(5, max(2, rows)) + 28)
+        """As tall as the legs shown (two to five), plus the sideways scroll bar when the futures
+        columns are on: an empty stretch for five legs pushed the totals out of a 720-high window,
+        and a scroll bar over the second leg hid it."""
+        bar = (0 if all(self.table.isColumnHidden(c) for c in FUTURES_COLUMNS)
+               else self.table.horizontalScrollBar().sizeHint().height())
+        self.table.setFixedHeight(18 * min(5, max(2, rows)) + 28 + bar)
 
     def set_pending(self, pending: bool) -> None:
         """A changed ticket whose preview is not recomputed yet: the old one is dimmed and labelled,
