@@ -117,6 +117,13 @@ class DepthChart(QWidget):
         # with the toggles on one line the window could not give the Route dock its 600 px
         lay.setSizeConstraint(QLayout.SizeConstraint.SetNoConstraint)
         self._lay = lay
+        # what is happening while there is nothing to draw (no network yet, venues down)
+        self.waiting = QLabel(self.plot)
+        self.waiting.setObjectName("muted")
+        self.waiting.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.waiting.setWordWrap(True)
+        self.waiting.setStyleSheet("QLabel { background: rgba(15, 18, 22, 220); padding: 12px; }")
+        self.waiting.hide()
         lay.addLayout(bar)
         lay.addLayout(self._bar2)
         lay.addWidget(self.plot, 1)
@@ -179,6 +186,19 @@ class DepthChart(QWidget):
             else:
                 self._bar2.insertWidget(0, self._toggle_box)
         super().resizeEvent(event)
+
+    def show_waiting(self, text: str | None) -> None:
+        """A message over the empty chart (None: the books are here, the chart speaks for itself)."""
+        if not text:
+            self.waiting.hide()
+            return
+        self.waiting.setText(text)
+        w = max(200, self.plot.width() - 60)
+        self.waiting.setFixedWidth(w)
+        self.waiting.adjustSize()
+        self.waiting.move((self.plot.width() - w) // 2, max(10, (self.plot.height() - self.waiting.height()) // 2))
+        self.waiting.show()
+        self.waiting.raise_()
 
     def _toggle(self, venue: str, on: bool) -> None:
         (self._off.discard if on else self._off.add)(venue)

@@ -45,7 +45,7 @@ from sor_desktop.engine.session_events import (
     SessionEvent,
 )
 from sor_desktop.engine.session_routes import AlreadySent
-from sor_desktop.engine.store import LinkState
+from sor_desktop.engine.store import LinkState, VenueHealth
 from sor_desktop.ui import settings as settings_mod
 from sor_desktop.ui.about import show_about
 from sor_desktop.ui.blotter import Blotter, leg_failure, venue_words
@@ -554,6 +554,7 @@ class MainWindow(QMainWindow):
 
     def _refresh_health(self) -> None:
         health = self.session.health_now()
+        self._show_waiting(health)
         terms = self.session.terms.for_symbol(self.session.symbol)
         self.positions.brackets = {v: t.brackets for v, t in terms.items() if t.brackets}
         self.positions.default_leverage = self.session.leverage
@@ -578,6 +579,25 @@ class MainWindow(QMainWindow):
                                                                                   is not LinkState.CONNECTED else None))
             for v, h in health.items()
         })
+
+    def _waiting_line(self) -> str:
+        health = self.session.health_now()
+        up = sum(1 for h in health.values() if h.state is LinkState.CONNECTED)
+        return f"connecting to {len(health)} venues ({up} connected)"
+
+    def _show_waiting(self, health: Mapping[str, VenueHealth]) -> None:
+        """Over an empty depth chart: what each venue is doing and its last error, and the way to
+        the simulated market (empty 0-1 axes and 'down' chips said nothing)."""
+        if self.session.store.books(self.session.symbol, self.session.symbol_instruments()):
+            self.depth_chart.show_waiting(None)
+            return
+        lines = [f"No live books yet for {self.session.symbol}: {self._waiting_line()}."]
+        for v, h in sorted(health.items()):
+            if h.state is not LinkState.CONNECTED:
+                lines.append(f"{v}: {h.state}" + (f" · last error: {h.reason}" if h.reason else ""))
+        lines.append("Each venue is retried with backoff. Without network, `sor-desktop --sim` opens the "
+                     "simulated market.")
+        self.depth_chart.show_waiting("\n".join(lines))
 
     def _refresh_impact(self) -> bool:
         insts = self.session.symbol_instruments()
@@ -621,6 +641,10 @@ class MainWindow(QMainWindow):
         pv, self._quoted_at = self._quote(req)
         self._preview = pv
         self.routing.show_preview(pv)
+        if not self.session.store.books(self.session.symbol, self.session.symbol_instruments()):
+            # not "type an amount to see the split": there is nothing to split on yet
+            self.routing.preview.totals.setText(f"no live books yet for {self.session.symbol}: "
+                                                f"{self._waiting_line()}")
         if self.trading_locked:
             self.routing.route.setEnabled(False)
         self.depth_chart.set_plan(pv.plan if not pv.error else None)
