@@ -23,7 +23,9 @@ from sor_desktop.ui import depth_data, theme
 from sor_desktop.ui.depth_curves import DepthCurves, LegBands
 from sor_desktop.ui.price_axis import PriceAxis
 
-BANDS_BPS = (10, 25, 50, 100, 250)
+BANDS_BPS = (2, 5, 10, 25, 50, 100, 250)  # ±2 bps: the top of a deep book, level by level
+DEFAULT_BAND = 10
+FRAME_ORDER_X = 3.0  # the framed y-axis reaches this many times the order's size
 TOTAL = "all venues"
 
 # what "sweep to here" would take at a price: the window answers it on the books this chart drew
@@ -58,7 +60,12 @@ class DepthChart(QWidget):
         self.fee_adjusted.setToolTip("Fee-adjusted prices, what a taker really pays: ask x (1 + fee), bid x (1 - fee)")
         self.band = QComboBox()
         self.band.addItems([f"±{b} bps" for b in BANDS_BPS])
-        self.band.setCurrentIndex(0)
+        self.band.setCurrentIndex(BANDS_BPS.index(DEFAULT_BAND))
+        # the y-axis frames the order (about 3x its size) instead of the whole range's depth: the
+        # all-venues curve set ~500 BTC and a 4 BTC order lived in the bottom 1 %
+        self.frame_order = QCheckBox("frame order")
+        self.frame_order.setChecked(True)
+        self.frame_order.setToolTip(f"y-axis up to {FRAME_ORDER_X:g}x the order's size; off: the whole range's depth")
         # the venue toggles sit beside the view controls, or on a line of their own when the chart
         # is too narrow for both (a 1280x720 window): the chart never holds the window wider
         self._toggle_box = QWidget()
@@ -66,7 +73,7 @@ class DepthChart(QWidget):
         self._toggles.setContentsMargins(0, 0, 0, 0)
         self._venue_boxes: dict[str, QCheckBox] = {}
         bar = QHBoxLayout()
-        for w in (self.unit, self.fee_adjusted, QLabel("range"), self.band):
+        for w in (self.unit, self.fee_adjusted, QLabel("range"), self.band, self.frame_order):
             bar.addWidget(w)
         bar.addSpacing(12)
         bar.addWidget(self._toggle_box)
@@ -90,6 +97,11 @@ class DepthChart(QWidget):
         self._lines = DepthCurves()
         self.plot.addItem(self._lines, ignoreBounds=True)
         self._add_curve(TOTAL, theme.CONSOLIDATED, width=2)  # the only wide pen: width > 1 costs a stroker pass per frame
+        # the order's size, across the chart: where the cumulative curves cross it is what it takes
+        self._order_line = pg.InfiniteLine(angle=0, pen=pg.mkPen(theme.ACCENT, style=Qt.PenStyle.DashLine),
+                                           label="order", labelOpts={"position": 0.03, "color": theme.ACCENT})
+        self.plot.addItem(self._order_line, ignoreBounds=True)
+        self._order_line.hide()
         self._vline = pg.InfiniteLine(angle=90, pen=pg.mkPen(theme.MUTED, style=Qt.PenStyle.DashLine))
         self._mid_line = pg.InfiniteLine(angle=90, pen=pg.mkPen("#3a414c"))
         self._tip = pg.TextItem(anchor=(0, 1), fill=QColor(15, 18, 22, 230), border=pg.mkPen(theme.BORDER))
@@ -130,6 +142,7 @@ class DepthChart(QWidget):
         for sig in (self.unit.currentIndexChanged, self.band.currentIndexChanged):
             sig.connect(self._force)
         self.fee_adjusted.toggled.connect(self._force)
+        self.frame_order.toggled.connect(self._force)
         self.dirty = True
         self._drawing = False
         # curves stop one level past the view's edges: a pan or zoom by the trader redraws them
@@ -294,10 +307,20 @@ class DepthChart(QWidget):
             self._mid = mid
             self.plot.setXRange(mid - half, mid + half, padding=0)
 
+    def order_size(self) -> float | None:
+        """The planned order in the chart's unit (base, or USDT at its average price)."""
+        plan = self._plan
+        if plan is None or not plan.filled:
+            return None
+        return plan.filled * plan.avg_price if self.quote else plan.filled
+
     def _rescale_y(self, lo: float, hi: float) -> None:
         ymax = 0.0
         for d in ([self._total] if self._total else []) + list(self._depths.values()):
             ymax = max(ymax, depth_data.cum_at(d.bids, lo, bid=True), depth_data.cum_at(d.asks, hi, bid=False))
+        order = self.order_size()
+        if order is not None and self.frame_order.isChecked():
+            ymax = min(ymax, FRAME_ORDER_X * order / 1.2) if ymax > 0 else FRAME_ORDER_X * order / 1.2
         # a new y range re-renders the axis: only when the depth outgrows it or shrinks well below
         if ymax > 0 and not (self._ymax * 0.7 <= ymax * 1.05 <= self._ymax):
             self._ymax = ymax * 1.2
@@ -323,6 +346,12 @@ class DepthChart(QWidget):
     # -- planned legs -------------------------------------------------------------------------
     def set_plan(self, plan: Plan | None) -> None:
         self._plan = plan
+        order = self.order_size()
+        self._order_line.setVisible(order is not None)
+        if order is not None:
+            self._order_line.setPos(order)
+        if self.frame_order.isChecked():
+            self.dirty = True  # the y-axis follows the order's size at the next frame
         self._draw_legs()
 
     def _draw_legs(self) -> None:
