@@ -557,6 +557,7 @@ class MainWindow(QMainWindow):
         self._show_waiting(health)
         terms = self.session.terms.for_symbol(self.session.symbol)
         self.positions.brackets = {v: t.brackets for v, t in terms.items() if t.brackets}
+        self.positions.set_funding({v: t.funding_label() for v, t in terms.items() if t.funding is not None})
         self.positions.default_leverage = self.session.leverage
         stale = {v for v, h in health.items() if h.state is not LinkState.CONNECTED}
         listed = self.session.symbol_instruments()

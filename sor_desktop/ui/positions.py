@@ -26,10 +26,12 @@ from sor_desktop.core.price_format import format_price
 from sor_desktop.engine.session_events import AccountUpdate
 from sor_desktop.ui import theme
 
-COLUMNS = ("venue", "position", "entry", "mark", "uPnL", "lev.", "free margin", "equity", "routing", "liq.")
+COLUMNS = ("venue", "position", "entry", "mark", "uPnL", "lev.", "free margin", "equity", "routing", "liq.",
+           "funding")
 FREE_COL = 6
 ROUTING_COL = 8
 LIQ_COL = 9
+FUNDING_COL = 10
 EXCLUDED_TINT = "#3d1f22"
 
 
@@ -69,6 +71,7 @@ class Positions(QWidget):
         lay.addLayout(bar)
         lay.addWidget(self.table)
         self.tick: Decimal | None = None  # the symbol's display tick
+        self.funding: dict[str, str] = {}  # venue -> funding rate and next time
         self.rows: dict[str, int] = {}
         self.last: dict[str, AccountUpdate] = {}
         self.margin_reasons: dict[str, str] = {}  # venue -> why its margin keeps it out of routing
@@ -112,6 +115,7 @@ class Positions(QWidget):
                 it.setForeground(QColor(theme.ASK if loss else theme.BID if gain else theme.TEXT))
             self.table.setItem(row, c, it)
         self._mark(u.venue)
+        self.set_funding(self.funding)
         self._show_net()
 
     def _show_net(self) -> None:
@@ -151,6 +155,19 @@ class Positions(QWidget):
             return None
         mark = float(p.mark_price) if p.mark_price else None
         return liquidation_price(p.side, float(p.entry_price), float(p.base_amount), lev, tiers, mark)
+
+    def set_funding(self, labels: Mapping[str, str]) -> None:
+        """Each venue's funding rate and next settlement (``VenueTerms.funding_label``), where known."""
+        self.funding = dict(labels)
+        for venue, row in self.rows.items():
+            text = self.funding.get(venue, "").removeprefix("funding ")
+            it = self.table.item(row, FUNDING_COL)
+            if it is None:
+                it = QTableWidgetItem(text)
+                it.setTextAlignment(Qt.AlignmentFlag.AlignRight)
+                self.table.setItem(row, FUNDING_COL, it)
+            elif it.text() != text:
+                it.setText(text)
 
     def set_margin_reasons(self, reasons: Mapping[str, str]) -> None:
         """Venues the router leaves out for their margin (negative or near-zero free margin, a

@@ -88,3 +88,11 @@ def test_close_button_closes_the_selected_venue_only(window, sim_session, loop) 
     assert [dlg.table.item(r, 0).text() for r in range(dlg.table.rowCount())] == [one]
     assert "net +3" in pos.net_label.text()
     dlg.reject()
+
+
+def test_positions_show_funding_where_known(window, sim_session, loop) -> None:
+    _long_on_two_venues(window, sim_session, loop)
+    window.positions.set_funding({"binanceusdm": "funding +0.0100 % / 8 h, next 16:00 UTC"})
+    from sor_desktop.ui.positions import FUNDING_COL
+    row = window.positions.rows["binanceusdm"]
+    assert window.positions.table.item(row, FUNDING_COL).text() == "+0.0100 % / 8 h, next 16:00 UTC"
