@@ -65,6 +65,8 @@ class DepthChart(QWidget):
         # all-venues curve set ~500 BTC and a 4 BTC order lived in the bottom 1 %
         self.frame_order = QCheckBox("frame order")
         self.frame_order.setChecked(True)
+        self.show_legend = QCheckBox("legend")
+        self.show_legend.setToolTip("the legend inside the plot (the coloured venue names above name the curves)")
         self.frame_order.setToolTip(f"y-axis up to {FRAME_ORDER_X:g}x the order's size; off: the whole range's depth")
         # the venue toggles sit beside the view controls, or on a line of their own when the chart
         # is too narrow for both (a 1280x720 window): the chart never holds the window wider
@@ -73,7 +75,7 @@ class DepthChart(QWidget):
         self._toggles.setContentsMargins(0, 0, 0, 0)
         self._venue_boxes: dict[str, QCheckBox] = {}
         bar = QHBoxLayout()
-        for w in (self.unit, self.fee_adjusted, QLabel("range"), self.band, self.frame_order):
+        for w in (self.unit, self.fee_adjusted, QLabel("range"), self.band, self.frame_order, self.show_legend):
             bar.addWidget(w)
         bar.addSpacing(12)
         bar.addWidget(self._toggle_box)
@@ -90,6 +92,13 @@ class DepthChart(QWidget):
         self.plot.getPlotItem().setMouseEnabled(x=True, y=False)
         self._ymax = 0.0
         self.legend = self.plot.addLegend(offset=(10, 10), labelTextColor=theme.TEXT, brush=QColor(20, 23, 28, 200))
+        # the legend covered the curves near the mid: the venue toggles above the plot, in each
+        # venue's colour, are the legend; the in-plot one only on demand
+        self.legend.setVisible(False)
+        self.show_legend.toggled.connect(self.legend.setVisible)
+        total = QLabel("━ all venues")
+        total.setStyleSheet(f"QLabel {{ color: {theme.CONSOLIDATED}; }}")
+        self._toggles.addWidget(total)
         theme.cache_axes(self.plot)
         self._legs = LegBands()
         self._legs.setZValue(-10)

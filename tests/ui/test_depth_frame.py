@@ -35,3 +35,12 @@ def test_ranges_start_at_2_bps(window) -> None:
     _frames(window)
     lo, hi = dc.plot.viewRange()[0]
     assert abs((hi - lo) / 2 / dc.mid * 1e4 - 2) < 0.1
+
+
+def test_the_legend_covers_nothing_by_default(window) -> None:
+    dc = window.depth_chart
+    assert not dc.legend.isVisible()
+    names = {b.text() for b in dc._venue_boxes.values()}
+    assert names == set(window.session.symbol_instruments())  # the coloured names above the plot
+    dc.show_legend.setChecked(True)
+    assert dc.legend.isVisible()
