@@ -77,6 +77,7 @@ SLOW_EVERY = 8  # chips and the live preview every 8th frame (~4 Hz): a trader's
 LADDER_EVERY = 16  # the ladder's table repaints whole: ~2 Hz
 IMPACT_EVERY = 90  # a new impact pass every 3 s; its router plans spread over the frames between
 LAYOUT_VERSION = 1
+COMPACT_CHIPS_BELOW = 1700  # window width under which the chips leave age, rate and rtt to their tooltips
 
 
 _gc_frozen = False
@@ -565,6 +566,7 @@ class MainWindow(QMainWindow):
             chip = self.chips.get(v)
             if chip is not None:
                 chip.terms_note = terms_tooltip(terms.get(v))
+                chip.compact = self.width() < COMPACT_CHIPS_BELOW
                 chip.show_health(h)
                 if v not in listed and self.session.instruments.get(v):
                     # its markets are loaded and the symbol is not among them: it will never connect

@@ -89,3 +89,11 @@ def test_panels_grow_back_with_the_window(window: MainWindow, qtbot) -> None:
     _at(window, qtbot, 1920, 1080)
     assert window.docks["routing"].width() >= small * 1.2
     assert window.docks["ladder"].height() >= 300
+
+
+def test_at_1280_the_notice_has_room_beside_the_chips(window, qtbot) -> None:
+    _at(window, qtbot, 1280, 720)
+    window._refresh_health()
+    window.notify("info", "no BTC/USDT:USDT position to close on all venues")
+    qtbot.wait(20)
+    assert window.notice.width() >= 300, window.notice.width()
