@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QPushButton,
+    QSizePolicy,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -44,9 +45,15 @@ class Positions(QWidget):
         # the exposure across venues, the one number no single venue's screen shows
         self.net_label = QLabel("net 0")
         self.net_label.setFont(theme.mono_font(9))
-        self.flatten_button = QPushButton("Flatten all  (Ctrl+Shift+F)")
-        self.flatten_button.setToolTip("close every venue's position in the symbol: reduce-only, after the confirmation")
-        self.close_button = QPushButton("Close selected venue")
+        # narrow enough to leave the Route dock its width when this tab is in front (the label
+        # shrinks, its full text is in the tooltip)
+        self.net_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.net_label.setMinimumWidth(80)
+        self.flatten_button = QPushButton("Flatten all")
+        self.flatten_button.setToolTip("Ctrl+Shift+F: close every venue's position in the symbol, reduce-only, "
+                                       "after the confirmation")
+        self.close_button = QPushButton("Close venue")
+        self.close_button.setToolTip("close the selected row's position, reduce-only, after the confirmation")
         self.close_button.setEnabled(False)
         for b in (self.flatten_button, self.close_button):
             b.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Enter stays with the order ticket
@@ -62,7 +69,10 @@ class Positions(QWidget):
         self.table.setFont(theme.mono_font(9))
         self.table.verticalHeader().setDefaultSectionSize(20)
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        # every column its contents (rows change with account reads, not per frame): "binanceusdm" and
+        # the prices were elided in a 1280-wide window; a narrow dock scrolls sideways instead
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.table.horizontalHeader().setStretchLastSection(True)
         self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QTableWidget.SelectionMode.SingleSelection)
         self.table.itemSelectionChanged.connect(self._selection_changed)
@@ -131,6 +141,7 @@ class Positions(QWidget):
             self.net_label.setText("net 0 (flat on every venue)")
         else:
             self.net_label.setText(f"net {size:+,.4f} base · {usd:+,.0f} USD across {len(self.last)} venue(s)")
+        self.net_label.setToolTip(self.net_label.text())
 
     def _selection_changed(self) -> None:
         self.close_button.setEnabled(bool(self.table.selectedItems()))

@@ -97,3 +97,13 @@ def test_at_1280_the_notice_has_room_beside_the_chips(window, qtbot) -> None:
     window.notify("info", "no BTC/USDT:USDT position to close on all venues")
     qtbot.wait(20)
     assert window.notice.width() >= 300, window.notice.width()
+
+
+def test_the_positions_tab_in_front_leaves_the_route_dock_its_width(window, qtbot) -> None:
+    _at(window, qtbot, 1280, 720)
+    window.default_sizes()
+    _at(window, qtbot, 1280, 720)
+    before = window.docks["routing"].width()
+    window.docks["positions"].raise_()
+    _at(window, qtbot, 1280, 720)
+    assert window.docks["routing"].width() >= before - 2
