@@ -36,6 +36,8 @@ class AppOptions:
     sim_balance: str | None = None  # --sim-balance text (venues.sim.config.parse_balances)
     demo_sweep_bps: float | None = None  # README screenshots: hover and click the depth chart there
     demo_reject: str | None = None  # README screenshots: that simulated venue rejects its next order
+    window_size: tuple[int, int] | None = None  # --size WxH: the window at a given size (screenshots)
+    demo_flatten: bool = False  # README screenshots: route the amount, then open the flatten confirmation
     hold_hours: float | None = None  # prefill the routing panel's holding time (funding)
 
 
@@ -105,6 +107,8 @@ async def _main(app: object, opts: AppOptions) -> int:
     window.window_closed.connect(lambda: None if closed.done() else closed.set_result(None))
     close_on_signals(closed)
     wire_vault(window, vault)
+    if opts.window_size is not None:
+        window.resize(*opts.window_size)
     window.show()
     code = 0
     try:
@@ -130,6 +134,12 @@ async def _main(app: object, opts: AppOptions) -> int:
             window.prefs.skip_confirm = True  # this run only (the layout and prefs are not saved)
             window.refresh_preview()
             window.routing.request_route()
+        if opts.demo_flatten:
+            await asyncio.sleep(2.0)
+            await session.refresh_accounts()
+            window.docks["positions"].raise_()
+            window.prefs.skip_confirm = False
+            window.flatten()
         log.info("window up in %.2fs (%s, %d venues)", time.monotonic() - T0, mode, len(session.venues))
         if opts.screenshot is not None:
             await asyncio.sleep(opts.after)
@@ -190,7 +200,19 @@ def save_screenshot(window: object, path: Path) -> bool:
     from PySide6.QtWidgets import QWidget
 
     assert isinstance(window, QWidget)
-    ok = bool(window.grab().save(str(path), "PNG"))
+    pix = window.grab()
+    dialog = getattr(window, "confirm", None)
+    if isinstance(dialog, QWidget) and dialog.isVisible():
+        # an open confirmation is a window of its own: drawn where it stands over the main window
+        from PySide6.QtGui import QPainter
+
+        painter = QPainter(pix)
+        at = dialog.frameGeometry().topLeft() - window.geometry().topLeft()
+        if not pix.rect().contains(at):
+            at = pix.rect().center() - dialog.rect().center()
+        painter.drawPixmap(at, dialog.grab())
+        painter.end()
+    ok = bool(pix.save(str(path), "PNG"))
     if ok:
         print(f"saved {path}")
     else:

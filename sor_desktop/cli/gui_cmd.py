@@ -33,6 +33,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     # here), and make a simulated venue reject its next order
     g.add_argument("--demo-sweep", type=float, metavar="BPS", help=argparse.SUPPRESS)
     g.add_argument("--demo-reject", metavar="VENUE", help=argparse.SUPPRESS)
+    # README screenshots only: after --demo-route, open the flatten confirmation over the positions
+    g.add_argument("--demo-flatten", action="store_true", help=argparse.SUPPRESS)
+    g.add_argument("--size", metavar="WxH", help="window size, e.g. 1280x720 (screenshots)")
 
 
 def _venues(text: str | None) -> list[str] | None:
@@ -71,10 +74,19 @@ def run(args: argparse.Namespace) -> int:
         raise CliError("--demo-route needs --sim and --amount (or --demo-sweep)")
     if (args.demo_reject or args.demo_sweep is not None) and mode != "sim":
         raise CliError("--demo-sweep and --demo-reject need --sim")
+    size = None
+    if args.size is not None:
+        try:
+            w, h = (int(x) for x in args.size.lower().split("x"))
+        except ValueError:
+            raise CliError(f"--size {args.size!r}: expected WIDTHxHEIGHT, e.g. 1280x720") from None
+        if not (640 <= w <= 7680 and 480 <= h <= 4320):
+            raise CliError(f"--size {args.size}: between 640x480 and 7680x4320")
+        size = (w, h)
     return run_app(AppOptions(
         mode=mode, venues=_venues(args.venues), symbol=args.symbol, seed=args.seed,
         screenshot=args.screenshot, after=args.after, amount=args.amount, side=args.side,
         demo_route=args.demo_route, demo_sweep_bps=args.demo_sweep, demo_reject=args.demo_reject,
         hold_hours=args.hold_hours,
-        sim_balance=args.sim_balance,
+        sim_balance=args.sim_balance, window_size=size, demo_flatten=args.demo_flatten,
     ))

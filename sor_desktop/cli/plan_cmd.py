@@ -28,6 +28,7 @@ from sor_desktop.cli.book_files import LoadedBook, load_books
 from sor_desktop.cli.errors import CliError
 from sor_desktop.core.orders import Side
 from sor_desktop.core.plan import DEFAULT_LEG_COST, AmountUnit, Plan, PlanRequest, VenueInput
+from sor_desktop.core.price_format import display_tick, format_price, tick_of
 from sor_desktop.core.router import RouteError, plan_route
 
 
@@ -134,17 +135,18 @@ def run(args: argparse.Namespace) -> int:
 def render(plan: Plan, repeat: int = 1) -> str:
     """The plan as a readable table."""
     base = plan.symbol.split("/")[0] or "base"
+    tick = display_tick(tick_of(lg.limit_price) for lg in plan.legs)
     unit = base if plan.unit is AmountUnit.BASE else "USDT"
     money = "all-in cost" if plan.side is Side.BUY else "proceeds after fees"
     terms = f"IOC limits {plan.slippage_bps:g} bps past the worst price"
     if plan.limit_price is not None:
         what = "all-in price" if plan.limit_on_fee_adjusted else "price"
-        terms += f", never {'above' if plan.side is Side.BUY else 'below'} the limit {what} {plan.limit_price:g}"
+        terms += f", never {'above' if plan.side is Side.BUY else 'below'} the limit {what} {format_price(plan.limit_price, tick)}"
     lines = [f"{plan.side.upper()} {plan.requested:g} {unit} of {plan.symbol}  ({terms})", ""]
     head: tuple[str, ...] = ("venue", "contracts", base, "avg price", "worst", "limit", "fee", money, "share")
     rows = [head] + [
-        (lg.venue, lg.contracts, f"{lg.amount_base:.8g}", f"{lg.avg_price:,.2f}", f"{lg.worst_price:,.2f}",
-         lg.limit_price, f"{lg.fee:,.2f}", f"{lg.cost:,.2f}", f"{lg.share:.1%}")
+        (lg.venue, lg.contracts, f"{lg.amount_base:.8g}", format_price(lg.avg_price, tick),
+         format_price(lg.worst_price, tick), format_price(lg.limit_price_dec, tick_of(lg.limit_price)), f"{lg.fee:,.2f}", f"{lg.cost:,.2f}", f"{lg.share:.1%}")
         for lg in plan.legs
     ]
     rows = _futures_columns(plan, rows)
@@ -159,14 +161,14 @@ def render(plan: Plan, repeat: int = 1) -> str:
     else:
         lines.append("no legs: nothing can be filled")
     lines.append("")
-    lines.append(f"filled {plan.filled:.8g} {base} at avg {plan.avg_price:,.2f}; notional {plan.notional:,.2f} USDT, "
+    lines.append(f"filled {plan.filled:.8g} {base} at avg {format_price(plan.avg_price, tick)}; notional {plan.notional:,.2f} USDT, "
                  f"fees {plan.fees:,.2f}, {money} {plan.total_cost:,.2f} USDT")
     if plan.best_single is not None:
         bs = plan.best_single
         if plan.single_venue_is_best:
             lines.append(f"one venue alone is best: {bs.venue}")
         else:
-            lines.append(f"best single venue: {bs.venue} ({bs.filled:.8g} {base} at avg {bs.avg_price:,.2f}, "
+            lines.append(f"best single venue: {bs.venue} ({bs.filled:.8g} {base} at avg {format_price(bs.avg_price, tick)}, "
                          f"{money} {bs.total_cost:,.2f}); the split saves {plan.savings_bps:.2f} bps "
                          f"= {plan.savings_quote:,.2f} USDT")
         if plan.best_single_note:

@@ -34,6 +34,7 @@ MAX_DIGITS = 12
 
 # Commas only as thousands separators, grouping the integer part by three: "1,5" (one and a half
 # where the comma is the decimal mark) must never be read as 15.
+_PLAIN = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?", re.ASCII)
 _GROUPED = re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d*)?([eE][+-]?\d+)?")
 
 
@@ -69,9 +70,12 @@ class Preview:
 
 
 def parse_amount(text: str) -> Decimal:
-    s = text.strip().replace("_", "")
+    s = text.strip()
     if not s:
         raise AmountError("enter an amount")
+    if not _PLAIN.fullmatch(s.replace(",", "")):
+        # Decimal() takes '1_5' as 15 (a typo for 1.5), other scripts' digits and 'Infinity'
+        raise AmountError(f"{s!r} is not a number: digits, '.' for decimals, ',' only to group thousands")
     if "," in s:
         if not _GROUPED.fullmatch(s):
             raise AmountError(f"{text.strip()!r}: use '.' for decimals (a comma only groups thousands, e.g. 1,500.5)")

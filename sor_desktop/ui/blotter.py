@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QHeaderView, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
 
 from sor_desktop.core.orders import OrderStatus
+from sor_desktop.core.price_format import format_price
 from sor_desktop.engine.session_events import LegUpdate, RouteDone, RouteStarted
 from sor_desktop.engine.tca import RouteTca
 from sor_desktop.ui import theme
@@ -90,6 +92,7 @@ def leg_status_text(u: LegUpdate) -> str:
 class Blotter(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.tick: Decimal | None = None  # the symbol's display tick: prices as the other panels write them
         self.tree = QTreeWidget()
         self.tree.setColumnCount(len(COLUMNS))
         self.tree.setHeaderLabels(COLUMNS)
@@ -116,7 +119,7 @@ class Blotter(QWidget):
             child.setText(1, str(ev.plan.side))
             child.setText(2, "pending")
             child.setText(3, leg.contracts)
-            child.setText(6, f"{leg.avg_price:,.2f}")
+            child.setText(6, format_price(leg.avg_price, self.tick))
             r.items[i] = child
         item.setExpanded(True)
         self._summarise(r)
@@ -132,7 +135,7 @@ class Blotter(QWidget):
         child.setText(2, leg_status_text(u))
         child.setForeground(2, QColor(STATUS_COLOUR.get(u.status, theme.TEXT)))
         child.setText(4, f"{u.filled_base:,.4f}" if u.filled_contracts else "0")
-        child.setText(5, f"{u.avg_price:,.2f}" if u.avg_price else "")
+        child.setText(5, format_price(u.avg_price, self.tick) if u.avg_price else "")
         slip = u.slippage_bps
         child.setText(7, f"{slip:+.2f}" if slip is not None else "")
         child.setText(8, f"{u.latency_ms:.0f}" if u.latency_ms is not None else "")
@@ -181,8 +184,8 @@ class Blotter(QWidget):
         it.setText(2, status)
         it.setText(3, f"{plan.filled:,.4f}")
         it.setText(4, f"{filled:,.4f}")
-        it.setText(5, f"{avg:,.2f}" if avg else "")
-        it.setText(6, f"{plan.avg_price:,.2f}")
+        it.setText(5, format_price(avg, self.tick) if avg else "")
+        it.setText(6, format_price(plan.avg_price, self.tick))
         if avg:
             slip = (avg - plan.avg_price) / plan.avg_price * 1e4 * (1 if plan.side == "buy" else -1)
             it.setText(7, f"{slip:+.2f}")

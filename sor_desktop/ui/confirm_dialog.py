@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from sor_desktop.core.plan import Plan
+from sor_desktop.core.price_format import display_tick, format_price, tick_of
 from sor_desktop.engine.preview import AmountError, parse_amount
 from sor_desktop.ui import theme
 from sor_desktop.ui.plan_drift import plan_changes
@@ -143,9 +144,13 @@ class ConfirmDialog(QDialog):
             f"{' · reduce-only' if self.reduce_only else ''} · <b>{self.mode.upper()}</b></span>"
         )
         self.table.setRowCount(len(plan.legs))
+        # prices as the window writes them: by the tick, thousands grouped (the limit is the exact
+        # string sent, only grouped)
+        tick = display_tick(tick_of(leg.limit_price) for leg in plan.legs)
         for r, leg in enumerate(plan.legs):
-            cells = (leg.venue, str(plan.side), leg.contracts, f"{leg.amount_base:,.4f}", f"{leg.avg_price:,.2f}",
-                     leg.limit_price, f"{leg.fee:,.2f}", f"{leg.cost:,.2f}")
+            cells = (leg.venue, str(plan.side), leg.contracts, f"{leg.amount_base:,.4f}",
+                     format_price(leg.avg_price, tick), format_price(leg.limit_price_dec, tick_of(leg.limit_price)),
+                     f"{leg.fee:,.2f}", f"{leg.cost:,.2f}")
             for c, text in enumerate(cells):
                 it = QTableWidgetItem(text)
                 it.setTextAlignment(Qt.AlignmentFlag.AlignRight if c > 1 else Qt.AlignmentFlag.AlignLeft)

@@ -10,9 +10,9 @@ from collections.abc import Callable, Mapping
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QEvent, QObject, QPointF, Qt, Signal
-from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtCore import QEvent, QObject, QPointF, QSize, Qt, Signal
+from PySide6.QtGui import QColor, QResizeEvent
+from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QLayout, QVBoxLayout, QWidget
 
 from sor_desktop.core.book import BookSnapshot
 from sor_desktop.core.instrument import Instrument
@@ -21,8 +21,11 @@ from sor_desktop.core.plan import Plan
 from sor_desktop.engine.preview import Sweep
 from sor_desktop.ui import depth_data, theme
 from sor_desktop.ui.depth_curves import DepthCurves, LegBands
+from sor_desktop.ui.price_axis import PriceAxis
 
-BANDS_BPS = (10, 25, 50, 100, 250)
+BANDS_BPS = (2, 5, 10, 25, 50, 100, 250)  # ±2 bps: the top of a deep book, level by level
+DEFAULT_BAND = 10
+FRAME_ORDER_X = 3.0  # the framed y-axis reaches this many times the order's size
 TOTAL = "all venues"
 
 # what "sweep to here" would take at a price: the window answers it on the books this chart drew
@@ -57,24 +60,45 @@ class DepthChart(QWidget):
         self.fee_adjusted.setToolTip("Fee-adjusted prices, what a taker really pays: ask x (1 + fee), bid x (1 - fee)")
         self.band = QComboBox()
         self.band.addItems([f"±{b} bps" for b in BANDS_BPS])
-        self.band.setCurrentIndex(0)
-        self._toggles = QHBoxLayout()
+        self.band.setCurrentIndex(BANDS_BPS.index(DEFAULT_BAND))
+        # the y-axis frames the order (about 3x its size) instead of the whole range's depth: the
+        # all-venues curve set ~500 BTC and a 4 BTC order lived in the bottom 1 %
+        self.frame_order = QCheckBox("frame order")
+        self.frame_order.setChecked(True)
+        self.show_legend = QCheckBox("legend")
+        self.show_legend.setToolTip("the legend inside the plot (the coloured venue names above name the curves)")
+        self.frame_order.setToolTip(f"y-axis up to {FRAME_ORDER_X:g}x the order's size; off: the whole range's depth")
+        # the venue toggles sit beside the view controls, or on a line of their own when the chart
+        # is too narrow for both (a 1280x720 window): the chart never holds the window wider
+        self._toggle_box = QWidget()
+        self._toggles = QHBoxLayout(self._toggle_box)
         self._toggles.setContentsMargins(0, 0, 0, 0)
         self._venue_boxes: dict[str, QCheckBox] = {}
         bar = QHBoxLayout()
-        for w in (self.unit, self.fee_adjusted, QLabel("range"), self.band):
+        for w in (self.unit, self.fee_adjusted, QLabel("range"), self.band, self.frame_order, self.show_legend):
             bar.addWidget(w)
         bar.addSpacing(12)
-        bar.addLayout(self._toggles)
+        bar.addWidget(self._toggle_box)
         bar.addStretch(1)
+        self._bar = bar
+        self._bar2 = QHBoxLayout()
+        self._bar2.addStretch(1)
 
-        self.plot = pg.PlotWidget(axisItems={"left": theme.CompactAxis("left")})
+        self.plot = pg.PlotWidget(axisItems={"left": theme.CompactAxis("left"),
+                                                 "bottom": PriceAxis("bottom")})
         self.plot.setMenuEnabled(False)
         self.plot.setLabel("bottom", "price")
         self.plot.setLabel("left", "cumulative amount (base)")
         self.plot.getPlotItem().setMouseEnabled(x=True, y=False)
         self._ymax = 0.0
         self.legend = self.plot.addLegend(offset=(10, 10), labelTextColor=theme.TEXT, brush=QColor(20, 23, 28, 200))
+        # the legend covered the curves near the mid: the venue toggles above the plot, in each
+        # venue's colour, are the legend; the in-plot one only on demand
+        self.legend.setVisible(False)
+        self.show_legend.toggled.connect(self.legend.setVisible)
+        total = QLabel("━ all venues")
+        total.setStyleSheet(f"QLabel {{ color: {theme.CONSOLIDATED}; }}")
+        self._toggles.addWidget(total)
         theme.cache_axes(self.plot)
         self._legs = LegBands()
         self._legs.setZValue(-10)
@@ -82,6 +106,11 @@ class DepthChart(QWidget):
         self._lines = DepthCurves()
         self.plot.addItem(self._lines, ignoreBounds=True)
         self._add_curve(TOTAL, theme.CONSOLIDATED, width=2)  # the only wide pen: width > 1 costs a stroker pass per frame
+        # the order's size, across the chart: where the cumulative curves cross it is what it takes
+        self._order_line = pg.InfiniteLine(angle=0, pen=pg.mkPen(theme.ACCENT, style=Qt.PenStyle.DashLine),
+                                           label="order", labelOpts={"position": 0.03, "color": theme.ACCENT})
+        self.plot.addItem(self._order_line, ignoreBounds=True)
+        self._order_line.hide()
         self._vline = pg.InfiniteLine(angle=90, pen=pg.mkPen(theme.MUTED, style=Qt.PenStyle.DashLine))
         self._mid_line = pg.InfiniteLine(angle=90, pen=pg.mkPen("#3a414c"))
         self._tip = pg.TextItem(anchor=(0, 1), fill=QColor(15, 18, 22, 230), border=pg.mkPen(theme.BORDER))
@@ -105,11 +134,24 @@ class DepthChart(QWidget):
 
         lay = QVBoxLayout(self)
         lay.setContentsMargins(4, 4, 4, 4)
+        # the chart's minimum is minimumSizeHint() (toggles wrapped), not the one-row bar's width:
+        # with the toggles on one line the window could not give the Route dock its 600 px
+        lay.setSizeConstraint(QLayout.SizeConstraint.SetNoConstraint)
+        self._lay = lay
+        # what is happening while there is nothing to draw (no network yet, venues down)
+        self.waiting = QLabel(self.plot)
+        self.waiting.setObjectName("muted")
+        self.waiting.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.waiting.setWordWrap(True)
+        self.waiting.setStyleSheet("QLabel { background: rgba(15, 18, 22, 220); padding: 12px; }")
+        self.waiting.hide()
         lay.addLayout(bar)
+        lay.addLayout(self._bar2)
         lay.addWidget(self.plot, 1)
         for sig in (self.unit.currentIndexChanged, self.band.currentIndexChanged):
             sig.connect(self._force)
         self.fee_adjusted.toggled.connect(self._force)
+        self.frame_order.toggled.connect(self._force)
         self.dirty = True
         self._drawing = False
         # curves stop one level past the view's edges: a pan or zoom by the trader redraws them
@@ -139,6 +181,46 @@ class DepthChart(QWidget):
             box.toggled.connect(lambda on, v=v: self._toggle(v, on))
             self._venue_boxes[v] = box
             self._toggles.addWidget(box)
+
+    def _controls_width(self) -> int:
+        items = [self._bar.itemAt(i) for i in range(self._bar.count())]
+        return sum(it.sizeHint().width() + self._bar.spacing() for it in items
+                   if it is not None and it.widget() is not self._toggle_box)
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 (Qt name)
+        # the toggles may wrap under the controls: the narrowest the chart can be is the wider row
+        m = self._lay.contentsMargins()
+        width = max(self._controls_width(), self._toggle_box.sizeHint().width()) + m.left() + m.right()
+        row = self._toggle_box.sizeHint().height()
+        return QSize(width, super().minimumSizeHint().height() + (0 if self._wrapped() else row))
+
+    def _wrapped(self) -> bool:
+        return self._bar2.indexOf(self._toggle_box) >= 0
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt name)
+        m = self._lay.contentsMargins()
+        wide = event.size().width() >= (self._controls_width() + self._toggle_box.sizeHint().width()
+                                        + m.left() + m.right() + 12)
+        if wide == self._wrapped():
+            (self._bar2 if wide else self._bar).removeWidget(self._toggle_box)
+            if wide:
+                self._bar.insertWidget(self._bar.count() - 1, self._toggle_box)
+            else:
+                self._bar2.insertWidget(0, self._toggle_box)
+        super().resizeEvent(event)
+
+    def show_waiting(self, text: str | None) -> None:
+        """A message over the empty chart (None: the books are here, the chart speaks for itself)."""
+        if not text:
+            self.waiting.hide()
+            return
+        self.waiting.setText(text)
+        w = max(200, self.plot.width() - 60)
+        self.waiting.setFixedWidth(w)
+        self.waiting.adjustSize()
+        self.waiting.move((self.plot.width() - w) // 2, max(10, (self.plot.height() - self.waiting.height()) // 2))
+        self.waiting.show()
+        self.waiting.raise_()
 
     def _toggle(self, venue: str, on: bool) -> None:
         (self._off.discard if on else self._off.add)(venue)
@@ -234,10 +316,20 @@ class DepthChart(QWidget):
             self._mid = mid
             self.plot.setXRange(mid - half, mid + half, padding=0)
 
+    def order_size(self) -> float | None:
+        """The planned order in the chart's unit (base, or USDT at its average price)."""
+        plan = self._plan
+        if plan is None or not plan.filled:
+            return None
+        return plan.filled * plan.avg_price if self.quote else plan.filled
+
     def _rescale_y(self, lo: float, hi: float) -> None:
         ymax = 0.0
         for d in ([self._total] if self._total else []) + list(self._depths.values()):
             ymax = max(ymax, depth_data.cum_at(d.bids, lo, bid=True), depth_data.cum_at(d.asks, hi, bid=False))
+        order = self.order_size()
+        if order is not None and self.frame_order.isChecked():
+            ymax = min(ymax, FRAME_ORDER_X * order / 1.2) if ymax > 0 else FRAME_ORDER_X * order / 1.2
         # a new y range re-renders the axis: only when the depth outgrows it or shrinks well below
         if ymax > 0 and not (self._ymax * 0.7 <= ymax * 1.05 <= self._ymax):
             self._ymax = ymax * 1.2
@@ -263,6 +355,12 @@ class DepthChart(QWidget):
     # -- planned legs -------------------------------------------------------------------------
     def set_plan(self, plan: Plan | None) -> None:
         self._plan = plan
+        order = self.order_size()
+        self._order_line.setVisible(order is not None)
+        if order is not None:
+            self._order_line.setPos(order)
+        if self.frame_order.isChecked():
+            self.dirty = True  # the y-axis follows the order's size at the next frame
         self._draw_legs()
 
     def _draw_legs(self) -> None:

@@ -25,16 +25,20 @@ POINTS = 16
 class ImpactChart(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.plot = pg.PlotWidget()
+        # sizes as 500k / 1.2M: a DOGE axis read "1e+06"
+        self.plot = pg.PlotWidget(axisItems={"bottom": theme.CompactAxis("bottom")})
         self.plot.setMenuEnabled(False)
         self.plot.showGrid(x=True, y=True, alpha=0.15)
         self.plot.setLabel("bottom", "order size (base)")
-        self.plot.setLabel("left", "avg price incl. fee, bps vs best")
+        self.plot.setLabel("left", "bps vs best, incl. fee")  # the longer label was cut on a short dock
         # top right: single-venue curves end early (margin caps) and the routed split rises from low left
         legend = self.plot.addLegend(offset=(-10, 10), labelTextColor=theme.TEXT, brush=QColor(20, 23, 28, 200))
         legend.setColumnCount(3)  # two short rows: the rising routed line stays visible under it
         theme.cache_axes(self.plot)
         self._curves: dict[str, pg.PlotDataItem] = {}
+        # past a venue's margin cap its curve goes on dashed, from book depth: the README's "book
+        # depth only", and the point where margin, not liquidity, stops the venue
+        self._capped: dict[str, pg.PlotDataItem] = {}
         self._routed = self.plot.plot([], [], pen=pg.mkPen(theme.CONSOLIDATED, width=2.5), name="routed split",
                                       symbol="o", symbolSize=4, symbolBrush=theme.CONSOLIDATED)
         self._pass: _RoutedPass | None = None
@@ -61,7 +65,8 @@ class ImpactChart(QWidget):
         ``step`` fills in a few sizes per frame (each size is a full router plan).
 
         ``caps``: the most base each venue may take (free margin, reduce-only), as the router caps
-        it; a venue's curve ends there, so it never promises a price the routed split cannot get."""
+        it; a venue's curve is solid up to there and dashed beyond (book depth the margin does not
+        reach), so it never promises a price the routed split cannot get."""
         if max_size <= 0:
             return
         sizes = np.linspace(max_size / POINTS, max_size, POINTS)
@@ -79,12 +84,20 @@ class ImpactChart(QWidget):
             colour = theme.GREY if v in stale else theme.venue_colour(v)
             style = Qt.PenStyle.DotLine if v in stale else Qt.PenStyle.SolidLine
             curve.setPen(pg.mkPen(colour, width=1.5, style=style))
+            dashed = self._capped.get(v)
+            if dashed is None:
+                dashed = self._capped[v] = self.plot.plot([], [])  # no legend entry: the solid one names it
+            dashed.setPen(pg.mkPen(colour, width=1, style=Qt.PenStyle.DashLine))
             px = depth_data.avg_price_curve(book, inst, sizes, buy=buy)
-            ok = np.isfinite(px)
+            bps = sign * (px - ref) / ref * 1e4
+            deep = np.isfinite(px)
             cap = (caps or {}).get(v)
-            if cap is not None:
-                ok &= sizes <= cap * (1 + 1e-9)
-            curve.setData(sizes[ok], sign * (px[ok] - ref) / ref * 1e4)
+            within = deep & (sizes <= cap * (1 + 1e-9)) if cap is not None else deep
+            curve.setData(sizes[within], bps[within])
+            beyond = deep & ~within
+            if beyond.any() and within.any():  # joined to the last point the margin reaches
+                beyond[np.flatnonzero(within)[-1]] = True
+            dashed.setData(sizes[beyond], bps[beyond])
         if routed is None:
             self._pass = None
             self._routed.setData([], [])

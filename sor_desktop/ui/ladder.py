@@ -1,29 +1,49 @@
-"""Consolidated ladder: the price levels of all venues merged into rows of a common price step,
-each row showing the amount per venue and in total (asks above, bids below)."""
+"""Consolidated ladder: the price levels of all venues merged into rows of a common price step (a
+multiple of the symbol's tick), each row showing the amount per venue and the total of the live
+venues (asks above, bids below). It stays centred on the consolidated spread until the trader
+scrolls away (C re-centres); a venue's ask priced under another venue's bid is marked as crossed,
+with what taking both sides would earn after taker fees; a click on a row sweeps to its price."""
 
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 import numpy as np
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QHeaderView, QTableView, QVBoxLayout, QWidget
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtGui import QColor, QKeySequence, QResizeEvent, QShortcut
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
 
 from sor_desktop.core.book import BookSnapshot
 from sor_desktop.core.instrument import Instrument
+from sor_desktop.core.price_format import format_price
 from sor_desktop.ui import theme
 
 Index = QModelIndex | QPersistentModelIndex
-ROWS_PER_SIDE = 12
+ROWS_PER_SIDE = 40  # enough to scroll through; the view keeps the spread in its middle
+GROUPS = (1, 2, 5, 10, 20, 25, 50, 100, 250, 500, 1000)  # row steps offered, in ticks
+CROSSED_TINT = "#3a3318"
 
 
 def merge_levels(
     books: Mapping[str, BookSnapshot], insts: Mapping[str, Instrument], step: float, rows: int = ROWS_PER_SIDE,
+    stale: Collection[str] = (),
 ) -> tuple[list[float], list[str], np.ndarray, np.ndarray]:
-    """Prices (asks high to low, then bids high to low), sides, amounts [row, venue] in base, totals."""
+    """Prices (asks high to low, then bids high to low), sides, amounts [row, venue] in base, and
+    totals over the venues not in ``stale`` (a stale book's levels may be gone: row 60,040 showed
+    50.8 where the live venues summed to 32.1)."""
     venues = sorted(books)
     out_px: list[float] = []
     sides: list[str] = []
@@ -59,7 +79,43 @@ def merge_levels(
         sides.extend([side] * len(near))
         blocks.append(block[::-1])
     amounts = np.vstack(blocks) if blocks else np.zeros((0, len(venues)))
-    return out_px, sides, amounts, amounts.sum(axis=1) if len(amounts) else np.zeros(0)
+    live = np.array([v not in stale for v in venues], dtype=bool)
+    totals = amounts[:, live].sum(axis=1) if len(amounts) else np.zeros(0)
+    return out_px, sides, amounts, totals
+
+
+def default_group(mid: float, tick: Decimal) -> int:
+    """The row step (in ticks) nearest 1 bp of the mid: 0.1-tick BTC at 60,000 -> 50 ticks (5 USD)."""
+    want = mid * 1e-4 / float(tick)
+    return min(GROUPS, key=lambda g: abs(math.log(g / want)) if want > 0 else g)
+
+
+@dataclass(frozen=True, slots=True)
+class Crossed:
+    """Across venues the best bid is above the best ask: buy on one, sell on the other."""
+
+    buy_venue: str
+    ask: float
+    sell_venue: str
+    bid: float
+    edge_bps: float  # bid over ask, before fees
+    after_fees_bps: float  # less both venues' taker fees: what taking both sides earns (or loses)
+
+
+def crossed(books: Mapping[str, BookSnapshot], insts: Mapping[str, Instrument],
+            stale: Collection[str] = ()) -> Crossed | None:
+    """The widest cross between live venues, or None when the consolidated book is not crossed."""
+    asks = [(b.best_ask, v) for v, b in books.items() if v not in stale and b.best_ask is not None]
+    bids = [(b.best_bid, v) for v, b in books.items() if v not in stale and b.best_bid is not None]
+    if not asks or not bids:
+        return None
+    ask, av = min(asks)
+    bid, bv = max(bids)
+    if bid <= ask or av == bv:
+        return None
+    edge = (bid - ask) / ask * 1e4
+    fees = sum(float(insts[v].taker_fee) * 1e4 for v in (av, bv) if v in insts)
+    return Crossed(av, ask, bv, bid, edge, edge - fees)
 
 
 def nice_step(mid: float) -> float:
@@ -81,6 +137,8 @@ class LadderModel(QAbstractTableModel):
         self.sides: list[str] = []
         self.amounts = np.zeros((0, 0))
         self.totals = np.zeros(0)
+        self.tick: Decimal | None = None  # prices written with the row step's decimals
+        self.cross: Crossed | None = None
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return len(self.prices)
@@ -92,7 +150,8 @@ class LadderModel(QAbstractTableModel):
         if orientation != Qt.Orientation.Horizontal:
             return None
         if role == Qt.ItemDataRole.DisplayRole:
-            names = ["price", *(_short_name(v) for v in self.venues), "total"]
+            # the venue ids every other panel uses ("binance" here was "binanceusdm" there)
+            names = ["price", *self.venues, "total"]
             return names[section] if section < len(names) else None
         if role == Qt.ItemDataRole.ForegroundRole and 0 < section <= len(self.venues):
             v = self.venues[section - 1]
@@ -103,11 +162,22 @@ class LadderModel(QAbstractTableModel):
         r, c = index.row(), index.column()
         if role == Qt.ItemDataRole.DisplayRole:
             if c == 0:
-                return f"{self.prices[r]:,.2f}"
+                return format_price(self.prices[r], self.tick)
             val = self.totals[r] if c == len(self.venues) + 1 else self.amounts[r, c - 1]
             return _amount(val) if val else ""
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.BackgroundRole and self.is_crossed(r):
+            return QColor(CROSSED_TINT)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if self.is_crossed(r) and self.cross is not None:
+                x = self.cross
+                return (f"crossed across venues: {x.sell_venue} bids {format_price(x.bid, self.tick)} over "
+                        f"{x.buy_venue}'s ask {format_price(x.ask, self.tick)} ({x.edge_bps:.1f} bps); "
+                        f"after both taker fees {x.after_fees_bps:+.1f} bps"
+                        + (": taking both sides would earn that" if x.after_fees_bps > 0
+                           else ": not worth taking after fees"))
+            return f"click: sweep to {format_price(self.prices[r], self.tick)}"
         if role == Qt.ItemDataRole.ForegroundRole:
             if c == 0:
                 return QColor(theme.ASK if self.sides[r] == "asks" else theme.BID)
@@ -115,10 +185,26 @@ class LadderModel(QAbstractTableModel):
                 return QColor(theme.GREY)
         return None
 
+    def is_crossed(self, row: int) -> bool:
+        """An ask row below the best bid, or a bid row above the best ask (across venues)."""
+        x = self.cross
+        if x is None or row >= len(self.prices):
+            return False
+        p = self.prices[row]
+        return p <= x.bid if self.sides[row] == "asks" else p >= x.ask
+
+    def spread_row(self) -> int:
+        """The first bid row: the spread sits right above it."""
+        try:
+            return self.sides.index("bids")
+        except ValueError:
+            return len(self.sides) // 2
+
     def update(self, venues: list[str], stale: set[str], prices: list[float], sides: list[str],
                amounts: np.ndarray, totals: np.ndarray) -> None:
         reset = venues != self.venues or len(prices) != len(self.prices)
         restyle = stale != self.stale  # the header only changes colour when a venue goes stale or back
+        reset = reset or sides != self.sides  # the spread moved between rows
         if reset:
             self.beginResetModel()
         self.venues, self.stale, self.prices, self.sides = venues, stale, prices, sides
@@ -132,6 +218,8 @@ class LadderModel(QAbstractTableModel):
 
 
 class Ladder(QWidget):
+    sweep_requested = Signal(float)  # a row clicked: sweep to its price
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.model = LadderModel()
@@ -139,21 +227,135 @@ class Ladder(QWidget):
         self.view.setModel(self.model)
         self.view.verticalHeader().hide()
         self.view.setFont(theme.mono_font(8))
-        self.view.verticalHeader().setDefaultSectionSize(18)
-        # fixed shares of the width: sizing columns to their contents measures every cell at 2 Hz
+        self.view.verticalHeader().setDefaultSectionSize(16)  # dense, as trading ladders are: more rows in view
+        # widths set on a new set of venues and on a resize (_size_columns): sizing columns to their
+        # contents would measure every cell at 2 Hz
         self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.view.setSelectionMode(QTableView.SelectionMode.NoSelection)
+        self.view.clicked.connect(self._clicked)
+        self.group = QComboBox()
+        self.group.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.group.setToolTip("row step, in ticks of the symbol")
+        self.group.currentIndexChanged.connect(self._group_changed)
+        self.centre_button = QPushButton("Centre (C)")
+        self.centre_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.centre_button.clicked.connect(self.recentre)
+        self.cross_label = QLabel("")
+        self.cross_label.setObjectName("muted")
+        bar = QHBoxLayout()
+        bar.addWidget(QLabel("rows of"))
+        bar.addWidget(self.group)
+        bar.addWidget(self.cross_label, 1)
+        bar.addWidget(self.centre_button)
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
+        lay.setSpacing(2)
+        lay.addLayout(bar)
         lay.addWidget(self.view)
+        QShortcut(QKeySequence("C"), self, self.recentre, context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.tick: Decimal | None = None
+        self.centred = True  # follows the spread until the trader scrolls away
+        self._programmatic = False
+        self.view.verticalScrollBar().valueChanged.connect(self._scrolled)
+        self._books: Mapping[str, BookSnapshot] = {}
+        self._insts: Mapping[str, Instrument] = {}
+        self._stale: set[str] = set()
+        self._sized_for: list[str] = []
 
+    # -- grouping -----------------------------------------------------------------------------
+    def set_tick(self, tick: Decimal | None, mid: float | None = None) -> None:
+        """A new symbol: its tick, and the row step chosen for it (about 1 bp of the mid)."""
+        self.tick = tick
+        self.group.blockSignals(True)
+        self.group.clear()
+        if tick is not None:
+            for g in GROUPS:
+                self.group.addItem(f"{format_price(float(tick) * g, tick)}  ({g} tick{'s' if g > 1 else ''})", g)
+            if mid:
+                self.group.setCurrentIndex(GROUPS.index(default_group(mid, tick)))
+        self.group.blockSignals(False)
+        self.centred = True
+
+    def step(self) -> float | None:
+        g = self.group.currentData()
+        return float(self.tick) * int(g) if self.tick is not None and g is not None else None
+
+    def _group_changed(self, *_: object) -> None:
+        self.centred = True
+        self.refresh(self._books, self._insts, self._stale)
+
+    # -- centring -----------------------------------------------------------------------------
+    def recentre(self) -> None:
+        self.centred = True
+        self._centre()
+
+    def _scrolled(self, *_: object) -> None:
+        if not self._programmatic:
+            self.centred = False  # the trader scrolled away: the ladder stays where they put it
+
+    def _centre(self) -> None:
+        rows = self.model.rowCount()
+        if not rows:
+            return
+        row_h = self.view.verticalHeader().defaultSectionSize()
+        visible = max(1, self.view.viewport().height() // row_h)
+        top = max(0, self.model.spread_row() - visible // 2)
+        self._programmatic = True
+        try:
+            self.view.verticalScrollBar().setValue(top)
+        finally:
+            self._programmatic = False
+
+    # -- data -----------------------------------------------------------------------------------
     def refresh(self, books: Mapping[str, BookSnapshot], insts: Mapping[str, Instrument], stale: set[str]) -> None:
+        self._books, self._insts, self._stale = books, insts, set(stale)
         mids = [m for b in books.values() if (m := b.mid) is not None]
         if not mids:
             return
-        step = nice_step(float(np.median(mids)))
-        prices, sides, amounts, totals = merge_levels(books, insts, step)
-        self.model.update(sorted(books), set(stale), prices, sides, amounts, totals)
+        mid = float(np.median(mids))
+        if self.tick is None or self.group.count() == 0:
+            ticks = [i.price_tick for i in insts.values()]
+            self.set_tick(max(ticks) if ticks else None, mid)  # rows on every venue's tick grid
+        step = self.step() or nice_step(mid)
+        self.model.tick = Decimal(str(step)).normalize()
+        prices, sides, amounts, totals = merge_levels(books, insts, step, stale=self._stale)
+        self.model.cross = crossed(books, insts, self._stale)
+        x = self.model.cross
+        self.cross_label.setText("" if x is None else
+                                 f"crossed {x.edge_bps:.1f} bps, {x.after_fees_bps:+.1f} after fees")
+        venues = sorted(books)
+        self._programmatic = True  # a model reset moves the scroll bar: not the trader's doing
+        try:
+            self.model.update(venues, set(stale), prices, sides, amounts, totals)
+        finally:
+            self._programmatic = False
+        if venues != self._sized_for:
+            self._size_columns(venues)
+        if self.centred:
+            self._centre()
+
+    def _size_columns(self, venues: list[str]) -> None:
+        """Each column at least as wide as its full name ("binanceusdm" was cut to "inaceusdr" in
+        equal shares) or a price, the rest of the width shared out; on a new set of venues and on
+        a resize, never per frame."""
+        self._sized_for = venues
+        header = self.view.horizontalHeader()
+        fm = header.fontMetrics()
+        cell = self.view.fontMetrics().horizontalAdvance("60,000.00") + 10
+        needs = [max(cell, fm.horizontalAdvance(name) + 14) for name in ["price", *venues, "total"]]
+        spare = max(0, self.view.viewport().width() - sum(needs))
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        for c, need in enumerate(needs):
+            header.resizeSection(c, need + spare // len(needs))
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt name)
+        super().resizeEvent(event)
+        if self._sized_for:
+            self._size_columns(self._sized_for)
+
+    def _clicked(self, index: QModelIndex) -> None:
+        if 0 <= index.row() < len(self.model.prices):
+            self.sweep_requested.emit(self.model.prices[index.row()])
 
 
 def _amount(v: float) -> str:
@@ -166,6 +368,3 @@ def _amount(v: float) -> str:
         return f"{v:.2f}"
     return f"{v:.3f}"
 
-
-def _short_name(venue: str) -> str:
-    return {"binanceusdm": "binance"}.get(venue, venue)

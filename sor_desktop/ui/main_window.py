@@ -10,21 +10,27 @@ import gc
 import logging
 import time
 from collections import deque
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import replace
+from decimal import ROUND_DOWN, Decimal
 
 from PySide6.QtCore import QByteArray, QObject, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence, QShortcut
-from PySide6.QtWidgets import QDockWidget, QMainWindow, QToolBar, QVBoxLayout, QWidget
+from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence, QResizeEvent, QShortcut
+from PySide6.QtWidgets import QDockWidget, QInputDialog, QMainWindow, QToolBar, QVBoxLayout, QWidget
 
 from sor_desktop.core.book import BookSnapshot
+from sor_desktop.core.instrument import Instrument
 from sor_desktop.core.orders import Side
 from sor_desktop.core.plan import Plan, VenueInput
+from sor_desktop.core.price_format import display_tick
+from sor_desktop.engine.flatten import plan_flatten
 from sor_desktop.engine.preview import (
     BASE,
+    AmountError,
     Preview,
     PreviewRequest,
     Sweep,
+    parse_amount,
     reference_mid,
     sweep_to_price,
     venue_inputs,
@@ -39,7 +45,7 @@ from sor_desktop.engine.session_events import (
     SessionEvent,
 )
 from sor_desktop.engine.session_routes import AlreadySent
-from sor_desktop.engine.store import LinkState
+from sor_desktop.engine.store import LinkState, VenueHealth
 from sor_desktop.ui import settings as settings_mod
 from sor_desktop.ui.about import show_about
 from sor_desktop.ui.blotter import Blotter, leg_failure, venue_words
@@ -52,6 +58,14 @@ from sor_desktop.ui.log_panel import SHOWN, LogPanel, NoticeLabel, StickyNotices
 from sor_desktop.ui.mode_banner import ModeBanner
 from sor_desktop.ui.positions import Positions
 from sor_desktop.ui.routing_panel import RoutingPanel
+from sor_desktop.ui.size_presets import (
+    MAX_PRESETS,
+    Preset,
+    SizePresets,
+    convert_amount,
+    default_presets,
+    parse_presets,
+)
 from sor_desktop.ui.slippage_chart import SlippageChart
 from sor_desktop.ui.vault_menu import VaultMenu
 from sor_desktop.ui.venue_chips import VenueChip
@@ -63,6 +77,7 @@ SLOW_EVERY = 8  # chips and the live preview every 8th frame (~4 Hz): a trader's
 LADDER_EVERY = 16  # the ladder's table repaints whole: ~2 Hz
 IMPACT_EVERY = 90  # a new impact pass every 3 s; its router plans spread over the frames between
 LAYOUT_VERSION = 1
+COMPACT_CHIPS_BELOW = 1700  # window width under which the chips leave age, rate and rtt to their tooltips
 
 
 _gc_frozen = False
@@ -117,6 +132,7 @@ class MainWindow(QMainWindow):
         self._impact_started = False
         self.confirm: ConfirmDialog | None = None
         self.trading_locked: str | None = None  # why order entry is stopped (vault auto-locked)
+        self.tick: Decimal | None = None  # the symbol's display tick: how every panel writes its prices
 
         self.banner = ModeBanner(str(session.mode))
         self.depth_chart = DepthChart()
@@ -131,6 +147,11 @@ class MainWindow(QMainWindow):
         self.routing = RoutingPanel()
         self.routing.slippage.setValue(self.prefs.slippage_bps)
         self.routing.leg_cost.setValue(self.prefs.leg_cost)
+        self.sizes = SizePresets()
+        self.routing.add_sizes_row(self.sizes)
+        self.sizes.picked.connect(self.use_preset)
+        self._unit_was = str(self.routing.unit.currentData() or BASE)
+        self.routing.unit.currentIndexChanged.connect(self._unit_changed)
         self.impact = ImpactChart()
         self.ladder = Ladder()
         self.blotter = Blotter()
@@ -139,6 +160,14 @@ class MainWindow(QMainWindow):
         self.slippage = SlippageChart()
         self.docks: dict[str, QDockWidget] = {}
         self.routing.set_compact(self.height() < 900)
+        # the right column runs the full height: the Route form and the ladder keep their room,
+        # the bottom panels share the width under the chart (the window's minimum height was the
+        # Route form plus the ladder plus the bottom panels: 734 px, more than a 720 screen)
+        self.setCorner(Qt.Corner.BottomRightCorner, Qt.DockWidgetArea.RightDockWidgetArea)
+        self.setCorner(Qt.Corner.TopRightCorner, Qt.DockWidgetArea.RightDockWidgetArea)
+        self._scaling = False
+        self._laid_out = False  # set by default_sizes, or by a layout restored from the last run
+        self._compact_bottom = False  # the bottom panels as tabs (a window narrower than 1500)
         self._dock("routing", "Route", self.routing, Qt.DockWidgetArea.RightDockWidgetArea)
         self._dock("ladder", "Consolidated ladder", self.ladder, Qt.DockWidgetArea.RightDockWidgetArea)
         self._dock("impact", "Price impact", self.impact, Qt.DockWidgetArea.BottomDockWidgetArea)
@@ -183,6 +212,9 @@ class MainWindow(QMainWindow):
         self.bridge.happened.connect(self._on_event)
         session.listeners.append(self.bridge.happened.emit)
         self.routing.changed.connect(self.refresh_preview)
+        self.positions.flatten_requested.connect(self.flatten)
+        self.ladder.sweep_requested.connect(self.sweep_to)  # the same sweep as a click on the depth chart
+        self.positions.close_requested.connect(lambda venue: self.flatten({venue}))
         self.routing.symbol_changed.connect(self._change_symbol)
         self.routing.route_requested.connect(self.on_route_requested)
         self.depth_chart.price_clicked.connect(self.sweep_to)
@@ -194,6 +226,7 @@ class MainWindow(QMainWindow):
         self.timer.timeout.connect(self.on_frame)
         self.keep_layout = restore
         self._restored = restore and self._restore()
+        self._laid_out = self._restored
 
     # -- layout ------------------------------------------------------------------------------
     def _dock(self, name: str, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> None:
@@ -205,6 +238,45 @@ class MainWindow(QMainWindow):
                       | QDockWidget.DockWidgetFeature.DockWidgetClosable)
         self.addDockWidget(area, d)
         self.docks[name] = d
+        d.topLevelChanged.connect(lambda floating, d=d: self._place_floating(d) if floating else None)
+
+    def _place_floating(self, dock: QDockWidget) -> None:
+        """A panel floated from its dock opens over the chart, never over the Route button (a
+        floated ladder landed on it)."""
+        route = self.routing.route
+        button = route.rect().translated(route.mapToGlobal(route.rect().topLeft()))
+        if not dock.frameGeometry().intersects(button) or dock is self.docks["routing"]:
+            return
+        chart = self.centralWidget()
+        if chart is None:
+            return
+        top_left = chart.mapToGlobal(chart.rect().topLeft())
+        dock.move(top_left.x() + 20, top_left.y() + 20)
+        if dock.frameGeometry().intersects(button):  # a chart too small to hold it: shrink to fit
+            dock.resize(max(200, button.left() - dock.x() - 10), dock.height())
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt name)
+        """Docks keep their pixel sizes when the window changes size; the chart alone took what was
+        gained, so a window grown back from 1280x720 kept a narrow Route panel. The right column
+        and the bottom panels keep their share of the window instead."""
+        super().resizeEvent(event)
+        old, new = event.oldSize(), event.size()
+        if (self._scaling or not self._laid_out or not self.isVisible() or old.width() <= 0
+                or old.height() <= 0):
+            return
+        fx, fy = new.width() / old.width(), new.height() / old.height()
+        if abs(fx - 1) < 0.02 and abs(fy - 1) < 0.02:
+            return
+        self._scaling = True
+        try:
+            right = [d for n, d in self.docks.items() if n in ("routing",) and not d.isFloating()]
+            if right:
+                self.resizeDocks(right, [int(d.width() * fx) for d in right], Qt.Orientation.Horizontal)
+            bottom = [d for n, d in self.docks.items() if n in ("impact", "blotter") and not d.isFloating()]
+            if bottom:
+                self.resizeDocks(bottom, [int(d.height() * fy) for d in bottom], Qt.Orientation.Vertical)
+        finally:
+            self._scaling = False
 
     def _menus(self) -> None:
         filem = self.menuBar().addMenu("&File")
@@ -229,6 +301,9 @@ class MainWindow(QMainWindow):
         cancel = QAction("Cancel all open orders (Ctrl+Shift+X)", self)
         cancel.triggered.connect(self.cancel_all)
         tools.addAction(cancel)
+        presets = QAction("Size &presets for this symbol…", self)
+        presets.triggered.connect(self.edit_presets)
+        tools.addAction(presets)
         self.tools_menu = tools
         # the app attaches the session's vault and the venue checker; without a vault the trader
         # can still create one here
@@ -254,6 +329,9 @@ class MainWindow(QMainWindow):
         key("Enter", self.routing.request_route)
         key("Escape", self.routing.clear)
         key("Ctrl+Shift+X", self.cancel_all)
+        key("Ctrl+Shift+F", self.flatten)
+        for n in range(1, MAX_PRESETS + 1):  # size presets (typing digits in the amount field still types)
+            key(str(n), lambda n=n: self.sizes.pick(n))  # flatten the symbol across venues, after the confirmation
 
     def _restore(self) -> bool:
         geo = self.settings.value("window/geometry")
@@ -266,13 +344,32 @@ class MainWindow(QMainWindow):
         """Dock sizes of the default layout at 1600x1000; applied once the window is shown,
         since Qt only honours them then."""
         d = self.docks
+        self._laid_out = True  # from now on the docks keep their share when the window is resized
         # scaled to a smaller window (a 1280x720 screen), the Route dock kept wide enough for its form
         fx, fy = min(1.0, self.width() / 1600), min(1.0, self.height() / 1000)
-        # on a short screen the ladder gives way first: the Route form and its split matter more
-        self.resizeDocks([d["routing"], d["ladder"]], [600, int(200 * fy ** 3)], Qt.Orientation.Vertical)
-        self.resizeDocks([d["routing"]], [max(520, int(600 * fx))], Qt.Orientation.Horizontal)
+        # the Route form and its split take what they need, the ladder the rest of the right
+        # column, at least eight rows (at 1080 high, three dozen)
+        column = self.height() - self.menuBar().height() - self.statusBar().height()
+        view = self.ladder.view
+        # eight rows and what is around them (the header, the dock's title) as laid out now
+        ladder_min = 8 * view.verticalHeader().defaultSectionSize() + d["ladder"].height() - view.viewport().height() + 6
+        title = d["routing"].height() - self.routing.height()
+        # before any amount the totals say one line; a plan's say up to five
+        totals = 5 * self.routing.preview.totals.fontMetrics().lineSpacing()
+        form = min(self.routing.whole_height() + title + totals, max(self.routing.minimumSizeHint().height(),
+                                                              column - ladder_min))
+        self.resizeDocks([d["routing"], d["ladder"]], [form, max(100, column - form)], Qt.Orientation.Vertical)
+        # 600 px hold the split's eight columns with BTC's prices and costs uncut
+        self.resizeDocks([d["routing"]], [max(600, int(self.width() * 0.36))], Qt.Orientation.Horizontal)
+        if self.width() - 600 < 900 and not self._compact_bottom:
+            # under a chart narrower than 900 px two bottom panels side by side are each cut (the
+            # impact chart's legend covered its curves): they become tabs, the impact chart in front
+            self._compact_bottom = True
+            self.tabifyDockWidget(d["log"], d["impact"])
+            d["impact"].raise_()
         self.resizeDocks([d["impact"], d["blotter"]], [int(300 * fy ** 2), int(300 * fy ** 2)], Qt.Orientation.Vertical)
-        self.resizeDocks([d["impact"], d["blotter"]], [int(430 * fx), int(600 * fx)], Qt.Orientation.Horizontal)
+        if not self._compact_bottom:
+            self.resizeDocks([d["impact"], d["blotter"]], [int(430 * fx), int(600 * fx)], Qt.Orientation.Horizontal)
 
     def save_layout(self) -> None:
         if not self.keep_layout:  # screenshots and tests start from, and leave, the default layout
@@ -296,8 +393,13 @@ class MainWindow(QMainWindow):
     def on_session_started(self) -> None:
         """Called once the session has connected: symbols, units, venues, then the frame timer."""
         insts = self.session.symbol_instruments()
-        self.routing.set_symbols(self.session.shared_symbols(), self.session.symbol)
+        symbols = self.session.shared_symbols()
+        # the symbol traded is in the box even when not every venue lists it (the box showed
+        # BTC/USDT:USDT while the window traded DOGE)
+        self.routing.set_symbols(symbols if self.session.symbol in symbols else [self.session.symbol, *symbols],
+                                 self.session.symbol)
         self.routing.set_instruments(insts)
+        self._set_tick(insts)
         self.depth_chart.set_venues(sorted(insts))
         for v in sorted(self.session.venues):
             if v not in self.chips:
@@ -318,11 +420,92 @@ class MainWindow(QMainWindow):
         self.session.spawn(self._switch(symbol), "set-symbol")
 
     async def _switch(self, symbol: str) -> None:
+        # an amount typed for the old symbol means nothing for the new one ("0.1" BTC re-read as 0.1 ETH)
+        self.routing.amount.clear()
+        self.routing.clear_limit()
         await self.session.set_symbol(symbol)
         self.routing.set_instruments(self.session.symbol_instruments())
+        self._set_tick(self.session.symbol_instruments())
         self.depth_chart.reset_view()
         self._impact_started = False  # the impact view starts over with the new symbol's first books
         self.refresh_preview()
+
+    def _set_tick(self, insts: Mapping[str, Instrument]) -> None:
+        """Every panel writes the symbol's prices with its tick (the finest of the venues')."""
+        self.tick = display_tick(i.price_tick for i in insts.values())
+        self.routing.preview.tick = self.tick
+        self.blotter.tick = self.tick
+        self.positions.tick = self.tick
+        self.ladder.set_tick(None)  # the next books choose the new symbol's row step
+        self._unit_was = str(self.routing.unit.currentData() or BASE)
+        self._load_presets()
+
+    # -- sizes ---------------------------------------------------------------------------------
+    def _load_presets(self) -> None:
+        symbol = self.session.symbol
+        text = str(self.settings.value(f"presets/{symbol}", default_presets(symbol)))
+        try:
+            presets = parse_presets(text)
+        except ValueError as exc:  # a bad settings value: said, and the defaults apply
+            self.notify("warning", f"{exc}; the default presets apply")
+            presets = parse_presets(default_presets(symbol))
+        self.sizes.set_presets(presets, lambda p: f"{p.percent:f}% of what the free margin lets the router fill"
+                               if p.percent is not None else f"{p.amount:f} {self.routing.base_ccy}")
+
+    def edit_presets(self) -> None:
+        symbol = self.session.symbol
+        now = ", ".join(p.label for p in self.sizes.presets)
+        text, ok = QInputDialog.getText(self, "Size presets", f"{symbol}: amounts in base or percents of the "
+                                        "free margin the router can use, comma separated (keys 1-9)", text=now)
+        if not ok:
+            return
+        try:
+            parse_presets(text)
+        except ValueError as exc:
+            self.notify("warning", str(exc))
+            return
+        self.settings.setValue(f"presets/{symbol}", text)
+        self._load_presets()
+
+    def use_preset(self, p: Preset) -> None:
+        if p.amount is not None:
+            amount = p.amount
+        else:
+            fill = self.margin_fill_base()
+            if not fill or p.percent is None:
+                self.routing.show_hint("No free margin known yet for a percent size.")
+                return
+            amount = (Decimal(str(fill)) * p.percent / 100).quantize(Decimal("0.000001"), rounding=ROUND_DOWN)
+        self._unit_was = BASE
+        self.routing.unit.setCurrentIndex(0)
+        self.routing.amount.setText(f"{amount.normalize():f}")
+
+    def margin_fill_base(self) -> float:
+        """What the free margin of the venues switched on lets the router fill, in base: the sum of
+        the venues' margin caps for the ticket's side (the preview's own caps)."""
+        insts = self.session.symbol_instruments()
+        books = self.session.store.books(self.session.symbol, insts)
+        req = self.routing.request(self.session.symbol, self.prefs.max_notional)
+        return sum(vi.cap_base or 0.0 for vi in self._inputs(req, books) if not vi.excluded)
+
+    def _unit_changed(self, *_: object) -> None:
+        new = str(self.routing.unit.currentData() or BASE)
+        old, self._unit_was = self._unit_was, new
+        text = self.routing.amount.text().strip()
+        if old == new or not text:
+            return
+        try:
+            value = parse_amount(text)
+        except AmountError:
+            return  # the field already says what is wrong with it
+        insts = self.session.symbol_instruments()
+        books = self.session.store.books(self.session.symbol, insts)
+        out = convert_amount(value, old, new, insts, reference_mid(books))
+        if out is None:
+            self.routing.amount.clear()  # no price to convert with: never the same digits in another unit
+            self.routing.show_hint("Amount cleared: no price yet to convert it to the new unit.")
+            return
+        self.routing.amount.setText(f"{out:f}")
 
     # -- frame timer -------------------------------------------------------------------------
     def on_frame(self) -> None:
@@ -372,15 +555,22 @@ class MainWindow(QMainWindow):
 
     def _refresh_health(self) -> None:
         health = self.session.health_now()
+        self._show_waiting(health)
         terms = self.session.terms.for_symbol(self.session.symbol)
         self.positions.brackets = {v: t.brackets for v, t in terms.items() if t.brackets}
+        self.positions.set_funding({v: t.funding_label() for v, t in terms.items() if t.funding is not None})
         self.positions.default_leverage = self.session.leverage
         stale = {v for v, h in health.items() if h.state is not LinkState.CONNECTED}
+        listed = self.session.symbol_instruments()
         for v, h in health.items():
             chip = self.chips.get(v)
             if chip is not None:
                 chip.terms_note = terms_tooltip(terms.get(v))
+                chip.compact = self.width() < COMPACT_CHIPS_BELOW
                 chip.show_health(h)
+                if v not in listed and self.session.instruments.get(v):
+                    # its markets are loaded and the symbol is not among them: it will never connect
+                    chip.show_unlisted(self.session.symbol)
         if stale != self._stale:
             self._stale = stale
             self.depth_chart.set_stale(stale)
@@ -392,6 +582,25 @@ class MainWindow(QMainWindow):
                                                                                   is not LinkState.CONNECTED else None))
             for v, h in health.items()
         })
+
+    def _waiting_line(self) -> str:
+        health = self.session.health_now()
+        up = sum(1 for h in health.values() if h.state is LinkState.CONNECTED)
+        return f"connecting to {len(health)} venues ({up} connected)"
+
+    def _show_waiting(self, health: Mapping[str, VenueHealth]) -> None:
+        """Over an empty depth chart: what each venue is doing and its last error, and the way to
+        the simulated market (empty 0-1 axes and 'down' chips said nothing)."""
+        if self.session.store.books(self.session.symbol, self.session.symbol_instruments()):
+            self.depth_chart.show_waiting(None)
+            return
+        lines = [f"No live books yet for {self.session.symbol}: {self._waiting_line()}."]
+        for v, h in sorted(health.items()):
+            if h.state is not LinkState.CONNECTED:
+                lines.append(f"{v}: {h.state}" + (f" · last error: {h.reason}" if h.reason else ""))
+        lines.append("Each venue is retried with backoff. Without network, `sor-desktop --sim` opens the "
+                     "simulated market.")
+        self.depth_chart.show_waiting("\n".join(lines))
 
     def _refresh_impact(self) -> bool:
         insts = self.session.symbol_instruments()
@@ -435,6 +644,10 @@ class MainWindow(QMainWindow):
         pv, self._quoted_at = self._quote(req)
         self._preview = pv
         self.routing.show_preview(pv)
+        if not self.session.store.books(self.session.symbol, self.session.symbol_instruments()):
+            # not "type an amount to see the split": there is nothing to split on yet
+            self.routing.preview.totals.setText(f"no live books yet for {self.session.symbol}: "
+                                                f"{self._waiting_line()}")
         if self.trading_locked:
             self.routing.route.setEnabled(False)
         self.depth_chart.set_plan(pv.plan if not pv.error else None)
@@ -556,6 +769,54 @@ class MainWindow(QMainWindow):
             self.notify("warning", str(exc))
             return
         log.info("route %s sent: %s %s on %d venue(s)", route_id, plan.side, plan.filled, len(plan.legs))
+
+    def flatten(self, venues: Collection[str] | None = None) -> None:
+        """Close the symbol's positions (on ``venues``, or everywhere): reduce-only legs planned on
+        each venue's own book, one route per closing side, confirmed as any route is."""
+        if self.confirm is not None:
+            return
+        if self.trading_locked:
+            self.notify("warning", f"order entry stopped: {self.trading_locked}")
+            return
+        symbol = self.session.symbol
+        insts = self.session.symbol_instruments()
+        fl = plan_flatten(symbol, self.session.positions, insts, self.session.store.books(symbol, insts),
+                          self.session.health_now(), slippage_bps=self.routing.slippage.value(), venues=venues)
+        where = ", ".join(sorted(venues)) if venues else "all venues"
+        for venue, why in fl.problems:
+            self.alert("error", f"close {symbol} on {venue}: {why}")
+        if not fl.plans:
+            if not fl.problems:
+                self.notify("info", f"no {symbol} position to close on {where}")
+            return
+        self._confirm_reduce(list(fl.plans))
+
+    def _confirm_reduce(self, plans: list[Plan]) -> None:
+        """Confirm and send reduce-only plans one after the other (a sell for the longs, then a buy
+        for the shorts). Not re-planned in the dialog: a close's leg is bound to its venue."""
+        plan = plans.pop(0)
+        dlg = ConfirmDialog(plan, base=self.routing.base_ccy, mode=str(self.session.mode),
+                            type_above=self.prefs.type_above_notional, reduce_only=True, parent=self,
+                            clock=self.session.store.clock)
+        dlg.setWindowTitle("Confirm close (reduce-only)")
+        self.confirm = dlg
+
+        def sent() -> None:
+            try:
+                route_id = self.session.submit(dlg.plan, True)
+            except (AlreadySent, ValueError) as exc:
+                self.notify("warning", str(exc))
+                return
+            log.info("close route %s sent: %s %s on %d venue(s)", route_id, plan.side, plan.filled, len(plan.legs))
+
+        def closed(result: int) -> None:
+            self._confirm_closed(result)
+            if result and plans:
+                self._confirm_reduce(plans)
+
+        dlg.accepted.connect(sent)
+        dlg.finished.connect(closed)
+        dlg.open()
 
     def lock_trading(self, reason: str) -> None:
         """Stop order entry (the vault locked itself after the idle time); previews go on."""

@@ -4,37 +4,84 @@ free margin is negative or near zero is highlighted with the reason the router l
 from __future__ import annotations
 
 from collections.abc import Mapping
+from decimal import Decimal
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush, QColor
-from PySide6.QtWidgets import QHeaderView, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QSizePolicy,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
 
 from sor_desktop.core.account import Position
 from sor_desktop.core.brackets import Bracket, liquidation_price
 from sor_desktop.core.margin import NEAR_ZERO_FREE
+from sor_desktop.core.price_format import format_price
 from sor_desktop.engine.session_events import AccountUpdate
 from sor_desktop.ui import theme
 
-COLUMNS = ("venue", "position", "entry", "mark", "uPnL", "free margin", "equity", "routing", "liq.")
-FREE_COL = 5
-ROUTING_COL = 7
-LIQ_COL = 8
+COLUMNS = ("venue", "position", "entry", "mark", "uPnL", "lev.", "free margin", "equity", "routing", "liq.",
+           "funding")
+FREE_COL = 6
+ROUTING_COL = 8
+LIQ_COL = 9
+FUNDING_COL = 10
 EXCLUDED_TINT = "#3d1f22"
 
 
 class Positions(QWidget):
+    flatten_requested = Signal()  # every venue's position in the symbol (Ctrl+Shift+F)
+    close_requested = Signal(str)  # one venue's
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        # the exposure across venues, the one number no single venue's screen shows
+        self.net_label = QLabel("net 0")
+        self.net_label.setFont(theme.mono_font(9))
+        # narrow enough to leave the Route dock its width when this tab is in front (the label
+        # shrinks, its full text is in the tooltip)
+        self.net_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.net_label.setMinimumWidth(80)
+        self.flatten_button = QPushButton("Flatten all")
+        self.flatten_button.setToolTip("Ctrl+Shift+F: close every venue's position in the symbol, reduce-only, "
+                                       "after the confirmation")
+        self.close_button = QPushButton("Close venue")
+        self.close_button.setToolTip("close the selected row's position, reduce-only, after the confirmation")
+        self.close_button.setEnabled(False)
+        for b in (self.flatten_button, self.close_button):
+            b.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Enter stays with the order ticket
+        self.flatten_button.clicked.connect(self.flatten_requested)
+        self.close_button.clicked.connect(self._close_selected)
+        bar = QHBoxLayout()
+        bar.addWidget(self.net_label, 1)
+        bar.addWidget(self.close_button)
+        bar.addWidget(self.flatten_button)
         self.table = QTableWidget(0, len(COLUMNS))
         self.table.setHorizontalHeaderLabels(COLUMNS)
         self.table.verticalHeader().hide()
         self.table.setFont(theme.mono_font(9))
         self.table.verticalHeader().setDefaultSectionSize(20)
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        # every column its contents (rows change with account reads, not per frame): "binanceusdm" and
+        # the prices were elided in a 1280-wide window; a narrow dock scrolls sideways instead
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QTableWidget.SelectionMode.SingleSelection)
+        self.table.itemSelectionChanged.connect(self._selection_changed)
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
+        lay.addLayout(bar)
         lay.addWidget(self.table)
+        self.tick: Decimal | None = None  # the symbol's display tick
+        self.funding: dict[str, str] = {}  # venue -> funding rate and next time
         self.rows: dict[str, int] = {}
         self.last: dict[str, AccountUpdate] = {}
         self.margin_reasons: dict[str, str] = {}  # venue -> why its margin keeps it out of routing
@@ -52,7 +99,7 @@ class Positions(QWidget):
             self.table.insertRow(row)
         cells: list[str]
         if u.error:
-            cells = [u.venue, f"unavailable: {u.error}", "", "", "", "", "", "", ""]
+            cells = [u.venue, f"unavailable: {u.error}", *[""] * (len(COLUMNS) - 2)]
         else:
             pos = [p for p in u.positions if p.contracts]
             size = sum(float(p.base_amount) * p.side.sign for p in pos)
@@ -63,18 +110,48 @@ class Positions(QWidget):
             free = sum(float(b.free) for b in usdt)
             total = sum(float(b.total) for b in usdt)
             liq = self._liquidation(u.venue, pos)
-            cells = [u.venue, f"{size:+,.4f}" if pos else "flat", f"{entry:,.2f}" if entry else "",
-                     f"{mark:,.2f}" if mark else "", f"{upnl:+,.2f}" if pos else "", f"{free:,.2f}", f"{total:,.2f}",
-                     "", f"{liq:,.2f}" if liq else ""]
+            cells = [u.venue, f"{size:+,.4f}" if pos else "flat", format_price(entry, self.tick) if entry else "",
+                     format_price(mark, self.tick) if mark else "", format_price(upnl, 0.01, sign=True) if pos else "",
+                     f"{pos[0].leverage:g}x" if pos and pos[0].leverage else "", f"{free:,.2f}", f"{total:,.2f}", "",
+                     format_price(liq, self.tick) if liq else ""]
         for c, text in enumerate(cells):
             it = QTableWidgetItem(text)
             it.setTextAlignment(Qt.AlignmentFlag.AlignLeft if c == 0 else Qt.AlignmentFlag.AlignRight)
             if c == 0:
                 it.setForeground(QColor(theme.venue_colour(u.venue)))
             elif c == 4 and text:
-                it.setForeground(QColor(theme.BID if not text.startswith("-") else theme.ASK))
+                # a loss that rounds to nothing is no loss: "-0.00" in red read as one
+                loss, gain = text.startswith("-"), text.startswith("+") and float(text.replace(",", "")) > 0
+                it.setForeground(QColor(theme.ASK if loss else theme.BID if gain else theme.TEXT))
             self.table.setItem(row, c, it)
         self._mark(u.venue)
+        self.set_funding(self.funding)
+        self._show_net()
+
+    def _show_net(self) -> None:
+        """Net exposure across venues: base (signed) and its value at each venue's mark."""
+        size = usd = 0.0
+        for u in self.last.values():
+            for p in u.positions if not u.error else ():
+                if p.contracts:
+                    signed = float(p.base_amount) * p.side.sign
+                    size += signed
+                    usd += signed * float(p.mark_price or p.entry_price or 0)
+        if abs(size) < 1e-12:
+            self.net_label.setText("net 0 (flat on every venue)")
+        else:
+            self.net_label.setText(f"net {size:+,.4f} base · {usd:+,.0f} USD across {len(self.last)} venue(s)")
+        self.net_label.setToolTip(self.net_label.text())
+
+    def _selection_changed(self) -> None:
+        self.close_button.setEnabled(bool(self.table.selectedItems()))
+
+    def _close_selected(self) -> None:
+        items = self.table.selectedItems()
+        if items:
+            venue = self.table.item(items[0].row(), 0)
+            if venue is not None:
+                self.close_requested.emit(venue.text())
 
     def _liquidation(self, venue: str, pos: list[Position]) -> float | None:
         """One position with an entry, the venue's brackets and a leverage: its isolated estimate."""
@@ -89,6 +166,19 @@ class Positions(QWidget):
             return None
         mark = float(p.mark_price) if p.mark_price else None
         return liquidation_price(p.side, float(p.entry_price), float(p.base_amount), lev, tiers, mark)
+
+    def set_funding(self, labels: Mapping[str, str]) -> None:
+        """Each venue's funding rate and next settlement (``VenueTerms.funding_label``), where known."""
+        self.funding = dict(labels)
+        for venue, row in self.rows.items():
+            text = self.funding.get(venue, "").removeprefix("funding ")
+            it = self.table.item(row, FUNDING_COL)
+            if it is None:
+                it = QTableWidgetItem(text)
+                it.setTextAlignment(Qt.AlignmentFlag.AlignRight)
+                self.table.setItem(row, FUNDING_COL, it)
+            elif it.text() != text:
+                it.setText(text)
 
     def set_margin_reasons(self, reasons: Mapping[str, str]) -> None:
         """Venues the router leaves out for their margin (negative or near-zero free margin, a

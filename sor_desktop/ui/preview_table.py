@@ -3,23 +3,28 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from decimal import Decimal
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QHeaderView, QLabel, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget
 
 from sor_desktop.core.plan import Plan
+from sor_desktop.core.price_format import format_price
 from sor_desktop.ui import theme
 
 # short headers: all eight fit the Route dock on a 1280-wide screen ("contracts" was cut to "ontract")
 COLUMNS = ("venue", "contr.", "base", "avg", "limit", "fee", "cost", "share", "fund.", "liq.")
 # shown only when a leg has them: funding over the hold, the estimated liquidation price
 FUTURES_COLUMNS = (COLUMNS.index("fund."), COLUMNS.index("liq."))
+# sized to their contents whatever the other columns do (60,003.33; 0.149851): never elided
+PRICE_COLUMNS = (COLUMNS.index("base"), COLUMNS.index("avg"), COLUMNS.index("limit"))
+PRICE_FIT = QHeaderView.ResizeMode.ResizeToContents
 
 
-def totals_text(plan: Plan, base: str, quote: str = "USDT") -> str:
+def totals_text(plan: Plan, base: str, quote: str = "USDT", tick: Decimal | None = None) -> str:
     lines = [
-        f"avg price <b>{plan.avg_price:,.2f}</b> · filled <b>{plan.filled:,.4f} {base}</b>"
+        f"avg price <b>{format_price(plan.avg_price, tick)}</b> · filled <b>{plan.filled:,.4f} {base}</b>"
         f" · all-in {'cost' if plan.side == 'buy' else 'proceeds'} <b>{plan.total_cost:,.2f} {quote}</b>"
         f" (fees {plan.fees:,.2f})",
     ]
@@ -46,17 +51,17 @@ def totals_text(plan: Plan, base: str, quote: str = "USDT") -> str:
         unit = quote if plan.unit == "quote" else base
         lines.append(f"<span style='color:{theme.WARN}'>unfilled {plan.unfilled:,.4f} {unit}: "
                      f"{plan.unfilled_reason or 'not enough depth'}</span>")
-    lines.append(f"<span style='color:{theme.MUTED}'>{router_terms(plan, quote)}</span>")
+    lines.append(f"<span style='color:{theme.MUTED}'>{router_terms(plan, quote, tick)}</span>")
     return "<br>".join(lines)
 
 
-def router_terms(plan: Plan, quote: str = "USDT") -> str:
+def router_terms(plan: Plan, quote: str = "USDT", tick: Decimal | None = None) -> str:
     """The terms the plan was made on: the leg cost, a sweep's price limit, and how close to the
     exact optimum it is proven to be when not proven optimal."""
     parts = [f"leg cost {plan.leg_cost:,.2f} {quote} per leg"]
     if plan.limit_price is not None:
         sign = "≤" if plan.side == "buy" else "≥"
-        parts.append(f"limit {'all-in ' if plan.limit_on_fee_adjusted else ''}{sign} {plan.limit_price:,.2f}")
+        parts.append(f"limit {'all-in ' if plan.limit_on_fee_adjusted else ''}{sign} {format_price(plan.limit_price, tick)}")
     if plan.gap_bps > 0:
         parts.append(f"within {plan.gap_bps:.4f} bps of the optimum (gap)")
     return " · ".join(parts)
@@ -69,14 +74,18 @@ class PreviewTable(QWidget):
         self.table.setHorizontalHeaderLabels(COLUMNS)
         self.table.verticalHeader().hide()
         self.table.setFont(theme.mono_font(8))
-        self.table.verticalHeader().setDefaultSectionSize(20)
+        self.table.verticalHeader().setDefaultSectionSize(18)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.table.horizontalHeader().setMinimumSectionSize(40)
         self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        # prices are the widest cells (60,003.33; 0.149851): sized to them, never elided
+        for c in PRICE_COLUMNS:
+            self.table.horizontalHeader().setSectionResizeMode(c, PRICE_FIT)
+        self.tick: Decimal | None = None  # the symbol's display tick (core.price_format.display_tick)
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         # five legs and a header without scrolling, and no more: the totals (saving, unfilled, leg
         # cost) sit right under the legs instead of below an empty stretch, out of a short dock
-        self.table.setFixedHeight(20 * 5 + 28)
+        self._fit_rows(2)
         self.table.setSelectionMode(QTableWidget.SelectionMode.NoSelection)
         for col in FUTURES_COLUMNS:
             self.table.setColumnHidden(col, True)
@@ -99,10 +108,11 @@ class PreviewTable(QWidget):
         self.plan = plan
         legs = plan.legs if plan else ()
         rows: list[tuple[str, tuple[str, ...]]] = [
-            (lg.venue, (lg.contracts, f"{lg.amount_base:.4f}", f"{lg.avg_price:.2f}", lg.limit_price,
+            (lg.venue, (lg.contracts, f"{lg.amount_base:,.8g}", format_price(lg.avg_price, self.tick),
+                        format_price(lg.limit_price_dec, self.tick),
                         f"{lg.fee:.2f}", f"{lg.cost:,.0f}", f"{lg.share * 100:.1f}%",
                         "–" if lg.funding is None else f"{lg.funding:+.2f}",
-                        "–" if lg.liquidation_price is None else f"{lg.liquidation_price:,.0f}"))
+                        "–" if lg.liquidation_price is None else format_price(lg.liquidation_price, self.tick)))
             for lg in legs
         ]
         shown = (any(lg.funding is not None for lg in legs), any(lg.liquidation_price is not None for lg in legs))
@@ -115,10 +125,12 @@ class PreviewTable(QWidget):
                 mode = (QHeaderView.ResizeMode.ResizeToContents if any(shown)
                         else QHeaderView.ResizeMode.Stretch)
                 for c in range(1, len(COLUMNS)):
-                    header.setSectionResizeMode(c, mode)
+                    header.setSectionResizeMode(c, PRICE_FIT if c in PRICE_COLUMNS else mode)
+                self._fit_rows(self.table.rowCount())
         rows += [(v, (f"excluded: {why}",)) for v, why in sorted(excluded.items())]
         if self.table.rowCount() != len(rows):
             self.table.setRowCount(len(rows))
+            self._fit_rows(len(rows))
         # items are reused and only changed text is set: each change re-measures the venue column
         # (sized to its contents) and repaints the row, four times a second as books move
         for r, (venue, cells) in enumerate(rows):
@@ -132,10 +144,18 @@ class PreviewTable(QWidget):
             for c, text in enumerate(cells, start=1):
                 self._cell(r, c, text, QColor(theme.GREY) if grey else None,
                            Qt.AlignmentFlag.AlignLeft if grey else Qt.AlignmentFlag.AlignRight)
-        totals = (totals_text(plan, base) if plan and plan.legs else
+        totals = (totals_text(plan, base, tick=self.tick) if plan and plan.legs else
                   ("no venue can fill this order" if plan else "type an amount to see the split"))
         if totals != self.totals.text():
             self.totals.setText(totals)
+
+    def _fit_rows(self, rows: int) -> None:
+        """As tall as the legs shown (two to five), plus the sideways scroll bar when the futures
+        columns are on: an empty stretch for five legs pushed the totals out of a 720-high window,
+        and a scroll bar over the second leg hid it."""
+        bar = (0 if all(self.table.isColumnHidden(c) for c in FUTURES_COLUMNS)
+               else self.table.horizontalScrollBar().sizeHint().height())
+        self.table.setFixedHeight(18 * min(5, max(2, rows)) + 28 + bar)
 
     def set_pending(self, pending: bool) -> None:
         """A changed ticket whose preview is not recomputed yet: the old one is dimmed and labelled,

@@ -36,6 +36,7 @@ from sor_desktop.ui.futures_inputs import FuturesInputs
 from sor_desktop.ui.preview_table import PreviewTable
 
 ROUTE_TEXT = "Route  (Enter)"
+VENUES_PER_LINE = 5
 SENT_TEXT = "Sent · edit the ticket to route again"
 
 
@@ -175,9 +176,12 @@ class RoutingPanel(QWidget):
         amt.addWidget(self.unit, 0)
         form = QFormLayout()
         form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
+        form.setVerticalSpacing(4)  # at 720 high the form, the split and ten ladder rows fit together
         form.addRow("symbol", self.symbol)
         form.addRow("side", sides)
         form.addRow("amount", amt)
+        self._form = form
+        self._amount_row = form.rowCount() - 1
         form.addRow("", self.amount_error)
         form.addRow("", self.click_hint)
         form.addRow("", self._limit_row)
@@ -271,7 +275,8 @@ class RoutingPanel(QWidget):
             box.toggled.connect(self._schedule)
             box.toggled.connect(self._rearm)
             self.venue_boxes[v] = box
-            self._venue_grid.addWidget(box, i // 3, i % 3)
+            # the five venues on one line: a second line cost the ladder two rows at 720 high
+            self._venue_grid.addWidget(box, i // VENUES_PER_LINE, i % VENUES_PER_LINE)
 
     def set_venue_states(self, states: Mapping[str, tuple[bool, str | None]]) -> None:
         """Grey the boxes of venues that cannot be routed now ((routable, reason) per venue)."""
@@ -379,6 +384,15 @@ class RoutingPanel(QWidget):
     def pending(self) -> bool:
         """The ticket changed and its preview is not recomputed yet (the one shown is older)."""
         return self._debounce.isActive()
+
+    def add_sizes_row(self, widget: QWidget) -> None:
+        """A row right under the amount (the window's size presets)."""
+        self._form.insertRow(self._amount_row + 1, "", widget)
+
+    def whole_height(self) -> int:
+        """The height that shows the form and the split without scrolling (the scroll area's own
+        size hint is capped, so sizeHint() says less)."""
+        return self._body.sizeHint().height() + self.height() - self._scroll.viewport().height()
 
     def set_compact(self, compact: bool) -> None:
         """On a short screen (1280x720) the form and split scroll; otherwise all of it shows."""

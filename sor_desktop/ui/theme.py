@@ -100,8 +100,12 @@ def cache_axes(plot: pg.PlotWidget) -> None:
     the axis picture costs ~10 ms per frame in software rendering; it changes only with the range."""
     from PySide6.QtWidgets import QGraphicsItem
 
+    from sor_desktop.ui.price_axis import no_multipliers
+
     for axis in plot.getPlotItem().axes.values():
         axis["item"].setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+        # no "(x0.001)" multipliers on any chart: values are written out (DOGE sizes, bps)
+        no_multipliers(axis["item"])
     legend = plot.getPlotItem().legend
     if legend is not None:  # its text re-rendered on every frame otherwise
         legend.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)

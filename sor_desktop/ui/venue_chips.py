@@ -17,17 +17,19 @@ STATE_COLOUR = {
 }
 
 
-def chip_text(h: VenueHealth) -> str:
+def chip_text(h: VenueHealth, compact: bool = False) -> str:
+    """``compact``: the name and any trouble only (book age, rate and round-trip in the tooltip), so
+    five chips leave the status bar's notice room in a 1280-wide window."""
     parts = [f"● {h.venue}"]
     if h.view_only and h.state is LinkState.CONNECTED:
         parts.append("view-only")
     elif h.state is not LinkState.CONNECTED:
         parts.append(str(h.state))
-    if h.book_age_s is not None:
+    if h.book_age_s is not None and not compact:
         parts.append(f"age {h.book_age_s * 1000:.0f}ms" if h.book_age_s < 10 else f"age {h.book_age_s:.0f}s")
-    if h.updates_per_s:
+    if h.updates_per_s and not compact:
         parts.append(f"{h.updates_per_s:.0f}/s")
-    if h.rtt_ms is not None:
+    if h.rtt_ms is not None and not compact:
         parts.append(f"rtt {h.rtt_ms:.0f}ms")
     if h.key_note:
         parts.append("⚠ key")
@@ -41,6 +43,15 @@ class VenueChip(QLabel):
         self.health = VenueHealth(venue)
         self.terms_note = ""  # the venue's fee and funding (ui.futures_inputs.terms_tooltip)
         self.setFont(theme.mono_font(8))
+        self.compact = False  # set by the window when it is narrow
+
+    def show_unlisted(self, symbol: str) -> None:
+        """The venue does not list ``symbol``: said so, instead of "connecting" for ever."""
+        base = symbol.split("/")[0]
+        self.setText(f"● {self.venue} no {base} here")
+        self.setStyleSheet(f"QLabel {{ color: {theme.GREY}; border: 1px solid {theme.GREY}; border-radius: 8px;"
+                           f" padding: 1px 8px; margin: 1px 2px; background: #11151a; }}")
+        self.setToolTip(f"{self.venue} does not list {symbol}: no book, no routing there")
 
     def show_health(self, h: VenueHealth) -> None:
         self.health = h
@@ -50,7 +61,7 @@ class VenueChip(QLabel):
         elif h.key_note and h.state is LinkState.CONNECTED:
             colour = theme.WARN
         name = theme.GREY if h.state is LinkState.STALE else theme.venue_colour(h.venue)
-        self.setText(chip_text(h))
+        self.setText(chip_text(h, self.compact))
         style = (f"QLabel {{ color: {name}; border: 1px solid {colour}; border-radius: 8px;"
                  f" padding: 1px 8px; margin: 1px 2px; background: #11151a; }}")
         if style != self.styleSheet():  # restyling repolishes the widget: only on a change of state

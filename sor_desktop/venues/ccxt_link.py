@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sor_desktop.venues.bingx.heartbeat import text_heartbeat_class
-from sor_desktop.venues.book_sequence import CHECKS, guarded_class
+from sor_desktop.venues.book_sequence import check_for, guarded_class
 from sor_desktop.venues.mexc.limits import per_endpoint_limits_class
 
 # per-venue subclasses of the ccxt.pro class for what the venue's protocol needs beyond ccxt
@@ -102,5 +102,5 @@ def exchange_class(base: Any, sequence_check: str | None, venue_id: str | None =
     """ccxt.pro ``base`` with the venue's protocol class, the sequence check named in the quirks
     table and link timing."""
     cls = PROTOCOL_CLASSES[venue_id](base) if venue_id in PROTOCOL_CLASSES else base
-    cls = guarded_class(cls, CHECKS[sequence_check]) if sequence_check else cls
+    cls = guarded_class(cls, check_for(sequence_check)) if sequence_check else cls
     return instrumented_class(cls)

@@ -5,7 +5,9 @@
 - bingx: ``accountV1PrivateGetAccountApiPermissions`` (GET /openApi/v1/account/apiPermissions)
 - mexc: no endpoint reads a key's permissions or IP binding; whether the account takes futures
   orders by API is found by an order the venue must refuse either way (``mexc.probe``).
-- weex and anything else: no such endpoint; the result says it could not be checked.
+- weex: no such endpoint; ``venues/weex/probe.py`` proves the key works (account settings) and
+  says its permissions and IP binding cannot be checked on this venue
+- anything else: no such endpoint; the result says it could not be checked.
 
 ``probe_permissions`` never raises for venue trouble: a failed probe is an unchecked result whose
 notes say why. Error texts pass through ``logs.redact`` (ccxt puts response bodies in them).
@@ -26,6 +28,7 @@ from sor_desktop import logs
 from sor_desktop.security.entries import KeyEntry
 from sor_desktop.security.permissions import REMINDER, KeyPermissions, unchecked
 from sor_desktop.venues.mexc import probe as mexc_probe
+from sor_desktop.venues.weex import probe as weex_probe
 
 log = logging.getLogger(__name__)
 
@@ -167,6 +170,7 @@ PROBES: dict[str, Callable[[Any, str], Awaitable[KeyPermissions]]] = {
     "bybit": _bybit,
     "bingx": _bingx,
     "mexc": _mexc,
+    "weex": weex_probe.probe,
 }
 
 

@@ -12,8 +12,9 @@ bybit          ``orderLinkId``         bybit.create_order_request; max 36 chars
 bingx          ``clientOrderID``       bingx.create_order_request (swap); 1-40 chars; BingX
                                        lower-cases it ("Place order", docs-v3), so only
                                        lower-case ids are sent (``client_id_lowercase``)
-weex           ``newClientOrderId``    weex.create_contract_order_request; max 40 chars
-                                       (error -1180 CLIENT_OID_LENGTH_ERROR)
+weex           ``newClientOrderId``    weex.create_contract_order_request; max 36 chars: WEEX's
+                                       V3 place-order reference gives the pattern
+                                       ``^[.A-Z:/a-z0-9_-]{1,36}$`` (ccxt's -1180 text says 40)
 mexc           ``externalOid``         mexc.create_swap_order; max 32 chars (MEXC contract API
                                        error 2030 "External order ID is too long (Max. 32
                                        bits)")
@@ -24,7 +25,11 @@ Book sequence, as ccxt 4.5.90 handles it (``ccxt/pro``):
 - binanceusdm: ccxt checks ``pu`` == previous ``u`` and rejects the watch with ChecksumError,
   dropping the cached book and the subscription, so the next watch refetches a snapshot.
 - bybit: ccxt applies deltas blindly (no ``u``/``seq`` check): we check ``u`` += 1.
-- weex: ccxt stores ``u`` as the nonce but never compares it: we check ``U`` == previous ``u`` + 1.
+- weex: ccxt stores ``u`` as the nonce but never compares it. A WEEX frame starts at the last
+  frame's ``u`` (``U`` == previous ``u``, the first delta's ``U`` == the snapshot's ``u``; JKorf/Weex.Net's
+  books check that against the live venue): we check ``U`` == last ``u`` (the first delta on a
+  snapshot may start before it) and fetch the REST book when a subscribe brings no snapshot
+  (``venues/weex/books.py``; loopback-proven).
 - bingx: every ``depth`` frame is a full snapshot (``orderbook.reset``) with no update id: nothing
   to chain, a lost frame is replaced by the next (tests/venues/test_bingx_books.py, loopback).
 - mexc: ccxt only skips deltas older than the book; gaps are not detected. MEXC's contract docs
@@ -98,7 +103,13 @@ Position mode (one-way or hedge; ``<venue>/account.py``, loaded by ``ccxt_accoun
   Bybit v5 "Get Position Info"). UTA 2.0: only USDT perpetuals can be hedge (Bybit v5 "Switch
   Position Mode"); inverse and USDC perpetuals are one-way. Hedge orders: ccxt's ``hedged``
   sends ``positionIdx`` 1/2 (bybit.create_order_request).
-- bingx, weex, mexc: in their own ``account.py`` (their rows in README's venue table).
+- weex: account-wide, ``dualSidePosition`` of ``GET /capi/v3/account/accountConfig`` (WEEX V3
+  "Get Account Configuration"). Not ccxt's weex.fetch_position_mode: it reads ``separatedType``
+  of ``symbolConfig``, WEEX's combined/split positions setting (合仓/分仓, zh-CN reference). Every
+  order names ``positionSide`` (required, LONG/SHORT, no reduce-only field: V3 "Place Order"): a
+  reduce the side it closes, an open the side it opens, in both modes (``weex/account.py``).
+  Loopback-proven; how one-way mode treats an opening side against a held one is not documented.
+- bingx, mexc: in their own ``account.py`` (their rows in README's venue table).
 
 Bybit inverse (BTC/USD:BTC): ccxt 4.5.90 takes ``contractSize`` from ``minOrderQty`` (1 USD,
 bybit.fetch_future_markets), scopes every call by ``category=inverse`` and reads the BTC balance
@@ -170,9 +181,12 @@ QUIRKS: dict[str, VenueQuirks] = {
     ),
     "bingx": VenueQuirks(client_id_param="clientOrderID", client_id_max_len=40, client_id_lowercase=True),
     "weex": VenueQuirks(
+        # WEEX's V3 reference counts sizes in the base asset (exchangeInfo minOrderSize/
+        # maxOrderSize "(base asset)", orders' executedQty "in the base asset") although
+        # contractVal is 0.0001
         quantity_unit=Decimal(1),
         client_id_param="newClientOrderId",
-        client_id_max_len=40,
+        client_id_max_len=36,  # V3 PlaceOrder: newClientOrderId 1-36 characters
         sequence_check="weex",
     ),
     "mexc": VenueQuirks(

@@ -17,7 +17,6 @@ from sor_desktop.engine.preview import AmountError, parse_amount
     ("1,500", Decimal("1500")),
     ("12,345.67", Decimal("12345.67")),
     ("1,234,567", Decimal("1234567")),
-    ("1_000", Decimal("1000")),
 ])
 def test_well_formed_amounts_parse(text: str, expected: Decimal) -> None:
     assert parse_amount(text) == expected
@@ -26,4 +25,11 @@ def test_well_formed_amounts_parse(text: str, expected: Decimal) -> None:
 @pytest.mark.parametrize("text", ["1,5", "0,25", "2,50", "1,5000", "1,23,456", ",5", "1,", "1.5,000", "1,,000"])
 def test_a_comma_that_is_not_a_thousands_separator_is_refused(text: str) -> None:
     with pytest.raises(AmountError, match=r"'\.'"):
+        parse_amount(text)
+
+
+@pytest.mark.parametrize("text", ["1_5", "1_000", "_1", "0x10", "١٢", "1 000", "--1", "Infinity", "nan"])
+def test_underscores_and_other_non_numeric_forms_are_refused(text: str) -> None:
+    # Decimal() reads '1_5' as 15 (a typo for 1.5) and Arabic-Indic digits as digits: refused
+    with pytest.raises(AmountError):
         parse_amount(text)

@@ -170,7 +170,7 @@ async def test_bingx_permission_codes() -> None:
 
 
 @pytest.mark.asyncio
-@pytest.mark.parametrize("venue,passphrase", [("weex", "weexpass123")])
+@pytest.mark.parametrize("venue,passphrase", [("okx", None)])  # mexc and weex have probes
 async def test_venues_without_probe_say_so_with_reminder(venue: str, passphrase: str | None) -> None:
     def no_client(_key: KeyEntry) -> Any:
         raise AssertionError("no client should be made for a venue without a probe")

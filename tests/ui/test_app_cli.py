@@ -32,3 +32,17 @@ def test_bad_screenshot_folder_is_one_line_exit_2(tmp_path):
     r = run(["--sim", "--screenshot", str(tmp_path / "nope" / "x.png")], tmp_path)
     assert r.returncode == 2
     assert r.stderr.strip().count("\n") == 0 and "does not exist" in r.stderr
+
+
+def test_screenshot_at_a_given_size(tmp_path, qapp):
+    out = tmp_path / "small.png"
+    r = run(["--sim", "--size", "1280x720", "--screenshot", str(out), "--after", "1", "--amount", "2"], tmp_path)
+    assert r.returncode == 0, r.stderr
+    img = QImage(str(out))
+    assert (img.width(), img.height()) == (1280, 720)
+
+
+def test_bad_size_is_one_line_exit_2(tmp_path):
+    for bad in ("1280", "10x10", "axb"):
+        r = run(["--sim", "--size", bad, "--screenshot", str(tmp_path / "x.png")], tmp_path)
+        assert r.returncode == 2 and r.stderr.strip().count("\n") == 0 and "--size" in r.stderr, r.stderr

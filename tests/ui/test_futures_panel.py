@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from sor_desktop.core.price_format import format_price
 from sor_desktop.ui.preview_table import COLUMNS, totals_text
 
 
@@ -32,7 +33,7 @@ def test_hold_time_is_off_by_default_and_funding_columns_follow_it(window, sim_s
     assert not table.isColumnHidden(fund)
     first = plan.legs[0]
     assert table.item(0, fund).text() == f"{first.funding:+.2f}"
-    assert table.item(0, liq).text() == f"{first.liquidation_price:,.0f}"
+    assert table.item(0, liq).text() == format_price(first.liquidation_price, window.tick)  # by the tick
     assert "funding over 24 h" in panel.preview.totals.text()
     if plan.savings_parts is not None and not plan.single_venue_is_best:
         assert "saving = price" in panel.preview.totals.text()
@@ -75,5 +76,5 @@ def test_positions_show_the_estimated_liquidation_price(window, sim_session, loo
     row = window.positions.rows["bybit"]
     tiers = s.terms.for_symbol(s.symbol)["bybit"].brackets
     want = liquidation_price(Side.BUY, 60000.0, 1.5, 20.0, tiers, 60100.0)
-    assert window.positions.table.item(row, LIQ_COL).text() == f"{want:,.2f}"
+    assert window.positions.table.item(row, LIQ_COL).text() == format_price(want, window.tick)
     assert 56_000 < want < 58_000  # a 20x long: about 4.5 % below its entry

@@ -15,6 +15,7 @@ import pytest
 from PySide6.QtCore import QPointF
 
 from sor_desktop.core.orders import Side
+from sor_desktop.ui.depth_chart import BANDS_BPS
 
 
 def _draw(window):
@@ -58,7 +59,7 @@ def _check_plan_within(window, price: float, side: Side, fee_adjusted: bool) -> 
 
 @pytest.mark.parametrize("bps", [0.4, 5.9])
 def test_a_click_on_the_asks_is_a_buy_limit_and_the_tooltip_agrees(window, bps):
-    window.depth_chart.band.setCurrentIndex(0)  # ±10 bps
+    window.depth_chart.band.setCurrentIndex(BANDS_BPS.index(10))  # ±10 bps
     _draw(window)
     price = _at_bps(window, bps)
     said = _tip_total(window, price)
@@ -94,7 +95,7 @@ def test_fee_adjusted_prices_make_the_limit_all_in(window):
 
 def test_the_amount_respects_the_margin_caps(window, sim_session):
     """Far from the mid the books hold far more than the margin carries: the amount is the caps."""
-    window.depth_chart.band.setCurrentIndex(4)  # ±250 bps
+    window.depth_chart.band.setCurrentIndex(BANDS_BPS.index(250))  # ±250 bps
     _draw(window)
     price = _at_bps(window, 200.0)
     window.sweep_to(price)

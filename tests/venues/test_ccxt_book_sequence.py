@@ -7,9 +7,10 @@ import asyncio
 import ccxt
 import pytest
 
-from sor_desktop.venues.book_sequence import SequenceTracker, Update, Verdict, bybit_update, weex_update
+from sor_desktop.venues.book_sequence import SequenceTracker, Update, Verdict, bybit_update
 from sor_desktop.venues.ccxt_venue import CcxtVenue
 from sor_desktop.venues.errors import BookGap
+from sor_desktop.venues.weex.books import continues, weex_update
 from tests.shared_data import load_markets
 
 
@@ -34,12 +35,42 @@ def test_bybit_u_of_one_is_a_restart_snapshot() -> None:
     assert t.observe(bybit_update(bybit("delta", 1))) is Verdict.APPLY  # type: ignore[arg-type]
 
 
-def test_weex_first_id_must_follow_the_last() -> None:
-    t = SequenceTracker()
-    snap = {"e": "depthSnapshot", "s": "ETHUSDT", "u": 100}
-    assert t.observe(weex_update(snap)) is Verdict.APPLY  # type: ignore[arg-type]
-    assert t.observe(weex_update({"e": "depth", "s": "ETHUSDT", "U": 101, "u": 105})) is Verdict.APPLY  # type: ignore[arg-type]
-    assert t.observe(weex_update({"e": "depth", "s": "ETHUSDT", "U": 107, "u": 110})) is Verdict.GAP  # type: ignore[arg-type]
+def weex(event: str, first: int, last: int) -> Update:
+    update = weex_update({"e": event, "s": "ETHUSDT", "U": first, "u": last})
+    assert update is not None
+    return update
+
+
+def test_weex_frames_start_at_the_last_u_and_anything_else_is_a_gap() -> None:
+    """WEEX frames start at the previous frame's ``u`` (the first one at the snapshot's): that
+    is in sequence; a frame starting anywhere else has lost updates, even one starting at
+    ``u + 1`` (a lost frame that carried a single update)."""
+    t = SequenceTracker(continues)
+    assert t.observe(weex("depthSnapshot", 100, 100)) is Verdict.APPLY
+    assert t.observe(weex("depth", 100, 105)) is Verdict.APPLY  # starts at the snapshot
+    assert t.observe(weex("depth", 105, 109)) is Verdict.APPLY  # starts at the last frame's u
+    assert t.observe(weex("depth", 100, 109)) is Verdict.DROP  # nothing new
+    assert t.observe(weex("depth", 110, 112)) is Verdict.GAP  # (109, 110] never came
+    assert t.observe(weex("depth", 112, 118)) is Verdict.DROP  # waits for a snapshot
+    assert t.gaps == 1
+
+
+def test_weex_first_delta_may_start_before_the_snapshot() -> None:
+    """A REST book (lastUpdateId 103) falls inside a frame: that frame bridges it; after it the
+    chain is strict again."""
+    t = SequenceTracker(continues)
+    assert t.observe(weex("depthSnapshot", 103, 103)) is Verdict.APPLY
+    assert t.observe(weex("depth", 100, 105)) is Verdict.APPLY
+    assert t.observe(weex("depth", 104, 108)) is Verdict.GAP  # not the first any more
+    t.observe(weex("depthSnapshot", 103, 103))
+    assert t.observe(weex("depth", 104, 108)) is Verdict.GAP  # (103, 104] missing
+
+
+def test_weex_snapshot_is_told_by_event_or_depth_type() -> None:
+    assert weex_update({"e": "depthSnapshot", "s": "BTCUSDT", "U": 7, "u": 9}) == Update("BTCUSDT", True, 7, 9)
+    assert weex_update({"e": "depth", "d": "SNAPSHOT", "s": "BTCUSDT", "u": 9}) == Update("BTCUSDT", True, 9, 9)
+    assert weex_update({"e": "depth", "d": "CHANGED", "s": "BTCUSDT", "U": 7, "u": 9}) == Update("BTCUSDT", False, 7, 9)
+    assert weex_update({"e": "ticker", "s": "BTCUSDT"}) is None
 
 
 def test_books_are_tracked_per_market() -> None:
@@ -66,15 +97,15 @@ async def test_weex_gap_rejects_the_watch_and_drops_the_book() -> None:
     venue.use_markets(load_markets("weex"))
     ex = venue._ex
     client = ex.client(WEEX_SWAP_WS)  # never connected: frames are handed to ccxt directly
-    ex.handle_order_book(client, weex_frame("depthSnapshot", 90, 100, "59999.0"))
-    ex.handle_order_book(client, weex_frame("depth", 101, 104, "59998.0"))
+    ex.handle_order_book(client, weex_frame("depthSnapshot", 100, 100, "59999.0"))
+    ex.handle_order_book(client, weex_frame("depth", 100, 104, "59998.0"))
     book = ex.orderbooks["BTC/USDT:USDT"]
     assert book["nonce"] == 104 and book["bids"][0][0] == 59999.0 and len(book["bids"]) == 2
     pending = client.future("orderbook::BTC/USDT:USDT")
-    ex.handle_order_book(client, weex_frame("depth", 107, 109, "59997.0"))  # 105-106 lost
+    ex.handle_order_book(client, weex_frame("depth", 106, 109, "59997.0"))  # (104, 106] lost
     assert isinstance(pending.exception(), ccxt.InvalidNonce)
     assert "BTC/USDT:USDT" not in ex.orderbooks
-    ex.handle_order_book(client, weex_frame("depth", 110, 111, "59996.0"))  # ignored until a snapshot
+    ex.handle_order_book(client, weex_frame("depth", 109, 111, "59996.0"))  # ignored until a snapshot
     assert "BTC/USDT:USDT" not in ex.orderbooks
     # the next watch reports the gap (no watcher saw the rejection) after asking for a fresh book
     resynced: list[str] = []

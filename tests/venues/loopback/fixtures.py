@@ -33,6 +33,7 @@ from tests.venues.loopback.bingx import BingxServer
 from tests.venues.loopback.bybit import BybitServer
 from tests.venues.loopback.common import API_KEY, PASSPHRASE, SECRET, LoopbackServer
 from tests.venues.loopback.mexc import MexcServer
+from tests.venues.loopback.weex import WeexServer
 
 KEYS = ApiCredentials(API_KEY, SECRET)
 KEYS_WITH_PASSPHRASE = ApiCredentials(API_KEY, SECRET, PASSPHRASE)
@@ -116,6 +117,11 @@ SERVERS: dict[str, VenueCase] = {
         "bingx", BingxServer, symbol="BTC/USDT:USDT", market_id="BTC-USDT", settle="USDT", lot=Decimal("0.001"),
         reject=(101204, "Insufficient margin"), reject_error=InsufficientMargin,  # BingX place-order errors
         full_snapshots=True,  # every depth frame is the whole book, keyed by its ts (no update id)
+    ),
+    "weex": VenueCase(
+        "weex", WeexServer, symbol="BTC/USDT:USDT", market_id="BTCUSDT", settle="USDT", lot=Decimal("0.0001"),
+        # WEEX's documented CONTRACT_MAX_ORDER_QUANTITY_EXCEEDED (ccxt weex.py exceptions: InvalidOrder)
+        reject=(-3007, "Maximum contract order quantity exceeded."), passphrase=True,
     ),
     # MEXC books and orders count contracts of 0.0001 BTC; orders by API are off for most accounts,
     # so the case's account has them on (the probe deciding it is tested in test_mexc_probe.py).

@@ -1,0 +1,55 @@
+"""How a price is written for a trader: as many decimals as the symbol's tick has, and thousands
+separators. The one place the window (ladder, axes, preview, blotter, positions) and the CLI take a
+price's text from: a fixed ``:,.2f`` wrote every DOGE level as "0.15"."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from decimal import Decimal
+
+MAX_DECIMALS = 12
+MIN_SIGNIFICANT = 6  # without a tick: enough figures to tell two levels of any symbol apart
+
+
+def tick_decimals(tick: float | Decimal) -> int:
+    """Decimals a price on ``tick`` needs (0.1 -> 1, 0.25 -> 2, 10 -> 0)."""
+    d = Decimal(str(tick)) if isinstance(tick, float) else Decimal(tick)
+    if d <= 0:
+        raise ValueError(f"tick must be positive, got {tick}")
+    exp = d.normalize().as_tuple().exponent
+    return min(MAX_DECIMALS, max(0, -int(exp)))
+
+
+def magnitude_decimals(value: float) -> int:
+    """Decimals that show ``value`` to MIN_SIGNIFICANT figures (at least 2 below 1,000,000)."""
+    a = abs(value)
+    if a == 0 or not math.isfinite(a):
+        return 2
+    return min(MAX_DECIMALS, max(2 if a < 1e6 else 0, MIN_SIGNIFICANT - 1 - math.floor(math.log10(a))))
+
+
+def format_price(price: float | Decimal, tick: float | Decimal | None = None, *, sign: bool = False) -> str:
+    """``price`` with the tick's decimals (or enough figures when the tick is unknown) and
+    thousands separators; ``sign`` writes a + in front of positive values."""
+    p = float(price)
+    if not math.isfinite(p):
+        return str(p)
+    dp = tick_decimals(tick) if tick is not None else magnitude_decimals(p)
+    text = f"{p:{'+' if sign else ''},.{dp}f}"
+    # -0.00 reads as a loss that is not there
+    return text[1:] if text.startswith("-") and float(text.replace(",", "")) == 0 else text
+
+
+def display_tick(ticks: Iterable[Decimal | float]) -> Decimal | None:
+    """The tick to write a symbol's prices with across venues: the finest, so no venue's price is
+    rounded away on screen."""
+    ds = [Decimal(str(t)) if isinstance(t, float) else Decimal(t) for t in ticks]
+    return min(ds) if ds else None
+
+
+def tick_of(exact: str | Decimal) -> Decimal:
+    """The finest step a price written exactly on its tick shows ("60057.9" -> 0.1): how a plan's
+    prices are written where only its legs' limit strings carry the venues' ticks."""
+    exp = int(Decimal(exact).as_tuple().exponent)
+    return Decimal(1).scaleb(min(0, exp))

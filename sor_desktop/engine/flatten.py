@@ -1,0 +1,92 @@
+"""Flatten and close: reduce-only plans that take a symbol's positions to zero.
+
+A close is one venue's position; a flatten is every venue's position in the symbol. Each venue's
+leg is planned by the router on that venue's book alone (a position can only be reduced where it
+is held), capped at the position, then the legs that close on the same side become one plan: one
+route in the blotter, sent reduce-only through the executor like any other route. Longs and shorts
+held at once (hedged across venues) close on opposite sides: two plans, a sell and a buy.
+
+Margin caps do not apply: a reduce-only order frees margin, and a venue whose free margin is
+negative is the one a trader most needs to close."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass, replace
+
+from sor_desktop.core.account import Position
+from sor_desktop.core.book import BookSnapshot
+from sor_desktop.core.instrument import Instrument
+from sor_desktop.core.orders import Side
+from sor_desktop.core.plan import AmountUnit, Leg, Plan, PlanRequest, VenueInput
+from sor_desktop.core.router import plan_route
+from sor_desktop.engine.preview import PreviewRequest, venue_inputs
+from sor_desktop.engine.store import VenueHealth
+
+FILL_TOLERANCE = 1e-9  # base units: a close short of this is a close in full
+
+
+@dataclass(frozen=True, slots=True)
+class Flatten:
+    symbol: str
+    plans: tuple[Plan, ...]  # one per closing side: sell the longs, buy the shorts
+    problems: tuple[tuple[str, str], ...] = ()  # (venue, why its position cannot be closed now)
+
+    @property
+    def legs(self) -> tuple[Leg, ...]:
+        return tuple(lg for p in self.plans for lg in p.legs)
+
+
+def open_positions(positions: Mapping[str, Sequence[Position]], symbol: str,
+                   venues: Collection[str] | None = None) -> dict[tuple[str, Side], float]:
+    """Base amount to close per (venue, closing side): a long closes with a sell, a short with a buy."""
+    out: dict[tuple[str, Side], float] = {}
+    for venue, held in positions.items():
+        if venues is not None and venue not in venues:
+            continue
+        for p in held:
+            if p.symbol != symbol or not p.contracts:
+                continue
+            key = (venue, Side.SELL if p.side is Side.BUY else Side.BUY)
+            out[key] = out.get(key, 0.0) + float(p.base_amount)
+    return out
+
+
+def plan_flatten(symbol: str, positions: Mapping[str, Sequence[Position]], instruments: Mapping[str, Instrument],
+                 books: Mapping[str, BookSnapshot], health: Mapping[str, VenueHealth], *,
+                 slippage_bps: float = 5.0, venues: Collection[str] | None = None) -> Flatten:
+    """Reduce-only plans closing ``symbol``'s positions on ``venues`` (all venues when None)."""
+    legs: dict[Side, list[Leg]] = {}
+    problems: list[tuple[str, str]] = []
+    for (venue, side), base in sorted(open_positions(positions, symbol, venues).items()):
+        inst, book = instruments.get(venue), books.get(venue)
+        if inst is None or book is None:
+            problems.append((venue, "no book yet to price the close"))
+            continue
+        req = PreviewRequest(symbol, side, "0", reduce_only=True, slippage_bps=slippage_bps)
+        held = {v: list(ps) for v, ps in positions.items()}
+        (vi,) = venue_inputs(req, {venue: inst}, {venue: book}, health, held) or (None,)
+        if vi is None or vi.excluded:
+            problems.append((venue, vi.excluded or "cannot be priced" if vi is not None
+                             else "no book yet to price the close"))
+            continue
+        one = plan_route(PlanRequest(side, base, AmountUnit.BASE, slippage_bps=slippage_bps, leg_cost=0.0),
+                         [VenueInput(vi.book, inst, cap_base=base)])
+        if one.unfilled > FILL_TOLERANCE:
+            why = one.unfilled_reason or "not enough depth"
+            problems.append((venue, f"only {one.filled:g} of {base:g} can be closed now: {why}"))
+        legs.setdefault(side, []).extend(one.legs)
+    plans = tuple(_merge(symbol, side, lgs, slippage_bps) for side, lgs in sorted(legs.items()) if lgs)
+    return Flatten(symbol, plans, tuple(problems))
+
+
+def _merge(symbol: str, side: Side, legs: list[Leg], slippage_bps: float) -> Plan:
+    """One plan of every venue's closing leg on one side."""
+    filled = sum(lg.amount_base for lg in legs)
+    notional = sum(lg.notional for lg in legs)
+    legs = [replace(lg, share=lg.amount_base / filled if filled else 0.0) for lg in legs]
+    return Plan(side=side, unit=AmountUnit.BASE, symbol=symbol, requested=filled, filled=filled,
+                avg_price=notional / filled if filled else 0.0, notional=notional,
+                fees=sum(lg.fee for lg in legs), total_cost=sum(lg.cost for lg in legs), legs=tuple(legs),
+                best_single=None, savings_bps=0.0, savings_quote=0.0, unfilled=0.0, unfilled_reason=None,
+                slippage_bps=slippage_bps, leg_cost=0.0, meta={"intent": "flatten"})

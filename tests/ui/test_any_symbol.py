@@ -1,0 +1,78 @@
+"""A low-priced symbol reads as well as BTC: DOGE at 0.15 on the simulated market (mexc does not
+list it there). Seen before: every ladder price "0.15", the axis "price (x0.001)" with ticks at
+149.85, the symbol box still on BTC/USDT:USDT and mexc "connecting" for ever."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from sor_desktop.engine.store import LinkState, VenueHealth
+from sor_desktop.engine.wiring import build_session
+from sor_desktop.ui import settings as settings_mod
+from sor_desktop.ui.main_window import MainWindow
+from sor_desktop.venues.base import Mode
+from sor_desktop.venues.sim.clock import VirtualClock
+from sor_desktop.venues.sim.config import SimConfig
+from sor_desktop.venues.sim.market import SimMarket
+
+DOGE = "DOGE/USDT:USDT"
+
+
+@pytest.fixture
+def doge(loop, qtbot, tmp_path, monkeypatch) -> Iterator[MainWindow]:
+    monkeypatch.setenv("SOR_DESKTOP_HOME", str(tmp_path))
+    clock = VirtualClock()
+    market = SimMarket(SimConfig(seed=11, latency_scale=0.0, symbols=("BTC/USDT:USDT", DOGE)), clock)
+    session = build_session(Mode.SIMULATED, None, DOGE, venues=list(market.venues().values()),
+                            clock=clock.time, monotonic=clock.monotonic)
+    loop.run_until_complete(session.connect_venues())
+    for v in session.venues:
+        if DOGE in session.instruments.get(v, {}):
+            session.store.put_book(market.book_at(v, DOGE, clock.time(), sequence=1))
+            session.store.set_health(VenueHealth(v, LinkState.CONNECTED))
+    w = MainWindow(session, settings_mod.open_settings(tmp_path / "window.ini"), restore=False)
+    qtbot.addWidget(w)
+    w.show()
+    w.on_session_started()
+    w.timer.stop()
+    yield w
+    w.close()
+    loop.run_until_complete(session.stop(timeout=1.0))
+
+
+def _frames(w: MainWindow, n: int = 40) -> None:
+    for _ in range(n):
+        w.on_frame()
+
+
+def test_doge_prices_have_their_ticks_decimals(doge: MainWindow) -> None:
+    _frames(doge)
+    m = doge.ladder.model
+    texts = [m.data(m.index(r, 0)) for r in range(m.rowCount())]
+    assert len(texts) >= 10
+    assert len(set(texts)) == len(texts), texts  # every row its own price, not "0.15" twelve times
+    assert all(t.startswith("0.1") and len(t.split(".")[1]) >= 5 for t in texts), texts
+
+
+def test_doge_axis_has_no_multiplier(doge: MainWindow) -> None:
+    _frames(doge)
+    axis = doge.depth_chart.plot.getAxis("bottom")
+    axis.updateAutoSIPrefix()
+    assert axis.autoSIPrefixScale == 1.0
+    assert "x0.001" not in axis.labelString()
+    assert axis.tickStrings([0.14985, 0.1499], 1.0, 0.00005) == ["0.14985", "0.14990"]
+
+
+def test_btc_axis_has_thousands_separators(window: MainWindow) -> None:
+    window.on_frame()
+    axis = window.depth_chart.plot.getAxis("bottom")
+    assert axis.tickStrings([59980.0, 60000.0], 1.0, 20.0) == ["59,980", "60,000"]
+
+
+def test_the_symbol_box_says_doge_and_mexc_says_it_does_not_list_it(doge: MainWindow) -> None:
+    _frames(doge, 20)
+    assert doge.routing.symbol.currentText() == DOGE
+    chip = doge.chips["mexc"]
+    assert "no DOGE" in chip.text() and "connecting" not in chip.text()

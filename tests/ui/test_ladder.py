@@ -1,0 +1,134 @@
+"""The ladder a trader can trade from: centred on the spread and kept there, rows grouped by
+multiples of the tick, the venue names of every other panel, stale venues out of the totals,
+crossed levels marked with what they are worth after fees, a click sweeps to the row's price."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import numpy as np
+from PySide6.QtCore import Qt
+
+from sor_desktop.core.book import BookSnapshot
+from sor_desktop.ui.ladder import crossed, merge_levels
+
+
+def _frames(w, n: int = 40) -> None:
+    for _ in range(n):
+        w.on_frame()
+
+
+def _visible_rows(ladder) -> range:
+    view = ladder.view
+    top = view.rowAt(0)
+    bottom = view.rowAt(view.viewport().height() - 1)
+    return range(top, (bottom if bottom >= 0 else ladder.model.rowCount() - 1) + 1)
+
+
+def test_centred_on_the_spread_and_kept_there_until_scrolled(window, sim_session, loop) -> None:
+    _frames(window)
+    lad = window.ladder
+    m = lad.model
+    assert m.rowCount() > 20  # more than the view holds: centring matters
+    rows = _visible_rows(lad)
+    spread = m.spread_row()
+    assert spread in rows and abs((rows.start + rows.stop) / 2 - spread) <= 2, (rows, spread)
+    # books move: still centred
+    sim_session.step(loop, 30)
+    _frames(window)
+    assert m.spread_row() in _visible_rows(lad)
+    # the trader scrolls away: it stays there
+    lad.view.verticalScrollBar().setValue(0)
+    sim_session.step(loop, 5)
+    _frames(window)
+    assert lad.view.verticalScrollBar().value() == 0 and not lad.centred
+    lad.recentre()
+    assert m.spread_row() in _visible_rows(lad)
+
+
+def test_rows_are_multiples_of_the_tick_and_the_selector_changes_them(window) -> None:
+    _frames(window)
+    lad = window.ladder
+    tick = lad.tick
+    assert tick is not None
+    step = lad.step()
+    assert step is not None and (Decimal(str(step)) / tick) % 1 == 0
+    prices = lad.model.prices
+    assert all(abs(p / step - round(p / step)) < 1e-6 for p in prices)
+    lad.group.setCurrentIndex(0)  # one tick
+    assert lad.step() == float(tick)
+    assert all(abs(p / float(tick) - round(p / float(tick))) < 1e-6 for p in lad.model.prices)
+
+
+def test_venue_columns_use_the_venue_ids(window) -> None:
+    _frames(window)
+    m = window.ladder.model
+    heads = [m.headerData(c, Qt.Orientation.Horizontal) for c in range(m.columnCount())]
+    assert "binanceusdm" in heads and "binance" not in heads
+
+
+def test_stale_venue_is_out_of_the_totals(window, sim_session, loop) -> None:
+    _frames(window)
+    m = window.ladder.model
+    victim = m.venues[0]
+    window.ladder.refresh(window.session.store.books(window.session.symbol, window.session.symbol_instruments()),
+                          window.session.symbol_instruments(), {victim})
+    live = [c for c, v in enumerate(m.venues) if v != victim]
+    assert np.allclose(m.totals, m.amounts[:, live].sum(axis=1))
+    assert m.amounts[:, 0].sum() > 0  # still shown (greyed), just not counted
+
+
+def _book(venue: str, bid: float, ask: float) -> BookSnapshot:
+    return BookSnapshot(venue, "BTC/USDT:USDT", 1, np.array([[bid, 1.0]]), np.array([[ask, 1.0]]))
+
+
+def test_crossed_levels_are_marked_with_the_edge_after_fees(window) -> None:
+    insts = window.session.symbol_instruments()
+    a, b = sorted(insts)[:2]
+    books = {a: _book(a, 59990.0, 60000.0), b: _book(b, 60012.0, 60020.0)}  # b bids 12 over a's ask
+    x = crossed(books, insts)
+    assert x is not None and (x.buy_venue, x.sell_venue) == (a, b)
+    fees = (float(insts[a].taker_fee) + float(insts[b].taker_fee)) * 1e4
+    assert abs(x.edge_bps - 2.0) < 1e-9 and abs(x.after_fees_bps - (2.0 - fees)) < 1e-9
+    lad = window.ladder
+    lad.set_tick(Decimal("0.1"), 60000.0)
+    lad.group.setCurrentIndex(lad.group.findData(10))
+    lad.refresh(books, insts, set())
+    m = lad.model
+    marked = [m.prices[r] for r in range(m.rowCount()) if m.is_crossed(r)]
+    assert 60000.0 in marked and 60012.0 in marked
+    assert "after fees" in lad.cross_label.text()
+    assert crossed({a: books[a]}, insts) is None
+
+
+def test_uncrossed_books_mark_nothing() -> None:
+    books = {"x": _book("x", 99.0, 100.0), "y": _book("y", 99.5, 100.5)}
+    assert crossed(books, {}) is None
+    px, sides, amounts, totals = merge_levels(books, {}, 0.5)
+    assert px == []  # no instruments: nothing to size
+
+
+def test_click_a_row_sweeps_to_its_price(window) -> None:
+    _frames(window)
+    m = window.ladder.model
+    ask_row = max(r for r in range(m.rowCount()) if m.sides[r] == "asks" and m.totals[r] > 0 and
+                  r < m.spread_row() - 3)
+    price = m.prices[ask_row]
+    window.ladder.sweep_requested.emit(price)
+    assert window.routing.limit is not None and window.routing.limit[1] == price  # the row's price, a hard limit
+    expected = window.sweep_at(price, window.routing.limit[0])  # what the depth chart's click would take
+    assert expected is not None and window.routing.amount.text() == expected.amount_text
+
+
+def test_every_venue_name_fits_its_column_at_1280x720(window, qtbot) -> None:
+    window.resize(1280, 720)
+    qtbot.waitUntil(lambda: window.width() == 1280, timeout=2000)
+    window.default_sizes()
+    _frames(window)
+    qtbot.wait(50)
+    header = window.ladder.view.horizontalHeader()
+    fm = header.fontMetrics()
+    m = window.ladder.model
+    for c, v in enumerate(m.venues, start=1):
+        assert header.sectionSize(c) >= fm.horizontalAdvance(v), v
+    assert window.ladder.view.horizontalScrollBar().maximum() == 0  # and no column pushed out of view

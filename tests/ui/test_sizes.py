@@ -1,0 +1,89 @@
+"""Size presets (buttons, keys 1-9, amounts or % of the margin the router can use), the amount
+converted when the unit changes, cleared when the symbol changes, and '1_5' refused."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from PySide6.QtCore import Qt
+
+from sor_desktop.engine.preview import reference_mid
+from sor_desktop.ui.size_presets import parse_presets
+
+
+def _mid(window) -> float:
+    insts = window.session.symbol_instruments()
+    return reference_mid(window.session.store.books(window.session.symbol, insts))
+
+
+def test_unit_change_converts_the_typed_amount(window) -> None:
+    r = window.routing
+    r.amount.setText("4")
+    r.unit.setCurrentIndex(r.unit.findData("quote"))
+    usdt = Decimal(r.amount.text())
+    assert abs(float(usdt) - 4 * _mid(window)) < 0.01 * _mid(window) * 1e-3  # 4 BTC is its USDT value
+    r.unit.setCurrentIndex(0)
+    assert abs(float(Decimal(r.amount.text())) - 4) < 1e-6  # and back
+
+
+def test_contract_units_convert_too(window) -> None:
+    r = window.routing
+    r.amount.setText("1")
+    i = next(i for i in range(r.unit.count()) if str(r.unit.itemData(i)).startswith("contracts:mexc"))
+    r.unit.setCurrentIndex(i)
+    assert Decimal(r.amount.text()) == Decimal(10000)  # mexc's contract is 0.0001 BTC
+
+
+def test_symbol_change_clears_the_amount(window, loop) -> None:
+    window.routing.amount.setText("0.1")
+    symbols = window.session.shared_symbols()
+    other = next((s for s in symbols if s != window.session.symbol), None)
+    if other is None:
+        pytest.skip("the simulated market of this test lists one symbol")
+    loop.run_until_complete(window._switch(other))
+    assert window.routing.amount.text() == ""
+
+
+def test_symbol_change_clears_the_amount_before_switching(window, loop) -> None:
+    window.routing.amount.setText("0.1")
+    loop.run_until_complete(window._switch(window.session.symbol))
+    assert window.routing.amount.text() == ""
+
+
+def test_presets_by_key_and_by_button(window, qtbot) -> None:
+    window.sizes.set_presets(parse_presets("0.25, 1.5, 50%"))
+    window.routing.route.setFocus()  # not in the amount field: digits are keys
+    qtbot.keyClick(window, Qt.Key.Key_2)
+    assert window.routing.amount.text() == "1.5"
+    window.sizes.buttons[0].click()
+    assert window.routing.amount.text() == "0.25"
+    fill = window.margin_fill_base()
+    assert fill > 0
+    qtbot.keyClick(window, Qt.Key.Key_3)
+    assert abs(float(window.routing.amount.text()) - fill / 2) < 1e-5
+    qtbot.keyClick(window, Qt.Key.Key_9)  # no ninth preset: nothing happens
+    assert abs(float(window.routing.amount.text()) - fill / 2) < 1e-5
+
+
+def test_digits_typed_in_the_amount_field_stay_digits(window, qtbot) -> None:
+    window.sizes.set_presets(parse_presets("0.25, 1.5"))
+    window.routing.amount.setFocus()
+    qtbot.keyClicks(window.routing.amount, "12")
+    assert window.routing.amount.text() == "12"
+
+
+def test_default_presets_per_symbol_are_shown(window) -> None:
+    assert [b.text() for b in window.sizes.buttons][:3] == ["0.1", "0.5", "1"]
+
+
+@pytest.mark.parametrize("bad", ["0.1, x", "0, 1", "150%", "1_5"])
+def test_bad_presets_are_refused(bad: str) -> None:
+    with pytest.raises(ValueError):
+        parse_presets(bad)
+
+
+def test_underscore_amount_is_refused_in_the_window(window) -> None:
+    window.routing.amount.setText("1_5")
+    window.refresh_preview()
+    assert window._preview.error and window._preview.plan is None
