@@ -768,7 +768,9 @@ class MainWindow(QMainWindow):
         except (AlreadySent, ValueError) as exc:
             self.notify("warning", str(exc))
             return
-        log.info("route %s sent: %s %s on %d venue(s)", route_id, plan.side, plan.filled, len(plan.legs))
+        # the executor checks it before anything leaves: its own lines say "sent" or "not sent"
+        log.info("route %s confirmed: %s %s on %d venue(s), to the executor", route_id, plan.side, plan.filled,
+                 len(plan.legs))
 
     def flatten(self, venues: Collection[str] | None = None) -> None:
         """Close the symbol's positions (on ``venues``, or everywhere): reduce-only legs planned on
@@ -807,7 +809,8 @@ class MainWindow(QMainWindow):
             except (AlreadySent, ValueError) as exc:
                 self.notify("warning", str(exc))
                 return
-            log.info("close route %s sent: %s %s on %d venue(s)", route_id, plan.side, plan.filled, len(plan.legs))
+            log.info("close route %s confirmed: %s %s on %d venue(s), to the executor", route_id, plan.side,
+                     plan.filled, len(plan.legs))
 
         def closed(result: int) -> None:
             self._confirm_closed(result)
