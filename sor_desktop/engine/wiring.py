@@ -59,13 +59,16 @@ def trade_keys(ids: Sequence[str] | None, vault: Any, problems: list[str] | None
     return keys
 
 
-def live_venues(ids: Sequence[str] | None, vault: Any, problems: list[str] | None = None) -> list[Venue]:
+def live_venues(ids: Sequence[str] | None, vault: Any, problems: list[str] | None = None,
+                keys: dict[str, Any] | None = None) -> list[Venue]:
     """Every venue with a trade key trades with it; account data comes through its read-only key
-    when it has one; the others stream public books view-only."""
+    when it has one; the others stream public books view-only. ``keys``: ``trade_keys`` already
+    chosen (so the session probes the very keys its venues carry)."""
     from sor_desktop.security.errors import NoTradeKey
     from sor_desktop.venues.ccxt_venue import CcxtVenue
 
-    keys = trade_keys(ids, vault, problems)
+    if keys is None:
+        keys = trade_keys(ids, vault, problems)
     readers: dict[str, Any] = {}
     for v in ids or DEFAULT_VENUES:
         with contextlib.suppress(NoTradeKey):  # already said by trade_keys
@@ -83,13 +86,16 @@ def build_session(mode: Mode, ids: Sequence[str] | None, symbol: str, *, seed: i
     ``--sim-balance`` text (``sim.config.parse_balances``); raises ValueError when it is bad.
     ``journal_path``: another journal than the app's (benchmarks keep theirs apart)."""
     key_problems: list[str] = []
+    keys: dict[str, Any] | None = None  # live: venue -> the trade key it carries, chosen once
+    if mode is Mode.LIVE and vault is not None:
+        keys = trade_keys(ids, vault, key_problems)
     if venues is None:
         if mode is Mode.SIMULATED:
             venues = sim_venues(ids, seed, balances=sim_balances(sim_balance))
         elif mode is Mode.PAPER:
             venues = paper_venues(ids)
         else:
-            venues = live_venues(ids, vault, key_problems)
+            venues = live_venues(ids, vault, key_problems, keys=keys)
     # every mode journals to the one file (routes carry their mode; the executor reconciles and
     # counts each mode apart), so `journal list` shows what the window sent, simulated included
     refused: str | None = None
@@ -119,9 +125,9 @@ def build_session(mode: Mode, ids: Sequence[str] | None, symbol: str, *, seed: i
         executor.refuse(refused)
         session.start_notices.append(Notice("error", refused))
     session.journal = journal
-    if mode is Mode.LIVE and vault is not None:
+    if keys is not None:
         from sor_desktop.venues.permissions import probe_permissions
 
-        session.key_checks = (trade_keys(ids, vault), probe_permissions)
+        session.key_checks = (keys, probe_permissions)
     holder["s"] = session
     return session
