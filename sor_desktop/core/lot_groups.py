@@ -508,6 +508,9 @@ def _min_cost_window(groups: Sequence[Group], fill: int) -> tuple[float, list[in
     are too many combinations the ranges are narrowed and the answer is not proven (``exact``
     False; the caller then bounds it by ``LP``).
     """
+    by_residue = _min_cost_residues(groups, fill)
+    if by_residue is not None:
+        return None if by_residue is _INFEASIBLE else by_residue
     ybar, lam, lp = continuous_solution(groups, fill)
     proven = windows(groups, ybar)
     if any(lo > hi for lo, hi in proven):
@@ -552,6 +555,62 @@ def _min_cost_window(groups: Sequence[Group], fill: int) -> tuple[float, list[in
             return None if first is None else (first[0], first[1], True)
         return found[0], found[1], True
     return None if first is None else (first[0], first[1], False)
+
+
+# Most lot counts of one group ``_min_cost_residues`` runs through (each solves the other groups).
+RESIDUE_LIMIT = 48
+_INFEASIBLE: tuple[float, list[int], bool] = (math.inf, [], True)
+
+
+def _min_cost_residues(groups: Sequence[Group], fill: int) -> tuple[float, list[int], bool] | None:
+    """Exact answer when the fill pins one group's count to a sparse residue class.
+
+    The other groups' fills are multiples of ``G``, the gcd of their lot sizes, so group ``g``
+    needs ``m_g y_g == fill (mod G)``: ``y_g`` runs in steps of ``q = G / gcd(m_g, G)``. A
+    non-decimal lot beside decimal ones (1,667 grains beside 10,000 and 100,000) has ``q`` of
+    10,000 and a handful of counts in its range, where the proximity window of
+    ``_min_cost_window`` spans 110,000: every count of the class is tried, each with the other
+    groups solved exactly (``min_cost``), so the answer is proven whenever theirs are. None when
+    no group's class is that sparse; ``_INFEASIBLE`` when no count fits at all."""
+    best_g, best_count, best_first, best_q = -1, RESIDUE_LIMIT + 1, 0, 0
+    for g, grp in enumerate(groups):
+        rest_gcd = 0
+        for j, other in enumerate(groups):
+            if j != g:
+                rest_gcd = math.gcd(rest_gcd, other.m)
+        d = math.gcd(grp.m, rest_gcd)
+        if fill % d:
+            return _INFEASIBLE
+        q = rest_gcd // d
+        if q <= 1:
+            continue
+        r = (fill // d) * pow(grp.m // d, -1, q) % q
+        first = grp.low + (r - grp.low) % q
+        count = 0 if first > grp.high else (grp.high - first) // q + 1
+        if count < best_count:
+            best_g, best_count, best_first, best_q = g, count, first, q
+    if best_g < 0:
+        return None
+    if best_count == 0:
+        return _INFEASIBLE
+    grp = groups[best_g]
+    rest = [h for j, h in enumerate(groups) if j != best_g]
+    best: tuple[float, list[int]] | None = None
+    proven = True  # an unproven part leaves the whole unproven
+    for y in range(best_first, grp.high + 1, best_q):
+        left = fill - grp.m * y
+        if left < sum(h.m * h.low for h in rest):
+            break
+        sub = min_cost(rest, left)
+        if sub is None:
+            continue
+        proven = proven and sub[2]
+        cost = sub[0] + grp.cost(y)
+        if best is None or cost < best[0]:
+            ys = list(sub[1])
+            ys.insert(best_g, y)
+            best = (cost, ys)
+    return _INFEASIBLE if best is None else (best[0], best[1], proven)
 
 
 # Combinations of an unproven pass (it only looks for a better plan to narrow the ranges with).

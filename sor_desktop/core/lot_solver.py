@@ -89,16 +89,22 @@ def relax(curves: Sequence[LotCurve], m: Sequence[int], low: Sequence[int], up: 
     return None if box is None else Allocation(box.fill, box.cost, box.lots)
 
 
-def _box(curves: Sequence[LotCurve], m: Sequence[int], low: Sequence[int], up: Sequence[int],
-         target: int) -> _Box | None:
+def _groups(curves: Sequence[LotCurve], m: Sequence[int], low: Sequence[int], up: Sequence[int]
+            ) -> list[Group]:
     by_m: dict[int, list[int]] = {}
     for i in range(len(curves)):
         if up[i] > 0:
             by_m.setdefault(m[i], []).append(i)
+    return [Group(mm, idx, curves, low, up) for mm, idx in sorted(by_m.items())]
+
+
+def _box(curves: Sequence[LotCurve], m: Sequence[int], low: Sequence[int], up: Sequence[int],
+         target: int, groups: Sequence[Group] | None = None) -> _Box | None:
     lots = [0] * len(curves)
-    if not by_m:
+    if groups is None:
+        groups = _groups(curves, m, low, up)
+    if not groups:
         return _Box(0, 0.0, tuple(lots), True, 0.0)
-    groups = [Group(mm, idx, curves, low, up) for mm, idx in sorted(by_m.items())]
     fill = max_fill(groups, target)
     if fill is None:
         return None
@@ -140,6 +146,29 @@ def _seed(curves: Sequence[LotCurve], m: Sequence[int], target: int, k: int, leg
     best[0] = Allocation(box.fill, money, box.lots, value, value)
 
 
+class FixedSet:
+    """The venues of one plan, each on (from its minimum) and the others off: a box problem whose
+    groups are built once, so a quote-unit plan probes many fills over them for little."""
+
+    def __init__(self, curves: Sequence[LotCurve], m: Sequence[int], chosen: Sequence[int],
+                 legs: Sequence[float]) -> None:
+        on = set(chosen)
+        self.curves, self.m = curves, m
+        self.low = [c.lo if i in on else 0 for i, c in enumerate(curves)]
+        self.up = [c.hi if i in on else 0 for i, c in enumerate(curves)]
+        self.groups = _groups(curves, m, self.low, self.up)
+        self.legs = sum(legs[i] for i in on)
+
+    def solve(self, target: int) -> Allocation | None:
+        """The cheapest plan on these venues at their largest fill not above ``target``; its
+        ``bound`` is -inf: it says nothing about the plans of other venues."""
+        box = _box(self.curves, self.m, self.low, self.up, target, self.groups)
+        if box is None or not math.isfinite(box.cost):
+            return None
+        money = sum(c.cost(x) for c, x in zip(self.curves, box.lots, strict=True) if x)
+        return Allocation(box.fill, money, box.lots, box.cost + self.legs, -math.inf)
+
+
 class Prepared:
     """What every solve over the same venues shares: envelopes, ``x*`` and the sorted pieces."""
 
@@ -161,9 +190,12 @@ class Prepared:
 
 def solve(curves: Sequence[LotCurve], m: Sequence[int], target: int,
           max_venues: int | None = None, leg_costs: Sequence[float] | None = None,
-          prepared: Prepared | None = None) -> Allocation:
+          prepared: Prepared | None = None, incumbent: Allocation | None = None) -> Allocation:
     """Best allocation: largest fill <= ``target`` grains, then the least cost plus leg costs
-    (module docstring); ``bound`` says how close to the optimum it is proven to be."""
+    (module docstring); ``bound`` says how close to the optimum it is proven to be.
+
+    ``incumbent``, a plan of these venues already known (its ``total`` is its true objective),
+    starts the search: nodes it beats are dropped at once, and it is kept unless beaten."""
     n = len(curves)
     k = n if max_venues is None else max(0, max_venues)
     legs = [0.0] * n if leg_costs is None else [float(c) for c in leg_costs]
@@ -172,6 +204,8 @@ def solve(curves: Sequence[LotCurve], m: Sequence[int], target: int,
     relaxed, star, lp = prep.relaxed, prep.star, prep.lp
     reach = [m[i] * curves[i].hi if usable[i] else 0 for i in range(n)]
     best = [Allocation(0, 0.0, (0,) * n, 0.0, 0.0)]
+    if incumbent is not None and 0 < incumbent.fill <= target:
+        best[0] = Allocation(incumbent.fill, incumbent.cost, incumbent.lots, incumbent.total, incumbent.total)
     open_bounds: list[tuple[int, float]] = []  # nodes left unexplored (budget) or not proven
     nodes = [0]
     deadline = time.thread_time() + TIME_LIMIT_S  # CPU time: a busy machine does not cut the search
@@ -258,7 +292,7 @@ def solve(curves: Sequence[LotCurve], m: Sequence[int], target: int,
         visit(second)
 
     if k > 0:
-        if k < sum(usable):
+        if k < sum(usable) and best[0].fill == 0:
             _seed(curves, m, target, k, legs, prep, usable, best)
         visit([0] * n)
     found = best[0]

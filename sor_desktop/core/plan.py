@@ -3,6 +3,7 @@ routing panel, the executor and the ``plan`` command; keep its JSON keys stable.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
@@ -132,6 +133,15 @@ class Plan:
     # the saving against best_single split into price, fee and funding (same sign as savings_quote)
     savings_parts: dict[str, float] | None = None
 
+    @property
+    def proof(self) -> str:
+        """What is proven about the plan's cost, in words (CLI, preview, JSON)."""
+        if self.gap_bps == 0:
+            return "proven optimal"
+        if math.isfinite(self.gap_bps):
+            return f"within {self.gap_bps:.2g} bps of the optimum (proven)"
+        return "not proven: the search ran out of time before ruling out a larger fill"
+
     def to_json(self) -> dict[str, Any]:
         return {
             "side": str(self.side),
@@ -180,7 +190,8 @@ class Plan:
             "excluded": [{"venue": v, "reason": r} for v, r in self.excluded],
             "slippage_bps": self.slippage_bps,
             "compute_ms": self.compute_ms,
-            "gap_bps": self.gap_bps,
+            "gap_bps": self.gap_bps if math.isfinite(self.gap_bps) else None,  # JSON has no infinity
+            "proof": self.proof,
             "leg_cost": self.leg_cost,
             "limit_price": self.limit_price,
             "limit_on_fee_adjusted": self.limit_on_fee_adjusted,

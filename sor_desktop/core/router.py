@@ -55,9 +55,10 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
+from functools import partial
 from typing import Any
 
 import numpy as np
@@ -67,7 +68,7 @@ from sor_desktop.core.book import Levels
 from sor_desktop.core.brackets import liquidation_price
 from sor_desktop.core.instrument import Instrument
 from sor_desktop.core.lot_curve import LotCurve, build_curve
-from sor_desktop.core.lot_solver import Allocation, Prepared, solve
+from sor_desktop.core.lot_solver import Allocation, FixedSet, Prepared, solve
 from sor_desktop.core.orders import Side
 from sor_desktop.core.plan import AmountUnit, Leg, Plan, PlanRequest, SingleVenue, VenueInput
 from sor_desktop.core.price_limit import clamp_ioc, levels_within
@@ -201,29 +202,16 @@ def plan_route(request: PlanRequest, venues: Sequence[VenueInput]) -> Plan:
     quote = request.unit is AmountUnit.QUOTE
     target = 0 if quote else int(Decimal(repr(float(request.amount))) / grid.grain)
 
-    routed = _Routed()
-    routed.deadline = time.thread_time() + PLAN_CPU_BUDGET_S
+    deadline = time.thread_time() + PLAN_CPU_BUDGET_S
+    if quote:  # B_T from the whole curves, then the curves trimmed to it as for a base amount
+        whole = _route(screened, grid, futures, request, None, deadline, [], [])
+        target = _quote_target(whole, side, request.amount, float(grid.grain)) if whole else 0
     below_min: list[str] = []  # venues whose minimum order is more than they could take here
-    for (v, levels), m in zip(screened, grid.lots, strict=True):
-        costs = futures[id(v)]
-        curve = build_curve(levels, v.instrument, side, cap_base=v.cap_base,
-                            max_lots=None if quote else target // m, per_base=costs.funding_per_base)
-        full = v.book.asks if side is Side.BUY else v.book.bids
-        if len(levels) < len(full) and curve.limit == "depth":
-            curve = replace(curve, limit="price limit")
-        name = v.instrument.venue or v.book.venue
-        if curve.lo > curve.hi:
-            excluded.append((name, _unusable_reason(curve, v.instrument)))
-            if curve.hi > 0:
-                below_min.append(name)
-        else:
-            leg = request.leg_cost if v.leg_cost is None else float(v.leg_cost)
-            routed.append(_Venue(name, v.instrument, curve, m, leg, v, costs))
+    routed = _route(screened, grid, futures, request, target, deadline, excluded, below_min)
     if not routed:
         return _empty(request, symbol, excluded, "no venue can take the order")
 
     if quote:
-        target = _quote_target(routed, side, request.amount, float(grid.grain))
         alloc = _quote_plan(routed, target, request.amount, request.max_venues)
     else:
         alloc = _solve(routed, target, request.max_venues)
@@ -247,6 +235,31 @@ def plan_route(request: PlanRequest, venues: Sequence[VenueInput]) -> Plan:
     return plan
 
 
+def _route(screened: Sequence[tuple[VenueInput, Levels]], grid: _Grid, futures: dict[int, Any],
+           request: PlanRequest, target: int | None, deadline: float, excluded: list[tuple[str, str]],
+           below_min: list[str]) -> _Routed:
+    """The venues' lot curves (trimmed to ``target`` grains when given); the unusable ones go to
+    ``excluded`` and, when only their minimum is out of reach, to ``below_min``."""
+    routed = _Routed()
+    routed.deadline = deadline
+    for (v, levels), m in zip(screened, grid.lots, strict=True):
+        costs = futures[id(v)]
+        curve = build_curve(levels, v.instrument, request.side, cap_base=v.cap_base,
+                            max_lots=None if target is None else target // m, per_base=costs.funding_per_base)
+        full = v.book.asks if request.side is Side.BUY else v.book.bids
+        if len(levels) < len(full) and curve.limit == "depth":
+            curve = replace(curve, limit="price limit")
+        name = v.instrument.venue or v.book.venue
+        if curve.lo > curve.hi:
+            excluded.append((name, _unusable_reason(curve, v.instrument)))
+            if curve.hi > 0:
+                below_min.append(name)
+        else:
+            leg = request.leg_cost if v.leg_cost is None else float(v.leg_cost)
+            routed.append(_Venue(name, v.instrument, curve, m, leg, v, costs))
+    return routed
+
+
 def _tol(cost: float) -> float:
     return 1e-9 * (1.0 + abs(cost))
 
@@ -262,7 +275,8 @@ class _Routed(list[_Venue]):
     deadline: float | None = None
 
 
-def _solve(routed: Sequence[_Venue], target: int, max_venues: int | None) -> Allocation:
+def _solve(routed: Sequence[_Venue], target: int, max_venues: int | None,
+           incumbent: Allocation | None = None) -> Allocation:
     curves, ms, legs = [v.curve for v in routed], [v.m for v in routed], [v.leg_cost for v in routed]
     prepared = routed.prepared if isinstance(routed, _Routed) else None
     if prepared is None:
@@ -270,7 +284,7 @@ def _solve(routed: Sequence[_Venue], target: int, max_venues: int | None) -> All
         if isinstance(routed, _Routed):
             routed.prepared = prepared
             prepared.deadline = routed.deadline
-    return solve(curves, ms, target, max_venues, legs, prepared)
+    return solve(curves, ms, target, max_venues, legs, prepared, incumbent)
 
 
 def _notional(routed: Sequence[_Venue], alloc: Allocation) -> float:
@@ -278,29 +292,53 @@ def _notional(routed: Sequence[_Venue], alloc: Allocation) -> float:
 
 
 def _quote_plan(routed: Sequence[_Venue], target: int, amount: float, max_venues: int | None) -> Allocation:
-    """Step 2 of the quote definition (module docstring): ratio steps down, then bisection up."""
+    """Step 2 of the quote definition (module docstring): the fill is searched on the venues of
+    the plan for ``B_T`` (cheap box problems), then the plan at that fill is proven over all."""
     def fits(a: Allocation) -> bool:
         return _notional(routed, a) <= amount * (1 + 1e-12)
 
-    alloc = _solve(routed, target, max_venues)
-    over = None  # the smallest fill seen whose cheapest plan is over the target
-    while alloc.fill > 0 and not fits(alloc):
-        over = alloc.fill
-        target = min(over - 1, math.floor(over * (amount / _notional(routed, alloc))))
-        alloc = _solve(routed, target, max_venues)
-    if over is None:
-        return alloc
-    lo, hi = alloc.fill, over  # the fill at lo fits, the one at hi does not: search between
-    while hi - lo > 1 and not _out_of_time(routed):  # past the budget: the largest fit found so far
+    first = _solve(routed, target, max_venues)
+    if first.fill == 0 or fits(first):
+        return first
+    chosen = [i for i, x in enumerate(first.lots) if x]
+    fixed = FixedSet([v.curve for v in routed], [v.m for v in routed], chosen, [v.leg_cost for v in routed])
+    notional = partial(_notional, routed)
+    found = _largest_fitting(fixed.solve, first, fits, notional, amount)
+    if found is None:  # the venues' minimums keep every smaller plan on them over: all venues again
+        found = _largest_fitting(lambda t: _solve(routed, t, max_venues), first, fits, notional, amount)
+        return found or Allocation(0, 0.0, (0,) * len(routed), 0.0, 0.0)
+    proof = _solve(routed, found.fill, max_venues, incumbent=found)
+    if proof.fill == found.fill and fits(proof):
+        return proof
+    bound = proof.bound if proof.fill == found.fill else -math.inf
+    return Allocation(found.fill, found.cost, found.lots, found.total, min(bound, found.total))
+
+
+def _largest_fitting(cheapest: Callable[[int], Allocation | None], over_plan: Allocation,
+                     fits: Callable[[Allocation], bool], notional: Callable[[Allocation], float],
+                     amount: float) -> Allocation | None:
+    """The largest fill whose ``cheapest`` plan fits, below ``over_plan``'s (which does not):
+    ratio steps down, then a bisection between the last fitting and the smallest over fill."""
+    over, alloc = over_plan.fill, over_plan
+    while True:
+        t = min(over - 1, math.floor(over * (amount / notional(alloc))))
+        probe = cheapest(t) if t > 0 else None
+        if probe is None or probe.fill == 0:
+            return None
+        if fits(probe):
+            break
+        over, alloc = probe.fill, probe
+    best, lo, hi = probe, probe.fill, over
+    while hi - lo > 1:
         mid = (lo + hi) // 2
-        probe = _solve(routed, mid, max_venues)
-        if probe.fill <= lo:  # nothing reachable in (lo, mid]
+        probe = cheapest(mid)
+        if probe is None or probe.fill <= lo:  # nothing reachable in (lo, mid]
             lo = mid
         elif fits(probe):
-            alloc, lo = probe, mid  # nothing reachable in (probe.fill, mid] either
+            best, lo = probe, mid
         else:
             hi = probe.fill
-    return alloc
+    return best
 
 
 def _out_of_time(routed: Sequence[_Venue]) -> bool:
@@ -454,11 +492,15 @@ def _unfilled_reason(request: PlanRequest, routed: Sequence[_Venue], alloc: Allo
         names = {"depth": "depth", "cap": "room under the venue caps", "max amount": "room under max order sizes",
                  "price limit": f"depth within the limit price {request.limit_price or 0:g}"}
         return "not enough " + " / ".join(names[k] for k in sorted(k for k in limits if k))
+    lots_only = "the remainder is below the venues' lot sizes / minimums"
+    if quote and request.amount - _notional(routed, alloc) <= max(
+            float(v.curve.prices.max()) * v.curve.lot_base * max(v.curve.lo, 1) for v in routed):
+        return lots_only  # less than one lot (or minimum) of some venue is left: no search needed
     if request.max_venues is not None and request.max_venues < len(routed):
         free = _solve(routed, target, None)
         if free.fill > alloc.fill:
             return f"max venues ({request.max_venues}) limits the fill"
-    return "the remainder is below the venues' lot sizes / minimums"
+    return lots_only
 
 
 def _empty(request: PlanRequest, symbol: str, excluded: list[tuple[str, str]], reason: str) -> Plan:

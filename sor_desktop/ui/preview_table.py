@@ -63,7 +63,7 @@ def router_terms(plan: Plan, quote: str = "USDT", tick: Decimal | None = None) -
         sign = "≤" if plan.side == "buy" else "≥"
         parts.append(f"limit {'all-in ' if plan.limit_on_fee_adjusted else ''}{sign} {format_price(plan.limit_price, tick)}")
     if plan.gap_bps > 0:
-        parts.append(f"within {plan.gap_bps:.4f} bps of the optimum (gap)")
+        parts.append(plan.proof)
     return " · ".join(parts)
 
 

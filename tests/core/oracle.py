@@ -18,9 +18,10 @@ book, as funding over a holding time does; the futures tests compute it themselv
 
 The quote-unit definition checked by ``brute_force`` is the router's (``core/router.py``):
 ``B_T`` from the fee-aware continuous walk, the cheapest plan at the largest reachable fill not
-above it; while that plan's notional is over the target the target steps down to
-``min(F - 1, floor(F * T / N))``, then a bisection between the last fitting and the smallest
-over-target fill.
+above it; when that plan's notional is over the target, the largest fill whose cheapest plan on
+the same venues fits (the target steps down to ``min(F - 1, floor(F * T / N))``, then a bisection
+between the last fitting and the smallest over-target fill), and at that fill the cheapest plan
+of all venues when it fits too.
 """
 
 from __future__ import annotations
@@ -213,9 +214,13 @@ def brute_force(request: PlanRequest, venues: Sequence[VenueInput],
         k = order[0]
         return Optimum(int(fill[k]), float(fill[k] * grain), float(cost[k]), float(notional[k]),
                        tuple(int(v) for v in x[k]), names, _legs_of(x[k], legs))
-    # quote (the router's definition, step by step): ratio steps down, then bisection up
-    def cheapest(t: int) -> tuple[int, int]:
-        sel = np.nonzero(fill <= t)[0]
+    # quote (the router's definition, step by step): the plan for B_T; if over, the largest
+    # fitting fill searched on its venues (ratio steps down, then bisection up), then the
+    # cheapest plan of all at that fill when it fits too
+    def cheapest_in(sel: np.ndarray, t: int) -> tuple[int, int] | None:
+        sel = sel[fill[sel] <= t]
+        if not len(sel):
+            return None
         f = int(fill[sel].max())
         sel = sel[fill[sel] == f]
         best = cost[sel].min()
@@ -225,24 +230,55 @@ def brute_force(request: PlanRequest, venues: Sequence[VenueInput],
     def fits(k: int) -> bool:
         return bool(notional[k] <= request.amount * (1 + 1e-12))
 
-    f, k = cheapest(target)
-    over = None
-    while f > 0 and not fits(k):
-        over = f
-        f, k = cheapest(min(f - 1, math.floor(f * (request.amount / float(notional[k])))))
-    if over is not None:
-        lo, hi = f, over
+    def largest_fitting(sel: np.ndarray, k: int) -> tuple[int, int] | None:
+        over = int(fill[k])
+        while True:
+            t = min(over - 1, math.floor(over * (request.amount / float(notional[k]))))
+            probe = cheapest_in(sel, t) if t > 0 else None
+            if probe is None or probe[0] == 0:
+                return None
+            if fits(probe[1]):
+                break
+            over, k = probe
+        best, lo, hi = probe, probe[0], over
         while hi - lo > 1:
             mid = (lo + hi) // 2
-            pf, pk = cheapest(mid)
-            if pf <= lo:
+            probe = cheapest_in(sel, mid)
+            if probe is None or probe[0] <= lo:
                 lo = mid
-            elif fits(pk):
-                f, k, lo = pf, pk, mid
+            elif fits(probe[1]):
+                best, lo = probe, mid
             else:
-                hi = pf
+                hi = probe[0]
+        return best
+
+    every = np.arange(len(fill))
+    found = cheapest_in(every, target)
+    assert found is not None
+    f, k = found
+    if f > 0 and not fits(k):
+        on = x[k] > 0
+        same_venues = np.flatnonzero(((x > 0) == on).all(axis=1))
+        on_them = largest_fitting(same_venues, k)
+        if on_them is None:
+            f, k = largest_fitting(every, k) or cheapest_in(every, 0) or (0, 0)
+        else:
+            f, k = on_them
+            rival = cheapest_in(every[fill == f], f)
+            if rival is not None and cost[rival[1]] < cost[k] - 1e-9 * (1 + abs(cost[k])) and fits(rival[1]):
+                k = rival[1]
     return Optimum(f, float(f * grain), float(cost[k]), float(notional[k]), tuple(int(v) for v in x[k]), names,
                    _legs_of(x[k], legs))
+
+
+def cheapest_at_fill(request: PlanRequest, venues: Sequence[VenueInput], fill_grains: int) -> float | None:
+    """The least cost (money plus leg costs) of every plan with exactly ``fill_grains``, or None."""
+    usable = usable_inputs(request, venues)
+    grain = grain_of(usable)
+    models = [model(v, request.side, grain) for v in usable]
+    _, fill, cost, _ = _enumerate(models, request.max_venues, [leg_cost_of(request, v) for v in usable])
+    sel = fill == fill_grains
+    return float(cost[sel].min()) if sel.any() else None
 
 
 def _legs_of(lots: np.ndarray, legs: Sequence[float]) -> float:

@@ -5,6 +5,7 @@ infinite gap. With the real budgets (every other router test) the gap is 0 or be
 
 from __future__ import annotations
 
+import json
 import math
 
 import pytest
@@ -13,7 +14,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from sor_desktop.core import lot_groups, lot_solver
 from sor_desktop.core.plan import AmountUnit
 from sor_desktop.core.router import plan_route
-from tests.core.oracle import brute_force, enumeration_size, grain_of, usable_inputs
+from tests.core.oracle import brute_force, cheapest_at_fill, enumeration_size, grain_of, usable_inputs
 from tests.core.router_cases import internal_cost, plan_legs
 from tests.core.test_router_bruteforce import instances
 
@@ -44,6 +45,29 @@ def test_gap_bps_bounds_the_distance_to_the_optimum(starved, case):
     excess = internal_cost(plan) + plan_legs(plan, venues) - opt.cost
     slack = 1e-9 * max(plan.notional, 1.0)
     assert excess >= -slack  # never better than the optimum
+    assert excess <= plan.gap_bps * plan.notional / 1e4 + slack, (excess, plan.gap_bps, plan.notional)
+
+
+@settings(max_examples=300, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(instances())
+def test_gap_bps_of_a_quote_plan_bounds_the_distance_to_the_cheapest_plan_of_its_fill(starved, case):
+    """A quote plan's fill comes from its notional; its ``gap_bps`` is proven against every plan
+    of that fill (the router's quote definition), and JSON never carries an infinity."""
+    req, venues = case
+    assume(req.unit is AmountUnit.QUOTE)
+    assume(enumeration_size(req, venues) <= 40_000)
+    plan = plan_route(req, venues)
+    assert plan.notional <= req.amount * (1 + 1e-12)
+    json.dumps(plan.to_json(), allow_nan=False)
+    if not plan.legs:
+        return
+    grain = float(grain_of(usable_inputs(req, venues)))
+    best = cheapest_at_fill(req, venues, round(plan.filled / grain))
+    assert best is not None
+    excess = internal_cost(plan) + plan_legs(plan, venues) - best
+    slack = 1e-9 * max(plan.notional, 1.0)
+    assert excess >= -slack
     assert excess <= plan.gap_bps * plan.notional / 1e4 + slack, (excess, plan.gap_bps, plan.notional)
 
 
