@@ -29,16 +29,21 @@ order, and the plan is the cheapest for a base amount:
    price per base unit (``price * (1 + fee)`` ascending for a buy, ``price * (1 - fee)``
    descending for a sell), lots and minimums ignored, until the notional reaches the target;
    ``B_T`` is the base walked, floored to the grain (``floor(B_T / grain + 1e-9)``).
-2. The plan is the cheapest plan for the largest base reachable on the lot grids not above
-   ``B_T`` (exactly as for unit ``base``). While its notional ``N`` exceeds the target (lot
-   rounding, minimums, or a venue limit that pushes the plan deeper than the walk), the base
-   target becomes ``min(F - 1, floor(F * T / N))`` grains, ``F`` the plan's fill, and the plan
-   is solved again. If that jumped below the smallest over-target fill seen, ``over``, a
-   bisection on the target between the fitting fill ``lo`` and ``over`` follows: probe
-   ``mid = (lo + over) // 2``; a probe whose plan fits (or reaches nothing above ``lo``) moves
-   ``lo`` to ``mid``, else ``over`` becomes the probe's fill. Where the cheapest plan's notional
-   grows with the fill (always, unless minimums or max venues switch venues) this is the
-   largest fill whose cheapest plan fits, in a few solves rather than one per grain.
+2. The first plan is the cheapest plan for the largest base reachable on the lot grids not above
+   ``B_T`` rounded down to the largest lot ``Q`` of the venues that could take part
+   (``B_T - B_T mod Q``, or ``B_T`` when that is 0): a fill to the grain would otherwise force
+   whichever venue has the finest lot into the plan, whatever its price, for a last 1e-8 BTC.
+3. The fill is then searched on the venues of that plan, each from its minimum (box problems,
+   cheap): if the first plan fits, the largest fill up to ``B_T`` whose cheapest plan on them fits
+   (their plan at ``B_T``, else a bisection); if it is over the notional (lot rounding, minimums,
+   a venue limit that pushes it deeper than the walk), the target steps down to
+   ``min(F - 1, floor(F * T / N))`` grains (``F`` the fill, ``N`` the notional) until a plan fits,
+   then a bisection between that fill and the smallest over-target one: probe the middle target;
+   a probe whose plan fits (or reaches nothing above the fitting fill) moves up, else the over
+   fill comes down. Should no plan on them fit, the same steps run with all venues.
+4. At the fill found, the cheapest plan of all venues (a search started from the plan found, so
+   ``gap_bps`` is proven against every plan of that fill) is the plan when it fits too; else the
+   plan found stays, with that bound.
 So a quote plan never exceeds the notional, and it is always the cheapest plan for what it buys.
 
 Best single venue
@@ -292,21 +297,30 @@ def _notional(routed: Sequence[_Venue], alloc: Allocation) -> float:
 
 
 def _quote_plan(routed: Sequence[_Venue], target: int, amount: float, max_venues: int | None) -> Allocation:
-    """Step 2 of the quote definition (module docstring): the fill is searched on the venues of
-    the plan for ``B_T`` (cheap box problems), then the plan at that fill is proven over all."""
+    """Steps 2-4 of the quote definition (module docstring)."""
     def fits(a: Allocation) -> bool:
         return _notional(routed, a) <= amount * (1 + 1e-12)
 
-    first = _solve(routed, target, max_venues)
-    if first.fill == 0 or fits(first):
+    coarse = max((v.m for v in routed if v.curve.lo * v.m <= target), default=1)
+    start = target - target % coarse or target
+    first = _solve(routed, start, max_venues)
+    if first.fill == 0:
         return first
     chosen = [i for i, x in enumerate(first.lots) if x]
     fixed = FixedSet([v.curve for v in routed], [v.m for v in routed], chosen, [v.leg_cost for v in routed])
     notional = partial(_notional, routed)
-    found = _largest_fitting(fixed.solve, first, fits, notional, amount)
-    if found is None:  # the venues' minimums keep every smaller plan on them over: all venues again
-        found = _largest_fitting(lambda t: _solve(routed, t, max_venues), first, fits, notional, amount)
-        return found or Allocation(0, 0.0, (0,) * len(routed), 0.0, 0.0)
+    if fits(first):
+        top = fixed.solve(target)
+        if top is None or top.fill <= first.fill:
+            return first
+        found = top if fits(top) else _bisect(fixed.solve, first, top.fill, fits)
+        if found is first:
+            return first
+    else:
+        found = _largest_fitting(fixed.solve, first, fits, notional, amount)
+        if found is None:  # the venues' minimums keep every smaller plan on them over: all venues again
+            found = _largest_fitting(lambda t: _solve(routed, t, max_venues), first, fits, notional, amount)
+            return found or Allocation(0, 0.0, (0,) * len(routed), 0.0, 0.0)
     proof = _solve(routed, found.fill, max_venues, incumbent=found)
     if proof.fill == found.fill and fits(proof):
         return proof
@@ -326,9 +340,15 @@ def _largest_fitting(cheapest: Callable[[int], Allocation | None], over_plan: Al
         if probe is None or probe.fill == 0:
             return None
         if fits(probe):
-            break
+            return _bisect(cheapest, probe, over, fits)
         over, alloc = probe.fill, probe
-    best, lo, hi = probe, probe.fill, over
+
+
+def _bisect(cheapest: Callable[[int], Allocation | None], fitting: Allocation, over: int,
+            fits: Callable[[Allocation], bool]) -> Allocation:
+    """Between a fitting plan and the smallest fill known to be over: probe the middle target; a
+    probe that fits (or reaches nothing above the fitting fill) moves up, else ``over`` comes down."""
+    best, lo, hi = fitting, fitting.fill, over
     while hi - lo > 1:
         mid = (lo + hi) // 2
         probe = cheapest(mid)

@@ -17,11 +17,10 @@ book, as funding over a holding time does; the futures tests compute it themselv
 ``Optimum.cost`` is money plus leg costs, ``Optimum.money`` the money alone.
 
 The quote-unit definition checked by ``brute_force`` is the router's (``core/router.py``):
-``B_T`` from the fee-aware continuous walk, the cheapest plan at the largest reachable fill not
-above it; when that plan's notional is over the target, the largest fill whose cheapest plan on
-the same venues fits (the target steps down to ``min(F - 1, floor(F * T / N))``, then a bisection
-between the last fitting and the smallest over-target fill), and at that fill the cheapest plan
-of all venues when it fits too.
+``B_T`` from the fee-aware continuous walk; the cheapest plan at the largest reachable fill not
+above ``B_T`` rounded down to the largest usable lot; the largest fill up to ``B_T`` whose
+cheapest plan on that plan's venues fits (up by bisection when it fits, down by ratio steps and
+a bisection when it is over); at that fill the cheapest plan of all venues when it fits too.
 """
 
 from __future__ import annotations
@@ -230,17 +229,8 @@ def brute_force(request: PlanRequest, venues: Sequence[VenueInput],
     def fits(k: int) -> bool:
         return bool(notional[k] <= request.amount * (1 + 1e-12))
 
-    def largest_fitting(sel: np.ndarray, k: int) -> tuple[int, int] | None:
-        over = int(fill[k])
-        while True:
-            t = min(over - 1, math.floor(over * (request.amount / float(notional[k]))))
-            probe = cheapest_in(sel, t) if t > 0 else None
-            if probe is None or probe[0] == 0:
-                return None
-            if fits(probe[1]):
-                break
-            over, k = probe
-        best, lo, hi = probe, probe[0], over
+    def bisect(sel: np.ndarray, fitting: tuple[int, int], over: int) -> tuple[int, int]:
+        best, lo, hi = fitting, fitting[0], over
         while hi - lo > 1:
             mid = (lo + hi) // 2
             probe = cheapest_in(sel, mid)
@@ -252,18 +242,39 @@ def brute_force(request: PlanRequest, venues: Sequence[VenueInput],
                 hi = probe[0]
         return best
 
+    def largest_fitting(sel: np.ndarray, k: int) -> tuple[int, int] | None:
+        over = int(fill[k])
+        while True:
+            t = min(over - 1, math.floor(over * (request.amount / float(notional[k]))))
+            probe = cheapest_in(sel, t) if t > 0 else None
+            if probe is None or probe[0] == 0:
+                return None
+            if fits(probe[1]):
+                return bisect(sel, probe, over)
+            over, k = probe
+
     every = np.arange(len(fill))
-    found = cheapest_in(every, target)
+    able = [vm.m for vm in models if vm.lo <= vm.hi and vm.lo * vm.m <= target]
+    coarse = max(able, default=1)
+    found = cheapest_in(every, target - target % coarse or target)
     assert found is not None
     f, k = found
-    if f > 0 and not fits(k):
+    if f > 0:
         on = x[k] > 0
         same_venues = np.flatnonzero(((x > 0) == on).all(axis=1))
-        on_them = largest_fitting(same_venues, k)
-        if on_them is None:
-            f, k = largest_fitting(every, k) or cheapest_in(every, 0) or (0, 0)
+        searched: tuple[int, int] | None = None
+        if fits(k):
+            top = cheapest_in(same_venues, target)
+            if top is not None and top[0] > f:
+                searched = top if fits(top[1]) else bisect(same_venues, (f, k), top[0])
+                if searched == (f, k):
+                    searched = None
         else:
-            f, k = on_them
+            searched = largest_fitting(same_venues, k)
+            if searched is None:
+                f, k = largest_fitting(every, k) or cheapest_in(every, 0) or (0, 0)
+        if searched is not None:
+            f, k = searched
             rival = cheapest_in(every[fill == f], f)
             if rival is not None and cost[rival[1]] < cost[k] - 1e-9 * (1 + abs(cost[k])) and fits(rival[1]):
                 k = rival[1]
