@@ -317,10 +317,11 @@ def _quote_plan(routed: Sequence[_Venue], target: int, amount: float, max_venues
         if found is first:
             return first
     else:
-        found = _largest_fitting(fixed.solve, first, fits, notional, amount)
-        if found is None:  # the venues' minimums keep every smaller plan on them over: all venues again
-            found = _largest_fitting(lambda t: _solve(routed, t, max_venues), first, fits, notional, amount)
-            return found or Allocation(0, 0.0, (0,) * len(routed), 0.0, 0.0)
+        on_them = _largest_fitting(fixed.solve, first, fits, notional, amount)
+        if on_them is None:  # the venues' minimums keep every smaller plan on them over: all venues again
+            anywhere = _largest_fitting(lambda t: _solve(routed, t, max_venues), first, fits, notional, amount)
+            return anywhere or Allocation(0, 0.0, (0,) * len(routed), 0.0, 0.0)
+        found = on_them
     proof = _solve(routed, found.fill, max_venues, incumbent=found)
     if proof.fill == found.fill and fits(proof):
         return proof
