@@ -6,6 +6,7 @@ Clicking a price emits ``price_clicked`` (the routing panel turns it into "sweep
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Mapping
 
 import numpy as np
@@ -65,6 +66,10 @@ class DepthChart(QWidget):
         # all-venues curve set ~500 BTC and a 4 BTC order lived in the bottom 1 %
         self.frame_order = QCheckBox("frame order")
         self.frame_order.setChecked(True)
+        # thin depth at the top of the book and the deep book both readable on one axis
+        self.log_scale = QCheckBox("log")
+        self.log_scale.setToolTip("log scale for the amount axis (amounts below one lot of the finest "
+                                  "venue are drawn at that lot)")
         self.show_legend = QCheckBox("legend")
         self.show_legend.setToolTip("the legend inside the plot (the coloured venue names above name the curves)")
         self.frame_order.setToolTip(f"y-axis up to {FRAME_ORDER_X:g}x the order's size; off: the whole range's depth")
@@ -75,7 +80,8 @@ class DepthChart(QWidget):
         self._toggles.setContentsMargins(0, 0, 0, 0)
         self._venue_boxes: dict[str, QCheckBox] = {}
         bar = QHBoxLayout()
-        for w in (self.unit, self.fee_adjusted, QLabel("range"), self.band, self.frame_order, self.show_legend):
+        for w in (self.unit, self.fee_adjusted, QLabel("range"), self.band, self.frame_order, self.log_scale,
+                  self.show_legend):
             bar.addWidget(w)
         bar.addSpacing(12)
         bar.addWidget(self._toggle_box)
@@ -152,6 +158,8 @@ class DepthChart(QWidget):
             sig.connect(self._force)
         self.fee_adjusted.toggled.connect(self._force)
         self.frame_order.toggled.connect(self._force)
+        self.log_scale.toggled.connect(self._log_toggled)
+        self._floor = 1.0  # the log axis's bottom: one lot of the finest venue, in the chart's unit
         self.dirty = True
         self._drawing = False
         # curves stop one level past the view's edges: a pan or zoom by the trader redraws them
@@ -246,6 +254,22 @@ class DepthChart(QWidget):
         self._ymax = 0.0
         self.refresh(self._books, self._insts, self._stale)
 
+    def _log_toggled(self, on: bool) -> None:
+        self.plot.getPlotItem().getAxis("left").setLogMode(on)
+        self._drawn.clear()  # every curve is drawn again on the new axis
+        self._total = None
+        self._force()
+
+    def _y(self, y: np.ndarray) -> np.ndarray:
+        """A curve's amounts on the axis: log10, floored at one lot (the curves start at 0)."""
+        if not self.log_scale.isChecked():
+            return y
+        return np.log10(np.maximum(y, self._floor))
+
+    def _xy(self, side: depth_data.Side) -> tuple[np.ndarray, np.ndarray]:
+        x, y = depth_data.step_xy(side)
+        return x, self._y(y)
+
     def _view_moved(self, *_: object) -> None:
         if not self._drawing:
             self.dirty = True
@@ -276,11 +300,17 @@ class DepthChart(QWidget):
         fee = self.fee_adjusted.isChecked()
         lines = self._lines
         empty = depth_data.Side(np.empty(0), np.empty(0))
+        lots = [float(i.amount_step * i.contract_size) for i in insts.values()]
+        floor = (min(lots) if lots else 1.0) * (mid if self.quote else 1.0)
+        if floor != self._floor and self.log_scale.isChecked():
+            self._drawn.clear()
+            self._total = None
+        self._floor = floor
         changed = False
         for v in self._venues:
             book, inst = books.get(v), insts.get(v)
             # a venue whose book, view and units are as last drawn keeps its curves (slow feeds)
-            key = (band, self.quote, fee, v in self._off, v in self._stale)
+            key = (band, self.quote, fee, v in self._off, v in self._stale, self.log_scale.isChecked())
             drawn = self._drawn.get(v)
             if drawn is not None and drawn[0] is book and drawn[1] is inst and drawn[2] == key:
                 continue
@@ -293,14 +323,14 @@ class DepthChart(QWidget):
                 continue
             d = depth_data.venue_depth(book, inst, quote=self.quote, fee_adjusted=fee, band=band)
             self._depths[v] = d
-            lines.set_data(f"{v} bids", *depth_data.step_xy(d.bids))
-            lines.set_data(f"{v} asks", *depth_data.step_xy(d.asks))
+            lines.set_data(f"{v} bids", *self._xy(d.bids))
+            lines.set_data(f"{v} asks", *self._xy(d.asks))
         if changed or self._total is None:
             live = [d for v, d in self._depths.items() if v not in self._stale]
             self._total = depth_data.merged(live) if live else None
             total = self._total or depth_data.VenueDepth(TOTAL, empty, empty)
-            lines.set_data(f"{TOTAL} bids", *depth_data.step_xy(total.bids))
-            lines.set_data(f"{TOTAL} asks", *depth_data.step_xy(total.asks))
+            lines.set_data(f"{TOTAL} bids", *self._xy(total.bids))
+            lines.set_data(f"{TOTAL} asks", *self._xy(total.asks))
         self._mid_line.setPos(mid)
         self._rescale_y(lo, hi)
         self._draw_legs()
@@ -333,7 +363,12 @@ class DepthChart(QWidget):
         # a new y range re-renders the axis: only when the depth outgrows it or shrinks well below
         if ymax > 0 and not (self._ymax * 0.7 <= ymax * 1.05 <= self._ymax):
             self._ymax = ymax * 1.2
-            self.plot.setYRange(0, self._ymax, padding=0)
+            if self.log_scale.isChecked():
+                bottom = math.log10(self._floor)
+                self.plot.setYRange(bottom, max(math.log10(self._ymax), bottom + 1), padding=0)
+            else:
+                self.plot.setYRange(0, self._ymax, padding=0)
+        self._place_order_line()
 
     def _restyle(self) -> None:
         for v, sample in self._curves.items():
@@ -355,13 +390,16 @@ class DepthChart(QWidget):
     # -- planned legs -------------------------------------------------------------------------
     def set_plan(self, plan: Plan | None) -> None:
         self._plan = plan
-        order = self.order_size()
-        self._order_line.setVisible(order is not None)
-        if order is not None:
-            self._order_line.setPos(order)
+        self._place_order_line()
         if self.frame_order.isChecked():
             self.dirty = True  # the y-axis follows the order's size at the next frame
         self._draw_legs()
+
+    def _place_order_line(self) -> None:
+        order = self.order_size()
+        self._order_line.setVisible(order is not None)
+        if order is not None:
+            self._order_line.setPos(float(self._y(np.array([order]))[0]))
 
     def _draw_legs(self) -> None:
         bands: list[tuple[float, float, str]] = []

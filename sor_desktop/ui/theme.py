@@ -124,4 +124,6 @@ class CompactAxis(pg.AxisItem):
     """A value axis with k/M suffixes instead of pyqtgraph's scientific notation."""
 
     def tickStrings(self, values: list[float], scale: float, spacing: float) -> list[str]:  # noqa: N802
+        if self.logMode:  # values are log10 of the amounts (the depth chart's log scale)
+            return [compact(10 ** (v * scale)) for v in values]
         return [compact(v * scale) for v in values]

@@ -3,6 +3,7 @@ the book says (hand-made books, no session)."""
 
 from __future__ import annotations
 
+import math
 from decimal import Decimal
 
 import pytest
@@ -84,3 +85,28 @@ def test_crosshair_and_tip_follow_the_pointer_in_and_out_of_the_plot(chart, qtbo
     left_axis = chart.plot.getPlotItem().getAxis("left").sceneBoundingRect().center()
     scene.sigMouseMoved.emit(left_axis)  # over the axis, off the data area: no price under the pointer
     assert not chart._tip.isVisible() and not chart._vline.isVisible()
+
+
+def test_log_scale_draws_log10_amounts_from_one_lot_and_labels_the_axis_in_amounts(chart):
+    """Issue 16: optional log scale. The curves start at 0 (drawn at one lot of the finest venue,
+    not at -inf), the axis top follows the deepest curve, ticks read as amounts, and switching
+    back restores the linear curves."""
+    insts = {"a": inst("a"), "b": inst("b")}
+    books = {"a": book("a", 2.0), "b": book("b", 300.0)}
+    chart.refresh(books, insts, set())
+    linear_top = top_of_curve(chart, "all venues bids")
+    assert linear_top == pytest.approx(304.0)
+    chart.log_scale.setChecked(True)
+    chart.refresh(books, insts, set())
+    assert top_of_curve(chart, "all venues bids") == pytest.approx(math.log10(304.0))
+    bottom = chart._lines.path("a bids").boundingRect().top()
+    assert bottom == pytest.approx(math.log10(0.001))  # the curve's 0 at one lot (0.001)
+    ylo, yhi = chart.plot.viewRange()[1]
+    assert ylo == pytest.approx(math.log10(0.001))
+    assert yhi >= math.log10(304.0)
+    axis = chart.plot.getPlotItem().getAxis("left")
+    assert axis.tickStrings([2.0, 0.0], 1.0, 1.0) == ["100", "1"]
+    chart.log_scale.setChecked(False)
+    chart.refresh(books, insts, set())
+    assert top_of_curve(chart, "all venues bids") == pytest.approx(linear_top)
+    assert axis.tickStrings([100.0], 1.0, 1.0) == ["100"]
