@@ -662,10 +662,14 @@ class MainWindow(QMainWindow):
         except Exception as exc:  # a router bug must not take the window down
             log.exception("preview failed")
             return Preview(req, None, f"preview failed: {exc}"), None
+        return pv, self._quoted_at_of(pv.plan)
+
+    def _quoted_at_of(self, plan: Plan | None) -> float | None:
+        """When the oldest book of ``plan``'s legs arrived (store clock), or None if unknown."""
         store = self.session.store
-        ages = [store.health(lg.venue, self.session.symbol).book_age_s for lg in (pv.plan.legs if pv.plan else ())]
+        ages = [store.health(lg.venue, self.session.symbol).book_age_s for lg in (plan.legs if plan else ())]
         known = [a for a in ages if a is not None]
-        return pv, (store.clock() - max(known)) if known else None
+        return (store.clock() - max(known)) if known else None
 
     def _requote(self, req: PreviewRequest) -> Quote:
         pv, at = self._quote(req)
@@ -797,9 +801,10 @@ class MainWindow(QMainWindow):
         """Confirm and send reduce-only plans one after the other (a sell for the longs, then a buy
         for the shorts). Not re-planned in the dialog: a close's leg is bound to its venue."""
         plan = plans.pop(0)
+        # the close was planned just now on the books in the store: their age is the quote's
         dlg = ConfirmDialog(plan, base=self.routing.base_ccy, mode=str(self.session.mode),
                             type_above=self.prefs.type_above_notional, reduce_only=True, parent=self,
-                            clock=self.session.store.clock)
+                            quoted_at=self._quoted_at_of(plan), clock=self.session.store.clock)
         dlg.setWindowTitle("Confirm close (reduce-only)")
         self.confirm = dlg
 

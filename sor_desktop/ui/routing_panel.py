@@ -5,6 +5,7 @@ the main window asks the session and opens the confirmation."""
 from __future__ import annotations
 
 from collections.abc import Mapping
+from decimal import Decimal
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent, QValidator
@@ -30,6 +31,7 @@ from PySide6.QtWidgets import (
 from sor_desktop.core.instrument import Instrument
 from sor_desktop.core.orders import Side
 from sor_desktop.core.plan import DEFAULT_LEG_COST, Plan
+from sor_desktop.core.price_format import format_price
 from sor_desktop.engine.preview import BASE, CONTRACTS, QUOTE, Preview, PreviewRequest, Sweep
 from sor_desktop.ui import theme
 from sor_desktop.ui.futures_inputs import FuturesInputs
@@ -81,6 +83,7 @@ class RoutingPanel(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.base_ccy = "base"
+        self._tick: Decimal | None = None  # the finest price tick of the symbol's venues
         self.symbol = QComboBox()
         self.buy = QPushButton("Buy  (B)")
         self.buy.setObjectName("buy")
@@ -248,6 +251,7 @@ class RoutingPanel(QWidget):
         """Units and venue boxes for the current symbol."""
         first = next(iter(insts.values()), None)
         self.base_ccy = first.base if first else "base"
+        self._tick = min((i.price_tick for i in insts.values()), default=None)
         current = self.unit.currentData()
         self.unit.blockSignals(True)
         self.unit.clear()
@@ -324,7 +328,7 @@ class RoutingPanel(QWidget):
         self.limit = (sweep.side, sweep.price, sweep.fee_adjusted)
         what = "all-in price" if sweep.fee_adjusted else "price"
         sign = "≤" if sweep.side is Side.BUY else "≥"
-        self.limit_label.setText(f"limit: {what} {sign} {sweep.price:,.2f} (sweep to here)")
+        self.limit_label.setText(f"limit: {what} {sign} {format_price(sweep.price, self._tick)} (sweep to here)")
         self.limit_label.setStyleSheet(f"color: {theme.ACCENT}")
         self._limit_row.show()
         self.amount.setText(sweep.amount_text)

@@ -57,6 +57,7 @@ def test_flatten_hotkey_confirms_then_sends_one_reduce_only_route(window, sim_se
     assert dlg is not None and dlg.reduce_only
     assert session.executor.journal.recent_routes()[routes_before:] == []  # nothing before Send
     assert {dlg.table.item(r, 0).text() for r in range(dlg.table.rowCount())} == set(held)
+    assert dlg.age.text().startswith("quotes ") and " s old" in dlg.age.text()  # was "quote age unknown"
     if dlg.typed is not None:
         dlg.typed.setText(dlg.expected)
     dlg.accept()
