@@ -238,14 +238,17 @@ class MainWindow(QMainWindow):
                       | QDockWidget.DockWidgetFeature.DockWidgetClosable)
         self.addDockWidget(area, d)
         self.docks[name] = d
-        d.topLevelChanged.connect(lambda floating, d=d: self._place_floating(d) if floating else None)
+        # after the docks left behind have taken its space: the Route button moves down when the
+        # ladder under it floats, into where the floated ladder still is
+        d.topLevelChanged.connect(
+            lambda floating, d=d: QTimer.singleShot(0, lambda: self._place_floating(d)) if floating else None)
 
     def _place_floating(self, dock: QDockWidget) -> None:
         """A panel floated from its dock opens over the chart, never over the Route button (a
         floated ladder landed on it)."""
         route = self.routing.route
         button = route.rect().translated(route.mapToGlobal(route.rect().topLeft()))
-        if not dock.frameGeometry().intersects(button) or dock is self.docks["routing"]:
+        if not dock.isFloating() or not dock.frameGeometry().intersects(button) or dock is self.docks["routing"]:
             return
         chart = self.centralWidget()
         if chart is None:
