@@ -38,3 +38,4 @@ class Position:
     unrealized_pnl: Decimal = Decimal(0)
     realized_pnl: Decimal = Decimal(0)
     leverage: Decimal | None = None
+    margin_mode: str | None = None  # "cross" or "isolated", as the venue says; None when it does not

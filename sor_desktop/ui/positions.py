@@ -27,7 +27,7 @@ from sor_desktop.core.price_format import format_price
 from sor_desktop.engine.session_events import AccountUpdate
 from sor_desktop.ui import theme
 
-COLUMNS = ("venue", "position", "entry", "mark", "uPnL", "lev.", "free margin", "equity", "routing", "liq.",
+COLUMNS = ("venue", "position", "entry", "mark", "uPnL", "lev./mode", "free margin", "equity", "routing", "liq.",
            "funding")
 FREE_COL = 6
 ROUTING_COL = 8
@@ -112,7 +112,7 @@ class Positions(QWidget):
             liq = self._liquidation(u.venue, pos)
             cells = [u.venue, f"{size:+,.4f}" if pos else "flat", format_price(entry, self.tick) if entry else "",
                      format_price(mark, self.tick) if mark else "", format_price(upnl, 0.01, sign=True) if pos else "",
-                     f"{pos[0].leverage:g}x" if pos and pos[0].leverage else "", f"{free:,.2f}", f"{total:,.2f}", "",
+                     _leverage_mode(pos), f"{free:,.2f}", f"{total:,.2f}", "",
                      format_price(liq, self.tick) if liq else ""]
         for c, text in enumerate(cells):
             it = QTableWidgetItem(text)
@@ -214,3 +214,11 @@ class Positions(QWidget):
         except ValueError:
             low = False
         free.setForeground(QColor(theme.ERROR) if low else QColor(theme.TEXT))
+
+
+def _leverage_mode(pos: list[Position]) -> str:
+    """"10x cross": the leverage and margin mode of the venue's position, as far as it says."""
+    if not pos:
+        return ""
+    p = pos[0]
+    return " ".join(t for t in (f"{p.leverage:g}x" if p.leverage else "", p.margin_mode or "") if t)

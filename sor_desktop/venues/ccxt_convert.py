@@ -154,4 +154,11 @@ def position(venue: str, pos: Mapping[str, Any], instrument: Instrument | None) 
         unrealized_pnl=dec(pos.get("unrealizedPnl")) or Decimal(0),
         realized_pnl=dec(pos.get("realizedPnl")) or Decimal(0),
         leverage=dec(pos.get("leverage")),
+        margin_mode=_margin_mode(pos.get("marginMode")),
     )
+
+
+def _margin_mode(raw: object) -> str | None:
+    """ccxt's unified ``marginMode`` ("cross" / "isolated"); anything else is not known."""
+    mode = str(raw).lower() if raw is not None else ""
+    return mode if mode in ("cross", "isolated") else None

@@ -109,4 +109,5 @@ class Account:
             unrealized_pnl=self.unrealized(inst, mark),
             realized_pnl=state.realized,
             leverage=self.leverage,
+            margin_mode="cross",  # the simulator margins every position on the account's equity
         )
