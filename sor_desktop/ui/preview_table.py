@@ -144,10 +144,28 @@ class PreviewTable(QWidget):
             for c, text in enumerate(cells, start=1):
                 self._cell(r, c, text, QColor(theme.GREY) if grey else None,
                            Qt.AlignmentFlag.AlignLeft if grey else Qt.AlignmentFlag.AlignRight)
+            reason = self.table.item(r, 1)
+            if reason is not None and reason.toolTip() != (cells[0] if grey else ""):
+                reason.setToolTip(cells[0] if grey else "")  # a reason cut at the table's edge reads here
+        self._size_contracts(rows)
         totals = (totals_text(plan, base, tick=self.tick) if plan and plan.legs else
                   ("no venue can fill this order" if plan else "type an amount to see the split"))
         if totals != self.totals.text():
             self.totals.setText(totals)
+
+    def _size_contracts(self, rows: list[tuple[str, tuple[str, ...]]]) -> None:
+        """Column 1 sized to the legs' contracts, not to an excluded venue's reason spanning the
+        row from it: sized to contents, a long reason made it half the table and pushed the
+        prices out of a 1280-wide window."""
+        header = self.table.horizontalHeader()
+        if header.sectionResizeMode(1) == QHeaderView.ResizeMode.Stretch:
+            return  # the columns share the width: the spanned reason does not widen one
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Interactive)
+        fm = self.table.fontMetrics()
+        texts = [COLUMNS[1]] + [cells[0] for _, cells in rows if len(cells) > 1]
+        width = max(fm.horizontalAdvance(t) for t in texts) + 16
+        if header.sectionSize(1) != width:
+            header.resizeSection(1, width)
 
     def _fit_rows(self, rows: int) -> None:
         """As tall as the legs shown (two to five), plus the sideways scroll bar when the futures
