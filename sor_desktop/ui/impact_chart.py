@@ -8,8 +8,7 @@ from collections.abc import Callable, Mapping
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from sor_desktop.core.book import BookSnapshot
 from sor_desktop.core.instrument import Instrument
@@ -31,15 +30,17 @@ class ImpactChart(QWidget):
         self.plot.showGrid(x=True, y=True, alpha=0.15)
         self.plot.setLabel("bottom", "order size (base)")
         self.plot.setLabel("left", "bps vs best, incl. fee")  # the longer label was cut on a short dock
-        # top right: single-venue curves end early (margin caps) and the routed split rises from low left
-        legend = self.plot.addLegend(offset=(-10, 10), labelTextColor=theme.TEXT, brush=QColor(20, 23, 28, 200))
-        legend.setColumnCount(3)  # two short rows: the rising routed line stays visible under it
+        # the key is a line above the plot: inside it, in a short dock, it covered the curves
+        self.key = QLabel()
+        self.key.setTextFormat(Qt.TextFormat.RichText)
+        self.key.setWordWrap(True)
+        self._key_state: tuple[tuple[str, bool], ...] | None = None
         theme.cache_axes(self.plot)
         self._curves: dict[str, pg.PlotDataItem] = {}
         # past a venue's margin cap its curve goes on dashed, from book depth: the README's "book
         # depth only", and the point where margin, not liquidity, stops the venue
         self._capped: dict[str, pg.PlotDataItem] = {}
-        self._routed = self.plot.plot([], [], pen=pg.mkPen(theme.CONSOLIDATED, width=2.5), name="routed split",
+        self._routed = self.plot.plot([], [], pen=pg.mkPen(theme.CONSOLIDATED, width=2.5),
                                       symbol="o", symbolSize=4, symbolBrush=theme.CONSOLIDATED)
         self._pass: _RoutedPass | None = None
         self._marker = pg.InfiniteLine(angle=90, pen=pg.mkPen(theme.ACCENT, style=Qt.PenStyle.DashLine))
@@ -47,7 +48,9 @@ class ImpactChart(QWidget):
         self._marker.hide()
         lay = QVBoxLayout(self)
         lay.setContentsMargins(4, 4, 4, 4)
+        lay.addWidget(self.key)
         lay.addWidget(self.plot)
+        self._show_key({}, set())
 
     def refresh(
         self,
@@ -74,13 +77,14 @@ class ImpactChart(QWidget):
         if ref is None:
             return
         sign = 1.0 if buy else -1.0  # plot cost in bps: up is always worse for the trader
+        self._show_key(insts, stale)
         for v, book in books.items():
             inst = insts.get(v)
             if inst is None:
                 continue
             curve = self._curves.get(v)
             if curve is None:
-                curve = self._curves[v] = self.plot.plot([], [], name=v)
+                curve = self._curves[v] = self.plot.plot([], [])
             colour = theme.GREY if v in stale else theme.venue_colour(v)
             style = Qt.PenStyle.DotLine if v in stale else Qt.PenStyle.SolidLine
             curve.setPen(pg.mkPen(colour, width=1.5, style=style))
@@ -108,6 +112,17 @@ class ImpactChart(QWidget):
             self._marker.show()
         else:
             self._marker.hide()
+
+    def _show_key(self, insts: Mapping[str, Instrument], stale: set[str]) -> None:
+        state = tuple((v, v in stale) for v in sorted(insts))
+        if state == self._key_state:
+            return
+        self._key_state = state
+        parts = [f"<span style='color:{theme.CONSOLIDATED}'>━ routed split</span>"]
+        parts += [f"<span style='color:{theme.GREY if old else theme.venue_colour(v)}'>━ {v}"
+                  f"{' (stale)' if old else ''}</span>" for v, old in state]
+        parts.append(f"<span style='color:{theme.MUTED}'>╌ past the margin cap</span>")
+        self.key.setText("&nbsp;&nbsp;".join(parts))
 
     def step(self, n: int = 2) -> None:
         """Plan ``n`` more sizes of the routed curve; draw it when the pass is complete."""
