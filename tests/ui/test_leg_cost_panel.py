@@ -4,6 +4,7 @@ preview whose ticket changed and is not recomputed yet is marked, and Route wait
 
 from __future__ import annotations
 
+import math
 from dataclasses import replace
 
 from PySide6.QtCore import Qt
@@ -43,8 +44,11 @@ def test_a_non_zero_gap_is_shown(window):
     window.routing.amount.setText("0.5")
     window.refresh_preview()
     plan = window._preview.plan
-    assert "gap" not in totals_text(plan, "BTC") or plan.gap_bps > 0
-    assert "within 0.0030 bps of the optimum" in totals_text(replace(plan, gap_bps=0.003), "BTC")
+    assert "of the optimum" not in totals_text(plan, "BTC") or plan.gap_bps > 0
+    assert "within 0.003 bps of the optimum (proven)" in totals_text(replace(plan, gap_bps=0.003), "BTC")
+    # a plan whose fill the search could not prove says so, never "within inf bps"
+    unproven = totals_text(replace(plan, gap_bps=math.inf), "BTC")
+    assert "not proven" in unproven and "inf" not in unproven
 
 
 def test_the_leg_cost_is_kept_between_runs(qtbot, sim_session, tmp_path):
