@@ -319,7 +319,8 @@ def _quote_plan(routed: Sequence[_Venue], target: int, amount: float, max_venues
     else:
         on_them = _largest_fitting(fixed.solve, first, fits, notional, amount)
         if on_them is None:  # the venues' minimums keep every smaller plan on them over: all venues again
-            anywhere = _largest_fitting(lambda t: _solve(routed, t, max_venues), first, fits, notional, amount)
+            anywhere = _largest_fitting(lambda t: _solve(routed, t, max_venues), first, fits, notional, amount,
+                                        stop=lambda: _out_of_time(routed))
             return anywhere or Allocation(0, 0.0, (0,) * len(routed), 0.0, 0.0)
         found = on_them
     proof = _solve(routed, found.fill, max_venues, incumbent=found)
@@ -331,7 +332,7 @@ def _quote_plan(routed: Sequence[_Venue], target: int, amount: float, max_venues
 
 def _largest_fitting(cheapest: Callable[[int], Allocation | None], over_plan: Allocation,
                      fits: Callable[[Allocation], bool], notional: Callable[[Allocation], float],
-                     amount: float) -> Allocation | None:
+                     amount: float, stop: Callable[[], bool] = lambda: False) -> Allocation | None:
     """The largest fill whose ``cheapest`` plan fits, below ``over_plan``'s (which does not):
     ratio steps down, then a bisection between the last fitting and the smallest over fill."""
     over, alloc = over_plan.fill, over_plan
@@ -341,16 +342,18 @@ def _largest_fitting(cheapest: Callable[[int], Allocation | None], over_plan: Al
         if probe is None or probe.fill == 0:
             return None
         if fits(probe):
-            return _bisect(cheapest, probe, over, fits)
+            return _bisect(cheapest, probe, over, fits, stop)
         over, alloc = probe.fill, probe
 
 
 def _bisect(cheapest: Callable[[int], Allocation | None], fitting: Allocation, over: int,
-            fits: Callable[[Allocation], bool]) -> Allocation:
+            fits: Callable[[Allocation], bool], stop: Callable[[], bool] = lambda: False) -> Allocation:
     """Between a fitting plan and the smallest fill known to be over: probe the middle target; a
-    probe that fits (or reaches nothing above the fitting fill) moves up, else ``over`` comes down."""
+    probe that fits (or reaches nothing above the fitting fill) moves up, else ``over`` comes down.
+    ``stop`` ends it early with the largest fit found (full searches past the plan's CPU budget;
+    the box probes on one plan's venues are cheap and never stop)."""
     best, lo, hi = fitting, fitting.fill, over
-    while hi - lo > 1:
+    while hi - lo > 1 and not stop():
         mid = (lo + hi) // 2
         probe = cheapest(mid)
         if probe is None or probe.fill <= lo:  # nothing reachable in (lo, mid]
