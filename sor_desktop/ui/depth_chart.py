@@ -256,9 +256,7 @@ class DepthChart(QWidget):
 
     def _log_toggled(self, on: bool) -> None:
         self.plot.getPlotItem().getAxis("left").setLogMode(on)
-        self._drawn.clear()  # every curve is drawn again on the new axis
-        self._total = None
-        self._force()
+        self._force()  # the curves' drawn key has the axis in it: every one is drawn again
 
     def _y(self, y: np.ndarray) -> np.ndarray:
         """A curve's amounts on the axis: log10, floored at one lot (the curves start at 0)."""
@@ -301,16 +299,13 @@ class DepthChart(QWidget):
         lines = self._lines
         empty = depth_data.Side(np.empty(0), np.empty(0))
         lots = [float(i.amount_step * i.contract_size) for i in insts.values()]
-        floor = (min(lots) if lots else 1.0) * (mid if self.quote else 1.0)
-        if floor != self._floor and self.log_scale.isChecked():
-            self._drawn.clear()
-            self._total = None
-        self._floor = floor
+        self._floor = (min(lots) if lots else 1.0) * (mid if self.quote else 1.0)
+        axis = self._floor if self.log_scale.isChecked() else None  # a new log floor redraws too
         changed = False
         for v in self._venues:
             book, inst = books.get(v), insts.get(v)
             # a venue whose book, view and units are as last drawn keeps its curves (slow feeds)
-            key = (band, self.quote, fee, v in self._off, v in self._stale, self.log_scale.isChecked())
+            key = (band, self.quote, fee, v in self._off, v in self._stale, axis)
             drawn = self._drawn.get(v)
             if drawn is not None and drawn[0] is book and drawn[1] is inst and drawn[2] == key:
                 continue
