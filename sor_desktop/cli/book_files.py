@@ -5,8 +5,9 @@ line, what the recorder writes). Each snapshot:
 ``{"venue", "symbol", "timestamp", "bids": [[price, amount], ...], "asks": [...], "market": {ccxt
 unified market}}`` with amounts in contracts of ``market.contractSize``, and optionally the
 account's futures terms (``fee``, ``funding``, ``brackets``, ``leverage``, ``mark_price``:
-``cli/book_terms.py``). When a venue appears more
-than once (a recording), its latest snapshot (by timestamp, then by position) is the one used.
+``cli/book_terms.py``). When a venue and symbol appear
+more than once (a recording), the latest snapshot (by timestamp, then by position) is the one used.
+Snapshots of different symbols of one base asset (``BTC/USDT:USDT`` and ``BTC/USD:BTC``) route together.
 
 Every problem becomes a ``CliError`` naming the file (and line for JSON Lines).
 """
@@ -36,20 +37,24 @@ class LoadedBook:
 
 
 def load_books(paths: Sequence[str | Path]) -> list[LoadedBook]:
-    """Latest snapshot per venue across ``paths``, all of one symbol, none crossed or empty."""
-    latest: dict[str, LoadedBook] = {}
+    """Latest snapshot per venue and symbol across ``paths``, all of one base asset (linear and
+    inverse markets of it route together, ``core/inverse_venue.py``), none crossed or empty."""
+    latest: dict[tuple[str, str], LoadedBook] = {}
     for path in paths:
         for where, raw in _records(Path(path)):
             loaded = _snapshot(raw, where)
-            prev = latest.get(loaded.book.venue)
+            key = (loaded.book.venue, loaded.book.symbol)
+            prev = latest.get(key)
             if prev is None or loaded.book.timestamp >= prev.book.timestamp:
-                latest[loaded.book.venue] = loaded
+                latest[key] = loaded
     books = list(latest.values())
     if not books:
         raise CliError("no book snapshots in " + ", ".join(str(p) for p in paths))
-    symbols = sorted({b.book.symbol for b in books})
-    if len(symbols) > 1:
-        raise CliError("books of different symbols cannot be routed together: " + ", ".join(symbols))
+    bases = sorted({b.book.symbol.split("/")[0] for b in books})
+    if len(bases) > 1:
+        symbols = sorted({b.book.symbol for b in books})
+        raise CliError("books of different symbols cannot be routed together (one base asset, linear and "
+                       "inverse markets of it, can): " + ", ".join(symbols))
     for b in books:
         problem = b.book.problem()
         if problem:

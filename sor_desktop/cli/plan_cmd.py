@@ -132,6 +132,14 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
+def _amount(x: float) -> str:
+    """An amount in plain digits (never ``1e-05``), to 8 significant figures."""
+    text = f"{x:.8g}"
+    if "e" not in text:
+        return text
+    return f"{x:.{max(0, 7 - math.floor(math.log10(abs(x))))}f}".rstrip("0").rstrip(".")
+
+
 def render(plan: Plan, repeat: int = 1) -> str:
     """The plan as a readable table."""
     base = plan.symbol.split("/")[0] or "base"
@@ -144,8 +152,9 @@ def render(plan: Plan, repeat: int = 1) -> str:
         terms += f", never {'above' if plan.side is Side.BUY else 'below'} the limit {what} {format_price(plan.limit_price, tick)}"
     lines = [f"{plan.side.upper()} {plan.requested:g} {unit} of {plan.symbol}  ({terms})", ""]
     head: tuple[str, ...] = ("venue", "contracts", base, "avg price", "worst", "limit", "fee", money, "share")
+    mixed = len({lg.symbol for lg in plan.legs}) > 1 or any(lg.symbol != plan.symbol for lg in plan.legs)
     rows = [head] + [
-        (lg.venue, lg.contracts, f"{lg.amount_base:.8g}", format_price(lg.avg_price, tick),
+        (f"{lg.venue} {lg.symbol}" if mixed else lg.venue, lg.contracts, f"{lg.amount_base:.8g}", format_price(lg.avg_price, tick),
          format_price(lg.worst_price, tick), format_price(lg.limit_price_dec, tick_of(lg.limit_price)), f"{lg.fee:,.2f}", f"{lg.cost:,.2f}", f"{lg.share:.1%}")
         for lg in plan.legs
     ]
@@ -180,7 +189,7 @@ def render(plan: Plan, repeat: int = 1) -> str:
         p = plan.savings_parts
         lines.append(f"  saving = price {p['price']:+,.2f} + fee {p['fee']:+,.2f} + funding {p['funding']:+,.2f} USDT")
     if plan.unfilled > 0 and plan.unfilled_reason:
-        lines.append(f"unfilled {plan.unfilled:.8g} {unit}: {plan.unfilled_reason}")
+        lines.append(f"unfilled {_amount(plan.unfilled)} {unit}: {plan.unfilled_reason}")
     for venue, reason in plan.excluded:
         lines.append(f"excluded {venue}: {reason}")
     lines.append(f"leg cost {plan.leg_cost:g} USDT per venue used; {plan.proof}")

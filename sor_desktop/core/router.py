@@ -72,6 +72,7 @@ from sor_desktop.core import futures_costs
 from sor_desktop.core.book import Levels
 from sor_desktop.core.brackets import liquidation_price
 from sor_desktop.core.instrument import Instrument
+from sor_desktop.core.inverse_venue import InverseVenue, as_linear
 from sor_desktop.core.lot_curve import LotCurve, build_curve
 from sor_desktop.core.lot_solver import Allocation, FixedSet, Prepared, solve
 from sor_desktop.core.orders import Side
@@ -94,6 +95,8 @@ class _Venue:
     leg_cost: float  # fixed cost of using this venue (quote units)
     source: VenueInput | None = None  # the input as routed (the account's fee, futures caps applied)
     futures: futures_costs.VenueCosts = futures_costs.VenueCosts()  # funding per base over the hold
+    inverse: InverseVenue | None = None  # an inverse venue planned in pseudo-lots of base
+    inverse_levels: Levels | None = None  # its own side of the book (contracts), within the limit
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,8 +160,6 @@ def _screen(venues: Sequence[VenueInput], request: PlanRequest
     for v in venues:
         name = v.instrument.venue or v.book.venue
         reason = v.excluded or v.book.problem()
-        if reason is None and not v.instrument.linear:
-            reason = "inverse contracts are not routed"
         if reason is None and not len(v.book.asks if side is Side.BUY else v.book.bids):
             reason = "no asks to buy from" if side is Side.BUY else "no bids to sell to"
         if reason is None and v.cap_base is not None and not v.cap_base > 0:
@@ -195,12 +196,21 @@ def plan_route(request: PlanRequest, venues: Sequence[VenueInput]) -> Plan:
     applied = [futures_costs.apply(v, request) for v in venues]  # the account's fee, funding, bracket caps
     venues = [a for a, _ in applied]
     futures = {id(a): c for a, c in applied}
+    inverse: dict[int, tuple[InverseVenue, Levels]] = {}
+    for i, a in enumerate(venues):  # on one base basis with the linear ones (core/inverse_venue.py)
+        if not a.instrument.linear and not a.excluded and a.book.problem() is None:
+            seen, how = as_linear(a)
+            venues[i] = seen
+            futures[id(seen)] = futures[id(a)]
+            inverse[id(seen)] = (how, _side_levels(a, request))
     screened, excluded = _screen(venues, request)
     # a cap of 0 set by the brackets or the liquidation distance says so (it is not the margin)
     capped = {a.instrument.venue or a.book.venue: c.cap_reason for a, c in applied if c.cap_reason}
     excluded = [(n, f"no room under the {capped[n]}" if n in capped and r == _NO_CAP else r) for n, r in excluded]
     candidates = [v for v, _ in screened]
-    symbol = next((v.instrument.symbol for v in venues), "")
+    # a plan over linear and inverse markets is named by its linear symbol (each leg has its own)
+    symbol = next((v.instrument.symbol for v in venues if id(v) not in inverse),
+                  next((v.instrument.symbol for v in venues), ""))
     if not candidates:
         return _empty(request, symbol, excluded, "no venue can take the order")
     grid = _grid([v.instrument.amount_step * v.instrument.contract_size for v in candidates])
@@ -209,10 +219,10 @@ def plan_route(request: PlanRequest, venues: Sequence[VenueInput]) -> Plan:
 
     deadline = time.thread_time() + PLAN_CPU_BUDGET_S
     if quote:  # B_T from the whole curves, then the curves trimmed to it as for a base amount
-        whole = _route(screened, grid, futures, request, None, deadline, [], [])
+        whole = _route(screened, grid, futures, inverse, request, None, deadline, [], [])
         target = _quote_target(whole, side, request.amount, float(grid.grain)) if whole else 0
     below_min: list[str] = []  # venues whose minimum order is more than they could take here
-    routed = _route(screened, grid, futures, request, target, deadline, excluded, below_min)
+    routed = _route(screened, grid, futures, inverse, request, target, deadline, excluded, below_min)
     if not routed:
         return _empty(request, symbol, excluded, "no venue can take the order")
 
@@ -234,14 +244,14 @@ def plan_route(request: PlanRequest, venues: Sequence[VenueInput]) -> Plan:
         "single_venue_is_best": one_venue, "best_single_note": note,
     }
     plan = _assemble(request, symbol, routed, alloc, grid, target, excluded, below_min, comparison)
-    gap = alloc.gap
+    gap = alloc.gap + _rounding_gap(routed, alloc, plan)
     plan = replace(plan, gap_bps=0.0 if gap == 0 else gap / plan.notional * 1e4 if plan.notional > 0 else math.inf)
     plan.meta["route_ms"] = (time.perf_counter() - t0) * 1e3
     return plan
 
 
 def _route(screened: Sequence[tuple[VenueInput, Levels]], grid: _Grid, futures: dict[int, Any],
-           request: PlanRequest, target: int | None, deadline: float, excluded: list[tuple[str, str]],
+           inverse: dict[int, tuple[InverseVenue, Levels]], request: PlanRequest, target: int | None, deadline: float, excluded: list[tuple[str, str]],
            below_min: list[str]) -> _Routed:
     """The venues' lot curves (trimmed to ``target`` grains when given); the unusable ones go to
     ``excluded`` and, when only their minimum is out of reach, to ``below_min``."""
@@ -261,7 +271,8 @@ def _route(screened: Sequence[tuple[VenueInput, Levels]], grid: _Grid, futures: 
                 below_min.append(name)
         else:
             leg = request.leg_cost if v.leg_cost is None else float(v.leg_cost)
-            routed.append(_Venue(name, v.instrument, curve, m, leg, v, costs))
+            how, own = inverse.get(id(v), (None, None))
+            routed.append(_Venue(name, v.instrument, curve, m, leg, v, costs, how, own))
     return routed
 
 
@@ -435,8 +446,8 @@ def _assemble(request: PlanRequest, symbol: str, routed: Sequence[_Venue], alloc
     for v, x in zip(routed, alloc.lots, strict=True):
         if x:
             legs.append(_leg(v, x, request))
-    filled = float(sum((Decimal(lg.contracts) * v.instrument.contract_size for lg, v in
-                        zip(legs, [r for r, x in zip(routed, alloc.lots, strict=True) if x], strict=True)),
+    filled = float(sum((Decimal(repr(lg.amount_base)) if v.inverse else Decimal(lg.contracts) * v.instrument.contract_size
+                        for lg, v in zip(legs, [r for r, x in zip(routed, alloc.lots, strict=True) if x], strict=True)),
                        Decimal(0)))
     notional = sum(lg.notional for lg in legs)
     fees = sum(lg.fee for lg in legs)
@@ -453,6 +464,11 @@ def _assemble(request: PlanRequest, symbol: str, routed: Sequence[_Venue], alloc
             reason += f"; the order is too small for the minimums of {', '.join(below_min)}"
     else:
         unfilled = 0.0
+    whole = [v.inverse.original for v, x in zip(routed, alloc.lots, strict=True) if x and v.inverse is not None]
+    if whole and not quote and reason is None and request.amount > filled:
+        unfilled = request.amount - filled  # the inverse legs were rounded down to whole contracts
+        reason = "the inverse legs are whole contracts (" + ", ".join(
+            f"{i.venue} {i.symbol}: {i.format_amount(i.amount_step * i.contract_size)} {i.quote}" for i in whole) + ")"
     single = comparison["best_single"]
     parts = None
     if single is not None and not comparison["best_single_note"] and legs:
@@ -476,6 +492,10 @@ def _leg(v: _Venue, x: int, request: PlanRequest) -> Leg:
     base = float(contracts * ins.contract_size)
     notional = c.notional(x)
     worst = c.worst_price(x)
+    if v.inverse is not None and v.inverse_levels is not None:  # back to whole contracts, walked again
+        walk = v.inverse.to_contracts(v.inverse_levels, base)
+        ins, contracts, base, notional, worst = (v.inverse.original, walk.contracts, walk.base, walk.notional,
+                                                 walk.worst_price)
     move = Decimal(repr(float(request.slippage_bps))) / Decimal(10_000)
     raw = Decimal(repr(worst)) * (1 + move if side is Side.BUY else 1 - move)
     limit = clamp_ioc(ins.round_price(raw, up=side is Side.BUY), ins, side, request.limit_price,
@@ -486,8 +506,24 @@ def _leg(v: _Venue, x: int, request: PlanRequest) -> Leg:
         avg_price=notional / base, worst_price=worst, limit_price=ins.format_price(limit),
         notional=notional, fee=fee, cost=notional + fee if side is Side.BUY else notional - fee,
         funding=v.futures.funding_per_base * base if request.hold_hours else None,
-        liquidation_price=_liquidation(v, side, notional / base, base),
+        # the inverse liquidation formula (margin in the coin) is not the linear estimate's: not shown
+        liquidation_price=None if v.inverse is not None else _liquidation(v, side, notional / base, base),
     )
+
+
+def _rounding_gap(routed: Sequence[_Venue], alloc: Allocation, plan: Plan) -> float:
+    """What rounding the inverse legs down to whole contracts can add to the distance from the
+    optimum of the plan's fill (quote units): the base dropped, priced at the widest all-in spread
+    between the plan's dearest level and the best level of any venue it could have come from."""
+    inverse = [(v, x) for v, x in zip(routed, alloc.lots, strict=True) if x and v.inverse is not None]
+    if not inverse or not plan.legs:
+        return 0.0
+    lost = sum(x * v.curve.lot_base for v, x in inverse) - sum(
+        lg.amount_base for lg in plan.legs if any(lg.venue == v.name and lg.symbol == v.inverse.original.symbol
+                                                   for v, _ in inverse if v.inverse is not None))
+    fee = max(float(v.instrument.taker_fee) for v in routed)
+    prices = [lg.worst_price for lg in plan.legs] + [float(v.curve.prices[0]) for v in routed if len(v.curve.prices)]
+    return max(lost, 0.0) * (max(prices) - min(prices)) * (1 + abs(fee)) + max(lost, 0.0) * max(prices) * 2 * abs(fee)
 
 
 def _liquidation(v: _Venue, side: Side, entry: float, base: float) -> float | None:

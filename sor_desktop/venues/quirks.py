@@ -114,7 +114,8 @@ Position mode (one-way or hedge; ``<venue>/account.py``, loaded by ``ccxt_accoun
 Bybit inverse (BTC/USD:BTC): ccxt 4.5.90 takes ``contractSize`` from ``minOrderQty`` (1 USD,
 bybit.fetch_future_markets), scopes every call by ``category=inverse`` and reads the BTC balance
 from the unified wallet (UTA 2.0, bybit.fetch_balance). Proven on the loopback server as the
-suite's ``[bybit-inverse]`` case; the router does not route inverse contracts.
+suite's ``[bybit-inverse]`` case. The router plans inverse legs beside linear ones on one base
+basis (``core/inverse_venue.py``); the window does not subscribe an inverse book beside the linear.
 
 MEXC (``venues/mexc``), verified against MEXC's contract API docs (mexcdevelop/apidocs
 ``contract_v1_en``) and ccxt 4.5.90, proven on the loopback server

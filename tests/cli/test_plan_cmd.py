@@ -206,3 +206,23 @@ def test_leg_cost_keeps_a_dust_split_off_and_the_table_says_it(tmp_path, capsys)
 ])
 def test_bad_limit_and_leg_cost_get_one_line(capsys, args, needle):
     _fails(capsys, ["--books", str(EXAMPLE), "--side", "buy", "--amount", "1", *args], needle)
+
+
+def test_linear_and_inverse_snapshots_of_one_base_route_together(tmp_path, capsys):
+    lin = snap("binanceusdm", [[100.0, 5.0]], [[99.0, 5.0]])
+    inv = snap("bybit", [[99.5, 300.0]], [[98.5, 300.0]])  # 1 USD contracts: 300 USD ~ 3 BTC
+    inv["symbol"] = "BTC/USD:BTC"
+    inv["market"] = {**inv["market"], "symbol": "BTC/USD:BTC", "quote": "USD", "settle": "BTC", "linear": False,
+                     "inverse": True, "contractSize": 1, "precision": {"amount": 1, "price": 0.5},
+                     "limits": {"amount": {"min": 1}}}
+    f = tmp_path / "mixed.json"
+    f.write_text(json.dumps([lin, inv]))
+    assert main(["plan", "--books", str(f), "--side", "buy", "--amount", "4", "--json", "--leg-cost", "0"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    legs = {lg["symbol"]: lg for lg in out["legs"]}
+    assert set(legs) == {"BTC/USDT:USDT", "BTC/USD:BTC"}
+    n = int(legs["BTC/USD:BTC"]["contracts"])  # the cheaper inverse book, less at most the last contract
+    assert n in (299, 300)
+    assert legs["BTC/USD:BTC"]["amount_base"] == pytest.approx(n / 99.5)
+    assert out["filled"] == pytest.approx(n / 99.5 + float(legs["BTC/USDT:USDT"]["contracts"]))
+    assert 4 - 1 / 99.5 - 0.001 < out["filled"] <= 4

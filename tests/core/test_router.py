@@ -59,14 +59,13 @@ def test_unusable_venues_are_excluded_with_their_reason():
                          Instrument.from_market(market(), "crossed"))
     empty = VenueInput(BookSnapshot.from_lists("empty", SYMBOL, 0, [], []),
                        Instrument.from_market(market(), "empty"))
-    inverse = venue("inverse", [[95.0, 500]], BIDS, linear=False, size=1)
     no_margin = venue("broke", [[95.0, 5]], BIDS, cap_base=0.0)
-    plan = plan_route(request(Side.BUY, 1), [good, stale, crossed, empty, inverse, no_margin])
+    plan = plan_route(request(Side.BUY, 1), [good, stale, crossed, empty, no_margin])
     assert legs(plan) == {"good": "1"}
     reasons = dict(plan.excluded)
     assert reasons["stale"] == "stale book (12 s old)"
     assert "crossed" in reasons["crossed"] and reasons["empty"] == "book is empty"
-    assert "inverse" in reasons["inverse"] and "cap" in reasons["broke"]
+    assert "cap" in reasons["broke"]
 
 
 @pytest.mark.parametrize("side, worst, slip, expected", [
