@@ -93,6 +93,19 @@ def liquidation_price(side: Side, entry: float, size_base: float, leverage: floa
     return (entry * (1 + 1 / leverage) + per_unit) / (1 + b.mmr)
 
 
+def inverse_liquidation_price(side: Side, entry: float, notional_usd: float, leverage: float,
+                              brackets: Sequence[Bracket]) -> float:
+    """Isolated liquidation price of an inverse (coin-margined) position opened at ``entry``: the
+    margin is ``n / (entry x L)`` coins, the loss at ``P`` is ``n (1/entry - 1/P)``, and the
+    maintenance ``mmr x n / entry`` (Bybit's inverse formula, maintenance on the entry value), so
+    ``P = entry L / (L + 1 - mmr L)`` for a long and ``entry L / (L - 1 + mmr L)`` for a short."""
+    mmr = tier_for(brackets, notional_usd).mmr
+    if side is Side.BUY:
+        return entry * leverage / (leverage + 1 - mmr * leverage)
+    below = leverage - 1 + mmr * leverage
+    return entry * leverage / below if below > 0 else math.inf
+
+
 def max_notional_for_distance(brackets: Sequence[Bracket], leverage: float, side: Side, distance: float) -> float:
     """Largest position notional whose liquidation price (entry at the mark) stays at least
     ``distance`` (a fraction of the mark) away.

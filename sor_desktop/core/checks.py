@@ -13,6 +13,7 @@ from decimal import Decimal, InvalidOperation
 
 from sor_desktop.core.book import BookSnapshot
 from sor_desktop.core.instrument import Instrument
+from sor_desktop.core.market_key import leg_key
 from sor_desktop.core.orders import Side
 from sor_desktop.core.plan import Leg, Plan
 
@@ -104,7 +105,7 @@ def check_plan(
     already_sent: bool = False,
 ) -> list[Problem]:
     """Every reason ``plan`` must not be sent; empty when it may. ``books``, ``instruments`` and
-    ``gates`` are keyed by venue id; ``now`` is on the clock of ``BookSnapshot.received``."""
+    ``gates`` are keyed by venue id (a venue's market of another symbol by ``core.market_key``); ``now`` is on the clock of ``BookSnapshot.received``."""
     problems: list[Problem] = []
     if already_sent:
         problems.append(Problem("duplicate", "this plan was already sent moments ago (a double-send guard): "
@@ -115,21 +116,22 @@ def check_plan(
     seen: set[str] = set()
     total = Decimal(0)
     for leg in plan.legs:
-        if leg.venue in seen:
+        key = leg_key(leg, plan.symbol)  # a venue's second market (its inverse one) has its own key
+        if key in seen:
             problems.append(Problem("duplicate_leg", "two legs on one venue", leg.venue))
-        seen.add(leg.venue)
-        instrument = instruments.get(leg.venue)
+        seen.add(key)
+        instrument = instruments.get(key)
         if instrument is None:
             problems.append(Problem("unknown_venue", "venue is not connected", leg.venue))
             continue
         if instrument.symbol != leg.symbol:
             problems.append(Problem("venue_limits", f"leg symbol {leg.symbol} is not {instrument.symbol}", leg.venue))
-        gate = gates.get(leg.venue, VenueGate())
+        gate = gates.get(key, gates.get(leg.venue, VenueGate()))
         if not gate.trading_allowed:
             problems.append(Problem("view_only", gate.reason or "venue is view-only", leg.venue))
         if gate.stale_reason:
             problems.append(Problem("stale_book", gate.stale_reason, leg.venue))
-        book = books.get(leg.venue)
+        book = books.get(key)
         book_problem = _book_problem(book, leg.venue, now, limits)
         if book_problem:
             problems.append(book_problem)

@@ -70,7 +70,7 @@ import numpy as np
 
 from sor_desktop.core import futures_costs
 from sor_desktop.core.book import Levels
-from sor_desktop.core.brackets import liquidation_price
+from sor_desktop.core.brackets import inverse_liquidation_price, liquidation_price
 from sor_desktop.core.instrument import Instrument
 from sor_desktop.core.inverse_venue import InverseVenue, as_linear
 from sor_desktop.core.lot_curve import LotCurve, build_curve
@@ -506,8 +506,7 @@ def _leg(v: _Venue, x: int, request: PlanRequest) -> Leg:
         avg_price=notional / base, worst_price=worst, limit_price=ins.format_price(limit),
         notional=notional, fee=fee, cost=notional + fee if side is Side.BUY else notional - fee,
         funding=v.futures.funding_per_base * base if request.hold_hours else None,
-        # the inverse liquidation formula (margin in the coin) is not the linear estimate's: not shown
-        liquidation_price=None if v.inverse is not None else _liquidation(v, side, notional / base, base),
+        liquidation_price=_liquidation(v, side, notional / base, base),
     )
 
 
@@ -537,6 +536,8 @@ def _liquidation(v: _Venue, side: Side, entry: float, base: float) -> float | No
     size = after if side is Side.BUY else -after
     if size <= 0:
         return None
+    if v.inverse is not None:  # margined in the coin: its own formula, tier by the USD notional
+        return inverse_liquidation_price(side, entry, size * (src.mark_price or entry), src.leverage, src.brackets)
     return liquidation_price(side, entry, size, src.leverage, src.brackets, src.mark_price)
 
 

@@ -26,6 +26,7 @@ from sor_desktop.core.book import BookSnapshot
 from sor_desktop.core.checks import CheckLimits, Problem, VenueGate, check_plan, leg_notional
 from sor_desktop.core.client_ids import check_route_id, client_order_id, new_route_id
 from sor_desktop.core.instrument import Instrument
+from sor_desktop.core.market_key import leg_key
 from sor_desktop.core.orders import OrderReport, OrderRequest, OrderStatus, OrderType, TimeInForce
 from sor_desktop.core.plan import DEFAULT_LEG_COST, AmountUnit, Plan, PlanRequest
 from sor_desktop.engine.exec_events import (
@@ -189,14 +190,15 @@ class Executor:
         instruments: dict[str, Instrument] = {}
         gates: dict[str, VenueGate] = {}
         for lg in plan.legs:
+            key = leg_key(lg, plan.symbol)
             inst = self._instrument(lg.venue, lg.symbol)
             if inst is not None:
-                instruments[lg.venue] = inst
+                instruments[key] = inst
             v = self.venues.get(lg.venue)
             if v is not None:
                 caps = v.capabilities
-                stale = self._stale_reason(lg.venue) if self._stale_reason else None
-                gates[lg.venue] = VenueGate(caps.trading_allowed, caps.view_only_reason, stale)
+                stale = self._stale_reason(key) if self._stale_reason else None
+                gates[key] = VenueGate(caps.trading_allowed, caps.view_only_reason, stale)
         duplicate = False
         if route_id is not None and (route_id in self._in_flight or self.journal.route(route_id) is not None):
             duplicate = True
@@ -223,7 +225,7 @@ class Executor:
         """The executor's own maximum per route and per day (``ExecutorConfig``)."""
         total = Decimal(0)
         for lg in plan.legs:
-            inst = instruments.get(lg.venue)
+            inst = instruments.get(leg_key(lg, plan.symbol))
             if inst is None or any(p.venue == lg.venue and p.code == "venue_limits" for p in found):
                 continue
             total += leg_notional(lg, inst)

@@ -56,16 +56,23 @@ def venue_margin(side: Side, book: BookSnapshot, inst: Instrument, balances: Seq
 
     size = float(inst.contract_size)
     levels = book.asks if buy else book.bids
-    cap = margin_cap_base(side, ((float(p), float(q) * size) for p, q in levels), free=free, mark=mark,
+    if inst.linear:
+        in_base = ((float(p), float(q) * size) for p, q in levels)
+        free_quote = free
+    else:  # an inverse market's margin is in the coin: priced at the mark, the USD rule applies
+        in_base = ((float(p), float(q) * size / float(p)) for p, q in levels)
+        free_quote = free * mark
+    cap = margin_cap_base(side, in_base, free=free_quote, mark=mark,
                           leverage=lev, taker_fee=float(inst.taker_fee), rule=rule_for(inst.venue),
                           headroom=headroom, limit_of=limit_of, reducible=reducible, position_notional=exposure)
     reason = None
-    if reducible <= 0 and (free < NEAR_ZERO_FREE or cap <= 0):
+    shown = f"{free:,.2f}" if inst.linear else f"{free:,.8g}"
+    if reducible <= 0 and (free_quote < NEAR_ZERO_FREE or cap <= 0):
         if free < 0:
-            reason = f"free margin {free:,.2f} {inst.settle}: negative"
-        elif free < NEAR_ZERO_FREE:
-            reason = f"free margin {free:,.2f} {inst.settle}: nothing to open with"
+            reason = f"free margin {shown} {inst.settle}: negative"
+        elif free_quote < NEAR_ZERO_FREE:
+            reason = f"free margin {shown} {inst.settle}: nothing to open with"
         else:  # what is left is the reserve held against the open positions' next move
-            reason = (f"free margin {free:,.2f} {inst.settle} is held back against the open position "
+            reason = (f"free margin {shown} {inst.settle} is held back against the open position "
                       f"({headroom:.1%} of its notional)")
     return VenueMargin(cap, free, reason)

@@ -11,7 +11,9 @@ from decimal import Decimal, InvalidOperation
 from sor_desktop.core.account import Position
 from sor_desktop.core.book import BookSnapshot
 from sor_desktop.core.instrument import Instrument
+from sor_desktop.core.inverse_venue import as_linear
 from sor_desktop.core.lot_curve import build_curve
+from sor_desktop.core.market_key import split_key
 from sor_desktop.core.orders import Side
 from sor_desktop.core.plan import (
     DEFAULT_LEG_COST,
@@ -182,10 +184,11 @@ def venue_inputs(
         inst = instruments.get(venue)
         if inst is None:
             continue
+        venue_id = split_key(venue)[0]  # a venue's inverse market (core.market_key) follows its venue
         h = health.get(venue)
         reason: str | None = None
         cap: float | None = None
-        if req.included is not None and venue not in req.included:
+        if req.included is not None and venue_id not in req.included:
             reason = "switched off in the panel"
         elif h is not None and not h.routable:
             reason = f"{h.state}: {h.reason}" if h.reason else str(h.state)
@@ -198,10 +201,10 @@ def venue_inputs(
             if cap <= 0:
                 reason = (margin_reasons or {}).get(venue) or "no free margin"
         if req.reduce_only and reason is None:
-            cap = reducible_base(req.side, (positions or {}).get(venue, []), req.symbol)
+            cap = reducible_base(req.side, (positions or {}).get(venue_id, []), inst.symbol)
             if cap <= 0:
                 reason = "reduce-only: no position to reduce"
-        held = [p for p in (positions or {}).get(venue, []) if p.symbol == req.symbol]
+        held = [p for p in (positions or {}).get(venue_id, []) if p.symbol == inst.symbol]
         lev = next((float(p.leverage) for p in held if p.leverage), leverage)
         net = sum(float(p.base_amount) * (1 if p.side is Side.BUY else -1) for p in held)
         extra = terms[venue].router_terms() if terms and venue in terms else {}
@@ -256,8 +259,11 @@ def sweep_to_price(inputs: Sequence[VenueInput], side: Side, price: float, *, fe
         inst = v.instrument
         name = inst.venue or v.book.venue
         reason = v.excluded or v.book.problem()
+        if not inst.linear:  # named as core.market_key names it, in pseudo-lots of base as routed
+            name = f"{name} {inst.symbol}"
         if reason is None and not inst.linear:
-            reason = "inverse contracts are not routed"
+            v = as_linear(v)[0]
+            inst = v.instrument
         if reason is None and v.cap_base is not None and not v.cap_base > 0:
             reason = "no margin available"
         if reason is not None:

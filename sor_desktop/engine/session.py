@@ -12,14 +12,16 @@ import logging
 import random
 import time
 from collections.abc import Callable, Coroutine, Mapping, Sequence
+from dataclasses import replace
 from typing import Any
 
 from sor_desktop.core.account import Balance, Position, PositionMode
 from sor_desktop.core.book import BookSnapshot
 from sor_desktop.core.instrument import Instrument
 from sor_desktop.core.margin import DEFAULT_HEADROOM
+from sor_desktop.core.market_key import market_key
 from sor_desktop.core.orders import Side
-from sor_desktop.core.plan import Plan
+from sor_desktop.core.plan import Plan, VenueInput
 from sor_desktop.engine import session_feeds as feeds
 from sor_desktop.engine import session_routes as routing
 from sor_desktop.engine.executor import Executor
@@ -66,6 +68,7 @@ class Session:
         self.listeners: list[Listener] = []
         self.tasks: set[asyncio.Task[Any]] = set()
         self._feeds: feeds.FeedSet | None = None
+        self._companion_feeds: list[feeds.FeedSet] = []  # the venues' inverse markets of the base
         self.executor = executor
         self.journal: Any = None  # closed last at shutdown, when the wiring gave one
         self._router = routing.Router(self, executor)
@@ -96,7 +99,8 @@ class Session:
         self.watchdog = Watchdog(self.executor, self._book_ages, on_fire=self._watchdog_fired)
         self.watchdog.start()
         self.spawn(self._account_loop(), "accounts")
-        self.spawn(keep_terms(self.terms, self.venues, lambda: self.symbol, time.time), "venue terms")
+        self.spawn(keep_terms(self.terms, self.venues, lambda: self.symbol, time.time,
+                              also=lambda: sorted({sym for _, sym in self.companions().values()})), "venue terms")
 
     def _book_ages(self) -> dict[str, float | None]:
         return {v: self.store.health(v, self.symbol).book_age_s for v in self.venues}
@@ -136,8 +140,7 @@ class Session:
             log.info("%s: connected after %d retries", venue.id, attempt)
             self.emit(Notice("info", f"{venue.id}: connected"))
             if self.started and not self.closed and self.symbol in self.instruments.get(venue.id, {}):
-                if self._feeds is not None:
-                    await self._feeds.stop()
+                await self._stop_feeds()
                 self._start_feeds()
             return
 
@@ -157,14 +160,75 @@ class Session:
         live = [v for v in self.venues.values() if self.symbol in self.instruments.get(v.id, {})]
         self._feeds = feeds.FeedSet(live, self.symbol, self.store, self.spawn)
         self._feeds.start()
+        by_symbol: dict[str, list[Venue]] = {}
+        for venue_id, symbol in self.companions().values():
+            by_symbol.setdefault(symbol, []).append(self.venues[venue_id])
+        self._companion_feeds = [feeds.FeedSet(vs, sym, self.store, self.spawn, chips=False)
+                                 for sym, vs in sorted(by_symbol.items())]
+        for f in self._companion_feeds:
+            f.start()
+
+    async def _stop_feeds(self, timeout: float = 3.0) -> None:
+        if self._feeds is not None:
+            await self._feeds.stop(timeout)
+        for f in self._companion_feeds:
+            await f.stop(timeout)
+        self._companion_feeds = []
+
+    def companions(self) -> dict[str, tuple[str, str]]:
+        """The markets routed beside the window's symbol, keyed by ``core.market_key``: each venue's
+        inverse perpetual of the same base (Bybit ``BTC/USD:BTC`` beside ``BTC/USDT:USDT``), whose
+        legs the router plans on one base basis (``core/inverse_venue.py``). None for an inverse
+        window symbol: that one is routed alone."""
+        base = self.symbol.split("/")[0]
+        primary = [i[self.symbol] for i in self.instruments.values() if self.symbol in i]
+        if not primary or not all(i.linear for i in primary):
+            return {}
+        out: dict[str, tuple[str, str]] = {}
+        for venue_id, insts in sorted(self.instruments.items()):
+            for symbol, inst in sorted(insts.items()):
+                # a perpetual settles in the base with no expiry after it ("BTC/USD:BTC", not "...:BTC-250328")
+                if not inst.linear and inst.base == base and symbol.partition(":")[2] == base:
+                    out[market_key(venue_id, symbol, self.symbol)] = (venue_id, symbol)
+        return out
+
+    def route_instruments(self) -> dict[str, Instrument]:
+        """``symbol_instruments`` and the companions' (``companions``), keyed by market key."""
+        out = self.symbol_instruments()
+        for key, (venue_id, symbol) in self.companions().items():
+            out[key] = self.instruments[venue_id][symbol]
+        return out
+
+    def route_books(self) -> dict[str, BookSnapshot]:
+        """The books the preview routes on: the window symbol's by venue, the companions' by key."""
+        out = self.store.books(self.symbol, self.symbol_instruments())
+        for key, (venue_id, symbol) in self.companions().items():
+            book = self.store.book(venue_id, symbol)
+            if book is not None:
+                out[key] = book
+        return out
+
+    def companion_health(self, key: str) -> VenueHealth:
+        """A companion market's health: its venue's link, its own book's age."""
+        venue_id, symbol = self.companions()[key]
+        h = self.store.health(venue_id)
+        age = self.store.book_age(venue_id, symbol)
+        if h.state is LinkState.CONNECTED and age is None:
+            return replace(h, venue=key, state=LinkState.CONNECTING, reason=f"no {symbol} book yet")
+        if h.state is LinkState.CONNECTED and age is not None and age > self.store.stale_after_s:
+            return replace(h, venue=key, state=LinkState.STALE, book_age_s=age,
+                           reason=f"{symbol} book stopped updating")
+        return replace(h, venue=key, book_age_s=age)
 
     async def set_symbol(self, symbol: str) -> None:
         if symbol == self.symbol:
             return
-        if self._feeds is not None:
-            await self._feeds.stop()
+        companions = list(self.companions().values())
+        await self._stop_feeds()
         for v in self.venues:
             self.store.drop(v, self.symbol)
+        for venue_id, other in companions:
+            self.store.drop(venue_id, other)
         self.symbol = symbol
         self.position_modes.clear()  # read per symbol on the next account refresh
         self._start_feeds()
@@ -176,8 +240,7 @@ class Session:
         self.closed = True
         if self.watchdog is not None:
             await self.watchdog.stop()
-        if self._feeds is not None:
-            await self._feeds.stop(timeout)
+        await self._stop_feeds(timeout)
         pending = [t for t in self.tasks if not t.done()]
         for t in pending:
             t.cancel()
@@ -241,24 +304,28 @@ class Session:
         filled since its balance was read carries only what it closes until the balance is back."""
         side = req.side if req is not None else Side.BUY
         slippage = req.slippage_bps if req is not None else 5.0
-        insts = self.symbol_instruments()
+        insts = self.route_instruments()
         out: dict[str, VenueMargin] = {}
-        for venue, bals in self.balances.items():
-            book = books.get(venue)
-            inst = insts.get(venue)
+        keys = [(v, v) for v in self.balances] + [(k, vid) for k, (vid, _) in self.companions().items()
+                                                  if vid in self.balances]
+        for key, venue in keys:
+            bals = self.balances[venue]
+            book = books.get(key)
+            inst = insts.get(key)
             if book is None or inst is None:
                 continue
             positions = self.positions.get(venue, [])
-            hedge = self.position_modes.get(venue) is PositionMode.HEDGE
+            # inverse perpetuals are one-way (Bybit); the mode read is the window symbol's
+            hedge = key == venue and self.position_modes.get(venue) is PositionMode.HEDGE
             if self._margin_dirty.get(venue):
-                closing = 0.0 if hedge else reducible_base(side, positions, self.symbol)
-                out[venue] = VenueMargin(closing, 0.0, None if closing > 0 else
-                                         "free margin is being re-read after a fill")
+                closing = 0.0 if hedge else reducible_base(side, positions, inst.symbol)
+                out[key] = VenueMargin(closing, 0.0, None if closing > 0 else
+                                       "free margin is being re-read after a fill")
                 continue
             got = venue_margin(side, book, inst, bals, positions, leverage=self.leverage,
                                slippage_bps=slippage, headroom=self.margin_headroom, hedge=hedge)
             if got is not None:
-                out[venue] = got
+                out[key] = got
         return out
 
     def margin_caps(self, books: Mapping[str, BookSnapshot], req: PreviewRequest | None = None) -> dict[str, float]:
@@ -271,22 +338,22 @@ class Session:
         return {v: m.reason for v, m in self.venue_margins(books, req).items() if m.reason}
 
     def health_now(self) -> dict[str, VenueHealth]:
-        return {v: self.store.health(v, self.symbol) for v in self.venues}
+        """Each venue's health for the window's symbol, and each companion market's by its key."""
+        out = {v: self.store.health(v, self.symbol) for v in self.venues}
+        for key in self.companions():
+            out[key] = self.companion_health(key)
+        return out
 
     # -- preview and routes --------------------------------------------------------------------
     def preview(self, req: PreviewRequest, books: dict[str, BookSnapshot] | None = None) -> Preview:
         """Plan ``req`` on the current books, or on ``books`` (a snapshot taken earlier, so a series
         of plans compares like with like). A bad amount comes back as ``error``, never raised."""
-        insts = self.symbol_instruments()
+        insts = self.route_instruments()
         if books is None:
-            books = self.store.books(self.symbol, insts)
-        health = self.health_now()
-        margins = self.venue_margins(books, req)
-        inputs = venue_inputs(req, insts, books, health, self.positions,
-                              {v: m.cap_base for v, m in margins.items()},
-                              {v: m.reason for v, m in margins.items() if m.reason},
-                              terms=self.terms.for_symbol(self.symbol), leverage=self.leverage)
-        excluded = {vi.instrument.venue: vi.excluded for vi in inputs if vi.excluded}
+            books = self.route_books()
+        inputs = self.route_inputs(req, books)
+        excluded = {market_key(vi.instrument.venue, vi.instrument.symbol, self.symbol): vi.excluded
+                    for vi in inputs if vi.excluded}
         try:
             preq = to_plan_request(req, insts, books)
         except AmountError as exc:
@@ -295,6 +362,20 @@ class Session:
             return Preview(req, None, None, excluded)
         plan = self._router.plan(preq, inputs)
         return Preview(req, plan, None, excluded)
+
+    def route_inputs(self, req: PreviewRequest, books: Mapping[str, BookSnapshot]) -> list[VenueInput]:
+        """Router inputs for ``req`` on ``books`` (``route_books``): every venue and companion
+        market with its margin cap, exclusion, fee, funding and brackets."""
+        margins = self.venue_margins(books, req)
+        terms = self.terms.for_symbol(self.symbol)
+        for key, (venue_id, symbol) in self.companions().items():
+            got = self.terms.for_symbol(symbol).get(venue_id)
+            if got is not None:
+                terms[key] = got
+        return venue_inputs(req, self.route_instruments(), books, self.health_now(), self.positions,
+                            {v: m.cap_base for v, m in margins.items()},
+                            {v: m.reason for v, m in margins.items() if m.reason},
+                            terms=terms, leverage=self.leverage)
 
     def submit(self, plan: Plan, reduce_only: bool = False) -> str:
         """Send ``plan``'s legs; returns the route id at once. Progress comes as ``LegUpdate``s."""
@@ -345,7 +426,8 @@ class Session:
 
     async def _account(self, venue: Venue) -> tuple[list[Balance], list[Position]]:
         bal = await venue.fetch_balance()
-        pos = await venue.fetch_positions([self.symbol])
+        others = [sym for vid, sym in self.companions().values() if vid == venue.id]
+        pos = await venue.fetch_positions([self.symbol, *others])
         await self._read_position_mode(venue)
         return bal, pos
 

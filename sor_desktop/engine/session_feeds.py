@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable, Coroutine, Sequence
+from functools import partial
 from typing import Any
 
 from sor_desktop.engine.feed import FeedConfig, FeedHealth, FeedState, FeedSupervisor
@@ -24,12 +25,16 @@ _STATE = {
 
 class FeedSet:
     def __init__(self, venues: Sequence[Venue], symbol: str, store: Store, spawn: Spawn,
-                 config: FeedConfig | None = None) -> None:
+                 config: FeedConfig | None = None, *, chips: bool = True) -> None:
         self.venues = {v.id: v for v in venues}
         self.symbol = symbol
         self.store = store
+        # a venue's second market (its inverse one, core.market_key) feeds books only: the venue's
+        # chip follows the window's symbol; the second market's age is read with Store.book_age
+        self.chips = chips
         self.supervisor = FeedSupervisor.for_symbol(
-            list(venues), symbol, on_book=store.put_book, on_health=self._on_health,
+            list(venues), symbol, on_book=store.put_book if chips else partial(store.put_book, chip=False),
+            on_health=self._on_health,
             config=config or FeedConfig(stale_after_s=store.stale_after_s), close_venues=False,
         )
 
@@ -40,7 +45,7 @@ class FeedSet:
         await asyncio.wait_for(self.supervisor.stop(), timeout + 1.0)
 
     def _on_health(self, h: FeedHealth) -> None:
-        if h.symbol != self.symbol:
+        if h.symbol != self.symbol or not self.chips:
             return
         venue = self.venues.get(h.venue)
         caps = venue.capabilities if venue is not None else None

@@ -85,7 +85,9 @@ class Store:
         self.updates = 0
 
     # -- writers (feed loops) ------------------------------------------------------------------
-    def put_book(self, book: BookSnapshot) -> None:
+    def put_book(self, book: BookSnapshot, *, chip: bool = True) -> None:
+        """Keep ``book``; with ``chip`` a book also brings its venue's link back to connected
+        (not a second market's book: ``session_feeds.FeedSet(chips=False)``)."""
         now = self.clock()
         key = (book.venue, book.symbol)
         self._books[key] = book
@@ -94,6 +96,8 @@ class Store:
         self._dirty.setdefault(key, book.received or now)
         self.updates += 1
         h = self._health.get(book.venue)
+        if not chip:
+            return
         if h is None or h.state in (LinkState.CONNECTING, LinkState.DOWN) or (
             h.state is LinkState.STALE and h.reason == _AGE_REASON
         ):
@@ -130,6 +134,12 @@ class Store:
         return {
             v: b for (v, s), b in self._books.items() if s == symbol and (wanted is None or v in wanted)
         }
+
+    def book_age(self, venue: str, symbol: str) -> float | None:
+        """Seconds since ``symbol``'s last book on ``venue`` arrived (None: none yet), read without
+        touching the venue's health (a second market's feed must not turn the venue's chip)."""
+        arrived = self._arrived.get((venue, symbol))
+        return None if arrived is None else self.clock() - arrived
 
     def take_dirty(self) -> dict[Key, float]:
         """Keys changed since the last call, each with the arrival time of its oldest undrawn update."""

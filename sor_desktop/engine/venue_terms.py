@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from sor_desktop.core.venue_terms import VenueTerms
@@ -68,13 +68,15 @@ class TermsKeeper:
 
 
 async def keep_terms(keeper: TermsKeeper, venues: Mapping[str, Any], symbol: Callable[[], str],
-                     clock: Callable[[], float]) -> None:
-    """The session's loop: everything daily, funding every 15 minutes, missing ones each minute."""
+                     clock: Callable[[], float], also: Callable[[], Sequence[str]] = tuple) -> None:
+    """The session's loop: everything daily, funding every 15 minutes, missing ones each minute;
+    for the window's symbol and ``also`` (the inverse markets routed beside it)."""
     last_funding = -FUNDING_EVERY_S
     while True:
         now = clock()
         funding_due = now - last_funding >= FUNDING_EVERY_S
-        await keeper.refresh(venues, symbol(), now, every_s=FUNDING_EVERY_S if funding_due else DAILY_S)
+        for sym in (symbol(), *also()):
+            await keeper.refresh(venues, sym, now, every_s=FUNDING_EVERY_S if funding_due else DAILY_S)
         if funding_due:
             last_funding = now
         await asyncio.sleep(RETRY_S)

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from sor_desktop import paths
+from sor_desktop.core.market_key import split_key
 from sor_desktop.engine.executor import Executor, ExecutorConfig
 from sor_desktop.engine.guards_config import load_guards
 from sor_desktop.engine.journal import Journal, JournalError
@@ -112,7 +113,9 @@ def build_session(mode: Mode, ids: Sequence[str] | None, symbol: str, *, seed: i
         s = holder.get("s")
         if s is None:
             return None
-        h = s.store.health(venue, s.symbol)
+        # a venue's second market (core.market_key) has its own book age, never turning the venue's chip
+        h = s.companion_health(venue) if split_key(venue)[1] and venue in s.companions() \
+            else s.store.health(split_key(venue)[0], s.symbol)
         return None if h.routable else (h.reason or str(h.state))
 
     guards = load_guards(paths.config_path())

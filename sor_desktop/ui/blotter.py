@@ -10,6 +10,7 @@ from decimal import Decimal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QHeaderView, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
 
+from sor_desktop.core.market_key import leg_key
 from sor_desktop.core.orders import OrderStatus
 from sor_desktop.core.price_format import format_price
 from sor_desktop.engine.session_events import LegUpdate, RouteDone, RouteStarted
@@ -114,8 +115,9 @@ class Blotter(QWidget):
         r = self.routes[ev.route_id] = _Route(item, ev)
         for i, leg in enumerate(ev.plan.legs):
             child = QTreeWidgetItem(item)
-            child.setText(0, leg.venue)
-            child.setForeground(0, QColor(theme.venue_colour(leg.venue)))
+            name = leg_key(leg, ev.plan.symbol)  # a venue's inverse market is named apart (core.market_key)
+            child.setText(0, name)
+            child.setForeground(0, QColor(theme.venue_colour(name)))
             child.setText(1, str(ev.plan.side))
             child.setText(2, "pending")
             child.setText(3, leg.contracts)

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from sor_desktop.core.market_key import leg_key
 from sor_desktop.core.plan import Plan
 from sor_desktop.core.price_format import display_tick, format_price, tick_of
 from sor_desktop.engine.preview import AmountError, parse_amount
@@ -148,14 +149,14 @@ class ConfirmDialog(QDialog):
         # string sent, only grouped)
         tick = display_tick(tick_of(leg.limit_price) for leg in plan.legs)
         for r, leg in enumerate(plan.legs):
-            cells = (leg.venue, str(plan.side), leg.contracts, f"{leg.amount_base:,.4f}",
+            cells = (leg_key(leg, plan.symbol), str(plan.side), leg.contracts, f"{leg.amount_base:,.4f}",
                      format_price(leg.avg_price, tick), format_price(leg.limit_price_dec, tick_of(leg.limit_price)),
                      f"{leg.fee:,.2f}", f"{leg.cost:,.2f}")
             for c, text in enumerate(cells):
                 it = QTableWidgetItem(text)
                 it.setTextAlignment(Qt.AlignmentFlag.AlignRight if c > 1 else Qt.AlignmentFlag.AlignLeft)
                 if c == 0:
-                    it.setForeground(QColor(theme.venue_colour(leg.venue)))
+                    it.setForeground(QColor(theme.venue_colour(leg_key(leg, plan.symbol))))
                 self.table.setItem(r, c, it)
         # every leg visible without scrolling (five venues at most in practice)
         header = self.table.horizontalHeader().sizeHint().height()

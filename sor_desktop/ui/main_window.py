@@ -33,7 +33,6 @@ from sor_desktop.engine.preview import (
     parse_amount,
     reference_mid,
     sweep_to_price,
-    venue_inputs,
 )
 from sor_desktop.engine.session import Session
 from sor_desktop.engine.session_events import (
@@ -486,8 +485,7 @@ class MainWindow(QMainWindow):
     def margin_fill_base(self) -> float:
         """What the free margin of the venues switched on lets the router fill, in base: the sum of
         the venues' margin caps for the ticket's side (the preview's own caps)."""
-        insts = self.session.symbol_instruments()
-        books = self.session.store.books(self.session.symbol, insts)
+        books = self.session.route_books()
         req = self.routing.request(self.session.symbol, self.prefs.max_notional)
         return sum(vi.cap_base or 0.0 for vi in self._inputs(req, books) if not vi.excluded)
 
@@ -518,8 +516,9 @@ class MainWindow(QMainWindow):
         dirty = self.session.store.take_dirty()
         if dirty or self.depth_chart.dirty:
             self._books_moved = True
-            insts = self.session.symbol_instruments()
-            books = self.session.store.books(self.session.symbol, insts)
+            # the companion inverse markets (Session.companions) are drawn too: they route with the rest
+            insts = self.session.route_instruments()
+            books = self.session.route_books()
             self.depth_chart.refresh(books, insts, self._stale)
             drawn = time.monotonic()
             for arrived in dirty.values():
@@ -621,10 +620,11 @@ class MainWindow(QMainWindow):
         req = replace(self.routing.request(self.session.symbol, self.prefs.max_notional), limit_price=None)
         inputs = self._inputs(req, books)
         caps = {vi.instrument.venue: vi.cap_base for vi in inputs if vi.cap_base is not None}
+        route_books = {**self.session.route_books(), **books}
         # every routed point of the pass is planned on this snapshot and request, the ones the
         # reference price and single-venue curves come from: a moving market cannot zigzag the line
         self.impact.refresh(books, insts, self._stale, buy=buy, max_size=max_size,
-                            routed=lambda size: self._routed_price(size, req, books), order_size=order,
+                            routed=lambda size: self._routed_price(size, req, route_books), order_size=order,
                             caps=caps)
         return True
 
@@ -658,8 +658,7 @@ class MainWindow(QMainWindow):
     def _quote(self, req: PreviewRequest) -> tuple[Preview, float | None]:
         """The preview of ``req`` on the current books, and when the oldest book of its legs
         arrived (store clock): the quote age the confirmation shows."""
-        insts = self.session.symbol_instruments()
-        books = self.session.store.books(self.session.symbol, insts)
+        books = self.session.route_books()
         try:
             pv = self.session.preview(req, books)
         except Exception as exc:  # a router bug must not take the window down
@@ -670,7 +669,7 @@ class MainWindow(QMainWindow):
     def _quoted_at_of(self, plan: Plan | None) -> float | None:
         """When the oldest book of ``plan``'s legs arrived (store clock), or None if unknown."""
         store = self.session.store
-        ages = [store.health(lg.venue, self.session.symbol).book_age_s for lg in (plan.legs if plan else ())]
+        ages = [store.book_age(lg.venue, lg.symbol) for lg in (plan.legs if plan else ())]
         known = [a for a in ages if a is not None]
         return (store.clock() - max(known)) if known else None
 
@@ -680,11 +679,7 @@ class MainWindow(QMainWindow):
 
     def _inputs(self, req: PreviewRequest, books: Mapping[str, BookSnapshot]) -> list[VenueInput]:
         """Router inputs for ``req`` on ``books``: the venues, caps and exclusions the preview uses."""
-        margins = self.session.venue_margins(books, req)
-        return venue_inputs(req, self.session.symbol_instruments(), books, self.session.health_now(),
-                            self.session.positions, {v: m.cap_base for v, m in margins.items()},
-                            {v: m.reason for v, m in margins.items() if m.reason},
-                            terms=self.session.terms.for_symbol(self.session.symbol), leverage=self.session.leverage)
+        return self.session.route_inputs(req, books)
 
     def _drawn_books(self) -> Mapping[str, BookSnapshot]:
         """The books the depth chart shows (the store's, before its first frame)."""

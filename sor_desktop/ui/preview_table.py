@@ -9,6 +9,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QHeaderView, QLabel, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget
 
+from sor_desktop.core.market_key import leg_key
 from sor_desktop.core.plan import Plan
 from sor_desktop.core.price_format import format_price
 from sor_desktop.ui import theme
@@ -108,7 +109,7 @@ class PreviewTable(QWidget):
         self.plan = plan
         legs = plan.legs if plan else ()
         rows: list[tuple[str, tuple[str, ...]]] = [
-            (lg.venue, (lg.contracts, f"{lg.amount_base:,.8g}", format_price(lg.avg_price, self.tick),
+            (leg_key(lg, plan.symbol) if plan else lg.venue, (lg.contracts, f"{lg.amount_base:,.8g}", format_price(lg.avg_price, self.tick),
                         format_price(lg.limit_price_dec, self.tick),
                         f"{lg.fee:.2f}", f"{lg.cost:,.0f}", f"{lg.share * 100:.1f}%",
                         "–" if lg.funding is None else f"{lg.funding:+.2f}",

@@ -248,3 +248,37 @@ def test_real_books_with_bybits_recorded_inverse_market(seed: int) -> None:
     tol = 1e-6 * max(plan.notional, 1.0)
     assert cost - tol <= mine <= cost + tol
     assert plan.filled >= most - 0.001 - 2 * float(market["contractSize"]) / MIDS["BTC"]
+
+
+@pytest.mark.parametrize(("side", "leverage", "notional"), [(Side.BUY, 10, 50_000.0), (Side.SELL, 10, 50_000.0),
+                                                           (Side.BUY, 50, 3e6), (Side.SELL, 3, 3e6)])
+def test_inverse_liquidation_is_where_the_coin_margin_meets_maintenance(side: Side, leverage: float,
+                                                                       notional: float) -> None:
+    from sor_desktop.core.brackets import Bracket, inverse_liquidation_price
+
+    tiers = (Bracket(2e6, 100, 0.005), Bracket(4e6, 50, 0.01))
+    entry, n = 90_000.0, notional  # n USD contracts of 1 USD
+    p = inverse_liquidation_price(side, entry, notional, leverage, tiers)
+    mmr = 0.005 if notional <= 2e6 else 0.01
+    sign = 1 if side is Side.BUY else -1
+    margin = n / (entry * leverage)
+    pnl = sign * n * (1 / entry - 1 / p)
+    assert margin + pnl == pytest.approx(mmr * n / entry, rel=1e-9)
+    assert (p < entry) if side is Side.BUY else (p > entry)
+
+
+def test_inverse_leg_carries_its_liquidation_estimate_with_brackets_and_leverage() -> None:
+    from dataclasses import replace
+
+    from sor_desktop.core.brackets import Bracket, inverse_liquidation_price
+
+    mid = 90_000.0
+    asks = [(mid + 0.5 * (k + 1), 0.5) for k in range(50)]
+    bids = [(mid - 0.5 * (k + 1), 0.5) for k in range(50)]
+    tiers = (Bracket(2e6, 100, 0.005),)
+    inv = replace(inverse_venue(asks, bids, fee=0.0002), brackets=tiers, leverage=10.0, mark_price=mid)
+    plan = plan_route(PlanRequest(Side.BUY, 2.0, min_liq_distance=None), [inv])
+    (leg,) = plan.legs
+    assert leg.liquidation_price == pytest.approx(
+        inverse_liquidation_price(Side.BUY, leg.avg_price, leg.amount_base * mid, 10.0, tiers))
+    assert leg.liquidation_price < leg.avg_price * 0.92
