@@ -13,10 +13,12 @@ from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, replace
+from decimal import Decimal
 
 from sor_desktop.core.account import Position
 from sor_desktop.core.book import BookSnapshot
 from sor_desktop.core.instrument import Instrument
+from sor_desktop.core.inverse_venue import InverseVenue
 from sor_desktop.core.orders import Side
 from sor_desktop.core.plan import AmountUnit, Leg, Plan, PlanRequest, VenueInput
 from sor_desktop.core.router import plan_route
@@ -70,6 +72,15 @@ def plan_flatten(symbol: str, positions: Mapping[str, Sequence[Position]], instr
             problems.append((venue, vi.excluded or "cannot be priced" if vi is not None
                              else "no book yet to price the close"))
             continue
+        if not inst.linear:  # an inverse position is whole contracts: closed as held, not via base
+            held_contracts = sum((p.contracts for p in positions.get(venue, ()) if p.symbol == symbol
+                                  and (p.side is Side.BUY) == (side is Side.SELL)), Decimal(0))
+            leg = inverse_close_leg(inst, book, side, held_contracts, slippage_bps)
+            if leg is None:
+                problems.append((venue, "not enough depth to close the position now"))
+            else:
+                legs.setdefault(side, []).append(leg)
+            continue
         one = plan_route(PlanRequest(side, base, AmountUnit.BASE, slippage_bps=slippage_bps, leg_cost=0.0),
                          [VenueInput(vi.book, inst, cap_base=base)])
         if one.unfilled > FILL_TOLERANCE:
@@ -78,6 +89,47 @@ def plan_flatten(symbol: str, positions: Mapping[str, Sequence[Position]], instr
         legs.setdefault(side, []).extend(one.legs)
     plans = tuple(_merge(symbol, side, lgs, slippage_bps) for side, lgs in sorted(legs.items()) if lgs)
     return Flatten(symbol, plans, tuple(problems))
+
+
+def inverse_close_leg(inst: Instrument, book: BookSnapshot, side: Side, contracts: Decimal,
+                      slippage_bps: float) -> Leg | None:
+    """The reduce-only leg closing ``contracts`` of an inverse position, walked on its book (the
+    router's rounding to whole contracts would leave a contract or take one too many)."""
+    levels = book.asks if side is Side.BUY else book.bids
+    walk = InverseVenue(inst, inst.amount_step).walk(levels, contracts)
+    if contracts <= 0 or float(levels[:, 1].sum()) < float(contracts) - 1e-9 or walk.base <= 0:
+        return None
+    move = Decimal(repr(float(slippage_bps))) / Decimal(10_000)
+    raw = Decimal(repr(walk.worst_price)) * (1 + move if side is Side.BUY else 1 - move)
+    limit = inst.round_price(raw, up=side is Side.BUY)
+    fee = walk.notional * float(inst.taker_fee)
+    return Leg(venue=inst.venue, symbol=inst.symbol, contracts=inst.format_amount(contracts), amount_base=walk.base,
+               avg_price=walk.notional / walk.base, worst_price=walk.worst_price, limit_price=inst.format_price(limit),
+               notional=walk.notional, fee=fee, cost=walk.notional + fee if side is Side.BUY else walk.notional - fee)
+
+
+def plan_flatten_underlying(symbol: str, companions: Mapping[str, tuple[str, str]],
+                            positions: Mapping[str, Sequence[Position]], instruments: Mapping[str, Instrument],
+                            books: Mapping[str, BookSnapshot], health: Mapping[str, VenueHealth], *,
+                            slippage_bps: float = 5.0, keys: Collection[str] | None = None) -> Flatten:
+    """``plan_flatten`` for the window's ``symbol`` and its companion inverse markets
+    (``Session.companions``, keyed by ``core.market_key``): the legs closing on one side, linear
+    and inverse, are one plan named by ``symbol``. ``keys``: venues and companion keys (None: all)."""
+    venues = None if keys is None else {k for k in keys if k not in companions}
+    parts = [plan_flatten(symbol, positions, instruments, books, health, slippage_bps=slippage_bps, venues=venues)]
+    for key, (venue, other) in companions.items():
+        if keys is not None and key not in keys:
+            continue
+        inst, book = instruments.get(key), books.get(key)
+        got = plan_flatten(other, positions, {venue: inst} if inst else {}, {venue: book} if book else {},
+                           {venue: health[key]} if key in health else {}, slippage_bps=slippage_bps, venues={venue})
+        parts.append(replace(got, problems=tuple((key, why) for _, why in got.problems)))
+    legs: dict[Side, list[Leg]] = {}
+    for part in parts:
+        for plan in part.plans:
+            legs.setdefault(plan.side, []).extend(plan.legs)
+    plans = tuple(_merge(symbol, side, lgs, slippage_bps) for side, lgs in sorted(legs.items()) if lgs)
+    return Flatten(symbol, plans, tuple(p for part in parts for p in part.problems))
 
 
 def _merge(symbol: str, side: Side, legs: list[Leg], slippage_bps: float) -> Plan:

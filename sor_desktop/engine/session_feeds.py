@@ -24,6 +24,7 @@ _STATE = {
 
 
 class FeedSet:
+    chips = True  # see __init__
     def __init__(self, venues: Sequence[Venue], symbol: str, store: Store, spawn: Spawn,
                  config: FeedConfig | None = None, *, chips: bool = True) -> None:
         self.venues = {v.id: v for v in venues}

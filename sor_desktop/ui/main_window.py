@@ -23,7 +23,7 @@ from sor_desktop.core.instrument import Instrument
 from sor_desktop.core.orders import Side
 from sor_desktop.core.plan import Plan, VenueInput
 from sor_desktop.core.price_format import display_tick
-from sor_desktop.engine.flatten import plan_flatten
+from sor_desktop.engine.flatten import plan_flatten_underlying
 from sor_desktop.engine.preview import (
     BASE,
     AmountError,
@@ -783,9 +783,10 @@ class MainWindow(QMainWindow):
             self.notify("warning", f"order entry stopped: {self.trading_locked}")
             return
         symbol = self.session.symbol
-        insts = self.session.symbol_instruments()
-        fl = plan_flatten(symbol, self.session.positions, insts, self.session.store.books(symbol, insts),
-                          self.session.health_now(), slippage_bps=self.routing.slippage.value(), venues=venues)
+        # the venues' inverse markets of the base too (Session.companions): one route per side
+        fl = plan_flatten_underlying(symbol, self.session.companions(), self.session.positions,
+                                     self.session.route_instruments(), self.session.route_books(),
+                                     self.session.health_now(), slippage_bps=self.routing.slippage.value(), keys=venues)
         where = ", ".join(sorted(venues)) if venues else "all venues"
         for venue, why in fl.problems:
             self.alert("error", f"close {symbol} on {venue}: {why}")

@@ -93,40 +93,60 @@ class Positions(QWidget):
 
     def on_account(self, u: AccountUpdate) -> None:
         self.last[u.venue] = u
-        row = self.rows.get(u.venue)
-        if row is None:
-            row = self.rows[u.venue] = self.table.rowCount()
-            self.table.insertRow(row)
-        cells: list[str]
         if u.error:
-            cells = [u.venue, f"unavailable: {u.error}", *[""] * (len(COLUMNS) - 2)]
+            self._show_row(u.venue, [u.venue, f"unavailable: {u.error}", *[""] * (len(COLUMNS) - 2)])
+            return
+        held = [p for p in u.positions if p.contracts]
+        # an inverse position (BTC/USD:BTC) is margined and counted in the coin: a row of its own,
+        # keyed as core.market_key keys it, beside the venue's row in the window's symbol
+        inverse = sorted({p.symbol for p in held if _settles_in_base(p.symbol)})
+        linear = [p for p in held if p.symbol not in inverse]
+        self._show_row(u.venue, self._cells(u.venue, linear, u, None))
+        for symbol in inverse:
+            key = f"{u.venue} {symbol}"
+            self._show_row(key, self._cells(key, [p for p in held if p.symbol == symbol], u,
+                                            symbol.partition(":")[2]))
+        for key in [k for k in self.rows if k.startswith(f"{u.venue} ") and k.partition(" ")[2] not in inverse]:
+            self._show_row(key, [key, "flat", *[""] * (len(COLUMNS) - 2)])  # closed since: says so
+        self._show_net()
+
+    def _cells(self, key: str, pos: list[Position], u: AccountUpdate, coin: str | None) -> list[str]:
+        """A row's cells; ``coin``: an inverse market's settle coin (PnL and margin in it)."""
+        size = sum(float(p.base_amount) * p.side.sign for p in pos)
+        entry = pos[0].entry_price if len(pos) == 1 else None
+        mark = pos[0].mark_price if pos else None
+        upnl = sum(float(p.unrealized_pnl) for p in pos)
+        if coin is None:
+            bals = [b for b in u.balances if b.currency in ("USDT", "USDC", "USD")] or list(u.balances)
         else:
-            pos = [p for p in u.positions if p.contracts]
-            size = sum(float(p.base_amount) * p.side.sign for p in pos)
-            entry = pos[0].entry_price if len(pos) == 1 else None
-            mark = pos[0].mark_price if pos else None
-            upnl = sum(float(p.unrealized_pnl) for p in pos)
-            usdt = [b for b in u.balances if b.currency in ("USDT", "USDC", "USD")] or list(u.balances)
-            free = sum(float(b.free) for b in usdt)
-            total = sum(float(b.total) for b in usdt)
-            liq = self._liquidation(u.venue, pos)
-            cells = [u.venue, f"{size:+,.4f}" if pos else "flat", format_price(entry, self.tick) if entry else "",
-                     format_price(mark, self.tick) if mark else "", format_price(upnl, 0.01, sign=True) if pos else "",
-                     _leverage_mode(pos), f"{free:,.2f}", f"{total:,.2f}", "",
-                     format_price(liq, self.tick) if liq else ""]
+            bals = [b for b in u.balances if b.currency == coin]
+        free = sum(float(b.free) for b in bals)
+        total = sum(float(b.total) for b in bals)
+        money = (lambda x: f"{x:,.2f}") if coin is None else (lambda x: f"{x:,.6f} {coin}")
+        pnl = format_price(upnl, 0.01, sign=True) if coin is None else f"{upnl:+.8f} {coin}"
+        liq = self._liquidation(key, pos) if coin is None else None
+        return [key, f"{size:+,.4f}" if pos else "flat", format_price(entry, self.tick) if entry else "",
+                format_price(mark, self.tick) if mark else "", pnl if pos else "", _leverage_mode(pos),
+                money(free), money(total), "", format_price(liq, self.tick) if liq else ""]
+
+    def _show_row(self, key: str, cells: list[str]) -> None:
+        row = self.rows.get(key)
+        if row is None:
+            row = self.rows[key] = self.table.rowCount()
+            self.table.insertRow(row)
         for c, text in enumerate(cells):
             it = QTableWidgetItem(text)
             it.setTextAlignment(Qt.AlignmentFlag.AlignLeft if c == 0 else Qt.AlignmentFlag.AlignRight)
             if c == 0:
-                it.setForeground(QColor(theme.venue_colour(u.venue)))
+                it.setForeground(QColor(theme.venue_colour(key)))
             elif c == 4 and text:
                 # a loss that rounds to nothing is no loss: "-0.00" in red read as one
-                loss, gain = text.startswith("-"), text.startswith("+") and float(text.replace(",", "")) > 0
+                number = float(text.split()[0].replace(",", ""))
+                loss, gain = text.startswith("-") and number < 0, number > 0
                 it.setForeground(QColor(theme.ASK if loss else theme.BID if gain else theme.TEXT))
             self.table.setItem(row, c, it)
-        self._mark(u.venue)
+        self._mark(key)
         self.set_funding(self.funding)
-        self._show_net()
 
     def _show_net(self) -> None:
         """Net exposure across venues: base (signed) and its value at each venue's mark."""
@@ -210,7 +230,8 @@ class Positions(QWidget):
         routing.setForeground(QColor(theme.ERROR))
         free = items[FREE_COL]
         try:
-            low = float(free.text().replace(",", "")) < NEAR_ZERO_FREE
+            amount, _, coin = free.text().replace(",", "").partition(" ")
+            low = float(amount) < (NEAR_ZERO_FREE if not coin else 0.0)  # a coin's 0.01 is not "near zero"
         except ValueError:
             low = False
         free.setForeground(QColor(theme.ERROR) if low else QColor(theme.TEXT))
@@ -222,3 +243,8 @@ def _leverage_mode(pos: list[Position]) -> str:
         return ""
     p = pos[0]
     return " ".join(t for t in (f"{p.leverage:g}x" if p.leverage else "", p.margin_mode or "") if t)
+
+
+def _settles_in_base(symbol: str) -> bool:
+    """An inverse perpetual: ``BTC/USD:BTC`` settles in its base."""
+    return symbol.partition(":")[2] == symbol.partition("/")[0] != ""
