@@ -2,7 +2,9 @@
 multiple of the symbol's tick), each row showing the amount per venue and the total of the live
 venues (asks above, bids below). It stays centred on the consolidated spread until the trader
 scrolls away (C re-centres); a venue's ask priced under another venue's bid is marked as crossed,
-with what taking both sides would earn after taker fees; a click on a row sweeps to its price."""
+with what taking both sides would earn after taker fees; a click on a row sweeps to its price. The
+``own`` column shows the trader's own working orders (``ui/working_orders.py``) on the row
+nearest their limit price."""
 
 from __future__ import annotations
 
@@ -28,13 +30,16 @@ from PySide6.QtWidgets import (
 
 from sor_desktop.core.book import BookSnapshot
 from sor_desktop.core.instrument import Instrument
+from sor_desktop.core.orders import OrderStatus, Side
 from sor_desktop.core.price_format import format_price
 from sor_desktop.ui import theme
+from sor_desktop.ui.working_orders import WorkingOrder
 
 Index = QModelIndex | QPersistentModelIndex
 ROWS_PER_SIDE = 40  # enough to scroll through; the view keeps the spread in its middle
 GROUPS = (1, 2, 5, 10, 20, 25, 50, 100, 250, 500, 1000)  # row steps offered, in ticks
 CROSSED_TINT = "#3a3318"
+MINE_TINT = "#1c2a40"
 
 
 def merge_levels(
@@ -139,19 +144,20 @@ class LadderModel(QAbstractTableModel):
         self.totals = np.zeros(0)
         self.tick: Decimal | None = None  # prices written with the row step's decimals
         self.cross: Crossed | None = None
+        self.mine: dict[int, list[WorkingOrder]] = {}  # row -> own working orders nearest it
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return len(self.prices)
 
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return len(self.venues) + 2
+        return len(self.venues) + 3  # price, venues, total, mine
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if orientation != Qt.Orientation.Horizontal:
             return None
         if role == Qt.ItemDataRole.DisplayRole:
             # the venue ids every other panel uses ("binance" here was "binanceusdm" there)
-            names = ["price", *self.venues, "total"]
+            names = ["price", *self.venues, "total", "own"]
             return names[section] if section < len(names) else None
         if role == Qt.ItemDataRole.ForegroundRole and 0 < section <= len(self.venues):
             v = self.venues[section - 1]
@@ -160,15 +166,22 @@ class LadderModel(QAbstractTableModel):
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         r, c = index.row(), index.column()
+        mine_col = len(self.venues) + 2
         if role == Qt.ItemDataRole.DisplayRole:
             if c == 0:
                 return format_price(self.prices[r], self.tick)
+            if c == mine_col:
+                return _mine_text(self.mine.get(r, []))
             val = self.totals[r] if c == len(self.venues) + 1 else self.amounts[r, c - 1]
             return _amount(val) if val else ""
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.BackgroundRole and self.is_crossed(r):
             return QColor(CROSSED_TINT)
+        if role == Qt.ItemDataRole.BackgroundRole and r in self.mine:
+            return QColor(MINE_TINT)
+        if role == Qt.ItemDataRole.ToolTipRole and r in self.mine:
+            return "your working orders here:\n" + "\n".join(o.describe() for o in self.mine[r])
         if role == Qt.ItemDataRole.ToolTipRole:
             if self.is_crossed(r) and self.cross is not None:
                 x = self.cross
@@ -183,7 +196,23 @@ class LadderModel(QAbstractTableModel):
                 return QColor(theme.ASK if self.sides[r] == "asks" else theme.BID)
             if 0 < c <= len(self.venues) and self.venues[c - 1] in self.stale:
                 return QColor(theme.GREY)
+            if c == mine_col and r in self.mine:
+                unknown = any(o.status is OrderStatus.UNKNOWN for o in self.mine[r])
+                return QColor(theme.ERROR if unknown else theme.BID if self.mine[r][0].side is Side.BUY
+                              else theme.ASK)
         return None
+
+    def place(self, orders: list[WorkingOrder]) -> None:
+        """Each order on the row nearest its limit price (rows exist where some venue has a level)."""
+        mine: dict[int, list[WorkingOrder]] = {}
+        if self.prices:
+            px = np.asarray(self.prices)
+            for o in orders:
+                mine.setdefault(int(np.argmin(np.abs(px - o.limit_price))), []).append(o)
+        if mine != self.mine:
+            self.mine = mine
+            if self.prices:
+                self.dataChanged.emit(self.index(0, 0), self.index(len(self.prices) - 1, len(self.venues) + 2))
 
     def is_crossed(self, row: int) -> bool:
         """An ask row below the best bid, or a bid row above the best ask (across venues)."""
@@ -212,9 +241,9 @@ class LadderModel(QAbstractTableModel):
         if reset:
             self.endResetModel()
         elif self.prices:
-            self.dataChanged.emit(self.index(0, 0), self.index(len(prices) - 1, len(venues) + 1))
+            self.dataChanged.emit(self.index(0, 0), self.index(len(prices) - 1, len(venues) + 2))
             if restyle:
-                self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(venues) + 1)
+                self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(venues) + 2)
 
 
 class Ladder(QWidget):
@@ -261,6 +290,7 @@ class Ladder(QWidget):
         self._insts: Mapping[str, Instrument] = {}
         self._stale: set[str] = set()
         self._sized_for: list[str] = []
+        self._working: list[WorkingOrder] = []
 
     # -- grouping -----------------------------------------------------------------------------
     def set_tick(self, tick: Decimal | None, mid: float | None = None) -> None:
@@ -307,6 +337,11 @@ class Ladder(QWidget):
             self._programmatic = False
 
     # -- data -----------------------------------------------------------------------------------
+    def set_working(self, orders: list[WorkingOrder]) -> None:
+        """The trader's own working orders in the ladder's symbol (``own`` column)."""
+        self._working = list(orders)
+        self.model.place(self._working)
+
     def refresh(self, books: Mapping[str, BookSnapshot], insts: Mapping[str, Instrument], stale: set[str]) -> None:
         self._books, self._insts, self._stale = books, insts, set(stale)
         mids = [m for b in books.values() if (m := b.mid) is not None]
@@ -327,6 +362,7 @@ class Ladder(QWidget):
         self._programmatic = True  # a model reset moves the scroll bar: not the trader's doing
         try:
             self.model.update(venues, set(stale), prices, sides, amounts, totals)
+            self.model.place(self._working)
         finally:
             self._programmatic = False
         if venues != self._sized_for:
@@ -342,7 +378,10 @@ class Ladder(QWidget):
         header = self.view.horizontalHeader()
         fm = header.fontMetrics()
         cell = self.view.fontMetrics().horizontalAdvance("60,000.00") + 10
-        needs = [max(cell, fm.horizontalAdvance(name) + 14) for name in ["price", *venues, "total"]]
+        amount = self.view.fontMetrics().horizontalAdvance("12,345") + 10  # _amount's widest
+        needs = [max(cell, fm.horizontalAdvance("price") + 14)]
+        needs += [max(amount, fm.horizontalAdvance(name) + 14) for name in [*venues, "total"]]
+        needs.append(max(fm.horizontalAdvance("own"), self.view.fontMetrics().horizontalAdvance("B2?")) + 8)
         spare = max(0, self.view.viewport().width() - sum(needs))
         header.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         for c, need in enumerate(needs):
@@ -368,3 +407,13 @@ def _amount(v: float) -> str:
         return f"{v:.2f}"
     return f"{v:.3f}"
 
+
+def _mine_text(orders: list[WorkingOrder]) -> str:
+    """``B2``: two buys working (``S`` sells, ``±`` both; ``?`` an outcome unknown). Narrow, so the
+    ladder still fits a 1280x720 window; the detail is in the row's tooltip."""
+    if not orders:
+        return ""
+    sides = {o.side for o in orders}
+    side = ("B" if orders[0].side is Side.BUY else "S") if len(sides) == 1 else "±"
+    unknown = "?" if any(o.status is OrderStatus.UNKNOWN for o in orders) else ""
+    return f"{side}{len(orders)}{unknown}"

@@ -68,6 +68,7 @@ from sor_desktop.ui.size_presets import (
 from sor_desktop.ui.slippage_chart import SlippageChart
 from sor_desktop.ui.vault_menu import VaultMenu
 from sor_desktop.ui.venue_chips import VenueChip
+from sor_desktop.ui.working_orders import WorkingOrders
 
 log = logging.getLogger(__name__)
 
@@ -154,6 +155,7 @@ class MainWindow(QMainWindow):
         self.impact = ImpactChart()
         self.ladder = Ladder()
         self.blotter = Blotter()
+        self.working = WorkingOrders()  # own orders still working: the ladder's mine column
         self.positions = Positions()
         self.log_panel = LogPanel()
         self.slippage = SlippageChart()
@@ -852,8 +854,12 @@ class MainWindow(QMainWindow):
         if isinstance(ev, LegUpdate):
             self.blotter.on_leg(ev)
             self._show_leg_failure(ev)
+            self.working.on_leg(ev)
+            self.ladder.set_working(self.working.current(self.session.symbol))
         elif isinstance(ev, RouteStarted):
             self.blotter.on_route(ev)
+            self.working.on_route(ev)
+            self.ladder.set_working(self.working.current(self.session.symbol))
             self.docks["blotter"].raise_()
         elif isinstance(ev, RouteDone):
             if ev.tca is not None:

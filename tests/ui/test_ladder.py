@@ -132,3 +132,30 @@ def test_every_venue_name_fits_its_column_at_1280x720(window, qtbot) -> None:
     for c, v in enumerate(m.venues, start=1):
         assert header.sectionSize(c) >= fm.horizontalAdvance(v), v
     assert window.ladder.view.horizontalScrollBar().maximum() == 0  # and no column pushed out of view
+
+
+def test_own_working_orders_sit_on_the_row_of_their_limit_until_done(window) -> None:
+    from sor_desktop.core.orders import OrderStatus, Side
+    from sor_desktop.engine.preview import PreviewRequest
+    from sor_desktop.engine.session_events import LegUpdate, RouteStarted
+
+    _frames(window)
+    m = window.ladder.model
+    mine = m.columnCount() - 1
+    assert m.headerData(mine, Qt.Orientation.Horizontal) == "own"
+    plan = window.session.preview(PreviewRequest(window.session.symbol, Side.BUY, "3")).plan
+    assert plan is not None and len(plan.legs) >= 2
+    window._on_event(RouteStarted("r1", plan, 0.0))
+    rows = {r: m.data(m.index(r, mine)) for r in range(m.rowCount()) if m.data(m.index(r, mine))}
+    assert all(t[0] == "B" for t in rows.values())  # buys
+    assert sum(int(t[1:].rstrip("?")) for t in rows.values()) == len(plan.legs)
+    for lg in plan.legs:  # each on the row nearest its limit price, named in the tooltip
+        r = min(range(m.rowCount()), key=lambda r: abs(m.prices[r] - float(lg.limit_price)))
+        assert r in rows and lg.venue in m.data(m.index(r, 0), Qt.ItemDataRole.ToolTipRole)
+    first = plan.legs[0]
+    window._on_event(LegUpdate("r1", 0, first.venue, first.symbol, Side.BUY, OrderStatus.UNKNOWN, first.contracts_dec))
+    assert any(str(m.data(m.index(r, mine))).endswith("?") for r in range(m.rowCount()))
+    for i, lg in enumerate(plan.legs):
+        window._on_event(LegUpdate("r1", i, lg.venue, lg.symbol, Side.BUY, OrderStatus.FILLED, lg.contracts_dec,
+                                   lg.contracts_dec))
+    assert not any(m.data(m.index(r, mine)) for r in range(m.rowCount()))
