@@ -13,7 +13,16 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QEvent, QObject, QPointF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QResizeEvent
-from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QLayout, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QLayout,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from sor_desktop.core.book import BookSnapshot
 from sor_desktop.core.instrument import Instrument
@@ -35,6 +44,7 @@ SweepSource = Callable[[float, Side], "Sweep | None"]
 
 class DepthChart(QWidget):
     price_clicked = Signal(float)
+    sim_requested = Signal()  # the empty state's "open the simulated market"
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -151,6 +161,10 @@ class DepthChart(QWidget):
         self.waiting.setWordWrap(True)
         self.waiting.setStyleSheet("QLabel { background: rgba(15, 18, 22, 220); padding: 12px; }")
         self.waiting.hide()
+        self.sim_button = QPushButton("Open the simulated market instead", self.plot)
+        self.sim_button.setToolTip("closes this window and starts sor-desktop --sim on the same symbol")
+        self.sim_button.clicked.connect(self.sim_requested)
+        self.sim_button.hide()
         lay.addLayout(bar)
         lay.addLayout(self._bar2)
         lay.addWidget(self.plot, 1)
@@ -217,18 +231,29 @@ class DepthChart(QWidget):
                 self._bar2.insertWidget(0, self._toggle_box)
         super().resizeEvent(event)
 
-    def show_waiting(self, text: str | None) -> None:
-        """A message over the empty chart (None: the books are here, the chart speaks for itself)."""
+    def show_waiting(self, text: str | None, *, offer_sim: bool = False) -> None:
+        """A message over the empty chart (None: the books are here, the chart speaks for itself);
+        ``offer_sim``: with a button to the simulated market under it."""
         if not text:
             self.waiting.hide()
+            self.sim_button.hide()
             return
         self.waiting.setText(text)
         w = max(200, self.plot.width() - 60)
         self.waiting.setFixedWidth(w)
         self.waiting.adjustSize()
-        self.waiting.move((self.plot.width() - w) // 2, max(10, (self.plot.height() - self.waiting.height()) // 2))
+        button_h = self.sim_button.sizeHint().height() + 8 if offer_sim else 0
+        top = max(10, (self.plot.height() - self.waiting.height() - button_h) // 2)
+        self.waiting.move((self.plot.width() - w) // 2, top)
         self.waiting.show()
         self.waiting.raise_()
+        if offer_sim:
+            self.sim_button.adjustSize()
+            self.sim_button.move((self.plot.width() - self.sim_button.width()) // 2, top + self.waiting.height() + 8)
+            self.sim_button.show()
+            self.sim_button.raise_()
+        else:
+            self.sim_button.hide()
 
     def _toggle(self, venue: str, on: bool) -> None:
         (self._off.discard if on else self._off.add)(venue)

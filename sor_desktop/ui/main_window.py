@@ -8,15 +8,24 @@ from __future__ import annotations
 
 import gc
 import logging
+import sys
 import time
 from collections import deque
 from collections.abc import Collection, Mapping
 from dataclasses import replace
 from decimal import ROUND_DOWN, Decimal
 
-from PySide6.QtCore import QByteArray, QObject, QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QByteArray, QObject, QProcess, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence, QResizeEvent, QShortcut
-from PySide6.QtWidgets import QDockWidget, QInputDialog, QMainWindow, QToolBar, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QDockWidget,
+    QInputDialog,
+    QMainWindow,
+    QMessageBox,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
 
 from sor_desktop.core.book import BookSnapshot
 from sor_desktop.core.instrument import Instrument
@@ -219,6 +228,7 @@ class MainWindow(QMainWindow):
         self.routing.symbol_changed.connect(self._change_symbol)
         self.routing.route_requested.connect(self.on_route_requested)
         self.depth_chart.price_clicked.connect(self.sweep_to)
+        self.depth_chart.sim_requested.connect(self.open_simulated_market)
         self.depth_chart.sweep_source = self.sweep_at
 
         self.timer = QTimer(self)
@@ -602,9 +612,25 @@ class MainWindow(QMainWindow):
         for v, h in sorted(health.items()):
             if h.state is not LinkState.CONNECTED:
                 lines.append(f"{v}: {h.state}" + (f" · last error: {h.reason}" if h.reason else ""))
-        lines.append("Each venue is retried with backoff. Without network, `sor-desktop --sim` opens the "
-                     "simulated market.")
-        self.depth_chart.show_waiting("\n".join(lines))
+        sim = str(self.session.mode) in ("simulated", "replay")  # offline already: nothing to offer
+        lines.append("Each venue is retried with backoff." + ("" if sim else
+                     " Without network, the simulated market trades the same venues offline."))
+        self.depth_chart.show_waiting("\n".join(lines), offer_sim=not sim)
+
+    def open_simulated_market(self) -> None:
+        """The empty state's button: start ``sor-desktop --sim`` on this symbol, then close this
+        window (after the trader agrees: a live or paper session ends)."""
+        answer = QMessageBox.question(
+            self, "Open the simulated market",
+            f"Close this {self.session.mode} window and open the simulated market on {self.session.symbol}?")
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        args = ["-m", "sor_desktop", "--sim", "--symbol", self.session.symbol]
+        if not QProcess.startDetached(sys.executable, args):
+            self.alert("error", f"could not start the simulated market ({sys.executable} {' '.join(args)})")
+            return
+        log.info("simulated market started from the empty state; closing the %s window", self.session.mode)
+        self.close()
 
     def _refresh_impact(self) -> bool:
         insts = self.session.symbol_instruments()

@@ -21,7 +21,33 @@ def test_no_books_says_so_in_the_chart_and_the_preview(window, monkeypatch) -> N
     assert waiting.isVisibleTo(window)
     text = waiting.text()
     assert f"connecting to {len(venues)} venues" in text
-    assert "connection refused" in text and "--sim" in text
+    assert "connection refused" in text
+    assert not window.depth_chart.sim_button.isVisibleTo(window)  # already the simulated market
+
+
+def test_offline_paper_window_offers_the_simulated_market_on_the_same_symbol(window, monkeypatch) -> None:
+    from PySide6.QtCore import QProcess
+    from PySide6.QtWidgets import QMessageBox
+
+    from sor_desktop.venues.base import Mode
+
+    session = window.session
+    monkeypatch.setattr(session, "mode", Mode.PAPER)
+    monkeypatch.setattr(session.store, "books", lambda *a, **k: {})
+    window._refresh_health()
+    assert "simulated market" in window.depth_chart.waiting.text()
+    button = window.depth_chart.sim_button
+    assert button.isVisibleTo(window)
+    assert button.geometry().top() >= window.depth_chart.waiting.geometry().bottom()  # under the message
+    started: list[tuple[str, list[str]]] = []
+    monkeypatch.setattr(QProcess, "startDetached", lambda exe, args: started.append((exe, list(args))) or True)
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.No)
+    button.click()
+    assert started == [] and window.isVisible()  # the trader said no: nothing happens
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
+    button.click()
+    assert started and started[0][1][-3:] == ["--sim", "--symbol", session.symbol]
+    assert not window.isVisible()
 
 
 def test_the_message_goes_once_books_arrive(window, sim_session, loop) -> None:
