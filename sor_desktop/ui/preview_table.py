@@ -37,17 +37,19 @@ def totals_text(plan: Plan, base: str, quote: str = "USDT", tick: Decimal | None
         elif plan.single_venue_is_best:
             lines.append(f"one venue alone is best: <b>{plan.best_single.venue}</b>")
         else:
+            # its split on the same line (a short Route dock at 1280x720 has room for three lines)
+            parts = plan.savings_parts
+            split = ""
+            if parts:
+                funding = f" · funding {parts['funding']:+,.2f}" if plan.hold_hours else ""
+                split = f" (price {parts['price']:+,.2f} · fee {parts['fee']:+,.2f}{funding})"
             lines.append(
                 f"saves <b style='color:{colour}'>{plan.savings_bps:.2f} bps · {plan.savings_quote:,.2f} {quote}</b>"
-                f" against {plan.best_single.venue} alone"
+                f" against {plan.best_single.venue} alone{split}"
             )
     if plan.funding is not None:
         lines.append(f"funding over {plan.hold_hours or 0:g} h <b>{plan.funding:+,.2f} {quote}</b>"
                      " (+ paid, − received; not in the all-in cost above)")
-    parts = plan.savings_parts
-    if parts and plan.best_single is not None and not plan.single_venue_is_best:
-        lines.append(f"saving = price {parts['price']:+,.2f} · fee {parts['fee']:+,.2f} · "
-                     f"funding {parts['funding']:+,.2f} {quote}")
     if plan.unfilled > 0:
         unit = quote if plan.unit == "quote" else base
         lines.append(f"<span style='color:{theme.WARN}'>unfilled {plan.unfilled:,.4f} {unit}: "

@@ -36,11 +36,15 @@ def test_hold_time_is_off_by_default_and_funding_columns_follow_it(window, sim_s
     assert table.item(0, liq).text() == format_price(first.liquidation_price, window.tick)  # by the tick
     assert "funding over 24 h" in panel.preview.totals.text()
     if plan.savings_parts is not None and not plan.single_venue_is_best:
-        assert "saving = price" in panel.preview.totals.text()
+        assert "alone (price " in panel.preview.totals.text()
     # the split of a saving into price, fee and funding (the sim's cheapest venue often wins alone)
+    assert plan.best_single is not None
     shown = replace(plan, single_venue_is_best=False, savings_quote=3.0,
+                    best_single=replace(plan.best_single, filled=plan.filled),
                     savings_parts={"price": 2.5, "fee": 1.0, "funding": -0.5})
-    assert "saving = price +2.50 · fee +1.00 · funding -0.50 USDT" in totals_text(shown, "BTC")
+    assert "alone (price +2.50 · fee +1.00 · funding -0.50)" in totals_text(shown, "BTC")
+    # without a hold there is no funding to split out
+    assert "alone (price +2.50 · fee +1.00)" in totals_text(replace(shown, hold_hours=None), "BTC")
     panel.futures.liq.setValue(0)
     window.refresh_preview()
     assert window._preview.request.min_liq_distance is None
