@@ -78,6 +78,23 @@ class LotCurve:
         j = int(np.searchsorted(self.xs, x - _SNAP, side="left")) - 1
         return float(self.prices[min(max(j, 0), len(self.prices) - 1)])
 
+    def trimmed(self, max_lots: int) -> LotCurve:
+        """This curve cut at ``max_lots``: the same curve ``build_curve`` makes with that
+        ``max_lots`` (its breaks below the cut are these, and the cut is the last), without walking
+        the book again (a quote-unit plan needs the whole curves first, then the trimmed ones)."""
+        if max_lots >= self.hi:
+            return self
+        hi = max(int(max_lots), 0)
+        keep = int(np.searchsorted(self.xs[1:], hi - _SNAP * max(1.0, hi), side="left")) + 1
+        keep = min(keep, len(self.prices))
+        xs, cum_cost, cum_notional = self.xs[: keep + 1], self.cum_cost[: keep + 1], self.cum_notional[: keep + 1]
+        breaks = np.concatenate((self.breaks[self.breaks < hi], [hi])).astype(np.int64)
+        costs = np.interp(breaks.astype(np.float64), xs, cum_cost)
+        counts = breaks[1:] - breaks[:-1]
+        slopes = (costs[1:] - costs[:-1]) / np.maximum(counts, 1)
+        return LotCurve(self.lot_base, self.lo, hi, breaks, costs, xs, cum_cost, cum_notional,
+                        self.prices[:keep], None, counts, slopes)
+
     def segments(self, a: int, b: int) -> tuple[Ints, Floats]:
         """Run lengths and per-lot costs of the lots from ``a`` to ``b`` (a <= b <= hi)."""
         if a == 0 and b == self.hi:

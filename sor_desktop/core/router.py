@@ -218,11 +218,12 @@ def plan_route(request: PlanRequest, venues: Sequence[VenueInput]) -> Plan:
     target = 0 if quote else int(Decimal(repr(float(request.amount))) / grid.grain)
 
     deadline = time.thread_time() + PLAN_CPU_BUDGET_S
+    whole: _Routed | None = None
     if quote:  # B_T from the whole curves, then the curves trimmed to it as for a base amount
         whole = _route(screened, grid, futures, inverse, request, None, deadline, [], [])
         target = _quote_target(whole, side, request.amount, float(grid.grain)) if whole else 0
     below_min: list[str] = []  # venues whose minimum order is more than they could take here
-    routed = _route(screened, grid, futures, inverse, request, target, deadline, excluded, below_min)
+    routed = _route(screened, grid, futures, inverse, request, target, deadline, excluded, below_min, whole)
     if not routed:
         return _empty(request, symbol, excluded, "no venue can take the order")
 
@@ -251,16 +252,23 @@ def plan_route(request: PlanRequest, venues: Sequence[VenueInput]) -> Plan:
 
 
 def _route(screened: Sequence[tuple[VenueInput, Levels]], grid: _Grid, futures: dict[int, Any],
-           inverse: dict[int, tuple[InverseVenue, Levels]], request: PlanRequest, target: int | None, deadline: float, excluded: list[tuple[str, str]],
-           below_min: list[str]) -> _Routed:
-    """The venues' lot curves (trimmed to ``target`` grains when given); the unusable ones go to
-    ``excluded`` and, when only their minimum is out of reach, to ``below_min``."""
+           inverse: dict[int, tuple[InverseVenue, Levels]], request: PlanRequest, target: int | None,
+           deadline: float, excluded: list[tuple[str, str]], below_min: list[str],
+           whole: _Routed | None = None) -> _Routed:
+    """The venues' lot curves (trimmed to ``target`` grains when given: cut from ``whole``'s
+    curves when they were built already); the unusable ones go to ``excluded`` and, when only
+    their minimum is out of reach, to ``below_min``."""
     routed = _Routed()
     routed.deadline = deadline
+    built = {id(w.source): w.curve for w in whole} if whole is not None else {}
     for (v, levels), m in zip(screened, grid.lots, strict=True):
         costs = futures[id(v)]
-        curve = build_curve(levels, v.instrument, request.side, cap_base=v.cap_base,
-                            max_lots=None if target is None else target // m, per_base=costs.funding_per_base)
+        max_lots = None if target is None else target // m
+        if id(v) in built and max_lots is not None:
+            curve = built[id(v)].trimmed(max_lots)
+        else:
+            curve = build_curve(levels, v.instrument, request.side, cap_base=v.cap_base, max_lots=max_lots,
+                                per_base=costs.funding_per_base)
         full = v.book.asks if request.side is Side.BUY else v.book.bids
         if len(levels) < len(full) and curve.limit == "depth":
             curve = replace(curve, limit="price limit")
@@ -557,6 +565,15 @@ def _unfilled_reason(request: PlanRequest, routed: Sequence[_Venue], alloc: Allo
     if quote and request.amount - _notional(routed, alloc) <= max(
             float(v.curve.prices.max()) * v.curve.lot_base * max(v.curve.lo, 1) for v in routed):
         return lots_only  # less than one lot (or minimum) of some venue is left: no search needed
+    if quote and request.max_venues is not None and request.max_venues < len(routed):
+        # no search just for words: the venue count binds when the plan uses all it may and a venue
+        # left out could add its smallest order within what is left of the notional
+        used = [i for i, x in enumerate(alloc.lots) if x]
+        left = request.amount - _notional(routed, alloc)
+        if len(used) >= request.max_venues and any(
+                v.curve.notional(max(v.curve.lo, 1)) <= left for i, v in enumerate(routed) if i not in used):
+            return f"max venues ({request.max_venues}) limits the fill"
+        return lots_only
     if request.max_venues is not None and request.max_venues < len(routed):
         free = _solve(routed, target, None)
         if free.fill > alloc.fill:
