@@ -39,3 +39,6 @@ class Position:
     realized_pnl: Decimal = Decimal(0)
     leverage: Decimal | None = None
     margin_mode: str | None = None  # "cross" or "isolated", as the venue says; None when it does not
+    # currency of the PnL figures: the settle currency (BTC for an inverse BTC/USD:BTC position);
+    # None when the source does not say (then it is the symbol's settle currency)
+    pnl_currency: str | None = None

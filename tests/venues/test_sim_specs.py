@@ -20,15 +20,24 @@ def test_sim_markets_match_the_recorded_markets(venue: str) -> None:
     recorded = load_markets(venue)
     compared = 0
     for symbol, market in recorded.items():
-        if not market.get("linear"):
-            continue  # bybit BTC/USD:BTC is inverse; the simulator trades linear USDT swaps only
         real = Instrument.from_market(market, venue)
-        sim = Instrument.from_market(market_dict(venue, symbol), venue)
+        sim_market = market_dict(venue, symbol)
+        sim = Instrument.from_market(sim_market, venue)
         for f in FIELDS:
             assert getattr(sim, f) == getattr(real, f), (venue, symbol, f)
+        for key in ("linear", "inverse", "subType", "quote", "settle"):
+            if key in market:  # the legacy recordings (binanceusdm, bingx) carry no subType
+                assert sim_market[key] == market[key], (venue, symbol, key)
         assert SPECS[(venue, symbol)].recorded
         compared += 1
     assert compared >= 3
+
+
+def test_bybit_lists_the_recorded_inverse_market_beside_the_linear_ones() -> None:
+    recorded = load_markets("bybit")
+    assert recorded["BTC/USD:BTC"]["inverse"]  # the recorded row the simulated one is checked against
+    assert SPECS[("bybit", "BTC/USD:BTC")].inverse
+    assert "BTC/USD:BTC" in SimMarket(SimConfig()).symbols("bybit")
 
 
 def test_rows_not_in_the_recording_are_marked() -> None:

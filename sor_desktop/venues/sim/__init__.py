@@ -8,8 +8,11 @@ Use::
     book = await clock.drive(venues["bybit"].watch_order_book("BTC/USDT:USDT"))
 
 Modules: ``specs`` (real instrument specs and fees), ``profiles`` (per-venue behaviour),
-``fair_price``, ``book_model``, ``stream``, ``sweep`` and ``matching`` (the local matching engine,
-shared with paper and replay), ``accounts``, ``reasons``, ``faults``, ``clock``, ``market``, ``venue``.
+``fair_price``, ``underlying`` (which fair price a symbol follows: Bybit's inverse BTC/USD:BTC the
+linear BTC one), ``book_model``, ``stream``, ``sweep`` and ``matching`` (the local matching engine,
+shared with paper and replay), ``contract_value`` (linear and inverse contract arithmetic),
+``accounts`` (a wallet per settle currency), ``terms``, ``reasons``, ``faults``, ``clock``, ``market``,
+``venue``.
 """
 
 from sor_desktop.venues.sim.clock import Clock, RealClock, VirtualClock

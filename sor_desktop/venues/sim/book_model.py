@@ -5,6 +5,12 @@ steps, so every price is on the tick and every amount on the step. Each update m
 to the venue's own mid (fair price, delayed by its data latency, plus a wandering basis), redraws
 some sizes (often near the touch, rarely deep down) and lets liquidity taken by our own fills come
 back over a couple of seconds. See ``profiles`` for where the shape comes from.
+
+Amounts are contracts. A linear contract is ``contract_size`` base, worth that times the price; an
+inverse contract (Bybit ``BTC/USD:BTC``) is ``contract_size`` USD whatever the price. Level sizes
+are drawn as USD notional from the venue's profile and turned into whole steps of the contract, so
+an inverse book holds the same USD depth as the venue's linear book of that base: its depth in
+contracts is the base depth x price / contract size.
 """
 
 from __future__ import annotations
@@ -37,7 +43,9 @@ class BookModel:
         self._tick_dp = _decimals(instrument.price_tick)
         self._step = float(instrument.amount_step)
         self._step_dp = _decimals(instrument.amount_step)
-        self._base_per_step = float(instrument.contract_size) * self._step
+        # USD value of one step: a linear step is worth price x this, an inverse step exactly this
+        self._size_per_step = float(instrument.contract_size) * self._step
+        self._inverse = not instrument.linear
         self._t = start_time
         self._basis = 0.0  # bps, around profile.basis_bps
         n = profile.levels
@@ -61,7 +69,8 @@ class BookModel:
     def _draw_sizes(self, n: int, price: float) -> np.ndarray:
         """Level sizes in whole amount steps: heavy-tailed (log-normal, capped)."""
         p = self.profile
-        median_steps = p.median_level_usd * p.depth / (price * self._base_per_step)
+        usd_per_step = self._size_per_step if self._inverse else price * self._size_per_step
+        median_steps = p.median_level_usd * p.depth / usd_per_step
         z = self._rng.standard_normal(n) * p.size_log_sd
         sizes = median_steps * np.exp(np.minimum(z, math.log(p.size_cap)))
         return np.maximum(1, np.floor(sizes)).astype(np.int64)

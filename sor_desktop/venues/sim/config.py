@@ -19,6 +19,13 @@ DEFAULT_SIM_BALANCES: Mapping[str, Decimal] = {
 }
 
 
+# Coin-margined (inverse) markets are margined in their coin, not in USDT: a venue that lists one
+# (Bybit BTC/USD:BTC) starts with this much of the coin beside its USDT, so the inverse market can
+# be traded at once. 1 BTC is about 60,000 USD of the sim's start price: the same order of size as
+# Bybit's USDT account, enough for the README's examples on either market.
+DEFAULT_SIM_COIN_BALANCE = Decimal(1)
+
+
 @dataclass(frozen=True, slots=True)
 class SimConfig:
     """``seed`` fixes every book and fill on a ``VirtualClock``.
@@ -36,6 +43,9 @@ class SimConfig:
     symbols: tuple[str, ...] | None = None  # None: every symbol the venue lists
     balance: Decimal = Decimal(10_000)  # per venue, in USDT (the app and `route` pass DEFAULT_SIM_BALANCES)
     balances: Mapping[str, Decimal] = field(default_factory=dict)  # per venue id, over ``balance``
+    # in each coin a venue's inverse markets settle in (Bybit: BTC); per venue id in ``coin_balances``
+    coin_balance: Decimal = DEFAULT_SIM_COIN_BALANCE
+    coin_balances: Mapping[str, Decimal] = field(default_factory=dict)
     leverage: Decimal = Decimal(10)
     update_hz: float | None = None
     latency_scale: float = 1.0
@@ -44,6 +54,10 @@ class SimConfig:
 
     def balance_of(self, venue: str) -> Decimal:
         return self.balances.get(venue, self.balance)
+
+    def coin_balance_of(self, venue: str) -> Decimal:
+        """The starting wallet, in each settle coin of its inverse markets, of ``venue``."""
+        return self.coin_balances.get(venue, self.coin_balance)
 
 
 def parse_balances(text: str) -> tuple[Decimal | None, dict[str, Decimal]]:

@@ -26,7 +26,7 @@ class LocalOrders:
             raise OrderRejected(self.id, f"order for {request.venue} sent to {self.id}")
 
     async def fetch_balance(self) -> list[Balance]:
-        return [self.engine.balance()]
+        return self.engine.balances()
 
     async def fetch_positions(self, symbols: Sequence[str] | None = None) -> list[Position]:
         return self.engine.positions(symbols)

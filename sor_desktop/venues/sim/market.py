@@ -22,6 +22,7 @@ from sor_desktop.venues.sim.config import SimConfig
 from sor_desktop.venues.sim.fair_price import FairPrice
 from sor_desktop.venues.sim.profiles import START_PRICES, VenueProfile, profile_for
 from sor_desktop.venues.sim.specs import SPECS, market_dict, symbols_of
+from sor_desktop.venues.sim.underlying import PriceSource, WithBasis, underlying
 
 if TYPE_CHECKING:
     from sor_desktop.venues.sim.venue import SimVenue
@@ -66,7 +67,15 @@ class SimMarket:
         return profile
 
     # -- state -----------------------------------------------------------------------------------
-    def fair(self, symbol: str) -> FairPrice:
+    def fair(self, symbol: str) -> PriceSource:
+        """The fair price ``symbol`` quotes around (the inverse BTC market follows the linear one's
+        path at a constant basis, ``sim.underlying``)."""
+        source, basis_bps = underlying(symbol)
+        if source != symbol:
+            return WithBasis(self._path(source), basis_bps)
+        return self._path(symbol)
+
+    def _path(self, symbol: str) -> FairPrice:
         fp = self._fair.get(symbol)
         if fp is None:
             seed = np.random.SeedSequence(self.config.seed, spawn_key=(_key("fair"), _key(symbol)))

@@ -9,6 +9,10 @@ book crosses them (no queue position is modelled: a resting order fills only onc
 side trades through its price). Liquidity it took from a book is not given out twice by the same
 book; ``on_take`` lets the book's owner (the simulator) remove it from later books too.
 
+Linear and inverse contracts alike: every value, fee and margin goes through ``contract_value``
+(an inverse contract is worth ``size / price`` of its coin, not ``size x price``), and an inverse
+order is margined against its coin's wallet (``accounts``).
+
 Synchronous and free of asyncio: the venue classes add latency and faults around it.
 """
 
@@ -26,11 +30,13 @@ from sor_desktop.core.instrument import Instrument
 from sor_desktop.core.margin import required_margin, rule_for
 from sor_desktop.core.orders import Fill, OrderReport, OrderRequest, OrderStatus, OrderType, Side, TimeInForce
 from sor_desktop.venues.errors import InsufficientMargin, OrderRejected
+from sor_desktop.venues.sim import contract_value as cv
 from sor_desktop.venues.sim.accounts import ZERO, Account
 from sor_desktop.venues.sim.reasons import reason
 from sor_desktop.venues.sim.sweep import opposite_levels, sweep, to_dec
 
 FEE_QUANTUM = Decimal("0.00000001")
+AVG_QUANTUM = Decimal("1e-12")  # an inverse order's harmonic mean fill price
 TakeHook = Callable[[str, Side, Decimal, Decimal], None]  # symbol, book side taken from, price, contracts
 
 
@@ -53,8 +59,9 @@ class _Order:
     venue_order_id: str
     timestamp: int
     contracts: Decimal  # accepted size (reduce-only orders are capped at the position)
+    inverse: bool = False
     filled: Decimal = ZERO
-    notional: Decimal = ZERO  # sum of price x contracts filled
+    notional: Decimal = ZERO  # sum of price x contracts filled (inverse: of contracts / price)
     fee: Decimal = ZERO
     status: OrderStatus = OrderStatus.ACKNOWLEDGED
 
@@ -62,12 +69,23 @@ class _Order:
     def remaining(self) -> Decimal:
         return self.contracts - self.filled
 
+    @property
+    def avg_price(self) -> Decimal | None:
+        """Contract-weighted mean fill price; for inverse contracts the harmonic mean (total
+        contracts / sum(contracts / price)), the price at which the coin paid buys them all."""
+        if not self.filled:
+            return None
+        if not self.inverse:
+            return self.notional / self.filled
+        # 1000 / (1000 / 60006.1) is 60006.1 only to Decimal's 28 digits: 12 places is exact enough
+        return (self.filled / self.notional).quantize(AVG_QUANTUM).normalize()
+
     def report(self) -> OrderReport:
         req = self.request
         return OrderReport(
             venue=req.venue, symbol=req.symbol, client_order_id=req.client_order_id, status=self.status,
             side=req.side, contracts=req.contracts, filled_contracts=self.filled,
-            avg_price=(self.notional / self.filled) if self.filled else None, fee=self.fee,
+            avg_price=self.avg_price, fee=self.fee,
             venue_order_id=self.venue_order_id, timestamp=self.timestamp,
         )
 
@@ -104,14 +122,24 @@ class MatchingEngine:
     def open_orders(self, symbol: str | None = None) -> list[OrderReport]:
         return [o.report() for o in self._resting.values() if symbol is None or o.request.symbol == symbol]
 
-    def balance(self) -> Balance:
-        return self.account.balance(self.instruments, self.marks, self._resting_notional())
+    def balance(self, currency: str | None = None) -> Balance:
+        """``currency``'s balance (the account currency by default: USDT)."""
+        currency = currency or self.account.currency
+        return self.account.balance(self.instruments, self.marks, self._resting_value().get(currency, ZERO),
+                                    currency)
 
-    def pnl(self) -> PnL:
+    def balances(self) -> list[Balance]:
+        """Every wallet's balance: USDT, then the coins inverse contracts settle in (Bybit: BTC)."""
+        return self.account.balances(self.instruments, self.marks, self._resting_value())
+
+    def pnl(self, currency: str | None = None) -> PnL:
+        """PnL of the positions settled in ``currency`` (the account currency by default)."""
         acct = self.account
-        realized = sum((p.realized for p in acct.positions.values()), ZERO)
-        unrealized = sum((acct.unrealized(self.instruments[s], self.marks.get(s)) for s in acct.positions), ZERO)
-        return PnL(realized, unrealized, acct.fees_paid)
+        currency = currency or acct.currency
+        mine = [s for s, p in acct.positions.items() if p.currency == currency]
+        realized = sum((acct.positions[s].realized for s in mine), ZERO)
+        unrealized = sum((acct.unrealized(self.instruments[s], self.marks.get(s)) for s in mine), ZERO)
+        return PnL(realized, unrealized, acct.fees.get(currency, ZERO))
 
     def positions(self, symbols: Sequence[str] | None = None) -> list[Position]:
         out = []
@@ -133,8 +161,6 @@ class MatchingEngine:
         inst = self.instruments.get(req.symbol)
         if inst is None:
             raise self._reject("unknown_symbol", req.symbol)
-        if not inst.linear:
-            raise OrderRejected(self.venue, "inverse contracts are not simulated")
         if len(req.client_order_id) > self._max_cid or not req.client_order_id:
             raise self._reject("client_id", f"at most {self._max_cid} characters")
         if req.client_order_id in self._orders:
@@ -150,7 +176,7 @@ class MatchingEngine:
             raise self._reject("no_liquidity")
         self._check_margin(req, inst, contracts, price, fills_at)
 
-        order = _Order(req, f"SIM-{self.venue}-{next(self._ids)}", now_ms, contracts)
+        order = _Order(req, f"SIM-{self.venue}-{next(self._ids)}", now_ms, contracts, inverse=not inst.linear)
         self._orders[req.client_order_id] = order
         for level_price, qty in fills_at:
             self._fill(order, inst, level_price, qty, maker=False, book_side=req.side, now_ms=now_ms)
@@ -236,7 +262,7 @@ class MatchingEngine:
         if inst.max_amount is not None and c > inst.max_amount:
             raise self._reject("max", f"{c} > {inst.max_amount}")
         if inst.min_notional is not None and price is not None and not req.reduce_only:
-            notional = c * inst.contract_size * price
+            notional = cv.quote_notional(inst, c, price)  # inverse: c x size USD at any price
             if notional < inst.min_notional:
                 raise self._reject("notional", f"{notional:.2f} < {inst.min_notional}")
 
@@ -270,23 +296,36 @@ class MatchingEngine:
             return
         if req.order_type is OrderType.MARKET and taken < contracts:
             opening = max(ZERO, taken - reducing)  # the unfilled rest of a market order expires
-        size = inst.contract_size
+        if not inst.linear:
+            # an inverse contract is the most coin at the lowest price it can fill at: a buy's
+            # best fill (its limit when nothing crosses now), a sell's limit (its worst fill)
+            est = min([est, *(p for p, _ in fills_at)])
         mark = self.marks.get(req.symbol)
-        required = required_margin(req.side, float(opening * size), float(reducing * size), float(est),
+        # core.margin's rule takes base units and gives quote units; an inverse leg is its base
+        # at ``est`` and its cost is turned back into the coin at that price (the fee to close is
+        # then valued at the order price rather than the bankruptcy price: within 1/leverage of a fee)
+        opening_base = inst.contracts_to_base(opening, est)
+        reducing_base = inst.contracts_to_base(reducing, est)
+        required = required_margin(req.side, float(opening_base), float(reducing_base), float(est),
                                    float(mark) if mark is not None else None, float(self.account.leverage),
                                    float(inst.taker_fee), rule_for(self.venue))
-        free = self.balance().free
+        if not inst.linear:
+            required /= float(est)
+        currency = self.account.currency_of(inst)
+        free = self.balance(currency).free
         if required > free:
-            raise self._reject("margin", f"needs {required:.2f}, free {free:.2f}")
+            if inst.linear:
+                raise self._reject("margin", f"needs {required:.2f}, free {free:.2f}")
+            raise self._reject("margin", f"needs {required:.8f} {currency}, free {free:.8f} {currency}")
 
     def _fill(self, order: _Order, inst: Instrument, level_price: Decimal, qty: Decimal, *, maker: bool,
               book_side: Side, now_ms: int, at: Decimal | None = None) -> Fill:
         price = at if at is not None else level_price
         rate = inst.maker_fee if maker else inst.taker_fee
-        fee = (qty * inst.contract_size * price * rate).quantize(FEE_QUANTUM)
+        fee = (cv.value(inst, qty, price) * rate).quantize(FEE_QUANTUM)  # in the settle currency
         self.account.apply_fill(inst, order.request.side, qty, price, fee)
         order.filled += qty
-        order.notional += qty * price
+        order.notional += qty / price if order.inverse else qty * price
         order.fee += fee
         taken = self._taken[inst.symbol][1]
         taken[level_price] = taken.get(level_price, ZERO) + qty
@@ -297,10 +336,12 @@ class MatchingEngine:
         self.fills.append(fill)
         return fill
 
-    def _resting_notional(self) -> Decimal:
-        total = ZERO
+    def _resting_value(self) -> dict[str, Decimal]:
+        """Resting orders' value at their limits, per margin currency."""
+        out: dict[str, Decimal] = {}
         for o in self._resting.values():
             inst = self.instruments[o.request.symbol]
             assert o.request.limit_price is not None
-            total += o.remaining * inst.contract_size * o.request.limit_price
-        return total
+            currency = self.account.currency_of(inst)
+            out[currency] = out.get(currency, ZERO) + cv.value(inst, o.remaining, o.request.limit_price)
+        return out

@@ -6,6 +6,12 @@ marked ``recorded=False`` are not in the recorded fixtures (SOL on binanceusdm, 
 they follow the venues' published contract specs and are kept apart so nobody mistakes them for
 recorded data.
 
+One inverse (coin-settled) row: Bybit ``BTC/USD:BTC`` (id BTCUSD), a contract is 1 USD, the
+margin and PnL are BTC. Its figures are ccxt's recorded Bybit market
+(``/work/shared/venue-data/markets/bybit.json``, ``"BTC/USD:BTC"``: tick 0.1, step 1, min 1, max
+25,000,000 contracts, leverage up to 100, taker 0.0006, maker 0.0001). ``SYMBOLS`` (the window's
+list) stays the linear symbols; ``symbols_of`` lists the inverse row too, so the venue offers it.
+
 ``contractSize`` is what ccxt advertises. WEEX counts book and order quantities in coins even
 though it advertises 0.0001 BTC: ``venues.quirks`` overrides the unit when an ``Instrument`` is
 built, exactly as for the live venue. MEXC really counts in contracts (0.0001 BTC, 0.01 ETH, 0.1 SOL).
@@ -40,6 +46,7 @@ class Spec:
     taker: str
     maker: str
     recorded: bool = True
+    inverse: bool = False  # coin-settled: a contract is ``contract_size`` quote (USD), margined in the base
 
 
 def _rows() -> list[Spec]:
@@ -59,6 +66,9 @@ def _rows() -> list[Spec]:
           recorded=False),
         s("bybit", "XRP/USDT:USDT", "XRPUSDT", "1", "0.0001", "1", "1", "10965300", None, 75, "0.0006", "0.0001"),
         s("bybit", "DOGE/USDT:USDT", "DOGEUSDT", "1", "0.00001", "1", "1", "43678900", None, 75, "0.0006", "0.0001"),
+        # bybit inverse: 1 USD contracts settled in BTC (recorded market "BTC/USD:BTC")
+        s("bybit", "BTC/USD:BTC", "BTCUSD", "1", "0.1", "1", "1", "25000000", None, 100, "0.0006", "0.0001",
+          inverse=True),
         # bingx: the recorded markets carry no amount or cost limits, only the step
         s("bingx", "BTC/USDT:USDT", "BTC-USDT", "1", "0.1", "0.0001", None, None, None, 125, "0.0005", "0.0002"),
         s("bingx", "ETH/USDT:USDT", "ETH-USDT", "1", "0.01", "0.01", None, None, None, 125, "0.0005", "0.0002"),
@@ -118,9 +128,9 @@ def market_dict(venue: str, symbol: str) -> dict[str, Any]:
         "option": False,
         "active": True,
         "contract": True,
-        "linear": True,
-        "inverse": False,
-        "subType": "linear",
+        "linear": not spec.inverse,
+        "inverse": spec.inverse,
+        "subType": "inverse" if spec.inverse else "linear",
         "taker": _num(spec.taker),
         "maker": _num(spec.maker),
         "contractSize": _num(spec.contract_size),

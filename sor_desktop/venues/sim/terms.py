@@ -10,7 +10,11 @@ seen and tested without keys.
   (fixed by the venue, so a run is reproducible), settled every ``interval_hours`` on the UTC grid:
   Binance, Bybit and WEEX 8 h, BingX 4 h, MEXC 1 h for the alt coins and 8 h for BTC/ETH.
 - Brackets: Binance's published BTCUSDT shape scaled by the venue's depth (thinner venues cut
-  leverage earlier), the same for every symbol scaled by its price class.
+  leverage earlier), the same for every symbol scaled by its price class. An inverse market
+  (Bybit ``BTC/USD:BTC``) has the same tiers in USD notional (its contracts x 1 USD: a bracket's
+  cap is in quote units; Bybit itself states inverse risk limits in BTC), at most the 100x its
+  recorded market allows. Its funding settles on Bybit's 8 h grid like the linear one, its rate
+  wandering on its own (the phase follows the symbol).
 """
 
 from __future__ import annotations
@@ -49,6 +53,7 @@ FAST_FUNDING = {("mexc", "SOL/USDT:USDT"), ("mexc", "XRP/USDT:USDT"), ("mexc", "
 # Binance BTCUSDT's first tiers (notional cap, max leverage, mmr, maintenance amount)
 _TIERS = ((50_000, 125, 0.004, 0.0), (500_000, 100, 0.005, 50.0), (8_000_000, 50, 0.01, 2_550.0),
           (50_000_000, 20, 0.025, 122_550.0), (80_000_000, 10, 0.05, 1_372_550.0))
+INVERSE_MAX_LEVERAGE = 100  # Bybit BTC/USD:BTC, recorded market limits.leverage.max
 _PRICE_CLASS = {"BTC": 1.0, "ETH": 0.5, "SOL": 0.1, "XRP": 0.05, "DOGE": 0.05}
 
 
@@ -70,11 +75,17 @@ def funding_at(venue: str, symbol: str, t_ms: int) -> Funding:
     return Funding(round(rate, 8), interval_hours(venue, symbol), nxt)
 
 
+def _inverse(symbol: str) -> bool:
+    """``BASE/QUOTE:SETTLE`` settled in its base (BTC/USD:BTC)."""
+    return symbol.rpartition(":")[2] == symbol.split("/")[0]
+
+
 def brackets(venue: str, symbol: str) -> tuple[Bracket, ...]:
     scale = profile(venue).bracket_scale * _PRICE_CLASS.get(symbol.split("/")[0], 0.05)
+    most = INVERSE_MAX_LEVERAGE if _inverse(symbol) else math.inf
     out, floor = [], 0.0
     for cap, lev, mmr, cum in _TIERS:
-        out.append(Bracket(cap * scale, lev, mmr, cum * scale, floor))
+        out.append(Bracket(cap * scale, min(lev, most), mmr, cum * scale, floor))
         floor = cap * scale
     return checked(out)
 

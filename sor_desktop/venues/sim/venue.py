@@ -49,10 +49,14 @@ class SimVenue(Venue):
         )
         self.faults = VenueFaults(venue_id)
         self._instruments = {s: market.instrument(venue_id, s) for s in market.symbols(venue_id)}
+        # a wallet in each coin the listed inverse markets settle in (Bybit BTC/USD:BTC: BTC)
+        coins = dict.fromkeys((i.settle for i in self._instruments.values() if not i.linear),
+                              market.config.coin_balance_of(venue_id))
         self.engine = MatchingEngine(
             venue_id,
             sim_terms.account_instruments(venue_id, self._instruments),  # charged at the account's tier
-            Account(venue_id, balance=market.config.balance_of(venue_id), leverage=market.config.leverage),
+            Account(venue_id, balance=market.config.balance_of(venue_id), leverage=market.config.leverage,
+                    coins=coins),
             on_take=lambda sym, side, price, qty: market.take(venue_id, sym, side, price, qty),
             client_id_max_len=q.client_id_max_len,
         )
@@ -122,16 +126,17 @@ class SimVenue(Venue):
     async def fetch_balance(self) -> list[Balance]:
         await self._rest()
         self._sync(self._active_symbols())
-        return [self.engine.balance()]
+        return self.engine.balances()  # USDT, then each coin wallet (Bybit: BTC for BTC/USD:BTC)
 
     async def fetch_positions(self, symbols: Sequence[str] | None = None) -> list[Position]:
         await self._rest()
         self._sync(self._active_symbols())
         return self.engine.positions(symbols)
 
-    def pnl(self) -> PnL:
-        """Realised, unrealised (at the last marks) and fees of this venue since the start."""
-        return self.engine.pnl()
+    def pnl(self, currency: str | None = None) -> PnL:
+        """Realised, unrealised (at the last marks) and fees of this venue since the start, of the
+        positions settled in ``currency`` (USDT by default; "BTC" for the inverse market)."""
+        return self.engine.pnl(currency)
 
     def fills(self) -> list[Fill]:
         """Every fill of this run, oldest first (bounded history)."""
