@@ -138,13 +138,15 @@ class RouteResult:
 
 
 LOT_REMAINDER = "below the venues' lot sizes"  # the router's words for a sliver no venue can take
+WHOLE_CONTRACTS = "the inverse legs are whole contracts"  # less than one 1 USD contract, by design
 
 
 def fill_status(plan: Plan, filled_base: float) -> str:
     """"filled" | "partly filled" | "not filled", against what the trader asked for. A sliver
     below every venue's lot (the router says so) is not asked of anyone: it does not count; a
     quote amount is filled when the planned base filled and the plan fell short of nothing."""
-    short = plan.unfilled > 0 and not (plan.unfilled_reason and LOT_REMAINDER in plan.unfilled_reason)
+    short = plan.unfilled > 0 and not (plan.unfilled_reason and (LOT_REMAINDER in plan.unfilled_reason
+                                                                 or WHOLE_CONTRACTS in plan.unfilled_reason))
     if plan.unit is AmountUnit.QUOTE or (plan.unfilled > 0 and not short):
         target = plan.filled
     else:

@@ -52,7 +52,9 @@ def totals_text(plan: Plan, base: str, quote: str = "USDT", tick: Decimal | None
                      " (+ paid, − received; not in the all-in cost above)")
     if plan.unfilled > 0:
         unit = quote if plan.unit == "quote" else base
-        lines.append(f"<span style='color:{theme.WARN}'>unfilled {plan.unfilled:,.4f} {unit}: "
+        # an inverse leg's last part of a contract (1e-5 BTC) must not read as "unfilled 0.0000"
+        left = f"{plan.unfilled:,.4f}" if plan.unfilled >= 1e-4 else f"{plan.unfilled:.2g}"
+        lines.append(f"<span style='color:{theme.WARN}'>unfilled {left} {unit}: "
                      f"{plan.unfilled_reason or 'not enough depth'}</span>")
     lines.append(f"<span style='color:{theme.MUTED}'>{router_terms(plan, quote, tick)}</span>")
     return "<br>".join(lines)

@@ -1,0 +1,86 @@
+"""The window's session routes each venue's inverse perpetual of the base beside the linear books
+(Session.companions): on the simulated market, Bybit's BTC/USD:BTC next to BTC/USDT:USDT."""
+
+from __future__ import annotations
+
+import asyncio
+from decimal import Decimal
+
+import pytest
+
+from sor_desktop.core.orders import OrderStatus, Side
+from sor_desktop.engine.exec_events import fill_status
+from sor_desktop.engine.preview import PreviewRequest
+from sor_desktop.engine.session_events import LegUpdate, RouteDone
+from sor_desktop.engine.store import LinkState
+from sor_desktop.engine.wiring import build_session
+from sor_desktop.venues.base import Mode
+from sor_desktop.venues.sim.clock import VirtualClock
+from sor_desktop.venues.sim.config import SimConfig
+from sor_desktop.venues.sim.market import SimMarket
+
+SYMBOL, INVERSE, KEY = "BTC/USDT:USDT", "BTC/USD:BTC", "bybit BTC/USD:BTC"
+
+
+async def _session(tmp_path, monkeypatch):
+    monkeypatch.setenv("SOR_DESKTOP_HOME", str(tmp_path))
+    clock = VirtualClock()
+    market = SimMarket(SimConfig(seed=5, latency_scale=0.0, symbols=(SYMBOL, INVERSE)), clock)
+    session = build_session(Mode.SIMULATED, None, SYMBOL, venues=list(market.venues().values()),
+                            clock=clock.time, monotonic=clock.monotonic)
+    await session.connect_venues()
+    await session.refresh_accounts()
+    for v in session.venues:
+        session.store.put_book(market.book_at(v, SYMBOL, clock.time(), sequence=1))
+    session.store.put_book(market.book_at("bybit", INVERSE, clock.time(), sequence=1), chip=False)
+    for symbol in (SYMBOL, INVERSE):  # what the session's terms loop fetches (brackets: liquidation)
+        await session.terms.refresh(session.venues, symbol, clock.time())
+    return session, market
+
+
+@pytest.mark.asyncio
+async def test_the_inverse_market_is_a_companion_with_its_own_book_and_health(tmp_path, monkeypatch):
+    session, _ = await _session(tmp_path, monkeypatch)
+    try:
+        assert session.companions() == {KEY: ("bybit", INVERSE)}
+        assert set(session.route_books()) == {*session.venues, KEY}
+        assert session.route_instruments()[KEY].linear is False
+        assert session.health_now()[KEY].state is LinkState.CONNECTED
+        session.store.drop("bybit", INVERSE)  # its book gone: it waits, and the bybit chip does not move
+        h = session.health_now()
+        assert h[KEY].state is LinkState.CONNECTING and "no BTC/USD:BTC book" in (h[KEY].reason or "")
+        assert h["bybit"].state is LinkState.CONNECTED
+    finally:
+        await session.stop(timeout=1.0)
+
+
+@pytest.mark.asyncio
+async def test_a_sell_routes_to_the_inverse_book_and_fills_in_whole_contracts(tmp_path, monkeypatch):
+    session, market = await _session(tmp_path, monkeypatch)
+    events: list[object] = []
+    session.listeners.append(events.append)
+    try:
+        # the sim quotes the inverse market 1 bp over the linear path: a sell is best there
+        pv = session.preview(PreviewRequest(SYMBOL, Side.SELL, "6"))
+        assert pv.plan is not None and pv.error is None
+        inverse = [lg for lg in pv.plan.legs if lg.symbol == INVERSE]
+        assert inverse, pv.plan.legs
+        leg = inverse[0]
+        assert Decimal(leg.contracts) == Decimal(leg.contracts).to_integral_value()
+        assert leg.liquidation_price is not None and leg.liquidation_price > leg.avg_price  # a short's
+        session.submit(pv.plan)
+        await asyncio.wait([t for t in session.tasks if t.get_name().startswith("route:")], timeout=10)
+        final = {e.leg: e for e in events if isinstance(e, LegUpdate)}
+        i = pv.plan.legs.index(leg)
+        assert final[i].status is OrderStatus.FILLED and final[i].symbol == INVERSE
+        assert final[i].filled_contracts == Decimal(leg.contracts)
+        done = [e for e in events if isinstance(e, RouteDone)]
+        assert done and done[-1].status == "filled"  # the last part of a contract is not "partly filled"
+        await session.refresh_accounts(["bybit"])
+        held = [p for p in session.positions["bybit"] if p.symbol == INVERSE]
+        assert held and held[0].side is Side.SELL and held[0].contracts == Decimal(leg.contracts)
+        btc = [b for b in session.balances["bybit"] if b.currency == "BTC"]
+        assert btc and btc[0].free < Decimal(1)  # margin and the fee in BTC
+        assert fill_status(pv.plan, pv.plan.filled) == "filled"
+    finally:
+        await session.stop(timeout=1.0)
