@@ -66,7 +66,8 @@ def merge_levels(
             q = lv[:, 0] / step
             bucket = np.ceil(q - 1e-9) if side == "asks" else np.floor(q + 1e-9)
             rows_of.append(bucket.astype(np.int64))
-            amts.append(lv[:, 1] * float(inst.contract_size))
+            # in base: an inverse market's contracts are USD, worth contract size / price each
+            amts.append(lv[:, 1] * float(inst.contract_size) / (1.0 if inst.linear else lv[:, 0]))
             cols.append(np.full(len(lv), j))
         if not rows_of:
             blocks.append(np.zeros((0, len(venues))))
@@ -157,7 +158,7 @@ class LadderModel(QAbstractTableModel):
             return None
         if role == Qt.ItemDataRole.DisplayRole:
             # the venue ids every other panel uses ("binance" here was "binanceusdm" there)
-            names = ["price", *self.venues, "total", "own"]
+            names = ["price", *map(column_name, self.venues), "total", "own"]
             return names[section] if section < len(names) else None
         if role == Qt.ItemDataRole.ForegroundRole and 0 < section <= len(self.venues):
             v = self.venues[section - 1]
@@ -380,7 +381,7 @@ class Ladder(QWidget):
         cell = self.view.fontMetrics().horizontalAdvance("60,000.00") + 10
         amount = self.view.fontMetrics().horizontalAdvance("12,345") + 10  # _amount's widest
         needs = [max(cell, fm.horizontalAdvance("price") + 14)]
-        needs += [max(amount, fm.horizontalAdvance(name) + 14) for name in [*venues, "total"]]
+        needs += [max(amount, fm.horizontalAdvance(name) + 14) for name in [*map(column_name, venues), "total"]]
         needs.append(max(fm.horizontalAdvance("own"), self.view.fontMetrics().horizontalAdvance("B2?")) + 8)
         spare = max(0, self.view.viewport().width() - sum(needs))
         header.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
@@ -417,3 +418,10 @@ def _mine_text(orders: list[WorkingOrder]) -> str:
     side = ("B" if orders[0].side is Side.BUY else "S") if len(sides) == 1 else "±"
     unknown = "?" if any(o.status is OrderStatus.UNKNOWN for o in orders) else ""
     return f"{side}{len(orders)}{unknown}"
+
+
+def column_name(key: str) -> str:
+    """A venue's column header: its id, or ``bybit inv.`` for its inverse market
+    (``core.market_key``'s ``bybit BTC/USD:BTC``, too wide for a ladder column at 1280x720)."""
+    venue, _, symbol = key.partition(" ")
+    return f"{venue} inv." if symbol else venue

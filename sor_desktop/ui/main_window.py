@@ -548,8 +548,8 @@ class MainWindow(QMainWindow):
         # the heavier views take turns on different frames, so no frame paints them all at once
         ladder = frame % LADDER_EVERY == LADDER_EVERY // 2
         if ladder:
-            insts = self.session.symbol_instruments()
-            self.ladder.refresh(self.session.store.books(self.session.symbol, insts), insts, self._stale)
+            # with the venues' inverse markets of the base (Session.companions), amounts in base
+            self.ladder.refresh(self.session.route_books(), self.session.route_instruments(), self._stale)
         if slow and self._books_moved:
             self._books_moved = False
             if self.routing.amount.text().strip():
@@ -876,16 +876,20 @@ class MainWindow(QMainWindow):
         self.session.cancel_all()
 
     # -- events ------------------------------------------------------------------------------
+    def _ladder_symbols(self) -> set[str]:
+        """The symbols the ladder shows: the window's and its companion inverse markets'."""
+        return {self.session.symbol, *(sym for _, sym in self.session.companions().values())}
+
     def _on_event(self, ev: SessionEvent) -> None:
         if isinstance(ev, LegUpdate):
             self.blotter.on_leg(ev)
             self._show_leg_failure(ev)
             self.working.on_leg(ev)
-            self.ladder.set_working(self.working.current(self.session.symbol))
+            self.ladder.set_working(self.working.current(self._ladder_symbols()))
         elif isinstance(ev, RouteStarted):
             self.blotter.on_route(ev)
             self.working.on_route(ev)
-            self.ladder.set_working(self.working.current(self.session.symbol))
+            self.ladder.set_working(self.working.current(self._ladder_symbols()))
             self.docks["blotter"].raise_()
         elif isinstance(ev, RouteDone):
             if ev.tca is not None:

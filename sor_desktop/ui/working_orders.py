@@ -7,6 +7,7 @@ trader sees where money may still be at risk. Fed by the session's ``RouteStarte
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, replace
 from decimal import Decimal
 
@@ -48,5 +49,6 @@ class WorkingOrders:
         if order is not None:
             self._orders[key] = replace(order, status=u.status, filled=u.filled_contracts)
 
-    def current(self, symbol: str | None = None) -> list[WorkingOrder]:
-        return [o for o in self._orders.values() if symbol is None or o.symbol == symbol]
+    def current(self, symbols: Collection[str] | None = None) -> list[WorkingOrder]:
+        """The working orders in ``symbols`` (the window's and its companions'; None: all)."""
+        return [o for o in self._orders.values() if symbols is None or o.symbol in symbols]

@@ -159,3 +159,21 @@ def test_own_working_orders_sit_on_the_row_of_their_limit_until_done(window) -> 
         window._on_event(LegUpdate("r1", i, lg.venue, lg.symbol, Side.BUY, OrderStatus.FILLED, lg.contracts_dec,
                                    lg.contracts_dec))
     assert not any(m.data(m.index(r, mine)) for r in range(m.rowCount()))
+
+
+def test_an_inverse_market_counts_in_base_under_a_short_header() -> None:
+    from sor_desktop.core.instrument import Instrument
+    from sor_desktop.ui.ladder import column_name
+
+    lin = Instrument.from_market({"symbol": "BTC/USDT:USDT", "base": "BTC", "quote": "USDT", "linear": True,
+                                  "contractSize": 1, "precision": {"price": 0.1, "amount": 0.001}}, "bybit")
+    inv = Instrument.from_market({"symbol": "BTC/USD:BTC", "base": "BTC", "quote": "USD", "settle": "BTC",
+                                  "inverse": True, "linear": False, "contractSize": 1,
+                                  "precision": {"price": 0.5, "amount": 1}}, "bybit")
+    books = {"bybit": BookSnapshot.from_lists("bybit", lin.symbol, 0, [[59_999.0, 1.0]], [[60_001.0, 2.0]]),
+             "bybit BTC/USD:BTC": BookSnapshot.from_lists("bybit", inv.symbol, 0, [[59_999.0, 30_000]],
+                                                          [[60_001.0, 120_002]])}
+    prices, sides, amounts, totals = merge_levels(books, {"bybit": lin, "bybit BTC/USD:BTC": inv}, 1.0)
+    ask = prices.index(60_001.0)
+    assert list(amounts[ask]) == [2.0, 120_002 / 60_001.0] and totals[ask] == 4.0  # 120,002 USD = 2 BTC
+    assert column_name("bybit BTC/USD:BTC") == "bybit inv." and column_name("bybit") == "bybit"
