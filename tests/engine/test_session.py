@@ -19,10 +19,10 @@ from sor_desktop.venues.sim.market import SimMarket
 SYMBOL = "BTC/USDT:USDT"
 
 
-async def make_session(tmp_path, monkeypatch, **cfg):
+async def make_session(tmp_path, monkeypatch, symbols=(SYMBOL,), **cfg):
     monkeypatch.setenv("SOR_DESKTOP_HOME", str(tmp_path))
     clock = VirtualClock()
-    market = SimMarket(SimConfig(seed=5, latency_scale=0.0, symbols=(SYMBOL,), **cfg), clock)
+    market = SimMarket(SimConfig(seed=5, latency_scale=0.0, symbols=symbols, **cfg), clock)
     session = build_session(Mode.SIMULATED, None, SYMBOL, venues=list(market.venues().values()),
                             clock=clock.time, monotonic=clock.monotonic)
     await session.connect_venues()

@@ -13,28 +13,17 @@ from sor_desktop.engine.exec_events import fill_status
 from sor_desktop.engine.preview import PreviewRequest
 from sor_desktop.engine.session_events import LegUpdate, RouteDone
 from sor_desktop.engine.store import LinkState
-from sor_desktop.engine.wiring import build_session
-from sor_desktop.venues.base import Mode
-from sor_desktop.venues.sim.clock import VirtualClock
-from sor_desktop.venues.sim.config import SimConfig
-from sor_desktop.venues.sim.market import SimMarket
+from tests.engine.test_session import make_session
 
 SYMBOL, INVERSE, KEY = "BTC/USDT:USDT", "BTC/USD:BTC", "bybit BTC/USD:BTC"
 
 
 async def _session(tmp_path, monkeypatch):
-    monkeypatch.setenv("SOR_DESKTOP_HOME", str(tmp_path))
-    clock = VirtualClock()
-    market = SimMarket(SimConfig(seed=5, latency_scale=0.0, symbols=(SYMBOL, INVERSE)), clock)
-    session = build_session(Mode.SIMULATED, None, SYMBOL, venues=list(market.venues().values()),
-                            clock=clock.time, monotonic=clock.monotonic)
-    await session.connect_venues()
-    await session.refresh_accounts()
-    for v in session.venues:
-        session.store.put_book(market.book_at(v, SYMBOL, clock.time(), sequence=1))
-    session.store.put_book(market.book_at("bybit", INVERSE, clock.time(), sequence=1), chip=False)
+    session, market = await make_session(tmp_path, monkeypatch, symbols=(SYMBOL, INVERSE))
+    now = market.clock.time()
+    session.store.put_book(market.book_at("bybit", INVERSE, now, sequence=1), chip=False)
     for symbol in (SYMBOL, INVERSE):  # what the session's terms loop fetches (brackets: liquidation)
-        await session.terms.refresh(session.venues, symbol, clock.time())
+        await session.terms.refresh(session.venues, symbol, now)
     return session, market
 
 
