@@ -165,6 +165,36 @@ def adversarial(n: int, reps: int, milp) -> None:
         print(line, flush=True)
 
 
+def linear_inverse(n: int, reps: int, milp: bool) -> None:
+    """Binance and Bybit linear beside Bybit's inverse BTC/USD:BTC on real books (issue 14), against
+    the mixed MILP of tests/core/test_router_inverse.py (whole 1 USD contracts, level by level)."""
+    from tests.core.real_instances import linear_inverse_mix
+
+    oracle = None
+    if milp:
+        from tests.core.test_router_inverse import milp_mixed as oracle
+    times: list[float] = []
+    gaps: list[float] = []
+    same = 0
+    for seed in range(n):
+        venues, req = linear_inverse_mix(seed)
+        plan_route(req, venues)  # warm
+        for _ in range(reps):
+            c0 = time.process_time()
+            plan = plan_route(req, venues)
+            times.append((time.process_time() - c0) * 1e3)
+        gaps.append(plan.gap_bps)
+        if oracle is not None:
+            cost, _ = oracle(req, venues, plan.filled)
+            mine = (plan.total_cost if req.side is Side.BUY else -plan.total_cost) + req.leg_cost * len(plan.legs)
+            same += abs(mine - cost) <= 1e-6 * max(plan.notional, 1.0)
+    times.sort()
+    at = min(len(times) - 1, int(0.99 * len(times)))
+    line = (f"{'linear + inverse':<18} {n:>5} cpu median {statistics.median(times):.2f} ms, p99 {times[at]:.2f},"
+            f" max {times[-1]:.2f}; max gap {max(gaps):.2g} bps")
+    print(line + (f"; {same}/{n} at the mixed MILP's cost" if oracle is not None else ""), flush=True)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--reps", type=int, default=300)
@@ -184,6 +214,7 @@ def main() -> None:
     if not args.adversarial_only:
         synthetic(args, milp)
     adversarial(args.instances, args.adversarial_reps, milp)
+    linear_inverse(min(args.instances, 12), args.adversarial_reps, milp is not None)
 
 
 def synthetic(args: argparse.Namespace, milp) -> None:

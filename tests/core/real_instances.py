@@ -12,7 +12,9 @@ from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
-from sor_desktop.core.plan import VenueInput
+from sor_desktop.core.book import BookSnapshot
+from sor_desktop.core.instrument import Instrument
+from sor_desktop.core.plan import PlanRequest, VenueInput
 from tests.core.router_cases import venue
 from tests.shared_data import load_real_book, real_book_files
 
@@ -183,3 +185,44 @@ def ten_venues(seed: int) -> tuple[list[VenueInput], random.Random]:
         ins = replace(v.instrument, venue=f"{RECORDED[i % 5]}#{i}")
         venues.append(replace(v, instrument=ins))
     return venues, rng
+
+
+INVERSE_MARKET = {
+    "symbol": "BTC/USD:BTC", "base": "BTC", "quote": "USD", "settle": "BTC", "linear": False, "inverse": True,
+    "contractSize": 1, "precision": {"price": 0.5, "amount": 1}, "limits": {"amount": {"min": 1, "max": 1_000_000}},
+    "taker": 0.00055,
+}
+
+
+def inverse_venue(asks: list[tuple[float, float]], bids: list[tuple[float, float]], *, fee: float = 0.00055,
+                  market: dict[str, Any] | None = None, name: str = "bybit") -> VenueInput:
+    """Levels given in base at each price, turned into whole 1 USD contracts."""
+    m = {**(market or INVERSE_MARKET), "taker": fee}
+    ins = Instrument.from_market(m, name)
+    cs = float(ins.contract_size)
+
+    def contracts(levels: list[tuple[float, float]]) -> list[tuple[float, float]]:
+        return [(p, float(max(round(q * p / cs), 1))) for p, q in levels]
+
+    book = BookSnapshot.from_lists(name, ins.symbol, 1_700_000_000_000, contracts(bids), contracts(asks))
+    return VenueInput(book, ins)
+
+
+def linear_inverse_mix(seed: int) -> tuple[list[VenueInput], PlanRequest]:
+    """Binance and Bybit linear (recorded markets, 200 levels of real books) beside Bybit's
+    recorded BTC/USD:BTC with a real book in whole 1 USD contracts, at a VIP 0.02 % fee so the mix
+    is worth it at every size; a buy or sell of 0.5, 4 or 25 BTC."""
+    from sor_desktop.core.orders import Side
+    from tests.shared_data import load_markets
+
+    rng = random.Random(seed)
+    files = DEEP_BOOKS["BTC"]
+    venues = [recorded_venue(v, "BTC", files[rng.randrange(len(files))], max_levels=200)
+              for v in ("binanceusdm", "bybit")]
+    book = load_real_book(files[rng.randrange(len(files))])
+    market = load_markets("bybit")["BTC/USD:BTC"]
+    tick = float(market["precision"]["price"])
+    asks = [(p, q) for p, q in rebased_levels(book, MIDS["BTC"] + tick, tick, "asks", 1.0, 200)]
+    bids = [(p, q) for p, q in rebased_levels(book, MIDS["BTC"] - tick, tick, "bids", 1.0, 200)]
+    venues.append(inverse_venue(asks, bids, fee=0.0002, market=market))
+    return venues, PlanRequest(rng.choice([Side.BUY, Side.SELL]), rng.choice([0.5, 4.0, 25.0]))

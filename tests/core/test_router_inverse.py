@@ -17,32 +17,11 @@ import numpy as np
 import pytest
 from scipy.optimize import Bounds, LinearConstraint, milp
 
-from sor_desktop.core.book import BookSnapshot
-from sor_desktop.core.instrument import Instrument
 from sor_desktop.core.orders import Side
 from sor_desktop.core.plan import AmountUnit, Plan, PlanRequest, VenueInput
 from sor_desktop.core.router import plan_route
+from tests.core.real_instances import INVERSE_MARKET, inverse_venue
 from tests.core.router_cases import venue
-
-INVERSE_MARKET = {
-    "symbol": "BTC/USD:BTC", "base": "BTC", "quote": "USD", "settle": "BTC", "linear": False, "inverse": True,
-    "contractSize": 1, "precision": {"price": 0.5, "amount": 1}, "limits": {"amount": {"min": 1, "max": 1_000_000}},
-    "taker": 0.00055,
-}
-
-
-def inverse_venue(asks: list[tuple[float, float]], bids: list[tuple[float, float]], *, fee: float = 0.00055,
-                  market: dict[str, Any] | None = None, name: str = "bybit") -> VenueInput:
-    """Levels given in base at each price, turned into whole 1 USD contracts."""
-    m = {**(market or INVERSE_MARKET), "taker": fee}
-    ins = Instrument.from_market(m, name)
-    cs = float(ins.contract_size)
-
-    def contracts(levels: list[tuple[float, float]]) -> list[tuple[float, float]]:
-        return [(p, float(max(round(q * p / cs), 1))) for p, q in levels]
-
-    book = BookSnapshot.from_lists(name, ins.symbol, 1_700_000_000_000, contracts(bids), contracts(asks))
-    return VenueInput(book, ins)
 
 
 def _random_instance(seed: int) -> tuple[list[VenueInput], PlanRequest]:
@@ -68,7 +47,7 @@ def _random_instance(seed: int) -> tuple[list[VenueInput], PlanRequest]:
     return venues, request
 
 
-def _milp(request: PlanRequest, venues: list[VenueInput], fill: float) -> tuple[float, float]:
+def milp_mixed(request: PlanRequest, venues: list[VenueInput], fill: float) -> tuple[float, float]:
     """(cheapest internal cost of plans buying at least ``fill`` / selling at most ``fill``, the
     largest fill reachable up to the request), whole contracts and lots, independent of the router."""
     buy = request.side is Side.BUY
@@ -178,7 +157,7 @@ def test_mixed_linear_inverse_plan_is_the_milp_optimum_of_its_fill(seed: int) ->
     venues, request = _random_instance(seed)
     plan = plan_route(request, venues)
     _check_legs(plan, venues)
-    cost, most = _milp(request, venues, plan.filled)
+    cost, most = milp_mixed(request, venues, plan.filled)
     mine = _internal(plan, venues)
     tol = 1e-6 * max(plan.notional, 1.0)  # 0.01 bps
     assert mine <= cost + tol + plan.gap_bps * plan.notional * 1e-4
@@ -225,29 +204,17 @@ def test_quote_amount_counts_inverse_contracts_as_usd() -> None:
 def test_real_books_with_bybits_recorded_inverse_market(seed: int) -> None:
     """Binance and Bybit linear beside Bybit's recorded BTC/USD:BTC market, all on real deep books
     (../shared); the inverse book's recorded depth in USD is kept, in whole 1 USD contracts."""
-    from tests.core.real_instances import DEEP_BOOKS, MIDS, rebased_levels, recorded_venue
-    from tests.shared_data import load_markets, load_real_book
+    from tests.core.real_instances import MIDS, linear_inverse_mix
 
-    rng = random.Random(seed)
-    files = DEEP_BOOKS["BTC"]
-    venues = [recorded_venue(v, "BTC", files[rng.randrange(len(files))], max_levels=200)
-              for v in ("binanceusdm", "bybit")]
-    book = load_real_book(files[rng.randrange(len(files))])
-    market = load_markets("bybit")["BTC/USD:BTC"]
-    tick = float(market["precision"]["price"])
-    asks = [(p, q) for p, q in rebased_levels(book, MIDS["BTC"] + tick, tick, "asks", 1.0, 200)]
-    bids = [(p, q) for p, q in rebased_levels(book, MIDS["BTC"] - tick, tick, "bids", 1.0, 200)]
-    # a VIP fee on the inverse account, so the mix is worth it at every size
-    venues.append(inverse_venue(asks, bids, fee=0.0002, market=market))
-    request = PlanRequest(rng.choice([Side.BUY, Side.SELL]), rng.choice([0.5, 4.0, 25.0]))
+    venues, request = linear_inverse_mix(seed)
     plan = plan_route(request, venues)
     _check_legs(plan, venues)
     assert "BTC/USD:BTC" in {lg.symbol for lg in plan.legs}
-    cost, most = _milp(request, venues, plan.filled)
+    cost, most = milp_mixed(request, venues, plan.filled)
     mine = _internal(plan, venues)
     tol = 1e-6 * max(plan.notional, 1.0)
     assert cost - tol <= mine <= cost + tol
-    assert plan.filled >= most - 0.001 - 2 * float(market["contractSize"]) / MIDS["BTC"]
+    assert plan.filled >= most - 0.001 - 2 / MIDS["BTC"]
 
 
 @pytest.mark.parametrize(("side", "leverage", "notional"), [(Side.BUY, 10, 50_000.0), (Side.SELL, 10, 50_000.0),
