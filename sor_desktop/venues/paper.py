@@ -3,7 +3,8 @@
 It wraps any ``Venue`` as its book source (the live ccxt venue in the app; a simulated or replay
 venue in tests): books pass straight through, and every order is matched by the simulator's
 ``MatchingEngine`` against the latest book the feed delivered. Nothing but public book requests
-ever reaches the venue; no keys are needed. Balances start from ``balance`` (USDT).
+ever reaches the venue; no keys are needed. Balances start from ``balance`` (USDT), and one coin in
+each coin an inverse market settles in.
 
 An order needs a book no older than ``max_book_age_s`` for its symbol, so the symbol's feed must
 be running; otherwise it is rejected with the reason. View-only venues (MEXC) can paper trade:
@@ -27,6 +28,8 @@ from sor_desktop.venues.sim.accounts import Account
 from sor_desktop.venues.sim.clock import Clock, RealClock
 from sor_desktop.venues.sim.local_orders import LocalOrders
 from sor_desktop.venues.sim.matching import MatchingEngine
+
+PAPER_COIN_BALANCE = Decimal(1)
 
 
 class PaperVenue(LocalOrders, Venue):
@@ -55,9 +58,13 @@ class PaperVenue(LocalOrders, Venue):
     async def connect(self) -> None:
         await self.source.connect()
         if self._engine is None:
+            insts = self.source.instruments()
+            # an inverse market (Bybit BTC/USD:BTC) is margined in its coin: a wallet of one coin, as
+            # the simulator starts with, or every inverse leg would be refused for margin
+            coins = {i.settle: PAPER_COIN_BALANCE for i in insts.values() if not i.linear and i.settle}
             self._engine = MatchingEngine(
-                self.id, self.source.instruments(),
-                Account(self.id, balance=self._balance, leverage=self._leverage),
+                self.id, insts,
+                Account(self.id, balance=self._balance, leverage=self._leverage, coins=coins),
                 client_id_max_len=self.capabilities.client_id_max_len,
             )
 

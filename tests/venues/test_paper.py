@@ -38,8 +38,22 @@ async def test_books_pass_through_and_orders_never_reach_the_venue() -> None:
     [pos] = await p.fetch_positions()
     assert pos.contracts == D("0.02")
     assert source.engine.report("p1") is None and await source.fetch_positions() == []
-    [bal] = await p.fetch_balance()
+    [bal] = [b for b in await p.fetch_balance() if b.currency == "USDT"]
     assert bal.total == D(2500) - rep.fee + pos.unrealized_pnl
+
+
+@pytest.mark.asyncio
+async def test_paper_trades_an_inverse_market_from_a_one_coin_wallet() -> None:
+    p, source, clock = await paper()
+    inverse = "BTC/USD:BTC"
+    book = await clock.drive(p.watch_order_book(inverse))
+    assert book.best_bid is not None
+    rep = await p.submit_order(order("bybit", Side.SELL, "6000", "inv1", price=str(D(repr(book.best_bid)) - 50),
+                                     symbol=inverse))
+    assert rep.status is OrderStatus.FILLED and rep.filled_contracts == D(6000)
+    btc = {b.currency: b for b in await p.fetch_balance()}["BTC"]
+    assert btc.total < D(1) and btc.free < btc.total  # the fee in BTC, margin held in BTC
+    assert source.engine.report("inv1") is None  # never reached the venue
 
 
 @pytest.mark.asyncio
