@@ -115,7 +115,9 @@ Bybit inverse (BTC/USD:BTC): ccxt 4.5.90 takes ``contractSize`` from ``minOrderQ
 bybit.fetch_future_markets), scopes every call by ``category=inverse`` and reads the BTC balance
 from the unified wallet (UTA 2.0, bybit.fetch_balance). Proven on the loopback server as the
 suite's ``[bybit-inverse]`` case. The router plans inverse legs beside linear ones on one base
-basis (``core/inverse_venue.py``); the window does not subscribe an inverse book beside the linear.
+basis (``core/inverse_venue.py``); the window subscribes it beside the linear book (``Session.companions``).
+Its risk-limit tiers are counted in BTC (Bybit v5 Get Risk Limit example): ``bybit/costs.py`` prices
+them at the mark.
 
 MEXC (``venues/mexc``), verified against MEXC's contract API docs (mexcdevelop/apidocs
 ``contract_v1_en``) and ccxt 4.5.90, proven on the loopback server

@@ -7,6 +7,7 @@
   pages through every symbol of the category. ``riskLimitValue`` is the tier's cap (the previous
   tier's is its floor), ``maintenanceMargin`` the rate, ``mmDeduction`` the maintenance amount,
   ``maxLeverage``. Bybit's own tiers are for the account's risk limit; these are the public table.
+  An inverse market's ``riskLimitValue`` is in the coin: priced at the ticker's mark into USD.
 """
 
 from __future__ import annotations
@@ -38,9 +39,18 @@ async def brackets(ex: Any, symbol: str, guard: Any) -> tuple[Bracket, ...] | No
     if not rows:
         return None
     rows.sort(key=lambda r: float(r.get("riskLimitValue") or 0))
+    # an inverse market's risk limit is counted in the coin ("150" BTC for BTCUSD in Bybit's v5
+    # Get Risk Limit example); the tiers are USD notionals everywhere else: priced at the mark
+    per_unit = 1.0
+    if category == "inverse":
+        ticker = await guard(ex.fetch_ticker(symbol))
+        mark = (ticker or {}).get("mark") or (ticker or {}).get("last")
+        if not mark:
+            return None  # a tier in BTC read as USD would cap every leg at a few hundred dollars
+        per_unit = float(mark)
     out, floor = [], 0.0
     for r in rows:
-        cap = float(r["riskLimitValue"])
+        cap = float(r["riskLimitValue"]) * per_unit
         out.append(Bracket.from_json({"floor": floor, "cap": cap, "max_leverage": r.get("maxLeverage"),
                                       "mmr": r.get("maintenanceMargin"), "maint_amount": r.get("mmDeduction") or 0}))
         floor = cap
