@@ -232,7 +232,7 @@ def plan_route(request: PlanRequest, venues: Sequence[VenueInput]) -> Plan:
     else:
         alloc = _solve(routed, target, request.max_venues)
 
-    single, single_alloc, note, saving, basis = _best_single(routed, alloc, request, float(grid.grain))
+    single, single_alloc, note, saving, basis, note_parts = _best_single(routed, alloc, request, float(grid.grain))
     one_venue = False
     if (single_alloc is not None and single_alloc.fill == alloc.fill
             and single_alloc.total <= alloc.total + _tol(alloc.total)):
@@ -244,7 +244,10 @@ def plan_route(request: PlanRequest, venues: Sequence[VenueInput]) -> Plan:
         "best_single": single, "savings_quote": saving, "savings_bps": saving / basis * 1e4 if basis > 0 else 0.0,
         "single_venue_is_best": one_venue, "best_single_note": note,
     }
+    parts_at_note = note_parts if note else None
     plan = _assemble(request, symbol, routed, alloc, grid, target, excluded, below_min, comparison)
+    if parts_at_note is not None:
+        plan = replace(plan, savings_parts=parts_at_note)
     gap = alloc.gap + _rounding_gap(routed, alloc, plan)
     plan = replace(plan, gap_bps=0.0 if gap == 0 else gap / plan.notional * 1e4 if plan.notional > 0 else math.inf)
     plan.meta["route_ms"] = (time.perf_counter() - t0) * 1e3
@@ -411,8 +414,9 @@ def _quote_target(routed: Sequence[_Venue], side: Side, amount: float, grain: fl
 
 
 def _best_single(routed: Sequence[_Venue], alloc: Allocation, request: PlanRequest, grain: float
-                 ) -> tuple[SingleVenue | None, Allocation | None, str | None, float, float]:
-    """Best one-venue plan for the plan's fill, and the fair saving against it (docstring)."""
+                 ) -> tuple[SingleVenue | None, Allocation | None, str | None, float, float, dict[str, float] | None]:
+    """Best one-venue plan for the plan's fill, and the fair saving against it (docstring); when
+    no single venue fills it, the saving's split into price, fee and funding at the amount compared."""
     best: tuple[int, float, int, int] | None = None  # fill, cost with the leg cost, venue index, lots
     for i, v in enumerate(routed):
         c = v.curve
@@ -423,7 +427,7 @@ def _best_single(routed: Sequence[_Venue], alloc: Allocation, request: PlanReque
         if best is None or cand[0] > best[0] or (cand[0] == best[0] and cand[1] < best[1] - _tol(best[1])):
             best = cand
     if best is None or alloc.fill == 0:
-        return None, None, None, 0.0, 0.0
+        return None, None, None, 0.0, 0.0, None
     fill, _, i, x = best
     v = routed[i]
     cost = v.curve.cost(x)
@@ -436,14 +440,21 @@ def _best_single(routed: Sequence[_Venue], alloc: Allocation, request: PlanReque
     lots = tuple(x if j == i else 0 for j in range(len(routed)))
     single_alloc = Allocation(fill, cost, lots, cost + v.leg_cost, cost + v.leg_cost)
     if fill == alloc.fill:
-        return single, single_alloc, None, cost - alloc.cost, _notional(routed, alloc)
+        return single, single_alloc, None, cost - alloc.cost, _notional(routed, alloc), None
     # no single venue fills as much: compare the router's optimum for what that venue can fill
     same = _solve(routed, fill, request.max_venues)
     note = (f"no single venue can fill {alloc.fill * grain:.10g}; "
             f"compared at {base:.10g}, the most {v.name} alone can fill")
     if same.fill != fill:  # the search ran out of its budget before a plan of that fill: no saving shown
-        return single, single_alloc, note, 0.0, 0.0
-    return single, single_alloc, note, cost - same.cost, _notional(routed, same)
+        return single, single_alloc, note, 0.0, 0.0, None
+    used = [(r, x) for r, x in zip(routed, same.lots, strict=True) if x]
+    same_notional = sum(r.curve.notional(x) for r, x in used)
+    same_fee = sum(r.curve.notional(x) * float(r.instrument.taker_fee) for r, x in used)
+    same_funding = sum(r.futures.funding_per_base * x * r.curve.lot_base for r, x in used) if request.hold_hours else 0.0
+    sign = 1.0 if request.side is Side.BUY else -1.0  # a buy saves on a lower notional, a sell on a higher one
+    parts = {"price": sign * (notional - same_notional), "fee": fee - same_fee,
+             "funding": (funding or 0.0) - same_funding}
+    return single, single_alloc, note, cost - same.cost, same_notional, parts
 
 
 def _assemble(request: PlanRequest, symbol: str, routed: Sequence[_Venue], alloc: Allocation,

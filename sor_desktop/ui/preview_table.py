@@ -31,22 +31,23 @@ def totals_text(plan: Plan, base: str, quote: str = "USDT", tick: Decimal | None
     ]
     if plan.best_single is not None:
         colour = theme.BID if plan.savings_quote > 0 else theme.MUTED
+        # the saving's split on the same line (a short Route dock at 1280x720 has room for three)
+        parts = plan.savings_parts
+        split = ""
+        if parts:
+            funding = f" · funding {parts['funding']:+,.2f}" if plan.hold_hours else ""
+            split = f" (price {parts['price']:+,.2f} · fee {parts['fee']:+,.2f}{funding})"
+        saves = f"<b style='color:{colour}'>{plan.savings_bps:.2f} bps · {plan.savings_quote:,.2f} {quote}</b>"
         if plan.best_single.filled < plan.filled - 1e-12:
-            lines.append(f"no single venue fills it: the most any one can take is "
-                         f"{plan.best_single.filled:,.4f} {base} ({plan.best_single.venue})")
+            line = (f"no venue fills it alone (at most {plan.best_single.filled:,.4f} {base}, "
+                    f"{plan.best_single.venue})")
+            if plan.savings_quote > 0:
+                line += f": on that much, saves {saves}{split}"
+            lines.append(line)
         elif plan.single_venue_is_best:
             lines.append(f"one venue alone is best: <b>{plan.best_single.venue}</b>")
         else:
-            # its split on the same line (a short Route dock at 1280x720 has room for three lines)
-            parts = plan.savings_parts
-            split = ""
-            if parts:
-                funding = f" · funding {parts['funding']:+,.2f}" if plan.hold_hours else ""
-                split = f" (price {parts['price']:+,.2f} · fee {parts['fee']:+,.2f}{funding})"
-            lines.append(
-                f"saves <b style='color:{colour}'>{plan.savings_bps:.2f} bps · {plan.savings_quote:,.2f} {quote}</b>"
-                f" against {plan.best_single.venue} alone{split}"
-            )
+            lines.append(f"saves {saves} against {plan.best_single.venue} alone{split}")
     if plan.funding is not None:
         lines.append(f"funding over {plan.hold_hours or 0:g} h <b>{plan.funding:+,.2f} {quote}</b>"
                      " (+ paid, − received; not in the all-in cost above)")

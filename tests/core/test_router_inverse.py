@@ -249,3 +249,23 @@ def test_inverse_leg_carries_its_liquidation_estimate_with_brackets_and_leverage
     assert leg.liquidation_price == pytest.approx(
         inverse_liquidation_price(Side.BUY, leg.avg_price, leg.amount_base * mid, 10.0, tiers))
     assert leg.liquidation_price < leg.avg_price * 0.92
+
+
+@pytest.mark.parametrize("side", [Side.BUY, Side.SELL])
+def test_when_no_single_venue_fills_the_saving_still_splits_into_price_fee_and_funding(side: Side) -> None:
+    from dataclasses import replace as _replace
+
+    from sor_desktop.core.funding import Funding
+
+    mid = 60_000.0
+    # steep books (5 USD a level): at the 5 BTC one venue can fill, a split is still cheaper
+    a = venue("a", [[mid + 1 + 5 * k, 1.0] for k in range(5)], [[mid - 1 - 5 * k, 1.0] for k in range(5)], fee="0.0002")
+    b = venue("b", [[mid + 0.5 + 5 * k, 1.0] for k in range(5)], [[mid - 0.5 - 5 * k, 1.0] for k in range(5)],
+              fee="0.0002")
+    fund = Funding(rate=0.0001, interval_hours=8.0)
+    a, b = _replace(a, funding=fund), _replace(b, funding=_replace(fund, rate=0.00005))
+    plan = plan_route(PlanRequest(side, 7.0, hold_hours=24.0, leg_cost=0.0), [a, b])
+    assert plan.best_single_note and plan.best_single is not None and plan.best_single.filled == 5.0
+    parts = plan.savings_parts
+    assert parts is not None and parts["funding"] != 0.0 and plan.savings_quote > 0
+    assert sum(parts.values()) == pytest.approx(plan.savings_quote, abs=1e-6)

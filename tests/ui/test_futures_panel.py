@@ -35,8 +35,9 @@ def test_hold_time_is_off_by_default_and_funding_columns_follow_it(window, sim_s
     assert table.item(0, fund).text() == f"{first.funding:+.2f}"
     assert table.item(0, liq).text() == format_price(first.liquidation_price, window.tick)  # by the tick
     assert "funding over 24 h" in panel.preview.totals.text()
-    if plan.savings_parts is not None and not plan.single_venue_is_best:
-        assert "alone (price " in panel.preview.totals.text()
+    if plan.savings_parts is not None and not plan.single_venue_is_best and plan.savings_quote > 0:
+        # beside "against X alone", or "on that much" when no single venue fills the order
+        assert "(price " in panel.preview.totals.text()
     # the split of a saving into price, fee and funding (the sim's cheapest venue often wins alone)
     assert plan.best_single is not None
     shown = replace(plan, single_venue_is_best=False, savings_quote=3.0,
