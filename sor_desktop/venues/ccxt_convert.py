@@ -155,6 +155,8 @@ def position(venue: str, pos: Mapping[str, Any], instrument: Instrument | None) 
         realized_pnl=dec(pos.get("realizedPnl")) or Decimal(0),
         leverage=dec(pos.get("leverage")),
         margin_mode=_margin_mode(pos.get("marginMode")),
+        # ccxt reports unrealizedPnl in the settle currency: BTC for an inverse market
+        pnl_currency=instrument.settle if instrument is not None else None,
     )
 
 

@@ -29,6 +29,7 @@ async def test_inverse_position_counts_usd_contracts_and_its_base_is_contracts_o
     mark = Decimal(str(server.books["BTCUSD"].mid))
     assert pos.mark_price == mark
     assert pos.base_amount == Decimal(30000) / mark  # 0.5 BTC at 60,000
+    assert pos.pnl_currency == "BTC"  # ccxt's unrealizedPnl is in the settle coin
     assert inst.contracts_to_base(Decimal(30000), Decimal(60000)) == Decimal("0.5")
     assert inst.base_to_contracts(Decimal("0.5"), Decimal(60000)) == Decimal(30000)
 
