@@ -53,6 +53,8 @@ class PreviewRequest:
     slippage_bps: float = 5.0
     max_venues: int | None = None
     included: frozenset[str] | None = None  # None: every venue
+    # companion markets switched off on their own (a venue's inverse market, core.market_key)
+    switched_off: frozenset[str] = frozenset()
     reduce_only: bool = False
     max_notional: float = 5_000_000.0  # the panel refuses anything larger outright
     hold_hours: float | None = None  # intended holding time: funding joins each venue's cost (off: None)
@@ -188,7 +190,7 @@ def venue_inputs(
         h = health.get(venue)
         reason: str | None = None
         cap: float | None = None
-        if req.included is not None and venue_id not in req.included:
+        if (req.included is not None and venue_id not in req.included) or venue in req.switched_off:
             reason = "switched off in the panel"
         elif h is not None and not h.routable:
             reason = f"{h.state}: {h.reason}" if h.reason else str(h.state)

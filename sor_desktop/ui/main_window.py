@@ -413,6 +413,7 @@ class MainWindow(QMainWindow):
         self.routing.set_symbols(symbols if self.session.symbol in symbols else [self.session.symbol, *symbols],
                                  self.session.symbol)
         self.routing.set_instruments(insts)
+        self.routing.set_companions(sorted(self.session.companions()))
         self._set_tick(insts)
         self.depth_chart.set_venues(sorted(insts))
         for v in sorted(self.session.venues):
@@ -439,6 +440,7 @@ class MainWindow(QMainWindow):
         self.routing.clear_limit()
         await self.session.set_symbol(symbol)
         self.routing.set_instruments(self.session.symbol_instruments())
+        self.routing.set_companions(sorted(self.session.companions()))
         self._set_tick(self.session.symbol_instruments())
         self.depth_chart.reset_view()
         self._impact_started = False  # the impact view starts over with the new symbol's first books

@@ -154,6 +154,10 @@ class RoutingPanel(QWidget):
         adv.setContentsMargins(0, 0, 0, 0)
         adv.addWidget(QLabel("leg cost"))
         adv.addWidget(self.leg_cost)
+        self._adv = adv
+        # a venue's inverse market of the base (Session.companions) on and off on its own, here: a
+        # sixth box beside the venues would cost the ladder a row at 1280x720
+        self.companion_boxes: dict[str, QCheckBox] = {}
         adv.addStretch(1)
         self.futures = FuturesInputs()  # holding time (funding) and liquidation distance, a row below
         self.futures.hide()
@@ -308,13 +312,30 @@ class RoutingPanel(QWidget):
     def side(self) -> Side:
         return Side.BUY if self.buy.isChecked() else Side.SELL
 
+    def set_companions(self, keys: list[str]) -> None:
+        """A box per companion market (``bybit BTC/USD:BTC``), under advanced; gone ones removed."""
+        for key in [k for k in self.companion_boxes if k not in keys]:
+            self.companion_boxes.pop(key).deleteLater()
+        for key in keys:
+            if key in self.companion_boxes:
+                continue
+            box = QCheckBox(key)
+            box.setChecked(True)
+            box.setToolTip("route on this inverse market too (its margin is the coin wallet)")
+            box.setStyleSheet(f"QCheckBox {{ color: {theme.venue_colour(key)}; }}")
+            box.toggled.connect(self._schedule)
+            box.toggled.connect(self._rearm)
+            self.companion_boxes[key] = box
+            self._adv.insertWidget(self._adv.count() - 1, box)
+
     def request(self, symbol: str, max_notional: float) -> PreviewRequest:
         included = frozenset(v for v, b in self.venue_boxes.items() if b.isChecked())
+        off = frozenset(k for k, b in self.companion_boxes.items() if not b.isChecked())
         limit = self.limit if self.limit is not None and self.limit[0] is self.side else None
         return PreviewRequest(
             symbol=symbol, side=self.side, amount_text=self.amount.text(),
             unit=str(self.unit.currentData() or BASE), slippage_bps=self.slippage.value(),
-            max_venues=self.max_venues.value() or None, included=included,
+            max_venues=self.max_venues.value() or None, included=included, switched_off=off,
             reduce_only=self.reduce_only.isChecked(), max_notional=max_notional,
             limit_price=limit[1] if limit else None, limit_on_fee_adjusted=bool(limit and limit[2]),
             leg_cost=self.leg_cost.value(),

@@ -83,3 +83,35 @@ def test_positions_show_the_estimated_liquidation_price(window, sim_session, loo
     want = liquidation_price(Side.BUY, 60000.0, 1.5, 20.0, tiers, 60100.0)
     assert window.positions.table.item(row, LIQ_COL).text() == format_price(want, window.tick)
     assert 56_000 < want < 58_000  # a 20x long: about 4.5 % below its entry
+
+
+def test_an_inverse_market_switches_off_on_its_own_under_advanced(window) -> None:
+    from sor_desktop.core.orders import Side
+    from sor_desktop.engine.preview import PreviewRequest
+
+    key = "bybit BTC/USD:BTC"
+    panel = window.routing
+    panel.set_companions([key])
+    box = panel.companion_boxes[key]
+    assert box.isChecked() and box.parent() is panel._advanced_row  # folded away: no sixth venue box
+    box.setChecked(False)
+    req = panel.request(window.session.symbol, 1e9)
+    assert req.switched_off == frozenset({key}) and "bybit" in (req.included or set())
+    # the venue inputs leave that market out, and only it
+    from sor_desktop.core.book import BookSnapshot
+    from sor_desktop.core.instrument import Instrument
+    from sor_desktop.engine.preview import venue_inputs
+
+    inv = Instrument.from_market({"symbol": "BTC/USD:BTC", "base": "BTC", "quote": "USD", "settle": "BTC",
+                                  "linear": False, "inverse": True, "contractSize": 1,
+                                  "precision": {"price": 0.5, "amount": 1}}, "bybit")
+    books = {**window.session.route_books(), key: BookSnapshot.from_lists("bybit", inv.symbol, 0, [[59_999, 9]],
+                                                                          [[60_001, 9]])}
+    insts = {**window.session.symbol_instruments(), key: inv}
+    out = {vi.instrument.symbol + "@" + vi.instrument.venue: vi.excluded
+           for vi in venue_inputs(PreviewRequest(window.session.symbol, Side.BUY, "1", included=req.included,
+                                                 switched_off=req.switched_off), insts, books, {})}
+    assert out["BTC/USD:BTC@bybit"] == "switched off in the panel"
+    assert out[f"{window.session.symbol}@bybit"] is None
+    panel.set_companions([])
+    assert key not in panel.companion_boxes
