@@ -69,6 +69,9 @@ class Session:
         self.tasks: set[asyncio.Task[Any]] = set()
         self._feeds: feeds.FeedSet | None = None
         self._companion_feeds: list[feeds.FeedSet] = []  # the venues' inverse markets of the base
+        # companions() walks every listed market: asked several times a frame, kept per symbol and
+        # set of loaded venues (a live Bybit lists hundreds of markets)
+        self._companions: tuple[object, dict[str, tuple[str, str]]] | None = None
         self.executor = executor
         self.journal: Any = None  # closed last at shutdown, when the wiring gave one
         self._router = routing.Router(self, executor)
@@ -180,6 +183,15 @@ class Session:
         inverse perpetual of the same base (Bybit ``BTC/USD:BTC`` beside ``BTC/USDT:USDT``), whose
         legs the router plans on one base basis (``core/inverse_venue.py``). None for an inverse
         window symbol: that one is routed alone."""
+        # a reconnect stores a new dict of instruments: its identity is part of the key
+        key = (self.symbol, tuple(sorted((v, id(i), len(i)) for v, i in self.instruments.items())))
+        if self._companions is not None and self._companions[0] == key:
+            return dict(self._companions[1])
+        found = self._find_companions()
+        self._companions = (key, found)
+        return dict(found)
+
+    def _find_companions(self) -> dict[str, tuple[str, str]]:
         base = self.symbol.split("/")[0]
         primary = [i[self.symbol] for i in self.instruments.values() if self.symbol in i]
         if not primary or not all(i.linear for i in primary):

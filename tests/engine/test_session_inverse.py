@@ -32,6 +32,10 @@ async def test_the_inverse_market_is_a_companion_with_its_own_book_and_health(tm
     session, _ = await _session(tmp_path, monkeypatch)
     try:
         assert session.companions() == {KEY: ("bybit", INVERSE)}
+        session.symbol = "ETH/USDT:USDT"  # kept per symbol: another symbol has none on the sim
+        assert session.companions() == {}
+        session.symbol = SYMBOL
+        assert session.companions() == {KEY: ("bybit", INVERSE)}
         assert set(session.route_books()) == {*session.venues, KEY}
         assert session.route_instruments()[KEY].linear is False
         assert session.health_now()[KEY].state is LinkState.CONNECTED
