@@ -244,10 +244,9 @@ def plan_route(request: PlanRequest, venues: Sequence[VenueInput]) -> Plan:
         "best_single": single, "savings_quote": saving, "savings_bps": saving / basis * 1e4 if basis > 0 else 0.0,
         "single_venue_is_best": one_venue, "best_single_note": note,
     }
-    parts_at_note = note_parts if note else None
     plan = _assemble(request, symbol, routed, alloc, grid, target, excluded, below_min, comparison)
-    if parts_at_note is not None:
-        plan = replace(plan, savings_parts=parts_at_note)
+    if note_parts is not None:  # no single venue fills it: the split at the amount compared
+        plan = replace(plan, savings_parts=note_parts)
     gap = alloc.gap + _rounding_gap(routed, alloc, plan)
     plan = replace(plan, gap_bps=0.0 if gap == 0 else gap / plan.notional * 1e4 if plan.notional > 0 else math.inf)
     plan.meta["route_ms"] = (time.perf_counter() - t0) * 1e3
