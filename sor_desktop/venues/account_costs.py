@@ -12,8 +12,9 @@ in ``VenueTerms.missing`` with the reason (and logged), never guessed:
   answer when ccxt parses one, else from the venue's own source (``<venue>/costs.py``:
   Binance ``/fapi/v1/fundingInfo`` then the spacing of the last two settlements; Bybit the
   instrument's ``fundingInterval``). With no interval, no funding: an assumed 8 h is not used.
-- brackets: the venue's own call (``<venue>/costs.py``), else ccxt ``fetch_market_leverage_tiers``
-  (BingX ``/openApi/swap/v1/maintMarginRatio``) or ``fetch_leverage_tiers`` (MEXC); WEEX: none.
+- brackets: the venue's own call (``<venue>/costs.py``: Binance, Bybit, BingX's
+  ``/openApi/swap/v1/maintMarginRatio`` with its maintenance amount, MEXC's contract detail counted
+  in contracts), else ccxt ``fetch_market_leverage_tiers`` / ``fetch_leverage_tiers``; WEEX: none.
 """
 
 from __future__ import annotations
@@ -28,8 +29,10 @@ from sor_desktop.core.funding import Funding, FundingError
 from sor_desktop.core.instrument import Instrument
 from sor_desktop.core.venue_terms import FeeRates, VenueTerms
 from sor_desktop.venues.binanceusdm import costs as binance_costs
+from sor_desktop.venues.bingx import costs as bingx_costs
 from sor_desktop.venues.bybit import costs as bybit_costs
 from sor_desktop.venues.errors import VenueError
+from sor_desktop.venues.mexc import costs as mexc_costs
 
 log = logging.getLogger(__name__)
 
@@ -37,8 +40,9 @@ Guard = Callable[[Awaitable[Any]], Awaitable[Any]]  # awaits one ccxt call, erro
 
 # where the account's fee comes from, per venue (what README lists)
 FEE_SOURCES = {"binanceusdm": "GET /fapi/v1/commissionRate", "bybit": "GET /v5/account/fee-rate",
-               "weex": "ccxt weex.fetch_trading_fee"}
-VENUE_PARTS: dict[str, Any] = {"binanceusdm": binance_costs, "bybit": bybit_costs}
+               "bingx": "GET /openApi/swap/v2/user/commissionRate", "weex": "GET /capi/v3/account/commissionRate"}
+VENUE_PARTS: dict[str, Any] = {"binanceusdm": binance_costs, "bybit": bybit_costs, "bingx": bingx_costs,
+                               "mexc": mexc_costs}
 # venues whose account fee for perpetuals cannot be had through ccxt 4.5.90, and why
 FEE_NOT_GIVEN = {"mexc": "ccxt's mexc.fetch_trading_fee reads the spot commission only (swap: NotSupported)"}
 
@@ -48,7 +52,15 @@ async def fetch_terms(ex: Any, venue_id: str, instrument: Instrument, *, has_key
     missing: list[str] = []
     fee = await _fee(ex, venue_id, instrument, has_keys, guard, missing)
     funding, mark = await _funding(ex, venue_id, symbol, guard, missing)
+    part: Any = VENUE_PARTS.get(venue_id)
+    if mark is None and hasattr(part, "mark_price"):  # MEXC's funding answer has no mark
+        try:
+            mark = await part.mark_price(ex, symbol, guard)
+        except VenueError as exc:
+            missing.append(f"mark price: {exc.message}")
     brackets = await _brackets(ex, venue_id, symbol, has_keys, guard, missing)
+    if brackets is not None and hasattr(part, "notes"):
+        missing.extend(part.notes(True))
     for what in missing:
         log.warning("%s %s: %s", venue_id, symbol, what)
     return VenueTerms(venue_id, symbol, fee, funding, brackets, mark, int(time.time() * 1000), tuple(missing))
@@ -113,7 +125,9 @@ async def _funding(ex: Any, venue_id: str, symbol: str, guard: Guard, missing: l
         return None, None
     mark = raw.get("markPrice")
     mark_f = float(mark) if isinstance(mark, int | float) and mark > 0 else None
-    rate = raw.get("fundingRate")
+    # the predicted rate of the next settlement where the venue gives one beside the last (WEEX's
+    # forecastFundingRate); elsewhere fundingRate is already the rate the next settlement uses
+    rate = raw.get("nextFundingRate") if isinstance(raw.get("nextFundingRate"), int | float) else raw.get("fundingRate")
     if not isinstance(rate, int | float):
         missing.append("funding: the answer has no rate")
         return None, mark_f
@@ -128,7 +142,9 @@ async def _funding(ex: Any, venue_id: str, symbol: str, guard: Guard, missing: l
     if hours is None:
         missing.append("funding: the venue does not say its interval (not assumed)")
         return None, mark_f
-    nxt = raw.get("fundingTimestamp")
+    # ccxt puts the next settlement in nextFundingTimestamp for BingX and WEEX (whose
+    # fundingTimestamp is the answer's own time) and in fundingTimestamp for the others
+    nxt = raw.get("nextFundingTimestamp") or raw.get("fundingTimestamp")
     try:
         return Funding(float(rate), hours, int(nxt) if isinstance(nxt, int | float) and nxt > 0 else None), mark_f
     except FundingError as exc:

@@ -119,6 +119,20 @@ basis (``core/inverse_venue.py``); the window subscribes it beside the linear bo
 Its risk-limit tiers are counted in BTC (Bybit v5 Get Risk Limit example): ``bybit/costs.py`` prices
 them at the mark.
 
+Futures terms (fee, funding, tiers; ``venues/account_costs.py`` and each venue's ``costs.py``),
+loopback-proven through ccxt 4.5.90 with the same tests on every venue
+(``tests/venues/test_account_costs_venues.py``):
+
+- the next settlement: ccxt puts it in ``nextFundingTimestamp`` for BingX and WEEX (WEEX's
+  ``fundingTimestamp`` is the answer's own time, BingX's is empty) and in ``fundingTimestamp``
+  elsewhere. WEEX gives the last settled rate and a forecast: the forecast is used.
+- bingx (``bingx/costs.py``): tiers are signed only and carry ``maintAmount`` (ccxt leaves it in
+  ``info``) but no leverage: the contract's max on every tier, said in ``missing``. The funding
+  interval is the answer's ``fundingIntervalHours``: without it, no funding.
+- mexc (``mexc/costs.py``): tiers from the contract detail, in contracts (ccxt 4.5.90 reads them
+  as notionals and skips ``riskBaseVol``), priced at ``fair_price``; no account fee for perpetuals.
+- weex: no tier endpoint.
+
 MEXC (``venues/mexc``), verified against MEXC's contract API docs (mexcdevelop/apidocs
 ``contract_v1_en``) and ccxt 4.5.90, proven on the loopback server
 (``tests/venues/loopback/mexc.py``):

@@ -1,6 +1,7 @@
-"""The generic (ccxt unified) path of the terms fetch for the venues without their own module:
-what each venue's ccxt answers give, and what is named missing. A stand-in for the ccxt client
-answers in ccxt's unified shapes (the structures ccxt 4.5.90 documents for these calls)."""
+"""The generic (ccxt unified) path of the terms fetch for venues without their own module (any
+other ccxt venue): what ccxt's unified answers give, and what is named missing. A stand-in for the
+ccxt client answers in ccxt's unified shapes. The five venues themselves are checked through real
+ccxt on loopback servers (``test_account_costs_venues.py``)."""
 
 from __future__ import annotations
 
@@ -49,30 +50,12 @@ def _instrument(venue: str) -> Instrument:
     return Instrument.from_market(market(fee="0.0006"), venue)
 
 
-async def test_bingx_fee_funding_and_one_markets_tiers():
-    ex = FakeCcxt({"fetchTradingFee": True, "fetchFundingRate": True, "fetchMarketLeverageTiers": True})
-    t = await fetch_terms(ex, "bingx", _instrument("bingx"), has_keys=True, guard=_guard)
-    assert t.fee.own and t.fee.taker == 0.0003
-    assert t.funding is not None and t.funding.interval_hours == 4 and t.funding.next_time == 1_700_003_600_000
-    assert t.brackets is not None and [b.max_leverage for b in t.brackets] == [125, 50]
-    assert "market tiers" in ex.calls and "tiers" not in ex.calls and t.missing == ()
-
-
 async def test_weex_has_no_tiers_and_says_so():
     ex = FakeCcxt({"fetchTradingFee": True, "fetchFundingRate": True, "fetchLeverageTiers": False,
                    "fetchMarketLeverageTiers": False})
     t = await fetch_terms(ex, "weex", _instrument("weex"), has_keys=True, guard=_guard)
     assert t.fee.own and t.brackets is None
     assert any("no leverage tiers" in m for m in t.missing)
-
-
-async def test_mexc_fee_is_the_default_and_named_missing():
-    ex = FakeCcxt({"fetchTradingFee": True, "fetchFundingRate": True, "fetchLeverageTiers": True,
-                   "fetchMarketLeverageTiers": "emulated"})
-    t = await fetch_terms(ex, "mexc", _instrument("mexc"), has_keys=True, guard=_guard)
-    assert not t.fee.own and t.fee.taker == 0.0006 and "fee" not in ex.calls
-    assert any("spot" in m for m in t.missing)
-    assert "tiers" in ex.calls and t.brackets is not None
 
 
 async def test_no_interval_means_no_funding_never_8h():

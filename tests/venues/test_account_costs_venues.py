@@ -1,0 +1,136 @@
+"""The same terms checks on every venue: fee, funding and brackets through real ccxt against each
+venue's loopback server (``loopback/costs.py``, ``loopback/costs_more.py``), with and without keys.
+What a venue does not give is named in ``missing``, never guessed."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+
+from sor_desktop.core.brackets import Bracket
+from tests.venues.loopback.costs import BinanceCostsServer, BybitCostsServer
+from tests.venues.loopback.costs_more import BingxCostsServer, MexcCostsServer, WeexCostsServer
+from tests.venues.loopback.fixtures import loopback_venue
+
+SYMBOL = "BTC/USDT:USDT"
+pytestmark = pytest.mark.asyncio
+
+
+@dataclass(frozen=True)
+class CostCase:
+    server: Callable[[], Any]
+    own_fee: Callable[[Any], float] | None  # the account's taker rate the server gives; None: not given
+    funding: Callable[[Any], tuple[float, float]]  # (rate used for the next settlement, interval hours)
+    brackets: Callable[[Any], tuple[Bracket, ...]] | None
+    brackets_need_keys: bool = False
+    passphrase: bool = False
+    config: tuple[tuple[str, Any], ...] = ()
+
+
+def _mexc_tiers(s: MexcCostsServer) -> tuple[Bracket, ...]:
+    per_contract = 0.0001 * s.fair_price  # tiers are counted in contracts of 0.0001 BTC
+    caps = [50_000, 150_000, 250_000, 350_000, 450_000]
+    return tuple(Bracket(cap * per_contract, 1 / (0.008 + 0.004 * i), 0.004 + 0.002 * i, 0.0,
+                         (caps[i - 1] if i else 0) * per_contract) for i, cap in enumerate(caps))
+
+
+CASES = {
+    "binanceusdm": CostCase(BinanceCostsServer, lambda s: float(s.taker), lambda s: (float(s.funding_rate), 4),
+                            lambda s: (Bracket(50_000, 125, 0.004, 0.0, 0.0), Bracket(500_000, 100, 0.005, 50.0, 50_000),
+                                       Bracket(8_000_000, 50, 0.01, 2550.0, 500_000)),
+                            brackets_need_keys=True, config=(("book_limit", 100),)),
+    "bybit": CostCase(BybitCostsServer, lambda s: float(s.taker), lambda s: (float(s.funding_rate), 8),
+                      lambda s: (Bracket(2_000_000, 100, 0.005, 0.0, 0.0),
+                                 Bracket(2_600_000, 86.2, 0.0056, 1200.0, 2_000_000),
+                                 Bracket(3_200_000, 75.75, 0.0062, 2760.0, 2_600_000))),
+    # no leverage per tier in BingX's answer: the market's max (125) on each, said in missing
+    "bingx": CostCase(BingxCostsServer, lambda s: s.taker, lambda s: (float(s.funding_rate), 4),
+                      lambda s: (Bracket(300_000, 125, 0.004, 0.0, 0.0), Bracket(800_000, 125, 0.005, 300.0, 300_000),
+                                 Bracket(3_000_000, 125, 0.01, 4300.0, 800_000)),
+                      brackets_need_keys=True),
+    # the forecast rate is the next settlement's; collectCycle 480 minutes
+    "weex": CostCase(WeexCostsServer, lambda s: float(s.taker), lambda s: (float(s.forecast_rate), 8), None,
+                     passphrase=True),
+    "mexc": CostCase(MexcCostsServer, None, lambda s: (s.funding_rate, 1), _mexc_tiers),
+}
+
+
+async def _terms(venue_id: str, *, keys: bool) -> tuple[Any, Any]:
+    case = CASES[venue_id]
+    server = case.server()
+    await server.start()
+    venue = loopback_venue(server, venue_id, keys=keys, passphrase=case.passphrase, **dict(case.config))
+    try:
+        await venue.connect()
+        return server, await venue.fetch_terms(SYMBOL)
+    finally:
+        await venue.close()
+        await server.stop()
+
+
+@pytest.mark.parametrize("venue_id", list(CASES))
+async def test_fee_is_the_accounts_own_where_the_venue_gives_it(venue_id):
+    server, terms = await _terms(venue_id, keys=True)
+    own = CASES[venue_id].own_fee
+    if own is None:
+        assert not terms.fee.own and terms.fee.label().startswith("default fee")
+        assert any(m.startswith("fee:") for m in terms.missing)
+        assert terms.router_terms()["fee"] is None
+    else:
+        assert terms.fee.own and terms.fee.taker == pytest.approx(own(server))
+        assert terms.fee.label().startswith("your fee ")
+        assert terms.router_terms()["fee"] == pytest.approx(own(server))
+
+
+@pytest.mark.parametrize("venue_id", list(CASES))
+async def test_funding_rate_interval_and_next_settlement(venue_id):
+    server, terms = await _terms(venue_id, keys=False)  # funding is public everywhere
+    rate, hours = CASES[venue_id].funding(server)
+    f = terms.funding
+    assert f is not None, terms.missing
+    assert f.rate == pytest.approx(rate) and f.interval_hours == hours
+    assert f.next_time == server.next_funding  # the next settlement, not the answer's own time
+    assert terms.mark_price is not None and terms.mark_price > 59_000
+
+
+@pytest.mark.parametrize("venue_id", list(CASES))
+async def test_brackets_as_the_venue_counts_them(venue_id):
+    server, terms = await _terms(venue_id, keys=True)
+    expected = CASES[venue_id].brackets
+    if expected is None:
+        assert terms.brackets is None and any(m.startswith("brackets:") for m in terms.missing)
+        return
+    assert terms.brackets is not None, terms.missing
+    assert len(terms.brackets) == len(expected(server))
+    for got, want in zip(terms.brackets, expected(server), strict=True):
+        for field in ("cap", "max_leverage", "mmr", "maint_amount", "floor"):
+            assert getattr(got, field) == pytest.approx(getattr(want, field)), (field, got, want)
+
+
+@pytest.mark.parametrize("venue_id", list(CASES))
+async def test_without_keys_default_fee_and_signed_only_brackets_named(venue_id):
+    _, terms = await _terms(venue_id, keys=False)
+    assert not terms.fee.own and terms.fee.label().startswith("default fee")
+    case = CASES[venue_id]
+    if case.brackets_need_keys:
+        assert terms.brackets is None and any("signed requests only" in m for m in terms.missing)
+    elif case.brackets is not None:
+        assert terms.brackets is not None
+
+
+async def test_bingx_without_an_interval_gets_no_funding_not_8h():
+    server = BingxCostsServer()
+    server.interval_hours = None
+    await server.start()
+    venue = loopback_venue(server, "bingx", keys=False)
+    try:
+        await venue.connect()
+        terms = await venue.fetch_terms(SYMBOL)
+    finally:
+        await venue.close()
+        await server.stop()
+    assert terms.funding is None and any("does not say its interval" in m for m in terms.missing)
+    assert terms.mark_price == pytest.approx(60002.7)
