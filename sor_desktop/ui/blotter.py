@@ -120,7 +120,7 @@ class Blotter(QWidget):
             child.setForeground(0, QColor(theme.venue_colour(name)))
             child.setText(1, str(ev.plan.side))
             child.setText(2, "pending")
-            child.setText(3, leg.contracts)
+            child.setText(3, f"{leg.contracts_dec:,f}")
             child.setText(6, format_price(leg.avg_price, self.tick))
             r.items[i] = child
         item.setExpanded(True)

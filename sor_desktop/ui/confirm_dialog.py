@@ -149,7 +149,7 @@ class ConfirmDialog(QDialog):
         # string sent, only grouped)
         tick = display_tick(tick_of(leg.limit_price) for leg in plan.legs)
         for r, leg in enumerate(plan.legs):
-            cells = (leg_key(leg, plan.symbol), str(plan.side), leg.contracts, f"{leg.amount_base:,.4f}",
+            cells = (leg_key(leg, plan.symbol), str(plan.side), f"{leg.contracts_dec:,f}", f"{leg.amount_base:,.4f}",
                      format_price(leg.avg_price, tick), format_price(leg.limit_price_dec, tick_of(leg.limit_price)),
                      f"{leg.fee:,.2f}", f"{leg.cost:,.2f}")
             for c, text in enumerate(cells):

@@ -159,6 +159,8 @@ class MainWindow(QMainWindow):
         self.sizes = SizePresets()
         self.routing.add_sizes_row(self.sizes)
         self.sizes.picked.connect(self.use_preset)
+        # after Qt has laid the grown table out (its header lengths are only right then)
+        self.routing.preview.needs_room.connect(lambda: QTimer.singleShot(50, self._give_preview_room))
         self._unit_was = str(self.routing.unit.currentData() or BASE)
         self.routing.unit.currentIndexChanged.connect(self._unit_changed)
         self.impact = ImpactChart()
@@ -268,6 +270,33 @@ class MainWindow(QMainWindow):
         dock.move(top_left.x() + 20, top_left.y() + 20)
         if dock.frameGeometry().intersects(button):  # a chart too small to hold it: shrink to fit
             dock.resize(max(200, button.left() - dock.x() - 10), dock.height())
+
+    def _give_preview_room(self) -> None:
+        """The split grew (more legs, the funding and liquidation columns): the Route dock grows to
+        show it uncut, wider up to leaving the chart 560 px and taller down to leaving the ladder
+        eight rows. Never shrinks, so the panels do not jump as legs come and go."""
+        dock = self.docks["routing"]
+        if not self._laid_out or dock.isFloating() or not dock.isVisible():
+            return
+        preview = self.routing.preview
+        if preview.scrolls_sideways():
+            extra = preview.wanted_width() - preview.table.width()
+            width = min(dock.width() + extra, self.width() - 560)
+            if width > dock.width():
+                self.resizeDocks([dock], [width], Qt.Orientation.Horizontal)
+        ladder = self.docks["ladder"]
+        if ladder.isFloating() or not ladder.isVisible():
+            return
+        title = dock.height() - self.routing.height()
+        want = self.routing.whole_height() + title
+        if want > dock.height():
+            view = self.ladder.view
+            ladder_min = 8 * view.verticalHeader().defaultSectionSize() + ladder.height() - view.viewport().height() + 6
+            room = dock.height() + ladder.height() - ladder_min
+            height = min(want, room)
+            if height > dock.height():
+                self.resizeDocks([dock, ladder], [height, dock.height() + ladder.height() - height],
+                                 Qt.Orientation.Vertical)
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt name)
         """Docks keep their pixel sizes when the window changes size; the chart alone took what was

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from decimal import Decimal
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QHeaderView, QLabel, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget
 
@@ -74,6 +74,10 @@ def router_terms(plan: Plan, quote: str = "USDT", tick: Decimal | None = None) -
 
 
 class PreviewTable(QWidget):
+    # the legs or the futures columns changed what the split needs on screen: the window may give
+    # the Route dock the room (once per change, not on every refresh)
+    needs_room = Signal()
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.table = QTableWidget(0, len(COLUMNS))
@@ -114,7 +118,7 @@ class PreviewTable(QWidget):
         self.plan = plan
         legs = plan.legs if plan else ()
         rows: list[tuple[str, tuple[str, ...]]] = [
-            (leg_key(lg, plan.symbol) if plan else lg.venue, (lg.contracts, f"{lg.amount_base:,.8g}", format_price(lg.avg_price, self.tick),
+            (leg_key(lg, plan.symbol) if plan else lg.venue, (f"{lg.contracts_dec:,f}", f"{lg.amount_base:,.8g}", format_price(lg.avg_price, self.tick),
                         format_price(lg.limit_price_dec, self.tick),
                         f"{lg.fee:.2f}", f"{lg.cost:,.0f}", f"{lg.share * 100:.1f}%",
                         "–" if lg.funding is None else f"{lg.funding:+.2f}",
@@ -133,10 +137,12 @@ class PreviewTable(QWidget):
                 for c in range(1, len(COLUMNS)):
                     header.setSectionResizeMode(c, PRICE_FIT if c in PRICE_COLUMNS else mode)
                 self._fit_rows(self.table.rowCount())
+                self.needs_room.emit()
         rows += [(v, (f"excluded: {why}",)) for v, why in sorted(excluded.items())]
         if self.table.rowCount() != len(rows):
             self.table.setRowCount(len(rows))
             self._fit_rows(len(rows))
+            self.needs_room.emit()
         # items are reused and only changed text is set: each change re-measures the venue column
         # (sized to its contents) and repaints the row, four times a second as books move
         for r, (venue, cells) in enumerate(rows):
@@ -172,6 +178,14 @@ class PreviewTable(QWidget):
         width = max(fm.horizontalAdvance(t) for t in texts) + 16
         if header.sectionSize(1) != width:
             header.resizeSection(1, width)
+
+    def wanted_width(self) -> int:
+        """The width that shows every column shown without a sideways scroll bar."""
+        t = self.table
+        return t.horizontalHeader().length() + 2 * t.frameWidth() + t.verticalScrollBar().sizeHint().width()
+
+    def scrolls_sideways(self) -> bool:
+        return self.table.horizontalHeader().length() > self.table.viewport().width()
 
     def _fit_rows(self, rows: int) -> None:
         """As tall as the legs shown (two to five), plus the sideways scroll bar when the futures

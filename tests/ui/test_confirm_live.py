@@ -79,7 +79,7 @@ def test_books_that_change_the_plan_replan_before_send(window, sim_session, loop
     assert not dlg.change_note.isHidden() and "re-planned" in dlg.change_note.text()
     assert dlg.changes[0] in dlg.change_note.text()
     shown_rows = [(dlg.table.item(r, 0).text(), dlg.table.item(r, 2).text()) for r in range(dlg.table.rowCount())]
-    assert shown_rows == [(lg.venue, lg.contracts) for lg in dlg.plan.legs]
+    assert shown_rows == [(lg.venue, f"{lg.contracts_dec:,f}") for lg in dlg.plan.legs]
     assert not dlg.send.isEnabled()  # held a moment, and the amount typed for the old plan is gone if it changed
     dlg._release()
     if dlg.typed is not None and not dlg.send.isEnabled():

@@ -6,6 +6,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QAbstractScrollArea, QWidget
 
 from sor_desktop.ui.main_window import MainWindow
+from sor_desktop.ui.preview_table import COLUMNS
 
 
 def _cut(w: MainWindow) -> list[str]:
@@ -107,3 +108,22 @@ def test_the_positions_tab_in_front_leaves_the_route_dock_its_width(window, qtbo
     window.docks["positions"].raise_()
     _at(window, qtbot, 1280, 720)
     assert window.docks["routing"].width() >= before - 2
+
+
+def test_the_split_with_funding_and_liquidation_columns_shows_whole_at_1600x1000(window, sim_session, loop,
+                                                                                 qtbot) -> None:
+    """With a hold time the preview gains a funding and a liquidation column: the Route dock grows
+    to show every column without a sideways scroll bar, and the totals under it."""
+    s = sim_session.session
+    loop.run_until_complete(sim_session.clock.drive(s.terms.refresh(s.venues, s.symbol, sim_session.clock.time())))
+    _at(window, qtbot, 1600, 1000)
+    window.default_sizes()
+    window.routing.futures.hold.setValue(24)
+    window.routing.amount.setText("2.5")
+    window.refresh_preview()
+    preview = window.routing.preview
+    assert not preview.table.isColumnHidden(COLUMNS.index("fund."))
+    qtbot.waitUntil(lambda: not preview.scrolls_sideways(), timeout=2000)
+    assert window.docks["routing"].width() <= 1600 - 560  # the chart keeps its room
+    # the totals (saving split, funding, leg cost) in view without scrolling the form
+    qtbot.waitUntil(lambda: window.routing._scroll.verticalScrollBar().maximum() == 0, timeout=2000)

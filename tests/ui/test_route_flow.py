@@ -26,7 +26,7 @@ def test_confirm_dialog_lists_every_leg_and_the_totals(window, sim_session):
     assert dlg is not None and dlg.plan is plan
     rows = [(dlg.table.item(r, 0).text(), dlg.table.item(r, 2).text(), dlg.table.item(r, 5).text())
             for r in range(dlg.table.rowCount())]
-    assert rows == [(lg.venue, lg.contracts, format_price(lg.limit_price_dec, tick_of(lg.limit_price))) for lg in plan.legs]
+    assert rows == [(lg.venue, f"{lg.contracts_dec:,f}", format_price(lg.limit_price_dec, tick_of(lg.limit_price))) for lg in plan.legs]
     labels = " ".join(lbl.text() for lbl in dlg.findChildren(QLabel))
     assert f"{plan.avg_price:,.2f}" in labels and f"{plan.total_cost:,.2f}" in labels
     dlg.reject()
