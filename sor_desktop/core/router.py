@@ -491,8 +491,16 @@ def _assemble(request: PlanRequest, symbol: str, routed: Sequence[_Venue], alloc
     parts = None
     if single is not None and not comparison["best_single_note"] and legs:
         sign = 1.0 if side is Side.BUY else -1.0  # a buy saves on a lower notional, a sell on a higher one
-        parts = {"price": sign * (single.avg_price * single.filled - notional), "fee": single.fee - fees,
-                 "funding": (single.funding or 0.0) - (funding or 0.0)}
+        # inverse legs rounded down to whole contracts fill a sliver less than the single venue
+        # compared: the single venue is counted at the plan's fill, or the sliver's notional would
+        # read as a price saving; the saving is then what the parts sum to
+        k = filled / single.filled if whole and single.filled > filled > 0 else 1.0
+        parts = {"price": sign * (single.avg_price * single.filled * k - notional), "fee": single.fee * k - fees,
+                 "funding": (single.funding or 0.0) * k - (funding or 0.0)}
+        if k != 1.0:
+            saving = sum(parts.values())
+            comparison = {**comparison, "savings_quote": saving,
+                          "savings_bps": saving / notional * 1e4 if notional > 0 else 0.0}
     return Plan(
         side=side, unit=request.unit, symbol=symbol, requested=request.amount, filled=filled,
         avg_price=notional / filled if filled else 0.0, notional=notional, fees=fees,
