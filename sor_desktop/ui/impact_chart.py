@@ -8,6 +8,7 @@ from collections.abc import Callable, Mapping
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from sor_desktop.core.book import BookSnapshot
@@ -19,6 +20,7 @@ from sor_desktop.ui import depth_data, theme
 RoutedPrice = Callable[[float], float | None]
 
 POINTS = 16
+SHORT_PX = 230  # under this height the axis titles go (the key names the axes)
 
 
 class ImpactChart(QWidget):
@@ -35,6 +37,9 @@ class ImpactChart(QWidget):
         self.key.setTextFormat(Qt.TextFormat.RichText)
         self.key.setWordWrap(True)
         self._key_state: tuple[tuple[str, bool], ...] | None = None
+        self._key_insts: Mapping[str, Instrument] = {}
+        self._key_stale: set[str] = set()
+        self._short = False
         theme.cache_axes(self.plot)
         self._curves: dict[str, pg.PlotDataItem] = {}
         # past a venue's margin cap its curve goes on dashed, from book depth: the README's "book
@@ -113,7 +118,20 @@ class ImpactChart(QWidget):
         else:
             self._marker.hide()
 
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt name)
+        """In a short dock (a 720-high screen) the axis titles took most of the height and the
+        plot was 50 px of overlapping ticks: they go, and the key says what the axes are."""
+        super().resizeEvent(event)
+        short = event.size().height() < SHORT_PX
+        if short != self._short:
+            self._short = short
+            for side in ("left", "bottom"):
+                self.plot.getAxis(side).showLabel(not short)
+            self._key_state = None
+            self._show_key(self._key_insts, self._key_stale)
+
     def _show_key(self, insts: Mapping[str, Instrument], stale: set[str]) -> None:
+        self._key_insts, self._key_stale = insts, stale
         state = tuple((v, v in stale) for v in sorted(insts))
         if state == self._key_state:
             return
@@ -122,6 +140,8 @@ class ImpactChart(QWidget):
         parts += [f"<span style='color:{theme.GREY if old else theme.venue_colour(v)}'>━ {v}"
                   f"{' (stale)' if old else ''}</span>" for v, old in state]
         parts.append(f"<span style='color:{theme.MUTED}'>╌ past the margin cap</span>")
+        if self._short:
+            parts.append(f"<span style='color:{theme.MUTED}'>y: bps</span>")
         self.key.setText("&nbsp;&nbsp;".join(parts))
 
     def step(self, n: int = 2) -> None:

@@ -410,7 +410,8 @@ class MainWindow(QMainWindow):
             self._compact_bottom = True
             self.tabifyDockWidget(d["log"], d["impact"])
             d["impact"].raise_()
-        self.resizeDocks([d["impact"], d["blotter"]], [int(300 * fy ** 2), int(300 * fy ** 2)], Qt.Orientation.Vertical)
+        # 216 px at 720 high: at 300 x fy² (155 px) the impact plot was 50 px of overlapping ticks
+        self.resizeDocks([d["impact"], d["blotter"]], [int(300 * fy), int(300 * fy)], Qt.Orientation.Vertical)
         if not self._compact_bottom:
             self.resizeDocks([d["impact"], d["blotter"]], [int(430 * fx), int(600 * fx)], Qt.Orientation.Horizontal)
 

@@ -127,3 +127,16 @@ def test_the_split_with_funding_and_liquidation_columns_shows_whole_at_1600x1000
     assert window.docks["routing"].width() <= 1600 - 560  # the chart keeps its room
     # the totals (saving split, funding, leg cost) in view without scrolling the form
     qtbot.waitUntil(lambda: window.routing._scroll.verticalScrollBar().maximum() == 0, timeout=2000)
+
+
+def test_at_1280x720_the_impact_plot_has_room_to_read(window: MainWindow, qtbot) -> None:
+    """The impact chart's plot was 50 px of overlapping ticks under its axis titles at 720 high."""
+    _at(window, qtbot, 1280, 720)
+    window.default_sizes()
+    _at(window, qtbot, 1280, 720)
+    chart = window.impact
+    assert chart.isVisibleTo(window)
+    view = chart.plot.getPlotItem().getViewBox()
+    assert view.height() >= 90, view.height()
+    if chart.height() < 230:  # short: the axis titles gave way, the key names the y axis
+        assert not chart.plot.getAxis("left").label.isVisible() and "y: bps" in chart.key.text()
