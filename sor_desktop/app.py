@@ -37,7 +37,10 @@ class AppOptions:
     demo_sweep_bps: float | None = None  # README screenshots: hover and click the depth chart there
     demo_reject: str | None = None  # README screenshots: that simulated venue rejects its next order
     window_size: tuple[int, int] | None = None  # --size WxH: the window at a given size (screenshots)
-    demo_flatten: bool = False  # README screenshots: route the amount, then open the flatten confirmation
+    # README screenshots: open the flatten confirmation (after demo_route; without it, on a long on
+    # one venue and a short on another opened first), and with demo_send press its Send
+    demo_flatten: bool = False
+    demo_send: bool = False
     hold_hours: float | None = None  # prefill the routing panel's holding time (funding)
 
 
@@ -136,10 +139,20 @@ async def _main(app: object, opts: AppOptions) -> int:
             window.routing.request_route()
         if opts.demo_flatten:
             await asyncio.sleep(2.0)
+            if not opts.demo_route:
+                await open_demo_hedge(session)
             await session.refresh_accounts()
             window.docks["positions"].raise_()
             window.prefs.skip_confirm = False
             window.flatten()
+            if opts.demo_send and window.confirm is not None:
+                await asyncio.sleep(1.0)
+                if window.confirm.typed is not None:
+                    window.confirm.typed.setText(window.confirm.expected)
+                window.confirm.accept()
+                await asyncio.sleep(1.0)
+                await session.refresh_accounts()
+                window.docks["blotter"].raise_()
         log.info("window up in %.2fs (%s, %d venues)", time.monotonic() - T0, mode, len(session.venues))
         if opts.screenshot is not None:
             await asyncio.sleep(opts.after)
@@ -150,6 +163,31 @@ async def _main(app: object, opts: AppOptions) -> int:
         await shutdown(window, session)
         logging.getLogger().removeHandler(handler)
     return code
+
+
+async def open_demo_hedge(session: object) -> None:
+    """README screenshots (simulated only): a long on one venue, a short on another, and a short on
+    a venue's inverse market of the base when there is one, each its own route: a hedged position
+    for the flatten to close in one route."""
+    from sor_desktop.core.orders import Side
+    from sor_desktop.engine.preview import PreviewRequest
+    from sor_desktop.engine.session import Session
+
+    assert isinstance(session, Session)
+    venues = sorted(session.symbol_instruments())
+    wanted = [(Side.BUY, "1", venues[0], frozenset[str]()), (Side.SELL, "0.6", venues[-1], frozenset[str]())]
+    for _key, (venue, _symbol) in sorted(session.companions().items())[:1]:
+        wanted.append((Side.SELL, "0.3", venue, frozenset({venue})))  # its inverse market alone
+    for side, amount, venue, off in wanted if len(venues) > 1 else ():
+        pv = session.preview(PreviewRequest(session.symbol, side, amount, included=frozenset({venue}),
+                                            switched_off=off))
+        if pv.plan is None or not pv.plan.legs:
+            log.warning("demo hedge: nothing to %s on %s (%s)", side, venue, pv.error or "no plan")
+            continue
+        session.submit(pv.plan)
+        routes = [t for t in session.tasks if t.get_name().startswith("route:")]
+        if routes:
+            await asyncio.wait(routes, timeout=10)
 
 
 def reject_next_order(session: object, venue: str) -> None:

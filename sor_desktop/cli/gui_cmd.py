@@ -33,8 +33,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     # here), and make a simulated venue reject its next order
     g.add_argument("--demo-sweep", type=float, metavar="BPS", help=argparse.SUPPRESS)
     g.add_argument("--demo-reject", metavar="VENUE", help=argparse.SUPPRESS)
-    # README screenshots only: after --demo-route, open the flatten confirmation over the positions
+    # README screenshots only: open the flatten confirmation over the positions (after --demo-route;
+    # without it, a long on one venue and a short on another are opened first: a hedged flatten),
+    # and with --demo-send press Send in it (the blotter after the flatten)
     g.add_argument("--demo-flatten", action="store_true", help=argparse.SUPPRESS)
+    g.add_argument("--demo-send", action="store_true", help=argparse.SUPPRESS)
     g.add_argument("--size", metavar="WxH", help="window size, e.g. 1280x720 (screenshots)")
 
 
@@ -74,6 +77,10 @@ def run(args: argparse.Namespace) -> int:
         raise CliError("--demo-route needs --sim and --amount (or --demo-sweep)")
     if (args.demo_reject or args.demo_sweep is not None) and mode != "sim":
         raise CliError("--demo-sweep and --demo-reject need --sim")
+    if (args.demo_flatten or args.demo_send) and mode != "sim":
+        raise CliError("--demo-flatten and --demo-send need --sim")
+    if args.demo_send and not args.demo_flatten:
+        raise CliError("--demo-send goes with --demo-flatten")
     size = None
     if args.size is not None:
         try:
@@ -88,5 +95,5 @@ def run(args: argparse.Namespace) -> int:
         screenshot=args.screenshot, after=args.after, amount=args.amount, side=args.side,
         demo_route=args.demo_route, demo_sweep_bps=args.demo_sweep, demo_reject=args.demo_reject,
         hold_hours=args.hold_hours,
-        sim_balance=args.sim_balance, window_size=size, demo_flatten=args.demo_flatten,
+        sim_balance=args.sim_balance, window_size=size, demo_flatten=args.demo_flatten, demo_send=args.demo_send,
     ))

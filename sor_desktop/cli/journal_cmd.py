@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from sor_desktop.cli.errors import CliError
-from sor_desktop.engine.journal import Journal, JournalError
+from sor_desktop.engine.journal import MIXED, Journal, JournalError, RouteRow
 from sor_desktop.engine.tca import export_csv, journal_route_tca
 from sor_desktop.venues.base import Mode
 
@@ -44,6 +44,11 @@ def _fmt(v: float | None, spec: str) -> str:
     return "-" if v is None else format(v, spec)
 
 
+def _side(r: RouteRow) -> str:
+    """"buy", "sell", or "mixed" for a flatten of longs and shorts (its legs say their own)."""
+    return MIXED if r.side is None else str(r.side)
+
+
 def _list(j: Journal, limit: int, as_json: bool, mode: str | None = None) -> int:
     rows = []
     for r in j.recent_routes(limit, mode):
@@ -51,18 +56,18 @@ def _list(j: Journal, limit: int, as_json: bool, mode: str | None = None) -> int
         rows.append((r, t))
     if as_json:
         print(json.dumps([{"route_id": r.route_id, "parent_route_id": r.parent_route_id, "created": r.created,
-                           "mode": r.mode, "symbol": r.symbol, "side": str(r.side), "requested": r.requested,
+                           "mode": r.mode, "symbol": r.symbol, "side": _side(r), "requested": r.requested,
                            "unit": r.unit, "state": r.state, "tca": t.to_json() if t else None}
                           for r, t in rows]))
         return 0
     if not rows:
         print(f"No {mode} routes in the journal." if mode else "No routes in the journal.")
         return 0
-    print(f"{'when (UTC)':<20}{'route':<22}{'mode':<10}{'symbol':<16}{'side':<5}{'requested':>11}{'filled':>11}"
+    print(f"{'when (UTC)':<20}{'route':<22}{'mode':<10}{'symbol':<16}{'side':<6}{'requested':>11}{'filled':>11}"
           f"{'realised':>13}{'slip bps':>10}{'fees':>10}  state")
     for r, t in rows:
         when = time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime(r.created))
-        print(f"{when:<20}{r.route_id:<22}{r.mode:<10}{r.symbol:<16}{r.side!s:<5}{r.requested:>11.6g}"
+        print(f"{when:<20}{r.route_id:<22}{r.mode:<10}{r.symbol:<16}{_side(r):<6}{r.requested:>11.6g}"
               f"{_fmt(t.filled_base if t else None, '.6g'):>11}"
               f"{_fmt(t.realised_avg_price if t else None, ',.2f'):>13}"
               f"{_fmt(t.slippage_bps if t else None, '+.2f'):>10}{_fmt(t.fees_paid if t else None, ',.4f'):>10}"

@@ -113,13 +113,14 @@ def check_plan(
     if not plan.legs:
         problems.append(Problem("empty", "the plan has no legs" + (f": {plan.unfilled_reason}"
                                                                    if plan.unfilled_reason else "")))
-    seen: set[str] = set()
+    seen: set[tuple[str, Side]] = set()
     total = Decimal(0)
     for leg in plan.legs:
         key = leg_key(leg, plan.symbol)  # a venue's second market (its inverse one) has its own key
-        if key in seen:
+        side = plan.side_of(leg)  # a flatten of longs and shorts: each leg its own (a hedge-mode venue: both)
+        if (key, side) in seen:
             problems.append(Problem("duplicate_leg", "two legs on one venue", leg.venue))
-        seen.add(key)
+        seen.add((key, side))
         instrument = instruments.get(key)
         if instrument is None:
             problems.append(Problem("unknown_venue", "venue is not connected", leg.venue))
@@ -140,7 +141,7 @@ def check_plan(
             problems.append(number_problem)
             continue
         if book is not None and book_problem is None:
-            band = _band_problem(leg, plan.side, book, limits)
+            band = _band_problem(leg, side, book, limits)
             if band:
                 problems.append(band)
         total += leg_notional(leg, instrument)

@@ -78,6 +78,9 @@ class Leg:
     share: float = 0.0  # of the plan's filled base amount
     funding: float | None = None  # quote units paid over the hold (negative: received); None: no hold
     liquidation_price: float | None = None  # isolated estimate from the brackets, when known
+    # the leg's own side, set only in a plan whose legs go both ways (a flatten of longs on one
+    # venue and shorts on another): None is the plan's side. Read it through ``Plan.side_of``.
+    side: Side | None = None
 
     @property
     def contracts_dec(self) -> Decimal:
@@ -133,6 +136,24 @@ class Plan:
     # the saving against best_single split into price, fee and funding (same sign as savings_quote)
     savings_parts: dict[str, float] | None = None
 
+    def side_of(self, leg: Leg) -> Side:
+        """The side ``leg`` is sent on: its own when it carries one, else the plan's."""
+        return leg.side if leg.side is not None else self.side
+
+    @property
+    def sides(self) -> tuple[Side, ...]:
+        """The sides the legs are sent on, in leg order, each once."""
+        return tuple(dict.fromkeys(self.side_of(lg) for lg in self.legs))
+
+    @property
+    def mixed(self) -> bool:
+        """Legs on both sides: a reduce-only close of longs and shorts at once (``engine.flatten``).
+        Its ``side`` is then only its first leg's, and its totals are gross over both sides."""
+        return len(self.sides) > 1
+
+    def side_legs(self, side: Side) -> tuple[Leg, ...]:
+        return tuple(lg for lg in self.legs if self.side_of(lg) is side)
+
     @property
     def proof(self) -> str:
         """What is proven about the plan's cost, in words (CLI, preview, JSON)."""
@@ -145,6 +166,7 @@ class Plan:
     def to_json(self) -> dict[str, Any]:
         return {
             "side": str(self.side),
+            **({"sides": [str(s) for s in self.sides]} if self.mixed else {}),  # legs carry their own
             "unit": str(self.unit),
             "symbol": self.symbol,
             "requested": self.requested,
@@ -168,6 +190,9 @@ class Plan:
                     "share": lg.share,
                     "funding": lg.funding,
                     "liquidation_price": lg.liquidation_price,
+                    # a leg's own side only where it has one (a plan of both sides): the
+                    # one-sided plan's JSON keeps its keys
+                    **({"side": str(lg.side)} if lg.side is not None else {}),
                 }
                 for lg in self.legs
             ],

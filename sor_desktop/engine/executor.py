@@ -39,7 +39,7 @@ from sor_desktop.engine.exec_events import (
     split_venue_code,
     with_failure,
 )
-from sor_desktop.engine.journal import FINAL, Journal, JournalError, LegRow, RouteRow
+from sor_desktop.engine.journal import FINAL, MIXED, Journal, JournalError, LegRow, RouteRow
 from sor_desktop.engine.reconcile import (
     NOT_PLACED_REASON,
     VENUE_ACCEPTANCE_WINDOWS,
@@ -90,8 +90,13 @@ class ExecutorConfig:
 
 
 def plan_fingerprint(plan: Plan) -> str:
-    legs = [(lg.venue, lg.symbol, lg.contracts, lg.limit_price) for lg in plan.legs]
-    raw = json.dumps([plan.symbol, str(plan.side), legs], sort_keys=True)
+    if plan.mixed:  # legs on both sides: each leg's side is part of what was confirmed
+        legs: list[tuple[str, ...]] = [(lg.venue, lg.symbol, lg.contracts, lg.limit_price, str(plan.side_of(lg)))
+                                       for lg in plan.legs]
+        raw = json.dumps([plan.symbol, MIXED, legs], sort_keys=True)
+    else:
+        legs = [(lg.venue, lg.symbol, lg.contracts, lg.limit_price) for lg in plan.legs]
+        raw = json.dumps([plan.symbol, str(plan.side), legs], sort_keys=True)
     return hashlib.sha256(raw.encode()).hexdigest()[:32]
 
 
@@ -263,10 +268,15 @@ class Executor:
         ``route_id`` should be made once per confirmation (``core.client_ids.new_route_id``) and
         passed again on a repeated click: the second call is then blocked as a duplicate.
         ``reduce_only`` goes on every leg (closing a position never opens the other side).
+        Each leg goes on ``plan.side_of(leg)``: the plan's side, or its own in a plan of both
+        sides (a flatten of longs and shorts, one route).
         """
         rid = check_route_id(route_id) if route_id is not None else new_route_id()
         # No await between the checks and the intents' commit: two calls cannot both pass.
         problems = self.check(plan, books, rid)
+        if plan.mixed and not reduce_only:  # a buy and a sell of one symbol at once only ever closes
+            problems.append(Problem("mixed", "a route with legs on both sides is sent reduce-only only "
+                                             "(a flatten of longs and shorts)"))
         if problems:
             return self._blocked(rid, parent_route_id, problems)
         now = self._clock()
@@ -279,14 +289,16 @@ class Executor:
             assert inst is not None  # check_plan refused unknown instruments
             mode = str(venue.mode)
             cid = self._client_id(venue, rid, i)
-            req = OrderRequest(lg.venue, lg.symbol, plan.side, lg.contracts_dec, cid, OrderType.LIMIT,
+            side = plan.side_of(lg)
+            req = OrderRequest(lg.venue, lg.symbol, side, lg.contracts_dec, cid, OrderType.LIMIT,
                                lg.limit_price_dec, TimeInForce.IOC, reduce_only)
             requests.append(req)
-            intents.append(LegRow(cid, rid, i, lg.venue, mode, lg.symbol, plan.side, lg.contracts_dec,
+            intents.append(LegRow(cid, rid, i, lg.venue, mode, lg.symbol, side, lg.contracts_dec,
                                   lg.limit_price_dec, inst.contract_size, inst.linear, lg.avg_price,
                                   lg.amount_base, lg.fee, "pending", Decimal(0), None, Decimal(0), None, None,
                                   now, None, None, None, now))
-        route = RouteRow(rid, parent_route_id, now, mode, plan.symbol, plan.side, str(plan.unit), plan.requested,
+        route = RouteRow(rid, parent_route_id, now, mode, plan.symbol, None if plan.mixed else plan.side,
+                         str(plan.unit), plan.requested,
                          plan_fingerprint(plan), plan.avg_price, plan.filled, json.dumps(plan.to_json()),
                          str(RouteState.SENDING), None, reduce_only)
         try:
@@ -467,6 +479,10 @@ class Executor:
         remainder = self._remainder(route, rows)
         if remainder <= route.requested * self.config.min_reroute_fraction:
             return None
+        if route.side is None:  # a remainder of both sides is not one request: the trader flattens again
+            return self._blocked(child_id, route_id, [Problem("mixed", "a route of both sides (a flatten of longs "
+                                                                       "and shorts) is not re-routed: flatten "
+                                                                       "again for what is left")])
         sent = json.loads(route.plan_json)
         # the remainder is bound by what the trader confirmed: a swept price stays a hard limit
         limit = sent.get("limit_price")

@@ -2,9 +2,10 @@
 
 A close is one venue's position; a flatten is every venue's position in the symbol. Each venue's
 leg is planned by the router on that venue's book alone (a position can only be reduced where it
-is held), capped at the position, then the legs that close on the same side become one plan: one
+is held), capped at the position, then every venue's leg becomes one plan: one confirmation, one
 route in the blotter, sent reduce-only through the executor like any other route. Longs and shorts
-held at once (hedged across venues) close on opposite sides: two plans, a sell and a buy.
+held at once (hedged across venues) close on opposite sides: the plan's legs then carry their own
+side (``Leg.side``, ``Plan.mixed``), a sell leg per long and a buy leg per short, in one route.
 
 Margin caps do not apply: a reduce-only order frees margin, and a venue whose free margin is
 negative is the one a trader most needs to close."""
@@ -31,12 +32,15 @@ FILL_TOLERANCE = 1e-9  # base units: a close short of this is a close in full
 @dataclass(frozen=True, slots=True)
 class Flatten:
     symbol: str
-    plans: tuple[Plan, ...]  # one per closing side: sell the longs, buy the shorts
+    plan: Plan | None  # every closing leg, sells of the longs and buys of the shorts; None: nothing to close
     problems: tuple[tuple[str, str], ...] = ()  # (venue, why its position cannot be closed now)
 
     @property
     def legs(self) -> tuple[Leg, ...]:
-        return tuple(lg for p in self.plans for lg in p.legs)
+        return self.plan.legs if self.plan is not None else ()
+
+    def side_legs(self, side: Side) -> tuple[Leg, ...]:
+        return self.plan.side_legs(side) if self.plan is not None else ()
 
 
 def open_positions(positions: Mapping[str, Sequence[Position]], symbol: str,
@@ -57,7 +61,7 @@ def open_positions(positions: Mapping[str, Sequence[Position]], symbol: str,
 def plan_flatten(symbol: str, positions: Mapping[str, Sequence[Position]], instruments: Mapping[str, Instrument],
                  books: Mapping[str, BookSnapshot], health: Mapping[str, VenueHealth], *,
                  slippage_bps: float = 5.0, venues: Collection[str] | None = None) -> Flatten:
-    """Reduce-only plans closing ``symbol``'s positions on ``venues`` (all venues when None)."""
+    """The reduce-only plan closing ``symbol``'s positions on ``venues`` (all venues when None)."""
     legs: dict[Side, list[Leg]] = {}
     problems: list[tuple[str, str]] = []
     for (venue, side), base in sorted(open_positions(positions, symbol, venues).items()):
@@ -87,8 +91,7 @@ def plan_flatten(symbol: str, positions: Mapping[str, Sequence[Position]], instr
             why = one.unfilled_reason or "not enough depth"
             problems.append((venue, f"only {one.filled:g} of {base:g} can be closed now: {why}"))
         legs.setdefault(side, []).extend(one.legs)
-    plans = tuple(_merge(symbol, side, lgs, slippage_bps) for side, lgs in sorted(legs.items()) if lgs)
-    return Flatten(symbol, plans, tuple(problems))
+    return Flatten(symbol, _merge(symbol, legs, slippage_bps), tuple(problems))
 
 
 def inverse_close_leg(inst: Instrument, book: BookSnapshot, side: Side, contracts: Decimal,
@@ -113,8 +116,8 @@ def plan_flatten_underlying(symbol: str, companions: Mapping[str, tuple[str, str
                             books: Mapping[str, BookSnapshot], health: Mapping[str, VenueHealth], *,
                             slippage_bps: float = 5.0, keys: Collection[str] | None = None) -> Flatten:
     """``plan_flatten`` for the window's ``symbol`` and its companion inverse markets
-    (``Session.companions``, keyed by ``core.market_key``): the legs closing on one side, linear
-    and inverse, are one plan named by ``symbol``. ``keys``: venues and companion keys (None: all)."""
+    (``Session.companions``, keyed by ``core.market_key``): every closing leg, linear and inverse,
+    sell and buy, is in one plan named by ``symbol``. ``keys``: venues and companion keys (None: all)."""
     venues = None if keys is None else {k for k in keys if k not in companions}
     parts = [plan_flatten(symbol, positions, instruments, books, health, slippage_bps=slippage_bps, venues=venues)]
     for key, (venue, other) in companions.items():
@@ -126,19 +129,25 @@ def plan_flatten_underlying(symbol: str, companions: Mapping[str, tuple[str, str
         parts.append(replace(got, problems=tuple((key, why) for _, why in got.problems)))
     legs: dict[Side, list[Leg]] = {}
     for part in parts:
-        for plan in part.plans:
-            legs.setdefault(plan.side, []).extend(plan.legs)
-    plans = tuple(_merge(symbol, side, lgs, slippage_bps) for side, lgs in sorted(legs.items()) if lgs)
-    return Flatten(symbol, plans, tuple(p for part in parts for p in part.problems))
+        if part.plan is not None:
+            for lg in part.plan.legs:
+                legs.setdefault(part.plan.side_of(lg), []).append(replace(lg, side=None))
+    return Flatten(symbol, _merge(symbol, legs, slippage_bps), tuple(p for part in parts for p in part.problems))
 
 
-def _merge(symbol: str, side: Side, legs: list[Leg], slippage_bps: float) -> Plan:
-    """One plan of every venue's closing leg on one side."""
-    filled = sum(lg.amount_base for lg in legs)
-    notional = sum(lg.notional for lg in legs)
-    legs = [replace(lg, share=lg.amount_base / filled if filled else 0.0) for lg in legs]
-    return Plan(side=side, unit=AmountUnit.BASE, symbol=symbol, requested=filled, filled=filled,
+def _merge(symbol: str, legs: Mapping[Side, Sequence[Leg]], slippage_bps: float) -> Plan | None:
+    """One plan of every venue's closing leg (sells first, then buys). On one side it is a plain
+    one-sided plan; on both, each leg carries its side and the totals are gross over both."""
+    by_side = [(side, list(legs[side])) for side in (Side.SELL, Side.BUY) if legs.get(side)]
+    if not by_side:
+        return None
+    both = len(by_side) > 1
+    flat = [replace(lg, side=side if both else None) for side, lgs in by_side for lg in lgs]
+    filled = sum(lg.amount_base for lg in flat)
+    notional = sum(lg.notional for lg in flat)
+    flat = [replace(lg, share=lg.amount_base / filled if filled else 0.0) for lg in flat]
+    return Plan(side=by_side[0][0], unit=AmountUnit.BASE, symbol=symbol, requested=filled, filled=filled,
                 avg_price=notional / filled if filled else 0.0, notional=notional,
-                fees=sum(lg.fee for lg in legs), total_cost=sum(lg.cost for lg in legs), legs=tuple(legs),
+                fees=sum(lg.fee for lg in flat), total_cost=sum(lg.cost for lg in flat), legs=tuple(flat),
                 best_single=None, savings_bps=0.0, savings_quote=0.0, unfilled=0.0, unfilled_reason=None,
                 slippage_bps=slippage_bps, leg_cost=0.0, meta={"intent": "flatten"})

@@ -28,6 +28,7 @@ from sor_desktop.core.orders import OrderReport, OrderStatus, Side
 log = logging.getLogger(__name__)
 SCHEMA_VERSION = 1
 FINAL = ("filled", "canceled", "rejected")
+MIXED = "mixed"  # routes.side of a route whose legs go both ways (a flatten of longs and shorts)
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS routes(
@@ -108,7 +109,7 @@ class RouteRow:
     created: float
     mode: str
     symbol: str
-    side: Side
+    side: Side | None  # None: its legs go both ways, each on its own side (stored as MIXED)
     unit: str
     requested: float
     fingerprint: str
@@ -180,7 +181,7 @@ class EventRow:
 
 def _route(row: sqlite3.Row) -> RouteRow:
     d = dict(row)
-    d["side"] = Side(d["side"])
+    d["side"] = None if d["side"] == MIXED else Side(d["side"])
     d["reduce_only"] = bool(d["reduce_only"])
     return RouteRow(**d)
 
@@ -318,7 +319,7 @@ class Journal:
             try:
                 db.execute("INSERT INTO routes VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", (
                     route.route_id, route.parent_route_id, route.created, route.mode, route.symbol,
-                    str(route.side), route.unit, route.requested, route.fingerprint,
+                    MIXED if route.side is None else str(route.side), route.unit, route.requested, route.fingerprint,
                     route.preview_avg_price, route.preview_filled, route.plan_json, route.state,
                     route.finished, int(route.reduce_only)))
             except sqlite3.IntegrityError as exc:

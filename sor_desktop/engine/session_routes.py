@@ -67,7 +67,7 @@ class Router:
             why = "; ".join(str(p) for p in result.problems)
             self.session.emit(Notice("error", f"route not sent: {why}"))
             for i, lg in enumerate(plan.legs):
-                self.session.emit(LegUpdate(route_id, i, lg.venue, lg.symbol, plan.side, OrderStatus.REJECTED,
+                self.session.emit(LegUpdate(route_id, i, lg.venue, lg.symbol, plan.side_of(lg), OrderStatus.REJECTED,
                                             lg.contracts_dec, preview_price=lg.avg_price,
                                             reason=f"blocked: {why}"))
 

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from sor_desktop.core.orders import Side
-from sor_desktop.engine.journal import Journal, LegRow, RouteRow
+from sor_desktop.engine.journal import MIXED, Journal, LegRow, RouteRow
 
 
 def slippage_bps(side: Side, preview: float, realised: float) -> float:
@@ -42,6 +42,7 @@ class LegTca:
     fee: float
     latency_ms: float | None
     reason: str | None
+    side: str | None = None  # the leg's own (None in TCA stored before legs said it: the route's)
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,16 +96,30 @@ def leg_tca(side: Side, leg: LegRow) -> LegTca:
         fee=float(leg.fee),
         latency_ms=leg.latency_ms,
         reason=leg.reason,
+        side=str(side),
     )
 
 
 def route_tca(route: RouteRow, legs: Sequence[LegRow]) -> RouteTca:
-    per_leg = tuple(leg_tca(route.side, lg) for lg in legs)
+    """A route of both sides (``route.side`` None: a flatten of longs and shorts) has no one
+    average price: its slippage is its filled legs' own (each signed by its side), weighted by
+    their previewed notional, which on one side is the same number as the realised average
+    against the preview of what filled; its amounts and fees are gross over both sides."""
+    per_leg = tuple(leg_tca(lg.side, lg) for lg in legs)  # each leg on its own side
     filled = sum(lg.filled_base for lg in per_leg)
     realised = preview_filled = None
-    if filled > 0:
+    slip: float | None = None
+    if filled > 0 and route.side is not None:
         realised = sum(lg.filled_base * (lg.realised_avg_price or 0.0) for lg in per_leg) / filled
         preview_filled = sum(lg.filled_base * lg.preview_avg_price for lg in per_leg) / filled
+        slip = slippage_bps(route.side, preview_filled, realised) if preview_filled else None
+    elif filled > 0:
+        weight = moved = 0.0
+        for row, lg in zip(legs, per_leg, strict=True):
+            if lg.realised_avg_price is not None:
+                weight += lg.filled_base * lg.preview_avg_price
+                moved += row.side.sign * lg.filled_base * (lg.realised_avg_price - lg.preview_avg_price)
+        slip = moved / weight * 1e4 if weight > 0 else None
     latency: dict[str, float] = {}
     for lg in per_leg:
         if lg.latency_ms is not None:
@@ -115,7 +130,7 @@ def route_tca(route: RouteRow, legs: Sequence[LegRow]) -> RouteTca:
         created=route.created,
         mode=route.mode,
         symbol=route.symbol,
-        side=str(route.side),
+        side=MIXED if route.side is None else str(route.side),
         requested=route.requested,
         unit=route.unit,
         preview_avg_price=route.preview_avg_price,
@@ -124,8 +139,7 @@ def route_tca(route: RouteRow, legs: Sequence[LegRow]) -> RouteTca:
         realised_avg_price=realised,
         filled_base=filled,
         fill_ratio=filled / route.preview_filled if route.preview_filled > 0 else 0.0,
-        slippage_bps=slippage_bps(route.side, preview_filled, realised)
-        if realised is not None and preview_filled else None,
+        slippage_bps=slip,
         preview_fees=sum(lg.preview_fee for lg in per_leg),
         fees_paid=sum(lg.fee for lg in per_leg),
         latency_ms=latency,
@@ -166,7 +180,7 @@ def _cell(v: Any) -> Any:
 
 def export_csv(journal: Journal, target: Path, *, limit: int = 1_000_000, mode: str | None = None) -> int:
     """One row per leg of the most recent ``limit`` routes (of ``mode`` when given), with its
-    route's figures; returns rows."""
+    route's figures (``side`` is the leg's: a flatten of longs and shorts has both); returns rows."""
     rows = 0
     with open(target, "w", newline="", encoding="utf-8") as fh:
         w = csv.writer(fh)
@@ -177,7 +191,8 @@ def export_csv(journal: Journal, target: Path, *, limit: int = 1_000_000, mode: 
                 continue
             for lg in t.legs:
                 w.writerow([_cell(v) for v in (
-                    t.route_id, t.parent_route_id, _iso(t.created), t.mode, t.symbol, t.side, t.requested, t.unit,
+                    t.route_id, t.parent_route_id, _iso(t.created), t.mode, t.symbol, lg.side or t.side,
+                    t.requested, t.unit,
                     t.preview_avg_price_filled or t.preview_avg_price, t.realised_avg_price, t.slippage_bps,
                     t.fees_paid, t.filled_base, t.fill_ratio,
                     lg.client_order_id, lg.venue, lg.status, lg.preview_avg_price, lg.realised_avg_price,

@@ -1,5 +1,9 @@
 """Blotter: one parent row per route (totals, slippage against the preview), its legs as children
-with status, filled amount, average price, slippage and latency from send to acknowledgement."""
+with side, status, filled amount, average price, slippage and latency from send to acknowledgement.
+
+A flatten of longs and shorts is one route whose legs go both ways (``Plan.mixed``): each leg row
+says its own side, the parent row "sell+buy" with the amounts gross over both sides and no one
+average price; its slippage is the legs' own, weighted by their previewed notional (as the TCA's)."""
 
 from __future__ import annotations
 
@@ -11,7 +15,7 @@ from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QHeaderView, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
 
 from sor_desktop.core.market_key import leg_key
-from sor_desktop.core.orders import OrderStatus
+from sor_desktop.core.orders import OrderStatus, Side
 from sor_desktop.core.price_format import format_price
 from sor_desktop.engine.session_events import LegUpdate, RouteDone, RouteStarted
 from sor_desktop.engine.tca import RouteTca
@@ -118,7 +122,9 @@ class Blotter(QWidget):
             name = leg_key(leg, ev.plan.symbol)  # a venue's inverse market is named apart (core.market_key)
             child.setText(0, name)
             child.setForeground(0, QColor(theme.venue_colour(name)))
-            child.setText(1, str(ev.plan.side))
+            side = ev.plan.side_of(leg)
+            child.setText(1, str(side))
+            child.setForeground(1, QColor(theme.BID if side is Side.BUY else theme.ASK))
             child.setText(2, "pending")
             child.setText(3, f"{leg.contracts_dec:,f}")
             child.setText(6, format_price(leg.avg_price, self.tick))
@@ -182,17 +188,39 @@ class Blotter(QWidget):
         if r.done is not None and r.done.journal_error:
             it.setToolTip(2, r.done.journal_error)
         it.setText(0, f"{time.strftime('%H:%M:%S', time.localtime(r.started.time))} {r.started.route_id[:8]}")
-        it.setText(1, str(plan.side))
         it.setText(2, status)
         it.setText(3, f"{plan.filled:,.4f}")
         it.setText(4, f"{filled:,.4f}")
-        it.setText(5, format_price(avg, self.tick) if avg else "")
-        it.setText(6, format_price(plan.avg_price, self.tick))
-        if avg:
-            slip = (avg - plan.avg_price) / plan.avg_price * 1e4 * (1 if plan.side == "buy" else -1)
-            it.setText(7, f"{slip:+.2f}")
+        if plan.mixed:
+            self._summarise_sides(r)
+        else:
+            it.setText(1, str(plan.side))
+            it.setText(5, format_price(avg, self.tick) if avg else "")
+            it.setText(6, format_price(plan.avg_price, self.tick))
+            if avg:
+                slip = (avg - plan.avg_price) / plan.avg_price * 1e4 * (1 if plan.side == "buy" else -1)
+                it.setText(7, f"{slip:+.2f}")
         lat = [u.latency_ms for u in r.legs.values() if u.latency_ms is not None]
         it.setText(8, f"{max(lat):.0f}" if lat else "")
+
+    def _summarise_sides(self, r: _Route) -> None:
+        """A route of both sides: "sell+buy", each side's amounts in the tooltip, no one average
+        price; the slippage is the filled legs' own, weighted by their previewed notional."""
+        plan, it = r.started.plan, r.item
+        it.setText(1, "+".join(str(s) for s in plan.sides))
+        parts = []
+        for side in plan.sides:
+            idx = [i for i, lg in enumerate(plan.legs) if plan.side_of(lg) is side]
+            got = sum(r.legs[i].filled_base for i in idx if i in r.legs)
+            parts.append(f"{side} {sum(plan.legs[i].amount_base for i in idx):,.4f} on {len(idx)} leg(s), "
+                         f"filled {got:,.4f}")
+        it.setToolTip(1, "; ".join(parts))
+        weight = moved = 0.0
+        for u in r.legs.values():
+            if u.avg_price and u.preview_price and u.filled_base:
+                weight += u.filled_base * u.preview_price
+                moved += u.filled_base * (u.avg_price - u.preview_price) * u.side.sign
+        it.setText(7, f"{moved / weight * 1e4:+.2f}" if weight else "")
 
     def on_tca(self, route_id: str, tca: RouteTca) -> None:
         """The executor's cost analysis is the reference for the route's slippage (it compares

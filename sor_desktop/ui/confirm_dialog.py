@@ -5,6 +5,9 @@ The dialog is not a frozen snapshot: it shows how old the quotes behind the plan
 the same request on the current books (every second, and again when Send is pressed). When the
 plan changed, or a limit is worse than the one shown by more than the slippage, the new plan
 replaces the old one with the difference spelled out, and Send has to be pressed again for it.
+
+A flatten of longs and shorts is one plan whose legs go both ways (``Plan.mixed``): every leg says
+its side, and the totals are given per side (what the sells deliver, what the buys cost).
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ from PySide6.QtWidgets import (
 )
 
 from sor_desktop.core.market_key import leg_key
+from sor_desktop.core.orders import Side
 from sor_desktop.core.plan import Plan
 from sor_desktop.core.price_format import display_tick, format_price, tick_of
 from sor_desktop.engine.preview import AmountError, parse_amount
@@ -138,18 +142,25 @@ class ConfirmDialog(QDialog):
     # -- what is shown -------------------------------------------------------------------------
     def _show(self, plan: Plan) -> None:
         self.plan = plan
-        side_colour = theme.BID if plan.side == "buy" else theme.ASK
-        self.head.setText(
-            f"<span style='font-size:13pt'><b style='color:{side_colour}'>{plan.side.upper()}</b> "
-            f"{plan.filled:,.4f} {self.base} of {plan.symbol} on {len(plan.legs)} venue(s)"
-            f"{' · reduce-only' if self.reduce_only else ''} · <b>{self.mode.upper()}</b></span>"
-        )
+        if plan.mixed:
+            what = " · ".join(
+                f"<b style='color:{_colour(side)}'>{side.upper()}</b> "
+                f"{sum(lg.amount_base for lg in plan.side_legs(side)):,.4f} {self.base} on "
+                f"{len(plan.side_legs(side))} leg(s)" for side in plan.sides)
+            self.head.setText(f"<span style='font-size:13pt'>{what} of {plan.symbol}"
+                              f"{' · reduce-only' if self.reduce_only else ''} · <b>{self.mode.upper()}</b></span>")
+        else:
+            self.head.setText(
+                f"<span style='font-size:13pt'><b style='color:{_colour(plan.side)}'>{plan.side.upper()}</b> "
+                f"{plan.filled:,.4f} {self.base} of {plan.symbol} on {len(plan.legs)} venue(s)"
+                f"{' · reduce-only' if self.reduce_only else ''} · <b>{self.mode.upper()}</b></span>"
+            )
         self.table.setRowCount(len(plan.legs))
         # prices as the window writes them: by the tick, thousands grouped (the limit is the exact
         # string sent, only grouped)
         tick = display_tick(tick_of(leg.limit_price) for leg in plan.legs)
         for r, leg in enumerate(plan.legs):
-            cells = (leg_key(leg, plan.symbol), str(plan.side), f"{leg.contracts_dec:,f}", f"{leg.amount_base:,.4f}",
+            cells = (leg_key(leg, plan.symbol), str(plan.side_of(leg)), f"{leg.contracts_dec:,f}", f"{leg.amount_base:,.4f}",
                      format_price(leg.avg_price, tick), format_price(leg.limit_price_dec, tick_of(leg.limit_price)),
                      f"{leg.fee:,.2f}", f"{leg.cost:,.2f}")
             for c, text in enumerate(cells):
@@ -157,11 +168,13 @@ class ConfirmDialog(QDialog):
                 it.setTextAlignment(Qt.AlignmentFlag.AlignRight if c > 1 else Qt.AlignmentFlag.AlignLeft)
                 if c == 0:
                     it.setForeground(QColor(theme.venue_colour(leg_key(leg, plan.symbol))))
+                elif c == 1:
+                    it.setForeground(QColor(_colour(plan.side_of(leg))))
                 self.table.setItem(r, c, it)
         # every leg visible without scrolling (five venues at most in practice)
         header = self.table.horizontalHeader().sizeHint().height()
         self.table.setFixedHeight(header + 22 * max(1, len(plan.legs)) + 4)
-        self.totals.setText(totals_text(plan, self.base))
+        self.totals.setText(sides_text(plan, self.base, tick) if plan.mixed else totals_text(plan, self.base))
         notional = sum(lg.notional for lg in plan.legs)
         expected = f"{plan.filled:.4f}".rstrip("0").rstrip(".")
         # written so that a NaN threshold demands the typing rather than skipping it
@@ -170,8 +183,9 @@ class ConfirmDialog(QDialog):
             self.typed_field.clear()  # an amount typed for the old plan does not confirm the new one
         self.expected = expected
         limit = f"{self.type_above:,.0f}" if math.isfinite(self.type_above) else "the limit"
+        both = " (both sides together)" if plan.mixed else ""
         self.typed_note.setText(f"Notional {notional:,.0f} USDT is above {limit}: "
-                                f"type the amount <b>{expected}</b> to confirm.")
+                                f"type the amount <b>{expected}</b>{both} to confirm.")
         for w in (self.typed_note, self.typed_field):
             w.setVisible(self._needs_typing)
         self._show_age()
@@ -249,6 +263,27 @@ class ConfirmDialog(QDialog):
         self._age_timer.stop()
         self._replan_timer.stop()
         super().accept()
+
+
+def _colour(side: Side) -> str:
+    return theme.BID if side is Side.BUY else theme.ASK
+
+
+def sides_text(plan: Plan, base: str, tick: Decimal | None = None, quote: str = "USDT") -> str:
+    """A plan of both sides, one line per side: what the sells deliver, what the buys cost."""
+    lines = []
+    for side in plan.sides:
+        legs = plan.side_legs(side)
+        amount = sum(lg.amount_base for lg in legs)
+        notional = sum(lg.notional for lg in legs)
+        fees = sum(lg.fee for lg in legs)
+        money = sum(lg.cost for lg in legs)
+        lines.append(f"<b style='color:{_colour(side)}'>{side}</b> <b>{amount:,.4f} {base}</b> · avg price "
+                     f"<b>{format_price(notional / amount, tick) if amount else '-'}</b> · all-in "
+                     f"{'cost' if side is Side.BUY else 'proceeds'} <b>{money:,.2f} {quote}</b> (fees {fees:,.2f})")
+    lines.append(f"<span style='color:{theme.MUTED}'>one route, every leg reduce-only on its own side: "
+                 f"a long closes with a sell, a short with a buy</span>")
+    return "<br>".join(lines)
 
 
 def _typed_problem(text: str) -> str | None:

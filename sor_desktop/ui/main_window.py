@@ -372,9 +372,9 @@ class MainWindow(QMainWindow):
         key("Enter", self.routing.request_route)
         key("Escape", self.routing.clear)
         key("Ctrl+Shift+X", self.cancel_all)
-        key("Ctrl+Shift+F", self.flatten)
+        key("Ctrl+Shift+F", self.flatten)  # flatten the symbol across venues, after the confirmation
         for n in range(1, MAX_PRESETS + 1):  # size presets (typing digits in the amount field still types)
-            key(str(n), lambda n=n: self.sizes.pick(n))  # flatten the symbol across venues, after the confirmation
+            key(str(n), lambda n=n: self.sizes.pick(n))
 
     def _restore(self) -> bool:
         geo = self.settings.value("window/geometry")
@@ -836,30 +836,30 @@ class MainWindow(QMainWindow):
 
     def flatten(self, venues: Collection[str] | None = None) -> None:
         """Close the symbol's positions (on ``venues``, or everywhere): reduce-only legs planned on
-        each venue's own book, one route per closing side, confirmed as any route is."""
+        each venue's own book, one route (sells of the longs and buys of the shorts together),
+        confirmed once as any route is."""
         if self.confirm is not None:
             return
         if self.trading_locked:
             self.notify("warning", f"order entry stopped: {self.trading_locked}")
             return
         symbol = self.session.symbol
-        # the venues' inverse markets of the base too (Session.companions): one route per side
+        # the venues' inverse markets of the base too (Session.companions): one route for all
         fl = plan_flatten_underlying(symbol, self.session.companions(), self.session.positions,
                                      self.session.route_instruments(), self.session.route_books(),
                                      self.session.health_now(), slippage_bps=self.routing.slippage.value(), keys=venues)
         where = ", ".join(sorted(venues)) if venues else "all venues"
         for venue, why in fl.problems:
             self.alert("error", f"close {symbol} on {venue}: {why}")
-        if not fl.plans:
+        if fl.plan is None:
             if not fl.problems:
                 self.notify("info", f"no {symbol} position to close on {where}")
             return
-        self._confirm_reduce(list(fl.plans))
+        self._confirm_reduce(fl.plan)
 
-    def _confirm_reduce(self, plans: list[Plan]) -> None:
-        """Confirm and send reduce-only plans one after the other (a sell for the longs, then a buy
-        for the shorts). Not re-planned in the dialog: a close's leg is bound to its venue."""
-        plan = plans.pop(0)
+    def _confirm_reduce(self, plan: Plan) -> None:
+        """Confirm and send a reduce-only plan, its legs on both sides when longs and shorts are
+        closed together. Not re-planned in the dialog: a close's leg is bound to its venue."""
         # the close was planned just now on the books in the store: their age is the quote's
         dlg = ConfirmDialog(plan, base=self.routing.base_ccy, mode=str(self.session.mode),
                             type_above=self.prefs.type_above_notional, reduce_only=True, parent=self,
@@ -873,16 +873,12 @@ class MainWindow(QMainWindow):
             except (AlreadySent, ValueError) as exc:
                 self.notify("warning", str(exc))
                 return
-            log.info("close route %s confirmed: %s %s on %d venue(s), to the executor", route_id, plan.side,
-                     plan.filled, len(plan.legs))
-
-        def closed(result: int) -> None:
-            self._confirm_closed(result)
-            if result and plans:
-                self._confirm_reduce(plans)
+            sides = " + ".join(f"{s} {sum(lg.amount_base for lg in plan.side_legs(s)):g}" for s in plan.sides)
+            log.info("close route %s confirmed: %s on %d leg(s), reduce-only, to the executor", route_id, sides,
+                     len(plan.legs))
 
         dlg.accepted.connect(sent)
-        dlg.finished.connect(closed)
+        dlg.finished.connect(self._confirm_closed)
         dlg.open()
 
     def lock_trading(self, reason: str) -> None:

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from decimal import Decimal
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QColor, QResizeEvent
 from PySide6.QtWidgets import QHeaderView, QLabel, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget
 
 from sor_desktop.core.market_key import leg_key
@@ -21,6 +21,7 @@ FUTURES_COLUMNS = (COLUMNS.index("fund."), COLUMNS.index("liq."))
 # sized to their contents whatever the other columns do (60,003.33; 0.149851): never elided
 PRICE_COLUMNS = (COLUMNS.index("base"), COLUMNS.index("avg"), COLUMNS.index("limit"))
 PRICE_FIT = QHeaderView.ResizeMode.ResizeToContents
+MIN_VENUE_WIDTH = 56  # the venue column gives up room down to this ("binan…"), never a number column
 
 
 def totals_text(plan: Plan, base: str, quote: str = "USDT", tick: Decimal | None = None) -> str:
@@ -87,11 +88,15 @@ class PreviewTable(QWidget):
         self.table.verticalHeader().setDefaultSectionSize(18)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.table.horizontalHeader().setMinimumSectionSize(40)
+        # half the theme's side padding: nine columns gain the width of one (the Route dock at 1280)
+        self.table.horizontalHeader().setStyleSheet("QHeaderView::section { padding: 3px 3px; }")
         self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         # prices are the widest cells (60,003.33; 0.149851): sized to them, never elided
         for c in PRICE_COLUMNS:
             self.table.horizontalHeader().setSectionResizeMode(c, PRICE_FIT)
         self.tick: Decimal | None = None  # the symbol's display tick (core.price_format.display_tick)
+        self._overflow = False  # the columns are wider than the table even with the venue squeezed
+        self.plan: Plan | None = None
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         # five legs and a header without scrolling, and no more: the totals (saving, unfilled, leg
         # cost) sit right under the legs instead of below an empty stretch, out of a short dock
@@ -112,7 +117,6 @@ class PreviewTable(QWidget):
         lay.addWidget(self.table)
         lay.addWidget(self.totals)
         lay.addStretch(1)
-        self.plan: Plan | None = None
 
     def show_plan(self, plan: Plan | None, excluded: Mapping[str, str], base: str = "base") -> None:
         self.plan = plan
@@ -147,7 +151,9 @@ class PreviewTable(QWidget):
         # (sized to its contents) and repaints the row, four times a second as books move
         for r, (venue, cells) in enumerate(rows):
             grey = len(cells) == 1
-            self._cell(r, 0, venue, QColor(theme.GREY if grey else theme.venue_colour(venue)), None)
+            name = self._cell(r, 0, venue, QColor(theme.GREY if grey else theme.venue_colour(venue)), None)
+            if name.toolTip() != venue:
+                name.setToolTip(venue)  # whole, where the column is squeezed (``_fit_width``)
             if grey:
                 if self.table.columnSpan(r, 1) == 1:
                     self.table.setSpan(r, 1, 1, len(COLUMNS) - 1)
@@ -160,6 +166,7 @@ class PreviewTable(QWidget):
             if reason is not None and reason.toolTip() != (cells[0] if grey else ""):
                 reason.setToolTip(cells[0] if grey else "")  # a reason cut at the table's edge reads here
         self._size_contracts(rows)
+        self._fit_width()
         totals = (totals_text(plan, base, tick=self.tick) if plan and plan.legs else
                   ("no venue can fill this order" if plan else "type an amount to see the split"))
         if totals != self.totals.text():
@@ -180,19 +187,56 @@ class PreviewTable(QWidget):
             header.resizeSection(1, width)
 
     def wanted_width(self) -> int:
-        """The width that shows every column shown without a sideways scroll bar."""
-        t = self.table
-        return t.horizontalHeader().length() + 2 * t.frameWidth() + t.verticalScrollBar().sizeHint().width()
+        """The table's width that shows every column shown, the venue names whole, without a
+        sideways scroll bar (the window grows the Route dock to it where it can)."""
+        t, header = self.table, self.table.horizontalHeader()
+        venue = max(header.sectionSizeHint(0), t.sizeHintForColumn(0))
+        others = sum(header.sectionSize(c) for c in range(1, len(COLUMNS)) if not t.isColumnHidden(c))
+        return venue + others + 2 * t.frameWidth() + t.verticalScrollBar().sizeHint().width()
 
     def scrolls_sideways(self) -> bool:
-        return self.table.horizontalHeader().length() > self.table.viewport().width()
+        """Narrower than the split wants: a sideways scroll bar or elided venue names."""
+        return self.wanted_width() > self.table.width()
+
+    def _fit_width(self) -> None:
+        """With the futures columns on, every column takes its contents' width; where that is
+        wider than the table (the Route dock at 1280x720 with the liquidation column) the venue
+        column gives up the difference, its names elided and whole in their tooltip, rather than
+        the split scrolling sideways (the liquidation prices out of view) or a number being cut."""
+        header = self.table.horizontalHeader()
+        auto = QHeaderView.ResizeMode.ResizeToContents
+        if all(self.table.isColumnHidden(c) for c in FUTURES_COLUMNS):
+            if header.sectionResizeMode(0) != auto:
+                header.setSectionResizeMode(0, auto)
+            self._set_overflow(False)
+            return
+        want = max(header.sectionSizeHint(0), self.table.sizeHintForColumn(0))
+        others = sum(header.sectionSize(c) for c in range(1, len(COLUMNS)) if not self.table.isColumnHidden(c))
+        room = self.table.viewport().width() - others
+        width = max(MIN_VENUE_WIDTH, min(want, room))
+        if header.sectionResizeMode(0) != QHeaderView.ResizeMode.Interactive:
+            header.setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
+        if header.sectionSize(0) != width:
+            header.resizeSection(0, width)
+        self._set_overflow(width + others > self.table.viewport().width())
+
+    def _set_overflow(self, overflow: bool) -> None:
+        """Room for the sideways scroll bar only when the columns still do not fit (a very narrow
+        dock): otherwise it was an empty band under the legs."""
+        if overflow != self._overflow:
+            self._overflow = overflow
+            self._fit_rows(self.table.rowCount())
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt name)
+        super().resizeEvent(event)
+        if self.plan is not None:
+            self._fit_width()
 
     def _fit_rows(self, rows: int) -> None:
         """As tall as the legs shown (two to five), plus the sideways scroll bar when the futures
         columns are on: an empty stretch for five legs pushed the totals out of a 720-high window,
         and a scroll bar over the second leg hid it."""
-        bar = (0 if all(self.table.isColumnHidden(c) for c in FUTURES_COLUMNS)
-               else self.table.horizontalScrollBar().sizeHint().height())
+        bar = self.table.horizontalScrollBar().sizeHint().height() if self._overflow else 0
         self.table.setFixedHeight(18 * min(5, max(2, rows)) + 28 + bar)
 
     def set_pending(self, pending: bool) -> None:
@@ -208,7 +252,8 @@ class PreviewTable(QWidget):
     def pending(self) -> bool:
         return not self.pending_note.isHidden()
 
-    def _cell(self, row: int, col: int, text: str, colour: QColor | None, align: Qt.AlignmentFlag | None) -> None:
+    def _cell(self, row: int, col: int, text: str, colour: QColor | None,
+              align: Qt.AlignmentFlag | None) -> QTableWidgetItem:
         item = self.table.item(row, col)
         if item is None:
             item = QTableWidgetItem(text)
@@ -223,6 +268,7 @@ class PreviewTable(QWidget):
             item.setForeground(colour)
         if align is not None and int(item.textAlignment()) != align.value:
             item.setTextAlignment(align)
+        return item
 
     def leg_venues(self) -> list[str]:
         out = []

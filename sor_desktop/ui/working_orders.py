@@ -37,7 +37,7 @@ class WorkingOrders:
 
     def on_route(self, ev: RouteStarted) -> None:
         for i, lg in enumerate(ev.plan.legs):
-            self._orders[(ev.route_id, i)] = WorkingOrder(lg.venue, lg.symbol, ev.plan.side, lg.contracts_dec,
+            self._orders[(ev.route_id, i)] = WorkingOrder(lg.venue, lg.symbol, ev.plan.side_of(lg), lg.contracts_dec,
                                                           float(lg.limit_price_dec))
 
     def on_leg(self, u: LegUpdate) -> None:

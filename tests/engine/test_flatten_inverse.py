@@ -48,7 +48,8 @@ def _flatten(positions, keys=None):
 def test_a_long_in_both_markets_closes_as_one_sell_route_with_the_inverse_contracts_exact():
     fl = _flatten(_positions(45_001))
     assert not fl.problems
-    (plan,) = fl.plans
+    plan = fl.plan
+    assert plan is not None and not plan.mixed
     assert plan.side is Side.SELL and plan.symbol == LINEAR.symbol
     legs = {lg.symbol: lg for lg in plan.legs}
     assert legs[LINEAR.symbol].contracts == "0.7"
@@ -66,16 +67,26 @@ def test_a_long_in_both_markets_closes_as_one_sell_route_with_the_inverse_contra
     assert problems == []
 
 
-def test_a_long_and_a_short_close_on_opposite_sides_and_a_close_takes_one_market():
+def test_a_long_and_a_short_close_on_opposite_sides_in_one_plan_and_a_close_takes_one_market():
     fl = _flatten(_positions(1_000, Side.SELL))
-    assert sorted(p.side for p in fl.plans) == [Side.BUY, Side.SELL]
-    buy = next(p for p in fl.plans if p.side is Side.BUY)
-    assert [(lg.symbol, lg.contracts) for lg in buy.legs] == [(INVERSE.symbol, "1000")]
+    plan = fl.plan
+    assert plan is not None and plan.mixed and plan.sides == (Side.SELL, Side.BUY)
+    assert [(lg.symbol, lg.side) for lg in plan.legs] == [(LINEAR.symbol, Side.SELL), (INVERSE.symbol, Side.BUY)]
+    assert [(lg.symbol, lg.contracts) for lg in fl.side_legs(Side.BUY)] == [(INVERSE.symbol, "1000")]
+    # each leg's limit on its own side of its book: the sell's below the linear bid, the buy's above the ask
+    books = _books()
+    sell, buy = plan.legs
+    assert Decimal(sell.limit_price) <= Decimal(str(books["bybit"].bids[0, 0]))
+    assert Decimal(buy.limit_price) >= Decimal(str(books[KEY].asks[0, 0]))
+    problems = check_plan(plan, books=books, instruments={"bybit": LINEAR, KEY: INVERSE}, gates={}, now=100.0,
+                          limits=CheckLimits(max_book_age_s=5.0))
+    assert problems == []
     only = _flatten(_positions(1_000), keys={KEY})
-    assert [(lg.symbol, lg.contracts) for p in only.plans for lg in p.legs] == [(INVERSE.symbol, "1000")]
+    assert only.plan is not None and not only.plan.mixed and only.plan.legs[0].side is None
+    assert [(lg.symbol, lg.contracts) for lg in only.legs] == [(INVERSE.symbol, "1000")]
 
 
 def test_an_inverse_position_deeper_than_the_book_is_a_problem_not_a_partial_close():
     fl = _flatten(_positions(500_000), keys={KEY})
-    assert fl.plans == ()
+    assert fl.plan is None
     assert fl.problems and fl.problems[0][0] == KEY and "depth" in fl.problems[0][1]

@@ -46,3 +46,32 @@ def test_bad_size_is_one_line_exit_2(tmp_path):
     for bad in ("1280", "10x10", "axb"):
         r = run(["--sim", "--size", bad, "--screenshot", str(tmp_path / "x.png")], tmp_path)
         assert r.returncode == 2 and r.stderr.strip().count("\n") == 0 and "--size" in r.stderr, r.stderr
+
+
+def test_demo_flatten_of_a_hedged_position_is_one_route_of_both_sides(tmp_path, qapp, monkeypatch):
+    """--demo-flatten without --demo-route opens a long on one venue and shorts elsewhere (Bybit's
+    inverse market too), then flattens them; --demo-send presses Send: one route in the journal."""
+    from sor_desktop import paths
+    from sor_desktop.core.orders import Side
+    from sor_desktop.engine.journal import Journal
+
+    out = tmp_path / "shot.png"
+    r = run(["--sim", "--size", "1280x720", "--screenshot", str(out), "--after", "0.5", "--demo-flatten",
+             "--demo-send"], tmp_path)
+    assert r.returncode == 0, r.stderr
+    monkeypatch.setenv("SOR_DESKTOP_HOME", str(tmp_path))
+    journal = Journal(paths.journal_path(), exclusive=False)
+    try:
+        flatten, *opened = journal.recent_routes()
+        assert flatten.side is None and flatten.reduce_only and flatten.state == "done"
+        assert len(opened) == 3 and all(not o.reduce_only for o in opened)
+        legs = journal.legs(flatten.route_id)
+        assert {lg.side for lg in legs} == {Side.SELL, Side.BUY} and len(legs) == 3
+        assert all(lg.status == "filled" for lg in legs)
+    finally:
+        journal.close()
+
+
+def test_demo_flatten_needs_the_simulated_market(tmp_path):
+    r = run(["--paper", "--demo-flatten"], tmp_path)
+    assert r.returncode == 2 and "--demo-flatten and --demo-send need --sim" in r.stderr

@@ -7,6 +7,8 @@ from PySide6.QtCore import Qt
 
 from sor_desktop.core.orders import OrderStatus, Side
 from sor_desktop.engine.flatten import plan_flatten
+from sor_desktop.engine.journal import Journal
+from sor_desktop.engine.preview import PreviewRequest
 from tests.ui.test_route_flow import settle
 
 SYMBOL = "BTC/USDT:USDT"
@@ -32,7 +34,8 @@ def test_flatten_plan_closes_every_venue_in_one_reduce_only_sell(window, sim_ses
     insts = session.symbol_instruments()
     fl = plan_flatten(SYMBOL, session.positions, insts, session.store.books(SYMBOL, insts), session.health_now())
     assert fl.problems == ()
-    (plan,) = fl.plans
+    plan = fl.plan
+    assert plan is not None and not plan.mixed
     assert plan.side is Side.SELL
     assert {lg.venue: lg.amount_base for lg in plan.legs} == held  # each venue closes what it holds
 
@@ -97,3 +100,64 @@ def test_positions_show_funding_where_known(window, sim_session, loop) -> None:
     from sor_desktop.ui.positions import FUNDING_COL
     row = window.positions.rows["binanceusdm"]
     assert window.positions.table.item(row, FUNDING_COL).text() == "+0.0100 % / 8 h, next 16:00 UTC"
+
+
+def _hedged_across_venues(window, sim_session, loop) -> dict[str, Side]:
+    """A long on Binance and a short on Bybit (hedged across venues), each opened as its own route."""
+    session = sim_session.session
+    for side, amount, venue in ((Side.BUY, "1", "binanceusdm"), (Side.SELL, "0.6", "bybit")):
+        pv = session.preview(PreviewRequest(SYMBOL, side, amount, included=frozenset({venue})))
+        assert pv.plan is not None and [lg.venue for lg in pv.plan.legs] == [venue]
+        session.submit(pv.plan)
+        settle(loop, session)
+    loop.run_until_complete(session.refresh_accounts())
+    held = {(p.venue, p.side) for ps in session.positions.values() for p in ps if p.contracts}
+    assert held == {("binanceusdm", Side.BUY), ("bybit", Side.SELL)}
+    return {"binanceusdm": Side.SELL, "bybit": Side.BUY}  # the side each closes on
+
+
+def test_a_hedged_flatten_is_one_confirmation_and_one_route_of_both_sides(window, sim_session, loop, qtbot) -> None:
+    closing = _hedged_across_venues(window, sim_session, loop)
+    session = sim_session.session
+    journal = session.executor.journal
+    routes_before = len(journal.recent_routes())
+    window.activateWindow()
+    qtbot.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    dlg = window.confirm
+    assert dlg is not None and dlg.reduce_only and dlg.plan.mixed
+    # every leg with its side, each side's totals, reduce-only
+    rows = {dlg.table.item(r, 0).text(): dlg.table.item(r, 1).text() for r in range(dlg.table.rowCount())}
+    assert rows == {v: str(s) for v, s in closing.items()}
+    head = dlg.head.text()
+    assert "SELL" in head and "BUY" in head and "reduce-only" in head
+    assert "1.0000" in head and "0.6000" in head  # each side's amount
+    totals = dlg.totals.text()
+    assert "proceeds" in totals and "cost" in totals
+    if dlg.typed is not None:
+        dlg.typed.setText(dlg.expected)
+    dlg.accept()
+    settle(loop, session)
+    assert window.confirm is None  # no second dialog for the other side
+    new = journal.recent_routes()[: len(journal.recent_routes()) - routes_before]
+    assert len(new) == 1 and new[0].side is None and new[0].reduce_only  # one route, of both sides
+    route = window.blotter.routes[new[0].route_id]
+    assert list(window.blotter.routes)[-1] == new[0].route_id
+    assert route.item.text(1) == "sell+buy" and route.item.childCount() == 2
+    assert {route.item.child(i).text(0): route.item.child(i).text(1) for i in range(2)} == {
+        v: str(s) for v, s in closing.items()}
+    assert {u.venue: (u.side, u.status) for u in route.legs.values()} == {
+        v: (s, OrderStatus.FILLED) for v, s in closing.items()}
+    assert route.done is not None and route.done.status == "filled"
+    assert window.blotter.route_status(new[0].route_id).startswith("filled")
+    assert route.item.text(7) != ""  # the slippage, from the legs' own sides
+    loop.run_until_complete(session.refresh_accounts())
+    assert not [p for ps in session.positions.values() for p in ps if p.contracts]
+    # the journal, read as a restart reads it: the one route with each leg's side, nothing open
+    reader = Journal(journal.path, exclusive=False)
+    try:
+        (again,) = [r for r in reader.recent_routes() if r.route_id == new[0].route_id]
+        assert again.side is None and again.state == "done"
+        assert {lg.venue: lg.side for lg in reader.legs(again.route_id)} == closing
+        assert reader.open_legs() == []
+    finally:
+        reader.close()

@@ -140,3 +140,80 @@ def test_at_1280x720_the_impact_plot_has_room_to_read(window: MainWindow, qtbot)
     assert view.height() >= 90, view.height()
     if chart.height() < 230:  # short: the axis titles gave way, the key names the y axis
         assert not chart.plot.getAxis("left").label.isVisible() and "y: bps" in chart.key.text()
+
+
+def test_at_1280x720_the_split_with_liquidation_prices_fits_without_scrolling(window, sim_session, loop,
+                                                                             qtbot) -> None:
+    """The liquidation column (the venues' brackets known) made the split scroll sideways in the
+    Route dock at 1280x720, the prices at its right out of view: the venue column gives way."""
+    from sor_desktop.core.orders import Side
+
+    s = sim_session.session
+    loop.run_until_complete(sim_session.clock.drive(s.terms.refresh(s.venues, s.symbol, sim_session.clock.time())))
+    _at(window, qtbot, 1280, 720)
+    window.default_sizes()
+    table = window.routing.preview.table
+    for side, amount in ((Side.BUY, "4"), (Side.SELL, "6")):
+        window.routing.pick_side(str(side))
+        window.routing.amount.setText(amount)
+        window.refresh_preview()
+        _at(window, qtbot, 1280, 720)
+        liq = table.horizontalHeaderItem(table.columnCount() - 1).text()
+        assert liq == "liq." and not table.isColumnHidden(table.columnCount() - 1)
+        assert table.horizontalScrollBar().maximum() == 0, f"{side} {amount}: the split scrolls sideways"
+        # no number is cut: only the venue names may be elided (whole in their tooltip)
+        cut = [table.horizontalHeaderItem(c).text() for c in range(1, table.columnCount())
+               if not table.isColumnHidden(c) and table.columnWidth(c) < table.sizeHintForColumn(c)]
+        assert cut == [], f"preview columns cut: {cut}"
+        assert all(table.item(r, 0).toolTip() == table.item(r, 0).text() for r in range(table.rowCount()))
+        if side is Side.BUY:  # two or three legs: the form and the split whole (four legs may scroll)
+            assert window.routing._scroll.verticalScrollBar().maximum() == 0
+        assert _cut(window) == []
+
+
+def _liq_plan():
+    from sor_desktop.core.orders import Side
+    from sor_desktop.core.plan import AmountUnit, Leg, Plan
+
+    legs = (Leg("binanceusdm", "BTC/USDT:USDT", "1.54", 1.54, 60_031.8, 60_040, "60062.5", 92_479.0, 29.58,
+                92_508.0, 0.385, None, 54_267.5),
+            Leg("mexc", "BTC/USDT:USDT", "24600", 2.46, 60_032.5, 60_040, "60065.1", 147_709.0, 29.54,
+                147_738.0, 0.615, None, 54_290.5))
+    return Plan(Side.BUY, AmountUnit.BASE, "BTC/USDT:USDT", 4, 4, 60_032.2, 240_188.0, 59.12, 240_246.0, legs,
+                None, 0, 0, 0, None)
+
+
+def test_the_split_gives_the_venue_columns_room_to_the_numbers_before_it_scrolls(qtbot) -> None:
+    from decimal import Decimal
+
+    from sor_desktop.ui.preview_table import COLUMNS, MIN_VENUE_WIDTH, PreviewTable
+
+    panel = PreviewTable()
+    qtbot.addWidget(panel)
+    panel.tick = Decimal("0.1")
+    table = panel.table
+    header = table.horizontalHeader()
+
+    def shown(width: int) -> None:
+        panel.resize(width, 260)
+        panel.show()
+        panel.show_plan(_liq_plan(), {})
+        qtbot.wait(20)
+        panel.show_plan(_liq_plan(), {})
+
+    def numbers_cut() -> list[str]:
+        return [COLUMNS[c] for c in range(1, len(COLUMNS)) if not table.isColumnHidden(c)
+                and table.columnWidth(c) < table.sizeHintForColumn(c)]
+
+    shown(900)  # room for all: nothing squeezed, no scroll bar
+    assert not table.isColumnHidden(COLUMNS.index("liq.")) and table.horizontalScrollBar().maximum() == 0
+    assert table.columnWidth(0) >= table.sizeHintForColumn(0) and numbers_cut() == []
+    roomy = table.height()
+    shown(560)  # the Route dock at 1280x720: every column at its contents' width was ~585 wide
+    assert table.horizontalScrollBar().maximum() == 0, "the split scrolls sideways"
+    assert numbers_cut() == [] and MIN_VENUE_WIDTH <= table.columnWidth(0) < table.sizeHintForColumn(0)
+    assert table.item(0, 0).toolTip() == "binanceusdm"  # an elided name reads whole in its tooltip
+    assert table.height() == roomy  # no band kept for a scroll bar that is not there
+    shown(420)  # narrower than the numbers alone: the venue at its least, then the scroll bar
+    assert header.sectionSize(0) == MIN_VENUE_WIDTH and numbers_cut() == []
+    assert table.horizontalScrollBar().maximum() > 0 and table.height() > roomy
