@@ -117,7 +117,9 @@ from the unified wallet (UTA 2.0, bybit.fetch_balance). Proven on the loopback s
 suite's ``[bybit-inverse]`` case. The router plans inverse legs beside linear ones on one base
 basis (``core/inverse_venue.py``); the window subscribes it beside the linear book (``Session.companions``).
 Its risk-limit tiers are counted in BTC (Bybit v5 Get Risk Limit example): ``bybit/costs.py`` prices
-them at the mark.
+them at the mark. The same example writes its rates as percents ("0.5" maintenance, "1" initial at
+100x): a maintenance value at or above 1 / max leverage is read as a percent (``maintenance_rate``).
+Checked on the docs' example only, not the live venue.
 
 Futures terms (fee, funding, tiers; ``venues/account_costs.py`` and each venue's ``costs.py``),
 loopback-proven through ccxt 4.5.90 with the same tests on every venue

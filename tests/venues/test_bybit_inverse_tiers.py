@@ -46,3 +46,28 @@ async def test_linear_tiers_are_usd_already_and_an_unpriced_inverse_gives_none()
     linear = await costs.brackets(_Exchange(linear=True, mark=None), "BTC/USDT:USDT", _guard)
     assert linear is not None and [b.cap for b in linear] == [150.0, 300.0]
     assert await costs.brackets(_Exchange(linear=False, mark=None), "BTC/USD:BTC", _guard) is None
+
+
+@pytest.mark.parametrize(("row", "rate"), [
+    # Bybit v5 "Get Risk Limit", its inverse BTCUSD example: percents (1 % initial at 100x)
+    ({"riskLimitValue": "150", "maintenanceMargin": "0.5", "initialMargin": "1", "maxLeverage": "100.00"}, 0.005),
+    # a linear tier: fractions
+    ({"riskLimitValue": "2000000", "maintenanceMargin": "0.005", "initialMargin": "0.01", "maxLeverage": "100.00"},
+     0.005),
+    ({"riskLimitValue": "2600000", "maintenanceMargin": "0.0056", "maxLeverage": "86.20"}, 0.0056),
+    ({"riskLimitValue": "300", "maintenanceMargin": "1", "initialMargin": "2", "maxLeverage": "50"}, 0.01),
+])
+def test_maintenance_rate_is_a_fraction_whether_bybit_writes_a_percent_or_not(row, rate) -> None:
+    assert costs.maintenance_rate(row) == pytest.approx(rate)
+
+
+@pytest.mark.asyncio
+async def test_the_docs_inverse_example_gives_a_half_percent_tier_not_fifty() -> None:
+    class DocsExample(_Exchange):
+        async def publicGetV5MarketRiskLimit(self, params: dict[str, Any]) -> dict[str, Any]:  # noqa: N802
+            return {"result": {"category": "inverse", "list": [
+                {"id": 1, "symbol": "BTCUSD", "riskLimitValue": "150", "maintenanceMargin": "0.5",
+                 "initialMargin": "1", "isLowestRisk": 1, "maxLeverage": "100.00"}]}}
+
+    tiers = await costs.brackets(DocsExample(linear=False, mark=60_000.0), "BTC/USD:BTC", _guard)
+    assert tiers is not None and tiers[0].mmr == pytest.approx(0.005) and tiers[0].max_leverage == 100

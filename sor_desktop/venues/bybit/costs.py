@@ -7,7 +7,8 @@
   pages through every symbol of the category. ``riskLimitValue`` is the tier's cap (the previous
   tier's is its floor), ``maintenanceMargin`` the rate, ``mmDeduction`` the maintenance amount,
   ``maxLeverage``. Bybit's own tiers are for the account's risk limit; these are the public table.
-  An inverse market's ``riskLimitValue`` is in the coin: priced at the ticker's mark into USD.
+  An inverse market's ``riskLimitValue`` is in the coin: priced at the ticker's mark into USD,
+  and its rates may be percents (``maintenance_rate``).
 """
 
 from __future__ import annotations
@@ -31,6 +32,19 @@ async def funding_interval_hours(ex: Any, symbol: str, guard: Any) -> float | No
     return value / 60 if value > 0 else None
 
 
+def maintenance_rate(row: dict[str, Any]) -> Any:
+    """The tier's maintenance margin as a fraction. Bybit's inverse example gives percents
+    (``maintenanceMargin`` "0.5", ``initialMargin`` "1" at ``maxLeverage`` "100": 1 % is 1/100),
+    its linear ones fractions ("0.005" at 100x). A maintenance rate is always below the initial
+    rate 1 / max leverage, so a value at or above it can only be a percent."""
+    mm = row.get("maintenanceMargin")
+    try:
+        value, leverage = float(mm), float(row.get("maxLeverage") or 0)
+    except (TypeError, ValueError):
+        return mm  # Bracket.from_json names the bad value
+    return value / 100 if leverage > 0 and value >= 1 / leverage else value
+
+
 async def brackets(ex: Any, symbol: str, guard: Any) -> tuple[Bracket, ...] | None:
     market = ex.market(symbol)
     category = "linear" if market.get("linear") else "inverse"
@@ -52,6 +66,6 @@ async def brackets(ex: Any, symbol: str, guard: Any) -> tuple[Bracket, ...] | No
     for r in rows:
         cap = float(r["riskLimitValue"]) * per_unit
         out.append(Bracket.from_json({"floor": floor, "cap": cap, "max_leverage": r.get("maxLeverage"),
-                                      "mmr": r.get("maintenanceMargin"), "maint_amount": r.get("mmDeduction") or 0}))
+                                      "mmr": maintenance_rate(r), "maint_amount": r.get("mmDeduction") or 0}))
         floor = cap
     return checked(out)
