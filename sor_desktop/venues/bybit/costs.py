@@ -37,7 +37,7 @@ def maintenance_rate(row: dict[str, Any]) -> Any:
     (``maintenanceMargin`` "0.5", ``initialMargin`` "1" at ``maxLeverage`` "100": 1 % is 1/100),
     its linear ones fractions ("0.005" at 100x). A maintenance rate is always below the initial
     rate 1 / max leverage, so a value at or above it can only be a percent."""
-    mm = row.get("maintenanceMargin")
+    mm: Any = row.get("maintenanceMargin")
     try:
         value, leverage = float(mm), float(row.get("maxLeverage") or 0)
     except (TypeError, ValueError):
