@@ -27,12 +27,15 @@ from sor_desktop.core.price_format import format_price
 from sor_desktop.engine.session_events import AccountUpdate
 from sor_desktop.ui import theme
 
-COLUMNS = ("venue", "position", "entry", "mark", "uPnL", "lev./mode", "free margin", "equity", "routing", "liq.",
-           "funding")
-FREE_COL = 6
-ROUTING_COL = 8
-LIQ_COL = 9
-FUNDING_COL = 10
+# the liquidation price beside the mark it is measured from; the margin-exclusion reason last, where
+# its length widens nothing else (in the middle it pushed liq. and funding out of a short dock)
+COLUMNS = ("venue", "position", "entry", "mark", "liq.", "uPnL", "lev./mode", "funding", "free margin", "equity",
+           "routing")
+LIQ_COL = COLUMNS.index("liq.")
+UPNL_COL = COLUMNS.index("uPnL")
+FUNDING_COL = COLUMNS.index("funding")
+FREE_COL = COLUMNS.index("free margin")
+ROUTING_COL = COLUMNS.index("routing")
 EXCLUDED_TINT = "#3d1f22"
 
 
@@ -89,7 +92,6 @@ class Positions(QWidget):
         # is taken at: the estimated liquidation price, by the router's rule (core.brackets)
         self.brackets: dict[str, tuple[Bracket, ...]] = {}
         self.default_leverage: float | None = None
-        self.table.horizontalHeader().setSectionResizeMode(ROUTING_COL, QHeaderView.ResizeMode.ResizeToContents)
 
     def on_account(self, u: AccountUpdate) -> None:
         self.last[u.venue] = u
@@ -126,8 +128,8 @@ class Positions(QWidget):
         pnl = format_price(upnl, 0.01, sign=True) if coin is None else f"{upnl:+.8f} {coin}"
         liq = self._liquidation(key, pos) if coin is None else None
         return [key, f"{size:+,.4f}" if pos else "flat", format_price(entry, self.tick) if entry else "",
-                format_price(mark, self.tick) if mark else "", pnl if pos else "", _leverage_mode(pos),
-                money(free), money(total), "", format_price(liq, self.tick) if liq else ""]
+                format_price(mark, self.tick) if mark else "", format_price(liq, self.tick) if liq else "",
+                pnl if pos else "", _leverage_mode(pos), "", money(free), money(total), ""]
 
     def _show_row(self, key: str, cells: list[str]) -> None:
         row = self.rows.get(key)
@@ -139,7 +141,7 @@ class Positions(QWidget):
             it.setTextAlignment(Qt.AlignmentFlag.AlignLeft if c == 0 else Qt.AlignmentFlag.AlignRight)
             if c == 0:
                 it.setForeground(QColor(theme.venue_colour(key)))
-            elif c == 4 and text:
+            elif c == UPNL_COL and text:
                 # a loss that rounds to nothing is no loss: "-0.00" in red read as one
                 number = float(text.split()[0].replace(",", ""))
                 loss, gain = text.startswith("-") and number < 0, number > 0

@@ -8,7 +8,7 @@ from decimal import Decimal
 from sor_desktop.core.account import Balance, Position
 from sor_desktop.core.orders import Side
 from sor_desktop.engine.session_events import AccountUpdate
-from sor_desktop.ui.positions import COLUMNS, FREE_COL, Positions
+from sor_desktop.ui.positions import COLUMNS, FREE_COL, UPNL_COL, Positions
 
 
 def _row(panel: Positions, key: str) -> list[str]:
@@ -28,7 +28,7 @@ def test_inverse_position_row_in_the_coin_and_flat_once_closed(qtbot) -> None:
     panel.on_account(AccountUpdate("bybit", balances, (linear, inverse)))
     lin, inv = _row(panel, "bybit"), _row(panel, "bybit BTC/USD:BTC")
     assert lin[1] == "+1.5000" and lin[FREE_COL] == "16,000.00"  # USDT only: the BTC wallet is not added in
-    assert inv[1] == "-2.0000" and inv[4] == "-0.00003330 BTC" and inv[FREE_COL] == "0.800000 BTC"
+    assert inv[1] == "-2.0000" and inv[UPNL_COL] == "-0.00003330 BTC" and inv[FREE_COL] == "0.800000 BTC"
     assert "net -0.5000 base" in panel.net_label.text()  # both count in the exposure across venues
     panel.on_account(AccountUpdate("bybit", balances, (linear,)))
     assert _row(panel, "bybit BTC/USD:BTC")[1] == "flat"  # closed since: says so, not a stale short
