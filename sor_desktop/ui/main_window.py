@@ -414,6 +414,9 @@ class MainWindow(QMainWindow):
         self.resizeDocks([d["impact"], d["blotter"]], [int(300 * fy), int(300 * fy)], Qt.Orientation.Vertical)
         if not self._compact_bottom:
             self.resizeDocks([d["impact"], d["blotter"]], [int(430 * fx), int(600 * fx)], Qt.Orientation.Horizontal)
+        # a split already on screen (an amount given at start) asks for its room now: it asked
+        # before the layout was made, when it could not be given
+        QTimer.singleShot(50, self._give_preview_room)
 
     def save_layout(self) -> None:
         if not self.keep_layout:  # screenshots and tests start from, and leave, the default layout
