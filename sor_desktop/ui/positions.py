@@ -86,6 +86,7 @@ class Positions(QWidget):
         self.tick: Decimal | None = None  # the symbol's display tick
         self.funding: dict[str, str] = {}  # venue -> funding rate and next time
         self.rows: dict[str, int] = {}
+        self._arrival: dict[str, int] = {}  # the order rows first came in: flat rows keep it
         self.last: dict[str, AccountUpdate] = {}
         self.margin_reasons: dict[str, str] = {}  # venue -> why its margin keeps it out of routing
         # the venue's brackets (engine/venue_terms.py) and the leverage a position without its own
@@ -110,7 +111,30 @@ class Positions(QWidget):
                                             symbol.partition(":")[2]))
         for key in [k for k in self.rows if k.startswith(f"{u.venue} ") and k.partition(" ")[2] not in inverse]:
             self._show_row(key, [key, "flat", *[""] * (len(COLUMNS) - 2)])  # closed since: says so
+        self._open_first()
         self._show_net()
+
+    def _open_first(self) -> None:
+        """Rows holding a position above the flat ones (in a short dock the positions were below
+        the fold under flat venues); otherwise in the order the venues first reported."""
+        def held(key: str) -> bool:
+            it = self.table.item(self.rows[key], 1)
+            return it is not None and it.text() not in ("", "flat") and not it.text().startswith("unavailable")
+
+        order = sorted(self.rows, key=lambda k: (not held(k), self._arrival[k]))
+        if order == sorted(self.rows, key=self.rows.__getitem__):
+            return
+        picked = {self.table.item(r.row(), 0).text() for r in self.table.selectionModel().selectedRows()
+                  if self.table.item(r.row(), 0) is not None}
+        cells = {k: [self.table.takeItem(self.rows[k], c) for c in range(len(COLUMNS))] for k in order}
+        self.table.clearSelection()
+        for row, key in enumerate(order):
+            self.rows[key] = row
+            for c, it in enumerate(cells[key]):
+                if it is not None:
+                    self.table.setItem(row, c, it)
+            if key in picked:
+                self.table.selectRow(row)
 
     def _cells(self, key: str, pos: list[Position], u: AccountUpdate, coin: str | None) -> list[str]:
         """A row's cells; ``coin``: an inverse market's settle coin (PnL and margin in it)."""
@@ -134,6 +158,7 @@ class Positions(QWidget):
     def _show_row(self, key: str, cells: list[str]) -> None:
         row = self.rows.get(key)
         if row is None:
+            self._arrival.setdefault(key, len(self._arrival))
             row = self.rows[key] = self.table.rowCount()
             self.table.insertRow(row)
         for c, text in enumerate(cells):

@@ -45,3 +45,28 @@ def test_healthy_venues_are_not_highlighted(window, sim_session):
     t = window.positions.table
     for venue, row in window.positions.rows.items():
         assert t.item(row, ROUTING_COL).text() == "", venue
+
+
+def test_rows_holding_a_position_come_above_the_flat_ones(qtbot) -> None:
+    from decimal import Decimal
+
+    from sor_desktop.core.account import Balance, Position
+    from sor_desktop.core.orders import Side
+    from sor_desktop.engine.session_events import AccountUpdate
+    from sor_desktop.ui.positions import Positions
+
+    panel = Positions()
+    qtbot.addWidget(panel)
+    def usdt(venue: str) -> tuple[Balance, ...]:
+        return (Balance(venue, "USDT", Decimal(1000), Decimal(1000), Decimal(0)),)
+
+    for venue in ("binanceusdm", "bybit", "bingx"):
+        panel.on_account(AccountUpdate(venue, usdt(venue), ()))
+    long = Position("bingx", "BTC/USDT:USDT", Side.BUY, Decimal("0.5"), Decimal("0.5"), Decimal(60_000),
+                    Decimal(60_010), Decimal(5), leverage=Decimal(10), margin_mode="cross")
+    panel.on_account(AccountUpdate("bingx", usdt("bingx"), (long,)))
+    names = [panel.table.item(r, 0).text() for r in range(panel.table.rowCount())]
+    assert names == ["bingx", "binanceusdm", "bybit"]
+    assert panel.table.item(panel.rows["bingx"], 1).text() == "+0.5000"
+    panel.on_account(AccountUpdate("bingx", usdt("bingx"), ()))  # closed: back among the flat, in arrival order
+    assert [panel.table.item(r, 0).text() for r in range(panel.table.rowCount())] == ["binanceusdm", "bybit", "bingx"]
