@@ -124,8 +124,7 @@ class Positions(QWidget):
         order = sorted(self.rows, key=lambda k: (not held(k), self._arrival[k]))
         if order == sorted(self.rows, key=self.rows.__getitem__):
             return
-        picked = {self.table.item(r.row(), 0).text() for r in self.table.selectionModel().selectedRows()
-                  if self.table.item(r.row(), 0) is not None}
+        picked = {k for k, row in self.rows.items() if self.table.selectionModel().isRowSelected(row)}
         cells = {k: [self.table.takeItem(self.rows[k], c) for c in range(len(COLUMNS))] for k in order}
         self.table.clearSelection()
         for row, key in enumerate(order):
