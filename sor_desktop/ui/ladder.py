@@ -146,6 +146,8 @@ class LadderModel(QAbstractTableModel):
         self.tick: Decimal | None = None  # prices written with the row step's decimals
         self.cross: Crossed | None = None
         self.mine: dict[int, list[WorkingOrder]] = {}  # row -> own working orders nearest it
+        # venue key -> (short, full) funding label: a second header line, the full one its tooltip
+        self.funding: dict[str, tuple[str, str]] = {}
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return len(self.prices)
@@ -159,7 +161,18 @@ class LadderModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             # the venue ids every other panel uses ("binance" here was "binanceusdm" there)
             names = ["price", *map(column_name, self.venues), "total", "own"]
-            return names[section] if section < len(names) else None
+            if section >= len(names):
+                return None
+            if 0 < section <= len(self.venues) and self.funding:
+                # the funding under the name, at a glance (the chip's tooltip has it too)
+                return names[section] + "\n" + self.funding.get(self.venues[section - 1], ("", ""))[0]
+            second = {"price": "fund. bp"}.get(names[section], "") if self.funding else None
+            return names[section] if second is None else f"{names[section]}\n{second}"
+        if role == Qt.ItemDataRole.ToolTipRole and section == 0 and self.funding:
+            return "under each venue: its funding rate in bps per settlement and the interval (+ longs pay)"
+        if role == Qt.ItemDataRole.ToolTipRole and 0 < section <= len(self.venues):
+            v = self.venues[section - 1]
+            return f"{v}: {self.funding[v][1]}" if v in self.funding else f"{v}: funding not known"
         if role == Qt.ItemDataRole.ForegroundRole and 0 < section <= len(self.venues):
             v = self.venues[section - 1]
             return QColor(theme.GREY if v in self.stale else theme.venue_colour(v))
@@ -247,6 +260,13 @@ class LadderModel(QAbstractTableModel):
                 self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(venues) + 2)
 
 
+def funding_short(rate: float, interval_hours: float) -> str:
+    """``+1.0/8h``: a venue column's second header line, the rate in bps per settlement (the
+    price column's second line says "fund. bp"; a percent with its decimals widened every column
+    past a 1280-wide ladder)."""
+    return f"{rate * 1e4:+.1f}/{interval_hours:g}h"
+
+
 class Ladder(QWidget):
     sweep_requested = Signal(float)  # a row clicked: sweep to its price
 
@@ -291,6 +311,7 @@ class Ladder(QWidget):
         self._insts: Mapping[str, Instrument] = {}
         self._stale: set[str] = set()
         self._sized_for: list[str] = []
+        self._funding: dict[str, tuple[str, str]] = {}  # every venue's, shown where it fits (_size_columns)
         self._working: list[WorkingOrder] = []
 
     # -- grouping -----------------------------------------------------------------------------
@@ -374,19 +395,40 @@ class Ladder(QWidget):
     def _size_columns(self, venues: list[str]) -> None:
         """Each column at least as wide as its full name ("binanceusdm" was cut to "inaceusdr" in
         equal shares) or a price, the rest of the width shared out; on a new set of venues and on
-        a resize, never per frame."""
+        a resize, never per frame. The funding line under the names only where it fits: wider
+        columns for it made the ladder scroll sideways, its own column out of view."""
         self._sized_for = venues
         header = self.view.horizontalHeader()
-        fm = header.fontMetrics()
-        cell = self.view.fontMetrics().horizontalAdvance("60,000.00") + 10
-        amount = self.view.fontMetrics().horizontalAdvance("12,345") + 10  # _amount's widest
-        needs = [max(cell, fm.horizontalAdvance("price") + 14)]
-        needs += [max(amount, fm.horizontalAdvance(name) + 14) for name in [*map(column_name, venues), "total"]]
-        needs.append(max(fm.horizontalAdvance("own"), self.view.fontMetrics().horizontalAdvance("B2?")) + 8)
-        spare = max(0, self.view.viewport().width() - sum(needs))
+        room = self.view.viewport().width()
+        needs = self._needs(venues, self._funding)
+        shown = self._funding if sum(needs) <= room else {}
+        if not shown:
+            needs = self._needs(venues, {})
+        if shown != self.model.funding:
+            self.model.funding = shown
+            self.model.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, max(0, self.model.columnCount() - 1))
+        spare = max(0, room - sum(needs))
         header.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         for c, need in enumerate(needs):
             header.resizeSection(c, need + spare // len(needs))
+
+    def _needs(self, venues: list[str], funding: dict[str, tuple[str, str]]) -> list[int]:
+        fm = self.view.horizontalHeader().fontMetrics()
+        cell = self.view.fontMetrics().horizontalAdvance("60,000.00") + 10
+        amount = self.view.fontMetrics().horizontalAdvance("12,345") + 10  # _amount's widest
+        needs = [max(cell, fm.horizontalAdvance("price") + 14)]
+        needs += [max(amount, fm.horizontalAdvance(name) + 14, fm.horizontalAdvance(funding.get(key, ("", ""))[0]) + 14)
+                  for key, name in [*((v, column_name(v)) for v in venues), ("", "total")]]
+        needs.append(max(fm.horizontalAdvance("own"), self.view.fontMetrics().horizontalAdvance("B2?")) + 8)
+        return needs
+
+    def set_funding(self, funding: dict[str, tuple[str, str]]) -> None:
+        """Each venue's funding (short, full label), shown under the names where the width allows."""
+        if funding == self._funding:
+            return
+        self._funding = dict(funding)
+        if self._sized_for:
+            self._size_columns(self._sized_for)
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt name)
         super().resizeEvent(event)

@@ -61,7 +61,7 @@ from sor_desktop.ui.confirm_dialog import ConfirmDialog, Quote
 from sor_desktop.ui.depth_chart import DepthChart
 from sor_desktop.ui.futures_inputs import terms_tooltip
 from sor_desktop.ui.impact_chart import ImpactChart
-from sor_desktop.ui.ladder import Ladder
+from sor_desktop.ui.ladder import Ladder, funding_short
 from sor_desktop.ui.log_panel import SHOWN, LogPanel, NoticeLabel, StickyNotices
 from sor_desktop.ui.mode_banner import ModeBanner
 from sor_desktop.ui.positions import Positions
@@ -608,6 +608,11 @@ class MainWindow(QMainWindow):
         terms = self.session.terms.for_symbol(self.session.symbol)
         self.positions.brackets = {v: t.brackets for v, t in terms.items() if t.brackets}
         self.positions.set_funding({v: t.funding_label() for v, t in terms.items() if t.funding is not None})
+        # under each venue's name in the ladder, where the height allows (at 720 high the second
+        # header line cost the split its last line; the chips and Positions still say it)
+        self.ladder.set_funding({v: (funding_short(t.funding.rate, t.funding.interval_hours),
+                                     t.funding_label().removeprefix("funding "))
+                                 for v, t in terms.items() if t.funding is not None} if self.height() >= 900 else {})
         self.positions.default_leverage = self.session.leverage
         stale = {v for v, h in health.items() if h.state is not LinkState.CONNECTED}
         listed = self.session.symbol_instruments()

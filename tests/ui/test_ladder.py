@@ -63,7 +63,7 @@ def test_rows_are_multiples_of_the_tick_and_the_selector_changes_them(window) ->
 def test_venue_columns_use_the_venue_ids(window) -> None:
     _frames(window)
     m = window.ladder.model
-    heads = [m.headerData(c, Qt.Orientation.Horizontal) for c in range(m.columnCount())]
+    heads = [m.headerData(c, Qt.Orientation.Horizontal).split("\n")[0] for c in range(m.columnCount())]
     assert "binanceusdm" in heads and "binance" not in heads
 
 
@@ -142,7 +142,7 @@ def test_own_working_orders_sit_on_the_row_of_their_limit_until_done(window) -> 
     _frames(window)
     m = window.ladder.model
     mine = m.columnCount() - 1
-    assert m.headerData(mine, Qt.Orientation.Horizontal) == "own"
+    assert m.headerData(mine, Qt.Orientation.Horizontal).split("\n")[0] == "own"
     plan = window.session.preview(PreviewRequest(window.session.symbol, Side.BUY, "3")).plan
     assert plan is not None and len(plan.legs) >= 2
     window._on_event(RouteStarted("r1", plan, 0.0))
@@ -177,3 +177,27 @@ def test_an_inverse_market_counts_in_base_under_a_short_header() -> None:
     ask = prices.index(60_001.0)
     assert list(amounts[ask]) == [2.0, 120_002 / 60_001.0] and totals[ask] == 4.0  # 120,002 USD = 2 BTC
     assert column_name("bybit BTC/USD:BTC") == "bybit inv." and column_name("bybit") == "bybit"
+
+
+def test_each_venue_column_says_its_funding_under_its_name(window, sim_session, loop, qtbot) -> None:
+    from sor_desktop.ui.ladder import funding_short
+
+    s = sim_session.session
+    loop.run_until_complete(sim_session.clock.drive(s.terms.refresh(s.venues, s.symbol, sim_session.clock.time())))
+    window.resize(1600, 1000)
+    qtbot.waitUntil(lambda: window.height() == 1000, timeout=2000)
+    _frames(window)
+    window._refresh_health()
+    m = window.ladder.model
+    terms = s.terms.for_symbol(s.symbol)
+    venue = next(v for v in m.venues if v in terms and terms[v].funding is not None)
+    f = terms[venue].funding
+    c = m.venues.index(venue) + 1
+    assert m.headerData(c, Qt.Orientation.Horizontal) == f"{venue}\n{funding_short(f.rate, f.interval_hours)}"
+    assert funding_short(0.0001, 8) == "+1.0/8h" and funding_short(-0.00007, 4) == "-0.7/4h"
+    assert "next" in m.headerData(c, Qt.Orientation.Horizontal, Qt.ItemDataRole.ToolTipRole)
+    # at 720 high the line goes (the split keeps its room); the chips and Positions still say it
+    window.resize(1280, 720)
+    qtbot.waitUntil(lambda: window.height() == 720, timeout=2000)
+    window._refresh_health()
+    assert m.headerData(c, Qt.Orientation.Horizontal) == venue
