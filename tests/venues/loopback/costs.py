@@ -21,6 +21,13 @@ from tests.venues.loopback.bybit import BybitServer, _ok
 HOUR_MS = 3_600_000
 
 
+async def commission_rate(server: Any, request: web.Request) -> web.Response:
+    """Binance's ``commissionRate`` answer, which WEEX's V3 API copies field for field."""
+    params, error = await server._signed(request)
+    return error or web.json_response({"symbol": params.get("symbol"), "makerCommissionRate": server.maker,
+                                       "takerCommissionRate": server.taker})
+
+
 class BinanceCostsServer(BinanceUsdmServer):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -38,9 +45,7 @@ class BinanceCostsServer(BinanceUsdmServer):
         r.add_get("/fapi/v1/leverageBracket", self.leverage_bracket)
 
     async def commission_rate(self, request: web.Request) -> web.Response:
-        params, error = await self._signed(request)
-        return error or web.json_response({"symbol": params.get("symbol"), "makerCommissionRate": self.maker,
-                                           "takerCommissionRate": self.taker})
+        return await commission_rate(self, request)
 
     async def premium_index(self, request: web.Request) -> web.Response:
         self.requests.append(("GET", request.path))

@@ -22,6 +22,7 @@ from aiohttp import web
 
 from tests.venues.loopback.bingx import BingxServer
 from tests.venues.loopback.bingx import _ok as bingx_ok
+from tests.venues.loopback.costs import commission_rate
 from tests.venues.loopback.mexc import SYMBOLS as MEXC_SYMBOLS
 from tests.venues.loopback.mexc import MexcServer, _contract
 from tests.venues.loopback.mexc import _ok as mexc_ok
@@ -86,9 +87,7 @@ class WeexCostsServer(WeexServer):
         r.add_get("/capi/v3/market/premiumIndex", self.premium_index)
 
     async def commission_rate(self, request: web.Request) -> web.Response:
-        params, error = await self._signed(request)
-        return error or web.json_response({"symbol": params.get("symbol"), "makerCommissionRate": self.maker,
-                                           "takerCommissionRate": self.taker})
+        return await commission_rate(self, request)
 
     async def premium_index(self, request: web.Request) -> web.Response:
         self.requests.append(("GET", request.path))
