@@ -279,8 +279,8 @@ class MainWindow(QMainWindow):
         if not self._laid_out or dock.isFloating() or not dock.isVisible():
             return
         preview = self.routing.preview
-        if preview.scrolls_sideways():
-            extra = preview.wanted_width() - preview.table.width()
+        extra = preview.missing_width()
+        if extra:
             width = min(dock.width() + extra, self.width() - 560)
             if width > dock.width():
                 self.resizeDocks([dock], [width], Qt.Orientation.Horizontal)

@@ -186,17 +186,13 @@ class PreviewTable(QWidget):
         if header.sectionSize(1) != width:
             header.resizeSection(1, width)
 
-    def wanted_width(self) -> int:
-        """The table's width that shows every column shown, the venue names whole, without a
-        sideways scroll bar (the window grows the Route dock to it where it can)."""
+    def missing_width(self) -> int:
+        """How much wider the table must be to show every column shown, the venue names whole,
+        without a sideways scroll bar (the window grows the Route dock by it where it can)."""
         t, header = self.table, self.table.horizontalHeader()
         venue = max(header.sectionSizeHint(0), t.sizeHintForColumn(0))
         others = sum(header.sectionSize(c) for c in range(1, len(COLUMNS)) if not t.isColumnHidden(c))
-        return venue + others + 2 * t.frameWidth() + t.verticalScrollBar().sizeHint().width()
-
-    def scrolls_sideways(self) -> bool:
-        """Narrower than the split wants: a sideways scroll bar or elided venue names."""
-        return self.wanted_width() > self.table.width()
+        return max(0, venue + others - t.viewport().width())
 
     def _fit_width(self) -> None:
         """With the futures columns on, every column takes its contents' width; where that is
