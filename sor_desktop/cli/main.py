@@ -11,6 +11,7 @@ import sys
 from collections.abc import Sequence
 
 from sor_desktop import __version__, logs, paths
+from sor_desktop.cli import gui_error
 from sor_desktop.cli.errors import CliError
 
 # subcommand -> module under sor_desktop.cli
@@ -68,6 +69,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         paths.ensure_private_folders()
     except paths.UnsafeFolder as exc:
         print(f"sor-desktop: {exc}", file=sys.stderr)
+        if args.command is None:
+            gui_error.show(str(exc))
         return 2
     log_target = _file_logging()
     try:
@@ -80,6 +83,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return rc
     except CliError as exc:
         print(f"sor-desktop: {exc}", file=sys.stderr)
+        if args.command is None:
+            gui_error.show(str(exc))
         return int(getattr(exc, "exit_code", 2))  # 2: bad input; a subclass may say otherwise
     except KeyboardInterrupt:
         print("sor-desktop: interrupted", file=sys.stderr)
@@ -94,6 +99,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         log.exception("unexpected error")
         print(f"sor-desktop: unexpected error: {type(exc).__name__}: {exc} (details in {log_target})",
               file=sys.stderr)
+        if args.command is None:
+            gui_error.show(f"unexpected error: {type(exc).__name__}: {exc}\n\ndetails in {log_target}")
         return 1
 
 
