@@ -122,6 +122,7 @@ def _guards(arg: str | None) -> Guards:
     message and the default applies: a settings file never switches a guard off)."""
     guards = load_guards(paths.config_path())
     for problem in guards.problems:
+        log.warning(problem)
         print(f"sor-desktop: {problem}", file=sys.stderr)
     if arg is None:
         return guards

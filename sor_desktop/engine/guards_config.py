@@ -2,20 +2,19 @@
 
 Keys: ``max_notional`` (per route) and ``max_day_notional`` (over 24 h), quote units. A value that
 is not a finite positive number (NaN, inf, 1e400, 0, text) is refused with a message and the
-default applies: a settings file can tighten a guard, never switch it off.
+default applies: a settings file can tighten a guard, never switch it off. The problems are
+returned, not logged here: the window's notice and ``route``'s stderr line each log them once
+(logged here too, the log file had every one twice).
 """
 
 from __future__ import annotations
 
 import json
-import logging
 import math
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from sor_desktop.engine.executor import DEFAULT_MAX_DAY_NOTIONAL, DEFAULT_MAX_ROUTE_NOTIONAL
-
-log = logging.getLogger(__name__)
 
 KEYS = {"max_notional": ("max_route_notional", DEFAULT_MAX_ROUTE_NOTIONAL),
         "max_day_notional": ("max_day_notional", DEFAULT_MAX_DAY_NOTIONAL)}
@@ -45,11 +44,9 @@ def load_guards(path: Path) -> Guards:
         return Guards()
     except (OSError, ValueError) as exc:
         msg = f"{path}: cannot read it ({exc}); the default order limits apply"
-        log.warning(msg)
         return Guards(problems=(msg,))
     if not isinstance(raw, dict):
         msg = f"{path}: not a JSON object; the default order limits apply"
-        log.warning(msg)
         return Guards(problems=(msg,))
     values: dict[str, float] = {}
     problems: list[str] = []
@@ -59,7 +56,6 @@ def load_guards(path: Path) -> Guards:
         got = finite_positive(raw[key])
         if got is None:
             msg = f"{path}: {key}={raw[key]!r} is not a finite positive number; the default {default:,.0f} applies"
-            log.warning(msg)
             problems.append(msg)
         else:
             values[name] = got
