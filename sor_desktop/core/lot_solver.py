@@ -158,6 +158,7 @@ class FixedSet:
         self.up = [c.hi if i in on else 0 for i, c in enumerate(curves)]
         self.groups = _groups(curves, m, self.low, self.up)
         self.legs = sum(legs[i] for i in on)
+        self.period = math.gcd(*(m[i] for i in on)) or 1  # every fill of these venues is a multiple
 
     def solve(self, target: int) -> Allocation | None:
         """The cheapest plan on these venues at their largest fill not above ``target``; its

@@ -334,11 +334,11 @@ def _quote_plan(routed: Sequence[_Venue], target: int, amount: float, max_venues
         top = fixed.solve(target)
         if top is None or top.fill <= first.fill:
             return first
-        found = top if fits(top) else _bisect(fixed.solve, first, top.fill, fits)
+        found = top if fits(top) else _bisect(fixed.solve, first, top.fill, fits, period=fixed.period)
         if found is first:
             return first
     else:
-        on_them = _largest_fitting(fixed.solve, first, fits, notional, amount)
+        on_them = _largest_fitting(fixed.solve, first, fits, notional, amount, period=fixed.period)
         if on_them is None:  # the venues' minimums keep every smaller plan on them over: all venues again
             anywhere = _largest_fitting(lambda t: _solve(routed, t, max_venues), first, fits, notional, amount,
                                         stop=lambda: _out_of_time(routed))
@@ -353,7 +353,8 @@ def _quote_plan(routed: Sequence[_Venue], target: int, amount: float, max_venues
 
 def _largest_fitting(cheapest: Callable[[int], Allocation | None], over_plan: Allocation,
                      fits: Callable[[Allocation], bool], notional: Callable[[Allocation], float],
-                     amount: float, stop: Callable[[], bool] = lambda: False) -> Allocation | None:
+                     amount: float, stop: Callable[[], bool] = lambda: False, period: int = 1
+                     ) -> Allocation | None:
     """The largest fill whose ``cheapest`` plan fits, below ``over_plan``'s (which does not):
     ratio steps down, then a bisection between the last fitting and the smallest over fill."""
     over, alloc = over_plan.fill, over_plan
@@ -363,26 +364,32 @@ def _largest_fitting(cheapest: Callable[[int], Allocation | None], over_plan: Al
         if probe is None or probe.fill == 0:
             return None
         if fits(probe):
-            return _bisect(cheapest, probe, over, fits, stop)
+            return _bisect(cheapest, probe, over, fits, stop, period)
         over, alloc = probe.fill, probe
 
 
 def _bisect(cheapest: Callable[[int], Allocation | None], fitting: Allocation, over: int,
-            fits: Callable[[Allocation], bool], stop: Callable[[], bool] = lambda: False) -> Allocation:
+            fits: Callable[[Allocation], bool], stop: Callable[[], bool] = lambda: False,
+            period: int = 1) -> Allocation:
     """Between a fitting plan and the smallest fill known to be over: probe the middle target; a
     probe that fits (or reaches nothing above the fitting fill) moves up, else ``over`` comes down.
     ``stop`` ends it early with the largest fit found (full searches past the plan's CPU budget;
-    the box probes on one plan's venues are cheap and never stop)."""
-    best, lo, hi = fitting, fitting.fill, over
+    the box probes on one plan's venues are cheap and never stop).
+
+    ``period`` divides every fill ``cheapest`` can return (both ends included), so the probes run
+    in its units: a target between two multiples has the lower one's answer, and the halving in
+    grains takes the same steps on those multiples plus empty ones below the last (a 1e-4 BTC lot
+    among 1e-8 grains: 13 probes fewer, the same plan)."""
+    best, lo, hi = fitting, fitting.fill // period, over // period
     while hi - lo > 1 and not stop():
         mid = (lo + hi) // 2
-        probe = cheapest(mid)
-        if probe is None or probe.fill <= lo:  # nothing reachable in (lo, mid]
+        probe = cheapest(mid * period)
+        if probe is None or probe.fill <= lo * period:  # nothing reachable in (lo, mid]
             lo = mid
         elif fits(probe):
             best, lo = probe, mid
         else:
-            hi = probe.fill
+            hi = probe.fill // period
     return best
 
 
