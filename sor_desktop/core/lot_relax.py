@@ -24,6 +24,9 @@ from sor_desktop.core.lot_curve import Floats, Ints, LotCurve
 class Relaxed:
     cost: float  # with the on venues' leg costs
     lots: Floats  # per venue, fractional
+    # per grain, the last piece taken: the cost is convex in the fill, so at any fill F' the
+    # node's relaxation costs at least ``cost + slope * (F' - fill)`` (nan: nothing taken)
+    slope: float = float("nan")
 
 
 class Relaxation:
@@ -85,4 +88,4 @@ class Relaxation:
         cost = float(np.dot(taken, self.per[: k + 1])) + float(self.lo_cost[on].sum() + self.legs[on].sum())
         extra = np.bincount(self.owner[: k + 1], weights=taken, minlength=self.n)
         lots = (extra + np.where(on, self.lo_grains, 0.0)) / self.m
-        return Relaxed(cost, lots)
+        return Relaxed(cost, lots, float(self.per[k]) if g[k] > 0 else float("nan"))
