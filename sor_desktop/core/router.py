@@ -59,6 +59,7 @@ plans the router chooses from. When one venue alone is optimal, the plan is that
 from __future__ import annotations
 
 import math
+import sys
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
@@ -219,8 +220,9 @@ def plan_route(request: PlanRequest, venues: Sequence[VenueInput]) -> Plan:
 
     deadline = time.thread_time() + PLAN_CPU_BUDGET_S
     whole: _Routed | None = None
-    if quote:  # B_T from the whole curves, then the curves trimmed to it as for a base amount
-        whole = _route(screened, grid, futures, inverse, request, None, deadline, [], [])
+    if quote:  # B_T from the curves as deep as a walk can go, then trimmed to it as for a base amount
+        whole = _route(screened, grid, futures, inverse, request, _walk_bound(screened, request.amount, grid),
+                       deadline, [], [], walk=True)
         target = _quote_target(whole, side, request.amount, float(grid.grain)) if whole else 0
     below_min: list[str] = []  # venues whose minimum order is more than they could take here
     routed = _route(screened, grid, futures, inverse, request, target, deadline, excluded, below_min, whole)
@@ -256,10 +258,12 @@ def plan_route(request: PlanRequest, venues: Sequence[VenueInput]) -> Plan:
 def _route(screened: Sequence[tuple[VenueInput, Levels]], grid: _Grid, futures: dict[int, Any],
            inverse: dict[int, tuple[InverseVenue, Levels]], request: PlanRequest, target: int | None,
            deadline: float, excluded: list[tuple[str, str]], below_min: list[str],
-           whole: _Routed | None = None) -> _Routed:
+           whole: _Routed | None = None, walk: bool = False) -> _Routed:
     """The venues' lot curves (trimmed to ``target`` grains when given: cut from ``whole``'s
     curves when they were built already); the unusable ones go to ``excluded`` and, when only
-    their minimum is out of reach, to ``below_min``."""
+    their minimum is out of reach, to ``below_min``. For the quote ``walk`` the target is only
+    where no walk reaches (``_walk_bound``): a venue whose minimum the cut puts out of reach is
+    built whole, so the walk's venues are those of the whole books."""
     routed = _Routed()
     routed.deadline = deadline
     built = {id(w.source): w.curve for w in whole} if whole is not None else {}
@@ -271,6 +275,9 @@ def _route(screened: Sequence[tuple[VenueInput, Levels]], grid: _Grid, futures: 
         else:
             curve = build_curve(levels, v.instrument, request.side, cap_base=v.cap_base, max_lots=max_lots,
                                 per_base=costs.funding_per_base)
+            if walk and curve.lo > curve.hi and curve.limit is None:
+                curve = build_curve(levels, v.instrument, request.side, cap_base=v.cap_base,
+                                    per_base=costs.funding_per_base)
         full = v.book.asks if request.side is Side.BUY else v.book.bids
         if len(levels) < len(full) and curve.limit == "depth":
             curve = replace(curve, limit="price limit")
@@ -396,6 +403,17 @@ def _bisect(cheapest: Callable[[int], Allocation | None], fitting: Allocation, o
 def _out_of_time(routed: Sequence[_Venue]) -> bool:
     deadline = routed.deadline if isinstance(routed, _Routed) else None
     return deadline is not None and time.thread_time() > deadline
+
+
+def _walk_bound(screened: Sequence[tuple[VenueInput, Levels]], amount: float, grid: _Grid) -> int:
+    """Grains the quote walk never reaches, a venue's lot and more: every level costs at least the
+    lowest price of any, so no walk to ``amount`` takes more base than ``amount`` over it. The
+    curves cut there walk as the whole ones (no venue runs out before the walk stops) and trim to
+    the same curves, for a tenth of the levels of deep books."""
+    low = min(float(levels[:, 0].min()) for _, levels in screened)
+    if not low > 0:
+        return sys.maxsize
+    return int(min(amount / low / float(grid.grain), 1e18)) + 2 * max(grid.lots) + 2
 
 
 def _quote_target(routed: Sequence[_Venue], side: Side, amount: float, grain: float) -> int:
