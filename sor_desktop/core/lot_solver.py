@@ -162,6 +162,10 @@ class FixedSet:
         self.legs = sum(legs[i] for i in on)
         self.period = math.gcd(*(m[i] for i in on)) or 1  # every fill of these venues is a multiple
 
+    def fill(self, target: int) -> int | None:
+        """The largest fill of these venues not above ``target`` (the fill of ``solve``), or None."""
+        return max_fill(self.groups, target) if self.groups else 0
+
     def solve(self, target: int) -> Allocation | None:
         """The cheapest plan on these venues at their largest fill not above ``target``; its
         ``bound`` is -inf: it says nothing about the plans of other venues."""
