@@ -58,6 +58,16 @@ class Relaxation:
         self.owner = self.key // 2
         self.cost_of = self.grains * self.per
 
+    def surplus(self, lam: float) -> tuple[Floats, Floats]:
+        """Per venue, what its pieces cheaper than ``lam`` per grain save against ``lam``: free
+        (its envelope from 0) and on (its curve above ``lo``). ``-free[i]`` is the least of
+        ``envelope_i(x) - lam m_i x``, venue i's term of the relaxation's Lagrangian at ``lam``;
+        on, the term is ``lo_cost[i] + leg[i] - lam lo_grains[i] - on[i]``."""
+        k = int(np.searchsorted(self.per, lam, side="left"))
+        weights = (lam - self.per[:k]) * self.grains[:k]
+        saved: Floats = np.asarray(np.bincount(self.key[:k], weights=weights, minlength=2 * self.n), dtype=np.float64)
+        return saved[0::2], saved[1::2]
+
     def solve(self, state: Sequence[int], fill: int) -> Relaxed | None:
         """Cheapest fractional plan of ``fill`` grains in the node, or None when it cannot reach it."""
         st = np.asarray(state)

@@ -29,9 +29,11 @@ How.
    uses most. Once the best fill is known and a node cannot fill more, its fractional optimum
    (``lot_relax``, the venues' pieces sorted once per plan) bounds it in a tenth of a
    millisecond: a node it does not beat is dropped, and a node whose fractional plan breaks a
-   minimum or the count branches on that plan without solving any lots. At most ``NODE_LIMIT``
-   nodes are opened, within ``TIME_LIMIT_S``; the ones left open (and box searches that were not proven) keep their
-   bounds, which make the reported gap (infinite if one of them could fill more). A search given
+   minimum or the count branches on that plan without solving any lots; its two children are
+   first bounded by its Lagrangian at its price per grain with the branched venue's term
+   changed, and a child that bound drops solves nothing. At most ``NODE_LIMIT`` nodes are
+   opened, within ``TIME_LIMIT_S``; the ones left open (and box searches that were not proven)
+   keep their bounds, which make the reported gap (infinite if one of them could fill more). A search given
    an incumbent walks the tree of the previous search over the same venues (``solve``): a
    quote-unit plan's second search, at a fill next to its first, then solves almost nothing.
 """
@@ -247,7 +249,8 @@ def solve(curves: Sequence[LotCurve], m: Sequence[int], target: int,
             return fill > than.fill
         return value < than.total - REL_EPS * (1.0 + abs(than.total))
 
-    def visit(state: list[int]) -> _Node:  # state per venue: -1 off, 0 free, 1 on
+    def visit(state: list[int], pre: tuple[int, float, float] | None = None) -> _Node:
+        # state per venue: -1 off, 0 free, 1 on; ``pre``: a bound from the parent (``_branch``)
         rec = _Node(state)
         on_count = sum(1 for s in state if s == 1)
         if on_count > k:
@@ -259,6 +262,9 @@ def solve(curves: Sequence[LotCurve], m: Sequence[int], target: int,
         if most < incumbent.fill:
             return rec
         if incumbent.fill > 0 and most == incumbent.fill:  # cost decides: the fractional bound first
+            if pre is not None and pre[0] == incumbent.fill and not better(pre[0], pre[1], incumbent):
+                rec.bound = pre
+                return rec
             rel = lp.solve(state, incumbent.fill)
             if rel is None:
                 return rec
@@ -274,7 +280,8 @@ def solve(curves: Sequence[LotCurve], m: Sequence[int], target: int,
                 if _spent():
                     open_bounds.append((incumbent.fill, rel.cost))
                     return rec
-                rec.children = _branch(state, xs.tolist(), short_f, used_f)
+                parent = (incumbent.fill, rel.cost, rel.slope) if math.isfinite(rel.slope) else None
+                rec.children = _branch(state, xs.tolist(), short_f, used_f, parent)
                 return rec
         low = [curves[i].lo if state[i] == 1 else 0 for i in range(n)]
         up = [curves[i].hi if state[i] >= 0 and usable[i] else 0 for i in range(n)]
@@ -309,8 +316,8 @@ def solve(curves: Sequence[LotCurve], m: Sequence[int], target: int,
         rec.children = _branch(state, x, short, used)
         return rec
 
-    def _branch(state: list[int], x: Sequence[float], short: list[int], used: list[int]
-                ) -> tuple[_Node, _Node]:
+    def _branch(state: list[int], x: Sequence[float], short: list[int], used: list[int],
+                parent: tuple[int, float, float] | None = None) -> tuple[_Node, _Node]:
         if short:
             i = max(short, key=lambda j: x[j] / star[j])
             keep_first = 2 * x[i] >= star[i]
@@ -319,8 +326,18 @@ def solve(curves: Sequence[LotCurve], m: Sequence[int], target: int,
             keep_first = True
         on, off = list(state), list(state)
         on[i], off[i] = 1, -1
-        first, second = (on, off) if keep_first else (off, on)
-        return visit(first), visit(second)
+        pre_on = pre_off = None
+        if parent is not None:
+            # the parent's relaxation is its Lagrangian at its price per grain ``lam``, a sum of one
+            # term per venue: a child changes venue i's term only, and the Lagrangian at the same
+            # ``lam`` bounds the child's relaxation at any fill (``lam`` per grain from that one)
+            at, cost, lam = parent
+            free_gain, on_gain = lp.surplus(lam)
+            pre_off = (at, cost + free_gain[i], lam)
+            pre_on = (at, cost + free_gain[i] + lp.lo_cost[i] + legs[i] - lam * lp.lo_grains[i] - on_gain[i], lam)
+        if keep_first:
+            return visit(on, pre_on), visit(off, pre_off)
+        return visit(off, pre_off), visit(on, pre_on)
 
     def replay(rec: _Node) -> _Node:
         inc = best[0]
