@@ -24,6 +24,9 @@ from sor_desktop.core.lot_curve import Floats, Ints, LotCurve
 class Relaxed:
     cost: float  # with the on venues' leg costs
     lots: Floats  # per venue, fractional
+    # per grain, the last piece taken: the cost is convex in the fill, so at any fill F' the
+    # node's relaxation costs at least ``cost + slope * (F' - fill)`` (nan: nothing taken)
+    slope: float = float("nan")
 
 
 class Relaxation:
@@ -36,30 +39,34 @@ class Relaxation:
                                   dtype=np.float64)
         self.lo_cost = np.array([c.cost(c.lo) if c.lo <= c.hi else 0.0 for c in curves])
         self.legs = np.asarray(legs, dtype=np.float64)
-        slopes: list[Floats] = []
-        grains: list[Floats] = []
-        owner: list[Ints] = []
-        kind: list[Ints] = []  # 0: envelope from 0 (free), 1: the curve above lo (on)
-        for i, (c, e, mm) in enumerate(zip(curves, envelopes, m, strict=True)):
+        runs: list[tuple[Ints, Floats]] = []
+        keys: list[int] = []  # per run: 2 * venue + 0 (its envelope from 0, free) or 1 (above lo, on)
+        for i, (c, e) in enumerate(zip(curves, envelopes, strict=True)):
             if c.lo > c.hi or c.hi == 0:
                 continue
-            for which, (cnt, sl) in enumerate((e.segments(0, e.hi), c.segments(c.lo, c.hi))):
-                slopes.append(sl / mm)
-                grains.append(cnt.astype(np.float64) * mm)
-                owner.append(np.full(len(cnt), i, dtype=np.int64))
-                kind.append(np.full(len(cnt), which, dtype=np.int64))
-        if slopes:
-            per = np.concatenate(slopes)
-            order = np.argsort(per, kind="stable")
-            self.per = per[order]
-            self.grains = np.concatenate(grains)[order]
-            self.owner = np.concatenate(owner)[order]
-            self.kind = np.concatenate(kind)[order]
-        else:
-            self.per = self.grains = np.zeros(0)
-            self.owner = self.kind = np.zeros(0, dtype=np.int64)
-        self.key = self.owner * 2 + self.kind  # a node's mask is one lookup: free (kind 0) or on (1)
+            for which, run in enumerate((e.segments(0, e.hi), c.segments(c.lo, c.hi))):
+                runs.append(run)
+                keys.append(2 * i + which)
+        # the runs' columns are built once over all of them (per-run arrays cost more than the sort)
+        key = np.repeat(np.asarray(keys, dtype=np.int64), [len(cnt) for cnt, _ in runs])
+        lot = self.m[key // 2]
+        per = np.concatenate([sl for _, sl in runs]) / lot if runs else np.zeros(0)
+        order = np.argsort(per, kind="stable")
+        self.per = per[order]
+        self.grains = (np.concatenate([cnt for cnt, _ in runs]).astype(np.float64) * lot)[order] if runs else per
+        self.key = key[order]  # a node's mask is one lookup: free (kind 0) or on (1)
+        self.owner = self.key // 2
         self.cost_of = self.grains * self.per
+
+    def surplus(self, lam: float) -> tuple[Floats, Floats]:
+        """Per venue, what its pieces cheaper than ``lam`` per grain save against ``lam``: free
+        (its envelope from 0) and on (its curve above ``lo``). ``-free[i]`` is the least of
+        ``envelope_i(x) - lam m_i x``, venue i's term of the relaxation's Lagrangian at ``lam``;
+        on, the term is ``lo_cost[i] + leg[i] - lam lo_grains[i] - on[i]``."""
+        k = int(np.searchsorted(self.per, lam, side="left"))
+        weights = (lam - self.per[:k]) * self.grains[:k]
+        saved: Floats = np.asarray(np.bincount(self.key[:k], weights=weights, minlength=2 * self.n), dtype=np.float64)
+        return saved[0::2], saved[1::2]
 
     def solve(self, state: Sequence[int], fill: int) -> Relaxed | None:
         """Cheapest fractional plan of ``fill`` grains in the node, or None when it cannot reach it."""
@@ -85,4 +92,4 @@ class Relaxation:
         cost = float(np.dot(taken, self.per[: k + 1])) + float(self.lo_cost[on].sum() + self.legs[on].sum())
         extra = np.bincount(self.owner[: k + 1], weights=taken, minlength=self.n)
         lots = (extra + np.where(on, self.lo_grains, 0.0)) / self.m
-        return Relaxed(cost, lots)
+        return Relaxed(cost, lots, float(self.per[k]) if g[k] > 0 else float("nan"))

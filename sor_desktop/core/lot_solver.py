@@ -29,9 +29,13 @@ How.
    uses most. Once the best fill is known and a node cannot fill more, its fractional optimum
    (``lot_relax``, the venues' pieces sorted once per plan) bounds it in a tenth of a
    millisecond: a node it does not beat is dropped, and a node whose fractional plan breaks a
-   minimum or the count branches on that plan without solving any lots. At most ``NODE_LIMIT``
-   nodes are opened, within ``TIME_LIMIT_S``; the ones left open (and box searches that were not proven) keep their
-   bounds, which make the reported gap (infinite if one of them could fill more).
+   minimum or the count branches on that plan without solving any lots; its two children are
+   first bounded by its Lagrangian at its price per grain with the branched venue's term
+   changed, and a child that bound drops solves nothing. At most ``NODE_LIMIT`` nodes are
+   opened, within ``TIME_LIMIT_S``; the ones left open (and box searches that were not proven)
+   keep their bounds, which make the reported gap (infinite if one of them could fill more). A search given
+   an incumbent walks the tree of the previous search over the same venues (``solve``): a
+   quote-unit plan's second search, at a fill next to its first, then solves almost nothing.
 """
 
 from __future__ import annotations
@@ -158,6 +162,11 @@ class FixedSet:
         self.up = [c.hi if i in on else 0 for i, c in enumerate(curves)]
         self.groups = _groups(curves, m, self.low, self.up)
         self.legs = sum(legs[i] for i in on)
+        self.period = math.gcd(*(m[i] for i in on)) or 1  # every fill of these venues is a multiple
+
+    def fill(self, target: int) -> int | None:
+        """The largest fill of these venues not above ``target`` (the fill of ``solve``), or None."""
+        return max_fill(self.groups, target) if self.groups else 0
 
     def solve(self, target: int) -> Allocation | None:
         """The cheapest plan on these venues at their largest fill not above ``target``; its
@@ -186,6 +195,17 @@ class Prepared:
         # thread CPU time past which no search over these venues opens another node (shared by
         # the several searches one quote-unit plan makes)
         self.deadline: float | None = None
+        self.tree: tuple[int, _Node] | None = None  # the venue count and tree of the last search
+
+
+@dataclass(slots=True)
+class _Node:
+    """A node of a finished search. The leaves partition every plan whatever the fill, so a later
+    search over the same venues and count can walk the same tree (see ``solve``)."""
+
+    state: list[int]
+    bound: tuple[int, float, float] | None = None  # a fill, the relaxation's cost there and its slope
+    children: tuple[_Node, _Node] | None = None
 
 
 def solve(curves: Sequence[LotCurve], m: Sequence[int], target: int,
@@ -195,7 +215,14 @@ def solve(curves: Sequence[LotCurve], m: Sequence[int], target: int,
     (module docstring); ``bound`` says how close to the optimum it is proven to be.
 
     ``incumbent``, a plan of these venues already known (its ``total`` is its true objective),
-    starts the search: nodes it beats are dropped at once, and it is kept unless beaten."""
+    starts the search: nodes it beats are dropped at once, and it is kept unless beaten. With one,
+    the search walks the tree of the last search over ``prepared`` (same venue count) instead of
+    branching from the root: a node whose recorded relaxation, moved along its slope to the
+    incumbent's fill, does not beat the incumbent is dropped with its subtree, without solving
+    anything (the relaxation is convex in the fill, so that line is below it); the others branch
+    as they did, and their leaves are searched afresh. A quote-unit plan proves its fill this way
+    next to the fill of its first search (the same tree, every bound moved by about the price of
+    the difference)."""
     n = len(curves)
     k = n if max_venues is None else max(0, max_venues)
     legs = [0.0] * n if leg_costs is None else [float(c) for c in leg_costs]
@@ -222,20 +249,29 @@ def solve(curves: Sequence[LotCurve], m: Sequence[int], target: int,
             return fill > than.fill
         return value < than.total - REL_EPS * (1.0 + abs(than.total))
 
-    def visit(state: list[int]) -> None:  # state per venue: -1 off, 0 free, 1 on
+    def visit(state: list[int], pre: tuple[int, float, float] | None = None) -> _Node:
+        # state per venue: -1 off, 0 free, 1 on; ``pre``: a bound from the parent (``_branch``)
+        rec = _Node(state)
         on_count = sum(1 for s in state if s == 1)
         if on_count > k:
-            return
+            return rec
         if on_count == k:  # the count is spent: every undecided venue is off (a tighter relaxation)
             state = [s if s else -1 for s in state]
         incumbent = best[0]
         most = min(target, sum(reach[i] for i in range(n) if state[i] >= 0))
         if most < incumbent.fill:
-            return
+            return rec
         if incumbent.fill > 0 and most == incumbent.fill:  # cost decides: the fractional bound first
+            if pre is not None and pre[0] == incumbent.fill and not better(pre[0], pre[1], incumbent):
+                rec.bound = pre
+                return rec
             rel = lp.solve(state, incumbent.fill)
-            if rel is None or not better(incumbent.fill, rel.cost, incumbent):
-                return
+            if rel is None:
+                return rec
+            if math.isfinite(rel.slope):
+                rec.bound = (incumbent.fill, rel.cost, rel.slope)
+            if not better(incumbent.fill, rel.cost, incumbent):
+                return rec
             xs = rel.lots
             short_f = [i for i in range(n) if state[i] == 0 and 1e-9 < xs[i] < star[i] - 1e-9]
             used_f = [i for i in range(n) if xs[i] > 1e-9]
@@ -243,23 +279,24 @@ def solve(curves: Sequence[LotCurve], m: Sequence[int], target: int,
                 nodes[0] += 1
                 if _spent():
                     open_bounds.append((incumbent.fill, rel.cost))
-                    return
-                _branch(state, xs.tolist(), short_f, used_f)
-                return
+                    return rec
+                parent = (incumbent.fill, rel.cost, rel.slope) if math.isfinite(rel.slope) else None
+                rec.children = _branch(state, xs.tolist(), short_f, used_f, parent)
+                return rec
         low = [curves[i].lo if state[i] == 1 else 0 for i in range(n)]
         up = [curves[i].hi if state[i] >= 0 and usable[i] else 0 for i in range(n)]
         use = [relaxed[i] if state[i] == 0 else curves[i] for i in range(n)]
         fixed = sum(legs[i] for i in range(n) if state[i] == 1)
         node = _box(use, m, low, up, target)
         if node is None:
-            return
+            return rec
         floor = node.floor + fixed
         if not better(node.fill, floor, best[0]):
-            return
+            return rec
         nodes[0] += 1
         if _spent():
             open_bounds.append((node.fill, floor))
-            return
+            return rec
         x = node.lots
         short = [i for i in range(n) if state[i] == 0 and 0 < x[i] < star[i]]
         used = [i for i in range(n) if x[i] > 0]
@@ -272,13 +309,15 @@ def solve(curves: Sequence[LotCurve], m: Sequence[int], target: int,
                 if value - floor > LOOSE * (1.0 + abs(value)) and any(state[i] == 0 for i in used):
                     # not proven, and the envelopes of the undecided venues it uses make its
                     # bound loose: deciding one tightens both children (each is exact more often)
-                    _branch(state, x, [], used)
+                    rec.children = _branch(state, x, [], used)
                 else:
                     open_bounds.append((node.fill, floor))
-            return
-        _branch(state, x, short, used)
+            return rec
+        rec.children = _branch(state, x, short, used)
+        return rec
 
-    def _branch(state: list[int], x: Sequence[float], short: list[int], used: list[int]) -> None:
+    def _branch(state: list[int], x: Sequence[float], short: list[int], used: list[int],
+                parent: tuple[int, float, float] | None = None) -> tuple[_Node, _Node]:
         if short:
             i = max(short, key=lambda j: x[j] / star[j])
             keep_first = 2 * x[i] >= star[i]
@@ -287,14 +326,38 @@ def solve(curves: Sequence[LotCurve], m: Sequence[int], target: int,
             keep_first = True
         on, off = list(state), list(state)
         on[i], off[i] = 1, -1
-        first, second = (on, off) if keep_first else (off, on)
-        visit(first)
-        visit(second)
+        pre_on = pre_off = None
+        if parent is not None:
+            # the parent's relaxation is its Lagrangian at its price per grain ``lam``, a sum of one
+            # term per venue: a child changes venue i's term only, and the Lagrangian at the same
+            # ``lam`` bounds the child's relaxation at any fill (``lam`` per grain from that one)
+            at, cost, lam = parent
+            free_gain, on_gain = lp.surplus(lam)
+            pre_off = (at, cost + free_gain[i], lam)
+            pre_on = (at, cost + free_gain[i] + lp.lo_cost[i] + legs[i] - lam * lp.lo_grains[i] - on_gain[i], lam)
+        if keep_first:
+            return visit(on, pre_on), visit(off, pre_off)
+        return visit(off, pre_off), visit(on, pre_on)
+
+    def replay(rec: _Node) -> _Node:
+        inc = best[0]
+        if rec.bound is not None and inc.fill > 0:
+            at, cost, slope = rec.bound
+            most = min(target, sum(reach[i] for i in range(n) if rec.state[i] >= 0))
+            if most <= inc.fill and not better(inc.fill, cost + slope * (inc.fill - at), inc):
+                return rec  # nothing in it fills more, and nothing of the incumbent's fill beats it
+        if rec.children is None:
+            return visit(rec.state)
+        return _Node(rec.state, rec.bound, (replay(rec.children[0]), replay(rec.children[1])))
 
     if k > 0:
         if k < sum(usable) and best[0].fill == 0:
             _seed(curves, m, target, k, legs, prep, usable, best)
-        visit([0] * n)
+        last = prep.tree
+        if last is not None and last[0] == k and incumbent is not None and best[0].fill > 0:
+            prep.tree = (k, replay(last[1]))
+        else:
+            prep.tree = (k, visit([0] * n))
     found = best[0]
     rivals = [b for f, b in open_bounds if f >= found.fill]
     if any(f > found.fill for f, _ in open_bounds):

@@ -59,6 +59,7 @@ plans the router chooses from. When one venue alone is optimal, the plan is that
 from __future__ import annotations
 
 import math
+import sys
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
@@ -219,8 +220,9 @@ def plan_route(request: PlanRequest, venues: Sequence[VenueInput]) -> Plan:
 
     deadline = time.thread_time() + PLAN_CPU_BUDGET_S
     whole: _Routed | None = None
-    if quote:  # B_T from the whole curves, then the curves trimmed to it as for a base amount
-        whole = _route(screened, grid, futures, inverse, request, None, deadline, [], [])
+    if quote:  # B_T from the curves as deep as a walk can go, then trimmed to it as for a base amount
+        whole = _route(screened, grid, futures, inverse, request, _walk_bound(screened, request.amount, grid),
+                       deadline, [], [], walk=True)
         target = _quote_target(whole, side, request.amount, float(grid.grain)) if whole else 0
     below_min: list[str] = []  # venues whose minimum order is more than they could take here
     routed = _route(screened, grid, futures, inverse, request, target, deadline, excluded, below_min, whole)
@@ -228,7 +230,7 @@ def plan_route(request: PlanRequest, venues: Sequence[VenueInput]) -> Plan:
         return _empty(request, symbol, excluded, "no venue can take the order")
 
     if quote:
-        alloc = _quote_plan(routed, target, request.amount, request.max_venues)
+        alloc = _quote_plan(routed, target, request.amount, request.max_venues, side)
     else:
         alloc = _solve(routed, target, request.max_venues)
 
@@ -256,10 +258,12 @@ def plan_route(request: PlanRequest, venues: Sequence[VenueInput]) -> Plan:
 def _route(screened: Sequence[tuple[VenueInput, Levels]], grid: _Grid, futures: dict[int, Any],
            inverse: dict[int, tuple[InverseVenue, Levels]], request: PlanRequest, target: int | None,
            deadline: float, excluded: list[tuple[str, str]], below_min: list[str],
-           whole: _Routed | None = None) -> _Routed:
+           whole: _Routed | None = None, walk: bool = False) -> _Routed:
     """The venues' lot curves (trimmed to ``target`` grains when given: cut from ``whole``'s
     curves when they were built already); the unusable ones go to ``excluded`` and, when only
-    their minimum is out of reach, to ``below_min``."""
+    their minimum is out of reach, to ``below_min``. For the quote ``walk`` the target is only
+    where no walk reaches (``_walk_bound``): a venue whose minimum the cut puts out of reach is
+    built whole, so the walk's venues are those of the whole books."""
     routed = _Routed()
     routed.deadline = deadline
     built = {id(w.source): w.curve for w in whole} if whole is not None else {}
@@ -271,6 +275,9 @@ def _route(screened: Sequence[tuple[VenueInput, Levels]], grid: _Grid, futures: 
         else:
             curve = build_curve(levels, v.instrument, request.side, cap_base=v.cap_base, max_lots=max_lots,
                                 per_base=costs.funding_per_base)
+            if walk and curve.lo > curve.hi and curve.limit is None:
+                curve = build_curve(levels, v.instrument, request.side, cap_base=v.cap_base,
+                                    per_base=costs.funding_per_base)
         full = v.book.asks if request.side is Side.BUY else v.book.bids
         if len(levels) < len(full) and curve.limit == "depth":
             curve = replace(curve, limit="price limit")
@@ -317,7 +324,8 @@ def _notional(routed: Sequence[_Venue], alloc: Allocation) -> float:
     return sum(v.curve.notional(x) for v, x in zip(routed, alloc.lots, strict=True) if x)
 
 
-def _quote_plan(routed: Sequence[_Venue], target: int, amount: float, max_venues: int | None) -> Allocation:
+def _quote_plan(routed: Sequence[_Venue], target: int, amount: float, max_venues: int | None,
+                side: Side = Side.SELL) -> Allocation:
     """Steps 2-4 of the quote definition (module docstring)."""
     def fits(a: Allocation) -> bool:
         return _notional(routed, a) <= amount * (1 + 1e-12)
@@ -334,11 +342,14 @@ def _quote_plan(routed: Sequence[_Venue], target: int, amount: float, max_venues
         top = fixed.solve(target)
         if top is None or top.fill <= first.fill:
             return first
-        found = top if fits(top) else _bisect(fixed.solve, first, top.fill, fits)
+        over_at = _surely_over(routed, fixed, chosen, amount) if side is Side.BUY else None
+        found = top if fits(top) else _bisect(fixed.solve, first, top.fill, fits, period=fixed.period,
+                                              over_at=over_at)
         if found is first:
             return first
     else:
-        on_them = _largest_fitting(fixed.solve, first, fits, notional, amount)
+        over_at = _surely_over(routed, fixed, chosen, amount) if side is Side.BUY else None
+        on_them = _largest_fitting(fixed.solve, first, fits, notional, amount, period=fixed.period, over_at=over_at)
         if on_them is None:  # the venues' minimums keep every smaller plan on them over: all venues again
             anywhere = _largest_fitting(lambda t: _solve(routed, t, max_venues), first, fits, notional, amount,
                                         stop=lambda: _out_of_time(routed))
@@ -353,7 +364,8 @@ def _quote_plan(routed: Sequence[_Venue], target: int, amount: float, max_venues
 
 def _largest_fitting(cheapest: Callable[[int], Allocation | None], over_plan: Allocation,
                      fits: Callable[[Allocation], bool], notional: Callable[[Allocation], float],
-                     amount: float, stop: Callable[[], bool] = lambda: False) -> Allocation | None:
+                     amount: float, stop: Callable[[], bool] = lambda: False, period: int = 1,
+                     over_at: Callable[[int], int | None] | None = None) -> Allocation | None:
     """The largest fill whose ``cheapest`` plan fits, below ``over_plan``'s (which does not):
     ratio steps down, then a bisection between the last fitting and the smallest over fill."""
     over, alloc = over_plan.fill, over_plan
@@ -363,32 +375,84 @@ def _largest_fitting(cheapest: Callable[[int], Allocation | None], over_plan: Al
         if probe is None or probe.fill == 0:
             return None
         if fits(probe):
-            return _bisect(cheapest, probe, over, fits, stop)
+            return _bisect(cheapest, probe, over, fits, stop, period, over_at)
         over, alloc = probe.fill, probe
 
 
 def _bisect(cheapest: Callable[[int], Allocation | None], fitting: Allocation, over: int,
-            fits: Callable[[Allocation], bool], stop: Callable[[], bool] = lambda: False) -> Allocation:
+            fits: Callable[[Allocation], bool], stop: Callable[[], bool] = lambda: False,
+            period: int = 1, over_at: Callable[[int], int | None] | None = None) -> Allocation:
     """Between a fitting plan and the smallest fill known to be over: probe the middle target; a
     probe that fits (or reaches nothing above the fitting fill) moves up, else ``over`` comes down.
     ``stop`` ends it early with the largest fit found (full searches past the plan's CPU budget;
-    the box probes on one plan's venues are cheap and never stop)."""
-    best, lo, hi = fitting, fitting.fill, over
+    the box probes on one plan's venues are cheap and never stop).
+
+    ``period`` divides every fill ``cheapest`` can return (both ends included), so the probes run
+    in its units: a target between two multiples has the lower one's answer, and the halving in
+    grains takes the same steps on those multiples plus empty ones below the last (a 1e-4 BTC lot
+    among 1e-8 grains: 13 probes fewer, the same plan). ``over_at(target)``, when it gives a
+    fill, is the fill of ``cheapest(target)`` and that plan is surely over: no plan is solved."""
+    best, lo, hi = fitting, fitting.fill // period, over // period
     while hi - lo > 1 and not stop():
         mid = (lo + hi) // 2
-        probe = cheapest(mid)
-        if probe is None or probe.fill <= lo:  # nothing reachable in (lo, mid]
+        known = over_at(mid * period) if over_at is not None else None
+        if known is not None and known > lo * period:
+            hi = known // period
+            continue
+        probe = cheapest(mid * period)
+        if probe is None or probe.fill <= lo * period:  # nothing reachable in (lo, mid]
             lo = mid
         elif fits(probe):
             best, lo = probe, mid
         else:
-            hi = probe.fill
+            hi = probe.fill // period
     return best
+
+
+def _surely_over(routed: Sequence[_Venue], fixed: FixedSet, chosen: Sequence[int], amount: float
+                 ) -> Callable[[int], int | None]:
+    """For a buy on ``fixed``'s venues: the fill their cheapest plan at a target has, when that
+    plan's notional surely passes ``amount``, else None. Every plan of a fill walks each venue's
+    asks from the best, so it pays at least the cheapest that many grains of all their levels
+    (minimums aside): past the notional, the plan is over without solving it. Only where the
+    plan is surely found (two lot sizes or fewer: ``lot_groups.min_cost`` is exact there)."""
+    if len(fixed.groups) > 2:
+        return lambda target: None
+    per, grains = [], []
+    for i in chosen:
+        c, m = routed[i].curve, routed[i].m
+        lots = np.diff(np.minimum(c.xs, c.hi))  # what the venue may take of each level
+        took = lots > 0
+        per.append(np.diff(c.cum_notional)[took] / np.diff(c.xs)[took] / m)  # a level's notional per grain
+        grains.append(lots[took] * m)
+    order = np.argsort(np.concatenate(per), kind="stable")
+    cum_g = np.concatenate(([0.0], np.cumsum(np.concatenate(grains)[order])))
+    cum_n = np.concatenate(([0.0], np.cumsum((np.concatenate(per) * np.concatenate(grains))[order])))
+
+    def over_at(target: int) -> int | None:
+        fill = fixed.fill(target)
+        if fill is None or fill > cum_g[-1]:
+            return None
+        # the relative margin covers the sums' rounding against the plans' own notionals
+        return fill if float(np.interp(fill, cum_g, cum_n)) > amount * (1 + 1e-9) else None
+
+    return over_at
 
 
 def _out_of_time(routed: Sequence[_Venue]) -> bool:
     deadline = routed.deadline if isinstance(routed, _Routed) else None
     return deadline is not None and time.thread_time() > deadline
+
+
+def _walk_bound(screened: Sequence[tuple[VenueInput, Levels]], amount: float, grid: _Grid) -> int:
+    """Grains the quote walk never reaches, a venue's lot and more: every level costs at least the
+    lowest price of any, so no walk to ``amount`` takes more base than ``amount`` over it. The
+    curves cut there walk as the whole ones (no venue runs out before the walk stops) and trim to
+    the same curves, for a tenth of the levels of deep books."""
+    low = min(float(levels[:, 0].min()) for _, levels in screened)
+    if not low > 0:
+        return sys.maxsize
+    return int(min(amount / low / float(grid.grain), 1e18)) + 2 * max(grid.lots) + 2
 
 
 def _quote_target(routed: Sequence[_Venue], side: Side, amount: float, grain: float) -> int:

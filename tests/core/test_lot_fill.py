@@ -36,3 +36,29 @@ def test_largest_fill_is_the_largest_reachable_one(case):
         reach = new
     want = int(np.flatnonzero(reach[: min(room, total) + 1])[-1])
     assert _max_fill_spans(spans, room) == want
+
+
+def _reachable(spans: list[tuple[int, int]]) -> np.ndarray:
+    total = sum(m * r for m, r in spans)
+    reach = np.zeros(total + 1, dtype=bool)
+    reach[0] = True
+    for m, r in spans:
+        new = reach.copy()
+        for z in range(1, r + 1):
+            new[m * z:] |= reach[: total + 1 - m * z]
+        reach = new
+    return reach
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.sampled_from([[(3, 2), (30, 400), (100, 300)], [(7, 1), (30, 300), (100, 200), (300, 60)],
+                        [(2, 3), (15, 200), (35, 100), (50, 300)], [(20, 500), (30, 300), (70, 200)],
+                        [(17, 4), (50, 300), (700, 20), (1000, 20)]]),
+       st.floats(0.0, 1.0))
+def test_a_thin_foreign_lot_beside_deep_coarse_ones_gets_the_largest_fill(spans, where):
+    """Thin groups whose lot is foreign to deep coarse ones leave residues no count reaches, and
+    the coarse counts repeat the finer groups' answers (the shortcuts of the coarse-first search)."""
+    reach = _reachable(spans)
+    room = round(where * (len(reach) + 3))
+    want = int(np.flatnonzero(reach[: min(room, len(reach) - 1) + 1])[-1])
+    assert _max_fill_spans(spans, room) == want
