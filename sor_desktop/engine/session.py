@@ -22,6 +22,7 @@ from sor_desktop.core.margin import DEFAULT_HEADROOM
 from sor_desktop.core.market_key import market_key
 from sor_desktop.core.orders import Side
 from sor_desktop.core.plan import Plan, VenueInput
+from sor_desktop.core.venue_terms import VenueTerms
 from sor_desktop.engine import session_feeds as feeds
 from sor_desktop.engine import session_routes as routing
 from sor_desktop.engine.executor import Executor
@@ -379,15 +380,20 @@ class Session:
         """Router inputs for ``req`` on ``books`` (``route_books``): every venue and companion
         market with its margin cap, exclusion, fee, funding and brackets."""
         margins = self.venue_margins(books, req)
+        return venue_inputs(req, self.route_instruments(), books, self.health_now(), self.positions,
+                            {v: m.cap_base for v, m in margins.items()},
+                            {v: m.reason for v, m in margins.items() if m.reason},
+                            terms=self.route_terms(), leverage=self.leverage)
+
+    def route_terms(self) -> dict[str, VenueTerms]:
+        """Each routed market's terms: the venues' in the window's symbol and each companion
+        (inverse) market's under its key (``core.market_key``)."""
         terms = self.terms.for_symbol(self.symbol)
         for key, (venue_id, symbol) in self.companions().items():
             got = self.terms.for_symbol(symbol).get(venue_id)
             if got is not None:
                 terms[key] = got
-        return venue_inputs(req, self.route_instruments(), books, self.health_now(), self.positions,
-                            {v: m.cap_base for v, m in margins.items()},
-                            {v: m.reason for v, m in margins.items() if m.reason},
-                            terms=terms, leverage=self.leverage)
+        return terms
 
     def submit(self, plan: Plan, reduce_only: bool = False) -> str:
         """Send ``plan``'s legs; returns the route id at once. Progress comes as ``LegUpdate``s."""

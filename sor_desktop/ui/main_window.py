@@ -612,7 +612,8 @@ class MainWindow(QMainWindow):
         # header line cost the split its last line; the chips and Positions still say it)
         self.ladder.set_funding({v: (funding_short(t.funding.rate, t.funding.interval_hours),
                                      t.funding_label().removeprefix("funding "))
-                                 for v, t in terms.items() if t.funding is not None} if self.height() >= 900 else {})
+                                 for v, t in self.session.route_terms().items() if t.funding is not None}
+                                if self.height() >= 900 else {})
         self.positions.default_leverage = self.session.leverage
         stale = {v for v, h in health.items() if h.state is not LinkState.CONNECTED}
         listed = self.session.symbol_instruments()
