@@ -264,7 +264,8 @@ def funding_short(rate: float, interval_hours: float) -> str:
     """``+1.0/8h``: a venue column's second header line, the rate in bps per settlement (the
     price column's second line says "fund. bp"; a percent with its decimals widened every column
     past a 1280-wide ladder)."""
-    return f"{rate * 1e4:+.1f}/{interval_hours:g}h"
+    bps = rate * 1e4
+    return f"{bps:+.1f}/{interval_hours:g}h" if abs(bps) >= 0.05 else f"0.0/{interval_hours:g}h"  # not "-0.0"
 
 
 class Ladder(QWidget):

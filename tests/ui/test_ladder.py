@@ -195,6 +195,7 @@ def test_each_venue_column_says_its_funding_under_its_name(window, sim_session, 
     c = m.venues.index(venue) + 1
     assert m.headerData(c, Qt.Orientation.Horizontal) == f"{venue}\n{funding_short(f.rate, f.interval_hours)}"
     assert funding_short(0.0001, 8) == "+1.0/8h" and funding_short(-0.00007, 4) == "-0.7/4h"
+    assert funding_short(-0.000002, 8) == "0.0/8h"  # a rate that rounds to nothing has no sign
     assert "next" in m.headerData(c, Qt.Orientation.Horizontal, Qt.ItemDataRole.ToolTipRole)
     # at 720 high the line goes (the split keeps its room); the chips and Positions still say it
     window.resize(1280, 720)
