@@ -27,14 +27,7 @@ def span_sets(draw: st.DrawFn):
 def test_largest_fill_is_the_largest_reachable_one(case):
     spans, room = case
     total = sum(m * r for m, r in spans)
-    reach = np.zeros(total + 1, dtype=bool)
-    reach[0] = True
-    for m, r in spans:
-        new = reach.copy()
-        for z in range(1, r + 1):
-            new[m * z:] |= reach[: total + 1 - m * z]
-        reach = new
-    want = int(np.flatnonzero(reach[: min(room, total) + 1])[-1])
+    want = int(np.flatnonzero(_reachable(spans)[: min(room, total) + 1])[-1])
     assert _max_fill_spans(spans, room) == want
 
 
