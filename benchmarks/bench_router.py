@@ -9,7 +9,8 @@ the recorded venues' own markets (WEEX's 1e-8 BTC lot, MEXC's contracts, a Bybit
 lot of 1 USD) beside Binance's and Bybit's 0.001 on deep real books, memecoin lot counts (orders
 of 1e7 to 1e9 coins), ten venues with at most three on deep orders, and the recorded and ten-venue
 instances again with the order as a notional in USDT (quote units), and three venues whose lots
-(0.0003, 0.003, 0.01 BTC) are no multiples of each other (non-decimal lots). Per family: median, p99
+(0.0003, 0.003, 0.01 BTC) are no multiples of each other (non-decimal lots), and near-equal
+coprime lots (0.001 and 0.001001 BTC beside 0.003 and a thin 0.0007: coprime lots, still slow). Per family: median, p99
 and max of the plan computation over every instance and repetition (wall clock, and the process's
 CPU time, which a machine shared with other work does not inflate), the largest ``gap_bps``, and
 the MILP oracle's median time and how many plans have its cost (within 0.01 bps).
@@ -121,6 +122,7 @@ def _families(n: int) -> dict[str, list[tuple[PlanRequest, list[VenueInput]]]]:
         quote.append((replace(req, amount=round(req.amount * mid, 2), unit=AmountUnit.QUOTE), venues))
     out["quote units"] = quote
     out["non-decimal lots"] = non_decimal()
+    out["coprime lots"] = coprime()
     return out
 
 
@@ -141,6 +143,24 @@ def non_decimal() -> list[tuple[PlanRequest, list[VenueInput]]]:
               venue("coarser#2", 0.01, 1, 1676.7, 50, 3)]
     return [(PlanRequest(side, amount), venues) for side in (Side.BUY, Side.SELL)
             for amount in (745.7774, 745.7771, 600.0001)]
+
+
+def coprime() -> list[tuple[PlanRequest, list[VenueInput]]]:
+    """Near-equal coprime lots (0.001 and 0.001001 BTC: 1,000 and 1,001 grains) beside 0.003 BTC
+    and a thin 0.0007 BTC one, each deep: the largest fill of such groups is the case left slow."""
+    def venue(name: str, step: float, size: float, depth: float, levels: int, seed: int) -> VenueInput:
+        rng = np.random.default_rng(seed)
+        ins = Instrument.from_market(_market(step, size, 0.0004, None, None), name)
+        w = rng.uniform(0.5, 1.5, levels)
+        lots = np.maximum(np.floor(w / w.sum() * depth / (step * size)), 1)
+        asks = np.column_stack([60_000 + np.arange(1, levels + 1) * 0.5, lots * step])
+        bids = np.column_stack([60_000 - np.arange(1, levels + 1) * 0.5, lots * step])
+        return VenueInput(BookSnapshot.from_lists(name, ins.symbol, 0, bids, asks), ins)
+
+    venues = [venue("thin#0", 7, 0.0001, 0.0021, 1, 1), venue("a#1", 0.001, 1, 300, 50, 2),
+              venue("b#2", 0.001001, 1, 300, 50, 3), venue("c#3", 0.003, 1, 900, 50, 4)]
+    return [(PlanRequest(side, amount), venues) for side in (Side.BUY, Side.SELL)
+            for amount in (500.0003, 777.7777, 450.1234)]
 
 
 def adversarial(n: int, reps: int, milp) -> None:
