@@ -126,21 +126,24 @@ def _families(n: int) -> dict[str, list[tuple[PlanRequest, list[VenueInput]]]]:
     return out
 
 
+def _deep_venue(name: str, step: float, size: float, depth: float, levels: int, seed: int) -> VenueInput:
+    """A venue of ``levels`` half-dollar levels a side around 60,000, ``depth`` BTC in all, on
+    lots of ``step`` contracts of ``size`` BTC."""
+    rng = np.random.default_rng(seed)
+    ins = Instrument.from_market(_market(step, size, 0.0004, None, None), name)
+    w = rng.uniform(0.5, 1.5, levels)
+    lots = np.maximum(np.floor(w / w.sum() * depth / (step * size)), 1)
+    asks = np.column_stack([60_000 + np.arange(1, levels + 1) * 0.5, lots * step])
+    bids = np.column_stack([60_000 - np.arange(1, levels + 1) * 0.5, lots * step])
+    return VenueInput(BookSnapshot.from_lists(name, ins.symbol, 0, bids, asks), ins)
+
+
 def non_decimal() -> list[tuple[PlanRequest, list[VenueInput]]]:
     """Lots of 0.0003, 0.003 and 0.01 BTC (no lot a multiple of the finer ones' period), the two
     coarse ones deep: the largest fill of three such groups (``lot_groups._max_fill_coarse_first``)
     runs through the coarsest group's counts when the finer two cannot hit the room exactly."""
-    def venue(name: str, step: float, size: float, depth: float, levels: int, seed: int) -> VenueInput:
-        rng = np.random.default_rng(seed)
-        ins = Instrument.from_market(_market(step, size, 0.0004, None, None), name)
-        w = rng.uniform(0.5, 1.5, levels)
-        lots = np.maximum(np.floor(w / w.sum() * depth / (step * size)), 1)
-        asks = np.column_stack([60_000 + np.arange(1, levels + 1) * 0.5, lots * step])
-        bids = np.column_stack([60_000 - np.arange(1, levels + 1) * 0.5, lots * step])
-        return VenueInput(BookSnapshot.from_lists(name, ins.symbol, 0, bids, asks), ins)
-
-    venues = [venue("thin#0", 3, 0.0001, 0.0021, 2, 1), venue("coarse#1", 0.003, 1, 556.4, 50, 2),
-              venue("coarser#2", 0.01, 1, 1676.7, 50, 3)]
+    venues = [_deep_venue("thin#0", 3, 0.0001, 0.0021, 2, 1), _deep_venue("coarse#1", 0.003, 1, 556.4, 50, 2),
+              _deep_venue("coarser#2", 0.01, 1, 1676.7, 50, 3)]
     return [(PlanRequest(side, amount), venues) for side in (Side.BUY, Side.SELL)
             for amount in (745.7774, 745.7771, 600.0001)]
 
@@ -148,17 +151,8 @@ def non_decimal() -> list[tuple[PlanRequest, list[VenueInput]]]:
 def coprime() -> list[tuple[PlanRequest, list[VenueInput]]]:
     """Near-equal coprime lots (0.001 and 0.001001 BTC: 1,000 and 1,001 grains) beside 0.003 BTC
     and a thin 0.0007 BTC one, each deep: the largest fill of such groups is the case left slow."""
-    def venue(name: str, step: float, size: float, depth: float, levels: int, seed: int) -> VenueInput:
-        rng = np.random.default_rng(seed)
-        ins = Instrument.from_market(_market(step, size, 0.0004, None, None), name)
-        w = rng.uniform(0.5, 1.5, levels)
-        lots = np.maximum(np.floor(w / w.sum() * depth / (step * size)), 1)
-        asks = np.column_stack([60_000 + np.arange(1, levels + 1) * 0.5, lots * step])
-        bids = np.column_stack([60_000 - np.arange(1, levels + 1) * 0.5, lots * step])
-        return VenueInput(BookSnapshot.from_lists(name, ins.symbol, 0, bids, asks), ins)
-
-    venues = [venue("thin#0", 7, 0.0001, 0.0021, 1, 1), venue("a#1", 0.001, 1, 300, 50, 2),
-              venue("b#2", 0.001001, 1, 300, 50, 3), venue("c#3", 0.003, 1, 900, 50, 4)]
+    venues = [_deep_venue("thin#0", 7, 0.0001, 0.0021, 1, 1), _deep_venue("a#1", 0.001, 1, 300, 50, 2),
+              _deep_venue("b#2", 0.001001, 1, 300, 50, 3), _deep_venue("c#3", 0.003, 1, 900, 50, 4)]
     return [(PlanRequest(side, amount), venues) for side in (Side.BUY, Side.SELL)
             for amount in (500.0003, 777.7777, 450.1234)]
 
