@@ -271,6 +271,12 @@ class MainWindow(QMainWindow):
         if dock.frameGeometry().intersects(button):  # a chart too small to hold it: shrink to fit
             dock.resize(max(200, button.left() - dock.x() - 10), dock.height())
 
+    def _ladder_min_height(self) -> int:
+        """The ladder dock's height that shows eight rows and what is around them (the header, the
+        dock's title) as laid out now."""
+        view = self.ladder.view
+        return 8 * view.verticalHeader().defaultSectionSize() + self.docks["ladder"].height() - view.viewport().height() + 6
+
     def _give_preview_room(self) -> None:
         """The split grew (more legs, the funding and liquidation columns): the Route dock grows to
         show it uncut, wider up to leaving the chart 560 px and taller down to leaving the ladder
@@ -290,9 +296,7 @@ class MainWindow(QMainWindow):
         title = dock.height() - self.routing.height()
         want = self.routing.whole_height() + title
         if want > dock.height():
-            view = self.ladder.view
-            ladder_min = 8 * view.verticalHeader().defaultSectionSize() + ladder.height() - view.viewport().height() + 6
-            room = dock.height() + ladder.height() - ladder_min
+            room = dock.height() + ladder.height() - self._ladder_min_height()
             height = min(want, room)
             if height > dock.height():
                 self.resizeDocks([dock, ladder], [height, dock.height() + ladder.height() - height],
@@ -393,9 +397,7 @@ class MainWindow(QMainWindow):
         # the Route form and its split take what they need, the ladder the rest of the right
         # column, at least eight rows (at 1080 high, three dozen)
         column = self.height() - self.menuBar().height() - self.statusBar().height()
-        view = self.ladder.view
-        # eight rows and what is around them (the header, the dock's title) as laid out now
-        ladder_min = 8 * view.verticalHeader().defaultSectionSize() + d["ladder"].height() - view.viewport().height() + 6
+        ladder_min = self._ladder_min_height()
         title = d["routing"].height() - self.routing.height()
         # before any amount the totals say one line; a plan's say up to five
         totals = 5 * self.routing.preview.totals.fontMetrics().lineSpacing()
