@@ -58,9 +58,9 @@ async def fetch_terms(ex: Any, venue_id: str, instrument: Instrument, *, has_key
             mark = await part.mark_price(ex, symbol, guard)
         except VenueError as exc:
             missing.append(f"mark price: {exc.message}")
-    brackets = await _brackets(ex, venue_id, symbol, has_keys, guard, missing)
-    if brackets is not None and hasattr(part, "notes"):
-        missing.extend(part.notes(True))
+    brackets = await _brackets(ex, venue_id, symbol, has_keys, guard, missing, mark)
+    if brackets is not None:
+        missing.extend(getattr(part, "BRACKET_NOTES", ()))
     for what in missing:
         log.warning("%s %s: %s", venue_id, symbol, what)
     return VenueTerms(venue_id, symbol, fee, funding, brackets, mark, int(time.time() * 1000), tuple(missing))
@@ -174,14 +174,14 @@ def _number(value: Any) -> float:
 
 
 async def _brackets(ex: Any, venue_id: str, symbol: str, has_keys: bool, guard: Guard,
-                    missing: list[str]) -> tuple[Bracket, ...] | None:
+                    missing: list[str], mark: float | None) -> tuple[Bracket, ...] | None:
     part = VENUE_PARTS.get(venue_id)
     try:
         if part is not None:
             if part.BRACKETS_NEED_KEYS and not has_keys:
                 missing.append("brackets: the venue gives them to signed requests only (no keys)")
                 return None
-            return await part.brackets(ex, symbol, guard)
+            return await part.brackets(ex, symbol, guard, mark)
         if ex.has.get("fetchMarketLeverageTiers") is True:  # one market (BingX); 'emulated' fetches all
             tiers = await guard(ex.fetch_market_leverage_tiers(symbol)) or []
         elif ex.has.get("fetchLeverageTiers"):

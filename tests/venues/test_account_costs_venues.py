@@ -134,3 +134,9 @@ async def test_bingx_without_an_interval_gets_no_funding_not_8h():
         await server.stop()
     assert terms.funding is None and any("does not say its interval" in m for m in terms.missing)
     assert terms.mark_price == pytest.approx(60002.7)
+
+
+async def test_mexc_reads_its_fair_price_once_for_the_mark_and_the_tiers():
+    server, terms = await _terms("mexc", keys=True)
+    assert terms.mark_price == pytest.approx(server.fair_price) and terms.brackets is not None
+    assert sum(1 for _, path in server.requests if path.startswith("/api/v1/contract/fair_price/")) == 1

@@ -33,7 +33,7 @@ async def funding_interval_hours(ex: Any, symbol: str, guard: Any) -> float | No
     return round((times[1] - times[0]) / HOUR_MS)  # settlement times jitter by milliseconds
 
 
-async def brackets(ex: Any, symbol: str, guard: Any) -> tuple[Bracket, ...] | None:
+async def brackets(ex: Any, symbol: str, guard: Any, mark: float | None = None) -> tuple[Bracket, ...] | None:
     market_id = ex.market(symbol)["id"]
     raw = await guard(ex.fapiPrivateGetLeverageBracket({"symbol": market_id}))
     rows = [raw] if isinstance(raw, dict) else list(raw or [])

@@ -16,14 +16,15 @@ from typing import Any
 from sor_desktop.core.brackets import Bracket, BracketError, checked
 
 BRACKETS_NEED_KEYS = True
-TIER_LEVERAGE_NOT_GIVEN = "brackets: BingX gives no leverage per tier; the market's max is used for every tier"
+# what the terms say beside BingX's tiers (account_costs adds it to ``missing`` when tiers came)
+BRACKET_NOTES = ("brackets: BingX gives no leverage per tier; the market's max is used for every tier",)
 
 
 async def funding_interval_hours(ex: Any, symbol: str, guard: Any) -> float | None:
     return None  # only what the funding answer says (ccxt reads fundingIntervalHours)
 
 
-async def brackets(ex: Any, symbol: str, guard: Any) -> tuple[Bracket, ...] | None:
+async def brackets(ex: Any, symbol: str, guard: Any, mark: float | None = None) -> tuple[Bracket, ...] | None:
     tiers = await guard(ex.fetch_market_leverage_tiers(symbol)) or []
     if not tiers:
         return None
@@ -56,8 +57,3 @@ def _market_max_leverage(market: dict[str, Any]) -> float | None:
         except (KeyError, TypeError, ValueError):
             continue
     return min(sides) if sides and min(sides) > 0 else None
-
-
-def notes(brackets_found: bool) -> tuple[str, ...]:
-    """What the terms should say beside BingX's tiers."""
-    return (TIER_LEVERAGE_NOT_GIVEN,) if brackets_found else ()

@@ -45,7 +45,7 @@ def maintenance_rate(row: dict[str, Any]) -> Any:
     return value / 100 if leverage > 0 and value >= 1 / leverage else value
 
 
-async def brackets(ex: Any, symbol: str, guard: Any) -> tuple[Bracket, ...] | None:
+async def brackets(ex: Any, symbol: str, guard: Any, mark: float | None = None) -> tuple[Bracket, ...] | None:
     market = ex.market(symbol)
     category = "linear" if market.get("linear") else "inverse"
     raw = await guard(ex.publicGetV5MarketRiskLimit({"category": category, "symbol": market["id"]}))
@@ -57,8 +57,9 @@ async def brackets(ex: Any, symbol: str, guard: Any) -> tuple[Bracket, ...] | No
     # Get Risk Limit example); the tiers are USD notionals everywhere else: priced at the mark
     per_unit = 1.0
     if category == "inverse":
-        ticker = await guard(ex.fetch_ticker(symbol))
-        mark = (ticker or {}).get("mark") or (ticker or {}).get("last")
+        if mark is None:  # the funding answer's mark (the same v5 ticker) when the caller has it
+            ticker = await guard(ex.fetch_ticker(symbol))
+            mark = (ticker or {}).get("mark") or (ticker or {}).get("last")
         if not mark:
             return None  # a tier in BTC read as USD would cap every leg at a few hundred dollars
         per_unit = float(mark)

@@ -34,7 +34,7 @@ async def mark_price(ex: Any, symbol: str, guard: Any) -> float | None:
     return mark if mark > 0 else None
 
 
-async def brackets(ex: Any, symbol: str, guard: Any) -> tuple[Bracket, ...] | None:
+async def brackets(ex: Any, symbol: str, guard: Any, mark: float | None = None) -> tuple[Bracket, ...] | None:
     market = ex.market(symbol)
     raw = await guard(ex.contractPublicGetDetail({"symbol": market["id"]}))
     data = (raw or {}).get("data")
@@ -42,7 +42,8 @@ async def brackets(ex: Any, symbol: str, guard: Any) -> tuple[Bracket, ...] | No
     detail = next((r for r in rows if r.get("symbol") == market["id"]), None)
     if detail is None:
         return None
-    mark = await mark_price(ex, symbol, guard)
+    if mark is None:  # fetch_terms passes the fair price it already read
+        mark = await mark_price(ex, symbol, guard)
     if mark is None:
         raise BracketError("MEXC's tiers are counted in contracts and its fair price is not known")
     return tiers_from_detail(detail, mark)
