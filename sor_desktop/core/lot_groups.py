@@ -6,22 +6,7 @@ venues' non-decreasing per-lot marginal costs, exact for separable convex alloca
 weights, so ``cost`` is convex and every ``y`` in ``[low, high]`` is reachable.
 
 Across groups (sizes ``m_g``, counts ``y_g``), nothing below grows with the number of grains or
-with the ratio between lot sizes:
-
-``max_fill`` - the largest ``sum m_g y_g <= T``.
-  * one group: a clamp;
-  * the fills the groups reach form a comb ``{p z + t : z <= Z, t <= w}`` (or an interval) for
-    every mix where each lot is a multiple of the finer groups' period (decimal lots: 1e-8,
-    1e-4, 1e-3 BTC; 1, 10, 1000 coins), however few lots the fine venues can take: arithmetic;
-  * otherwise, two groups ``a < b``: as a function of ``y_b`` the fill grows while the small
-    group is full and is periodic with period ``a / gcd(a, b)`` after that, so the last value of
-    the first part and the last period of the second part hold the maximum (vectorised);
-  * otherwise, more groups: the coarsest group's counts from the top, only the top
-    ``reach / m + 2`` of them needing the finer groups' own answer; where the remainder leaves
-    the finer groups' largest one free, their answer repeats with its lot, so one period of
-    counts stands for the rest (``_counts``), and the search stops at a bound from the residues
-    the lots can reach (``_ceiling``). Near-equal coprime lots (1,000 and 1,001 grains beside
-    3,000) can still make that period long.
+with the ratio between lot sizes (the largest fill across groups is ``lot_fill``'s):
 
 ``min_cost`` - the cheapest ``y`` with ``sum m_g y_g == F``.
   * one group: ``cost(F / m)``;
@@ -52,7 +37,7 @@ from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 
 import numpy as np
 
@@ -119,182 +104,6 @@ class Group:
                 out[i] += int(round(taken[i]))
         if k < len(self.slopes) and r > self.cc[k]:
             out[int(self.owner[k])] += r - int(self.cc[k])
-
-
-# -- largest fill -------------------------------------------------------------------------------
-
-
-def max_fill(groups: Sequence[Group], target: int) -> int | None:
-    """Largest ``sum m_g y_g <= target`` with each ``y_g`` in its group's range, or None."""
-    floor = sum(g.m * g.low for g in groups)
-    if floor > target:
-        return None
-    spans = sorted((g.m, g.high - g.low) for g in groups if g.high > g.low)
-    return floor + _max_fill_spans(spans, target - floor)
-
-
-def _max_fill_spans(spans: Sequence[tuple[int, int]], room: int) -> int:
-    """Largest ``sum m z <= room`` with ``0 <= z <= span`` for each (m, span), spans sorted by m."""
-    if not spans:
-        return 0
-    total = sum(m * r for m, r in spans)
-    if total <= room:
-        return total
-    # every fill is a multiple of the lots' gcd: a room between two multiples would keep the
-    # coarse-first search below looking for it through every count of the coarsest lot (0.002,
-    # 0.003 and 0.007 BTC lots, 100 BTC deep each, an odd room in 1e-4 BTC grains: 140 ms a call)
-    room -= room % math.gcd(*(m for m, _ in spans))
-    if len(spans) == 1:
-        m, r = spans[0]
-        return m * min(r, room // m)
-    comb = _comb(spans)
-    if comb is not None:
-        p, w, z = comb
-        if z == 0:
-            return min(w, room)
-        top = min(z, room // p)
-        return p * top + min(w, room - p * top)
-    if len(spans) == 2:
-        (a, ra), (b, rb) = spans
-        top = min(rb, room // b)
-        z1 = (room - a * ra) // b  # zb <= z1: the small group is full and the fill grows with zb
-        period = a // math.gcd(a, b)
-        zs = np.arange(max(z1 + 1, 0, top - period + 1), top + 1, dtype=np.int64)
-        if z1 >= 0:
-            zs = np.append(zs, min(z1, top))
-        return int(np.max(b * zs + a * np.minimum(ra, (room - b * zs) // a)))
-    if spans[0][0] == 1 and _contiguous(spans):
-        return room
-    return _max_fill_coarse_first(spans, room)
-
-
-def _comb(spans: Sequence[tuple[int, int]]) -> tuple[int, int, int] | None:
-    """The reachable fills as a comb ``{p z + t : 0 <= z <= Z, 0 <= t <= w}`` (``Z == 0``: the
-    interval ``[0, w]``), or None when they are not one.
-
-    Built from the finest group up: an interval ``[0, w]`` plus a group ``(m, r)`` stays an
-    interval when ``w >= m - 1`` and is otherwise the comb ``(m, w, r)``; a comb plus a group whose
-    lot is ``k`` periods keeps its period when it has at least ``k - 1`` teeth. Decimal lot mixes
-    (1, 10, 1000 coins; 1e-8, 1e-4, 1e-3 BTC) always stay in this form, however few lots the
-    fine venues can take; then the largest fill is arithmetic.
-    """
-    m, r = spans[0]
-    p, w, z = (1, r, 0) if m == 1 else (m, 0, r)
-    for m, r in spans[1:]:
-        if z == 0:
-            if w >= m - 1:
-                w += m * r
-            else:
-                p, z = m, r
-            continue
-        if m % p:
-            return None
-        k = m // p
-        if z < k - 1:
-            return None
-        z += k * r
-        if w >= p - 1:  # teeth touching: an interval
-            p, w, z = 1, p * z + w, 0
-    return p, w, z
-
-
-def _contiguous(spans: Sequence[tuple[int, int]]) -> bool:
-    """Every integer from 0 to the total is reachable (sizes sorted, the smallest is 1)."""
-    reach = 0
-    for m, r in spans:
-        if reach < m - 1:
-            return False
-        reach += m * r
-    return True
-
-
-def _max_fill_coarse_first(spans: Sequence[tuple[int, int]], room: int) -> int:
-    """Three or more lot sizes that leave gaps: try the coarsest group's counts from the top.
-
-    With ``reach`` what the finer groups can add at most, a count ``z`` of the coarsest with
-    ``room - m z > reach`` is beaten by ``z + 1`` unless it is the largest such count, so only
-    the top ``reach / m + 2`` counts need the finer groups' own answer (recursively)."""
-    *finer, (m, span) = spans
-    reach = sum(mi * ri for mi, ri in finer)
-    zmax = min(span, room // m)
-    zlow = max(0, -(-(room - reach) // m))  # from here down to 0 the finer groups are full
-    if zlow > zmax:
-        return m * zmax + reach
-    if _reaches_room(finer, m, room, zlow, zmax):
-        return room
-    ceiling = _ceiling(spans, room)
-    best = m * (zlow - 1) + reach if zlow >= 1 else 0
-    for z in _counts(finer, m, room, zlow, zmax):
-        best = max(best, m * z + _max_fill_spans(finer, room - m * z))
-        if best >= ceiling:
-            break
-    return best
-
-
-def _ceiling(spans: Sequence[tuple[int, int]], room: int) -> int:
-    """A bound no fill passes: with ``G`` the gcd of every lot but ``(m, r)``'s, a fill is
-    ``m z`` mod ``G`` for some ``z <= r``, so it is at most the largest value up to ``room`` in
-    one of those residues. A thin venue with a lot foreign to the others (1,667 grains beside
-    multiples of 50, 13 lots of it) leaves most residues out: without the bound the search
-    below could only stop at ``room`` itself, which no count reaches."""
-    top = room
-    for h, (mh, rh) in enumerate(spans):
-        g = 0
-        for j, (mj, _) in enumerate(spans):
-            if j != h:
-                g = math.gcd(g, mj)
-        if g <= 1 or rh + 1 >= g // math.gcd(mh, g) or rh >= _RESIDUES:  # it leaves no residue out
-            continue
-        res = (mh * np.arange(rh + 1, dtype=np.int64)) % g
-        top = min(top, int(np.max(room - (room - res) % g)))
-    return top
-
-
-_RESIDUES = 4096
-
-
-def _counts(finer: Sequence[tuple[int, int]], m: int, room: int, zlow: int, zmax: int) -> Iterator[int]:
-    """The counts of the coarsest lot worth trying, from ``zmax`` down to ``zlow``. Let ``(b, B)``
-    be the finer group that can take the most and ``s`` what the others can take together. For
-    every ``r`` in ``[s, b B]`` each plan of the others fits and ``b`` never runs out, so the
-    finer groups reach at most ``r - min_plans ((r - their fill) mod b)``: a function of ``r mod
-    b``. Over the counts whose remainder ``room - m z`` lies there, their answer repeats every
-    ``q = b / gcd(b, m)`` counts, and ``q`` of them stand for all. Without it a thin fine venue
-    beside two deep coarse ones (0.0003, 0.003, 0.01 BTC) ran through every count: a second."""
-    b, cap = max(((mi, mi * ri) for mi, ri in finer), key=lambda t: t[1])
-    low, high = sum(mi * ri for mi, ri in finer) - cap, cap
-    q = b // math.gcd(b, m)
-    first = min(zmax, (room - low) // m)  # the largest count whose remainder is at least ``low``
-    last = max(zlow, -(-(room - high) // m))  # the smallest whose remainder is at most ``high``
-    if first - last + 1 <= q:
-        yield from range(zmax, zlow - 1, -1)
-        return
-    yield from range(zmax, first - q, -1)  # the remainders below ``low``, then one period
-    yield from range(last - 1, zlow - 1, -1)  # the remainders above ``high``
-
-
-def _reaches_room(finer: Sequence[tuple[int, int]], m: int, room: int, zlow: int, zmax: int) -> bool:
-    """Whether some count ``z`` in ``[zlow, zmax]`` of a group of lot ``m`` leaves a remainder two
-    finer groups surely fill. Two groups ``(a, A)``, ``(b, B)`` with ``d = gcd(a, b)`` reach every
-    multiple of ``d`` in ``[a (b/d - 1), b B]`` when ``A >= b/d - 1`` (the ``a``-count picks the
-    residue mod ``b``, the ``b``-count the rest), and symmetrically."""
-    if len(finer) != 2:
-        return False
-    (a, ra), (b, rb) = finer
-    d = math.gcd(a, b)
-    windows = []
-    if ra >= b // d - 1:
-        windows.append((a * (b // d - 1), b * rb))
-    if rb >= a // d - 1:
-        windows.append((b * (a // d - 1), a * ra))
-    for lo, hi in windows:
-        # remainders room - m z in [lo, hi]: z in [ceil((room - hi) / m), floor((room - lo) / m)]
-        z_hi = min(zmax, (room - lo) // m)
-        z_lo = max(zlow, -(-(room - hi) // m))
-        for z in range(z_hi, max(z_lo, z_hi - d) - 1, -1):  # d consecutive counts cover the residues
-            if (room - m * z) % d == 0:
-                return True
-    return False
 
 
 # -- cheapest plan at a fill --------------------------------------------------------------------
@@ -646,12 +455,20 @@ def _min_cost_residues(groups: Sequence[Group], fill: int) -> tuple[float, list[
         return _INFEASIBLE
     grp = groups[best_g]
     rest = [h for j, h in enumerate(groups) if j != best_g]
+    floor = sum(h.m * h.low for h in rest)
+    # every plan costs at least LP + h_g(y) (``_min_cost_window``): the counts are tried from the
+    # smallest such bound up, and none is solved once its bound passes the best plan found; with
+    # near-equal coprime lots each count's rest is itself a residue search
+    ybar, lam, lp = continuous_solution(groups, fill)
+    base = _interpolated(grp, ybar[best_g])
+    counts = [y for y in range(best_first, grp.high + 1, best_q) if fill - grp.m * y >= floor]
+    bounds = {y: lp + grp.cost(y) - base - lam * grp.m * (y - ybar[best_g]) for y in counts}
     best: tuple[float, list[int]] | None = None
     proven = True  # an unproven part leaves the whole unproven
-    for y in range(best_first, grp.high + 1, best_q):
-        left = fill - grp.m * y
-        if left < sum(h.m * h.low for h in rest):
+    for y in sorted(counts, key=bounds.__getitem__):
+        if best is not None and bounds[y] > best[0] + 1e-9 * (1.0 + abs(best[0])):
             break
+        left = fill - grp.m * y
         sub = min_cost(rest, left)
         if sub is None:
             continue

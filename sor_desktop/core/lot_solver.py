@@ -13,7 +13,7 @@ How.
 
 1. Box problems (every ``x_i`` in an interval, no on/off choice) are solved by ``lot_groups``:
    venues with the same lot size form a group (a greedy merge, exact); the largest fill across
-   groups is arithmetic; the cheapest plan at it comes from the continuous optimum and a search
+   groups is ``lot_fill``'s; the cheapest plan at it comes from the continuous optimum and a search
    of the ranges its reduced costs allow (see that module). That search is proven unless it
    would pass its budget, and then its answer is bounded by the continuous optimum.
 2. Minimums, leg costs and the venue count are a branch and bound over "venue off" / "venue on
@@ -33,7 +33,8 @@ How.
    first bounded by its Lagrangian at its price per grain with the branched venue's term
    changed, and a child that bound drops solves nothing. At most ``NODE_LIMIT`` nodes are
    opened, within ``TIME_LIMIT_S``; the ones left open (and box searches that were not proven)
-   keep their bounds, which make the reported gap (infinite if one of them could fill more). A search given
+   keep their bounds, which make the reported gap (infinite if one of them could fill more, as
+   a box whose largest fill ran out of ``lot_fill.SEARCH_CALLS`` can). A search given
    an incumbent walks the tree of the previous search over the same venues (``solve``): a
    quote-unit plan's second search, at a fill next to its first, then solves almost nothing.
 """
@@ -46,7 +47,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sor_desktop.core.lot_curve import LotCurve, envelope
-from sor_desktop.core.lot_groups import Group, continuous_solution, max_fill, min_cost
+from sor_desktop.core.lot_fill import max_fill, max_fill_bounded
+from sor_desktop.core.lot_groups import Group, continuous_solution, min_cost
 from sor_desktop.core.lot_relax import Relaxation
 
 REL_EPS = 1e-12
@@ -84,13 +86,7 @@ class _Box:
     lots: tuple[int, ...]
     exact: bool  # False when the window search was narrowed: cost is then not proven minimal
     floor: float  # proven lower bound on the box's cost at this fill
-
-
-def relax(curves: Sequence[LotCurve], m: Sequence[int], low: Sequence[int], up: Sequence[int],
-          target: int) -> Allocation | None:
-    """Exact optimum of the box problem ``low_i <= x_i <= up_i`` (no on/off choice)."""
-    box = _box(curves, m, low, up, target)
-    return None if box is None else Allocation(box.fill, box.cost, box.lots)
+    upper: int  # proven bound on the box's largest fill: above ``fill`` when its search was cut
 
 
 def _groups(curves: Sequence[LotCurve], m: Sequence[int], low: Sequence[int], up: Sequence[int]
@@ -108,18 +104,19 @@ def _box(curves: Sequence[LotCurve], m: Sequence[int], low: Sequence[int], up: S
     if groups is None:
         groups = _groups(curves, m, low, up)
     if not groups:
-        return _Box(0, 0.0, tuple(lots), True, 0.0)
-    fill = max_fill(groups, target)
-    if fill is None:
+        return _Box(0, 0.0, tuple(lots), True, 0.0, 0)
+    fills = max_fill_bounded(groups, target)
+    if fills is None:
         return None
+    fill, upper = fills
     found = min_cost(groups, fill)
     if found is None:  # reachable, but the bounded search found no plan: the node stays open
-        return _Box(fill, math.inf, tuple(lots), False, _continuous_floor(groups, fill))
+        return _Box(fill, math.inf, tuple(lots), False, _continuous_floor(groups, fill), upper)
     cost, ys, exact = found
     for g, y in zip(groups, ys, strict=True):
         g.assign(y, lots)
     floor = cost if exact else _continuous_floor(groups, fill)
-    return _Box(fill, cost, tuple(lots), exact, floor)
+    return _Box(fill, cost, tuple(lots), exact, floor, upper)
 
 
 def _continuous_floor(groups: Sequence[Group], fill: int) -> float:
@@ -290,6 +287,8 @@ def solve(curves: Sequence[LotCurve], m: Sequence[int], target: int,
         node = _box(use, m, low, up, target)
         if node is None:
             return rec
+        if node.upper > node.fill:  # its largest fill was not proven: a larger one stays open
+            open_bounds.append((node.upper, -math.inf))
         floor = node.floor + fixed
         if not better(node.fill, floor, best[0]):
             return rec

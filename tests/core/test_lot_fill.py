@@ -1,14 +1,17 @@
-"""The largest reachable fill across lot sizes (``lot_groups._max_fill_spans``) against the set of
-every reachable fill, enumerated: decimal mixes (the comb), coprime lots, thin fine venues beside
-deep coarse ones (the shortcuts of the coarse-first search)."""
+"""The largest reachable fill across lot sizes (``lot_fill``) against the set of every reachable
+fill, enumerated: decimal mixes (the comb), coprime and near-equal coprime lots, thin fine venues
+beside deep coarse ones (the shortcuts of the search), the certificate that a fill is reached, and
+a search cut short by its budget (a reachable fill and a true bound above it)."""
 
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sor_desktop.core.lot_groups import _max_fill_spans
+from sor_desktop.core import lot_fill
+from sor_desktop.core.lot_fill import _max_fill_spans
 
 SIZES = [1, 2, 3, 5, 7, 10, 11, 13, 20, 30, 100]
 
@@ -55,3 +58,69 @@ def test_a_thin_foreign_lot_beside_deep_coarse_ones_gets_the_largest_fill(spans,
     room = round(where * (len(reach) + 3))
     want = int(np.flatnonzero(reach[: min(room, len(reach) - 1) + 1])[-1])
     assert _max_fill_spans(spans, room) == want
+
+
+@st.composite
+def near_equal(draw: st.DrawFn):
+    """Near-equal coprime lots (m, m + 1, m + 2) beside a multiple and a thin foreign lot: no
+    comb, and the pairs of them reach everything only past m^2 grains."""
+    m = draw(st.integers(8, 40))
+    sizes = sorted({m, m + 1, m + draw(st.integers(2, 3)), m * draw(st.integers(2, 5)), draw(st.integers(3, 2 * m))})
+    spans = [(s, draw(st.integers(0, 6)) if draw(st.booleans()) else draw(st.integers(0, 3 * m))) for s in sizes]
+    total = sum(s * r for s, r in spans)
+    room = draw(st.integers(0, total + 5))
+    return spans, room
+
+
+@settings(max_examples=400, deadline=None)
+@given(near_equal())
+def test_near_equal_coprime_lots_get_the_largest_fill(case):
+    spans, room = case
+    reach = _reachable(spans)
+    want = int(np.flatnonzero(reach[: min(room, len(reach) - 1) + 1])[-1])
+    assert _max_fill_spans(spans, room) == want
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.one_of(span_sets(), near_equal()))
+def test_the_certificate_only_vouches_for_reachable_fills(case):
+    spans, room = case
+    spans = [(m, r) for m, r in spans if r > 0]
+    reach = _reachable(spans)
+    for v in range(max(0, room - 40), min(room, len(reach) - 1) + 1):
+        if lot_fill._reaches(spans, v, lot_fill._Work()):
+            assert reach[v], v
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.one_of(span_sets(), near_equal()), st.integers(1, 6))
+def test_a_search_cut_short_brackets_the_largest_fill(case, calls):
+    """With the search starved, ``max_fill_bounded`` gives a reachable fill and a bound above the
+    largest one; they are equal whenever it did not run out."""
+    spans, room = case
+    spans = [(m, r) for m, r in spans if r > 0]
+    if not spans:
+        return
+    reach = _reachable(spans)
+    want = int(np.flatnonzero(reach[: min(room, len(reach) - 1) + 1])[-1])
+    groups = [_Span(m, 0, r) for m, r in spans]
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(lot_fill, "SEARCH_CALLS", calls)
+        mp.setattr(lot_fill, "LANDINGS", 0)
+        found = lot_fill.max_fill_bounded(groups, room)
+    assert found is not None
+    fill, upper = found
+    assert reach[fill] and fill <= want <= upper
+    if upper == fill:
+        assert fill == want
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.integers(1, 80), st.integers(1, 60), st.integers(-200, 200), st.integers(-10**6, 10**6))
+def test_min_mod_is_the_smallest_residue_on_the_line(n, m, a, b):
+    assert lot_fill._min_mod(n, m, a, b) == min((a * x + b) % m for x in range(n))
+
+
+class _Span:
+    def __init__(self, m: int, low: int, high: int) -> None:
+        self.m, self.low, self.high = m, low, high

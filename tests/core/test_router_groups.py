@@ -8,7 +8,8 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from sor_desktop.core.lot_curve import build_curve
-from sor_desktop.core.lot_groups import Group, max_fill, min_cost
+from sor_desktop.core.lot_fill import max_fill
+from sor_desktop.core.lot_groups import Group, min_cost
 from sor_desktop.core.orders import Side
 from tests.core.router_cases import venue
 
@@ -43,7 +44,7 @@ def group_sets(draw: st.DrawFn):
 @given(group_sets())
 def test_box_solver_matches_enumeration(case):
     curves, ms, lows, ups, target = case
-    keep = [i for i in range(len(ms)) if ups[i] > 0]  # as lot_solver.relax: an empty venue is no group
+    keep = [i for i in range(len(ms)) if ups[i] > 0]  # as lot_solver._groups: an empty venue is no group
     assume(len(keep) >= 2)
     curves, ms, lows, ups = ([seq[i] for i in keep] for seq in (curves, ms, lows, ups))
     groups = [Group(m, [i], curves, lows, ups) for i, m in enumerate(ms)]

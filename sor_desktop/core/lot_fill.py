@@ -1,0 +1,380 @@
+"""The largest fill of venues grouped by lot size: ``max_fill``, the largest ``sum m_g y_g <= T``
+with each count in its group's range. The box problems of ``lot_solver`` ask it once per node and
+a quote-unit plan's bisection once per probe, so nothing here may grow with the number of grains
+or with the ratio between lot sizes.
+
+  * one group: a clamp;
+  * the fills the groups reach form a comb ``{p z + t : z <= Z, t <= w}`` (or an interval) for
+    every mix where each lot is a multiple of the finer groups' period (decimal lots: 1e-8,
+    1e-4, 1e-3 BTC; 1, 10, 1000 coins), however few lots the fine venues can take: arithmetic;
+  * otherwise, two groups ``a < b``: as a function of ``y_b`` the fill grows while the small
+    group is full and is periodic with period ``a / gcd(a, b)`` after that, so the last value of
+    the first part and the last period of the second part hold the maximum;
+  * otherwise, more groups: a bound from the residues the lots can reach (``_ceiling``), then a
+    certificate that the bound is reached (``_reaches``): two groups ``a``, ``b`` with enough
+    lots reach every multiple of ``gcd(a, b)`` over a long window, so the bound is reached when
+    the other groups can land the rest inside it with the right residue, which a few counts of
+    each decide. Real and adversarial mixes alike (1,000 and 1,001 grains beside 3,000 and a thin
+    700) end there. When no pair certifies it (thin venues, bounds right at the ends), an exact
+    search: the coarsest group's counts from the top, only the top ``reach / m + 2`` of them
+    needing the finer groups' own answer; where the remainder leaves the finer groups' largest
+    one free, their answer repeats with its lot, so one period of counts stands for the rest
+    (``_counts``).
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections.abc import Sequence
+from typing import Protocol
+
+import numpy as np
+
+
+class Sized(Protocol):
+    """A group of venues sharing one lot size ``m`` (``lot_groups.Group``), counts ``low..high``."""
+
+    m: int
+    low: int
+    high: int
+
+
+def max_fill(groups: Sequence[Sized], target: int) -> int | None:
+    """Largest ``sum m_g y_g <= target`` with each ``y_g`` in its group's range, or None (see
+    ``max_fill_bounded``: a search cut by its budget gives a fill that may not be the largest)."""
+    found = max_fill_bounded(groups, target)
+    return None if found is None else found[0]
+
+
+def max_fill_bounded(groups: Sequence[Sized], target: int) -> tuple[int, int] | None:
+    """``(fill, upper)``: the largest fill, or None, and a proven bound on it, equal to it unless
+    the exact search ran out of ``SEARCH_CALLS`` (then ``fill`` is the best one found)."""
+    floor = sum(g.m * g.low for g in groups)
+    if floor > target:
+        return None
+    spans = sorted((g.m, g.high - g.low) for g in groups if g.high > g.low)
+    work = _Work()
+    fill = _max_fill_spans(spans, target - floor, work)
+    if not work.cut:
+        return floor + fill, floor + fill
+    room = target - floor
+    return floor + fill, floor + _ceiling(spans, room - room % math.gcd(*(m for m, _ in spans)))
+
+
+# Calls the exact search of one largest fill may make (a few microseconds each). Only lot mixes
+# built to defeat ``_reaches`` (near-equal coprime lots of thin venues: 12,345, 12,347 and
+# 12,348 grains, a few hundred lots each) come near it; past it the fill is reported unproven.
+SEARCH_CALLS = 4_000
+# ``_lands`` work one largest fill may spend on certificates (a call, or 1,024 counts vectorised).
+LANDINGS = 150
+
+
+class _Work:
+    """What one ``max_fill_bounded`` may still spend, and whether its search was cut."""
+
+    __slots__ = ("calls", "landings", "cut")
+
+    def __init__(self) -> None:
+        self.calls = SEARCH_CALLS
+        self.landings = LANDINGS
+        self.cut = False
+
+
+def _max_fill_spans(spans: Sequence[tuple[int, int]], room: int, work: _Work | None = None) -> int:
+    """Largest ``sum m z <= room`` with ``0 <= z <= span`` for each (m, span), spans sorted by m."""
+    if work is None:
+        work = _Work()
+    work.calls -= 1
+    spans = [(m, r) for m, r in spans if r > 0]  # a group that can take nothing changes nothing
+    if not spans:
+        return 0
+    total = sum(m * r for m, r in spans)
+    if total <= room:
+        return total
+    # every fill is a multiple of the lots' gcd: a room between two multiples would keep the
+    # coarse-first search below looking for it through every count of the coarsest lot (0.002,
+    # 0.003 and 0.007 BTC lots, 100 BTC deep each, an odd room in 1e-4 BTC grains: 140 ms a call)
+    room -= room % math.gcd(*(m for m, _ in spans))
+    if len(spans) == 1:
+        m, r = spans[0]
+        return m * min(r, room // m)
+    comb = _comb(spans)
+    if comb is not None:
+        p, w, z = comb
+        if z == 0:
+            return min(w, room)
+        top = min(z, room // p)
+        return p * top + min(w, room - p * top)
+    if len(spans) == 2:
+        (a, ra), (b, rb) = spans
+        return _pair_fill(a, ra, b, rb, room)
+    if spans[0][0] == 1 and _contiguous(spans):
+        return room
+    ceiling = _ceiling(spans, room)
+    if _reaches(spans, ceiling, work):
+        return ceiling
+    return _max_fill_search(spans, room, ceiling, work)
+
+
+def _pair_fill(a: int, ra: int, b: int, rb: int, room: int) -> int:
+    """Largest ``a y_a + b y_b <= room`` (``a < b``, ``0 <= room``, counts within their spans): as
+    ``y_b`` grows the fill grows while ``a`` is full (up to ``z1``), and above ``z1`` it is
+    ``room - (room - b y_b) mod a``, whose smallest residue ``_min_mod`` finds."""
+    if a * ra + b * rb <= room:
+        return a * ra + b * rb
+    top = min(rb, room // b)
+    z1 = (room - a * ra) // b
+    best = b * min(z1, top) + a * ra if z1 >= 0 else 0
+    first = max(z1 + 1, 0)
+    if first <= top:
+        best = max(best, room - _min_mod(top - first + 1, a, -b, room - b * first))
+    return best
+
+
+def _min_mod(n: int, m: int, a: int, b: int) -> int:
+    """``min((a x + b) mod m for x in range(n))`` in O(log m) steps: Euclid's algorithm on the
+    line ``a x + b`` (the values below ``m`` reached as ``x`` grows are those of a smaller
+    instance with ``a`` and ``m`` swapped)."""
+    best = m
+    while n > 0 and m > 0:
+        a %= m
+        b %= m
+        best = min(best, b)
+        n = (a * (n - 1) + b) // m
+        b -= m * n
+        a, m = m, a
+    return best
+
+
+def _comb(spans: Sequence[tuple[int, int]]) -> tuple[int, int, int] | None:
+    """The reachable fills as a comb ``{p z + t : 0 <= z <= Z, 0 <= t <= w}`` (``Z == 0``: the
+    interval ``[0, w]``), or None when they are not one.
+
+    Built from the finest group up: an interval ``[0, w]`` plus a group ``(m, r)`` stays an
+    interval when ``w >= m - 1`` and is otherwise the comb ``(m, w, r)``; a comb plus a group whose
+    lot is ``k`` periods keeps its period when it has at least ``k - 1`` teeth. Decimal lot mixes
+    (1, 10, 1000 coins; 1e-8, 1e-4, 1e-3 BTC) always stay in this form, however few lots the
+    fine venues can take; then the largest fill is arithmetic.
+    """
+    m, r = spans[0]
+    p, w, z = (1, r, 0) if m == 1 else (m, 0, r)
+    for m, r in spans[1:]:
+        if z == 0:
+            if w >= m - 1:
+                w += m * r
+            else:
+                p, z = m, r
+            continue
+        if m % p:
+            return None
+        k = m // p
+        if z < k - 1:
+            return None
+        z += k * r
+        if w >= p - 1:  # teeth touching: an interval
+            p, w, z = 1, p * z + w, 0
+    return p, w, z
+
+
+def _contiguous(spans: Sequence[tuple[int, int]]) -> bool:
+    """Every integer from 0 to the total is reachable (sizes sorted, the smallest is 1)."""
+    reach = 0
+    for m, r in spans:
+        if reach < m - 1:
+            return False
+        reach += m * r
+    return True
+
+
+def _max_fill_search(spans: Sequence[tuple[int, int]], room: int, ceiling: int, work: _Work) -> int:
+    """Three or more lot sizes that leave gaps: one group's counts from the top, the others'
+    own answer for each (recursively), stopping at ``ceiling``.
+
+    With ``reach`` what the other groups can add at most, a count ``z`` of lot ``m`` with
+    ``room - m z > reach`` is beaten by ``z + 1`` unless it is the largest such count, so only
+    the top ``reach / m + 2`` counts need the others' answer, and of those ``_counts`` keeps one
+    period. The group with the fewest counts to try is the one run through: the coarsest, or a
+    thin venue with a handful of lots."""
+    best_h, best_counts, best_n = 0, [range(0)], -1
+    for h, (m, span) in enumerate(spans):
+        others = [sp for j, sp in enumerate(spans) if j != h]
+        reach = sum(mi * ri for mi, ri in others)
+        zmax = min(span, room // m)
+        zlow = max(0, -(-(room - reach) // m))  # from here down to 0 the others are full
+        if zlow > zmax:  # every count leaves the others full
+            return min(m * zmax + reach, room)
+        counts = _counts(others, m, room, zlow, zmax)
+        n = sum(len(c) for c in counts)
+        if best_n < 0 or n < best_n:
+            best_h, best_counts, best_n = h, counts, n
+    m, _ = spans[best_h]
+    others = [sp for j, sp in enumerate(spans) if j != best_h]
+    reach = sum(mi * ri for mi, ri in others)
+    zlow = max(0, -(-(room - reach) // m))
+    best = m * (zlow - 1) + reach if zlow >= 1 else 0
+    pair = others if len(others) == 2 else None  # the common case, without the general call
+    for z in itertools.chain(*best_counts):
+        if work.calls <= 0:
+            work.cut = True
+            break
+        if pair is None:
+            best = max(best, m * z + _max_fill_spans(others, room - m * z, work))
+        else:
+            work.calls -= 1
+            (a, ra), (b, rb) = pair
+            best = max(best, m * z + _pair_fill(a, ra, b, rb, room - m * z))
+        if best >= ceiling:
+            break
+    return best
+
+
+def _ceiling(spans: Sequence[tuple[int, int]], room: int) -> int:
+    """A bound no fill passes: with ``G`` the gcd of every lot but ``(m, r)``'s, a fill is
+    ``m z`` mod ``G`` for some ``z <= r``, so it is at most the largest value up to ``room`` in
+    one of those residues. A thin venue with a lot foreign to the others (1,667 grains beside
+    multiples of 50, 13 lots of it) leaves most residues out: without the bound the search
+    below could only stop at ``room`` itself, which no count reaches."""
+    top = room
+    for h, (mh, rh) in enumerate(spans):
+        g = 0
+        for j, (mj, _) in enumerate(spans):
+            if j != h:
+                g = math.gcd(g, mj)
+        if g <= 1 or rh + 1 >= g // math.gcd(mh, g) or rh >= _RESIDUES:  # it leaves no residue out
+            continue
+        res = (mh * np.arange(rh + 1, dtype=np.int64)) % g
+        top = min(top, int(np.max(room - (room - res) % g)))
+    return top
+
+
+_RESIDUES = 4096
+
+
+def _counts(others: Sequence[tuple[int, int]], m: int, room: int, zlow: int, zmax: int) -> list[range]:
+    """The counts of lot ``m`` worth trying, from ``zmax`` down to ``zlow``. Let ``(b, B)`` be the
+    other group that can take the most and ``s`` what the rest can take together. For every
+    ``r`` in ``[s, b B]`` each plan of the rest fits and ``b`` never runs out, so the other
+    groups reach at most ``r - min_plans ((r - their fill) mod b)``: a function of ``r mod b``.
+    Over the counts whose remainder ``room - m z`` lies there, their answer repeats every
+    ``q = b / gcd(b, m)`` counts, and ``q`` of them stand for all. Without it a thin fine venue
+    beside two deep coarse ones (0.0003, 0.003, 0.01 BTC) ran through every count: a second."""
+    b, cap = max(((mi, mi * ri) for mi, ri in others), key=lambda t: t[1])
+    low, high = sum(mi * ri for mi, ri in others) - cap, cap
+    q = b // math.gcd(b, m)
+    first = min(zmax, (room - low) // m)  # the largest count whose remainder is at least ``low``
+    last = max(zlow, -(-(room - high) // m))  # the smallest whose remainder is at most ``high``
+    if first - last + 1 <= q:
+        return [range(zmax, zlow - 1, -1)]
+    # the remainders below ``low``, then one period, then the remainders above ``high``
+    return [range(zmax, first - q, -1), range(last - 1, zlow - 1, -1)]
+
+
+def _reaches(spans: Sequence[tuple[int, int]], v: int, work: _Work) -> bool:
+    """Whether ``v`` is surely a fill (False: not shown, maybe still one). Two groups ``(a, A)``,
+    ``(b, B)`` with ``d = gcd(a, b)`` reach every multiple of ``d`` in a window (``_dense``), so
+    ``v`` is a fill when the other groups can take some ``s`` with ``v - s`` in it and a multiple
+    of ``d``. Every pair is tried: near-equal coprime lots (``d = 1``) are the best pair there
+    is, and their window covers almost all of their depth."""
+    for i in range(len(spans)):
+        for j in range(i + 1, len(spans)):
+            (a, ra), (b, rb) = spans[i], spans[j]
+            d = math.gcd(a, b)
+            others = [s for h, s in enumerate(spans) if h != i and h != j]
+            for lo, hi in _dense(a, ra, b, rb):
+                if _lands(others, v - hi, v - lo, d, v % d, work):
+                    return True
+    return False
+
+
+# Counts of one group ``_lands`` tries per level when three or more groups are left.
+_TRIES = 24
+
+
+def _dense(a: int, ra: int, b: int, rb: int) -> list[tuple[int, int]]:
+    """Windows in which the pair reaches every multiple of ``d = gcd(a, b)``. With ``A >= b/d - 1``
+    the count of ``a`` picks the residue of ``v`` mod ``b`` (``y_a <= b/d - 1``) and the count of
+    ``b`` the rest, which lies in ``[0, B]`` for ``v`` in ``[a (b/d - 1), b B]``; the fills of the
+    pair are symmetric about half their total (``v`` and ``T - v`` together), which gives the
+    mirror window. The same with the roles swapped."""
+    d = math.gcd(a, b)
+    total = a * ra + b * rb
+    out = []
+    for (p, rp), (q, rq) in (((a, ra), (b, rb)), ((b, rb), (a, ra))):
+        if rp >= q // d - 1:
+            lo, hi = p * (q // d - 1), q * rq
+            if lo <= hi:
+                out += [(lo, hi), (total - hi, total - lo)]
+    out.sort()
+    merged: list[tuple[int, int]] = []
+    for lo, hi in out:
+        if merged and lo <= merged[-1][1] + d:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], hi))
+        else:
+            merged.append((lo, hi))
+    return merged
+
+
+def _lands(spans: Sequence[tuple[int, int]], lo: int, hi: int, mod: int, res: int, work: _Work) -> bool:
+    """Whether the groups surely reach some ``s`` in ``[lo, hi]`` with ``s == res (mod mod)``
+    (False: not shown). One or two groups: ``_lands_pair``. More: the group with the
+    fewest counts that fit is tried from the top, at most ``_TRIES`` counts, the rest recursively.
+    ``work.landings`` bounds the whole."""
+    lo = max(lo, 0)
+    work.landings -= 1
+    if lo > hi or work.landings < 0:
+        return False
+    if not spans:
+        return lo == 0 and res % mod == 0
+    if len(spans) <= 2:
+        return _lands_pair(spans, lo, hi, mod, res, work)
+    total = sum(m * r for m, r in spans)
+    ranges = []
+    for m, r in spans:
+        zlo, zhi = max(0, -(-(lo - (total - m * r)) // m)), min(r, hi // m)
+        if zlo > zhi:
+            return False
+        ranges.append((zhi - zlo, zlo, zhi))
+    k = min(range(len(spans)), key=lambda j: ranges[j][0])
+    m = spans[k][0]
+    rest = [sp for j, sp in enumerate(spans) if j != k]
+    _, zlo, zhi = ranges[k]
+    for z in range(zhi, max(zlo, zhi - _TRIES + 1) - 1, -1):
+        if _lands(rest, lo - m * z, hi - m * z, mod, res - m * z, work):
+            return True
+    return False
+
+
+def _lands_pair(spans: Sequence[tuple[int, int]], lo: int, hi: int, mod: int, res: int, work: _Work
+                ) -> bool:
+    """``_lands`` for one or two groups: each count of the group with fewer counts that fit, from
+    the top, the other group's count from its congruence (vectorised, in chunks growing from
+    ``_CHUNK``: a witness is usually near the top, and each chunk is paid for in landings)."""
+    if len(spans) == 1:
+        fixed, (m2, r2) = (0, 0), spans[0]
+    else:
+        fits = [min(r, hi // m) - max(0, -(-(lo - m2 * r2) // m)) for (m, r), (m2, r2) in
+                ((spans[0], spans[1]), (spans[1], spans[0]))]
+        fixed, (m2, r2) = (spans[0], spans[1]) if fits[0] <= fits[1] else (spans[1], spans[0])
+    m1, r1 = fixed
+    z1lo = max(0, -(-(lo - m2 * r2) // m1)) if m1 else 0
+    z1hi = min(r1, hi // m1) if m1 else 0
+    g = math.gcd(m2, mod)
+    q = mod // g
+    inverse = pow(m2 // g, -1, q) if q > 1 else 0
+    size = _CHUNK
+    while z1hi >= z1lo and work.landings >= 0:
+        z1 = np.arange(max(z1lo, z1hi - size + 1), z1hi + 1, dtype=np.int64)
+        z2lo = np.maximum(0, -((m1 * z1 - lo) // m2))  # ceil((lo - m1 z1) / m2)
+        z2hi = np.minimum(r2, (hi - m1 * z1) // m2)
+        want = (res - m1 * z1) % mod  # m2 z2 == want (mod mod)
+        z0 = (want // g % q) * inverse % q
+        if np.any((want % g == 0) & (z2lo + (z0 - z2lo) % q <= z2hi)):
+            return True
+        work.landings -= 1 + (len(z1) >> 10)
+        z1hi -= len(z1)
+        size = min(8 * size, _CHUNK_MAX)
+    return False
+
+
+_CHUNK, _CHUNK_MAX = 64, 1 << 14
