@@ -9,9 +9,10 @@ the recorded venues' own markets (WEEX's 1e-8 BTC lot, MEXC's contracts, a Bybit
 lot of 1 USD) beside Binance's and Bybit's 0.001 on deep real books, memecoin lot counts (orders
 of 1e7 to 1e9 coins), ten venues with at most three on deep orders, and the recorded and ten-venue
 instances again with the order as a notional in USDT (quote units), and three venues whose lots
-(0.0003, 0.003, 0.01 BTC) are no multiples of each other (non-decimal lots), and near-equal
-coprime lots (0.001 and 0.001001 BTC beside 0.003 and a thin 0.0007: coprime lots, still slow). Per family: median, p99
-and max of the plan computation over every instance and repetition (wall clock, and the process's
+(0.0003, 0.003, 0.01 BTC) are no multiples of each other (non-decimal lots), near-equal coprime
+lots (0.001 and 0.001001 BTC beside 0.003 and a thin 0.0007: coprime lots), and random mixes of
+decimal, non-decimal and near-equal coprime lots (0.012345 to 0.012348 BTC), thin and deep
+(random lot mixes). Per family: median, p99 and max of the plan computation over every instance and repetition (wall clock, and the process's
 CPU time, which a machine shared with other work does not inflate), the largest ``gap_bps``, and
 the MILP oracle's median time and how many plans have its cost (within 0.01 bps).
 
@@ -123,6 +124,7 @@ def _families(n: int) -> dict[str, list[tuple[PlanRequest, list[VenueInput]]]]:
     out["quote units"] = quote
     out["non-decimal lots"] = non_decimal()
     out["coprime lots"] = coprime()
+    out["random lot mixes"] = [lot_mix(seed) for seed in range(n)]
     return out
 
 
@@ -140,8 +142,8 @@ def _deep_venue(name: str, step: float, size: float, depth: float, levels: int, 
 
 def non_decimal() -> list[tuple[PlanRequest, list[VenueInput]]]:
     """Lots of 0.0003, 0.003 and 0.01 BTC (no lot a multiple of the finer ones' period), the two
-    coarse ones deep: the largest fill of three such groups (``lot_groups._max_fill_coarse_first``)
-    runs through the coarsest group's counts when the finer two cannot hit the room exactly."""
+    coarse ones deep: the largest fill of three such groups (``lot_fill._max_fill_search``) runs
+    through the coarsest group's counts when the finer two cannot hit the room exactly."""
     venues = [_deep_venue("thin#0", 3, 0.0001, 0.0021, 2, 1), _deep_venue("coarse#1", 0.003, 1, 556.4, 50, 2),
               _deep_venue("coarser#2", 0.01, 1, 1676.7, 50, 3)]
     return [(PlanRequest(side, amount), venues) for side in (Side.BUY, Side.SELL)
@@ -150,11 +152,34 @@ def non_decimal() -> list[tuple[PlanRequest, list[VenueInput]]]:
 
 def coprime() -> list[tuple[PlanRequest, list[VenueInput]]]:
     """Near-equal coprime lots (0.001 and 0.001001 BTC: 1,000 and 1,001 grains) beside 0.003 BTC
-    and a thin 0.0007 BTC one, each deep: the largest fill of such groups is the case left slow."""
+    and a thin 0.0007 BTC one, each deep (75-140 ms a plan before ``lot_fill._reaches``)."""
     venues = [_deep_venue("thin#0", 7, 0.0001, 0.0021, 1, 1), _deep_venue("a#1", 0.001, 1, 300, 50, 2),
               _deep_venue("b#2", 0.001001, 1, 300, 50, 3), _deep_venue("c#3", 0.003, 1, 900, 50, 4)]
     return [(PlanRequest(side, amount), venues) for side in (Side.BUY, Side.SELL)
             for amount in (500.0003, 777.7777, 450.1234)]
+
+
+# contract sizes in BTC: decimal ones, non-decimal ones, and near-equal coprime ones (0.012345 ..
+# 0.012348 BTC: no two of them reach everything below a hundred-odd BTC)
+LOT_SIZES = [0.0001, 0.001, 0.01, 0.0003, 0.1667, 0.012345, 0.012346, 0.012347, 0.012348, 0.001001, 0.0007,
+             0.00205, 0.003]
+
+
+def lot_mix(seed: int) -> tuple[PlanRequest, list[VenueInput]]:
+    """3-5 venues drawn from ``LOT_SIZES``, a third of them thin (0.005-0.05 BTC), the others
+    1-300 BTC deep, an order of 1-100 % of their depth, max venues none, 2 or 3: the mixes a
+    fuzz of the largest fill and of whole plans found slowest (seconds before ``lot_fill``)."""
+    import random
+
+    rng = random.Random(seed)
+    venues = []
+    for i in range(rng.randint(3, 5)):
+        depth = rng.uniform(0.005, 0.05) if rng.random() < 0.3 else 10 ** rng.uniform(0, 2.5)
+        venues.append(_deep_venue(f"v{i}#{i}", rng.choice(LOT_SIZES), 1, depth, rng.choice([1, 5, 50]),
+                                  rng.randint(0, 99)))
+    total = sum(float(v.book.asks[:, 1].sum()) for v in venues)
+    return (PlanRequest(rng.choice([Side.BUY, Side.SELL]), round(rng.uniform(0.01, 1.0) * total, 4),
+                        max_venues=rng.choice([None, None, 2, 3])), venues)
 
 
 def adversarial(n: int, reps: int, milp) -> None:

@@ -31,6 +31,8 @@ from typing import Protocol
 
 import numpy as np
 
+from sor_desktop.core.lot_curve import Ints
+
 
 class Sized(Protocol):
     """A group of venues sharing one lot size ``m`` (``lot_groups.Group``), counts ``low..high``."""
@@ -62,12 +64,86 @@ def max_fill_bounded(groups: Sequence[Sized], target: int) -> tuple[int, int] | 
     return floor + fill, floor + _ceiling(spans, room - room % math.gcd(*(m for m, _ in spans)))
 
 
+def counts_at(groups: Sequence[Sized], fill: int, near: Sequence[float]) -> list[int] | None:
+    """Counts, one per group and each in its range, whose fill is exactly ``fill``, as near
+    ``near`` as the search comes; None when there are none (or ``DECOMPOSE_CALLS`` ran out).
+    ``lot_groups.min_cost`` starts from it when no plan lies near the continuous optimum
+    (near-equal coprime lots beside thin venues can leave none there): the box problems ask for
+    the cheapest plan at a fill ``max_fill`` found, so one exists."""
+    floor = sum(g.m * g.low for g in groups)
+    spans = [(g.m, g.high - g.low) for g in groups]
+    found = _decompose(spans, fill - floor, [y - g.low for g, y in zip(groups, near, strict=True)],
+                       [DECOMPOSE_CALLS])
+    return None if found is None else [g.low + z for g, z in zip(groups, found, strict=True)]
+
+
+# Largest fills ``counts_at`` may ask for (each a fraction of a millisecond).
+DECOMPOSE_CALLS = 200
+
+
+def _decompose(spans: Sequence[tuple[int, int]], v: int, near: Sequence[float], calls: list[int]
+               ) -> list[int] | None:
+    """Counts with fill exactly ``v``: the group with the fewest counts that fit takes each of
+    them from ``near`` outwards until the others' largest fill up to the rest is the rest (then
+    they take it, recursively); two groups solve their congruence."""
+    if len(spans) == 1:
+        m, r = spans[0]
+        return [v // m] if v % m == 0 and 0 <= v // m <= r else None
+    if len(spans) == 2:
+        return _pair_counts(spans[0], spans[1], v, near[1])
+    total = sum(m * r for m, r in spans)
+    fits = []
+    for m, r in spans:
+        zlo, zhi = max(0, -(-(v - (total - m * r)) // m)), min(r, v // m)
+        if zlo > zhi:
+            return None
+        fits.append((zhi - zlo, zlo, zhi))
+    k = min(range(len(spans)), key=lambda j: fits[j][0])
+    (m, _), (_, zlo, zhi) = spans[k], fits[k]
+    others = [sp for j, sp in enumerate(spans) if j != k]
+    rest_near = [*near[:k], *near[k + 1:]]
+    mid = min(max(round(near[k]), zlo), zhi)
+    for step in range(zhi - zlo + 1):
+        for z in (mid - step, mid + step) if step else (mid,):
+            if not zlo <= z <= zhi:
+                continue
+            calls[0] -= 1
+            if calls[0] < 0:
+                return None
+            if _max_fill_spans(others, v - m * z) == v - m * z:
+                found = _decompose(others, v - m * z, rest_near, calls)
+                if found is not None:
+                    return [*found[:k], z, *found[k:]]
+    return None
+
+
+def _pair_counts(ga: tuple[int, int], gb: tuple[int, int], v: int, near_b: float) -> list[int] | None:
+    """Counts ``(y_a, y_b)`` with ``a y_a + b y_b == v`` within their spans, ``y_b`` the one
+    nearest ``near_b`` (the solutions step ``y_b`` by ``a / gcd(a, b)``), or None."""
+    (a, ra), (b, rb) = ga, gb
+    g = math.gcd(a, b)
+    if v % g:
+        return None
+    q = a // g
+    first = (v // g) * pow(b // g, -1, q) % q if q > 1 else 0  # b y_b == v (mod a)
+    lo, hi = max(0, -(-(v - a * ra) // b)), min(rb, v // b)
+    if lo > hi:
+        return None
+    yb = min(max(round(near_b), lo), hi)
+    yb -= (yb - first) % q  # the solution at or below it, else the next one up
+    if yb < lo:
+        yb += q
+    if yb > hi:
+        return None
+    return [(v - b * yb) // a, yb]
+
+
 # Calls the exact search of one largest fill may make (a few microseconds each). Only lot mixes
 # built to defeat ``_reaches`` (near-equal coprime lots of thin venues: 12,345, 12,347 and
 # 12,348 grains, a few hundred lots each) come near it; past it the fill is reported unproven.
 SEARCH_CALLS = 4_000
 # ``_lands`` work one largest fill may spend on certificates (a call, or 1,024 counts vectorised).
-LANDINGS = 150
+LANDINGS = 40
 
 
 class _Work:
@@ -188,44 +264,113 @@ def _contiguous(spans: Sequence[tuple[int, int]]) -> bool:
 
 
 def _max_fill_search(spans: Sequence[tuple[int, int]], room: int, ceiling: int, work: _Work) -> int:
-    """Three or more lot sizes that leave gaps: one group's counts from the top, the others'
-    own answer for each (recursively), stopping at ``ceiling``.
+    """Three or more lot sizes that leave gaps, exactly.
 
     With ``reach`` what the other groups can add at most, a count ``z`` of lot ``m`` with
-    ``room - m z > reach`` is beaten by ``z + 1`` unless it is the largest such count, so only
-    the top ``reach / m + 2`` counts need the others' answer, and of those ``_counts`` keeps one
-    period. The group with the fewest counts to try is the one run through: the coarsest, or a
-    thin venue with a handful of lots."""
+    ``room - m (z + 1) >= reach`` is beaten by ``z + 1`` (the others still fit full), so every
+    optimum has each count in ``[zlow - 1, zmax]``. When those ranges of all groups but two
+    make a small grid, every point of it is tried with the two left solved at once
+    (``_pair_fills``, vectorised). Otherwise one group's counts from the top, the others' own
+    answer for each (recursively), stopping at ``ceiling``: of the top ``reach / m + 2`` counts
+    ``_counts`` keeps one period, and the group with the fewest counts to try is the one run
+    through (the coarsest, or a thin venue with a handful of lots)."""
     best_h, best_counts, best_n = 0, [range(0)], -1
+    ranges = []
     for h, (m, span) in enumerate(spans):
         others = [sp for j, sp in enumerate(spans) if j != h]
         reach = sum(mi * ri for mi, ri in others)
         zmax = min(span, room // m)
         zlow = max(0, -(-(room - reach) // m))  # from here down to 0 the others are full
         if zlow > zmax:  # every count leaves the others full
-            return min(m * zmax + reach, room)
+            return m * zmax + reach
+        ranges.append((max(0, zlow - 1), zmax))
         counts = _counts(others, m, room, zlow, zmax)
         n = sum(len(c) for c in counts)
         if best_n < 0 or n < best_n:
             best_h, best_counts, best_n = h, counts, n
+    grid = _grid_fill(spans, ranges, room, work)
+    if grid is not None:
+        return grid
     m, _ = spans[best_h]
     others = [sp for j, sp in enumerate(spans) if j != best_h]
     reach = sum(mi * ri for mi, ri in others)
     zlow = max(0, -(-(room - reach) // m))
     best = m * (zlow - 1) + reach if zlow >= 1 else 0
-    pair = others if len(others) == 2 else None  # the common case, without the general call
+    if len(others) == 2:  # the counts in chunks from the top, the pair solved for a chunk at once
+        (a, ra), (b, rb) = others
+        tried = np.fromiter(itertools.chain(*best_counts), dtype=np.int64, count=best_n)
+        for at in range(0, len(tried), _GRID_CHUNK):
+            if work.calls <= 0:
+                work.cut = True
+                break
+            zs = tried[at: at + _GRID_CHUNK]
+            work.calls -= 1 + (len(zs) >> 6)
+            best = max(best, int(np.max(m * zs + _pair_fills(a, ra, b, rb, room - m * zs))))
+            if best >= ceiling:
+                break
+        return best
     for z in itertools.chain(*best_counts):
         if work.calls <= 0:
             work.cut = True
             break
-        if pair is None:
-            best = max(best, m * z + _max_fill_spans(others, room - m * z, work))
-        else:
-            work.calls -= 1
-            (a, ra), (b, rb) = pair
-            best = max(best, m * z + _pair_fill(a, ra, b, rb, room - m * z))
+        best = max(best, m * z + _max_fill_spans(others, room - m * z, work))
         if best >= ceiling:
             break
+    return best
+
+
+# Points of the grid ``_grid_fill`` tries at once, and of a chunk of counts in ``_max_fill_search``.
+_GRID, _GRID_CHUNK = 1 << 16, 1 << 12
+
+
+def _grid_fill(spans: Sequence[tuple[int, int]], ranges: Sequence[tuple[int, int]], room: int, work: _Work
+               ) -> int | None:
+    """The largest fill over every combination of counts in ``ranges`` of all groups but the two
+    that leave the smallest grid, those two solved at once for each; None when it passes ``_GRID``
+    points. Near-equal thin lots (12,347 and 12,348 grains, 90 of one) beside a few other thin
+    venues end here in one vectorised pass."""
+    k = len(spans)
+    sizes = [hi - lo + 1 for lo, hi in ranges]
+    size, i, j = min((math.prod(sizes[h] for h in range(k) if h != i and h != j), i, j)
+                     for i in range(k) for j in range(i + 1, k))
+    if size > _GRID:
+        return None
+    work.calls -= 1 + (size >> 6)
+    fills = np.zeros(1, dtype=np.int64)
+    for h in range(k):
+        if h != i and h != j:
+            zs = np.arange(ranges[h][0], ranges[h][1] + 1, dtype=np.int64)
+            fills = (fills[:, None] + spans[h][0] * zs[None, :]).ravel()
+    fills = fills[fills <= room]
+    (a, ra), (b, rb) = spans[i], spans[j]
+    return int(np.max(fills + _pair_fills(a, ra, b, rb, room - fills)))
+
+
+def _pair_fills(a: int, ra: int, b: int, rb: int, rooms: Ints) -> Ints:
+    """``_pair_fill`` for many rooms at once."""
+    top = np.minimum(rb, rooms // b)
+    z1 = (rooms - a * ra) // b
+    best = np.where(z1 >= 0, b * np.minimum(z1, top) + a * ra, 0)
+    first = np.maximum(z1 + 1, 0)
+    n = top - first + 1
+    best = np.maximum(best, np.where(n > 0, rooms - _min_mods(n, a, -b, rooms - b * first), 0))
+    return np.where(rooms >= a * ra + b * rb, a * ra + b * rb, best)
+
+
+def _min_mods(n: Ints, m: int, a: int, b: Ints) -> Ints:
+    """``_min_mod`` for many ``(n, b)`` at once: ``a`` and ``m`` run through the same Euclid steps
+    for all, and an entry whose ``n`` reaches 0 stays there."""
+    best = np.full(len(n), m, dtype=np.int64)
+    while m > 0:
+        active = n > 0
+        if not active.any():
+            break
+        a %= m
+        b = b % m
+        best = np.where(active, np.minimum(best, b), best)
+        n = (a * (n - 1) + b) // m
+        b = b - m * n
+        a, m = m, a
     return best
 
 

@@ -42,6 +42,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from sor_desktop.core.lot_curve import Floats, Ints, LotCurve
+from sor_desktop.core.lot_fill import counts_at
 
 
 class Group:
@@ -109,10 +110,12 @@ class Group:
 # -- cheapest plan at a fill --------------------------------------------------------------------
 
 
-def min_cost(groups: Sequence[Group], fill: int) -> tuple[float, list[int], bool] | None:
+def min_cost(groups: Sequence[Group], fill: int, cap: float = math.inf
+             ) -> tuple[float, list[int], bool] | None:
     """Cheapest ``(cost, y per group, proven)`` with ``sum m_g y_g == fill`` exactly, or None.
 
-    ``proven`` is False only when the window search had to be narrowed (``WINDOW_LIMIT``)."""
+    ``proven`` is False only when the window search had to be narrowed (``WINDOW_LIMIT``). A
+    residue search (``_min_cost_residues``) may answer None when no plan costs under ``cap``."""
     if len(groups) == 1:
         g = groups[0]
         if fill % g.m or not g.low <= fill // g.m <= g.high:
@@ -121,7 +124,7 @@ def min_cost(groups: Sequence[Group], fill: int) -> tuple[float, list[int], bool
     if len(groups) == 2:
         pair = _min_cost_pair(groups[0], groups[1], fill)
         return None if pair is None else (*pair, True)
-    return _min_cost_window(groups, fill)
+    return _min_cost_window(groups, fill, cap)
 
 
 def _min_cost_pair(ga: Group, gb: Group, fill: int) -> tuple[float, list[int]] | None:
@@ -355,7 +358,8 @@ def _size(ranges: Sequence[tuple[int, int]], skip: Sequence[int]) -> int:
     return math.prod(hi - lo + 1 for g, (lo, hi) in enumerate(ranges) if g not in skip)
 
 
-def _min_cost_window(groups: Sequence[Group], fill: int) -> tuple[float, list[int], bool] | None:
+def _min_cost_window(groups: Sequence[Group], fill: int, cap: float = math.inf
+                     ) -> tuple[float, list[int], bool] | None:
     """Three or more lot sizes: a first plan near the continuous optimum, then a proven search.
 
     With ``ybar``, ``lam`` and ``LP`` from ``continuous_solution``, any plan ``y`` with the fill
@@ -368,7 +372,7 @@ def _min_cost_window(groups: Sequence[Group], fill: int) -> tuple[float, list[in
     are too many combinations the ranges are narrowed and the answer is not proven (``exact``
     False; the caller then bounds it by ``LP``).
     """
-    by_residue = _min_cost_residues(groups, fill)
+    by_residue = _min_cost_residues(groups, fill, cap)
     if by_residue is not None:
         return None if by_residue is _INFEASIBLE else by_residue
     ybar, lam, lp = continuous_solution(groups, fill)
@@ -389,6 +393,10 @@ def _min_cost_window(groups: Sequence[Group], fill: int) -> tuple[float, list[in
             break
     if first is None and k == 3:
         first = _outward(groups, fill, proven, ybar, pair)
+    if first is None:  # then any plan with the fill, for the reduced costs to bound the search by
+        ys = counts_at(groups, fill, ybar)
+        if ys is not None:
+            first = (sum(g.cost(y) for g, y in zip(groups, ys, strict=True)), ys)
     bases = [_interpolated(g, yb) for g, yb in zip(groups, ybar, strict=True)]
     ranges = proven
     for _ in range(3):  # each unproven pass may find a better plan, which narrows the ranges
@@ -422,7 +430,8 @@ RESIDUE_LIMIT = 48
 _INFEASIBLE: tuple[float, list[int], bool] = (math.inf, [], True)
 
 
-def _min_cost_residues(groups: Sequence[Group], fill: int) -> tuple[float, list[int], bool] | None:
+def _min_cost_residues(groups: Sequence[Group], fill: int, cap: float = math.inf
+                       ) -> tuple[float, list[int], bool] | None:
     """Exact answer when the fill pins one group's count to a sparse residue class.
 
     The other groups' fills are multiples of ``G``, the gcd of their lot sizes, so group ``g``
@@ -431,7 +440,9 @@ def _min_cost_residues(groups: Sequence[Group], fill: int) -> tuple[float, list[
     10,000 and a handful of counts in its range, where the proximity window of
     ``_min_cost_window`` spans 110,000: every count of the class is tried, each with the other
     groups solved exactly (``min_cost``), so the answer is proven whenever theirs are. None when
-    no group's class is that sparse; ``_INFEASIBLE`` when no count fits at all."""
+    no group's class is that sparse; ``_INFEASIBLE`` when no count fits at all, or none with a
+    plan under ``cap`` (the bound of an outer residue search: its plan so far, less its count's
+    cost)."""
     best_g, best_count, best_first, best_q = -1, RESIDUE_LIMIT + 1, 0, 0
     for g, grp in enumerate(groups):
         rest_gcd = 0
@@ -458,18 +469,21 @@ def _min_cost_residues(groups: Sequence[Group], fill: int) -> tuple[float, list[
     floor = sum(h.m * h.low for h in rest)
     # every plan costs at least LP + h_g(y) (``_min_cost_window``): the counts are tried from the
     # smallest such bound up, and none is solved once its bound passes the best plan found; with
-    # near-equal coprime lots each count's rest is itself a residue search
+    # near-equal coprime lots each count's rest is itself a residue search, told what it must beat
     ybar, lam, lp = continuous_solution(groups, fill)
     base = _interpolated(grp, ybar[best_g])
-    counts = [y for y in range(best_first, grp.high + 1, best_q) if fill - grp.m * y >= floor]
-    bounds = {y: lp + grp.cost(y) - base - lam * grp.m * (y - ybar[best_g]) for y in counts}
+    counts = np.arange(best_first, grp.high + 1, best_q, dtype=np.int64)
+    counts = counts[fill - grp.m * counts >= floor]
+    bounds = lp + grp.costs(counts) - base - lam * grp.m * (counts - ybar[best_g])
+    order = np.argsort(bounds, kind="stable")
     best: tuple[float, list[int]] | None = None
     proven = True  # an unproven part leaves the whole unproven
-    for y in sorted(counts, key=bounds.__getitem__):
-        if best is not None and bounds[y] > best[0] + 1e-9 * (1.0 + abs(best[0])):
+    limit = cap
+    for y, bound in zip(counts[order].tolist(), bounds[order].tolist(), strict=True):
+        if bound > limit + 1e-9 * (1.0 + abs(limit)):
             break
         left = fill - grp.m * y
-        sub = min_cost(rest, left)
+        sub = min_cost(rest, left, limit - grp.cost(y))
         if sub is None:
             continue
         proven = proven and sub[2]
@@ -478,6 +492,7 @@ def _min_cost_residues(groups: Sequence[Group], fill: int) -> tuple[float, list[
             ys = list(sub[1])
             ys.insert(best_g, y)
             best = (cost, ys)
+            limit = min(limit, cost)
     return _INFEASIBLE if best is None else (best[0], best[1], proven)
 
 

@@ -124,3 +124,35 @@ def test_min_mod_is_the_smallest_residue_on_the_line(n, m, a, b):
 class _Span:
     def __init__(self, m: int, low: int, high: int) -> None:
         self.m, self.low, self.high = m, low, high
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.integers(1, 60), st.integers(0, 40), st.integers(1, 60), st.integers(0, 40),
+       st.lists(st.integers(0, 3000), min_size=1, max_size=20))
+def test_the_vectorised_pair_fill_is_the_scalar_one(a, ra, b, rb, rooms):
+    want = [lot_fill._pair_fill(a, ra, b, rb, r) for r in rooms]
+    assert lot_fill._pair_fills(a, ra, b, rb, np.array(rooms, dtype=np.int64)).tolist() == want
+    reach = _reachable([(a, ra), (b, rb)] if a != b else [(a, ra + rb)])
+    assert want == [int(np.flatnonzero(reach[: min(r, len(reach) - 1) + 1])[-1]) for r in rooms]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(span_sets(), near_equal()), st.floats(0.0, 1.0))
+def test_counts_at_a_reachable_fill_make_it_exactly(case, where):
+    """The plan ``min_cost`` falls back on when none lies near the continuous optimum: for every
+    reachable fill counts within the ranges that make it, and None for the others."""
+    spans, room = case
+    spans = [(m, r) for m, r in spans if r > 0]
+    if len(spans) < 3:
+        return
+    reach = _reachable(spans)
+    groups = [_Span(m, 0, r) for m, r in spans]
+    near = [where * r for _, r in spans]
+    for fill in range(max(0, room - 30), min(room, len(reach) - 1) + 1):
+        ys = lot_fill.counts_at(groups, fill, near)
+        if reach[fill]:
+            assert ys is not None, fill
+            assert sum(m * y for (m, _), y in zip(spans, ys, strict=True)) == fill
+            assert all(0 <= y <= r for (_, r), y in zip(spans, ys, strict=True))
+        else:
+            assert ys is None
