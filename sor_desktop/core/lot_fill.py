@@ -49,6 +49,23 @@ def max_fill(groups: Sequence[Sized], target: int) -> int | None:
     return None if found is None else found[0]
 
 
+def fill_bound(lots: Sequence[tuple[int, int]], target: int) -> int:
+    """The largest fill up to ``target`` of venues ``(lot, most lots)`` taking any count from 0
+    (no minimum, no venue count): no plan of theirs fills more. A budget cut leaves the bound."""
+    spans: dict[int, int] = {}
+    for m, up in lots:
+        if up > 0:
+            spans[m] = spans.get(m, 0) + up
+    ordered = sorted(spans.items())
+    if not ordered:
+        return 0
+    work = _Work()
+    fill = _max_fill_spans(ordered, target, work)
+    if not work.cut:
+        return fill
+    return _ceiling(ordered, target - target % math.gcd(*spans))
+
+
 def max_fill_bounded(groups: Sequence[Sized], target: int) -> tuple[int, int] | None:
     """``(fill, upper)``: the largest fill, or None, and a proven bound on it, equal to it unless
     the exact search ran out of ``SEARCH_CALLS`` (then ``fill`` is the best one found)."""

@@ -75,6 +75,7 @@ from sor_desktop.core.brackets import inverse_liquidation_price, liquidation_pri
 from sor_desktop.core.instrument import Instrument
 from sor_desktop.core.inverse_venue import InverseVenue, as_linear
 from sor_desktop.core.lot_curve import LotCurve, build_curve
+from sor_desktop.core.lot_fill import fill_bound
 from sor_desktop.core.lot_solver import Allocation, FixedSet, Prepared, solve
 from sor_desktop.core.orders import Side
 from sor_desktop.core.plan import AmountUnit, Leg, Plan, PlanRequest, SingleVenue, VenueInput
@@ -657,8 +658,10 @@ def _unfilled_reason(request: PlanRequest, routed: Sequence[_Venue], alloc: Allo
             return f"max venues ({request.max_venues}) limits the fill"
         return lots_only
     if request.max_venues is not None and request.max_venues < len(routed):
-        free = _solve(routed, target, None)
-        if free.fill > alloc.fill:
+        # every venue, minimums ignored, is a bound on what the count keeps out; without minimums
+        # above one lot it is the answer, and the search is left for the venues that have some
+        if fill_bound([(v.m, v.curve.hi) for v in routed], target) > alloc.fill and (
+                all(v.curve.lo <= 1 for v in routed) or _solve(routed, target, None).fill > alloc.fill):
             return f"max venues ({request.max_venues}) limits the fill"
     return lots_only
 
