@@ -108,15 +108,11 @@ def _decompose(spans: Sequence[tuple[int, int]], v: int, near: Sequence[float], 
         return [v // m] if v % m == 0 and 0 <= v // m <= r else None
     if len(spans) == 2:
         return _pair_counts(spans[0], spans[1], v, near[1])
-    total = sum(m * r for m, r in spans)
-    fits = []
-    for m, r in spans:
-        zlo, zhi = max(0, -(-(v - (total - m * r)) // m)), min(r, v // m)
-        if zlo > zhi:
-            return None
-        fits.append((zhi - zlo, zlo, zhi))
-    k = min(range(len(spans)), key=lambda j: fits[j][0])
-    (m, _), (_, zlo, zhi) = spans[k], fits[k]
+    fits = _fits(spans, v, v)
+    if fits is None:
+        return None
+    k = min(range(len(spans)), key=lambda j: fits[j][1] - fits[j][0])
+    (m, _), (zlo, zhi) = spans[k], fits[k]
     others = [sp for j, sp in enumerate(spans) if j != k]
     rest_near = [*near[:k], *near[k + 1:]]
     mid = min(max(round(near[k]), zlo), zhi)
@@ -132,6 +128,19 @@ def _decompose(spans: Sequence[tuple[int, int]], v: int, near: Sequence[float], 
                 if found is not None:
                     return [*found[:k], z, *found[k:]]
     return None
+
+
+def _fits(spans: Sequence[tuple[int, int]], lo: int, hi: int) -> list[tuple[int, int]] | None:
+    """Per group, the counts that can be part of a fill in ``[lo, hi]`` (the others full or empty
+    around them), or None when a group has none."""
+    total = sum(m * r for m, r in spans)
+    out = []
+    for m, r in spans:
+        zlo, zhi = max(0, -(-(lo - (total - m * r)) // m)), min(r, hi // m)
+        if zlo > zhi:
+            return None
+        out.append((zlo, zhi))
+    return out
 
 
 def _pair_counts(ga: tuple[int, int], gb: tuple[int, int], v: int, near_b: float) -> list[int] | None:
@@ -490,17 +499,13 @@ def _lands(spans: Sequence[tuple[int, int]], lo: int, hi: int, mod: int, res: in
         return lo == 0 and res % mod == 0
     if len(spans) <= 2:
         return _lands_pair(spans, lo, hi, mod, res, work)
-    total = sum(m * r for m, r in spans)
-    ranges = []
-    for m, r in spans:
-        zlo, zhi = max(0, -(-(lo - (total - m * r)) // m)), min(r, hi // m)
-        if zlo > zhi:
-            return False
-        ranges.append((zhi - zlo, zlo, zhi))
-    k = min(range(len(spans)), key=lambda j: ranges[j][0])
+    fits = _fits(spans, lo, hi)
+    if fits is None:
+        return False
+    k = min(range(len(spans)), key=lambda j: fits[j][1] - fits[j][0])
     m = spans[k][0]
     rest = [sp for j, sp in enumerate(spans) if j != k]
-    _, zlo, zhi = ranges[k]
+    zlo, zhi = fits[k]
     for z in range(zhi, max(zlo, zhi - _TRIES + 1) - 1, -1):
         if _lands(rest, lo - m * z, hi - m * z, mod, res - m * z, work):
             return True

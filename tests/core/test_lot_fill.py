@@ -29,9 +29,12 @@ def span_sets(draw: st.DrawFn):
 @given(span_sets())
 def test_largest_fill_is_the_largest_reachable_one(case):
     spans, room = case
-    total = sum(m * r for m, r in spans)
-    want = int(np.flatnonzero(_reachable(spans)[: min(room, total) + 1])[-1])
-    assert _max_fill_spans(spans, room) == want
+    assert _max_fill_spans(spans, room) == _largest(_reachable(spans), room)
+
+
+def _largest(reach: np.ndarray, room: int) -> int:
+    """The largest reachable fill up to ``room``."""
+    return int(np.flatnonzero(reach[: min(room, len(reach) - 1) + 1])[-1])
 
 
 def _reachable(spans: list[tuple[int, int]]) -> np.ndarray:
@@ -56,8 +59,7 @@ def test_a_thin_foreign_lot_beside_deep_coarse_ones_gets_the_largest_fill(spans,
     the coarse counts repeat the finer groups' answers (the shortcuts of the coarse-first search)."""
     reach = _reachable(spans)
     room = round(where * (len(reach) + 3))
-    want = int(np.flatnonzero(reach[: min(room, len(reach) - 1) + 1])[-1])
-    assert _max_fill_spans(spans, room) == want
+    assert _max_fill_spans(spans, room) == _largest(reach, room)
 
 
 @st.composite
@@ -76,9 +78,7 @@ def near_equal(draw: st.DrawFn):
 @given(near_equal())
 def test_near_equal_coprime_lots_get_the_largest_fill(case):
     spans, room = case
-    reach = _reachable(spans)
-    want = int(np.flatnonzero(reach[: min(room, len(reach) - 1) + 1])[-1])
-    assert _max_fill_spans(spans, room) == want
+    assert _max_fill_spans(spans, room) == _largest(_reachable(spans), room)
 
 
 @settings(max_examples=400, deadline=None)
@@ -102,7 +102,7 @@ def test_a_search_cut_short_brackets_the_largest_fill(case, calls):
     if not spans:
         return
     reach = _reachable(spans)
-    want = int(np.flatnonzero(reach[: min(room, len(reach) - 1) + 1])[-1])
+    want = _largest(reach, room)
     groups = [_Span(m, 0, r) for m, r in spans]
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(lot_fill, "SEARCH_CALLS", calls)
@@ -133,7 +133,7 @@ def test_the_vectorised_pair_fill_is_the_scalar_one(a, ra, b, rb, rooms):
     want = [lot_fill._pair_fill(a, ra, b, rb, r) for r in rooms]
     assert lot_fill._pair_fills(a, ra, b, rb, np.array(rooms, dtype=np.int64)).tolist() == want
     reach = _reachable([(a, ra), (b, rb)] if a != b else [(a, ra + rb)])
-    assert want == [int(np.flatnonzero(reach[: min(r, len(reach) - 1) + 1])[-1]) for r in rooms]
+    assert want == [_largest(reach, r) for r in rooms]
 
 
 @settings(max_examples=300, deadline=None)
