@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Protocol
 
 import numpy as np
@@ -164,10 +164,12 @@ def _pair_counts(ga: tuple[int, int], gb: tuple[int, int], v: int, near_b: float
     return [(v - b * yb) // a, yb]
 
 
-# Calls the exact search of one largest fill may make (a few microseconds each). Only lot mixes
-# built to defeat ``_reaches`` (near-equal coprime lots of thin venues: 12,345, 12,347 and
-# 12,348 grains, a few hundred lots each) come near it; past it the fill is reported unproven.
+# Work the exact search of one largest fill may do, in scalar pair fills (about 2 us each; about
+# 10 ms in all). Only lot mixes built to defeat ``_reaches`` (near-equal coprime lots of thin
+# venues: 12,345, 12,347 and 12,348 grains, a few hundred lots each) come near it; past it the
+# fill is reported unproven. A search of three or more groups costs ``_SEARCH_SETUP`` to start.
 SEARCH_CALLS = 4_000
+_SEARCH_SETUP = 20
 # ``_lands`` work one largest fill may spend on certificates (a call, or 1,024 counts vectorised).
 LANDINGS = 40
 
@@ -213,6 +215,7 @@ def _max_fill_spans(spans: Sequence[tuple[int, int]], room: int, work: _Work | N
         return _pair_fill(a, ra, b, rb, room)
     if spans[0][0] == 1 and _contiguous(spans):
         return room
+    work.calls -= _SEARCH_SETUP
     ceiling = _ceiling(spans, room)
     if _reaches(spans, ceiling, work):
         return ceiling
@@ -324,13 +327,11 @@ def _max_fill_search(spans: Sequence[tuple[int, int]], room: int, ceiling: int, 
     best = m * (zlow - 1) + reach if zlow >= 1 else 0
     if len(others) == 2:  # the counts in chunks from the top, the pair solved for a chunk at once
         (a, ra), (b, rb) = others
-        tried = np.fromiter(itertools.chain(*best_counts), dtype=np.int64, count=best_n)
-        for at in range(0, len(tried), _GRID_CHUNK):
+        for zs in _chunks(best_counts):
             if work.calls <= 0:
                 work.cut = True
                 break
-            zs = tried[at: at + _GRID_CHUNK]
-            work.calls -= 1 + (len(zs) >> 6)
+            work.calls -= _vector_calls(len(zs))
             best = max(best, int(np.max(m * zs + _pair_fills(a, ra, b, rb, room - m * zs))))
             if best >= ceiling:
                 break
@@ -346,7 +347,21 @@ def _max_fill_search(spans: Sequence[tuple[int, int]], room: int, ceiling: int, 
 
 
 # Points of the grid ``_grid_fill`` tries at once, and of a chunk of counts in ``_max_fill_search``.
-_GRID, _GRID_CHUNK = 1 << 16, 1 << 12
+_GRID, _GRID_CHUNK = 1 << 14, 1 << 12
+
+
+def _vector_calls(n: int) -> int:
+    """What a vectorised pass over ``n`` pairs costs, in search calls (a scalar pair fill is about
+    2 us; a pass about 40 us plus 0.1 us a pair)."""
+    return 20 + (n >> 4)
+
+
+def _chunks(counts: Sequence[range]) -> Iterator[Ints]:
+    """The counts in order, ``_GRID_CHUNK`` at a time (they can run to millions)."""
+    for r in counts:
+        for at in range(0, len(r), _GRID_CHUNK):
+            part = r[at: at + _GRID_CHUNK]
+            yield np.arange(part.start, part.stop, part.step, dtype=np.int64)
 
 
 def _grid_fill(spans: Sequence[tuple[int, int]], ranges: Sequence[tuple[int, int]], room: int, work: _Work
@@ -361,7 +376,7 @@ def _grid_fill(spans: Sequence[tuple[int, int]], ranges: Sequence[tuple[int, int
                      for i in range(k) for j in range(i + 1, k))
     if size > _GRID:
         return None
-    work.calls -= 1 + (size >> 6)
+    work.calls -= _vector_calls(size)
     fills = np.zeros(1, dtype=np.int64)
     for h in range(k):
         if h != i and h != j:
