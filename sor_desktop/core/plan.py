@@ -132,6 +132,8 @@ class Plan:
     limit_price: float | None = None  # the request's hard price limit, when it had one
     limit_on_fee_adjusted: bool = False
     hold_hours: float | None = None
+    max_venues: int | None = None  # the request's venue count and liquidation distance: a re-route
+    min_liq_distance: float | None = None  # of the remainder is asked with the same terms
     funding: float | None = None  # the legs' funding over the hold (None: no holding time)
     # the saving against best_single split into price, fee and funding (same sign as savings_quote)
     savings_parts: dict[str, float] | None = None
@@ -221,6 +223,8 @@ class Plan:
             "limit_price": self.limit_price,
             "limit_on_fee_adjusted": self.limit_on_fee_adjusted,
             "hold_hours": self.hold_hours,
+            "max_venues": self.max_venues,
+            "min_liq_distance": self.min_liq_distance,
             "funding": self.funding,
             "savings_parts": self.savings_parts,
         }

@@ -678,4 +678,5 @@ def _empty(request: PlanRequest, symbol: str, excluded: list[tuple[str, str]], r
 def _echo(request: PlanRequest) -> dict[str, Any]:
     """The request's terms the plan reports with it."""
     return {"leg_cost": request.leg_cost, "limit_price": request.limit_price,
-            "limit_on_fee_adjusted": request.limit_on_fee_adjusted, "hold_hours": request.hold_hours}
+            "limit_on_fee_adjusted": request.limit_on_fee_adjusted, "hold_hours": request.hold_hours,
+            "max_venues": request.max_venues, "min_liq_distance": request.min_liq_distance}

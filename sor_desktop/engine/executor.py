@@ -28,7 +28,7 @@ from sor_desktop.core.client_ids import check_route_id, client_order_id, new_rou
 from sor_desktop.core.instrument import Instrument
 from sor_desktop.core.market_key import leg_key
 from sor_desktop.core.orders import OrderReport, OrderRequest, OrderStatus, OrderType, TimeInForce
-from sor_desktop.core.plan import DEFAULT_LEG_COST, AmountUnit, Plan, PlanRequest
+from sor_desktop.core.plan import DEFAULT_LEG_COST, DEFAULT_MIN_LIQ_DISTANCE, AmountUnit, Plan, PlanRequest
 from sor_desktop.engine.exec_events import (
     EventBus,
     ExecEvent,
@@ -486,11 +486,18 @@ class Executor:
         sent = json.loads(route.plan_json)
         # the remainder is bound by what the trader confirmed: a swept price stays a hard limit
         limit = sent.get("limit_price")
+        # ... and so are its venue count, holding time and liquidation distance (a journal written
+        # before the plan carried the last two keeps the default distance: the guard stays on)
+        hold, count = sent.get("hold_hours"), sent.get("max_venues")
+        distance = sent.get("min_liq_distance", DEFAULT_MIN_LIQ_DISTANCE)
         request = PlanRequest(route.side, remainder, AmountUnit(route.unit),
+                              max_venues=None if count is None else int(count),
                               slippage_bps=float(sent.get("slippage_bps", 5.0)),
                               limit_price=None if limit is None else float(limit),
                               limit_on_fee_adjusted=bool(sent.get("limit_on_fee_adjusted", False)),
-                              leg_cost=float(sent.get("leg_cost", DEFAULT_LEG_COST)))
+                              leg_cost=float(sent.get("leg_cost", DEFAULT_LEG_COST)),
+                              hold_hours=None if hold is None else float(hold),
+                              min_liq_distance=None if distance is None else float(distance))
         plan = planner(request, books)
         return await self.execute(plan, books, route_id=child_id, parent_route_id=route_id,
                                   auto_reroute=auto_reroute, reduce_only=route.reduce_only)

@@ -242,12 +242,13 @@ async def test_cancel_all_reaches_every_trading_venue(tmp_path: Path) -> None:
 @pytest.mark.asyncio
 async def test_reroute_of_a_swept_route_keeps_its_hard_limit_and_leg_cost(tmp_path: Path) -> None:
     """A sweep to P is 'never worse than P': the remainder's plan is asked with the same limit (and
-    the same leg cost and venue count), not a fresh unbounded request."""
+    the same leg cost, venue count, holding time and liquidation distance), not a fresh unbounded
+    request."""
     import dataclasses
 
     ex, venues, journal, _, books = setup(tmp_path, ["partial"], [])
     swept = dataclasses.replace(buy_plan(2, contracts="1"), limit_price=50_010.0, limit_on_fee_adjusted=True,
-                                leg_cost=2.5)
+                                leg_cost=2.5, max_venues=2, hold_hours=8.0, min_liq_distance=0.1)
     first = await ex.execute(swept, books)
     assert first.remainder == pytest.approx(0.5)
     asked = []
@@ -260,3 +261,5 @@ async def test_reroute_of_a_swept_route_keeps_its_hard_limit_and_leg_cost(tmp_pa
     assert len(asked) == 1
     assert asked[0].limit_price == 50_010.0 and asked[0].limit_on_fee_adjusted is True
     assert asked[0].leg_cost == 2.5
+    # the venue count, the holding time its funding is counted over and the liquidation distance
+    assert asked[0].max_venues == 2 and asked[0].hold_hours == 8.0 and asked[0].min_liq_distance == 0.1
