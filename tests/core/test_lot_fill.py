@@ -156,3 +156,15 @@ def test_counts_at_a_reachable_fill_make_it_exactly(case, where):
             assert all(0 <= y <= r for (_, r), y in zip(spans, ys, strict=True))
         else:
             assert ys is None
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(SIZES), st.integers(0, 30)), min_size=1, max_size=5),
+       st.integers(0, 2000))
+def test_the_fill_bound_of_venues_is_their_largest_fill(lots, target):
+    """Venues sharing a lot size pool their lots; every count from 0 is allowed (no minimum)."""
+    pooled: dict[int, int] = {}
+    for m, up in lots:
+        pooled[m] = pooled.get(m, 0) + up
+    reach = _reachable(sorted(pooled.items()))
+    assert lot_fill.fill_bound(lots, target) == _largest(reach, target)
