@@ -7,19 +7,24 @@ or with the ratio between lot sizes.
   * the fills the groups reach form a comb ``{p z + t : z <= Z, t <= w}`` (or an interval) for
     every mix where each lot is a multiple of the finer groups' period (decimal lots: 1e-8,
     1e-4, 1e-3 BTC; 1, 10, 1000 coins), however few lots the fine venues can take: arithmetic;
-  * otherwise, two groups ``a < b``: as a function of ``y_b`` the fill grows while the small
-    group is full and is periodic with period ``a / gcd(a, b)`` after that, so the last value of
-    the first part and the last period of the second part hold the maximum;
+  * otherwise, two groups ``a < b``: the fill grows with ``y_b`` while ``a`` is full, and past
+    that it is ``T - (T - b y_b) mod a``, whose smallest residue over a range of ``y_b`` Euclid's
+    algorithm finds in O(log a) (``_pair_fill``; ``_pair_fills`` for many rooms at once);
   * otherwise, more groups: a bound from the residues the lots can reach (``_ceiling``), then a
     certificate that the bound is reached (``_reaches``): two groups ``a``, ``b`` with enough
     lots reach every multiple of ``gcd(a, b)`` over a long window, so the bound is reached when
     the other groups can land the rest inside it with the right residue, which a few counts of
     each decide. Real and adversarial mixes alike (1,000 and 1,001 grains beside 3,000 and a thin
-    700) end there. When no pair certifies it (thin venues, bounds right at the ends), an exact
-    search: the coarsest group's counts from the top, only the top ``reach / m + 2`` of them
-    needing the finer groups' own answer; where the remainder leaves the finer groups' largest
-    one free, their answer repeats with its lot, so one period of counts stands for the rest
-    (``_counts``).
+    700) end there. When no pair certifies it (thin venues, near-equal lots with few lots each),
+    an exact search (``_max_fill_search``): every optimum has each count within one of where the
+    others are full, so a small grid of the counts of all groups but two is tried at once, the
+    two solved for every point; otherwise one group's counts (of which ``_counts`` keeps one
+    period) with the others' own answer for each. That search has a budget (``SEARCH_CALLS``,
+    about 10 ms): past it ``max_fill_bounded`` gives the best fill found and a proven bound above
+    it, and the plan says its fill is not proven.
+
+``counts_at`` finds counts for a given fill (``lot_groups.min_cost`` starts from them when no
+plan lies near the continuous optimum) with ``max_fill`` as the oracle for the groups left.
 """
 
 from __future__ import annotations
@@ -63,7 +68,7 @@ def fill_bound(lots: Sequence[tuple[int, int]], target: int) -> int:
     fill = _max_fill_spans(ordered, target, work)
     if not work.cut:
         return fill
-    return _ceiling(ordered, target - target % math.gcd(*spans))
+    return _ceiling(ordered, target - target % math.gcd(*(m for m, _ in ordered)))
 
 
 def max_fill_bounded(groups: Sequence[Sized], target: int) -> tuple[int, int] | None:
@@ -83,26 +88,22 @@ def max_fill_bounded(groups: Sequence[Sized], target: int) -> tuple[int, int] | 
 
 def counts_at(groups: Sequence[Sized], fill: int, near: Sequence[float]) -> list[int] | None:
     """Counts, one per group and each in its range, whose fill is exactly ``fill``, as near
-    ``near`` as the search comes; None when there are none (or ``DECOMPOSE_CALLS`` ran out).
+    ``near`` as the search comes; None when there are none (or ``SEARCH_CALLS`` ran out).
     ``lot_groups.min_cost`` starts from it when no plan lies near the continuous optimum
     (near-equal coprime lots beside thin venues can leave none there): the box problems ask for
     the cheapest plan at a fill ``max_fill`` found, so one exists."""
     floor = sum(g.m * g.low for g in groups)
     spans = [(g.m, g.high - g.low) for g in groups]
-    found = _decompose(spans, fill - floor, [y - g.low for g, y in zip(groups, near, strict=True)],
-                       [DECOMPOSE_CALLS])
+    found = _decompose(spans, fill - floor, [y - g.low for g, y in zip(groups, near, strict=True)], _Work())
     return None if found is None else [g.low + z for g, z in zip(groups, found, strict=True)]
 
 
-# Largest fills ``counts_at`` may ask for (each a fraction of a millisecond).
-DECOMPOSE_CALLS = 200
-
-
-def _decompose(spans: Sequence[tuple[int, int]], v: int, near: Sequence[float], calls: list[int]
+def _decompose(spans: Sequence[tuple[int, int]], v: int, near: Sequence[float], work: _Work
                ) -> list[int] | None:
     """Counts with fill exactly ``v``: the group with the fewest counts that fit takes each of
     them from ``near`` outwards until the others' largest fill up to the rest is the rest (then
-    they take it, recursively); two groups solve their congruence."""
+    they take it, recursively); two groups solve their congruence. Every largest fill asked shares
+    ``work`` (a fill it cut short is below the true one: that count is only passed over)."""
     if len(spans) == 1:
         m, r = spans[0]
         return [v // m] if v % m == 0 and 0 <= v // m <= r else None
@@ -120,11 +121,11 @@ def _decompose(spans: Sequence[tuple[int, int]], v: int, near: Sequence[float], 
         for z in (mid - step, mid + step) if step else (mid,):
             if not zlo <= z <= zhi:
                 continue
-            calls[0] -= 1
-            if calls[0] < 0:
+            work.calls -= _SEARCH_SETUP
+            if work.calls < 0:
                 return None
-            if _max_fill_spans(others, v - m * z) == v - m * z:
-                found = _decompose(others, v - m * z, rest_near, calls)
+            if _max_fill_spans(others, v - m * z, work) == v - m * z:
+                found = _decompose(others, v - m * z, rest_near, work)
                 if found is not None:
                     return [*found[:k], z, *found[k:]]
     return None
