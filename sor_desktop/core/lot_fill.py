@@ -198,7 +198,7 @@ def _max_fill_spans(spans: Sequence[tuple[int, int]], room: int, work: _Work | N
     if total <= room:
         return total
     # every fill is a multiple of the lots' gcd: a room between two multiples would keep the
-    # coarse-first search below looking for it through every count of the coarsest lot (0.002,
+    # search below looking for it through every count of the coarsest lot (0.002,
     # 0.003 and 0.007 BTC lots, 100 BTC deep each, an odd room in 1e-4 BTC grains: 140 ms a call)
     room -= room % math.gcd(*(m for m, _ in spans))
     if len(spans) == 1:

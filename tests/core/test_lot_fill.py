@@ -56,7 +56,7 @@ def _reachable(spans: list[tuple[int, int]]) -> np.ndarray:
        st.floats(0.0, 1.0))
 def test_a_thin_foreign_lot_beside_deep_coarse_ones_gets_the_largest_fill(spans, where):
     """Thin groups whose lot is foreign to deep coarse ones leave residues no count reaches, and
-    the coarse counts repeat the finer groups' answers (the shortcuts of the coarse-first search)."""
+    the coarse counts repeat the finer groups' answers (the shortcuts of the search)."""
     reach = _reachable(spans)
     room = round(where * (len(reach) + 3))
     assert _max_fill_spans(spans, room) == _largest(reach, room)
