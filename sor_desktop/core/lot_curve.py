@@ -15,7 +15,7 @@ segments however many lots it holds.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 
 import numpy as np
@@ -100,6 +100,11 @@ class LotCurve:
         if a == 0 and b == self.hi:
             return self.run_counts, self.run_slopes
         i = int(np.searchsorted(self.breaks, a, side="right"))
+        if b == self.hi and a < b:  # a venue from its minimum: the runs from the one holding ``a``
+            left = self.costs[i - 1] if self.breaks[i - 1] == a else self.cost(a)
+            head = int(self.breaks[i]) - a
+            return (np.concatenate(([head], self.run_counts[i:])),
+                    np.concatenate(([(self.costs[i] - left) / head], self.run_slopes[i:])))
         k = int(np.searchsorted(self.breaks, b, side="left"))
         pts = np.concatenate(([a], self.breaks[i:k], [b])).astype(np.int64)
         if i > 0 and self.breaks[i - 1] == a:
@@ -182,8 +187,8 @@ def build_curve(
     if instrument.min_notional is not None and lo <= hi:
         minimum = float(instrument.min_notional)
         if not meets_notional(curve.notional(lo), minimum):
-            lo = _min_lots_for_notional(curve, minimum)
-            curve = replace(curve, lo=lo)
+            curve = LotCurve(lot_f, _min_lots_for_notional(curve, minimum), hi, breaks, costs, x, cum_cost,
+                             cum_notional, prices, limit, counts, slopes)
     return curve
 
 
@@ -224,20 +229,20 @@ def envelope(curve: LotCurve, leg_cost: float) -> tuple[LotCurve, int]:
     lo, hi = curve.lo, curve.hi
     if leg_cost == 0 and lo <= 1:
         return curve, min(1, hi)
-    cands = curve.breaks[curve.breaks > lo]
-    cands = np.concatenate(([lo], cands)).astype(np.int64)
+    breaks = curve.breaks
+    cands = np.concatenate(([lo], breaks[int(np.searchsorted(breaks, lo, side="right")):])).astype(np.int64)
     vals = np.interp(cands.astype(np.float64), curve.xs, curve.cum_cost) + leg_cost
     k = int(np.argmin(vals / cands))
     star = int(cands[k])
     at = float(vals[k])
-    keep = curve.breaks > star
-    breaks = np.concatenate(([0, star], curve.breaks[keep])).astype(np.int64)
-    costs = np.concatenate(([0.0, at], curve.costs[keep] + leg_cost))
-    after = curve.xs > star
-    xs = np.concatenate(([0.0, float(star)], curve.xs[after]))
-    cum_cost = np.concatenate(([0.0, at], curve.cum_cost[after] + leg_cost))
+    keep = int(np.searchsorted(breaks, star, side="right"))  # the breaks past ``star``
+    breaks = np.concatenate(([0, star], breaks[keep:])).astype(np.int64)
+    costs = np.concatenate(([0.0, at], curve.costs[keep:] + leg_cost))
+    after = int(np.searchsorted(curve.xs, star, side="right"))
+    xs = np.concatenate(([0.0, float(star)], curve.xs[after:]))
+    cum_cost = np.concatenate(([0.0, at], curve.cum_cost[after:] + leg_cost))
     counts = breaks[1:] - breaks[:-1]
     slopes = (costs[1:] - costs[:-1]) / np.maximum(counts, 1)
-    env = replace(curve, breaks=breaks, costs=costs, xs=xs, cum_cost=cum_cost, run_counts=counts,
-                  run_slopes=slopes)
+    env = LotCurve(curve.lot_base, lo, hi, breaks, costs, xs, cum_cost, curve.cum_notional, curve.prices,
+                   curve.limit, counts, slopes)
     return env, star

@@ -281,7 +281,7 @@ def solve(curves: Sequence[LotCurve], m: Sequence[int], target: int,
                     open_bounds.append((incumbent.fill, rel.cost))
                     return rec
                 parent = (incumbent.fill, rel.cost, rel.slope) if math.isfinite(rel.slope) else None
-                rec.children = _branch(state, xs.tolist(), short_f, used_f, parent)
+                rec.children = _branch(state, xs, short_f, used_f, parent)
                 return rec
         low = [curves[i].lo if state[i] == 1 else 0 for i in range(n)]
         up = [curves[i].hi if state[i] >= 0 and usable[i] else 0 for i in range(n)]

@@ -504,8 +504,9 @@ def _best_single(routed: Sequence[_Venue], alloc: Allocation, request: PlanReque
     single_alloc = Allocation(fill, cost, lots, cost + v.leg_cost, cost + v.leg_cost)
     if fill == alloc.fill:
         return single, single_alloc, None, cost - alloc.cost, _notional(routed, alloc), None
-    # no single venue fills as much: compare the router's optimum for what that venue can fill
-    same = _solve(routed, fill, request.max_venues)
+    # no single venue fills as much: compare the router's optimum for what that venue can fill,
+    # searched from that venue's plan (a plan of the fill) over the tree of the plan's search
+    same = _solve(routed, fill, request.max_venues, incumbent=single_alloc)
     note = (f"no single venue can fill {alloc.fill * grain:.10g}; "
             f"compared at {base:.10g}, the most {v.name} alone can fill")
     if same.fill != fill:  # the search ran out of its budget before a plan of that fill: no saving shown
