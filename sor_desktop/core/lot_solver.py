@@ -104,14 +104,18 @@ def _groups(curves: Sequence[LotCurve], m: Sequence[int], low: Sequence[int], up
 
 def _box(curves: Sequence[LotCurve], m: Sequence[int], low: Sequence[int], up: Sequence[int],
          target: int, groups: Sequence[Group] | None = None) -> _Box | None:
-    lots = [0] * len(curves)
     if groups is None:
         groups = _groups(curves, m, low, up)
     if not groups:
-        return _Box(0, 0.0, tuple(lots), True, 0.0)
+        return _Box(0, 0.0, (0,) * len(curves), True, 0.0)
     fill = max_fill(groups, target)
     if fill is None:
         return None
+    return _box_at(groups, fill, len(curves))
+
+
+def _box_at(groups: Sequence[Group], fill: int, n: int) -> _Box:
+    lots = [0] * n
     found = min_cost(groups, fill)
     if found is None:  # reachable, but the bounded search found no plan: the node stays open
         return _Box(fill, math.inf, tuple(lots), False, _continuous_floor(groups, fill))
@@ -120,6 +124,39 @@ def _box(curves: Sequence[LotCurve], m: Sequence[int], low: Sequence[int], up: S
         g.assign(y, lots)
     floor = cost if exact else _continuous_floor(groups, fill)
     return _Box(fill, cost, tuple(lots), exact, floor)
+
+
+class _DecidedBoxes:
+    """The box problems of nodes whose venues are all decided (on from the minimum, or off), by
+    their bounds: each one's groups built once and each fill's cheapest plan solved once. A
+    quote-unit plan comes back to one venue set and its fills: the seed, the leaf of its first
+    search, the fill probes (``FixedSet``) and the leaf of the proof search."""
+
+    def __init__(self, curves: Sequence[LotCurve], m: Sequence[int]) -> None:
+        self.curves, self.m = curves, m
+        self._known: dict[tuple[tuple[int, ...], tuple[int, ...]], tuple[list[Group], dict[int, _Box]]] = {}
+
+    def _entry(self, low: Sequence[int], up: Sequence[int]) -> tuple[list[Group], dict[int, _Box]]:
+        key = (tuple(low), tuple(up))
+        entry = self._known.get(key)
+        if entry is None:
+            entry = self._known[key] = (_groups(self.curves, self.m, low, up), {})
+        return entry
+
+    def groups(self, low: Sequence[int], up: Sequence[int]) -> list[Group]:
+        return self._entry(low, up)[0]
+
+    def solve(self, low: Sequence[int], up: Sequence[int], target: int) -> _Box | None:
+        groups, by_fill = self._entry(low, up)
+        if not groups:
+            return _Box(0, 0.0, (0,) * len(self.curves), True, 0.0)
+        fill = max_fill(groups, target)
+        if fill is None:
+            return None
+        box = by_fill.get(fill)
+        if box is None:
+            box = by_fill[fill] = _box_at(groups, fill, len(self.curves))
+        return box
 
 
 def _continuous_floor(groups: Sequence[Group], fill: int) -> float:
@@ -140,7 +177,7 @@ def _seed(curves: Sequence[LotCurve], m: Sequence[int], target: int, k: int, leg
     chosen = [i for i in chosen if rel.lots[i] > 0]
     low = [curves[i].lo if i in chosen else 0 for i in range(n)]
     up = [curves[i].hi if i in chosen else 0 for i in range(n)]
-    box = _box(curves, m, low, up, target)
+    box = prep.boxes.solve(low, up, target)
     if box is None or box.fill == 0 or not math.isfinite(box.cost):
         return
     used = [i for i in range(n) if box.lots[i] > 0]
@@ -155,12 +192,13 @@ class FixedSet:
     groups are built once, so a quote-unit plan probes many fills over them for little."""
 
     def __init__(self, curves: Sequence[LotCurve], m: Sequence[int], chosen: Sequence[int],
-                 legs: Sequence[float]) -> None:
+                 legs: Sequence[float], prepared: Prepared | None = None) -> None:
         on = set(chosen)
-        self.curves, self.m = curves, m
+        self.curves = curves
         self.low = [c.lo if i in on else 0 for i, c in enumerate(curves)]
         self.up = [c.hi if i in on else 0 for i, c in enumerate(curves)]
-        self.groups = _groups(curves, m, self.low, self.up)
+        self.boxes = prepared.boxes if prepared is not None else _DecidedBoxes(curves, m)
+        self.groups = self.boxes.groups(self.low, self.up)
         self.legs = sum(legs[i] for i in on)
         self.period = math.gcd(*(m[i] for i in on)) or 1  # every fill of these venues is a multiple
 
@@ -171,7 +209,7 @@ class FixedSet:
     def solve(self, target: int) -> Allocation | None:
         """The cheapest plan on these venues at their largest fill not above ``target``; its
         ``bound`` is -inf: it says nothing about the plans of other venues."""
-        box = _box(self.curves, self.m, self.low, self.up, target, self.groups)
+        box = self.boxes.solve(self.low, self.up, target)
         if box is None or not math.isfinite(box.cost):
             return None
         money = sum(c.cost(x) for c, x in zip(self.curves, box.lots, strict=True) if x)
@@ -192,6 +230,7 @@ class Prepared:
             self.relaxed.append(env)
             self.star.append(x)
         self.lp = Relaxation(curves, self.relaxed, m, legs)
+        self.boxes = _DecidedBoxes(curves, m)
         # thread CPU time past which no search over these venues opens another node (shared by
         # the several searches one quote-unit plan makes)
         self.deadline: float | None = None
@@ -285,9 +324,11 @@ def solve(curves: Sequence[LotCurve], m: Sequence[int], target: int,
                 return rec
         low = [curves[i].lo if state[i] == 1 else 0 for i in range(n)]
         up = [curves[i].hi if state[i] >= 0 and usable[i] else 0 for i in range(n)]
-        use = [relaxed[i] if state[i] == 0 else curves[i] for i in range(n)]
         fixed = sum(legs[i] for i in range(n) if state[i] == 1)
-        node = _box(use, m, low, up, target)
+        if any(state[i] == 0 and up[i] for i in range(n)):
+            node = _box([relaxed[i] if state[i] == 0 else curves[i] for i in range(n)], m, low, up, target)
+        else:
+            node = prep.boxes.solve(low, up, target)
         if node is None:
             return rec
         floor = node.floor + fixed

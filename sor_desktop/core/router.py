@@ -311,13 +311,17 @@ class _Routed(list[_Venue]):
 def _solve(routed: Sequence[_Venue], target: int, max_venues: int | None,
            incumbent: Allocation | None = None) -> Allocation:
     curves, ms, legs = [v.curve for v in routed], [v.m for v in routed], [v.leg_cost for v in routed]
+    return solve(curves, ms, target, max_venues, legs, _prepared(routed), incumbent)
+
+
+def _prepared(routed: Sequence[_Venue]) -> Prepared:
     prepared = routed.prepared if isinstance(routed, _Routed) else None
     if prepared is None:
-        prepared = Prepared(curves, ms, legs)
+        prepared = Prepared([v.curve for v in routed], [v.m for v in routed], [v.leg_cost for v in routed])
         if isinstance(routed, _Routed):
             routed.prepared = prepared
             prepared.deadline = routed.deadline
-    return solve(curves, ms, target, max_venues, legs, prepared, incumbent)
+    return prepared
 
 
 def _notional(routed: Sequence[_Venue], alloc: Allocation) -> float:
@@ -336,7 +340,8 @@ def _quote_plan(routed: Sequence[_Venue], target: int, amount: float, max_venues
     if first.fill == 0:
         return first
     chosen = [i for i, x in enumerate(first.lots) if x]
-    fixed = FixedSet([v.curve for v in routed], [v.m for v in routed], chosen, [v.leg_cost for v in routed])
+    fixed = FixedSet([v.curve for v in routed], [v.m for v in routed], chosen, [v.leg_cost for v in routed],
+                     _prepared(routed))
     notional = partial(_notional, routed)
     if fits(first):
         top = fixed.solve(target)
