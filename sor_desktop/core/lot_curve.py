@@ -68,10 +68,10 @@ class LotCurve:
     run_slopes: Floats  # and the cost per lot of each run
 
     def cost(self, x: int) -> float:
-        return float(np.interp(x, self.xs, self.cum_cost))
+        return _interp(x, self.xs, self.cum_cost)
 
     def notional(self, x: int) -> float:
-        return float(np.interp(x, self.xs, self.cum_notional))
+        return _interp(x, self.xs, self.cum_notional)
 
     def worst_price(self, x: int) -> float:
         """Price of the level the ``x``-th lot ends in."""
@@ -118,6 +118,28 @@ class LotCurve:
         counts = counts[keep]
         slopes = (vals[1:] - vals[:-1])[keep] / counts
         return counts, slopes
+
+
+def _interp(x: float, xp: Floats, fp: Floats) -> float:
+    """``np.interp(x, xp, fp)`` at one point, in its arithmetic (numpy's ``arr_interp``) without
+    the array set-up that costs more than the answer: the router asks a cost or notional at a
+    lot count a hundred times a plan."""
+    j = int(xp.searchsorted(x, side="right")) - 1  # xp[j] <= x < xp[j + 1]
+    if j < 0:
+        return float(fp[0])
+    if j >= len(xp) - 1:
+        return float(fp[-1])
+    x0 = float(xp[j])
+    if x0 == x:
+        return float(fp[j])
+    y0, y1 = float(fp[j]), float(fp[j + 1])
+    slope = (y1 - y0) / (float(xp[j + 1]) - x0)
+    y = slope * (x - x0) + y0
+    if math.isnan(y):  # as numpy: from the other end, then the level's value when flat
+        y = slope * (x - float(xp[j + 1])) + y1
+        if math.isnan(y) and y0 == y1:
+            y = y0
+    return y
 
 
 def build_curve(

@@ -93,13 +93,25 @@ def relax(curves: Sequence[LotCurve], m: Sequence[int], low: Sequence[int], up: 
     return None if box is None else Allocation(box.fill, box.cost, box.lots)
 
 
-def _groups(curves: Sequence[LotCurve], m: Sequence[int], low: Sequence[int], up: Sequence[int]
-            ) -> list[Group]:
+def _groups(curves: Sequence[LotCurve], m: Sequence[int], low: Sequence[int], up: Sequence[int],
+            known: dict[tuple[object, ...], Group] | None = None) -> list[Group]:
+    """The venues with room, by lot size; ``known`` holds the groups built before over the same
+    curves (a group is the same whenever its venues' curves and bounds are: sibling nodes of a
+    search differ in one venue, so most of their groups were built already)."""
     by_m: dict[int, list[int]] = {}
     for i in range(len(curves)):
         if up[i] > 0:
             by_m.setdefault(m[i], []).append(i)
-    return [Group(mm, idx, curves, low, up) for mm, idx in sorted(by_m.items())]
+    if known is None:
+        return [Group(mm, idx, curves, low, up) for mm, idx in sorted(by_m.items())]
+    out = []
+    for mm, idx in sorted(by_m.items()):
+        key = (mm, *((i, id(curves[i]), low[i], up[i]) for i in idx))
+        g = known.get(key)
+        if g is None:
+            g = known[key] = Group(mm, idx, curves, low, up)
+        out.append(g)
+    return out
 
 
 def _box(curves: Sequence[LotCurve], m: Sequence[int], low: Sequence[int], up: Sequence[int],
@@ -231,6 +243,7 @@ class Prepared:
             self.star.append(x)
         self.lp = Relaxation(curves, self.relaxed, m, legs)
         self.boxes = _DecidedBoxes(curves, m)
+        self.groups: dict[tuple[object, ...], Group] = {}  # the groups of the searches' nodes (``_groups``)
         # thread CPU time past which no search over these venues opens another node (shared by
         # the several searches one quote-unit plan makes)
         self.deadline: float | None = None
@@ -326,7 +339,8 @@ def solve(curves: Sequence[LotCurve], m: Sequence[int], target: int,
         up = [curves[i].hi if state[i] >= 0 and usable[i] else 0 for i in range(n)]
         fixed = sum(legs[i] for i in range(n) if state[i] == 1)
         if any(state[i] == 0 and up[i] for i in range(n)):
-            node = _box([relaxed[i] if state[i] == 0 else curves[i] for i in range(n)], m, low, up, target)
+            use = [relaxed[i] if state[i] == 0 else curves[i] for i in range(n)]
+            node = _box(use, m, low, up, target, _groups(use, m, low, up, prep.groups))
         else:
             node = prep.boxes.solve(low, up, target)
         if node is None:
