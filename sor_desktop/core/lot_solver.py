@@ -126,9 +126,9 @@ def _box(curves: Sequence[LotCurve], m: Sequence[int], low: Sequence[int], up: S
     return _box_at(groups, fill, len(curves))
 
 
-def _box_at(groups: Sequence[Group], fill: int, n: int) -> _Box:
+def _box_at(groups: Sequence[Group], fill: int, n: int, near: Sequence[int] | None = None) -> _Box:
     lots = [0] * n
-    found = min_cost(groups, fill)
+    found = min_cost(groups, fill, near)
     if found is None:  # reachable, but the bounded search found no plan: the node stays open
         return _Box(fill, math.inf, tuple(lots), False, _continuous_floor(groups, fill))
     cost, ys, exact = found
@@ -167,7 +167,10 @@ class _DecidedBoxes:
             return None
         box = by_fill.get(fill)
         if box is None:
-            box = by_fill[fill] = _box_at(groups, fill, len(self.curves))
+            # the counts of the last fill solved start the search (the probes' fills are close)
+            last = next(reversed(by_fill.values()), None)
+            near = None if last is None else [sum(last.lots[i] for i in g.members) for g in groups]
+            box = by_fill[fill] = _box_at(groups, fill, len(self.curves), near)
         return box
 
 
