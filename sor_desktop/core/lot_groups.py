@@ -363,7 +363,7 @@ def _min_cost_pair(ga: Group, gb: Group, fill: int, near: int | None = None) -> 
 
 _COMB = 256
 # Points either side of a nearby answer the pair search tries first.
-_NEAR = 8
+_NEAR = 32
 
 
 def continuous_optimum(groups: Sequence[Group], fill: int) -> list[float]:

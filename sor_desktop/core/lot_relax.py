@@ -63,16 +63,21 @@ class Relaxation:
         # node sums them for its kinds in one product and walks one block, not every piece
         self.before_grains = _before_blocks(self.key, self.grains, 2 * n)
         self.before_cost = _before_blocks(self.key, self.grains * self.per, 2 * n)
+        self._blocks: dict[int, tuple[list[float], list[float], list[int]]] = {}
+        self._surplus: tuple[float, tuple[Floats, Floats]] | None = None  # the last price asked, and its answer
 
     def surplus(self, lam: float) -> tuple[Floats, Floats]:
         """Per venue, what its pieces cheaper than ``lam`` per grain save against ``lam``: free
         (its envelope from 0) and on (its curve above ``lo``). ``-free[i]`` is the least of
         ``envelope_i(x) - lam m_i x``, venue i's term of the relaxation's Lagrangian at ``lam``;
         on, the term is ``lo_cost[i] + leg[i] - lam lo_grains[i] - on[i]``."""
+        if self._surplus is not None and self._surplus[0] == lam:  # a node's on child often has its price
+            return self._surplus[1]
         k = int(np.searchsorted(self.per, lam, side="left"))
         weights = (lam - self.per[:k]) * self.grains[:k]
         saved: Floats = np.asarray(np.bincount(self.key[:k], weights=weights, minlength=2 * self.n), dtype=np.float64)
-        return saved[0::2], saved[1::2]
+        self._surplus = (lam, (saved[0::2], saved[1::2]))
+        return self._surplus[1]
 
     def solve(self, state: Sequence[int], fill: int) -> Relaxed | None:
         """Cheapest fractional plan of ``fill`` grains in the node, or None when it cannot reach it.
@@ -91,7 +96,8 @@ class Relaxation:
         if need < 0:
             return None
         fixed = sum(self._lo_cost[i] for i in on) + sum(self._legs[i] for i in on)
-        cum = (self.before_grains @ np.array(table)).tolist()
+        kinds = np.array(table)
+        cum = (self.before_grains @ kinds).tolist()
         if not len(self.per) or cum[-1] < need * (1 - 1e-12):
             if need == 0:
                 return Relaxed(fixed, [self._lo_grains[i] / self._m[i] if s == 1 else 0.0 for i, s in enumerate(state)])
@@ -99,8 +105,7 @@ class Relaxation:
         # the block holding the first piece where the node's grains reach ``need`` (the last one
         # when the total is short by no more than the tolerance), then its pieces one by one
         b = min(max(bisect.bisect_left(cum, need) - 1, 0), len(cum) - 2)
-        block = slice(b * _BLOCK, (b + 1) * _BLOCK)
-        grains, per, key = self.grains[block].tolist(), self.per[block].tolist(), self.key[block].tolist()
+        grains, per, key = self._block(b)
         got = cum[b]
         inner = 0.0
         extra = [0.0] * n
@@ -118,10 +123,18 @@ class Relaxation:
             inner += (need - got) * per[last]
             extra[key[last] >> 1] += need - got
         row = self.before_grains[b].tolist()
-        cost = float(self.before_cost[b] @ np.array(table)) + inner + fixed
+        cost = float(self.before_cost[b] @ kinds) + inner + fixed
         lots = [(row[2 * i] * table[2 * i] + row[2 * i + 1] * table[2 * i + 1] + extra[i]
                  + (self._lo_grains[i] if s == 1 else 0.0)) / self._m[i] for i, s in enumerate(state)]
         return Relaxed(cost, lots, per[last] if table[key[last]] else float("nan"))
+
+    def _block(self, b: int) -> tuple[list[float], list[float], list[int]]:
+        """Block ``b``'s pieces as Python lists (the nodes of a search walk the same few blocks)."""
+        got = self._blocks.get(b)
+        if got is None:
+            part = slice(b * _BLOCK, (b + 1) * _BLOCK)
+            got = self._blocks[b] = (self.grains[part].tolist(), self.per[part].tolist(), self.key[part].tolist())
+        return got
 
 
 # Pieces per block of the relaxation's prefix sums (a node walks one block of them).

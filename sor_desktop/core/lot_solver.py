@@ -167,9 +167,11 @@ class _DecidedBoxes:
             return None
         box = by_fill.get(fill)
         if box is None:
-            # the counts of the last fill solved start the search (the probes' fills are close)
+            # the counts of the last fill solved, scaled to this one, start the search (the
+            # probes' fills are close)
             last = next(reversed(by_fill.values()), None)
-            near = None if last is None else [sum(last.lots[i] for i in g.members) for g in groups]
+            near = None if last is None or not last.fill else [
+                sum(last.lots[i] for i in g.members) * fill // last.fill for g in groups]
             box = by_fill[fill] = _box_at(groups, fill, len(self.curves), near)
         return box
 
