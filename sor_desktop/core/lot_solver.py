@@ -285,104 +285,137 @@ def solve(curves: Sequence[LotCurve], m: Sequence[int], target: int,
     legs = [0.0] * n if leg_costs is None else [float(c) for c in leg_costs]
     usable = [c.lo <= c.hi for c in curves]
     prep = prepared if prepared is not None else Prepared(curves, m, legs)
-    relaxed, star, lp = prep.relaxed, prep.star, prep.lp
-    reach = [m[i] * curves[i].hi if usable[i] else 0 for i in range(n)]
     best = [Allocation(0, 0.0, (0,) * n, 0.0, 0.0)]
     if incumbent is not None and 0 < incumbent.fill <= target:
         best[0] = Allocation(incumbent.fill, incumbent.cost, incumbent.lots, incumbent.total, incumbent.total)
-    open_bounds: list[tuple[int, float]] = []  # nodes left unexplored (budget) or not proven
-    nodes = [0]
     deadline = time.thread_time() + TIME_LIMIT_S  # CPU time: a busy machine does not cut the search
     if prep.deadline is not None:
         deadline = min(deadline, prep.deadline)
+    search = _Search(curves, m, target, k, legs, usable, prep, best, deadline)
 
-    def _spent() -> bool:  # the time only counts once there is a plan (the dive to one is short)
-        if nodes[0] > NODE_LIMIT:
+    if k > 0:
+        if k < sum(usable) and best[0].fill == 0:
+            _seed(curves, m, target, k, legs, prep, usable, best)
+        last = prep.tree
+        if last is not None and last[0] == k and incumbent is not None and best[0].fill > 0:
+            prep.tree = (k, search.replay(last[1]))
+        else:
+            prep.tree = (k, search.visit([0] * n))
+    open_bounds = search.open_bounds
+    found = best[0]
+    rivals = [b for f, b in open_bounds if f >= found.fill]
+    if any(f > found.fill for f, _ in open_bounds):
+        return Allocation(found.fill, found.cost, found.lots, found.total, -math.inf)
+    bound = min([found.total, *rivals])
+    return Allocation(found.fill, found.cost, found.lots, found.total, bound)
+
+
+class _Search:
+    """One branch-and-bound search of ``solve``: what its nodes share, and their visits as methods
+    (nested functions calling each other would be a reference cycle holding the venues' arrays
+    until the cycle collector frees them, in a pause inside some later plan)."""
+
+    def __init__(self, curves: Sequence[LotCurve], m: Sequence[int], target: int, k: int, legs: list[float],
+                 usable: list[bool], prep: Prepared, best: list[Allocation], deadline: float) -> None:
+        self.curves, self.m, self.target, self.k, self.legs, self.usable = curves, m, target, k, legs, usable
+        self.n = len(curves)
+        self.prep = prep
+        self.relaxed, self.star, self.lp = prep.relaxed, prep.star, prep.lp
+        self.reach = [m[i] * curves[i].hi if usable[i] else 0 for i in range(self.n)]
+        self.best = best
+        self.open_bounds: list[tuple[int, float]] = []  # nodes left unexplored (budget) or not proven
+        self.nodes = [0]
+        self.deadline = deadline
+
+    def _spent(self) -> bool:  # the time only counts once there is a plan (the dive to one is short)
+        if self.nodes[0] > NODE_LIMIT:
             return True
-        return best[0].fill > 0 and time.thread_time() > deadline
+        return self.best[0].fill > 0 and time.thread_time() > self.deadline
 
-    def better(fill: int, value: float, than: Allocation) -> bool:
+    def better(self, fill: int, value: float, than: Allocation) -> bool:
         if fill != than.fill:
             return fill > than.fill
         return value < than.total - REL_EPS * (1.0 + abs(than.total))
 
-    def visit(state: list[int], pre: tuple[int, float, float] | None = None) -> _Node:
+    def visit(self, state: list[int], pre: tuple[int, float, float] | None = None) -> _Node:
         # state per venue: -1 off, 0 free, 1 on; ``pre``: a bound from the parent (``_branch``)
+        n, k, star, curves, usable, legs, reach = (self.n, self.k, self.star, self.curves, self.usable, self.legs,
+                                                   self.reach)
         rec = _Node(state)
         on_count = sum(1 for s in state if s == 1)
         if on_count > k:
             return rec
         if on_count == k:  # the count is spent: every undecided venue is off (a tighter relaxation)
             state = [s if s else -1 for s in state]
-        incumbent = best[0]
-        most = min(target, sum(reach[i] for i in range(n) if state[i] >= 0))
+        incumbent = self.best[0]
+        most = min(self.target, sum(reach[i] for i in range(n) if state[i] >= 0))
         if most < incumbent.fill:
             return rec
         if incumbent.fill > 0 and most == incumbent.fill:  # cost decides: the fractional bound first
-            if pre is not None and pre[0] == incumbent.fill and not better(pre[0], pre[1], incumbent):
+            if pre is not None and pre[0] == incumbent.fill and not self.better(pre[0], pre[1], incumbent):
                 rec.bound = pre
                 return rec
-            rel = lp.solve(state, incumbent.fill)
+            rel = self.lp.solve(state, incumbent.fill)
             if rel is None:
                 return rec
             if math.isfinite(rel.slope):
                 rec.bound = (incumbent.fill, rel.cost, rel.slope)
-            if not better(incumbent.fill, rel.cost, incumbent):
+            if not self.better(incumbent.fill, rel.cost, incumbent):
                 return rec
             xs = rel.lots
             short_f = [i for i in range(n) if state[i] == 0 and 1e-9 < xs[i] < star[i] - 1e-9]
             used_f = [i for i in range(n) if xs[i] > 1e-9]
             if short_f or len(used_f) > k:  # branch on the fractional plan, no lots solved here
-                nodes[0] += 1
-                if _spent():
-                    open_bounds.append((incumbent.fill, rel.cost))
+                self.nodes[0] += 1
+                if self._spent():
+                    self.open_bounds.append((incumbent.fill, rel.cost))
                     return rec
                 parent = (incumbent.fill, rel.cost, rel.slope) if math.isfinite(rel.slope) else None
-                rec.children = _branch(state, xs, short_f, used_f, parent)
+                rec.children = self._branch(state, xs, short_f, used_f, parent)
                 return rec
         low = [curves[i].lo if state[i] == 1 else 0 for i in range(n)]
         up = [curves[i].hi if state[i] >= 0 and usable[i] else 0 for i in range(n)]
         fixed = sum(legs[i] for i in range(n) if state[i] == 1)
         if any(state[i] == 0 and up[i] for i in range(n)):
-            use = [relaxed[i] if state[i] == 0 else curves[i] for i in range(n)]
-            node = _box(use, m, low, up, target, _groups(use, m, low, up, prep.groups))
+            use = [self.relaxed[i] if state[i] == 0 else curves[i] for i in range(n)]
+            node = _box(use, self.m, low, up, self.target, _groups(use, self.m, low, up, self.prep.groups))
         else:
-            node = prep.boxes.solve(low, up, target)
+            node = self.prep.boxes.solve(low, up, self.target)
         if node is None:
             return rec
         floor = node.floor + fixed
-        if not better(node.fill, floor, best[0]):
+        if not self.better(node.fill, floor, self.best[0]):
             return rec
-        nodes[0] += 1
-        if _spent():
-            open_bounds.append((node.fill, floor))
+        self.nodes[0] += 1
+        if self._spent():
+            self.open_bounds.append((node.fill, floor))
             return rec
         x = node.lots
         short = [i for i in range(n) if state[i] == 0 and 0 < x[i] < star[i]]
         used = [i for i in range(n) if x[i] > 0]
         if not short and len(used) <= k:
             value = node.cost + fixed  # free venues used are at x* or more: the envelope is exact
-            if math.isfinite(value) and better(node.fill, value, best[0]):
+            if math.isfinite(value) and self.better(node.fill, value, self.best[0]):
                 money = sum(curves[i].cost(x[i]) for i in used)
-                best[0] = Allocation(node.fill, money, x, value, value)
+                self.best[0] = Allocation(node.fill, money, x, value, value)
             if not node.exact:
                 if value - floor > LOOSE * (1.0 + abs(value)) and any(state[i] == 0 for i in used):
                     # not proven, and the envelopes of the undecided venues it uses make its
                     # bound loose: deciding one tightens both children (each is exact more often)
-                    rec.children = _branch(state, x, [], used)
+                    rec.children = self._branch(state, x, [], used)
                 else:
-                    open_bounds.append((node.fill, floor))
+                    self.open_bounds.append((node.fill, floor))
             return rec
-        rec.children = _branch(state, x, short, used)
+        rec.children = self._branch(state, x, short, used)
         return rec
 
-    def _branch(state: list[int], x: Sequence[float], short: list[int], used: list[int],
+    def _branch(self, state: list[int], x: Sequence[float], short: list[int], used: list[int],
                 parent: tuple[int, float, float] | None = None) -> tuple[_Node, _Node]:
         if short:
-            i = max(short, key=lambda j: x[j] / star[j])
-            keep_first = 2 * x[i] >= star[i]
+            i = max(short, key=lambda j: x[j] / self.star[j])
+            keep_first = 2 * x[i] >= self.star[i]
         else:  # too many venues: keep the biggest first, which reaches a good plan quickly
-            i = max((j for j in used if state[j] == 0), key=lambda j: x[j] * m[j])
+            i = max((j for j in used if state[j] == 0), key=lambda j: x[j] * self.m[j])
             keep_first = True
         on, off = list(state), list(state)
         on[i], off[i] = 1, -1
@@ -392,35 +425,21 @@ def solve(curves: Sequence[LotCurve], m: Sequence[int], target: int,
             # term per venue: a child changes venue i's term only, and the Lagrangian at the same
             # ``lam`` bounds the child's relaxation at any fill (``lam`` per grain from that one)
             at, cost, lam = parent
-            free_gain, on_gain = lp.surplus(lam)
+            free_gain, on_gain = self.lp.surplus(lam)
             pre_off = (at, cost + free_gain[i], lam)
-            pre_on = (at, cost + free_gain[i] + lp.lo_cost[i] + legs[i] - lam * lp.lo_grains[i] - on_gain[i], lam)
+            lp = self.lp
+            pre_on = (at, cost + free_gain[i] + lp.lo_cost[i] + self.legs[i] - lam * lp.lo_grains[i] - on_gain[i], lam)
         if keep_first:
-            return visit(on, pre_on), visit(off, pre_off)
-        return visit(off, pre_off), visit(on, pre_on)
+            return self.visit(on, pre_on), self.visit(off, pre_off)
+        return self.visit(off, pre_off), self.visit(on, pre_on)
 
-    def replay(rec: _Node) -> _Node:
-        inc = best[0]
+    def replay(self, rec: _Node) -> _Node:
+        inc = self.best[0]
         if rec.bound is not None and inc.fill > 0:
             at, cost, slope = rec.bound
-            most = min(target, sum(reach[i] for i in range(n) if rec.state[i] >= 0))
-            if most <= inc.fill and not better(inc.fill, cost + slope * (inc.fill - at), inc):
+            most = min(self.target, sum(self.reach[i] for i in range(self.n) if rec.state[i] >= 0))
+            if most <= inc.fill and not self.better(inc.fill, cost + slope * (inc.fill - at), inc):
                 return rec  # nothing in it fills more, and nothing of the incumbent's fill beats it
         if rec.children is None:
-            return visit(rec.state)
-        return _Node(rec.state, rec.bound, (replay(rec.children[0]), replay(rec.children[1])))
-
-    if k > 0:
-        if k < sum(usable) and best[0].fill == 0:
-            _seed(curves, m, target, k, legs, prep, usable, best)
-        last = prep.tree
-        if last is not None and last[0] == k and incumbent is not None and best[0].fill > 0:
-            prep.tree = (k, replay(last[1]))
-        else:
-            prep.tree = (k, visit([0] * n))
-    found = best[0]
-    rivals = [b for f, b in open_bounds if f >= found.fill]
-    if any(f > found.fill for f, _ in open_bounds):
-        return Allocation(found.fill, found.cost, found.lots, found.total, -math.inf)
-    bound = min([found.total, *rivals])
-    return Allocation(found.fill, found.cost, found.lots, found.total, bound)
+            return self.visit(rec.state)
+        return _Node(rec.state, rec.bound, (self.replay(rec.children[0]), self.replay(rec.children[1])))
