@@ -252,13 +252,15 @@ def envelope(curve: LotCurve, leg_cost: float) -> tuple[LotCurve, int]:
     if leg_cost == 0 and lo <= 1:
         return curve, min(1, hi)
     breaks = curve.breaks
-    cands = np.concatenate(([lo], breaks[int(np.searchsorted(breaks, lo, side="right")):])).astype(np.int64)
-    vals = np.interp(cands.astype(np.float64), curve.xs, curve.cum_cost) + leg_cost
+    first = int(np.searchsorted(breaks, lo, side="right"))
+    cands = np.concatenate(([lo], breaks[first:]))
+    # the curve's costs at its breaks are its interpolation there
+    vals = np.concatenate(([curve.cost(lo) + leg_cost], curve.costs[first:] + leg_cost))
     k = int(np.argmin(vals / cands))
     star = int(cands[k])
     at = float(vals[k])
     keep = int(np.searchsorted(breaks, star, side="right"))  # the breaks past ``star``
-    breaks = np.concatenate(([0, star], breaks[keep:])).astype(np.int64)
+    breaks = np.concatenate(([0, star], breaks[keep:]))
     costs = np.concatenate(([0.0, at], curve.costs[keep:] + leg_cost))
     after = int(np.searchsorted(curve.xs, star, side="right"))
     xs = np.concatenate(([0.0, float(star)], curve.xs[after:]))

@@ -65,6 +65,7 @@ class Relaxation:
         self.before_cost = _before_blocks(self.key, self.grains * self.per, 2 * n)
         self._blocks: dict[int, tuple[list[float], list[float], list[int]]] = {}
         self._surplus: tuple[float, tuple[Floats, Floats]] | None = None  # the last price asked, and its answer
+        self._last: tuple[tuple[tuple[int, ...], int], Relaxed | None] | None = None  # the last node solved
 
     def surplus(self, lam: float) -> tuple[Floats, Floats]:
         """Per venue, what its pieces cheaper than ``lam`` per grain save against ``lam``: free
@@ -84,6 +85,14 @@ class Relaxation:
 
         In plain Python but for one product: a node's arrays are a few venues long, where each
         numpy call costs more than the loop it replaces."""
+        asked = (tuple(state), fill)
+        if self._last is not None and self._last[0] == asked:  # the seed's root is the search's root
+            return self._last[1]
+        found = self._solve(state, fill)
+        self._last = (asked, found)
+        return found
+
+    def _solve(self, state: Sequence[int], fill: int) -> Relaxed | None:
         n = self.n
         table = [0.0] * (2 * n)  # per kind of piece (2 * venue + on), whether the node has it
         on = []

@@ -462,17 +462,18 @@ def _walk_bound(screened: Sequence[tuple[VenueInput, Levels]], amount: float, gr
 
 def _quote_target(routed: Sequence[_Venue], side: Side, amount: float, grain: float) -> int:
     """``B_T`` in grains: the fee-aware continuous walk of the merged books (module docstring)."""
-    prices, bases, keys = [], [], []
-    for v in routed:
-        c = v.curve
-        cum = np.minimum(c.xs[1:], c.hi) * c.lot_base
-        base = np.diff(np.concatenate(([0.0], cum)))
-        fee = float(v.instrument.taker_fee)
-        prices.append(c.prices)
-        bases.append(base)
-        keys.append((c.prices * (1 + fee) if side is Side.BUY else -c.prices * (1 - fee))
-                    + v.futures.funding_per_base)
-    p, b, k = np.concatenate(prices), np.concatenate(bases), np.concatenate(keys)
+    # every venue's levels in one array (a venue's own arrays are short: per-venue calls cost more)
+    sizes = [len(v.curve.prices) for v in routed]
+    per_venue = partial(np.repeat, repeats=sizes)
+    p = np.concatenate([v.curve.prices for v in routed])
+    cum = (np.minimum(np.concatenate([v.curve.xs[1:] for v in routed]), per_venue([v.curve.hi for v in routed]))
+           * per_venue([v.curve.lot_base for v in routed]))
+    before = np.concatenate(([0.0], cum[:-1]))
+    before[np.cumsum([0, *sizes[:-1]])] = 0.0  # each venue's walk starts from nothing
+    b = cum - before
+    fees = [float(v.instrument.taker_fee) for v in routed]
+    rate = per_venue([1 + f if side is Side.BUY else 1 - f for f in fees])
+    k = (p * rate if side is Side.BUY else -p * rate) + per_venue([v.futures.funding_per_base for v in routed])
     order = np.argsort(k, kind="stable")
     p, b = p[order], b[order]
     cum_b = np.concatenate(([0.0], np.cumsum(b)))
