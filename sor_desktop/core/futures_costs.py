@@ -53,7 +53,7 @@ def apply(v: VenueInput, request: PlanRequest) -> tuple[VenueInput, VenueCosts]:
     price = reference_price(v, side)
     costs = VenueCosts(reference_price=price)
     if price is None:
-        return replace(v, instrument=ins), costs
+        return (v if ins is v.instrument else replace(v, instrument=ins)), costs
     if v.funding is not None and request.hold_hours:
         costs = replace(costs, settlements=settlements_in_hold(v.funding, request.hold_hours, request.now_ms),
                         funding_per_base=funding_per_base(v.funding, side, price, request.hold_hours,
@@ -72,4 +72,6 @@ def apply(v: VenueInput, request: PlanRequest) -> tuple[VenueInput, VenueCosts]:
             room = max(notional / price - sign * v.position_base, 0.0)
             if cap is None or room < cap:
                 cap, costs = room, replace(costs, cap_reason=why)
+    if ins is v.instrument and cap is v.cap_base:  # nothing to apply: no copy (ten venues, every plan)
+        return v, costs
     return replace(v, instrument=ins, cap_base=cap), costs

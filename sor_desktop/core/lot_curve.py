@@ -15,7 +15,7 @@ segments however many lots it holds.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 
 import numpy as np
@@ -68,10 +68,10 @@ class LotCurve:
     run_slopes: Floats  # and the cost per lot of each run
 
     def cost(self, x: int) -> float:
-        return float(np.interp(x, self.xs, self.cum_cost))
+        return _interp(x, self.xs, self.cum_cost)
 
     def notional(self, x: int) -> float:
-        return float(np.interp(x, self.xs, self.cum_notional))
+        return _interp(x, self.xs, self.cum_notional)
 
     def worst_price(self, x: int) -> float:
         """Price of the level the ``x``-th lot ends in."""
@@ -100,6 +100,11 @@ class LotCurve:
         if a == 0 and b == self.hi:
             return self.run_counts, self.run_slopes
         i = int(np.searchsorted(self.breaks, a, side="right"))
+        if b == self.hi and a < b:  # a venue from its minimum: the runs from the one holding ``a``
+            left = self.costs[i - 1] if self.breaks[i - 1] == a else self.cost(a)
+            head = int(self.breaks[i]) - a
+            return (np.concatenate(([head], self.run_counts[i:])),
+                    np.concatenate(([(self.costs[i] - left) / head], self.run_slopes[i:])))
         k = int(np.searchsorted(self.breaks, b, side="left"))
         pts = np.concatenate(([a], self.breaks[i:k], [b])).astype(np.int64)
         if i > 0 and self.breaks[i - 1] == a:
@@ -113,6 +118,28 @@ class LotCurve:
         counts = counts[keep]
         slopes = (vals[1:] - vals[:-1])[keep] / counts
         return counts, slopes
+
+
+def _interp(x: float, xp: Floats, fp: Floats) -> float:
+    """``np.interp(x, xp, fp)`` at one point, in its arithmetic (numpy's ``arr_interp``) without
+    the array set-up that costs more than the answer: the router asks a cost or notional at a
+    lot count a hundred times a plan."""
+    j = int(xp.searchsorted(x, side="right")) - 1  # xp[j] <= x < xp[j + 1]
+    if j < 0:
+        return float(fp[0])
+    if j >= len(xp) - 1:
+        return float(fp[-1])
+    x0 = float(xp[j])
+    if x0 == x:
+        return float(fp[j])
+    y0, y1 = float(fp[j]), float(fp[j + 1])
+    slope = (y1 - y0) / (float(xp[j + 1]) - x0)
+    y = slope * (x - x0) + y0
+    if math.isnan(y):  # as numpy: from the other end, then the level's value when flat
+        y = slope * (x - float(xp[j + 1])) + y1
+        if math.isnan(y) and y0 == y1:
+            y = y0
+    return y
 
 
 def build_curve(
@@ -182,8 +209,8 @@ def build_curve(
     if instrument.min_notional is not None and lo <= hi:
         minimum = float(instrument.min_notional)
         if not meets_notional(curve.notional(lo), minimum):
-            lo = _min_lots_for_notional(curve, minimum)
-            curve = replace(curve, lo=lo)
+            curve = LotCurve(lot_f, _min_lots_for_notional(curve, minimum), hi, breaks, costs, x, cum_cost,
+                             cum_notional, prices, limit, counts, slopes)
     return curve
 
 
@@ -224,20 +251,22 @@ def envelope(curve: LotCurve, leg_cost: float) -> tuple[LotCurve, int]:
     lo, hi = curve.lo, curve.hi
     if leg_cost == 0 and lo <= 1:
         return curve, min(1, hi)
-    cands = curve.breaks[curve.breaks > lo]
-    cands = np.concatenate(([lo], cands)).astype(np.int64)
-    vals = np.interp(cands.astype(np.float64), curve.xs, curve.cum_cost) + leg_cost
+    breaks = curve.breaks
+    first = int(np.searchsorted(breaks, lo, side="right"))
+    cands = np.concatenate(([lo], breaks[first:]))
+    # the curve's costs at its breaks are its interpolation there
+    vals = np.concatenate(([curve.cost(lo) + leg_cost], curve.costs[first:] + leg_cost))
     k = int(np.argmin(vals / cands))
     star = int(cands[k])
     at = float(vals[k])
-    keep = curve.breaks > star
-    breaks = np.concatenate(([0, star], curve.breaks[keep])).astype(np.int64)
-    costs = np.concatenate(([0.0, at], curve.costs[keep] + leg_cost))
-    after = curve.xs > star
-    xs = np.concatenate(([0.0, float(star)], curve.xs[after]))
-    cum_cost = np.concatenate(([0.0, at], curve.cum_cost[after] + leg_cost))
+    keep = int(np.searchsorted(breaks, star, side="right"))  # the breaks past ``star``
+    breaks = np.concatenate(([0, star], breaks[keep:]))
+    costs = np.concatenate(([0.0, at], curve.costs[keep:] + leg_cost))
+    after = int(np.searchsorted(curve.xs, star, side="right"))
+    xs = np.concatenate(([0.0, float(star)], curve.xs[after:]))
+    cum_cost = np.concatenate(([0.0, at], curve.cum_cost[after:] + leg_cost))
     counts = breaks[1:] - breaks[:-1]
     slopes = (costs[1:] - costs[:-1]) / np.maximum(counts, 1)
-    env = replace(curve, breaks=breaks, costs=costs, xs=xs, cum_cost=cum_cost, run_counts=counts,
-                  run_slopes=slopes)
+    env = LotCurve(curve.lot_base, lo, hi, breaks, costs, xs, cum_cost, curve.cum_notional, curve.prices,
+                   curve.limit, counts, slopes)
     return env, star

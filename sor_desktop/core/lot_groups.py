@@ -110,24 +110,25 @@ class Group:
 # -- cheapest plan at a fill --------------------------------------------------------------------
 
 
-def min_cost(groups: Sequence[Group], fill: int, cap: float = math.inf
+def min_cost(groups: Sequence[Group], fill: int, cap: float = math.inf, near: Sequence[int] | None = None
              ) -> tuple[float, list[int], bool] | None:
     """Cheapest ``(cost, y per group, proven)`` with ``sum m_g y_g == fill`` exactly, or None.
 
     ``proven`` is False only when the window search had to be narrowed (``WINDOW_LIMIT``). A
-    residue search (``_min_cost_residues``) may answer None when no plan costs under ``cap``."""
+    residue search (``_min_cost_residues``) may answer None when no plan costs under ``cap``.
+    ``near``, the counts of a nearby fill's answer, only makes two groups' search shorter."""
     if len(groups) == 1:
         g = groups[0]
         if fill % g.m or not g.low <= fill // g.m <= g.high:
             return None
         return g.cost(fill // g.m), [fill // g.m], True
     if len(groups) == 2:
-        pair = _min_cost_pair(groups[0], groups[1], fill)
+        pair = _min_cost_pair(groups[0], groups[1], fill, None if near is None else near[1])
         return None if pair is None else (*pair, True)
     return _min_cost_window(groups, fill, cap)
 
 
-def _min_cost_pair(ga: Group, gb: Group, fill: int) -> tuple[float, list[int]] | None:
+def _min_cost_pair(ga: Group, gb: Group, fill: int, near: int | None = None) -> tuple[float, list[int]] | None:
     a, b = ga.m, gb.m
     d = math.gcd(a, b)
     if fill % d:
@@ -145,6 +146,18 @@ def _min_cost_pair(ga: Group, gb: Group, fill: int) -> tuple[float, list[int]] |
         yb = r + ts * q
         return gb.costs(yb) + ga.costs((fill - b * yb) // a)
 
+    if near is not None:
+        # around ``gb``'s count ``near``: a point below both its neighbours (or at an end of the
+        # range) is the only minimum of the convex phi, where the comb below ends too; a tie or
+        # a minimum at the window's edge leaves the answer to the comb
+        t = min(max((near - r) // q, t0), t1)
+        ts = np.arange(max(t - _NEAR, t0), min(t + _NEAR, t1) + 1, dtype=np.int64)
+        vals = phi(ts)
+        k = int(np.argmin(vals))
+        if ((vals[k - 1] > vals[k] if k > 0 else ts[0] == t0)
+                and (vals[k + 1] > vals[k] if k < len(ts) - 1 else ts[-1] == t1)):
+            yb = r + int(ts[k]) * q
+            return float(vals[k]), [(fill - b * yb) // a, yb]
     # phi is convex in t: evaluate a comb of points, keep the bracket around the smallest, repeat
     lo_t, hi_t = t0, t1
     while hi_t - lo_t > 16 * _COMB:
@@ -160,6 +173,8 @@ def _min_cost_pair(ga: Group, gb: Group, fill: int) -> tuple[float, list[int]] |
 
 
 _COMB = 256
+# Points either side of a nearby answer the pair search tries first.
+_NEAR = 32
 
 
 def continuous_optimum(groups: Sequence[Group], fill: int) -> list[float]:

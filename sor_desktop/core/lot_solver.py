@@ -89,27 +89,43 @@ class _Box:
     upper: int  # proven bound on the box's largest fill: above ``fill`` when its search was cut
 
 
-def _groups(curves: Sequence[LotCurve], m: Sequence[int], low: Sequence[int], up: Sequence[int]
-            ) -> list[Group]:
+def _groups(curves: Sequence[LotCurve], m: Sequence[int], low: Sequence[int], up: Sequence[int],
+            known: dict[tuple[object, ...], Group] | None = None) -> list[Group]:
+    """The venues with room, by lot size; ``known`` holds the groups built before over the same
+    curves (a group is the same whenever its venues' curves and bounds are: sibling nodes of a
+    search differ in one venue, so most of their groups were built already)."""
     by_m: dict[int, list[int]] = {}
     for i in range(len(curves)):
         if up[i] > 0:
             by_m.setdefault(m[i], []).append(i)
-    return [Group(mm, idx, curves, low, up) for mm, idx in sorted(by_m.items())]
+    if known is None:
+        return [Group(mm, idx, curves, low, up) for mm, idx in sorted(by_m.items())]
+    out = []
+    for mm, idx in sorted(by_m.items()):
+        key = (mm, *((i, id(curves[i]), low[i], up[i]) for i in idx))
+        g = known.get(key)
+        if g is None:
+            g = known[key] = Group(mm, idx, curves, low, up)
+        out.append(g)
+    return out
 
 
 def _box(curves: Sequence[LotCurve], m: Sequence[int], low: Sequence[int], up: Sequence[int],
          target: int, groups: Sequence[Group] | None = None) -> _Box | None:
-    lots = [0] * len(curves)
     if groups is None:
         groups = _groups(curves, m, low, up)
     if not groups:
-        return _Box(0, 0.0, tuple(lots), True, 0.0, 0)
+        return _Box(0, 0.0, (0,) * len(curves), True, 0.0, 0)
     fills = max_fill_bounded(groups, target)
     if fills is None:
         return None
-    fill, upper = fills
-    found = min_cost(groups, fill)
+    return _box_at(groups, *fills, len(curves))
+
+
+def _box_at(groups: Sequence[Group], fill: int, upper: int, n: int, near: Sequence[int] | None = None) -> _Box:
+    """The cheapest plan of the box at ``fill`` (``upper``: the proven bound on its largest fill)."""
+    lots = [0] * n
+    found = min_cost(groups, fill, near=near)
     if found is None:  # reachable, but the bounded search found no plan: the node stays open
         return _Box(fill, math.inf, tuple(lots), False, _continuous_floor(groups, fill), upper)
     cost, ys, exact = found
@@ -117,6 +133,45 @@ def _box(curves: Sequence[LotCurve], m: Sequence[int], low: Sequence[int], up: S
         g.assign(y, lots)
     floor = cost if exact else _continuous_floor(groups, fill)
     return _Box(fill, cost, tuple(lots), exact, floor, upper)
+
+
+class _DecidedBoxes:
+    """The box problems of nodes whose venues are all decided (on from the minimum, or off), by
+    their bounds: each one's groups built once and each fill's cheapest plan solved once. A
+    quote-unit plan comes back to one venue set and its fills: the seed, the leaf of its first
+    search, the fill probes (``FixedSet``) and the leaf of the proof search."""
+
+    def __init__(self, curves: Sequence[LotCurve], m: Sequence[int]) -> None:
+        self.curves, self.m = curves, m
+        self._known: dict[tuple[tuple[int, ...], tuple[int, ...]], tuple[list[Group], dict[int, _Box]]] = {}
+
+    def _entry(self, low: Sequence[int], up: Sequence[int]) -> tuple[list[Group], dict[int, _Box]]:
+        key = (tuple(low), tuple(up))
+        entry = self._known.get(key)
+        if entry is None:
+            entry = self._known[key] = (_groups(self.curves, self.m, low, up), {})
+        return entry
+
+    def groups(self, low: Sequence[int], up: Sequence[int]) -> list[Group]:
+        return self._entry(low, up)[0]
+
+    def solve(self, low: Sequence[int], up: Sequence[int], target: int) -> _Box | None:
+        groups, by_fill = self._entry(low, up)
+        if not groups:
+            return _Box(0, 0.0, (0,) * len(self.curves), True, 0.0, 0)
+        fills = max_fill_bounded(groups, target)
+        if fills is None:
+            return None
+        fill, upper = fills
+        box = by_fill.get(fill)
+        if box is None:
+            # the counts of the last fill solved, scaled to this one, start the search (the
+            # probes' fills are close)
+            last = next(reversed(by_fill.values()), None)
+            near = None if last is None or not last.fill else [
+                sum(last.lots[i] for i in g.members) * fill // last.fill for g in groups]
+            box = by_fill[fill] = _box_at(groups, fill, upper, len(self.curves), near)
+        return box
 
 
 def _continuous_floor(groups: Sequence[Group], fill: int) -> float:
@@ -137,7 +192,7 @@ def _seed(curves: Sequence[LotCurve], m: Sequence[int], target: int, k: int, leg
     chosen = [i for i in chosen if rel.lots[i] > 0]
     low = [curves[i].lo if i in chosen else 0 for i in range(n)]
     up = [curves[i].hi if i in chosen else 0 for i in range(n)]
-    box = _box(curves, m, low, up, target)
+    box = prep.boxes.solve(low, up, target)
     if box is None or box.fill == 0 or not math.isfinite(box.cost):
         return
     used = [i for i in range(n) if box.lots[i] > 0]
@@ -152,12 +207,13 @@ class FixedSet:
     groups are built once, so a quote-unit plan probes many fills over them for little."""
 
     def __init__(self, curves: Sequence[LotCurve], m: Sequence[int], chosen: Sequence[int],
-                 legs: Sequence[float]) -> None:
+                 legs: Sequence[float], prepared: Prepared | None = None) -> None:
         on = set(chosen)
-        self.curves, self.m = curves, m
+        self.curves = curves
         self.low = [c.lo if i in on else 0 for i, c in enumerate(curves)]
         self.up = [c.hi if i in on else 0 for i, c in enumerate(curves)]
-        self.groups = _groups(curves, m, self.low, self.up)
+        self.boxes = prepared.boxes if prepared is not None else _DecidedBoxes(curves, m)
+        self.groups = self.boxes.groups(self.low, self.up)
         self.legs = sum(legs[i] for i in on)
         self.period = math.gcd(*(m[i] for i in on)) or 1  # every fill of these venues is a multiple
 
@@ -168,7 +224,7 @@ class FixedSet:
     def solve(self, target: int) -> Allocation | None:
         """The cheapest plan on these venues at their largest fill not above ``target``; its
         ``bound`` is -inf: it says nothing about the plans of other venues."""
-        box = _box(self.curves, self.m, self.low, self.up, target, self.groups)
+        box = self.boxes.solve(self.low, self.up, target)
         if box is None or not math.isfinite(box.cost):
             return None
         money = sum(c.cost(x) for c, x in zip(self.curves, box.lots, strict=True) if x)
@@ -189,6 +245,8 @@ class Prepared:
             self.relaxed.append(env)
             self.star.append(x)
         self.lp = Relaxation(curves, self.relaxed, m, legs)
+        self.boxes = _DecidedBoxes(curves, m)
+        self.groups: dict[tuple[object, ...], Group] = {}  # the groups of the searches' nodes (``_groups``)
         # thread CPU time past which no search over these venues opens another node (shared by
         # the several searches one quote-unit plan makes)
         self.deadline: float | None = None
@@ -225,103 +283,139 @@ def solve(curves: Sequence[LotCurve], m: Sequence[int], target: int,
     legs = [0.0] * n if leg_costs is None else [float(c) for c in leg_costs]
     usable = [c.lo <= c.hi for c in curves]
     prep = prepared if prepared is not None else Prepared(curves, m, legs)
-    relaxed, star, lp = prep.relaxed, prep.star, prep.lp
-    reach = [m[i] * curves[i].hi if usable[i] else 0 for i in range(n)]
     best = [Allocation(0, 0.0, (0,) * n, 0.0, 0.0)]
     if incumbent is not None and 0 < incumbent.fill <= target:
         best[0] = Allocation(incumbent.fill, incumbent.cost, incumbent.lots, incumbent.total, incumbent.total)
-    open_bounds: list[tuple[int, float]] = []  # nodes left unexplored (budget) or not proven
-    nodes = [0]
     deadline = time.thread_time() + TIME_LIMIT_S  # CPU time: a busy machine does not cut the search
     if prep.deadline is not None:
         deadline = min(deadline, prep.deadline)
+    search = _Search(curves, m, target, k, legs, usable, prep, best, deadline)
 
-    def _spent() -> bool:  # the time only counts once there is a plan (the dive to one is short)
-        if nodes[0] > NODE_LIMIT:
+    if k > 0:
+        if k < sum(usable) and best[0].fill == 0:
+            _seed(curves, m, target, k, legs, prep, usable, best)
+        last = prep.tree
+        if last is not None and last[0] == k and incumbent is not None and best[0].fill > 0:
+            prep.tree = (k, search.replay(last[1]))
+        else:
+            prep.tree = (k, search.visit([0] * n))
+    open_bounds = search.open_bounds
+    found = best[0]
+    rivals = [b for f, b in open_bounds if f >= found.fill]
+    if any(f > found.fill for f, _ in open_bounds):
+        return Allocation(found.fill, found.cost, found.lots, found.total, -math.inf)
+    bound = min([found.total, *rivals])
+    return Allocation(found.fill, found.cost, found.lots, found.total, bound)
+
+
+class _Search:
+    """One branch-and-bound search of ``solve``: what its nodes share, and their visits as methods
+    (nested functions calling each other would be a reference cycle holding the venues' arrays
+    until the cycle collector frees them, in a pause inside some later plan)."""
+
+    def __init__(self, curves: Sequence[LotCurve], m: Sequence[int], target: int, k: int, legs: list[float],
+                 usable: list[bool], prep: Prepared, best: list[Allocation], deadline: float) -> None:
+        self.curves, self.m, self.target, self.k, self.legs, self.usable = curves, m, target, k, legs, usable
+        self.n = len(curves)
+        self.prep = prep
+        self.relaxed, self.star, self.lp = prep.relaxed, prep.star, prep.lp
+        self.reach = [m[i] * curves[i].hi if usable[i] else 0 for i in range(self.n)]
+        self.best = best
+        self.open_bounds: list[tuple[int, float]] = []  # nodes left unexplored (budget) or not proven
+        self.nodes = [0]
+        self.deadline = deadline
+
+    def _spent(self) -> bool:  # the time only counts once there is a plan (the dive to one is short)
+        if self.nodes[0] > NODE_LIMIT:
             return True
-        return best[0].fill > 0 and time.thread_time() > deadline
+        return self.best[0].fill > 0 and time.thread_time() > self.deadline
 
-    def better(fill: int, value: float, than: Allocation) -> bool:
+    def better(self, fill: int, value: float, than: Allocation) -> bool:
         if fill != than.fill:
             return fill > than.fill
         return value < than.total - REL_EPS * (1.0 + abs(than.total))
 
-    def visit(state: list[int], pre: tuple[int, float, float] | None = None) -> _Node:
+    def visit(self, state: list[int], pre: tuple[int, float, float] | None = None) -> _Node:
         # state per venue: -1 off, 0 free, 1 on; ``pre``: a bound from the parent (``_branch``)
+        n, k, star, curves, usable, legs, reach = (self.n, self.k, self.star, self.curves, self.usable, self.legs,
+                                                   self.reach)
         rec = _Node(state)
         on_count = sum(1 for s in state if s == 1)
         if on_count > k:
             return rec
         if on_count == k:  # the count is spent: every undecided venue is off (a tighter relaxation)
             state = [s if s else -1 for s in state]
-        incumbent = best[0]
-        most = min(target, sum(reach[i] for i in range(n) if state[i] >= 0))
+        incumbent = self.best[0]
+        most = min(self.target, sum(reach[i] for i in range(n) if state[i] >= 0))
         if most < incumbent.fill:
             return rec
         if incumbent.fill > 0 and most == incumbent.fill:  # cost decides: the fractional bound first
-            if pre is not None and pre[0] == incumbent.fill and not better(pre[0], pre[1], incumbent):
+            if pre is not None and pre[0] == incumbent.fill and not self.better(pre[0], pre[1], incumbent):
                 rec.bound = pre
                 return rec
-            rel = lp.solve(state, incumbent.fill)
+            rel = self.lp.solve(state, incumbent.fill)
             if rel is None:
                 return rec
             if math.isfinite(rel.slope):
                 rec.bound = (incumbent.fill, rel.cost, rel.slope)
-            if not better(incumbent.fill, rel.cost, incumbent):
+            if not self.better(incumbent.fill, rel.cost, incumbent):
                 return rec
             xs = rel.lots
             short_f = [i for i in range(n) if state[i] == 0 and 1e-9 < xs[i] < star[i] - 1e-9]
             used_f = [i for i in range(n) if xs[i] > 1e-9]
             if short_f or len(used_f) > k:  # branch on the fractional plan, no lots solved here
-                nodes[0] += 1
-                if _spent():
-                    open_bounds.append((incumbent.fill, rel.cost))
+                self.nodes[0] += 1
+                if self._spent():
+                    self.open_bounds.append((incumbent.fill, rel.cost))
                     return rec
                 parent = (incumbent.fill, rel.cost, rel.slope) if math.isfinite(rel.slope) else None
-                rec.children = _branch(state, xs.tolist(), short_f, used_f, parent)
+                rec.children = self._branch(state, xs, short_f, used_f, parent)
                 return rec
         low = [curves[i].lo if state[i] == 1 else 0 for i in range(n)]
         up = [curves[i].hi if state[i] >= 0 and usable[i] else 0 for i in range(n)]
-        use = [relaxed[i] if state[i] == 0 else curves[i] for i in range(n)]
         fixed = sum(legs[i] for i in range(n) if state[i] == 1)
-        node = _box(use, m, low, up, target)
+        if any(state[i] == 0 and up[i] for i in range(n)):
+            use = [self.relaxed[i] if state[i] == 0 else curves[i] for i in range(n)]
+            node = _box(use, self.m, low, up, self.target, _groups(use, self.m, low, up, self.prep.groups))
+        else:
+            node = self.prep.boxes.solve(low, up, self.target)
         if node is None:
             return rec
         if node.upper > node.fill:  # its largest fill was not proven: a larger one stays open
-            open_bounds.append((node.upper, -math.inf))
+            self.open_bounds.append((node.upper, -math.inf))
         floor = node.floor + fixed
-        if not better(node.fill, floor, best[0]):
+        if not self.better(node.fill, floor, self.best[0]):
             return rec
-        nodes[0] += 1
-        if _spent():
-            open_bounds.append((node.fill, floor))
+        self.nodes[0] += 1
+        if self._spent():
+            self.open_bounds.append((node.fill, floor))
             return rec
         x = node.lots
         short = [i for i in range(n) if state[i] == 0 and 0 < x[i] < star[i]]
         used = [i for i in range(n) if x[i] > 0]
         if not short and len(used) <= k:
             value = node.cost + fixed  # free venues used are at x* or more: the envelope is exact
-            if math.isfinite(value) and better(node.fill, value, best[0]):
+            if math.isfinite(value) and self.better(node.fill, value, self.best[0]):
                 money = sum(curves[i].cost(x[i]) for i in used)
-                best[0] = Allocation(node.fill, money, x, value, value)
+                self.best[0] = Allocation(node.fill, money, x, value, value)
             if not node.exact:
                 if value - floor > LOOSE * (1.0 + abs(value)) and any(state[i] == 0 for i in used):
                     # not proven, and the envelopes of the undecided venues it uses make its
                     # bound loose: deciding one tightens both children (each is exact more often)
-                    rec.children = _branch(state, x, [], used)
+                    rec.children = self._branch(state, x, [], used)
                 else:
-                    open_bounds.append((node.fill, floor))
+                    self.open_bounds.append((node.fill, floor))
             return rec
-        rec.children = _branch(state, x, short, used)
+        rec.children = self._branch(state, x, short, used)
         return rec
 
-    def _branch(state: list[int], x: Sequence[float], short: list[int], used: list[int],
+    def _branch(self, state: list[int], x: Sequence[float], short: list[int], used: list[int],
                 parent: tuple[int, float, float] | None = None) -> tuple[_Node, _Node]:
         if short:
-            i = max(short, key=lambda j: x[j] / star[j])
-            keep_first = 2 * x[i] >= star[i]
+            i = max(short, key=lambda j: x[j] / self.star[j])
+            keep_first = 2 * x[i] >= self.star[i]
         else:  # too many venues: keep the biggest first, which reaches a good plan quickly
-            i = max((j for j in used if state[j] == 0), key=lambda j: x[j] * m[j])
+            i = max((j for j in used if state[j] == 0), key=lambda j: x[j] * self.m[j])
             keep_first = True
         on, off = list(state), list(state)
         on[i], off[i] = 1, -1
@@ -331,35 +425,21 @@ def solve(curves: Sequence[LotCurve], m: Sequence[int], target: int,
             # term per venue: a child changes venue i's term only, and the Lagrangian at the same
             # ``lam`` bounds the child's relaxation at any fill (``lam`` per grain from that one)
             at, cost, lam = parent
-            free_gain, on_gain = lp.surplus(lam)
+            free_gain, on_gain = self.lp.surplus(lam)
             pre_off = (at, cost + free_gain[i], lam)
-            pre_on = (at, cost + free_gain[i] + lp.lo_cost[i] + legs[i] - lam * lp.lo_grains[i] - on_gain[i], lam)
+            lp = self.lp
+            pre_on = (at, cost + free_gain[i] + lp.lo_cost[i] + self.legs[i] - lam * lp.lo_grains[i] - on_gain[i], lam)
         if keep_first:
-            return visit(on, pre_on), visit(off, pre_off)
-        return visit(off, pre_off), visit(on, pre_on)
+            return self.visit(on, pre_on), self.visit(off, pre_off)
+        return self.visit(off, pre_off), self.visit(on, pre_on)
 
-    def replay(rec: _Node) -> _Node:
-        inc = best[0]
+    def replay(self, rec: _Node) -> _Node:
+        inc = self.best[0]
         if rec.bound is not None and inc.fill > 0:
             at, cost, slope = rec.bound
-            most = min(target, sum(reach[i] for i in range(n) if rec.state[i] >= 0))
-            if most <= inc.fill and not better(inc.fill, cost + slope * (inc.fill - at), inc):
+            most = min(self.target, sum(self.reach[i] for i in range(self.n) if rec.state[i] >= 0))
+            if most <= inc.fill and not self.better(inc.fill, cost + slope * (inc.fill - at), inc):
                 return rec  # nothing in it fills more, and nothing of the incumbent's fill beats it
         if rec.children is None:
-            return visit(rec.state)
-        return _Node(rec.state, rec.bound, (replay(rec.children[0]), replay(rec.children[1])))
-
-    if k > 0:
-        if k < sum(usable) and best[0].fill == 0:
-            _seed(curves, m, target, k, legs, prep, usable, best)
-        last = prep.tree
-        if last is not None and last[0] == k and incumbent is not None and best[0].fill > 0:
-            prep.tree = (k, replay(last[1]))
-        else:
-            prep.tree = (k, visit([0] * n))
-    found = best[0]
-    rivals = [b for f, b in open_bounds if f >= found.fill]
-    if any(f > found.fill for f, _ in open_bounds):
-        return Allocation(found.fill, found.cost, found.lots, found.total, -math.inf)
-    bound = min([found.total, *rivals])
-    return Allocation(found.fill, found.cost, found.lots, found.total, bound)
+            return self.visit(rec.state)
+        return _Node(rec.state, rec.bound, (self.replay(rec.children[0]), self.replay(rec.children[1])))

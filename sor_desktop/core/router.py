@@ -312,13 +312,17 @@ class _Routed(list[_Venue]):
 def _solve(routed: Sequence[_Venue], target: int, max_venues: int | None,
            incumbent: Allocation | None = None) -> Allocation:
     curves, ms, legs = [v.curve for v in routed], [v.m for v in routed], [v.leg_cost for v in routed]
+    return solve(curves, ms, target, max_venues, legs, _prepared(routed), incumbent)
+
+
+def _prepared(routed: Sequence[_Venue]) -> Prepared:
     prepared = routed.prepared if isinstance(routed, _Routed) else None
     if prepared is None:
-        prepared = Prepared(curves, ms, legs)
+        prepared = Prepared([v.curve for v in routed], [v.m for v in routed], [v.leg_cost for v in routed])
         if isinstance(routed, _Routed):
             routed.prepared = prepared
             prepared.deadline = routed.deadline
-    return solve(curves, ms, target, max_venues, legs, prepared, incumbent)
+    return prepared
 
 
 def _notional(routed: Sequence[_Venue], alloc: Allocation) -> float:
@@ -337,7 +341,8 @@ def _quote_plan(routed: Sequence[_Venue], target: int, amount: float, max_venues
     if first.fill == 0:
         return first
     chosen = [i for i, x in enumerate(first.lots) if x]
-    fixed = FixedSet([v.curve for v in routed], [v.m for v in routed], chosen, [v.leg_cost for v in routed])
+    fixed = FixedSet([v.curve for v in routed], [v.m for v in routed], chosen, [v.leg_cost for v in routed],
+                     _prepared(routed))
     notional = partial(_notional, routed)
     if fits(first):
         top = fixed.solve(target)
@@ -458,17 +463,18 @@ def _walk_bound(screened: Sequence[tuple[VenueInput, Levels]], amount: float, gr
 
 def _quote_target(routed: Sequence[_Venue], side: Side, amount: float, grain: float) -> int:
     """``B_T`` in grains: the fee-aware continuous walk of the merged books (module docstring)."""
-    prices, bases, keys = [], [], []
-    for v in routed:
-        c = v.curve
-        cum = np.minimum(c.xs[1:], c.hi) * c.lot_base
-        base = np.diff(np.concatenate(([0.0], cum)))
-        fee = float(v.instrument.taker_fee)
-        prices.append(c.prices)
-        bases.append(base)
-        keys.append((c.prices * (1 + fee) if side is Side.BUY else -c.prices * (1 - fee))
-                    + v.futures.funding_per_base)
-    p, b, k = np.concatenate(prices), np.concatenate(bases), np.concatenate(keys)
+    # every venue's levels in one array (a venue's own arrays are short: per-venue calls cost more)
+    sizes = [len(v.curve.prices) for v in routed]
+    per_venue = partial(np.repeat, repeats=sizes)
+    p = np.concatenate([v.curve.prices for v in routed])
+    cum = (np.minimum(np.concatenate([v.curve.xs[1:] for v in routed]), per_venue([v.curve.hi for v in routed]))
+           * per_venue([v.curve.lot_base for v in routed]))
+    before = np.concatenate(([0.0], cum[:-1]))
+    before[np.cumsum([0, *sizes[:-1]])] = 0.0  # each venue's walk starts from nothing
+    b = cum - before
+    fees = [float(v.instrument.taker_fee) for v in routed]
+    rate = per_venue([1 + f if side is Side.BUY else 1 - f for f in fees])
+    k = (p * rate if side is Side.BUY else -p * rate) + per_venue([v.futures.funding_per_base for v in routed])
     order = np.argsort(k, kind="stable")
     p, b = p[order], b[order]
     cum_b = np.concatenate(([0.0], np.cumsum(b)))
@@ -505,8 +511,9 @@ def _best_single(routed: Sequence[_Venue], alloc: Allocation, request: PlanReque
     single_alloc = Allocation(fill, cost, lots, cost + v.leg_cost, cost + v.leg_cost)
     if fill == alloc.fill:
         return single, single_alloc, None, cost - alloc.cost, _notional(routed, alloc), None
-    # no single venue fills as much: compare the router's optimum for what that venue can fill
-    same = _solve(routed, fill, request.max_venues)
+    # no single venue fills as much: compare the router's optimum for what that venue can fill,
+    # searched from that venue's plan (a plan of the fill) over the tree of the plan's search
+    same = _solve(routed, fill, request.max_venues, incumbent=single_alloc)
     note = (f"no single venue can fill {alloc.fill * grain:.10g}; "
             f"compared at {base:.10g}, the most {v.name} alone can fill")
     if same.fill != fill:  # the search ran out of its budget before a plan of that fill: no saving shown
