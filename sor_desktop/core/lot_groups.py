@@ -189,23 +189,44 @@ def continuous_solution(groups: Sequence[Group], fill: int) -> tuple[list[float]
     taken): every piece below it is taken and every piece above it is not, so each ``ybar_g``
     minimises ``cost_g(y) - lam m_g y`` over its range (the Lagrangian optimality the repair uses).
     """
-    per_grain = np.concatenate([g.slopes / g.m for g in groups])
-    grains = np.concatenate([np.diff(g.cc) * g.m for g in groups])
-    owner = np.concatenate([np.full(len(g.slopes), k) for k, g in enumerate(groups)])
-    order = np.argsort(per_grain, kind="stable")
-    grains, owner, per_grain = grains[order], owner[order], per_grain[order]
+    per_grain, grains, owner, cum = _sorted_pieces(groups)
     room = fill - sum(g.m * g.low for g in groups)
-    cum = np.cumsum(grains)
-    take = np.clip(room - (cum - grains), 0, grains).astype(np.float64)
-    extra = np.bincount(owner, weights=take, minlength=len(groups))
-    ybar = [g.low + float(extra[k]) / g.m for k, g in enumerate(groups)]
-    taken = np.flatnonzero(take > 0)
-    if len(taken):
-        lam = float(per_grain[taken[-1]])
+    # the pieces before ``k`` are taken whole, piece ``k`` in part, none after it
+    k = int(cum.searchsorted(room, side="left"))
+    extra = np.bincount(owner[:k], weights=grains[:k].astype(np.float64), minlength=len(groups))
+    last = k - 1
+    if k < len(grains) and room - (int(cum[k]) - int(grains[k])) > 0:
+        extra[owner[k]] += room - (int(cum[k]) - int(grains[k]))
+        last = k
+    ybar = [g.low + float(extra[j]) / g.m for j, g in enumerate(groups)]
+    if last >= 0:
+        lam = float(per_grain[last])
     else:
         lam = float(per_grain[0]) if len(per_grain) else 0.0
     cost = sum(_interpolated(g, y) for g, y in zip(groups, ybar, strict=True))
     return ybar, lam, cost
+
+
+def _sorted_pieces(groups: Sequence[Group]) -> tuple[Floats, Ints, Ints, Ints]:
+    """The groups' pieces sorted by per-grain cost: that cost, grains, owner and running grains.
+    A residue search asks the same groups at many fills, so the last ones asked are kept (a
+    group's pieces never change; the cache holds no cycle and is emptied when full)."""
+    key = tuple(groups)
+    hit = _SORTED.get(key)
+    if hit is None:
+        per_grain = np.concatenate([g.slopes / g.m for g in groups])
+        grains = np.concatenate([np.diff(g.cc) * g.m for g in groups])
+        owner = np.concatenate([np.full(len(g.slopes), j) for j, g in enumerate(groups)])
+        order = np.argsort(per_grain, kind="stable")
+        hit = (per_grain[order], grains[order], owner[order], np.cumsum(grains[order]))
+        if len(_SORTED) >= _SORTED_MAX:
+            _SORTED.clear()
+        _SORTED[key] = hit
+    return hit
+
+
+_SORTED: dict[tuple[Group, ...], tuple[Floats, Ints, Ints, Ints]] = {}
+_SORTED_MAX = 64
 
 
 def _interpolated(g: Group, y: float) -> float:
