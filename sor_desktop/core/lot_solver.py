@@ -44,7 +44,7 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sor_desktop.core.lot_curve import LotCurve, envelope
 from sor_desktop.core.lot_fill import max_fill, max_fill_bounded
@@ -171,7 +171,9 @@ class _DecidedBoxes:
             near = None if last is None or not last.fill else [
                 sum(last.lots[i] for i in g.members) * fill // last.fill for g in groups]
             box = by_fill[fill] = _box_at(groups, fill, upper, len(self.curves), near)
-        return box
+        # the same fill under another target can have another bound on the largest fill (when a
+        # search was cut): the plan is the fill's, the bound is this target's
+        return box if box.upper == upper else replace(box, upper=upper)
 
 
 def _continuous_floor(groups: Sequence[Group], fill: int) -> float:

@@ -68,3 +68,29 @@ def test_box_solver_matches_enumeration(case):
     for fill, cost in best.items():
         f = min_cost(groups, fill)
         assert f is not None and abs(f[0] - cost) <= 1e-9 * (1 + abs(cost))
+
+
+def test_a_decided_box_reused_at_another_target_keeps_that_targets_fill_bound(monkeypatch):
+    """The decided boxes keep each fill's cheapest plan; the bound on the largest fill belongs to
+    the target asked (a cut search at a larger target can leave a larger fill open)."""
+    from sor_desktop.core import lot_solver
+
+    asks = []
+    a = venue("a", [[100.0, 1.0]], [[99.0, 1.0]], step="0.0003", size=1)
+    b = venue("b", [[100.1, 1.0]], [[99.0, 1.0]], step="0.0005", size=1)
+    c = venue("c", [[100.2, 1.0]], [[99.0, 1.0]], step="0.0007", size=1)
+    curves = [build_curve(v.book.asks, v.instrument, Side.BUY) for v in (a, b, c)]
+    answers = iter([(30, 30), (30, 37)])  # proven at the first target, cut at the second
+
+    def bounded(groups, target):  # type: ignore[no-untyped-def]
+        asks.append(target)
+        return next(answers)
+
+    monkeypatch.setattr(lot_solver, "max_fill_bounded", bounded)
+    boxes = lot_solver._DecidedBoxes(curves, [3, 5, 7])
+    low, up = [0, 0, 0], [c.hi for c in curves]
+    first = boxes.solve(low, up, 31)
+    again = boxes.solve(low, up, 40)
+    assert asks == [31, 40] and first is not None and again is not None
+    assert (first.fill, first.upper) == (30, 30)
+    assert (again.fill, again.upper) == (30, 37) and again.lots == first.lots  # the plan is reused
