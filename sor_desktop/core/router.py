@@ -512,12 +512,11 @@ def _best_single(routed: Sequence[_Venue], alloc: Allocation, request: PlanReque
     if fill == alloc.fill:
         return single, single_alloc, None, cost - alloc.cost, _notional(routed, alloc), None
     # no single venue fills as much: compare the router's optimum for what that venue can fill,
-    # searched from that venue's plan (a plan of the fill) over the tree of the plan's search
+    # searched from that venue's plan (a plan of the fill, so the search always ends at the fill)
+    # over the tree of the plan's search
     same = _solve(routed, fill, request.max_venues, incumbent=single_alloc)
     note = (f"no single venue can fill {alloc.fill * grain:.10g}; "
             f"compared at {base:.10g}, the most {v.name} alone can fill")
-    if same.fill != fill:  # the search ran out of its budget before a plan of that fill: no saving shown
-        return single, single_alloc, note, 0.0, 0.0, None
     used = [(r, x) for r, x in zip(routed, same.lots, strict=True) if x]
     same_notional = sum(r.curve.notional(x) for r, x in used)
     same_fee = sum(r.curve.notional(x) * float(r.instrument.taker_fee) for r, x in used)
