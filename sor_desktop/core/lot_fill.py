@@ -61,14 +61,7 @@ def fill_bound(lots: Sequence[tuple[int, int]], target: int) -> int:
     for m, up in lots:
         if up > 0:
             spans[m] = spans.get(m, 0) + up
-    ordered = sorted(spans.items())
-    if not ordered:
-        return 0
-    work = _Work()
-    fill = _max_fill_spans(ordered, target, work)
-    if not work.cut:
-        return fill
-    return _ceiling(ordered, target - target % math.gcd(*(m for m, _ in ordered)))
+    return _fill_and_bound(sorted(spans.items()), target)[1]
 
 
 def max_fill_bounded(groups: Sequence[Sized], target: int) -> tuple[int, int] | None:
@@ -77,13 +70,20 @@ def max_fill_bounded(groups: Sequence[Sized], target: int) -> tuple[int, int] | 
     floor = sum(g.m * g.low for g in groups)
     if floor > target:
         return None
-    spans = sorted((g.m, g.high - g.low) for g in groups if g.high > g.low)
+    fill, upper = _fill_and_bound(sorted((g.m, g.high - g.low) for g in groups if g.high > g.low), target - floor)
+    return floor + fill, floor + upper
+
+
+def _fill_and_bound(spans: Sequence[tuple[int, int]], room: int) -> tuple[int, int]:
+    """The largest fill of ``spans`` (sorted, each with room) up to ``room`` and a proven bound
+    on it: the fill itself, or the residue bound when the search ran out of its budget."""
+    if not spans:
+        return 0, 0
     work = _Work()
-    fill = _max_fill_spans(spans, target - floor, work)
+    fill = _max_fill_spans(spans, room, work)
     if not work.cut:
-        return floor + fill, floor + fill
-    room = target - floor
-    return floor + fill, floor + _ceiling(spans, room - room % math.gcd(*(m for m, _ in spans)))
+        return fill, fill
+    return fill, _ceiling(spans, room - room % math.gcd(*(m for m, _ in spans)))
 
 
 def counts_at(groups: Sequence[Sized], fill: int, near: Sequence[float]) -> list[int] | None:
