@@ -135,7 +135,7 @@ async def _main(app: object, opts: AppOptions) -> int:
         if opts.demo_route and (opts.amount or opts.demo_sweep_bps is not None):
             await asyncio.sleep(1.0)
             window.prefs.skip_confirm = True  # this run only (the layout and prefs are not saved)
-            window.refresh_preview()
+            window.refresh_preview(now=True)
             window.routing.request_route()
         if opts.demo_flatten:
             await asyncio.sleep(2.0)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
@@ -71,6 +71,24 @@ class Preview:
     plan: Plan | None
     error: str | None = None  # the amount's problem (shown at the field); nothing may be sent
     excluded: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class PreviewJob:
+    """A preview's planning apart from the session: the request checked and the venues' inputs
+    read on the session's thread, then ``run`` on any thread (its inputs are immutable snapshots:
+    books are replaced in the store, never changed in place)."""
+
+    request: PreviewRequest
+    plan_request: PlanRequest | None  # None: nothing to plan (``error``, or no venue has a book)
+    inputs: tuple[VenueInput, ...] = ()
+    excluded: Mapping[str, str] = field(default_factory=dict)
+    error: str | None = None
+
+    def run(self, planner: Callable[[PlanRequest, Sequence[VenueInput]], Plan]) -> Preview:
+        if self.plan_request is None:
+            return Preview(self.request, None, self.error, self.excluded)
+        return Preview(self.request, planner(self.plan_request, self.inputs), None, self.excluded)
 
 
 def parse_amount(text: str) -> Decimal:

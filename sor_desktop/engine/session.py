@@ -29,7 +29,14 @@ from sor_desktop.engine.executor import Executor
 from sor_desktop.engine.feed import FeedConfig, backoff_delay
 from sor_desktop.engine.key_checks import Probe, check_trade_keys
 from sor_desktop.engine.margin_caps import VenueMargin, reducible_base, venue_margin
-from sor_desktop.engine.preview import AmountError, Preview, PreviewRequest, to_plan_request, venue_inputs
+from sor_desktop.engine.preview import (
+    AmountError,
+    Preview,
+    PreviewJob,
+    PreviewRequest,
+    to_plan_request,
+    venue_inputs,
+)
 from sor_desktop.engine.session_events import AccountUpdate, Notice, SessionEvent
 from sor_desktop.engine.store import LinkState, Store, VenueHealth
 from sor_desktop.engine.venue_terms import TermsKeeper, keep_terms
@@ -361,6 +368,11 @@ class Session:
     def preview(self, req: PreviewRequest, books: dict[str, BookSnapshot] | None = None) -> Preview:
         """Plan ``req`` on the current books, or on ``books`` (a snapshot taken earlier, so a series
         of plans compares like with like). A bad amount comes back as ``error``, never raised."""
+        return self.preview_job(req, books).run(self._router.plan)
+
+    def preview_job(self, req: PreviewRequest, books: dict[str, BookSnapshot] | None = None) -> PreviewJob:
+        """``preview`` up to the plan: what it reads from the session (instruments, margins,
+        health, positions) is read here, so the plan itself can run off this thread."""
         insts = self.route_instruments()
         if books is None:
             books = self.route_books()
@@ -370,11 +382,15 @@ class Session:
         try:
             preq = to_plan_request(req, insts, books)
         except AmountError as exc:
-            return Preview(req, None, str(exc), excluded)
+            return PreviewJob(req, None, excluded=excluded, error=str(exc))
         if not inputs:
-            return Preview(req, None, None, excluded)
-        plan = self._router.plan(preq, inputs)
-        return Preview(req, plan, None, excluded)
+            return PreviewJob(req, None, excluded=excluded)
+        return PreviewJob(req, preq, tuple(inputs), excluded)
+
+    def plan_job(self, job: PreviewJob) -> Preview:
+        """Plan a ``preview_job``; safe on another thread: ``plan_route`` reads only its arguments
+        (its one cache, ``lot_groups._SORTED``, is a dict used by single get and set calls)."""
+        return job.run(self._router.plan)
 
     def route_inputs(self, req: PreviewRequest, books: Mapping[str, BookSnapshot]) -> list[VenueInput]:
         """Router inputs for ``req`` on ``books`` (``route_books``): every venue and companion

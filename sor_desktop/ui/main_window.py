@@ -11,7 +11,7 @@ import logging
 import sys
 import time
 from collections import deque
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import replace
 from decimal import ROUND_DOWN, Decimal
 
@@ -65,6 +65,7 @@ from sor_desktop.ui.ladder import Ladder, funding_short
 from sor_desktop.ui.log_panel import SHOWN, LogPanel, NoticeLabel, StickyNotices
 from sor_desktop.ui.mode_banner import ModeBanner
 from sor_desktop.ui.positions import Positions
+from sor_desktop.ui.preview_planner import PreviewPlanner
 from sor_desktop.ui.routing_panel import RoutingPanel
 from sor_desktop.ui.size_presets import (
     MAX_PRESETS,
@@ -223,7 +224,13 @@ class MainWindow(QMainWindow):
         self.bridge = _Bridge()
         self.bridge.happened.connect(self._on_event)
         session.listeners.append(self.bridge.happened.emit)
+        # previews are planned on a worker thread (each job carries when its books arrived: the
+        # quote age the confirmation shows)
+        self.planner = PreviewPlanner(self.session.plan_job, self)
+        self.planner.finished.connect(self._on_planned)
+        self._reasked = 0
         self.routing.changed.connect(self.refresh_preview)
+        self.routing.preview_now.connect(lambda: self.refresh_preview(now=True))
         self.positions.flatten_requested.connect(self.flatten)
         self.ladder.sweep_requested.connect(self.sweep_to)  # the same sweep as a click on the depth chart
         self.positions.close_requested.connect(lambda venue: self.flatten({venue}))
@@ -590,7 +597,7 @@ class MainWindow(QMainWindow):
         if slow and self._books_moved:
             self._books_moved = False
             if self.routing.amount.text().strip():
-                self.refresh_preview()
+                self.refresh_preview(books_only=True)
         if frame % IMPACT_EVERY == 3 or (not self._impact_started and dirty):
             self._impact_started = self._refresh_impact()
         elif not slow and not ladder:
@@ -713,10 +720,46 @@ class MainWindow(QMainWindow):
         return p.total_cost / p.filled
 
     # -- preview and routes ------------------------------------------------------------------
-    def refresh_preview(self) -> None:
+    def refresh_preview(self, *, now: bool = False, books_only: bool = False) -> None:
+        """Preview the ticket on the current books. The plan runs on the planner's thread and
+        shows when it lands (``_on_planned``); until then the preview is marked as recomputing and
+        Route waits, unless only the books moved (``books_only``: the ticket's plan on books a
+        frame older stays current, and the confirmation re-plans if the books moved under it).
+        With ``now``, on this thread before returning (Enter pressed while a preview was pending:
+        what is routed is what was typed)."""
         req = self.routing.request(self.session.symbol, self.prefs.max_notional)
-        pv, self._quoted_at = self._quote(req)
+        books = self.session.route_books()
+        try:
+            job = self.session.preview_job(req, books)
+        except Exception as exc:  # a router input bug must not take the window down
+            log.exception("preview failed")
+            self._show_preview(Preview(req, None, f"preview failed: {exc}"), None)
+            return
+        arrivals = self._arrivals((b.venue, b.symbol) for b in books.values())
+        if now or job.plan_request is None:  # nothing to plan (a bad amount, no book) shows at once
+            self._show_preview(self.planner.plan_now(job), arrivals)
+            return
+        self.planner.ask(job, arrivals)
+        if self.planner.busy and not books_only:
+            self.routing.set_planning(True)
+
+    def _on_planned(self, number: int, pv: Preview, arrivals: Mapping[tuple[str, str], float]) -> None:
+        if number != self.planner.latest:
+            return  # a newer ticket or newer books are being planned: this one is never shown
+        if pv.request != self.routing.request(self.session.symbol, self.prefs.max_notional):
+            # the ticket moved on since the plan was asked: the preview stays marked pending until
+            # the plan of what is typed lands (its debounce asks for it, or it is asked here; a
+            # ticket that never equals itself, NaN in a field, must not re-plan forever)
+            if not self.routing.typing and self._reasked < 3:
+                self._reasked += 1
+                self.refresh_preview()
+            return
+        self._reasked = 0
+        self._show_preview(pv, arrivals)
+
+    def _show_preview(self, pv: Preview, arrivals: Mapping[tuple[str, str], float] | None) -> None:
         self._preview = pv
+        self._quoted_at = self._quoted_at_of(pv.plan, arrivals)
         self.routing.show_preview(pv)
         if not self.session.store.books(self.session.symbol, self.session.symbol_instruments()):
             # not "type an amount to see the split": there is nothing to split on yet
@@ -735,14 +778,27 @@ class MainWindow(QMainWindow):
         except Exception as exc:  # a router bug must not take the window down
             log.exception("preview failed")
             return Preview(req, None, f"preview failed: {exc}"), None
-        return pv, self._quoted_at_of(pv.plan)
+        return pv, self._quoted_at_of(pv.plan, self._arrivals((b.venue, b.symbol) for b in books.values()))
 
-    def _quoted_at_of(self, plan: Plan | None) -> float | None:
-        """When the oldest book of ``plan``'s legs arrived (store clock), or None if unknown."""
+    def _arrivals(self, markets: Iterable[tuple[str, str]]) -> dict[tuple[str, str], float]:
+        """When the store's book of each (venue, symbol) arrived (store clock), read as the books
+        are handed to the router: a plan that lands later is quoted on those books, not on ones
+        that came in meanwhile."""
         store = self.session.store
-        ages = [store.book_age(lg.venue, lg.symbol) for lg in (plan.legs if plan else ())]
-        known = [a for a in ages if a is not None]
-        return (store.clock() - max(known)) if known else None
+        now = store.clock()
+        out: dict[tuple[str, str], float] = {}
+        for venue, symbol in markets:
+            age = store.book_age(venue, symbol)
+            if age is not None:
+                out[(venue, symbol)] = now - age
+        return out
+
+    @staticmethod
+    def _quoted_at_of(plan: Plan | None, arrivals: Mapping[tuple[str, str], float] | None) -> float | None:
+        """When the oldest book of ``plan``'s legs arrived (store clock), or None if unknown."""
+        known = [a for lg in (plan.legs if plan else ()) if (a := (arrivals or {}).get((lg.venue, lg.symbol)))
+                 is not None]
+        return min(known) if known else None
 
     def _requote(self, req: PreviewRequest) -> Quote:
         pv, at = self._quote(req)
@@ -874,7 +930,8 @@ class MainWindow(QMainWindow):
         # the close was planned just now on the books in the store: their age is the quote's
         dlg = ConfirmDialog(plan, base=self.routing.base_ccy, mode=str(self.session.mode),
                             type_above=self.prefs.type_above_notional, reduce_only=True, parent=self,
-                            quoted_at=self._quoted_at_of(plan), clock=self.session.store.clock)
+                            quoted_at=self._quoted_at_of(plan, self._arrivals((lg.venue, lg.symbol) for lg in plan.legs)),
+                            clock=self.session.store.clock)
         dlg.setWindowTitle("Confirm close (reduce-only)")
         self.confirm = dlg
 
@@ -989,6 +1046,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt name)
         self.timer.stop()
+        self.planner.shutdown()
         self.save_layout()
         super().closeEvent(event)
         self.window_closed.emit()

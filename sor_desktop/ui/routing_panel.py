@@ -77,6 +77,7 @@ class AnySpinBox(QSpinBox):
 
 class RoutingPanel(QWidget):
     changed = Signal()  # the request changed: preview again
+    preview_now = Signal()  # preview the ticket before this call returns (Enter on a pending one)
     symbol_changed = Signal(str)
     route_requested = Signal(object)  # the Plan on screen
 
@@ -219,6 +220,7 @@ class RoutingPanel(QWidget):
         lay.addWidget(scroll, 1)
         lay.addWidget(self.route)
 
+        self._planning = False
         self._debounce = QTimer(self)
         self._debounce.setSingleShot(True)
         self._debounce.setInterval(60)  # typing stays smooth; the preview follows within a frame or two
@@ -396,6 +398,7 @@ class RoutingPanel(QWidget):
         plan = None if err else preview.plan
         # the window previews the panel's ticket as it is now: whatever was pending is done
         self._debounce.stop()
+        self._planning = False
         self.preview.set_pending(False)
         self.preview.show_plan(plan, preview.excluded, self.base_ccy)
         self._update_route()
@@ -408,7 +411,20 @@ class RoutingPanel(QWidget):
     @property
     def pending(self) -> bool:
         """The ticket changed and its preview is not recomputed yet (the one shown is older)."""
+        return self._debounce.isActive() or self._planning
+
+    @property
+    def typing(self) -> bool:
+        """A change is waiting for a pause in typing before it is previewed."""
         return self._debounce.isActive()
+
+    def set_planning(self, on: bool) -> None:
+        """The window is planning the ticket's preview off the Qt thread: until it lands, the one
+        shown is marked as older and Route waits (``show_preview`` ends it)."""
+        self._planning = on
+        if on:
+            self.preview.set_pending(True)
+        self._update_route()
 
     def add_sizes_row(self, widget: QWidget) -> None:
         """A row right under the amount (the window's size presets)."""
@@ -442,7 +458,7 @@ class RoutingPanel(QWidget):
     def request_route(self) -> None:
         if self.pending:  # Enter right after a keystroke: preview what was typed first, never the old plan
             self._debounce.stop()
-            self.changed.emit()
+            self.preview_now.emit()
         plan = self.preview.plan
         if not self._armed or not self.route.isEnabled() or plan is None:
             return

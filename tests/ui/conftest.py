@@ -90,5 +90,8 @@ def window(qtbot, sim_session, tmp_path) -> Iterator[MainWindow]:
     w.show()
     w.on_session_started()
     w.timer.stop()  # tests drive frames themselves: nothing redraws behind their back
+    # previews are planned in line, so a test reads the one it asked for at once; the planner's
+    # thread has its own tests (test_preview_thread.py, test_preview_lag.py)
+    w.planner.inline = True
     yield w
     w.close()

@@ -1,8 +1,9 @@
 """The window never waits on the router (issue 11): typing amounts into the routing panel over the
 adversarial book set (the five venues' recorded markets, WEEX's 1e-8 BTC lot among them, on deep
-real books) keeps the Qt event loop's lag low while every keystroke's preview is planned on the
-Qt thread. Lag is measured by a 5 ms QTimer: each tick late by more than 25 ms is a stall. The
-amounts include the issue's instances that gave no plan in 120 s (the previous router hung here).
+real books) keeps the Qt event loop's lag low while every keystroke's preview is planned, on the
+preview planner's worker thread as in the app. Lag is measured by a 5 ms QTimer: each tick late by
+more than 25 ms is a stall. The amounts include the issue's instances that gave no plan in 120 s
+(the previous router hung here).
 
 On a 2-core machine shared with other work the OS also deschedules the whole process now and
 then, which delays ticks without the loop doing anything. So a gap counts as the loop's own lag
@@ -11,6 +12,7 @@ percentile of that, over a few hundred ticks, with the wall-clock figures in the
 
 from __future__ import annotations
 
+import threading
 import time
 
 import numpy as np
@@ -36,16 +38,19 @@ def test_typing_amounts_on_the_adversarial_books_keeps_the_loop_lag_under_25_ms(
     assert float(weex.amount_step * weex.contract_size) == pytest.approx(1e-8)
 
     window.prefs.max_notional = 20e6  # the panel's guard would refuse the deep orders before planning
+    window.planner.inline = False  # the app's way: plans on the worker thread
     planned: list[float] = []
-    real_preview = session.preview
+    threads: set[int] = set()
+    real_plan = window.planner.plan
 
-    def counting(req, books=None):
+    def counting(job):
         t0 = time.perf_counter()
-        out = real_preview(req, books)
+        out = real_plan(job)
         planned.append((time.perf_counter() - t0) * 1e3)
+        threads.add(threading.get_ident())
         return out
 
-    session.preview = counting  # type: ignore[method-assign]
+    window.planner.plan = counting
     ticks: list[tuple[float, float]] = []
     timer = QTimer()
     timer.setTimerType(Qt.TimerType.PreciseTimer)
@@ -60,11 +65,14 @@ def test_typing_amounts_on_the_adversarial_books_keeps_the_loop_lag_under_25_ms(
                 qtbot.keyClick(field, ch)
                 qtbot.wait(12)
             qtbot.wait(120)  # the debounce fires and the preview of the whole amount is planned
-            plan = window._preview.plan if window._preview else None
-            assert plan is not None and plan.filled > 0, (text, window._preview)
+            qtbot.waitUntil(lambda: not window.routing.pending, timeout=10_000)
+            shown = window._preview
+            assert shown is not None and shown.request.amount_text == text, (text, shown)
+            assert shown.plan is not None and shown.plan.filled > 0, (text, shown)
     finally:
         timer.stop()
-    assert len(planned) >= len(AMOUNTS)  # every amount was planned on the Qt thread
+    assert len(planned) >= len(AMOUNTS)
+    assert threads and threading.get_ident() not in threads  # every plan ran off the Qt thread
     t = np.asarray(ticks)
     wall = np.diff(t[:, 0]) * 1e3 - TICK_MS
     busy = np.minimum(np.diff(t[:, 1]) * 1e3, wall + TICK_MS) - TICK_MS  # the Qt thread's own time
