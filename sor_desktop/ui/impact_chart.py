@@ -3,6 +3,7 @@ the routed split, so the trader sees at which size splitting starts to pay."""
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Callable, Mapping
 
 import numpy as np
@@ -15,9 +16,17 @@ from sor_desktop.core.book import BookSnapshot
 from sor_desktop.core.instrument import Instrument
 from sor_desktop.ui import depth_data, theme
 
-# size (base) -> the routed plan's average all-in price, or None. The caller plans every size of a
-# pass on the books the single-venue curves were drawn from, so the routed line compares like with like.
-RoutedPrice = Callable[[float], float | None]
+
+class Pending(enum.Enum):
+    PENDING = "pending"  # the size is being planned (off the Qt thread): ask again on a later frame
+
+
+PENDING = Pending.PENDING
+
+# size (base) -> the routed plan's average all-in price, None, or PENDING. The caller plans every
+# size of a pass on the books the single-venue curves were drawn from, so the routed line compares
+# like with like.
+RoutedPrice = Callable[[float], float | None | Pending]
 
 POINTS = 16
 SHORT_PX = 230  # under this height the axis titles go (the key names the axes)
@@ -145,7 +154,8 @@ class ImpactChart(QWidget):
         self.key.setText("&nbsp;&nbsp;".join(parts))
 
     def step(self, n: int = 2) -> None:
-        """Plan ``n`` more sizes of the routed curve; draw it when the pass is complete."""
+        """Plan ``n`` more sizes of the routed curve; draw it when the pass is complete. A size
+        still being planned is asked again on the next step."""
         p = self._pass
         if p is None or p.done:
             return
@@ -154,6 +164,8 @@ class ImpactChart(QWidget):
                 break
             size = float(p.sizes[p.next])
             price = p.routed(size)
+            if price is PENDING:
+                break
             if price is not None:
                 p.points.append((size, p.sign * (price - p.ref) / p.ref * 1e4))
             p.next += 1

@@ -60,7 +60,7 @@ from sor_desktop.ui.blotter import Blotter, leg_failure, venue_words
 from sor_desktop.ui.confirm_dialog import ConfirmDialog, Quote
 from sor_desktop.ui.depth_chart import DepthChart
 from sor_desktop.ui.futures_inputs import terms_tooltip
-from sor_desktop.ui.impact_chart import ImpactChart
+from sor_desktop.ui.impact_chart import PENDING, ImpactChart, Pending
 from sor_desktop.ui.ladder import Ladder, funding_short
 from sor_desktop.ui.log_panel import SHOWN, LogPanel, NoticeLabel, StickyNotices
 from sor_desktop.ui.mode_banner import ModeBanner
@@ -228,6 +228,10 @@ class MainWindow(QMainWindow):
         # quote age the confirmation shows)
         self.planner = PreviewPlanner(self.session.plan_job, self)
         self.planner.finished.connect(self._on_planned)
+        self.planner.background_done.connect(self._impact_landed)
+        self._impact_pass = 0  # the impact chart's routed curve: its pass, sizes asked and planned
+        self._impact_asked: set[tuple[int, float]] = set()
+        self._impact_prices: dict[object, Preview] = {}
         self._reasked = 0
         self.routing.changed.connect(self.refresh_preview)
         self.routing.preview_now.connect(lambda: self.refresh_preview(now=True))
@@ -699,25 +703,44 @@ class MainWindow(QMainWindow):
         inputs = self._inputs(req, books)
         caps = {vi.instrument.venue: vi.cap_base for vi in inputs if vi.cap_base is not None}
         route_books = {**self.session.route_books(), **books}
+        self._impact_pass += 1
+        pass_no = self._impact_pass
+        self.planner.drop_background()
+        self._impact_asked.clear()
+        self._impact_prices.clear()
         # every routed point of the pass is planned on this snapshot and request, the ones the
         # reference price and single-venue curves come from: a moving market cannot zigzag the line
         self.impact.refresh(books, insts, self._stale, buy=buy, max_size=max_size,
-                            routed=lambda size: self._routed_price(size, req, route_books), order_size=order,
-                            caps=caps)
+                            routed=lambda size: self._routed_price(size, req, route_books, pass_no),
+                            order_size=order, caps=caps)
         return True
 
-    def _routed_price(self, size: float, req: PreviewRequest, books: dict[str, BookSnapshot]) -> float | None:
-        try:
-            pv = self.session.preview(replace(req, amount_text=f"{size:.8f}", unit=BASE, max_notional=float("inf")),
-                                      books)
-        except Exception:  # the impact view is advisory: a router failure shows as a gap, logged once
-            log.debug("impact plan failed at size %s", size, exc_info=True)
-            return None
-        p = pv.plan
+    def _routed_price(self, size: float, req: PreviewRequest, books: dict[str, BookSnapshot],
+                      pass_no: int) -> float | None | Pending:
+        """The routed average price of ``size`` for the impact pass ``pass_no``, planned on the
+        planner's thread: PENDING until it lands (the chart asks again on a later frame)."""
+        key = (pass_no, size)
+        if key not in self._impact_prices and key not in self._impact_asked:
+            self._impact_asked.add(key)
+            try:
+                job = self.session.preview_job(replace(req, amount_text=f"{size:.8f}", unit=BASE,
+                                                       max_notional=float("inf")), books)
+            except Exception:  # the impact view is advisory: a router failure shows as a gap
+                log.debug("impact plan failed at size %s", size, exc_info=True)
+                return None
+            self.planner.ask_background(job, key)
+        if key not in self._impact_prices:
+            return PENDING
+        self._impact_asked.discard(key)
+        p = self._impact_prices.pop(key).plan
         # a size off the venues' lot grid leaves a sliver unfilled: only a real shortfall ends the curve
         if p is None or not p.filled or p.unfilled > size * 1e-3:
             return None
         return p.total_cost / p.filled
+
+    def _impact_landed(self, key: object, pv: Preview) -> None:
+        if isinstance(key, tuple) and key[0] == self._impact_pass:  # an older pass's: dropped
+            self._impact_prices[key] = pv
 
     # -- preview and routes ------------------------------------------------------------------
     def refresh_preview(self, *, now: bool = False, books_only: bool = False) -> None:

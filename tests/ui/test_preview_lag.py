@@ -8,7 +8,10 @@ more than 25 ms is a stall. The amounts include the issue's instances that gave 
 On a 2-core machine shared with other work the OS also deschedules the whole process now and
 then, which delays ticks without the loop doing anything. So a gap counts as the loop's own lag
 only for the CPU time the Qt thread spent in it (``time.thread_time``): the bound is on the 99th
-percentile of that, over a few hundred ticks, with the wall-clock figures in the message."""
+percentile of that, over a few hundred ticks, with the wall-clock figures in the message. The
+worker's plans take the GIL from the Qt thread in slices (5 ms at most, ``sys.getswitchinterval``),
+which only the wall clock sees: its 99th percentile is bounded too (a few late ticks from the OS
+do not move it; the slices would)."""
 
 from __future__ import annotations
 
@@ -82,4 +85,5 @@ def test_typing_amounts_on_the_adversarial_books_keeps_the_loop_lag_under_25_ms(
                "wall worst": sorted(wall.tolist())[-5:], "slowest previews ms": sorted(planned)[-5:]}
     print(figures)  # shown with -s
     assert p99 < 25.0, figures
+    assert figures["wall p99"] < 25.0, figures
     assert busy.max() < 50.0, figures

@@ -1,6 +1,7 @@
 """Previews planned on the planner's worker thread, as in the app (issue 11): a preview being
 recomputed is marked and never shown as current, an older ticket's plan that lands late is never
 shown, Enter on a pending ticket routes what was typed, and a plan that fails says so at the field.
+The impact chart's routed curve is planned there too, after any waiting preview.
 
 The worker's plans are held at a gate so each test decides when they land."""
 
@@ -8,9 +9,11 @@ from __future__ import annotations
 
 import threading
 
+import numpy as np
 import pytest
 
 from sor_desktop.engine.preview import Preview
+from sor_desktop.ui.impact_chart import POINTS
 
 
 class Gate:
@@ -152,3 +155,46 @@ def test_closing_the_window_while_a_plan_runs_waits_for_it_and_shows_nothing(win
     window.refresh_preview()  # after close: asks nothing of a pool that is gone
     qtbot.wait(50)
     assert gate.worker_plans == ["3"] and shown == []
+
+
+def _routed_line(window) -> tuple[np.ndarray, np.ndarray]:
+    xs, ys = window.impact._routed.getData()
+    return np.asarray(xs if xs is not None else []), np.asarray(ys if ys is not None else [])
+
+
+def test_the_impact_curve_is_planned_on_the_worker_and_a_preview_goes_first(window, gate, qtbot):
+    window.planner.inline = True
+    assert window._refresh_impact()
+    window.impact.step(POINTS)
+    in_line = _routed_line(window)
+    assert len(in_line[0]) > 3
+    window.planner.inline = False
+
+    assert window._refresh_impact()  # the same books: the same line, planned on the worker
+    window.impact.step(1)
+    qtbot.waitUntil(lambda: len(gate.worker_plans) == 1)  # the first size, held on the worker
+    window.impact.step(1)  # not landed: the chart asks again later, nothing drawn, nothing skipped
+    assert window.impact._pass.next == 0 and len(gate.worker_plans) == 1
+    window.routing.amount.setText("2")
+    qtbot.waitUntil(lambda: not window.routing.typing)
+    assert window.routing.pending  # the preview waits only for the one impact plan running
+    gate.release()
+    qtbot.waitUntil(lambda: not window.routing.pending, timeout=5000)
+    assert gate.worker_plans[1] == "2"  # the preview was planned before any further impact size
+    while not window.impact._pass.done:
+        window.impact.step(1)
+        qtbot.wait(2)
+    np.testing.assert_allclose(_routed_line(window)[0], in_line[0])
+    np.testing.assert_allclose(_routed_line(window)[1], in_line[1])
+
+
+def test_a_new_impact_pass_drops_the_old_pass_sizes(window, gate, qtbot):
+    assert window._refresh_impact()
+    window.impact.step(1)
+    qtbot.waitUntil(lambda: len(gate.worker_plans) == 1)
+    first = window._impact_pass
+    assert window._refresh_impact()  # a new pass while the old one's size is on the worker
+    gate.release()
+    qtbot.waitUntil(lambda: window.planner._running is None, timeout=5000)
+    qtbot.wait(20)
+    assert not any(k[0] == first for k in window._impact_prices)  # landed late: dropped
