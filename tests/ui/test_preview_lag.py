@@ -86,4 +86,4 @@ def test_typing_amounts_on_the_adversarial_books_keeps_the_loop_lag_under_25_ms(
     print(figures)  # shown with -s
     assert p99 < 25.0, figures
     assert figures["wall p99"] < 25.0, figures
-    assert busy.max() < 50.0, figures
+    assert busy.max() < 25.0, figures  # never blocked past 25 ms by its own work
