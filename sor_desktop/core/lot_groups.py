@@ -38,9 +38,11 @@ from __future__ import annotations
 import itertools
 import math
 from collections.abc import Sequence
+from functools import partial
 
 import numpy as np
 
+from sor_desktop.core import lot_sums
 from sor_desktop.core.lot_curve import Floats, Ints, LotCurve
 from sor_desktop.core.lot_fill import counts_at
 
@@ -125,7 +127,22 @@ def min_cost(groups: Sequence[Group], fill: int, cap: float = math.inf, near: Se
     if len(groups) == 2:
         pair = _min_cost_pair(groups[0], groups[1], fill, None if near is None else near[1])
         return None if pair is None else (*pair, True)
-    return _min_cost_window(groups, fill, cap)
+    # the nodes of a search and the counts of a residue search ask the same groups at the same
+    # fill again: a proven answer holds under any cap, None under any cap as low
+    key = (tuple(groups), fill)
+    known = _SOLVED.get(key)
+    if known is not None and ((known[1] is not None and known[1][2]) or known[0] == cap
+                              or (known[1] is None and cap <= known[0])):
+        return known[1]
+    found = _min_cost_window(groups, fill, cap)
+    if len(_SOLVED) >= _SOLVED_MAX:
+        _SOLVED.clear()
+    _SOLVED[key] = (cap, found)
+    return found
+
+
+_SOLVED: dict[tuple[tuple[Group, ...], int], tuple[float, tuple[float, list[int], bool] | None]] = {}
+_SOLVED_MAX = 256
 
 
 def _min_cost_pair(ga: Group, gb: Group, fill: int, near: int | None = None) -> tuple[float, list[int]] | None:
@@ -435,6 +452,7 @@ def _min_cost_window(groups: Sequence[Group], fill: int, cap: float = math.inf
             first = (sum(g.cost(y) for g, y in zip(groups, ys, strict=True)), ys)
     bases = [_interpolated(g, yb) for g, yb in zip(groups, ybar, strict=True)]
     ranges = proven
+    tabled: tuple[float, list[int], bool] | None = None
     for _ in range(3):  # each unproven pass may find a better plan, which narrows the ranges
         if first is not None:
             slack = first[0] - lp + 1e-9 * (1.0 + abs(lp))
@@ -448,6 +466,10 @@ def _min_cost_window(groups: Sequence[Group], fill: int, cap: float = math.inf
         elif _size(ranges, pair) <= PAIR_LIMIT:
             found = _pairs(groups, fill, ranges, pair)
         else:
+            if tabled is None:  # too many to enumerate: partial fills by growing slack (price ties)
+                tabled = _by_slack(groups, fill, cap, ybar, lam, lp, bases, proven, first)
+                if tabled is not _TOO_BIG:
+                    return tabled
             narrow, _ = _narrowed(ranges, ybar, free, _GUESS_LIMIT)
             guess = _enumerate(groups, fill, narrow, free)
             if guess is None or (first is not None and guess[0] >= first[0]):
@@ -459,6 +481,65 @@ def _min_cost_window(groups: Sequence[Group], fill: int, cap: float = math.inf
             return None if first is None else (first[0], first[1], True)
         return found[0], found[1], True
     return None if first is None else (first[0], first[1], False)
+
+
+_TOO_BIG: tuple[float, list[int], bool] = (math.nan, [], False)
+# How much the slack of ``_by_slack`` grows from one table to the next, and for how many tables.
+_SLACK_GROWTH = 8.0
+_SLACK_ROUNDS = 6
+
+
+def _by_slack(groups: Sequence[Group], fill: int, cap: float, ybar: Sequence[float], lam: float, lp: float,
+              bases: Sequence[float], proven: Sequence[tuple[int, int]], first: tuple[float, list[int]] | None
+              ) -> tuple[float, list[int], bool] | None:
+    """The proven cheapest plan by ``lot_sums.cheapest``: a plan within a slack over ``LP`` is the
+    optimum (every cheaper one is within it too), and none within ``first``'s excess proves
+    ``first``, none within ``cap``'s that no plan is under it (None). The rounding margin first
+    (price ties put a plan at ``LP``), then slacks growing from it (the tables stay small until
+    the one that holds a plan), for a few rounds, then the whole slack. ``_TOO_BIG`` when a
+    table is too big before it is decided."""
+    tiny = 1e-9 * (1.0 + abs(lp))
+    reduced = [partial(_reduced_costs, g, yb, lam, b) for g, yb, b in zip(groups, ybar, bases, strict=True)]
+    beat = min(cap, math.inf if first is None else first[0])
+    top = beat - lp + tiny
+    ms = [g.m for g in groups]
+
+    def within(slack: float) -> tuple[float, list[int], bool] | None:
+        ranges = [_reduced_range(g, yb, lam, b, slack, lo, hi)
+                  for g, yb, b, (lo, hi) in zip(groups, ybar, bases, proven, strict=True)]
+        by_width = sorted(range(len(groups)), key=lambda g: ranges[g][1] - ranges[g][0], reverse=True)
+        try:
+            found = lot_sums.cheapest(ms, fill, ranges, reduced, slack, (by_width[1], by_width[0]))
+        except lot_sums.TooBig:
+            return _TOO_BIG
+        if found is None:
+            return None
+        cost = sum(g.cost(y) for g, y in zip(groups, found[1], strict=True))
+        if first is not None and first[0] <= cost:
+            return first[0], first[1], True
+        return cost, found[1], True
+
+    slack = min(tiny, top)
+    capped = beat < (math.inf if first is None else first[0])  # a residue count told what to beat
+    rounds = _SLACK_ROUNDS
+    while True:
+        found = within(slack)
+        if found is not None:
+            return found
+        if slack >= top:  # nothing within ``first``'s excess, or ``cap``'s
+            return None if first is None or first[0] > cap else (first[0], first[1], True)
+        rounds -= 1
+        if (capped and math.isfinite(top)) or rounds == 0:
+            # most residue counts have no plan under their cap: one table says so; and past a
+            # few rounds the slack sought is far (with no plan at all, infinite: whole windows)
+            capped = False
+            slack = top
+            continue
+        slack = min(slack * _SLACK_GROWTH, top)
+
+
+def _reduced_costs(g: Group, yb: float, lam: float, base: float, ys: Ints) -> Floats:
+    return g.costs(ys) - base - lam * g.m * (ys - yb)
 
 
 # Most lot counts of one group ``_min_cost_residues`` runs through (each solves the other groups).
