@@ -10,7 +10,7 @@ from PySide6.QtGui import QColor, QResizeEvent
 from PySide6.QtWidgets import QHeaderView, QLabel, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget
 
 from sor_desktop.core.market_key import leg_key
-from sor_desktop.core.plan import Plan
+from sor_desktop.core.plan import ROUNDING_BPS, Plan
 from sor_desktop.core.price_format import format_price
 from sor_desktop.ui import theme
 
@@ -69,7 +69,7 @@ def router_terms(plan: Plan, quote: str = "USDT", tick: Decimal | None = None) -
     if plan.limit_price is not None:
         sign = "≤" if plan.side == "buy" else "≥"
         parts.append(f"limit {'all-in ' if plan.limit_on_fee_adjusted else ''}{sign} {format_price(plan.limit_price, tick)}")
-    if plan.gap_bps > 0:
+    if plan.gap_bps > ROUNDING_BPS:
         parts.append(plan.proof)
     return " · ".join(parts)
 
