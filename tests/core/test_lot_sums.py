@@ -1,0 +1,96 @@
+"""The tie search's parts against enumeration: ``lot_sums.cheapest`` (the table of partial fills
+and its pair search) and ``lot_groups._Ends`` (the reduced-cost ranges at many slacks, read off
+the groups' breakpoints instead of bisected)."""
+
+from __future__ import annotations
+
+import itertools
+from functools import partial
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from sor_desktop.core import lot_sums
+from sor_desktop.core.lot_curve import build_curve
+from sor_desktop.core.lot_groups import (
+    Group,
+    _Ends,
+    _interpolated,
+    _reduced_costs,
+    _reduced_range,
+    continuous_solution,
+)
+from sor_desktop.core.orders import Side
+from tests.core.router_cases import venue
+from tests.core.test_router_groups import STEPS
+
+
+@st.composite
+def group_sets(draw: st.DrawFn):
+    """Three or four lot sizes, each venue a few levels (flat stretches of reduced cost), its
+    bounds some of them; a fill between the least and the most they can take."""
+    sizes = draw(st.lists(st.sampled_from(sorted(STEPS)), min_size=3, max_size=4, unique=True))
+    curves, lows, ups = [], [], []
+    for i, m in enumerate(sizes):
+        levels = draw(st.lists(st.tuples(st.integers(0, 40), st.integers(1, 24)), min_size=1, max_size=4))
+        price, asks = 100.0, []
+        for gap, quarters in levels:
+            price += gap * 0.1
+            asks.append([round(price, 1), float(STEPS[m]) * quarters / 4])
+        v = venue(f"g{i}", asks, [[99.0, 1.0]], step=STEPS[m], size=1, fee="0")
+        c = build_curve(v.book.asks, v.instrument, Side.BUY)
+        lo = draw(st.integers(0, c.hi // 4))
+        curves.append(c)
+        lows.append(lo)
+        ups.append(draw(st.integers(min(lo + 1, c.hi), c.hi)))
+    groups = [Group(m, [i], curves, lows, ups) for i, m in enumerate(sizes)]
+    low, high = sum(g.m * g.low for g in groups), sum(g.m * g.high for g in groups)
+    return groups, draw(st.integers(low, high))
+
+
+def _setup(case):  # type: ignore[no-untyped-def]
+    groups, fill = case
+    ybar, lam, lp = continuous_solution(groups, fill)
+    bases = [_interpolated(g, yb) for g, yb in zip(groups, ybar, strict=True)]
+    return groups, fill, ybar, lam, lp, bases
+
+
+@settings(max_examples=200, deadline=None)
+@given(group_sets(), st.lists(st.floats(0, 1), min_size=1, max_size=4))
+def test_ends_at_any_slack_are_the_bisections_ends(case, shares):
+    groups, _, ybar, lam, _, bases = _setup(case)
+    for g, yb, b in zip(groups, ybar, bases, strict=True):
+        top = float(_reduced_costs(g, yb, lam, b, np.arange(g.low, g.high + 1)).max())
+        for lo, hi in [(g.low, g.high), (g.low + (g.high - g.low) // 3, g.high - (g.high - g.low) // 4)]:
+            ends = _Ends(g, yb, lam, b, lo, hi)
+            # the search's slacks carry a rounding margin: at exactly 0 a flat stretch's reduced
+            # costs are float noise either side of it, and the two may stop at different ones
+            for slack in [1e-9, *(max(top * s, 1e-9) for s in shares)]:
+                assert ends.at(slack) == _reduced_range(g, yb, lam, b, slack, lo, hi), (lo, hi, slack)
+
+
+@settings(max_examples=200, deadline=None)
+@given(group_sets(), st.floats(0, 1))
+def test_cheapest_within_a_slack_is_the_enumerated_least(case, share):
+    groups, fill, ybar, lam, _, bases = _setup(case)
+    reduced = [partial(_reduced_costs, g, yb, lam, b) for g, yb, b in zip(groups, ybar, bases, strict=True)]
+    ranges = [(g.low, g.high) for g in groups]
+    tables = [r(np.arange(lo, hi + 1)) for r, (lo, hi) in zip(reduced, ranges, strict=True)]
+    slack = share * sum(float(t.max()) for t in tables)
+    best = np.inf
+    for ys in itertools.product(*(range(lo, hi + 1) for lo, hi in ranges)):
+        if sum(g.m * y for g, y in zip(groups, ys, strict=True)) == fill:
+            h = sum(float(t[y - lo]) for t, y, (lo, _) in zip(tables, ys, ranges, strict=True))
+            if h <= slack:
+                best = min(best, h)
+    for pair in [(0, 1), (len(groups) - 1, 0)]:
+        found = lot_sums.cheapest([g.m for g in groups], fill, ranges, reduced, slack, pair)
+        if not np.isfinite(best):
+            assert found is None
+            continue
+        assert found is not None
+        assert abs(found[0] - best) <= 1e-9
+        ys = found[1]
+        assert sum(g.m * y for g, y in zip(groups, ys, strict=True)) == fill
+        assert all(lo <= y <= hi for y, (lo, hi) in zip(ys, ranges, strict=True))
