@@ -52,12 +52,13 @@ from sor_desktop.core.lot_fill import counts_at
 class Group:
     """Venues sharing one lot size, with bounds; ``cost(y)`` is the cheapest way to take y lots."""
 
-    __slots__ = ("m", "members", "low", "high", "base", "cc", "ck", "slopes", "owner", "lows")
+    __slots__ = ("m", "members", "low", "high", "base", "cc", "ck", "slopes", "owner", "lows", "parts")
 
     def __init__(self, m: int, members: list[int], curves: Sequence[LotCurve], low: Sequence[int],
                  up: Sequence[int]) -> None:
         self.m = m
         self.members = members
+        self.parts = tuple(curves[i] for i in members)  # a plan's own curves (``_inherited``)
         self.lows = [low[i] for i in members]
         self.low = sum(self.lows)
         self.high = sum(up[i] for i in members)
@@ -144,7 +145,13 @@ def min_cost(groups: Sequence[Group], fill: int, cap: float = math.inf, near: Se
     if known is not None and ((known[2] is not None and known[2][2]) or (known[0] == cap and known[1] <= loose)
                               or (known[2] is None and cap <= known[0])):
         return known[2]
-    found = _min_cost_window(groups, fill, cap, loose)
+    found = _inherited(groups, fill)
+    if found is None:
+        found = _min_cost_window(groups, fill, cap, loose)
+        if found is not None and found[2]:
+            if len(_PROVEN) >= _SOLVED_MAX:
+                _PROVEN.clear()
+            _PROVEN.setdefault((tuple(g.m for g in groups), fill), []).append((list(groups), found[1]))
     if len(_SOLVED) >= _SOLVED_MAX:
         _SOLVED.clear()
     _SOLVED[key] = (cap, loose, found)
@@ -153,6 +160,36 @@ def min_cost(groups: Sequence[Group], fill: int, cap: float = math.inf, near: Se
 
 _SOLVED: dict[tuple[tuple[Group, ...], int], tuple[float, float, tuple[float, list[int], bool] | None]] = {}
 _SOLVED_MAX = 256
+# Proven answers by lot sizes and fill, for ``_inherited``.
+_PROVEN: dict[tuple[tuple[int, ...], int], list[tuple[list[Group], list[int]]]] = {}
+
+
+def _inherited(groups: Sequence[Group], fill: int) -> tuple[float, list[int], bool] | None:
+    """A proven answer of groups that each cost the same as these wherever these are defined,
+    over ranges holding these (a branch's "venue on from its minimum" child whose parent had it
+    above the minimum already: the same box, narrower), when its counts are in these ranges: the
+    optimum of the wider box is a plan of this one, so its optimum too. Only a box of the same
+    plan (sharing a curve: every plan builds its own) is asked, so that timing the same plan
+    again times the same work."""
+    for wider, ys in _PROVEN.get((tuple(g.m for g in groups), fill), ()):
+        if not any(a is b for g, w in zip(groups, wider, strict=True) for a in g.parts for b in w.parts):
+            continue
+        if all(_narrower(g, w, y) for g, w, y in zip(groups, wider, ys, strict=True)):
+            return sum(g.cost(y) for g, y in zip(groups, ys, strict=True)), list(ys), True
+    return None
+
+
+def _narrower(g: Group, wider: Group, y: int) -> bool:
+    """``g`` is ``wider`` over a range within its own that holds ``y``: both costs are linear
+    between their breakpoints, so they agree on ``g``'s range when they agree at both's there."""
+    if g is wider:
+        return True
+    if not wider.low <= g.low <= y <= g.high <= wider.high:
+        return False
+    at = np.concatenate((g.low + g.cc, wider.low + wider.cc, [g.low, g.high]))
+    at = at[(at >= g.low) & (at <= g.high)]
+    mine, theirs = g.costs(at), wider.costs(at)
+    return bool(np.all(np.abs(mine - theirs) <= 1e-12 * (1.0 + np.abs(theirs))))
 
 
 def _min_cost_pair(ga: Group, gb: Group, fill: int, near: int | None = None) -> tuple[float, list[int]] | None:
