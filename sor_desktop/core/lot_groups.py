@@ -165,10 +165,11 @@ _PROVEN: dict[tuple[tuple[int, ...], int], list[tuple[list[Group], list[int]]]] 
 
 
 def _inherited(groups: Sequence[Group], fill: int) -> tuple[float, list[int], bool] | None:
-    """A proven answer of groups that each cost the same as these wherever these are defined,
-    over ranges holding these (a branch's "venue on from its minimum" child whose parent had it
-    above the minimum already: the same box, narrower), when its counts are in these ranges: the
-    optimum of the wider box is a plan of this one, so its optimum too. Only a box of the same
+    """A proven answer of groups that each cost the same as these up to a constant wherever
+    these are defined, over ranges holding these (a branch's "venue on from its minimum" child
+    whose parent had it above the minimum already: the same box, narrower, plus the leg cost),
+    when its counts are in these ranges: the optimum of the wider box is a plan of this one, so
+    its optimum too. Only a box of the same
     plan (sharing a curve: every plan builds its own) is asked, so that timing the same plan
     again times the same work."""
     for wider, ys in _PROVEN.get((tuple(g.m for g in groups), fill), ()):
@@ -180,8 +181,9 @@ def _inherited(groups: Sequence[Group], fill: int) -> tuple[float, list[int], bo
 
 
 def _narrower(g: Group, wider: Group, y: int) -> bool:
-    """``g`` is ``wider`` over a range within its own that holds ``y``: both costs are linear
-    between their breakpoints, so they agree on ``g``'s range when they agree at both's there."""
+    """``g`` is ``wider`` plus a constant (a venue's leg cost once it is on) over a range within
+    its own that holds ``y``: both costs are linear between their breakpoints, so they differ by
+    the same amount on ``g``'s range when they do at both's there."""
     if g is wider:
         return True
     if not wider.low <= g.low <= y <= g.high <= wider.high:
@@ -189,7 +191,8 @@ def _narrower(g: Group, wider: Group, y: int) -> bool:
     at = np.concatenate((g.low + g.cc, wider.low + wider.cc, [g.low, g.high]))
     at = at[(at >= g.low) & (at <= g.high)]
     mine, theirs = g.costs(at), wider.costs(at)
-    return bool(np.all(np.abs(mine - theirs) <= 1e-12 * (1.0 + np.abs(theirs))))
+    step = mine - theirs
+    return bool(np.all(np.abs(step - step[0]) <= 1e-12 * (1.0 + np.abs(theirs))))
 
 
 def _min_cost_pair(ga: Group, gb: Group, fill: int, near: int | None = None) -> tuple[float, list[int]] | None:

@@ -17,6 +17,7 @@ from sor_desktop.core.lot_groups import (
     Group,
     _Ends,
     _interpolated,
+    _narrower,
     _reduced_costs,
     _reduced_range,
     continuous_solution,
@@ -111,7 +112,8 @@ def _enumerated(groups, fill):  # type: ignore[no-untyped-def]
 @given(group_sets(), st.data())
 def test_a_narrower_box_of_the_same_curves_gets_its_own_optimum(case, data):
     """``min_cost`` hands a narrower box the wider one's proven plan when that plan fits it (a
-    branch's child): a plan outside the narrower ranges, or another curve, must not be reused."""
+    branch's child, whose costs may be its parent's plus a leg cost): a plan outside the narrower
+    ranges, or another curve, must not be reused."""
     groups, fill = case
     min_cost(groups, fill)  # the wider box's answer, proven, is kept for the narrower one
     g = data.draw(st.integers(0, len(groups) - 1))
@@ -120,6 +122,7 @@ def test_a_narrower_box_of_the_same_curves_gets_its_own_optimum(case, data):
     up = data.draw(st.integers(low, old.high))
     narrow = list(groups)
     narrow[g] = Group(old.m, [0], [old.parts[0]], [low], [up])
+    narrow[g].base += data.draw(st.sampled_from([0.0, 1.0]))  # a leg cost once the venue is on
     best = _enumerated(narrow, fill)
     got = min_cost(narrow, fill)
     if best is None:
@@ -127,3 +130,18 @@ def test_a_narrower_box_of_the_same_curves_gets_its_own_optimum(case, data):
     else:
         assert got is not None and abs(got[0] - best) <= 1e-9 * (1 + abs(best))
         assert sum(h.m * y for h, y in zip(narrow, got[1], strict=True)) == fill
+
+
+def test_a_box_is_narrower_only_at_the_same_costs_up_to_a_constant_and_holding_the_plan():
+    v = venue("a", [[100.0, 0.004], [100.5, 0.004], [101.0, 0.004]], [[99.0, 1.0]], step="0.001", size=1, fee="0")
+    curve = build_curve(v.book.asks, v.instrument, Side.BUY)
+    wide = Group(10, [0], [curve], [0], [12])
+    narrow = Group(10, [0], [curve], [2], [10])
+    assert _narrower(narrow, wide, 5)
+    narrow.base += 1.0  # the leg cost of a venue that is on
+    assert _narrower(narrow, wide, 5)
+    assert not _narrower(narrow, wide, 11)  # the wider box's plan is not one of this box
+    assert not _narrower(wide, narrow, 5)  # wider than the box it would take the plan of
+    narrow.slopes = narrow.slopes * np.linspace(1.0, 2.0, len(narrow.slopes))  # other prices
+    narrow.ck = np.concatenate(([0.0], np.cumsum(np.diff(narrow.cc) * narrow.slopes)))
+    assert not _narrower(narrow, wide, 5)
