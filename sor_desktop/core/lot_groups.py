@@ -151,7 +151,9 @@ def min_cost(groups: Sequence[Group], fill: int, cap: float = math.inf, near: Se
         if found is not None and found[2]:
             if len(_PROVEN) >= _SOLVED_MAX:
                 _PROVEN.clear()
-            _PROVEN.setdefault((tuple(g.m for g in groups), fill), []).append((list(groups), found[1]))
+            known_here = _PROVEN.setdefault((tuple(g.m for g in groups), fill), [])
+            known_here.append((list(groups), found[1]))
+            del known_here[:-_PROVEN_PER_FILL]  # the app plans the same order again and again
     if len(_SOLVED) >= _SOLVED_MAX:
         _SOLVED.clear()
     _SOLVED[key] = (cap, loose, found)
@@ -160,8 +162,9 @@ def min_cost(groups: Sequence[Group], fill: int, cap: float = math.inf, near: Se
 
 _SOLVED: dict[tuple[tuple[Group, ...], int], tuple[float, float, tuple[float, list[int], bool] | None]] = {}
 _SOLVED_MAX = 256
-# Proven answers by lot sizes and fill, for ``_inherited``.
+# Proven answers by lot sizes and fill, for ``_inherited``, the latest few of each.
 _PROVEN: dict[tuple[tuple[int, ...], int], list[tuple[list[Group], list[int]]]] = {}
+_PROVEN_PER_FILL = 8
 
 
 def _inherited(groups: Sequence[Group], fill: int) -> tuple[float, list[int], bool] | None:

@@ -145,3 +145,15 @@ def test_a_box_is_narrower_only_at_the_same_costs_up_to_a_constant_and_holding_t
     narrow.slopes = narrow.slopes * np.linspace(1.0, 2.0, len(narrow.slopes))  # other prices
     narrow.ck = np.concatenate(([0.0], np.cumsum(np.diff(narrow.cc) * narrow.slopes)))
     assert not _narrower(narrow, wide, 5)
+
+
+def test_the_proven_answers_kept_per_fill_stay_few_when_the_same_order_is_planned_again():
+    from sor_desktop.core import lot_groups
+
+    lot_groups._PROVEN.clear()
+    v = venue("a", [[100.0, 0.004], [100.5, 0.004]], [[99.0, 1.0]], step="0.001", size=1, fee="0")
+    for _ in range(30):  # each plan builds its own curves and groups
+        curve = build_curve(v.book.asks, v.instrument, Side.BUY)
+        groups = [Group(m, [0], [curve], [0], [8]) for m in (10, 7, 3)]
+        assert min_cost(groups, 100) is not None
+    assert sum(len(kept) for kept in lot_groups._PROVEN.values()) <= 10  # a few, not one per plan
