@@ -29,8 +29,10 @@ with the ratio between lot sizes (the largest fill across groups is ``lot_fill``
     - the intersection of both is searched: every group but the widest through its range (the
       widest takes the rest), or every group but the two widest (those two solved as a pair).
       Only exact price ties between lot sizes make the ranges too wide for the budget; then a
-      narrowed search improves the known plan up to three times, and the answer is flagged as
-      not proven (the caller bounds it by ``LP``).
+      narrowed search improves the known plan up to three times, and a plan still more than
+      ``LOOSE`` over ``LP`` is proven by a table of partial fills within growing slacks
+      (``lot_sums``); one closer, or one whose table would be too big, is flagged as not proven
+      (the caller bounds it by ``LP``).
 """
 
 from __future__ import annotations
@@ -50,12 +52,13 @@ from sor_desktop.core.lot_fill import counts_at
 class Group:
     """Venues sharing one lot size, with bounds; ``cost(y)`` is the cheapest way to take y lots."""
 
-    __slots__ = ("m", "members", "low", "high", "base", "cc", "ck", "slopes", "owner", "lows")
+    __slots__ = ("m", "members", "low", "high", "base", "cc", "ck", "slopes", "owner", "lows", "parts")
 
     def __init__(self, m: int, members: list[int], curves: Sequence[LotCurve], low: Sequence[int],
                  up: Sequence[int]) -> None:
         self.m = m
         self.members = members
+        self.parts = tuple(curves[i] for i in members)  # a plan's own curves (``_inherited``)
         self.lows = [low[i] for i in members]
         self.low = sum(self.lows)
         self.high = sum(up[i] for i in members)
@@ -112,13 +115,20 @@ class Group:
 # -- cheapest plan at a fill --------------------------------------------------------------------
 
 
-def min_cost(groups: Sequence[Group], fill: int, cap: float = math.inf, near: Sequence[int] | None = None
-             ) -> tuple[float, list[int], bool] | None:
+# An unproven plan of the window search within this (relative: 0.001 bps of a cost about the
+# notional) of ``LP`` is left unproven: its caller's bound is then that tight, and the table of
+# partial fills that would prove it (``_by_slack``) costs several times the whole search.
+LOOSE = 1e-7
+
+
+def min_cost(groups: Sequence[Group], fill: int, cap: float = math.inf, near: Sequence[int] | None = None,
+             loose: float = LOOSE) -> tuple[float, list[int], bool] | None:
     """Cheapest ``(cost, y per group, proven)`` with ``sum m_g y_g == fill`` exactly, or None.
 
     ``proven`` is False only when the window search had to be narrowed (``WINDOW_LIMIT``). A
     residue search (``_min_cost_residues``) may answer None when no plan costs under ``cap``.
-    ``near``, the counts of a nearby fill's answer, only makes two groups' search shorter."""
+    ``near``, the counts of a nearby fill's answer, only makes two groups' search shorter. An
+    unproven answer costs at most ``loose`` (relative) over ``LP``, the bound its caller takes."""
     if len(groups) == 1:
         g = groups[0]
         if fill % g.m or not g.low <= fill // g.m <= g.high:
@@ -128,21 +138,64 @@ def min_cost(groups: Sequence[Group], fill: int, cap: float = math.inf, near: Se
         pair = _min_cost_pair(groups[0], groups[1], fill, None if near is None else near[1])
         return None if pair is None else (*pair, True)
     # the nodes of a search and the counts of a residue search ask the same groups at the same
-    # fill again: a proven answer holds under any cap, None under any cap as low
+    # fill again: a proven answer holds under any cap, None under any cap as low, an unproven one
+    # under the same cap for a caller that takes a bound as loose
     key = (tuple(groups), fill)
     known = _SOLVED.get(key)
-    if known is not None and ((known[1] is not None and known[1][2]) or known[0] == cap
-                              or (known[1] is None and cap <= known[0])):
-        return known[1]
-    found = _min_cost_window(groups, fill, cap)
+    if known is not None and ((known[2] is not None and known[2][2]) or (known[0] == cap and known[1] <= loose)
+                              or (known[2] is None and cap <= known[0])):
+        return known[2]
+    found = _inherited(groups, fill)
+    if found is None:
+        found = _min_cost_window(groups, fill, cap, loose)
+        if found is not None and found[2]:
+            if len(_PROVEN) >= _SOLVED_MAX:
+                _PROVEN.clear()
+            known_here = _PROVEN.setdefault((tuple(g.m for g in groups), fill), [])
+            known_here.append((list(groups), found[1]))
+            del known_here[:-_PROVEN_PER_FILL]  # the app plans the same order again and again
     if len(_SOLVED) >= _SOLVED_MAX:
         _SOLVED.clear()
-    _SOLVED[key] = (cap, found)
+    _SOLVED[key] = (cap, loose, found)
     return found
 
 
-_SOLVED: dict[tuple[tuple[Group, ...], int], tuple[float, tuple[float, list[int], bool] | None]] = {}
+_SOLVED: dict[tuple[tuple[Group, ...], int], tuple[float, float, tuple[float, list[int], bool] | None]] = {}
 _SOLVED_MAX = 256
+# Proven answers by lot sizes and fill, for ``_inherited``, the latest few of each.
+_PROVEN: dict[tuple[tuple[int, ...], int], list[tuple[list[Group], list[int]]]] = {}
+_PROVEN_PER_FILL = 8
+
+
+def _inherited(groups: Sequence[Group], fill: int) -> tuple[float, list[int], bool] | None:
+    """A proven answer of groups that each cost the same as these up to a constant wherever
+    these are defined, over ranges holding these (a branch's "venue on from its minimum" child
+    whose parent had it above the minimum already: the same box, narrower, plus the leg cost),
+    when its counts are in these ranges: the optimum of the wider box is a plan of this one, so
+    its optimum too. Only a box of the same
+    plan (sharing a curve: every plan builds its own) is asked, so that timing the same plan
+    again times the same work."""
+    for wider, ys in _PROVEN.get((tuple(g.m for g in groups), fill), ()):
+        if not any(a is b for g, w in zip(groups, wider, strict=True) for a in g.parts for b in w.parts):
+            continue
+        if all(_narrower(g, w, y) for g, w, y in zip(groups, wider, ys, strict=True)):
+            return sum(g.cost(y) for g, y in zip(groups, ys, strict=True)), list(ys), True
+    return None
+
+
+def _narrower(g: Group, wider: Group, y: int) -> bool:
+    """``g`` is ``wider`` plus a constant (a venue's leg cost once it is on) over a range within
+    its own that holds ``y``: both costs are linear between their breakpoints, so they differ by
+    the same amount on ``g``'s range when they do at both's there."""
+    if g is wider:
+        return True
+    if not wider.low <= g.low <= y <= g.high <= wider.high:
+        return False
+    at = np.concatenate((g.low + g.cc, wider.low + wider.cc, [g.low, g.high]))
+    at = at[(at >= g.low) & (at <= g.high)]
+    mine, theirs = g.costs(at), wider.costs(at)
+    step = mine - theirs
+    return bool(np.all(np.abs(step - step[0]) <= 1e-12 * (1.0 + np.abs(theirs))))
 
 
 def _min_cost_pair(ga: Group, gb: Group, fill: int, near: int | None = None) -> tuple[float, list[int]] | None:
@@ -411,7 +464,7 @@ def _size(ranges: Sequence[tuple[int, int]], skip: Sequence[int]) -> int:
     return math.prod(hi - lo + 1 for g, (lo, hi) in enumerate(ranges) if g not in skip)
 
 
-def _min_cost_window(groups: Sequence[Group], fill: int, cap: float = math.inf
+def _min_cost_window(groups: Sequence[Group], fill: int, cap: float = math.inf, loose: float = LOOSE
                      ) -> tuple[float, list[int], bool] | None:
     """Three or more lot sizes: a first plan near the continuous optimum, then a proven search.
 
@@ -452,7 +505,6 @@ def _min_cost_window(groups: Sequence[Group], fill: int, cap: float = math.inf
             first = (sum(g.cost(y) for g, y in zip(groups, ys, strict=True)), ys)
     bases = [_interpolated(g, yb) for g, yb in zip(groups, ybar, strict=True)]
     ranges = proven
-    tabled: tuple[float, list[int], bool] | None = None
     for _ in range(3):  # each unproven pass may find a better plan, which narrows the ranges
         if first is not None:
             slack = first[0] - lp + 1e-9 * (1.0 + abs(lp))
@@ -466,10 +518,6 @@ def _min_cost_window(groups: Sequence[Group], fill: int, cap: float = math.inf
         elif _size(ranges, pair) <= PAIR_LIMIT:
             found = _pairs(groups, fill, ranges, pair)
         else:
-            if tabled is None:  # too many to enumerate: partial fills by growing slack (price ties)
-                tabled = _by_slack(groups, fill, cap, ybar, lam, lp, bases, proven, first)
-                if tabled is not _TOO_BIG:
-                    return tabled
             narrow, _ = _narrowed(ranges, ybar, free, _GUESS_LIMIT)
             guess = _enumerate(groups, fill, narrow, free)
             if guess is None or (first is not None and guess[0] >= first[0]):
@@ -480,6 +528,12 @@ def _min_cost_window(groups: Sequence[Group], fill: int, cap: float = math.inf
             # the search covered every plan that beats ``first``: ``first`` is optimal
             return None if first is None else (first[0], first[1], True)
         return found[0], found[1], True
+    if first is None or first[0] - lp > loose * (1.0 + abs(lp)):
+        # too many to enumerate (price ties) and too far from ``LP`` to leave unproven: partial
+        # fills by growing slack
+        tabled = _by_slack(groups, fill, cap, ybar, lam, lp, bases, proven, first)
+        if tabled is not _TOO_BIG:
+            return tabled
     return None if first is None else (first[0], first[1], False)
 
 
@@ -487,6 +541,13 @@ _TOO_BIG: tuple[float, list[int], bool] = (math.nan, [], False)
 # How much the slack of ``_by_slack`` grows from one table to the next, and for how many tables.
 _SLACK_GROWTH = 8.0
 _SLACK_ROUNDS = 6
+# Past a tie, the optimum is mostly more than half as far over ``LP`` as the window search's plan
+# (25 tables of the wide fuzz's slow plans): a slack growing from the margin took five tables or
+# so to get there, where a quarter of that plan's excess takes one or two. Near-ties (a plan a few
+# margins over ``LP``, the bench's random lot mixes) are found by the first ``_NEAR_ROUNDS``
+# tables, before the jump, whose table is far bigger there (1.2 ms -> 3.9 for the two of seed 20).
+_FROM_TOP = 4.0
+_NEAR_ROUNDS = 2
 
 
 def _by_slack(groups: Sequence[Group], fill: int, cap: float, ybar: Sequence[float], lam: float, lp: float,
@@ -496,17 +557,19 @@ def _by_slack(groups: Sequence[Group], fill: int, cap: float, ybar: Sequence[flo
     optimum (every cheaper one is within it too), and none within ``first``'s excess proves
     ``first``, none within ``cap``'s that no plan is under it (None). The rounding margin first
     (price ties put a plan at ``LP``), then slacks growing from it (the tables stay small until
-    the one that holds a plan), for a few rounds, then the whole slack. ``_TOO_BIG`` when a
-    table is too big before it is decided."""
+    the one that holds a plan), from the third table at least a quarter of ``first``'s excess,
+    for a few rounds, then the whole slack. ``_TOO_BIG`` when a table is too big before
+    it is decided."""
     tiny = 1e-9 * (1.0 + abs(lp))
     reduced = [partial(_reduced_costs, g, yb, lam, b) for g, yb, b in zip(groups, ybar, bases, strict=True)]
     beat = min(cap, math.inf if first is None else first[0])
     top = beat - lp + tiny
     ms = [g.m for g in groups]
 
+    ends = [_Ends(g, yb, lam, b, lo, hi) for g, yb, b, (lo, hi) in zip(groups, ybar, bases, proven, strict=True)]
+
     def within(slack: float) -> tuple[float, list[int], bool] | None:
-        ranges = [_reduced_range(g, yb, lam, b, slack, lo, hi)
-                  for g, yb, b, (lo, hi) in zip(groups, ybar, bases, proven, strict=True)]
+        ranges = [e.at(slack) for e in ends]
         by_width = sorted(range(len(groups)), key=lambda g: ranges[g][1] - ranges[g][0], reverse=True)
         try:
             found = lot_sums.cheapest(ms, fill, ranges, reduced, slack, (by_width[1], by_width[0]))
@@ -535,7 +598,65 @@ def _by_slack(groups: Sequence[Group], fill: int, cap: float, ybar: Sequence[flo
             capped = False
             slack = top
             continue
-        slack = min(slack * _SLACK_GROWTH, top)
+        jump = top / _FROM_TOP if rounds <= _SLACK_ROUNDS - _NEAR_ROUNDS else 0.0
+        slack = min(max(slack * _SLACK_GROWTH, jump), top)
+
+
+class _Ends:
+    """``_reduced_range`` at many slacks: the reduced cost is linear between the group's
+    breakpoints (where the cost is a prefix sum), so each slack's ends are a lookup and a step
+    or two, where a bisection costs some 30 calls of ``cost`` per group and slack."""
+
+    def __init__(self, g: Group, yb: float, lam: float, base: float, lo: int, hi: int) -> None:
+        self.g, self.yb, self.lam, self.base, self.lo, self.hi = g, yb, lam, base, lo, hi
+        self.mid_lo = min(max(math.floor(yb), lo), hi)
+        self.mid_hi = min(max(math.ceil(yb), lo), hi)
+        breaks = g.low + g.cc  # the cost at a break is ``base + ck`` (no lookup)
+        i0, i1 = int(breaks.searchsorted(lo, side="right")), int(breaks.searchsorted(hi, side="left"))
+        inner = breaks[i0:i1]
+        h_in = g.base + g.ck[i0:i1] - base - lam * g.m * (inner - yb)
+        left = inner < self.mid_lo
+        right = inner > self.mid_hi
+        self.left_at = np.concatenate(([lo], inner[left], [self.mid_lo] if self.mid_lo > lo else []))
+        self.left_h = np.concatenate(([self.reduced(lo)], h_in[left],
+                                      [self.reduced(self.mid_lo)] if self.mid_lo > lo else []))
+        self.right_at = np.concatenate(([self.mid_hi] if self.mid_hi < hi else [], inner[right], [hi]))
+        self.right_h = np.concatenate(([self.reduced(self.mid_hi)] if self.mid_hi < hi else [], h_in[right],
+                                       [self.reduced(hi)]))
+
+    def reduced(self, y: int) -> float:
+        return self.g.cost(y) - self.base - self.lam * self.g.m * (y - self.yb)
+
+    def at(self, slack: float) -> tuple[int, int]:
+        at, h = self.left_at, self.left_h
+        under = np.flatnonzero(h <= slack)
+        if not len(under):
+            left = self.mid_lo
+        elif under[0] == 0:
+            left = self.lo
+        else:  # the smallest count within the slack, on the line from at[j - 1] (above) to at[j]
+            j = int(under[0])
+            a, b = int(at[j - 1]), int(at[j])
+            left = min(max(math.ceil(a + (h[j - 1] - slack) / (h[j - 1] - h[j]) * (b - a)), a + 1), b)
+            while left - 1 > a and self.reduced(left - 1) <= slack:
+                left -= 1
+            while left < b and self.reduced(left) > slack:
+                left += 1
+        at, h = self.right_at, self.right_h
+        under = np.flatnonzero(h <= slack)
+        if not len(under):
+            right = self.mid_hi
+        elif under[-1] == len(at) - 1:
+            right = self.hi
+        else:  # the largest, on the line from at[j] to at[j + 1] (above)
+            j = int(under[-1])
+            a, b = int(at[j]), int(at[j + 1])
+            right = max(min(math.floor(a + (slack - h[j]) / (h[j + 1] - h[j]) * (b - a)), b - 1), a)
+            while right + 1 < b and self.reduced(right + 1) <= slack:
+                right += 1
+            while right > a and self.reduced(right) > slack:
+                right -= 1
+        return left, max(right, left)
 
 
 def _reduced_costs(g: Group, yb: float, lam: float, base: float, ys: Ints) -> Floats:
@@ -600,7 +721,9 @@ def _min_cost_residues(groups: Sequence[Group], fill: int, cap: float = math.inf
         if bound > limit + 1e-9 * (1.0 + abs(limit)):
             break
         left = fill - grp.m * y
-        sub = min_cost(rest, left, limit - grp.cost(y))
+        # an unproven part leaves the whole bounded by the whole's LP, which the pinned count
+        # can put far below: each part is proven
+        sub = min_cost(rest, left, limit - grp.cost(y), loose=0.0)
         if sub is None:
             continue
         proven = proven and sub[2]

@@ -109,20 +109,17 @@ def _plan_stages(ms: Sequence[int], ranges: Sequence[tuple[int, int]], pair: tup
     a, b = pair
     left = [g for g in range(len(ms)) if g not in pair]
     width = [hi - lo + 1 for lo, hi in ranges]
-
-    def after(rest: list[int]) -> tuple[int, int, int]:
-        lo = sum(ms[g] * ranges[g][0] for g in (*rest, a, b))
-        hi = sum(ms[g] * ranges[g][1] for g in (*rest, a, b))
-        return lo, hi, math.gcd(*(ms[g] for g in (*rest, a, b)))
-
-    lo0, hi0, _ = after(left)
-    order, lo_rest, hi_rest, mods = [], [lo0], [hi0], []
+    lo_all = sum(m * lo for m, (lo, _) in zip(ms, ranges, strict=True))
+    hi_all = sum(m * hi for m, (_, hi) in zip(ms, ranges, strict=True))
+    order, lo_rest, hi_rest, mods = [], [lo_all], [hi_all], []
     rows, step, budget = 1, 0, SUMS_LIMIT
     while left:
         best = None
         for g in left:
-            rest = [h for h in left if h != g]
-            lo, hi, mod = after(rest)
+            # the groups after ``g``: the others left and the pair
+            lo = lo_rest[-1] - ms[g] * ranges[g][0]
+            hi = hi_rest[-1] - ms[g] * ranges[g][1]
+            mod = math.gcd(ms[a], ms[b], *(ms[h] for h in left if h != g))
             # per row, the counts that leave a multiple of ``mod`` are one class modulo ``q``
             q = mod // math.gcd(ms[g], mod)
             at_most = min(rows * -(-width[g] // q), (hi - lo) // math.lcm(math.gcd(step, ms[g]), mod) + 1)
@@ -166,18 +163,16 @@ def _pair_rows(m_a: int, range_a: tuple[int, int], h_a: Callable[[Ints], Floats]
     if not len(rows):
         return None
 
-    def phi(t: Ints) -> Floats:
-        y = r + q * t
-        return h_a(y) + h_b((rest - m_a * y) // m_b)
-
-    while True:
-        open_ = t0 < t1
-        if not open_.any():
-            break
-        mid = (t0 + t1) // 2
-        up = phi(mid) <= phi(np.minimum(mid + 1, t1))  # the minimum is at mid or below
-        t1 = np.where(open_ & up, mid, t1)
-        t0 = np.where(open_ & ~up, mid + 1, t0)
+    open_ = np.flatnonzero(t0 < t1)  # only the rows with a choice left are evaluated
+    while len(open_):
+        r_o, rest_o = r[open_], rest[open_]
+        mid = (t0[open_] + t1[open_]) // 2
+        y = np.concatenate((r_o, r_o)) + q * np.concatenate((mid, mid + 1))
+        both = h_a(y) + h_b((np.concatenate((rest_o, rest_o)) - m_a * y) // m_b)
+        up = both[: len(mid)] <= both[len(mid):]  # the minimum is at mid or below
+        t1[open_[up]] = mid[up]
+        t0[open_[~up]] = mid[~up] + 1
+        open_ = open_[t0[open_] < t1[open_]]
     y_a = r + q * t0
     y_b = (rest - m_a * y_a) // m_b
     return rows, y_a, y_b, h_a(y_a) + h_b(y_b)
