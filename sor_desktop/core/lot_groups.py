@@ -160,6 +160,10 @@ def min_cost(groups: Sequence[Group], fill: int, cap: float = math.inf, near: Se
     return found
 
 
+# These caches are shared by every thread that plans (the window's preview worker, the Qt thread
+# on Enter or in the confirmation): each touch is one dict or list operation under the GIL, a key
+# holds the plan's own Group objects (no plan reads another's answers), and a clear by another
+# thread only costs a recomputation.
 _SOLVED: dict[tuple[tuple[Group, ...], int], tuple[float, float, tuple[float, list[int], bool] | None]] = {}
 _SOLVED_MAX = 256
 # Proven answers by lot sizes and fill, for ``_inherited``, the latest few of each.
