@@ -351,6 +351,26 @@ class _Search:
         most = min(self.target, sum(reach[i] for i in range(n) if state[i] >= 0))
         if most < incumbent.fill:
             return rec
+        low = [curves[i].lo if state[i] == 1 else 0 for i in range(n)]
+        up = [curves[i].hi if state[i] >= 0 and usable[i] else 0 for i in range(n)]
+        free = any(state[i] == 0 and up[i] for i in range(n))
+        groups: list[Group] | None = None
+        fills: tuple[int, int] | None = None
+        if free and most > incumbent.fill:
+            # the largest fill of the node's box (a few tenths of a millisecond, where solving its
+            # lots takes milliseconds) bounds the node's: a node that cannot pass the incumbent's
+            # fill is decided by cost below, and one that can branches on its fractional plan
+            # before any lots are solved, as the relaxed boxes of ten venues with minimums are
+            # the dearest of the search and the fractional plan most often branches as theirs
+            use = [self.relaxed[i] if state[i] == 0 else curves[i] for i in range(n)]
+            groups = _groups(use, self.m, low, up, self.prep.groups)
+            fills = max_fill_bounded(groups, self.target)
+            if fills is None:
+                return rec
+            if fills[0] == fills[1]:
+                most = fills[0]
+                if most < incumbent.fill:
+                    return rec
         if incumbent.fill > 0 and most == incumbent.fill:  # cost decides: the fractional bound first
             if pre is not None and pre[0] == incumbent.fill and not self.better(pre[0], pre[1], incumbent):
                 rec.bound = pre
@@ -373,12 +393,33 @@ class _Search:
                 parent = (incumbent.fill, rel.cost, rel.slope) if math.isfinite(rel.slope) else None
                 rec.children = self._branch(state, xs, short_f, used_f, parent)
                 return rec
-        low = [curves[i].lo if state[i] == 1 else 0 for i in range(n)]
-        up = [curves[i].hi if state[i] >= 0 and usable[i] else 0 for i in range(n)]
+        elif fills is not None and fills[0] == fills[1] and most > incumbent.fill:
+            # the node may fill more than the incumbent: no cost bound drops it, but a fractional
+            # plan that breaks a minimum or the count branches as in the case above
+            rel = self.lp.solve(state, most)
+            if rel is not None:
+                xs = rel.lots
+                short_f = [i for i in range(n) if state[i] == 0 and 1e-9 < xs[i] < star[i] - 1e-9]
+                used_f = [i for i in range(n) if xs[i] > 1e-9]
+                if short_f or len(used_f) > k:
+                    self.nodes[0] += 1
+                    if self._spent():
+                        self.open_bounds.append((most, rel.cost))
+                        return rec
+                    parent = (most, rel.cost, rel.slope) if math.isfinite(rel.slope) else None
+                    if parent is not None:
+                        rec.bound = parent
+                    rec.children = self._branch(state, xs, short_f, used_f, parent)
+                    return rec
         fixed = sum(legs[i] for i in range(n) if state[i] == 1)
-        if any(state[i] == 0 and up[i] for i in range(n)):
-            use = [self.relaxed[i] if state[i] == 0 else curves[i] for i in range(n)]
-            node = _box(use, self.m, low, up, self.target, _groups(use, self.m, low, up, self.prep.groups))
+        if free:
+            if groups is None:
+                use = [self.relaxed[i] if state[i] == 0 else curves[i] for i in range(n)]
+                groups = _groups(use, self.m, low, up, self.prep.groups)
+            if fills is None:
+                node = _box(use, self.m, low, up, self.target, groups)
+            else:
+                node = _box_at(groups, *fills, n) if groups else _box(use, self.m, low, up, self.target, groups)
         else:
             node = self.prep.boxes.solve(low, up, self.target)
         if node is None:
