@@ -337,8 +337,10 @@ class _Search:
             return fill > than.fill
         return value < than.total - REL_EPS * (1.0 + abs(than.total))
 
-    def visit(self, state: list[int], pre: tuple[int, float, float] | None = None) -> _Node:
-        # state per venue: -1 off, 0 free, 1 on; ``pre``: a bound from the parent (``_branch``)
+    def visit(self, state: list[int], pre: tuple[int, float, float] | None = None,
+              known: _Box | None = None) -> _Node:
+        # state per venue: -1 off, 0 free, 1 on; ``pre``: a bound from the parent (``_branch``);
+        # ``known``: the parent's box, proven, when it is also this node's (``_branch``)
         n, k, star, curves, usable, legs, reach = (self.n, self.k, self.star, self.curves, self.usable, self.legs,
                                                    self.reach)
         rec = _Node(state)
@@ -347,6 +349,12 @@ class _Search:
             return rec
         if on_count == k:  # the count is spent: every undecided venue is off (a tighter relaxation)
             state = [s if s else -1 for s in state]
+        if known is not None and all(state[i] >= 0 for i in range(n) if known.lots[i]):
+            # the parent's plan is in this node, at the same value: its cost on this node's curves
+            cost = sum((self.relaxed[i] if state[i] == 0 else curves[i]).cost(x)
+                       for i, x in enumerate(known.lots) if x)
+            fixed = sum(legs[i] for i in range(n) if state[i] == 1)
+            return self._settle(rec, state, replace(known, cost=cost, floor=cost), fixed)
         incumbent = self.best[0]
         most = min(self.target, sum(reach[i] for i in range(n) if state[i] >= 0))
         if most < incumbent.fill:
@@ -424,6 +432,11 @@ class _Search:
             node = self.prep.boxes.solve(low, up, self.target)
         if node is None:
             return rec
+        return self._settle(rec, state, node, fixed)
+
+    def _settle(self, rec: _Node, state: list[int], node: _Box, fixed: float) -> _Node:
+        """A node whose box is solved: a plan, a bound, or a branch on its plan."""
+        n, k, star, curves = self.n, self.k, self.star, self.curves
         if node.upper > node.fill:  # its largest fill was not proven: a larger one stays open
             self.open_bounds.append((node.upper, -math.inf))
         floor = node.floor + fixed
@@ -449,11 +462,11 @@ class _Search:
                 else:
                     self.open_bounds.append((node.fill, floor))
             return rec
-        rec.children = self._branch(state, x, short, used)
+        rec.children = self._branch(state, x, short, used, box=node if node.exact else None)
         return rec
 
     def _branch(self, state: list[int], x: Sequence[float], short: list[int], used: list[int],
-                parent: tuple[int, float, float] | None = None) -> tuple[_Node, _Node]:
+                parent: tuple[int, float, float] | None = None, box: _Box | None = None) -> tuple[_Node, _Node]:
         if short:
             i = max(short, key=lambda j: x[j] / self.star[j])
             keep_first = 2 * x[i] >= self.star[i]
@@ -472,9 +485,16 @@ class _Search:
             pre_off = (at, cost + free_gain[i], lam)
             lp = self.lp
             pre_on = (at, cost + free_gain[i] + lp.lo_cost[i] + self.legs[i] - lam * lp.lo_grains[i] - on_gain[i], lam)
+        # the parent's proven box plan is the child's when the child keeps it at the same value:
+        # the child's curves are at or above the parent's, and equal at that plan, which is the
+        # case of the "on" child of a venue at ``x*`` or more (the venue-count branch) and the
+        # "off" child of an unused one. Ten venues with at most three would otherwise solve the
+        # same relaxed box of every venue at each step down the count branches, ~3 ms each.
+        on_box = box if box is not None and x[i] >= self.star[i] else None
+        off_box = box if box is not None and x[i] == 0 else None
         if keep_first:
-            return self.visit(on, pre_on), self.visit(off, pre_off)
-        return self.visit(off, pre_off), self.visit(on, pre_on)
+            return self.visit(on, pre_on, on_box), self.visit(off, pre_off, off_box)
+        return self.visit(off, pre_off, off_box), self.visit(on, pre_on, on_box)
 
     def replay(self, rec: _Node) -> _Node:
         inc = self.best[0]
