@@ -506,3 +506,62 @@ class _Search:
         if rec.children is None:
             return self.visit(rec.state)
         return _Node(rec.state, rec.bound, (self.replay(rec.children[0]), self.replay(rec.children[1])))
+
+
+@dataclass(slots=True)
+class _Span:
+    """Venues of one lot size as ``lot_fill`` sees them: a count from ``low`` to ``high`` lots
+    (venues each in an interval of counts take every count between their sums)."""
+
+    m: int
+    low: int
+    high: int
+
+
+# Nodes ``fills_more`` may open before it gives up (each one a ``max_fill`` of a few groups), and
+# the CPU seconds it may spend on them (a ``max_fill`` of near-coprime lots can take 10 ms).
+FILL_NODES = 200
+FILL_TIME_S = 0.005
+
+
+def fills_more(curves: Sequence[LotCurve], m: Sequence[int], target: int, than: int) -> bool | None:
+    """Whether some plan of any number of venues, minimums kept, fills more than ``than`` grains
+    without passing ``target``; None when that is not settled within ``FILL_NODES`` nodes and
+    ``FILL_TIME_S`` (or a largest fill was cut by its budget). Only fills: no lots are solved, so the question costs a
+    few ``max_fill`` calls where a full search at the largest fill solves box problems (which on
+    ten venues with minimums took 50-180 ms only to word why a plan falls short).
+
+    A branch and bound over the venues whose minimum is more than one lot (from one lot, "none,
+    or from the minimum" is every count up to the top): each node's box, undecided venues from
+    0, bounds the fills of its plans, and a box with no such venue left is its own plans."""
+    usable = [i for i, c in enumerate(curves) if c.lo <= c.hi and c.hi > 0]
+    choice = [i for i in usable if curves[i].lo > 1]
+    settled = True
+    stack: list[dict[int, bool]] = [{}]  # a loop, not a recursive closure: no reference cycle
+    deadline = time.thread_time() + FILL_TIME_S
+    for _ in range(FILL_NODES):
+        if not stack:
+            return False if settled else None
+        if time.thread_time() > deadline:
+            return None
+        state = stack.pop()
+        spans: dict[int, list[int]] = {}
+        for i in usable:
+            on = state.get(i)
+            if on is False:
+                continue
+            s = spans.setdefault(m[i], [0, 0])
+            s[0] += curves[i].lo if on else 0
+            s[1] += curves[i].hi
+        found = max_fill_bounded([_Span(mm, lo, hi) for mm, (lo, hi) in sorted(spans.items())], target)
+        if found is None or found[1] <= than:
+            continue
+        left = [i for i in choice if i not in state]
+        if not left:
+            if found[0] > than:
+                return True
+            settled = False  # a largest fill cut by its budget
+            continue
+        stack.append({**state, left[0]: False})
+        stack.append({**state, left[0]: True})  # on first: all venues on is the likeliest to fill more
+    return False if not stack and settled else None

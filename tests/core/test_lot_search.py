@@ -1,6 +1,7 @@
 """The venue-count search of ``lot_solver.solve`` against enumeration on five venues with
 minimums and leg costs: the count branches, the fractional branching of nodes that may fill more
-than the best plan found, and the box a branch hands to its child are all on its path."""
+than the best plan found, and the box a branch hands to its child are all on its path. And
+``fills_more``, the fill-only search the router words a short plan with."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from sor_desktop.core.lot_curve import build_curve
-from sor_desktop.core.lot_solver import solve
+from sor_desktop.core.lot_solver import fills_more, solve
 from sor_desktop.core.orders import Side
 from tests.core.router_cases import venue
 
@@ -70,3 +71,17 @@ def test_the_venue_count_search_finds_the_optimum(case):
     assert sum(m * x for m, x in zip(ms, got.lots, strict=True)) == want_fill
     assert all(curves[i].lo <= got.lots[i] <= curves[i].hi for i in used)
     assert abs(sum(curves[i].cost(got.lots[i]) + legs[i] for i in used) - got.total) <= 1e-9 * (1 + abs(want))
+
+
+@settings(max_examples=300, deadline=None)
+@given(searches(), st.integers(0, 10**6))
+def test_fills_more_says_whether_any_plan_fills_more(case, where):
+    curves, ms, _, _, target = case
+    fills = set()
+    for xs in itertools.product(*([0, *range(c.lo, c.hi + 1)] for c in curves)):
+        fill = sum(m * x for m, x in zip(ms, xs, strict=True))
+        if fill <= target:
+            fills.add(fill)
+    ordered = sorted(fills)
+    than = ordered[where % len(ordered)] - where % 2  # a fill some plan has, or one grain below it
+    assert fills_more(curves, ms, target, than) is (max(fills) > than)
