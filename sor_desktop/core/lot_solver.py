@@ -59,6 +59,9 @@ NODE_LIMIT = 400
 LOOSE = 2e-7
 # ... and the CPU seconds one search may spend opening them (the preview plans on the Qt thread).
 TIME_LIMIT_S = 0.025
+# Undecided venues from which a node whose fractional plan keeps the venue count decides one
+# more on that plan before solving its box (``_Search._decide_free``).
+SPLIT_FREE = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -322,6 +325,7 @@ class _Search:
         self.prep = prep
         self.relaxed, self.star, self.lp = prep.relaxed, prep.star, prep.lp
         self.reach = [m[i] * curves[i].hi if usable[i] else 0 for i in range(self.n)]
+        self.n_usable = sum(1 for i in range(self.n) if usable[i] and curves[i].hi > 0)
         self.best = best
         self.open_bounds: list[tuple[int, float]] = []  # nodes left unexplored (budget) or not proven
         self.nodes = [0]
@@ -379,46 +383,41 @@ class _Search:
                 most = fills[0]
                 if most < incumbent.fill:
                     return rec
+        lp_at = None
         if incumbent.fill > 0 and most == incumbent.fill:  # cost decides: the fractional bound first
             if pre is not None and pre[0] == incumbent.fill and not self.better(pre[0], pre[1], incumbent):
                 rec.bound = pre
                 return rec
-            rel = self.lp.solve(state, incumbent.fill)
-            if rel is None:
-                return rec
-            if math.isfinite(rel.slope):
-                rec.bound = (incumbent.fill, rel.cost, rel.slope)
-            if not self.better(incumbent.fill, rel.cost, incumbent):
+            lp_at = incumbent.fill
+        elif fills is not None and fills[0] == fills[1] and most > incumbent.fill:
+            # the node may fill more than the incumbent: no cost bound drops it, but a fractional
+            # plan that breaks a minimum or the count branches as when cost decides
+            lp_at = most
+        rel = self.lp.solve(state, lp_at) if lp_at is not None else None
+        if rel is None and lp_at == incumbent.fill:
+            return rec
+        if rel is not None and lp_at is not None:
+            parent = (lp_at, rel.cost, rel.slope) if math.isfinite(rel.slope) else None
+            if parent is not None:
+                rec.bound = parent
+            if lp_at == incumbent.fill and not self.better(incumbent.fill, rel.cost, incumbent):
                 return rec
             xs = rel.lots
             short_f = [i for i in range(n) if state[i] == 0 and 1e-9 < xs[i] < star[i] - 1e-9]
             used_f = [i for i in range(n) if xs[i] > 1e-9]
-            if short_f or len(used_f) > k:  # branch on the fractional plan, no lots solved here
+            split: tuple[int, bool] | None = None
+            if not short_f and len(used_f) <= k and k < self.n_usable:
+                split = self._decide_free(state, xs, up)
+            if short_f or len(used_f) > k or split is not None:  # branch, no lots solved here
                 self.nodes[0] += 1
                 if self._spent():
-                    self.open_bounds.append((incumbent.fill, rel.cost))
+                    self.open_bounds.append((lp_at, rel.cost))
                     return rec
-                parent = (incumbent.fill, rel.cost, rel.slope) if math.isfinite(rel.slope) else None
-                rec.children = self._branch(state, xs, short_f, used_f, parent)
-                return rec
-        elif fills is not None and fills[0] == fills[1] and most > incumbent.fill:
-            # the node may fill more than the incumbent: no cost bound drops it, but a fractional
-            # plan that breaks a minimum or the count branches as in the case above
-            rel = self.lp.solve(state, most)
-            if rel is not None:
-                xs = rel.lots
-                short_f = [i for i in range(n) if state[i] == 0 and 1e-9 < xs[i] < star[i] - 1e-9]
-                used_f = [i for i in range(n) if xs[i] > 1e-9]
-                if short_f or len(used_f) > k:
-                    self.nodes[0] += 1
-                    if self._spent():
-                        self.open_bounds.append((most, rel.cost))
-                        return rec
-                    parent = (most, rel.cost, rel.slope) if math.isfinite(rel.slope) else None
-                    if parent is not None:
-                        rec.bound = parent
+                if split is not None:
+                    rec.children = self._split(state, split[0], split[1], parent)
+                else:
                     rec.children = self._branch(state, xs, short_f, used_f, parent)
-                    return rec
+                return rec
         fixed = sum(legs[i] for i in range(n) if state[i] == 1)
         if free:
             if groups is None:
@@ -473,6 +472,24 @@ class _Search:
         else:  # too many venues: keep the biggest first, which reaches a good plan quickly
             i = max((j for j in used if state[j] == 0), key=lambda j: x[j] * self.m[j])
             keep_first = True
+        return self._split(state, i, keep_first, parent, box, x[i])
+
+    def _decide_free(self, state: list[int], xs: Sequence[float], up: Sequence[int]) -> tuple[int, bool] | None:
+        """With the count binding and a fractional plan that keeps it, a venue to decide before
+        solving the node's box, or None: the relaxed box of many undecided venues (each its own
+        lot group) costs milliseconds, and its plan, when it breaks the count, is solved again
+        below. Deciding the venues the fractional plan uses (on) and then the others (off) leads
+        to boxes of a few decided venues, and every sibling is bounded by its Lagrangian first."""
+        free = [i for i in range(self.n) if state[i] == 0 and up[i]]
+        if len(free) < SPLIT_FREE:
+            return None
+        used = [i for i in free if xs[i] > 1e-9]
+        if used:
+            return max(used, key=lambda j: xs[j] * self.m[j]), True
+        return free[0], False
+
+    def _split(self, state: list[int], i: int, keep_first: bool, parent: tuple[int, float, float] | None = None,
+               box: _Box | None = None, xi: float = 0.0) -> tuple[_Node, _Node]:
         on, off = list(state), list(state)
         on[i], off[i] = 1, -1
         pre_on = pre_off = None
@@ -490,8 +507,8 @@ class _Search:
         # case of the "on" child of a venue at ``x*`` or more (the venue-count branch) and the
         # "off" child of an unused one. Ten venues with at most three would otherwise solve the
         # same relaxed box of every venue at each step down the count branches, ~3 ms each.
-        on_box = box if box is not None and x[i] >= self.star[i] else None
-        off_box = box if box is not None and x[i] == 0 else None
+        on_box = box if box is not None and xi >= self.star[i] else None
+        off_box = box if box is not None and xi == 0 else None
         if keep_first:
             return self.visit(on, pre_on, on_box), self.visit(off, pre_off, off_box)
         return self.visit(off, pre_off, off_box), self.visit(on, pre_on, on_box)
