@@ -304,6 +304,10 @@ def solve(curves: Sequence[LotCurve], m: Sequence[int], target: int,
             prep.tree = (k, search.replay(last[1]))
         else:
             prep.tree = (k, search.visit([0] * n))
+        while search.deferred:
+            todo, search.deferred = search.deferred, []
+            for state, pre in todo:
+                search.visit(state, pre)
     open_bounds = search.open_bounds
     found = best[0]
     rivals = [b for f, b in open_bounds if f >= found.fill]
@@ -330,6 +334,11 @@ class _Search:
         self.open_bounds: list[tuple[int, float]] = []  # nodes left unexplored (budget) or not proven
         self.nodes = [0]
         self.deadline = deadline
+        self.fills: dict[tuple[int, ...], tuple[int, int] | None] = {}  # per node: its box's largest fill
+        # nodes whose largest fill is not proven, visited after the others, and the incumbent's
+        # fill when each one was put off
+        self.deferred: list[tuple[list[int], tuple[int, float, float] | None]] = []
+        self.deferred_at: dict[tuple[int, ...], int] = {}
 
     def _spent(self) -> bool:  # the time only counts once there is a plan (the dive to one is short)
         if self.nodes[0] > NODE_LIMIT:
@@ -376,8 +385,21 @@ class _Search:
             # the dearest of the search and the fractional plan most often branches as theirs
             use = [self.relaxed[i] if state[i] == 0 else curves[i] for i in range(n)]
             groups = _groups(use, self.m, low, up, self.prep.groups)
-            fills = max_fill_bounded(groups, self.target)
+            key = tuple(state)
+            if key in self.fills:
+                fills = self.fills[key]
+            else:
+                fills = self.fills[key] = max_fill_bounded(groups, self.target)
             if fills is None:
+                return rec
+            if fills[0] < fills[1] and self.deferred_at.get(key, -1) < incumbent.fill:
+                # its largest fill is not proven (lot_fill's budget): solved now, the node would
+                # stay open at its bound on the fill, at any cost. Once the search has found a
+                # plan of that fill, the node is a question of cost at it, which its fractional
+                # plan answers without the fill: so it waits for the others (again, each time
+                # they find a larger fill; visited as it is once they find none)
+                self.deferred_at[key] = incumbent.fill
+                self.deferred.append((state, pre))
                 return rec
             if fills[0] == fills[1]:
                 most = fills[0]

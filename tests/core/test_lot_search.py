@@ -8,15 +8,26 @@ from __future__ import annotations
 import itertools
 from dataclasses import replace
 
+import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
+from sor_desktop.core import lot_solver
 from sor_desktop.core.lot_curve import build_curve
 from sor_desktop.core.lot_solver import fills_more, solve
 from sor_desktop.core.orders import Side
 from tests.core.router_cases import venue
 
 STEPS = {1: "0.0001", 2: "0.0002", 3: "0.0003", 5: "0.0005", 10: "0.001"}
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _no_time_limit():
+    """The searches here are small; a pause of the machine must not cut one and open its gap."""
+    saved = lot_solver.TIME_LIMIT_S
+    lot_solver.TIME_LIMIT_S = 60.0
+    yield
+    lot_solver.TIME_LIMIT_S = saved
 
 
 @st.composite
@@ -85,3 +96,32 @@ def test_fills_more_says_whether_any_plan_fills_more(case, where):
     ordered = sorted(fills)
     than = ordered[where % len(ordered)] - where % 2  # a fill some plan has, or one grain below it
     assert fills_more(curves, ms, target, than) is (max(fills) > than)
+
+
+@settings(max_examples=150, deadline=None)
+@given(searches())
+def test_a_node_whose_largest_fill_is_not_proven_is_decided_by_cost_once_that_fill_is_found(case):
+    """``lot_fill`` may give a node's largest fill with a looser bound above it (its budget ran
+    out). Visited first, the node stays open at that bound, at any cost, and the plan's gap is
+    infinite; visited once a plan of the target's fill is known, its fractional plan bounds it."""
+    import sys
+
+    curves, ms, legs, k, target = case
+    want_fill, want = _best(curves, ms, legs, k, target)
+    assume(want_fill > 0)
+    real = lot_solver.max_fill_bounded
+
+    def unproven(groups, room):  # the search's nodes below the target: "this fill, or a grain more"
+        found = real(groups, room)
+        if found is None or found[1] >= room or sys._getframe(1).f_code.co_name != "visit":
+            return found
+        return found[0], found[1] + 1
+
+    lot_solver.max_fill_bounded = unproven
+    try:
+        got = solve(curves, ms, want_fill, k, legs)
+    finally:
+        lot_solver.max_fill_bounded = real
+    assert got.fill == want_fill
+    assert abs(got.total - want) <= 1e-9 * (1 + abs(want))
+    assert got.gap == 0
