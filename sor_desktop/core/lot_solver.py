@@ -31,10 +31,18 @@ How.
    millisecond: a node it does not beat is dropped, and a node whose fractional plan breaks a
    minimum or the count branches on that plan without solving any lots; its two children are
    first bounded by its Lagrangian at its price per grain with the branched venue's term
-   changed, and a child that bound drops solves nothing. At most ``NODE_LIMIT`` nodes are
-   opened, within ``TIME_LIMIT_S``; the ones left open (and box searches that were not proven)
-   keep their bounds, which make the reported gap (infinite if one of them could fill more, as
-   a box whose largest fill ran out of ``lot_fill.SEARCH_CALLS`` can). A search given
+   changed, and a child that bound drops solves nothing. A node that may still fill more than
+   the best plan first asks only its box's largest fill (``lot_fill``, cheap): below the best
+   fill it is dropped, at it cost decides as above, above it its fractional plan still branches
+   when it breaks a minimum or the count; a node whose largest fill is not proven waits until
+   the others have found a larger fill. With the count binding, a node whose fractional plan
+   keeps it decides its undecided venues on that plan (used on, the others off) rather than
+   solving the relaxed box of all of them, each venue its own lot group and the dearest box of
+   the search; and a count branch hands its proven box plan to the child that keeps it. At most
+   ``NODE_LIMIT`` nodes are opened, within ``TIME_LIMIT_S``; the ones left open (and box
+   searches that were not proven) keep their bounds, which make the reported gap (infinite if
+   one of them could fill more, as a box whose largest fill ran out of ``lot_fill.SEARCH_CALLS``
+   can). A search given
    an incumbent walks the tree of the previous search over the same venues (``solve``): a
    quote-unit plan's second search, at a fill next to its first, then solves almost nothing.
 """
