@@ -571,7 +571,8 @@ FILL_NODES = 200
 FILL_TIME_S = 0.005
 
 
-def fills_more(curves: Sequence[LotCurve], m: Sequence[int], target: int, than: int) -> bool | None:
+def fills_more(curves: Sequence[LotCurve], m: Sequence[int], target: int, than: int,
+               bound: int | None = None) -> bool | None:
     """Whether some plan of any number of venues, minimums kept, fills more than ``than`` grains
     without passing ``target``; None when that is not settled within ``FILL_NODES`` nodes and
     ``FILL_TIME_S`` (or a largest fill was cut by its budget). Only fills: no lots are solved, so the question costs a
@@ -580,11 +581,21 @@ def fills_more(curves: Sequence[LotCurve], m: Sequence[int], target: int, than: 
 
     A branch and bound over the venues whose minimum is more than one lot (from one lot, "none,
     or from the minimum" is every count up to the top): each node's box, undecided venues from
-    0, bounds the fills of its plans, and a box with no such venue left is its own plans."""
+    0, bounds the fills of its plans, and a box with no such venue left is its own plans.
+    ``bound``: a bound on the fill of every venue from 0 already known (``lot_fill.fill_bound``),
+    which is the root's: the search starts from its children."""
     usable = [i for i, c in enumerate(curves) if c.lo <= c.hi and c.hi > 0]
     choice = [i for i in usable if curves[i].lo > 1]
     settled = True
     stack: list[dict[int, bool]] = [{}]  # a loop, not a recursive closure: no reference cycle
+    if bound is not None and choice:
+        if bound <= than:
+            return False
+        stack = [{choice[0]: False}, {choice[0]: True}]
+    if len(choice) > 1:
+        # two leaves first, every such venue off, then every one on: when some plan fills more,
+        # one of them most often does, where the first dive down would take a node per venue
+        stack += [{i: False for i in choice}, {i: True for i in choice}]
     deadline = time.thread_time() + FILL_TIME_S
     for _ in range(FILL_NODES):
         if not stack:

@@ -667,9 +667,10 @@ def _unfilled_reason(request: PlanRequest, routed: Sequence[_Venue], alloc: Allo
         # every venue, minimums ignored, is a bound on what the count keeps out; without minimums
         # above one lot it is the answer, and a search of fills alone is left for the venues that
         # have some
-        if fill_bound([(v.m, v.curve.hi) for v in routed], target) > alloc.fill:
+        bound = fill_bound([(v.m, v.curve.hi) for v in routed], target)
+        if bound > alloc.fill:
             more = True if all(v.curve.lo <= 1 for v in routed) else fills_more(
-                [v.curve for v in routed], [v.m for v in routed], target, alloc.fill)
+                [v.curve for v in routed], [v.m for v in routed], target, alloc.fill, bound)
             if more:
                 return f"max venues ({request.max_venues}) limits the fill"
             if more is None:

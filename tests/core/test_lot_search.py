@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 from sor_desktop.core import lot_solver
 from sor_desktop.core.lot_curve import build_curve
+from sor_desktop.core.lot_fill import fill_bound
 from sor_desktop.core.lot_solver import fills_more, solve
 from sor_desktop.core.orders import Side
 from tests.core.router_cases import venue
@@ -96,6 +97,9 @@ def test_fills_more_says_whether_any_plan_fills_more(case, where):
     ordered = sorted(fills)
     than = ordered[where % len(ordered)] - where % 2  # a fill some plan has, or one grain below it
     assert fills_more(curves, ms, target, than) is (max(fills) > than)
+    # as the router asks it, with the bound of every venue from 0 it already has
+    bound = fill_bound([(m, c.hi) for m, c in zip(ms, curves, strict=True)], target)
+    assert fills_more(curves, ms, target, than, bound) is (max(fills) > than)
 
 
 @settings(max_examples=150, deadline=None)
