@@ -166,12 +166,14 @@ class _DecidedBoxes:
     def groups(self, low: Sequence[int], up: Sequence[int]) -> list[Group]:
         return self._entry(low, up)[0]
 
-    def solve(self, low: Sequence[int], up: Sequence[int], target: int) -> _Box | None:
+    def solve(self, low: Sequence[int], up: Sequence[int], target: int, least: int = 0) -> _Box | None:
+        """The box's cheapest plan at its largest fill up to ``target``; None when it has no plan,
+        or none filling ``least`` or more (then nothing is solved)."""
         groups, by_fill = self._entry(low, up)
         if not groups:
-            return _Box(0, 0.0, (0,) * len(self.curves), True, 0.0, 0)
+            return _Box(0, 0.0, (0,) * len(self.curves), True, 0.0, 0) if least <= 0 else None
         fills = max_fill_bounded(groups, target)
-        if fills is None:
+        if fills is None or fills[1] < least:
             return None
         fill, upper = fills
         box = by_fill.get(fill)
@@ -449,16 +451,31 @@ class _Search:
                     rec.children = self._branch(state, xs, short_f, used_f, parent)
                 return rec
         fixed = sum(legs[i] for i in range(n) if state[i] == 1)
+        # a node whose largest fill is below the best plan's has nothing to offer: its lots are
+        # not solved (a node that cost let through because the venues' depth reaches the fill,
+        # while their lots do not: the best single venue's comparison at that venue's own fill)
+        least = self.best[0].fill
         if free:
+            use = [self.relaxed[i] if state[i] == 0 else curves[i] for i in range(n)]
             if groups is None:
-                use = [self.relaxed[i] if state[i] == 0 else curves[i] for i in range(n)]
                 groups = _groups(use, self.m, low, up, self.prep.groups)
-            if fills is None:
+            if not groups:
                 node = _box(use, self.m, low, up, self.target, groups)
             else:
-                node = _box_at(groups, *fills, n) if groups else _box(use, self.m, low, up, self.target, groups)
+                key = tuple(state)
+                if fills is None:
+                    fills = self.fills[key] if key in self.fills else max_fill_bounded(groups, self.target)
+                    self.fills[key] = fills
+                if fills is None or fills[1] < least:
+                    return rec
+                if fills[0] < least == most:
+                    # its largest fill is not proven and its depth reaches no further than the
+                    # best plan's: only its plans of that fill matter, and that box answers
+                    node = _box_at(groups, least, least, n)
+                else:
+                    node = _box_at(groups, *fills, n)
         else:
-            node = self.prep.boxes.solve(low, up, self.target)
+            node = self.prep.boxes.solve(low, up, self.target, least)
         if node is None:
             return rec
         return self._settle(rec, state, node, fixed)
