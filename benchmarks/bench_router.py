@@ -12,7 +12,8 @@ instances again with the order as a notional in USDT (quote units), and three ve
 (0.0003, 0.003, 0.01 BTC) are no multiples of each other (non-decimal lots), near-equal coprime
 lots (0.001 and 0.001001 BTC beside 0.003 and a thin 0.0007: coprime lots), and random mixes of
 decimal, non-decimal and near-equal coprime lots (0.012345 to 0.012348 BTC), thin and deep
-(random lot mixes). Per family: median, p99 and max of the plan computation over every instance and repetition (wall clock, and the process's
+(random lot mixes), and ten venues with at most three, most with minimums, lots up to a million
+grains apart, BTC or a memecoin (10 venues, mins). Per family: median, p99 and max of the plan computation over every instance and repetition (wall clock, and the process's
 CPU time, which a machine shared with other work does not inflate), the largest ``gap_bps``, and
 the MILP oracle's median time and how many plans have its cost (within 0.01 bps).
 
@@ -125,6 +126,7 @@ def _families(n: int) -> dict[str, list[tuple[PlanRequest, list[VenueInput]]]]:
     out["non-decimal lots"] = non_decimal()
     out["coprime lots"] = coprime()
     out["random lot mixes"] = [lot_mix(seed) for seed in range(n)]
+    out["10 venues, mins"] = [ten_with_minimums(seed) for seed in range(max(4, n // 3))]
     return out
 
 
@@ -180,6 +182,55 @@ def lot_mix(seed: int) -> tuple[PlanRequest, list[VenueInput]]:
     total = sum(float(v.book.asks[:, 1].sum()) for v in venues)
     return (PlanRequest(rng.choice([Side.BUY, Side.SELL]), round(rng.uniform(0.01, 1.0) * total, 4),
                         max_venues=rng.choice([None, None, 2, 3])), venues)
+
+
+def ten_with_minimums(seed: int) -> tuple[PlanRequest, list[VenueInput]]:
+    """Ten venues, at most three, minimums of 1-500 lots on about two in three, lots from one to a
+    million grains apart (a quarter of them non-decimal or near-equal), 1-1,000 levels, caps on
+    some, leg costs of 0-5 USDT, BTC or a memecoin, an order of 0.1-100 % of all the depth (up to
+    1e10 grains): the shape a wide fuzz of issue 11's inputs found slowest (10-30 ms a plan, most
+    of it box problems of many undecided venues and the searches around the plan)."""
+    import math
+    import random
+    from fractions import Fraction
+
+    rng = random.Random(seed)
+    while True:
+        meme = rng.random() < 0.3
+        price = 1e-5 * rng.uniform(1, 50) if meme else 60_000.0
+        base_lot = 10 ** rng.uniform(0, 4) if meme else 10 ** rng.uniform(-8, -1)
+        venues = []
+        for i in range(10):
+            lot = base_lot * 10 ** rng.uniform(0, 6)
+            e = math.floor(math.log10(lot))
+            lot = float(f"{min((1, 2, 2.5, 5), key=lambda d: abs(d * 10**e - lot)) * 10**e:.12g}")  # noqa: B023
+            if rng.random() < 0.25:  # near-equal or non-decimal lots, as some venues list
+                lot = float(f"{lot * rng.choice([1.001, 1.0003, 3, 7, 0.7, 1.667]):.6g}")
+            step, size = (lot, 1.0) if rng.random() < 0.5 else (1.0, lot)
+            minimum = rng.choice([0, 0, 1, 5, 50, 500])
+            ins = Instrument.from_market(_market(step, size, rng.choice([0.0002, 0.0004, 0.0005, 0.0006]),
+                                                 step * minimum if minimum else None, None), f"v{i}")
+            levels = rng.choice([1, 5, 50, 1000])
+            w = np.array([rng.uniform(0.5, 1.5) for _ in range(levels)])
+            lots = np.maximum(np.floor(w / w.sum() * 10 ** rng.uniform(3, 7.5) / price / lot), 1)
+            tick = price * 1e-5
+            amounts = np.array([float(f"{x:.10g}") for x in lots * step])
+            asks = np.column_stack([price + np.arange(1, levels + 1) * tick * rng.choice([1, 1, 3]), amounts])
+            bids = np.column_stack([price - np.arange(1, levels + 1) * tick * rng.choice([1, 1, 3]), amounts])
+            venues.append(VenueInput(BookSnapshot.from_lists(f"v{i}#{i}", ins.symbol, 0, bids, asks), ins))
+        depth = [float(v.book.asks[:, 1].sum()) * float(v.instrument.contract_size) for v in venues]
+        if rng.random() < 0.3:
+            venues = [replace(v, cap_base=d * rng.uniform(0.05, 1.2) if rng.random() < 0.5 else None)
+                      for v, d in zip(venues, depth, strict=True)]
+        req = PlanRequest(rng.choice([Side.BUY, Side.SELL]), float(f"{rng.uniform(0.001, 1.0) * sum(depth):.6g}"),
+                          max_venues=3, leg_cost=rng.choice([0.0, 1.0, 1.0, 5.0]))
+        lot_sizes = [Fraction(v.instrument.amount_step * v.instrument.contract_size) for v in venues]
+        grain = lot_sizes[0]
+        for f in lot_sizes[1:]:
+            grain = Fraction(math.gcd(grain.numerator * f.denominator, f.numerator * grain.denominator),
+                             grain.denominator * f.denominator)
+        if max(lot_sizes) / grain <= 1e6 and Fraction(req.amount) / grain <= 1e10:  # issue 11's scope
+            return req, venues
 
 
 def adversarial(n: int, reps: int, milp) -> None:

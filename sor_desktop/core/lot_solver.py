@@ -31,10 +31,18 @@ How.
    millisecond: a node it does not beat is dropped, and a node whose fractional plan breaks a
    minimum or the count branches on that plan without solving any lots; its two children are
    first bounded by its Lagrangian at its price per grain with the branched venue's term
-   changed, and a child that bound drops solves nothing. At most ``NODE_LIMIT`` nodes are
-   opened, within ``TIME_LIMIT_S``; the ones left open (and box searches that were not proven)
-   keep their bounds, which make the reported gap (infinite if one of them could fill more, as
-   a box whose largest fill ran out of ``lot_fill.SEARCH_CALLS`` can). A search given
+   changed, and a child that bound drops solves nothing. A node that may still fill more than
+   the best plan first asks only its box's largest fill (``lot_fill``, cheap): below the best
+   fill it is dropped, at it cost decides as above, above it its fractional plan still branches
+   when it breaks a minimum or the count; a node whose largest fill is not proven waits until
+   the others have found a larger fill. With the count binding, a node whose fractional plan
+   keeps it decides its undecided venues on that plan (used on, the others off) rather than
+   solving the relaxed box of all of them, each venue its own lot group and the dearest box of
+   the search; and a count branch hands its proven box plan to the child that keeps it. At most
+   ``NODE_LIMIT`` nodes are opened, within ``TIME_LIMIT_S``; the ones left open (and box
+   searches that were not proven) keep their bounds, which make the reported gap (infinite if
+   one of them could fill more, as a box whose largest fill ran out of ``lot_fill.SEARCH_CALLS``
+   can). A search given
    an incumbent walks the tree of the previous search over the same venues (``solve``): a
    quote-unit plan's second search, at a fill next to its first, then solves almost nothing.
 """
@@ -59,6 +67,9 @@ NODE_LIMIT = 400
 LOOSE = 2e-7
 # ... and the CPU seconds one search may spend opening them (the preview plans on the Qt thread).
 TIME_LIMIT_S = 0.025
+# Undecided venues from which a node whose fractional plan keeps the venue count decides one
+# more on that plan before solving its box (``_Search._decide_free``).
+SPLIT_FREE = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,12 +166,14 @@ class _DecidedBoxes:
     def groups(self, low: Sequence[int], up: Sequence[int]) -> list[Group]:
         return self._entry(low, up)[0]
 
-    def solve(self, low: Sequence[int], up: Sequence[int], target: int) -> _Box | None:
+    def solve(self, low: Sequence[int], up: Sequence[int], target: int, least: int = 0) -> _Box | None:
+        """The box's cheapest plan at its largest fill up to ``target``; None when it has no plan,
+        or none filling ``least`` or more (then nothing is solved)."""
         groups, by_fill = self._entry(low, up)
         if not groups:
-            return _Box(0, 0.0, (0,) * len(self.curves), True, 0.0, 0)
+            return _Box(0, 0.0, (0,) * len(self.curves), True, 0.0, 0) if least <= 0 else None
         fills = max_fill_bounded(groups, target)
-        if fills is None:
+        if fills is None or fills[1] < least:
             return None
         fill, upper = fills
         box = by_fill.get(fill)
@@ -301,6 +314,10 @@ def solve(curves: Sequence[LotCurve], m: Sequence[int], target: int,
             prep.tree = (k, search.replay(last[1]))
         else:
             prep.tree = (k, search.visit([0] * n))
+        while search.deferred:
+            todo, search.deferred = search.deferred, []
+            for state, pre in todo:
+                search.visit(state, pre)
     open_bounds = search.open_bounds
     found = best[0]
     rivals = [b for f, b in open_bounds if f >= found.fill]
@@ -322,10 +339,16 @@ class _Search:
         self.prep = prep
         self.relaxed, self.star, self.lp = prep.relaxed, prep.star, prep.lp
         self.reach = [m[i] * curves[i].hi if usable[i] else 0 for i in range(self.n)]
+        self.n_usable = sum(1 for i in range(self.n) if usable[i] and curves[i].hi > 0)
         self.best = best
         self.open_bounds: list[tuple[int, float]] = []  # nodes left unexplored (budget) or not proven
         self.nodes = [0]
         self.deadline = deadline
+        self.fills: dict[tuple[int, ...], tuple[int, int] | None] = {}  # per node: its box's largest fill
+        # nodes whose largest fill is not proven, visited after the others, and the incumbent's
+        # fill when each one was put off
+        self.deferred: list[tuple[list[int], tuple[int, float, float] | None]] = []
+        self.deferred_at: dict[tuple[int, ...], int] = {}
 
     def _spent(self) -> bool:  # the time only counts once there is a plan (the dive to one is short)
         if self.nodes[0] > NODE_LIMIT:
@@ -337,8 +360,10 @@ class _Search:
             return fill > than.fill
         return value < than.total - REL_EPS * (1.0 + abs(than.total))
 
-    def visit(self, state: list[int], pre: tuple[int, float, float] | None = None) -> _Node:
-        # state per venue: -1 off, 0 free, 1 on; ``pre``: a bound from the parent (``_branch``)
+    def visit(self, state: list[int], pre: tuple[int, float, float] | None = None,
+              known: _Box | None = None) -> _Node:
+        # state per venue: -1 off, 0 free, 1 on; ``pre``: a bound from the parent (``_branch``);
+        # ``known``: the parent's box, proven, when it is also this node's (``_branch``)
         n, k, star, curves, usable, legs, reach = (self.n, self.k, self.star, self.curves, self.usable, self.legs,
                                                    self.reach)
         rec = _Node(state)
@@ -347,42 +372,117 @@ class _Search:
             return rec
         if on_count == k:  # the count is spent: every undecided venue is off (a tighter relaxation)
             state = [s if s else -1 for s in state]
+        if known is not None and all(state[i] >= 0 for i in range(n) if known.lots[i]):
+            # the parent's plan is in this node, at the same value: its cost on this node's curves
+            cost = sum((self.relaxed[i] if state[i] == 0 else curves[i]).cost(x)
+                       for i, x in enumerate(known.lots) if x)
+            fixed = sum(legs[i] for i in range(n) if state[i] == 1)
+            return self._settle(rec, state, replace(known, cost=cost, floor=cost), fixed)
         incumbent = self.best[0]
         most = min(self.target, sum(reach[i] for i in range(n) if state[i] >= 0))
         if most < incumbent.fill:
             return rec
+        low = [curves[i].lo if state[i] == 1 else 0 for i in range(n)]
+        up = [curves[i].hi if state[i] >= 0 and usable[i] else 0 for i in range(n)]
+        free = any(state[i] == 0 and up[i] for i in range(n))
+        groups: list[Group] | None = None
+        fills: tuple[int, int] | None = None
+        if free and most > incumbent.fill:
+            # the largest fill of the node's box (a few tenths of a millisecond, where solving its
+            # lots takes milliseconds) bounds the node's: a node that cannot pass the incumbent's
+            # fill is decided by cost below, and one that can branches on its fractional plan
+            # before any lots are solved, as the relaxed boxes of ten venues with minimums are
+            # the dearest of the search and the fractional plan most often branches as theirs
+            use = [self.relaxed[i] if state[i] == 0 else curves[i] for i in range(n)]
+            groups = _groups(use, self.m, low, up, self.prep.groups)
+            key = tuple(state)
+            if key in self.fills:
+                fills = self.fills[key]
+            else:
+                fills = self.fills[key] = max_fill_bounded(groups, self.target)
+            if fills is None:
+                return rec
+            if fills[0] < fills[1] and self.deferred_at.get(key, -1) < incumbent.fill:
+                # its largest fill is not proven (lot_fill's budget): solved now, the node would
+                # stay open at its bound on the fill, at any cost. Once the search has found a
+                # plan of that fill, the node is a question of cost at it, which its fractional
+                # plan answers without the fill: so it waits for the others (again, each time
+                # they find a larger fill; visited as it is once they find none)
+                self.deferred_at[key] = incumbent.fill
+                self.deferred.append((state, pre))
+                return rec
+            if fills[0] == fills[1]:
+                most = fills[0]
+                if most < incumbent.fill:
+                    return rec
+        lp_at = None
         if incumbent.fill > 0 and most == incumbent.fill:  # cost decides: the fractional bound first
             if pre is not None and pre[0] == incumbent.fill and not self.better(pre[0], pre[1], incumbent):
                 rec.bound = pre
                 return rec
-            rel = self.lp.solve(state, incumbent.fill)
-            if rel is None:
-                return rec
-            if math.isfinite(rel.slope):
-                rec.bound = (incumbent.fill, rel.cost, rel.slope)
-            if not self.better(incumbent.fill, rel.cost, incumbent):
+            lp_at = incumbent.fill
+        elif fills is not None and fills[0] == fills[1] and most > incumbent.fill:
+            # the node may fill more than the incumbent: no cost bound drops it, but a fractional
+            # plan that breaks a minimum or the count branches as when cost decides
+            lp_at = most
+        rel = self.lp.solve(state, lp_at) if lp_at is not None else None
+        if rel is None and lp_at == incumbent.fill:
+            return rec
+        if rel is not None and lp_at is not None:
+            parent = (lp_at, rel.cost, rel.slope) if math.isfinite(rel.slope) else None
+            if parent is not None:
+                rec.bound = parent
+            if lp_at == incumbent.fill and not self.better(incumbent.fill, rel.cost, incumbent):
                 return rec
             xs = rel.lots
             short_f = [i for i in range(n) if state[i] == 0 and 1e-9 < xs[i] < star[i] - 1e-9]
             used_f = [i for i in range(n) if xs[i] > 1e-9]
-            if short_f or len(used_f) > k:  # branch on the fractional plan, no lots solved here
+            split: tuple[int, bool] | None = None
+            if not short_f and len(used_f) <= k and k < self.n_usable:
+                split = self._decide_free(state, xs, up)
+            if short_f or len(used_f) > k or split is not None:  # branch, no lots solved here
                 self.nodes[0] += 1
                 if self._spent():
-                    self.open_bounds.append((incumbent.fill, rel.cost))
+                    self.open_bounds.append((lp_at, rel.cost))
                     return rec
-                parent = (incumbent.fill, rel.cost, rel.slope) if math.isfinite(rel.slope) else None
-                rec.children = self._branch(state, xs, short_f, used_f, parent)
+                if split is not None:
+                    rec.children = self._split(state, split[0], split[1], parent)
+                else:
+                    rec.children = self._branch(state, xs, short_f, used_f, parent)
                 return rec
-        low = [curves[i].lo if state[i] == 1 else 0 for i in range(n)]
-        up = [curves[i].hi if state[i] >= 0 and usable[i] else 0 for i in range(n)]
         fixed = sum(legs[i] for i in range(n) if state[i] == 1)
-        if any(state[i] == 0 and up[i] for i in range(n)):
+        # a node whose largest fill is below the best plan's has nothing to offer: its lots are
+        # not solved (a node that cost let through because the venues' depth reaches the fill,
+        # while their lots do not: the best single venue's comparison at that venue's own fill)
+        least = self.best[0].fill
+        if free:
             use = [self.relaxed[i] if state[i] == 0 else curves[i] for i in range(n)]
-            node = _box(use, self.m, low, up, self.target, _groups(use, self.m, low, up, self.prep.groups))
+            if groups is None:
+                groups = _groups(use, self.m, low, up, self.prep.groups)
+            if not groups:
+                node = _box(use, self.m, low, up, self.target, groups)
+            else:
+                key = tuple(state)
+                if fills is None:
+                    fills = self.fills[key] if key in self.fills else max_fill_bounded(groups, self.target)
+                    self.fills[key] = fills
+                if fills is None or fills[1] < least:
+                    return rec
+                if fills[0] < least == most:
+                    # its largest fill is not proven and its depth reaches no further than the
+                    # best plan's: only its plans of that fill matter, and that box answers
+                    node = _box_at(groups, least, least, n)
+                else:
+                    node = _box_at(groups, *fills, n)
         else:
-            node = self.prep.boxes.solve(low, up, self.target)
+            node = self.prep.boxes.solve(low, up, self.target, least)
         if node is None:
             return rec
+        return self._settle(rec, state, node, fixed)
+
+    def _settle(self, rec: _Node, state: list[int], node: _Box, fixed: float) -> _Node:
+        """A node whose box is solved: a plan, a bound, or a branch on its plan."""
+        n, k, star, curves = self.n, self.k, self.star, self.curves
         if node.upper > node.fill:  # its largest fill was not proven: a larger one stays open
             self.open_bounds.append((node.upper, -math.inf))
         floor = node.floor + fixed
@@ -408,17 +508,35 @@ class _Search:
                 else:
                     self.open_bounds.append((node.fill, floor))
             return rec
-        rec.children = self._branch(state, x, short, used)
+        rec.children = self._branch(state, x, short, used, box=node if node.exact else None)
         return rec
 
     def _branch(self, state: list[int], x: Sequence[float], short: list[int], used: list[int],
-                parent: tuple[int, float, float] | None = None) -> tuple[_Node, _Node]:
+                parent: tuple[int, float, float] | None = None, box: _Box | None = None) -> tuple[_Node, _Node]:
         if short:
             i = max(short, key=lambda j: x[j] / self.star[j])
             keep_first = 2 * x[i] >= self.star[i]
         else:  # too many venues: keep the biggest first, which reaches a good plan quickly
             i = max((j for j in used if state[j] == 0), key=lambda j: x[j] * self.m[j])
             keep_first = True
+        return self._split(state, i, keep_first, parent, box, x[i])
+
+    def _decide_free(self, state: list[int], xs: Sequence[float], up: Sequence[int]) -> tuple[int, bool] | None:
+        """With the count binding and a fractional plan that keeps it, a venue to decide before
+        solving the node's box, or None: the relaxed box of many undecided venues (each its own
+        lot group) costs milliseconds, and its plan, when it breaks the count, is solved again
+        below. Deciding the venues the fractional plan uses (on) and then the others (off) leads
+        to boxes of a few decided venues, and every sibling is bounded by its Lagrangian first."""
+        free = [i for i in range(self.n) if state[i] == 0 and up[i]]
+        if len(free) < SPLIT_FREE:
+            return None
+        used = [i for i in free if xs[i] > 1e-9]
+        if used:
+            return max(used, key=lambda j: xs[j] * self.m[j]), True
+        return free[0], False
+
+    def _split(self, state: list[int], i: int, keep_first: bool, parent: tuple[int, float, float] | None = None,
+               box: _Box | None = None, xi: float = 0.0) -> tuple[_Node, _Node]:
         on, off = list(state), list(state)
         on[i], off[i] = 1, -1
         pre_on = pre_off = None
@@ -431,9 +549,16 @@ class _Search:
             pre_off = (at, cost + free_gain[i], lam)
             lp = self.lp
             pre_on = (at, cost + free_gain[i] + lp.lo_cost[i] + self.legs[i] - lam * lp.lo_grains[i] - on_gain[i], lam)
+        # the parent's proven box plan is the child's when the child keeps it at the same value:
+        # the child's curves are at or above the parent's, and equal at that plan, which is the
+        # case of the "on" child of a venue at ``x*`` or more (the venue-count branch) and the
+        # "off" child of an unused one. Ten venues with at most three would otherwise solve the
+        # same relaxed box of every venue at each step down the count branches, ~3 ms each.
+        on_box = box if box is not None and xi >= self.star[i] else None
+        off_box = box if box is not None and xi == 0 else None
         if keep_first:
-            return self.visit(on, pre_on), self.visit(off, pre_off)
-        return self.visit(off, pre_off), self.visit(on, pre_on)
+            return self.visit(on, pre_on, on_box), self.visit(off, pre_off, off_box)
+        return self.visit(off, pre_off, off_box), self.visit(on, pre_on, on_box)
 
     def replay(self, rec: _Node) -> _Node:
         inc = self.best[0]
@@ -445,3 +570,73 @@ class _Search:
         if rec.children is None:
             return self.visit(rec.state)
         return _Node(rec.state, rec.bound, (self.replay(rec.children[0]), self.replay(rec.children[1])))
+
+
+@dataclass(slots=True)
+class _Span:
+    """Venues of one lot size as ``lot_fill`` sees them: a count from ``low`` to ``high`` lots
+    (venues each in an interval of counts take every count between their sums)."""
+
+    m: int
+    low: int
+    high: int
+
+
+# Nodes ``fills_more`` may open before it gives up (each one a ``max_fill`` of a few groups), and
+# the CPU seconds it may spend on them (a ``max_fill`` of near-coprime lots can take 10 ms).
+FILL_NODES = 200
+FILL_TIME_S = 0.005
+
+
+def fills_more(curves: Sequence[LotCurve], m: Sequence[int], target: int, than: int,
+               bound: int | None = None) -> bool | None:
+    """Whether some plan of any number of venues, minimums kept, fills more than ``than`` grains
+    without passing ``target``; None when that is not settled within ``FILL_NODES`` nodes and
+    ``FILL_TIME_S`` (or a largest fill was cut by its budget). Only fills: no lots are solved, so the question costs a
+    few ``max_fill`` calls where a full search at the largest fill solves box problems (which on
+    ten venues with minimums took 50-180 ms only to word why a plan falls short).
+
+    A branch and bound over the venues whose minimum is more than one lot (from one lot, "none,
+    or from the minimum" is every count up to the top): each node's box, undecided venues from
+    0, bounds the fills of its plans, and a box with no such venue left is its own plans.
+    ``bound``: a bound on the fill of every venue from 0 already known (``lot_fill.fill_bound``),
+    which is the root's: the search starts from its children."""
+    usable = [i for i, c in enumerate(curves) if c.lo <= c.hi and c.hi > 0]
+    choice = [i for i in usable if curves[i].lo > 1]
+    settled = True
+    stack: list[dict[int, bool]] = [{}]  # a loop, not a recursive closure: no reference cycle
+    if bound is not None and choice:
+        if bound <= than:
+            return False
+        stack = [{choice[0]: False}, {choice[0]: True}]
+    if len(choice) > 1:
+        # two leaves first, every such venue off, then every one on: when some plan fills more,
+        # one of them most often does, where the first dive down would take a node per venue
+        stack += [{i: False for i in choice}, {i: True for i in choice}]
+    deadline = time.thread_time() + FILL_TIME_S
+    for _ in range(FILL_NODES):
+        if not stack:
+            return False if settled else None
+        if time.thread_time() > deadline:
+            return None
+        state = stack.pop()
+        spans: dict[int, list[int]] = {}
+        for i in usable:
+            on = state.get(i)
+            if on is False:
+                continue
+            s = spans.setdefault(m[i], [0, 0])
+            s[0] += curves[i].lo if on else 0
+            s[1] += curves[i].hi
+        found = max_fill_bounded([_Span(mm, lo, hi) for mm, (lo, hi) in sorted(spans.items())], target)
+        if found is None or found[1] <= than:
+            continue
+        left = [i for i in choice if i not in state]
+        if not left:
+            if found[0] > than:
+                return True
+            settled = False  # a largest fill cut by its budget
+            continue
+        stack.append({**state, left[0]: False})
+        stack.append({**state, left[0]: True})  # on first: all venues on is the likeliest to fill more
+    return False if not stack and settled else None

@@ -76,7 +76,7 @@ from sor_desktop.core.instrument import Instrument
 from sor_desktop.core.inverse_venue import InverseVenue, as_linear
 from sor_desktop.core.lot_curve import LotCurve, build_curve
 from sor_desktop.core.lot_fill import fill_bound
-from sor_desktop.core.lot_solver import Allocation, FixedSet, Prepared, solve
+from sor_desktop.core.lot_solver import Allocation, FixedSet, Prepared, fills_more, solve
 from sor_desktop.core.orders import Side
 from sor_desktop.core.plan import AmountUnit, Leg, Plan, PlanRequest, SingleVenue, VenueInput
 from sor_desktop.core.price_limit import clamp_ioc, levels_within
@@ -665,10 +665,16 @@ def _unfilled_reason(request: PlanRequest, routed: Sequence[_Venue], alloc: Allo
         return lots_only
     if request.max_venues is not None and request.max_venues < len(routed):
         # every venue, minimums ignored, is a bound on what the count keeps out; without minimums
-        # above one lot it is the answer, and the search is left for the venues that have some
-        if fill_bound([(v.m, v.curve.hi) for v in routed], target) > alloc.fill and (
-                all(v.curve.lo <= 1 for v in routed) or _solve(routed, target, None).fill > alloc.fill):
-            return f"max venues ({request.max_venues}) limits the fill"
+        # above one lot it is the answer, and a search of fills alone is left for the venues that
+        # have some
+        bound = fill_bound([(v.m, v.curve.hi) for v in routed], target)
+        if bound > alloc.fill:
+            more = True if all(v.curve.lo <= 1 for v in routed) else fills_more(
+                [v.curve for v in routed], [v.m for v in routed], target, alloc.fill, bound)
+            if more:
+                return f"max venues ({request.max_venues}) limits the fill"
+            if more is None:
+                return f"max venues ({request.max_venues}) or the venues' lot sizes / minimums limit the fill"
     return lots_only
 
 
