@@ -5,37 +5,20 @@ another fill, the incumbent a poor plan of the new fill, so only the walk can fi
 from __future__ import annotations
 
 import itertools
-from dataclasses import replace
 
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from sor_desktop.core.lot_curve import build_curve
 from sor_desktop.core.lot_solver import Allocation, Prepared, solve
-from sor_desktop.core.orders import Side
-from tests.core.router_cases import venue
+from tests.core.lot_search_cases import drawn_curves
 
 STEPS = {1: "0.0001", 2: "0.0002", 5: "0.0005", 10: "0.001"}
 
 
 @st.composite
 def searches(draw: st.DrawFn):
-    n = draw(st.integers(2, 4))
-    curves, ms, legs = [], [], []
-    for i in range(n):
-        m = draw(st.sampled_from(sorted(STEPS)))
-        step = float(STEPS[m])
-        levels = draw(st.lists(st.tuples(st.integers(1, 40), st.integers(4, 16)), min_size=1, max_size=4))
-        price, asks = 100.0 + draw(st.sampled_from([0.0, 0.2, 0.5])), []
-        for gap, quarters in levels:
-            price += gap * 0.1
-            asks.append([round(price, 1), step * quarters / 4])
-        v = venue(f"r{i}", asks, [[99.0, 1.0]], step=STEPS[m], size=1,
-                  fee=draw(st.sampled_from(["0", "0.0004", "0.001"])))
-        c = build_curve(v.book.asks, v.instrument, Side.BUY)
-        curves.append(replace(c, lo=draw(st.integers(1, c.hi))))
-        ms.append(m)
-        legs.append(draw(st.sampled_from([0.0, 0.0005, 0.002, 0.01])))
+    curves, ms, legs = drawn_curves(draw, steps=STEPS, n=draw(st.integers(2, 4)), prefix="r", max_levels=4,
+                                    parts=(4, 16), per_lot=4, offsets=(0.0, 0.2, 0.5), legs=(0.0, 0.0005, 0.002, 0.01))
     k = draw(st.sampled_from([None, 1, 2]))
     top = sum(m * c.hi for m, c in zip(ms, curves, strict=True))
     return curves, ms, legs, k, draw(st.integers(1, top)), draw(st.integers(1, top))
