@@ -314,10 +314,13 @@ def solve(curves: Sequence[LotCurve], m: Sequence[int], target: int,
             prep.tree = (k, search.replay(last[1]))
         else:
             prep.tree = (k, search.visit([0] * n))
-        while search.deferred:
-            todo, search.deferred = search.deferred, []
-            for state, pre in todo:
-                search.visit(state, pre)
+        while True:
+            while search.deferred:
+                todo, search.deferred = search.deferred, []
+                for state, pre in todo:
+                    search.visit(state, pre)
+            if not search.reopen():
+                break
     open_bounds = search.open_bounds
     found = best[0]
     rivals = [b for f, b in open_bounds if f >= found.fill]
@@ -349,6 +352,24 @@ class _Search:
         # fill when each one was put off
         self.deferred: list[tuple[list[int], tuple[int, float, float] | None]] = []
         self.deferred_at: dict[tuple[int, ...], int] = {}
+        # nodes settled below their unproven largest fill: (state, that fill, the fill solved,
+        # where their open bound is in ``open_bounds``), for ``reopen``
+        self.unproven: list[tuple[list[int], int, int, int]] = []
+
+    def reopen(self) -> bool:
+        """Nodes settled below an unproven largest fill that the best plan has reached since (a
+        deferred node visited before another deferred one found that fill): visited again, each
+        is solved at exactly that fill (``visit``), and its open bound, which made the plan's gap
+        infinite, goes. True when any node was visited."""
+        best = self.best[0].fill
+        due = [u for u in self.unproven if u[1] == best and u[2] < best]
+        if not due or self._spent():
+            return False
+        self.unproven = [u for u in self.unproven if not (u[1] == best and u[2] < best)]
+        for state, _, _, at in due:
+            self.open_bounds[at] = (0, math.inf)  # answered by the visit below, at the best fill
+            self.visit(state)
+        return True
 
     def _spent(self) -> bool:  # the time only counts once there is a plan (the dive to one is short)
         if self.nodes[0] > NODE_LIMIT:
@@ -484,6 +505,7 @@ class _Search:
         """A node whose box is solved: a plan, a bound, or a branch on its plan."""
         n, k, star, curves = self.n, self.k, self.star, self.curves
         if node.upper > node.fill:  # its largest fill was not proven: a larger one stays open
+            self.unproven.append((list(state), node.upper, node.fill, len(self.open_bounds)))
             self.open_bounds.append((node.upper, -math.inf))
         floor = node.floor + fixed
         if not self.better(node.fill, floor, self.best[0]):
