@@ -362,10 +362,13 @@ class _Search:
         is solved at exactly that fill (``visit``), and its open bound, which made the plan's gap
         infinite, goes. True when any node was visited."""
         best = self.best[0].fill
-        due = [u for u in self.unproven if u[1] == best and u[2] < best]
+        due: list[tuple[list[int], int, int, int]] = []
+        rest: list[tuple[list[int], int, int, int]] = []
+        for u in self.unproven:
+            (due if u[1] == best and u[2] < best else rest).append(u)
         if not due or self._spent():
             return False
-        self.unproven = [u for u in self.unproven if not (u[1] == best and u[2] < best)]
+        self.unproven = rest
         for state, _, _, at in due:
             self.open_bounds[at] = (0, math.inf)  # answered by the visit below, at the best fill
             self.visit(state)

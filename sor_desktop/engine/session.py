@@ -368,7 +368,7 @@ class Session:
     def preview(self, req: PreviewRequest, books: dict[str, BookSnapshot] | None = None) -> Preview:
         """Plan ``req`` on the current books, or on ``books`` (a snapshot taken earlier, so a series
         of plans compares like with like). A bad amount comes back as ``error``, never raised."""
-        return self.preview_job(req, books).run(self._router.plan)
+        return self.plan_job(self.preview_job(req, books))
 
     def preview_job(self, req: PreviewRequest, books: dict[str, BookSnapshot] | None = None) -> PreviewJob:
         """``preview`` up to the plan: what it reads from the session (instruments, margins,
@@ -389,7 +389,7 @@ class Session:
 
     def plan_job(self, job: PreviewJob) -> Preview:
         """Plan a ``preview_job``; safe on another thread: ``plan_route`` reads only its arguments
-        (its one cache, ``lot_groups._SORTED``, is a dict used by single get and set calls)."""
+        and the module caches of ``lot_groups``, which say why two planning threads are safe."""
         return job.run(self._router.plan)
 
     def route_inputs(self, req: PreviewRequest, books: Mapping[str, BookSnapshot]) -> list[VenueInput]:
