@@ -10,8 +10,9 @@ or with the ratio between lot sizes.
   * otherwise, two groups ``a < b``: the fill grows with ``y_b`` while ``a`` is full, and past
     that it is ``T - (T - b y_b) mod a``, whose smallest residue over a range of ``y_b`` Euclid's
     algorithm finds in O(log a) (``_pair_fill``; ``_pair_fills`` for many rooms at once);
-  * otherwise, more groups: a bound from the residues the lots can reach (``_ceiling``), then a
-    certificate that the bound is reached (``_reaches``): two groups ``a``, ``b`` with enough
+  * otherwise, more groups: a bound from the residues the lots can reach (``_ceiling``), then
+    counts that reach it, from the coarsest lot down, each count of the residue the finer lots
+    can complete (``_witness``), else a certificate (``_reaches``): two groups ``a``, ``b`` with enough
     lots reach every multiple of ``gcd(a, b)`` over a long window, so the bound is reached when
     the other groups can land the rest inside it with the right residue, which a few counts of
     each decide. Real and adversarial mixes alike (1,000 and 1,001 grains beside 3,000 and a thin
@@ -95,6 +96,13 @@ def counts_at(groups: Sequence[Sized], fill: int, near: Sequence[float]) -> list
     floor = sum(g.m * g.low for g in groups)
     spans = [(g.m, g.high - g.low) for g in groups]
     found = _decompose(spans, fill - floor, [y - g.low for g, y in zip(groups, near, strict=True)], _Work())
+    if found is None:  # the search near ``near`` ran out: any counts (from the coarsest lot down)
+        order = sorted(range(len(spans)), key=lambda j: spans[j][0])
+        some = _witness([spans[j] for j in order], fill - floor, _Work())
+        if some is not None:
+            found = [0] * len(spans)
+            for j, z in zip(order, some, strict=True):
+                found[j] = z
     return None if found is None else [g.low + z for g, z in zip(groups, found, strict=True)]
 
 
@@ -218,7 +226,7 @@ def _max_fill_spans(spans: Sequence[tuple[int, int]], room: int, work: _Work | N
         return room
     work.calls -= _SEARCH_SETUP
     ceiling = _ceiling(spans, room)
-    if _reaches(spans, ceiling, work):
+    if _witness(spans, ceiling, work) is not None or _reaches(spans, ceiling, work):
         return ceiling
     return _max_fill_search(spans, room, ceiling, work)
 
@@ -418,24 +426,31 @@ def _min_mods(n: Ints, m: int, a: int, b: Ints) -> Ints:
 
 def _ceiling(spans: Sequence[tuple[int, int]], room: int) -> int:
     """A bound no fill passes: with ``G`` the gcd of every lot but ``(m, r)``'s, a fill is
-    ``m z`` mod ``G`` for some ``z <= r``, so it is at most the largest value up to ``room`` in
-    one of those residues. A thin venue with a lot foreign to the others (1,667 grains beside
-    multiples of 50, 13 lots of it) leaves most residues out: without the bound the search
-    below could only stop at ``room`` itself, which no count reaches."""
+    ``m z`` mod ``G`` for some ``z <= r``, so it is at most ``room - min_z ((room - m z) mod G)``,
+    the smallest residue of a line, which ``_min_mod`` finds in O(log G) however many counts ``r``
+    allows. A venue with a lot foreign to the others (1,667 grains beside multiples of 50, 13
+    lots of it; or 1,001 beside multiples of 50,000, 22,604 lots) leaves residues out: without
+    the bound the search below could only stop at ``room`` itself, which no count reaches. The
+    same holds for the finest groups together when they take less than the coarser ones' gcd
+    (``spans`` sorted by lot)."""
     top = room
     for h, (mh, rh) in enumerate(spans):
         g = 0
         for j, (mj, _) in enumerate(spans):
             if j != h:
                 g = math.gcd(g, mj)
-        if g <= 1 or rh + 1 >= g // math.gcd(mh, g) or rh >= _RESIDUES:  # it leaves no residue out
+        if g <= 1 or rh + 1 >= g // math.gcd(mh, g):  # it leaves no residue out
             continue
-        res = (mh * np.arange(rh + 1, dtype=np.int64)) % g
-        top = min(top, int(np.max(room - (room - res) % g)))
+        top = min(top, room - _min_mod(rh + 1, g, -mh, room))
+    # the finest groups together may take less than one period of the coarser ones (1, 4 and 20
+    # grains, 45 in all, beside multiples of 2,000): a fill's residue is then what they took
+    fine = 0
+    for j in range(len(spans) - 1):
+        fine += spans[j][0] * spans[j][1]
+        g = math.gcd(*(m for m, _ in spans[j + 1:]))
+        if fine < g and room % g > fine:
+            top = min(top, room - room % g + fine)
     return top
-
-
-_RESIDUES = 4096
 
 
 def _counts(others: Sequence[tuple[int, int]], m: int, room: int, zlow: int, zmax: int) -> list[range]:
@@ -474,6 +489,51 @@ def _reaches(spans: Sequence[tuple[int, int]], v: int, work: _Work) -> bool:
     return False
 
 
+def _witness(spans: Sequence[tuple[int, int]], v: int, work: _Work) -> list[int] | None:
+    """Counts with fill exactly ``v``, one per span, or None (not shown: maybe still a fill),
+    by a descent from the coarsest lot: each group takes, of the counts whose fill the finer
+    groups can complete (``m z == v (mod G)``, ``G`` the gcd of the finer lots, and what is left
+    within their reach), the largest first, then the next ``_WITNESS_TRIES - 1`` of that
+    residue. The last two groups are exact: the residue and the reach decide. Fills the
+    certificates of ``_reaches`` find through many pairs (eight groups, 40 to 1,000,000 grains,
+    a foreign 1,001 of one lot) most often end in the first descent; ``work.landings`` bounds
+    the whole."""
+    gcds, caps = [spans[0][0]], [spans[0][0] * spans[0][1]]
+    for m, r in spans[1:]:
+        gcds.append(math.gcd(gcds[-1], m))
+        caps.append(caps[-1] + m * r)
+    counts = [0] * len(spans)
+
+    def descend(k: int, v: int) -> bool:
+        m, r = spans[k]
+        if k == 0:
+            counts[0] = v // m
+            return v % m == 0 and 0 <= v // m <= r
+        work.landings -= 1
+        if work.landings < 0:
+            return False
+        g = gcds[k - 1]
+        d = math.gcd(m, g)
+        if v % d:
+            return False
+        q = g // d
+        z0 = (v // d) * pow(m // d, -1, q) % q if q > 1 else 0
+        lo, hi = max(0, -(-(v - caps[k - 1]) // m)), min(r, v // m)
+        z = hi - (hi - z0) % q
+        for _ in range(_WITNESS_TRIES):
+            if z < lo:
+                return False
+            counts[k] = z
+            if descend(k - 1, v - m * z):
+                return True
+            z -= q
+        return False
+
+    return counts if descend(len(spans) - 1, v) else None
+
+
+# Counts of one residue ``_witness`` tries per group.
+_WITNESS_TRIES = 3
 # Counts of one group ``_lands`` tries per level when three or more groups are left.
 _TRIES = 24
 

@@ -168,3 +168,64 @@ def test_the_fill_bound_of_venues_is_their_largest_fill(lots, target):
         pooled[m] = pooled.get(m, 0) + up
     reach = _reachable(sorted(pooled.items()))
     assert lot_fill.fill_bound(lots, target) == _largest(reach, target)
+
+
+@st.composite
+def fine_beside_coarse(draw: st.DrawFn):
+    """A few thin fine lots that together take less than the coarse lots' gcd, beside coarse lots
+    sharing a large factor, and one foreign lot: most residues of the coarse period are out of
+    reach, so the largest fill is well below the room."""
+    fine = sorted(draw(st.lists(st.sampled_from([1, 2, 3, 4, 5]), min_size=1, max_size=3, unique=True)))
+    unit = draw(st.sampled_from([20, 40, 50, 100]))
+    coarse = sorted(draw(st.lists(st.sampled_from([unit, 2 * unit, 5 * unit, 10 * unit]), min_size=1, max_size=3,
+                                  unique=True)))
+    spans = [(m, draw(st.integers(0, 4))) for m in fine] + [(m, draw(st.integers(0, 30))) for m in coarse]
+    if draw(st.booleans()):
+        spans.append((draw(st.sampled_from([7, 11, 13, 101])), draw(st.integers(0, 40))))
+    spans = sorted({m: r for m, r in spans}.items())
+    total = sum(m * r for m, r in spans)
+    return spans, draw(st.integers(0, total + 5))
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.one_of(span_sets(), near_equal(), fine_beside_coarse()))
+def test_the_ceiling_is_above_every_fill_and_the_witness_only_vouches_for_fills(case):
+    """``_ceiling`` bounds the largest fill (the search stops there, a cut search reports it);
+    ``_witness`` says a fill is reached only when it is."""
+    spans, room = case
+    spans = [(m, r) for m, r in spans if r > 0]
+    if len(spans) < 2:
+        return
+    reach = _reachable(spans)
+    room -= room % np.gcd.reduce([m for m, _ in spans])
+    assert lot_fill._ceiling(spans, room) >= _largest(reach, room)
+    for v in range(max(0, room - 40), min(room, len(reach) - 1) + 1):
+        counts = lot_fill._witness(spans, v, lot_fill._Work())
+        if counts is not None:
+            assert sum(m * z for (m, _), z in zip(spans, counts, strict=True)) == v
+            assert all(0 <= z <= r for (_, r), z in zip(spans, counts, strict=True))
+
+
+@settings(max_examples=300, deadline=None)
+@given(fine_beside_coarse())
+def test_fine_lots_beside_coarse_ones_get_the_largest_fill(case):
+    spans, room = case
+    assert _max_fill_spans(spans, room) == _largest(_reachable(spans), room)
+
+
+@pytest.mark.parametrize(("spans", "target", "fill"), [
+    # seen in the fuzz bench's ten-venue plans: the search ran out of its budget, the fill unproven
+    ([(1, 5), (4, 5), (20, 1), (4000, 1000), (50000, 103), (100000, 49), (200000, 1), (400000, 12)], 4907480,
+     4906045),
+    ([(1001, 22604), (200000, 1090), (350000, 19453), (500000, 381), (1000000, 1000)], 6809240000, 6809239989),
+    ([(800, 9464), (1000, 338964), (10003, 747), (100000, 3389), (200000, 1000)], 338964000, 338964000),
+])
+def test_real_lot_mixes_get_a_proven_largest_fill(spans, target, fill):
+    """Mixes whose largest fill the search could not prove within its budget: the residue bounds
+    (a foreign lot of many counts, fine lots taking less than the coarse period) now meet the
+    fill found, and counts making it exist."""
+    groups = [_Span(m, 0, r) for m, r in spans]
+    assert lot_fill.max_fill_bounded(groups, target) == (fill, fill)
+    ys = lot_fill.counts_at(groups, fill, [r / 2 for _, r in spans])
+    assert ys is not None and sum(m * y for (m, _), y in zip(spans, ys, strict=True)) == fill
+    assert all(0 <= y <= r for (_, r), y in zip(spans, ys, strict=True))
