@@ -91,24 +91,40 @@ class _Suffix:
 # level (evaluated with its pair in one vector), in the same unit: a Python node costs some
 # hundred vector elements.
 _NODE_COST = 200.0
+# Most groups ordered by dynamic programming (2^k sets; ten venues can make eight lot sizes).
+_DP_GROUPS = 6
 
 
 def _order(groups: Sequence[Group]) -> list[int]:
-    """Groups in fixing order, the last two the pair: the order of least estimated work, by
-    dynamic programming over the sets of groups left (a node's work is its own plus its
-    candidates' times the work of each child; the last level before the pair is one vector).
-    A group's candidates per node are its proximity window over its residue step, at most its
-    range. A divisibility chain comes out largest lot first, each window a count or two either
-    side."""
-    ms = [g.m for g in groups]
-    ranges = [g.high - g.low + 1 for g in groups]
-    k = len(groups)
+    """Groups in fixing order, the last two the pair (``_order_of``, by lot sizes and ranges:
+    the boxes of one plan mostly share both)."""
+    return list(_order_of(tuple(g.m for g in groups), tuple(g.high - g.low + 1 for g in groups)))
+
+
+@functools.lru_cache(maxsize=256)
+def _order_of(ms: tuple[int, ...], ranges: tuple[int, ...]) -> tuple[int, ...]:
+    """The order of least estimated work, by dynamic programming over the sets of groups left (a
+    node's work is its own plus its candidates' times the work of each child; the last level
+    before the pair is one vector); past ``_DP_GROUPS`` groups, greedily the fewest candidates
+    first. A group's candidates per node are its proximity window over its residue step, at most
+    its range. A divisibility chain comes out largest lot first, each window a count or two
+    either side."""
+    k = len(ms)
 
     def counts(g: int, rest: Sequence[int]) -> float:
         rest_ms = [ms[j] for j in rest]
         w = sum(m // math.gcd(ms[g], m) for m in rest_ms)
         gcd_rest = math.gcd(*rest_ms)
         return max(min(2 * w, ranges[g]) / (gcd_rest // math.gcd(ms[g], gcd_rest)), 1.0)
+
+    if k > _DP_GROUPS:
+        left = list(range(k))
+        out: list[int] = []
+        while len(left) > 2:
+            g = min(left, key=lambda g: (counts(g, [j for j in left if j != g]), -ms[g]))
+            out.append(g)
+            left.remove(g)
+        return (*out, *left)
 
     @functools.cache
     def work(left: frozenset[int]) -> tuple[float, tuple[int, ...]]:
@@ -126,7 +142,7 @@ def _order(groups: Sequence[Group]) -> list[int]:
         assert best is not None
         return best
 
-    return list(work(frozenset(range(k)))[1])
+    return work(frozenset(range(k)))[1]
 
 
 class _Search:

@@ -307,6 +307,7 @@ _SORTED_MAX = 64
 def _clear_caches() -> None:
     """Empty the branch search's cache too (timing scripts clear this module's)."""
     lot_branch._SEARCHES.clear()
+    lot_branch._order_of.cache_clear()
 
 
 def _interpolated(g: Group, y: float) -> float:
