@@ -13,7 +13,8 @@ with the ratio between lot sizes (the largest fill across groups is ``lot_fill``
   * two groups: the solutions are ``y_b = r + t q`` (``q = a / gcd``) on a range of ``t``, and
     ``cost_a(y_a(t)) + cost_b(y_b(t))`` is a sum of convex functions of affine maps of ``t``,
     so a comb search finds the minimum (convexity keeps it between the best sample's neighbours);
-  * more: from the continuous optimum ``ybar`` (fractional lots, the greedy by per-grain
+  * more: a branch and bound over the groups' counts (``lot_branch``), which proves nearly
+    every box in a fraction of a millisecond; when it gives up, from the continuous optimum ``ybar`` (fractional lots, the greedy by per-grain
     marginal cost), its price per grain ``lam`` and its cost ``LP``:
     - a proximity window: some integer optimum has ``|y_g - ybar_g| < W_g =
       sum_{j != g} m_j / gcd(m_g, m_j)``. Proof: ``d = y - ybar`` lies in the kernel of
@@ -44,7 +45,7 @@ from functools import partial
 
 import numpy as np
 
-from sor_desktop.core import lot_sums
+from sor_desktop.core import lot_branch, lot_sums
 from sor_desktop.core.lot_curve import Floats, Ints, LotCurve
 from sor_desktop.core.lot_fill import counts_at
 
@@ -147,7 +148,7 @@ def min_cost(groups: Sequence[Group], fill: int, cap: float = math.inf, near: Se
         return known[2]
     found = _inherited(groups, fill)
     if found is None:
-        found = _min_cost_window(groups, fill, cap, loose)
+        found = _min_cost_branch(groups, fill, cap, loose)
         if found is not None and found[2]:
             if len(_PROVEN) >= _SOLVED_MAX:
                 _PROVEN.clear()
@@ -301,6 +302,12 @@ def _sorted_pieces(groups: Sequence[Group]) -> tuple[Floats, Ints, Ints, Ints]:
 
 _SORTED: dict[tuple[Group, ...], tuple[Floats, Ints, Ints, Ints]] = {}
 _SORTED_MAX = 64
+
+
+def _clear_caches() -> None:
+    """Empty the branch search's cache too (timing scripts clear this module's)."""
+    lot_branch._SEARCHES.clear()
+    lot_branch._order_of.cache_clear()
 
 
 def _interpolated(g: Group, y: float) -> float:
@@ -466,6 +473,16 @@ _OUTWARD = 600
 
 def _size(ranges: Sequence[tuple[int, int]], skip: Sequence[int]) -> int:
     return math.prod(hi - lo + 1 for g, (lo, hi) in enumerate(ranges) if g not in skip)
+
+
+def _min_cost_branch(groups: Sequence[Group], fill: int, cap: float = math.inf, loose: float = LOOSE
+                     ) -> tuple[float, list[int], bool] | None:
+    """``lot_branch.search`` (always proven), or past its limit the window search."""
+    try:
+        found = lot_branch.search(groups, fill, cap)
+    except lot_branch.GaveUp:
+        return _min_cost_window(groups, fill, cap, loose)
+    return None if found is None else (*found, True)
 
 
 def _min_cost_window(groups: Sequence[Group], fill: int, cap: float = math.inf, loose: float = LOOSE

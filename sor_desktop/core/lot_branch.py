@@ -1,0 +1,308 @@
+"""Branch and bound for ``lot_groups.min_cost`` (three or more lot sizes), fixing one group at a time.
+
+The groups are fixed in an order chosen from their lot sizes alone (``_order``); the last two are
+solved as a pair. At a node with the groups ``S`` left and fill ``R`` left:
+
+* the proximity theorem of ``lot_groups`` applied to the sub-problem ``S`` at ``R`` keeps the
+  group fixed next within ``W = sum_{j in S, j != g} m_j / gcd(m_g, m_j)`` of its continuous
+  optimum (some optimum of the sub-problem lies there, so the sub-problem's optimum is the best
+  of those candidates), and the other groups' lots make ``m_g y`` one residue modulo their gcd:
+  for a divisibility chain fixed from the largest lot, a handful of counts;
+* a child ``y`` is bounded by ``cost_g(y) + LP_rest(R - m_g y)``, the continuous optimum of the
+  groups after it at what it leaves: a convex piecewise-linear function of the fill, read off
+  the cumulative arrays of the suffix's pieces sorted by per-grain cost (``_Suffix``);
+* two groups ``a, b`` left: the same theorem puts an optimum's ``y_a`` within ``m_b / gcd`` of
+  the continuous one, and ``y_a`` is one residue modulo that: two counts at most.
+
+The search runs a level at a time over all nodes at once (numpy; a node-by-node walk spent its
+time in Python calls): first keeping only the best few nodes per level, for a plan, then every
+node whose bound is under that plan's cost. Any plan cheaper than it has every ancestor's bound
+under it, so the second pass finds the optimum or proves the first plan optimal. Past
+``ELEMENT_LIMIT`` children it gives up (``GaveUp``; the caller then uses its other searches), so
+its time stays bounded.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+import numpy as np
+import numpy.typing as npt
+
+from sor_desktop.core.lot_curve import Floats, Ints
+
+if TYPE_CHECKING:
+    from sor_desktop.core.lot_groups import Group
+
+# Children bounded (summed over the levels) before the search gives up.
+ELEMENT_LIMIT = 200_000
+# Nodes per level of the first search, which finds a plan to bound the proven one with.
+_BEAM = 4
+# The largest modulus whose residue arithmetic stays within int64 (products of two residues).
+_MOD_MAX = 2**31
+# A child whose bound is within this (relative) of the best plan could only beat it by rounding:
+# pruned, so price ties do not walk every child at the bound.
+_TIE = 1e-11
+
+
+class GaveUp(Exception):
+    """Past ``ELEMENT_LIMIT``, or lots whose residues would overflow."""
+
+
+class _Suffix:
+    """The continuous optimum of some groups as a function of their fill: their pieces sorted by
+    per-grain cost, cumulated, plus the grains the first group (the one fixed at this level) takes
+    at each point, whose continuous count centres the proximity window. Built from the pieces of
+    all groups sorted once (``in_suffix`` picks this suffix's; the sort is stable either way)."""
+
+    def __init__(self, groups: Sequence[Group], per_grain: Floats, grains: Ints, cost: Floats, owner: Ints,
+                 in_suffix: npt.NDArray[np.bool_], first: int) -> None:
+        per_grain, grains, cost, owner = per_grain[in_suffix], grains[in_suffix], cost[in_suffix], owner[in_suffix]
+        mine = owner == first
+        # a sentinel piece of no grains past the end keeps every lookup in range
+        self.per_grain = np.concatenate((per_grain, [0.0]))
+        self.mine = np.concatenate((mine, [False]))
+        self.cum = np.concatenate(([0], np.cumsum(grains)))
+        self.cum_cost = np.concatenate(([0.0], np.cumsum(cost)))
+        self.cum_mine = np.concatenate(([0], np.cumsum(np.where(mine, grains, 0))))
+        self.floor = sum(g.m * g.low for g in groups)
+        self.room = int(self.cum[-1])
+        self.base = sum(g.base for g in groups)
+
+    def at(self, fills: Ints) -> tuple[Floats, Ints, npt.NDArray[np.bool_]]:
+        """Per fill: the continuous optimum's cost (inf out of reach), the grains the first group
+        takes over its minimum (exact integers) and whether it is in reach."""
+        room = fills - self.floor
+        ok = (room >= 0) & (room <= self.room)
+        room = np.minimum(np.maximum(room, 0), self.room)
+        # ``k`` is the first prefix reaching ``room``: the pieces before ``k - 1`` whole, piece
+        # ``k - 1`` in part
+        start = np.maximum(self.cum.searchsorted(room, side="left") - 1, 0)
+        part = room - self.cum[start]
+        cost = self.base + self.cum_cost[start] + part * self.per_grain[start]
+        own = self.cum_mine[start] + np.where(self.mine[start], part, 0)
+        return np.where(ok, cost, np.inf), own, ok
+
+
+# Estimated cost of a node of a level fixed one count at a time, and of a child of the last such
+# level (evaluated with its pair in one vector), in the same unit: a Python node costs some
+# hundred vector elements.
+_NODE_COST = 200.0
+# Most groups ordered by dynamic programming (2^k sets; ten venues can make eight lot sizes).
+_DP_GROUPS = 6
+
+
+def _order(groups: Sequence[Group]) -> list[int]:
+    """Groups in fixing order, the last two the pair (``_order_of``, by lot sizes and ranges:
+    the boxes of one plan mostly share both)."""
+    return list(_order_of(tuple(g.m for g in groups), tuple(g.high - g.low + 1 for g in groups)))
+
+
+@functools.lru_cache(maxsize=256)
+def _order_of(ms: tuple[int, ...], ranges: tuple[int, ...]) -> tuple[int, ...]:
+    """The order of least estimated work, by dynamic programming over the sets of groups left (a
+    node's work is its own plus its candidates' times the work of each child; the last level
+    before the pair is one vector); past ``_DP_GROUPS`` groups, greedily the fewest candidates
+    first. A group's candidates per node are its proximity window over its residue step, at most
+    its range. A divisibility chain comes out largest lot first, each window a count or two
+    either side."""
+    k = len(ms)
+
+    def counts(g: int, rest: Sequence[int]) -> float:
+        rest_ms = [ms[j] for j in rest]
+        w = sum(m // math.gcd(ms[g], m) for m in rest_ms)
+        gcd_rest = math.gcd(*rest_ms)
+        return max(min(2 * w, ranges[g]) / (gcd_rest // math.gcd(ms[g], gcd_rest)), 1.0)
+
+    if k > _DP_GROUPS:
+        left = list(range(k))
+        out: list[int] = []
+        while len(left) > 2:
+            g = min(left, key=lambda g: (counts(g, [j for j in left if j != g]), -ms[g]))
+            out.append(g)
+            left.remove(g)
+        return (*out, *left)
+
+    @functools.cache
+    def work(left: frozenset[int]) -> tuple[float, tuple[int, ...]]:
+        best: tuple[float, tuple[int, ...]] | None = None
+        for g in sorted(left, key=lambda j: -ms[j]):
+            rest = left - {g}
+            c = counts(g, sorted(rest))
+            if len(rest) == 2:
+                cost, after = c, tuple(sorted(rest))
+            else:
+                sub, after = work(rest)
+                cost = _NODE_COST + c * sub
+            if best is None or cost < best[0]:
+                best = (cost, (g, *after))
+        assert best is not None
+        return best
+
+    return work(frozenset(range(k)))[1]
+
+
+class _Search:
+    """The groups in fixing order with each suffix's continuous optimum (``_Suffix``) and each
+    level's proximity half-width and residue arithmetic; ``below`` searches them level by level."""
+
+    def __init__(self, groups: Sequence[Group]) -> None:
+        self.order = _order(groups)
+        self.groups = [groups[g] for g in self.order]
+        k = len(self.groups)
+        per_grain = np.concatenate([g.slopes / g.m for g in self.groups])
+        grains = np.concatenate([np.diff(g.cc) * g.m for g in self.groups])
+        cost = np.concatenate([np.diff(g.cc) * g.slopes for g in self.groups])
+        owner = np.concatenate([np.full(len(g.slopes), d) for d, g in enumerate(self.groups)])
+        by = np.argsort(per_grain, kind="stable")
+        per_grain, grains, cost, owner = per_grain[by], grains[by], cost[by], owner[by]
+        self.suffix = [_Suffix(self.groups[d:], per_grain, grains, cost, owner, owner >= d, d) for d in range(k - 1)]
+        # per level: the proximity half-width, the gcd its lots and the rest's share (every fill
+        # left must be a multiple), the residue step of its count and the inverse that finds it
+        self.w, self.common, self.q, self.inv = [], [], [], []
+        for d in range(k - 1):
+            mg = self.groups[d].m
+            rest = [h.m for h in self.groups[d + 1:]]
+            self.w.append(sum(m // math.gcd(mg, m) for m in rest))
+            common = math.gcd(mg, *rest)
+            q = math.gcd(*rest) // common
+            if q > _MOD_MAX:
+                raise GaveUp  # residues are multiplied in int64
+            self.common.append(common)
+            self.q.append(q)
+            self.inv.append(pow(mg // common, -1, q) if q > 1 else 0)
+
+    def expand(self, d: int, fills: Ints, spent: Floats, budget: int
+               ) -> tuple[Ints, Ints, Ints, Floats, Floats]:
+        """Every child of the level-``d`` nodes (what is left to fill, what the levels before
+        cost): the counts that can hold an optimum of its sub-problem (proximity window, residue,
+        the rest's reach), as parent index, count, fill left, cost so far and bound."""
+        g, nxt = self.groups[d], self.suffix[d + 1]
+        m, w, q, common = g.m, self.w[d], self.q[d], self.common[d]
+        _, own, ok = self.suffix[d].at(fills)
+        ok &= fills % common == 0
+        # y in (low + own / m - W, low + own / m + W), in integers: m (y - low) vs own -+ m W
+        lo = np.maximum(g.low + (own - m * w) // m + 1, g.low)
+        hi = np.minimum(g.low - ((-(own + m * w)) // m) - 1, g.high)
+        lo = np.maximum(lo, -((-(fills - nxt.floor - nxt.room)) // m))
+        hi = np.minimum(hi, (fills - nxt.floor) // m)
+        if q > 1:
+            r = (fills // common % q) * self.inv[d] % q
+            lo = lo + (r - lo) % q
+        n = np.where(ok & (lo <= hi), (hi - lo) // q + 1, 0)
+        total = int(n.sum())
+        if total > budget:
+            raise GaveUp
+        parent = np.repeat(np.arange(len(fills)), n)
+        offset = np.arange(total) - np.repeat(np.cumsum(n) - n, n)
+        ys = lo[parent] + offset * q
+        rests = fills[parent] - m * ys
+        costs = spent[parent] + g.costs(ys)
+        return parent, ys, rests, costs, costs + nxt.at(rests)[0]
+
+    def pair(self, fills: Ints, spent: Floats) -> tuple[Floats, Ints]:
+        """The last two groups for every fill left: some optimum has ``y_a`` within ``m_b / gcd``
+        of the continuous one and on one residue modulo that, so two counts each. The plans'
+        totals (inf: none) and ``y_a``."""
+        ga, gb = self.groups[-2], self.groups[-1]
+        a, b = ga.m, gb.m
+        q, common = self.q[-1], self.common[-1]
+        _, own, ok = self.suffix[-1].at(fills)  # the pair's (the last group alone has none)
+        ok &= fills % common == 0
+        r = (fills // common % q) * self.inv[-1] % q if q > 1 else 0
+        lo = ga.low + (own - a * q) // a + 1
+        first = lo + (r - lo) % q
+        best = np.full(len(fills), np.inf)
+        best_a = first
+        for y_a in (first, first + q):
+            y_b = (fills - a * y_a) // b
+            valid = (ok & (a * (y_a - ga.low) < own + a * q) & (y_a >= ga.low) & (y_a <= ga.high)
+                     & (y_b >= gb.low) & (y_b <= gb.high))
+            total = (spent + ga.costs(np.minimum(np.maximum(y_a, ga.low), ga.high))
+                     + gb.costs(np.minimum(np.maximum(y_b, gb.low), gb.high)))
+            total = np.where(valid, total, np.inf)
+            better = total < best
+            best = np.where(better, total, best)
+            best_a = np.where(better, y_a, best_a)
+        return best, best_a
+
+    def below(self, fill: int, limit: float, beam: int = 0) -> tuple[float, list[int]] | None:
+        """The cheapest plan costing under ``limit`` (counts in fixing order), None when there is
+        none: every node whose bound is under it is expanded, a level at a time. With ``beam``,
+        only that many best-bound nodes per level (a first plan, not proven)."""
+        fills = np.array([fill], dtype=np.int64)
+        spent = np.zeros(1)
+        trail = []
+        budget = ELEMENT_LIMIT
+        for d in range(len(self.groups) - 2):
+            parent, ys, fills, spent, bounds = self.expand(d, fills, spent, budget)
+            budget -= len(ys)
+            keep = np.flatnonzero(bounds < limit)
+            if beam and len(keep) > beam:
+                keep = keep[np.argpartition(bounds[keep], beam)[:beam]]
+            if not len(keep):
+                return None
+            if d < len(self.groups) - 3:
+                trail.append((parent[keep], ys[keep]))
+                fills, spent = fills[keep], spent[keep]
+            else:
+                trail.append((parent, ys))
+        # the best few children's pairs first: their plan bounds the others, most of which it prunes
+        by = keep[np.argsort(bounds[keep], kind="stable")] if len(keep) > _BEAM else keep
+        head, tail = by[:_BEAM], by[_BEAM:]
+        totals, y_a = self.pair(fills[head], spent[head])
+        j = int(np.argmin(totals))
+        rows = head
+        if len(tail):
+            tail = tail[bounds[tail] < min(limit, _tie(float(totals[j])))]
+            if len(tail):
+                more, more_a = self.pair(fills[tail], spent[tail])
+                totals, y_a, rows = (np.concatenate((totals, more)), np.concatenate((y_a, more_a)),
+                                     np.concatenate((head, tail)))
+                j = int(np.argmin(totals))
+        if not totals[j] < limit:
+            return None
+        y_a_j = int(y_a[j])
+        j = int(rows[j])
+        cost = float(totals.min())
+        out = [y_a_j, (int(fills[j]) - self.groups[-2].m * y_a_j) // self.groups[-1].m]
+        for parent, ys in reversed(trail):
+            out.insert(0, int(ys[j]))
+            j = int(parent[j])
+        return cost, out
+
+
+def _tie(cost: float) -> float:
+    return cost - _TIE * (1.0 + abs(cost)) if math.isfinite(cost) else cost
+
+
+# The searches of the last groups asked (the solver asks one box at several fills); a group never
+# changes, and the cache is emptied when full.
+_SEARCHES: dict[tuple[Group, ...], _Search] = {}
+_SEARCHES_MAX = 64
+
+
+def search(groups: Sequence[Group], fill: int, cap: float = math.inf) -> tuple[float, list[int]] | None:
+    """The cheapest ``(cost, y per group)`` with ``sum m_g y_g == fill`` costing under ``cap``, None
+    when there is none; raises ``GaveUp`` past ``ELEMENT_LIMIT``."""
+    key = tuple(groups)
+    s = _SEARCHES.get(key)
+    if s is None:
+        if len(_SEARCHES) >= _SEARCHES_MAX:
+            _SEARCHES.clear()
+        s = _SEARCHES[key] = _Search(groups)
+    first = s.below(fill, cap, beam=_BEAM) if len(groups) > 3 else None
+    limit = cap if first is None else min(cap, first[0])
+    found = s.below(fill, _tie(limit))
+    if found is None:
+        found = first
+    if found is None or not found[0] < cap:
+        return None
+    out = [0] * len(groups)
+    for g, y in zip(s.order, found[1], strict=True):
+        out[g] = y
+    # the plan's cost summed in the caller's order, as every other search reports it
+    return sum(h.cost(y) for h, y in zip(groups, out, strict=True)), out
