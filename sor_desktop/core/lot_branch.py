@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import functools
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -43,6 +43,9 @@ ELEMENT_LIMIT = 200_000
 _BEAM = 4
 # The largest modulus whose residue arithmetic stays within int64 (products of two residues).
 _MOD_MAX = 2**31
+# Children of one node past which ``expand`` bisects for those under the limit instead of
+# bounding them all.
+_WIDE = 64
 # A child whose bound is within this (relative) of the best plan could only beat it by rounding:
 # pruned, so price ties do not walk every child at the bound.
 _TIE = 1e-11
@@ -175,11 +178,12 @@ class _Search:
             self.q.append(q)
             self.inv.append(pow(mg // common, -1, q) if q > 1 else 0)
 
-    def expand(self, d: int, fills: Ints, spent: Floats, budget: int
+    def expand(self, d: int, fills: Ints, spent: Floats, budget: int, limit: float = math.inf, beam: int = 0
                ) -> tuple[Ints, Ints, Ints, Floats, Floats]:
-        """Every child of the level-``d`` nodes (what is left to fill, what the levels before
-        cost): the counts that can hold an optimum of its sub-problem (proximity window, residue,
-        the rest's reach), as parent index, count, fill left, cost so far and bound."""
+        """The children of the level-``d`` nodes (what is left to fill, what the levels before
+        cost) that can hold an optimum of its sub-problem (proximity window, residue, the rest's
+        reach), as parent index, count, fill left, cost so far and bound: every one whose bound is
+        under ``limit``, and with ``beam`` at least each node's ``beam`` best (``_narrow``)."""
         g, nxt = self.groups[d], self.suffix[d + 1]
         m, w, q, common = g.m, self.w[d], self.q[d], self.common[d]
         _, own, ok = self.suffix[d].at(fills)
@@ -193,6 +197,11 @@ class _Search:
             r = (fills // common % q) * self.inv[d] % q
             lo = lo + (r - lo) % q
         n = np.where(ok & (lo <= hi), (hi - lo) // q + 1, 0)
+        wide = np.flatnonzero(n > _WIDE)
+        if len(wide) and (beam or math.isfinite(limit)):
+            first, count = self._narrow(d, fills[wide], spent[wide], lo[wide], n[wide], own[wide], limit, beam)
+            lo[wide] += first * q
+            n[wide] = count
         total = int(n.sum())
         if total > budget:
             raise GaveUp
@@ -202,6 +211,36 @@ class _Search:
         rests = fills[parent] - m * ys
         costs = spent[parent] + g.costs(ys)
         return parent, ys, rests, costs, costs + nxt.at(rests)[0]
+
+    def _narrow(self, d: int, fills: Ints, spent: Floats, lo: Ints, n: Ints, own: Ints, limit: float,
+                beam: int) -> tuple[Ints, Ints]:
+        """Per node, the first of its ``n`` children (counts ``lo + t q``) to keep and how many.
+        A child's bound is convex in ``t`` (the group's cost plus the continuous optimum of the
+        rest at an affine fill) and least next to the node's own continuous count ``low + own /
+        m`` (the node's continuous optimum is the least bound over real counts), so the children
+        under ``limit`` are a run around it, whose ends a gallop and a bisection find (a foreign
+        lot's window runs to 110,001 counts, of which a handful are under the limit); with
+        ``beam``, at most the ``beam`` either side of the least (a node's ``beam`` best are
+        among them)."""
+        g, nxt, m, q = self.groups[d], self.suffix[d + 1], self.groups[d].m, self.q[d]
+
+        def bound(t: Ints) -> Floats:
+            y = lo + t * q
+            return spent + g.costs(y) + nxt.at(fills - m * y)[0]
+
+        t0 = np.minimum(np.maximum((g.low * m + own - lo * m) // (m * q), 0), n - 1)
+        t1 = np.minimum(t0 + 1, n - 1)
+        least = np.where(bound(t1) < bound(t0), t1, t0)
+        left, right = np.maximum(least - beam, 0), np.minimum(least + beam, n - 1)
+        if math.isfinite(limit):
+            # a rounding slack keeps the children at the limit (the caller prunes them)
+            under = limit + _TIE * (1.0 + abs(limit))
+            inside = bound(least) < under
+            lo_t = _edge(bound, least, np.zeros_like(least), -1, under)
+            hi_t = _edge(bound, least, n - 1, 1, under)
+            left, right = (np.maximum(left, lo_t), np.minimum(right, hi_t)) if beam else (lo_t, hi_t)
+            right = np.where(inside, right, left - 1)
+        return left, np.maximum(right - left + 1, 0)
 
     def pair(self, fills: Ints, spent: Floats) -> tuple[Floats, Ints]:
         """The last two groups for every fill left: some optimum has ``y_a`` within ``m_b / gcd``
@@ -238,7 +277,7 @@ class _Search:
         trail = []
         budget = ELEMENT_LIMIT
         for d in range(len(self.groups) - 2):
-            parent, ys, fills, spent, bounds = self.expand(d, fills, spent, budget)
+            parent, ys, fills, spent, bounds = self.expand(d, fills, spent, budget, limit, beam)
             budget -= len(ys)
             keep = np.flatnonzero(bounds < limit)
             if beam and len(keep) > beam:
@@ -273,6 +312,31 @@ class _Search:
             out.insert(0, int(ys[j]))
             j = int(parent[j])
         return cost, out
+
+
+def _edge(bound: Callable[[Ints], Floats], start: Ints, stop: Ints, step: int, under: float) -> Ints:
+    """Per node, the furthest ``t`` from ``start`` towards ``stop`` (inclusive) with ``bound(t)``
+    under ``under``, ``bound`` monotone on the way (``start`` itself when none): a gallop of
+    doubling strides, then a bisection between the last ``t`` under and the first over."""
+    inside = start.copy()
+    outside = stop + step  # past the end: over by convention
+    stride = np.ones_like(start)
+    active = inside != stop
+    while np.any(active):
+        probe = np.where(active, inside + step * stride, inside)
+        probe = np.minimum(probe, stop) if step > 0 else np.maximum(probe, stop)
+        ok = bound(probe) < under
+        inside = np.where(active & ok, probe, inside)
+        outside = np.where(active & ~ok, probe, outside)
+        active &= ok & (probe != stop)
+        stride *= 2
+    while np.any(np.abs(outside - inside) > 1):
+        gap = np.abs(outside - inside) > 1
+        mid = (inside + outside) // 2
+        ok = bound(mid) < under
+        inside = np.where(gap & ok, mid, inside)
+        outside = np.where(gap & ~ok, mid, outside)
+    return inside
 
 
 def _tie(cost: float) -> float:
