@@ -151,3 +151,28 @@ def test_chain_windows_are_a_count_or_two() -> None:
     s = lot_branch._Search(groups)
     assert [groups[g].m for g in s.order[:2]] == [1000, 100]
     assert s.w[:2] == [3, 2]
+
+
+@settings(max_examples=300, deadline=None)
+@given(boxes(), st.sampled_from([0, 1, 3]), st.sampled_from([1e-6, 1.0, 1e12]))
+def test_the_proof_pass_bisecting_every_node_finds_the_optimum(case: tuple[list[Group], int], wide: int,
+                                                              over: float) -> None:
+    """With every node past ``_WIDE``, each one's children under the limit come from the gallop and
+    bisection around its continuous count (a foreign lot's window of 110,001 counts does this): the
+    proof pass alone, under a limit just above the optimum or far above it, finds the optimum."""
+    groups, fill = case
+    want = brute(groups, fill)
+    s = lot_branch._Search(groups)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(lot_branch, "_WIDE", wide)
+        limit = (0.0 if want is None else want) + over * (1.0 + abs(want or 0.0))
+        found = s.below(fill, limit)
+    if want is None:
+        assert found is None
+        return
+    assert found is not None
+    cost, ys = found
+    order = [0] * len(groups)
+    for g, y in zip(s.order, ys, strict=True):
+        order[g] = y
+    _check(groups, fill, (sum(g.cost(y) for g, y in zip(groups, order, strict=True)), order), want)
