@@ -46,6 +46,9 @@ _MOD_MAX = 2**31
 # Children of one node past which ``expand`` bisects for those under the limit instead of
 # bounding them all.
 _WIDE = 64
+# Children of the last level whose pairs are solved in one vector; past it the best ``_BEAM``
+# first, whose plan prunes the rest.
+_PAIR_ALL = 32
 # A child whose bound is within this (relative) of the best plan could only beat it by rounding:
 # pruned, so price ties do not walk every child at the bound.
 _TIE = 1e-11
@@ -62,8 +65,9 @@ class _Suffix:
     all groups sorted once (``in_suffix`` picks this suffix's; the sort is stable either way)."""
 
     def __init__(self, groups: Sequence[Group], per_grain: Floats, grains: Ints, cost: Floats, owner: Ints,
-                 in_suffix: npt.NDArray[np.bool_], first: int) -> None:
-        per_grain, grains, cost, owner = per_grain[in_suffix], grains[in_suffix], cost[in_suffix], owner[in_suffix]
+                 in_suffix: npt.NDArray[np.bool_] | None, first: int) -> None:
+        if in_suffix is not None:  # None: every piece given
+            per_grain, grains, cost, owner = per_grain[in_suffix], grains[in_suffix], cost[in_suffix], owner[in_suffix]
         mine = owner == first
         # a sentinel piece of no grains past the end keeps every lookup in range
         self.per_grain = np.concatenate((per_grain, [0.0]))
@@ -88,6 +92,41 @@ class _Suffix:
         cost = self.base + self.cum_cost[start] + part * self.per_grain[start]
         own = self.cum_mine[start] + np.where(self.mine[start], part, 0)
         return np.where(ok, cost, np.inf), own, ok
+
+    def one(self, fill: int) -> tuple[int, bool]:
+        """``at`` for one fill in Python scalars (a level of one node): the first group's grains
+        and whether the fill is in reach."""
+        room = fill - self.floor
+        if not 0 <= room <= self.room:
+            return 0, False
+        start = max(int(self.cum.searchsorted(room, side="left")) - 1, 0)
+        part = room - int(self.cum[start])
+        return int(self.cum_mine[start]) + (part if self.mine[start] else 0), True
+
+
+class _Root:
+    """The first group's share of the continuous optimum of all the groups at one fill (the root's
+    window), from its pieces and the next level's ``_Suffix`` without sorting them together: the
+    first group's piece ``i`` starts after its pieces before it and every piece of the rest
+    cheaper per grain (at a tie it goes first, as a stable sort of all would put it)."""
+
+    def __init__(self, g: Group, rest: _Suffix) -> None:
+        per_grain, self.grains, _ = g.grain_pieces()
+        self.cum = g.cc * g.m  # grains of the pieces before each
+        cheaper = rest.cum[rest.per_grain[:-1].searchsorted(per_grain, side="left")]
+        self.start = self.cum[:-1] + cheaper
+        self.floor = rest.floor + g.m * g.low
+        self.room = rest.room + int(self.cum[-1])
+
+    def one(self, fill: int) -> tuple[int, bool]:
+        """``_Suffix.one``: the first group's grains over its minimum and whether in reach."""
+        room = fill - self.floor
+        if not 0 <= room <= self.room:
+            return 0, False
+        i = int(self.start.searchsorted(room, side="left")) - 1  # the last piece begun before ``room``
+        if i < 0:
+            return 0, True
+        return int(self.cum[i]) + min(room - int(self.start[i]), int(self.grains[i])), True
 
 
 # Estimated cost of a node of a level fixed one count at a time, and of a child of the last such
@@ -156,13 +195,18 @@ class _Search:
         self.order = _order(groups)
         self.groups = [groups[g] for g in self.order]
         k = len(self.groups)
-        per_grain = np.concatenate([g.slopes / g.m for g in self.groups])
-        grains = np.concatenate([np.diff(g.cc) * g.m for g in self.groups])
-        cost = np.concatenate([np.diff(g.cc) * g.slopes for g in self.groups])
-        owner = np.concatenate([np.full(len(g.slopes), d) for d, g in enumerate(self.groups)])
+        # the pieces of all groups but the first sorted by per-grain cost (stable: ties in fixing
+        # order); each level's suffix picks its own, the root's share comes from ``_Root``
+        pieces = [g.grain_pieces() for g in self.groups[1:]]
+        per_grain = np.concatenate([p[0] for p in pieces])
+        grains = np.concatenate([p[1] for p in pieces])
+        cost = np.concatenate([p[2] for p in pieces])
+        owner = np.repeat(np.arange(1, k), [len(p[0]) for p in pieces])
         by = np.argsort(per_grain, kind="stable")
         per_grain, grains, cost, owner = per_grain[by], grains[by], cost[by], owner[by]
-        self.suffix = [_Suffix(self.groups[d:], per_grain, grains, cost, owner, owner >= d, d) for d in range(k - 1)]
+        self.suffix = {d: _Suffix(self.groups[d:], per_grain, grains, cost, owner, owner >= d if d > 1 else None, d)
+                       for d in range(1, k - 1)}
+        self.root = _Root(self.groups[0], self.suffix[1])
         # per level: the proximity half-width, the gcd its lots and the rest's share (every fill
         # left must be a multiple), the residue step of its count and the inverse that finds it
         self.w, self.common, self.q, self.inv = [], [], [], []
@@ -179,11 +223,63 @@ class _Search:
             self.inv.append(pow(mg // common, -1, q) if q > 1 else 0)
 
     def expand(self, d: int, fills: Ints, spent: Floats, budget: int, limit: float = math.inf, beam: int = 0
-               ) -> tuple[Ints, Ints, Ints, Floats, Floats]:
+               ) -> tuple[Ints, Ints, Ints, Floats, Floats, Ints, npt.NDArray[np.bool_]]:
         """The children of the level-``d`` nodes (what is left to fill, what the levels before
         cost) that can hold an optimum of its sub-problem (proximity window, residue, the rest's
         reach), as parent index, count, fill left, cost so far and bound: every one whose bound is
-        under ``limit``, and with ``beam`` at least each node's ``beam`` best (``_narrow``)."""
+        under ``limit``, and with ``beam`` at least each node's ``beam`` best (``_narrow``). Then
+        the next suffix's ``own`` and reach at each child's fill (``pair`` reads them)."""
+        g, nxt = self.groups[d], self.suffix[d + 1]
+        m, q = g.m, self.q[d]
+        if len(fills) == 1:
+            lo, n, own = self._window(d, int(fills[0]))
+            if n > _WIDE and (beam or math.isfinite(limit)):
+                first, count = self._narrow(d, fills, spent, np.array([lo]), np.array([n]), np.array([own]),
+                                            limit, beam)
+                lo, n = lo + int(first[0]) * q, int(count[0])
+            if n > budget:
+                raise GaveUp
+            parent = np.zeros(n, dtype=np.int64)
+            ys = lo + q * np.arange(n, dtype=np.int64)
+            rests = int(fills[0]) - m * ys
+            costs = float(spent[0]) + g.costs(ys)
+        else:
+            lo_v, n_v, own_v = self._windows(d, fills)
+            wide = np.flatnonzero(n_v > _WIDE)
+            if len(wide) and (beam or math.isfinite(limit)):
+                first, count = self._narrow(d, fills[wide], spent[wide], lo_v[wide], n_v[wide], own_v[wide], limit,
+                                            beam)
+                lo_v[wide] += first * q
+                n_v[wide] = count
+            total = int(n_v.sum())
+            if total > budget:
+                raise GaveUp
+            parent = np.repeat(np.arange(len(fills)), n_v)
+            offset = np.arange(total) - np.repeat(np.cumsum(n_v) - n_v, n_v)
+            ys = lo_v[parent] + offset * q
+            rests = fills[parent] - m * ys
+            costs = spent[parent] + g.costs(ys)
+        rest_cost, rest_own, rest_ok = nxt.at(rests)
+        return parent, ys, rests, costs, costs + rest_cost, rest_own, rest_ok
+
+    def _window(self, d: int, fill: int) -> tuple[int, int, int]:
+        """``_windows`` of one node in Python integers."""
+        g, nxt = self.groups[d], self.suffix[d + 1]
+        m, w, q, common = g.m, self.w[d], self.q[d], self.common[d]
+        own, ok = self.root.one(fill) if d == 0 else self.suffix[d].one(fill)
+        if not ok or fill % common:
+            return 0, 0, own
+        lo = max(g.low + (own - m * w) // m + 1, g.low, -((-(fill - nxt.floor - nxt.room)) // m))
+        hi = min(g.low - ((-(own + m * w)) // m) - 1, g.high, (fill - nxt.floor) // m)
+        if q > 1:
+            r = (fill // common % q) * self.inv[d] % q
+            lo += (r - lo) % q
+        return lo, (hi - lo) // q + 1 if lo <= hi else 0, own
+
+    def _windows(self, d: int, fills: Ints) -> tuple[Ints, Ints, Ints]:
+        """Per node, the first count that can hold an optimum of its sub-problem (proximity window
+        around its continuous count, on its residue, within the rest's reach), how many (a step of
+        the residue's apart) and the node's continuous count over the group's minimum, in grains."""
         g, nxt = self.groups[d], self.suffix[d + 1]
         m, w, q, common = g.m, self.w[d], self.q[d], self.common[d]
         _, own, ok = self.suffix[d].at(fills)
@@ -197,20 +293,7 @@ class _Search:
             r = (fills // common % q) * self.inv[d] % q
             lo = lo + (r - lo) % q
         n = np.where(ok & (lo <= hi), (hi - lo) // q + 1, 0)
-        wide = np.flatnonzero(n > _WIDE)
-        if len(wide) and (beam or math.isfinite(limit)):
-            first, count = self._narrow(d, fills[wide], spent[wide], lo[wide], n[wide], own[wide], limit, beam)
-            lo[wide] += first * q
-            n[wide] = count
-        total = int(n.sum())
-        if total > budget:
-            raise GaveUp
-        parent = np.repeat(np.arange(len(fills)), n)
-        offset = np.arange(total) - np.repeat(np.cumsum(n) - n, n)
-        ys = lo[parent] + offset * q
-        rests = fills[parent] - m * ys
-        costs = spent[parent] + g.costs(ys)
-        return parent, ys, rests, costs, costs + nxt.at(rests)[0]
+        return lo, n, own
 
     def _narrow(self, d: int, fills: Ints, spent: Floats, lo: Ints, n: Ints, own: Ints, limit: float,
                 beam: int) -> tuple[Ints, Ints]:
@@ -242,31 +325,30 @@ class _Search:
             right = np.where(inside, right, left - 1)
         return left, np.maximum(right - left + 1, 0)
 
-    def pair(self, fills: Ints, spent: Floats) -> tuple[Floats, Ints]:
-        """The last two groups for every fill left: some optimum has ``y_a`` within ``m_b / gcd``
-        of the continuous one and on one residue modulo that, so two counts each. The plans'
-        totals (inf: none) and ``y_a``."""
+    def pair(self, fills: Ints, spent: Floats, own: Ints, ok: npt.NDArray[np.bool_]) -> tuple[float, int, int]:
+        """The last two groups for every fill left (``own`` and ``ok``: their suffix's ``at``):
+        some optimum has ``y_a`` within ``m_b / gcd`` of the continuous one and on one residue
+        modulo that, so two counts each. The best plan's total (inf: none), its row and ``y_a``."""
         ga, gb = self.groups[-2], self.groups[-1]
         a, b = ga.m, gb.m
         q, common = self.q[-1], self.common[-1]
-        _, own, ok = self.suffix[-1].at(fills)  # the pair's (the last group alone has none)
-        ok &= fills % common == 0
+        ok = ok & (fills % common == 0)
         r = (fills // common % q) * self.inv[-1] % q if q > 1 else 0
         lo = ga.low + (own - a * q) // a + 1
         first = lo + (r - lo) % q
-        best = np.full(len(fills), np.inf)
-        best_a = first
-        for y_a in (first, first + q):
-            y_b = (fills - a * y_a) // b
-            valid = (ok & (a * (y_a - ga.low) < own + a * q) & (y_a >= ga.low) & (y_a <= ga.high)
-                     & (y_b >= gb.low) & (y_b <= gb.high))
-            total = (spent + ga.costs(np.minimum(np.maximum(y_a, ga.low), ga.high))
-                     + gb.costs(np.minimum(np.maximum(y_b, gb.low), gb.high)))
-            total = np.where(valid, total, np.inf)
-            better = total < best
-            best = np.where(better, total, best)
-            best_a = np.where(better, y_a, best_a)
-        return best, best_a
+        # both counts of every row at once: row i's are entries i and i + len(fills)
+        y_a = np.concatenate((first, first + q))
+        fills2 = np.concatenate((fills, fills))
+        y_b = (fills2 - a * y_a) // b
+        valid = (np.concatenate((ok, ok)) & (a * (y_a - ga.low) < np.concatenate((own, own)) + a * q)
+                 & (y_a >= ga.low) & (y_a <= ga.high) & (y_b >= gb.low) & (y_b <= gb.high))
+        j = np.flatnonzero(valid)
+        if not len(j):
+            return math.inf, 0, 0
+        y_a, y_b = y_a[j], y_b[j]
+        total = np.concatenate((spent, spent))[j] + ga.costs(y_a) + gb.costs(y_b)
+        best = int(np.argmin(total))
+        return float(total[best]), int(j[best]) % len(fills), int(y_a[best])
 
     def below(self, fill: int, limit: float, beam: int = 0) -> tuple[float, list[int]] | None:
         """The cheapest plan costing under ``limit`` (counts in fixing order), None when there is
@@ -277,7 +359,7 @@ class _Search:
         trail = []
         budget = ELEMENT_LIMIT
         for d in range(len(self.groups) - 2):
-            parent, ys, fills, spent, bounds = self.expand(d, fills, spent, budget, limit, beam)
+            parent, ys, fills, spent, bounds, own, ok = self.expand(d, fills, spent, budget, limit, beam)
             budget -= len(ys)
             keep = np.flatnonzero(bounds < limit)
             if beam and len(keep) > beam:
@@ -289,25 +371,23 @@ class _Search:
                 fills, spent = fills[keep], spent[keep]
             else:
                 trail.append((parent, ys))
-        # the best few children's pairs first: their plan bounds the others, most of which it prunes
-        by = keep[np.argsort(bounds[keep], kind="stable")] if len(keep) > _BEAM else keep
-        head, tail = by[:_BEAM], by[_BEAM:]
-        totals, y_a = self.pair(fills[head], spent[head])
-        j = int(np.argmin(totals))
-        rows = head
-        if len(tail):
-            tail = tail[bounds[tail] < min(limit, _tie(float(totals[j])))]
+        if len(keep) <= _PAIR_ALL:
+            cost, row, y_a = self.pair(fills[keep], spent[keep], own[keep], ok[keep])
+            j = int(keep[row])
+        else:
+            # the best few children's pairs first: their plan bounds the others, most of which it prunes
+            by = keep[np.argsort(bounds[keep], kind="stable")]
+            head, tail = by[:_BEAM], by[_BEAM:]
+            cost, row, y_a = self.pair(fills[head], spent[head], own[head], ok[head])
+            j = int(head[row])
+            tail = tail[bounds[tail] < min(limit, _tie(cost))]
             if len(tail):
-                more, more_a = self.pair(fills[tail], spent[tail])
-                totals, y_a, rows = (np.concatenate((totals, more)), np.concatenate((y_a, more_a)),
-                                     np.concatenate((head, tail)))
-                j = int(np.argmin(totals))
-        if not totals[j] < limit:
+                more, row, more_a = self.pair(fills[tail], spent[tail], own[tail], ok[tail])
+                if more < cost:
+                    cost, y_a, j = more, more_a, int(tail[row])
+        if not cost < limit:
             return None
-        y_a_j = int(y_a[j])
-        j = int(rows[j])
-        cost = float(totals.min())
-        out = [y_a_j, (int(fills[j]) - self.groups[-2].m * y_a_j) // self.groups[-1].m]
+        out = [y_a, (int(fills[j]) - self.groups[-2].m * y_a) // self.groups[-1].m]
         for parent, ys in reversed(trail):
             out.insert(0, int(ys[j]))
             j = int(parent[j])

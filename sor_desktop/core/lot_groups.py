@@ -53,7 +53,7 @@ from sor_desktop.core.lot_fill import counts_at
 class Group:
     """Venues sharing one lot size, with bounds; ``cost(y)`` is the cheapest way to take y lots."""
 
-    __slots__ = ("m", "members", "low", "high", "base", "cc", "ck", "slopes", "owner", "lows", "parts")
+    __slots__ = ("m", "members", "low", "high", "base", "cc", "ck", "slopes", "owner", "lows", "parts", "pieces")
 
     def __init__(self, m: int, members: list[int], curves: Sequence[LotCurve], low: Sequence[int],
                  up: Sequence[int]) -> None:
@@ -82,6 +82,17 @@ class Group:
             self.owner = np.concatenate(owners)[order]
         self.cc = np.concatenate(([0], np.cumsum(cnt)))
         self.ck = np.concatenate(([0.0], np.cumsum(cnt * self.slopes)))
+        self.pieces: tuple[Floats, Ints, Floats] | None = None
+
+    def grain_pieces(self) -> tuple[Floats, Ints, Floats]:
+        """Per piece of ``cost`` (a run of lots at one slope): its cost per grain, its grains and
+        its cost, for ``lot_branch`` to sort several groups' pieces by the first. Kept (sibling
+        boxes of a search share groups; a group never changes)."""
+        pieces = getattr(self, "pieces", None)  # unset in a group pickled before the slot
+        if pieces is None:
+            lots = self.cc[1:] - self.cc[:-1]
+            pieces = self.pieces = (self.slopes / self.m, lots * self.m, lots * self.slopes)
+        return pieces
 
     def cost(self, y: int) -> float:
         r = y - self.low

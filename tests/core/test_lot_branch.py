@@ -176,3 +176,41 @@ def test_the_proof_pass_bisecting_every_node_finds_the_optimum(case: tuple[list[
     for g, y in zip(s.order, ys, strict=True):
         order[g] = y
     _check(groups, fill, (sum(g.cost(y) for g, y in zip(groups, order, strict=True)), order), want)
+
+
+@settings(max_examples=300, deadline=None)
+@given(boxes(), st.integers(-3, 10**6))
+def test_the_root_share_is_the_sorted_optimum(case: tuple[list[Group], int], shift: int) -> None:
+    """``_Root`` places the first group's pieces among the next suffix's instead of sorting every
+    group's: its share of the continuous optimum is the stable sort's, at fills in reach and past
+    either end."""
+    groups, fill = case
+    s = lot_branch._Search(groups)
+    ordered = s.groups
+    per_grain = np.concatenate([g.slopes / g.m for g in ordered])
+    grains = np.concatenate([np.diff(g.cc) * g.m for g in ordered])
+    cost = np.concatenate([np.diff(g.cc) * g.slopes for g in ordered])
+    owner = np.concatenate([np.full(len(g.slopes), d) for d, g in enumerate(ordered)])
+    by = np.argsort(per_grain, kind="stable")
+    whole = lot_branch._Suffix(ordered, per_grain[by], grains[by], cost[by], owner[by], None, 0)
+    for f in (fill, fill + shift, whole.floor + shift % (whole.room + 2), whole.floor - 1 - shift % 3):
+        _, own, ok = whole.at(np.array([f], dtype=np.int64))
+        assert s.root.one(f) == ((int(own[0]), True) if ok[0] else (0, False))
+        for suffix in s.suffix.values():  # and a level of one node in scalars as in a vector
+            rest = f - ordered[0].m * (ordered[0].low + shift % 3)
+            _, own, ok = suffix.at(np.array([rest], dtype=np.int64))
+            assert suffix.one(rest) == ((int(own[0]), True) if ok[0] else (0, False))
+
+
+@settings(max_examples=300, deadline=None)
+@given(boxes(), st.sampled_from([0, 1, 10**6]), st.sampled_from([1, 4]))
+def test_pairs_solved_at_once_or_best_first(case: tuple[list[Group], int], pair_all: int, beam: int) -> None:
+    """The last level's pairs in one vector (up to ``_PAIR_ALL`` children) or the best ``_BEAM``
+    first, the rest pruned by their plan: the optimum either way."""
+    groups, fill = case
+    lot_branch._SEARCHES.clear()
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(lot_branch, "_PAIR_ALL", pair_all)
+        mp.setattr(lot_branch, "_BEAM", beam)
+        found = lot_branch.search(groups, fill)
+    _check(groups, fill, found, brute(groups, fill))
