@@ -88,7 +88,7 @@ class Group:
         """Per piece of ``cost`` (a run of lots at one slope): its cost per grain, its grains and
         its cost, for ``lot_branch`` to sort several groups' pieces by the first. Kept (sibling
         boxes of a search share groups; a group never changes)."""
-        pieces = getattr(self, "pieces", None)  # unset in a group pickled before the slot
+        pieces = self.pieces
         if pieces is None:
             lots = self.cc[1:] - self.cc[:-1]
             pieces = self.pieces = (self.slopes / self.m, lots * self.m, lots * self.slopes)
