@@ -417,13 +417,11 @@ class _Search:
             # fill is decided by cost below, and one that can branches on its fractional plan
             # before any lots are solved, as the relaxed boxes of ten venues with minimums are
             # the dearest of the search and the fractional plan most often branches as theirs
-            use = [self.relaxed[i] if state[i] == 0 else curves[i] for i in range(n)]
-            groups = _groups(use, self.m, low, up, self.prep.groups)
             key = tuple(state)
             if key in self.fills:
                 fills = self.fills[key]
-            else:
-                fills = self.fills[key] = max_fill_bounded(groups, self.target)
+            else:  # the counts each lot size can take are all it needs: no groups built yet
+                fills = self.fills[key] = max_fill_bounded(_spans(self.m, low, up), self.target)
             if fills is None:
                 return rec
             if fills[0] < fills[1] and self.deferred_at.get(key, -1) < incumbent.fill:
@@ -605,6 +603,17 @@ class _Span:
     m: int
     low: int
     high: int
+
+
+def _spans(m: Sequence[int], low: Sequence[int], up: Sequence[int]) -> list[_Span]:
+    """The venues with room by lot size, as ``_groups`` makes them, without their costs."""
+    by_m: dict[int, list[int]] = {}
+    for i, u in enumerate(up):
+        if u > 0:
+            s = by_m.setdefault(m[i], [0, 0])
+            s[0] += low[i]
+            s[1] += u
+    return [_Span(mm, lo, hi) for mm, (lo, hi) in sorted(by_m.items())]
 
 
 # Nodes ``fills_more`` may open before it gives up (each one a ``max_fill`` of a few groups), and
