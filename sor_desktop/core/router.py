@@ -69,7 +69,7 @@ from typing import Any
 
 import numpy as np
 
-from sor_desktop.core import futures_costs
+from sor_desktop.core import futures_costs, lot_groups
 from sor_desktop.core.book import Levels
 from sor_desktop.core.brackets import inverse_liquidation_price, liquidation_price
 from sor_desktop.core.instrument import Instrument
@@ -194,6 +194,7 @@ def plan_route(request: PlanRequest, venues: Sequence[VenueInput]) -> Plan:
     """The exactly optimal plan (module docstring) for ``request`` across ``venues``."""
     t0 = time.perf_counter()
     _check(request)
+    lot_groups.forget()
     side = request.side
     applied = [futures_costs.apply(v, request) for v in venues]  # the account's fee, funding, bracket caps
     venues = [a for a, _ in applied]
