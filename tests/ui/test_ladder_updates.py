@@ -1,6 +1,6 @@
 """The ladder under moving books: a refresh marks only the cells it changed (no model reset while
-the venues stay the same), the trader's scroll position holds, and the ladder paints exactly what
-the style would."""
+the venues stay the same), the trader's scroll position holds, the ladder paints exactly what the
+style would, and its refresh does not share a frame with the chips and the preview."""
 
 from __future__ import annotations
 
@@ -112,3 +112,21 @@ def test_the_ladder_paints_what_the_style_paints(window, qtbot) -> None:
     lad.view.setItemDelegate(QStyledItemDelegate(lad.view))
     theirs = _pixels(lad.view.viewport().grab().toImage())
     assert ours.shape == theirs.shape and (ours != theirs).sum() == 0
+
+
+def test_the_ladder_refreshes_on_frames_without_the_chips_and_preview(window, monkeypatch) -> None:
+    window.routing.amount.setText("3")  # the live preview runs
+    frames: dict[str, set[int]] = {"ladder": set(), "health": set(), "preview": set()}
+
+    def recording(name, fn):
+        def wrapped(*a, **k):
+            frames[name].add(window.frame_no)
+            return fn(*a, **k)
+        return wrapped
+
+    monkeypatch.setattr(window.ladder, "refresh", recording("ladder", window.ladder.refresh))
+    monkeypatch.setattr(window, "_refresh_health", recording("health", window._refresh_health))
+    monkeypatch.setattr(window, "refresh_preview", recording("preview", window.refresh_preview))
+    _frames(window, 64)
+    assert len(frames["ladder"]) >= 3 and frames["health"] and frames["preview"]
+    assert not frames["ladder"] & (frames["health"] | frames["preview"]), frames
