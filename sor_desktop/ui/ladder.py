@@ -15,8 +15,16 @@ from decimal import Decimal
 from typing import Any
 
 import numpy as np
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
-from PySide6.QtGui import QColor, QKeySequence, QResizeEvent, QShortcut
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QEvent,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QColor, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -345,6 +353,7 @@ class Ladder(QWidget):
         self.centred = True  # follows the spread until the trader scrolls away
         self._programmatic = False
         self.view.verticalScrollBar().valueChanged.connect(self._scrolled)
+        self.view.viewport().installEventFilter(self)
         self._books: Mapping[str, BookSnapshot] = {}
         self._insts: Mapping[str, Instrument] = {}
         self._stale: set[str] = set()
@@ -433,7 +442,7 @@ class Ladder(QWidget):
     def _size_columns(self, venues: list[str]) -> None:
         """Each column at least as wide as its full name ("binanceusdm" was cut to "inaceusdr" in
         equal shares) or a price, the rest of the width shared out; on a new set of venues and on
-        a resize, never per frame. The funding line under the names only where it fits: wider
+        a resize of the viewport (eventFilter), never per frame. The funding line under the names only where it fits: wider
         columns for it made the ladder scroll sideways, its own column out of view."""
         self._sized_for = venues
         header = self.view.horizontalHeader()
@@ -468,10 +477,13 @@ class Ladder(QWidget):
         if self._sized_for:
             self._size_columns(self._sized_for)
 
-    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt name)
-        super().resizeEvent(event)
-        if self._sized_for:
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt name)
+        # the viewport's resizes, not the ladder's: the vertical scroll bar shows once the rows
+        # outgrow the view, after the columns were sized for the width without it (at 1280x720
+        # the columns then overflowed by its width, behind a horizontal scroll bar)
+        if watched is self.view.viewport() and event.type() == QEvent.Type.Resize and self._sized_for:
             self._size_columns(self._sized_for)
+        return False
 
     def _clicked(self, index: QModelIndex) -> None:
         if 0 <= index.row() < len(self.model.prices):

@@ -114,6 +114,26 @@ def test_the_ladder_paints_what_the_style_paints(window, qtbot) -> None:
     assert ours.shape == theirs.shape and (ours != theirs).sum() == 0
 
 
+def test_columns_fit_again_when_the_rows_outgrow_the_view(window, qtbot) -> None:
+    """Sized while a few rows fit without a vertical scroll bar, the columns shrink by its width
+    when it shows (they overflowed behind a horizontal scroll bar at 1280x720)."""
+    window.resize(1280, 720)
+    qtbot.waitUntil(lambda: window.width() == 1280, timeout=2000)
+    window.default_sizes()
+    qtbot.wait(20)
+    lad = window.ladder
+    insts = window.session.route_instruments()
+    books = dict(window.session.route_books())
+    top = {v: dataclasses.replace(b, bids=b.bids[:1], asks=b.asks[:1]) for v, b in books.items()}
+    lad.refresh(top, insts, set())  # two or three rows: no vertical scroll bar
+    qtbot.wait(20)
+    assert not lad.view.verticalScrollBar().isVisible()
+    lad.refresh(books, insts, set())
+    qtbot.waitUntil(lambda: lad.view.verticalScrollBar().isVisible(), timeout=2000)
+    qtbot.wait(20)
+    assert lad.view.horizontalScrollBar().maximum() == 0
+
+
 def test_the_ladder_refreshes_on_frames_without_the_chips_and_preview(window, monkeypatch) -> None:
     window.routing.amount.setText("3")  # the live preview runs
     frames: dict[str, set[int]] = {"ladder": set(), "health": set(), "preview": set()}
