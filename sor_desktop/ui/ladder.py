@@ -15,8 +15,16 @@ from decimal import Decimal
 from typing import Any
 
 import numpy as np
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
-from PySide6.QtGui import QColor, QKeySequence, QResizeEvent, QShortcut
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QEvent,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QColor, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -33,6 +41,7 @@ from sor_desktop.core.instrument import Instrument
 from sor_desktop.core.orders import OrderStatus, Side
 from sor_desktop.core.price_format import format_price
 from sor_desktop.ui import theme
+from sor_desktop.ui.ladder_cells import ALIGN, Cell, CellDelegate, Grid, changed_spans, colour
 from sor_desktop.ui.working_orders import WorkingOrder
 
 Index = QModelIndex | QPersistentModelIndex
@@ -148,6 +157,7 @@ class LadderModel(QAbstractTableModel):
         self.mine: dict[int, list[WorkingOrder]] = {}  # row -> own working orders nearest it
         # venue key -> (short, full) funding label: a second header line, the full one its tooltip
         self.funding: dict[str, tuple[str, str]] = {}
+        self._cells: Grid = []  # [row][column]: what each cell shows (_grid)
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return len(self.prices)
@@ -180,20 +190,16 @@ class LadderModel(QAbstractTableModel):
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         r, c = index.row(), index.column()
-        mine_col = len(self.venues) + 2
         if role == Qt.ItemDataRole.DisplayRole:
-            if c == 0:
-                return format_price(self.prices[r], self.tick)
-            if c == mine_col:
-                return _mine_text(self.mine.get(r, []))
-            val = self.totals[r] if c == len(self.venues) + 1 else self.amounts[r, c - 1]
-            return _amount(val) if val else ""
+            return self._cells[r][c][0]
         if role == Qt.ItemDataRole.TextAlignmentRole:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        if role == Qt.ItemDataRole.BackgroundRole and self.is_crossed(r):
-            return QColor(CROSSED_TINT)
-        if role == Qt.ItemDataRole.BackgroundRole and r in self.mine:
-            return QColor(MINE_TINT)
+            return int(ALIGN)
+        if role == Qt.ItemDataRole.BackgroundRole:
+            bg = self._cells[r][c][2]
+            return None if bg is None else colour(bg)
+        if role == Qt.ItemDataRole.ForegroundRole:
+            fg = self._cells[r][c][1]
+            return None if fg is None else colour(fg)
         if role == Qt.ItemDataRole.ToolTipRole and r in self.mine:
             return "your working orders here:\n" + "\n".join(o.describe() for o in self.mine[r])
         if role == Qt.ItemDataRole.ToolTipRole:
@@ -205,16 +211,37 @@ class LadderModel(QAbstractTableModel):
                         + (": taking both sides would earn that" if x.after_fees_bps > 0
                            else ": not worth taking after fees"))
             return f"click: sweep to {format_price(self.prices[r], self.tick)}"
-        if role == Qt.ItemDataRole.ForegroundRole:
-            if c == 0:
-                return QColor(theme.ASK if self.sides[r] == "asks" else theme.BID)
-            if 0 < c <= len(self.venues) and self.venues[c - 1] in self.stale:
-                return QColor(theme.GREY)
-            if c == mine_col and r in self.mine:
-                unknown = any(o.status is OrderStatus.UNKNOWN for o in self.mine[r])
-                return QColor(theme.ERROR if unknown else theme.BID if self.mine[r][0].side is Side.BUY
-                              else theme.ASK)
         return None
+
+    def cell(self, row: int, column: int) -> Cell:
+        return self._cells[row][column]
+
+    def _grid(self) -> Grid:
+        """Every cell as shown: computed once per refresh, so data() and the delegate only look
+        up, and two refreshes compare cell by cell (_publish)."""
+        stale = [v in self.stale for v in self.venues]
+        grid: Grid = []
+        for r, (px, amounts, total) in enumerate(zip(self.prices, self.amounts.tolist(), self.totals.tolist(),
+                                                     strict=True)):
+            bg = CROSSED_TINT if self.is_crossed(r) else MINE_TINT if r in self.mine else None
+            row: list[Cell] = [(format_price(px, self.tick), theme.ASK if self.sides[r] == "asks" else theme.BID, bg)]
+            row += [(_amount(a) if a else "", theme.GREY if s else None, bg) for a, s in zip(amounts, stale, strict=True)]
+            row.append((_amount(total) if total else "", None, bg))
+            orders = self.mine.get(r, [])
+            fg = None
+            if orders:
+                unknown = any(o.status is OrderStatus.UNKNOWN for o in orders)
+                fg = theme.ERROR if unknown else theme.BID if orders[0].side is Side.BUY else theme.ASK
+            row.append((_mine_text(orders), fg, bg))
+            grid.append(row)
+        return grid
+
+    def _publish(self, old: Grid) -> None:
+        """The new grid, and dataChanged on only the cells that differ from ``old`` (row by row):
+        the view repaints those, not the whole table."""
+        self._cells = self._grid()
+        for r, first, last in changed_spans(old, self._cells):
+            self.dataChanged.emit(self.index(r, first), self.index(r, last))
 
     def place(self, orders: list[WorkingOrder]) -> None:
         """Each order on the row nearest its limit price (rows exist where some venue has a level)."""
@@ -225,8 +252,7 @@ class LadderModel(QAbstractTableModel):
                 mine.setdefault(int(np.argmin(np.abs(px - o.limit_price))), []).append(o)
         if mine != self.mine:
             self.mine = mine
-            if self.prices:
-                self.dataChanged.emit(self.index(0, 0), self.index(len(self.prices) - 1, len(self.venues) + 2))
+            self._publish(self._cells)
 
     def is_crossed(self, row: int) -> bool:
         """An ask row below the best bid, or a bid row above the best ask (across venues)."""
@@ -245,19 +271,37 @@ class LadderModel(QAbstractTableModel):
 
     def update(self, venues: list[str], stale: set[str], prices: list[float], sides: list[str],
                amounts: np.ndarray, totals: np.ndarray) -> None:
-        reset = venues != self.venues or len(prices) != len(self.prices)
+        """New books: a reset only when the columns change; rows added or removed at the end
+        otherwise, and dataChanged on the cells whose text or colour changed. (Resetting, or
+        marking the whole table changed, repainted all of it at every refresh.) Row i is the
+        i-th price slot from the top, so a price moving to another row is that row's data."""
         restyle = stale != self.stale  # the header only changes colour when a venue goes stale or back
-        reset = reset or sides != self.sides  # the spread moved between rows
-        if reset:
+        if venues != self.venues:
             self.beginResetModel()
+            self._assign(venues, stale, prices, sides, amounts, totals)
+            self._cells = self._grid()
+            self.endResetModel()
+            return
+        old, n_old, n = self._cells, len(self.prices), len(prices)
+        if n > n_old:
+            self.beginInsertRows(QModelIndex(), n_old, n - 1)
+        elif n < n_old:
+            self.beginRemoveRows(QModelIndex(), n, n_old - 1)
+        self._assign(venues, stale, prices, sides, amounts, totals)
+        if n > n_old:
+            self._cells = self._grid()  # the view must see the new count and the grid together
+            self.endInsertRows()
+        elif n < n_old:
+            self._cells = self._grid()
+            self.endRemoveRows()
+        self._publish(old)
+        if restyle and venues:
+            self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(venues) + 2)
+
+    def _assign(self, venues: list[str], stale: set[str], prices: list[float], sides: list[str],
+                amounts: np.ndarray, totals: np.ndarray) -> None:
         self.venues, self.stale, self.prices, self.sides = venues, stale, prices, sides
         self.amounts, self.totals = amounts, totals
-        if reset:
-            self.endResetModel()
-        elif self.prices:
-            self.dataChanged.emit(self.index(0, 0), self.index(len(prices) - 1, len(venues) + 2))
-            if restyle:
-                self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(venues) + 2)
 
 
 def funding_short(rate: float, interval_hours: float) -> str:
@@ -276,6 +320,7 @@ class Ladder(QWidget):
         self.model = LadderModel()
         self.view = QTableView()
         self.view.setModel(self.model)
+        self.view.setItemDelegate(CellDelegate(self.model, self.view))
         self.view.verticalHeader().hide()
         self.view.setFont(theme.mono_font(8))
         self.view.verticalHeader().setDefaultSectionSize(16)  # dense, as trading ladders are: more rows in view
@@ -308,6 +353,7 @@ class Ladder(QWidget):
         self.centred = True  # follows the spread until the trader scrolls away
         self._programmatic = False
         self.view.verticalScrollBar().valueChanged.connect(self._scrolled)
+        self.view.viewport().installEventFilter(self)
         self._books: Mapping[str, BookSnapshot] = {}
         self._insts: Mapping[str, Instrument] = {}
         self._stale: set[str] = set()
@@ -396,7 +442,7 @@ class Ladder(QWidget):
     def _size_columns(self, venues: list[str]) -> None:
         """Each column at least as wide as its full name ("binanceusdm" was cut to "inaceusdr" in
         equal shares) or a price, the rest of the width shared out; on a new set of venues and on
-        a resize, never per frame. The funding line under the names only where it fits: wider
+        a resize of the viewport (eventFilter), never per frame. The funding line under the names only where it fits: wider
         columns for it made the ladder scroll sideways, its own column out of view."""
         self._sized_for = venues
         header = self.view.horizontalHeader()
@@ -431,10 +477,13 @@ class Ladder(QWidget):
         if self._sized_for:
             self._size_columns(self._sized_for)
 
-    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt name)
-        super().resizeEvent(event)
-        if self._sized_for:
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt name)
+        # the viewport's resizes, not the ladder's: the vertical scroll bar shows once the rows
+        # outgrow the view, after the columns were sized for the width without it (at 1280x720
+        # the columns then overflowed by its width, behind a horizontal scroll bar)
+        if watched is self.view.viewport() and event.type() == QEvent.Type.Resize and self._sized_for:
             self._size_columns(self._sized_for)
+        return False
 
     def _clicked(self, index: QModelIndex) -> None:
         if 0 <= index.row() < len(self.model.prices):

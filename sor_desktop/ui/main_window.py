@@ -84,7 +84,11 @@ log = logging.getLogger(__name__)
 
 FRAME_MS = 33  # ~30 Hz, however fast books arrive
 SLOW_EVERY = 8  # chips and the live preview every 8th frame (~4 Hz): a trader's reading speed
-LADDER_EVERY = 16  # the ladder's table repaints whole: ~2 Hz
+LADDER_EVERY = 16  # the ladder: ~2 Hz
+# on frames 12 mod 16: not a slow frame (0 mod 8: chips and preview) nor a margins frame (4 mod 16).
+# At 8 mod 16 it ran with the chips and the preview every time, and those frames were most of the
+# bench's worst event-loop lags.
+LADDER_PHASE = 3 * SLOW_EVERY // 2
 IMPACT_EVERY = 90  # a new impact pass every 3 s; its router plans spread over the frames between
 LAYOUT_VERSION = 1
 COMPACT_CHIPS_BELOW = 1700  # window width under which the chips leave age, rate and rtt to their tooltips
@@ -594,7 +598,7 @@ class MainWindow(QMainWindow):
         if frame % (2 * SLOW_EVERY) == SLOW_EVERY // 2:
             self._refresh_margins()
         # the heavier views take turns on different frames, so no frame paints them all at once
-        ladder = frame % LADDER_EVERY == LADDER_EVERY // 2
+        ladder = frame % LADDER_EVERY == LADDER_PHASE
         if ladder:
             # with the venues' inverse markets of the base (Session.companions), amounts in base
             self.ladder.refresh(self.session.route_books(), self.session.route_instruments(), self._stale)
