@@ -210,7 +210,13 @@ class LadderModel(QAbstractTableModel):
                         f"after both taker fees {x.after_fees_bps:+.1f} bps"
                         + (": taking both sides would earn that" if x.after_fees_bps > 0
                            else ": not worth taking after fees"))
-            return f"click: sweep to {format_price(self.prices[r], self.tick)}"
+            sweep = f"click: sweep to {format_price(self.prices[r], self.tick)}"
+            exact = (float(self.amounts[r, c - 1]) if 0 < c <= len(self.venues)
+                     else float(self.totals[r]) if c == len(self.venues) + 1 else 0.0)
+            if exact:
+                name = column_name(self.venues[c - 1]) if c <= len(self.venues) else "total"
+                return f"{name}: {exact:,.10g}\n{sweep}"
+            return sweep
         return None
 
     def cell(self, row: int, column: int) -> Cell:
@@ -462,7 +468,7 @@ class Ladder(QWidget):
     def _needs(self, venues: list[str], funding: dict[str, tuple[str, str]]) -> list[int]:
         fm = self.view.horizontalHeader().fontMetrics()
         cell = self.view.fontMetrics().horizontalAdvance("60,000.00") + 10
-        amount = self.view.fontMetrics().horizontalAdvance("12,345") + 10  # _amount's widest
+        amount = max(self.view.fontMetrics().horizontalAdvance(w) for w in ("9,999", "0.00012", "12.3k")) + 10  # _amount's widest
         needs = [max(cell, fm.horizontalAdvance("price") + 14)]
         needs += [max(amount, fm.horizontalAdvance(name) + 14, fm.horizontalAdvance(funding.get(key, ("", ""))[0]) + 14)
                   for key, name in [*((v, column_name(v)) for v in venues), ("", "total")]]
@@ -491,14 +497,22 @@ class Ladder(QWidget):
 
 
 def _amount(v: float) -> str:
-    """Three significant figures at most: a ladder is read at a glance, not to the satoshi."""
+    """Three significant figures from ten thousand up (``186k``, ``4.44M``: memecoin rows hold
+    millions, and ``4,444,944`` was cut to ``4,444,9...`` in a 1280x720 column), whole numbers
+    below it: a ladder is read at a glance, not to the satoshi. The cell's tooltip has the
+    exact amount."""
+    r = float(f"{v:.3g}")
+    for scale, suffix in ((1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "k")):
+        if r >= max(scale, 1e4):
+            return f"{r / scale:.3g}{suffix}"
     if v >= 100:
         return f"{v:,.0f}"
     if v >= 10:
         return f"{v:.1f}"
     if v >= 1:
         return f"{v:.2f}"
-    return f"{v:.3f}"
+    # 0.0004, not 0.000; two figures under 0.01 keep it as narrow as the widest above (0.00012)
+    return np.format_float_positional(v, precision=3 if v >= 0.01 else 2, fractional=False, trim="-")
 
 
 def _mine_text(orders: list[WorkingOrder]) -> str:

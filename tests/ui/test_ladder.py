@@ -202,3 +202,42 @@ def test_each_venue_column_says_its_funding_under_its_name(window, sim_session, 
     qtbot.waitUntil(lambda: window.height() == 720, timeout=2000)
     window._refresh_health()
     assert m.headerData(c, Qt.Orientation.Horizontal) == venue
+
+
+def test_memecoin_and_tiny_amounts_fit_and_read_at_a_glance(qtbot) -> None:
+    """DOGE rows hold millions (4,444,944 was cut to "4,444,9..." at 1280x720) and a BTC row can
+    hold 0.0004 (shown as "0.000"): three significant figures with k/M/B, every amount's text
+    inside its column, the exact amount in the cell's tooltip."""
+    from sor_desktop.core.instrument import Instrument
+    from sor_desktop.ui.ladder import Ladder, _amount
+
+    assert [_amount(v) for v in (4_444_944, 725_130, 186_067, 12_345, 9_999, 1_234, 0.0004, 0.000123, 2.5e12)] == [
+        "4.44M", "725k", "186k", "12.3k", "10k", "1,234", "0.0004", "0.00012", "2.5T"]
+    venues = ["binanceusdm", "bingx", "bybit", "weex", "mexc"]
+    insts = {v: Instrument.from_market({"symbol": "DOGE/USDT:USDT", "base": "DOGE", "quote": "USDT", "linear": True,
+                                        "contractSize": 1, "precision": {"price": 0.00001, "amount": 1}}, v)
+             for v in venues}
+    rng = np.random.default_rng(3)
+    books = {v: BookSnapshot.from_lists(
+        v, "DOGE/USDT:USDT", 0,
+        [[0.14995 - 0.00002 * k, float(rng.integers(1, 9_000_000))] for k in range(40)],
+        [[0.14997 + 0.00002 * k, float(rng.integers(1, 9_000_000))] for k in range(40)]) for v in venues}
+    lad = Ladder()
+    qtbot.addWidget(lad)
+    lad.resize(600, 400)  # the ladder's share of a 1280x720 window
+    lad.show()
+    qtbot.waitExposed(lad)
+    lad.refresh(books, insts, set())
+    m, fm, header = lad.model, lad.view.fontMetrics(), lad.view.horizontalHeader()
+    margin = lad.view.itemDelegate()._margin
+    shown = 0
+    for r in range(m.rowCount()):
+        for c in range(1, len(m.venues) + 2):
+            text = m.cell(r, c)[0]
+            if text:
+                shown += 1
+                assert fm.horizontalAdvance(text) + 2 * margin <= header.sectionSize(c), (text, c)  # not elided
+    assert shown > 100
+    row = next(r for r in range(m.rowCount()) if m.amounts[r, 0] >= 1_000_000)
+    tip = m.data(m.index(row, 1), Qt.ItemDataRole.ToolTipRole)
+    assert f"binanceusdm: {m.amounts[row, 0]:,.10g}" in tip and "click: sweep" in tip
