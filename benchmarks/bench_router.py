@@ -242,6 +242,7 @@ def adversarial(n: int, reps: int, milp) -> None:
         gaps: list[float] = []
         milp_ms: list[float] = []
         same = milp_failed = 0
+        plans = []
         for req, venues in cases:
             plan_route(req, venues)  # warm
             for _ in range(reps):
@@ -250,6 +251,10 @@ def adversarial(n: int, reps: int, milp) -> None:
                 times.append((time.perf_counter() - t0) * 1e3)
                 cpu.append((time.process_time() - c0) * 1e3)
             gaps.append(plan.gap_bps)
+            plans.append(plan)
+        # the MILP checks after every plan of the family is timed: HiGHS between two instances
+        # left the next plans up to 1.7x slower (its threads and what it evicts from the caches)
+        for (req, venues), plan in zip(cases, plans, strict=True):
             if milp is not None:
                 # a quote plan's fill comes from its notional: the MILP is asked for that fill
                 asked = req if req.unit is AmountUnit.BASE else replace(req, unit=AmountUnit.BASE, amount=plan.filled)
