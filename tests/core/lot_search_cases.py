@@ -1,14 +1,18 @@
 """Small lot-search instances drawn by hypothesis for the searches of ``lot_solver`` (checked
-against enumeration): venues of a few lot sizes, short ask books, minimums and leg costs."""
+against enumeration): venues of a few lot sizes, short ask books, minimums and leg costs; and the
+enumerated cheapest plan of a box of lot-size groups at a fill (``min_cost``'s brute force)."""
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
+from typing import Protocol
 
 from hypothesis import strategies as st
 
 from sor_desktop.core.lot_curve import LotCurve, build_curve
+from sor_desktop.core.lot_fill import Sized
 from sor_desktop.core.orders import Side
 from tests.core.router_cases import venue
 
@@ -37,3 +41,20 @@ def drawn_curves(draw: st.DrawFn, *, steps: Mapping[int, str], n: int, prefix: s
         ms.append(m)
         costs.append(draw(st.sampled_from(list(legs))))
     return curves, ms, costs
+
+
+class CostGroup(Sized, Protocol):
+    """A lot-size group as the box searches see it: its count range and ``cost(y)``."""
+
+    def cost(self, y: int) -> float: ...
+
+
+def enumerated_min_cost(groups: Sequence[CostGroup], fill: int) -> float | None:
+    """The least cost of counts within the groups' ranges filling exactly ``fill``, every count
+    tried (None: no counts fill it)."""
+    best = None
+    for ys in itertools.product(*(range(g.low, g.high + 1) for g in groups)):
+        if sum(g.m * y for g, y in zip(groups, ys, strict=True)) == fill:
+            cost = sum(g.cost(y) for g, y in zip(groups, ys, strict=True))
+            best = cost if best is None else min(best, cost)
+    return best

@@ -4,7 +4,6 @@ two venues with convex per-lot costs (ties included) and minimums."""
 
 from __future__ import annotations
 
-import itertools
 import math
 
 import numpy as np
@@ -14,6 +13,7 @@ from hypothesis import strategies as st
 
 from sor_desktop.core import lot_branch, lot_groups
 from sor_desktop.core.lot_groups import Group, min_cost
+from tests.core.lot_search_cases import enumerated_min_cost
 
 LOTS = [
     [1, 2, 10], [1, 5, 10, 50], [2, 4, 8, 16, 32], [3, 5, 7], [3, 5, 7, 11], [20, 22, 1],
@@ -64,15 +64,6 @@ def boxes(draw: st.DrawFn) -> tuple[list[Group], int]:
     return groups, fill
 
 
-def brute(groups: list[Group], fill: int) -> float | None:
-    best = None
-    for ys in itertools.product(*(range(g.low, g.high + 1) for g in groups)):
-        if sum(g.m * y for g, y in zip(groups, ys, strict=True)) == fill:
-            c = sum(g.cost(y) for g, y in zip(groups, ys, strict=True))
-            best = c if best is None else min(best, c)
-    return best
-
-
 def _check(groups: list[Group], fill: int, found: tuple[float, list[int]] | None, want: float | None) -> None:
     assert (found is None) == (want is None)
     if found is None or want is None:
@@ -89,7 +80,7 @@ def _check(groups: list[Group], fill: int, found: tuple[float, list[int]] | None
 def test_search_is_the_brute_force_optimum(case: tuple[list[Group], int]) -> None:
     groups, fill = case
     lot_branch._SEARCHES.clear()
-    _check(groups, fill, lot_branch.search(groups, fill), brute(groups, fill))
+    _check(groups, fill, lot_branch.search(groups, fill), enumerated_min_cost(groups, fill))
 
 
 @settings(max_examples=150, deadline=None)
@@ -97,7 +88,7 @@ def test_search_is_the_brute_force_optimum(case: tuple[list[Group], int]) -> Non
 def test_search_under_a_cap(case: tuple[list[Group], int], shift: float) -> None:
     """Under ``cap``: the optimum when it costs less, else None (within a rounding tie either)."""
     groups, fill = case
-    want = brute(groups, fill)
+    want = enumerated_min_cost(groups, fill)
     cap = (want if want is not None else 0.0) + shift
     found = lot_branch.search(groups, fill, cap)
     if want is None or want >= cap:
@@ -115,7 +106,7 @@ def test_min_cost_is_proven_optimal(case: tuple[list[Group], int]) -> None:
     lot_groups._SOLVED.clear()
     lot_groups._PROVEN.clear()
     found = min_cost(groups, fill)
-    want = brute(groups, fill)
+    want = enumerated_min_cost(groups, fill)
     if found is not None:
         assert found[2]
     _check(groups, fill, None if found is None else (found[0], found[1]), want)
@@ -132,7 +123,7 @@ def test_min_cost_past_the_branch_limit(case: tuple[list[Group], int]) -> None:
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(lot_branch, "ELEMENT_LIMIT", 0)
         found = min_cost(groups, fill)
-    want = brute(groups, fill)
+    want = enumerated_min_cost(groups, fill)
     if found is None:
         return  # the window search may find no plan; the caller then keeps the node open
     assert want is not None
@@ -161,7 +152,7 @@ def test_the_proof_pass_bisecting_every_node_finds_the_optimum(case: tuple[list[
     bisection around its continuous count (a foreign lot's window of 110,001 counts does this): the
     proof pass alone, under a limit just above the optimum or far above it, finds the optimum."""
     groups, fill = case
-    want = brute(groups, fill)
+    want = enumerated_min_cost(groups, fill)
     s = lot_branch._Search(groups)
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(lot_branch, "_WIDE", wide)
@@ -213,4 +204,4 @@ def test_pairs_solved_at_once_or_best_first(case: tuple[list[Group], int], pair_
         mp.setattr(lot_branch, "_PAIR_ALL", pair_all)
         mp.setattr(lot_branch, "_BEAM", beam)
         found = lot_branch.search(groups, fill)
-    _check(groups, fill, found, brute(groups, fill))
+    _check(groups, fill, found, enumerated_min_cost(groups, fill))

@@ -24,6 +24,7 @@ from sor_desktop.core.lot_groups import (
     min_cost,
 )
 from sor_desktop.core.orders import Side
+from tests.core.lot_search_cases import enumerated_min_cost
 from tests.core.router_cases import venue
 from tests.core.test_router_groups import STEPS
 
@@ -99,15 +100,6 @@ def test_cheapest_within_a_slack_is_the_enumerated_least(case, share):
         assert all(lo <= y <= hi for y, (lo, hi) in zip(ys, ranges, strict=True))
 
 
-def _enumerated(groups, fill):  # type: ignore[no-untyped-def]
-    best = None
-    for ys in itertools.product(*(range(g.low, g.high + 1) for g in groups)):
-        if sum(g.m * y for g, y in zip(groups, ys, strict=True)) == fill:
-            cost = sum(g.cost(y) for g, y in zip(groups, ys, strict=True))
-            best = cost if best is None else min(best, cost)
-    return best
-
-
 @settings(max_examples=150, deadline=None)
 @given(group_sets(), st.data())
 def test_a_narrower_box_of_the_same_curves_gets_its_own_optimum(case, data):
@@ -123,7 +115,7 @@ def test_a_narrower_box_of_the_same_curves_gets_its_own_optimum(case, data):
     narrow = list(groups)
     narrow[g] = Group(old.m, [0], [old.parts[0]], [low], [up])
     narrow[g].base += data.draw(st.sampled_from([0.0, 1.0]))  # a leg cost once the venue is on
-    best = _enumerated(narrow, fill)
+    best = enumerated_min_cost(narrow, fill)
     got = min_cost(narrow, fill)
     if best is None:
         assert got is None
