@@ -50,6 +50,9 @@ from sor_desktop.core.lot_curve import Floats, Ints, LotCurve
 from sor_desktop.core.lot_fill import counts_at
 
 
+_NO_OWNERS: Ints = np.zeros(0, dtype=np.int64)
+
+
 class Group:
     """Venues sharing one lot size, with bounds; ``cost(y)`` is the cheapest way to take y lots."""
 
@@ -64,17 +67,19 @@ class Group:
         self.low = sum(self.lows)
         self.high = sum(up[i] for i in members)
         self.base = sum(curves[i].cost(low[i]) for i in members)
-        counts: list[Ints] = []
-        slopes: list[Floats] = []
-        owners: list[Ints] = []
-        for i in members:
-            c, s = curves[i].segments(low[i], up[i])
-            counts.append(c)
-            slopes.append(s)
-            owners.append(np.full(len(c), i, dtype=np.int64))
-        if len(members) == 1:
-            cnt, self.slopes, self.owner = counts[0], slopes[0], owners[0]
+        if len(members) == 1:  # most groups: no merge, and ``assign`` needs no owners
+            i = members[0]
+            cnt, self.slopes = curves[i].segments(low[i], up[i])
+            self.owner = _NO_OWNERS
         else:
+            counts: list[Ints] = []
+            slopes: list[Floats] = []
+            owners: list[Ints] = []
+            for i in members:
+                c, s = curves[i].segments(low[i], up[i])
+                counts.append(c)
+                slopes.append(s)
+                owners.append(np.full(len(c), i, dtype=np.int64))
             allslopes = np.concatenate(slopes)
             order = np.argsort(allslopes, kind="stable")
             cnt = np.concatenate(counts)[order]
