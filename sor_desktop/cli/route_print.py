@@ -9,6 +9,7 @@ from sor_desktop.core.book import BookSnapshot
 from sor_desktop.core.instrument import Instrument
 from sor_desktop.core.orders import Side
 from sor_desktop.core.plan import AmountUnit, Plan
+from sor_desktop.core.price_format import display_tick, format_price, tick_of
 from sor_desktop.engine.exec_events import RouteResult, fill_status
 from sor_desktop.engine.margin_caps import VenueMargin
 from sor_desktop.engine.tca import RouteTca
@@ -22,10 +23,12 @@ def print_plan(plan: Plan, out: TextIO, skipped: dict[str, str], single_why: str
     print(f"Plan: {plan.side} {plan.requested:g} {plan.unit} of {plan.symbol}", file=out)
     print(f"  {'venue':<13}{'contracts':>12}{'base':>12}{'avg price':>14}{'limit':>14}{'fee':>10}{'share':>8}",
           file=out)
+    # prices with the finest tick of the legs' limits: a fixed 2 decimals wrote DOGE's as 0.15
+    tick = display_tick(tick_of(lg.limit_price) for lg in plan.legs)
     for lg in plan.legs:
-        print(f"  {lg.venue:<13}{lg.contracts:>12}{lg.amount_base:>12.6g}{lg.avg_price:>14,.2f}"
+        print(f"  {lg.venue:<13}{lg.contracts:>12}{lg.amount_base:>12.6g}{format_price(lg.avg_price, tick):>14}"
               f"{lg.limit_price:>14}{lg.fee:>10.4f}{lg.share:>8.1%}", file=out)
-    print(f"  total {plan.filled:g} base at {plan.avg_price:,.2f} avg, notional {plan.notional:,.2f}, "
+    print(f"  total {plan.filled:g} base at {format_price(plan.avg_price, tick)} avg, notional {plan.notional:,.2f}, "
           f"fees {plan.fees:,.4f}, all-in {plan.total_cost:,.2f}", file=out)
     if plan.best_single is not None:
         print(f"  vs best single venue ({plan.best_single.venue}): {plan.savings_bps:+.2f} bps "
@@ -53,7 +56,7 @@ def print_outcome(result: RouteResult, out: TextIO) -> None:
     for lg in result.legs:
         t = per_leg.get(lg.client_order_id)
         print(f"  {lg.venue:<13}{lg.status:<18}{lg.filled_contracts!s:>12}{float(lg.filled_base):>13.6g}"
-              f"{_f(float(lg.avg_price) if lg.avg_price is not None else None):>14}"
+              f"{'-' if lg.avg_price is None else format_price(lg.avg_price):>14}"
               f"{_f(t.slippage_bps if t else None, '+.2f'):>10}{float(lg.fee):>10.4f}"
               f"{_f(lg.latency_ms, '.1f'):>9}", file=out)
         if lg.reason and lg.status in ("rejected", "unknown"):
@@ -65,8 +68,9 @@ def print_outcome(result: RouteResult, out: TextIO) -> None:
 
 
 def print_tca(tca: RouteTca, out: TextIO) -> None:
-    print(f"  previewed {_f(tca.preview_avg_price_filled or tca.preview_avg_price)} -> realised "
-          f"{_f(tca.realised_avg_price)}: slippage {_f(tca.slippage_bps, '+.2f')} bps; filled "
+    preview, realised = tca.preview_avg_price_filled or tca.preview_avg_price, tca.realised_avg_price
+    print(f"  previewed {'-' if preview is None else format_price(preview)} -> realised "
+          f"{'-' if realised is None else format_price(realised)}: slippage {_f(tca.slippage_bps, '+.2f')} bps; filled "
           f"{tca.filled_base:g} ({tca.fill_ratio:.1%} of plan); fees {tca.fees_paid:,.4f} "
           f"(previewed {tca.preview_fees:,.4f})", file=out)
     if tca.latency_ms:

@@ -49,7 +49,6 @@ from sor_desktop.core import lot_branch, lot_sums
 from sor_desktop.core.lot_curve import Floats, Ints, LotCurve
 from sor_desktop.core.lot_fill import counts_at
 
-
 _NO_OWNERS: Ints = np.zeros(0, dtype=np.int64)
 
 

@@ -37,3 +37,18 @@ def test_route_text_names_the_single_venue_shortfall_and_fills_in_base(
         venue, contracts, base = cols[0], float(cols[2].replace(",", "")), float(cols[3].replace(",", ""))
         size = 0.0001 if venue == "mexc" else 1.0  # MEXC's BTC contract is 0.0001 BTC
         assert base == pytest.approx(contracts * size)
+
+
+def test_route_text_writes_a_low_priced_symbol_to_its_tick(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """DOGE at 0.15: every price in the plan and the outcome with the tick's figures (a fixed two
+    decimals wrote each leg's average as 0.15, the same for legs 1 bp apart)."""
+    rc = main(["route", "--sim", "--symbol", "DOGE/USDT:USDT", "--side", "buy", "--amount", "300000", "--yes",
+               "--venues", "binanceusdm,bybit,bingx", "--journal", str(tmp_path / "j.sqlite3")])
+    text = capsys.readouterr().out
+    assert rc == 0, text
+    total = re.search(r"total \S+ base at (\S+) avg", text)
+    assert total is not None and re.fullmatch(r"0\.\d{5}", total.group(1)), text
+    legs = [line.split() for line in text.splitlines() if re.match(r"\s+(binanceusdm|bybit|bingx)\s+filled", line)]
+    assert legs and all(re.fullmatch(r"0\.\d{5,}", cols[4]) for cols in legs), text
+    tca = re.search(r"previewed (\S+) -> realised (\S+):", text)
+    assert tca is not None and all(re.fullmatch(r"0\.\d{5,}", p) for p in tca.groups()), text
