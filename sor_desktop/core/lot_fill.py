@@ -493,8 +493,8 @@ def _witness(spans: Sequence[tuple[int, int]], v: int, work: _Work) -> list[int]
     """Counts with fill exactly ``v``, one per span, or None (not shown: maybe still a fill),
     by a descent from the coarsest lot: each group takes, of the counts whose fill the finer
     groups can complete (``m z == v (mod G)``, ``G`` the gcd of the finer lots, and what is left
-    within their reach), the largest first, then the next ``_WITNESS_TRIES - 1`` of that
-    residue. The last two groups are exact: the residue and the reach decide. Fills the
+    within their reach), the largest first, then the three leaving the finer groups about half
+    their reach, then the next ``_WITNESS_TRIES - 1`` of that residue. The last two groups are exact: the residue and the reach decide. Fills the
     certificates of ``_reaches`` find through many pairs (eight groups, 40 to 1,000,000 grains,
     a foreign 1,001 of one lot) most often end in the first descent; ``work.landings`` bounds
     the whole."""
@@ -519,14 +519,23 @@ def _witness(spans: Sequence[tuple[int, int]], v: int, work: _Work) -> list[int]
         q = g // d
         z0 = (v // d) * pow(m // d, -1, q) % q if q > 1 else 0
         lo, hi = max(0, -(-(v - caps[k - 1]) // m)), min(r, v // m)
-        z = hi - (hi - z0) % q
-        for _ in range(_WITNESS_TRIES):
-            if z < lo:
-                return False
+        top = hi - (hi - z0) % q
+        if top < lo:
+            return False
+        # the largest count, then those leaving the finer groups about half their reach, where
+        # lots foreign to each other reach every residue (1,667 grains beside 10,000 make a
+        # residue of 10,000 only past 10 million grains, which the largest counts never leave),
+        # then the next largest
+        mid = min(max((v - caps[k - 1] // 2) // m, lo), top)
+        mid -= (mid - z0) % q
+        tried = set()
+        for z in [top, mid, mid + q, mid - q] + [top - i * q for i in range(1, _WITNESS_TRIES)]:
+            if not lo <= z <= top or z in tried:
+                continue
+            tried.add(z)
             counts[k] = z
             if descend(k - 1, v - m * z):
                 return True
-            z -= q
         return False
 
     return counts if descend(len(spans) - 1, v) else None

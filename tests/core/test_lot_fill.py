@@ -229,3 +229,14 @@ def test_real_lot_mixes_get_a_proven_largest_fill(spans, target, fill):
     ys = lot_fill.counts_at(groups, fill, [r / 2 for _, r in spans])
     assert ys is not None and sum(m * y for (m, _), y in zip(spans, ys, strict=True)) == fill
     assert all(0 <= y <= r for (_, r), y in zip(spans, ys, strict=True))
+
+
+def test_a_foreign_lot_that_needs_a_middle_fill_is_proven_reached() -> None:
+    """1,667 and 33,340 (= 20 x 1,667) grains beside multiples of 10,000: the order's residue needs
+    the 1,667-lots to take 6,000 lots (10 million grains), which the largest coarse counts never
+    leave them; the search ran out of its budget with the fill one grain short and unproven (the
+    bench's "10 venues, mins" seed 9). Counts leaving the finer groups half their reach find it."""
+    spans = [(1667, 32756), (10000, 1000), (33340, 859), (100000, 1655), (500000, 1000), (700000, 142),
+             (1000000, 470)]
+    groups = [_Span(m, 0, r) for m, r in spans]
+    assert lot_fill.max_fill_bounded(groups, 747932000) == (747932000, 747932000)
