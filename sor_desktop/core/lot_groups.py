@@ -14,8 +14,9 @@ with the ratio between lot sizes (the largest fill across groups is ``lot_fill``
     ``cost_a(y_a(t)) + cost_b(y_b(t))`` is a sum of convex functions of affine maps of ``t``,
     so a comb search finds the minimum (convexity keeps it between the best sample's neighbours);
   * more: a branch and bound over the groups' counts (``lot_branch``), which proves nearly
-    every box in a fraction of a millisecond; when it gives up, from the continuous optimum ``ybar`` (fractional lots, the greedy by per-grain
-    marginal cost), its price per grain ``lam`` and its cost ``LP``:
+    every box in a fraction of a millisecond; when it gives up, from the continuous optimum
+    ``ybar`` (fractional lots, the greedy by per-grain marginal cost), its price per grain
+    ``lam`` and its cost ``LP``:
     - a proximity window: some integer optimum has ``|y_g - ybar_g| < W_g =
       sum_{j != g} m_j / gcd(m_g, m_j)``. Proof: ``d = y - ybar`` lies in the kernel of
       ``(m_1..m_k)``, so it is a conformal sum of circuits, the primitive integer vectors

@@ -636,6 +636,7 @@ def fills_more(curves: Sequence[LotCurve], m: Sequence[int], target: int, than: 
     ``bound``: a bound on the fill of every venue from 0 already known (``lot_fill.fill_bound``),
     which is the root's: the search starts from its children."""
     usable = [i for i, c in enumerate(curves) if c.lo <= c.hi and c.hi > 0]
+    kept = set(usable)
     choice = [i for i in usable if curves[i].lo > 1]
     settled = True
     stack: list[dict[int, bool]] = [{}]  # a loop, not a recursive closure: no reference cycle
@@ -654,15 +655,9 @@ def fills_more(curves: Sequence[LotCurve], m: Sequence[int], target: int, than: 
         if time.thread_time() > deadline:
             return None
         state = stack.pop()
-        spans: dict[int, list[int]] = {}
-        for i in usable:
-            on = state.get(i)
-            if on is False:
-                continue
-            s = spans.setdefault(m[i], [0, 0])
-            s[0] += curves[i].lo if on else 0
-            s[1] += curves[i].hi
-        found = max_fill_bounded([_Span(mm, lo, hi) for mm, (lo, hi) in sorted(spans.items())], target)
+        low = [curves[i].lo if state.get(i) else 0 for i in range(len(curves))]
+        up = [curves[i].hi if i in kept and state.get(i) is not False else 0 for i in range(len(curves))]
+        found = max_fill_bounded(_spans(m, low, up), target)
         if found is None or found[1] <= than:
             continue
         left = [i for i in choice if i not in state]
