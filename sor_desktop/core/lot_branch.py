@@ -424,7 +424,7 @@ def _tie(cost: float) -> float:
 
 
 # The searches of the last groups asked (the solver asks one box at several fills); a group never
-# changes, and the cache is emptied when full.
+# changes, and the cache is emptied when full and as each plan starts (``lot_groups.forget``).
 _SEARCHES: dict[tuple[Group, ...], _Search] = {}
 _SEARCHES_MAX = 64
 

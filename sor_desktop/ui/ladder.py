@@ -242,10 +242,10 @@ class LadderModel(QAbstractTableModel):
             grid.append(row)
         return grid
 
-    def _publish(self, old: Grid) -> None:
-        """The new grid, and dataChanged on only the cells that differ from ``old`` (row by row):
-        the view repaints those, not the whole table."""
-        self._cells = self._grid()
+    def _publish(self, old: Grid, new: Grid | None = None) -> None:
+        """The new grid (``new``, else built now), and dataChanged on only the cells that differ
+        from ``old`` (row by row): the view repaints those, not the whole table."""
+        self._cells = self._grid() if new is None else new
         for r, first, last in changed_spans(old, self._cells):
             self.dataChanged.emit(self.index(r, first), self.index(r, last))
 
@@ -294,13 +294,14 @@ class LadderModel(QAbstractTableModel):
         elif n < n_old:
             self.beginRemoveRows(QModelIndex(), n, n_old - 1)
         self._assign(venues, stale, prices, sides, amounts, totals)
+        grid = self._grid()  # built once per refresh, for the row change and the changed cells
         if n > n_old:
-            self._cells = self._grid()  # the view must see the new count and the grid together
+            self._cells = grid  # the view must see the new count and the grid together
             self.endInsertRows()
         elif n < n_old:
-            self._cells = self._grid()
+            self._cells = grid
             self.endRemoveRows()
-        self._publish(old)
+        self._publish(old, grid)
         if restyle and venues:
             self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(venues) + 2)
 
@@ -448,8 +449,9 @@ class Ladder(QWidget):
     def _size_columns(self, venues: list[str]) -> None:
         """Each column at least as wide as its full name ("binanceusdm" was cut to "inaceusdr" in
         equal shares) or a price, the rest of the width shared out; on a new set of venues and on
-        a resize of the viewport (eventFilter), never per frame. The funding line under the names only where it fits: wider
-        columns for it made the ladder scroll sideways, its own column out of view."""
+        a resize of the viewport (eventFilter), never per frame. The funding line under the names
+        only where it fits: wider columns for it made the ladder scroll sideways, its own column
+        out of view."""
         self._sized_for = venues
         header = self.view.horizontalHeader()
         room = self.view.viewport().width()
@@ -468,7 +470,8 @@ class Ladder(QWidget):
     def _needs(self, venues: list[str], funding: dict[str, tuple[str, str]]) -> list[int]:
         fm = self.view.horizontalHeader().fontMetrics()
         cell = self.view.fontMetrics().horizontalAdvance("60,000.00") + 10
-        amount = max(self.view.fontMetrics().horizontalAdvance(w) for w in ("9,999", "0.00012", "12.3k")) + 10  # _amount's widest
+        # _amount's widest forms
+        amount = max(self.view.fontMetrics().horizontalAdvance(w) for w in ("9,999", "0.00012", "12.3k")) + 10
         needs = [max(cell, fm.horizontalAdvance("price") + 14)]
         needs += [max(amount, fm.horizontalAdvance(name) + 14, fm.horizontalAdvance(funding.get(key, ("", ""))[0]) + 14)
                   for key, name in [*((v, column_name(v)) for v in venues), ("", "total")]]
