@@ -105,7 +105,9 @@ class Executor:
 
     ``venues`` by venue id; ``clock`` is wall time (journal), ``monotonic`` the clock of
     ``BookSnapshot.received``; ``stale_reason(venue)`` is the feed supervisor's verdict;
-    ``before_send(request)`` runs just before each order leaves (tests kill the process there).
+    ``before_send(request)`` runs just before each order leaves (tests kill the process there);
+    ``margin_check(plan, books)`` says which legs their venue's free margin no longer carries
+    (``Session.margin_problems``): such a route is blocked before anything is sent.
     """
 
     def __init__(
@@ -119,6 +121,7 @@ class Executor:
         books_source: BooksSource | None = None,
         stale_reason: Callable[[str], str | None] | None = None,
         before_send: Callable[[OrderRequest], None] | None = None,
+        margin_check: Callable[[Plan, Mapping[str, BookSnapshot]], list[Problem]] | None = None,
         clock: Callable[[], float] = time.time,
         monotonic: Callable[[], float] = time.monotonic,
         sleep: Sleep = asyncio.sleep,
@@ -133,6 +136,7 @@ class Executor:
         self.books_source = books_source
         self._stale_reason = stale_reason
         self._before_send = before_send
+        self._margin_check = margin_check
         self._clock = clock
         self._monotonic = monotonic
         self._sleep = sleep
@@ -221,6 +225,17 @@ class Executor:
                                                        "(reconcile with the venues first)"))
         return problems
 
+    def _margin_problems(self, plan: Plan, books: Mapping[str, BookSnapshot]) -> list[Problem]:
+        """Legs their venue's free margin no longer carries (``margin_check``): refused here, the
+        route sends nothing, where the venue would reject that leg after the others filled."""
+        if self._margin_check is None:
+            return []
+        try:
+            return self._margin_check(plan, books)
+        except Exception as exc:  # a check that cannot run must not let the route through unchecked
+            log.exception("margin check failed")
+            return [Problem("margin", f"could not check the legs' margin: {exc}")]
+
     def _mode(self) -> str:
         modes = {str(v.mode) for v in self.venues.values()}
         return modes.pop() if len(modes) == 1 else ""
@@ -274,6 +289,8 @@ class Executor:
         rid = check_route_id(route_id) if route_id is not None else new_route_id()
         # No await between the checks and the intents' commit: two calls cannot both pass.
         problems = self.check(plan, books, rid)
+        if not reduce_only:  # a reduce-only leg only closes: venues take it whatever the free margin
+            problems += self._margin_problems(plan, books)
         if plan.mixed and not reduce_only:  # a buy and a sell of one symbol at once only ever closes
             problems.append(Problem("mixed", "a route with legs on both sides is sent reduce-only only "
                                              "(a flatten of longs and shorts)"))

@@ -1,18 +1,29 @@
 """Each venue's cap for the router: the most base amount whose leg the venue's free margin carries
 under ``core.margin`` (the rule the simulated venue checks too), walking the venue's book at the
-limit price each size would be sent with. Used by the window's session and by ``route``."""
+limit price each size would be sent with. Used by the window's session and by ``route``. And
+the check, just before a plan is sent, that each leg still fits its venue's free margin at the
+current mark (``plan_margin_problems``)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
 from sor_desktop.core.account import Balance, Position
 from sor_desktop.core.book import BookSnapshot
+from sor_desktop.core.checks import Problem
 from sor_desktop.core.instrument import Instrument
-from sor_desktop.core.margin import DEFAULT_HEADROOM, NEAR_ZERO_FREE, margin_cap_base, rule_for
+from sor_desktop.core.margin import (
+    DEFAULT_HEADROOM,
+    NEAR_ZERO_FREE,
+    margin_cap_base,
+    required_margin,
+    rule_for,
+)
+from sor_desktop.core.market_key import leg_key
 from sor_desktop.core.orders import Side
+from sor_desktop.core.plan import Plan
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,3 +87,76 @@ def venue_margin(side: Side, book: BookSnapshot, inst: Instrument, balances: Seq
             reason = (f"free margin {shown} {inst.settle} is held back against the open position "
                       f"({headroom:.1%} of its notional)")
     return VenueMargin(cap, free, reason)
+
+
+@dataclass(frozen=True, slots=True)
+class LegMargin:
+    """What one leg of a plan, as it would be sent, asks of its venue's free margin now."""
+
+    venue: str  # the leg's market key (a venue's inverse market has its own settle currency)
+    settle: str
+    required: float  # settle units, by the venue's rule at the leg's limit and the current mark
+    free: float  # settle units, as last read
+
+
+def leg_margin(side: Side, contracts: Decimal, limit: Decimal, book: BookSnapshot, inst: Instrument,
+               balances: Sequence[Balance], positions: Sequence[Position], *, leverage: float,
+               hedge: bool = False) -> LegMargin | None:
+    """The margin a leg of ``contracts`` at ``limit`` needs at the book's mid as the mark, by the
+    rule the preview caps with (``core.margin``), without the preview's headroom: whether the
+    venue would take it now. None when the book has no mid. The preview's caps were priced at
+    the mark of their own time; a buy limit left above a mark that fell since pays the larger
+    open loss (seen: a 2.46 BTC MEXC leg confirmed 5 s after its preview needed 15,017.41 USDT
+    with 15,000 free, and was rejected after the Binance leg had filled)."""
+    mark = book.mid
+    if not mark:
+        return None
+    mine = [p for p in positions if p.symbol == inst.symbol]
+    lev = next((float(p.leverage) for p in mine if p.leverage), leverage)
+    base = float(inst.contracts_to_base(contracts, limit))
+    reducing = 0.0 if hedge else min(base, reducible_base(side, mine, inst.symbol))
+    price = float(limit)
+    if base - reducing <= 0:  # closing only: venues take it whatever the free margin
+        return LegMargin(inst.venue, inst.settle, 0.0, free_margin(balances, inst.settle))
+    required = required_margin(side, base - reducing, reducing, price, mark, lev, float(inst.taker_fee),
+                               rule_for(inst.venue))
+    if not inst.linear:  # an inverse leg's margin is in its coin (as the simulated venue values it)
+        required /= price
+    return LegMargin(inst.venue, inst.settle, required, free_margin(balances, inst.settle))
+
+
+def plan_margin_problems(plan: Plan, books: Mapping[str, BookSnapshot], instruments: Mapping[str, Instrument],
+                         balances: Mapping[str, Sequence[Balance]], positions: Mapping[str, Sequence[Position]], *,
+                         leverage: float, hedged: Collection[str] = (), rereading: Collection[str] = ()
+                         ) -> list[Problem]:
+    """The legs of ``plan`` their venues' free margin no longer carries (``leg_margin``), checked
+    just before anything is sent: one leg short would otherwise be rejected after the others
+    filled, leaving a part of the order. Legs of one venue and settle currency add up. A venue
+    whose balance is not known is the venue's to refuse (as in the preview); one whose balance
+    is being re-read after a fill (``rereading``) carries only what it closes. ``instruments``
+    and ``books`` by the leg's market key (``core.market_key``), ``hedged``: venue ids whose
+    account keeps long and short apart (nothing a leg sells closes a long)."""
+    need: dict[tuple[str, str], list[LegMargin]] = {}
+    out: list[Problem] = []
+    for lg in plan.legs:
+        key = leg_key(lg, plan.symbol)
+        inst, book = instruments.get(key), books.get(key)
+        if inst is None or book is None or lg.venue not in balances:
+            continue
+        hedge = key == lg.venue and lg.venue in hedged
+        got = leg_margin(plan.side_of(lg), lg.contracts_dec, lg.limit_price_dec, book, inst, balances[lg.venue],
+                         positions.get(lg.venue, ()), leverage=leverage, hedge=hedge)
+        if got is None:
+            continue
+        if lg.venue in rereading and got.required > 0:
+            out.append(Problem("margin", "its free margin is being re-read after a fill: preview again in a "
+                                         "moment", lg.venue))
+            continue
+        need.setdefault((lg.venue, got.settle), []).append(got)
+    for (venue, settle), legs in sorted(need.items()):
+        required, free = sum(m.required for m in legs), legs[0].free
+        if required > free:
+            digits = 2 if settle in ("USDT", "USDC", "USD") else 8
+            out.append(Problem("margin", f"the leg needs {required:,.{digits}f} {settle} of margin at the current "
+                                         f"mark and {free:,.{digits}f} is free: preview again", venue))
+    return out

@@ -17,6 +17,7 @@ from typing import Any
 
 from sor_desktop.core.account import Balance, Position, PositionMode
 from sor_desktop.core.book import BookSnapshot
+from sor_desktop.core.checks import Problem
 from sor_desktop.core.instrument import Instrument
 from sor_desktop.core.margin import DEFAULT_HEADROOM
 from sor_desktop.core.market_key import market_key
@@ -28,7 +29,7 @@ from sor_desktop.engine import session_routes as routing
 from sor_desktop.engine.executor import Executor
 from sor_desktop.engine.feed import FeedConfig, backoff_delay
 from sor_desktop.engine.key_checks import Probe, check_trade_keys
-from sor_desktop.engine.margin_caps import VenueMargin, reducible_base, venue_margin
+from sor_desktop.engine.margin_caps import VenueMargin, plan_margin_problems, reducible_base, venue_margin
 from sor_desktop.engine.preview import (
     AmountError,
     Preview,
@@ -347,6 +348,19 @@ class Session:
             if got is not None:
                 out[key] = got
         return out
+
+    def margin_problems(self, plan: Plan, books: Mapping[str, BookSnapshot]) -> list[Problem]:
+        """The legs of ``plan`` their venues' free margin no longer carries at the current mark
+        (``margin_caps.plan_margin_problems``): the executor's last check before sending."""
+        hedged = {v for v, m in self.position_modes.items() if m is PositionMode.HEDGE}
+        rereading = {v for v, n in self._margin_dirty.items() if n}
+        return plan_margin_problems(plan, books, self.route_instruments(), self.balances, self.positions,
+                                    leverage=self.leverage, hedged=hedged, rereading=rereading)
+
+    def send_problems(self, plan: Plan) -> list[Problem]:
+        """What the executor's margin check would refuse in ``plan`` if it were sent now (the
+        confirmation asks before Send, so the trader sees the re-planned legs instead)."""
+        return self.margin_problems(plan, self._router.books_for(plan))
 
     def margin_caps(self, books: Mapping[str, BookSnapshot], req: PreviewRequest | None = None) -> dict[str, float]:
         """Most base amount each venue may take (closing included); see ``venue_margins``."""

@@ -53,12 +53,15 @@ class Router:
         route_id = new_route_id()
         self.routes[route_id] = plan
         self.session.emit(RouteStarted(route_id, plan, time.time()))
-        # the legs' books as the checks find them (a companion market's by its key, core.market_key)
-        route = self.session.route_books() if plan.symbol == self.session.symbol else {}
-        books = {**self.session.store.books(plan.symbol, [lg.venue for lg in plan.legs]),
-                 **{k: b for k, b in route.items() if " " in k}}
+        books = self.books_for(plan)
         self.session.spawn(self._execute(route_id, plan, books, reduce_only), f"route:{route_id[:8]}")
         return route_id
+
+    def books_for(self, plan: Plan) -> dict[str, BookSnapshot]:
+        """The legs' books as the checks find them (a companion market's by its key, core.market_key)."""
+        route = self.session.route_books() if plan.symbol == self.session.symbol else {}
+        return {**self.session.store.books(plan.symbol, [lg.venue for lg in plan.legs]),
+                **{k: b for k, b in route.items() if " " in k}}
 
     async def _execute(self, route_id: str, plan: Plan, books: Mapping[str, BookSnapshot],
                        reduce_only: bool) -> None:

@@ -6,12 +6,15 @@ from __future__ import annotations
 import contextlib
 import logging
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 from sor_desktop import paths
+from sor_desktop.core.book import BookSnapshot
+from sor_desktop.core.checks import Problem
 from sor_desktop.core.market_key import split_key
+from sor_desktop.core.plan import Plan
 from sor_desktop.engine.executor import Executor, ExecutorConfig
 from sor_desktop.engine.guards_config import load_guards
 from sor_desktop.engine.journal import Journal, JournalError
@@ -120,8 +123,12 @@ def build_session(mode: Mode, ids: Sequence[str] | None, symbol: str, *, seed: i
 
     guards = load_guards(paths.config_path())
     config = ExecutorConfig(max_route_notional=guards.max_route_notional, max_day_notional=guards.max_day_notional)
+    def margin_check(plan: Plan, books: Mapping[str, BookSnapshot]) -> list[Problem]:
+        s = holder.get("s")
+        return [] if s is None else s.margin_problems(plan, books)
+
     executor = Executor({v.id: v for v in venues}, journal, config=config, stale_reason=stale_reason, clock=clock,
-                        monotonic=monotonic)
+                        monotonic=monotonic, margin_check=margin_check)
     session = Session(mode, venues, symbol, executor=executor, store=store)
     session.start_notices.extend(Notice("warning", p) for p in [*guards.problems, *key_problems])
     if refused is not None:

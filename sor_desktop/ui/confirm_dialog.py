@@ -3,8 +3,9 @@ trader must type the amount to confirm, so a slip of the finger cannot send a la
 
 The dialog is not a frozen snapshot: it shows how old the quotes behind the plan are, and re-plans
 the same request on the current books (every second, and again when Send is pressed). When the
-plan changed, or a limit is worse than the one shown by more than the slippage, the new plan
-replaces the old one with the difference spelled out, and Send has to be pressed again for it.
+plan changed, a limit is worse than the one shown by more than the slippage, or a leg no longer
+fits its venue's free margin, the new plan replaces the old one with the difference spelled out,
+and Send has to be pressed again for it.
 
 A flatten of longs and shorts is one plan whose legs go both ways (``Plan.mixed``): every leg says
 its side, and the totals are given per side (what the sells deliver, what the buys cost).
@@ -59,9 +60,11 @@ class ConfirmDialog(QDialog):
     def __init__(self, plan: Plan, *, base: str, mode: str, type_above: float, reduce_only: bool = False,
                  parent: QWidget | None = None, quoted_at: float | None = None,
                  clock: Callable[[], float] = time.monotonic,
-                 replan: Callable[[], Quote] | None = None) -> None:
+                 replan: Callable[[], Quote] | None = None,
+                 problems: Callable[[Plan], list[str]] | None = None) -> None:
         super().__init__(parent)
         self.plan = plan
+        self.problems = problems  # what would refuse the shown plan if it were sent now (margin)
         self.base = base
         self.mode = mode
         self.reduce_only = reduce_only
@@ -214,6 +217,11 @@ class ConfirmDialog(QDialog):
             return not self._dead
         quote = self.replan()
         changes = plan_changes(self.plan, quote.plan, self.plan.slippage_bps)
+        if not changes and self.problems is not None:
+            # a plan whose shares barely moved can still have a leg its venue no longer carries
+            # (the mark moved under a leg that used all its free margin): the re-planned legs,
+            # capped by the margin of now, replace it rather than a refusal after Send
+            changes = self.problems(self.plan)
         if not changes:
             return True
         self.changes = changes
@@ -223,8 +231,8 @@ class ConfirmDialog(QDialog):
             self.change_note.setText(f"{stamp} the books moved: {changes[0]}. Cancel and preview again.")
         else:
             self.quoted_at = quote.quoted_at
-            self.change_note.setText(f"{stamp} the books moved; re-planned. Check the new plan and send "
-                                     f"again:\n" + "\n".join(f"  · {c}" for c in changes))
+            self.change_note.setText(f"{stamp} the books or the margin moved; re-planned. Check the new plan "
+                                     f"and send again:\n" + "\n".join(f"  · {c}" for c in changes))
             self._show(quote.plan)
         self.change_note.show()
         self._holding = True

@@ -900,7 +900,8 @@ class MainWindow(QMainWindow):
                             type_above=self.prefs.type_above_notional,
                             reduce_only=self.routing.reduce_only.isChecked(), parent=self,
                             quoted_at=self._quoted_at if shown is not None and shown.plan is plan else None,
-                            clock=self.session.store.clock, replan=lambda: self._requote(req))
+                            clock=self.session.store.clock, replan=lambda: self._requote(req),
+                            problems=None if req.reduce_only else self._send_problems)
         self.confirm = dlg
         self.routing.route.setEnabled(False)
         # what is sent is the plan the dialog shows when Send goes through (re-planned if the
@@ -908,6 +909,9 @@ class MainWindow(QMainWindow):
         dlg.accepted.connect(lambda: self._send(dlg.plan, req.reduce_only))
         dlg.finished.connect(self._confirm_closed)
         dlg.open()
+
+    def _send_problems(self, plan: Plan) -> list[str]:
+        return [str(p) for p in self.session.send_problems(plan)]
 
     def _confirm_closed(self, _result: int) -> None:
         if self.confirm is not None:

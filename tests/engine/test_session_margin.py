@@ -145,3 +145,41 @@ async def test_free_margin_held_back_for_an_open_position_is_said_so(tmp_path, m
         assert why.startswith("free margin ") and "held back against the open position" in why, why
     finally:
         await session.stop(timeout=1.0)
+
+
+@pytest.mark.asyncio
+async def test_a_leg_its_venue_no_longer_carries_blocks_the_route_before_anything_is_sent(tmp_path, monkeypatch):
+    """Seen in the window: a 3 BTC buy confirmed 5 s after its preview; the mark had fallen, the
+    MEXC leg's open loss had grown, and MEXC rejected it ("needs 15017.41, free 15000.00") after
+    the Binance leg had filled: 0.537 of 3 bought. Here the venue's free margin shrinks between
+    the preview and Send (an order of its own rests on it): the route is refused whole."""
+    from decimal import Decimal
+
+    from sor_desktop.core.orders import OrderRequest, OrderType, TimeInForce
+
+    session, market, clock = await make_session(tmp_path, monkeypatch, balances={"mexc": Decimal(3000)})
+    try:
+        plan = session.preview(req("3")).plan
+        assert plan is not None and "mexc" in {lg.venue for lg in plan.legs} and len(plan.legs) > 1
+        mexc = session.venues["mexc"]
+        inst = session.symbol_instruments()["mexc"]
+        far = inst.round_price(Decimal(repr(session.store.books(SYMBOL, ["mexc"])["mexc"].mid * 0.7)), up=False)
+        # a resting buy whose margin takes a third of what mexc had free
+        contracts = (Decimal(1000) * 10 / far / inst.contract_size).quantize(inst.amount_step)
+        await mexc.submit_order(OrderRequest("mexc", SYMBOL, Side.BUY, contracts, "rest-1", OrderType.LIMIT, far,
+                                             TimeInForce.GTC))
+        await session.refresh_accounts()
+        events: list[object] = []
+        session.listeners.append(events.append)
+        session.submit(plan)
+        await settle(session, "route:")
+        rejects = [e for e in events if isinstance(e, LegUpdate) and e.status is OrderStatus.REJECTED]
+        assert rejects and all("blocked" in (e.reason or "") for e in rejects), [e.reason for e in rejects]
+        assert any("mexc: the leg needs" in (e.reason or "") and "USDT of margin" in (e.reason or "")
+                   for e in rejects)
+        # nothing went to any venue: no part of the order bought on the others
+        assert not [e for e in events if isinstance(e, LegUpdate) and e.filled_base]
+        await session.refresh_accounts()
+        assert not [p for ps in session.positions.values() for p in ps if p.base_amount], session.positions
+    finally:
+        await session.stop(timeout=1.0)
