@@ -377,7 +377,13 @@ class MainWindow(QMainWindow):
 
     def reset_layout(self) -> None:
         self.restoreState(self._default_state, LAYOUT_VERSION)
+        self._notices_as_they_are()
         self.default_sizes()
+
+    def _notices_as_they_are(self) -> None:
+        # a saved layout holds the notice strip as it was at close (a reject showing): restored,
+        # it was an empty bar with a "dismiss" button; it shows only while there is a notice
+        self.alerts_strip.setVisible(self.alerts.showing)
 
     def _hotkeys(self) -> None:
         def key(seq: str | QKeySequence.StandardKey, slot: object) -> None:
@@ -400,7 +406,9 @@ class MainWindow(QMainWindow):
         state = self.settings.value("window/state")
         if isinstance(geo, QByteArray):
             self.restoreGeometry(geo)
-        return isinstance(state, QByteArray) and bool(self.restoreState(state, LAYOUT_VERSION))
+        restored = isinstance(state, QByteArray) and bool(self.restoreState(state, LAYOUT_VERSION))
+        self._notices_as_they_are()
+        return restored
 
     def default_sizes(self) -> None:
         """Dock sizes of the default layout at 1600x1000; applied once the window is shown,

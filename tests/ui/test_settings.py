@@ -36,3 +36,28 @@ def test_junk_in_the_ini_falls_back_to_defaults(tmp_path):
 def test_default_settings_file_is_under_the_config_dir(tmp_path, monkeypatch):
     monkeypatch.setenv("SOR_DESKTOP_HOME", str(tmp_path))
     assert settings_mod.settings_file() == tmp_path / "config" / "window.ini"
+
+
+def test_a_layout_saved_with_a_notice_showing_opens_without_an_empty_notice_strip(qtbot, sim_session, tmp_path):
+    """The window was closed while a rejected leg's notice was up; the next start restored the
+    strip with nothing on it (an empty bar and a "dismiss" button)."""
+    path = tmp_path / "window.ini"
+    w = MainWindow(sim_session.session, settings_mod.open_settings(path))
+    qtbot.addWidget(w)
+    w.show()
+    w.alerts.post("reject:r1", "error", "route r1 rejected: mexc [2005] Insufficient balance")
+    assert w.alerts_strip.isVisible()
+    w.save_layout()
+    w.close()
+
+    again = MainWindow(sim_session.session, settings_mod.open_settings(path))
+    qtbot.addWidget(again)
+    again.show()
+    assert not again.alerts.showing and again.alerts_strip.isHidden()
+    again.alerts.post("e", "error", "a new one")
+    assert again.alerts_strip.isVisible()
+    again.alerts.dismiss()
+    assert again.alerts_strip.isHidden()
+    again.reset_layout()
+    assert again.alerts_strip.isHidden()
+    again.close()
