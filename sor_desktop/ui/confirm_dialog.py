@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -33,9 +33,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from sor_desktop.core.book import BookSnapshot
 from sor_desktop.core.market_key import leg_key
 from sor_desktop.core.orders import Side
-from sor_desktop.core.plan import Plan
+from sor_desktop.core.plan import AmountUnit, Plan
 from sor_desktop.core.price_format import display_tick, format_price, tick_of
 from sor_desktop.engine.preview import AmountError, parse_amount
 from sor_desktop.ui import theme
@@ -54,6 +55,7 @@ class Quote:
 
     plan: Plan | None
     quoted_at: float | None
+    books: Mapping[str, BookSnapshot] | None = None  # what it was planned on, by market key
 
 
 class ConfirmDialog(QDialog):
@@ -145,17 +147,21 @@ class ConfirmDialog(QDialog):
     # -- what is shown -------------------------------------------------------------------------
     def _show(self, plan: Plan) -> None:
         self.plan = plan
+        digits = _digits([lg.amount_base for lg in plan.legs])  # 106,767 DOGE, 0.537 BTC
         if plan.mixed:
             what = " · ".join(
                 f"<b style='color:{_colour(side)}'>{side.upper()}</b> "
-                f"{sum(lg.amount_base for lg in plan.side_legs(side)):,.4f} {self.base} on "
+                f"{sum(lg.amount_base for lg in plan.side_legs(side)):,.{digits}f} {self.base} on "
                 f"{len(plan.side_legs(side))} leg(s)" for side in plan.sides)
             self.head.setText(f"<span style='font-size:13pt'>{what} of {plan.symbol}"
                               f"{' · reduce-only' if self.reduce_only else ''} · <b>{self.mode.upper()}</b></span>")
         else:
+            what = f"{plan.filled:,.{digits}f} {self.base}"
+            if plan.unit is AmountUnit.QUOTE:  # what the trader asked for, and the base it buys now
+                what = f"{plan.requested - plan.unfilled:,.2f} {_quote_ccy(plan.symbol)} ({what})"
             self.head.setText(
                 f"<span style='font-size:13pt'><b style='color:{_colour(plan.side)}'>{plan.side.upper()}</b> "
-                f"{plan.filled:,.4f} {self.base} of {plan.symbol} on {len(plan.legs)} venue(s)"
+                f"{what} of {plan.symbol} on {len(plan.legs)} venue(s)"
                 f"{' · reduce-only' if self.reduce_only else ''} · <b>{self.mode.upper()}</b></span>"
             )
         self.table.setRowCount(len(plan.legs))
@@ -163,7 +169,7 @@ class ConfirmDialog(QDialog):
         # string sent, only grouped)
         tick = display_tick(tick_of(leg.limit_price) for leg in plan.legs)
         for r, leg in enumerate(plan.legs):
-            cells = (leg_key(leg, plan.symbol), str(plan.side_of(leg)), f"{leg.contracts_dec:,f}", f"{leg.amount_base:,.4f}",
+            cells = (leg_key(leg, plan.symbol), str(plan.side_of(leg)), f"{leg.contracts_dec:,f}", f"{leg.amount_base:,.{digits}f}",
                      format_price(leg.avg_price, tick), format_price(leg.limit_price_dec, tick_of(leg.limit_price)),
                      f"{leg.fee:,.2f}", f"{leg.cost:,.2f}")
             for c, text in enumerate(cells):
@@ -179,7 +185,10 @@ class ConfirmDialog(QDialog):
         self.table.setFixedHeight(header + 22 * max(1, len(plan.legs)) + 4)
         self.totals.setText(sides_text(plan, self.base, tick) if plan.mixed else totals_text(plan, self.base))
         notional = sum(lg.notional for lg in plan.legs)
-        expected = f"{plan.filled:.4f}".rstrip("0").rstrip(".")
+        if plan.unit is AmountUnit.QUOTE:  # the notional typed in the ticket, not its base of the moment
+            expected = f"{plan.requested:.2f}".rstrip("0").rstrip(".")
+        else:
+            expected = f"{plan.filled:.4f}".rstrip("0").rstrip(".")
         # written so that a NaN threshold demands the typing rather than skipping it
         self._needs_typing = not notional <= self.type_above
         if expected != self.expected:
@@ -216,7 +225,7 @@ class ConfirmDialog(QDialog):
         if self.replan is None or self._dead:
             return not self._dead
         quote = self.replan()
-        changes = plan_changes(self.plan, quote.plan, self.plan.slippage_bps)
+        changes = plan_changes(self.plan, quote.plan, self.plan.slippage_bps, quote.books)
         if not changes and self.problems is not None:
             # a plan whose shares barely moved can still have a leg its venue no longer carries
             # (the mark moved under a leg that used all its free margin): the re-planned legs,
@@ -292,6 +301,19 @@ def sides_text(plan: Plan, base: str, tick: Decimal | None = None, quote: str = 
     lines.append(f"<span style='color:{theme.MUTED}'>one route, every leg reduce-only on its own side: "
                  f"a long closes with a sell, a short with a buy</span>")
     return "<br>".join(lines)
+
+
+def _digits(amounts: list[float]) -> int:
+    """Decimals that write every amount exactly (lots of 1 DOGE: none; of 0.001 BTC: three), at most 8."""
+    for d in range(9):
+        if all(abs(x - round(x, d)) <= 1e-9 * max(1.0, abs(x)) for x in amounts):
+            return d
+    return 8
+
+
+def _quote_ccy(symbol: str) -> str:
+    """USDT of "DOGE/USDT:USDT"."""
+    return symbol.split("/")[1].split(":")[0] if "/" in symbol else "quote"
 
 
 def _typed_problem(text: str) -> str | None:

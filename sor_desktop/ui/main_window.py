@@ -804,10 +804,11 @@ class MainWindow(QMainWindow):
             self.routing.route.setEnabled(False)
         self.depth_chart.set_plan(pv.plan if not pv.error else None)
 
-    def _quote(self, req: PreviewRequest) -> tuple[Preview, float | None]:
-        """The preview of ``req`` on the current books, and when the oldest book of its legs
-        arrived (store clock): the quote age the confirmation shows."""
-        books = self.session.route_books()
+    def _quote(self, req: PreviewRequest, books: Mapping[str, BookSnapshot] | None = None
+               ) -> tuple[Preview, float | None]:
+        """The preview of ``req`` on the current books (or ``books``), and when the oldest book of
+        its legs arrived (store clock): the quote age the confirmation shows."""
+        books = dict(books) if books is not None else self.session.route_books()
         try:
             pv = self.session.preview(req, books)
         except Exception as exc:  # a router bug must not take the window down
@@ -836,8 +837,9 @@ class MainWindow(QMainWindow):
         return min(known) if known else None
 
     def _requote(self, req: PreviewRequest) -> Quote:
-        pv, at = self._quote(req)
-        return Quote(None if pv.error else pv.plan, at)
+        books = self.session.route_books()
+        pv, at = self._quote(req, books)
+        return Quote(None if pv.error else pv.plan, at, books)
 
     def _inputs(self, req: PreviewRequest, books: Mapping[str, BookSnapshot]) -> list[VenueInput]:
         """Router inputs for ``req`` on ``books``: the venues, caps and exclusions the preview uses."""

@@ -3,7 +3,12 @@ newer books. No Qt: the confirmation dialog asks it before anything can be sent.
 
 from __future__ import annotations
 
-from sor_desktop.core.plan import Leg, Plan
+from collections.abc import Mapping
+
+from sor_desktop.core.book import BookSnapshot
+from sor_desktop.core.market_key import leg_key
+from sor_desktop.core.orders import Side
+from sor_desktop.core.plan import AmountUnit, Leg, Plan
 
 # A leg whose share of the order moved by more than this is a different plan. Less is the router
 # trading a few lots between venues as books tick (seen in the real window: 0.037 -> 0.039 BTC on
@@ -12,10 +17,14 @@ from sor_desktop.core.plan import Leg, Plan
 SHARE_CHANGE = 0.10
 
 
-def plan_changes(shown: Plan, fresh: Plan | None, slippage_bps: float) -> list[str]:
+def plan_changes(shown: Plan, fresh: Plan | None, slippage_bps: float,
+                 books: Mapping[str, BookSnapshot] | None = None) -> list[str]:
     """One line per difference that must be seen before sending: a venue whose part of the order
-    (added, dropped or resized) moved by more than ``SHARE_CHANGE`` of it, a different total, or a limit
-    price worse than the shown one by more than the slippage tolerance. Empty when the shown plan
+    (added, dropped or resized) moved by more than ``SHARE_CHANGE`` of it, a different total (in
+    the order's unit: a notional's base amount moves with the price), or a limit
+    price worse than the shown one by more than the slippage tolerance. A changed split does not
+    count while every shown leg still fills within its limit on ``books`` (the fresh plan's, by
+    market key). Empty when the shown plan
     still stands (limits that moved less than the tolerance, or in the trader's favour, do not
     count: the shown limits are what is sent)."""
     if fresh is None or not fresh.legs:
@@ -23,24 +32,55 @@ def plan_changes(shown: Plan, fresh: Plan | None, slippage_bps: float) -> list[s
     old = {lg.venue: lg for lg in shown.legs}
     new = {lg.venue: lg for lg in fresh.legs}
     out: list[str] = []
-    if abs(fresh.filled - shown.filled) > 1e-9 * max(1.0, shown.filled):
+    if shown.unit is AmountUnit.QUOTE:
+        # a notional: its base amount moves with every tick of the price (50,000 USDT of DOGE was
+        # 333,410 DOGE, then 333,444: a re-plan every second, and a new amount to type each time).
+        # What counts is the notional filled, to within one contract of a leg
+        was, now = shown.requested - shown.unfilled, fresh.requested - fresh.unfilled
+        if abs(now - was) > max(_contract_notional(shown), _contract_notional(fresh), 1e-9 * abs(was)):
+            out.append(f"fills {now:,.2f} instead of {was:,.2f} (quote)")
+    elif abs(fresh.filled - shown.filled) > 1e-9 * max(1.0, shown.filled):
         out.append(f"fills {fresh.filled:,.4f} instead of {shown.filled:,.4f}")
     material = SHARE_CHANGE * max(shown.filled, 1e-12)
+    moved: list[str] = []  # the split changed
     for venue in sorted(old.keys() | new.keys()):
         a, b = old.get(venue), new.get(venue)
         if b is None and a is not None:
             if a.amount_base > material:
-                out.append(f"{venue}: leg dropped (was {a.contracts} contracts)")
+                moved.append(f"{venue}: leg dropped (was {a.contracts} contracts)")
         elif a is None and b is not None:
             if b.amount_base > material:
-                out.append(f"{venue}: new leg of {b.contracts} contracts at limit {b.limit_price}")
+                moved.append(f"{venue}: new leg of {b.contracts} contracts at limit {b.limit_price}")
         elif a is not None and b is not None:
             if abs(a.amount_base - b.amount_base) > material:
-                out.append(f"{venue}: {a.contracts} -> {b.contracts} contracts")
+                moved.append(f"{venue}: {a.contracts} -> {b.contracts} contracts")
             worse = limit_worse_bps(a, b, buy=shown.side == "buy")
             if worse > slippage_bps:
                 out.append(f"{venue}: limit {a.limit_price} -> {b.limit_price} ({worse:+.1f} bps worse)")
-    return out
+    if moved and books is not None and all(still_fills(shown, lg, books) for lg in shown.legs):
+        # venues of near-equal prices trade the order between them as their books tick (DOGE: a
+        # new split every second, and Send held after each): while every shown leg still fills
+        # within its limit on the books of now, what is sent executes as shown, within its limits
+        moved = []
+    return out + moved
+
+
+def still_fills(plan: Plan, leg: Leg, books: Mapping[str, BookSnapshot]) -> bool:
+    """Whether ``books`` hold ``leg``'s contracts within its limit (on its side of the plan)."""
+    book = books.get(leg_key(leg, plan.symbol))
+    if book is None:
+        return False
+    limit = float(leg.limit_price_dec)
+    if plan.side_of(leg) is Side.BUY:
+        levels = book.asks[book.asks[:, 0] <= limit * (1 + 1e-12)]
+    else:
+        levels = book.bids[book.bids[:, 0] >= limit * (1 - 1e-12)]
+    return float(levels[:, 1].sum()) >= float(leg.contracts_dec) * (1 - 1e-9)
+
+
+def _contract_notional(plan: Plan) -> float:
+    """The notional of one contract of the plan's dearest-per-contract leg."""
+    return max((lg.notional / float(lg.contracts_dec) for lg in plan.legs if lg.contracts_dec > 0), default=0.0)
 
 
 def limit_worse_bps(shown: Leg, fresh: Leg, *, buy: bool) -> float:

@@ -207,3 +207,32 @@ def test_a_leg_its_venue_no_longer_carries_is_replanned_before_send(window, sim_
     _settle(loop, session)
     (r,) = window.blotter.routes.values()
     assert r.started.plan is replanned
+
+
+def test_a_new_split_is_no_change_while_the_shown_legs_still_fill_within_their_limits(window, sim_session):
+    """Venues of near-equal prices trade the order between them as books tick: on DOGE the
+    dialog re-planned every second and held Send after each. What is sent is the shown plan;
+    while each of its legs still fills within its limit on the books of now, it executes as
+    shown. A leg whose book no longer holds it within its limit makes the new split a change."""
+    import numpy as np
+
+    window.routing.amount.setText("3")
+    window.refresh_preview()
+    shown = window._preview.plan
+    assert len(shown.legs) >= 2
+    a, b = shown.legs[0], shown.legs[1]
+    half = float(a.contracts_dec) / 2
+    moved_a = replace(a, amount_base=a.amount_base / 2, contracts=f"{half:g}")
+    moved_b = replace(b, amount_base=b.amount_base + a.amount_base / 2)
+    fresh = replace(shown, legs=(moved_a, moved_b, *shown.legs[2:]))
+    books = sim_session.session.route_books()
+    assert plan_changes(shown, fresh, 5.0)  # without the books: the split moved by more than 10 %
+    assert plan_changes(shown, fresh, 5.0, books) == []
+    # the first leg's venue now only offers above the leg's limit
+    book = books[a.venue]
+    limit = float(a.limit_price_dec)
+    asks = np.array([[limit * 1.001, 1e9]])
+    gone = {**books, a.venue: replace(book, asks=asks) if shown.side == "buy" else replace(
+        book, bids=np.array([[limit * 0.999, 1e9]]))}
+    changes = plan_changes(shown, fresh, 5.0, gone)
+    assert any(c.startswith(f"{a.venue}:") and "->" in c for c in changes), changes
