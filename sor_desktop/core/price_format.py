@@ -53,3 +53,14 @@ def tick_of(exact: str | Decimal) -> Decimal:
     prices are written where only its legs' limit strings carry the venues' ticks."""
     exp = int(Decimal(exact).as_tuple().exponent)
     return Decimal(1).scaleb(min(0, exp))
+
+
+def amount_digits(amounts: Iterable[float], most: int = 8) -> int:
+    """Decimals that write every amount exactly, as its lot makes it (106,767 DOGE: none; 0.537
+    BTC: three), at most ``most``: a fixed four wrote "1,000,039.0000 DOGE"."""
+    values = list(amounts)
+    for d in range(most + 1):
+        # float noise (0.1 + 0.2) is a billionth of the amount; a real digit is more
+        if all(abs(x - round(x, d)) <= 1e-9 * abs(x) for x in values):
+            return d
+    return most

@@ -37,7 +37,7 @@ from sor_desktop.core.book import BookSnapshot
 from sor_desktop.core.market_key import leg_key
 from sor_desktop.core.orders import Side
 from sor_desktop.core.plan import AmountUnit, Plan
-from sor_desktop.core.price_format import display_tick, format_price, tick_of
+from sor_desktop.core.price_format import amount_digits, display_tick, format_price, tick_of
 from sor_desktop.engine.preview import AmountError, parse_amount
 from sor_desktop.ui import theme
 from sor_desktop.ui.plan_drift import plan_changes
@@ -147,7 +147,7 @@ class ConfirmDialog(QDialog):
     # -- what is shown -------------------------------------------------------------------------
     def _show(self, plan: Plan) -> None:
         self.plan = plan
-        digits = _digits([lg.amount_base for lg in plan.legs])  # 106,767 DOGE, 0.537 BTC
+        digits = amount_digits(lg.amount_base for lg in plan.legs)  # 106,767 DOGE, 0.537 BTC
         if plan.mixed:
             what = " · ".join(
                 f"<b style='color:{_colour(side)}'>{side.upper()}</b> "
@@ -301,14 +301,6 @@ def sides_text(plan: Plan, base: str, tick: Decimal | None = None, quote: str = 
     lines.append(f"<span style='color:{theme.MUTED}'>one route, every leg reduce-only on its own side: "
                  f"a long closes with a sell, a short with a buy</span>")
     return "<br>".join(lines)
-
-
-def _digits(amounts: list[float]) -> int:
-    """Decimals that write every amount exactly (lots of 1 DOGE: none; of 0.001 BTC: three), at most 8."""
-    for d in range(9):
-        if all(abs(x - round(x, d)) <= 1e-9 * max(1.0, abs(x)) for x in amounts):
-            return d
-    return 8
 
 
 def _quote_ccy(symbol: str) -> str:

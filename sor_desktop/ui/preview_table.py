@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QHeaderView, QLabel, QTableWidget, QTableWidgetIte
 
 from sor_desktop.core.market_key import leg_key
 from sor_desktop.core.plan import ROUNDING_BPS, Plan
-from sor_desktop.core.price_format import format_price
+from sor_desktop.core.price_format import amount_digits, format_price
 from sor_desktop.ui import theme
 
 # short headers: all eight fit the Route dock on a 1280-wide screen ("contracts" was cut to "ontract")
@@ -25,8 +25,9 @@ MIN_VENUE_WIDTH = 56  # the venue column gives up room down to this ("binan…")
 
 
 def totals_text(plan: Plan, base: str, quote: str = "USDT", tick: Decimal | None = None) -> str:
+    digits = amount_digits([lg.amount_base for lg in plan.legs] or [plan.filled])
     lines = [
-        f"avg price <b>{format_price(plan.avg_price, tick)}</b> · filled <b>{plan.filled:,.4f} {base}</b>"
+        f"avg price <b>{format_price(plan.avg_price, tick)}</b> · filled <b>{plan.filled:,.{digits}f} {base}</b>"
         f" · all-in {'cost' if plan.side == 'buy' else 'proceeds'} <b>{plan.total_cost:,.2f} {quote}</b>"
         f" (fees {plan.fees:,.2f})",
     ]

@@ -36,3 +36,13 @@ def test_display_tick_is_the_finest_of_the_venues() -> None:
     # no venue's price may be rounded away on screen
     assert display_tick([Decimal("0.1"), Decimal("0.01"), Decimal("0.5")]) == Decimal("0.01")
     assert display_tick([]) is None
+
+
+def test_amounts_are_written_with_the_decimals_their_lots_give() -> None:
+    from sor_desktop.core.price_format import amount_digits
+
+    assert amount_digits([1_000_039.0, 350_823.0]) == 0  # DOGE in lots of 1: not "1,000,039.0000"
+    assert amount_digits([0.537, 2.463]) == 3  # BTC in lots of 0.001
+    assert amount_digits([0.5, 0.0001]) == 4
+    assert amount_digits([1e-9]) == 8  # at most eight
+    assert amount_digits([0.1 + 0.2]) == 1  # float noise is not a decimal

@@ -130,7 +130,7 @@ def test_a_hedged_flatten_is_one_confirmation_and_one_route_of_both_sides(window
     assert rows == {v: str(s) for v, s in closing.items()}
     head = dlg.head.text()
     assert "SELL" in head and "BUY" in head and "reduce-only" in head
-    assert "1.0000" in head and "0.6000" in head  # each side's amount
+    assert "SELL</b> 1.0 BTC" in head and "BUY</b> 0.6 BTC" in head  # each side's amount, to its lot
     totals = dlg.totals.text()
     assert "proceeds" in totals and "cost" in totals
     if dlg.typed is not None:
