@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 from sor_desktop.core.account import Position
 from sor_desktop.core.brackets import Bracket, liquidation_price
 from sor_desktop.core.margin import NEAR_ZERO_FREE
-from sor_desktop.core.price_format import format_price
+from sor_desktop.core.price_format import amount_digits, format_price
 from sor_desktop.engine.session_events import AccountUpdate
 from sor_desktop.ui import theme
 
@@ -150,7 +150,7 @@ class Positions(QWidget):
         money = (lambda x: f"{x:,.2f}") if coin is None else (lambda x: f"{x:,.6f} {coin}")
         pnl = format_price(upnl, 0.01, sign=True) if coin is None else f"{upnl:+.8f} {coin}"
         liq = self._liquidation(key, pos) if coin is None else None
-        return [key, f"{size:+,.4f}" if pos else "flat", format_price(entry, self.tick) if entry else "",
+        return [key, f"{size:+,.{amount_digits([size])}f}" if pos else "flat", format_price(entry, self.tick) if entry else "",
                 format_price(mark, self.tick) if mark else "", format_price(liq, self.tick) if liq else "",
                 pnl if pos else "", _leverage_mode(pos), "", money(free), money(total), ""]
 
@@ -177,16 +177,21 @@ class Positions(QWidget):
     def _show_net(self) -> None:
         """Net exposure across venues: base (signed) and its value at each venue's mark."""
         size = usd = 0.0
-        for u in self.last.values():
+        sizes: list[float] = []
+        held = set()
+        for venue, u in self.last.items():
             for p in u.positions if not u.error else ():
                 if p.contracts:
                     signed = float(p.base_amount) * p.side.sign
                     size += signed
+                    sizes.append(signed)
+                    held.add(venue)
                     usd += signed * float(p.mark_price or p.entry_price or 0)
         if abs(size) < 1e-12:
             self.net_label.setText("net 0 (flat on every venue)")
-        else:
-            self.net_label.setText(f"net {size:+,.4f} base · {usd:+,.0f} USD across {len(self.last)} venue(s)")
+        else:  # the venues that hold a position, not every venue connected
+            self.net_label.setText(f"net {size:+,.{amount_digits(sizes)}f} base · {usd:+,.0f} USD on "
+                                   f"{len(held)} venue{'s' if len(held) != 1 else ''}")
         self.net_label.setToolTip(self.net_label.text())
 
     def _selection_changed(self) -> None:

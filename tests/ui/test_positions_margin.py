@@ -67,6 +67,6 @@ def test_rows_holding_a_position_come_above_the_flat_ones(qtbot) -> None:
     panel.on_account(AccountUpdate("bingx", usdt("bingx"), (long,)))
     names = [panel.table.item(r, 0).text() for r in range(panel.table.rowCount())]
     assert names == ["bingx", "binanceusdm", "bybit"]
-    assert panel.table.item(panel.rows["bingx"], 1).text() == "+0.5000"
+    assert panel.table.item(panel.rows["bingx"], 1).text() == "+0.5"
     panel.on_account(AccountUpdate("bingx", usdt("bingx"), ()))  # closed: back among the flat, in arrival order
     assert [panel.table.item(r, 0).text() for r in range(panel.table.rowCount())] == ["binanceusdm", "bybit", "bingx"]
