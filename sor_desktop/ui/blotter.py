@@ -16,7 +16,8 @@ from PySide6.QtWidgets import QHeaderView, QTreeWidget, QTreeWidgetItem, QVBoxLa
 
 from sor_desktop.core.market_key import leg_key
 from sor_desktop.core.orders import OrderStatus, Side
-from sor_desktop.core.price_format import format_price
+from sor_desktop.core.plan import Plan
+from sor_desktop.core.price_format import amount_digits, format_price
 from sor_desktop.engine.session_events import LegUpdate, RouteDone, RouteStarted
 from sor_desktop.engine.tca import RouteTca
 from sor_desktop.ui import theme
@@ -142,7 +143,7 @@ class Blotter(QWidget):
             return
         child.setText(2, leg_status_text(u))
         child.setForeground(2, QColor(STATUS_COLOUR.get(u.status, theme.TEXT)))
-        child.setText(4, f"{u.filled_base:,.4f}" if u.filled_contracts else "0")
+        child.setText(4, f"{u.filled_base:,.{_digits(r.started.plan)}f}" if u.filled_contracts else "0")
         child.setText(5, format_price(u.avg_price, self.tick) if u.avg_price else "")
         slip = u.slippage_bps
         child.setText(7, f"{slip:+.2f}" if slip is not None else "")
@@ -189,8 +190,9 @@ class Blotter(QWidget):
             it.setToolTip(2, r.done.journal_error)
         it.setText(0, f"{time.strftime('%H:%M:%S', time.localtime(r.started.time))} {r.started.route_id[:8]}")
         it.setText(2, status)
-        it.setText(3, f"{plan.filled:,.4f}")
-        it.setText(4, f"{filled:,.4f}")
+        digits = _digits(plan)
+        it.setText(3, f"{plan.filled:,.{digits}f}")
+        it.setText(4, f"{filled:,.{digits}f}")
         if plan.mixed:
             self._summarise_sides(r)
         else:
@@ -212,8 +214,9 @@ class Blotter(QWidget):
         for side in plan.sides:
             idx = [i for i, lg in enumerate(plan.legs) if plan.side_of(lg) is side]
             got = sum(r.legs[i].filled_base for i in idx if i in r.legs)
-            parts.append(f"{side} {sum(plan.legs[i].amount_base for i in idx):,.4f} on {len(idx)} leg(s), "
-                         f"filled {got:,.4f}")
+            digits = _digits(plan)
+            parts.append(f"{side} {sum(plan.legs[i].amount_base for i in idx):,.{digits}f} on {len(idx)} leg(s), "
+                         f"filled {got:,.{digits}f}")
         it.setToolTip(1, "; ".join(parts))
         weight = moved = 0.0
         for u in r.legs.values():
@@ -233,3 +236,8 @@ class Blotter(QWidget):
 
     def route_status(self, route_id: str) -> str:
         return self.routes[route_id].item.text(2)
+
+
+def _digits(plan: Plan) -> int:
+    """Decimals of the route's amounts: its legs' lots (1,000,039 DOGE, 0.537 BTC)."""
+    return amount_digits([lg.amount_base for lg in plan.legs] or [plan.filled])

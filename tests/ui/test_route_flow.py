@@ -74,6 +74,9 @@ def test_submit_fills_in_the_blotter_once(window, sim_session, loop):
     assert shown == ["filled"] * len(plan.legs)
     filled = sum(float(r.items[i].text(4)) for i in range(len(plan.legs)))
     assert abs(filled - plan.filled) < 1e-3
+    # amounts to their lots (0.001 BTC): "3.000", never "3.0000"
+    assert all(len(r.items[i].text(4).split(".")[-1]) <= 3 for i in range(len(plan.legs)))
+    assert r.item.text(3) == f"{plan.filled:,.{len(r.item.text(3).split('.')[-1])}f}" and len(r.item.text(3)) <= 5
     assert window.blotter.route_status(route_id).startswith("filled: ")
     # the venues agree: each now holds the leg it was sent as a long position
     loop.run_until_complete(session.refresh_accounts())
