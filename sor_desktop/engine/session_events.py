@@ -8,6 +8,7 @@ from decimal import Decimal
 from sor_desktop.core.account import Balance, Position
 from sor_desktop.core.orders import OrderStatus, Side
 from sor_desktop.core.plan import Plan
+from sor_desktop.core.price_format import amount_digits
 from sor_desktop.engine.tca import RouteTca
 
 
@@ -78,10 +79,14 @@ class RouteDone:
 
     @property
     def summary(self) -> str:
-        """"partly filled: 1.66 of 4" for the blotter and the status bar."""
-        if self.status == "filled":
-            return f"filled: {self.filled:g} of {self.requested:g}"
-        return f"{self.status}: {self.filled:g} of {self.requested:g}"
+        """"partly filled: 1.66 of 4" for the blotter and the status bar (a flatten of DOGE read
+        "395377 of 1.00004e+06")."""
+        quote = self.unit == "quote"
+        return f"{self.status}: {_amount(self.filled, quote)} of {_amount(self.requested, quote)}"
+
+
+def _amount(x: float, quote: bool) -> str:
+    return f"{x:,.2f}" if quote else f"{x:,.{amount_digits([x])}f}"
 
 
 SessionEvent = RouteStarted | LegUpdate | RouteDone | AccountUpdate | Notice

@@ -31,3 +31,14 @@ async def test_a_rejected_leg_and_the_partly_filled_route_reach_the_window(tmp_p
         assert done[0].summary == f"partly filled: {done[0].filled:g} of 3"
     finally:
         await session.stop(timeout=1.0)
+
+
+def test_a_route_summary_writes_amounts_as_a_trader_reads_them():
+    from sor_desktop.engine.session_events import RouteDone
+
+    # a flatten of DOGE read "partly filled: 395377 of 1.00004e+06"
+    assert RouteDone("r", None, 1_000_039.0, 395_377.0, status="partly filled").summary == \
+        "partly filled: 395,377 of 1,000,039"
+    assert RouteDone("r", None, 3.0, 2.463, status="partly filled").summary == "partly filled: 2.463 of 3"
+    assert RouteDone("r", None, 150_000.0, 150_011.23456, unit="quote", status="filled").summary == \
+        "filled: 150,011.23 of 150,000.00"
