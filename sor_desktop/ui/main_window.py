@@ -11,7 +11,7 @@ import logging
 import sys
 import time
 from collections import deque
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import replace
 from decimal import ROUND_DOWN, Decimal
 
@@ -963,16 +963,27 @@ class MainWindow(QMainWindow):
             if not fl.problems:
                 self.notify("info", f"no {symbol} position to close on {where}")
             return
-        self._confirm_reduce(fl.plan)
+        slippage = self.routing.slippage.value()
 
-    def _confirm_reduce(self, plan: Plan) -> None:
+        def replan() -> Quote:  # the same close on the books of now: each leg stays on its venue
+            books = self.session.route_books()
+            again = plan_flatten_underlying(symbol, self.session.companions(), self.session.positions,
+                                            self.session.route_instruments(), books, self.session.health_now(),
+                                            slippage_bps=slippage, keys=venues)
+            at = self._quoted_at_of(again.plan, self._arrivals((b.venue, b.symbol) for b in books.values()))
+            return Quote(again.plan, at, books)
+
+        self._confirm_reduce(fl.plan, replan)
+
+    def _confirm_reduce(self, plan: Plan, replan: Callable[[], Quote] | None = None) -> None:
         """Confirm and send a reduce-only plan, its legs on both sides when longs and shorts are
-        closed together. Not re-planned in the dialog: a close's leg is bound to its venue."""
+        closed together. ``replan``: the same close on the current books, asked every second as
+        for any route (a close's legs stay bound to their venues; their limits follow the books)."""
         # the close was planned just now on the books in the store: their age is the quote's
         dlg = ConfirmDialog(plan, base=self.routing.base_ccy, mode=str(self.session.mode),
                             type_above=self.prefs.type_above_notional, reduce_only=True, parent=self,
                             quoted_at=self._quoted_at_of(plan, self._arrivals((lg.venue, lg.symbol) for lg in plan.legs)),
-                            clock=self.session.store.clock)
+                            clock=self.session.store.clock, replan=replan)
         dlg.setWindowTitle("Confirm close (reduce-only)")
         self.confirm = dlg
 

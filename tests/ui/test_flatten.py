@@ -161,3 +161,32 @@ def test_a_hedged_flatten_is_one_confirmation_and_one_route_of_both_sides(window
         assert reader.open_legs() == []
     finally:
         reader.close()
+
+
+def test_a_flatten_whose_book_moved_under_a_leg_is_replanned_before_send(window, sim_session, loop) -> None:
+    """A flatten of DOGE confirmed after typing its 1,000,039 closed 395,377: the dialog was a
+    frozen snapshot, and one venue's bids had moved under the leg's limit. It now re-plans as any
+    route does, and a leg its book no longer holds within its limit is a change."""
+    import numpy as np
+
+    from sor_desktop.core.book import BookSnapshot
+
+    held = _long_on_two_venues(window, sim_session, loop)
+    session = sim_session.session
+    window.flatten()
+    dlg = window.confirm
+    assert dlg is not None and dlg.replan is not None
+    assert dlg.check_now()  # the books it was planned on: it stands
+    shown = dlg.plan
+    leg = next(lg for lg in shown.legs if lg.venue in held)
+    book = session.store.book(leg.venue, SYMBOL)
+    limit = float(leg.limit_price_dec)
+    thin = BookSnapshot(book.venue, book.symbol, book.timestamp + 1,
+                        np.array([[limit * 1.0001, float(leg.contracts_dec) / 3], [limit * 0.999, 1e6]]), book.asks,
+                        sequence=(book.sequence or 0) + 1, received=book.received + 0.001)
+    session.store.put_book(thin)
+    assert not dlg.check_now()
+    assert "no longer holds" in dlg.change_note.text() and leg.venue in dlg.change_note.text()
+    new = next(lg for lg in dlg.plan.legs if lg.venue == leg.venue)
+    assert float(new.limit_price_dec) < limit and new.contracts == leg.contracts  # same close, lower limit
+    dlg.reject()
