@@ -86,6 +86,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command is None:
             gui_error.show(str(exc))
         return int(getattr(exc, "exit_code", 2))  # 2: bad input; a subclass may say otherwise
+    except paths.UnsafeFolder as exc:  # a --journal or --vault in a shared folder: refused, said plainly
+        print(f"sor-desktop: {exc}", file=sys.stderr)
+        if args.command is None:
+            gui_error.show(str(exc))
+        return 2
     except KeyboardInterrupt:
         print("sor-desktop: interrupted", file=sys.stderr)
         return 130

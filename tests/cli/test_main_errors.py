@@ -40,3 +40,19 @@ def test_closed_pipe_is_quiet(tmp_path):
     err = proc.stderr.read().decode()
     assert proc.wait(timeout=60) in (0, -13)  # done, or killed by SIGPIPE before Python saw it
     assert "Traceback" not in err and "unexpected error" not in err
+
+
+def test_a_journal_in_a_shared_folder_is_refused_plainly(monkeypatch, capsys, tmp_path):
+    """`journal list --journal /tmp/j.sqlite3` said "unexpected error: UnsafeFolder: ..." and
+    exited 1: a refusal of a folder other users can write to is the trader's to fix, not a bug."""
+    import os
+
+    monkeypatch.setenv("SOR_DESKTOP_HOME", str(tmp_path / "home"))
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    os.chmod(shared, 0o1777)
+    (shared / "j.sqlite3").write_bytes(b"")
+    rc = cli_main.main(["journal", "list", "--journal", str(shared / "j.sqlite3")])
+    err = capsys.readouterr().err
+    assert rc == 2
+    assert "unexpected" not in err and "can be written by other users" in err and err.count("\n") == 1
