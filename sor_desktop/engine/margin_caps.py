@@ -101,41 +101,48 @@ class LegMargin:
 
 def leg_margin(side: Side, contracts: Decimal, limit: Decimal, book: BookSnapshot, inst: Instrument,
                balances: Sequence[Balance], positions: Sequence[Position], *, leverage: float,
-               hedge: bool = False) -> LegMargin | None:
+               hedge: bool = False, taker_fee: float | None = None) -> LegMargin | None:
     """The margin a leg of ``contracts`` at ``limit`` needs at the book's mid as the mark, by the
     rule the preview caps with (``core.margin``), without the preview's headroom: whether the
     venue would take it now. None when the book has no mid. The preview's caps were priced at
     the mark of their own time; a buy limit left above a mark that fell since pays the larger
     open loss (seen: a 2.46 BTC MEXC leg confirmed 5 s after its preview needed 15,017.41 USDT
-    with 15,000 free, and was rejected after the Binance leg had filled)."""
+    with 15,000 free, and was rejected after the Binance leg had filled). ``taker_fee``: the
+    account's own rate when the venue said it (``VenueTerms``), else the market's default."""
     mark = book.mid
     if not mark:
         return None
     mine = [p for p in positions if p.symbol == inst.symbol]
     lev = next((float(p.leverage) for p in mine if p.leverage), leverage)
-    base = float(inst.contracts_to_base(contracts, limit))
+    est = limit
+    if not inst.linear and side is Side.BUY and len(book.asks):
+        # an inverse contract is the most coin at the lowest price it fills at: a buy's best fill
+        # (a sell's is its limit), as the simulated venue values it
+        est = min(limit, Decimal(repr(float(book.asks[0, 0]))))
+    base = float(inst.contracts_to_base(contracts, est))
     reducing = 0.0 if hedge else min(base, reducible_base(side, mine, inst.symbol))
-    price = float(limit)
+    price = float(est)
     if base - reducing <= 0:  # closing only: venues take it whatever the free margin
         return LegMargin(inst.venue, inst.settle, 0.0, free_margin(balances, inst.settle))
-    required = required_margin(side, base - reducing, reducing, price, mark, lev, float(inst.taker_fee),
-                               rule_for(inst.venue))
-    if not inst.linear:  # an inverse leg's margin is in its coin (as the simulated venue values it)
+    fee = float(inst.taker_fee) if taker_fee is None else taker_fee
+    required = required_margin(side, base - reducing, reducing, price, mark, lev, fee, rule_for(inst.venue))
+    if not inst.linear:  # an inverse leg's margin is in its coin
         required /= price
     return LegMargin(inst.venue, inst.settle, required, free_margin(balances, inst.settle))
 
 
 def plan_margin_problems(plan: Plan, books: Mapping[str, BookSnapshot], instruments: Mapping[str, Instrument],
                          balances: Mapping[str, Sequence[Balance]], positions: Mapping[str, Sequence[Position]], *,
-                         leverage: float, hedged: Collection[str] = (), rereading: Collection[str] = ()
-                         ) -> list[Problem]:
+                         leverage: float, hedged: Collection[str] = (), rereading: Collection[str] = (),
+                         fees: Mapping[str, float] | None = None) -> list[Problem]:
     """The legs of ``plan`` their venues' free margin no longer carries (``leg_margin``), checked
     just before anything is sent: one leg short would otherwise be rejected after the others
     filled, leaving a part of the order. Legs of one venue and settle currency add up. A venue
     whose balance is not known is the venue's to refuse (as in the preview); one whose balance
     is being re-read after a fill (``rereading``) carries only what it closes. ``instruments``
     and ``books`` by the leg's market key (``core.market_key``), ``hedged``: venue ids whose
-    account keeps long and short apart (nothing a leg sells closes a long)."""
+    account keeps long and short apart (nothing a leg sells closes a long); ``fees``: the
+    account's own taker rate by market key, where the venue said it."""
     need: dict[tuple[str, str], list[LegMargin]] = {}
     out: list[Problem] = []
     for lg in plan.legs:
@@ -145,7 +152,8 @@ def plan_margin_problems(plan: Plan, books: Mapping[str, BookSnapshot], instrume
             continue
         hedge = key == lg.venue and lg.venue in hedged
         got = leg_margin(plan.side_of(lg), lg.contracts_dec, lg.limit_price_dec, book, inst, balances[lg.venue],
-                         positions.get(lg.venue, ()), leverage=leverage, hedge=hedge)
+                         positions.get(lg.venue, ()), leverage=leverage, hedge=hedge,
+                         taker_fee=(fees or {}).get(key))
         if got is None:
             continue
         if lg.venue in rereading and got.required > 0:

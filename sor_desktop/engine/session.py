@@ -354,8 +354,9 @@ class Session:
         (``margin_caps.plan_margin_problems``): the executor's last check before sending."""
         hedged = {v for v, m in self.position_modes.items() if m is PositionMode.HEDGE}
         rereading = {v for v, n in self._margin_dirty.items() if n}
+        fees = {k: t.fee.taker for k, t in self.route_terms().items() if t.fee.own}
         return plan_margin_problems(plan, books, self.route_instruments(), self.balances, self.positions,
-                                    leverage=self.leverage, hedged=hedged, rereading=rereading)
+                                    leverage=self.leverage, hedged=hedged, rereading=rereading, fees=fees)
 
     def send_problems(self, plan: Plan) -> list[Problem]:
         """What the executor's margin check would refuse in ``plan`` if it were sent now (the
