@@ -1,6 +1,6 @@
 """``sor-desktop record``: write book snapshots of one symbol on several venues to a JSON Lines file.
 
-    sor-desktop record --venues bybit,weex --symbol BTC/USDT:USDT --out books.jsonl --seconds 60 [--sim]
+    sor-desktop record [--venues bybit,weex] --symbol BTC/USDT:USDT --out books.jsonl --seconds 60 [--sim]
 
 Live venues come through ``sor_desktop.venues.ccxt_venue.CcxtVenue`` (public books, no keys);
 ``--sim`` records the built-in simulated market instead (``--seed`` picks its run). Each line is
@@ -21,6 +21,7 @@ from typing import Any
 from sor_desktop.cli.errors import CliError
 from sor_desktop.venues.base import Venue
 from sor_desktop.venues.errors import NotSupported, VenueError
+from sor_desktop.venues.quirks import DEFAULT_VENUES
 from sor_desktop.venues.recording import RecordingError, RecordingWriter, market_of
 from sor_desktop.venues.sim.clock import Clock, RealClock
 
@@ -32,7 +33,8 @@ _BACKOFF_MAX_S = 10.0
 def add_parser(subparsers: Any) -> None:
     p = subparsers.add_parser("record", help="record order book snapshots to a JSON Lines file",
                               description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--venues", required=True, help="venue ids, comma-separated (e.g. binanceusdm,bybit)")
+    p.add_argument("--venues", default=",".join(DEFAULT_VENUES),
+                   help="venue ids, comma-separated (default the five: %(default)s)")
     p.add_argument("--symbol", required=True, help="unified symbol, e.g. BTC/USDT:USDT")
     p.add_argument("--out", required=True, help="JSON Lines file to write")
     p.add_argument("--seconds", type=float, default=None, help="stop after N seconds (default: until Ctrl-C)")

@@ -78,3 +78,13 @@ def test_an_unknown_live_venue_id_is_one_line(tmp_path: Path, capsys: pytest.Cap
     err = capsys.readouterr().err
     assert rc == 2 and "nosuchvenue" in err and err.count("\n") == 1
     assert not (tmp_path / "o.jsonl").exists()
+
+
+def test_record_without_venues_records_the_five(tmp_path: Path) -> None:
+    """`record --sim --symbol ... --out ...` refused for want of --venues, where `route` and the
+    window default to the five venues."""
+    from sor_desktop.venues.quirks import DEFAULT_VENUES
+
+    out = tmp_path / "books.jsonl"
+    assert main(["record", "--symbol", BTC, "--out", str(out), "--seconds", "1.5", "--sim"]) == 0
+    assert {r.book.venue for r in read_recording(out)} == set(DEFAULT_VENUES)
