@@ -494,12 +494,19 @@ class Journal:
             row = self._db.execute("SELECT data FROM tca WHERE route_id=?", (route_id,)).fetchone()
         return json.loads(row[0]) if row else None
 
-    def recent_tca(self, limit: int = 100) -> list[dict[str, Any]]:
-        """TCA of the most recent finished routes, oldest first (for a slippage-over-time plot)."""
+    def recent_tca(self, limit: int = 100, mode: str | None = None) -> list[dict[str, Any]]:
+        """TCA of the most recent finished routes, oldest first (for a slippage-over-time plot);
+        of one mode when given (every mode journals to one file: a paper window plotted the
+        simulated market's routes)."""
         with self._lock:
-            rows = self._db.execute(
-                "SELECT t.data FROM tca t JOIN routes r USING(route_id) ORDER BY r.created DESC LIMIT ?",
-                (limit,)).fetchall()
+            if mode is None:
+                rows = self._db.execute(
+                    "SELECT t.data FROM tca t JOIN routes r USING(route_id) ORDER BY r.created DESC LIMIT ?",
+                    (limit,)).fetchall()
+            else:
+                rows = self._db.execute(
+                    "SELECT t.data FROM tca t JOIN routes r USING(route_id) WHERE r.mode = ? "
+                    "ORDER BY r.created DESC LIMIT ?", (mode, limit)).fetchall()
         return [json.loads(r[0]) for r in reversed(rows)]
 
     def events(self, route_id: str | None = None) -> list[EventRow]:

@@ -483,7 +483,7 @@ class MainWindow(QMainWindow):
         journal = getattr(self.session, "journal", None)
         if journal is not None:
             try:
-                self.slippage.load(journal.recent_tca(100))
+                self.slippage.load(journal.recent_tca(100, mode=str(self.session.mode)))
             except Exception as exc:  # an old or locked journal must not keep the window from opening
                 log.warning("could not read recent routes from the journal: %s", exc, exc_info=True)
         _freeze_startup_objects()

@@ -166,3 +166,18 @@ async def test_reduce_only_reaches_every_leg_and_the_reroute(tmp_path: Path) -> 
         lambda req, books: make_plan(Side.SELL, [("v1", "0.5", "49990", 50_000.0)], requested=req.amount))
     assert child is not None and child.state.value == "done"
     assert seen == [("v0", True), ("v1", True)]
+
+
+def test_recent_tca_of_one_mode(tmp_path: Path) -> None:
+    """Every mode journals to one file; a paper window's slippage plot showed the simulated
+    market's routes."""
+    from dataclasses import replace
+
+    j = Journal(tmp_path / "j.sqlite3")
+    for n, mode in enumerate(("simulated", "paper", "simulated")):
+        rid = f"r000000000000{n}"
+        j.begin_route(replace(_route(rid), mode=mode, created=1000.0 + n), [])
+        j.finish_route(rid, "done", 1001.0 + n, {"route": rid, "mode": mode})
+    assert [t["route"] for t in j.recent_tca(10, mode="simulated")] == ["r0000000000000", "r0000000000002"]
+    assert [t["route"] for t in j.recent_tca(10, mode="paper")] == ["r0000000000001"]
+    assert len(j.recent_tca(10)) == 3 and j.recent_tca(10, mode="live") == []
