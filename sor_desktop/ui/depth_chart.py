@@ -7,7 +7,7 @@ Clicking a price emits ``price_clicked`` (the routing panel turns it into "sweep
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 
 import numpy as np
 import pyqtgraph as pg
@@ -203,6 +203,23 @@ class DepthChart(QWidget):
             box.toggled.connect(lambda on, v=v: self._toggle(v, on))
             self._venue_boxes[v] = box
             self._toggles.addWidget(box)
+
+    def keep_venues(self, venues: Collection[str]) -> None:
+        """Only ``venues`` from now on (a new symbol): the others' curves, legend entries and
+        toggles go. Added as their books came, they stayed: after BTC, SOL's chart still offered
+        Bybit's BTC/USD:BTC."""
+        for v in [v for v in self._venues if v not in venues]:
+            self._venues.remove(v)
+            self.legend.removeItem(self._curves.pop(v))
+            box = self._venue_boxes.pop(v)
+            self._toggles.removeWidget(box)
+            box.deleteLater()
+            for side in ("bids", "asks"):
+                self._lines.set_data(f"{v} {side}", np.empty(0), np.empty(0))
+            self._drawn.pop(v, None)
+            self._depths.pop(v, None)
+            self._off.discard(v)
+        self.dirty = True
 
     def _controls_width(self) -> int:
         items = [self._bar.itemAt(i) for i in range(self._bar.count())]

@@ -219,6 +219,7 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.notice, 1)
         self._failures: dict[tuple[str, int], str] = {}  # (route, leg) -> how it fell short, as last told
         self._rejects: dict[str, dict[int, str]] = {}  # route -> leg -> "mexc [2005] Insufficient balance"
+        self._waiting_for_books = False  # the preview says no book has come yet
         self._menus()
         self._hotkeys()
         for line in pref_problems:  # shown, logged to the file, and the default guards apply
@@ -500,6 +501,7 @@ class MainWindow(QMainWindow):
         self.routing.set_instruments(self.session.symbol_instruments())
         self.routing.set_companions(sorted(self.session.companions()))
         self._set_tick(self.session.symbol_instruments())
+        self.depth_chart.keep_venues(self.session.route_instruments())
         self.depth_chart.reset_view()
         self._impact_started = False  # the impact view starts over with the new symbol's first books
         self.refresh_preview()
@@ -614,6 +616,10 @@ class MainWindow(QMainWindow):
             self._books_moved = False
             if self.routing.amount.text().strip():
                 self.refresh_preview(books_only=True)
+            elif self._waiting_for_books:
+                # "no live books yet ... (0 connected)" stayed under SOL's books after a switch
+                # until an amount was typed
+                self.refresh_preview()
         if frame % IMPACT_EVERY == 3 or (not self._impact_started and dirty):
             self._impact_started = self._refresh_impact()
         elif not slow and not ladder:
@@ -796,7 +802,8 @@ class MainWindow(QMainWindow):
         self._preview = pv
         self._quoted_at = self._quoted_at_of(pv.plan, arrivals)
         self.routing.show_preview(pv)
-        if not self.session.store.books(self.session.symbol, self.session.symbol_instruments()):
+        self._waiting_for_books = not self.session.store.books(self.session.symbol, self.session.symbol_instruments())
+        if self._waiting_for_books:
             # not "type an amount to see the split": there is nothing to split on yet
             self.routing.preview.totals.setText(f"no live books yet for {self.session.symbol}: "
                                                 f"{self._waiting_line()}")

@@ -110,3 +110,21 @@ def test_log_scale_draws_log10_amounts_from_one_lot_and_labels_the_axis_in_amoun
     chart.refresh(books, insts, set())
     assert top_of_curve(chart, "all venues bids") == pytest.approx(linear_top)
     assert axis.tickStrings([100.0], 1.0, 1.0) == ["100"]
+
+
+def test_a_new_symbol_keeps_only_its_own_venues(chart):
+    """After BTC, SOL's chart still offered Bybit's BTC/USD:BTC (a toggle, a legend entry and a
+    curve added when its book came, never taken away)."""
+    insts = {"a": inst("a"), "b inv": inst("b inv")}
+    chart.refresh({"a": book("a", 2.0), "b inv": book("b inv", 3.0)}, insts, set())
+    assert set(chart._venue_boxes) == {"a", "b inv"} and chart._lines.path("b inv bids") is not None
+    chart._venue_boxes["b inv"].setChecked(False)
+    chart.keep_venues({"a"})
+    assert set(chart._venue_boxes) == {"a"} and "b inv" not in chart._curves
+    assert chart._lines.path("b inv bids") is None
+    assert [label.text for _, label in chart.legend.items] == ["all venues", "a"]
+    chart.refresh({"a": book("a", 2.0)}, {"a": inst("a")}, set())
+    assert top_of_curve(chart, "all venues bids") == pytest.approx(3.0)
+    # it comes back, switched on, if the next symbol has it again
+    chart.refresh({"a": book("a", 2.0), "b inv": book("b inv", 3.0)}, insts, set())
+    assert chart._venue_boxes["b inv"].isChecked() and top_of_curve(chart, "all venues bids") == pytest.approx(7.0)

@@ -54,3 +54,20 @@ def test_the_message_goes_once_books_arrive(window, sim_session, loop) -> None:
     window._refresh_health()
     window.on_frame()
     assert not window.depth_chart.waiting.isVisibleTo(window)
+
+
+def test_the_no_books_line_goes_when_books_come_without_an_amount(window, sim_session, monkeypatch) -> None:
+    """After a switch to SOL the preview said "no live books yet ... (0 connected)" under SOL's
+    books until an amount was typed."""
+    from sor_desktop.ui.main_window import SLOW_EVERY
+
+    store = window.session.store
+    real = store.books
+    monkeypatch.setattr(store, "books", lambda *a, **k: {})
+    window.routing.amount.setText("")
+    window.refresh_preview()
+    assert "no live books yet" in window.routing.preview.totals.text()
+    monkeypatch.setattr(store, "books", real)  # the books come
+    window._books_moved = True
+    window._side_work(SLOW_EVERY, True)
+    assert window.routing.preview.totals.text() == "type an amount to see the split"
