@@ -31,8 +31,18 @@ from sor_desktop.cli.route_print import (
     route_status,
     single_venue_why,
 )
-from sor_desktop.cli.route_venues import Connected, close_all, connect, fresh_books, make_venues, margin_caps
-from sor_desktop.core.checks import CheckLimits
+from sor_desktop.cli.route_venues import (
+    Account,
+    Connected,
+    close_all,
+    connect,
+    fresh_books,
+    make_venues,
+    margin_caps,
+)
+from sor_desktop.core.account import PositionMode
+from sor_desktop.core.book import BookSnapshot
+from sor_desktop.core.checks import CheckLimits, Problem
 from sor_desktop.core.client_ids import new_route_id
 from sor_desktop.core.orders import Side
 from sor_desktop.core.plan import DEFAULT_LEG_COST, AmountUnit, Plan, PlanRequest, VenueInput
@@ -42,7 +52,7 @@ from sor_desktop.engine.exec_events import RouteState
 from sor_desktop.engine.executor import DEFAULT_MAX_ROUTE_NOTIONAL, Executor, ExecutorConfig
 from sor_desktop.engine.guards_config import Guards, finite_positive, load_guards
 from sor_desktop.engine.journal import Journal, JournalError
-from sor_desktop.engine.margin_caps import VenueMargin
+from sor_desktop.engine.margin_caps import VenueMargin, plan_margin_problems
 from sor_desktop.engine.venue_terms import TermsKeeper
 from sor_desktop.venues.base import Mode
 from sor_desktop.venues.sim.config import DEFAULT_SIM_BALANCES, parse_balances
@@ -186,17 +196,30 @@ async def _route(args: argparse.Namespace, request: PlanRequest, limits: CheckLi
         if not conn.venues:
             why = "; ".join(f"{v}: {r}" for v, r in sorted(conn.skipped.items()))
             raise CliError(f"no venue could give a book of {args.symbol} ({why})")
+        accounts: dict[str, Account] = {}  # read with the caps below
+        fees: dict[str, float] = {}  # the accounts' own taker rates, where the venues said them
+
+        def margin_check(plan: Plan, books: Mapping[str, BookSnapshot]) -> list[Problem]:
+            # the legs against the free margin read for the caps, at the marks of the books sent on
+            # (the trader may have taken a while to confirm)
+            return plan_margin_problems(plan, books, conn.instruments, {v: a[0] for v, a in accounts.items()},
+                                        {v: a[1] for v, a in accounts.items()}, leverage=args.leverage,
+                                        hedged={v for v, a in accounts.items() if a[2] is PositionMode.HEDGE},
+                                        fees=fees)
+
         ex = Executor(conn.venues, journal, config=ExecutorConfig(
-            limits=limits, max_route_notional=guards.max_route_notional, max_day_notional=guards.max_day_notional))
+            limits=limits, max_route_notional=guards.max_route_notional, max_day_notional=guards.max_day_notional),
+            margin_check=margin_check)
         if not ex.ready:
             print(f"Reconciling {len(ex.unreconciled())} earlier order(s) with the venues...", file=out)
             report = await ex.recover()
             if not report.clean:
                 raise CliError(f"{len(report.unresolved)} earlier order(s) still have no known outcome; "
                                "nothing was sent (try again when the venues answer)")
-        caps = await margin_caps(conn, request.side, args.leverage, request.slippage_bps)
+        caps = await margin_caps(conn, request.side, args.leverage, request.slippage_bps, accounts=accounts)
         keeper = TermsKeeper(lambda level, text: print(f"sor-desktop: {text}", file=sys.stderr))
         await keeper.refresh(conn.venues, args.symbol, time.time())
+        fees.update({v: t.fee.taker for v, t in keeper.for_symbol(args.symbol).items() if t.fee.own})
         plan = _planner(conn, caps, keeper.for_symbol(args.symbol), args.leverage)(request, conn.books)
         _refuse_above_max(plan, limits)
         print_plan(plan, out, conn.skipped, single_venue_why(plan, conn.books, conn.instruments, caps))

@@ -129,11 +129,16 @@ async def connect(venues: Sequence[Venue], symbol: str, timeout: float) -> Conne
     return out
 
 
+Account = tuple[list[Balance], list[Position], PositionMode | None]
+
+
 async def margin_caps(conn: Connected, side: Side, leverage: float, slippage_bps: float,
-                      headroom: float = DEFAULT_HEADROOM) -> dict[str, VenueMargin]:
+                      headroom: float = DEFAULT_HEADROOM, accounts: dict[str, Account] | None = None
+                      ) -> dict[str, VenueMargin]:
     """What each venue's free margin carries for this side (``core.margin``, the rule the
     simulated venue checks too); a venue whose account cannot be read is not capped (it still
-    refuses what it cannot carry)."""
+    refuses what it cannot carry). ``accounts`` receives what was read, by venue id (the check
+    before sending asks it again at the mark of then)."""
     vids = list(conn.venues)
 
     async def account(v: Venue) -> tuple[list[Balance], list[Position], PositionMode | None]:
@@ -147,6 +152,8 @@ async def margin_caps(conn: Connected, side: Side, leverage: float, slippage_bps
         if isinstance(acct, BaseException):
             log.info("route: no balance from %s: %s", vid, acct)
             continue
+        if accounts is not None:
+            accounts[vid] = acct
         m = venue_margin(side, conn.books[vid], conn.instruments[vid], acct[0], acct[1], leverage=leverage,
                          slippage_bps=slippage_bps, headroom=headroom, hedge=acct[2] is PositionMode.HEDGE)
         if m is not None:

@@ -129,3 +129,27 @@ def test_with_a_small_sim_balance_the_no_single_venue_line_says_margin_caps(tmp_
 def test_a_bad_sim_balance_is_bad_input(bad: str, capsys) -> None:
     assert main([*ARGS, "--side", "buy", "--amount", "1", "--sim-balance", bad]) == 2
     assert "--sim-balance" in capsys.readouterr().err
+
+
+def test_a_leg_its_venue_cannot_carry_is_refused_before_anything_is_sent(tmp_path: Path, capsys, monkeypatch) -> None:
+    """The check before sending asks each leg of the confirmed plan against the free margin read
+    for the caps, at the marks of the books it is sent on; here the caps are lost on the way (as a
+    long wait at the prompt can make them stale) and every leg needs more than its venue has."""
+    from sor_desktop.cli import route_cmd
+    from sor_desktop.engine.journal import Journal
+
+    real = route_cmd.margin_caps
+
+    async def no_caps(*a, **k):
+        await real(*a, **k)  # the accounts are read as always
+        return {}
+
+    monkeypatch.setattr(route_cmd, "margin_caps", no_caps)
+    journal = tmp_path / "j.sqlite3"
+    rc = main(["route", "--sim", "--symbol", "BTC/USDT:USDT", "--side", "buy", "--amount", "4", "--yes",
+               "--sim-balance", "3000", "--journal", str(journal)])
+    out = capsys.readouterr().out
+    assert rc == 3, out
+    assert "NOT SENT" in out and "mexc: the leg needs" in out and "of margin at the current mark" in out, out
+    with Journal(journal) as j:
+        assert j.recent_routes() == [] or all(not j.legs(r.route_id) for r in j.recent_routes())
