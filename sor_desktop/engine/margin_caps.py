@@ -93,7 +93,7 @@ def venue_margin(side: Side, book: BookSnapshot, inst: Instrument, balances: Seq
 class LegMargin:
     """What one leg of a plan, as it would be sent, asks of its venue's free margin now."""
 
-    venue: str  # the leg's market key (a venue's inverse market has its own settle currency)
+    venue: str  # the venue id (a venue's inverse market has its own settle currency)
     settle: str
     required: float  # settle units, by the venue's rule at the leg's limit and the current mark
     free: float  # settle units, as last read
@@ -165,6 +165,7 @@ def plan_margin_problems(plan: Plan, books: Mapping[str, BookSnapshot], instrume
         required, free = sum(m.required for m in legs), legs[0].free
         if required > free:
             digits = 2 if settle in ("USDT", "USDC", "USD") else 8
-            out.append(Problem("margin", f"the leg needs {required:,.{digits}f} {settle} of margin at the current "
+            what = "the leg needs" if len(legs) == 1 else f"its {len(legs)} legs need"
+            out.append(Problem("margin", f"{what} {required:,.{digits}f} {settle} of margin at the current "
                                          f"mark and {free:,.{digits}f} is free: preview again", venue))
     return out
