@@ -30,7 +30,9 @@ def print_plan(plan: Plan, out: TextIO, skipped: dict[str, str], single_why: str
               f"{lg.limit_price:>14}{lg.fee:>10.4f}{lg.share:>8.1%}", file=out)
     print(f"  total {plan.filled:g} base at {format_price(plan.avg_price, tick)} avg, notional {plan.notional:,.2f}, "
           f"fees {plan.fees:,.4f}, all-in {plan.total_cost:,.2f}", file=out)
-    if plan.best_single is not None:
+    if plan.best_single is not None and plan.single_venue_is_best:  # not "+0.00 bps" against itself
+        print(f"  one venue alone is best: {plan.best_single.venue}", file=out)
+    elif plan.best_single is not None:
         print(f"  vs best single venue ({plan.best_single.venue}): {plan.savings_bps:+.2f} bps "
               f"({plan.savings_quote:+,.2f})", file=out)
         if plan.best_single_note:  # e.g. no venue alone can fill it: say what was compared, and why

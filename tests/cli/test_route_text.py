@@ -52,3 +52,17 @@ def test_route_text_writes_a_low_priced_symbol_to_its_tick(tmp_path: Path, capsy
     assert legs and all(re.fullmatch(r"0\.\d{5,}", cols[4]) for cols in legs), text
     tca = re.search(r"previewed (\S+) -> realised (\S+):", text)
     assert tca is not None and all(re.fullmatch(r"0\.\d{5,}", p) for p in tca.groups()), text
+
+
+def test_a_plan_on_one_venue_says_it_is_best_alone(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A plan of one venue read "vs best single venue (mexc): +0.00 bps (+0.00)" (itself)."""
+    rc = main(["route", "--sim", "--symbol", "BTC/USDT:USDT", "--side", "buy", "--amount", "2",
+               "--journal", str(tmp_path / "j.sqlite3")])  # no --yes, no terminal: the plan only
+    err = capsys.readouterr()
+    text = err.out + err.err
+    assert rc == 2
+    legs = re.findall(r"^  (\w+)\s+\d+\s+[\d.]+\s+[\d,.]+\s+\d", text, flags=re.M)
+    if len(legs) == 1:
+        assert f"one venue alone is best: {legs[0]}" in text and "+0.00 bps" not in text, text
+    else:
+        assert "vs best single venue" in text, text
