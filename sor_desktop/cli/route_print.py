@@ -27,7 +27,8 @@ def print_plan(plan: Plan, out: TextIO, skipped: dict[str, str], single_why: str
     tick = display_tick(tick_of(lg.limit_price) for lg in plan.legs)
     for lg in plan.legs:
         print(f"  {lg.venue:<13}{lg.contracts:>12}{lg.amount_base:>12.6g}{format_price(lg.avg_price, tick):>14}"
-              f"{lg.limit_price:>14}{lg.fee:>10.4f}{lg.share:>8.1%}", file=out)
+              f"{format_price(lg.limit_price_dec, tick_of(lg.limit_price)):>14}{lg.fee:>10.4f}{lg.share:>8.1%}",
+              file=out)  # the limit sent, only grouped (as the window writes it)
     print(f"  total {plan.filled:g} base at {format_price(plan.avg_price, tick)} avg, notional {plan.notional:,.2f}, "
           f"fees {plan.fees:,.4f}, all-in {plan.total_cost:,.2f}", file=out)
     if plan.best_single is not None and plan.single_venue_is_best:  # not "+0.00 bps" against itself

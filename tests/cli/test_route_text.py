@@ -66,3 +66,13 @@ def test_a_plan_on_one_venue_says_it_is_best_alone(tmp_path: Path, capsys: pytes
         assert f"one venue alone is best: {legs[0]}" in text and "+0.00 bps" not in text, text
     else:
         assert "vs best single venue" in text, text
+
+
+def test_limits_are_grouped_as_the_window_writes_them(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The limit column read 60032.1 beside an average of 60,000.6."""
+    main(["route", "--sim", "--symbol", "BTC/USDT:USDT", "--side", "buy", "--amount", "5",
+          "--journal", str(tmp_path / "j.sqlite3")])
+    cap = capsys.readouterr()
+    rows = [line.split() for line in (cap.out + cap.err).splitlines()
+            if line.startswith("  ") and len(line.split()) == 7 and line.split()[0] != "venue"]
+    assert rows and all("," in r[3] and "," in r[4] for r in rows), rows
