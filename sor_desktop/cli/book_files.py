@@ -24,7 +24,7 @@ from typing import Any
 from sor_desktop.cli.book_terms import BookTerms, book_terms
 from sor_desktop.cli.errors import CliError
 from sor_desktop.core.book import BookError, BookSnapshot
-from sor_desktop.core.instrument import Instrument, InstrumentError
+from sor_desktop.core.instrument import Instrument, InstrumentError, linear_by_symbol
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,29 +97,17 @@ def _reject_constant(name: str) -> Any:
     raise ValueError(f"{name} is not a valid number in a book file")
 
 
-def _symbol_kind(symbol: str) -> str | None:
-    """'linear' or 'inverse' from a unified ``BASE/QUOTE:SETTLE`` symbol, None when it does not say."""
-    pair, _, settle = symbol.partition(":")
-    base, _, quote = pair.partition("/")
-    if not settle or not base or not quote:
-        return None
-    if settle == quote:
-        return "linear"
-    if settle == base:
-        return "inverse"
-    return None
-
-
 def _contract_kind(market: dict[str, Any], symbol: str, where: str) -> dict[str, Any]:
     """The market with ``linear``/``inverse`` set: from the symbol when the dict has neither flag;
     when it has them and the symbol says the other kind, that is an error (a USD-margined and a
     coin-margined contract of the same name are priced differently)."""
-    said = _symbol_kind(symbol)
+    by_symbol = linear_by_symbol(symbol)
+    said = None if by_symbol is None else "linear" if by_symbol else "inverse"
     linear, inverse = market.get("linear"), market.get("inverse")
     if linear is None and inverse is None:
-        if said is None:
+        if by_symbol is None:
             return market  # Instrument says what is missing
-        return {**market, "linear": said == "linear", "inverse": said == "inverse"}
+        return {**market, "linear": by_symbol, "inverse": not by_symbol}
     flagged = "linear" if linear else "inverse" if inverse else None
     if said is not None and flagged is not None and flagged != said:
         raise CliError(f"{where}: market says {flagged} but the symbol {symbol} is {said} "

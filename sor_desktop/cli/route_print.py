@@ -112,8 +112,11 @@ def single_venue_why(plan: Plan, books: Mapping[str, BookSnapshot], instruments:
 
 def route_status(plan: Plan, result: RouteResult | None) -> str:
     """"filled" | "partly filled" | "not filled", against the amount asked for."""
-    base = float(sum(lg.filled_base for lg in result.legs)) if result is not None and result.sent else 0.0
-    return fill_status(plan, base)
+    sent = result is not None and result.sent
+    base = float(sum(lg.filled_base for lg in result.legs)) if result is not None and sent else 0.0
+    in_full = (result is not None and sent and len(result.legs) == len(plan.legs)
+               and all(lg.filled_contracts >= lg.contracts for lg in result.legs))
+    return fill_status(plan, base, legs_in_full=in_full)
 
 
 def _filled_in_unit(plan: Plan, result: RouteResult | None) -> float:

@@ -39,12 +39,38 @@ def _positive(value: Any, field: str) -> Decimal:
     return d
 
 
+def _linear(market: Mapping[str, Any]) -> bool:
+    """The market's own flags; a dict without them (hand-written, or an old recording) by its
+    symbol (``cli/book_files.py`` refuses a book file whose flags contradict its symbol)."""
+    flags = market.get("linear"), market.get("inverse")
+    if flags == (None, None):
+        by_symbol = linear_by_symbol(str(market.get("symbol") or ""))
+        if by_symbol is None:
+            raise InstrumentError(f"market {market.get('symbol')!r} is neither linear nor inverse, "
+                                  "and its symbol does not say")
+        return by_symbol
+    return bool(flags[0]) if flags[0] is not None else not flags[1]
+
+
 def _limit(limits: Mapping[str, Any], group: str, key: str) -> Decimal | None:
     section = limits.get(group) or {}
     d = _dec(section.get(key), f"limits.{group}.{key}", allow_none=True)
     if d is not None and d <= 0:
         return None
     return d
+
+
+def linear_by_symbol(symbol: str) -> bool | None:
+    """What a unified ``BASE/QUOTE:SETTLE`` symbol says: settled in its quote is linear (True), in
+    its base inverse (False); None when it says neither (no settle, or a third currency)."""
+    pair, _, settle = symbol.partition(":")
+    base, _, quote = pair.partition("/")
+    settle = settle.partition("-")[0]  # a dated future: BTC/USD:BTC-261225
+    if not settle or not base or not quote:
+        return None
+    if settle == quote:
+        return True
+    return False if settle == base else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,8 +104,7 @@ class Instrument:
         ``contract_size`` overrides the market's own where a venue counts book and order
         quantities in another unit than it advertises (WEEX lists 0.0001 but trades in coins).
         """
-        if market.get("linear") is None and market.get("inverse") is None:
-            raise InstrumentError(f"market {market.get('symbol')!r} is neither linear nor inverse")
+        linear = _linear(market)
         precision = market.get("precision") or {}
         limits = market.get("limits") or {}
         size = _positive(contract_size if contract_size is not None else market.get("contractSize"),
@@ -91,7 +116,7 @@ class Instrument:
             base=str(market.get("base") or ""),
             quote=str(market.get("quote") or ""),
             settle=str(market.get("settle") or market.get("quote") or ""),
-            linear=bool(market.get("linear")),
+            linear=linear,
             contract_size=size,
             price_tick=_positive(precision.get("price"), "precision.price"),
             amount_step=_positive(precision.get("amount"), "precision.amount"),

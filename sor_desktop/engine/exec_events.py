@@ -141,10 +141,13 @@ LOT_REMAINDER = "below the venues' lot sizes"  # the router's words for a sliver
 WHOLE_CONTRACTS = "the inverse legs are whole contracts"  # less than one 1 USD contract, by design
 
 
-def fill_status(plan: Plan, filled_base: float) -> str:
+def fill_status(plan: Plan, filled_base: float, *, legs_in_full: bool = False) -> str:
     """"filled" | "partly filled" | "not filled", against what the trader asked for. A sliver
     below every venue's lot (the router says so) is not asked of anyone: it does not count; a
-    quote amount is filled when the planned base filled and the plan fell short of nothing."""
+    quote amount is filled when the planned base filled and the plan fell short of nothing.
+    ``legs_in_full``: every leg filled all its contracts. That decides, not the base: an inverse
+    leg's contracts are dollars, another base amount at every price (a flatten whose legs all
+    filled read "partly filled: 1.89993340 of 1.89999092")."""
     short = plan.unfilled > 0 and not (plan.unfilled_reason and (LOT_REMAINDER in plan.unfilled_reason
                                                                  or WHOLE_CONTRACTS in plan.unfilled_reason))
     if plan.unit is AmountUnit.QUOTE or (plan.unfilled > 0 and not short):
@@ -152,7 +155,7 @@ def fill_status(plan: Plan, filled_base: float) -> str:
     else:
         target = plan.requested
     tol = max(abs(target) * 1e-9, 1e-12)
-    if filled_base > 0 and filled_base >= target - tol and not short:
+    if filled_base > 0 and (legs_in_full or filled_base >= target - tol) and not short:
         return "filled"
     return "partly filled" if filled_base > 0 else "not filled"
 

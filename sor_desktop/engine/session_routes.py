@@ -102,7 +102,12 @@ def route_done(ev: RouteEvent, plan: Plan | None) -> RouteDone:
         if unit == str(AmountUnit.QUOTE):
             filled = ev.tca.filled_base * (ev.tca.realised_avg_price or 0.0)
     base = ev.tca.filled_base if ev.tca is not None else 0.0
-    status = fill_status(plan, base) if plan is not None else ("partly filled" if base > 0 else "not filled")
+    in_full = (ev.tca is not None and plan is not None and len(ev.tca.legs) == len(plan.legs)
+               and all(lg.status == OrderStatus.FILLED for lg in ev.tca.legs))
+    if plan is not None:
+        status = fill_status(plan, base, legs_in_full=in_full)
+    else:
+        status = "partly filled" if base > 0 else "not filled"
     return RouteDone(ev.route_id, ev.tca, requested, filled, unit, status, ev.journal_error)
 
 

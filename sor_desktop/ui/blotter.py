@@ -183,7 +183,10 @@ class Blotter(QWidget):
                 status += " · NOT SAVED"
                 colour = theme.ERROR
         elif done == len(plan.legs):
-            status = "filled" if filled >= plan.filled * (1 - 1e-9) else ("partly filled" if filled else "not filled")
+            # every leg's contracts decide: an inverse leg's base moves with its fill price
+            in_full = all(u.status is OrderStatus.FILLED for u in r.legs.values())
+            status = "filled" if in_full or filled >= plan.filled * (1 - 1e-9) else (
+                "partly filled" if filled else "not filled")
         it = r.item
         it.setForeground(2, QColor(colour))
         if r.done is not None and r.done.journal_error:

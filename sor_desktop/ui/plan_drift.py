@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from sor_desktop.core.book import BookSnapshot
+from sor_desktop.core.instrument import linear_by_symbol
 from sor_desktop.core.market_key import leg_key
 from sor_desktop.core.orders import Side
 from sor_desktop.core.plan import AmountUnit, Leg, Plan
@@ -39,8 +40,13 @@ def plan_changes(shown: Plan, fresh: Plan | None, slippage_bps: float,
         was, now = shown.requested - shown.unfilled, fresh.requested - fresh.unfilled
         if abs(now - was) > max(_contract_notional(shown), _contract_notional(fresh), 1e-9 * abs(was)):
             out.append(f"fills {now:,.2f} instead of {was:,.2f} (quote)")
-    elif abs(fresh.filled - shown.filled) > 1e-9 * max(1.0, shown.filled):
-        out.append(f"fills {fresh.filled:,.4f} instead of {shown.filled:,.4f}")
+    else:
+        # an inverse leg's contracts are dollars: the same contracts are another base amount at
+        # every tick, so the fresh plan's are counted at the shown plan's base per contract
+        per = _inverse_base_per_contract(shown)
+        was, now = shown.filled, fresh.filled + _repriced(fresh, per)
+        if abs(now - was) > max(1e-9 * max(1.0, was), max(per.values(), default=0.0)):
+            out.append(f"fills {fresh.filled:,.4f} instead of {shown.filled:,.4f}")
     material = SHARE_CHANGE * max(shown.filled, 1e-12)
     moved: list[str] = []  # the split changed
     for venue in sorted(old.keys() | new.keys()):
@@ -82,6 +88,19 @@ def still_fills(plan: Plan, leg: Leg, books: Mapping[str, BookSnapshot]) -> bool
     else:
         levels = book.bids[book.bids[:, 0] >= limit * (1 - 1e-12)]
     return float(levels[:, 1].sum()) >= float(leg.contracts_dec) * (1 - 1e-9)
+
+
+def _inverse_base_per_contract(plan: Plan) -> dict[str, float]:
+    """Base per contract of the plan's inverse legs, by market key (a flatten of a hedge with
+    Bybit's BTC/USD:BTC said 'fills 1.8999 instead of 1.8999' each second and was never sent)."""
+    return {leg_key(lg, plan.symbol): lg.amount_base / float(lg.contracts_dec) for lg in plan.legs
+            if lg.contracts_dec > 0 and linear_by_symbol(lg.symbol) is False}
+
+
+def _repriced(plan: Plan, per_contract: Mapping[str, float]) -> float:
+    """What the plan's base amount gains with its inverse legs counted at ``per_contract``."""
+    return sum(float(lg.contracts_dec) * per_contract[leg_key(lg, plan.symbol)] - lg.amount_base
+               for lg in plan.legs if leg_key(lg, plan.symbol) in per_contract)
 
 
 def _contract_notional(plan: Plan) -> float:

@@ -35,11 +35,28 @@ def test_contract_size_override_for_coin_quantities():
 
 
 def test_inverse_needs_price():
-    m = dict(BTC, linear=False, inverse=True, contractSize=100, settle="BTC")
+    m = dict(BTC, symbol="BTC/USD:BTC", quote="USD", linear=False, inverse=True, contractSize=100, settle="BTC")
     ins = Instrument.from_market(m, "bybit")
     assert ins.contracts_to_base(Decimal(600), Decimal(60000)) == Decimal(1)
     with pytest.raises(ValueError):
         ins.contracts_to_base(Decimal(1))
+
+
+@pytest.mark.parametrize(("symbol", "linear"), [("BTC/USDT:USDT", True), ("BTC/USD:BTC", False),
+                                                ("ETH/USD:ETH-261225", False), ("1000PEPE/USDC:USDC", True)])
+def test_a_market_without_flags_is_what_its_symbol_says(symbol, linear):
+    """Hand-written or old market dicts lack ``linear``/``inverse``; the unified symbol says it."""
+    m = {k: v for k, v in BTC.items() if k not in ("linear", "inverse")}
+    assert Instrument.from_market(dict(m, symbol=symbol), "x").linear is linear
+
+
+@pytest.mark.parametrize("market", [
+    {"symbol": "BTC/USDT", "linear": None, "inverse": None},  # a spot symbol: nothing says
+    {"symbol": "BTC/USDT:ETH", "linear": None, "inverse": None},  # a third currency
+])
+def test_a_market_whose_kind_nothing_says_is_refused_with_a_reason(market):
+    with pytest.raises(InstrumentError, match="linear|inverse"):
+        Instrument.from_market({**BTC, **market}, "x")
 
 
 @pytest.mark.parametrize("bad", [{"contractSize": 0}, {"precision": {"amount": None, "price": 0.1}},

@@ -77,3 +77,38 @@ async def test_a_sell_routes_to_the_inverse_book_and_fills_in_whole_contracts(tm
         assert fill_status(pv.plan, pv.plan.filled) == "filled"
     finally:
         await session.stop(timeout=1.0)
+
+
+@pytest.mark.asyncio
+async def test_an_inverse_leg_filled_in_full_at_another_price_is_a_filled_route(tmp_path, monkeypatch):
+    """An inverse leg's contracts are dollars: filled in full a tick away from the preview they are
+    another base amount. Seen in the demo flatten of a hedge: every leg 'filled', the route
+    'partly filled: 1.89993340 of 1.89999092'. What decides is the contracts."""
+    from dataclasses import replace
+
+    from sor_desktop.engine.exec_events import RouteEvent, RouteState
+    from sor_desktop.engine.session_routes import route_done
+
+    session, _ = await _session(tmp_path, monkeypatch)
+    events: list[object] = []
+    session.listeners.append(events.append)
+    try:
+        pv = session.preview(PreviewRequest(SYMBOL, Side.SELL, "6"))
+        assert pv.plan is not None and any(lg.symbol == INVERSE for lg in pv.plan.legs)
+        session.submit(pv.plan)
+        await asyncio.wait([t for t in session.tasks if t.get_name().startswith("route:")], timeout=10)
+        (done,) = [e for e in events if isinstance(e, RouteDone)]
+        tca = done.tca
+        assert tca is not None and done.status == "filled"
+        # the same contracts filled 2 bp higher: their base is 2 bp less
+        legs = tuple(replace(lg, filled_base=lg.filled_base * (1 - 2e-4)) if lg.venue == "bybit" else lg
+                     for lg in tca.legs)
+        moved = replace(tca, legs=legs, filled_base=sum(lg.filled_base for lg in legs))
+        assert moved.filled_base < pv.plan.filled * (1 - 1e-9)
+        ev = RouteEvent(done.route_id, RouteState.DONE, None, tca=moved)
+        assert route_done(ev, pv.plan).status == "filled"
+        # a leg that did not fill in full is still a partly filled route
+        short = replace(moved, legs=(replace(legs[0], status=str(OrderStatus.CANCELED)), *legs[1:]))
+        assert route_done(replace(ev, tca=short), pv.plan).status == "partly filled"
+    finally:
+        await session.stop(timeout=1.0)

@@ -236,3 +236,24 @@ def test_a_new_split_is_no_change_while_the_shown_legs_still_fill_within_their_l
         book, bids=np.array([[limit * 0.999, 1e9]]))}
     changes = plan_changes(shown, fresh, 5.0, gone)
     assert any(c.startswith(f"{a.venue}:") and "->" in c for c in changes), changes
+
+
+def test_an_inverse_legs_base_moving_with_the_price_is_no_change(window):
+    """An inverse leg's contracts are dollars: the same contracts are a different base amount at
+    every tick. Seen in the demo flatten of a hedge with Bybit's BTC/USD:BTC: 'fills 1.8999 instead
+    of 1.8999' at every re-check, and the close could never be sent. The same contracts at another
+    price are the same order; fewer contracts are a change."""
+    window.routing.amount.setText("1")
+    window.refresh_preview()
+    plan = window._preview.plan
+    lg = plan.legs[0]
+    inverse = replace(lg, symbol="BTC/USD:BTC", contracts="18006", amount_base=0.299905)
+    shown = replace(plan, legs=(*plan.legs, inverse), filled=plan.filled + inverse.amount_base)
+    ticked = replace(inverse, amount_base=0.299905 * (1 - 2e-4))  # 12 USD of price: 3.3 of its contracts
+    fresh = replace(shown, legs=(*plan.legs, ticked), filled=plan.filled + ticked.amount_base)
+    assert plan_changes(shown, fresh, 5.0) == []
+    fewer = replace(inverse, contracts="17006", amount_base=0.299905 * 17006 / 18006)
+    short = replace(shown, legs=(*plan.legs, fewer), filled=plan.filled + fewer.amount_base)
+    assert any(c.startswith("fills") for c in plan_changes(shown, short, 5.0))
+    # without an inverse leg a base amount that moved is a change, however little
+    assert plan_changes(plan, replace(plan, filled=plan.filled * (1 + 3e-5)), 5.0)

@@ -25,7 +25,7 @@ from decimal import Decimal
 
 from sor_desktop.core.brackets import Bracket, checked
 from sor_desktop.core.funding import HOUR_MS, Funding
-from sor_desktop.core.instrument import Instrument
+from sor_desktop.core.instrument import Instrument, linear_by_symbol
 from sor_desktop.core.venue_terms import FeeRates, VenueTerms
 
 
@@ -75,14 +75,9 @@ def funding_at(venue: str, symbol: str, t_ms: int) -> Funding:
     return Funding(round(rate, 8), interval_hours(venue, symbol), nxt)
 
 
-def _inverse(symbol: str) -> bool:
-    """``BASE/QUOTE:SETTLE`` settled in its base (BTC/USD:BTC)."""
-    return symbol.rpartition(":")[2] == symbol.split("/")[0]
-
-
 def brackets(venue: str, symbol: str) -> tuple[Bracket, ...]:
     scale = profile(venue).bracket_scale * _PRICE_CLASS.get(symbol.split("/")[0], 0.05)
-    most = INVERSE_MAX_LEVERAGE if _inverse(symbol) else math.inf
+    most = INVERSE_MAX_LEVERAGE if linear_by_symbol(symbol) is False else math.inf
     out, floor = [], 0.0
     for cap, lev, mmr, cum in _TIERS:
         out.append(Bracket(cap * scale, min(lev, most), mmr, cum * scale, floor))
