@@ -10,6 +10,7 @@ from sor_desktop.core.instrument import linear_by_symbol
 from sor_desktop.core.market_key import leg_key
 from sor_desktop.core.orders import Side
 from sor_desktop.core.plan import AmountUnit, Leg, Plan
+from sor_desktop.core.price_format import amount_digits
 
 # A leg whose share of the order moved by more than this is a different plan. Less is the router
 # trading a few lots between venues as books tick (seen in the real window: 0.037 -> 0.039 BTC on
@@ -25,7 +26,8 @@ def plan_changes(shown: Plan, fresh: Plan | None, slippage_bps: float,
     the order's unit: a notional's base amount moves with the price), or a limit
     price worse than the shown one by more than the slippage tolerance. With ``books`` (the fresh
     plan's, by market key), a shown leg they no longer hold within its limit is a change, and a
-    changed split is not while every shown leg still fills. Empty when the shown plan
+    changed split or total is not while every shown leg still fills (the dialog checks the shown
+    legs' margin on its own). Empty when the shown plan
     still stands (limits that moved less than the tolerance, or in the trader's favour, do not
     count: the shown limits are what is sent)."""
     if fresh is None or not fresh.legs:
@@ -33,20 +35,22 @@ def plan_changes(shown: Plan, fresh: Plan | None, slippage_bps: float,
     old = {lg.venue: lg for lg in shown.legs}
     new = {lg.venue: lg for lg in fresh.legs}
     out: list[str] = []
+    fill: list[str] = []  # the total changed
     if shown.unit is AmountUnit.QUOTE:
         # a notional: its base amount moves with every tick of the price (50,000 USDT of DOGE was
         # 333,410 DOGE, then 333,444: a re-plan every second, and a new amount to type each time).
         # What counts is the notional filled, to within one contract of a leg
         was, now = shown.requested - shown.unfilled, fresh.requested - fresh.unfilled
         if abs(now - was) > max(_contract_notional(shown), _contract_notional(fresh), 1e-9 * abs(was)):
-            out.append(f"fills {now:,.2f} instead of {was:,.2f} (quote)")
+            fill.append(f"fills {now:,.2f} instead of {was:,.2f} (quote)")
     else:
         # an inverse leg's contracts are dollars: the same contracts are another base amount at
         # every tick, so the fresh plan's are counted at the shown plan's base per contract
         per = _inverse_base_per_contract(shown)
         was, now = shown.filled, fresh.filled + _repriced(fresh, per)
         if abs(now - was) > max(1e-9 * max(1.0, was), max(per.values(), default=0.0)):
-            out.append(f"fills {fresh.filled:,.4f} instead of {shown.filled:,.4f}")
+            digits = amount_digits([shown.filled, fresh.filled])
+            fill.append(f"fills {fresh.filled:,.{digits}f} instead of {shown.filled:,.{digits}f}")
     material = SHARE_CHANGE * max(shown.filled, 1e-12)
     moved: list[str] = []  # the split changed
     for venue in sorted(old.keys() | new.keys()):
@@ -72,9 +76,12 @@ def plan_changes(shown: Plan, fresh: Plan | None, slippage_bps: float,
         if not short:
             # venues of near-equal prices trade the order between them as their books tick (DOGE:
             # a new split every second, and Send held after each): while every shown leg still
-            # fills within its limit on the books of now, what is sent executes as shown
-            moved = []
-    return out + moved
+            # fills within its limit on the books of now, what is sent executes as shown. So does
+            # a total the fresh plan changes with its margin caps (they follow the mark: a capped
+            # DOGE sell re-planned 5,893,456 to 5,893,131 every second, a new amount to type each
+            # time); whether the shown legs still fit the margin is the dialog's margin check
+            moved, fill = [], []
+    return fill + out + moved
 
 
 def still_fills(plan: Plan, leg: Leg, books: Mapping[str, BookSnapshot]) -> bool:

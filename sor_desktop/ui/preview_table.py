@@ -41,7 +41,7 @@ def totals_text(plan: Plan, base: str, quote: str = "USDT", tick: Decimal | None
             split = f" (price {parts['price']:+,.2f} · fee {parts['fee']:+,.2f}{funding})"
         saves = f"<b style='color:{colour}'>{plan.savings_bps:.2f} bps · {plan.savings_quote:,.2f} {quote}</b>"
         if plan.best_single.filled < plan.filled - 1e-12:
-            line = (f"no venue fills it alone (at most {plan.best_single.filled:,.4f} {base}, "
+            line = (f"no venue fills it alone (at most {plan.best_single.filled:,.{digits}f} {base}, "
                     f"{plan.best_single.venue})")
             if plan.savings_quote > 0:
                 line += f": on that much, saves {saves}{split}"
@@ -55,8 +55,10 @@ def totals_text(plan: Plan, base: str, quote: str = "USDT", tick: Decimal | None
                      " (+ paid, − received; not in the all-in cost above)")
     if plan.unfilled > 0:
         unit = quote if plan.unit == "quote" else base
-        # an inverse leg's last part of a contract (1e-5 BTC) must not read as "unfilled 0.0000"
-        left = f"{plan.unfilled:,.4f}" if plan.unfilled >= 1e-4 else f"{plan.unfilled:.2g}"
+        # an inverse leg's last part of a contract (1e-5 BTC) must not read as "unfilled 0.0000",
+        # nor 14 million DOGE on a lot of 1 as "14,106,869.0000"
+        left = (f"{plan.unfilled:,.2f}" if unit == quote else f"{plan.unfilled:,.{digits}f}"
+                if plan.unfilled >= 10.0 ** -digits else f"{plan.unfilled:.2g}")
         lines.append(f"<span style='color:{theme.WARN}'>unfilled {left} {unit}: "
                      f"{plan.unfilled_reason or 'not enough depth'}</span>")
     lines.append(f"<span style='color:{theme.MUTED}'>{router_terms(plan, quote, tick)}</span>")

@@ -257,3 +257,19 @@ def test_an_inverse_legs_base_moving_with_the_price_is_no_change(window):
     assert any(c.startswith("fills") for c in plan_changes(shown, short, 5.0))
     # without an inverse leg a base amount that moved is a change, however little
     assert plan_changes(plan, replace(plan, filled=plan.filled * (1 + 3e-5)), 5.0)
+
+
+def test_a_total_moved_by_the_margin_caps_is_no_change_while_the_shown_legs_still_fill(window, sim_session):
+    """A margin-capped plan's total follows the mark: a DOGE sell capped at 5,893,456 was
+    re-planned to 5,893,131 at every re-check, with a new amount to type each time. While every
+    shown leg still fills within its limit, the shown plan is what is sent (its margin is the
+    dialog's own check); without books to show that, a new total is a change."""
+    window.routing.amount.setText("3")
+    window.refresh_preview()
+    shown = window._preview.plan
+    last = shown.legs[-1]
+    less = replace(last, amount_base=last.amount_base * 0.999)
+    fresh = replace(shown, legs=(*shown.legs[:-1], less), filled=shown.filled - last.amount_base * 0.001)
+    books = sim_session.session.route_books()
+    assert any(c.startswith("fills") for c in plan_changes(shown, fresh, 5.0))
+    assert plan_changes(shown, fresh, 5.0, books) == []
