@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from sor_desktop.core.account import Position
 from sor_desktop.core.brackets import Bracket, liquidation_price
+from sor_desktop.core.instrument import linear_by_symbol
 from sor_desktop.core.margin import NEAR_ZERO_FREE
 from sor_desktop.core.price_format import amount_digits, format_price
 from sor_desktop.engine.session_events import AccountUpdate
@@ -102,7 +103,7 @@ class Positions(QWidget):
         held = [p for p in u.positions if p.contracts]
         # an inverse position (BTC/USD:BTC) is margined and counted in the coin: a row of its own,
         # keyed as core.market_key keys it, beside the venue's row in the window's symbol
-        inverse = sorted({p.symbol for p in held if _settles_in_base(p.symbol)})
+        inverse = sorted({p.symbol for p in held if linear_by_symbol(p.symbol) is False})
         linear = [p for p in held if p.symbol not in inverse]
         self._show_row(u.venue, self._cells(u.venue, linear, u, None))
         for symbol in inverse:
@@ -179,9 +180,11 @@ class Positions(QWidget):
         size = usd = 0.0
         sizes: list[float] = []
         held = set()
+        bases = set()
         for venue, u in self.last.items():
             for p in u.positions if not u.error else ():
                 if p.contracts:
+                    bases.add(p.symbol.partition("/")[0])
                     signed = float(p.base_amount) * p.side.sign
                     size += signed
                     sizes.append(signed)
@@ -190,7 +193,8 @@ class Positions(QWidget):
         if abs(size) < 1e-12:
             self.net_label.setText("net 0 (flat on every venue)")
         else:  # the venues that hold a position, not every venue connected
-            self.net_label.setText(f"net {size:+,.{amount_digits(sizes)}f} base · {usd:+,.0f} USD on "
+            base = bases.pop() if len(bases) == 1 else "base"
+            self.net_label.setText(f"net {size:+,.{amount_digits(sizes)}f} {base} · {usd:+,.0f} USD on "
                                    f"{len(held)} venue{'s' if len(held) != 1 else ''}")
         self.net_label.setToolTip(self.net_label.text())
 
@@ -275,7 +279,3 @@ def _leverage_mode(pos: list[Position]) -> str:
     p = pos[0]
     return " ".join(t for t in (f"{p.leverage:g}x" if p.leverage else "", p.margin_mode or "") if t)
 
-
-def _settles_in_base(symbol: str) -> bool:
-    """An inverse perpetual: ``BTC/USD:BTC`` settles in its base."""
-    return symbol.partition(":")[2] == symbol.partition("/")[0] != ""

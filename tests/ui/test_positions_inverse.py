@@ -29,6 +29,6 @@ def test_inverse_position_row_in_the_coin_and_flat_once_closed(qtbot) -> None:
     lin, inv = _row(panel, "bybit"), _row(panel, "bybit BTC/USD:BTC")
     assert lin[1] == "+1.5" and lin[FREE_COL] == "16,000.00"  # USDT only: the BTC wallet is not added in
     assert inv[1] == "-2" and inv[UPNL_COL] == "-0.00003330 BTC" and inv[FREE_COL] == "0.800000 BTC"
-    assert "net -0.5 base" in panel.net_label.text() and "on 1 venue" in panel.net_label.text()  # both count
+    assert "net -0.5 BTC" in panel.net_label.text() and "on 1 venue" in panel.net_label.text()  # both count
     panel.on_account(AccountUpdate("bybit", balances, (linear,)))
     assert _row(panel, "bybit BTC/USD:BTC")[1] == "flat"  # closed since: says so, not a stale short
