@@ -60,8 +60,12 @@ def open_positions(positions: Mapping[str, Sequence[Position]], symbol: str,
 
 def plan_flatten(symbol: str, positions: Mapping[str, Sequence[Position]], instruments: Mapping[str, Instrument],
                  books: Mapping[str, BookSnapshot], health: Mapping[str, VenueHealth], *,
-                 slippage_bps: float = 5.0, venues: Collection[str] | None = None) -> Flatten:
-    """The reduce-only plan closing ``symbol``'s positions on ``venues`` (all venues when None)."""
+                 slippage_bps: float = 5.0, venues: Collection[str] | None = None,
+                 fees: Mapping[str, float] | None = None) -> Flatten:
+    """The reduce-only plan closing ``symbol``'s positions on ``venues`` (all venues when None).
+    ``fees``: each venue's own taker rate where its account says it (``Session.own_fees``), as
+    the preview charges it: the instrument's default overstated a VIP account's close by 25 %."""
+    fees = fees or {}
     legs: dict[Side, list[Leg]] = {}
     problems: list[tuple[str, str]] = []
     for (venue, side), base in sorted(open_positions(positions, symbol, venues).items()):
@@ -79,14 +83,14 @@ def plan_flatten(symbol: str, positions: Mapping[str, Sequence[Position]], instr
         if not inst.linear:  # an inverse position is whole contracts: closed as held, not via base
             held_contracts = sum((p.contracts for p in positions.get(venue, ()) if p.symbol == symbol
                                   and (p.side is Side.BUY) == (side is Side.SELL)), Decimal(0))
-            leg = inverse_close_leg(inst, book, side, held_contracts, slippage_bps)
+            leg = inverse_close_leg(inst, book, side, held_contracts, slippage_bps, fees.get(venue))
             if leg is None:
                 problems.append((venue, "not enough depth to close the position now"))
             else:
                 legs.setdefault(side, []).append(leg)
             continue
         one = plan_route(PlanRequest(side, base, AmountUnit.BASE, slippage_bps=slippage_bps, leg_cost=0.0),
-                         [VenueInput(vi.book, inst, cap_base=base)])
+                         [VenueInput(vi.book, inst, cap_base=base, fee=fees.get(venue))])
         if one.unfilled > FILL_TOLERANCE:
             why = one.unfilled_reason or "not enough depth"
             problems.append((venue, f"only {one.filled:g} of {base:g} can be closed now: {why}"))
@@ -95,7 +99,7 @@ def plan_flatten(symbol: str, positions: Mapping[str, Sequence[Position]], instr
 
 
 def inverse_close_leg(inst: Instrument, book: BookSnapshot, side: Side, contracts: Decimal,
-                      slippage_bps: float) -> Leg | None:
+                      slippage_bps: float, fee_rate: float | None = None) -> Leg | None:
     """The reduce-only leg closing ``contracts`` of an inverse position, walked on its book (the
     router's rounding to whole contracts would leave a contract or take one too many)."""
     levels = book.asks if side is Side.BUY else book.bids
@@ -105,7 +109,7 @@ def inverse_close_leg(inst: Instrument, book: BookSnapshot, side: Side, contract
     move = Decimal(repr(float(slippage_bps))) / Decimal(10_000)
     raw = Decimal(repr(walk.worst_price)) * (1 + move if side is Side.BUY else 1 - move)
     limit = inst.round_price(raw, up=side is Side.BUY)
-    fee = walk.notional * float(inst.taker_fee)
+    fee = walk.notional * (float(inst.taker_fee) if fee_rate is None else fee_rate)
     return Leg(venue=inst.venue, symbol=inst.symbol, contracts=inst.format_amount(contracts), amount_base=walk.base,
                avg_price=walk.notional / walk.base, worst_price=walk.worst_price, limit_price=inst.format_price(limit),
                notional=walk.notional, fee=fee, cost=walk.notional + fee if side is Side.BUY else walk.notional - fee)
@@ -114,18 +118,23 @@ def inverse_close_leg(inst: Instrument, book: BookSnapshot, side: Side, contract
 def plan_flatten_underlying(symbol: str, companions: Mapping[str, tuple[str, str]],
                             positions: Mapping[str, Sequence[Position]], instruments: Mapping[str, Instrument],
                             books: Mapping[str, BookSnapshot], health: Mapping[str, VenueHealth], *,
-                            slippage_bps: float = 5.0, keys: Collection[str] | None = None) -> Flatten:
+                            slippage_bps: float = 5.0, keys: Collection[str] | None = None,
+                            fees: Mapping[str, float] | None = None) -> Flatten:
     """``plan_flatten`` for the window's ``symbol`` and its companion inverse markets
     (``Session.companions``, keyed by ``core.market_key``): every closing leg, linear and inverse,
-    sell and buy, is in one plan named by ``symbol``. ``keys``: venues and companion keys (None: all)."""
+    sell and buy, is in one plan named by ``symbol``. ``keys``: venues and companion keys (None: all);
+    ``fees``: taker rates by the same keys."""
+    fees = fees or {}
     venues = None if keys is None else {k for k in keys if k not in companions}
-    parts = [plan_flatten(symbol, positions, instruments, books, health, slippage_bps=slippage_bps, venues=venues)]
+    parts = [plan_flatten(symbol, positions, instruments, books, health, slippage_bps=slippage_bps, venues=venues,
+                          fees=fees)]
     for key, (venue, other) in companions.items():
         if keys is not None and key not in keys:
             continue
         inst, book = instruments.get(key), books.get(key)
         got = plan_flatten(other, positions, {venue: inst} if inst else {}, {venue: book} if book else {},
-                           {venue: health[key]} if key in health else {}, slippage_bps=slippage_bps, venues={venue})
+                           {venue: health[key]} if key in health else {}, slippage_bps=slippage_bps, venues={venue},
+                           fees={venue: fees[key]} if key in fees else None)
         parts.append(replace(got, problems=tuple((key, why) for _, why in got.problems)))
     legs: dict[Side, list[Leg]] = {}
     for part in parts:

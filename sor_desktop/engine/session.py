@@ -354,9 +354,13 @@ class Session:
         (``margin_caps.plan_margin_problems``): the executor's last check before sending."""
         hedged = {v for v, m in self.position_modes.items() if m is PositionMode.HEDGE}
         rereading = {v for v, n in self._margin_dirty.items() if n}
-        fees = {k: t.fee.taker for k, t in self.route_terms().items() if t.fee.own}
+        fees = self.own_fees()
         return plan_margin_problems(plan, books, self.route_instruments(), self.balances, self.positions,
                                     leverage=self.leverage, hedged=hedged, rereading=rereading, fees=fees)
+
+    def own_fees(self) -> dict[str, float]:
+        """Each routed market's taker rate where its account says its own (by market key)."""
+        return {k: t.fee.taker for k, t in self.route_terms().items() if t.fee.own}
 
     def send_problems(self, plan: Plan) -> list[Problem]:
         """What the executor's margin check would refuse in ``plan`` if it were sent now (the

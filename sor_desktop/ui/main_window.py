@@ -962,7 +962,8 @@ class MainWindow(QMainWindow):
         # the venues' inverse markets of the base too (Session.companions): one route for all
         fl = plan_flatten_underlying(symbol, self.session.companions(), self.session.positions,
                                      self.session.route_instruments(), self.session.route_books(),
-                                     self.session.health_now(), slippage_bps=self.routing.slippage.value(), keys=venues)
+                                     self.session.health_now(), slippage_bps=self.routing.slippage.value(), keys=venues,
+                                     fees=self.session.own_fees())
         where = ", ".join(sorted(venues)) if venues else "all venues"
         for venue, why in fl.problems:
             self.alert("error", f"close {symbol} on {venue}: {why}")
@@ -976,7 +977,7 @@ class MainWindow(QMainWindow):
             books = self.session.route_books()
             again = plan_flatten_underlying(symbol, self.session.companions(), self.session.positions,
                                             self.session.route_instruments(), books, self.session.health_now(),
-                                            slippage_bps=slippage, keys=venues)
+                                            slippage_bps=slippage, keys=venues, fees=self.session.own_fees())
             at = self._quoted_at_of(again.plan, self._arrivals((b.venue, b.symbol) for b in books.values()))
             return Quote(again.plan, at, books)
 

@@ -3,6 +3,8 @@ and the executor, reduce-only, after the usual confirmation; a flatten across ve
 
 from __future__ import annotations
 
+import time
+
 from PySide6.QtCore import Qt
 
 from sor_desktop.core.orders import OrderStatus, Side
@@ -189,4 +191,23 @@ def test_a_flatten_whose_book_moved_under_a_leg_is_replanned_before_send(window,
     assert "no longer holds" in dlg.change_note.text() and leg.venue in dlg.change_note.text()
     new = next(lg for lg in dlg.plan.legs if lg.venue == leg.venue)
     assert float(new.limit_price_dec) < limit and new.contracts == leg.contracts  # same close, lower limit
+    dlg.reject()
+
+
+def test_the_close_charges_each_account_its_own_fee_as_the_preview_does(window, sim_session, loop) -> None:
+    """The route's preview charged the sim accounts' own taker rates (Binance 0.032 %); the close
+    of the same position charged the instrument's default (0.04 %): its confirmation overstated the
+    fee by 25 % against what the venue then took."""
+    held = _long_on_two_venues(window, sim_session, loop)
+    session = sim_session.session
+    loop.run_until_complete(session.terms.refresh(session.venues, SYMBOL, time.time()))
+    own = {k: t.fee.taker for k, t in session.route_terms().items() if t.fee.own}
+    insts = session.symbol_instruments()
+    assert any(own.get(v) != float(insts[v].taker_fee) for v in held if v in own)
+    window.flatten()
+    dlg = window.confirm
+    assert dlg is not None
+    for lg in dlg.plan.legs:
+        rate = own.get(lg.venue, float(insts[lg.venue].taker_fee))
+        assert abs(lg.fee - lg.notional * rate) <= 1e-9 * lg.notional, lg.venue
     dlg.reject()
