@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 from sor_desktop.core.book import BookSnapshot
 from sor_desktop.core.instrument import Instrument
 from sor_desktop.core.orders import Side
-from sor_desktop.core.plan import Plan
+from sor_desktop.core.plan import AmountUnit, Plan
 from sor_desktop.engine.preview import Sweep
 from sor_desktop.ui import depth_data, theme
 from sor_desktop.ui.depth_curves import DepthCurves, LegBands
@@ -384,11 +384,16 @@ class DepthChart(QWidget):
             self.plot.setXRange(mid - half, mid + half, padding=0)
 
     def order_size(self) -> float | None:
-        """The planned order in the chart's unit (base, or USDT at its average price)."""
+        """The order asked for in the chart's unit (base, or USDT at its average price): where
+        the curves cross it is what it takes. Not what the plan fills: capped by margin, a 20 M
+        DOGE sell filled 2,500 and the chart framed 7 k DOGE of books holding millions a tick."""
         plan = self._plan
-        if plan is None or not plan.filled:
+        if plan is None or not plan.filled or plan.avg_price <= 0:
             return None
-        return plan.filled * plan.avg_price if self.quote else plan.filled
+        asked = plan.requested if plan.requested > 0 else plan.filled
+        if plan.unit is AmountUnit.QUOTE:
+            return asked if self.quote else asked / plan.avg_price
+        return asked * plan.avg_price if self.quote else asked
 
     def _rescale_y(self, lo: float, hi: float) -> None:
         ymax = 0.0

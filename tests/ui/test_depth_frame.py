@@ -44,3 +44,21 @@ def test_the_legend_covers_nothing_by_default(window) -> None:
     assert names == set(window.session.symbol_instruments())  # the coloured names above the plot
     dc.show_legend.setChecked(True)
     assert dc.legend.isVisible()
+
+
+def test_the_order_line_is_the_amount_asked_for_not_what_the_margin_lets_fill(window) -> None:
+    """Capped by margin, a 20 M DOGE sell filled 2,500: the chart framed 7 k DOGE of books that
+    hold millions a tick, and its order line marked the 2,500. The line is what was asked."""
+    from dataclasses import replace
+
+    from sor_desktop.core.plan import AmountUnit
+
+    window.routing.amount.setText("4")
+    window.refresh_preview()
+    plan = window._preview.plan
+    capped = replace(plan, filled=plan.filled / 100, unfilled=plan.filled * 0.99)
+    window.depth_chart.set_plan(capped)
+    assert abs(window.depth_chart.order_size() - plan.requested) < 1e-9
+    notional = replace(capped, unit=AmountUnit.QUOTE, requested=100_000.0)
+    window.depth_chart.set_plan(notional)
+    assert abs(window.depth_chart.order_size() - 100_000.0 / plan.avg_price) < 1e-6
