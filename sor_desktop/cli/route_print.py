@@ -57,10 +57,10 @@ def print_outcome(result: RouteResult, out: TextIO) -> None:
     print(f"  {'venue':<13}{'status':<18}{'filled ct':>12}{'filled base':>13}{'avg price':>14}{'slip bps':>10}"
           f"{'fee':>10}{'ack ms':>9}", file=out)
     for lg in result.legs:
-        t = per_leg.get(lg.client_order_id)
+        t = per_leg.get(lg.client_order_id)  # its fee is in quote units (an inverse leg's coin fee valued)
         print(f"  {lg.venue:<13}{lg.status:<18}{lg.filled_contracts!s:>12}{float(lg.filled_base):>13.6g}"
               f"{'-' if lg.avg_price is None else format_price(lg.avg_price):>14}"
-              f"{_f(t.slippage_bps if t else None, '+.2f'):>10}{float(lg.fee):>10.4f}"
+              f"{_f(t.slippage_bps if t else None, '+.2f'):>10}{t.fee if t else float(lg.fee):>10.4f}"
               f"{_f(lg.latency_ms, '.1f'):>9}", file=out)
         if lg.reason and lg.status in ("rejected", "unknown"):
             print(f"      {lg.reason}", file=out)

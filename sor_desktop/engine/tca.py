@@ -79,6 +79,16 @@ class RouteTca:
         return cls(**d)
 
 
+def quote_fee(leg: LegRow) -> float:
+    """The leg's fee in quote units, as its preview counts it: an inverse venue charges the coin
+    (0.000135 BTC), worth that times the fill price; the cost analysis had added the coin amount
+    to the USDT fees, and a fee previewed at 8.10 USD read as paid 0.0001."""
+    fee = float(leg.fee)
+    if leg.linear or not fee:
+        return fee
+    return fee * float(leg.avg_price) if leg.avg_price else fee * leg.preview_avg_price
+
+
 def leg_tca(side: Side, leg: LegRow) -> LegTca:
     filled = float(leg.filled_base)
     realised = float(leg.avg_price) if leg.avg_price is not None and filled > 0 else None
@@ -93,7 +103,7 @@ def leg_tca(side: Side, leg: LegRow) -> LegTca:
         fill_ratio=filled / leg.preview_base if leg.preview_base > 0 else 0.0,
         slippage_bps=slippage_bps(side, leg.preview_avg_price, realised) if realised is not None else None,
         preview_fee=leg.preview_fee,
-        fee=float(leg.fee),
+        fee=quote_fee(leg),
         latency_ms=leg.latency_ms,
         reason=leg.reason,
         side=str(side),

@@ -112,3 +112,26 @@ async def test_an_inverse_leg_filled_in_full_at_another_price_is_a_filled_route(
         assert route_done(replace(ev, tca=short), pv.plan).status == "partly filled"
     finally:
         await session.stop(timeout=1.0)
+
+
+@pytest.mark.asyncio
+async def test_an_inverse_legs_coin_fee_is_valued_in_quote_in_the_cost_analysis(tmp_path, monkeypatch):
+    """An inverse venue charges its fee in the coin (0.000135 BTC); the preview's is in USD (8.10).
+    The cost analysis added the coin amount to the USDT fees: the route 'paid' 0.0001 for a leg
+    previewed at 8.10, and the fee saving was 8.10 USD that nobody saved."""
+    session, _ = await _session(tmp_path, monkeypatch)
+    events: list[object] = []
+    session.listeners.append(events.append)
+    try:
+        pv = session.preview(PreviewRequest(SYMBOL, Side.SELL, "6"))
+        assert pv.plan is not None and any(lg.symbol == INVERSE for lg in pv.plan.legs)
+        session.submit(pv.plan)
+        await asyncio.wait([t for t in session.tasks if t.get_name().startswith("route:")], timeout=10)
+        (done,) = [e for e in events if isinstance(e, RouteDone)]
+        assert done.tca is not None
+        (inverse,) = [lg for lg in done.tca.legs if lg.venue == "bybit"]
+        assert inverse.preview_fee > 1.0
+        assert inverse.fee == pytest.approx(inverse.preview_fee, rel=0.02)  # same rate, USD either way
+        assert done.tca.fees_paid == pytest.approx(done.tca.preview_fees, rel=0.02)
+    finally:
+        await session.stop(timeout=1.0)
