@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from sor_desktop.cli.errors import CliError
+from sor_desktop.core.price_format import amount_digits, format_price
 from sor_desktop.engine.journal import MIXED, Journal, JournalError, RouteRow
 from sor_desktop.engine.tca import export_csv, journal_route_tca
 from sor_desktop.venues.base import Mode
@@ -63,15 +64,25 @@ def _list(j: Journal, limit: int, as_json: bool, mode: str | None = None) -> int
     if not rows:
         print(f"No {mode} routes in the journal." if mode else "No routes in the journal.")
         return 0
-    print(f"{'when (UTC)':<20}{'route':<22}{'mode':<10}{'symbol':<16}{'side':<6}{'requested':>11}{'filled':>11}"
-          f"{'realised':>13}{'slip bps':>10}{'fees':>10}  state")
+    head = ("when (UTC)", "route", "mode", "symbol", "side", "requested", "filled", "realised", "slip bps", "fees",
+            "state")
+    table = [head]
     for r, t in rows:
-        when = time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime(r.created))
-        print(f"{when:<20}{r.route_id:<22}{r.mode:<10}{r.symbol:<16}{_side(r):<6}{r.requested:>11.6g}"
-              f"{_fmt(t.filled_base if t else None, '.6g'):>11}"
-              f"{_fmt(t.realised_avg_price if t else None, ',.2f'):>13}"
-              f"{_fmt(t.slippage_bps if t else None, '+.2f'):>10}{_fmt(t.fees_paid if t else None, ',.4f'):>10}"
-              f"  {r.state}")
+        # a DOGE route read "2e+075.88975e+06" and its price "0.15": each amount with the digits
+        # its own lot needs, grouped, the price with the figures its magnitude needs
+        amounts = [r.requested] + ([t.filled_base] if t else [])
+        digits = 2 if r.unit == "quote" else amount_digits(amounts)
+        table.append((time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime(r.created)), r.route_id, r.mode, r.symbol,
+                      _side(r), f"{r.requested:,.{digits}f}" + (" USDT" if r.unit == "quote" else ""),
+                      f"{t.filled_base:,.{amount_digits([t.filled_base])}f}" if t else "-",
+                      format_price(t.realised_avg_price) if t and t.realised_avg_price else "-",
+                      _fmt(t.slippage_bps if t else None, "+.2f"), _fmt(t.fees_paid if t else None, ",.4f"),
+                      str(r.state)))
+    widths = [max(len(row[c]) for row in table) for c in range(len(head))]
+    right = {5, 6, 7, 8, 9}  # the numbers
+    for row in table:
+        print("  ".join(cell.rjust(w) if c in right else cell.ljust(w)
+                        for c, (cell, w) in enumerate(zip(row, widths, strict=True))).rstrip())
     return 0
 
 

@@ -135,3 +135,20 @@ def test_journal_commands_errors(tmp_path: Path, capsys: pytest.CaptureFixture[s
     (tmp_path / "bad.sqlite3").write_bytes(b"not a database at all" * 100)
     assert main(["journal", "list", "--journal", str(tmp_path / "bad.sqlite3")]) == 2
     assert "cannot open the journal" in capsys.readouterr().err
+
+
+def test_journal_list_writes_a_memecoin_route_in_its_own_figures(home: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A DOGE route was listed as '2e+075.88975e+06' (requested and filled run together) at a
+    realised price of '0.15'. Each column is apart, amounts grouped on the lot, prices in full."""
+    rc = main(["route", "--sim", "--symbol", "DOGE/USDT:USDT", "--side", "sell", "--venues", "binanceusdm,bybit",
+               "--amount", "200000", "--yes", "--json"])
+    out = json.loads(capsys.readouterr().out)
+    assert rc == 0 and out["state"] == "done"
+    assert main(["journal", "list"]) == 0
+    head, row = capsys.readouterr().out.strip().splitlines()
+    assert "e+" not in row
+    cells = row.split()
+    assert "200,000" in cells
+    realised = float(cells[cells.index("200,000") + 2].replace(",", ""))
+    assert realised == pytest.approx(out["tca"]["realised_avg_price"], rel=1e-5)
+    assert head.index("requested") < head.index("filled")
