@@ -25,6 +25,7 @@ from typing import Any
 from sor_desktop import paths
 from sor_desktop.cli.errors import CliError
 from sor_desktop.cli.route_print import (
+    amount_text,
     outcome_json,
     print_outcome,
     print_plan,
@@ -236,10 +237,11 @@ async def _route(args: argparse.Namespace, request: PlanRequest, limits: CheckLi
             return EXIT_SHORT
         books = await fresh_books(conn, args.symbol, args.timeout)
         result = await ex.execute(plan, books, route_id=route_id)
-        print_outcome(result, out)
+        print_outcome(result, out, plan)
         if result.sent:
             got = outcome_json(plan, result, conn.skipped, confirmed=True)
-            print(f"{got['status']}: {got['filled']:g} of {got['requested']:g} {plan.unit}", file=out)
+            print(f"{got['status']}: {amount_text(got['filled'], plan, named=False)} of "
+                  f"{amount_text(got['requested'], plan)}", file=out)
         if args.json:
             print(json.dumps(outcome_json(plan, result, conn.skipped, confirmed=True), default=str))
         if result.journal_error:

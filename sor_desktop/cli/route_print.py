@@ -9,7 +9,7 @@ from sor_desktop.core.book import BookSnapshot
 from sor_desktop.core.instrument import Instrument
 from sor_desktop.core.orders import Side
 from sor_desktop.core.plan import AmountUnit, Plan
-from sor_desktop.core.price_format import display_tick, format_price, tick_of
+from sor_desktop.core.price_format import amount_digits, display_tick, format_price, tick_of
 from sor_desktop.engine.exec_events import RouteResult, fill_status
 from sor_desktop.engine.margin_caps import VenueMargin
 from sor_desktop.engine.tca import RouteTca
@@ -20,16 +20,19 @@ def _f(v: float | None, fmt: str = ",.2f") -> str:
 
 
 def print_plan(plan: Plan, out: TextIO, skipped: dict[str, str], single_why: str | None = None) -> None:
-    print(f"Plan: {plan.side} {plan.requested:g} {plan.unit} of {plan.symbol}", file=out)
+    base, quote = plan.symbol.partition("/")[0], plan.symbol.partition("/")[2].partition(":")[0]
+    digits = amount_digits([plan.requested, plan.filled, *(lg.amount_base for lg in plan.legs)])
+    asked = f"{plan.requested:,.2f} {quote}" if plan.unit == "quote" else f"{plan.requested:,.{digits}f} {base}"
+    print(f"Plan: {plan.side} {asked} of {plan.symbol}", file=out)
     print(f"  {'venue':<13}{'contracts':>12}{'base':>12}{'avg price':>14}{'limit':>14}{'fee':>10}{'share':>8}",
           file=out)
     # prices with the finest tick of the legs' limits: a fixed 2 decimals wrote DOGE's as 0.15
     tick = display_tick(tick_of(lg.limit_price) for lg in plan.legs)
     for lg in plan.legs:
-        print(f"  {lg.venue:<13}{lg.contracts:>12}{lg.amount_base:>12.6g}{format_price(lg.avg_price, tick):>14}"
+        print(f"  {lg.venue:<13}{lg.contracts:>12}{lg.amount_base:>12,.{digits}f}{format_price(lg.avg_price, tick):>14}"
               f"{format_price(lg.limit_price_dec, tick_of(lg.limit_price)):>14}{lg.fee:>10.4f}{lg.share:>8.1%}",
               file=out)  # the limit sent, only grouped (as the window writes it)
-    print(f"  total {plan.filled:g} base at {format_price(plan.avg_price, tick)} avg, notional {plan.notional:,.2f}, "
+    print(f"  total {plan.filled:,.{digits}f} {base} at {format_price(plan.avg_price, tick)} avg, notional {plan.notional:,.2f}, "
           f"fees {plan.fees:,.4f}, all-in {plan.total_cost:,.2f}", file=out)
     if plan.best_single is not None and plan.single_venue_is_best:  # not "+0.00 bps" against itself
         print(f"  one venue alone is best: {plan.best_single.venue}", file=out)
@@ -39,12 +42,23 @@ def print_plan(plan: Plan, out: TextIO, skipped: dict[str, str], single_why: str
         if plan.best_single_note:  # e.g. no venue alone can fill it: say what was compared, and why
             print(f"    ({plan.best_single_note}{'; why: ' + single_why if single_why else ''})", file=out)
     if plan.unfilled > 0:
-        print(f"  unfilled {plan.unfilled:g}: {plan.unfilled_reason or 'not enough liquidity'}", file=out)
+        left = f"{plan.unfilled:,.2f} {quote}" if plan.unit == "quote" else f"{plan.unfilled:,.{digits}f} {base}"
+        print(f"  unfilled {left}: {plan.unfilled_reason or 'not enough liquidity'}", file=out)
     for venue, why in list(plan.excluded) + sorted(skipped.items()):
         print(f"  excluded {venue}: {why}", file=out)
 
 
-def print_outcome(result: RouteResult, out: TextIO) -> None:
+def amount_text(x: float, plan: Plan, *, named: bool = True) -> str:
+    """An amount in the plan's unit as the window writes it: a notional in cents, a base amount
+    with its lots' digits, grouped ('5,244,342 DOGE', where ':g' wrote 5.24434e+06)."""
+    base, quote = plan.symbol.partition("/")[0], plan.symbol.partition("/")[2].partition(":")[0]
+    if plan.unit == "quote":
+        return f"{x:,.2f}" + (f" {quote}" if named else "")
+    digits = amount_digits([x, *(lg.amount_base for lg in plan.legs)])
+    return f"{x:,.{digits}f}" + (f" {base}" if named else "")
+
+
+def print_outcome(result: RouteResult, out: TextIO, plan: Plan | None = None) -> None:
     if not result.sent:
         print(f"Route {result.route_id} NOT SENT:", file=out)
         for p in result.problems:
@@ -58,7 +72,9 @@ def print_outcome(result: RouteResult, out: TextIO) -> None:
           f"{'fee':>10}{'ack ms':>9}", file=out)
     for lg in result.legs:
         t = per_leg.get(lg.client_order_id)  # its fee is in quote units (an inverse leg's coin fee valued)
-        print(f"  {lg.venue:<13}{lg.status:<18}{lg.filled_contracts!s:>12}{float(lg.filled_base):>13.6g}"
+        filled = float(lg.filled_base)
+        amount = amount_text(filled, plan, named=False) if plan is not None else f"{filled:.6g}"
+        print(f"  {lg.venue:<13}{lg.status:<18}{lg.filled_contracts!s:>12}{amount:>13}"
               f"{'-' if lg.avg_price is None else format_price(lg.avg_price):>14}"
               f"{_f(t.slippage_bps if t else None, '+.2f'):>10}{t.fee if t else float(lg.fee):>10.4f}"
               f"{_f(lg.latency_ms, '.1f'):>9}", file=out)
@@ -67,14 +83,15 @@ def print_outcome(result: RouteResult, out: TextIO) -> None:
     if tca is not None:
         print_tca(tca, out)
     if result.remainder > 0:
-        print(f"  remainder not filled: {result.remainder:g}", file=out)
+        left = amount_text(result.remainder, plan) if plan is not None else f"{result.remainder:g}"
+        print(f"  remainder not filled: {left}", file=out)
 
 
 def print_tca(tca: RouteTca, out: TextIO) -> None:
     preview, realised = tca.preview_avg_price_filled or tca.preview_avg_price, tca.realised_avg_price
     print(f"  previewed {'-' if preview is None else format_price(preview)} -> realised "
           f"{'-' if realised is None else format_price(realised)}: slippage {_f(tca.slippage_bps, '+.2f')} bps; filled "
-          f"{tca.filled_base:g} ({tca.fill_ratio:.1%} of plan); fees {tca.fees_paid:,.4f} "
+          f"{tca.filled_base:,.{amount_digits([tca.filled_base])}f} ({tca.fill_ratio:.1%} of plan); fees {tca.fees_paid:,.4f} "
           f"(previewed {tca.preview_fees:,.4f})", file=out)
     if tca.latency_ms:
         lat = ", ".join(f"{v} {ms:.1f}" for v, ms in sorted(tca.latency_ms.items()))
@@ -103,10 +120,11 @@ def single_venue_why(plan: Plan, books: Mapping[str, BookSnapshot], instruments:
     parts = []
     if margin:
         best = max(margin)
-        parts.append(f"margin caps (the most a venue's free margin carries: {best[0]:.4g} on {best[1]})")
+        parts.append(f"margin caps (the most a venue's free margin carries: {best[0]:,.{amount_digits([best[0]], 4)}f} "
+                     f"on {best[1]})")
     if depth:
         best = max(depth)
-        parts.append(f"depth (the deepest book holds {best[0]:.4g} on {best[1]})")
+        parts.append(f"depth (the deepest book holds {best[0]:,.{amount_digits([best[0]], 4)}f} on {best[1]})")
     return " and ".join(parts) or None
 
 

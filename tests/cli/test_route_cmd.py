@@ -63,7 +63,7 @@ def test_route_text_output_goes_to_the_default_journal(home: Path, capsys: pytes
     rc = main([*ARGS, "--amount", "0.3", "--yes"])
     text = capsys.readouterr().out
     assert rc == 0
-    assert "Plan: buy 0.3 base of BTC/USDT:USDT" in text and ": done" in text and "slippage" in text
+    assert "Plan: buy 0.3 BTC of BTC/USDT:USDT" in text and ": done" in text and "slippage" in text
     assert (home / "data" / "journal.sqlite3").exists()
     assert main(["journal", "list"]) == 0
     assert "simulated" in capsys.readouterr().out

@@ -28,7 +28,7 @@ def test_route_text_names_the_single_venue_shortfall_and_fills_in_base(
     assert rc == 0, text
     assert "no single venue can fill 2" in text
     assert "why: margin caps" in text  # and says why (issue 10)
-    assert text.splitlines()[-1] == "filled: 2 of 2 base"
+    assert text.splitlines()[-1] == "filled: 2.000 of 2.000 BTC"  # named, on the lots (0.001)
     header = next(line for line in text.splitlines() if "status" in line)
     assert "filled ct" in header and "filled base" in header
     rows = [line.split() for line in text.splitlines() if re.match(r"\s+(binanceusdm|bybit|mexc)\s+filled", line)]
@@ -46,7 +46,7 @@ def test_route_text_writes_a_low_priced_symbol_to_its_tick(tmp_path: Path, capsy
                "--venues", "binanceusdm,bybit,bingx", "--journal", str(tmp_path / "j.sqlite3")])
     text = capsys.readouterr().out
     assert rc == 0, text
-    total = re.search(r"total \S+ base at (\S+) avg", text)
+    total = re.search(r"total 300,000 DOGE at (\S+) avg", text)
     assert total is not None and re.fullmatch(r"0\.\d{5}", total.group(1)), text
     legs = [line.split() for line in text.splitlines() if re.match(r"\s+(binanceusdm|bybit|bingx)\s+filled", line)]
     assert legs and all(re.fullmatch(r"0\.\d{5,}", cols[4]) for cols in legs), text
