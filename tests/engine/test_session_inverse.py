@@ -79,6 +79,18 @@ async def test_a_sell_routes_to_the_inverse_book_and_fills_in_whole_contracts(tm
         await session.stop(timeout=1.0)
 
 
+async def _sell_with_an_inverse_leg(session):
+    """A 6 BTC sell, part of it on the inverse book, sent and done: its preview and RouteDone."""
+    events: list[object] = []
+    session.listeners.append(events.append)
+    pv = session.preview(PreviewRequest(SYMBOL, Side.SELL, "6"))
+    assert pv.plan is not None and any(lg.symbol == INVERSE for lg in pv.plan.legs)
+    session.submit(pv.plan)
+    await asyncio.wait([t for t in session.tasks if t.get_name().startswith("route:")], timeout=10)
+    (done,) = [e for e in events if isinstance(e, RouteDone)]
+    return pv, done
+
+
 @pytest.mark.asyncio
 async def test_an_inverse_leg_filled_in_full_at_another_price_is_a_filled_route(tmp_path, monkeypatch):
     """An inverse leg's contracts are dollars: filled in full a tick away from the preview they are
@@ -90,14 +102,8 @@ async def test_an_inverse_leg_filled_in_full_at_another_price_is_a_filled_route(
     from sor_desktop.engine.session_routes import route_done
 
     session, _ = await _session(tmp_path, monkeypatch)
-    events: list[object] = []
-    session.listeners.append(events.append)
     try:
-        pv = session.preview(PreviewRequest(SYMBOL, Side.SELL, "6"))
-        assert pv.plan is not None and any(lg.symbol == INVERSE for lg in pv.plan.legs)
-        session.submit(pv.plan)
-        await asyncio.wait([t for t in session.tasks if t.get_name().startswith("route:")], timeout=10)
-        (done,) = [e for e in events if isinstance(e, RouteDone)]
+        pv, done = await _sell_with_an_inverse_leg(session)
         tca = done.tca
         assert tca is not None and done.status == "filled"
         # the same contracts filled 2 bp higher: their base is 2 bp less
@@ -120,14 +126,8 @@ async def test_an_inverse_legs_coin_fee_is_valued_in_quote_in_the_cost_analysis(
     The cost analysis added the coin amount to the USDT fees: the route 'paid' 0.0001 for a leg
     previewed at 8.10, and the fee saving was 8.10 USD that nobody saved."""
     session, _ = await _session(tmp_path, monkeypatch)
-    events: list[object] = []
-    session.listeners.append(events.append)
     try:
-        pv = session.preview(PreviewRequest(SYMBOL, Side.SELL, "6"))
-        assert pv.plan is not None and any(lg.symbol == INVERSE for lg in pv.plan.legs)
-        session.submit(pv.plan)
-        await asyncio.wait([t for t in session.tasks if t.get_name().startswith("route:")], timeout=10)
-        (done,) = [e for e in events if isinstance(e, RouteDone)]
+        pv, done = await _sell_with_an_inverse_leg(session)
         assert done.tca is not None
         (inverse,) = [lg for lg in done.tca.legs if lg.venue == "bybit"]
         assert inverse.preview_fee > 1.0
