@@ -36,7 +36,11 @@ class SlippageChart(QWidget):
         self.plot = pg.PlotWidget(axisItems={"bottom": RouteAxis(orientation="bottom")})
         self.plot.setMenuEnabled(False)
         self.plot.setLabel("bottom", "route (oldest to newest)")
-        self.plot.setLabel("left", "slippage vs preview, bps (+ = worse)")
+        # short enough for the dock at 1280x720 ("slippage vs preview, bps (+ = worse)" was cut at
+        # both ends); the dock says it is slippage, the tooltip against what
+        self.plot.setLabel("left", "bps (+ = worse)")
+        self.plot.setToolTip("each route's realised average price against its preview, in bps of the "
+                             "preview (+ = worse for the trader); the dots are its legs")
         self.plot.addLegend(offset=(10, 10), labelTextColor=theme.TEXT, brush=QColor(20, 23, 28, 200))
         theme.cache_axes(self.plot)
         self.plot.addItem(pg.InfiniteLine(pos=0, angle=0, pen=pg.mkPen(theme.MUTED)))
