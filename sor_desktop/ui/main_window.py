@@ -547,11 +547,13 @@ class MainWindow(QMainWindow):
         if p.amount is not None:
             amount = p.amount
         else:
-            fill = self.margin_fill_base()
+            fill, lot = self.margin_fill_base(), self._finest_lot()
             if not fill or p.percent is None:
                 self.routing.show_hint("No free margin known yet for a percent size.")
                 return
-            amount = (Decimal(str(fill)) * p.percent / 100).quantize(Decimal("0.000001"), rounding=ROUND_DOWN)
+            # on the finest lot of the venues (100 % of DOGE was "5890449.952616" on lots of 1)
+            share = Decimal(str(fill)) * p.percent / 100
+            amount = (share / lot).to_integral_value(rounding=ROUND_DOWN) * lot
         self._unit_was = BASE
         self.routing.unit.setCurrentIndex(0)
         self.routing.amount.setText(f"{amount.normalize():f}")
@@ -561,7 +563,20 @@ class MainWindow(QMainWindow):
         the venues' margin caps for the ticket's side (the preview's own caps)."""
         books = self.session.route_books()
         req = self.routing.request(self.session.symbol, self.prefs.max_notional)
-        return sum(vi.cap_base or 0.0 for vi in self._inputs(req, books) if not vi.excluded)
+        total = 0.0
+        for vi in self._inputs(req, books):
+            if vi.excluded or not vi.cap_base:
+                continue
+            lot = _lot_base(vi.instrument)  # what the venue can take of its cap: whole lots
+            total += float((Decimal(str(vi.cap_base)) / lot).to_integral_value(rounding=ROUND_DOWN) * lot) \
+                if lot else vi.cap_base
+        return total
+
+    def _finest_lot(self) -> Decimal:
+        """The smallest lot in base of the symbol's linear markets (an inverse lot's base moves
+        with the price); a millionth when none is known."""
+        lots = [lot for inst in self.session.symbol_instruments().values() if (lot := _lot_base(inst))]
+        return min(lots, default=Decimal("0.000001"))
 
     def _unit_changed(self, *_: object) -> None:
         new = str(self.routing.unit.currentData() or BASE)
@@ -1110,3 +1125,8 @@ class MainWindow(QMainWindow):
         self.save_layout()
         super().closeEvent(event)
         self.window_closed.emit()
+
+
+def _lot_base(inst: Instrument) -> Decimal | None:
+    """One amount step of a linear market, in base (None for an inverse one)."""
+    return inst.contract_size * inst.amount_step if inst.linear else None

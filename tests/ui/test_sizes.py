@@ -60,10 +60,11 @@ def test_presets_by_key_and_by_button(window, qtbot) -> None:
     assert window.routing.amount.text() == "0.25"
     fill = window.margin_fill_base()
     assert fill > 0
+    lot = float(window._finest_lot())  # a percent size is whole lots of the finest venue lot
     qtbot.keyClick(window, Qt.Key.Key_3)
-    assert abs(float(window.routing.amount.text()) - fill / 2) < 1e-5
+    assert 0 <= fill / 2 - float(window.routing.amount.text()) < lot
     qtbot.keyClick(window, Qt.Key.Key_9)  # no ninth preset: nothing happens
-    assert abs(float(window.routing.amount.text()) - fill / 2) < 1e-5
+    assert 0 <= fill / 2 - float(window.routing.amount.text()) < lot
 
 
 def test_digits_typed_in_the_amount_field_stay_digits(window, qtbot) -> None:
@@ -87,3 +88,20 @@ def test_underscore_amount_is_refused_in_the_window(window) -> None:
     window.routing.amount.setText("1_5")
     window.refresh_preview()
     assert window._preview.error and window._preview.plan is None
+
+
+def test_a_percent_size_is_on_the_finest_lot_and_the_router_fills_it(window, monkeypatch) -> None:
+    """100 % of DOGE's margin read '5890449.952616' on lots of 1 DOGE, and the plan filled less
+    than the amount shown. A percent size is whole lots of the finest venue lot, of caps each cut
+    to their venue's whole lots: 100 % fills in full."""
+    window.sizes.set_presets(parse_presets("50%, 100%"))
+    window.sizes.buttons[1].click()
+    amount = Decimal(window.routing.amount.text())
+    assert amount % window._finest_lot() == 0
+    window.refresh_preview()
+    plan = window._preview.plan
+    assert plan is not None and abs(plan.filled - float(amount)) <= float(window._finest_lot())
+    monkeypatch.setattr(window, "margin_fill_base", lambda: 5890449.952616)
+    monkeypatch.setattr(window, "_finest_lot", lambda: Decimal(1))
+    window.sizes.buttons[0].click()
+    assert window.routing.amount.text() == "2945224"
