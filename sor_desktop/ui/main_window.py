@@ -728,13 +728,18 @@ class MainWindow(QMainWindow):
         order = plan.filled if plan else None
         depth_sizes = [float(b.asks[:50, 1].sum()) * float(insts[v].contract_size) for v, b in books.items()
                        if v in insts and len(b.asks)]
-        max_size = max(order * 2 if order else 0.0, (sorted(depth_sizes)[len(depth_sizes) // 2]
-                                                      if depth_sizes else 1.0))
+        depth = sorted(depth_sizes)[len(depth_sizes) // 2] if depth_sizes else 1.0
         buy = self.routing.side == "buy"
         # the curves are price against size: a sweep's price limit would only cut them short
         req = replace(self.routing.request(self.session.symbol, self.prefs.max_notional), limit_price=None)
         inputs = self._inputs(req, books)
         caps = {vi.instrument.venue: vi.cap_base for vi in inputs if vi.cap_base is not None}
+        usable = [vi for vi in inputs if not vi.excluded]
+        if usable and all(vi.cap_base is not None for vi in usable):
+            # up to twice what the margin lets the router fill: DOGE's 50 ticks held 140 M, the
+            # margin 6 M, and the routed curve was a stub at the left of the axis
+            depth = min(depth, 2 * sum(vi.cap_base or 0.0 for vi in usable)) or depth
+        max_size = max(order * 2 if order else 0.0, depth)
         route_books = {**self.session.route_books(), **books}
         self._impact_pass += 1
         pass_no = self._impact_pass

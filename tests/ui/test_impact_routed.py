@@ -57,3 +57,20 @@ def test_a_venue_curve_ends_where_its_margin_ends(window, sim_session):
         assert not len(xs) or xs.max() <= caps[v] * (1 + 1e-9), v  # no price beyond what it can take
         capped += len(xs) < POINTS
     assert capped  # this market has a venue whose margin ends inside the chart's sizes
+
+
+def test_the_sizes_reach_twice_what_the_margin_fills_not_the_whole_book(window, monkeypatch):
+    """DOGE's 50 ticks held 140 M, its margin 6 M: the routed curve was a stub at the left of an
+    axis of sizes no account here could trade. The sizes stop at twice the margin's reach."""
+    from dataclasses import replace
+
+    inputs = window._inputs
+    monkeypatch.setattr(window, "_inputs", lambda req, books: [replace(vi, cap_base=0.05) for vi in inputs(req, books)])
+    assert window._refresh_impact()
+    widest = 0.0
+    for v in window.impact._curves:
+        for line in (window.impact._curves[v], window.impact._capped[v]):
+            xs, _ = line.getData()
+            if xs is not None and len(xs):
+                widest = max(widest, float(np.max(xs)))
+    assert 0 < widest <= 2 * 0.05 * len(window.session.symbol_instruments()) + 1e-9, widest
