@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from typing import Any, TextIO
 
 from sor_desktop.core.book import BookSnapshot
-from sor_desktop.core.instrument import Instrument
+from sor_desktop.core.instrument import Instrument, base_and_quote
 from sor_desktop.core.orders import Side
 from sor_desktop.core.plan import AmountUnit, Plan
 from sor_desktop.core.price_format import amount_digits, display_tick, format_price, tick_of
@@ -20,10 +20,9 @@ def _f(v: float | None, fmt: str = ",.2f") -> str:
 
 
 def print_plan(plan: Plan, out: TextIO, skipped: dict[str, str], single_why: str | None = None) -> None:
-    base, quote = plan.symbol.partition("/")[0], plan.symbol.partition("/")[2].partition(":")[0]
+    base = base_and_quote(plan.symbol)[0]
     digits = amount_digits([plan.requested, plan.filled, *(lg.amount_base for lg in plan.legs)])
-    asked = f"{plan.requested:,.2f} {quote}" if plan.unit == "quote" else f"{plan.requested:,.{digits}f} {base}"
-    print(f"Plan: {plan.side} {asked} of {plan.symbol}", file=out)
+    print(f"Plan: {plan.side} {amount_text(plan.requested, plan)} of {plan.symbol}", file=out)
     print(f"  {'venue':<13}{'contracts':>12}{'base':>12}{'avg price':>14}{'limit':>14}{'fee':>10}{'share':>8}",
           file=out)
     # prices with the finest tick of the legs' limits: a fixed 2 decimals wrote DOGE's as 0.15
@@ -42,8 +41,7 @@ def print_plan(plan: Plan, out: TextIO, skipped: dict[str, str], single_why: str
         if plan.best_single_note:  # e.g. no venue alone can fill it: say what was compared, and why
             print(f"    ({plan.best_single_note}{'; why: ' + single_why if single_why else ''})", file=out)
     if plan.unfilled > 0:
-        left = f"{plan.unfilled:,.2f} {quote}" if plan.unit == "quote" else f"{plan.unfilled:,.{digits}f} {base}"
-        print(f"  unfilled {left}: {plan.unfilled_reason or 'not enough liquidity'}", file=out)
+        print(f"  unfilled {amount_text(plan.unfilled, plan)}: {plan.unfilled_reason or 'not enough liquidity'}", file=out)
     for venue, why in list(plan.excluded) + sorted(skipped.items()):
         print(f"  excluded {venue}: {why}", file=out)
 
@@ -51,7 +49,7 @@ def print_plan(plan: Plan, out: TextIO, skipped: dict[str, str], single_why: str
 def amount_text(x: float, plan: Plan, *, named: bool = True) -> str:
     """An amount in the plan's unit as the window writes it: a notional in cents, a base amount
     with its lots' digits, grouped ('5,244,342 DOGE', where ':g' wrote 5.24434e+06)."""
-    base, quote = plan.symbol.partition("/")[0], plan.symbol.partition("/")[2].partition(":")[0]
+    base, quote = base_and_quote(plan.symbol)
     if plan.unit == "quote":
         return f"{x:,.2f}" + (f" {quote}" if named else "")
     digits = amount_digits([x, *(lg.amount_base for lg in plan.legs)])

@@ -60,12 +60,17 @@ def _limit(limits: Mapping[str, Any], group: str, key: str) -> Decimal | None:
     return d
 
 
+def base_and_quote(symbol: str) -> tuple[str, str]:
+    """``("DOGE", "USDT")`` of ``DOGE/USDT:USDT``: what amounts and money are named in."""
+    base, _, rest = symbol.partition("/")
+    return base, rest.partition(":")[0]
+
+
 def linear_by_symbol(symbol: str) -> bool | None:
     """What a unified ``BASE/QUOTE:SETTLE`` symbol says: settled in its quote is linear (True), in
     its base inverse (False); None when it says neither (no settle, or a third currency)."""
-    pair, _, settle = symbol.partition(":")
-    base, _, quote = pair.partition("/")
-    settle = settle.partition("-")[0]  # a dated future: BTC/USD:BTC-261225
+    base, quote = base_and_quote(symbol)
+    settle = symbol.partition(":")[2].partition("-")[0]  # a dated future: BTC/USD:BTC-261225
     if not settle or not base or not quote:
         return None
     if settle == quote:

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 
 from sor_desktop.core.account import Position
 from sor_desktop.core.brackets import Bracket, liquidation_price
-from sor_desktop.core.instrument import linear_by_symbol
+from sor_desktop.core.instrument import base_and_quote, linear_by_symbol
 from sor_desktop.core.margin import NEAR_ZERO_FREE
 from sor_desktop.core.price_format import amount_digits, format_price
 from sor_desktop.engine.session_events import AccountUpdate
@@ -184,7 +184,7 @@ class Positions(QWidget):
         for venue, u in self.last.items():
             for p in u.positions if not u.error else ():
                 if p.contracts:
-                    bases.add(p.symbol.partition("/")[0])
+                    bases.add(base_and_quote(p.symbol)[0])
                     signed = float(p.base_amount) * p.side.sign
                     size += signed
                     sizes.append(signed)
