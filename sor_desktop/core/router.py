@@ -79,6 +79,7 @@ from sor_desktop.core.lot_fill import fill_bound
 from sor_desktop.core.lot_solver import Allocation, FixedSet, Prepared, fills_more, solve
 from sor_desktop.core.orders import Side
 from sor_desktop.core.plan import AmountUnit, Leg, Plan, PlanRequest, SingleVenue, VenueInput
+from sor_desktop.core.price_format import amount_digits
 from sor_desktop.core.price_limit import clamp_ioc, levels_within
 
 __all__ = ["plan_route", "RouteError"]
@@ -516,8 +517,9 @@ def _best_single(routed: Sequence[_Venue], alloc: Allocation, request: PlanReque
     # searched from that venue's plan (a plan of the fill, so the search always ends at the fill)
     # over the tree of the plan's search
     same = _solve(routed, fill, request.max_venues, incumbent=single_alloc)
-    note = (f"no single venue can fill {alloc.fill * grain:.10g}; "
-            f"compared at {base:.10g}, the most {v.name} alone can fill")
+    asked = alloc.fill * grain  # written to its lots and grouped: '5244342' read as a price
+    note = (f"no single venue can fill {asked:,.{amount_digits([asked])}f}; "
+            f"compared at {base:,.{amount_digits([base])}f}, the most {v.name} alone can fill")
     used = [(r, x) for r, x in zip(routed, same.lots, strict=True) if x]
     same_notional = sum(r.curve.notional(x) for r, x in used)
     same_fee = sum(r.curve.notional(x) * float(r.instrument.taker_fee) for r, x in used)

@@ -76,3 +76,15 @@ def test_limits_are_grouped_as_the_window_writes_them(tmp_path: Path, capsys: py
     rows = [line.split() for line in (cap.out + cap.err).splitlines()
             if line.startswith("  ") and len(line.split()) == 7 and line.split()[0] != "venue"]
     assert rows and all("," in r[3] and "," in r[4] for r in rows), rows
+
+
+def test_the_single_venue_note_writes_a_memecoin_amount_grouped(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """'no single venue can fill 5244342; compared at 2626602' read like prices: amounts are
+    grouped and written to their lots, as everywhere else."""
+    rc = main(["route", "--sim", "--symbol", "DOGE/USDT:USDT", "--side", "buy", "--amount", "2000000", "--yes",
+               "--sim-balance", "20000", "--venues", "binanceusdm,bybit", "--journal", str(tmp_path / "j.sqlite3")])
+    text = capsys.readouterr().out
+    assert rc == 0, text
+    note = re.search(r"no single venue can fill (\S+); compared at (\S+),", text)
+    assert note is not None, text
+    assert note.group(1) == "2,000,000" and re.fullmatch(r"\d{1,3}(,\d{3})+", note.group(2)), text
