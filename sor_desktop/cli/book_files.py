@@ -24,7 +24,7 @@ from typing import Any
 from sor_desktop.cli.book_terms import BookTerms, book_terms
 from sor_desktop.cli.errors import CliError
 from sor_desktop.core.book import BookError, BookSnapshot
-from sor_desktop.core.instrument import Instrument, InstrumentError, linear_by_symbol
+from sor_desktop.core.instrument import Instrument, InstrumentError, base_and_quote, linear_by_symbol
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,7 +50,7 @@ def load_books(paths: Sequence[str | Path]) -> list[LoadedBook]:
     books = list(latest.values())
     if not books:
         raise CliError("no book snapshots in " + ", ".join(str(p) for p in paths))
-    bases = sorted({b.book.symbol.split("/")[0] for b in books})
+    bases = sorted({base_and_quote(b.book.symbol)[0] for b in books})
     if len(bases) > 1:
         symbols = sorted({b.book.symbol for b in books})
         raise CliError("books of different symbols cannot be routed together (one base asset, linear and "

@@ -26,6 +26,7 @@ from typing import Any
 
 from sor_desktop.cli.book_files import LoadedBook, load_books
 from sor_desktop.cli.errors import CliError
+from sor_desktop.core.instrument import base_and_quote
 from sor_desktop.core.orders import Side
 from sor_desktop.core.plan import DEFAULT_LEG_COST, AmountUnit, Plan, PlanRequest, VenueInput
 from sor_desktop.core.price_format import display_tick, format_price, tick_of
@@ -142,7 +143,7 @@ def _amount(x: float) -> str:
 
 def render(plan: Plan, repeat: int = 1) -> str:
     """The plan as a readable table."""
-    base = plan.symbol.split("/")[0] or "base"
+    base = base_and_quote(plan.symbol)[0] or "base"
     tick = display_tick(tick_of(lg.limit_price) for lg in plan.legs)
     unit = base if plan.unit is AmountUnit.BASE else "USDT"
     money = "all-in cost" if plan.side is Side.BUY else "proceeds after fees"

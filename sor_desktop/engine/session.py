@@ -18,7 +18,7 @@ from typing import Any
 from sor_desktop.core.account import Balance, Position, PositionMode
 from sor_desktop.core.book import BookSnapshot
 from sor_desktop.core.checks import Problem
-from sor_desktop.core.instrument import Instrument
+from sor_desktop.core.instrument import Instrument, base_and_quote
 from sor_desktop.core.margin import DEFAULT_HEADROOM
 from sor_desktop.core.market_key import market_key
 from sor_desktop.core.orders import Side
@@ -201,7 +201,7 @@ class Session:
         return dict(found)
 
     def _find_companions(self) -> dict[str, tuple[str, str]]:
-        base = self.symbol.split("/")[0]
+        base = base_and_quote(self.symbol)[0]
         primary = [i[self.symbol] for i in self.instruments.values() if self.symbol in i]
         if not primary or not all(i.linear for i in primary):
             return {}

@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 )
 
 from sor_desktop.core.book import BookSnapshot
+from sor_desktop.core.instrument import base_and_quote
 from sor_desktop.core.market_key import leg_key
 from sor_desktop.core.orders import Side
 from sor_desktop.core.plan import AmountUnit, Plan
@@ -305,7 +306,7 @@ def sides_text(plan: Plan, base: str, tick: Decimal | None = None, quote: str = 
 
 def _quote_ccy(symbol: str) -> str:
     """USDT of "DOGE/USDT:USDT"."""
-    return symbol.split("/")[1].split(":")[0] if "/" in symbol else "quote"
+    return base_and_quote(symbol)[1] if "/" in symbol else "quote"
 
 
 def _typed_problem(text: str) -> str | None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QLabel, QWidget
 
+from sor_desktop.core.instrument import base_and_quote
 from sor_desktop.engine.store import LinkState, VenueHealth
 from sor_desktop.logs import redact
 from sor_desktop.ui import theme
@@ -47,7 +48,7 @@ class VenueChip(QLabel):
 
     def show_unlisted(self, symbol: str) -> None:
         """The venue does not list ``symbol``: said so, instead of "connecting" for ever."""
-        base = symbol.split("/")[0]
+        base = base_and_quote(symbol)[0]
         self.setText(f"● {self.venue} no {base} here")
         self.setStyleSheet(f"QLabel {{ color: {theme.GREY}; border: 1px solid {theme.GREY}; border-radius: 8px;"
                            f" padding: 1px 8px; margin: 1px 2px; background: #11151a; }}")
