@@ -237,6 +237,7 @@ class MainWindow(QMainWindow):
         self._impact_pass = 0  # the impact chart's routed curve: its pass, sizes asked and planned
         self._impact_asked: set[tuple[int, float]] = set()
         self._impact_prices: dict[object, Preview] = {}
+        self._impact_failed = 0  # the last pass a size of which could not be planned
         self._reasked = 0
         self.routing.changed.connect(self.refresh_preview)
         self.routing.preview_now.connect(lambda: self.refresh_preview(now=True))
@@ -763,8 +764,10 @@ class MainWindow(QMainWindow):
             try:
                 job = self.session.preview_job(replace(req, amount_text=f"{size:.8f}", unit=BASE,
                                                        max_notional=float("inf")), books)
-            except Exception:  # the impact view is advisory: a router failure shows as a gap
-                log.debug("impact plan failed at size %s", size, exc_info=True)
+            except Exception:  # the impact view is advisory: a failure shows as a gap in it
+                if self._impact_failed != pass_no:  # in the log file once a pass, not once a size
+                    self._impact_failed = pass_no
+                    log.warning("price impact: no plan at size %s (pass %d)", size, pass_no, exc_info=True)
                 return None
             self.planner.ask_background(job, key)
         if key not in self._impact_prices:

@@ -74,3 +74,19 @@ def test_the_sizes_reach_twice_what_the_margin_fills_not_the_whole_book(window, 
             if xs is not None and len(xs):
                 widest = max(widest, float(np.max(xs)))
     assert 0 < widest <= 2 * 0.05 * len(window.session.symbol_instruments()) + 1e-9, widest
+
+
+def test_a_size_that_cannot_be_planned_is_in_the_log_once_a_pass(window, monkeypatch, caplog):
+    """The impact view is advisory, so a failure is a gap in its line; it went to the debug log
+    only, which the log file does not keep. It is a warning now, once a pass, not once a size."""
+    import logging
+
+    def broken(*_a, **_k):
+        raise RuntimeError("router broke")
+
+    monkeypatch.setattr(window.session, "preview_job", broken)
+    with caplog.at_level(logging.INFO, logger="sor_desktop"):
+        xs, _ = _run_pass(window)
+    assert len(xs) == 0
+    warned = [r for r in caplog.records if "price impact" in r.getMessage()]
+    assert len(warned) == 1 and warned[0].levelno == logging.WARNING and warned[0].exc_info
