@@ -44,6 +44,7 @@ class PreviewPlanner(QObject):
         self._next: tuple[int, PreviewJob, object] | None = None
         self._background: deque[tuple[PreviewJob, object]] = deque()
         self._count = 0
+        self._quiet_failures: set[str] = set()  # background failures already in the log file
         self._landed.connect(self._on_landed)
 
     @property
@@ -115,7 +116,12 @@ class PreviewPlanner(QObject):
             return self.plan(job)
         except Exception as exc:  # a router bug must not take the window down: said at the field
             if quiet:  # the impact curve shows the size as a gap, 16 sizes a pass: not 16 errors
-                log.debug("impact plan failed", exc_info=True)
+                what = f"{type(exc).__name__}: {exc}"
+                if what not in self._quiet_failures and len(self._quiet_failures) < 100:
+                    self._quiet_failures.add(what)  # in the log file once (debug is not kept there)
+                    log.warning("impact plan failed", exc_info=True)
+                else:
+                    log.debug("impact plan failed", exc_info=True)
             else:
                 log.exception("preview failed")
             return Preview(job.request, None, f"preview failed: {exc}", job.excluded)

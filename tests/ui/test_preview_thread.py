@@ -198,3 +198,23 @@ def test_a_new_impact_pass_drops_the_old_pass_sizes(window, gate, qtbot):
     qtbot.waitUntil(lambda: window.planner._running is None, timeout=5000)
     qtbot.wait(20)
     assert not any(k[0] == first for k in window._impact_prices)  # landed late: dropped
+
+
+def test_an_impact_plan_that_fails_is_in_the_log_file_once(window, caplog):
+    """The impact curve's plans fail quietly (a gap in the line, 16 sizes a pass): the failure
+    went to the debug log only, which the file does not keep, so a router bug left no trace."""
+    import logging
+    from types import SimpleNamespace
+
+    planner = window.planner
+
+    def broken(job):
+        raise RuntimeError("router bug at a size")
+
+    planner.plan = broken
+    job = SimpleNamespace(request=None, excluded=())
+    with caplog.at_level(logging.DEBUG, logger="sor_desktop"):
+        for _ in range(3):
+            assert planner._safe(job, quiet=True).error == "preview failed: router bug at a size"
+    warned = [r for r in caplog.records if r.levelno >= logging.WARNING and "impact plan failed" in r.getMessage()]
+    assert len(warned) == 1 and warned[0].exc_info
