@@ -58,6 +58,7 @@ from sor_desktop.security.entries import KeyEntry, KeyRole
 from sor_desktop.security.errors import VaultError
 from sor_desktop.security.permissions import KeyPermissions, Verdict, unchecked
 from sor_desktop.security.vault import Vault
+from sor_desktop.ui import theme
 from sor_desktop.venues.quirks import DEFAULT_VENUES
 
 log = logging.getLogger(__name__)
@@ -270,6 +271,11 @@ def unlock_or_continue(parent: object = None, vault: Vault | None = None) -> Vau
     return vault if dialog.outcome is UnlockOutcome.UNLOCKED and not vault.locked else None
 
 
+PRACTICE = ("Make this key on the venue's API page for futures trading only: withdrawals off, bound "
+            "to this computer's IP address. Balances and positions can use a separate read-only key; "
+            "one key is never stored twice.")
+
+
 class KeyEditDialog(QDialog):
     """The form for one key. ``entry()`` builds the ``KeyEntry`` (raises ``VaultError`` on bad input).
 
@@ -329,6 +335,12 @@ class KeyEditDialog(QDialog):
         buttons.accepted.connect(self._save)
         buttons.rejected.connect(self.reject)
         lay = QVBoxLayout(self)
+        # what the practice asks of the key, before it is made, not only in the check after Save
+        self.practice = QLabel(PRACTICE)
+        self.practice.setWordWrap(True)
+        self.practice.setStyleSheet(f"color: {theme.MUTED};")
+        self.practice.setVisible(existing is None)
+        lay.addWidget(self.practice)
         lay.addLayout(form)
         lay.addWidget(self.error)
         lay.addWidget(buttons)

@@ -415,3 +415,19 @@ def test_unlock_of_a_folder_is_a_message_not_a_crash(qtbot, tmp_path: Path) -> N
     dialog.password.setText(PASSWORD)
     assert dialog.try_unlock() is False
     assert "cannot open" in dialog.error.text() and str(folder) in dialog.error.text()
+
+
+def test_a_new_key_form_says_what_the_practice_asks_of_the_key(qtbot, vault: Vault) -> None:
+    """The practice (trading only, no withdrawals, an IP whitelist, a separate read-only key) was
+    said only by the check after Save; the form to add a key now says it before the key is made.
+    Editing a saved key does not repeat it."""
+    form = vd.KeyEditDialog(["bybit"])
+    qtbot.addWidget(form)
+    form.show()
+    text = form.practice.text()
+    assert form.practice.isVisible()
+    assert "withdrawals off" in text and "IP address" in text and "read-only" in text
+    edit = vd.KeyEditDialog(["binanceusdm"], vault.get("binanceusdm", "main"))
+    qtbot.addWidget(edit)
+    edit.show()
+    assert not edit.practice.isVisible()
