@@ -217,10 +217,11 @@ async def _route(args: argparse.Namespace, request: PlanRequest, limits: CheckLi
             if not report.clean:
                 raise CliError(f"{len(report.unresolved)} earlier order(s) still have no known outcome; "
                                "nothing was sent (try again when the venues answer)")
-        caps = await margin_caps(conn, request.side, args.leverage, request.slippage_bps, accounts=accounts)
         keeper = TermsKeeper(lambda level, text: print(f"sor-desktop: {text}", file=sys.stderr))
         await keeper.refresh(conn.venues, args.symbol, time.time())
         fees.update({v: t.fee.taker for v, t in keeper.for_symbol(args.symbol).items() if t.fee.own})
+        caps = await margin_caps(conn, request.side, args.leverage, request.slippage_bps, accounts=accounts,
+                                 fees=fees)
         plan = _planner(conn, caps, keeper.for_symbol(args.symbol), args.leverage)(request, conn.books)
         _refuse_above_max(plan, limits)
         print_plan(plan, out, conn.skipped, single_venue_why(plan, conn.books, conn.instruments, caps))

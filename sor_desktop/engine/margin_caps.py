@@ -44,11 +44,13 @@ def free_margin(balances: Sequence[Balance], settle: str) -> float:
 
 def venue_margin(side: Side, book: BookSnapshot, inst: Instrument, balances: Sequence[Balance],
                  positions: Sequence[Position], *, leverage: float, slippage_bps: float = 5.0,
-                 headroom: float = DEFAULT_HEADROOM, hedge: bool = False) -> VenueMargin | None:
+                 headroom: float = DEFAULT_HEADROOM, hedge: bool = False,
+                 taker_fee: float | None = None) -> VenueMargin | None:
     """None when the book has no mid (nothing to price the margin at). ``hedge``: the account
     keeps long and short apart, so an order that is not reduce-only closes nothing (a sell
     while long opens a short): nothing is reducible (a reduce-only order is capped by the
-    position it closes in ``preview.venue_inputs``)."""
+    position it closes in ``preview.venue_inputs``). ``taker_fee``: the account's own rate (the
+    instrument's default when None), as ``leg_margin`` charges it before the send."""
     mark = book.mid
     if not mark:
         return None
@@ -74,7 +76,8 @@ def venue_margin(side: Side, book: BookSnapshot, inst: Instrument, balances: Seq
         in_base = ((float(p), float(q) * size / float(p)) for p, q in levels)
         free_quote = free * mark
     cap = margin_cap_base(side, in_base, free=free_quote, mark=mark,
-                          leverage=lev, taker_fee=float(inst.taker_fee), rule=rule_for(inst.venue),
+                          leverage=lev, taker_fee=float(inst.taker_fee) if taker_fee is None else taker_fee,
+                          rule=rule_for(inst.venue),
                           headroom=headroom, limit_of=limit_of, reducible=reducible, position_notional=exposure)
     reason = None
     shown = f"{free:,.2f}" if inst.linear else f"{free:,.8g}"

@@ -326,6 +326,7 @@ class Session:
         side = req.side if req is not None else Side.BUY
         slippage = req.slippage_bps if req is not None else 5.0
         insts = self.route_instruments()
+        fees = self.own_fees()  # the send check's rates (``margin_problems``), so both agree
         out: dict[str, VenueMargin] = {}
         keys = [(v, v) for v in self.balances] + [(k, vid) for k, (vid, _) in self.companions().items()
                                                   if vid in self.balances]
@@ -344,7 +345,8 @@ class Session:
                                        "free margin is being re-read after a fill")
                 continue
             got = venue_margin(side, book, inst, bals, positions, leverage=self.leverage,
-                               slippage_bps=slippage, headroom=self.margin_headroom, hedge=hedge)
+                               slippage_bps=slippage, headroom=self.margin_headroom, hedge=hedge,
+                               taker_fee=fees.get(key))
             if got is not None:
                 out[key] = got
         return out

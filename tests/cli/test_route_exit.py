@@ -153,3 +153,25 @@ def test_a_leg_its_venue_cannot_carry_is_refused_before_anything_is_sent(tmp_pat
     assert "NOT SENT" in out and "mexc: the leg needs" in out and "of margin at the current mark" in out, out
     with Journal(journal) as j:
         assert j.recent_routes() == [] or all(not j.legs(r.route_id) for r in j.recent_routes())
+
+
+def test_the_routes_margin_caps_charge_each_accounts_own_fee(tmp_path: Path, capsys, monkeypatch) -> None:
+    """The caps charged the instrument's default taker rate while the check before sending
+    charges the account's own (the simulated Binance account pays 0.032 %, its market's default
+    is 0.04 %): the caps must be read with the same rates as that check."""
+    from sor_desktop.cli import route_venues
+
+    real = route_venues.venue_margin
+    charged: dict[str, float | None] = {}
+
+    def spy(side, book, inst, *a, **k):  # type: ignore[no-untyped-def]
+        charged[inst.venue] = k.get("taker_fee")
+        return real(side, book, inst, *a, **k)
+
+    monkeypatch.setattr(route_venues, "venue_margin", spy)
+    rc = main(["route", "--sim", "--symbol", "BTC/USDT:USDT", "--side", "buy", "--amount", "1", "--json",
+               "--journal", str(tmp_path / "j.sqlite3")])
+    assert rc == 2, capsys.readouterr().err
+    assert charged.get("binanceusdm") == pytest.approx(0.00032)
+    assert set(charged) == {"binanceusdm", "bybit", "bingx", "weex", "mexc"}
+    assert charged["bingx"] is None  # the simulated BingX does not say its account's rate: the default

@@ -5,6 +5,7 @@ with the reason."""
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 
 import pytest
 
@@ -181,5 +182,38 @@ async def test_a_leg_its_venue_no_longer_carries_blocks_the_route_before_anythin
         assert not [e for e in events if isinstance(e, LegUpdate) and e.filled_base]
         await session.refresh_accounts()
         assert not [p for ps in session.positions.values() for p in ps if p.base_amount], session.positions
+    finally:
+        await session.stop(timeout=1.0)
+
+
+@pytest.mark.asyncio
+async def test_the_preview_cap_charges_each_account_its_own_fee_as_the_send_check_does(tmp_path, monkeypatch):
+    """The executor's last margin check (``margin_problems``) charges each account's own taker
+    rate; the preview's caps charged the instrument's default, so the two disagreed on how much
+    a venue's free margin carries. Here the account's own rate is set far above the default: the
+    cap must shrink with it."""
+    import time
+
+    from sor_desktop.engine.margin_caps import venue_margin
+
+    session, market, clock = await make_session(tmp_path, monkeypatch)
+    try:
+        await session.terms.refresh(session.venues, SYMBOL, time.time())
+        terms = session.terms.for_symbol(SYMBOL)
+        venue = "binanceusdm"
+        assert terms[venue].fee.own
+        dear = dataclasses.replace(terms[venue].fee, taker=0.02)  # 2 %: a cap far from the default's
+        terms[venue] = dataclasses.replace(terms[venue], fee=dear)
+        monkeypatch.setattr(session.terms, "for_symbol", lambda symbol: terms)
+        books = session.route_books()
+        inst = session.route_instruments()[venue]
+        got = session.venue_margins(books)[venue].cap_base
+        own = venue_margin(Side.BUY, books[venue], inst, session.balances[venue], session.positions.get(venue, []),
+                           leverage=session.leverage, headroom=session.margin_headroom, taker_fee=0.02)
+        default = venue_margin(Side.BUY, books[venue], inst, session.balances[venue],
+                               session.positions.get(venue, []), leverage=session.leverage,
+                               headroom=session.margin_headroom)
+        assert own is not None and default is not None and own.cap_base < default.cap_base * 0.9
+        assert got == pytest.approx(own.cap_base, rel=1e-12)
     finally:
         await session.stop(timeout=1.0)
