@@ -13,6 +13,7 @@ import random
 import time
 from collections.abc import Callable, Coroutine, Mapping, Sequence
 from dataclasses import replace
+from decimal import Decimal
 from typing import Any
 
 from sor_desktop.core.account import Balance, Position, PositionMode
@@ -219,6 +220,14 @@ class Session:
         for key, (venue_id, symbol) in self.companions().items():
             out[key] = self.instruments[venue_id][symbol]
         return out
+
+    def instruments_at_own_fees(self) -> dict[str, Instrument]:
+        """``route_instruments`` with each account's own taker rate where its venue said it
+        (``own_fees``): the rate the router charges, so what the window draws fee-adjusted is
+        what a plan pays."""
+        fees = self.own_fees()
+        return {k: replace(i, taker_fee=Decimal(repr(fees[k]))) if k in fees else i
+                for k, i in self.route_instruments().items()}
 
     def route_books(self) -> dict[str, BookSnapshot]:
         """The books the preview routes on: the window symbol's by venue, the companions' by key."""

@@ -607,7 +607,7 @@ class MainWindow(QMainWindow):
         if dirty or self.depth_chart.dirty:
             self._books_moved = True
             # the companion inverse markets (Session.companions) are drawn too: they route with the rest
-            insts = self.session.route_instruments()
+            insts = self.session.instruments_at_own_fees()  # fee-adjusted as the router charges
             books = self.session.route_books()
             self.depth_chart.refresh(books, insts, self._stale)
             drawn = time.monotonic()
@@ -627,7 +627,7 @@ class MainWindow(QMainWindow):
         ladder = frame % LADDER_EVERY == LADDER_PHASE
         if ladder:
             # with the venues' inverse markets of the base (Session.companions), amounts in base
-            self.ladder.refresh(self.session.route_books(), self.session.route_instruments(), self._stale)
+            self.ladder.refresh(self.session.route_books(), self.session.instruments_at_own_fees(), self._stale)
         if slow and self._books_moved:
             self._books_moved = False
             if self.routing.amount.text().strip():
@@ -721,7 +721,8 @@ class MainWindow(QMainWindow):
         self.close()
 
     def _refresh_impact(self) -> bool:
-        insts = self.session.symbol_instruments()
+        own = self.session.instruments_at_own_fees()  # each venue's curve at the rate it charges
+        insts = {v: own.get(v, i) for v, i in self.session.symbol_instruments().items()}
         books = self.session.store.books(self.session.symbol, insts)
         if not books:
             return False

@@ -37,7 +37,7 @@ def _at_bps(window, bps: float) -> float:
 
 
 def _fee(window, venue: str) -> float:
-    return float(window.session.symbol_instruments()[venue].taker_fee)
+    return float(window.session.instruments_at_own_fees()[venue].taker_fee)  # what the router charges
 
 
 def _check_plan_within(window, price: float, side: Side, fee_adjusted: bool) -> None:
