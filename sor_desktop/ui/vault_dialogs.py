@@ -171,10 +171,14 @@ class UnlockDialog(QDialog):
         if self.busy:
             return False
         password = self.password.text()
+        if self.creating and password != self.confirm.text():
+            # the repeat is what is asked again: clearing both made the trader type it twice more
+            self.error.setText("the two passwords differ: type the same one again in the second field")
+            self.confirm.clear()
+            self.confirm.setFocus()
+            return False
         try:
             if self.creating:
-                if password != self.confirm.text():
-                    raise VaultError("the two passwords differ")
                 self._off_thread(lambda: self.vault.create(password), "creating the vault")
             else:
                 self._off_thread(lambda: self.vault.unlock(password), "deriving the key from the password")

@@ -118,7 +118,10 @@ def test_create_mode_asks_twice(qtbot, tmp_path: Path) -> None:
     dialog.confirm.setText("other password")
     assert not dialog.try_unlock()
     assert "differ" in dialog.error.text() and not vault.exists()
-    dialog.password.setText("first password")
+    # only the repeat is asked again: the first password stays, the cursor in the repeat (both
+    # fields were cleared, and the trader typed a long password twice more)
+    assert dialog.password.text() == "first password" and dialog.confirm.text() == ""
+    assert "again" in dialog.error.text()
     dialog.confirm.setText("first password")
     assert dialog.try_unlock() and vault.exists() and not vault.locked
 
