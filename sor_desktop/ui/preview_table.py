@@ -118,7 +118,8 @@ class PreviewTable(QWidget):
         lay.setContentsMargins(0, 0, 0, 0)
         lay.addWidget(self.pending_note)
         lay.addWidget(self.table)
-        lay.addWidget(self.totals)
+        # the totals are placed by the panel that holds the table (``RoutingPanel``: under the
+        # scrolling form, right above Route, so a short screen scrolls the legs, never the totals)
         lay.addStretch(1)
 
     def show_plan(self, plan: Plan | None, excluded: Mapping[str, str], base: str = "base") -> None:

@@ -217,7 +217,12 @@ class RoutingPanel(QWidget):
         self._scroll, self._body = scroll, body
         self.set_compact(False)
         lay = QVBoxLayout(self)
+        lay.setContentsMargins(6, 4, 6, 4)  # the room of the totals' line above Route at 1280x720
+        lay.setSpacing(4)
         lay.addWidget(scroll, 1)
+        # what the split pays and saves stays in view above Route: at 1280x720 a five-leg split
+        # with a holding time had them scrolled out, under the legs
+        lay.addWidget(self.preview.totals)
         lay.addWidget(self.route)
 
         self._planning = False

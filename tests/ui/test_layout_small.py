@@ -217,3 +217,30 @@ def test_the_split_gives_the_venue_columns_room_to_the_numbers_before_it_scrolls
     shown(420)  # narrower than the numbers alone: the venue at its least, then the scroll bar
     assert header.sectionSize(0) == MIN_VENUE_WIDTH and numbers_cut() == []
     assert table.horizontalScrollBar().maximum() > 0 and table.height() > roomy
+
+
+def test_at_1280x720_the_totals_of_a_five_leg_split_stay_in_view_above_route(window, sim_session, loop,
+                                                                             qtbot) -> None:
+    """At 1280x720 an ETH sell of 300 split five ways with a holding time (advanced open) had its
+    totals (average, all-in proceeds, saving, funding) scrolled out of the Route dock: the trader
+    saw the legs and a Route button, and not what the split pays or saves."""
+    s = sim_session.session
+    loop.run_until_complete(sim_session.clock.drive(s.terms.refresh(s.venues, s.symbol, sim_session.clock.time())))
+    _at(window, qtbot, 1280, 720)
+    window.default_sizes()
+    window.routing.advanced.setChecked(True)
+    window.routing.futures.hold.setValue(24.0)
+    window.routing.pick_side("sell")
+    window.routing.amount.setText("30")
+    window.refresh_preview()
+    _at(window, qtbot, 1280, 720)
+    plan = window.routing.preview.plan
+    assert plan is not None and len(plan.legs) >= 4, plan
+    totals = window.routing.preview.totals
+    assert "avg price" in totals.text() and "funding over" in totals.text()
+    seen = totals.visibleRegion().boundingRect()
+    assert totals.isVisible() and seen.height() == totals.height() and seen.width() == totals.width()
+    assert totals.height() >= totals.heightForWidth(totals.width()), "the totals are cut"
+    route = window.routing.route
+    assert totals.mapTo(window, totals.rect().bottomLeft()).y() <= route.mapTo(window, route.rect().topLeft()).y()
+    assert _cut(window) == []
