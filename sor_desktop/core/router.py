@@ -69,7 +69,7 @@ from typing import Any
 
 import numpy as np
 
-from sor_desktop.core import futures_costs, lot_groups
+from sor_desktop.core import collector, futures_costs, lot_groups
 from sor_desktop.core.book import Levels
 from sor_desktop.core.brackets import inverse_liquidation_price, liquidation_price
 from sor_desktop.core.instrument import Instrument
@@ -193,6 +193,11 @@ def _unusable_reason(c: LotCurve, ins: Instrument) -> str:
 
 def plan_route(request: PlanRequest, venues: Sequence[VenueInput]) -> Plan:
     """The exactly optimal plan (module docstring) for ``request`` across ``venues``."""
+    with collector.paused():  # its CPU budget is its own work, not a collection's (core.collector)
+        return _plan_route(request, venues)
+
+
+def _plan_route(request: PlanRequest, venues: Sequence[VenueInput]) -> Plan:
     t0 = time.perf_counter()
     _check(request)
     lot_groups.forget()
