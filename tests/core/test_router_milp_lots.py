@@ -100,3 +100,23 @@ def test_a_bybit_inverse_sized_lot_beside_decimal_lots_is_proven_optimal():
     quote = plan_route(request(Side.SELL, 35_118.0, AmountUnit.QUOTE, leg_cost=1.0), venues)
     assert 0 < quote.notional <= 35_118.0
     assert quote.gap_bps == 0
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_when_no_venue_fills_it_alone_the_saving_is_against_the_optimum_of_what_one_can(seed):
+    """The saving of a plan no single venue can fill is the best venue's cost at the most it can
+    fill against the router's optimum of that same amount: that optimum must be the MILP's (the
+    comparison's search starts from the plan's own legs trimmed to that amount)."""
+    from dataclasses import replace
+
+    venues, rng = ten_venues(seed)
+    venues = [replace(v, cap_base=round(rng.uniform(3, 30), 3)) for v in venues]
+    side = rng.choice([Side.BUY, Side.SELL])
+    req = request(side, _amount(rng, 60, 200), max_venues=3, leg_cost=1.0)
+    plan = plan_route(req, venues)
+    assert plan.best_single is not None and plan.best_single_note is not None, plan.best_single_note
+    single = plan.best_single
+    opt = milp_optimum(request(side, single.filled, max_venues=3, leg_cost=1.0), venues)
+    assert opt.fill_base == pytest.approx(single.filled, rel=1e-12)
+    alone = single.total_cost if side is Side.BUY else -single.total_cost
+    assert plan.savings_quote == pytest.approx(alone - (opt.cost - opt.legs), abs=1e-6 * single.total_cost)
