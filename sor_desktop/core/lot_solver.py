@@ -205,6 +205,7 @@ def _seed(curves: Sequence[LotCurve], m: Sequence[int], target: int, k: int, leg
         return
     chosen = sorted(range(n), key=lambda i: rel.lots[i] * m[i], reverse=True)[:k]
     chosen = [i for i in chosen if rel.lots[i] > 0]
+    chosen = _reaching(chosen, curves, m, most, usable)
     low = [curves[i].lo if i in chosen else 0 for i in range(n)]
     up = [curves[i].hi if i in chosen else 0 for i in range(n)]
     box = prep.boxes.solve(low, up, target)
@@ -215,6 +216,26 @@ def _seed(curves: Sequence[LotCurve], m: Sequence[int], target: int, k: int, leg
     money = sum(curves[i].cost(box.lots[i]) for i in used)
     # its leg costs are those of the venues forced on: a chosen venue left at its minimum still pays
     best[0] = Allocation(box.fill, money, box.lots, value, value)
+
+
+def _reaching(chosen: list[int], curves: Sequence[LotCurve], m: Sequence[int], most: int,
+              usable: Sequence[bool]) -> list[int]:
+    """The seed's venues, the least used swapped for the deepest left out while their depth
+    together falls short of ``most`` (the fractional plan spreads over every venue, and its top
+    few can lack the depth of the fill: a seed short of the fill bounds nothing by cost, and the
+    search went down the subtree without the deepest venue first)."""
+    depth = [m[i] * curves[i].hi if usable[i] else 0 for i in range(len(curves))]
+    chosen = list(chosen)
+    while chosen and sum(depth[i] for i in chosen) < most:
+        out = [i for i in range(len(curves)) if i not in chosen and depth[i] > 0]
+        if not out:
+            break
+        deepest = max(out, key=lambda i: depth[i])
+        weakest = min(chosen, key=lambda i: depth[i])
+        if depth[deepest] <= depth[weakest]:
+            break
+        chosen[chosen.index(weakest)] = deepest
+    return chosen
 
 
 class FixedSet:
