@@ -220,7 +220,7 @@ def _seed(curves: Sequence[LotCurve], m: Sequence[int], target: int, k: int, leg
 
 def _reaching(chosen: list[int], curves: Sequence[LotCurve], m: Sequence[int], most: int,
               usable: Sequence[bool]) -> list[int]:
-    """The seed's venues, the least used swapped for the deepest left out while their depth
+    """The seed's venues, the shallowest swapped for the deepest left out while their depth
     together falls short of ``most`` (the fractional plan spreads over every venue, and its top
     few can lack the depth of the fill: a seed short of the fill bounds nothing by cost, and the
     search went down the subtree without the deepest venue first)."""
