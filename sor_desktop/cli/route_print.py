@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from decimal import Decimal
 from typing import Any, TextIO
 
 from sor_desktop.core.book import BookSnapshot
@@ -68,27 +69,31 @@ def print_outcome(result: RouteResult, out: TextIO, plan: Plan | None = None) ->
     # contracts are per venue (MEXC's BTC contract is 0.0001 BTC): base units as well, to compare legs
     print(f"  {'venue':<13}{'status':<18}{'filled ct':>12}{'filled base':>13}{'avg price':>14}{'slip bps':>10}"
           f"{'fee':>10}{'ack ms':>9}", file=out)
+    # prices with the plan's tick and contracts as the plan wrote them (0.15000 and 70.76 above
+    # read 0.150000 and 70.760 here)
+    tick = display_tick(tick_of(lg.limit_price) for lg in plan.legs) if plan is not None and plan.legs else None
     for lg in result.legs:
         t = per_leg.get(lg.client_order_id)  # its fee is in quote units (an inverse leg's coin fee valued)
         filled = float(lg.filled_base)
         amount = amount_text(filled, plan, named=False) if plan is not None else f"{filled:.6g}"
-        print(f"  {lg.venue:<13}{lg.status:<18}{lg.filled_contracts!s:>12}{amount:>13}"
-              f"{'-' if lg.avg_price is None else format_price(lg.avg_price):>14}"
+        contracts = f"{lg.filled_contracts.normalize():f}"
+        print(f"  {lg.venue:<13}{lg.status:<18}{contracts:>12}{amount:>13}"
+              f"{'-' if lg.avg_price is None else format_price(lg.avg_price, tick):>14}"
               f"{_f(t.slippage_bps if t else None, '+.2f'):>10}{t.fee if t else float(lg.fee):>10.4f}"
               f"{_f(lg.latency_ms, '.1f'):>9}", file=out)
         if lg.reason and lg.status in ("rejected", "unknown"):
             print(f"      {lg.reason}", file=out)
     if tca is not None:
-        print_tca(tca, out)
+        print_tca(tca, out, tick)
     if result.remainder > 0:
         left = amount_text(result.remainder, plan) if plan is not None else f"{result.remainder:g}"
         print(f"  remainder not filled: {left}", file=out)
 
 
-def print_tca(tca: RouteTca, out: TextIO) -> None:
+def print_tca(tca: RouteTca, out: TextIO, tick: Decimal | None = None) -> None:
     preview, realised = tca.preview_avg_price_filled or tca.preview_avg_price, tca.realised_avg_price
-    print(f"  previewed {'-' if preview is None else format_price(preview)} -> realised "
-          f"{'-' if realised is None else format_price(realised)}: slippage {_f(tca.slippage_bps, '+.2f')} bps; filled "
+    print(f"  previewed {'-' if preview is None else format_price(preview, tick)} -> realised "
+          f"{'-' if realised is None else format_price(realised, tick)}: slippage {_f(tca.slippage_bps, '+.2f')} bps; filled "
           f"{tca.filled_base:,.{amount_digits([tca.filled_base])}f} ({tca.fill_ratio:.1%} of plan); fees {tca.fees_paid:,.4f} "
           f"(previewed {tca.preview_fees:,.4f})", file=out)
     if tca.latency_ms:

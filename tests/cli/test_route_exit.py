@@ -175,3 +175,24 @@ def test_the_routes_margin_caps_charge_each_accounts_own_fee(tmp_path: Path, cap
     assert charged.get("binanceusdm") == pytest.approx(0.00032)
     assert set(charged) == {"binanceusdm", "bybit", "bingx", "weex", "mexc"}
     assert charged["bingx"] is None  # the simulated BingX does not say its account's rate: the default
+
+
+def test_the_outcome_writes_prices_and_contracts_as_the_plan_did(tmp_path: Path, capsys) -> None:
+    """The plan wrote DOGE's average as 0.15000 (its tick) and Binance's ETH contracts as 70.76;
+    the outcome under it wrote 0.150000 and 70.760, so the same numbers read differently."""
+    rc = main(["route", "--sim", "--symbol", "DOGE/USDT:USDT", "--side", "buy", "--amount", "2000000", "--yes",
+               "--journal", str(tmp_path / "j.sqlite3")])
+    out = capsys.readouterr().out
+    assert rc == 0, out
+    planned = re.search(r"at (\d+\.\d+) avg", out)
+    shown = re.search(r"previewed (\d+\.\d+) -> realised (\d+\.\d+)", out)
+    assert planned and shown, out
+    decimals = len(planned.group(1).split(".")[1])
+    assert len(shown.group(1).split(".")[1]) == decimals and len(shown.group(2).split(".")[1]) == decimals, out
+    rc = main(["route", "--sim", "--symbol", "ETH/USDT:USDT", "--side", "sell", "--amount", "120", "--yes",
+               "--journal", str(tmp_path / "j.sqlite3")])
+    out = capsys.readouterr().out
+    assert rc == 0, out
+    legs = re.findall(r"^  (\w+) +(\d[\d.]*) +[\d,.]+ +[\d,.]+ +[\d,.]+ +[\d.]+ +[\d.]+%$", out, re.M)
+    done = dict(re.findall(r"^  (\w+) +filled +(\d[\d.]*) ", out, re.M))
+    assert legs and all(done[v] == ct for v, ct in legs), (legs, done)
