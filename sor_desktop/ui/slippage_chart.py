@@ -3,6 +3,7 @@ in bps (positive = worse for the trader), from the executor's transaction cost a
 
 from __future__ import annotations
 
+import logging
 import math
 from collections.abc import Iterable
 from typing import Any
@@ -13,6 +14,8 @@ from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from sor_desktop.engine.tca import RouteTca
 from sor_desktop.ui import theme
+
+log = logging.getLogger(__name__)
 
 MAX_ROUTES = 200
 
@@ -54,12 +57,17 @@ class SlippageChart(QWidget):
         self.routes: list[RouteTca] = []
 
     def load(self, rows: Iterable[dict[str, Any]]) -> None:
-        """Routes from the journal (oldest first); rows that do not parse are skipped."""
+        """Routes from the journal (oldest first); rows that do not parse are left out, and the
+        log says how many and the first one's error."""
+        bad: list[str] = []
         for row in rows:
             try:
                 self.routes.append(RouteTca.from_json(row))
-            except (TypeError, KeyError):
-                continue
+            except (TypeError, KeyError) as exc:
+                bad.append(f"{type(exc).__name__}: {exc}")
+        if bad:
+            log.warning("slippage chart: %d route(s) of the journal's cost analysis do not parse and are "
+                        "not drawn (first: %s)", len(bad), bad[0])
         self._redraw()
 
     def add(self, tca: RouteTca) -> None:
