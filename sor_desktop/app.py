@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import math
 import signal
 import sys
 import time
@@ -135,6 +136,7 @@ async def _main(app: object, opts: AppOptions) -> int:
         if opts.demo_route and (opts.amount or opts.demo_sweep_bps is not None):
             await asyncio.sleep(1.0)
             window.prefs.skip_confirm = True  # this run only (the layout and prefs are not saved)
+            window.prefs.type_above_notional = math.inf  # a demo types nothing
             window.refresh_preview(now=True)
             window.routing.request_route()
         if opts.demo_flatten:

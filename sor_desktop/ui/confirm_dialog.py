@@ -59,6 +59,18 @@ class Quote:
     books: Mapping[str, BookSnapshot] | None = None  # what it was planned on, by market key
 
 
+def route_notional(plan: Plan) -> float:
+    """The notional every leg of ``plan`` trades (both sides of a flatten together)."""
+    return sum(lg.notional for lg in plan.legs)
+
+
+def needs_typing(plan: Plan, type_above: float) -> bool:
+    """Whether ``plan`` must have its amount typed to be sent: its notional is above the threshold.
+    Written so that a NaN threshold demands the typing rather than skipping it. The window asks it
+    too before sending without the dialog, which stays a guard of its own."""
+    return not route_notional(plan) <= type_above
+
+
 class ConfirmDialog(QDialog):
     def __init__(self, plan: Plan, *, base: str, mode: str, type_above: float, reduce_only: bool = False,
                  parent: QWidget | None = None, quoted_at: float | None = None,
@@ -185,13 +197,12 @@ class ConfirmDialog(QDialog):
         header = self.table.horizontalHeader().sizeHint().height()
         self.table.setFixedHeight(header + 22 * max(1, len(plan.legs)) + 4)
         self.totals.setText(sides_text(plan, self.base, tick) if plan.mixed else totals_text(plan, self.base))
-        notional = sum(lg.notional for lg in plan.legs)
+        notional = route_notional(plan)
         if plan.unit is AmountUnit.QUOTE:  # the notional typed in the ticket, not its base of the moment
             expected = f"{plan.requested:.2f}".rstrip("0").rstrip(".")
         else:
             expected = f"{plan.filled:.4f}".rstrip("0").rstrip(".")
-        # written so that a NaN threshold demands the typing rather than skipping it
-        self._needs_typing = not notional <= self.type_above
+        self._needs_typing = needs_typing(plan, self.type_above)
         if expected != self.expected:
             self.typed_field.clear()  # an amount typed for the old plan does not confirm the new one
         self.expected = expected

@@ -57,7 +57,7 @@ from sor_desktop.engine.store import LinkState, VenueHealth
 from sor_desktop.ui import settings as settings_mod
 from sor_desktop.ui.about import show_about
 from sor_desktop.ui.blotter import Blotter, leg_failure, venue_words
-from sor_desktop.ui.confirm_dialog import ConfirmDialog, Quote
+from sor_desktop.ui.confirm_dialog import ConfirmDialog, Quote, needs_typing
 from sor_desktop.ui.depth_chart import DepthChart
 from sor_desktop.ui.futures_inputs import terms_tooltip
 from sor_desktop.ui.impact_chart import PENDING, ImpactChart, Pending
@@ -931,7 +931,9 @@ class MainWindow(QMainWindow):
         if self.trading_locked:
             self.notify("warning", f"order entry stopped: {self.trading_locked}")
             return
-        if self.prefs.skip_confirm:
+        if self.prefs.skip_confirm and not needs_typing(plan, self.prefs.type_above_notional):
+            # without the dialog only up to the typed-amount threshold: above it, the dialog asks
+            # for the amount typed whatever the confirmation setting says
             self._send(plan)
             return
         shown = self._preview

@@ -107,7 +107,7 @@ class SettingsDialog(QDialog):
     def __init__(self, prefs: Prefs, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Settings")
-        self.skip = QCheckBox("send routes without the confirmation dialog")
+        self.skip = QCheckBox("send routes without the confirmation dialog (up to the typed amount below)")
         self.skip.setChecked(prefs.skip_confirm)
         self.type_above = _money(prefs.type_above_notional, LIMITS["type_above_notional"][1])
         self.max_notional = _money(prefs.max_notional, LIMITS["max_notional"][1])

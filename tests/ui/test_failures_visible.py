@@ -23,6 +23,7 @@ def _settle(loop, session) -> None:
 
 def _route(window, sim_session, loop, amount: str = "3", plan_edit=None):
     window.prefs.skip_confirm = True
+    window.prefs.type_above_notional = 1e9  # nothing to type: sent on Enter
     window.routing.amount.setText(amount)
     window.refresh_preview()
     plan = window._preview.plan

@@ -19,6 +19,7 @@ SYMBOL = "BTC/USDT:USDT"
 def _long_on_two_venues(window, sim_session, loop) -> dict[str, float]:
     session = sim_session.session
     window.prefs.skip_confirm = True
+    window.prefs.type_above_notional = 1e9  # nothing to type: sent on Enter
     window.routing.amount.setText("3")
     window.refresh_preview()
     assert len(window._preview.plan.legs) >= 2

@@ -43,6 +43,7 @@ def test_enter_four_times_sends_one_route_while_books_move(window, sim_session, 
 def test_editing_the_ticket_arms_route_again(window, sim_session, loop, qtbot):
     session = sim_session.session
     window.prefs.skip_confirm = True
+    window.prefs.type_above_notional = 1e9  # nothing to type: sent on Enter
     window.routing.amount.setText("0.01")
     window.refresh_preview()
     window.routing.request_route()
@@ -63,6 +64,7 @@ def test_editing_the_ticket_arms_route_again(window, sim_session, loop, qtbot):
 
 def test_books_moving_alone_do_not_rearm(window, sim_session, loop):
     window.prefs.skip_confirm = True
+    window.prefs.type_above_notional = 1e9  # nothing to type: sent on Enter
     window.routing.amount.setText("0.5")
     window.refresh_preview()
     window.routing.request_route()

@@ -94,6 +94,7 @@ def test_rejected_leg_shows_the_venue_reason(window, sim_session, loop):
     victim = plan.legs[0].venue
     sim_session.market.venue(victim).faults.reject_next("price protection triggered")
     window.prefs.skip_confirm = True
+    window.prefs.type_above_notional = 1e9  # nothing to type: sent on Enter
     window.routing.request_route()
     settle(loop, session)
     (r,) = window.blotter.routes.values()
@@ -128,6 +129,7 @@ def test_unknown_outcome_is_resolved_by_client_id_and_shown(window, sim_session,
     # the venue takes the order, then the answer is lost: the executor must find it, not resend it
     sim_session.market.venue(victim).faults.timeout_next()
     window.prefs.skip_confirm = True
+    window.prefs.type_above_notional = 1e9  # nothing to type: sent on Enter
     window.routing.request_route()
     settle(loop, session)
     (r,) = window.blotter.routes.values()
@@ -155,6 +157,7 @@ def test_done_route_adds_its_slippage_to_the_plot(window, sim_session, loop):
     window.routing.amount.setText("2")
     window.refresh_preview()
     window.prefs.skip_confirm = True
+    window.prefs.type_above_notional = 1e9  # nothing to type: sent on Enter
     window.routing.request_route()
     settle(loop, sim_session.session)
     (tca,) = window.slippage.routes
@@ -163,3 +166,27 @@ def test_done_route_adds_its_slippage_to_the_plot(window, sim_session, loop):
     assert window.blotter.routes[route_id].item.text(7) == f"{tca.slippage_bps:+.2f}"
     xs, ys = window.slippage._route_curve.getData()
     assert list(ys) == [tca.slippage_bps]
+
+
+def test_without_the_confirmation_a_large_order_still_asks_for_its_amount_typed(window, sim_session, loop):
+    """Settings offer "send routes without the confirmation dialog" beside "type the amount above
+    100,000": with the first on, a 4 BTC route (240,000 USDT) went out on Enter with nothing
+    typed. The typed amount is a guard of its own: above it the dialog opens and asks for it."""
+    window.prefs.skip_confirm = True
+    window.prefs.type_above_notional = 100_000.0
+    window.routing.amount.setText("4")
+    window.refresh_preview()
+    plan = window._preview.plan
+    assert plan is not None and plan.notional > 100_000
+    window.routing.request_route()
+    dlg = window.confirm
+    assert dlg is not None, "sent without the amount typed"
+    assert dlg.typed is not None and not dlg.send.isEnabled()
+    assert not window.blotter.routes
+    dlg.reject()
+    window.routing.amount.setText("1")  # 60,000 USDT: under the threshold, sent on Enter
+    window.refresh_preview()
+    window.routing.request_route()
+    assert window.confirm is None
+    settle(loop, sim_session.session)
+    assert len(window.blotter.routes) == 1
