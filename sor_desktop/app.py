@@ -18,6 +18,7 @@ from sor_desktop.venues.base import Mode
 
 if TYPE_CHECKING:
     from sor_desktop.security.vault import Vault
+    from sor_desktop.ui.main_window import MainWindow
 
 log = logging.getLogger("sor_desktop.app")
 T0 = time.monotonic()
@@ -122,12 +123,7 @@ async def _main(app: object, opts: AppOptions) -> int:
             print(f"sor-desktop: no venue lists {opts.symbol}; try one of: {listed}", file=sys.stderr)
             return 2
         window.on_session_started()
-        if opts.amount:
-            window.routing.pick_side(opts.side)
-            window.routing.amount.setText(opts.amount)
-        if opts.hold_hours:
-            window.routing.advanced.setChecked(True)
-            window.routing.futures.hold.setValue(opts.hold_hours)
+        prefill(window, opts.side, opts.amount, opts.hold_hours)
         if opts.demo_sweep_bps is not None:
             await asyncio.sleep(1.0)
             window.demo_sweep(opts.demo_sweep_bps)
@@ -280,3 +276,14 @@ async def shutdown(window: object, session: object) -> None:
     app = QApplication.instance()
     if app is not None:
         app.quit()
+
+
+def prefill(window: MainWindow, side: str, amount: str | None, hold_hours: float | None) -> None:
+    """The ticket as ``--side``, ``--amount`` and ``--hold-hours`` set it (the side even with no
+    amount: ``--side sell`` alone opened on Buy)."""
+    window.routing.pick_side(side)
+    if amount:
+        window.routing.amount.setText(amount)
+    if hold_hours:
+        window.routing.advanced.setChecked(True)
+        window.routing.futures.hold.setValue(hold_hours)

@@ -190,3 +190,14 @@ def test_without_the_confirmation_a_large_order_still_asks_for_its_amount_typed(
     assert window.confirm is None
     settle(loop, sim_session.session)
     assert len(window.blotter.routes) == 1
+
+
+def test_side_alone_prefills_the_ticket(window) -> None:
+    """``--side sell`` with no ``--amount`` opened the window on Buy."""
+    from sor_desktop.app import prefill
+
+    prefill(window, "sell", None, None)
+    assert window.routing.side == "sell" and not window.routing.amount.text()
+    prefill(window, "buy", "2", 24.0)
+    assert window.routing.side == "buy" and window.routing.amount.text() == "2"
+    assert window.routing.futures.hold.value() == 24.0
