@@ -167,6 +167,8 @@ class MainWindow(QMainWindow):
         # after Qt has laid the grown table out (its header lengths are only right then)
         self.routing.preview.needs_room.connect(lambda: QTimer.singleShot(50, self._give_preview_room))
         self._unit_was = str(self.routing.unit.currentData() or BASE)
+        # a percent size while the amount is the one its button wrote: (percent, text written)
+        self._percent_size: tuple[Decimal, str] | None = None
         self.routing.unit.currentIndexChanged.connect(self._unit_changed)
         self.impact = ImpactChart()
         self.ladder = Ladder()
@@ -545,19 +547,48 @@ class MainWindow(QMainWindow):
         self._load_presets()
 
     def use_preset(self, p: Preset) -> None:
+        self._percent_size = None
         if p.amount is not None:
             amount = p.amount
         else:
-            fill, lot = self.margin_fill_base(), self._finest_lot()
-            if not fill or p.percent is None:
+            got = self._percent_amount(p.percent)
+            if got is None:
                 self.routing.show_hint("No free margin known yet for a percent size.")
                 return
-            # on the finest lot of the venues (100 % of DOGE was "5890449.952616" on lots of 1)
-            share = Decimal(str(fill)) * p.percent / 100
-            amount = (share / lot).to_integral_value(rounding=ROUND_DOWN) * lot
+            amount = got
         self._unit_was = BASE
         self.routing.unit.setCurrentIndex(0)
-        self.routing.amount.setText(f"{amount.normalize():f}")
+        text = f"{amount.normalize():f}"
+        self.routing.amount.setText(text)
+        if p.percent is not None:
+            self._percent_size = (p.percent, text)
+
+    def _percent_amount(self, percent: Decimal | None) -> Decimal | None:
+        """``percent`` of what the free margin lets the router fill now, on the finest lot of the
+        venues (100 % of DOGE was "5890449.952616" on lots of 1)."""
+        fill, lot = self.margin_fill_base(), self._finest_lot()
+        if not fill or percent is None:
+            return None
+        share = Decimal(str(fill)) * percent / 100
+        return (share / lot).to_integral_value(rounding=ROUND_DOWN) * lot
+
+    def follow_percent_size(self) -> None:
+        """A percent size taken again from the margin of now (it moves with the mark, and the
+        size taken at the click was short of the caps a second later: "unfilled 2,756 DOGE"),
+        while the amount is still the one the button wrote; the trader's own typing ends it."""
+        if self._percent_size is None:
+            return
+        percent, written = self._percent_size
+        if self.routing.amount.text() != written or self.routing.unit.currentIndex() != 0:
+            self._percent_size = None
+            return
+        got = self._percent_amount(percent)
+        if got is None:
+            return
+        text = f"{got.normalize():f}"
+        if text != written:
+            self._percent_size = (percent, text)
+            self.routing.amount.setText(text)
 
     def margin_fill_base(self) -> float:
         """What the free margin of the venues switched on lets the router fill, in base: the sum of
@@ -630,6 +661,7 @@ class MainWindow(QMainWindow):
             self.ladder.refresh(self.session.route_books(), self.session.instruments_at_own_fees(), self._stale)
         if slow and self._books_moved:
             self._books_moved = False
+            self.follow_percent_size()
             if self.routing.amount.text().strip():
                 self.refresh_preview(books_only=True)
             elif self._waiting_for_books:

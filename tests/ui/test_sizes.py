@@ -105,3 +105,28 @@ def test_a_percent_size_is_on_the_finest_lot_and_the_router_fills_it(window, mon
     monkeypatch.setattr(window, "_finest_lot", lambda: Decimal(1))
     window.sizes.buttons[0].click()
     assert window.routing.amount.text() == "2945224"
+
+
+def test_a_percent_size_follows_the_margin_until_the_trader_types(window, monkeypatch, qtbot) -> None:
+    """100 % of DOGE's margin, taken at the click, was short of the caps a second later (they move
+    with the mark): the preview said "unfilled 2,756 DOGE: not enough room under the venue caps"
+    for the size the button itself had chosen. A percent size is taken again from the margin of
+    the moment while the amount is the one the button wrote; a typed amount stays as typed."""
+    window.sizes.set_presets(parse_presets("50%, 100%"))
+    monkeypatch.setattr(window, "_finest_lot", lambda: Decimal(1))
+    monkeypatch.setattr(window, "margin_fill_base", lambda: 5_908_161.0)
+    window.sizes.buttons[1].click()
+    assert window.routing.amount.text() == "5908161"
+    monkeypatch.setattr(window, "margin_fill_base", lambda: 5_905_405.0)  # the mark moved
+    window.follow_percent_size()
+    assert window.routing.amount.text() == "5905405"
+    window.routing.pick_side("buy")  # the other side's margin: the percent of it
+    monkeypatch.setattr(window, "margin_fill_base", lambda: 4_000_000.0)
+    window.follow_percent_size()
+    assert window.routing.amount.text() == "4000000"
+    window.routing.amount.setFocus()
+    window.routing.amount.end(False)
+    qtbot.keyClick(window.routing.amount, Qt.Key.Key_Backspace)  # the trader edits it: "400000", kept
+    monkeypatch.setattr(window, "margin_fill_base", lambda: 3_000_000.0)
+    window.follow_percent_size()
+    assert window.routing.amount.text() == "400000"
