@@ -25,7 +25,9 @@ MIN_VENUE_WIDTH = 56  # the venue column gives up room down to this ("binan…")
 
 
 def totals_text(plan: Plan, base: str, quote: str = "USDT", tick: Decimal | None = None) -> str:
-    digits = amount_digits([lg.amount_base for lg in plan.legs] or [plan.filled])
+    # the single venue's amount too: legs of 0.5 BTC wrote its 0.25 as "0.2"
+    shown = [lg.amount_base for lg in plan.legs] or [plan.filled]
+    digits = amount_digits(shown + ([plan.best_single.filled] if plan.best_single is not None else []))
     lines = [
         f"avg price <b>{format_price(plan.avg_price, tick)}</b> · filled <b>{plan.filled:,.{digits}f} {base}</b>"
         f" · all-in {'cost' if plan.side == 'buy' else 'proceeds'} <b>{plan.total_cost:,.2f} {quote}</b>"
@@ -45,6 +47,8 @@ def totals_text(plan: Plan, base: str, quote: str = "USDT", tick: Decimal | None
                     f"{plan.best_single.venue})")
             if plan.savings_quote > 0:
                 line += f": on that much, saves {saves}{split}"
+            else:  # the router's optimum of that much is that venue alone
+                line += f": on that much, {plan.best_single.venue} alone is as cheap as any split"
             lines.append(line)
         elif plan.single_venue_is_best:
             lines.append(f"one venue alone is best: <b>{plan.best_single.venue}</b>")

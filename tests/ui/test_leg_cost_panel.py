@@ -92,3 +92,22 @@ def test_enter_right_after_a_keystroke_routes_what_was_typed(window, qtbot):
     assert window.confirm is not None
     assert abs(window.confirm.plan.filled - 0.55) < 1e-9
     window.confirm.reject()
+
+
+def test_when_no_venue_fills_it_alone_the_comparison_always_ends_with_what_it_found(window):
+    """"no venue fills it alone (at most 2,630,520 DOGE, binanceusdm)" stopped there whenever the
+    router's optimum of that much was that venue alone: the trader could not tell a comparison
+    made from one left out."""
+    from sor_desktop.core.plan import SingleVenue
+
+    window.routing.amount.setText("0.5")
+    window.refresh_preview()
+    plan = window._preview.plan
+    assert plan is not None and plan.legs
+    alone = SingleVenue(plan.legs[0].venue, plan.avg_price, plan.total_cost / 2, plan.filled / 2)
+    tie = replace(plan, best_single=alone, savings_quote=0.0, savings_bps=0.0, single_venue_is_best=False)
+    text = totals_text(tie, "BTC")
+    assert f"no venue fills it alone (at most 0.25 BTC, {alone.venue}): on that much, {alone.venue} alone is " \
+           "as cheap as any split" in text, text
+    saves = totals_text(replace(tie, savings_quote=3.0, savings_bps=0.5), "BTC")
+    assert "on that much, saves" in saves
