@@ -96,6 +96,7 @@ class Session:
         # live: (venue -> trade key, probe); every key is asked what it may do before it trades
         self.key_checks: tuple[Mapping[str, Any], Probe] | None = None
         # each venue's fee, funding and brackets for the symbol (engine/venue_terms.py)
+        self._own_fee_instruments: dict[str, tuple[Instrument, float, Instrument]] = {}  # instruments_at_own_fees
         self.terms = TermsKeeper(lambda level, text: self.emit(Notice(level, text)))
 
     # -- lifecycle -----------------------------------------------------------------------------
@@ -226,8 +227,20 @@ class Session:
         (``own_fees``): the rate the router charges, so what the window draws fee-adjusted is
         what a plan pays."""
         fees = self.own_fees()
-        return {k: replace(i, taker_fee=Decimal(repr(fees[k]))) if k in fees else i
-                for k, i in self.route_instruments().items()}
+        out: dict[str, Instrument] = {}
+        for k, inst in self.route_instruments().items():
+            fee = fees.get(k)
+            if fee is None:
+                out[k] = inst
+                continue
+            # the same object while the instrument and the fee are: the depth chart keeps a
+            # venue's curves while it draws the very objects it drew (a new one each frame
+            # redrew every venue at every frame)
+            kept = self._own_fee_instruments.get(k)
+            if kept is None or kept[0] is not inst or kept[1] != fee:
+                kept = self._own_fee_instruments[k] = (inst, fee, replace(inst, taker_fee=Decimal(repr(fee))))
+            out[k] = kept[2]
+        return out
 
     def route_books(self) -> dict[str, BookSnapshot]:
         """The books the preview routes on: the window symbol's by venue, the companions' by key."""

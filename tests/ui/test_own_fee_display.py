@@ -66,3 +66,12 @@ def test_the_impact_charts_venue_curves_charge_the_accounts_own_fee(window, dear
     monkeypatch.setattr(impact_chart.depth_data, "avg_price_curve", spy)
     assert window._refresh_impact()
     assert charged[VENUE] == pytest.approx(DEAR)
+
+
+def test_the_instruments_at_own_fees_are_the_same_objects_while_nothing_changes(window, dear_terms) -> None:
+    """The depth chart keeps a venue's curves while its book and instrument are the very objects it
+    drew (slow feeds): new instruments at every frame redrew every venue at every frame."""
+    first = window.session.instruments_at_own_fees()
+    again = window.session.instruments_at_own_fees()
+    assert first[VENUE] is again[VENUE] and float(first[VENUE].taker_fee) == pytest.approx(DEAR)
+    assert all(first[v] is again[v] for v in first)
