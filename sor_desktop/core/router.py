@@ -519,8 +519,9 @@ def _best_single(routed: Sequence[_Venue], alloc: Allocation, request: PlanReque
     if fill == alloc.fill:
         return single, single_alloc, None, cost - alloc.cost, _notional(routed, alloc), None
     # no single venue fills as much: compare the router's optimum for what that venue can fill,
-    # searched from that venue's plan (a plan of the fill, so the search always ends at the fill)
-    # over the tree of the plan's search
+    # searched from the plan's own legs trimmed to that fill, or from that venue's plan (a plan
+    # of the fill either way, so the search always ends at the fill) over the tree of the plan's
+    # search
     start = _trimmed(routed, alloc, fill)
     if start is None or start.total >= single_alloc.total:
         start = single_alloc

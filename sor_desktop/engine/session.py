@@ -95,8 +95,8 @@ class Session:
         self.start_notices: list[Notice] = []  # settings refused while wiring: shown once started
         # live: (venue -> trade key, probe); every key is asked what it may do before it trades
         self.key_checks: tuple[Mapping[str, Any], Probe] | None = None
-        # each venue's fee, funding and brackets for the symbol (engine/venue_terms.py)
         self._own_fee_instruments: dict[str, tuple[Instrument, float, Instrument]] = {}  # instruments_at_own_fees
+        # each venue's fee, funding and brackets for the symbol (engine/venue_terms.py)
         self.terms = TermsKeeper(lambda level, text: self.emit(Notice(level, text)))
 
     # -- lifecycle -----------------------------------------------------------------------------
