@@ -6,11 +6,12 @@ import argparse
 import json
 import sys
 import time
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from sor_desktop.cli.errors import CliError
-from sor_desktop.core.price_format import amount_digits, format_price
+from sor_desktop.core.price_format import amount_digits, display_tick, format_price, tick_of
 from sor_desktop.engine.journal import MIXED, Journal, JournalError, RouteRow
 from sor_desktop.engine.tca import export_csv, journal_route_tca
 from sor_desktop.venues.base import Mode
@@ -75,7 +76,7 @@ def _list(j: Journal, limit: int, as_json: bool, mode: str | None = None) -> int
         table.append((time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime(r.created)), r.route_id, r.mode, r.symbol,
                       _side(r), f"{r.requested:,.{digits}f}" + (" USDT" if r.unit == "quote" else ""),
                       f"{t.filled_base:,.{amount_digits([t.filled_base])}f}" if t else "-",
-                      format_price(t.realised_avg_price) if t and t.realised_avg_price else "-",
+                      format_price(t.realised_avg_price, _tick(j, r.route_id)) if t and t.realised_avg_price else "-",
                       _fmt(t.slippage_bps if t else None, "+.2f"), _fmt(t.fees_paid if t else None, ",.4f"),
                       str(r.state)))
     widths = [max(len(row[c]) for row in table) for c in range(len(head))]
@@ -84,6 +85,13 @@ def _list(j: Journal, limit: int, as_json: bool, mode: str | None = None) -> int
         print("  ".join(cell.rjust(w) if c in right else cell.ljust(w)
                         for c, (cell, w) in enumerate(zip(row, widths, strict=True))).rstrip())
     return 0
+
+
+def _tick(j: Journal, route_id: str) -> Decimal | None:
+    """The tick the route's prices are written with: the finest of its legs' limits, as ``route``
+    wrote its plan (DOGE's 0.15000, where the magnitude's figures read 0.150000)."""
+    ticks = [tick_of(str(lg.limit_price)) for lg in j.legs(route_id)]
+    return display_tick(ticks) if ticks else None
 
 
 def run(args: argparse.Namespace) -> int:
