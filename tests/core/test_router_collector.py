@@ -79,3 +79,26 @@ def test_the_collector_comes_back_after_a_plan_that_fails_and_stays_off_if_it_wa
         assert not gc.isenabled()  # the caller's choice is kept
     finally:
         gc.enable()
+
+
+def test_plans_on_two_threads_at_once_leave_the_collector_on() -> None:
+    """The preview worker and the Qt thread plan at the same time: the collector comes back only
+    when the last plan ends, and it does come back."""
+    import threading
+
+    venues = _venues()
+    done: list[float] = []
+    barrier = threading.Barrier(2)
+
+    def plan_twice() -> None:
+        barrier.wait()
+        for amount in (3.30875, 2.0):
+            done.append(plan_route(request(Side.BUY, amount, leg_cost=1.0), venues).gap_bps)
+
+    threads = [threading.Thread(target=plan_twice) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert done == [0.0] * 4  # every plan finished, proven
+    assert gc.isenabled()
