@@ -184,9 +184,12 @@ class RoutingPanel(QWidget):
         amt.addWidget(self.unit, 0)
         form = QFormLayout()
         form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
-        form.setVerticalSpacing(4)  # at 720 high the form, the split and ten ladder rows fit together
-        form.addRow("symbol", self.symbol)
-        form.addRow("side", sides)
+        form.setVerticalSpacing(3)  # at 720 high the form, five legs, their totals and eight ladder rows fit
+        # the symbol and the side on one row: at 1280x720 the row saved shows one more leg
+        top = QHBoxLayout()
+        top.addWidget(self.symbol, 1)
+        top.addLayout(sides, 1)
+        form.addRow("symbol", top)
         form.addRow("amount", amt)
         self._form = form
         self._amount_row = form.rowCount() - 1
@@ -218,7 +221,7 @@ class RoutingPanel(QWidget):
         self.set_compact(False)
         lay = QVBoxLayout(self)
         lay.setContentsMargins(6, 4, 6, 4)  # the room of the totals' line above Route at 1280x720
-        lay.setSpacing(4)
+        lay.setSpacing(2)
         lay.addWidget(scroll, 1)
         # what the split pays and saves stays in view above Route: at 1280x720 a five-leg split
         # with a holding time had them scrolled out, under the legs

@@ -244,3 +244,24 @@ def test_at_1280x720_the_totals_of_a_five_leg_split_stay_in_view_above_route(win
     route = window.routing.route
     assert totals.mapTo(window, totals.rect().bottomLeft()).y() <= route.mapTo(window, route.rect().topLeft()).y()
     assert _cut(window) == []
+
+
+def test_at_1280x720_a_split_of_four_or_five_legs_shows_whole_with_its_totals(window, sim_session, loop,
+                                                                             qtbot) -> None:
+    """With the totals pinned above Route, a five-leg split at 1280x720 showed two legs and a
+    scroll bar: the symbol and the side now share a row, and every leg shows."""
+    s = sim_session.session
+    loop.run_until_complete(sim_session.clock.drive(s.terms.refresh(s.venues, s.symbol, sim_session.clock.time())))
+    _at(window, qtbot, 1280, 720)
+    window.default_sizes()
+    window.routing.pick_side("sell")
+    window.routing.amount.setText("7")  # under the venues' margin caps: no "unfilled" line
+    window.refresh_preview()
+    _at(window, qtbot, 1280, 720)
+    qtbot.wait(150)  # the Route dock takes the room the split asks for (``_give_preview_room``)
+    plan = window.routing.preview.plan
+    assert plan is not None and 4 <= len(plan.legs) <= 5, plan
+    assert window.routing._scroll.verticalScrollBar().maximum() == 0, "the legs scroll"
+    totals = window.routing.preview.totals
+    assert totals.visibleRegion().boundingRect().height() == totals.height()
+    assert _cut(window) == []
