@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from sor_desktop.cli.errors import CliError
-from sor_desktop.core.price_format import amount_digits, display_tick, format_price, tick_of
+from sor_desktop.core.price_format import amount_digits, format_price, limits_tick
 from sor_desktop.engine.journal import MIXED, Journal, JournalError, RouteRow
 from sor_desktop.engine.tca import export_csv, journal_route_tca
 from sor_desktop.venues.base import Mode
@@ -88,10 +88,9 @@ def _list(j: Journal, limit: int, as_json: bool, mode: str | None = None) -> int
 
 
 def _tick(j: Journal, route_id: str) -> Decimal | None:
-    """The tick the route's prices are written with: the finest of its legs' limits, as ``route``
-    wrote its plan (DOGE's 0.15000, where the magnitude's figures read 0.150000)."""
-    ticks = [tick_of(str(lg.limit_price)) for lg in j.legs(route_id)]
-    return display_tick(ticks) if ticks else None
+    """The tick ``route`` wrote the route's prices with (DOGE's 0.15000, where the magnitude's
+    figures read 0.150000)."""
+    return limits_tick(lg.limit_price for lg in j.legs(route_id))
 
 
 def run(args: argparse.Namespace) -> int:

@@ -29,7 +29,7 @@ from sor_desktop.cli.errors import CliError
 from sor_desktop.core.instrument import base_and_quote
 from sor_desktop.core.orders import Side
 from sor_desktop.core.plan import DEFAULT_LEG_COST, AmountUnit, Plan, PlanRequest, VenueInput
-from sor_desktop.core.price_format import display_tick, format_price, tick_of
+from sor_desktop.core.price_format import format_price, limits_tick, tick_of
 from sor_desktop.core.router import RouteError, plan_route
 
 
@@ -144,7 +144,7 @@ def _amount(x: float) -> str:
 def render(plan: Plan, repeat: int = 1) -> str:
     """The plan as a readable table."""
     base = base_and_quote(plan.symbol)[0] or "base"
-    tick = display_tick(tick_of(lg.limit_price) for lg in plan.legs)
+    tick = limits_tick(lg.limit_price for lg in plan.legs)
     unit = base if plan.unit is AmountUnit.BASE else "USDT"
     money = "all-in cost" if plan.side is Side.BUY else "proceeds after fees"
     terms = f"IOC limits {plan.slippage_bps:g} bps past the worst price"

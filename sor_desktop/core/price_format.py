@@ -55,6 +55,13 @@ def tick_of(exact: str | Decimal) -> Decimal:
     return Decimal(1).scaleb(min(0, exp))
 
 
+def limits_tick(limits: Iterable[str | Decimal]) -> Decimal | None:
+    """The tick to write a route's prices with: the finest of its legs' limits, each written on its
+    venue's tick (``tick_of``); None when there are none. The plan, the outcome under it, the
+    confirmation and the journal all write a route's prices with it."""
+    return display_tick(tick_of(p) for p in limits)
+
+
 def amount_digits(amounts: Iterable[float], most: int = 8) -> int:
     """Decimals that write every amount exactly, as its lot makes it (106,767 DOGE: none; 0.537
     BTC: three), at most ``most``: a fixed four wrote "1,000,039.0000 DOGE"."""

@@ -38,7 +38,7 @@ from sor_desktop.core.instrument import base_and_quote
 from sor_desktop.core.market_key import leg_key
 from sor_desktop.core.orders import Side
 from sor_desktop.core.plan import AmountUnit, Plan
-from sor_desktop.core.price_format import amount_digits, display_tick, format_price, tick_of
+from sor_desktop.core.price_format import amount_digits, format_price, limits_tick, tick_of
 from sor_desktop.engine.preview import AmountError, parse_amount
 from sor_desktop.ui import theme
 from sor_desktop.ui.plan_drift import plan_changes
@@ -180,7 +180,7 @@ class ConfirmDialog(QDialog):
         self.table.setRowCount(len(plan.legs))
         # prices as the window writes them: by the tick, thousands grouped (the limit is the exact
         # string sent, only grouped)
-        tick = display_tick(tick_of(leg.limit_price) for leg in plan.legs)
+        tick = limits_tick(leg.limit_price for leg in plan.legs)
         for r, leg in enumerate(plan.legs):
             cells = (leg_key(leg, plan.symbol), str(plan.side_of(leg)), f"{leg.contracts_dec:,f}", f"{leg.amount_base:,.{digits}f}",
                      format_price(leg.avg_price, tick), format_price(leg.limit_price_dec, tick_of(leg.limit_price)),
