@@ -6,6 +6,7 @@ import argparse
 import os
 from pathlib import Path
 
+from sor_desktop.cli import sim_args
 from sor_desktop.cli.errors import CliError
 
 
@@ -16,7 +17,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     mode.add_argument("--paper", action="store_true", help="live public books, orders matched locally")
     g.add_argument("--venues", help="comma-separated venue ids (default: the five product venues)")
     g.add_argument("--symbol", default="BTC/USDT:USDT", help="unified symbol to open (default %(default)s)")
-    g.add_argument("--seed", type=int, default=7, help="seed of the simulated market (default %(default)s)")
+    g.add_argument("--seed", type=sim_args.seed, default=7, help="seed of the simulated market (default %(default)s)")
     g.add_argument("--sim-balance", metavar="USDT|VENUE=USDT,...",
                    help="--sim: each venue's starting USDT, one amount for all or per venue")
     g.add_argument("--screenshot", type=Path, metavar="PATH",

@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from sor_desktop.cli import sim_args
 from sor_desktop.cli.errors import CliError
 from sor_desktop.venues.base import Venue
 from sor_desktop.venues.errors import NotSupported, VenueError
@@ -39,7 +40,7 @@ def add_parser(subparsers: Any) -> None:
     p.add_argument("--out", required=True, help="JSON Lines file to write")
     p.add_argument("--seconds", type=float, default=None, help="stop after N seconds (default: until Ctrl-C)")
     p.add_argument("--sim", action="store_true", help="record the built-in simulated market (no network)")
-    p.add_argument("--seed", type=int, default=0, help="simulated market seed (with --sim)")
+    p.add_argument("--seed", type=sim_args.seed, default=0, help="simulated market seed (with --sim)")
     p.add_argument("--force", action="store_true", help="overwrite --out if it exists")
 
 

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from sor_desktop import paths
+from sor_desktop.cli import sim_args
 from sor_desktop.cli.errors import CliError
 from sor_desktop.cli.route_print import (
     amount_text,
@@ -105,7 +106,7 @@ def add_parser(subparsers: Any) -> None:
     p.add_argument("--json", action="store_true", help="print one JSON document instead of tables")
     p.add_argument("--journal", type=Path, help="journal file (default: the app's)")
     p.add_argument("--vault", type=Path, help="key vault for --live (default: the app's)")
-    p.add_argument("--seed", type=int, default=7, help="seed of the simulated market (default %(default)s)")
+    p.add_argument("--seed", type=sim_args.seed, default=7, help="seed of the simulated market (default %(default)s)")
     p.add_argument("--timeout", type=float, default=15.0, help="seconds to wait for each venue (default %(default)s)")
 
 

@@ -56,3 +56,25 @@ def test_a_journal_in_a_shared_folder_is_refused_plainly(monkeypatch, capsys, tm
     err = capsys.readouterr().err
     assert rc == 2
     assert "unexpected" not in err and "can be written by other users" in err and err.count("\n") == 1
+
+
+@pytest.mark.parametrize("argv", [
+    ["--sim", "--seed", "-1"],
+    ["route", "--sim", "--symbol", "BTC/USDT:USDT", "--side", "buy", "--amount", "1", "--seed", "-1"],
+    ["record", "--sim", "--symbol", "BTC/USDT:USDT", "--out", "x.jsonl", "--seed", "-1"],
+])
+def test_a_negative_seed_is_refused_at_the_command_line(argv, capsys):
+    """`--sim --seed -1` opened a window whose six feeds were all "down (ValueError: expected
+    non-negative integer)", retried with backoff for ever: numpy's seeds are 0 or more."""
+    with pytest.raises(SystemExit) as exc:
+        cli_main.build_parser().parse_args(argv)
+    assert exc.value.code == 2
+    err = capsys.readouterr().err
+    assert "--seed" in err and "0 or more" in err and "Traceback" not in err
+
+
+def test_the_simulated_market_refuses_a_negative_seed():
+    from sor_desktop.venues.sim.config import SimConfig
+
+    with pytest.raises(ValueError, match="0 or more"):
+        SimConfig(seed=-1)

@@ -52,6 +52,10 @@ class SimConfig:
     view_only: frozenset[str] = frozenset()
     profiles: Mapping[str, VenueProfile] = field(default_factory=dict)  # overrides by venue
 
+    def __post_init__(self) -> None:
+        if self.seed < 0:  # numpy's SeedSequence refuses it at the first book, once per feed
+            raise ValueError(f"the simulated market's seed must be 0 or more, got {self.seed}")
+
     def balance_of(self, venue: str) -> Decimal:
         return self.balances.get(venue, self.balance)
 
