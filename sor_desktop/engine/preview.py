@@ -8,6 +8,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
+from sor_desktop.core import futures_costs
 from sor_desktop.core.account import Position
 from sor_desktop.core.book import BookSnapshot
 from sor_desktop.core.instrument import Instrument
@@ -304,3 +305,15 @@ def sweep_to_price(inputs: Sequence[VenueInput], side: Side, price: float, *, fe
         rows = [r if r.base <= 0 or r.venue in keep else SweepVenue(r.venue, Decimal(0), 0.0, "max venues")
                 for r in rows]
     return Sweep(side, price, fee_adjusted, tuple(rows))
+
+
+def hold_funding(req: PreviewRequest, inputs: Sequence[VenueInput], symbol: str) -> dict[str, float]:
+    """Per venue of ``symbol``, its funding over the ticket's holding time per base unit (quote:
+    + paid, - received), as the router adds it to the venue's every lot (``core.futures_costs``),
+    counted from now as the preview counts it; empty without a holding time. The impact view draws
+    each venue on this basis, the routed split's own."""
+    if not req.hold_hours:
+        return {}
+    asked = PlanRequest(Side(req.side), 1.0, hold_hours=req.hold_hours, now_ms=int(time.time() * 1000))
+    return {vi.instrument.venue: futures_costs.apply(vi, asked)[1].funding_per_base
+            for vi in inputs if vi.instrument.symbol == symbol and vi.instrument.venue}

@@ -40,12 +40,13 @@ class ImpactChart(QWidget):
         self.plot.setMenuEnabled(False)
         self.plot.showGrid(x=True, y=True, alpha=0.15)
         self.plot.setLabel("bottom", "order size (base)")
-        self.plot.setLabel("left", "bps vs best, incl. fee")  # the longer label was cut on a short dock
+        self.plot.setLabel("left", _y_title(None))
         # the key is a line above the plot: inside it, in a short dock, it covered the curves
         self.key = QLabel()
         self.key.setTextFormat(Qt.TextFormat.RichText)
         self.key.setWordWrap(True)
-        self._key_state: tuple[tuple[str, bool], ...] | None = None
+        self._key_state: tuple[tuple[tuple[str, bool], ...], float | None] | None = None
+        self._hold: float | None = None  # the holding time the curves count funding over (None: none)
         self._key_insts: Mapping[str, Instrument] = {}
         self._key_stale: set[str] = set()
         self._short = False
@@ -77,13 +78,20 @@ class ImpactChart(QWidget):
         routed: RoutedPrice | None,
         order_size: float | None = None,
         caps: Mapping[str, float] | None = None,
+        funding: Mapping[str, float] | None = None,
+        hold_hours: float | None = None,
     ) -> None:
         """Redraw the single-venue curves now and start a new pass of the routed curve, which
         ``step`` fills in a few sizes per frame (each size is a full router plan).
 
         ``caps``: the most base each venue may take (free margin, reduce-only), as the router caps
         it; a venue's curve is solid up to there and dashed beyond (book depth the margin does not
-        reach), so it never promises a price the routed split cannot get."""
+        reach), so it never promises a price the routed split cannot get.
+
+        ``funding``: with a holding time (``hold_hours``), each venue's funding over it per base
+        unit (+ paid), which the router adds to the venue's cost: the venues are drawn with it, as
+        the routed split (``routed``) is priced, so a venue passed over for its funding is not drawn
+        cheaper than the split."""
         if max_size <= 0:
             return
         sizes = np.linspace(max_size / POINTS, max_size, POINTS)
@@ -91,6 +99,11 @@ class ImpactChart(QWidget):
         if ref is None:
             return
         sign = 1.0 if buy else -1.0  # plot cost in bps: up is always worse for the trader
+        hold = hold_hours if funding else None
+        if hold != self._hold:
+            self._hold = hold
+            self.plot.setLabel("left", _y_title(hold))
+            self.plot.getAxis("left").showLabel(not self._short)  # setLabel shows it again
         self._show_key(insts, stale)
         for v, book in books.items():
             inst = insts.get(v)
@@ -106,7 +119,7 @@ class ImpactChart(QWidget):
             if dashed is None:
                 dashed = self._capped[v] = self.plot.plot([], [])  # no legend entry: the solid one names it
             dashed.setPen(pg.mkPen(colour, width=1, style=Qt.PenStyle.DashLine))
-            px = depth_data.avg_price_curve(book, inst, sizes, buy=buy)
+            px = depth_data.avg_price_curve(book, inst, sizes, buy=buy) + sign * (funding or {}).get(v, 0.0)
             bps = sign * (px - ref) / ref * 1e4
             deep = np.isfinite(px)
             cap = (caps or {}).get(v)
@@ -141,16 +154,19 @@ class ImpactChart(QWidget):
 
     def _show_key(self, insts: Mapping[str, Instrument], stale: set[str]) -> None:
         self._key_insts, self._key_stale = insts, stale
-        state = tuple((v, v in stale) for v in sorted(insts))
+        venues = tuple((v, v in stale) for v in sorted(insts))
+        state = (venues, self._hold)
         if state == self._key_state:
             return
         self._key_state = state
         parts = [f"<span style='color:{theme.CONSOLIDATED}'>━ routed split</span>"]
         parts += [f"<span style='color:{theme.GREY if old else theme.venue_colour(v)}'>━ {v}"
-                  f"{' (stale)' if old else ''}</span>" for v, old in state]
+                  f"{' (stale)' if old else ''}</span>" for v, old in venues]
         parts.append(f"<span style='color:{theme.MUTED}'>╌ past the margin cap</span>")
         if self._short:
-            parts.append(f"<span style='color:{theme.MUTED}'>y: bps</span>")
+            parts.append(f"<span style='color:{theme.MUTED}'>y: bps{_with_funding(self._hold)}</span>")
+        elif self._hold:
+            parts.append(f"<span style='color:{theme.MUTED}'>with {_hours(self._hold)} funding</span>")
         self.key.setText("&nbsp;&nbsp;".join(parts))
 
     def step(self, n: int = 2) -> None:
@@ -192,3 +208,16 @@ def _reference(books: Mapping[str, BookSnapshot], buy: bool) -> float | None:
     """Best price across venues on the side the order takes (the zero of the bps axis)."""
     bid, ask = depth_data.best_prices(books)
     return ask if buy else bid
+
+
+def _hours(hold: float) -> str:
+    return f"{hold:g} h"
+
+
+def _with_funding(hold: float | None) -> str:
+    return f", with {_hours(hold)} funding" if hold else ""
+
+
+def _y_title(hold: float | None) -> str:
+    """The y axis: all-in bps (a longer title was cut on a short dock)."""
+    return f"bps, fee + {_hours(hold)} funding" if hold else "bps vs best, incl. fee"

@@ -39,6 +39,7 @@ from sor_desktop.engine.preview import (
     Preview,
     PreviewRequest,
     Sweep,
+    hold_funding,
     parse_amount,
     reference_mid,
     sweep_to_price,
@@ -784,7 +785,8 @@ class MainWindow(QMainWindow):
         # reference price and single-venue curves come from: a moving market cannot zigzag the line
         self.impact.refresh(books, insts, self._stale, buy=buy, max_size=max_size,
                             routed=lambda size: self._routed_price(size, req, route_books, pass_no),
-                            order_size=order, caps=caps)
+                            order_size=order, caps=caps, funding=hold_funding(req, inputs, self.session.symbol),
+                            hold_hours=req.hold_hours)
         return True
 
     def _routed_price(self, size: float, req: PreviewRequest, books: dict[str, BookSnapshot],
@@ -810,7 +812,9 @@ class MainWindow(QMainWindow):
         # a size off the venues' lot grid leaves a sliver unfilled: only a real shortfall ends the curve
         if p is None or not p.filled or p.unfilled > size * 1e-3:
             return None
-        return p.total_cost / p.filled
+        # with a holding time, on the basis the router chose the split on: funding paid is a cost
+        paid = (p.funding or 0.0) if p.side is Side.BUY else -(p.funding or 0.0)
+        return (p.total_cost + paid) / p.filled
 
     def _impact_landed(self, key: object, pv: Preview) -> None:
         if isinstance(key, tuple) and key[0] == self._impact_pass:  # an older pass's: dropped
