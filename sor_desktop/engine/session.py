@@ -117,7 +117,10 @@ class Session:
                               also=lambda: sorted({sym for _, sym in self.companions().values()})), "venue terms")
 
     def _book_ages(self) -> dict[str, float | None]:
-        return {v: self.store.health(v, self.symbol).book_age_s for v in self.venues}
+        """The watchdog's view: the venues that list the window's symbol (the others have no feed
+        to lose; their markets known once connected)."""
+        return {v: self.store.health(v, self.symbol).book_age_s for v in self.venues
+                if self.symbol in self.instruments.get(v, {}) or not self.instruments.get(v)}
 
     def _watchdog_fired(self, ev: WatchdogFired) -> None:
         self.emit(Notice("warning", f"{ev.venue}: feed lost, open orders cancelled ({ev.result})"))

@@ -49,12 +49,13 @@ def ages_from_health(health: Iterable[_HasAge]) -> dict[str, float | None]:
 @dataclass(frozen=True, slots=True)
 class WatchdogFired:
     venue: str
-    silent_s: float | None  # None: the feed reports no book at all
+    silent_s: float | None  # seconds since its feed was last seen live
     result: CancelAllResult  # what was cancelled, and what could not be
 
 
 class Watchdog:
-    """``ages()`` gives seconds since the last book per venue (None when none is held)."""
+    """``ages()`` gives seconds since the last book per venue (None when none is held yet) for the
+    venues with a feed to watch; a venue it leaves out is not watched."""
 
     def __init__(
         self,
@@ -74,6 +75,7 @@ class Watchdog:
         self.interval_s = interval_s
         self.on_fire = on_fire
         self._armed: set[str] = set()  # venues seen live since their last cancel
+        self._live_at: dict[str, float] = {}  # when each armed venue's feed was last seen live
         self._task: asyncio.Task[None] | None = None
         self.fired: list[WatchdogFired] = []
         if not 0 < dead_man_refresh_s < dead_man_s:
@@ -96,13 +98,22 @@ class Watchdog:
             log.warning("watchdog could not read feed ages: %s", exc)
             ages = {}
         lost: list[tuple[str, float | None]] = []
+        now = self._clock()
         for vid in self.guarded():
-            age = ages.get(vid)
+            if vid not in ages:  # nothing subscribed there (the symbol is not listed): not watched
+                self._armed.discard(vid)
+                continue
+            age = ages[vid]
             if age is not None and age <= self.threshold_s:
                 self._armed.add(vid)
+                self._live_at[vid] = now - age
                 await self._refresh_dead_man(vid)
             elif vid in self._armed:
-                lost.append((vid, age))
+                # no book at all (dropped for a new symbol, or a book being rebuilt): silent since
+                # it was last seen live, against the same threshold as a stale book
+                silent = age if age is not None else now - self._live_at.get(vid, now)
+                if silent > self.threshold_s:
+                    lost.append((vid, silent))
         fired = []
         for vid, age in lost:
             self._armed.discard(vid)

@@ -47,9 +47,58 @@ async def test_cancels_once_per_outage_only_where_the_venue_would_not(tmp_path: 
     assert await dog.check_once() == []
     ages.update(plain=0.2)  # back: re-armed
     await dog.check_once()
-    ages.update(plain=None)
+    ages.update(plain=30.0)
     assert [f.venue for f in await dog.check_once()] == ["plain"]
     assert plain.cancel_all_calls == 2 and len(fired) == 2
+
+
+@pytest.mark.asyncio
+async def test_no_book_for_a_moment_is_not_an_outage_until_the_threshold(tmp_path: Path) -> None:
+    """A symbol switch drops every book and restarts every feed: for the second before the new
+    books came, each venue "reported no book at all", and the watchdog cancelled every open order
+    on every venue (a trader's resting orders too). No book counts as silence from when the feed
+    was last seen live, against the same threshold as a stale one."""
+    v = FakeVenue("v")
+    now = [0.0]
+    ages: dict[str, float | None] = {"v": 0.5}
+    dog = Watchdog(Executor({"v": v}, Journal(tmp_path / "j.sqlite3")), lambda: ages, threshold_s=10.0,
+                   clock=lambda: now[0])
+    assert await dog.check_once() == []  # live: armed
+    ages.update(v=None)  # the book dropped for the new symbol
+    now[0] = 3.0
+    assert await dog.check_once() == [] and v.cancel_all_calls == 0
+    ages.update(v=0.1)  # the new symbol's first book
+    now[0] = 4.0
+    assert await dog.check_once() == []
+    ages.update(v=None)  # dropped again, and nothing comes back
+    now[0] = 13.9
+    assert await dog.check_once() == []  # 10 s since that book: at the threshold
+    now[0] = 14.4
+    out = await dog.check_once()
+    assert [f.venue for f in out] == ["v"] and out[0].silent_s == pytest.approx(10.5) and v.cancel_all_calls == 1
+
+
+@pytest.mark.asyncio
+async def test_a_venue_without_the_symbol_is_not_watched(tmp_path: Path) -> None:
+    """The window switched to DOGE, which the simulated mexc does not list: "feed of mexc silent
+    (None s): cancel-all", and a "feed lost" warning, for a venue with no feed to lose. A venue
+    missing from the ages (nothing subscribed there) is not watched until its feed is live again."""
+    v = FakeVenue("v")
+    now = [0.0]
+    ages: dict[str, float | None] = {"v": 0.5}
+    dog = Watchdog(Executor({"v": v}, Journal(tmp_path / "j.sqlite3")), lambda: ages, threshold_s=10.0,
+                   clock=lambda: now[0])
+    assert await dog.check_once() == []
+    ages.clear()
+    now[0] = 60.0
+    assert await dog.check_once() == [] and v.cancel_all_calls == 0
+    ages.update(v=None)  # listed again, its feed starting: not armed until it is live
+    now[0] = 120.0
+    assert await dog.check_once() == [] and v.cancel_all_calls == 0
+    ages.update(v=0.3)
+    assert await dog.check_once() == []
+    ages.update(v=11.0)
+    assert [f.venue for f in await dog.check_once()] == ["v"]
 
 
 @pytest.mark.asyncio
