@@ -119,7 +119,7 @@ async def _main(app: object, opts: AppOptions) -> int:
     try:
         await session.start()
         if not session.symbol_instruments() and any(session.instruments.values()):
-            listed = ", ".join(session.shared_symbols()[:8])
+            listed = ", ".join(c.symbol for c in session.symbol_choices()[1:9])
             print(f"sor-desktop: no venue lists {opts.symbol}; try one of: {listed}", file=sys.stderr)
             return 2
         window.on_session_started()

@@ -41,6 +41,7 @@ from sor_desktop.engine.preview import (
 )
 from sor_desktop.engine.session_events import AccountUpdate, Notice, SessionEvent
 from sor_desktop.engine.store import LinkState, Store, VenueHealth
+from sor_desktop.engine.symbol_choices import SymbolChoice, symbol_choices
 from sor_desktop.engine.venue_terms import TermsKeeper, keep_terms
 from sor_desktop.engine.watchdog import Watchdog, WatchdogFired
 from sor_desktop.venues.base import Mode, Venue
@@ -331,13 +332,9 @@ class Session:
                 log.exception("session listener failed on %s", type(event).__name__)
 
     # -- state for the window ------------------------------------------------------------------
-    def shared_symbols(self) -> list[str]:
-        """Symbols every connected venue lists (falls back to the union when they share none)."""
-        sets = [set(i) for i in self.instruments.values() if i]
-        if not sets:
-            return [self.symbol]
-        shared = set.intersection(*sets) or set.union(*sets)
-        return sorted(shared, key=lambda s: (s != self.symbol, s))
+    def symbol_choices(self) -> list[SymbolChoice]:
+        """The window's symbol, then every symbol two venues list (``engine.symbol_choices``)."""
+        return symbol_choices(self.instruments, self.symbol)
 
     def symbol_instruments(self) -> dict[str, Instrument]:
         return {v: inst[self.symbol] for v, inst in self.instruments.items() if self.symbol in inst}

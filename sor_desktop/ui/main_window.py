@@ -470,11 +470,9 @@ class MainWindow(QMainWindow):
     def on_session_started(self) -> None:
         """Called once the session has connected: symbols, units, venues, then the frame timer."""
         insts = self.session.symbol_instruments()
-        symbols = self.session.shared_symbols()
         # the symbol traded is in the box even when not every venue lists it (the box showed
         # BTC/USDT:USDT while the window traded DOGE)
-        self.routing.set_symbols(symbols if self.session.symbol in symbols else [self.session.symbol, *symbols],
-                                 self.session.symbol)
+        self.routing.set_symbols(self.session.symbol_choices(), self.session.symbol)
         self.routing.set_instruments(insts)
         self.routing.set_companions(sorted(self.session.companions()))
         self._set_tick(insts)

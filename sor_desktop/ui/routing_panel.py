@@ -4,7 +4,7 @@ the main window asks the session and opens the confirmation."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
 
 from PySide6.QtCore import Qt, QTimer, Signal
@@ -33,9 +33,11 @@ from sor_desktop.core.orders import Side
 from sor_desktop.core.plan import DEFAULT_LEG_COST, Plan
 from sor_desktop.core.price_format import format_price
 from sor_desktop.engine.preview import BASE, CONTRACTS, QUOTE, Preview, PreviewRequest, Sweep
+from sor_desktop.engine.symbol_choices import SymbolChoice
 from sor_desktop.ui import theme
 from sor_desktop.ui.futures_inputs import FuturesInputs
 from sor_desktop.ui.preview_table import PreviewTable
+from sor_desktop.ui.symbol_box import SymbolBox
 
 ROUTE_TEXT = "Route  (Enter)"
 VENUES_PER_LINE = 5
@@ -85,7 +87,7 @@ class RoutingPanel(QWidget):
         super().__init__(parent)
         self.base_ccy = "base"
         self._tick: Decimal | None = None  # the finest price tick of the symbol's venues
-        self.symbol = QComboBox()
+        self.symbol = SymbolBox()
         self.buy = QPushButton("Buy  (B)")
         self.buy.setObjectName("buy")
         self.sell = QPushButton("Sell  (S)")
@@ -248,18 +250,15 @@ class RoutingPanel(QWidget):
                      self.symbol.currentTextChanged, self.leg_cost.valueChanged,
                      self.futures.hold.valueChanged, self.futures.liq.valueChanged):
             edit.connect(self._rearm)
-        self.symbol.currentTextChanged.connect(self.symbol_changed)
+        self.symbol.picked.connect(self.symbol_changed)
+        self.symbol.unknown.connect(lambda text: self.show_hint(f"No two venues list {text!r}: pick a symbol from the list."))
         self.amount.returnPressed.connect(self.request_route)
         self.amount.escape.connect(self.clear)
         self.route.clicked.connect(self.request_route)
 
     # -- inputs -------------------------------------------------------------------------------
-    def set_symbols(self, symbols: list[str], current: str) -> None:
-        self.symbol.blockSignals(True)
-        self.symbol.clear()
-        self.symbol.addItems(symbols)
-        self.symbol.setCurrentText(current)
-        self.symbol.blockSignals(False)
+    def set_symbols(self, choices: Sequence[SymbolChoice], current: str) -> None:
+        self.symbol.set_choices(choices, current)
 
     def set_instruments(self, insts: Mapping[str, Instrument]) -> None:
         """Units and venue boxes for the current symbol."""

@@ -10,6 +10,7 @@ from sor_desktop.core.orders import OrderStatus, Side
 from sor_desktop.engine.preview import CONTRACTS, QUOTE, PreviewRequest
 from sor_desktop.engine.session_events import LegUpdate, Notice, RouteStarted
 from sor_desktop.engine.session_routes import AlreadySent
+from sor_desktop.engine.watchdog import Watchdog
 from sor_desktop.engine.wiring import build_session
 from sor_desktop.venues.base import Mode
 from sor_desktop.venues.sim.clock import VirtualClock
@@ -161,5 +162,48 @@ async def test_closing_a_position_is_not_capped_by_the_margin_it_frees(tmp_path,
             assert leg.amount_base <= caps[leg.venue] + 1e-9
             assert caps[leg.venue] >= long_on.get(leg.venue, 0.0)
         assert abs(sell.filled - 6.0) < 1e-9  # the whole position can be closed
+    finally:
+        await session.stop(timeout=1.0)
+
+
+@pytest.mark.asyncio
+async def test_the_symbol_choices_are_every_symbol_two_venues_list(tmp_path, monkeypatch):
+    """The symbol box offered only what all five venues list: DOGE (not on the simulated mexc) and
+    XRP (not on bingx, weex) could be opened only with --symbol, and live a memecoin four venues
+    list was not in the box at all. Every symbol at least two venues list is offered, the most
+    widely listed first, each with the venues that list it."""
+    session, _ = await make_session(tmp_path, monkeypatch, symbols=None)
+    try:
+        choices = session.symbol_choices()
+        names = [c.symbol for c in choices]
+        assert names[0] == SYMBOL  # the window's own first
+        by = {c.symbol: c.venues for c in choices}
+        assert set(by["DOGE/USDT:USDT"]) == {v for v, i in session.instruments.items() if "DOGE/USDT:USDT" in i}
+        assert "mexc" not in by["DOGE/USDT:USDT"] and len(by["DOGE/USDT:USDT"]) == 4
+        assert 2 <= len(by["XRP/USDT:USDT"]) < 5
+        assert all(len(c.venues) >= 2 for c in choices)
+        assert "BTC/USD:BTC" not in by  # one venue lists it: nothing to route across
+        counts = [len(c.venues) for c in choices[1:]]
+        assert counts == sorted(counts, reverse=True)
+    finally:
+        await session.stop(timeout=1.0)
+
+
+@pytest.mark.asyncio
+async def test_switching_to_a_symbol_a_venue_does_not_list_cancels_nothing_there(tmp_path, monkeypatch):
+    """BTC to DOGE in the window: the watchdog said "mexc: feed lost, open orders cancelled" (the
+    simulated mexc does not list DOGE) and cancelled mexc's open orders."""
+    doge = "DOGE/USDT:USDT"
+    session, market = await make_session(tmp_path, monkeypatch, symbols=(SYMBOL, doge))
+    try:
+        dog = Watchdog(session.executor, session._book_ages)  # as Session.start arms it
+        await dog.check_once()  # BTC feeds live everywhere: armed
+        assert doge not in session.instruments["mexc"]
+        await session.set_symbol(doge)
+        for v in session.venues:
+            if doge in session.instruments[v]:
+                session.store.put_book(market.book_at(v, doge, 0.0, sequence=1))
+        assert await dog.check_once() == []
+        assert dog.fired == []
     finally:
         await session.stop(timeout=1.0)

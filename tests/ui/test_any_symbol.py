@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+from PySide6.QtCore import Qt
 
 from sor_desktop.engine.store import LinkState, VenueHealth
 from sor_desktop.engine.wiring import build_session
@@ -76,3 +77,39 @@ def test_the_symbol_box_says_doge_and_mexc_says_it_does_not_list_it(doge: MainWi
     assert doge.routing.symbol.currentText() == DOGE
     chip = doge.chips["mexc"]
     assert "no DOGE" in chip.text() and "connecting" not in chip.text()
+
+
+def test_the_symbol_box_finds_a_symbol_by_any_part_and_switches_only_on_a_pick(doge: MainWindow, qtbot) -> None:
+    """The box offered what every venue lists, and it switched the window (every feed restarted)
+    at each key of a keyboard search. Now it lists what two venues list, says which venues list
+    each, filters as the trader types and switches on Enter or a click in the list only."""
+    box = doge.routing.symbol
+    items = [box.itemText(i) for i in range(box.count())]
+    assert items[0] == DOGE and "BTC/USDT:USDT" in items
+    assert "not on mexc" in box.itemData(0, Qt.ItemDataRole.ToolTipRole)
+    btc = items.index("BTC/USDT:USDT")
+    assert "not on" not in box.itemData(btc, Qt.ItemDataRole.ToolTipRole)
+    picked: list[str] = []
+    doge.routing.symbol_changed.connect(picked.append)
+    routed: list[object] = []
+    doge.routing.route_requested.connect(routed.append)
+    doge.routing.amount.setText("1000")
+    doge.refresh_preview(now=True)
+    assert doge._preview.plan is not None  # a ticket the window's Enter would route
+    box.setFocus()
+    box.lineEdit().selectAll()
+    qtbot.keyClicks(box, "btc/us")
+    assert picked == [] and doge.routing.side == "buy"  # typing is not a pick, nor a B for buy
+    qtbot.keyClick(box, "t")
+    box.lineEdit().setText("btc/usdt:usdt")
+    qtbot.keyClick(box.lineEdit(), Qt.Key.Key_Return)
+    assert picked == ["BTC/USDT:USDT"] and box.currentText() == "BTC/USDT:USDT"
+    assert routed == []  # that Enter picked a symbol: it did not route the DOGE ticket
+    box.lineEdit().setText("PEPE")
+    qtbot.keyClick(box.lineEdit(), Qt.Key.Key_Return)
+    assert picked == ["BTC/USDT:USDT"] and box.currentText() == "BTC/USDT:USDT"
+    assert "No two venues list 'PEPE'" in doge.routing.click_hint.text()
+    box.lineEdit().setText("eth")
+    qtbot.keyClick(box.lineEdit(), Qt.Key.Key_Escape)  # abandoned: the symbol traded comes back
+    assert box.currentText() == "BTC/USDT:USDT" and picked == ["BTC/USDT:USDT"]
+    assert routed == []  # Enter in the box picked a symbol; it never routed the ticket

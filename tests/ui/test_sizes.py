@@ -37,7 +37,7 @@ def test_contract_units_convert_too(window) -> None:
 
 def test_symbol_change_clears_the_amount(window, loop) -> None:
     window.routing.amount.setText("0.1")
-    symbols = window.session.shared_symbols()
+    symbols = [c.symbol for c in window.session.symbol_choices()]
     other = next((s for s in symbols if s != window.session.symbol), None)
     if other is None:
         pytest.skip("the simulated market of this test lists one symbol")

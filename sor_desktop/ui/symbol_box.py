@@ -1,0 +1,82 @@
+"""The symbol picker: every symbol two venues list, found by typing any part of its name."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import QComboBox, QCompleter, QWidget
+
+from sor_desktop.engine.symbol_choices import SymbolChoice
+
+
+class SymbolBox(QComboBox):
+    """Typing filters the list ("doge" finds DOGE/USDT:USDT); only a pick, from the list or with
+    Enter on a listed symbol, switches the window (``picked``): a switch restarts every venue's
+    feed, so it must not happen at each key typed. Each item's tooltip names the venues that list
+    it and the ones that do not."""
+
+    picked = Signal(str)
+    unknown = Signal(str)  # Enter on text that names no listed symbol
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setEditable(True)
+        self.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        self.setMaxVisibleItems(20)
+        completer = QCompleter(self.model(), self)
+        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        completer.setFilterMode(Qt.MatchFlag.MatchContains)
+        completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
+        self.setCompleter(completer)
+        completer.activated.connect(self._choose)
+        edit = self.lineEdit()
+        assert edit is not None  # editable: Qt made one
+        edit.returnPressed.connect(lambda: self._choose(edit.text()))
+        edit.installEventFilter(self)
+        self.activated.connect(lambda i: self._choose(self.itemText(i)))
+        self._current = ""
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt name)
+        """Enter and Escape typed here are the box's: the window's Enter (route the ticket) and
+        Escape (clear it) fired instead, so a symbol typed and entered opened the old symbol's
+        confirmation."""
+        if event.type() == QEvent.Type.ShortcutOverride and isinstance(event, QKeyEvent) \
+                and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Escape):
+            event.accept()
+            return True
+        if event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent) and event.key() == Qt.Key.Key_Escape:
+            self.setCurrentText(self._current)  # typing abandoned: the symbol traded again
+            return True
+        return super().eventFilter(watched, event)
+
+    def set_choices(self, choices: Sequence[SymbolChoice], current: str) -> None:
+        venues = sorted({v for c in choices for v in c.venues})
+        self.blockSignals(True)
+        self.clear()
+        for i, c in enumerate(choices):
+            self.addItem(c.symbol)
+            missing = [v for v in venues if v not in c.venues]
+            tip = f"listed on {', '.join(c.venues) or 'no venue'}"
+            if missing:
+                tip += f"; not on {', '.join(missing)}"
+            self.setItemData(i, tip, Qt.ItemDataRole.ToolTipRole)
+        self._current = current
+        self.setCurrentText(current)
+        self.blockSignals(False)
+
+    def _choose(self, text: str) -> None:
+        wanted = text.strip()
+        i = self.findText(wanted, Qt.MatchFlag.MatchFixedString)  # case-insensitive, whole name
+        if i < 0:
+            self.setCurrentText(self._current)
+            if wanted and wanted != self._current:
+                self.unknown.emit(wanted)
+            return
+        symbol = self.itemText(i)
+        self.setCurrentIndex(i)
+        self.setToolTip(str(self.itemData(i, Qt.ItemDataRole.ToolTipRole) or ""))
+        if symbol != self._current:
+            self._current = symbol
+            self.picked.emit(symbol)
