@@ -105,6 +105,10 @@ class ImpactChart(QWidget):
             self.plot.setLabel("left", _y_title(hold))
             self.plot.getAxis("left").showLabel(not self._short)  # setLabel shows it again
         self._show_key(insts, stale)
+        for v in {*self._curves, *self._capped} - set(books):  # no book there now (mexc on DOGE)
+            for item in (self._curves.get(v), self._capped.get(v)):
+                if item is not None:
+                    item.setData([], [])
         for v, book in books.items():
             inst = insts.get(v)
             if inst is None:

@@ -398,13 +398,23 @@ class MainWindow(QMainWindow):
 
         key("B", lambda: self.routing.pick_side("buy"))
         key("S", lambda: self.routing.pick_side("sell"))
-        key("Return", self.routing.request_route)
-        key("Enter", self.routing.request_route)
-        key("Escape", self.routing.clear)
+        key("Return", self._enter)
+        key("Enter", self._enter)
+        key("Escape", self._escape)
         key("Ctrl+Shift+X", self.cancel_all)
         key("Ctrl+Shift+F", self.flatten)  # flatten the symbol across venues, after the confirmation
         for n in range(1, MAX_PRESETS + 1):  # size presets (typing digits in the amount field still types)
             key(str(n), lambda n=n: self.sizes.pick(n))
+
+    def _enter(self) -> None:
+        """Enter routes the ticket, unless it picks a symbol in the symbol box."""
+        if not self.routing.symbol.take_enter():
+            self.routing.request_route()
+
+    def _escape(self) -> None:
+        """Escape clears the ticket, unless it abandons typing in the symbol box."""
+        if not self.routing.symbol.take_escape():
+            self.routing.clear()
 
     def _restore(self) -> bool:
         geo = self.settings.value("window/geometry")

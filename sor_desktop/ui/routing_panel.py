@@ -284,16 +284,21 @@ class RoutingPanel(QWidget):
         self.unit.setCurrentIndex(max(idx, 0))
         self.unit.blockSignals(False)
         self._unit_tooltip()
+        for v in sorted(insts):
+            if v not in self.venue_boxes:
+                box = self.venue_boxes[v] = QCheckBox(v)
+                box.setChecked(True)
+                box.toggled.connect(self._schedule)
+                box.toggled.connect(self._rearm)
+        # the venues that list the symbol, laid again in order (a box added for a later symbol
+        # went into a cell already taken); the others hidden, each keeping its tick
+        for box in self.venue_boxes.values():
+            self._venue_grid.removeWidget(box)
         for i, v in enumerate(sorted(insts)):
-            if v in self.venue_boxes:
-                continue
-            box = QCheckBox(v)
-            box.setChecked(True)
-            box.toggled.connect(self._schedule)
-            box.toggled.connect(self._rearm)
-            self.venue_boxes[v] = box
             # the five venues on one line: a second line cost the ladder two rows at 720 high
-            self._venue_grid.addWidget(box, i // VENUES_PER_LINE, i % VENUES_PER_LINE)
+            self._venue_grid.addWidget(self.venue_boxes[v], i // VENUES_PER_LINE, i % VENUES_PER_LINE)
+        for v, box in self.venue_boxes.items():
+            box.setVisible(v in insts)
 
     def set_venue_states(self, states: Mapping[str, tuple[bool, str | None]]) -> None:
         """Grey the boxes of venues that cannot be routed now ((routable, reason) per venue)."""

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import QEvent, QObject, Qt, Signal
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QFocusEvent, QKeyEvent
 from PySide6.QtWidgets import QComboBox, QCompleter, QWidget
 
 from sor_desktop.engine.symbol_choices import SymbolChoice
@@ -25,7 +25,7 @@ class SymbolBox(QComboBox):
         self.setEditable(True)
         self.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         self.setMaxVisibleItems(20)
-        completer = QCompleter(self.model(), self)
+        self._completer = completer = QCompleter(self.model(), self)
         completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         completer.setFilterMode(Qt.MatchFlag.MatchContains)
         completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
@@ -50,6 +50,46 @@ class SymbolBox(QComboBox):
             self.setCurrentText(self._current)  # typing abandoned: the symbol traded again
             return True
         return super().eventFilter(watched, event)
+
+    def take_enter(self) -> bool:
+        """The window's Enter, when it is meant for this box: its field has the focus or its list
+        is open (with the list open the window's shortcut, not the field, gets the key on X11).
+        Picks the highlighted entry, else what is typed when it names one, else the first match of
+        the open list ("sol" and Enter: SOL/USDT:USDT); False when the Enter is not the box's."""
+        popup, edit = self._completer.popup(), self.lineEdit()
+        open_list = popup is not None and popup.isVisible()
+        if not open_list and (edit is None or not edit.hasFocus()):
+            return False
+        text = edit.text() if edit is not None else ""
+        if open_list and popup is not None:
+            index = popup.currentIndex()
+            if not index.isValid() and self.findText(text.strip(), Qt.MatchFlag.MatchFixedString) < 0:
+                index = popup.model().index(0, 0)
+            if index.isValid():
+                text = str(index.data())
+            popup.hide()
+        self._choose(text)
+        return True
+
+    def take_escape(self) -> bool:
+        """The window's Escape, when it is meant for this box (``take_enter``): typing abandoned,
+        the symbol traded shows again and the ticket is kept."""
+        popup, edit = self._completer.popup(), self.lineEdit()
+        open_list = popup is not None and popup.isVisible()
+        if not open_list and (edit is None or not edit.hasFocus()):
+            return False
+        if open_list and popup is not None:
+            popup.hide()
+        self.setCurrentText(self._current)
+        return True
+
+    def focusInEvent(self, event: QFocusEvent) -> None:  # noqa: N802 (Qt name)
+        """A click then "doge" replaces the symbol, as in an address bar (it typed
+        "BTC/USDT:USDTdoge"): all selected once the click has placed the cursor."""
+        super().focusInEvent(event)
+        edit = self.lineEdit()
+        if edit is not None:
+            QTimer.singleShot(0, edit.selectAll)
 
     def set_choices(self, choices: Sequence[SymbolChoice], current: str) -> None:
         venues = sorted({v for c in choices for v in c.venues})

@@ -113,3 +113,46 @@ def test_the_symbol_box_finds_a_symbol_by_any_part_and_switches_only_on_a_pick(d
     qtbot.keyClick(box.lineEdit(), Qt.Key.Key_Escape)  # abandoned: the symbol traded comes back
     assert box.currentText() == "BTC/USDT:USDT" and picked == ["BTC/USDT:USDT"]
     assert routed == []  # Enter in the box picked a symbol; it never routed the ticket
+
+
+def test_the_windows_enter_and_escape_serve_the_symbol_box_first(doge: MainWindow, qtbot) -> None:
+    """On X11, with the box's list open, Enter reached the window's shortcut (route the ticket),
+    not the box: "sol" and Enter did nothing. The window's Enter and Escape ask the box first: a
+    part of a name and Enter picks the first match; Escape puts the symbol traded back and keeps
+    the ticket."""
+    box = doge.routing.symbol
+    picked: list[str] = []
+    doge.routing.symbol_changed.connect(picked.append)
+    routed: list[object] = []
+    doge.routing.route_requested.connect(routed.append)
+    doge.routing.amount.setText("1000")
+    box.setFocus()
+    box.lineEdit().setText("usdt")
+    doge._escape()
+    assert box.currentText() == DOGE and doge.routing.amount.text() == "1000" and picked == []
+    box.setFocus()
+    box.lineEdit().setText("bt")
+    box.completer().setCompletionPrefix("bt")
+    box.completer().complete()
+    doge._enter()
+    assert picked == ["BTC/USDT:USDT"] and routed == []
+    doge.routing.amount.setFocus()  # away from the box: Enter routes again, Escape clears
+    assert not box.take_enter()
+    doge._escape()
+    assert doge.routing.amount.text() == ""
+
+
+def test_the_venue_boxes_follow_the_symbol(doge: MainWindow, loop) -> None:
+    """Opened on DOGE (four venues), then BTC: mexc's box was laid in weex's cell, one over the
+    other; back on DOGE mexc stayed as "mexc (down)". Each symbol shows the boxes of the venues
+    that list it, each in its own place."""
+    panel = doge.routing
+    shown = lambda: {v for v, b in panel.venue_boxes.items() if not b.isHidden()}  # noqa: E731
+    assert shown() == set(doge.session.symbol_instruments()) and "mexc" not in shown()
+    loop.run_until_complete(doge._switch("BTC/USDT:USDT"))
+    assert shown() == set(doge.session.symbol_instruments()) and "mexc" in shown()
+    grid = panel._venue_grid
+    cells = {grid.getItemPosition(grid.indexOf(panel.venue_boxes[v]))[:2] for v in shown()}
+    assert len(cells) == len(shown())  # no box over another
+    loop.run_until_complete(doge._switch(DOGE))
+    assert shown() == set(doge.session.symbol_instruments()) and "mexc" not in shown()
