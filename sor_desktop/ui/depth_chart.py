@@ -202,7 +202,10 @@ class DepthChart(QWidget):
             box.setStyleSheet(f"QCheckBox {{ color: {theme.venue_colour(v)}; }}")
             box.toggled.connect(lambda on, v=v: self._toggle(v, on))
             self._venue_boxes[v] = box
-            self._toggles.addWidget(box)
+            # in the order of the ladder's columns, the linear markets first, whenever one comes
+            # (mexc's book came back after DOGE and its toggle went after weex)
+            order = sorted(self._venue_boxes, key=lambda name: (" " in name, name))
+            self._toggles.insertWidget(1 + order.index(v), box)
 
     def keep_venues(self, venues: Collection[str]) -> None:
         """Only ``venues`` from now on (a new symbol): the others' curves, legend entries and

@@ -251,6 +251,7 @@ class RoutingPanel(QWidget):
                      self.futures.hold.valueChanged, self.futures.liq.valueChanged):
             edit.connect(self._rearm)
         self.symbol.picked.connect(self.symbol_changed)
+        self.symbol.picked.connect(self._symbol_picked)
         self.symbol.unknown.connect(lambda text: self.show_hint(f"No two venues list {text!r}: pick a symbol from the list."))
         self.amount.returnPressed.connect(self.request_route)
         self.amount.escape.connect(self.clear)
@@ -259,6 +260,12 @@ class RoutingPanel(QWidget):
     # -- inputs -------------------------------------------------------------------------------
     def set_symbols(self, choices: Sequence[SymbolChoice], current: str) -> None:
         self.symbol.set_choices(choices, current)
+
+    def _symbol_picked(self, _symbol: str) -> None:
+        """The next thing typed is the amount (a second click in the box, still focused, did not
+        select the name, and "xrp" was added to it)."""
+        self.clear_hint()
+        self.amount.setFocus()
 
     def set_instruments(self, insts: Mapping[str, Instrument]) -> None:
         """Units and venue boxes for the current symbol."""

@@ -105,6 +105,8 @@ def test_the_symbol_box_finds_a_symbol_by_any_part_and_switches_only_on_a_pick(d
     qtbot.keyClick(box.lineEdit(), Qt.Key.Key_Return)
     assert picked == ["BTC/USDT:USDT"] and box.currentText() == "BTC/USDT:USDT"
     assert routed == []  # that Enter picked a symbol: it did not route the DOGE ticket
+    assert doge.routing.amount.hasFocus()  # what is typed next is the amount
+    box.setFocus()
     box.lineEdit().setText("PEPE")
     qtbot.keyClick(box.lineEdit(), Qt.Key.Key_Return)
     assert picked == ["BTC/USDT:USDT"] and box.currentText() == "BTC/USDT:USDT"

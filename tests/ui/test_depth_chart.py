@@ -128,3 +128,13 @@ def test_a_new_symbol_keeps_only_its_own_venues(chart):
     # it comes back, switched on, if the next symbol has it again
     chart.refresh({"a": book("a", 2.0), "b inv": book("b inv", 3.0)}, insts, set())
     assert chart._venue_boxes["b inv"].isChecked() and top_of_curve(chart, "all venues bids") == pytest.approx(7.0)
+
+
+def test_a_venue_back_after_a_symbol_takes_its_place_in_order(chart):
+    """After DOGE (no mexc), BTC's mexc toggle came back after weex and Bybit's inverse market."""
+    chart.set_venues(["binanceusdm", "bingx", "mexc", "weex", "bybit BTC/USD:BTC"])
+    chart.keep_venues({"binanceusdm", "bingx", "weex"})
+    chart.set_venues(["binanceusdm", "bingx", "mexc", "weex", "bybit BTC/USD:BTC"])
+    lay = chart._toggles
+    texts = [lay.itemAt(i).widget().text() for i in range(1, lay.count())]
+    assert texts == ["binanceusdm", "bingx", "mexc", "weex", "bybit BTC/USD:BTC"]
