@@ -186,6 +186,8 @@ def render(plan: Plan, repeat: int = 1) -> str:
     if plan.hold_hours is not None:
         lines.append(f"funding over {plan.hold_hours:g} h: {plan.funding or 0.0:+,.2f} USDT "
                      "(+ paid, - received; not in the cost above)")
+        if plan.funding_unknown_note:
+            lines.append(f"  {plan.funding_unknown_note} (their snapshots carry no \"funding\")")
     if plan.savings_parts and not plan.single_venue_is_best:
         p = plan.savings_parts
         lines.append(f"  saving = price {p['price']:+,.2f} + fee {p['fee']:+,.2f} + funding {p['funding']:+,.2f} USDT")
@@ -209,7 +211,7 @@ def _futures_columns(plan: Plan, rows: list[tuple[str, ...]]) -> list[tuple[str,
     for row, lg in zip(rows[1:], plan.legs, strict=True):
         extra: tuple[str, ...] = ()
         if funding:
-            extra += (f"{lg.funding or 0.0:+,.2f}",)
+            extra += (plan.funding_cell(lg),)
         if liq:
             extra += ("-" if lg.liquidation_price is None else f"{lg.liquidation_price:,.2f}",)
         out.append(row + extra)

@@ -41,6 +41,11 @@ def print_plan(plan: Plan, out: TextIO, skipped: dict[str, str], single_why: str
               f"({plan.savings_quote:+,.2f})", file=out)
         if plan.best_single_note:  # e.g. no venue alone can fill it: say what was compared, and why
             print(f"    ({plan.best_single_note}{'; why: ' + single_why if single_why else ''})", file=out)
+    if plan.funding is not None:  # with a holding time: what the legs pay over it, and where it is not known
+        legs = ", ".join(f"{lg.venue} {plan.funding_cell(lg)}" for lg in plan.legs)
+        print(f"  funding over {plan.hold_hours or 0:g} h: {plan.funding:+,.2f} (+ paid, - received; {legs})", file=out)
+        if plan.funding_unknown_note:
+            print(f"  {plan.funding_unknown_note}", file=out)
     if plan.unfilled > 0:
         print(f"  unfilled {amount_text(plan.unfilled, plan)}: {plan.unfilled_reason or 'not enough liquidity'}", file=out)
     for venue, why in list(plan.excluded) + sorted(skipped.items()):

@@ -139,6 +139,9 @@ class Plan:
     max_venues: int | None = None  # the request's venue count and liquidation distance: a re-route
     min_liq_distance: float | None = None  # of the remainder is asked with the same terms
     funding: float | None = None  # the legs' funding over the hold (None: no holding time)
+    # with a holding time, the legs' venues whose funding is not known (no terms read): their
+    # funding is left out of ``funding`` and of the plan's choice, not known to be nil
+    funding_unknown: tuple[str, ...] = ()
     # the saving against best_single split into price, fee and funding (same sign as savings_quote)
     savings_parts: dict[str, float] | None = None
 
@@ -159,6 +162,20 @@ class Plan:
 
     def side_legs(self, side: Side) -> tuple[Leg, ...]:
         return tuple(lg for lg in self.legs if self.side_of(lg) is side)
+
+    @property
+    def funding_unknown_note(self) -> str | None:
+        """The legs whose funding over the hold is not known, in words (CLI, preview), or None:
+        their funding is neither in ``funding`` nor in the plan's choice of venues."""
+        if not self.funding_unknown:
+            return None
+        return f"funding unknown on {', '.join(self.funding_unknown)}: not counted"
+
+    def funding_cell(self, leg: Leg) -> str:
+        """A leg's funding over the hold for a table: "?" where it is not known, "–" with no hold."""
+        if leg.funding is None:
+            return "–"
+        return "?" if leg.venue in self.funding_unknown else f"{leg.funding:+,.2f}"
 
     @property
     def proof(self) -> str:
@@ -230,5 +247,6 @@ class Plan:
             "max_venues": self.max_venues,
             "min_liq_distance": self.min_liq_distance,
             "funding": self.funding,
+            "funding_unknown": list(self.funding_unknown),
             "savings_parts": self.savings_parts,
         }

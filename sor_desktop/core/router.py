@@ -587,6 +587,8 @@ def _assemble(request: PlanRequest, symbol: str, routed: Sequence[_Venue], alloc
     fees = sum(lg.fee for lg in legs)
     legs = [replace(lg, share=lg.amount_base / filled) for lg in legs]
     funding = sum(lg.funding or 0.0 for lg in legs) if request.hold_hours else None
+    unknown = tuple(sorted({v.name for v, x in zip(routed, alloc.lots, strict=True)
+                            if x and request.hold_hours and (v.source is None or v.source.funding is None)}))
     quote = request.unit is AmountUnit.QUOTE
     unfilled = request.amount - (notional if quote else filled)
     reason = None
@@ -622,7 +624,8 @@ def _assemble(request: PlanRequest, symbol: str, routed: Sequence[_Venue], alloc
         avg_price=notional / filled if filled else 0.0, notional=notional, fees=fees,
         total_cost=notional + fees if side is Side.BUY else notional - fees, legs=tuple(legs),
         unfilled=max(unfilled, 0.0), unfilled_reason=reason, excluded=tuple(excluded),
-        slippage_bps=request.slippage_bps, **comparison, **_echo(request), funding=funding, savings_parts=parts,
+        slippage_bps=request.slippage_bps, **comparison, **_echo(request), funding=funding, funding_unknown=unknown,
+        savings_parts=parts,
     )
 
 

@@ -57,6 +57,8 @@ def totals_text(plan: Plan, base: str, quote: str = "USDT", tick: Decimal | None
     if plan.funding is not None:
         lines.append(f"funding over {plan.hold_hours or 0:g} h <b>{plan.funding:+,.2f} {quote}</b>"
                      " (+ paid, − received; not in the all-in cost above)")
+        if plan.funding_unknown_note:
+            lines.append(f"<span style='color:{theme.WARN}'>{plan.funding_unknown_note} (terms not read)</span>")
     if plan.unfilled > 0:
         unit = quote if plan.unit == "quote" else base
         # an inverse leg's last part of a contract (1e-5 BTC) must not read as "unfilled 0.0000",
@@ -133,7 +135,7 @@ class PreviewTable(QWidget):
             (leg_key(lg, plan.symbol) if plan else lg.venue, (f"{lg.contracts_dec:,f}", f"{lg.amount_base:,.8g}", format_price(lg.avg_price, self.tick),
                         format_price(lg.limit_price_dec, self.tick),
                         f"{lg.fee:.2f}", f"{lg.cost:,.0f}", f"{lg.share * 100:.1f}%",
-                        "–" if lg.funding is None else f"{lg.funding:+.2f}",
+                        plan.funding_cell(lg) if plan else "–",
                         "–" if lg.liquidation_price is None else format_price(lg.liquidation_price, self.tick)))
             for lg in legs
         ]

@@ -45,6 +45,19 @@ def test_24h_long_goes_to_the_cheaper_funding_venue_and_splits_without_a_hold():
     assert [lg.venue for lg in short.legs] == ["payer"]
 
 
+def test_a_leg_whose_funding_is_not_known_is_named_not_counted_as_zero():
+    """`plan --hold-hours 8` on recorded books said "funding over 8 h: +0.00 USDT": the snapshots
+    carried no funding, and nothing told the trader it was unknown rather than nil."""
+    known = replace(venue("known", ASKS, BIDS, fee="0.0004"), funding=Funding(0.0001, 8, NOW + HOUR_MS))
+    blind = venue("blind", [[100.0, 1.0]], [[99.9, 1.0]], fee="0.0004")
+    plan = plan_route(_req(amount=2.0, hold_hours=8), [known, blind])
+    assert {lg.venue for lg in plan.legs} == {"known", "blind"}
+    assert plan.funding_unknown == ("blind",)
+    assert plan.to_json()["funding_unknown"] == ["blind"]
+    assert plan_route(_req(amount=0.3, hold_hours=8), [known]).funding_unknown == ()
+    assert plan_route(_req(amount=2.0), [known, blind]).funding_unknown == ()  # no hold: no funding asked
+
+
 def test_funding_beats_a_better_price_only_when_the_hold_is_long_enough():
     cheap = replace(venue("cheap", [[100.0, 5]], [[99.9, 5]], fee="0.0004"),
                     funding=Funding(0.0003, 8, NOW + HOUR_MS))  # 0.03 % per 8 h

@@ -115,3 +115,22 @@ def test_an_inverse_market_switches_off_on_its_own_under_advanced(window) -> Non
     assert out[f"{window.session.symbol}@bybit"] is None
     panel.set_companions([])
     assert key not in panel.companion_boxes
+
+
+def test_with_a_hold_a_venue_whose_funding_is_unknown_says_so(window, sim_session, loop):
+    """Before the venues' terms are read, a 24 h hold showed "funding over 24 h +0.00" and each
+    leg's funding as +0.00: unknown read as nil."""
+    panel = window.routing
+    panel.futures.hold.setValue(24)
+    panel.amount.setText("3")
+    window.refresh_preview()
+    plan = window._preview.plan
+    assert plan is not None and plan.funding_unknown == tuple(sorted({lg.venue for lg in plan.legs}))
+    assert "funding unknown on" in panel.preview.totals.text()
+    fund = COLUMNS.index("fund.")
+    assert all(panel.preview.table.item(r, fund).text() == "?" for r in range(len(plan.legs)))
+    _terms(window, sim_session, loop)
+    window.refresh_preview()
+    plan = window._preview.plan
+    assert plan.funding_unknown == () and "funding unknown" not in panel.preview.totals.text()
+    assert panel.preview.table.item(0, fund).text() == f"{plan.legs[0].funding:+,.2f}"
