@@ -23,7 +23,7 @@ from sor_desktop.cli.errors import CliError
 from sor_desktop.venues.base import Venue
 from sor_desktop.venues.errors import NotSupported, VenueError
 from sor_desktop.venues.quirks import DEFAULT_VENUES
-from sor_desktop.venues.recording import RecordingError, RecordingWriter, market_of
+from sor_desktop.venues.recording import RecordingError, RecordingWriter, market_of, terms_of
 from sor_desktop.venues.sim.clock import Clock, RealClock
 
 log = logging.getLogger(__name__)
@@ -101,8 +101,9 @@ async def record(venues: Sequence[Venue], symbol: str, writer: RecordingWriter, 
                 if inst is None:
                     raise NotSupported(venue.id, f"no market {symbol}")
                 market = market_of(inst)
+                terms = await _terms(venue, symbol)
                 while True:
-                    writer.write(await venue.watch_order_book(symbol), market)
+                    writer.write(await venue.watch_order_book(symbol), market, terms)
                     attempt = 0
             except NotSupported as exc:
                 errors[venue.id] = exc.message
@@ -114,6 +115,10 @@ async def record(venues: Sequence[Venue], symbol: str, writer: RecordingWriter, 
                 log.warning("%s: %s; retrying in %.1f s", venue.id, exc.message, delay)
                 attempt += 1
                 await clk.sleep(delay)
+            except Exception as exc:  # a bug: this venue stops, said in the summary and the log
+                errors[venue.id] = f"{type(exc).__name__}: {exc}"
+                log.exception("%s: recording stopped", venue.id)
+                return
 
     tasks = [asyncio.ensure_future(one(v)) for v in venues]
     all_done = asyncio.gather(*tasks)
@@ -132,6 +137,20 @@ async def record(venues: Sequence[Venue], symbol: str, writer: RecordingWriter, 
             except VenueError as exc:
                 log.warning("%s: close failed: %s", v.id, exc.message)
     return errors
+
+
+async def _terms(venue: Venue, symbol: str) -> dict[str, Any]:
+    """The venue's fee, funding and brackets for the recording's lines (``plan --hold-hours`` and
+    ``--leverage`` need them); a venue that cannot say them is recorded without, and the log says
+    so."""
+    fetch = getattr(venue, "fetch_terms", None)
+    if fetch is None:
+        return {}
+    try:
+        return terms_of(await fetch(symbol))
+    except VenueError as exc:
+        log.warning("%s: recording without its fee, funding and brackets: %s", venue.id, exc.message)
+        return {}
 
 
 def run(args: argparse.Namespace) -> int:

@@ -3,7 +3,11 @@
 Each line is the ``plan`` command's snapshot shape::
 
     {"venue": "bybit", "symbol": "BTC/USDT:USDT", "timestamp": 1767225600023, "sequence": 12,
-     "bids": [[price, amount], ...], "asks": [[price, amount], ...], "market": {ccxt unified market}}
+     "bids": [[price, amount], ...], "asks": [[price, amount], ...], "market": {ccxt unified market},
+     "fee": 0.00032, "funding": {...}, "brackets": [...]}
+
+The terms (the last keys, ``terms_of``) are the venue's as read when its recording started, each
+only when the venue says it: ``plan --books`` charges them as it charges a snapshot's terms.
 
 Amounts are in contracts of ``market.contractSize``. The market written is built from the
 venue's ``Instrument``, so its ``contractSize`` is the unit the book amounts are really counted in
@@ -22,6 +26,7 @@ from typing import IO, Any
 
 from sor_desktop.core.book import BookError, BookSnapshot
 from sor_desktop.core.instrument import Instrument
+from sor_desktop.core.venue_terms import VenueTerms
 
 
 class RecordingError(ValueError):
@@ -30,6 +35,21 @@ class RecordingError(ValueError):
 
 def _num(d: Decimal | None) -> float | None:
     return None if d is None else float(d)
+
+
+def terms_of(terms: VenueTerms) -> dict[str, Any]:
+    """The terms ``plan --books`` reads beside a book (``cli/book_terms.py``): the account's own
+    taker rate, funding, brackets and mark price, each only when known."""
+    out: dict[str, Any] = {}
+    if terms.fee.own:
+        out["fee"] = terms.fee.taker
+    if terms.funding is not None:
+        out["funding"] = terms.funding.to_json()
+    if terms.brackets:
+        out["brackets"] = [b.to_json() for b in terms.brackets]
+    if terms.mark_price is not None:
+        out["mark_price"] = terms.mark_price
+    return out
 
 
 def market_of(inst: Instrument) -> dict[str, Any]:
@@ -70,8 +90,10 @@ class RecordingWriter:
         self.count = 0
         self.by_venue: dict[str, int] = {}
 
-    def write(self, book: BookSnapshot, market: Mapping[str, Any] | None) -> None:
-        self._fh.write(json.dumps(book.to_json(market), separators=(",", ":")))
+    def write(self, book: BookSnapshot, market: Mapping[str, Any] | None,
+              terms: Mapping[str, Any] | None = None) -> None:
+        """One line: the book, its market and, when given, its venue's terms (``terms_of``)."""
+        self._fh.write(json.dumps({**book.to_json(market), **(terms or {})}, separators=(",", ":")))
         self._fh.write("\n")
         self._fh.flush()
         self.count += 1

@@ -88,3 +88,48 @@ def test_record_without_venues_records_the_five(tmp_path: Path) -> None:
     out = tmp_path / "books.jsonl"
     assert main(["record", "--symbol", BTC, "--out", str(out), "--seconds", "1.5", "--sim"]) == 0
     assert {r.book.venue for r in read_recording(out)} == set(DEFAULT_VENUES)
+
+
+def test_a_recording_carries_each_venues_terms_for_plan(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`plan --hold-hours 8` on a recording said "funding over 8 h: +0.00": the recording had
+    no funding (nor the account's fee, nor the brackets). Each line now carries its venue's terms
+    as read when the recording started, in the keys ``plan --books`` reads."""
+    import json
+
+    out = tmp_path / "books.jsonl"
+    assert main(["record", "--venues", "bybit,mexc", "--symbol", BTC, "--out", str(out), "--seconds", "0.6",
+                 "--sim", "--seed", "3"]) == 0
+    lines = [json.loads(line) for line in out.read_text().splitlines()]
+    assert lines and all(line.get("funding") and line["funding"]["interval_hours"] > 0 for line in lines)
+    assert all(line.get("brackets") for line in lines)
+    capsys.readouterr()
+    assert main(["plan", "--books", str(out), "--side", "buy", "--amount", "2", "--hold-hours", "8", "--json"]) == 0
+    plan = json.loads(capsys.readouterr().out)
+    assert plan["funding_unknown"] == [] and plan["funding"] is not None
+    assert all(leg["funding"] is not None for leg in plan["legs"])
+
+
+def test_a_venue_failing_unexpectedly_is_named_not_dropped_in_silence(tmp_path: Path, caplog) -> None:
+    """A venue's recording that raised anything but a venue error vanished: the other venues went
+    on and the summary said nothing of it."""
+    import asyncio
+
+    from sor_desktop.venues.recording import RecordingWriter
+    from sor_desktop.venues.sim.clock import VirtualClock
+    from sor_desktop.venues.sim.config import SimConfig
+    from sor_desktop.venues.sim.market import SimMarket
+
+    clock = VirtualClock()
+    market = SimMarket(SimConfig(seed=3, venues=("bybit", "weex")), clock)
+    venues = list(market.venues().values())
+    broken = venues[1]
+
+    async def boom(symbol: str) -> object:
+        raise RuntimeError("parser bug")
+
+    broken.watch_order_book = boom  # type: ignore[method-assign]
+    with RecordingWriter(tmp_path / "b.jsonl") as writer:
+        errors = asyncio.run(clock.drive(record_cmd.record(venues, BTC, writer, seconds=0.5, clock=clock)))
+        assert writer.by_venue.get("bybit")
+    assert errors == {broken.id: "RuntimeError: parser bug"}
+    assert "recording stopped" in caplog.text and "parser bug" in caplog.text

@@ -32,9 +32,9 @@ async def _record(path: Path, seconds: float = 2.0) -> list[BookSnapshot]:
     with RecordingWriter(path) as writer:
         original = writer.write
 
-        def spy(book: BookSnapshot, m: object) -> None:
+        def spy(book: BookSnapshot, m: object, terms: object = None) -> None:
             seen.append(book)
-            original(book, m)  # type: ignore[arg-type]
+            original(book, m, terms)  # type: ignore[arg-type]
 
         writer.write = spy  # type: ignore[method-assign]
         errors = await clock.drive(record(list(market.venues().values()), BTC, writer, seconds=seconds,
