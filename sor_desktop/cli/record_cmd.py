@@ -150,7 +150,9 @@ async def _terms(venue: Venue, symbol: str) -> dict[str, Any]:
         return terms_of(await fetch(symbol))
     except VenueError as exc:
         log.warning("%s: recording without its fee, funding and brackets: %s", venue.id, exc.message)
-        return {}
+    except Exception:  # the terms are optional: the books are still recorded
+        log.warning("%s: recording without its fee, funding and brackets", venue.id, exc_info=True)
+    return {}
 
 
 def run(args: argparse.Namespace) -> int:
