@@ -147,6 +147,7 @@ class Executor:
         self.trading_refused: str | None = None
         self._intents: dict[str, LegRow] = {}  # client id -> intent, while its route is in flight
         self._unsaved: dict[str, str] = {}  # route id -> the journal error of its legs
+        self._recovered = False  # the start-up reconciliation has run (``blocked`` says what is left)
 
     # -- events ---------------------------------------------------------------------------------
     def subscribe(self, callback: Callable[[ExecEvent], None]) -> Callable[[], None]:
@@ -177,6 +178,19 @@ class Executor:
     def ready(self) -> bool:
         return not self.trading_refused and not self.unreconciled()
 
+    def blocked(self) -> str | None:
+        """Why no route may be sent now, in words for the window before the trader confirms one
+        (``check`` refuses it anyway), or None."""
+        if self.trading_refused:
+            return self.trading_refused
+        stuck = self.unreconciled()
+        if not stuck:
+            return None
+        where = ", ".join(sorted({lg.venue for lg in stuck}))
+        state = ("still unknown after asking: check them on the venue; a restart asks again" if self._recovered
+                 else "being resolved with the venue by client id")
+        return f"{len(stuck)} earlier order(s) on {where} of unknown outcome, {state}"
+
     def refuse(self, reason: str) -> None:
         """Block every route from now on (the journal cannot be trusted); ``reason`` says why."""
         log.error("trading refused: %s", reason)
@@ -184,8 +198,12 @@ class Executor:
 
     async def recover(self) -> ReconcileReport:
         """Reconcile every open leg of the journal with its venue. Call once after connecting."""
-        report = await reconcile(self.journal, self.venues, config=self.config.resolve, started_at=self._started_at,
-                                 clock=self._clock, sleep=self._sleep, config_for=self._resolve_config)
+        try:
+            report = await reconcile(self.journal, self.venues, config=self.config.resolve,
+                                     started_at=self._started_at, clock=self._clock, sleep=self._sleep,
+                                     config_for=self._resolve_config)
+        finally:
+            self._recovered = True
         for lg in report.resolved + report.not_placed + report.unresolved:
             self._leg_event(lg)
         return report

@@ -110,6 +110,9 @@ class Session:
             await check_trade_keys(self.venues, self.key_checks[0], self.key_checks[1], self.store, self.emit)
         self.started = True
         self._start_feeds()
+        waiting = self.executor.blocked()
+        if waiting:  # said now: the reconciliation can take an acceptance window per venue
+            self.emit(Notice("warning", f"routes wait: {waiting}"))
         self.spawn(self._recover(), "reconcile")
         self.watchdog = Watchdog(self.executor, self._book_ages, on_fire=self._watchdog_fired)
         self.watchdog.start()
@@ -161,6 +164,10 @@ class Session:
                 await self._stop_feeds()
                 self._start_feeds()
             return
+
+    def orders_blocked(self) -> str | None:
+        """Why no route may be sent now (``Executor.blocked``), or None."""
+        return self.executor.blocked()
 
     async def _recover(self) -> None:
         """Legs a previous run left without a known outcome are settled before trading."""

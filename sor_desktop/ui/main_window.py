@@ -692,6 +692,8 @@ class MainWindow(QMainWindow):
 
     def _refresh_health(self) -> None:
         health = self.session.health_now()
+        if not self.trading_locked:  # the vault's lock says its own words on the button
+            self.routing.set_blocked(self.session.orders_blocked())
         self._show_waiting(health)
         terms = self.session.terms.for_symbol(self.session.symbol)
         self.positions.brackets = {v: t.brackets for v, t in terms.items() if t.brackets}

@@ -42,6 +42,7 @@ from sor_desktop.ui.symbol_box import SymbolBox
 ROUTE_TEXT = "Route  (Enter)"
 VENUES_PER_LINE = 5
 SENT_TEXT = "Sent · edit the ticket to route again"
+WAIT_TEXT = "Route  (waiting: earlier orders unresolved)"
 
 
 class AmountEdit(QLineEdit):
@@ -177,6 +178,7 @@ class RoutingPanel(QWidget):
         # books that move the plan's limits do not re-arm it (Enter pressed four times a second
         # apart sent two routes when a moved limit counted as a new plan)
         self._armed = True
+        self._blocked: str | None = None  # why no route may be sent now (``set_blocked``)
 
         sides = QHBoxLayout()
         sides.addWidget(self.buy)
@@ -425,7 +427,17 @@ class RoutingPanel(QWidget):
     def _update_route(self) -> None:
         plan = self.preview.plan
         self.route.setEnabled(self._armed and not self.pending and plan is not None and bool(plan.legs)
-                              and not self.amount_error.text())
+                              and not self.amount_error.text() and self._blocked is None)
+
+    def set_blocked(self, reason: str | None) -> None:
+        """Routes wait (earlier orders of unknown outcome, a refused journal): Route is off and
+        says so, its tooltip says why, before a confirmation that would only be refused."""
+        if reason == self._blocked:
+            return
+        self._blocked = reason
+        self.route.setToolTip(reason or "")
+        self.restore_route_text()
+        self._update_route()
 
     @property
     def pending(self) -> bool:
@@ -491,13 +503,13 @@ class RoutingPanel(QWidget):
         self.route.setText(SENT_TEXT)
 
     def restore_route_text(self) -> None:
-        self.route.setText(ROUTE_TEXT if self._armed else SENT_TEXT)
+        self.route.setText(WAIT_TEXT if self._blocked else ROUTE_TEXT if self._armed else SENT_TEXT)
 
     def _rearm(self, *_: object) -> None:
         if self._armed:
             return
         self._armed = True
-        self.route.setText(ROUTE_TEXT)
+        self.restore_route_text()
 
     def venues_checked(self) -> set[str]:
         return {v for v, b in self.venue_boxes.items() if b.isChecked()}

@@ -69,6 +69,23 @@ async def test_restart_after_a_crash_between_sends(tmp_path: Path) -> None:
 
 
 @pytest.mark.asyncio
+async def test_why_routes_wait_is_said_before_one_is_confirmed(tmp_path: Path) -> None:
+    """A run that left orders of unknown outcome: the next window offered Route and the
+    confirmation as usual, and only after Send said "blocked: 1 earlier order(s) have no known
+    outcome yet". The executor says why routes wait, in words, while they do."""
+    path = tmp_path / "j.sqlite3"
+    venues = {v: FakeVenue(v) for v in ("v0", "v1", "v2")}
+    await _half_sent_route(path, venues)
+    ex = Executor(venues, Journal(path), config=ExecutorConfig(resolve=FAST))
+    why = ex.blocked()
+    assert why is not None and "3 earlier order(s) on v0, v1, v2" in why and "being resolved" in why
+    await ex.recover()
+    assert ex.blocked() is None
+    ex.refuse("the journal could not record an answer")
+    assert ex.blocked() == "the journal could not record an answer"
+
+
+@pytest.mark.asyncio
 async def test_not_found_is_not_proof_before_the_window(tmp_path: Path) -> None:
     path = tmp_path / "j.sqlite3"
     venues = {v: FakeVenue(v) for v in ("v0", "v1")}

@@ -1,0 +1,27 @@
+"""Routes that cannot be sent now say so on the Route button, before any confirmation."""
+
+from __future__ import annotations
+
+from sor_desktop.ui.routing_panel import ROUTE_TEXT, WAIT_TEXT
+
+
+def test_route_waits_while_earlier_orders_are_unresolved(window, sim_session, monkeypatch) -> None:
+    """A run that left orders of unknown outcome: the next window offered Route and the
+    confirmation as usual, and only after Send said "blocked: 1 earlier order(s) have no known
+    outcome yet"."""
+    why = ["1 earlier order(s) on mexc of unknown outcome, being resolved with the venue by client id"]
+    monkeypatch.setattr(sim_session.session.executor, "blocked", lambda: why[0])
+    window.routing.amount.setText("1")
+    window.refresh_preview()
+    window._refresh_health()
+    route = window.routing.route
+    assert not route.isEnabled() and route.text() == WAIT_TEXT and "mexc" in route.toolTip()
+    asked: list[object] = []
+    window.routing.route_requested.connect(asked.append)
+    window.routing.request_route()  # Enter
+    assert asked == [] and window.confirm is None
+    window.refresh_preview()  # a new preview does not turn it back on
+    assert not route.isEnabled()
+    why[0] = None
+    window._refresh_health()
+    assert route.isEnabled() and route.text() == ROUTE_TEXT and route.toolTip() == ""
