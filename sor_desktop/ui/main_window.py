@@ -1030,6 +1030,10 @@ class MainWindow(QMainWindow):
         if self.trading_locked:
             self.notify("warning", f"order entry stopped: {self.trading_locked}")
             return
+        waiting = self.session.orders_blocked()
+        if waiting:  # said now, not after a confirmation the executor would refuse
+            self.notify("warning", f"flatten waits: {waiting}")
+            return
         symbol = self.session.symbol
         # the venues' inverse markets of the base too (Session.companions): one route for all
         fl = plan_flatten_underlying(symbol, self.session.companions(), self.session.positions,

@@ -25,3 +25,10 @@ def test_route_waits_while_earlier_orders_are_unresolved(window, sim_session, mo
     why[0] = None
     window._refresh_health()
     assert route.isEnabled() and route.text() == ROUTE_TEXT and route.toolTip() == ""
+
+
+def test_flatten_waits_too_and_says_why(window, sim_session, monkeypatch) -> None:
+    monkeypatch.setattr(sim_session.session.executor, "blocked", lambda: "1 earlier order(s) on bybit of unknown outcome")
+    window.flatten()
+    assert window.confirm is None
+    assert "flatten waits: 1 earlier order(s) on bybit" in window.notice.text()
