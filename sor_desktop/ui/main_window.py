@@ -61,6 +61,7 @@ from sor_desktop.ui.blotter import Blotter, leg_failure, venue_words
 from sor_desktop.ui.confirm_dialog import ConfirmDialog, Quote, needs_typing
 from sor_desktop.ui.depth_chart import DepthChart
 from sor_desktop.ui.futures_inputs import terms_tooltip
+from sor_desktop.ui.hotkeys import show_hotkeys
 from sor_desktop.ui.impact_chart import PENDING, ImpactChart, Pending
 from sor_desktop.ui.ladder import Ladder, funding_short
 from sor_desktop.ui.log_panel import SHOWN, LogPanel, NoticeLabel, StickyNotices
@@ -376,6 +377,9 @@ class MainWindow(QMainWindow):
         # can still create one here
         self.vault_menu = VaultMenu(self, tools, notify=self.notify, on_unlocked=self._vault_unlocked)
         helpm = self.menuBar().addMenu("&Help")
+        keys = QAction("Keyboard shortcuts", self)
+        keys.triggered.connect(lambda: show_hotkeys(self))
+        helpm.addAction(keys)
         about = QAction("About sor-desktop", self)
         about.triggered.connect(lambda: show_about(self))
         helpm.addAction(about)
@@ -402,6 +406,7 @@ class MainWindow(QMainWindow):
         key("Enter", self._enter)
         key("Escape", self._escape)
         key("Ctrl+Shift+X", self.cancel_all)
+        key("Ctrl+L", self.routing.symbol.start_search)  # not Ctrl+K: a text field deletes to the end with it
         key("Ctrl+Shift+F", self.flatten)  # flatten the symbol across venues, after the confirmation
         for n in range(1, MAX_PRESETS + 1):  # size presets (typing digits in the amount field still types)
             key(str(n), lambda n=n: self.sizes.pick(n))

@@ -83,6 +83,13 @@ class SymbolBox(QComboBox):
         self.setCurrentText(self._current)
         return True
 
+    def start_search(self) -> None:
+        """Ctrl+L: the box focused with its name selected, ready for a part of another."""
+        self.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        edit = self.lineEdit()
+        if edit is not None:
+            edit.selectAll()
+
     def focusInEvent(self, event: QFocusEvent) -> None:  # noqa: N802 (Qt name)
         """A click then "doge" replaces the symbol, as in an address bar (it typed
         "BTC/USDT:USDTdoge"): all selected once the click has placed the cursor."""

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel
 
 from sor_desktop.engine.store import LinkState, VenueHealth
 from sor_desktop.engine.wiring import build_session
@@ -158,3 +159,25 @@ def test_the_venue_boxes_follow_the_symbol(doge: MainWindow, loop) -> None:
     assert len(cells) == len(shown())  # no box over another
     loop.run_until_complete(doge._switch(DOGE))
     assert shown() == set(doge.session.symbol_instruments()) and "mexc" not in shown()
+
+
+def test_every_shortcut_is_in_the_help_and_ctrl_l_finds_a_symbol(doge: MainWindow, qtbot) -> None:
+    """Help had only About: the hotkeys were in the README alone. Help > Keyboard shortcuts lists
+    them, and none the window registers is missing from it."""
+    from PySide6.QtGui import QShortcut
+
+    from sor_desktop.ui.hotkeys import described, show_hotkeys
+
+    registered = {sc.key().toString() for sc in doge.findChildren(QShortcut)}
+    registered.add(doge.quit_action.shortcut().toString())
+    assert {"B", "S", "Return", "Ctrl+L", "C"} <= registered
+    assert [s for s in sorted(registered) if not described(s)] == []
+    dlg = show_hotkeys(doge)
+    qtbot.addWidget(dlg)
+    assert "Ctrl+Shift+X" in dlg.findChild(QLabel, "hotkeys").text()
+    dlg.reject()
+    doge.activateWindow()
+    doge.routing.amount.setFocus()
+    qtbot.keyClick(doge.routing.amount, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
+    box = doge.routing.symbol
+    assert box.hasFocus() and box.lineEdit().selectedText() == DOGE
