@@ -268,6 +268,8 @@ class RoutingPanel(QWidget):
         select the name, and "xrp" was added to it)."""
         self.clear_hint()
         self.amount.setFocus()
+        # again once the symbol box's list has closed: closing it gives the box the focus back
+        QTimer.singleShot(0, self.amount.setFocus)
 
     def set_instruments(self, insts: Mapping[str, Instrument]) -> None:
         """Units and venue boxes for the current symbol."""
