@@ -248,6 +248,10 @@ def _plan_route(request: PlanRequest, venues: Sequence[VenueInput]) -> Plan:
             and single_alloc.total <= alloc.total + _tol(alloc.total)):
         # the search's bound still holds: it is over every plan of this fill
         bound = min(alloc.bound, single_alloc.total)
+        if single_alloc.lots == alloc.lots:
+            # the search's own plan, its total summed another way (the last bit can differ): its
+            # proven gap holds too, where the min above made a 1e-12 bps gap of that bit
+            bound = max(bound, single_alloc.total - alloc.gap)
         alloc = Allocation(single_alloc.fill, single_alloc.cost, single_alloc.lots, single_alloc.total, bound)
         saving, one_venue = 0.0, True
     comparison = {
