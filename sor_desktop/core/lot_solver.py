@@ -35,10 +35,11 @@ How.
    the best plan first asks only its box's largest fill (``lot_fill``, cheap): below the best
    fill it is dropped, at it cost decides as above, above it its fractional plan still branches
    when it breaks a minimum or the count; a node whose largest fill is not proven waits until
-   the others have found a larger fill. With the count binding, a node whose fractional plan
-   keeps it decides its undecided venues on that plan (used on, the others off) rather than
+   the others have found a larger fill. A node whose fractional plan keeps the minimums and the
+   count decides its undecided venues on that plan (used on, the others off) rather than
    solving the relaxed box of all of them, each venue its own lot group and the dearest box of
-   the search; and a count branch hands its proven box plan to the child that keeps it. At most
+   the search: only boxes of decided venues are solved then; and a count branch hands its
+   proven box plan to the child that keeps it. At most
    ``NODE_LIMIT`` nodes are opened, within ``TIME_LIMIT_S``; the ones left open (and box
    searches that were not proven) keep their bounds, which make the reported gap (infinite if
    one of them could fill more, as a box whose largest fill ran out of ``lot_fill.SEARCH_CALLS``
@@ -67,9 +68,6 @@ NODE_LIMIT = 400
 LOOSE = 2e-7
 # ... and the CPU seconds one search may spend opening them (the preview plans on the Qt thread).
 TIME_LIMIT_S = 0.025
-# Undecided venues from which a node whose fractional plan keeps the venue count decides one
-# more on that plan before solving its box (``_Search._decide_free``).
-SPLIT_FREE = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -369,7 +367,6 @@ class _Search:
         self.prep = prep
         self.relaxed, self.star, self.lp = prep.relaxed, prep.star, prep.lp
         self.reach = [m[i] * curves[i].hi if usable[i] else 0 for i in range(self.n)]
-        self.n_usable = sum(1 for i in range(self.n) if usable[i] and curves[i].hi > 0)
         self.best = best
         self.open_bounds: list[tuple[int, float]] = []  # nodes left unexplored (budget) or not proven
         self.nodes = [0]
@@ -487,7 +484,7 @@ class _Search:
             short_f = [i for i in range(n) if state[i] == 0 and 1e-9 < xs[i] < star[i] - 1e-9]
             used_f = [i for i in range(n) if xs[i] > 1e-9]
             split: tuple[int, bool] | None = None
-            if not short_f and len(used_f) <= k and k < self.n_usable:
+            if not short_f and len(used_f) <= k:
                 split = self._decide_free(state, xs, up)
             if short_f or len(used_f) > k or split is not None:  # branch, no lots solved here
                 self.nodes[0] += 1
@@ -572,13 +569,19 @@ class _Search:
         return self._split(state, i, keep_first, parent, box, x[i])
 
     def _decide_free(self, state: list[int], xs: Sequence[float], up: Sequence[int]) -> tuple[int, bool] | None:
-        """With the count binding and a fractional plan that keeps it, a venue to decide before
-        solving the node's box, or None: the relaxed box of many undecided venues (each its own
-        lot group) costs milliseconds, and its plan, when it breaks the count, is solved again
-        below. Deciding the venues the fractional plan uses (on) and then the others (off) leads
-        to boxes of a few decided venues, and every sibling is bounded by its Lagrangian first."""
+        """A fractional plan that keeps the minimums and the count: a venue to decide on that plan
+        before any box is solved, or None when every venue with room is decided. The relaxed box
+        of the undecided venues (each its own lot group, on its envelope) is the dearest box of
+        the search, and its plan mostly branches anyway: with the count binding it breaks the
+        count, and with any count a venue with a large minimum takes a lot or two of it to land
+        the exact fill, far below its ``x*`` (the two children then solve nearly the same box
+        again, level after level; a box of 4-5 groups costs ~0.5 ms). Deciding the venues the
+        fractional plan uses (on) and then the others (off) leads to boxes of decided venues
+        only, which the searches share (``_DecidedBoxes``), and every sibling is bounded by its
+        Lagrangian first. Deciding only from three undecided venues and only with the count
+        binding made the slowest plans solve about a third more instructions."""
         free = [i for i in range(self.n) if state[i] == 0 and up[i]]
-        if len(free) < SPLIT_FREE:
+        if not free:
             return None
         used = [i for i in free if xs[i] > 1e-9]
         if used:
