@@ -56,7 +56,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from sor_desktop.core.lot_curve import LotCurve, envelope
-from sor_desktop.core.lot_fill import max_fill, max_fill_bounded
+from sor_desktop.core.lot_fill import fill_bound, max_fill, max_fill_bounded
 from sor_desktop.core.lot_groups import Group, continuous_solution, min_cost
 from sor_desktop.core.lot_relax import Relaxation
 
@@ -291,6 +291,26 @@ class Prepared:
         # the several searches one quote-unit plan makes)
         self.deadline: float | None = None
         self.tree: tuple[int, _Node] | None = None  # the venue count and tree of the last search
+        self.m, self.hi = list(m), [c.hi for c in curves]
+        # largest fills of the nodes' boxes by their counts per lot size and the target (``span_fill``)
+        self._span_fills: dict[tuple[int, ...], tuple[int, int] | None] = {}
+
+    def span_fill(self, spans: Sequence[_Span], target: int) -> tuple[int, int] | None:
+        """``max_fill_bounded`` of a node's box by its counts per lot size, each asked once per
+        plan: the root's box is every venue from 0, which the router asks again for the reason a
+        plan falls short (``fill_bound``), and a few other boxes recur across the searches. Near
+        coprime lots (3,000, 12,347, 12,348 and 166,700 grains) take ~0.6 ms a largest fill."""
+        key = (target, *(x for sp in spans for x in (sp.m, sp.low, sp.high)))
+        if key in self._span_fills:
+            return self._span_fills[key]
+        found = self._span_fills[key] = max_fill_bounded(spans, target)
+        return found
+
+    def fill_bound(self, target: int) -> int:
+        """``lot_fill.fill_bound`` of these venues (every one from 0 to its ``hi``): the root box's
+        bound on its largest fill."""
+        found = self.span_fill(_spans(self.m, [0] * len(self.hi), self.hi), target)
+        return found[1] if found is not None else fill_bound(list(zip(self.m, self.hi, strict=True)), target)
 
 
 @dataclass(slots=True)
@@ -446,7 +466,7 @@ class _Search:
             if key in self.fills:
                 fills = self.fills[key]
             else:  # the counts each lot size can take are all it needs: no groups built yet
-                fills = self.fills[key] = max_fill_bounded(_spans(self.m, low, up), self.target)
+                fills = self.fills[key] = self.prep.span_fill(_spans(self.m, low, up), self.target)
             if fills is None:
                 return rec
             if fills[0] < fills[1] and self.deferred_at.get(key, -1) < incumbent.fill:

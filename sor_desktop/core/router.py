@@ -716,7 +716,10 @@ def _unfilled_reason(request: PlanRequest, routed: Sequence[_Venue], alloc: Allo
         # every venue, minimums ignored, is a bound on what the count keeps out; without minimums
         # above one lot it is the answer, and a search of fills alone is left for the venues that
         # have some
-        bound = fill_bound([(v.m, v.curve.hi) for v in routed], target)
+        prepared = routed.prepared if isinstance(routed, _Routed) else None
+        # the search's root box asked the same largest fill: its answer is kept
+        bound = (prepared.fill_bound(target) if prepared is not None
+                 else fill_bound([(v.m, v.curve.hi) for v in routed], target))
         if bound > alloc.fill:
             more = True if all(v.curve.lo <= 1 for v in routed) else fills_more(
                 [v.curve for v in routed], [v.m for v in routed], target, alloc.fill, bound)
