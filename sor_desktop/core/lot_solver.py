@@ -35,10 +35,11 @@ How.
    the best plan first asks only its box's largest fill (``lot_fill``, cheap): below the best
    fill it is dropped, at it cost decides as above, above it its fractional plan still branches
    when it breaks a minimum or the count; a node whose largest fill is not proven waits until
-   the others have found a larger fill. With the count binding, a node whose fractional plan
-   keeps it decides its undecided venues on that plan (used on, the others off) rather than
-   solving the relaxed box of all of them, each venue its own lot group and the dearest box of
-   the search; and a count branch hands its proven box plan to the child that keeps it. At most
+   the others have found a larger fill. A node whose fractional plan keeps the minimums and the
+   count decides its undecided venues on that plan (used on, the others off; without a count,
+   only those it leaves out) rather than solving the relaxed box of all of them, each venue its
+   own lot group and the dearest box of the search; and a count branch hands its proven box
+   plan to the child that keeps it. At most
    ``NODE_LIMIT`` nodes are opened, within ``TIME_LIMIT_S``; the ones left open (and box
    searches that were not proven) keep their bounds, which make the reported gap (infinite if
    one of them could fill more, as a box whose largest fill ran out of ``lot_fill.SEARCH_CALLS``
@@ -55,7 +56,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from sor_desktop.core.lot_curve import LotCurve, envelope
-from sor_desktop.core.lot_fill import max_fill, max_fill_bounded
+from sor_desktop.core.lot_fill import fill_bound, max_fill, max_fill_bounded
 from sor_desktop.core.lot_groups import Group, continuous_solution, min_cost
 from sor_desktop.core.lot_relax import Relaxation
 
@@ -67,9 +68,6 @@ NODE_LIMIT = 400
 LOOSE = 2e-7
 # ... and the CPU seconds one search may spend opening them (the preview plans on the Qt thread).
 TIME_LIMIT_S = 0.025
-# Undecided venues from which a node whose fractional plan keeps the venue count decides one
-# more on that plan before solving its box (``_Search._decide_free``).
-SPLIT_FREE = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,15 +150,21 @@ class _DecidedBoxes:
     quote-unit plan comes back to one venue set and its fills: the seed, the leaf of its first
     search, the fill probes (``FixedSet``) and the leaf of the proof search."""
 
-    def __init__(self, curves: Sequence[LotCurve], m: Sequence[int]) -> None:
+    def __init__(self, curves: Sequence[LotCurve], m: Sequence[int],
+                 groups: dict[tuple[object, ...], Group] | None = None) -> None:
         self.curves, self.m = curves, m
+        # the groups the searches' nodes build (``Prepared.groups``): a decided box mostly shares
+        # its groups (a venue on from its minimum, or a lot size of such venues) with the nodes'
+        # boxes and with the other decided boxes, which rebuilt each of them (a fifth of a ten-venue
+        # plan's solve time went to building groups)
+        self._groups = groups
         self._known: dict[tuple[tuple[int, ...], tuple[int, ...]], tuple[list[Group], dict[int, _Box]]] = {}
 
     def _entry(self, low: Sequence[int], up: Sequence[int]) -> tuple[list[Group], dict[int, _Box]]:
         key = (tuple(low), tuple(up))
         entry = self._known.get(key)
         if entry is None:
-            entry = self._known[key] = (_groups(self.curves, self.m, low, up), {})
+            entry = self._known[key] = (_groups(self.curves, self.m, low, up, self._groups), {})
         return entry
 
     def groups(self, low: Sequence[int], up: Sequence[int]) -> list[Group]:
@@ -281,12 +285,32 @@ class Prepared:
             self.relaxed.append(env)
             self.star.append(x)
         self.lp = Relaxation(curves, self.relaxed, m, legs)
-        self.boxes = _DecidedBoxes(curves, m)
         self.groups: dict[tuple[object, ...], Group] = {}  # the groups of the searches' nodes (``_groups``)
+        self.boxes = _DecidedBoxes(curves, m, self.groups)
         # thread CPU time past which no search over these venues opens another node (shared by
         # the several searches one quote-unit plan makes)
         self.deadline: float | None = None
         self.tree: tuple[int, _Node] | None = None  # the venue count and tree of the last search
+        self.m, self.hi = list(m), [c.hi for c in curves]
+        # largest fills of the nodes' boxes by their counts per lot size and the target (``span_fill``)
+        self._span_fills: dict[tuple[int, ...], tuple[int, int] | None] = {}
+
+    def span_fill(self, spans: Sequence[_Span], target: int) -> tuple[int, int] | None:
+        """``max_fill_bounded`` of a node's box by its counts per lot size, each asked once per
+        plan: the root's box is every venue from 0, which the router asks again for the reason a
+        plan falls short (``fill_bound``), and a few other boxes recur across the searches. Near
+        coprime lots (3,000, 12,347, 12,348 and 166,700 grains) take ~0.6 ms a largest fill."""
+        key = (target, *(x for sp in spans for x in (sp.m, sp.low, sp.high)))
+        if key in self._span_fills:
+            return self._span_fills[key]
+        found = self._span_fills[key] = max_fill_bounded(spans, target)
+        return found
+
+    def fill_bound(self, target: int) -> int:
+        """``lot_fill.fill_bound`` of these venues (every one from 0 to its ``hi``): the root box's
+        bound on its largest fill."""
+        found = self.span_fill(_spans(self.m, [0] * len(self.hi), self.hi), target)
+        return found[1] if found is not None else fill_bound(list(zip(self.m, self.hi, strict=True)), target)
 
 
 @dataclass(slots=True)
@@ -442,7 +466,7 @@ class _Search:
             if key in self.fills:
                 fills = self.fills[key]
             else:  # the counts each lot size can take are all it needs: no groups built yet
-                fills = self.fills[key] = max_fill_bounded(_spans(self.m, low, up), self.target)
+                fills = self.fills[key] = self.prep.span_fill(_spans(self.m, low, up), self.target)
             if fills is None:
                 return rec
             if fills[0] < fills[1] and self.deferred_at.get(key, -1) < incumbent.fill:
@@ -481,7 +505,7 @@ class _Search:
             short_f = [i for i in range(n) if state[i] == 0 and 1e-9 < xs[i] < star[i] - 1e-9]
             used_f = [i for i in range(n) if xs[i] > 1e-9]
             split: tuple[int, bool] | None = None
-            if not short_f and len(used_f) <= k and k < self.n_usable:
+            if not short_f and len(used_f) <= k:
                 split = self._decide_free(state, xs, up)
             if short_f or len(used_f) > k or split is not None:  # branch, no lots solved here
                 self.nodes[0] += 1
@@ -566,18 +590,33 @@ class _Search:
         return self._split(state, i, keep_first, parent, box, x[i])
 
     def _decide_free(self, state: list[int], xs: Sequence[float], up: Sequence[int]) -> tuple[int, bool] | None:
-        """With the count binding and a fractional plan that keeps it, a venue to decide before
-        solving the node's box, or None: the relaxed box of many undecided venues (each its own
-        lot group) costs milliseconds, and its plan, when it breaks the count, is solved again
-        below. Deciding the venues the fractional plan uses (on) and then the others (off) leads
-        to boxes of a few decided venues, and every sibling is bounded by its Lagrangian first."""
+        """A fractional plan that keeps the minimums and the count: a venue to decide on that plan
+        before any box is solved, or None to solve the node's box. The relaxed box
+        of the undecided venues (each its own lot group, on its envelope) is the dearest box of
+        the search, and its plan mostly branches anyway: with the count binding it breaks the
+        count, and with any count a venue with a large minimum takes a lot or two of it to land
+        the exact fill, far below its ``x*`` (the two children then solve nearly the same box
+        again, level after level; a box of 4-5 groups costs ~0.5 ms). Deciding the venues the
+        fractional plan uses (on) and then the others (off) leads to boxes of decided venues
+        only, which the searches share (``_DecidedBoxes``), and every sibling is bounded by its
+        Lagrangian first. Deciding only from three undecided venues and only with the count
+        binding made the slowest plans solve about a third more instructions; deciding every
+        venue, also the used ones without a count, ~3% more over the fuzz and families (and
+        twice the time of some five-venue plans)."""
         free = [i for i in range(self.n) if state[i] == 0 and up[i]]
-        if len(free) < SPLIT_FREE:
+        if not free:
             return None
         used = [i for i in free if xs[i] > 1e-9]
-        if used:
-            return max(used, key=lambda j: xs[j] * self.m[j]), True
-        return free[0], False
+        if self.k < self.n_usable:  # the count binds
+            if used:
+                return max(used, key=lambda j: xs[j] * self.m[j]), True
+            return free[0], False
+        # no count: the venues the fractional plan uses (at ``x*`` or more) mostly stay there in the
+        # box's plan, which is then a plan of the node (five venues, all used: one box, where
+        # deciding each took 29 nodes); the ones it leaves out are those the box pulls in for a lot
+        # or two, so those are decided (off first)
+        unused = [i for i in free if xs[i] <= 1e-9]
+        return (unused[0], False) if unused else None
 
     def _split(self, state: list[int], i: int, keep_first: bool, parent: tuple[int, float, float] | None = None,
                box: _Box | None = None, xi: float = 0.0) -> tuple[_Node, _Node]:

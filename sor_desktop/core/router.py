@@ -248,6 +248,10 @@ def _plan_route(request: PlanRequest, venues: Sequence[VenueInput]) -> Plan:
             and single_alloc.total <= alloc.total + _tol(alloc.total)):
         # the search's bound still holds: it is over every plan of this fill
         bound = min(alloc.bound, single_alloc.total)
+        if single_alloc.lots == alloc.lots:
+            # the search's own plan, its total summed another way (the last bit can differ): its
+            # proven gap holds too, where the min above made a 1e-12 bps gap of that bit
+            bound = max(bound, single_alloc.total - alloc.gap)
         alloc = Allocation(single_alloc.fill, single_alloc.cost, single_alloc.lots, single_alloc.total, bound)
         saving, one_venue = 0.0, True
     comparison = {
@@ -715,7 +719,10 @@ def _unfilled_reason(request: PlanRequest, routed: Sequence[_Venue], alloc: Allo
         # every venue, minimums ignored, is a bound on what the count keeps out; without minimums
         # above one lot it is the answer, and a search of fills alone is left for the venues that
         # have some
-        bound = fill_bound([(v.m, v.curve.hi) for v in routed], target)
+        prepared = routed.prepared if isinstance(routed, _Routed) else None
+        # the search's root box asked the same largest fill: its answer is kept
+        bound = (prepared.fill_bound(target) if prepared is not None
+                 else fill_bound([(v.m, v.curve.hi) for v in routed], target))
         if bound > alloc.fill:
             more = True if all(v.curve.lo <= 1 for v in routed) else fills_more(
                 [v.curve for v in routed], [v.m for v in routed], target, alloc.fill, bound)
