@@ -39,7 +39,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from sor_desktop.core.book import BookSnapshot  # noqa: E402
 from sor_desktop.core.instrument import Instrument  # noqa: E402
 from sor_desktop.core.orders import Side  # noqa: E402
-from sor_desktop.core.plan import AmountUnit, PlanRequest, VenueInput  # noqa: E402
+from sor_desktop.core.plan import AmountUnit, Plan, PlanRequest, VenueInput  # noqa: E402
 from sor_desktop.core.router import plan_route  # noqa: E402
 
 SPECS = [  # name, step, contract size, taker, min amount, min notional
@@ -234,26 +234,17 @@ def ten_with_minimums(seed: int) -> tuple[PlanRequest, list[VenueInput]]:
 
 
 def adversarial(n: int, reps: int, milp) -> None:
+    """Every family's plans are timed first, then checked against the MILP: HiGHS run between
+    families (or between two plans) left the plans timed after it up to 2x slower, medians and all
+    (what it allocates and evicts), which no plan of the window ever has beside it."""
+    timed = {name: _time_family(cases, reps) for name, cases in _families(n).items()}
+    if milp is not None:  # warm, after the timing: scipy's import and HiGHS start-up are not a solve
+        milp(PlanRequest(Side.BUY, 1.0, AmountUnit.BASE), instance(2, 10))
     print(f"\n{'family':<18} {'plans':>5} {'median ms':>9} {'p99 ms':>7} {'max ms':>7} {'cpu p99':>7}"
           f" {'cpu max':>7} {'max gap bps':>11} {'MILP ms':>8} {'= MILP':>7}")
-    for name, cases in _families(n).items():
-        times: list[float] = []
-        cpu: list[float] = []
-        gaps: list[float] = []
+    for name, (cases, times, cpu, plans) in timed.items():
         milp_ms: list[float] = []
         same = milp_failed = 0
-        plans = []
-        for req, venues in cases:
-            plan_route(req, venues)  # warm
-            for _ in range(reps):
-                c0, t0 = time.process_time(), time.perf_counter()
-                plan = plan_route(req, venues)
-                times.append((time.perf_counter() - t0) * 1e3)
-                cpu.append((time.process_time() - c0) * 1e3)
-            gaps.append(plan.gap_bps)
-            plans.append(plan)
-        # the MILP checks after every plan of the family is timed: HiGHS between two instances
-        # left the next plans up to 1.7x slower (its threads and what it evicts from the caches)
         for (req, venues), plan in zip(cases, plans, strict=True):
             if milp is not None:
                 # a quote plan's fill comes from its notional: the MILP is asked for that fill
@@ -269,16 +260,31 @@ def adversarial(n: int, reps: int, milp) -> None:
                 legs = sum(req.leg_cost for _ in plan.legs)
                 mine = (plan.total_cost if req.side is Side.BUY else -plan.total_cost) + legs
                 same += abs(mine - opt.cost) <= 1e-6 * max(plan.notional, 1.0)
-        times.sort()
-        cpu.sort()
         at = min(len(times) - 1, int(0.99 * len(times)))
         line = (f"{name:<18} {len(cases):>5} {statistics.median(times):>9.2f} {times[at]:>7.2f} {times[-1]:>7.2f}"
-                f" {cpu[at]:>7.2f} {cpu[-1]:>7.2f} {max(gaps):>11.2g}")
+                f" {cpu[at]:>7.2f} {cpu[-1]:>7.2f} {max(p.gap_bps for p in plans):>11.2g}")
         if milp is not None:
             line += f" {statistics.median(milp_ms):>8.0f} {same:>3}/{len(cases) - milp_failed:<3}"
             if milp_failed:
                 line += f" (MILP gave up on {milp_failed})"
         print(line, flush=True)
+
+
+def _time_family(cases: list[tuple[PlanRequest, list[VenueInput]]], reps: int
+                 ) -> tuple[list[tuple[PlanRequest, list[VenueInput]]], list[float], list[float], list[Plan]]:
+    """Each instance warmed once, then timed ``reps`` times: wall and CPU ms sorted, and its plan."""
+    times: list[float] = []
+    cpu: list[float] = []
+    plans = []
+    for req, venues in cases:
+        plan_route(req, venues)  # warm
+        for _ in range(reps):
+            c0, t0 = time.process_time(), time.perf_counter()
+            plan = plan_route(req, venues)
+            times.append((time.perf_counter() - t0) * 1e3)
+            cpu.append((time.process_time() - c0) * 1e3)
+        plans.append(plan)
+    return cases, sorted(times), sorted(cpu), plans
 
 
 def linear_inverse(n: int, reps: int, milp: bool) -> None:
@@ -292,7 +298,8 @@ def linear_inverse(n: int, reps: int, milp: bool) -> None:
     times: list[float] = []
     gaps: list[float] = []
     same = 0
-    for seed in range(n):
+    done = []
+    for seed in range(n):  # timed first, the oracle after (``adversarial``)
         venues, req = linear_inverse_mix(seed)
         plan_route(req, venues)  # warm
         for _ in range(reps):
@@ -300,10 +307,11 @@ def linear_inverse(n: int, reps: int, milp: bool) -> None:
             plan = plan_route(req, venues)
             times.append((time.process_time() - c0) * 1e3)
         gaps.append(plan.gap_bps)
-        if oracle is not None:
-            cost, _ = oracle(req, venues, plan.filled)
-            mine = (plan.total_cost if req.side is Side.BUY else -plan.total_cost) + req.leg_cost * len(plan.legs)
-            same += abs(mine - cost) <= 1e-6 * max(plan.notional, 1.0)
+        done.append((venues, req, plan))
+    for venues, req, plan in done if oracle is not None else ():
+        cost, _ = oracle(req, venues, plan.filled)
+        mine = (plan.total_cost if req.side is Side.BUY else -plan.total_cost) + req.leg_cost * len(plan.legs)
+        same += abs(mine - cost) <= 1e-6 * max(plan.notional, 1.0)
     times.sort()
     at = min(len(times) - 1, int(0.99 * len(times)))
     line = (f"{'linear + inverse':<18} {n:>5} cpu median {statistics.median(times):.2f} ms, p99 {times[at]:.2f},"
@@ -325,9 +333,9 @@ def main() -> None:
             from tests.core.oracle import milp_optimum as milp
         except ImportError as exc:  # scipy is a test extra
             print(f"(MILP oracle unavailable: {exc})")
-        else:  # warm: scipy's import and HiGHS start-up are not the oracle's solve time
-            milp(PlanRequest(Side.BUY, 1.0, AmountUnit.BASE), instance(2, 10))
     if not args.adversarial_only:
+        if milp is not None:  # warm: scipy's import and HiGHS start-up are not the oracle's solve time
+            milp(PlanRequest(Side.BUY, 1.0, AmountUnit.BASE), instance(2, 10))
         synthetic(args, milp)
     adversarial(args.instances, args.adversarial_reps, milp)
     linear_inverse(min(args.instances, 12), args.adversarial_reps, milp is not None)
