@@ -146,6 +146,7 @@ class MainWindow(QMainWindow):
         self._quoted_at: float | None = None
         self._books_moved = False
         self._impact_started = False
+        self._impact_capped = False  # the last pass knew every usable venue's margin cap
         self.confirm: ConfirmDialog | None = None
         self.trading_locked: str | None = None  # why order entry is stopped (vault auto-locked)
         self.tick: Decimal | None = None  # the symbol's display tick: how every panel writes its prices
@@ -785,7 +786,8 @@ class MainWindow(QMainWindow):
         inputs = self._inputs(req, books)
         caps = {vi.instrument.venue: vi.cap_base for vi in inputs if vi.cap_base is not None}
         usable = [vi for vi in inputs if not vi.excluded]
-        if usable and all(vi.cap_base is not None for vi in usable):
+        self._impact_capped = bool(usable) and all(vi.cap_base is not None for vi in usable)
+        if self._impact_capped:
             # up to twice what the margin lets the router fill: DOGE's 50 ticks held 140 M, the
             # margin 6 M, and the routed curve was a stub at the left of the axis
             depth = min(depth, 2 * sum(vi.cap_base or 0.0 for vi in usable)) or depth
@@ -1138,6 +1140,10 @@ class MainWindow(QMainWindow):
         elif isinstance(ev, AccountUpdate):
             self.positions.on_account(ev)
             self._refresh_margins()
+            if not self._impact_capped:
+                # the pass ran before this margin was known: its sizes went to the depth of fifty
+                # levels and the margin cut all but one (a routed "split" of one dot for 3 s)
+                self._impact_started = False
         elif isinstance(ev, Notice):
             # errors (a route not sent, a journal that could not save, a venue down) stay on screen
             log.log(logging.ERROR if ev.level == "error" else logging.WARNING if ev.level == "warning"

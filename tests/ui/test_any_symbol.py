@@ -181,3 +181,21 @@ def test_every_shortcut_is_in_the_help_and_ctrl_l_finds_a_symbol(doge: MainWindo
     qtbot.keyClick(doge.routing.amount, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
     box = doge.routing.symbol
     assert box.hasFocus() and box.lineEdit().selectedText() == DOGE
+
+
+def test_the_impact_view_starts_over_when_the_margin_becomes_known(doge: MainWindow, loop, qtbot) -> None:
+    """At start-up the first impact passes ran before any balance was read: their sizes went to
+    the depth of fifty levels (130 M DOGE), the margin then cut every size past the first, and
+    for three seconds the routed split was one dot at 8 M. Balances that arrive start a new pass
+    on the sizes the margin allows."""
+    doge._impact_started = doge._refresh_impact()  # as a frame starts a pass
+    assert doge._impact_started
+    uncapped = float(doge.impact._pass.sizes[-1])
+    loop.run_until_complete(doge.session.refresh_accounts())  # the balances arrive
+    qtbot.waitUntil(lambda: not doge._impact_started, timeout=2000)
+    doge.session.store.put_book(doge.session.store.books(DOGE, doge.session.symbol_instruments())["binanceusdm"])
+    doge.on_frame()  # the next frame with books starts the pass again
+    assert doge._impact_started
+    caps = doge.session.margin_caps(doge.session.store.books(DOGE, doge.session.symbol_instruments()))
+    capped = float(doge.impact._pass.sizes[-1])
+    assert capped < uncapped and capped <= 2 * sum(caps.values()) * (1 + 1e-9)
