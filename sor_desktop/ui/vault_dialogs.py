@@ -294,10 +294,14 @@ class KeyEditDialog(QDialog):
         parent: QWidget | None = None,
         *,
         taken: Collection[tuple[str, str]] = (),
+        check: Callable[[KeyEntry], None] | None = None,
     ):
         super().__init__(parent)
         self.existing = existing
         self.taken = frozenset(taken)
+        # the vault's own refusal (a key stored elsewhere: ``Vault.check_addable``), asked before
+        # the form closes, so a refused key keeps the venue, label and secret typed
+        self.check = check
         self.setWindowTitle("Edit key" if existing else "Add key")
         self.setModal(True)
         self.venue = QComboBox()
@@ -391,6 +395,14 @@ class KeyEditDialog(QDialog):
             self.label.setFocus()
             self.label.selectAll()
             return
+        if self.check is not None:
+            try:
+                self.check(entry)
+            except VaultError as exc:
+                self.error.setText(str(exc))
+                self.api_key.setFocus()
+                self.api_key.selectAll()
+                return
         self.result_entry = entry
         self.accept()
 
@@ -526,7 +538,8 @@ class KeyManagerDialog(QDialog):
 
     # -- actions ---------------------------------------------------------------------------
     def edit_key(self, existing: KeyEntry | None) -> None:
-        form = KeyEditDialog(self.venues, existing, self, taken={e.key_id for e in self.vault.entries()})
+        form = KeyEditDialog(self.venues, existing, self, taken={e.key_id for e in self.vault.entries()},
+                             check=lambda e: self.vault.check_addable(e, replace=existing is not None))
         if form.exec() != QDialog.DialogCode.Accepted or form.result_entry is None:
             return
         self.submit(form.result_entry, replace=existing is not None)

@@ -349,6 +349,48 @@ def test_add_form_catches_a_taken_label_before_closing_and_keeps_what_was_typed(
     assert reopened(vault).get("binanceusdm", "main").api_key == "BinKey" + "b" * 20  # untouched
 
 
+def test_add_form_refuses_a_reused_key_in_place_and_keeps_what_was_typed(qtbot, vault: Vault) -> None:
+    """An API key already stored under another venue/label closed the form, the manager said "this
+    API key ... is already stored as binanceusdm/main", and the venue, label and secret typed were
+    gone. The form refuses it in place, keeping the fields, the key field selected for another."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication, QDialogButtonBox
+
+    dialog = vd.KeyManagerDialog(vault, venues=["binanceusdm", "bybit"])
+    qtbot.addWidget(dialog)
+    stored = reopened(vault).get("binanceusdm", "main").api_key
+    seen: dict[str, object] = {}
+
+    def in_the_form() -> None:
+        form = QApplication.activeModalWidget()
+        if not isinstance(form, vd.KeyEditDialog):
+            seen["form"] = form
+            return
+        save = form.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Save)
+        form.venue.setCurrentText("bybit")
+        form.label.setText("data")
+        form.api_key.setText(stored)  # the binanceusdm key again
+        form.secret.setText(SECRET)
+        save.click()
+        seen["open"] = form.isVisible()
+        seen["error"] = form.error.text()
+        seen["kept"] = (form.venue.currentText(), form.label.text(), form.secret.text())
+        seen["focus"] = form.focusWidget() is form.api_key and form.api_key.selectedText() == stored
+        form.api_key.setText(KEY)
+        save.click()
+        seen["closed"] = not form.isVisible()
+        if form.isVisible():
+            form.reject()
+
+    QTimer.singleShot(0, in_the_form)
+    dialog.edit_key(None)
+    assert seen.get("form", "the form") == "the form"
+    assert seen["open"] is True and "already stored as binanceusdm/main" in str(seen["error"])
+    assert seen["kept"] == ("bybit", "data", SECRET) and seen["focus"] is True
+    assert seen["closed"] is True
+    assert reopened(vault).get("bybit", "data").api_key == KEY
+
+
 def test_free_label_counts_past_taken_ones() -> None:
     taken = {("bybit", "main"), ("bybit", "main-2"), ("mexc", "main-3")}
     assert vd.free_label("bybit", taken) == "main-3"
