@@ -385,10 +385,10 @@ class KeyEditDialog(QDialog):
         try:
             entry = self.entry()
         except VaultError as exc:
-            self.error.setText(str(exc))
+            self._refuse(str(exc))
             return
         if self.existing is None and entry.key_id in self.taken:
-            self.error.setText(
+            self._refuse(
                 f"a key {entry.venue}/{entry.label} already exists: choose another label "
                 f"(e.g. {free_label(entry.venue, self.taken, entry.label)}) or edit that key"
             )
@@ -399,12 +399,21 @@ class KeyEditDialog(QDialog):
             try:
                 self.check(entry)
             except VaultError as exc:
-                self.error.setText(str(exc))
+                self._refuse(str(exc))
                 self.api_key.setFocus()
                 self.api_key.selectAll()
                 return
         self.result_entry = entry
         self.accept()
+
+    def _refuse(self, text: str) -> None:
+        """Why Save did not close the form, under it; the form grows to show it whole (four lines
+        squeezed the fields above it)."""
+        self.error.setText(text)
+        lay = self.layout()
+        if lay is not None:
+            lay.activate()
+        self.resize(self.width(), max(self.height(), self.heightForWidth(self.width()), self.sizeHint().height()))
 
     def done(self, result: int) -> None:
         for field in (self.api_key, self.secret, self.passphrase):
