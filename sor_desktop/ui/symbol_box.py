@@ -47,21 +47,25 @@ class SymbolBox(QComboBox):
             event.accept()
             return True
         if event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent) and event.key() == Qt.Key.Key_Escape:
-            self.setCurrentText(self._current)  # typing abandoned: the symbol traded again
+            self.take_escape()
             return True
         return super().eventFilter(watched, event)
+
+    def _typing(self) -> bool:
+        """The trader is in the box: its field has the focus or its list is open."""
+        popup, edit = self._completer.popup(), self.lineEdit()
+        return bool((popup is not None and popup.isVisible()) or (edit is not None and edit.hasFocus()))
 
     def take_enter(self) -> bool:
         """The window's Enter, when it is meant for this box: its field has the focus or its list
         is open (with the list open the window's shortcut, not the field, gets the key on X11).
         Picks the highlighted entry, else what is typed when it names one, else the first match of
         the open list ("sol" and Enter: SOL/USDT:USDT); False when the Enter is not the box's."""
-        popup, edit = self._completer.popup(), self.lineEdit()
-        open_list = popup is not None and popup.isVisible()
-        if not open_list and (edit is None or not edit.hasFocus()):
+        if not self._typing():
             return False
+        popup, edit = self._completer.popup(), self.lineEdit()
         text = edit.text() if edit is not None else ""
-        if open_list and popup is not None:
+        if popup is not None and popup.isVisible():
             index = popup.currentIndex()
             if not index.isValid() and self.findText(text.strip(), Qt.MatchFlag.MatchFixedString) < 0:
                 index = popup.model().index(0, 0)
@@ -74,11 +78,10 @@ class SymbolBox(QComboBox):
     def take_escape(self) -> bool:
         """The window's Escape, when it is meant for this box (``take_enter``): typing abandoned,
         the symbol traded shows again and the ticket is kept."""
-        popup, edit = self._completer.popup(), self.lineEdit()
-        open_list = popup is not None and popup.isVisible()
-        if not open_list and (edit is None or not edit.hasFocus()):
+        if not self._typing():
             return False
-        if open_list and popup is not None:
+        popup = self._completer.popup()
+        if popup is not None:
             popup.hide()
         self.setCurrentText(self._current)
         return True
