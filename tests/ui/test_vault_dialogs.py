@@ -301,10 +301,9 @@ def test_asyncio_checker_hands_back_results_and_failures() -> None:
     assert all(SECRET not in line for r in got for line in r.lines())
 
 
-def test_add_form_catches_a_taken_label_before_closing_and_keeps_what_was_typed(qtbot, vault: Vault) -> None:
-    """QA: Add with the default label "main" on a venue that has a "main" key closed the form, said
-    "already exists" in the manager, and the typed key and secret were gone. The form now proposes a
-    free label, refuses a taken one in place and keeps the typed fields."""
+def _add_in_the_form(qtbot, vault: Vault, act) -> dict[str, object]:
+    """Add... in the key manager, and ``act(form, save, seen)`` inside the modal form that opens;
+    what it saw, and whether the modal was the key form at all (``seen["form"]``)."""
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication, QDialogButtonBox
 
@@ -317,7 +316,22 @@ def test_add_form_catches_a_taken_label_before_closing_and_keeps_what_was_typed(
         if not isinstance(form, vd.KeyEditDialog):
             seen["form"] = form
             return
-        save = form.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Save)
+        act(form, form.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Save), seen)
+        if form.isVisible():
+            form.reject()
+
+    QTimer.singleShot(0, in_the_form)
+    dialog.edit_key(None)
+    assert seen.get("form", "the form") == "the form"
+    return seen
+
+
+def test_add_form_catches_a_taken_label_before_closing_and_keeps_what_was_typed(qtbot, vault: Vault) -> None:
+    """QA: Add with the default label "main" on a venue that has a "main" key closed the form, said
+    "already exists" in the manager, and the typed key and secret were gone. The form now proposes a
+    free label, refuses a taken one in place and keeps the typed fields."""
+
+    def act(form, save, seen) -> None:
         seen["proposed"] = (form.venue.currentText(), form.label.text())
         form.venue.setCurrentText("bybit")  # no key there yet: the plain default again
         seen["proposed bybit"] = form.label.text()
@@ -332,12 +346,8 @@ def test_add_form_catches_a_taken_label_before_closing_and_keeps_what_was_typed(
         form.label.setText("spare")
         save.click()
         seen["closed"] = not form.isVisible()
-        if form.isVisible():
-            form.reject()
 
-    QTimer.singleShot(0, in_the_form)
-    dialog.edit_key(None)
-    assert seen.get("form", "the form") == "the form"
+    seen = _add_in_the_form(qtbot, vault, act)
     assert seen["proposed"] == ("binanceusdm", "main-2")
     assert seen["proposed bybit"] == "main"
     assert seen["open after clash"] is True
@@ -353,20 +363,9 @@ def test_add_form_refuses_a_reused_key_in_place_and_keeps_what_was_typed(qtbot, 
     """An API key already stored under another venue/label closed the form, the manager said "this
     API key ... is already stored as binanceusdm/main", and the venue, label and secret typed were
     gone. The form refuses it in place, keeping the fields, the key field selected for another."""
-    from PySide6.QtCore import QTimer
-    from PySide6.QtWidgets import QApplication, QDialogButtonBox
-
-    dialog = vd.KeyManagerDialog(vault, venues=["binanceusdm", "bybit"])
-    qtbot.addWidget(dialog)
     stored = reopened(vault).get("binanceusdm", "main").api_key
-    seen: dict[str, object] = {}
 
-    def in_the_form() -> None:
-        form = QApplication.activeModalWidget()
-        if not isinstance(form, vd.KeyEditDialog):
-            seen["form"] = form
-            return
-        save = form.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Save)
+    def act(form, save, seen) -> None:
         form.venue.setCurrentText("bybit")
         form.label.setText("data")
         form.api_key.setText(stored)  # the binanceusdm key again
@@ -379,12 +378,8 @@ def test_add_form_refuses_a_reused_key_in_place_and_keeps_what_was_typed(qtbot, 
         form.api_key.setText(KEY)
         save.click()
         seen["closed"] = not form.isVisible()
-        if form.isVisible():
-            form.reject()
 
-    QTimer.singleShot(0, in_the_form)
-    dialog.edit_key(None)
-    assert seen.get("form", "the form") == "the form"
+    seen = _add_in_the_form(qtbot, vault, act)
     assert seen["open"] is True and "already stored as binanceusdm/main" in str(seen["error"])
     assert seen["kept"] == ("bybit", "data", SECRET) and seen["focus"] is True
     assert seen["closed"] is True
