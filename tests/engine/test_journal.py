@@ -87,6 +87,30 @@ def test_leg_records_never_go_backwards(tmp_path: Path) -> None:
         j.begin_route(_route(rid), [])
 
 
+def test_open_legs_follow_every_write_and_a_reader_sees_the_writer(tmp_path: Path) -> None:
+    """The window asks the open legs four times a second (why routes wait): the trading journal
+    keeps them between its own writes, and every write, even one that fails, reads them again."""
+    j = Journal(tmp_path / "j.sqlite3")
+    reader = Journal(tmp_path / "j.sqlite3", exclusive=False)
+    assert j.open_legs() == [] and reader.open_legs() == []
+    rid = "r0000000000002"
+    j.begin_route(_route(rid), [_leg(rid, 0, "v0", "2", 100.0), _leg(rid, 1, "v1", "1", 100.0)])
+    assert [lg.status for lg in j.open_legs()] == ["pending", "pending"]
+    assert len(reader.open_legs()) == 2
+    cid = f"sor{rid}l0"
+    j.mark_unknown(cid, 1001.0, "timed out")
+    assert [lg.status for lg in j.open_legs()] == ["unknown", "pending"]
+    j.record_report(cid, _report(cid, OrderStatus.FILLED, "2", "2", "100"), 1002.0)
+    assert [lg.client_order_id for lg in j.open_legs()] == [f"sor{rid}l1"]
+    with pytest.raises(JournalError):
+        j.begin_route(_route(rid), [])  # a write that fails
+    assert [lg.client_order_id for lg in j.open_legs()] == [f"sor{rid}l1"]
+    assert [lg.client_order_id for lg in reader.open_legs()] == [f"sor{rid}l1"]
+    got = j.open_legs()
+    got.clear()  # a caller's list is its own
+    assert len(j.open_legs()) == 1
+
+
 def test_journal_survives_reopen(tmp_path: Path) -> None:
     rid = "r0000000000001"
     with Journal(tmp_path / "j.sqlite3") as j:
