@@ -100,6 +100,15 @@ def plan_fingerprint(plan: Plan) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()[:32]
 
 
+@dataclass(frozen=True, slots=True)
+class RouteWait:
+    """Why no route may be sent now: ``state`` in a few words for the Route button, ``why`` in
+    full. Orders of unknown outcome clear once resolved; a refused journal stays until a restart."""
+
+    state: str
+    why: str
+
+
 class Executor:
     """One per app (window or CLI); the safety rules are in the module docstring.
 
@@ -178,18 +187,19 @@ class Executor:
     def ready(self) -> bool:
         return not self.trading_refused and not self.unreconciled()
 
-    def blocked(self) -> str | None:
+    def blocked(self) -> RouteWait | None:
         """Why no route may be sent now, in words for the window before the trader confirms one
         (``check`` refuses it anyway), or None."""
         if self.trading_refused:
-            return self.trading_refused
+            return RouteWait("stopped: journal refused", self.trading_refused)
         stuck = self.unreconciled()
         if not stuck:
             return None
         where = ", ".join(sorted({lg.venue for lg in stuck}))
         state = ("still unknown after asking: check them on the venue; a restart asks again" if self._recovered
                  else "being resolved with the venue by client id")
-        return f"{len(stuck)} earlier order(s) on {where} of unknown outcome, {state}"
+        return RouteWait("waiting: earlier orders unresolved",
+                         f"{len(stuck)} earlier order(s) on {where} of unknown outcome, {state}")
 
     def refuse(self, reason: str) -> None:
         """Block every route from now on (the journal cannot be trusted); ``reason`` says why."""

@@ -27,7 +27,7 @@ from sor_desktop.core.plan import Plan, VenueInput
 from sor_desktop.core.venue_terms import VenueTerms
 from sor_desktop.engine import session_feeds as feeds
 from sor_desktop.engine import session_routes as routing
-from sor_desktop.engine.executor import Executor
+from sor_desktop.engine.executor import Executor, RouteWait
 from sor_desktop.engine.feed import FeedConfig, backoff_delay
 from sor_desktop.engine.key_checks import Probe, check_trade_keys
 from sor_desktop.engine.margin_caps import VenueMargin, plan_margin_problems, reducible_base, venue_margin
@@ -112,7 +112,7 @@ class Session:
         self._start_feeds()
         waiting = self.executor.blocked()
         if waiting:  # said now: the reconciliation can take an acceptance window per venue
-            self.emit(Notice("warning", f"routes wait: {waiting}"))
+            self.emit(Notice("warning", f"routes wait: {waiting.why}"))
         self.spawn(self._recover(), "reconcile")
         self.watchdog = Watchdog(self.executor, self._book_ages, on_fire=self._watchdog_fired)
         self.watchdog.start()
@@ -165,7 +165,7 @@ class Session:
                 self._start_feeds()
             return
 
-    def orders_blocked(self) -> str | None:
+    def orders_blocked(self) -> RouteWait | None:
         """Why no route may be sent now (``Executor.blocked``), or None."""
         return self.executor.blocked()
 

@@ -1039,7 +1039,7 @@ class MainWindow(QMainWindow):
             return
         waiting = self.session.orders_blocked()
         if waiting:  # said now, not after a confirmation the executor would refuse
-            self.notify("warning", f"flatten waits: {waiting}")
+            self.notify("warning", f"flatten waits: {waiting.why}")
             return
         symbol = self.session.symbol
         # the venues' inverse markets of the base too (Session.companions): one route for all

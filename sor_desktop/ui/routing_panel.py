@@ -32,6 +32,7 @@ from sor_desktop.core.instrument import Instrument
 from sor_desktop.core.orders import Side
 from sor_desktop.core.plan import DEFAULT_LEG_COST, Plan
 from sor_desktop.core.price_format import format_price
+from sor_desktop.engine.executor import RouteWait
 from sor_desktop.engine.preview import BASE, CONTRACTS, QUOTE, Preview, PreviewRequest, Sweep
 from sor_desktop.engine.symbol_choices import SymbolChoice
 from sor_desktop.ui import theme
@@ -42,7 +43,7 @@ from sor_desktop.ui.symbol_box import SymbolBox
 ROUTE_TEXT = "Route  (Enter)"
 VENUES_PER_LINE = 5
 SENT_TEXT = "Sent · edit the ticket to route again"
-WAIT_TEXT = "Route  (waiting: earlier orders unresolved)"
+WAIT_TEXT = "Route  ({})"  # RouteWait.state
 
 
 class AmountEdit(QLineEdit):
@@ -178,7 +179,7 @@ class RoutingPanel(QWidget):
         # books that move the plan's limits do not re-arm it (Enter pressed four times a second
         # apart sent two routes when a moved limit counted as a new plan)
         self._armed = True
-        self._blocked: str | None = None  # why no route may be sent now (``set_blocked``)
+        self._blocked: RouteWait | None = None  # why no route may be sent now (``set_blocked``)
 
         sides = QHBoxLayout()
         sides.addWidget(self.buy)
@@ -431,13 +432,13 @@ class RoutingPanel(QWidget):
         self.route.setEnabled(self._armed and not self.pending and plan is not None and bool(plan.legs)
                               and not self.amount_error.text() and self._blocked is None)
 
-    def set_blocked(self, reason: str | None) -> None:
+    def set_blocked(self, reason: RouteWait | None) -> None:
         """Routes wait (earlier orders of unknown outcome, a refused journal): Route is off and
         says so, its tooltip says why, before a confirmation that would only be refused."""
         if reason == self._blocked:
             return
         self._blocked = reason
-        self.route.setToolTip(reason or "")
+        self.route.setToolTip(reason.why if reason else "")
         self.restore_route_text()
         self._update_route()
 
@@ -505,7 +506,8 @@ class RoutingPanel(QWidget):
         self.route.setText(SENT_TEXT)
 
     def restore_route_text(self) -> None:
-        self.route.setText(WAIT_TEXT if self._blocked else ROUTE_TEXT if self._armed else SENT_TEXT)
+        self.route.setText(WAIT_TEXT.format(self._blocked.state) if self._blocked
+                           else ROUTE_TEXT if self._armed else SENT_TEXT)
 
     def _rearm(self, *_: object) -> None:
         if self._armed:

@@ -78,11 +78,14 @@ async def test_why_routes_wait_is_said_before_one_is_confirmed(tmp_path: Path) -
     await _half_sent_route(path, venues)
     ex = Executor(venues, Journal(path), config=ExecutorConfig(resolve=FAST))
     why = ex.blocked()
-    assert why is not None and "3 earlier order(s) on v0, v1, v2" in why and "being resolved" in why
+    assert why is not None and "3 earlier order(s) on v0, v1, v2" in why.why and "being resolved" in why.why
+    assert why.state == "waiting: earlier orders unresolved"
     await ex.recover()
     assert ex.blocked() is None
     ex.refuse("the journal could not record an answer")
-    assert ex.blocked() == "the journal could not record an answer"
+    refused = ex.blocked()
+    assert refused is not None and refused.why == "the journal could not record an answer"
+    assert "journal" in refused.state and "unresolved" not in refused.state
 
 
 @pytest.mark.asyncio
