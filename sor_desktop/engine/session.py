@@ -111,7 +111,9 @@ class Session:
         self.started = True
         self._start_feeds()
         waiting = self.executor.blocked()
-        if waiting:  # said now: the reconciliation can take an acceptance window per venue
+        # said now: the reconciliation can take an acceptance window per venue (a refused
+        # journal was said among the start notices, and no wait ends it)
+        if waiting and not self.executor.trading_refused:
             self.emit(Notice("warning", f"routes wait: {waiting.why}"))
         self.spawn(self._recover(), "reconcile")
         self.watchdog = Watchdog(self.executor, self._book_ages, on_fire=self._watchdog_fired)

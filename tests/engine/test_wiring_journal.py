@@ -10,6 +10,11 @@ from sor_desktop import paths
 from sor_desktop.cli.main import main
 from sor_desktop.engine.journal import Journal
 from sor_desktop.engine.session_events import Notice
+from sor_desktop.engine.wiring import build_session
+from sor_desktop.venues.base import Mode
+from sor_desktop.venues.sim.clock import VirtualClock
+from sor_desktop.venues.sim.config import SimConfig
+from sor_desktop.venues.sim.market import SimMarket
 
 from .test_journal_safety import damaged_journal
 from .test_session_margin import make_session, req, settle
@@ -49,5 +54,26 @@ async def test_a_damaged_journal_refuses_trading_in_the_window_with_what_to_do(t
         await settle(session, "route:")
         assert sent == []
         assert not session.executor.ready and "damaged" in (session.executor.trading_refused or "")
+    finally:
+        await session.stop(timeout=1.0)
+
+
+@pytest.mark.asyncio
+async def test_a_damaged_journal_is_said_once_at_start_not_as_a_wait(tmp_path, monkeypatch) -> None:
+    """The status bar also said "routes wait: cannot open the journal ...": a second copy of the
+    error, and a wait for something that a restart with a new journal alone ends."""
+    monkeypatch.setenv("SOR_DESKTOP_HOME", str(tmp_path))
+    damaged_journal(paths.journal_path())
+    clock = VirtualClock()
+    market = SimMarket(SimConfig(seed=5, latency_scale=0.0, symbols=("BTC/USDT:USDT",)), clock)
+    session = build_session(Mode.SIMULATED, None, "BTC/USDT:USDT", venues=list(market.venues().values()),
+                            clock=clock.time, monotonic=clock.monotonic)
+    notices: list[Notice] = []
+    session.listeners.append(lambda ev: notices.append(ev) if isinstance(ev, Notice) else None)
+    await session.start()
+    try:
+        said = [n for n in notices if "damaged" in n.text]
+        assert len(said) == 1 and said[0].level == "error" and "move it aside" in said[0].text
+        assert not any(n.text.startswith("routes wait") for n in notices)
     finally:
         await session.stop(timeout=1.0)
