@@ -120,7 +120,23 @@ def venue_reason(exc: BaseException, venue: str) -> str:
                 return clean_message(f"{value} (code {code})" if code is not None else value)
     if text.startswith(venue + " "):
         text = text[len(venue) + 1:]
-    return clean_message(text.strip() or type(exc).__name__)
+    text = text.strip() or type(exc).__name__
+    cause = _transport_words(exc.__cause__)
+    return clean_message(f"{text}: {cause}" if cause and cause not in text else text)
+
+
+def _transport_words(cause: BaseException | None) -> str | None:
+    """Why the transport failed (ccxt's own message is only the method and URL): no name
+    resolution, refused, reset, timed out. None for anything else."""
+    if isinstance(cause, (TimeoutError, asyncio.TimeoutError)):
+        return "timed out"
+    if isinstance(cause, (aiohttp.ClientError, OSError)):
+        try:
+            words = str(cause).strip()
+        except (AttributeError, TypeError, ValueError):  # aiohttp formats fields a hand-made error may lack
+            words = ""
+        return (words or type(cause).__name__).splitlines()[0][:200]
+    return None
 
 
 def _connect_failed(exc: BaseException) -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import aiohttp
 import ccxt
 import pytest
+from aiohttp.client_reqrep import ConnectionKey
 
 from sor_desktop.logs import register_secret
 from sor_desktop.venues import errors as ve
@@ -73,3 +74,35 @@ def test_reason_is_the_venues_words_without_query_strings_or_secrets() -> None:
                       "binanceusdm", Phase.READ)
     assert "signature" not in plain.message and "SuperSecretKey123" not in plain.message
     assert plain.message.startswith("GET https://h/p?")
+
+
+@pytest.mark.parametrize(("cause", "words"), [
+    (aiohttp.ClientConnectorError(ConnectionKey("fapi.binance.com", 443, True, True, None, None, None, None),
+                                  OSError(-3, "Temporary failure in name resolution")),
+     "Cannot connect to host fapi.binance.com:443 ssl:default [Temporary failure in name resolution]"),
+    (OSError(111, "Connection refused"), "Connection refused"),
+    (TimeoutError(), "timed out"),
+    (aiohttp.ServerDisconnectedError(), "Server disconnected"),
+])
+def test_a_network_failure_says_what_failed_not_only_the_url(cause: BaseException, words: str) -> None:
+    """With no network the window said "binanceusdm: down · last error: GET https://fapi...
+    /exchangeInfo": the URL, not why (no name resolution, refused, timed out). ccxt keeps the
+    transport's error as the cause; its words follow the URL."""
+    exc = caused(ccxt.ExchangeNotAvailable("binanceusdm GET https://fapi.binance.com/fapi/v1/exchangeInfo"), cause)
+    err = map_error(exc, "binanceusdm", Phase.READ)
+    assert err.message.startswith("GET https://fapi.binance.com/fapi/v1/exchangeInfo")
+    assert words in err.message
+
+
+def test_a_cause_with_a_signed_url_is_cleaned_too() -> None:
+    register_secret("AnotherSecretKey456")
+    cause = OSError("Bad Gateway for https://h/p?signature=abc&k=AnotherSecretKey456")
+    err = map_error(caused(ccxt.ExchangeError("bybit GET https://h/p?signature=abc"), cause), "bybit", Phase.READ)
+    assert "Bad Gateway" in err.message and "AnotherSecretKey456" not in err.message and "signature" not in err.message
+
+
+def test_a_cause_that_cannot_say_itself_still_maps() -> None:
+    """aiohttp's errors format fields that a hand-made one may lack: the mapping must not raise."""
+    conn = aiohttp.ClientConnectorError(connection_key=None, os_error=OSError(111, "refused"))  # type: ignore[arg-type]
+    err = map_error(caused(ccxt.ExchangeNotAvailable("bybit GET https://x"), conn), "bybit", Phase.READ)
+    assert err.message.startswith("GET https://x") and "ClientConnectorError" in err.message
