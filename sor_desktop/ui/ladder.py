@@ -339,6 +339,8 @@ class Ladder(QWidget):
         self.group = QComboBox()
         self.group.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.group.setToolTip("row step, in ticks of the symbol")
+        self.group.setPlaceholderText("no tick yet")  # until a venue's market of the symbol is read
+        self.group.setEnabled(False)
         self.group.currentIndexChanged.connect(self._group_changed)
         self.centre_button = QPushButton("Centre (C)")
         self.centre_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
@@ -379,6 +381,7 @@ class Ladder(QWidget):
                 self.group.addItem(f"{format_price(float(tick) * g, tick)}  ({g} tick{'s' if g > 1 else ''})", g)
             if mid:
                 self.group.setCurrentIndex(GROUPS.index(default_group(mid, tick)))
+        self.group.setEnabled(tick is not None)
         self.group.blockSignals(False)
         self.centred = True
 

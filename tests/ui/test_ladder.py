@@ -241,3 +241,13 @@ def test_memecoin_and_tiny_amounts_fit_and_read_at_a_glance(qtbot) -> None:
     row = next(r for r in range(m.rowCount()) if m.amounts[r, 0] >= 1_000_000)
     tip = m.data(m.index(row, 1), Qt.ItemDataRole.ToolTipRole)
     assert f"binanceusdm: {m.amounts[row, 0]:,.10g}" in tip and "click: sweep" in tip
+
+
+def test_without_a_tick_the_row_step_says_so_instead_of_an_empty_box(window) -> None:
+    """Offline (no venue's market read yet) "rows of" stood beside an empty, live box."""
+    lad = window.ladder
+    lad.set_tick(None)
+    assert not lad.group.isEnabled() and lad.group.currentIndex() == -1
+    assert lad.group.placeholderText() and "tick" in lad.group.toolTip()
+    lad.set_tick(Decimal("0.1"), 60000.0)
+    assert lad.group.isEnabled() and lad.group.currentIndex() >= 0
