@@ -133,6 +133,12 @@ class Instrument:
         )
 
     # -- units ---------------------------------------------------------------------------------
+    @property
+    def lot(self) -> Decimal:
+        """One amount step in the contract's own unit: base for a linear market, the quote (USD)
+        for an inverse one (whose base amount moves with the price)."""
+        return self.amount_step * self.contract_size
+
     def contracts_to_base(self, contracts: Decimal, price: Decimal | None = None) -> Decimal:
         """Base amount of ``contracts``; inverse contracts need the price (size is in quote)."""
         if self.linear:

@@ -79,7 +79,7 @@ PSEUDO_DECADES = 2
 
 
 def _pseudo_lot(ins: Instrument, top_price: float) -> Decimal:
-    step_base = float(ins.amount_step * ins.contract_size) / top_price
+    step_base = float(ins.lot) / top_price
     # two decades finer than a step: the walk back to whole contracts then rarely loses one
     return Decimal(1).scaleb(math.floor(math.log10(step_base)) - PSEUDO_DECADES)
 

@@ -222,7 +222,7 @@ def _plan_route(request: PlanRequest, venues: Sequence[VenueInput]) -> Plan:
                   next((v.instrument.symbol for v in venues), ""))
     if not candidates:
         return _empty(request, symbol, excluded, "no venue can take the order")
-    grid = _grid([v.instrument.amount_step * v.instrument.contract_size for v in candidates])
+    grid = _grid([v.instrument.lot for v in candidates])
     quote = request.unit is AmountUnit.QUOTE
     target = 0 if quote else int(Decimal(repr(float(request.amount))) / grid.grain)
 
@@ -608,7 +608,7 @@ def _assemble(request: PlanRequest, symbol: str, routed: Sequence[_Venue], alloc
     if whole and not quote and reason is None and request.amount > filled:
         unfilled = request.amount - filled  # the inverse legs were rounded down to whole contracts
         reason = "the inverse legs are whole contracts (" + ", ".join(
-            f"{i.venue} {i.symbol}: {i.format_amount(i.amount_step * i.contract_size)} {i.quote}" for i in whole) + ")"
+            f"{i.venue} {i.symbol}: {i.format_amount(i.lot)} {i.quote}" for i in whole) + ")"
     single = comparison["best_single"]
     parts = None
     if single is not None and not comparison["best_single_note"] and legs:

@@ -298,7 +298,7 @@ def sweep_to_price(inputs: Sequence[VenueInput], side: Side, price: float, *, fe
         if curve.hi <= 0 or curve.lo > curve.hi:
             rows.append(SweepVenue(name, Decimal(0), 0.0, None if curve.hi <= 0 else "below its minimum order"))
             continue
-        base = (Decimal(curve.hi) * inst.amount_step * inst.contract_size).normalize()
+        base = (Decimal(curve.hi) * inst.lot).normalize()
         rows.append(SweepVenue(name, base, curve.notional(curve.hi)))
     if max_venues is not None:
         keep = {r.venue for r in sorted((r for r in rows if r.base > 0), key=lambda r: -r.base)[:max_venues]}

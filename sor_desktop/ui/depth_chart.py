@@ -343,7 +343,7 @@ class DepthChart(QWidget):
         fee = self.fee_adjusted.isChecked()
         lines = self._lines
         empty = depth_data.Side(np.empty(0), np.empty(0))
-        lots = [float(i.amount_step * i.contract_size) for i in insts.values()]
+        lots = [float(i.lot) for i in insts.values()]
         self._floor = (min(lots) if lots else 1.0) * (mid if self.quote else 1.0)
         axis = self._floor if self.log_scale.isChecked() else None  # a new log floor redraws too
         changed = False

@@ -1201,4 +1201,4 @@ class MainWindow(QMainWindow):
 
 def _lot_base(inst: Instrument) -> Decimal | None:
     """One amount step of a linear market, in base (None for an inverse one)."""
-    return inst.contract_size * inst.amount_step if inst.linear else None
+    return inst.lot if inst.linear else None
