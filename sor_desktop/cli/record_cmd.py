@@ -20,6 +20,7 @@ from typing import Any
 
 from sor_desktop.cli import sim_args
 from sor_desktop.cli.errors import CliError
+from sor_desktop.engine.venue_terms import FUNDING_EVERY_S
 from sor_desktop.venues.base import Venue
 from sor_desktop.venues.errors import NotSupported, VenueError
 from sor_desktop.venues.quirks import DEFAULT_VENUES
@@ -82,11 +83,14 @@ def _live_venues(ids: Sequence[str]) -> list[Venue]:
 
 
 async def record(venues: Sequence[Venue], symbol: str, writer: RecordingWriter, *,
-                 seconds: float | None, clock: Clock | None = None) -> dict[str, str]:
+                 seconds: float | None, clock: Clock | None = None,
+                 terms_every: float = FUNDING_EVERY_S) -> dict[str, str]:
     """Write every book of ``symbol`` from each venue until ``seconds`` pass (or cancelled).
 
     A venue whose stream fails is retried with backoff; one that lacks the symbol is dropped.
-    Returns the last error per venue that had one. Closes the venues.
+    Each line carries its venue's terms as last read, read again every ``terms_every`` seconds
+    beside the books (the funding rate moves). Returns the last error per venue that had one.
+    Closes the venues.
     """
     clk = clock or RealClock()
     errors: dict[str, str] = {}
@@ -101,10 +105,14 @@ async def record(venues: Sequence[Venue], symbol: str, writer: RecordingWriter, 
                 if inst is None:
                     raise NotSupported(venue.id, f"no market {symbol}")
                 market = market_of(inst)
-                terms = await _terms(venue, symbol)
-                while True:
-                    writer.write(await venue.watch_order_book(symbol), market, terms)
-                    attempt = 0
+                terms = [await _terms(venue, symbol)]
+                again = asyncio.ensure_future(_keep_terms(venue, symbol, terms, clk, terms_every))
+                try:
+                    while True:
+                        writer.write(await venue.watch_order_book(symbol), market, terms[0])
+                        attempt = 0
+                finally:
+                    again.cancel()
             except NotSupported as exc:
                 errors[venue.id] = exc.message
                 log.warning("%s: not recording: %s", venue.id, exc.message)
@@ -137,6 +145,15 @@ async def record(venues: Sequence[Venue], symbol: str, writer: RecordingWriter, 
             except VenueError as exc:
                 log.warning("%s: close failed: %s", v.id, exc.message)
     return errors
+
+
+async def _keep_terms(venue: Venue, symbol: str, terms: list[dict[str, Any]], clk: Clock, every: float) -> None:
+    """``terms[0]`` read again every ``every`` seconds; a failed read keeps the last (logged)."""
+    while True:
+        await clk.sleep(every)
+        fresh = await _terms(venue, symbol)
+        if fresh:
+            terms[0] = fresh
 
 
 async def _terms(venue: Venue, symbol: str) -> dict[str, Any]:

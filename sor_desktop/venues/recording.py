@@ -6,8 +6,9 @@ Each line is the ``plan`` command's snapshot shape::
      "bids": [[price, amount], ...], "asks": [[price, amount], ...], "market": {ccxt unified market},
      "fee": 0.00032, "funding": {...}, "brackets": [...]}
 
-The terms (the last keys, ``terms_of``) are the venue's as read when its recording started, each
-only when the venue says it: ``plan --books`` charges them as it charges a snapshot's terms.
+The terms (the last keys, ``terms_of``) are the venue's as last read (``record`` reads them again
+every 15 minutes), each only when the venue says it: ``plan --books`` charges them as it charges a
+snapshot's terms.
 
 Amounts are in contracts of ``market.contractSize``. The market written is built from the
 venue's ``Instrument``, so its ``contractSize`` is the unit the book amounts are really counted in

@@ -133,3 +133,41 @@ def test_a_venue_failing_unexpectedly_is_named_not_dropped_in_silence(tmp_path: 
         assert writer.by_venue.get("bybit")
     assert errors == {broken.id: "RuntimeError: parser bug"}
     assert "recording stopped" in caplog.text and "parser bug" in caplog.text
+
+
+def test_a_long_recording_follows_the_funding_rate(tmp_path: Path) -> None:
+    """Terms were read once per venue connection: an hours-long recording kept its first
+    funding rate in every line, past the venue's next funding. They are read again every
+    ``terms_every`` seconds (15 minutes, as the window does), the books not held up meanwhile."""
+    import asyncio
+    import dataclasses
+    import json
+
+    from sor_desktop.venues.recording import RecordingWriter
+    from sor_desktop.venues.sim.clock import VirtualClock
+    from sor_desktop.venues.sim.config import SimConfig
+    from sor_desktop.venues.sim.market import SimMarket
+
+    clock = VirtualClock()
+    market = SimMarket(SimConfig(seed=3, venues=("bybit",)), clock)
+    venue = next(iter(market.venues().values()))
+    real = venue.fetch_terms
+    asked: list[float] = []
+
+    async def terms(symbol: str) -> object:
+        asked.append(clock.time())
+        t = await real(symbol)
+        assert t.funding is not None
+        return dataclasses.replace(t, funding=dataclasses.replace(t.funding, rate=len(asked) * 1e-4))
+
+    venue.fetch_terms = terms  # type: ignore[method-assign]
+    out = tmp_path / "b.jsonl"
+    with RecordingWriter(out) as writer:
+        asyncio.run(clock.drive(record_cmd.record([venue], BTC, writer, seconds=2.5, clock=clock, terms_every=1.0)))
+    lines = [json.loads(line) for line in out.read_text().splitlines()]
+    rates = [line["funding"]["rate"] for line in lines]
+    assert len(asked) >= 3
+    assert rates[0] == pytest.approx(1e-4) and rates[-1] == pytest.approx(len(asked) * 1e-4)
+    assert rates == sorted(rates)  # each line has the last rate read, never an older one after
+    # books kept coming while the terms were read: more lines than terms reads
+    assert len(lines) > 3 * len(asked)
