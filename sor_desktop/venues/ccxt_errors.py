@@ -122,7 +122,8 @@ def venue_reason(exc: BaseException, venue: str) -> str:
         text = text[len(venue) + 1:]
     text = text.strip() or type(exc).__name__
     cause = _transport_words(exc.__cause__)
-    return clean_message(f"{text}: {cause}" if cause and cause not in text else text)
+    # cleaned apart: a signed URL's query is cut up to the next space, the colon with it
+    return f"{clean_message(text)}: {clean_message(cause)}" if cause and cause not in text else clean_message(text)
 
 
 def _transport_words(cause: BaseException | None) -> str | None:

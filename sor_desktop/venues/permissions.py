@@ -27,6 +27,7 @@ import ccxt.async_support as ccxt_async
 from sor_desktop import logs
 from sor_desktop.security.entries import KeyEntry
 from sor_desktop.security.permissions import REMINDER, KeyPermissions, unchecked
+from sor_desktop.venues.ccxt_errors import venue_reason
 from sor_desktop.venues.mexc import probe as mexc_probe
 from sor_desktop.venues.weex import probe as weex_probe
 
@@ -191,7 +192,7 @@ async def probe_permissions(entry: KeyEntry, *, client_factory: ClientFactory = 
     except ccxt.PermissionDenied as exc:
         result = unchecked(entry.venue, f"the venue denied the permission query: {_reason(exc)}")
     except ccxt.NetworkError as exc:
-        result = unchecked(entry.venue, f"could not reach the venue: {type(exc).__name__}")
+        result = unchecked(entry.venue, f"could not reach the venue: {venue_reason(exc, entry.venue)}")
     except ccxt.NotSupported as exc:
         where = "on testnet" if entry.testnet else "here"
         result = unchecked(entry.venue, f"the permission query is not available {where}: {_reason(exc)}")

@@ -202,7 +202,9 @@ async def test_unreachable_venue_becomes_unchecked_result() -> None:
             async def fetch(*_a: Any, **_k: Any) -> Any:
                 import ccxt
 
-                raise ccxt.ExchangeNotAvailable("bingx GET https://open-api.bingx.com/...")
+                raise ccxt.ExchangeNotAvailable(
+                    "bingx GET https://open-api.bingx.com/openApi/v1/x?timestamp=1&signature=abc") from OSError(
+                        111, "Connection refused")
 
             client.fetch = fetch
             return client
@@ -210,6 +212,8 @@ async def test_unreachable_venue_becomes_unchecked_result() -> None:
     replay = Down({})
     result = await probes.probe_permissions(entry("bingx"), client_factory=replay)
     assert result.checked is False and "could not reach the venue" in result.notes[0]
+    # why it could not (`keys check` said only "ExchangeNotAvailable"), the signed query left out
+    assert "Connection refused" in result.notes[0] and "signature" not in result.notes[0]
     assert replay.closed
 
 

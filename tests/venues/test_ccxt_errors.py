@@ -99,6 +99,7 @@ def test_a_cause_with_a_signed_url_is_cleaned_too() -> None:
     cause = OSError("Bad Gateway for https://h/p?signature=abc&k=AnotherSecretKey456")
     err = map_error(caused(ccxt.ExchangeError("bybit GET https://h/p?signature=abc"), cause), "bybit", Phase.READ)
     assert "Bad Gateway" in err.message and "AnotherSecretKey456" not in err.message and "signature" not in err.message
+    assert err.message.startswith("GET https://h/p?…: ")
 
 
 def test_a_cause_that_cannot_say_itself_still_maps() -> None:
