@@ -24,10 +24,9 @@ from typing import Any
 import ccxt
 import ccxt.async_support as ccxt_async
 
-from sor_desktop import logs
 from sor_desktop.security.entries import KeyEntry
 from sor_desktop.security.permissions import REMINDER, KeyPermissions, unchecked
-from sor_desktop.venues.ccxt_errors import venue_reason
+from sor_desktop.venues.ccxt_errors import clean_message, venue_reason
 from sor_desktop.venues.mexc import probe as mexc_probe
 from sor_desktop.venues.weex import probe as weex_probe
 
@@ -176,7 +175,8 @@ PROBES: dict[str, Callable[[Any, str], Awaitable[KeyPermissions]]] = {
 
 
 def _reason(exc: BaseException) -> str:
-    text = logs.redact(str(exc)).replace("\n", " ")
+    # a signed URL's query (timestamp, signature) is cut as in every venue error (clean_message)
+    text = clean_message(str(exc)).replace("\n", " ")
     return text if len(text) <= 200 else text[:200] + "…"
 
 

@@ -194,6 +194,31 @@ async def test_rejected_key_becomes_unchecked_result_without_secrets() -> None:
 
 
 @pytest.mark.asyncio
+async def test_an_http_401_does_not_carry_the_signed_url_to_the_chip() -> None:
+    """ccxt raises an unmatched 401 as "binanceusdm GET https://...?timestamp=...&signature=...":
+    the note went to the venue chip, a notice and the log file with the signature in it."""
+    class Refused(Replay):
+        def __call__(self, key: KeyEntry) -> Any:
+            client = super().__call__(key)
+
+            async def fetch(*_a: Any, **_k: Any) -> Any:
+                import ccxt
+
+                raise ccxt.AuthenticationError(
+                    "binanceusdm GET https://api.binance.com/sapi/v1/account/apiRestrictions?timestamp=1"
+                    "&signature=9f2c0ffee 401 Unauthorized")
+
+            client.fetch = fetch
+            return client
+
+    result = await probes.probe_permissions(entry("binanceusdm"), client_factory=Refused({}))
+    assert result.checked is False and "refused the key" in result.notes[0]
+    shown = " ".join(result.lines()) + " " + (result.chip_note() or "")
+    assert "signature" not in shown and "9f2c0ffee" not in shown and "timestamp=" not in shown
+    assert "401 Unauthorized" in shown
+
+
+@pytest.mark.asyncio
 async def test_unreachable_venue_becomes_unchecked_result() -> None:
     class Down(Replay):
         def __call__(self, key: KeyEntry) -> Any:
