@@ -75,3 +75,29 @@ async def test_the_window_session_refuses_a_nan_guard_in_config_json(tmp_path: P
     assert any("max_notional=nan" in t and "default" in t for t in texts), texts
     assert any("max_day_notional=inf" in t for t in texts), texts
     session.journal.close()
+
+
+@pytest.mark.parametrize(("text", "key"), [
+    ('{"max_notional": 1e308}', "max_notional"),
+    ('{"max_day_notional": "1.7e308"}', "max_day_notional"),
+    ('{"max_notional": 2e9}', "max_notional"),
+])
+def test_a_guard_too_large_to_guard_anything_is_refused(tmp_path: Path, text: str, key: str) -> None:
+    """1e308 is finite and positive, and was taken: a settings file that switched both guards
+    off in effect, without a word (window.ini's same settings stop at 1e9)."""
+    from sor_desktop.engine.guards_config import load_guards
+
+    path = tmp_path / "config.json"
+    path.write_text(text, encoding="utf-8")
+    g = load_guards(path)
+    assert g.max_route_notional == 5_000_000 and g.max_day_notional == 50_000_000
+    assert len(g.problems) == 1 and key in g.problems[0] and "default" in g.problems[0]
+
+
+def test_a_large_but_real_guard_is_kept(tmp_path: Path) -> None:
+    from sor_desktop.engine.guards_config import load_guards
+
+    path = tmp_path / "config.json"
+    path.write_text('{"max_notional": 20000000, "max_day_notional": 900000000}', encoding="utf-8")
+    g = load_guards(path)
+    assert (g.max_route_notional, g.max_day_notional, g.problems) == (20_000_000, 900_000_000, ())
