@@ -579,8 +579,13 @@ class Executor:
                 result = CancelAllResult(v.id, errors=(f"failed: {str(exc) or type(exc).__name__}",))
             if not result.ok:
                 log.warning("cancel-all on %s: %s", v.id, result)
-            self.journal.record_event("cancel_all" if result.ok else "cancel_all_failed", self._clock(),
-                                      venue=v.id, detail=str(result))
+            try:
+                self.journal.record_event("cancel_all" if result.ok else "cancel_all_failed", self._clock(),
+                                          venue=v.id, detail=str(result))
+            except (JournalError, sqlite3.Error, OSError) as exc:
+                # the cancel went out either way (its result is returned); a journal that cannot
+                # write would refuse the next route's intents only once they are half written
+                self.refuse(f"the journal could not record a cancel-all on {v.id}: {exc}")
             return result
 
         results = await asyncio.gather(*(one(v) for v in targets))

@@ -116,7 +116,8 @@ class Session:
         if waiting and not self.executor.trading_refused:
             self.emit(Notice("warning", f"routes wait: {waiting.why}"))
         self.spawn(self._recover(), "reconcile")
-        self.watchdog = Watchdog(self.executor, self._book_ages, on_fire=self._watchdog_fired)
+        self.watchdog = Watchdog(self.executor, self._book_ages, on_fire=self._watchdog_fired,
+                                 on_error=lambda text: self.emit(Notice("error", text)))
         self.watchdog.start()
         self.spawn(self._account_loop(), "accounts")
         self.spawn(keep_terms(self.terms, self.venues, lambda: self.symbol, time.time,

@@ -16,7 +16,6 @@ fired by then, and the venue's follows when the countdown runs out.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import time
 from collections.abc import Callable, Iterable, Mapping
@@ -65,6 +64,7 @@ class Watchdog:
         threshold_s: float = 10.0,
         interval_s: float = 1.0,
         on_fire: Callable[[WatchdogFired], None] | None = None,
+        on_error: Callable[[str], None] | None = None,
         dead_man_s: float = 60.0,
         dead_man_refresh_s: float = 15.0,
         clock: Callable[[], float] = time.monotonic,
@@ -74,6 +74,8 @@ class Watchdog:
         self.threshold_s = threshold_s
         self.interval_s = interval_s
         self.on_fire = on_fire
+        self.on_error = on_error  # a check that failed, once per new failure (it goes on watching)
+        self._failing: str | None = None
         self._armed: set[str] = set()  # venues seen live since their last cancel
         self._live_at: dict[str, float] = {}  # when each armed venue's feed was last seen live
         self._task: asyncio.Task[None] | None = None
@@ -146,8 +148,28 @@ class Watchdog:
 
     async def _run(self) -> None:
         while True:
-            await self.check_once()
+            try:
+                await self.check_once()
+            except Exception as exc:  # noqa: BLE001 -- the watchdog must outlive any one failed check
+                self._failed(exc)
+            else:
+                self._failing = None
             await asyncio.sleep(self.interval_s)
+
+    def _failed(self, exc: Exception) -> None:
+        """A failed check, logged and said once until the checks pass again (every second would
+        bury the trader's notices); the next check runs as usual."""
+        text = f"order watchdog: a check failed ({str(exc) or type(exc).__name__}); still watching"
+        if text == self._failing:
+            log.debug("%s", text)
+            return
+        self._failing = text
+        log.error("%s", text, exc_info=exc)
+        if self.on_error is not None:
+            try:
+                self.on_error(text)
+            except Exception:
+                log.exception("watchdog listener failed")
 
     def start(self) -> None:
         if self._task is None or self._task.done():
@@ -156,6 +178,10 @@ class Watchdog:
     async def stop(self) -> None:
         if self._task is not None:
             self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
+            try:
                 await self._task
+            except asyncio.CancelledError:
+                pass
+            except Exception:  # its end must not stop the session's own shutdown
+                log.exception("order watchdog ended with an error")
             self._task = None

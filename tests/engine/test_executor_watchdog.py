@@ -115,3 +115,62 @@ def test_ages_from_feed_health_takes_the_freshest_symbol() -> None:
 
     assert ages_from_health([H("a", 3.0), H("a", 1.0), H("b", None), H("c", None), H("c", 2.0)]) == {
         "a": 1.0, "b": None, "c": 2.0}
+
+
+@pytest.mark.asyncio
+async def test_a_journal_that_cannot_record_the_cancel_does_not_stop_the_watchdog(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
+    """The feed-loss cancel recorded itself in the journal outside any guard: a full disk there
+    ended the watchdog's task with no log line and no notice (feed-loss protection off for the
+    rest of the session), and its stop() then raised, so the session's shutdown stopped short."""
+    import asyncio
+    import sqlite3
+
+    v = FakeVenue("v")
+    ex = Executor({"v": v}, Journal(tmp_path / "j.sqlite3"))
+    await _rest(v, "sorv00000000000000l0")
+
+    def full(*_a: object, **_k: object) -> None:
+        raise sqlite3.OperationalError("database or disk is full")
+
+    monkeypatch.setattr(ex.journal, "record_event", full)
+    ages: dict[str, float | None] = {"v": 0.5}
+    fired: list[object] = []
+    errors: list[str] = []
+    dog = Watchdog(ex, lambda: ages, threshold_s=10.0, interval_s=0.01, on_fire=fired.append,
+                   on_error=errors.append)
+    dog.start()
+    await asyncio.sleep(0.05)  # armed
+    ages.update(v=30.0)  # the feed goes silent
+    await asyncio.sleep(0.1)
+    assert v.orders["sorv00000000000000l0"].status is OrderStatus.CANCELED  # the cancel itself went out
+    assert [f.venue for f in fired] == ["v"]  # and the trader is told
+    # the journal's failure is said, and no more route goes out on a journal that cannot write
+    assert ex.trading_refused is not None and "disk is full" in ex.trading_refused
+    assert "disk is full" in caplog.text
+    assert dog._task is not None and not dog._task.done()  # still watching
+    await dog.stop()  # and stops cleanly
+
+
+@pytest.mark.asyncio
+async def test_a_failing_check_is_said_once_and_the_watchdog_goes_on(
+        tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    import asyncio
+
+    v = FakeVenue("v")
+    ex = Executor({"v": v}, Journal(tmp_path / "j.sqlite3"))
+    calls = [0]
+
+    async def broken() -> list[object]:
+        calls[0] += 1
+        raise RuntimeError("watchdog bug")
+
+    errors: list[str] = []
+    dog = Watchdog(ex, lambda: {"v": 0.5}, interval_s=0.01, on_error=errors.append)
+    dog.check_once = broken  # type: ignore[method-assign]
+    dog.start()
+    await asyncio.sleep(0.08)
+    assert calls[0] >= 3  # still running after the first failure
+    assert len(errors) == 1 and "watchdog bug" in errors[0]  # said once, not every second
+    assert caplog.text.count("watchdog bug") >= 1
+    await dog.stop()
