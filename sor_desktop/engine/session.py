@@ -88,6 +88,7 @@ class Session:
         self._router = routing.Router(self, executor)
         # venue -> fills seen since its balance was last read: its free margin is out of date
         self._margin_dirty: dict[str, int] = {}
+        self._account_errors: dict[str, str] = {}  # venue -> its last account read's failure, as logged
         self.started = False
         self.closed = False
         self.watchdog: Watchdog | None = None
@@ -504,8 +505,14 @@ class Session:
         results = await asyncio.gather(*(self._account(self.venues[v]) for v in ids), return_exceptions=True)
         for vid, r in zip(ids, results, strict=True):
             if isinstance(r, BaseException):
-                self.emit(AccountUpdate(vid, error=_short(r)))
+                why = _short(r)
+                if self._account_errors.get(vid) != why:  # once per new failure: the loop reads every few s
+                    self._account_errors[vid] = why
+                    log.warning("%s: account read failed (balances and positions as last read): %s", vid, why)
+                self.emit(AccountUpdate(vid, error=why))
             else:
+                if self._account_errors.pop(vid, None) is not None:
+                    log.info("%s: account read again", vid)
                 self.balances[vid], self.positions[vid] = r
                 if self._margin_dirty.get(vid, 0) == seen[vid]:  # no fill landed while it was read
                     self._margin_dirty.pop(vid, None)

@@ -227,8 +227,7 @@ class MainWindow(QMainWindow):
         self._waiting_for_books = False  # the preview says no book has come yet
         self._menus()
         self._hotkeys()
-        for line in pref_problems:  # shown, logged to the file, and the default guards apply
-            log.warning("%s", line)
+        for line in pref_problems:  # shown, logged to the file (notify), and the default guards apply
             self.notify("warning", line)
 
         self.bridge = _Bridge()
@@ -1146,8 +1145,6 @@ class MainWindow(QMainWindow):
                 self._impact_started = False
         elif isinstance(ev, Notice):
             # errors (a route not sent, a journal that could not save, a venue down) stay on screen
-            log.log(logging.ERROR if ev.level == "error" else logging.WARNING if ev.level == "warning"
-                    else logging.INFO, "%s", ev.text, extra={SHOWN: True})
             if ev.level == "error":
                 self.alert("error", ev.text)
             else:
@@ -1183,11 +1180,14 @@ class MainWindow(QMainWindow):
                          f"route {u.route_id[:8]} rejected: " + "; ".join(legs[i] for i in sorted(legs)))
 
     def notify(self, level: str, text: str) -> None:
+        """A notice in the status bar, a Log line, and the log file."""
+        _to_file(level, text)
         self.notice.notify(level, text)
         self.log_panel.append(level.upper(), text)
 
     def alert(self, level: str, text: str) -> None:
-        """A notice that stays in the status bar until dismissed, and a Log line."""
+        """A notice that stays in the status bar until dismissed, a Log line, and the log file."""
+        _to_file(level, text)
         self.alerts.post(text, level, text)
         self.log_panel.append(level.upper(), text)
 
@@ -1197,6 +1197,13 @@ class MainWindow(QMainWindow):
         self.save_layout()
         super().closeEvent(event)
         self.window_closed.emit()
+
+
+def _to_file(level: str, text: str) -> None:
+    """What the window tells the trader goes to the log file too (a flatten that cannot close a
+    position was only on screen); marked shown, so the Log panel has it once."""
+    log.log(logging.ERROR if level == "error" else logging.WARNING if level == "warning" else logging.INFO,
+            "%s", text, extra={SHOWN: True})
 
 
 def _lot_base(inst: Instrument) -> Decimal | None:

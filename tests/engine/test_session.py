@@ -207,3 +207,32 @@ async def test_switching_to_a_symbol_a_venue_does_not_list_cancels_nothing_there
         assert dog.fired == []
     finally:
         await session.stop(timeout=1.0)
+
+
+@pytest.mark.asyncio
+async def test_a_failed_account_read_is_logged_once_per_new_error(tmp_path, monkeypatch, caplog):
+    """A balance read that failed was shown in the positions table only: the log file never had
+    it, while the margin caps went on with the last balances read."""
+    import logging
+
+    from sor_desktop.venues.errors import AuthFailed
+
+    caplog.set_level(logging.INFO)
+    session, _ = await make_session(tmp_path, monkeypatch)
+    try:
+        venue = session.venues["bybit"]
+
+        async def refused() -> object:
+            raise AuthFailed("bybit", "API key expired (code 33004)")
+
+        monkeypatch.setattr(venue, "fetch_balance", refused)
+        for _ in range(3):
+            await session.refresh_accounts(["bybit"])
+        said = [r for r in caplog.records if "API key expired" in r.getMessage()]
+        assert len(said) == 1 and said[0].levelno == logging.WARNING and "bybit" in said[0].getMessage()
+        monkeypatch.undo()
+        monkeypatch.setenv("SOR_DESKTOP_HOME", str(tmp_path))
+        await session.refresh_accounts(["bybit"])
+        assert any("bybit" in r.getMessage() and "read again" in r.getMessage() for r in caplog.records)
+    finally:
+        await session.stop(timeout=1.0)

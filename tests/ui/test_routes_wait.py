@@ -50,3 +50,19 @@ def test_a_refused_journal_is_not_called_unresolved_orders(window, sim_session) 
     assert "disk full" in route.toolTip()
     window.flatten()
     assert window.confirm is None and "disk full" in window.notice.text()
+
+
+def test_what_the_window_tells_the_trader_is_in_the_log_file_too(window, sim_session, monkeypatch, caplog) -> None:
+    """A flatten that waits, or cannot close a position, was said only on screen: the log file,
+    where a trader looks afterwards, did not have it."""
+    import logging
+
+    caplog.set_level(logging.INFO)
+    monkeypatch.setattr(sim_session.session.executor, "blocked",
+                        lambda: RouteWait("waiting: earlier orders unresolved", "1 earlier order(s) on weex"))
+    window.flatten()
+    assert any(r.levelno == logging.WARNING and "flatten waits: 1 earlier order(s) on weex" in r.getMessage()
+               for r in caplog.records)
+    window.alert("error", "close BTC/USDT:USDT on bybit: no book yet")
+    assert any(r.levelno == logging.ERROR and "no book yet" in r.getMessage() for r in caplog.records)
+    assert window.log_panel.text.toPlainText().count("flatten waits") == 1
