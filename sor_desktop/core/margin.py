@@ -6,8 +6,8 @@ A leg of ``opening`` base units (the part that does not close an opposite positi
 price ``price`` costs, before it is accepted:
 
 - initial margin: assumed price x opening / leverage. The assumed price is the order's price; for
-  a short, venues that say so take ``max(order price, mark)`` (Binance: a short sold below the
-  mark is margined at the mark);
+  a short, venues that say so take ``max(last x (1 + markup), mark, order price)`` (Binance: markup
+  0.15 %). The last trade price is not followed here: without one the mark stands for it;
 - open loss (where the venue charges it): opening x the part of the price that is already a loss
   against the mark (a buy above the mark, a sell below it);
 - the taker fee on the whole leg (closing part too) at the limit price;
@@ -36,7 +36,8 @@ class MarginRule:
     """The parts of a venue's order cost, as far as the venue documents them."""
 
     open_loss: bool = True  # a buy above / sell below the mark pays the difference up front
-    short_at_mark: bool = True  # a short's initial margin uses max(order price, mark)
+    short_at_mark: bool = True  # a short's initial margin uses max(last x (1 + markup), mark, order price)
+    short_markup: float = 0.0015  # that markup on the last price (Binance: 0.15 %)
     close_fee: bool = True  # the fee to close at the bankruptcy price is reserved too
     source: str = ""
 
@@ -62,14 +63,16 @@ def rule_for(venue: str) -> MarginRule:
 
 def required_margin(side: Side, opening: float, closing: float, price: float, mark: float | None,
                     leverage: float, taker_fee: float, rule: MarginRule = STRICT,
-                    headroom: float = 0.0) -> float:
-    """Quote units of free margin a leg of ``opening + closing`` base units at ``price`` needs."""
+                    headroom: float = 0.0, last: float | None = None) -> float:
+    """Quote units of free margin a leg of ``opening + closing`` base units at ``price`` needs;
+    ``last``: the last trade price (the mark when None)."""
     if leverage <= 0:
         raise ValueError("leverage must be positive")
     opening = max(opening, 0.0)
     closing = max(closing, 0.0)
     m = mark if mark and mark > 0 else price
-    assumed = max(price, m) if side is Side.SELL and rule.short_at_mark else price
+    lp = last if last and last > 0 else m
+    assumed = max(price, m, lp * (1 + rule.short_markup)) if side is Side.SELL and rule.short_at_mark else price
     cost = opening * assumed / leverage
     if rule.open_loss:
         loss = price - m if side is Side.BUY else m - price

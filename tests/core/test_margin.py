@@ -13,9 +13,16 @@ def test_binance_faq_example_long_has_no_open_loss_short_pays_it():
     rule = RULES["binanceusdm"]
     long_cost = required_margin(Side.BUY, 1.0, 0.0, 9253.30, 9259.84, 20, 0.0, rule)
     assert long_cost == pytest.approx(462.665, abs=1e-3)
-    # a short sold below the mark: margined at the mark, plus the open loss of 6.54
-    short_cost = required_margin(Side.SELL, 1.0, 0.0, 9253.30, 9259.84, 20, 0.0, rule)
-    assert short_cost == pytest.approx(9259.84 / 20 + 6.54, abs=1e-3)
+    # a short: assumed price max(last x 1.0015, mark, order price) = 9,272.88 (last 9,258.99),
+    # IM 463.64, plus the open loss of 6.54 (this test had "margined at the mark": 469.53, 0.65
+    # USDT short of what Binance holds, the part a pre-send check exists to see)
+    short_cost = required_margin(Side.SELL, 1.0, 0.0, 9253.30, 9259.84, 20, 0.0, rule, last=9258.99)
+    assert short_cost == pytest.approx(9258.99 * 1.0015 / 20 + 6.54, abs=1e-3)
+    assert short_cost == pytest.approx(470.18, abs=0.01)
+    # no last trade price known: the mark stands for it (never below what the venue asks when
+    # the last trade is at or under the mark)
+    unknown_last = required_margin(Side.SELL, 1.0, 0.0, 9253.30, 9259.84, 20, 0.0, rule)
+    assert unknown_last == pytest.approx(9259.84 * 1.0015 / 20 + 6.54, abs=1e-3)
 
 
 def test_bybit_order_cost_example():
