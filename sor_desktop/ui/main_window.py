@@ -134,6 +134,7 @@ class MainWindow(QMainWindow):
         self.session = session
         self.settings = settings or settings_mod.open_settings()
         self.prefs, pref_problems = settings_mod.read_prefs(self.settings)
+        session.leverage = self.prefs.leverage  # where a venue's position does not give its own
         self.setWindowTitle(f"sor-desktop · {session.mode.upper()}")
         self.setObjectName("main")
         self.resize(_fitting(1600, 1000, self))
@@ -479,6 +480,9 @@ class MainWindow(QMainWindow):
         if dlg.exec():
             self.prefs = dlg.prefs(self.prefs)
             settings_mod.save_prefs(self.settings, self.prefs)
+            self.session.leverage = self.prefs.leverage
+            self.positions.default_leverage = self.prefs.leverage
+            self._refresh_margins()
             self.refresh_preview()
 
     # -- start -------------------------------------------------------------------------------

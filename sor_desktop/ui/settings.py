@@ -42,7 +42,7 @@ LIMITS: dict[str, tuple[float, float, bool]] = {
     "type_above_notional": (0.0, 1e9, False),
     "max_notional": (0.0, 1e9, False),
     "slippage_bps": (0.0, 500.0, True),
-    "leverage": (0.0, 125.0, False),
+    "leverage": (1.0, 125.0, True),
     "leg_cost": (0.0, 10_000.0, True),
 }
 def settings_file() -> Path:
@@ -115,12 +115,24 @@ class SettingsDialog(QDialog):
         self.slippage.setRange(0, 500)
         self.slippage.setValue(prefs.slippage_bps)
         self.slippage.setSuffix(" bps")
+        self.leverage = QDoubleSpinBox()
+        self.leverage.setRange(*LIMITS["leverage"][:2])
+        self.leverage.setDecimals(1)
+        self.leverage.setSuffix(" x")
+        self.leverage.setValue(prefs.leverage)
+        self.leverage.setToolTip(
+            "The leverage set on your venue accounts for the symbols you trade. A venue's open "
+            "position gives its own; where there is none, the margin caps and the check before "
+            "each send use this one. Set it to the lowest of your accounts' leverages: a higher "
+            "one plans legs the venue then refuses for margin.")
         form = QFormLayout(self)
         form.addRow(QLabel("<b>Order entry</b>"))
         form.addRow("confirmation", self.skip)
         form.addRow("type the amount above", self.type_above)
         form.addRow("largest order (notional)", self.max_notional)
         form.addRow("default slippage", self.slippage)
+        form.addRow(QLabel("<b>Margin</b>"))
+        form.addRow("leverage (no position)", self.leverage)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
@@ -132,7 +144,7 @@ class SettingsDialog(QDialog):
             type_above_notional=self.type_above.value(),
             max_notional=self.max_notional.value(),
             slippage_bps=self.slippage.value(),
-            leverage=base.leverage,
+            leverage=self.leverage.value(),
             leg_cost=base.leg_cost,
         )
 

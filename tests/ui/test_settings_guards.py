@@ -75,3 +75,41 @@ def test_guards_fail_safe_even_when_handed_nan(window):
     dlg = ConfirmDialog(window._preview.plan, base="BTC", mode="sim", type_above=float("nan"), parent=window)
     assert dlg.typed is not None and not dlg.send.isEnabled()
     dlg.reject()
+
+
+def test_the_leverage_setting_is_the_one_the_margin_caps_use(qtbot, sim_session, tmp_path, monkeypatch):
+    """window.ini's leverage was read, range-checked and then never used: the margin caps and the
+    check before a send assumed 10x on every venue whose position did not say its own, so on an
+    account set to 3x a leg needing three times that margin was planned, confirmed and sent."""
+    session = sim_session.session
+    path = tmp_path / "window.ini"
+    s = settings_mod.open_settings(path)
+    s.setValue("prefs/leverage", "3")
+    s.sync()
+    w = MainWindow(session, settings_mod.open_settings(path), restore=False)
+    qtbot.addWidget(w)
+    w.on_session_started()
+    w.timer.stop()
+    assert session.leverage == 3.0
+    books = session.store.books(session.symbol, session.symbol_instruments())
+    caps_at_3 = {v: m.cap_base for v, m in session.venue_margins(books).items()}
+    # the settings dialog shows it and changes it
+    dlg = settings_mod.SettingsDialog(w.prefs, w)
+    assert dlg.leverage.value() == 3.0
+    dlg.leverage.setValue(20.0)
+    monkeypatch.setattr(dlg, "exec", lambda: 1)  # OK pressed
+    monkeypatch.setattr(settings_mod, "SettingsDialog", lambda *_a: dlg)
+    w.edit_settings()
+    assert w.prefs.leverage == 20.0 and session.leverage == 20.0
+    assert settings_mod.open_settings(path).value("prefs/leverage") in (20.0, "20.0", "20")
+    caps_at_20 = {v: m.cap_base for v, m in session.venue_margins(books).items()}
+    capped = [v for v in caps_at_3 if caps_at_3[v] > 0]
+    assert capped and all(caps_at_20[v] > 5 * caps_at_3[v] for v in capped), (caps_at_3, caps_at_20)
+    w.close()
+
+
+def test_leverage_below_one_is_refused(tmp_path):
+    s = settings_mod.open_settings(tmp_path / "w.ini")
+    s.setValue("prefs/leverage", "0.5")
+    prefs, problems = settings_mod.read_prefs(s)
+    assert prefs.leverage == 10.0 and len(problems) == 1 and "leverage" in problems[0]
