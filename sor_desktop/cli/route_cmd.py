@@ -91,7 +91,8 @@ def add_parser(subparsers: Any) -> None:
     p.add_argument("--max-notional", help="refuse routes above this notional (default: config max_notional, "
                                           f"else {DEFAULT_MAX_NOTIONAL:,.0f})")
     p.add_argument("--leverage", type=float, default=10.0,
-                   help="caps each venue at free margin x leverage (default %(default)s)")
+                   help="caps each venue at free margin x leverage where neither its position nor its "
+                        "account (keys) says its own (default %(default)s)")
     p.add_argument("--hold-hours", type=float, metavar="H",
                    help="intended holding time: each venue's funding over H hours joins its cost")
     p.add_argument("--limit-price", help="a hard price limit: a buy takes nothing above it, a sell nothing below "
@@ -160,8 +161,9 @@ def _inputs(conn: Connected, books: dict[str, Any], caps: dict[str, VenueMargin]
         if excluded is None and m is not None and m.cap_base <= 0:
             excluded = m.reason or "no free margin"
         extra = terms[vid].router_terms() if terms and vid in terms else {}
+        own = terms[vid].leverage if terms and vid in terms else None  # the account's, where the venue said it
         out.append(VenueInput(book, conn.instruments[vid], cap_base=m.cap_base if m else None, excluded=excluded,
-                              leverage=leverage, **extra))
+                              leverage=own or leverage, **extra))
     return out
 
 
@@ -200,6 +202,7 @@ async def _route(args: argparse.Namespace, request: PlanRequest, limits: CheckLi
             raise CliError(f"no venue could give a book of {args.symbol} ({why})")
         accounts: dict[str, Account] = {}  # read with the caps below
         fees: dict[str, float] = {}  # the accounts' own taker rates, where the venues said them
+        levs: dict[str, float] = {}  # the accounts' own leverages on the symbol, where the venues said them
 
         def margin_check(plan: Plan, books: Mapping[str, BookSnapshot]) -> list[Problem]:
             # the legs against the free margin read for the caps, at the marks of the books sent on
@@ -207,7 +210,7 @@ async def _route(args: argparse.Namespace, request: PlanRequest, limits: CheckLi
             return plan_margin_problems(plan, books, conn.instruments, {v: a[0] for v, a in accounts.items()},
                                         {v: a[1] for v, a in accounts.items()}, leverage=args.leverage,
                                         hedged={v for v, a in accounts.items() if a[2] is PositionMode.HEDGE},
-                                        fees=fees)
+                                        fees=fees, leverages=levs)
 
         ex = Executor(conn.venues, journal, config=ExecutorConfig(
             limits=limits, max_route_notional=guards.max_route_notional, max_day_notional=guards.max_day_notional),
@@ -221,8 +224,9 @@ async def _route(args: argparse.Namespace, request: PlanRequest, limits: CheckLi
         keeper = TermsKeeper(lambda level, text: print(f"sor-desktop: {text}", file=sys.stderr))
         await keeper.refresh(conn.venues, args.symbol, time.time())
         fees.update({v: t.fee.taker for v, t in keeper.for_symbol(args.symbol).items() if t.fee.own})
+        levs.update({v: t.leverage for v, t in keeper.for_symbol(args.symbol).items() if t.leverage})
         caps = await margin_caps(conn, request.side, args.leverage, request.slippage_bps, accounts=accounts,
-                                 fees=fees)
+                                 fees=fees, leverages=levs)
         plan = _planner(conn, caps, keeper.for_symbol(args.symbol), args.leverage)(request, conn.books)
         _refuse_above_max(plan, limits)
         print_plan(plan, out, conn.skipped, single_venue_why(plan, conn.books, conn.instruments, caps))

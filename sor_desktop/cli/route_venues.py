@@ -134,12 +134,14 @@ Account = tuple[list[Balance], list[Position], PositionMode | None]
 
 async def margin_caps(conn: Connected, side: Side, leverage: float, slippage_bps: float,
                       headroom: float = DEFAULT_HEADROOM, accounts: dict[str, Account] | None = None,
-                      fees: Mapping[str, float] | None = None) -> dict[str, VenueMargin]:
+                      fees: Mapping[str, float] | None = None,
+                      leverages: Mapping[str, float] | None = None) -> dict[str, VenueMargin]:
     """What each venue's free margin carries for this side (``core.margin``, the rule the
     simulated venue checks too); a venue whose account cannot be read is not capped (it still
     refuses what it cannot carry). ``accounts`` receives what was read, by venue id (the check
     before sending asks it again at the mark of then); ``fees``: the accounts' own taker rates,
-    which the check before sending charges too."""
+    which the check before sending charges too; ``leverages``: the accounts' own leverages on the
+    symbol, where the venues said them (else ``leverage``)."""
     vids = list(conn.venues)
 
     async def account(v: Venue) -> tuple[list[Balance], list[Position], PositionMode | None]:
@@ -155,7 +157,8 @@ async def margin_caps(conn: Connected, side: Side, leverage: float, slippage_bps
             continue
         if accounts is not None:
             accounts[vid] = acct
-        m = venue_margin(side, conn.books[vid], conn.instruments[vid], acct[0], acct[1], leverage=leverage,
+        m = venue_margin(side, conn.books[vid], conn.instruments[vid], acct[0], acct[1],
+                         leverage=(leverages or {}).get(vid, leverage),
                          slippage_bps=slippage_bps, headroom=headroom, hedge=acct[2] is PositionMode.HEDGE,
                          taker_fee=(fees or {}).get(vid))
         if m is not None:

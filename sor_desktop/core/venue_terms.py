@@ -35,6 +35,9 @@ class VenueTerms:
     mark_price: float | None = None
     fetched_at_ms: int = 0
     missing: tuple[str, ...] = ()  # what could not be fetched, each with its reason
+    # the leverage the account has set on the symbol, position or not (the lower of long and
+    # short where they differ: it needs the more margin); None: not read (no keys, or not given)
+    leverage: float | None = None
 
     def funding_label(self) -> str:
         """``funding +0.0100 % / 8 h, next 16:00 UTC`` (or that it is unknown)."""

@@ -137,7 +137,8 @@ def leg_margin(side: Side, contracts: Decimal, limit: Decimal, book: BookSnapsho
 def plan_margin_problems(plan: Plan, books: Mapping[str, BookSnapshot], instruments: Mapping[str, Instrument],
                          balances: Mapping[str, Sequence[Balance]], positions: Mapping[str, Sequence[Position]], *,
                          leverage: float, hedged: Collection[str] = (), rereading: Collection[str] = (),
-                         fees: Mapping[str, float] | None = None) -> list[Problem]:
+                         fees: Mapping[str, float] | None = None,
+                         leverages: Mapping[str, float] | None = None) -> list[Problem]:
     """The legs of ``plan`` their venues' free margin no longer carries (``leg_margin``), checked
     just before anything is sent: one leg short would otherwise be rejected after the others
     filled, leaving a part of the order. Legs of one venue and settle currency add up. A venue
@@ -145,7 +146,9 @@ def plan_margin_problems(plan: Plan, books: Mapping[str, BookSnapshot], instrume
     is being re-read after a fill (``rereading``) carries only what it closes. ``instruments``
     and ``books`` by the leg's market key (``core.market_key``), ``hedged``: venue ids whose
     account keeps long and short apart (nothing a leg sells closes a long); ``fees``: the
-    account's own taker rate by market key, where the venue said it."""
+    account's own taker rate by market key, where the venue said it; ``leverages``: the account's
+    leverage set on the symbol by market key, where the venue said it (else ``leverage``; a
+    position's own wins over both)."""
     need: dict[tuple[str, str], list[LegMargin]] = {}
     out: list[Problem] = []
     for lg in plan.legs:
@@ -155,7 +158,7 @@ def plan_margin_problems(plan: Plan, books: Mapping[str, BookSnapshot], instrume
             continue
         hedge = key == lg.venue and lg.venue in hedged
         got = leg_margin(plan.side_of(lg), lg.contracts_dec, lg.limit_price_dec, book, inst, balances[lg.venue],
-                         positions.get(lg.venue, ()), leverage=leverage, hedge=hedge,
+                         positions.get(lg.venue, ()), leverage=(leverages or {}).get(key, leverage), hedge=hedge,
                          taker_fee=(fees or {}).get(key))
         if got is None:
             continue

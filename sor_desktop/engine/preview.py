@@ -226,7 +226,8 @@ def venue_inputs(
             if cap <= 0:
                 reason = "reduce-only: no position to reduce"
         held = [p for p in (positions or {}).get(venue_id, []) if p.symbol == inst.symbol]
-        lev = next((float(p.leverage) for p in held if p.leverage), leverage)
+        own = terms[venue].leverage if terms and venue in terms else None  # the account's, where said
+        lev = next((float(p.leverage) for p in held if p.leverage), own or leverage)
         net = sum(float(p.base_amount) * (1 if p.side is Side.BUY else -1) for p in held)
         extra = terms[venue].router_terms() if terms and venue in terms else {}
         out.append(VenueInput(book=book, instrument=inst, cap_base=cap, excluded=reason, leverage=lev,

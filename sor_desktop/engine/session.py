@@ -360,6 +360,7 @@ class Session:
         slippage = req.slippage_bps if req is not None else 5.0
         insts = self.route_instruments()
         fees = self.own_fees()  # the send check's rates (``margin_problems``), so both agree
+        levs = self.account_leverages()
         out: dict[str, VenueMargin] = {}
         keys = [(v, v) for v in self.balances] + [(k, vid) for k, (vid, _) in self.companions().items()
                                                   if vid in self.balances]
@@ -377,7 +378,7 @@ class Session:
                 out[key] = VenueMargin(closing, 0.0, None if closing > 0 else
                                        "free margin is being re-read after a fill")
                 continue
-            got = venue_margin(side, book, inst, bals, positions, leverage=self.leverage,
+            got = venue_margin(side, book, inst, bals, positions, leverage=levs.get(key, self.leverage),
                                slippage_bps=slippage, headroom=self.margin_headroom, hedge=hedge,
                                taker_fee=fees.get(key))
             if got is not None:
@@ -391,7 +392,13 @@ class Session:
         rereading = {v for v, n in self._margin_dirty.items() if n}
         fees = self.own_fees()
         return plan_margin_problems(plan, books, self.route_instruments(), self.balances, self.positions,
-                                    leverage=self.leverage, hedged=hedged, rereading=rereading, fees=fees)
+                                    leverage=self.leverage, hedged=hedged, rereading=rereading, fees=fees,
+                                    leverages=self.account_leverages())
+
+    def account_leverages(self) -> dict[str, float]:
+        """Each routed market's leverage as its account has it set (by market key), where the
+        venue said it; the others are counted at ``leverage`` (the window's setting)."""
+        return {k: t.leverage for k, t in self.route_terms().items() if t.leverage}
 
     def own_fees(self) -> dict[str, float]:
         """Each routed market's taker rate where its account says its own (by market key)."""

@@ -53,6 +53,8 @@ def terms_tooltip(terms: VenueTerms | None) -> str:
     text = f"{terms.fee.label()} · {terms.funding_label()}"
     if terms.brackets:
         text += f" · {len(terms.brackets)} leverage brackets"
+    if terms.leverage:  # else the margin is counted at Settings' leverage
+        text += f" · your leverage {terms.leverage:g}x"
     if terms.missing:
         text += "\nnot available: " + "; ".join(terms.missing)
     return text

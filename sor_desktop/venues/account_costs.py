@@ -15,6 +15,11 @@ in ``VenueTerms.missing`` with the reason (and logged), never guessed:
 - brackets: the venue's own call (``<venue>/costs.py``: Binance, Bybit, BingX's
   ``/openApi/swap/v1/maintMarginRatio`` with its maintenance amount, MEXC's contract detail counted
   in contracts), else ccxt ``fetch_market_leverage_tiers`` / ``fetch_leverage_tiers``; WEEX: none.
+- leverage: the account's own for the symbol, with keys, position or not: Binance's
+  ``GET /fapi/v1/symbolConfig`` for the one symbol (ccxt's ``fetch_leverages`` would first load
+  every symbol's brackets), else ccxt ``fetch_leverage`` (Bybit ``/v5/position/list``, BingX
+  ``/openApi/swap/v2/trade/leverage``, MEXC ``/api/v1/private/position/leverage``, WEEX
+  ``/capi/v3/account/symbolConfig``); the lower of long and short where they differ.
 """
 
 from __future__ import annotations
@@ -61,9 +66,38 @@ async def fetch_terms(ex: Any, venue_id: str, instrument: Instrument, *, has_key
     brackets = await _brackets(ex, venue_id, symbol, has_keys, guard, missing, mark)
     if brackets is not None:
         missing.extend(getattr(part, "BRACKET_NOTES", ()))
+    leverage = await _leverage(ex, venue_id, symbol, has_keys, guard, missing)
     for what in missing:
         log.warning("%s %s: %s", venue_id, symbol, what)
-    return VenueTerms(venue_id, symbol, fee, funding, brackets, mark, int(time.time() * 1000), tuple(missing))
+    return VenueTerms(venue_id, symbol, fee, funding, brackets, mark, int(time.time() * 1000), tuple(missing),
+                      leverage)
+
+
+async def _leverage(ex: Any, venue_id: str, symbol: str, has_keys: bool, guard: Guard,
+                    missing: list[str]) -> float | None:
+    if not has_keys:
+        return None  # no account to ask: the window's leverage setting stands for it
+    part: Any = VENUE_PARTS.get(venue_id)
+    try:
+        if hasattr(part, "account_leverage"):
+            got = await part.account_leverage(ex, symbol, guard)
+        elif ex.has.get("fetchLeverage") is True:
+            raw = await guard(ex.fetch_leverage(symbol))
+            sides = [raw.get(k) for k in ("longLeverage", "shortLeverage")] if isinstance(raw, Mapping) else []
+            got = min((float(x) for x in sides if isinstance(x, int | float) and x > 0), default=None)
+        else:
+            missing.append("leverage: the venue's API (through ccxt) gives no account leverage")
+            return None
+    except VenueError as exc:
+        missing.append(f"leverage: {exc.message}")
+        return None
+    except (KeyError, TypeError, ValueError) as exc:
+        missing.append(f"leverage: the venue's answer is not the documented shape ({exc!r})")
+        return None
+    if got is None or not 1 <= got <= 1000:
+        missing.append(f"leverage: the answer has no usable leverage ({got!r})")
+        return None
+    return got
 
 
 def _default_fee(instrument: Instrument, why: str) -> FeeRates:

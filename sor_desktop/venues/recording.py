@@ -40,7 +40,7 @@ def _num(d: Decimal | None) -> float | None:
 
 def terms_of(terms: VenueTerms) -> dict[str, Any]:
     """The terms ``plan --books`` reads beside a book (``cli/book_terms.py``): the account's own
-    taker rate, funding, brackets and mark price, each only when known."""
+    taker rate, funding, brackets, mark price and leverage, each only when known."""
     out: dict[str, Any] = {}
     if terms.fee.own:
         out["fee"] = terms.fee.taker
@@ -50,6 +50,8 @@ def terms_of(terms: VenueTerms) -> dict[str, Any]:
         out["brackets"] = [b.to_json() for b in terms.brackets]
     if terms.mark_price is not None:
         out["mark_price"] = terms.mark_price
+    if terms.leverage:
+        out["leverage"] = terms.leverage
     return out
 
 

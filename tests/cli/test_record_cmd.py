@@ -171,3 +171,17 @@ def test_a_long_recording_follows_the_funding_rate(tmp_path: Path) -> None:
     assert rates == sorted(rates)  # each line has the last rate read, never an older one after
     # books kept coming while the terms were read: more lines than terms reads
     assert len(lines) > 3 * len(asked)
+
+
+def test_a_recorded_accounts_leverage_is_what_plan_reads_back() -> None:
+    """The terms a recording carries include the account's leverage on the symbol where the venue
+    said it, in the key ``plan --books`` reads (brackets and liquidation use it)."""
+    from sor_desktop.cli.book_terms import book_terms
+    from sor_desktop.core.venue_terms import FeeRates, VenueTerms
+    from sor_desktop.venues.recording import terms_of
+
+    fee = FeeRates(0.0004, 0.0002, True, "test")
+    written = terms_of(VenueTerms("bybit", BTC, fee, leverage=7.0))
+    assert written["leverage"] == 7.0
+    assert book_terms(written, "line 1").leverage == 7.0
+    assert "leverage" not in terms_of(VenueTerms("bybit", BTC, fee))

@@ -217,3 +217,36 @@ async def test_the_preview_cap_charges_each_account_its_own_fee_as_the_send_chec
         assert got == pytest.approx(own.cap_base, rel=1e-12)
     finally:
         await session.stop(timeout=1.0)
+
+
+@pytest.mark.asyncio
+async def test_the_accounts_own_leverage_caps_the_preview_and_the_send_check(tmp_path, monkeypatch):
+    """Every venue without a position was margined at the window's one leverage (10x). A venue
+    that says its account is set to 2x on the symbol needs five times that margin: the preview's
+    cap and the executor's last check both count it at 2x, the other venues at the setting."""
+    import time
+
+    session, market, clock = await make_session(tmp_path, monkeypatch)
+    try:
+        await session.terms.refresh(session.venues, SYMBOL, time.time())
+        terms = session.terms.for_symbol(SYMBOL)
+        books = session.route_books()
+        before = {v: m.cap_base for v, m in session.venue_margins(books).items()}
+        venue = "binanceusdm"
+        terms[venue] = dataclasses.replace(terms[venue], leverage=2.0)
+        monkeypatch.setattr(session.terms, "for_symbol", lambda symbol: terms)
+        after = {v: m.cap_base for v, m in session.venue_margins(books).items()}
+        assert after[venue] < before[venue] / 4  # about a fifth (the fee is not scaled)
+        assert all(after[v] == pytest.approx(before[v]) for v in before if v != venue)
+        # a plan made at 10x that fills the venue past its 2x margin is refused before sending
+        ten = dict(terms)
+        ten[venue] = dataclasses.replace(terms[venue], leverage=None)
+        monkeypatch.setattr(session.terms, "for_symbol", lambda symbol: ten)
+        plan = session.preview(req(str(round(before[venue] * 0.9, 3)), included=frozenset({venue}))).plan
+        assert plan is not None and [lg.venue for lg in plan.legs] == [venue]
+        assert session.margin_problems(plan, books) == []
+        monkeypatch.setattr(session.terms, "for_symbol", lambda symbol: terms)
+        problems = session.margin_problems(plan, books)
+        assert [p.venue for p in problems] == [venue] and problems[0].code == "margin"
+    finally:
+        await session.stop(timeout=1.0)

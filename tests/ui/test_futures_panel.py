@@ -60,6 +60,16 @@ def test_chip_tooltips_say_the_fee_and_funding(window, sim_session, loop):
     assert "your fee 0.032 %" in window.chips["binanceusdm"].toolTip()
     tip = window.chips["bingx"].toolTip()
     assert "default fee" in tip and "/ 4 h, next" in tip
+    assert "your leverage" not in tip  # not read: the margin is counted at Settings' leverage
+
+
+def test_chip_tooltip_says_the_accounts_own_leverage_where_read() -> None:
+    from sor_desktop.core.venue_terms import FeeRates, VenueTerms
+    from sor_desktop.ui.futures_inputs import terms_tooltip
+
+    fee = FeeRates(0.0004, 0.0002, True, "test")
+    assert "your leverage 7x" in terms_tooltip(VenueTerms("bybit", "BTC/USDT:USDT", fee, leverage=7.0))
+    assert "leverage" not in terms_tooltip(VenueTerms("bybit", "BTC/USDT:USDT", fee))
 
 
 def test_positions_show_the_estimated_liquidation_price(window, sim_session, loop):

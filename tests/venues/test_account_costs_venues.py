@@ -28,6 +28,9 @@ class CostCase:
     brackets_need_keys: bool = False
     passphrase: bool = False
     config: tuple[tuple[str, Any], ...] = ()
+    # the leverage the server's account has set on the symbol (the lower side's where long and
+    # short differ): what a flat symbol's margin is counted at
+    leverage: float | None = None
 
 
 def _mexc_tiers(s: MexcCostsServer) -> tuple[Bracket, ...]:
@@ -41,20 +44,20 @@ CASES = {
     "binanceusdm": CostCase(BinanceCostsServer, lambda s: float(s.taker), lambda s: (float(s.funding_rate), 4),
                             lambda s: (Bracket(50_000, 125, 0.004, 0.0, 0.0), Bracket(500_000, 100, 0.005, 50.0, 50_000),
                                        Bracket(8_000_000, 50, 0.01, 2550.0, 500_000)),
-                            brackets_need_keys=True, config=(("book_limit", 100),)),
+                            brackets_need_keys=True, config=(("book_limit", 100),), leverage=21),
     "bybit": CostCase(BybitCostsServer, lambda s: float(s.taker), lambda s: (float(s.funding_rate), 8),
                       lambda s: (Bracket(2_000_000, 100, 0.005, 0.0, 0.0),
                                  Bracket(2_600_000, 86.2, 0.0056, 1200.0, 2_000_000),
-                                 Bracket(3_200_000, 75.75, 0.0062, 2760.0, 2_600_000))),
+                                 Bracket(3_200_000, 75.75, 0.0062, 2760.0, 2_600_000)), leverage=7),
     # no leverage per tier in BingX's answer: the market's max (125) on each, said in missing
     "bingx": CostCase(BingxCostsServer, lambda s: s.taker, lambda s: (float(s.funding_rate), 4),
                       lambda s: (Bracket(300_000, 125, 0.004, 0.0, 0.0), Bracket(800_000, 125, 0.005, 300.0, 300_000),
                                  Bracket(3_000_000, 125, 0.01, 4300.0, 800_000)),
-                      brackets_need_keys=True),
+                      brackets_need_keys=True, leverage=4),
     # the forecast rate is the next settlement's; collectCycle 480 minutes
     "weex": CostCase(WeexCostsServer, lambda s: float(s.taker), lambda s: (float(s.forecast_rate), 8), None,
-                     passphrase=True),
-    "mexc": CostCase(MexcCostsServer, None, lambda s: (s.funding_rate, 1), _mexc_tiers),
+                     passphrase=True, leverage=9),
+    "mexc": CostCase(MexcCostsServer, None, lambda s: (s.funding_rate, 1), _mexc_tiers, leverage=12),
 }
 
 
@@ -140,3 +143,15 @@ async def test_mexc_reads_its_fair_price_once_for_the_mark_and_the_tiers():
     server, terms = await _terms("mexc", keys=True)
     assert terms.mark_price == pytest.approx(server.fair_price) and terms.brackets is not None
     assert sum(1 for _, path in server.requests if path.startswith("/api/v1/contract/fair_price/")) == 1
+
+
+@pytest.mark.parametrize("venue_id", list(CASES))
+async def test_the_accounts_leverage_on_a_symbol_with_no_position(venue_id):
+    """The margin of a symbol with no position was counted at 10x (or the window's setting) on
+    every venue: an account set to 5x needs twice that, and the venue refuses the leg after the
+    others filled. Each venue's own leverage for the symbol is read with the terms (keys needed);
+    where long and short differ (hedge mode), the lower, which needs the more margin."""
+    _, terms = await _terms(venue_id, keys=True)
+    assert terms.leverage == pytest.approx(CASES[venue_id].leverage), terms.missing
+    _, public = await _terms(venue_id, keys=False)
+    assert public.leverage is None  # no keys, no account: the window's setting applies

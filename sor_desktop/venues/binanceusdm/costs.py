@@ -44,3 +44,12 @@ async def brackets(ex: Any, symbol: str, guard: Any, mark: float | None = None) 
         "floor": b.get("notionalFloor") or 0, "cap": b.get("notionalCap"), "max_leverage": b.get("initialLeverage"),
         "mmr": b.get("maintMarginRatio"), "maint_amount": b.get("cum") or 0,
     }) for b in entry.get("brackets") or []])
+
+
+async def account_leverage(ex: Any, symbol: str, guard: Any) -> float | None:
+    """The account's leverage on ``symbol``, position or not: ``GET /fapi/v1/symbolConfig`` for the
+    one symbol (Binance "Symbol Configuration"; rows of ``symbol``, ``marginType``, ``leverage``)."""
+    market_id = ex.market(symbol)["id"]
+    rows = await guard(ex.fapiPrivateGetSymbolConfig({"symbol": market_id}))
+    row = next((r for r in rows or [] if isinstance(r, dict) and r.get("symbol") == market_id), None)
+    return float(row["leverage"]) if row is not None else None

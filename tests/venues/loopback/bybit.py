@@ -77,6 +77,7 @@ class BybitServer(LoopbackServer):
                            for i, (s, (_, mid, tick, step)) in enumerate(INVERSE.items())})
         self.seq = {s: 7_000_000_000 for s in self.books}
         self.u = {s: 40_000_000 for s in self.books}  # Bybit numbers frames, not changes
+        self.account_leverage = "10"  # what every position slot, empty or not, says is set
         self.wallet["BTC"] = Decimal("1.5")
         # one-way positions /v5/position/list reports: market id -> ("Buy"/"Sell", size, avg price)
         self.held: dict[str, tuple[str, Decimal, Decimal]] = {}
@@ -313,7 +314,8 @@ class BybitServer(LoopbackServer):
             rows += [{"positionIdx": i, "riskId": 1, "riskLimitValue": "2000000", "symbol": market_id, "side": side,
                       "size": str(size), "avgPrice": str(avg), "positionValue": "0", "tradeMode": 0,
                       "autoAddMargin": 0,
-                      "positionStatus": "Normal", "leverage": "10", "markPrice": str(self.books[market_id].mid),
+                      "positionStatus": "Normal", "leverage": self.account_leverage,
+                      "markPrice": str(self.books[market_id].mid),
                       "liqPrice": "", "bustPrice": "", "positionIM": "0", "positionMM": "0", "positionBalance": "0",
                       "takeProfit": "0", "stopLoss": "0", "trailingStop": "0", "sessionAvgPrice": "",
                       "unrealisedPnl": "0", "curRealisedPnl": "0", "cumRealisedPnl": "0", "adlRankIndicator": 0,

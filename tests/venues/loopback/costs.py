@@ -2,10 +2,10 @@
 venues' documented shapes: fee rates, funding (rate, next time, interval) and leverage brackets /
 risk-limit tiers. Subclasses, so the shared servers stay as the suite uses them.
 
-Binance: signed ``GET /fapi/v1/commissionRate`` and ``GET /fapi/v1/leverageBracket`` (one object
-with a symbol), public ``GET /fapi/v1/premiumIndex``, ``/fapi/v1/fundingInfo`` (adjusted symbols
-only) and ``/fapi/v1/fundingRate`` (settlement history). Bybit: signed ``GET /v5/account/fee-rate``,
-public ``GET /v5/market/tickers`` and ``GET /v5/market/risk-limit``.
+Binance: signed ``GET /fapi/v1/commissionRate``, ``GET /fapi/v1/leverageBracket`` (one object
+with a symbol) and ``GET /fapi/v1/symbolConfig`` (the account's leverage per symbol), public ``GET /fapi/v1/premiumIndex``, ``/fapi/v1/fundingInfo`` (adjusted symbols
+only) and ``/fapi/v1/fundingRate`` (settlement history). Bybit: signed ``GET /v5/account/fee-rate`` (and ``/v5/position/list``'s
+``leverage``, set on the empty slots too), public ``GET /v5/market/tickers`` and ``GET /v5/market/risk-limit``.
 """
 
 from __future__ import annotations
@@ -43,6 +43,8 @@ class BinanceCostsServer(BinanceUsdmServer):
         r.add_get("/fapi/v1/fundingInfo", self.funding_info)
         r.add_get("/fapi/v1/fundingRate", self.funding_history)
         r.add_get("/fapi/v1/leverageBracket", self.leverage_bracket)
+        r.add_get("/fapi/v1/symbolConfig", self.symbol_config)
+        self.account_leverage = 21
 
     async def commission_rate(self, request: web.Request) -> web.Response:
         return await commission_rate(self, request)
@@ -74,6 +76,16 @@ class BinanceCostsServer(BinanceUsdmServer):
             {"symbol": sym, "fundingTime": last + 1, "fundingRate": "0.00009000", "markPrice": "60001.0"},
         ])
 
+    async def symbol_config(self, request: web.Request) -> web.Response:
+        """Binance "Symbol Configuration" (USDⓈ-M): the account's leverage and margin type per
+        symbol, with or without a position; one row when ``symbol`` is given."""
+        params, error = await self._signed(request)
+        if error is not None:
+            return error
+        return web.json_response([{"symbol": params.get("symbol", "BTCUSDT"), "marginType": "CROSSED",
+                                   "isAutoAddMargin": "false", "leverage": self.account_leverage,
+                                   "maxNotionalValue": "1000000"}])
+
     async def leverage_bracket(self, request: web.Request) -> web.Response:
         params, error = await self._signed(request)
         if error is not None:
@@ -95,6 +107,7 @@ class BybitCostsServer(BybitServer):
         r.add_get("/v5/account/fee-rate", self.fee_rate)
         r.add_get("/v5/market/tickers", self.tickers)
         r.add_get("/v5/market/risk-limit", self.risk_limit)
+        self.account_leverage = "7"
 
     async def fee_rate(self, request: web.Request) -> web.Response:
         params, error = await self._signed(request)

@@ -4,13 +4,16 @@ the venues document (as ccxt 4.5.90 quotes them beside its parsers):
 - BingX: signed ``GET /openApi/swap/v2/user/commissionRate`` (``data.commission``), public
   ``GET /openApi/swap/v2/quote/premiumIndex`` (``lastFundingRate``, ``nextFundingTime``,
   ``fundingIntervalHours``), signed ``GET /openApi/swap/v1/maintMarginRatio`` (tiers with
-  ``maintAmount``, no leverage).
+  ``maintAmount``, no leverage), signed ``GET /openApi/swap/v2/trade/leverage`` (the account's
+  long and short leverage).
 - WEEX: signed ``GET /capi/v3/account/commissionRate``, public ``GET /capi/v3/market/premiumIndex``
   (a list; ``lastFundingRate`` the last settled, ``forecastFundingRate`` the next, ``collectCycle``
-  in minutes, ``time`` the answer's own time). No tiers endpoint.
+  in minutes, ``time`` the answer's own time), signed ``GET /capi/v3/account/symbolConfig`` (margin
+  type and leverages). No tiers endpoint.
 - MEXC: public ``GET /api/v1/contract/funding_rate/{symbol}`` (``collectCycle`` in hours,
   ``nextSettleTime``, no mark), ``GET /api/v1/contract/fair_price/{symbol}`` and
-  ``GET /api/v1/contract/detail?symbol=`` (one object; risk tiers in contracts).
+  ``GET /api/v1/contract/detail?symbol=`` (one object; risk tiers in contracts), signed
+  ``GET /api/v1/private/position/leverage`` (a row per position type).
 """
 
 from __future__ import annotations
@@ -51,6 +54,8 @@ class BingxCostsServer(BingxServer):
         r.add_get("/openApi/swap/v2/user/commissionRate", self.commission_rate)
         r.add_get("/openApi/swap/v2/quote/premiumIndex", self.premium_index)
         r.add_get("/openApi/swap/v1/maintMarginRatio", self.maint_margin_ratio)
+        r.add_get("/openApi/swap/v2/trade/leverage", self.leverage)
+        self.long_leverage, self.short_leverage = 6, 4  # hedge mode: set per side
 
     async def commission_rate(self, request: web.Request) -> web.Response:
         _, error = await self._signed(request)
@@ -65,6 +70,14 @@ class BingxCostsServer(BingxServer):
         if self.interval_hours is not None:
             row["fundingIntervalHours"] = self.interval_hours
         return bingx_ok(row)
+
+    async def leverage(self, request: web.Request) -> web.Response:
+        _, error = await self._signed(request)
+        return error or bingx_ok({"longLeverage": self.long_leverage, "shortLeverage": self.short_leverage,
+                                  "maxLongLeverage": 125, "maxShortLeverage": 125, "availableLongVol": "0.0000",
+                                  "availableShortVol": "0.0000", "availableLongVal": "0.0",
+                                  "availableShortVal": "0.0", "maxPositionLongVal": "0.0",
+                                  "maxPositionShortVal": "0.0"})
 
     async def maint_margin_ratio(self, request: web.Request) -> web.Response:
         params, error = await self._signed(request)
@@ -85,9 +98,20 @@ class WeexCostsServer(WeexServer):
         r = self.app.router
         r.add_get("/capi/v3/account/commissionRate", self.commission_rate)
         r.add_get("/capi/v3/market/premiumIndex", self.premium_index)
+        r.add_get("/capi/v3/account/symbolConfig", self.symbol_config)
+        self.account_leverage = "9"
 
     async def commission_rate(self, request: web.Request) -> web.Response:
         return await commission_rate(self, request)
+
+    async def symbol_config(self, request: web.Request) -> web.Response:
+        """WEEX "Get Symbol Config" (V3): margin type and leverages per symbol."""
+        params, error = await self._signed(request)
+        if error is not None:
+            return error
+        return web.json_response([{"symbol": params.get("symbol", "BTCUSDT"), "marginType": "CROSSED",
+                                   "separatedType": "COMBINED", "crossLeverage": self.account_leverage,
+                                   "isolatedLongLeverage": "20", "isolatedShortLeverage": "20"}])
 
     async def premium_index(self, request: web.Request) -> web.Response:
         self.requests.append(("GET", request.path))
@@ -111,6 +135,8 @@ class MexcCostsServer(MexcServer):
         r = self.app.router
         r.add_get("/api/v1/contract/funding_rate/{symbol}", self.funding)
         r.add_get("/api/v1/contract/fair_price/{symbol}", self.fair)
+        r.add_get("/api/v1/private/position/leverage", self.leverage)
+        self.long_leverage, self.short_leverage = 12, 15
 
     async def detail(self, request: web.Request) -> web.Response:
         symbol = request.query.get("symbol")
@@ -119,6 +145,16 @@ class MexcCostsServer(MexcServer):
         self.requests.append(("GET", request.path))
         base, _, tick, size = MEXC_SYMBOLS[symbol]
         return mexc_ok({**_contract(symbol, base, tick, size), **self.risk})
+
+    async def leverage(self, request: web.Request) -> web.Response:
+        """MEXC "Get leverage" (contract API): one row per position type, 1 long and 2 short;
+        ``openType`` 1 isolated, 2 cross."""
+        _, error = await self._signed(request)
+        if error is not None:
+            return error
+        return mexc_ok([{"level": 1, "maxVol": 463300, "mmr": 0.004, "imr": 1 / lev, "positionType": side,
+                         "openType": 2, "leverage": lev, "limitBySys": False, "currentMmr": 0.004}
+                        for side, lev in ((1, self.long_leverage), (2, self.short_leverage))])
 
     async def funding(self, request: web.Request) -> web.Response:
         self.requests.append(("GET", request.path))
