@@ -451,8 +451,8 @@ class CcxtVenue(Venue):
         fn = self._ex.amount_to_precision if what == "amount" else self._ex.price_to_precision
         try:
             text: str = fn(symbol, str(value))
-        except ccxt.BaseError as exc:
-            raise map_error(exc, self.id, Phase.SUBMIT) from exc
+        except ccxt.BaseError as exc:  # ccxt's own check: no request exists yet, nothing was placed
+            raise map_error(exc, self.id, Phase.SUBMIT, sent=False) from exc
         if Decimal(text) != value:
             raise OrderRejected(self.id, f"{what} {value} is not on the venue's precision (nearest {text})")
         return text

@@ -55,3 +55,19 @@ async def test_the_same_error_means_reject_only_if_no_request_left(request_left:
             await v.submit_order(REQUEST)
     finally:
         await v.close()
+
+
+@pytest.mark.asyncio
+async def test_ccxts_own_precision_refusal_is_not_placed(monkeypatch: pytest.MonkeyPatch) -> None:
+    """ccxt's ``amount_to_precision`` refuses an amount below the market's precision before any
+    request exists; it was mapped as a failed send (an unknown outcome), which blocked every route
+    for an acceptance window while nothing could have been placed."""
+    v = venue()
+
+    def refuse(symbol: str, amount: Any) -> str:
+        raise ccxt.InvalidOrder("bybit amount of BTC/USDT:USDT must be greater than minimum amount precision of 0.001")
+
+    monkeypatch.setattr(v._ex, "amount_to_precision", refuse)
+    with pytest.raises(OrderRejected, match="minimum amount precision"):
+        await v.submit_order(REQUEST)
+    await v.close()
