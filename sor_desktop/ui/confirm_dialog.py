@@ -100,8 +100,10 @@ class ConfirmDialog(QDialog):
         self.table.setFont(theme.mono_font(9))
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.table.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # the keyboard belongs to the typed amount
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
-        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        # every column as wide as its figures (an even split cut "207,687...." at 720 px), what is
+        # left to the last; the dialog widens to the table (``_fit_table``)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.table.horizontalHeader().setStretchLastSection(True)
         self.table.verticalHeader().setDefaultSectionSize(22)
         self.totals = QLabel()
         self.totals.setTextFormat(Qt.TextFormat.RichText)
@@ -152,6 +154,16 @@ class ConfirmDialog(QDialog):
         self._hold.setInterval(HOLD_AFTER_REPLAN_MS)
         self._hold.timeout.connect(self._release)
 
+    def _fit_table(self) -> None:
+        """The dialog at least as wide as the table's columns need, within the screen."""
+        t = self.table
+        need = sum(max(t.sizeHintForColumn(c), t.horizontalHeader().sectionSizeHint(c)) for c in range(t.columnCount()))
+        need += 2 * t.frameWidth() + 4
+        margins = self.layout().contentsMargins() if self.layout() is not None else None
+        need += (margins.left() + margins.right()) if margins is not None else 24
+        screen = self.screen().availableGeometry().width() if self.screen() is not None else 1280
+        self.setMinimumWidth(min(max(720, need), max(720, screen - 40)))
+
     @property
     def typed(self) -> QLineEdit | None:
         """The typed-amount field when this plan needs it (above the notional threshold)."""
@@ -196,6 +208,7 @@ class ConfirmDialog(QDialog):
         # every leg visible without scrolling (five venues at most in practice)
         header = self.table.horizontalHeader().sizeHint().height()
         self.table.setFixedHeight(header + 22 * max(1, len(plan.legs)) + 4)
+        self._fit_table()
         self.totals.setText(sides_text(plan, self.base, tick) if plan.mixed else totals_text(plan, self.base))
         notional = route_notional(plan)
         if plan.unit is AmountUnit.QUOTE:  # the notional typed in the ticket, not its base of the moment
