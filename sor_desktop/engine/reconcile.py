@@ -83,8 +83,9 @@ async def resolve_order(
     """Ask ``venue`` about ``client_order_id`` until its outcome is final.
 
     ``known`` is the last report already had (an acknowledgement): then the order surely exists,
-    and a later "not found" means the venue dropped a closed IOC order from its index, so the leg
-    ends canceled with what is known filled. Never calls ``submit_order``.
+    and a later "not found" proves nothing about its fills (Bybit's realtime lists open orders
+    and its history may lag; an acknowledgement carries no fills): it is asked again until the
+    venue lists it, or the search gives up with the leg unresolved. Never calls ``submit_order``.
     """
     started = clock()
     not_placed_after = last_possible_send + config.acceptance_window_s
@@ -115,21 +116,12 @@ async def resolve_order(
                         return Resolution(cancelled)
                 except Exception as exc:  # noqa: BLE001 -- the next fetch tells whether it took
                     log.warning("cancel of resting IOC %s on %s failed: %s", client_order_id, venue.id, exc)
-        elif not failed and now >= not_placed_after:
-            if known is None:
-                return Resolution(None, not_placed=True)
-            return Resolution(_closed(known))
+        elif not failed and now >= not_placed_after and known is None:
+            return Resolution(None, not_placed=True)
         if config.give_up_s is not None and now - started >= config.give_up_s:
             return Resolution(known, unresolved=True)
         await sleep(delay)
         delay = min(delay * 2, config.backoff_max_s)
-
-
-def _closed(report: OrderReport) -> OrderReport:
-    status = OrderStatus.FILLED if report.filled_contracts >= report.contracts else OrderStatus.CANCELED
-    return OrderReport(report.venue, report.symbol, report.client_order_id, status, report.side,
-                       report.contracts, report.filled_contracts, report.avg_price, report.fee,
-                       report.venue_order_id, "closed; the venue no longer lists it", report.timestamp)
 
 
 @dataclass(slots=True)

@@ -159,8 +159,8 @@ class ConfirmDialog(QDialog):
         t = self.table
         need = sum(max(t.sizeHintForColumn(c), t.horizontalHeader().sectionSizeHint(c)) for c in range(t.columnCount()))
         need += 2 * t.frameWidth() + 4
-        margins = self.layout().contentsMargins() if self.layout() is not None else None
-        need += (margins.left() + margins.right()) if margins is not None else 24
+        lay = self.layout()
+        need += (lay.contentsMargins().left() + lay.contentsMargins().right()) if lay is not None else 24
         screen = self.screen().availableGeometry().width() if self.screen() is not None else 1280
         self.setMinimumWidth(min(max(720, need), max(720, screen - 40)))
 

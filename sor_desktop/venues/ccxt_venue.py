@@ -501,8 +501,11 @@ class CcxtVenue(Venue):
         report = await self.fetch_order(client_order_id, symbol)
         if report is not None:
             return report
+        # the venue took the cancel but does not list the order yet: its answer (Bybit's and
+        # MEXC's carry only ids) says nothing of what filled before, so it is not a final report
         parsed = convert.order_report(self.id, raw, symbol=symbol)
-        return parsed if parsed.status.final else replace(parsed, status=OrderStatus.CANCELED)
+        return replace(parsed, status=OrderStatus.UNKNOWN,
+                       reason="cancel accepted; what filled is known once the venue lists the order")
 
     async def cancel_all(self, symbol: str | None = None) -> int:
         report = await self.cancel_all_report(symbol)
