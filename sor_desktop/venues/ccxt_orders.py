@@ -87,9 +87,16 @@ async def _bybit(ex: Any, client_id: str, symbol: str) -> RawOrder:
     market = ex.market(symbol)
     request = {"category": "linear" if market["linear"] else "inverse", "symbol": market["id"],
                "orderLinkId": client_id}
-    # realtime answers open orders; a finished IOC is in the history
-    for call in (ex.privateGetV5OrderRealtime, ex.privateGetV5OrderHistory):
-        response = await call(dict(request))
+    # realtime answers open orders, and with openOnly=1 the recent 500 closed ones (Bybit "Get
+    # Open & Closed Orders"; 2 for a UTA 1.0 or classic account's inverse); the history, last,
+    # may lag behind a finished IOC
+    closed = {**request, "openOnly": 1 if market["linear"] else 2}
+    asks = [(ex.privateGetV5OrderRealtime, request), (ex.privateGetV5OrderRealtime, closed)]
+    if not market["linear"]:
+        asks.append((ex.privateGetV5OrderRealtime, {**request, "openOnly": 1}))  # a UTA 2.0 inverse
+    asks.append((ex.privateGetV5OrderHistory, request))
+    for call, params in asks:
+        response = await call(dict(params))
         raw = _first((response.get("result") or {}).get("list"))
         if raw is not None:
             return ex.parse_order(raw, market)  # type: ignore[no-any-return]

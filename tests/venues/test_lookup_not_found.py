@@ -89,3 +89,29 @@ async def test_weex_finds_our_order_by_client_id_in_its_history() -> None:
         await v.close()
     assert report is not None and report.venue_order_id == "77" and report.client_order_id == "route42-leg3-x"
     assert [u.rsplit("/", 1)[-1] for _, u, _, _ in cap.requests] == ["openOrders", "history"]
+
+
+@pytest.mark.asyncio
+async def test_bybit_finds_a_finished_ioc_among_recent_closed_orders_while_history_lags() -> None:
+    """Bybit's ``/v5/order/realtime`` lists open orders unless ``openOnly=1`` asks for the recent
+    500 closed ones; the lookup went from open orders straight to ``/v5/order/history``, which
+    Bybit says may lag. A filled IOC then looked "not found" (see the reconcile rule)."""
+    v = venue_for("bybit")
+    filled = {"orderId": "1321003749386327552", "orderLinkId": "route42-leg3-x", "symbol": "BTCUSDT",
+              "side": "Buy", "orderType": "Limit", "price": "60010", "qty": "0.002", "cumExecQty": "0.002",
+              "cumExecValue": "120.01", "avgPrice": "60005", "cumExecFee": "0.066", "orderStatus": "Filled",
+              "timeInForce": "IOC", "leavesQty": "0", "createdTime": "1700000000000",
+              "updatedTime": "1700000000100", "reduceOnly": False, "positionIdx": 0}
+
+    def realtime(method: str, url: str, body: Any) -> tuple[int, Any]:
+        closed = "openOnly=1" in url
+        return 200, {"retCode": 0, "retMsg": "OK", "result": {"list": [filled] if closed else []}}
+
+    cap = capture(v, {("GET", "/v5/order/realtime"): realtime,
+                      ("GET", "/v5/order/history"): (200, {"retCode": 0, "retMsg": "OK", "result": {"list": []}})})
+    try:
+        got = await v.fetch_order("route42-leg3-x", SYMBOL)
+    finally:
+        await v.close()
+    assert got is not None and got.status.value == "filled" and str(got.filled_contracts) == "0.002"
+    assert not any(u.endswith("/v5/order/history") for _, u, _, _ in cap.requests)

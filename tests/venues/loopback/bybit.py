@@ -336,7 +336,8 @@ class BybitServer(LoopbackServer):
                     "list": [self._order_json(p) for p in found]})
 
     async def order_realtime(self, request: web.Request) -> web.Response:
-        return await self._query(request, open_only=True)
+        # openOnly 0 (default): open orders; 1 (2: UTA 1.0 inverse): the recent closed ones
+        return await self._query(request, open_only=request.query.get("openOnly", "0") == "0")
 
     async def order_history(self, request: web.Request) -> web.Response:
         return await self._query(request, open_only=False)
