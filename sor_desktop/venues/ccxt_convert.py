@@ -84,6 +84,22 @@ def order_status(order: Mapping[str, Any], filled: Decimal, amount: Decimal | No
 _NO_REASON = (None, "", "NONE", "EC_NoError")
 
 
+def _average(order: Mapping[str, Any]) -> Decimal | None:
+    """The fill's average price. An answer in Binance's fields (WEEX copies them) whose own
+    ``avgPrice`` is 0 or absent is priced at ``cumQuote / executedQty``: ccxt's fallback divides
+    the quote by the market's contract size, 10,000x too high on WEEX, whose BTC contracts the
+    app counts in coins (quirks). A given ``avgPrice`` stands (BingX rounds ``cumQuote`` to "8"
+    for 8.371 USDT)."""
+    avg = dec(order.get("average"))
+    info = order.get("info")
+    if isinstance(info, Mapping):
+        given = dec(info.get("avgPrice"))
+        quote, qty = dec(info.get("cumQuote")), dec(info.get("executedQty"))
+        if (given is None or given <= 0) and quote is not None and qty is not None and quote > 0 and qty > 0:
+            return quote / qty
+    return avg
+
+
 def order_report(
     venue: str, order: Mapping[str, Any], request: OrderRequest | None = None, symbol: str | None = None
 ) -> OrderReport:
@@ -100,7 +116,7 @@ def order_report(
         side=side,
         contracts=amount if amount is not None else (request.contracts if request else Decimal(0)),
         filled_contracts=filled,
-        avg_price=dec(order.get("average")) if filled > 0 else None,
+        avg_price=_average(order) if filled > 0 else None,
         fee=_fee(order),
         venue_order_id=str(order["id"]) if order.get("id") not in (None, "") else None,
         reason=str(reason) if reason not in _NO_REASON else None,
