@@ -57,7 +57,10 @@ mean "certainly not placed"; every other error is an unknown outcome resolved by
 - binanceusdm: not-placed codes from Binance's USDⓈ-M error list and ccxt's table; -1000/-1001/
   -1006/-1007/-1008 and -4116 (duplicate client id) are unknown. Lookup not-found: -2013.
 - bybit: retCode list from Bybit v5 docs and ccxt; 10000, 10016, 10014 and 110072 (duplicate
-  orderLinkId) are unknown. Lookup: realtime then history lists (empty: no such order).
+  orderLinkId) are unknown. Lookup: realtime (open orders), realtime with ``openOnly=1`` (the
+  recent 500 closed; 2 too for inverse on older accounts), then the history, which Bybit says may
+  lag (empty everywhere: no such order; an acknowledged order is then asked again, never closed
+  as unfilled: ``engine/reconcile``).
 - bingx: from ccxt's table; 80001/80012 (ccxt: BadRequest/InsufficientFunds, BingX docs: service
   errors) and the "system busy" codes are unknown. Lookup not-found: 80016, 109421.
 - weex: from ccxt's table (WEEX's own names in its comments); -1054 SYSTEM_ERROR is unknown.
@@ -67,7 +70,9 @@ mean "certainly not placed"; every other error is an unknown outcome resolved by
   (https://www.weex.com/api-doc/contract/Transaction_API/GetSingleOrderInfo) could not be read
   from here. So the lookup does not rely on it: it finds our ``clientOrderId`` among the symbol's
   open orders, then its order history. (-3200 CONTRACT_ORDER_NOT_EXIST, ccxt InvalidOrder, is
-  "no such order" if it ever comes.)
+  "no such order" if it ever comes.) A fill's average where ``avgPrice`` is 0 is
+  ``cumQuote / executedQty`` (``ccxt_convert._average``): ccxt's own divides by the advertised
+  0.0001 contract, and the app counts WEEX's contracts in coins.
 - mexc: from MEXC's contract error list and ccxt; 500/501/513/603/9999 are unknown. Lookup
   not-found: 2040 (seen in a public client's tests, not confirmed in MEXC's docs here) or empty data.
 
