@@ -2,9 +2,9 @@
 
 Keys: ``max_notional`` (per route) and ``max_day_notional`` (over 24 h), quote units. A value that
 is not a finite positive number (NaN, inf, 1e400, 0, text), or is above 1e9 (per route) or 1e10
-(per day), is refused with a message and the default applies: a settings file can tighten a guard, never switch it off. The problems are
-returned, not logged here: the window's notice and ``route``'s stderr line each log them once
-(logged here too, the log file had every one twice).
+(per day), is refused with a message and the default applies: a settings file can tighten a
+guard, never switch it off. The problems are returned, not logged here: the window's notice and
+``route``'s stderr line each log them once (logged here too, the log file had every one twice).
 """
 
 from __future__ import annotations

@@ -480,8 +480,7 @@ class MainWindow(QMainWindow):
         if dlg.exec():
             self.prefs = dlg.prefs(self.prefs)
             settings_mod.save_prefs(self.settings, self.prefs)
-            self.session.leverage = self.prefs.leverage
-            self.positions.default_leverage = self.prefs.leverage
+            self.session.leverage = self.prefs.leverage  # the positions panel follows at its next refresh
             self._refresh_margins()
             self.refresh_preview()
 
