@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import gc
 import logging
+import re
 import sys
 import time
 from collections import deque
@@ -748,9 +749,11 @@ class MainWindow(QMainWindow):
             self.depth_chart.show_waiting(None)
             return
         lines = [f"No live books yet for {self.session.symbol}: {self._waiting_line()}."]
-        for v, h in sorted(health.items()):
-            if h.state is not LinkState.CONNECTED:
-                lines.append(f"{v}: {h.state}" + (f" · last error: {h.reason}" if h.reason else ""))
+        down = [(v, h) for v, h in sorted(health.items()) if h.state is not LinkState.CONNECTED]
+        for v, h in down:
+            lines.append(f"{v}: {h.state}" + (f" · last error: {_request_cut(h.reason)}" if h.reason else ""))
+        if down and all(h.reason and _UNRESOLVED.search(h.reason) for _, h in down):
+            lines.append("No venue's host name resolves: this machine seems to have no network (or no DNS).")
         sim = str(self.session.mode) in ("simulated", "replay")  # offline already: nothing to offer
         lines.append("Each venue is retried with backoff." + ("" if sim else
                      " Without network, the simulated market trades the same venues offline."))
@@ -1200,6 +1203,16 @@ class MainWindow(QMainWindow):
         self.save_layout()
         super().closeEvent(event)
         self.window_closed.emit()
+
+
+# "bybit: GET https://api.bybit.com/v5/...?…: " before a transport's own words (venues.ccxt_errors)
+_REQUEST = re.compile(r"^(?:\S+: )?(?:GET|POST|PUT|DELETE) https?://\S+?: ")
+_UNRESOLVED = re.compile(r"Name or service not known|Temporary failure in name resolution|nodename nor servname")
+
+
+def _request_cut(reason: str) -> str:
+    """A venue's last error without the request it was for, where the transport says why."""
+    return _REQUEST.sub("", reason)
 
 
 def _to_file(level: str, text: str) -> None:

@@ -71,3 +71,20 @@ def test_the_no_books_line_goes_when_books_come_without_an_amount(window, sim_se
     window._books_moved = True
     window._side_work(SLOW_EVERY, True)
     assert window.routing.preview.totals.text() == "type an amount to see the split"
+
+
+def test_offline_the_empty_state_says_the_cause_once_not_five_urls(window, monkeypatch) -> None:
+    """With no network the overlay listed five venues, each with its request's URL and the same
+    resolver error: the words that matter, and that they are one cause, were lost in the URLs."""
+    session = window.session
+    monkeypatch.setattr(session.store, "books", lambda *a, **k: {})
+    for v in session.venues:
+        host = f"api.{v}.com"
+        session.store.set_health(VenueHealth(v, LinkState.DOWN, reason=(
+            f"{v}: GET https://{host}/v1/exchangeInfo?…: Cannot connect to host {host}:443 ssl:default "
+            "[Name or service not known]")))
+    window._refresh_health()
+    text = window.depth_chart.waiting.text()
+    assert "GET https://" not in text
+    assert "Cannot connect to host api.bybit.com:443" in text  # each venue's own cause stays
+    assert "no network" in text.lower() and text.lower().count("no network") == 1
