@@ -145,6 +145,7 @@ class CcxtVenue(Venue):
         self._quirks = quirks_for(venue_id)
         self._rules = account_rules(venue_id)
         self._position_modes: dict[str, PositionMode] = {}
+        self._margins: dict[str, Any] = {}  # symbol -> the account's margin setting (AccountRules.read_margin)
         self._has_keys = credentials is not None
         options = _merge(self._quirks.ccxt_options, self.config.options or {})
         settings: dict[str, Any] = {
@@ -419,6 +420,22 @@ class CcxtVenue(Venue):
         log.info("%s: %s position mode %s", self.id, symbol, mode or "not reported")
         return mode
 
+    async def _order_margin(self, symbol: str) -> Any:
+        """The account's margin setting an order states (MEXC's open type and leverage):
+        remembered, else read now; a failed read means the order is not sent (certainly not a
+        placement), as for the position mode."""
+        reader = self._rules.read_margin
+        if reader is None or not self._has_keys:
+            return None
+        if symbol not in self._margins:
+            try:
+                self._margins[symbol] = await self._guarded(Phase.READ, reader(self._ex, symbol))
+            except VenueError as exc:
+                raise VenueUnavailable(self.id, f"could not read the account's margin type ({exc.message}); "
+                                                "the order was not sent") from exc
+            log.info("%s: %s margin %s", self.id, symbol, self._margins[symbol])
+        return self._margins[symbol]
+
     async def _order_position_mode(self, symbol: str) -> PositionMode | None:
         """The mode an order is built for: remembered, else read now. A failed read means the
         order is not sent (what a one-way order would do on a hedge account is not what the
@@ -475,6 +492,7 @@ class CcxtVenue(Venue):
         mode = await self._order_position_mode(request.symbol)
         order_type, params = order_type_and_params(self.id, request, mode)
         params.update(self._rules.position_params(mode, request))
+        params.update(self._rules.margin_params(await self._order_margin(request.symbol), request))
         self._traded.add(request.symbol)
         try:
             order = await self._call(
@@ -485,6 +503,7 @@ class CcxtVenue(Venue):
             # switched the mode on the venue (a refusal, or an unknown outcome where the venue's
             # code is not on its not-placed list, e.g. MEXC 7002): read it again before the next order
             self._position_modes.pop(request.symbol, None)
+            self._margins.pop(request.symbol, None)  # and the margin type, read again likewise
             raise
         return convert.order_report(self.id, order, request)
 

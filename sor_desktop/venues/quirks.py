@@ -50,6 +50,11 @@ Heartbeats and accounts, per venue (the venue's module says more):
   swap order (docs); ccxt's ``cancel_all_orders(None)`` goes to spot (defaultType; see
   ``cancel_scope`` below). Client ids are lower-cased by BingX ("Place order"): only lower-case
   ones are sent. The loopback server also answers ``trade/cancelAllAfter`` (dead-man switch below).
+- mexc (``venues/mexc/account.py``): ccxt sends every order as cross (``openType`` 2) unless told;
+  each order carries the account's own open type from ``position/leverage`` and, on isolated, the
+  leverage of the position it opens or closes (read once per symbol, again after a refused
+  order; a failed read sends nothing). Loopback-proven; whether the live venue refuses a cross
+  order on an isolated symbol is not known.
 
 Errors during a send (``<venue>/errors.py``, each code with its source): only the listed codes
 mean "certainly not placed"; every other error is an unknown outcome resolved by client id.

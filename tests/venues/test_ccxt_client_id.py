@@ -51,6 +51,7 @@ async def wire_request(venue_id: str, reduce_only: bool, cancel: bool = False,
     v._ex.fetch = fetch
     symbol, contracts, price = ORDERS[venue_id]
     v._position_modes[symbol] = mode  # as if read: the stub answers no request but the order
+    v._margins[symbol] = None  # likewise MEXC's margin type (ccxt's cross default then)
     request = OrderRequest(venue_id, symbol, Side.SELL if reduce_only else Side.BUY, Decimal(contracts),
                            "route42-leg3-x", limit_price=Decimal(price), reduce_only=reduce_only)
     try:

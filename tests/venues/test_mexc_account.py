@@ -175,3 +175,27 @@ async def test_the_loopback_contract_list_parses_to_the_recorded_market() -> Non
     for key in ("id", "contractSize", "precision", "linear", "settle", "type"):
         assert live[key] == recorded[key], key
     assert live["limits"]["amount"] == recorded["limits"]["amount"]
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize(("open_type", "side", "reduce_only", "leverage"), [
+    (1, Side.BUY, False, 12),  # isolated: opens a long at the long side's leverage
+    (1, Side.SELL, False, 15),  # ... a short at the short side's
+    (1, Side.SELL, True, 12),  # closing the long: the long position's
+    (2, Side.BUY, False, None),  # cross: no leverage on the order
+])
+async def test_orders_carry_the_accounts_margin_type_and_its_leverage(
+        open_type: int, side: Side, reduce_only: bool, leverage: int | None) -> None:
+    """ccxt sends every MEXC order as cross (``openType`` 2) unless told: an account set to
+    isolated on the symbol got cross orders, and isolated ones need their leverage ("leverage is
+    necessary on isolated margin"). The account's own, from ``position/leverage``, goes with each."""
+    async with connected() as (server, v):
+        server.open_type = open_type
+        server.long_leverage, server.short_leverage = 12, 15
+        book = server.books["BTC_USDT"]
+        price = min(book.asks) if side is Side.BUY else max(book.bids)
+        await v.submit_order(OrderRequest("mexc", SYMBOL, side, Decimal(10), f"margin-{open_type}-{side}",
+                                          limit_price=price, reduce_only=reduce_only))
+    body = server.bodies[-1]
+    assert body["openType"] == open_type
+    assert body.get("leverage") == leverage

@@ -16,6 +16,12 @@ changed behind our back is refused by the venue (7002 "Position mode mis match")
 opening a position. Without ``reduceOnly`` in the params ccxt sends none, as it does itself for
 one-way closes (its recorded request fixture: side 2/4, no reduceOnly).
 
+Margin type: ccxt sends ``openType`` 2 (cross) unless told, and an isolated order needs its
+``leverage`` ("leverage is necessary on isolated margin"). ``GET position/leverage?symbol=``
+answers a row per position type (1 long, 2 short) with the account's ``openType`` and
+``leverage``: each order carries that open type, and on isolated the leverage of the position it
+opens or closes (``read_margin``, ``margin_params``).
+
 Reading back: ccxt's ``parse_order`` maps side codes "1"/"2" to buy/sell (2 is a buy: close
 short) and leaves 3/4 as they are, and never reads ``externalOid`` (our client id); state 5
 ("invalid") is left unmapped. ``parse_order`` here corrects all three.
@@ -33,6 +39,31 @@ OPEN_LONG, CLOSE_SHORT, OPEN_SHORT, CLOSE_LONG = 1, 2, 3, 4
 BUY_CODES = (OPEN_LONG, CLOSE_SHORT)
 MODES = {1: PositionMode.HEDGE, 2: PositionMode.ONE_WAY}
 MODE_CODES = {mode: code for code, mode in MODES.items()}
+
+
+async def read_margin(ex: Any, symbol: str) -> dict[str, Any] | None:
+    """The account's margin on ``symbol``: ``{"openType": 1 | 2, "leverage": {1: long, 2: short}}``
+    from ``position/leverage``; None when its rows do not say one open type."""
+    response = await ex.contractPrivateGetPositionLeverage({"symbol": ex.market(symbol)["id"]})
+    rows = [r for r in response.get("data") or [] if isinstance(r, Mapping)]
+    types = {r.get("openType") for r in rows}
+    if len(types) != 1 or not types <= {1, 2}:
+        return None
+    leverage = {int(r["positionType"]): int(r["leverage"]) for r in rows
+                if r.get("positionType") in (1, 2) and isinstance(r.get("leverage"), int | float) and r["leverage"] > 0}
+    return {"openType": types.pop(), "leverage": leverage}
+
+
+def margin_params(margin: Mapping[str, Any] | None, request: OrderRequest) -> dict[str, Any]:
+    """``openType`` (and on isolated, the leverage of the position the order opens or closes)."""
+    if margin is None:
+        return {}
+    out: dict[str, Any] = {"openType": margin["openType"]}
+    long_side = side_code(request.side, request.reduce_only) in (OPEN_LONG, CLOSE_LONG)
+    lev = margin["leverage"].get(1 if long_side else 2)
+    if margin["openType"] == 1 and lev:
+        out["leverage"] = lev
+    return out
 
 
 def side_code(side: Side, reduce_only: bool) -> int:

@@ -135,8 +135,7 @@ class MexcCostsServer(MexcServer):
         r = self.app.router
         r.add_get("/api/v1/contract/funding_rate/{symbol}", self.funding)
         r.add_get("/api/v1/contract/fair_price/{symbol}", self.fair)
-        r.add_get("/api/v1/private/position/leverage", self.leverage)
-        self.long_leverage, self.short_leverage = 12, 15
+        self.long_leverage, self.short_leverage = 12, 15  # served by MexcServer's position/leverage
 
     async def detail(self, request: web.Request) -> web.Response:
         symbol = request.query.get("symbol")
@@ -145,16 +144,6 @@ class MexcCostsServer(MexcServer):
         self.requests.append(("GET", request.path))
         base, _, tick, size = MEXC_SYMBOLS[symbol]
         return mexc_ok({**_contract(symbol, base, tick, size), **self.risk})
-
-    async def leverage(self, request: web.Request) -> web.Response:
-        """MEXC "Get leverage" (contract API): one row per position type, 1 long and 2 short;
-        ``openType`` 1 isolated, 2 cross."""
-        _, error = await self._signed(request)
-        if error is not None:
-            return error
-        return mexc_ok([{"level": 1, "maxVol": 463300, "mmr": 0.004, "imr": 1 / lev, "positionType": side,
-                         "openType": 2, "leverage": lev, "limitBySys": False, "currentMmr": 0.004}
-                        for side, lev in ((1, self.long_leverage), (2, self.short_leverage))])
 
     async def funding(self, request: web.Request) -> web.Response:
         self.requests.append(("GET", request.path))

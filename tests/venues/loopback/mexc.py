@@ -101,6 +101,10 @@ class MexcServer(LoopbackServer):
         self.api_trading = True
         self.bodies: list[dict[str, Any]] = []  # every order/create body as sent
         self.sides: dict[str, int] = {}  # client id -> side code sent
+        # the account's margin on every symbol: open type (1 isolated, 2 cross) and leverage per
+        # position type (1 long, 2 short), as ``position/leverage`` reports them
+        self.open_type = 2
+        self.long_leverage, self.short_leverage = 20, 20
         r = self.app.router
         r.add_get("/api/v3/exchangeInfo", self.spot_info)
         r.add_get("/api/v1/contract/detail", self.detail)
@@ -117,6 +121,7 @@ class MexcServer(LoopbackServer):
         r.add_get(p + "/account/assets", self.assets)
         r.add_get(p + "/position/open_positions", self.open_positions)
         r.add_get(p + "/position/position_mode", self.get_position_mode)
+        r.add_get(p + "/position/leverage", self.leverage)
         r.add_post(p + "/position/change_position_mode", self.change_position_mode)
         r.add_get("/edge", self.websocket)
 
@@ -221,6 +226,16 @@ class MexcServer(LoopbackServer):
             return params, _err(602, "Signature verification failed!")
         return params, None
 
+    async def leverage(self, request: web.Request) -> web.Response:
+        """MEXC "Get leverage" (contract API): one row per position type, 1 long and 2 short;
+        ``openType`` 1 isolated, 2 cross."""
+        _, error = await self._signed(request)
+        if error is not None:
+            return error
+        return _ok([{"level": 1, "maxVol": 463300, "mmr": 0.004, "imr": 1 / lev, "positionType": side,
+                     "openType": self.open_type, "leverage": lev, "limitBySys": False, "currentMmr": 0.004}
+                    for side, lev in ((1, self.long_leverage), (2, self.short_leverage))])
+
     def error_response(self, status: int, code: int, message: str) -> web.Response:
         return web.json_response({"success": False, "code": code, "message": message}, status=status)
 
@@ -262,6 +277,8 @@ class MexcServer(LoopbackServer):
             return _err(2029, "Error order type")
         if open_type not in (1, 2):
             return _err(2002, "Wrong opening type")
+        if open_type == 1 and not params.get("leverage"):
+            return _err(600, "Param error!")  # "leverage: required on isolated margin"
         mode = params.get("positionMode")
         if mode is not None and mode != MODE_CODE[self.position_mode]:
             return _err(7002, "Position mode mis match")
