@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 
@@ -14,6 +15,16 @@ from sor_desktop.engine.watchdog import Watchdog, ages_from_health
 from sor_desktop.venues.base import Capabilities
 
 from .exec_fakes import SYMBOL, FakeVenue
+
+
+async def _until(done: Callable[[], bool], timeout_s: float = 5.0) -> None:
+    """Lets the watchdog's task run until ``done`` (a loaded machine may take many intervals)."""
+    import asyncio
+
+    for _ in range(int(timeout_s / 0.005)):
+        if done():
+            return
+        await asyncio.sleep(0.005)
 
 
 async def _rest(v: FakeVenue, cid: str) -> None:
@@ -123,7 +134,6 @@ async def test_a_journal_that_cannot_record_the_cancel_does_not_stop_the_watchdo
     """The feed-loss cancel recorded itself in the journal outside any guard: a full disk there
     ended the watchdog's task with no log line and no notice (feed-loss protection off for the
     rest of the session), and its stop() then raised, so the session's shutdown stopped short."""
-    import asyncio
     import sqlite3
 
     v = FakeVenue("v")
@@ -140,9 +150,9 @@ async def test_a_journal_that_cannot_record_the_cancel_does_not_stop_the_watchdo
     dog = Watchdog(ex, lambda: ages, threshold_s=10.0, interval_s=0.01, on_fire=fired.append,
                    on_error=errors.append)
     dog.start()
-    await asyncio.sleep(0.05)  # armed
+    await _until(lambda: "v" in dog._armed)  # seen live: armed
     ages.update(v=30.0)  # the feed goes silent
-    await asyncio.sleep(0.1)
+    await _until(lambda: bool(fired))
     assert v.orders["sorv00000000000000l0"].status is OrderStatus.CANCELED  # the cancel itself went out
     assert [f.venue for f in fired] == ["v"]  # and the trader is told
     # the journal's failure is said, and no more route goes out on a journal that cannot write
@@ -155,7 +165,6 @@ async def test_a_journal_that_cannot_record_the_cancel_does_not_stop_the_watchdo
 @pytest.mark.asyncio
 async def test_a_failing_check_is_said_once_and_the_watchdog_goes_on(
         tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
-    import asyncio
 
     v = FakeVenue("v")
     ex = Executor({"v": v}, Journal(tmp_path / "j.sqlite3"))
@@ -169,7 +178,7 @@ async def test_a_failing_check_is_said_once_and_the_watchdog_goes_on(
     dog = Watchdog(ex, lambda: {"v": 0.5}, interval_s=0.01, on_error=errors.append)
     dog.check_once = broken  # type: ignore[method-assign]
     dog.start()
-    await asyncio.sleep(0.08)
+    await _until(lambda: calls[0] >= 3)
     assert calls[0] >= 3  # still running after the first failure
     assert len(errors) == 1 and "watchdog bug" in errors[0]  # said once, not every second
     assert caplog.text.count("watchdog bug") >= 1
