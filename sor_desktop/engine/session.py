@@ -45,7 +45,7 @@ from sor_desktop.engine.symbol_choices import SymbolChoice, symbol_choices
 from sor_desktop.engine.venue_terms import TermsKeeper, keep_terms
 from sor_desktop.engine.watchdog import Watchdog, WatchdogFired
 from sor_desktop.venues.base import Mode, Venue
-from sor_desktop.venues.errors import VenueError
+from sor_desktop.venues.errors import VenueError, without_request
 
 log = logging.getLogger(__name__)
 
@@ -143,7 +143,8 @@ class Session:
             if isinstance(r, BaseException):
                 log.warning("%s: connect failed: %s", v.id, r)
                 self.store.set_health(VenueHealth(v.id, LinkState.DOWN, reason=_short(r)))
-                self.emit(Notice("error", f"{v.id}: could not connect ({_short(r)}); retrying"))
+                cause = without_request(r.message if isinstance(r, VenueError) else _short(r))
+                self.emit(Notice("error", f"{v.id}: could not connect ({cause}); retrying"))
                 self.spawn(self._reconnect(v), f"reconnect {v.id}")
 
     async def _reconnect(self, venue: Venue) -> None:

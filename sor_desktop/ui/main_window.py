@@ -82,6 +82,7 @@ from sor_desktop.ui.slippage_chart import SlippageChart
 from sor_desktop.ui.vault_menu import VaultMenu
 from sor_desktop.ui.venue_chips import VenueChip
 from sor_desktop.ui.working_orders import WorkingOrders
+from sor_desktop.venues.errors import without_request
 
 log = logging.getLogger(__name__)
 
@@ -750,9 +751,15 @@ class MainWindow(QMainWindow):
             return
         lines = [f"No live books yet for {self.session.symbol}: {self._waiting_line()}."]
         down = [(v, h) for v, h in sorted(health.items()) if h.state is not LinkState.CONNECTED]
+        # one cause for all (no DNS): each venue names its host and the cause is said once, where
+        # five copies of the resolver's words wrapped over ten lines at 720 px
+        unresolved = bool(down) and all(h.reason and _UNRESOLVED.search(h.reason) for _, h in down)
         for v, h in down:
-            lines.append(f"{v}: {h.state}" + (f" · last error: {_request_cut(h.reason)}" if h.reason else ""))
-        if down and all(h.reason and _UNRESOLVED.search(h.reason) for _, h in down):
+            host = _HOST.search(h.reason or "") if unresolved else None
+            cause = (f" · {host.group(1)} does not resolve" if host else
+                     f" · last error: {without_request(h.reason)}" if h.reason else "")
+            lines.append(f"{v}: {h.state}{cause}")
+        if unresolved:
             lines.append("No venue's host name resolves: this machine seems to have no network (or no DNS).")
         sim = str(self.session.mode) in ("simulated", "replay")  # offline already: nothing to offer
         lines.append("Each venue is retried with backoff." + ("" if sim else
@@ -1206,13 +1213,8 @@ class MainWindow(QMainWindow):
 
 
 # "bybit: GET https://api.bybit.com/v5/...?…: " before a transport's own words (venues.ccxt_errors)
-_REQUEST = re.compile(r"^(?:\S+: )?(?:GET|POST|PUT|DELETE) https?://\S+?: ")
+_HOST = re.compile(r"Cannot connect to host ([^\s:]+)")
 _UNRESOLVED = re.compile(r"Name or service not known|Temporary failure in name resolution|nodename nor servname")
-
-
-def _request_cut(reason: str) -> str:
-    """A venue's last error without the request it was for, where the transport says why."""
-    return _REQUEST.sub("", reason)
 
 
 def _to_file(level: str, text: str) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 
 class VenueError(Exception):
     """Base of every venue failure. ``venue`` names the venue; the message is fit for a trader."""
@@ -53,3 +55,12 @@ class BookGap(VenueError):
     """A book's sequence broke: the local book is wrong until a fresh snapshot arrives."""
 
     retryable = True
+
+
+_REQUEST = re.compile(r"^(?:\S+: )?(?:GET|POST|PUT|DELETE) https?://\S+?: ")
+
+
+def without_request(text: str) -> str:
+    """A venue error's words without the request they were for, where the transport says why:
+    the URL stays in the log file; on a chip, a notice or the overlay it hid the cause."""
+    return _REQUEST.sub("", text)

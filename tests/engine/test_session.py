@@ -236,3 +236,33 @@ async def test_a_failed_account_read_is_logged_once_per_new_error(tmp_path, monk
         assert any("bybit" in r.getMessage() and "read again" in r.getMessage() for r in caplog.records)
     finally:
         await session.stop(timeout=1.0)
+
+
+@pytest.mark.asyncio
+async def test_a_venue_that_cannot_connect_is_said_once_without_its_request(tmp_path, monkeypatch):
+    """Offline, the status bar read "mexc: could not connect (mexc: GET https://api.mexc.com/api/v1/
+    contract/detail: Cannot connect to host api.mexc.com:443 ssl:default [Name or service not
+    know…": the venue twice and a URL that cut the cause off at the bar's edge."""
+    from sor_desktop.venues.errors import VenueUnavailable
+
+    monkeypatch.setenv("SOR_DESKTOP_HOME", str(tmp_path))
+    clock = VirtualClock()
+    market = SimMarket(SimConfig(seed=5, latency_scale=0.0, symbols=(SYMBOL,)), clock)
+    venues = list(market.venues().values())
+    failing = venues[0]
+
+    async def refuse() -> None:
+        raise VenueUnavailable(failing.id, f"GET https://api.{failing.id}.com/api/v1/contract/detail: Cannot connect "
+                                           f"to host api.{failing.id}.com:443 ssl:default [Name or service not known]")
+
+    monkeypatch.setattr(failing, "connect", refuse)
+    session = build_session(Mode.SIMULATED, None, SYMBOL, venues=venues, clock=clock.time, monotonic=clock.monotonic)
+    notices: list[Notice] = []
+    session.listeners.append(lambda ev: notices.append(ev) if isinstance(ev, Notice) else None)
+    try:
+        await session.connect_venues()
+        said = [n.text for n in notices if "could not connect" in n.text]
+        assert said == [f"{failing.id}: could not connect (Cannot connect to host api.{failing.id}.com:443 "
+                        "ssl:default [Name or service not known]); retrying"]
+    finally:
+        await session.stop(timeout=1.0)

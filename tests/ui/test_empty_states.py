@@ -86,5 +86,39 @@ def test_offline_the_empty_state_says_the_cause_once_not_five_urls(window, monke
     window._refresh_health()
     text = window.depth_chart.waiting.text()
     assert "GET https://" not in text
-    assert "Cannot connect to host api.bybit.com:443" in text  # each venue's own cause stays
+    assert "api.bybit.com" in text  # each venue's own host stays
     assert "no network" in text.lower() and text.lower().count("no network") == 1
+
+
+def test_offline_each_venue_is_one_short_line_when_the_cause_is_shared(window, monkeypatch) -> None:
+    """With no DNS every venue's line repeated "Cannot connect to host …:443 ssl:default [Name or
+    service not known]", wrapped over two lines each at 1280x720: one cause said five times. Each
+    venue now names only its host; the resolver's words are said once, in the shared line."""
+    session = window.session
+    monkeypatch.setattr(session.store, "books", lambda *a, **k: {})
+    for v in session.venues:
+        host = f"api.{v}.com"
+        session.store.set_health(VenueHealth(v, LinkState.DOWN, reason=(
+            f"{v}: GET https://{host}/v1/exchangeInfo?…: Cannot connect to host {host}:443 ssl:default "
+            "[Name or service not known]")))
+    window._refresh_health()
+    lines = window.depth_chart.waiting.text().splitlines()
+    for v in session.venues:
+        mine = [line for line in lines if line.startswith(f"{v}:")]
+        assert mine == [f"{v}: down · api.{v}.com does not resolve"]
+    assert sum("Name or service not known" in line for line in lines) == 0
+    assert sum("no network" in line.lower() for line in lines) == 1
+
+
+def test_offline_a_venue_with_another_cause_keeps_its_words(window, monkeypatch) -> None:
+    session = window.session
+    monkeypatch.setattr(session.store, "books", lambda *a, **k: {})
+    first, *rest = sorted(session.venues)
+    session.store.set_health(VenueHealth(first, LinkState.DOWN, reason=f"{first}: 403 Forbidden from this IP"))
+    for v in rest:
+        session.store.set_health(VenueHealth(v, LinkState.DOWN, reason=(
+            f"{v}: Cannot connect to host api.{v}.com:443 ssl:default [Name or service not known]")))
+    window._refresh_health()
+    text = window.depth_chart.waiting.text()
+    assert "403 Forbidden from this IP" in text
+    assert "no network" not in text.lower()
