@@ -24,6 +24,7 @@ import time
 from dataclasses import replace
 from typing import Any
 
+from sor_desktop.cli import numbers
 from sor_desktop.cli.book_files import LoadedBook, load_books
 from sor_desktop.cli.errors import CliError
 from sor_desktop.core.instrument import base_and_quote
@@ -68,29 +69,19 @@ def _choice(value: str, enum: type[Side] | type[AmountUnit], what: str) -> Any:
         raise CliError(f"unknown {what} {value!r} (use {allowed})") from None
 
 
-def _number(value: str, what: str, *, positive: bool = True, integer: bool = False) -> float:
-    try:
-        x = int(value) if integer else float(value)
-    except ValueError:
-        raise CliError(f"{what} must be {'an integer' if integer else 'a number'}, got {value!r}") from None
-    if not math.isfinite(x) or (x <= 0 if positive else x < 0):
-        raise CliError(f"{what} must be {'positive' if positive else 'zero or more'}, got {value!r}")
-    return x
-
-
 def request_from(args: argparse.Namespace) -> tuple[PlanRequest, int]:
     side = _choice(args.side, Side, "side")
     unit = _choice(args.unit, AmountUnit, "unit")
-    amount = _number(args.amount, "amount")
-    max_venues = None if args.max_venues is None else int(_number(args.max_venues, "--max-venues", integer=True))
-    slippage = _number(args.slippage_bps, "--slippage-bps", positive=False)
-    repeat = int(_number(args.repeat, "--repeat", integer=True))
-    limit = None if args.limit_price is None else _number(args.limit_price, "--limit-price")
+    amount = float(numbers.amount(args.amount))
+    max_venues = None if args.max_venues is None else int(numbers.number(args.max_venues, "--max-venues", integer=True))
+    slippage = numbers.number(args.slippage_bps, "--slippage-bps", positive=False)
+    repeat = int(numbers.number(args.repeat, "--repeat", integer=True))
+    limit = None if args.limit_price is None else numbers.number(args.limit_price, "--limit-price")
     if args.limit_fee_adjusted and limit is None:
         raise CliError("--limit-fee-adjusted needs --limit-price")
-    leg_cost = _number(args.leg_cost, "--leg-cost", positive=False)
-    hold = None if args.hold_hours is None else _number(args.hold_hours, "--hold-hours", positive=False)
-    distance = _number(args.min_liq_distance, "--min-liq-distance", positive=False)
+    leg_cost = numbers.number(args.leg_cost, "--leg-cost", positive=False)
+    hold = None if args.hold_hours is None else numbers.number(args.hold_hours, "--hold-hours", positive=False)
+    distance = numbers.number(args.min_liq_distance, "--min-liq-distance", positive=False)
     if distance >= 100:
         raise CliError(f"--min-liq-distance must be below 100 (%), got {args.min_liq_distance!r}")
     return PlanRequest(side, amount, unit, max_venues, slippage, limit_price=limit,
@@ -113,7 +104,7 @@ def venue_inputs(books: list[LoadedBook], request: PlanRequest, leverage: float 
 
 def run(args: argparse.Namespace) -> int:
     request, repeat = request_from(args)
-    leverage = None if args.leverage is None else _number(args.leverage, "--leverage")
+    leverage = None if args.leverage is None else numbers.number(args.leverage, "--leverage")
     venues, request = venue_inputs(load_books(args.books), request, leverage)
     times = []
     plan: Plan | None = None

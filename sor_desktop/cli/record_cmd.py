@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from sor_desktop.cli import sim_args
+from sor_desktop.cli import numbers, sim_args
 from sor_desktop.cli.errors import CliError
 from sor_desktop.engine.venue_terms import FUNDING_EVERY_S
 from sor_desktop.venues.base import Venue
@@ -39,7 +39,7 @@ def add_parser(subparsers: Any) -> None:
                    help="venue ids, comma-separated (default the five: %(default)s)")
     p.add_argument("--symbol", required=True, help="unified symbol, e.g. BTC/USDT:USDT")
     p.add_argument("--out", required=True, help="JSON Lines file to write")
-    p.add_argument("--seconds", type=float, default=None, help="stop after N seconds (default: until Ctrl-C)")
+    p.add_argument("--seconds", default=None, help="stop after N seconds (default: until Ctrl-C)")
     p.add_argument("--sim", action="store_true", help="record the built-in simulated market (no network)")
     p.add_argument("--seed", type=sim_args.seed, default=0, help="simulated market seed (with --sim)")
     p.add_argument("--force", action="store_true", help="overwrite --out if it exists")
@@ -174,8 +174,8 @@ async def _terms(venue: Venue, symbol: str) -> dict[str, Any]:
 
 def run(args: argparse.Namespace) -> int:
     ids = _venue_ids(args.venues)
-    if args.seconds is not None and not args.seconds > 0:
-        raise CliError("--seconds must be positive")
+    if args.seconds is not None:
+        args.seconds = numbers.number(args.seconds, "--seconds")
     venues = _sim_venues(ids, args.symbol, args.seed) if args.sim else _live_venues(ids)
     try:
         writer = RecordingWriter(args.out, overwrite=args.force)

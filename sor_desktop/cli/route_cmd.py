@@ -13,7 +13,6 @@ import argparse
 import asyncio
 import json
 import logging
-import math
 import sys
 import time
 from collections.abc import Mapping
@@ -23,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from sor_desktop import paths
-from sor_desktop.cli import sim_args
+from sor_desktop.cli import numbers, sim_args
 from sor_desktop.cli.errors import CliError
 from sor_desktop.cli.route_print import (
     amount_text,
@@ -52,7 +51,7 @@ from sor_desktop.core.router import MAX_SLIPPAGE_BPS
 from sor_desktop.core.venue_terms import VenueTerms
 from sor_desktop.engine.exec_events import RouteState
 from sor_desktop.engine.executor import DEFAULT_MAX_ROUTE_NOTIONAL, Executor, ExecutorConfig
-from sor_desktop.engine.guards_config import Guards, finite_positive, load_guards
+from sor_desktop.engine.guards_config import Guards, load_guards
 from sor_desktop.engine.journal import Journal, JournalError
 from sor_desktop.engine.margin_caps import VenueMargin, plan_margin_problems
 from sor_desktop.engine.venue_terms import TermsKeeper
@@ -86,14 +85,14 @@ def add_parser(subparsers: Any) -> None:
     p.add_argument("--amount", required=True, help="amount in --unit")
     p.add_argument("--unit", choices=("base", "quote"), default="base", help="base units or a quote notional")
     p.add_argument("--venues", nargs="+", help="venue ids (space or comma separated; default the five)")
-    p.add_argument("--slippage-bps", type=float, default=5.0, help="limit price tolerance (default %(default)s)")
-    p.add_argument("--max-venues", type=int, help="split across at most this many venues")
+    p.add_argument("--slippage-bps", default="5", help="limit price tolerance (default %(default)s)")
+    p.add_argument("--max-venues", help="split across at most this many venues")
     p.add_argument("--max-notional", help="refuse routes above this notional (default: config max_notional, "
                                           f"else {DEFAULT_MAX_NOTIONAL:,.0f})")
-    p.add_argument("--leverage", type=float, default=10.0,
+    p.add_argument("--leverage", default="10",
                    help="caps each venue at free margin x leverage where neither its position nor its "
                         "account (keys) says its own (default %(default)s)")
-    p.add_argument("--hold-hours", type=float, metavar="H",
+    p.add_argument("--hold-hours", metavar="H",
                    help="intended holding time: each venue's funding over H hours joins its cost")
     p.add_argument("--limit-price", help="a hard price limit: a buy takes nothing above it, a sell nothing below "
                                          "it, and no leg's limit passes it")
@@ -108,17 +107,7 @@ def add_parser(subparsers: Any) -> None:
     p.add_argument("--journal", type=Path, help="journal file (default: the app's)")
     p.add_argument("--vault", type=Path, help="key vault for --live (default: the app's)")
     p.add_argument("--seed", type=sim_args.seed, default=7, help="seed of the simulated market (default %(default)s)")
-    p.add_argument("--timeout", type=float, default=15.0, help="seconds to wait for each venue (default %(default)s)")
-
-
-def _positive(text: str, what: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise CliError(f"{what} must be a number, got {text!r}") from None
-    if not math.isfinite(value) or value <= 0:
-        raise CliError(f"{what} must be a positive number, got {text!r}")
-    return value
+    p.add_argument("--timeout", default="15", help="seconds to wait for each venue (default %(default)s)")
 
 
 def _venue_ids(raw: list[str] | None) -> list[str] | None:
@@ -131,18 +120,14 @@ def _venue_ids(raw: list[str] | None) -> list[str] | None:
 
 
 def _guards(arg: str | None) -> Guards:
-    """--max-notional (bad input is an error), else config.json (a bad value is refused with a
-    message and the default applies: a settings file never switches a guard off)."""
+    """--max-notional (bad input is an error), and config.json's guards: a file that cannot be
+    trusted refuses the route (its defaults may be far above what the trader set)."""
     guards = load_guards(paths.config_path())
-    for problem in guards.problems:
-        log.warning(problem)
-        print(f"sor-desktop: {problem}", file=sys.stderr)
+    if guards.refusal is not None:
+        raise CliError(f"{guards.refusal}; nothing was sent")
     if arg is None:
         return guards
-    value = finite_positive(arg)
-    if value is None:
-        raise CliError(f"--max-notional must be a finite positive number, got {arg!r}")
-    return replace(guards, max_route_notional=value)
+    return replace(guards, max_route_notional=numbers.number(arg, "--max-notional"))
 
 
 def _mode(args: argparse.Namespace) -> Mode:
@@ -277,28 +262,19 @@ def _refuse_above_max(plan: Plan, limits: CheckLimits) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    amount = _positive(args.amount, "--amount")
-    if args.slippage_bps < 0 or not math.isfinite(args.slippage_bps):
-        raise CliError("--slippage-bps must be zero or more")
+    amount = float(numbers.amount(args.amount))
+    # read as the trader writes numbers (numbers.py): float() took '1_0' as 10
+    args.slippage_bps = numbers.number(args.slippage_bps, "--slippage-bps", positive=False)
     if args.slippage_bps >= MAX_SLIPPAGE_BPS:
         raise CliError(f"--slippage-bps must be below {MAX_SLIPPAGE_BPS:g} (100 %), got {args.slippage_bps:g}")
-    if args.max_venues is not None and args.max_venues < 1:
-        raise CliError("--max-venues must be at least 1")
-    if not math.isfinite(args.leverage) or args.leverage <= 0:
-        raise CliError("--leverage must be positive")
-    if not math.isfinite(args.timeout) or args.timeout <= 0:
-        raise CliError(f"--timeout must be a finite positive number of seconds, got {args.timeout:g}")
-    limit_price = None
-    if args.limit_price is not None:
-        limit_price = finite_positive(args.limit_price)
-        if limit_price is None:
-            raise CliError(f"--limit-price must be a finite positive price, got {args.limit_price!r}")
-    try:
-        leg_cost = float(args.leg_cost)
-    except ValueError:
-        leg_cost = float("nan")
-    if not (leg_cost >= 0 and leg_cost < float("inf")):
-        raise CliError(f"--leg-cost must be a finite amount of USDT, 0 or more, got {args.leg_cost!r}")
+    if args.max_venues is not None:
+        args.max_venues = int(numbers.number(args.max_venues, "--max-venues", positive=False, integer=True))
+        if args.max_venues < 1:
+            raise CliError("--max-venues must be at least 1")
+    args.leverage = numbers.number(args.leverage, "--leverage")
+    args.timeout = numbers.number(args.timeout, "--timeout (seconds)")
+    limit_price = None if args.limit_price is None else numbers.number(args.limit_price, "--limit-price")
+    leg_cost = numbers.number(args.leg_cost, "--leg-cost (USDT)", positive=False)
     if args.sim_balance is not None:
         if not args.sim:
             raise CliError("--sim-balance goes with --sim")
@@ -308,8 +284,8 @@ def run(args: argparse.Namespace) -> int:
             raise CliError(f"--sim-balance: {exc}") from None
     if "/" not in args.symbol:
         raise CliError(f"--symbol must be a unified symbol like BTC/USDT:USDT, got {args.symbol!r}")
-    if args.hold_hours is not None and not (math.isfinite(args.hold_hours) and args.hold_hours >= 0):
-        raise CliError(f"--hold-hours must be zero or more hours, got {args.hold_hours!r}")
+    if args.hold_hours is not None:
+        args.hold_hours = numbers.number(args.hold_hours, "--hold-hours", positive=False)
     request = PlanRequest(Side(args.side), amount, AmountUnit(args.unit), args.max_venues, args.slippage_bps,
                           limit_price=limit_price, leg_cost=leg_cost, hold_hours=args.hold_hours or None,
                           now_ms=int(time.time() * 1000))

@@ -154,6 +154,7 @@ class Executor:
         # Set when orders went out but the journal could not record their state (or the journal
         # was refused at start-up): trading stays blocked until a healthy journal is reconciled.
         self.trading_refused: str | None = None
+        self._refused_by = "journal"
         self._intents: dict[str, LegRow] = {}  # client id -> intent, while its route is in flight
         self._unsaved: dict[str, str] = {}  # route id -> the journal error of its legs
         self._recovered = False  # the start-up reconciliation has run (``blocked`` says what is left)
@@ -191,7 +192,7 @@ class Executor:
         """Why no route may be sent now, in words for the window before the trader confirms one
         (``check`` refuses it anyway), or None."""
         if self.trading_refused:
-            return RouteWait("stopped: journal refused", self.trading_refused)
+            return RouteWait(f"stopped: {self._refused_by} refused", self.trading_refused)
         stuck = self.unreconciled()
         if not stuck:
             return None
@@ -201,10 +202,12 @@ class Executor:
         return RouteWait("waiting: earlier orders unresolved",
                          f"{len(stuck)} earlier order(s) on {where} of unknown outcome, {state}")
 
-    def refuse(self, reason: str) -> None:
-        """Block every route from now on (the journal cannot be trusted); ``reason`` says why."""
+    def refuse(self, reason: str, by: str = "journal") -> None:
+        """Block every route from now on; ``reason`` says why, ``by`` what cannot be trusted (the
+        journal, or the settings that hold the guards)."""
         log.error("trading refused: %s", reason)
         self.trading_refused = reason
+        self._refused_by = by
 
     async def recover(self) -> ReconcileReport:
         """Reconcile every open leg of the journal with its venue. Call once after connecting."""
@@ -246,7 +249,7 @@ class Executor:
                               limits=self.config.limits, already_sent=duplicate)
         problems += self._notional_guards(plan, instruments, problems)
         if self.trading_refused:
-            problems.insert(0, Problem("journal", self.trading_refused))
+            problems.insert(0, Problem(self._refused_by, self.trading_refused))
         stuck = self.unreconciled()
         if stuck:
             problems.insert(0, Problem("unreconciled", f"{len(stuck)} earlier order(s) have no known outcome yet "

@@ -1,10 +1,12 @@
 """The executor's guards as config.json sets them, read once for the window and for ``route``.
 
-Keys: ``max_notional`` (per route) and ``max_day_notional`` (over 24 h), quote units. A value that
-is not a finite positive number (NaN, inf, 1e400, 0, text), or is above 1e9 (per route) or 1e10
-(per day), is refused with a message and the default applies: a settings file can tighten a
-guard, never switch it off. The problems are returned, not logged here: the window's notice and
-``route``'s stderr line each log them once (logged here too, the log file had every one twice).
+Keys: ``max_notional`` (per route) and ``max_day_notional`` (over 24 h), quote units. A file that
+cannot be read, or a value that is not a finite positive number written in digits (NaN, inf,
+1e400, 0, text, '1_000'), or is above 1e9 (per route) or 1e10 (per day), refuses every route
+until it is fixed: the default limits may be far above what the trader set (a truncated file
+that said 100 let a 120,000 route through), so a settings file can tighten a guard and never
+loosen one. No file at all: the defaults. The refusal is returned, not logged here: the
+window's notice and ``route``'s stderr line each log it once.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import math
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from sor_desktop.core.number_text import read_plain
 from sor_desktop.engine.executor import DEFAULT_MAX_DAY_NOTIONAL, DEFAULT_MAX_ROUTE_NOTIONAL
 
 # (the executor's field, its default, the largest value a guard may have: window.ini's own
@@ -28,15 +31,25 @@ class Guards:
     max_day_notional: float = DEFAULT_MAX_DAY_NOTIONAL
     problems: tuple[str, ...] = field(default=())  # one line each, for the trader
 
+    @property
+    def refusal(self) -> str | None:
+        """Why no route may be sent with these guards, or None."""
+        if not self.problems:
+            return None
+        return ("; ".join(self.problems) + ": routes are refused until config.json is fixed "
+                "(or removed: the default limits then apply)")
+
 
 def finite_positive(value: object) -> float | None:
     if isinstance(value, bool):
         return None
-    try:
-        number = float(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError, OverflowError):
+    if isinstance(value, str):
+        number = read_plain(value)
+    elif isinstance(value, (int, float)):
+        number = float(value)
+    else:
         return None
-    return number if math.isfinite(number) and number > 0 else None
+    return number if number is not None and math.isfinite(number) and number > 0 else None
 
 
 def load_guards(path: Path) -> Guards:
@@ -45,23 +58,19 @@ def load_guards(path: Path) -> Guards:
     except FileNotFoundError:
         return Guards()
     except (OSError, ValueError) as exc:
-        msg = f"{path}: cannot read it ({exc}); the default order limits apply"
-        return Guards(problems=(msg,))
+        return Guards(problems=(f"{path}: cannot read it ({exc})",))
     if not isinstance(raw, dict):
-        msg = f"{path}: not a JSON object; the default order limits apply"
-        return Guards(problems=(msg,))
+        return Guards(problems=(f"{path}: not a JSON object",))
     values: dict[str, float] = {}
     problems: list[str] = []
-    for key, (name, default, most) in KEYS.items():
+    for key, (name, _default, most) in KEYS.items():
         if key not in raw:
             continue
         got = finite_positive(raw[key])
         if got is None:
-            msg = f"{path}: {key}={raw[key]!r} is not a finite positive number; the default {default:,.0f} applies"
-            problems.append(msg)
+            problems.append(f"{path}: {key}={raw[key]!r} is not a finite positive number")
         elif got > most:
-            msg = f"{path}: {key}={raw[key]!r} is above the largest allowed, {most:,.0f}; the default {default:,.0f} applies"
-            problems.append(msg)
+            problems.append(f"{path}: {key}={raw[key]!r} is above the largest allowed, {most:,.0f}")
         else:
             values[name] = got
     return Guards(**values, problems=tuple(problems))

@@ -15,6 +15,7 @@ from sor_desktop.core.instrument import Instrument
 from sor_desktop.core.inverse_venue import as_linear
 from sor_desktop.core.lot_curve import build_curve
 from sor_desktop.core.market_key import split_key
+from sor_desktop.core.number_text import PLAIN
 from sor_desktop.core.orders import Side
 from sor_desktop.core.plan import (
     DEFAULT_LEG_COST,
@@ -37,7 +38,6 @@ MAX_DIGITS = 12
 
 # Commas only as thousands separators, grouping the integer part by three: "1,5" (one and a half
 # where the comma is the decimal mark) must never be read as 15.
-_PLAIN = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?", re.ASCII)
 _GROUPED = re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d*)?([eE][+-]?\d+)?")
 
 
@@ -96,7 +96,7 @@ def parse_amount(text: str) -> Decimal:
     s = text.strip()
     if not s:
         raise AmountError("enter an amount")
-    if not _PLAIN.fullmatch(s.replace(",", "")):
+    if not PLAIN.fullmatch(s.replace(",", "")):
         # Decimal() takes '1_5' as 15 (a typo for 1.5), other scripts' digits and 'Infinity'
         raise AmountError(f"{s!r} is not a number: digits, '.' for decimals, ',' only to group thousands")
     if "," in s:

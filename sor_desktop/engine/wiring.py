@@ -130,7 +130,10 @@ def build_session(mode: Mode, ids: Sequence[str] | None, symbol: str, *, seed: i
     executor = Executor({v.id: v for v in venues}, journal, config=config, stale_reason=stale_reason, clock=clock,
                         monotonic=monotonic, margin_check=margin_check)
     session = Session(mode, venues, symbol, executor=executor, store=store)
-    session.start_notices.extend(Notice("warning", p) for p in [*guards.problems, *key_problems])
+    session.start_notices.extend(Notice("warning", p) for p in key_problems)
+    if guards.refusal is not None:
+        executor.refuse(guards.refusal, "config.json")
+        session.start_notices.append(Notice("error", guards.refusal))
     if refused is not None:
         executor.refuse(refused)
         session.start_notices.append(Notice("error", refused))

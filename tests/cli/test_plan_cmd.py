@@ -96,9 +96,9 @@ def test_bad_files_get_one_line(tmp_path, capsys, content, needle):
 
 
 @pytest.mark.parametrize("args, needle", [
-    (["--amount", "-1"], "positive"),
-    (["--amount", "0"], "positive"),
-    (["--amount", "nan"], "positive"),
+    (["--amount", "-1"], "greater than zero"),
+    (["--amount", "0"], "greater than zero"),
+    (["--amount", "nan"], "not a number"),
     (["--amount", "lots"], "number"),
     (["--amount", "1", "--unit", "coins"], "unknown unit"),
     (["--amount", "1", "--side", "hold"], "unknown side"),
@@ -199,9 +199,9 @@ def test_leg_cost_keeps_a_dust_split_off_and_the_table_says_it(tmp_path, capsys)
 @pytest.mark.parametrize("args, needle", [
     (["--limit-price", "0"], "positive"),
     (["--limit-price", "abc"], "number"),
-    (["--limit-price", "inf"], "positive"),
+    (["--limit-price", "inf"], "finite number"),
     (["--leg-cost", "-1"], "zero or more"),
-    (["--leg-cost", "nan"], "zero or more"),
+    (["--leg-cost", "nan"], "finite number"),
     (["--limit-fee-adjusted"], "needs --limit-price"),
 ])
 def test_bad_limit_and_leg_cost_get_one_line(capsys, args, needle):

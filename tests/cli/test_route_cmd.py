@@ -102,16 +102,16 @@ def test_max_notional_blocks_the_route(tmp_path: Path, capsys: pytest.CaptureFix
 
 
 @pytest.mark.parametrize(("argv", "message"), [
-    (["--amount", "-1"], "--amount must be a positive number"),
-    (["--amount", "abc"], "--amount must be a number"),
-    (["--amount", "nan"], "--amount must be a positive number"),
-    (["--amount", "1", "--max-notional", "x"], "--max-notional must be a finite positive number"),
+    (["--amount", "-1"], "--amount: amount must be greater than zero"),
+    (["--amount", "abc"], "--amount: 'abc' is not a number"),
+    (["--amount", "nan"], "--amount: 'nan' is not a number"),
+    (["--amount", "1", "--max-notional", "x"], "--max-notional must be a finite number"),
     (["--amount", "1", "--max-venues", "0"], "--max-venues must be at least 1"),
     # nan compares false with 0: it passed the check and every venue then "timed out" (exit 2 with
     # a misleading message about the venues' books)
-    (["--amount", "1", "--timeout", "nan"], "--timeout must be a finite positive number"),
-    (["--amount", "1", "--timeout", "inf"], "--timeout must be a finite positive number"),
-    (["--amount", "1", "--timeout", "-1"], "--timeout must be a finite positive number"),
+    (["--amount", "1", "--timeout", "nan"], "--timeout (seconds) must be a finite number"),
+    (["--amount", "1", "--timeout", "inf"], "--timeout (seconds) must be a finite number"),
+    (["--amount", "1", "--timeout", "-1"], "--timeout (seconds) must be positive"),
 ])
 def test_bad_input_is_one_line_and_exit_2(argv: list[str], message: str, capsys: pytest.CaptureFixture[str]) -> None:
     assert main([*ARGS, *argv, "--yes"]) == 2
@@ -167,3 +167,18 @@ def test_journal_list_writes_the_realised_price_with_the_symbols_tick(tmp_path: 
     assert main(["journal", "list", "--journal", str(journal)]) == 0
     listed = capsys.readouterr().out
     assert f" {realised} " in listed, listed
+
+
+@pytest.mark.parametrize("text", ['{"max_notional": 100', '{"max_notional": "abc"}', '{"max_notional": 1e400}'])
+def test_a_config_json_that_cannot_be_trusted_sends_nothing(text: str, tmp_path: Path,
+                                                           capsys: pytest.CaptureFixture[str]) -> None:
+    """A truncated config.json printed a line and let the default 5,000,000 apply: `route --yes`
+    then sent a 120,000 notional the trader's max_notional of 100 would have stopped."""
+    from sor_desktop import paths
+
+    paths.config_path().parent.mkdir(parents=True, exist_ok=True)
+    paths.config_path().write_text(text, encoding="utf-8")
+    rc = main([*ARGS, "--amount", "2", "--yes", "--journal", str(tmp_path / "j.sqlite3")])
+    cap = capsys.readouterr()
+    assert rc == 2 and "filled" not in cap.out
+    assert "config.json" in cap.err and "routes are refused" in cap.err

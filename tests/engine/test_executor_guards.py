@@ -59,7 +59,10 @@ async def test_routes_over_the_day_add_up_to_the_daily_maximum(tmp_path: Path) -
 
 
 @pytest.mark.asyncio
-async def test_the_window_session_refuses_a_nan_guard_in_config_json(tmp_path: Path, monkeypatch) -> None:
+async def test_the_window_session_refuses_to_trade_on_a_bad_guard_in_config_json(tmp_path: Path, monkeypatch) -> None:
+    """A bad value used to give way to the default (5,000,000): a trader whose config said 100
+    then routed 120,000 with only a notice to show for it. The window now opens, previews, and
+    routes nothing until config.json is fixed."""
     from sor_desktop import paths
     from sor_desktop.engine.session_events import Notice
     from sor_desktop.engine.wiring import build_session
@@ -69,11 +72,11 @@ async def test_the_window_session_refuses_a_nan_guard_in_config_json(tmp_path: P
     paths.config_path().parent.mkdir(parents=True, exist_ok=True)
     paths.config_path().write_text('{"max_notional": NaN, "max_day_notional": 1e400}', encoding="utf-8")
     session = build_session(Mode.SIMULATED, ["bybit"], "BTC/USDT:USDT")
-    cfg = session.executor.config
-    assert cfg.max_route_notional == 5_000_000 and math.isfinite(cfg.max_day_notional)
-    texts = [n.text for n in session.start_notices if isinstance(n, Notice)]
-    assert any("max_notional=nan" in t and "default" in t for t in texts), texts
-    assert any("max_day_notional=inf" in t for t in texts), texts
+    wait = session.executor.blocked()
+    assert wait is not None and wait.state == "stopped: config.json refused"
+    assert "max_notional=nan" in wait.why and "max_day_notional=inf" in wait.why
+    texts = [n.text for n in session.start_notices if isinstance(n, Notice) and n.level == "error"]
+    assert any("max_notional=nan" in t and "routes are refused" in t for t in texts), texts
     session.journal.close()
 
 
@@ -81,17 +84,20 @@ async def test_the_window_session_refuses_a_nan_guard_in_config_json(tmp_path: P
     ('{"max_notional": 1e308}', "max_notional"),
     ('{"max_day_notional": "1.7e308"}', "max_day_notional"),
     ('{"max_notional": 2e9}', "max_notional"),
+    ('{"max_notional": "1_000"}', "max_notional"),  # float() reads it as 1000
+    ('{"max_notional": 100', "cannot read it"),
+    ('[100]', "not a JSON object"),
 ])
-def test_a_guard_too_large_to_guard_anything_is_refused(tmp_path: Path, text: str, key: str) -> None:
+def test_a_guard_that_cannot_be_trusted_refuses_routes(tmp_path: Path, text: str, key: str) -> None:
     """1e308 is finite and positive, and was taken: a settings file that switched both guards
-    off in effect, without a word (window.ini's same settings stop at 1e9)."""
+    off in effect, without a word (window.ini's same settings stop at 1e9). A damaged file gave way
+    to the defaults, which may be far above what the trader set."""
     from sor_desktop.engine.guards_config import load_guards
 
     path = tmp_path / "config.json"
     path.write_text(text, encoding="utf-8")
     g = load_guards(path)
-    assert g.max_route_notional == 5_000_000 and g.max_day_notional == 50_000_000
-    assert len(g.problems) == 1 and key in g.problems[0] and "default" in g.problems[0]
+    assert g.refusal is not None and key in g.refusal and "routes are refused" in g.refusal
 
 
 def test_a_large_but_real_guard_is_kept(tmp_path: Path) -> None:
@@ -100,4 +106,4 @@ def test_a_large_but_real_guard_is_kept(tmp_path: Path) -> None:
     path = tmp_path / "config.json"
     path.write_text('{"max_notional": 20000000, "max_day_notional": 900000000}', encoding="utf-8")
     g = load_guards(path)
-    assert (g.max_route_notional, g.max_day_notional, g.problems) == (20_000_000, 900_000_000, ())
+    assert (g.max_route_notional, g.max_day_notional, g.refusal) == (20_000_000, 900_000_000, None)

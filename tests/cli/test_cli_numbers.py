@@ -1,0 +1,76 @@
+"""Every number the command line takes is written as a trader writes one: ASCII digits, '.' for
+decimals. Python's own ``float``/``int`` read ``1_5`` as 15 and other scripts' digits as digits,
+so ``route --amount 1_5 --yes`` bought 15 BTC where the window refuses ``1_5`` as a typo for 1.5."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from sor_desktop.cli.main import main
+
+ROOT = Path(__file__).resolve().parents[2]
+EXAMPLE = ROOT / "resources" / "example_books.json"
+ROUTE = ["route", "--sim", "--symbol", "BTC/USDT:USDT", "--side", "buy", "--yes", "--json"]
+PLAN = ["plan", "--books", str(EXAMPLE), "--side", "buy"]
+LITERALS = ["1_5", "\uff11", "\u0661", "0x10", "1e400"]  # underscore, full-width and Arabic-Indic 1
+
+
+@pytest.fixture(autouse=True)
+def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("SOR_DESKTOP_HOME", str(tmp_path / "home"))
+    return tmp_path / "home"
+
+
+def _refused(capsys: pytest.CaptureFixture[str], argv: list[str], what: str) -> None:
+    rc = main(argv)
+    cap = capsys.readouterr()
+    assert rc == 2, cap.out
+    err = cap.err.strip()
+    assert len(err.splitlines()) == 1 and "Traceback" not in err and what in err, err
+    assert "filled" not in cap.out
+
+
+@pytest.mark.parametrize("text", LITERALS)
+def test_route_amount_is_never_read_as_a_python_literal(text: str, tmp_path: Path,
+                                                        capsys: pytest.CaptureFixture[str]) -> None:
+    journal = tmp_path / "j.sqlite3"
+    _refused(capsys, [*ROUTE, "--amount", text, "--journal", str(journal)], "--amount")
+
+
+@pytest.mark.parametrize(("option", "text"), [
+    ("--max-notional", "1_000_000"), ("--limit-price", "60_000"), ("--slippage-bps", "1_0"),
+    ("--max-venues", "1_0"), ("--leverage", "1_0"), ("--timeout", "1_5"), ("--leg-cost", "1_0"),
+    ("--hold-hours", "8_0"), ("--slippage-bps", "\uff15"),
+])
+def test_route_options_refuse_python_literals(option: str, text: str, capsys: pytest.CaptureFixture[str]) -> None:
+    _refused(capsys, [*ROUTE, "--amount", "0.1", option, text], option)
+
+
+@pytest.mark.parametrize(("option", "text"), [
+    ("--amount", "1_5"), ("--amount", "\uff11"), ("--max-venues", "1_0"), ("--slippage-bps", "1_0"),
+    ("--limit-price", "60_000"), ("--leg-cost", "1_0"), ("--hold-hours", "8_0"), ("--leverage", "1_0"),
+    ("--min-liq-distance", "5_0"), ("--repeat", "1_0"),
+])
+def test_plan_options_refuse_python_literals(option: str, text: str, capsys: pytest.CaptureFixture[str]) -> None:
+    argv = [*PLAN, option, text] + ([] if option == "--amount" else ["--amount", "1"])
+    _refused(capsys, argv, option)
+
+
+def test_plain_and_grouped_amounts_still_route(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    rc = main([*ROUTE, "--amount", "0.25", "--slippage-bps", "10", "--max-venues", "3",
+               "--journal", str(tmp_path / "j.sqlite3")])
+    out = json.loads(capsys.readouterr().out)
+    assert rc == 0 and out["requested"] == 0.25
+    assert main([*PLAN, "--amount", "1,000", "--unit", "quote", "--json"]) == 0
+
+
+def test_a_dash_for_an_amount_is_one_line(capsys: pytest.CaptureFixture[str]) -> None:
+    _refused(capsys, [*ROUTE, "--amount=--"], "--amount")
+
+
+def test_record_seconds_refuses_python_literals(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    _refused(capsys, ["record", "--sim", "--symbol", "BTC/USDT:USDT", "--out", str(tmp_path / "r.jsonl"),
+                      "--seconds", "1_0"], "--seconds")
