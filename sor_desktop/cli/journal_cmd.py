@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import argparse
 import json
+import sqlite3
 import sys
 import time
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from sor_desktop.cli import numbers
 from sor_desktop.cli.errors import CliError
 from sor_desktop.core.price_format import amount_digits, format_price, limits_tick
-from sor_desktop.engine.journal import MIXED, Journal, JournalError, RouteRow
+from sor_desktop.engine.journal import MIXED, Journal, JournalError, NoJournal, RouteRow
 from sor_desktop.engine.tca import export_csv, journal_route_tca
 from sor_desktop.venues.base import Mode
 
@@ -24,20 +26,19 @@ def add_parser(subparsers: Any) -> None:
     sub = p.add_subparsers(dest="journal_command", required=True)
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--journal", type=Path, help="journal file (default: the app's)")
-    common.add_argument("--limit", type=int, default=20, help="most recent routes (default %(default)s)")
+    common.add_argument("--limit", default="20", help="most recent routes (default %(default)s)")
     common.add_argument("--mode", choices=MODES, help="only routes of this mode (default: every mode)")
     ls = sub.add_parser("list", parents=[common], help="recent routes")
     ls.add_argument("--json", action="store_true", help="one JSON document")
     ex = sub.add_parser("export", parents=[common], help="export the cost analysis")
     ex.add_argument("--csv", type=Path, required=True, metavar="FILE", help="one row per leg")
-    ex.set_defaults(limit=1_000_000)
+    ex.add_argument("--force", action="store_true", help="overwrite FILE if it exists")
+    ex.set_defaults(limit="1000000")
 
 
 def _open(path: Path | None) -> Journal:
-    if path is not None and not path.exists():
-        raise CliError(f"no journal at {path}")
     try:
-        return Journal(path, exclusive=False)  # reading only: fine beside a running app
+        return Journal(path, exclusive=False)  # read-only: fine beside a running app, changes nothing
     except JournalError as exc:
         raise CliError(str(exc)) from None
 
@@ -93,15 +94,43 @@ def _tick(j: Journal, route_id: str) -> Decimal | None:
     return limits_tick(lg.limit_price for lg in j.legs(route_id))
 
 
+def _target(args: argparse.Namespace, journal: Journal) -> Path:
+    """The CSV file, never the journal or its companions (``export --csv journal.sqlite3`` had
+    overwritten the order history), nor an existing file unless ``--force``."""
+    target = Path(args.csv)
+    mine = journal.path.resolve()
+    ours = {mine, *(mine.with_name(mine.name + s) for s in ("-wal", "-shm", ".lock"))}
+    if target.resolve() in ours:
+        raise CliError(f"{target} is the journal itself: choose another file for the CSV")
+    if target.exists() and not args.force:
+        raise CliError(f"{target} exists: choose another file, or --force to overwrite it")
+    return target
+
+
 def run(args: argparse.Namespace) -> int:
-    if args.limit < 1:
-        raise CliError("--limit must be at least 1")
-    with _open(args.journal) as j:
-        if args.journal_command == "list":
-            return _list(j, args.limit, args.json, args.mode)
+    limit = int(numbers.number(args.limit, "--limit", integer=True))
+    if limit > 1_000_000_000:
+        raise CliError("--limit must be at most 1,000,000,000")
+    if args.journal_command == "list" and args.journal is None:
         try:
-            n = export_csv(j, args.csv, limit=args.limit, mode=args.mode)
-        except OSError as exc:
-            raise CliError(f"cannot write {args.csv}: {exc.strerror or exc}") from None
-        print(f"{n} legs written to {args.csv}", file=sys.stderr)
+            j = Journal(None, exclusive=False)
+        except NoJournal as exc:
+            print(f"No routes in the journal ({exc}).")
+            return 0
+        except JournalError as exc:
+            raise CliError(str(exc)) from None
+    else:
+        j = _open(args.journal)
+    with j:
+        try:
+            if args.journal_command == "list":
+                return _list(j, limit, args.json, args.mode)
+            target = _target(args, j)
+            try:
+                n = export_csv(j, target, limit=limit, mode=args.mode)
+            except OSError as exc:
+                raise CliError(f"cannot write {target}: {exc.strerror or exc}") from None
+        except (sqlite3.DatabaseError, JournalError) as exc:
+            raise CliError(f"cannot read the journal {j.path}: {exc}") from None
+        print(f"{n} legs written to {target}", file=sys.stderr)
         return 0

@@ -289,6 +289,9 @@ def run(args: argparse.Namespace) -> int:
     request = PlanRequest(Side(args.side), amount, AmountUnit(args.unit), args.max_venues, args.slippage_bps,
                           limit_price=limit_price, leg_cost=leg_cost, hold_hours=args.hold_hours or None,
                           now_ms=int(time.time() * 1000))
+    if args.journal is not None and not args.journal.parent.is_dir():
+        # a typo made a new journal in new folders: its empty history passed the daily maximum
+        raise CliError(f"the folder of --journal, {args.journal.parent}, does not exist; nothing was sent")
     guards = _guards(args.max_notional)
     limits = CheckLimits(max_notional=Decimal(repr(guards.max_route_notional)))
     return asyncio.run(_route(args, request, limits, guards))

@@ -179,21 +179,41 @@ class EventRow:
     detail: str | None
 
 
+# what a row that is not as this version wrote it raises while it is read
+_UNREADABLE = (ValueError, TypeError, KeyError, ArithmeticError)
+
+
 def _route(row: sqlite3.Row) -> RouteRow:
     d = dict(row)
-    d["side"] = None if d["side"] == MIXED else Side(d["side"])
-    d["reduce_only"] = bool(d["reduce_only"])
-    return RouteRow(**d)
+    try:
+        d["side"] = None if d["side"] == MIXED else Side(d["side"])
+        d["reduce_only"] = bool(d["reduce_only"])
+        return RouteRow(**d)
+    except _UNREADABLE as exc:
+        raise DamagedRow(f"route {d.get('route_id')!r} cannot be read ({type(exc).__name__}: {exc})") from exc
 
 
 def _leg(row: sqlite3.Row) -> LegRow:
     d = dict(row)
-    d["side"] = Side(d["side"])
-    d["linear"] = bool(d["linear"])
-    for k in ("contracts", "limit_price", "contract_size", "filled_contracts", "fee"):
-        d[k] = Decimal(d[k])
-    d["avg_price"] = Decimal(d["avg_price"]) if d["avg_price"] is not None else None
-    return LegRow(**d)
+    try:
+        d["side"] = Side(d["side"])
+        d["linear"] = bool(d["linear"])
+        for k in ("contracts", "limit_price", "contract_size", "filled_contracts", "fee"):
+            d[k] = Decimal(d[k])
+        d["avg_price"] = Decimal(d["avg_price"]) if d["avg_price"] is not None else None
+        return LegRow(**d)
+    except _UNREADABLE as exc:
+        raise DamagedRow(f"leg {d.get('client_order_id')!r} cannot be read ({type(exc).__name__})") from exc
+
+
+def _tca(data: str, route_id: str | None = None) -> dict[str, Any]:
+    try:
+        got = json.loads(data)
+    except _UNREADABLE as exc:
+        raise DamagedRow(f"the cost analysis of route {route_id!r} cannot be read ({exc})") from exc
+    if not isinstance(got, dict):
+        raise DamagedRow(f"the cost analysis of route {route_id!r} cannot be read (not an object)")
+    return got
 
 
 def _s(d: Decimal | None) -> str | None:
@@ -204,8 +224,16 @@ class JournalError(Exception):
     pass
 
 
-def damaged_message(path: Path, detail: str) -> str:
-    return (f"cannot open the journal {path}: it is damaged (SQLite integrity check: {detail}); trading is refused. "
+class DamagedRow(JournalError):
+    """A row that is not as sor-desktop writes it (edited by hand, or another version's)."""
+
+
+class NoJournal(JournalError):
+    """A reader found no journal (none yet, or an empty file): nothing has been routed from it."""
+
+
+def damaged_message(path: Path, detail: str, check: str = "SQLite integrity check") -> str:
+    return (f"cannot open the journal {path}: it is damaged ({check}: {detail}); trading is refused. "
             f"Close sor-desktop, move it aside (keep it: it is the record of earlier orders, "
             f"`sor-desktop journal list --journal <moved file>` may still read it), check open orders and "
             f"positions on the venues' own sites, then start again with a new journal")
@@ -238,29 +266,48 @@ class Journal:
     """One SQLite file. All methods are synchronous and commit before returning.
 
     ``exclusive`` (the default, for trading) holds a process lock on the file; readers such as
-    ``journal list`` pass False.
+    ``journal list`` pass False and open it read-only: nothing of the file, its folder or its
+    schema is changed, and a missing file is an error rather than a new journal.
+    Either way a file that is not a sor-desktop journal (another program's database: tables but
+    not ours) or is of a newer schema is refused and left as it is.
     """
 
     def __init__(self, path: Path | str | None = None, *, exclusive: bool = True) -> None:
         self.path = Path(path) if path is not None else paths.journal_path()
         self._lockfile: IO[str] | None = None
-        if str(self.path) != ":memory:":
+        memory = str(self.path) == ":memory:"
+        if not exclusive and not memory and not self.path.is_file():
+            raise NoJournal(f"no journal at {self.path}")
+        if exclusive and not memory:
             paths.private_file(self.path)  # orders and fills are nobody else's business: 0600 in 0700
-            if exclusive:
-                self._lockfile = _take_lock(self.path)
+            self._lockfile = _take_lock(self.path)
         try:
-            self._db = sqlite3.connect(str(self.path), isolation_level=None, check_same_thread=False)
+            if exclusive or memory:
+                self._db = sqlite3.connect(str(self.path), isolation_level=None, check_same_thread=False)
+            else:
+                self._db = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro", uri=True,
+                                           isolation_level=None, check_same_thread=False)
             self._db.row_factory = sqlite3.Row
-            mode = self._db.execute("PRAGMA journal_mode=WAL").fetchone()[0]
-            self._db.execute("PRAGMA synchronous=FULL")
-            self._db.execute("PRAGMA foreign_keys=ON")
-            if exclusive:
-                self._check_integrity()
-            self._db.executescript(_SCHEMA)
-            self._db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+            tables = self._check_ours()
+            if not tables and not (exclusive or memory):
+                raise NoJournal(f"the journal {self.path} is empty: no routes yet")
+            if exclusive or memory:
+                mode = self._db.execute("PRAGMA journal_mode=WAL").fetchone()[0]
+                self._db.execute("PRAGMA synchronous=FULL")
+                self._db.execute("PRAGMA foreign_keys=ON")
+                if exclusive:
+                    self._check_integrity()
+                    self._check_rows()
+                self._db.executescript(_SCHEMA)
+                self._db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+            else:
+                mode = self._db.execute("PRAGMA journal_mode").fetchone()[0]
         except sqlite3.DatabaseError as exc:
-            self._release()
+            self._close_quietly()
             raise JournalError(damaged_message(self.path, str(exc))) from exc
+        except JournalError:
+            self._close_quietly()
+            raise
         self.wal = str(mode).lower() == "wal"
         self._lock = threading.RLock()
         # an exclusive journal is written by this object alone: its open legs, asked four times a
@@ -269,6 +316,38 @@ class Journal:
         self._exclusive = exclusive
         self._writes = 0
         self._open: tuple[int, list[LegRow]] | None = None
+
+    def _check_ours(self) -> set[str]:
+        """Its tables; a newer schema or another program's tables: refused before anything is
+        written."""
+        version = int(self._db.execute("PRAGMA user_version").fetchone()[0])
+        tables = {str(r[0]) for r in self._db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        if tables and "routes" not in tables:
+            raise JournalError(f"{self.path} is not a sor-desktop journal (its tables: {', '.join(sorted(tables))}); "
+                               "it was left as it is")
+        if version > SCHEMA_VERSION:
+            raise JournalError(f"the journal {self.path} was written by a newer sor-desktop (schema {version}; this "
+                               f"version reads up to {SCHEMA_VERSION}); it was left as it is: use the newer version")
+        return tables
+
+    def _close_quietly(self) -> None:
+        db = getattr(self, "_db", None)
+        if db is not None:
+            db.close()
+        self._release()
+
+    def _check_rows(self) -> None:
+        """Every route and leg readable before trading from the file: one that is not (a cell
+        edited by hand) stopped the window at its first read of the open legs."""
+        if "legs" not in {str(r[0]) for r in self._db.execute("SELECT name FROM sqlite_master WHERE type='table'")}:
+            return
+        try:
+            for row in self._db.execute("SELECT * FROM routes"):
+                _route(row)
+            for row in self._db.execute("SELECT * FROM legs"):
+                _leg(row)
+        except DamagedRow as exc:
+            raise JournalError(damaged_message(self.path, str(exc), "its rows")) from exc
 
     def _check_integrity(self) -> None:
         """SQLite's own full check, before trading from this file: a damaged page could hide an
@@ -506,7 +585,7 @@ class Journal:
     def tca(self, route_id: str) -> dict[str, Any] | None:
         with self._lock:
             row = self._db.execute("SELECT data FROM tca WHERE route_id=?", (route_id,)).fetchone()
-        return json.loads(row[0]) if row else None
+        return _tca(row[0], route_id) if row else None
 
     def recent_tca(self, limit: int = 100, mode: str | None = None) -> list[dict[str, Any]]:
         """TCA of the most recent finished routes, oldest first (for a slippage-over-time plot);
@@ -521,7 +600,7 @@ class Journal:
                 rows = self._db.execute(
                     "SELECT t.data FROM tca t JOIN routes r USING(route_id) WHERE r.mode = ? "
                     "ORDER BY r.created DESC LIMIT ?", (mode, limit)).fetchall()
-        return [json.loads(r[0]) for r in reversed(rows)]
+        return [_tca(r[0]) for r in reversed(rows)]
 
     def events(self, route_id: str | None = None) -> list[EventRow]:
         with self._lock:

@@ -42,9 +42,10 @@ def test_closed_pipe_is_quiet(tmp_path):
     assert "Traceback" not in err and "unexpected error" not in err
 
 
-def test_a_journal_in_a_shared_folder_is_refused_plainly(monkeypatch, capsys, tmp_path):
+def test_a_journal_in_a_shared_folder_is_refused_plainly_for_trading(monkeypatch, capsys, tmp_path):
     """`journal list --journal /tmp/j.sqlite3` said "unexpected error: UnsafeFolder: ..." and
-    exited 1: a refusal of a folder other users can write to is the trader's to fix, not a bug."""
+    exited 1: a refusal of a folder other users can write to is the trader's to fix, not a bug.
+    Reading it changes nothing there (no folder made private, no file created): `route` refuses."""
     import os
 
     monkeypatch.setenv("SOR_DESKTOP_HOME", str(tmp_path / "home"))
@@ -53,9 +54,14 @@ def test_a_journal_in_a_shared_folder_is_refused_plainly(monkeypatch, capsys, tm
     os.chmod(shared, 0o1777)
     (shared / "j.sqlite3").write_bytes(b"")
     rc = cli_main.main(["journal", "list", "--journal", str(shared / "j.sqlite3")])
+    captured = capsys.readouterr()
+    assert rc == 2 and "unexpected" not in captured.err and "empty" in captured.err
+    assert os.stat(shared).st_mode & 0o7777 == 0o1777
+    rc = cli_main.main(["route", "--sim", "--symbol", "BTC/USDT:USDT", "--side", "buy", "--amount", "0.1", "--yes",
+                        "--journal", str(shared / "j.sqlite3")])
     err = capsys.readouterr().err
     assert rc == 2
-    assert "unexpected" not in err and "can be written by other users" in err and err.count("\n") == 1
+    assert "unexpected" not in err and "can be written by other users" in err
 
 
 @pytest.mark.parametrize("argv", [

@@ -60,19 +60,19 @@ def test_slippage_of_100_percent_or_more_is_bad_input(tmp_path: Path, capsys: py
 
 
 @pytest.mark.parametrize("bad", ["NaN", "Infinity", "1e400", "0", "-5", '"lots"'])
-def test_a_bad_max_notional_in_config_json_is_refused_and_the_default_applies(
+def test_a_bad_max_notional_in_config_json_refuses_the_route(
         bad: str, home: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Even a route under the default maximum: the trader's own limit is unknown."""
     from sor_desktop import paths
 
     cfg = paths.config_path()
     cfg.parent.mkdir(parents=True, exist_ok=True)
     cfg.write_text('{"max_notional": ' + bad + '}', encoding="utf-8")
     journal = tmp_path / "j.sqlite3"
-    # ~120 M USDT: the guard must still stop it (the default maximum is 5 M)
-    rc = main([*ARGS, "--side", "buy", "--amount", "2000", "--journal", str(journal)])
+    rc = main([*ARGS, "--side", "buy", "--amount", "0.5", "--journal", str(journal)])
     err = capsys.readouterr().err
-    assert rc == 2 and "maximum notional" in err and "Traceback" not in err
-    assert "max_notional" in err and "not a finite positive number" in err and "default" in err
+    assert rc == 2 and "Traceback" not in err
+    assert "max_notional" in err and "not a finite positive number" in err and "routes are refused" in err
     assert _legs(journal) == 0
 
 

@@ -1,0 +1,100 @@
+"""``journal list|export`` read the journal and change nothing but the CSV they are asked to
+write: ``export --csv journal.sqlite3`` had overwritten the order history with a CSV, and ``journal
+list`` created a journal where there was none."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from sor_desktop import paths
+from sor_desktop.cli.main import main
+from sor_desktop.engine.journal import Journal
+
+ROUTE = ["route", "--sim", "--symbol", "BTC/USDT:USDT", "--side", "buy", "--amount", "0.2", "--yes"]
+
+
+@pytest.fixture(autouse=True)
+def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("SOR_DESKTOP_HOME", str(tmp_path / "home"))
+    return tmp_path / "home"
+
+
+def _one_line(capsys: pytest.CaptureFixture[str], needle: str) -> None:
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "unexpected" not in err and needle in err, err
+
+
+def _routes(path: Path) -> int:
+    with Journal(path, exclusive=False) as j:
+        return len(j.recent_routes(100))
+
+
+def test_export_onto_the_journal_itself_is_refused_and_the_journal_kept(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(ROUTE) == 0
+    journal = paths.journal_path()
+    capsys.readouterr()
+    for target in (journal, journal.with_name(journal.name + "-wal")):
+        assert main(["journal", "export", "--csv", str(target)]) == 2
+        _one_line(capsys, "is the journal itself")
+    assert _routes(journal) == 1
+    assert main(["journal", "list"]) == 0
+
+
+def test_export_onto_an_existing_file_needs_force(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(ROUTE) == 0
+    target = tmp_path / "notes.csv"
+    target.write_text("mine\n", encoding="utf-8")
+    capsys.readouterr()
+    assert main(["journal", "export", "--csv", str(target)]) == 2
+    _one_line(capsys, "--force")
+    assert target.read_text(encoding="utf-8") == "mine\n"
+    assert main(["journal", "export", "--csv", str(target), "--force"]) == 0
+    assert target.read_text(encoding="utf-8").startswith("route_id,")
+
+
+def test_list_without_a_journal_creates_none(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["journal", "list"]) == 0
+    assert "No routes" in capsys.readouterr().out
+    assert not paths.journal_path().exists()
+
+
+def test_a_damaged_page_is_one_line_when_read(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from tests.engine.test_journal_safety import damaged_journal
+
+    path = damaged_journal(tmp_path / "j.sqlite3")
+    for argv in (["list"], ["export", "--csv", str(tmp_path / "out.csv")]):
+        rc = main(["journal", *argv, "--journal", str(path)])  # the damage may miss what is read
+        err = capsys.readouterr().err
+        assert rc in (0, 2) and "unexpected" not in err and "Traceback" not in err, err
+        assert rc == 0 or (str(path) in err and len(err.strip().splitlines()) == 1), err
+
+
+def test_a_hand_edited_leg_is_one_line_when_read(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(ROUTE) == 0
+    db = sqlite3.connect(paths.journal_path())
+    db.execute("UPDATE legs SET contracts='abc'")
+    db.commit()
+    db.close()
+    capsys.readouterr()
+    assert main(["journal", "list"]) == 2
+    _one_line(capsys, "cannot be read")
+    assert main(ROUTE) == 4  # a journal that cannot be trusted: nothing is sent
+    assert "cannot be read" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("limit", ["99999999999999999999999", "1_0", "0"])
+def test_a_bad_limit_is_one_line(limit: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["journal", "list", "--limit", limit]) == 2
+    _one_line(capsys, "--limit")
+
+
+def test_route_into_a_folder_that_does_not_exist_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`route --journal /tmp/typo/j.sqlite3` created the folders and routed on a new journal,
+    whose empty history let the route past the daily maximum of the real one."""
+    target = tmp_path / "typo" / "j.sqlite3"
+    assert main([*ROUTE, "--journal", str(target)]) == 2
+    _one_line(capsys, "does not exist")
+    assert not target.parent.exists()

@@ -1,0 +1,159 @@
+"""Reading a journal (``journal list``/``export``, a second process) changes nothing, and no
+journal opens a file that is not one of ours or is newer than this version: ``journal list
+--journal notes.txt`` had made the file 0600 and its folder 0700, and another program's SQLite
+file had been given our tables, WAL mode and user_version 1."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import stat
+from pathlib import Path
+
+import pytest
+
+from sor_desktop.engine.journal import SCHEMA_VERSION, Journal, JournalError
+
+
+def _mode(p: Path) -> int:
+    return stat.S_IMODE(p.stat().st_mode)
+
+
+def _written(path: Path) -> Path:
+    with Journal(path) as j:
+        j.record_event("cancel_all", 1_700_000_000.0, venue="v0", detail="0 cancelled")
+    return path
+
+
+def _foreign(path: Path, version: int = 42) -> Path:
+    db = sqlite3.connect(path)
+    db.execute("CREATE TABLE notes(id INTEGER PRIMARY KEY, body TEXT)")
+    db.execute("INSERT INTO notes(body) VALUES ('keep me')")
+    db.execute(f"PRAGMA user_version={version}")
+    db.commit()
+    db.close()
+    return path
+
+
+def _state(path: Path) -> tuple[int, list[str], str]:
+    db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        version = db.execute("PRAGMA user_version").fetchone()[0]
+        tables = sorted(r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type='table'"))
+        mode = db.execute("PRAGMA journal_mode").fetchone()[0]
+    finally:
+        db.close()
+    return version, tables, mode
+
+
+@pytest.mark.skipif(os.name != "posix", reason="POSIX modes")
+def test_reading_leaves_the_file_and_its_folder_as_they_were(tmp_path: Path) -> None:
+    folder = tmp_path / "shared"
+    folder.mkdir()
+    path = _written(folder / "j.sqlite3")
+    os.chmod(folder, 0o755)
+    os.chmod(path, 0o644)
+    with Journal(path, exclusive=False) as j:
+        assert [e for e in j.recent_routes(5)] == []
+    assert (_mode(folder), _mode(path)) == (0o755, 0o644)
+
+
+@pytest.mark.parametrize("exclusive", [False, True])
+def test_another_programs_database_is_refused_and_left_alone(tmp_path: Path, exclusive: bool) -> None:
+    path = _foreign(tmp_path / "other.db")
+    before = _state(path)
+    with pytest.raises(JournalError, match="not a sor-desktop journal"):
+        Journal(path, exclusive=exclusive)
+    assert _state(path) == before == (42, ["notes"], "delete")
+
+
+@pytest.mark.parametrize("exclusive", [False, True])
+def test_a_journal_of_a_newer_version_is_refused_and_left_alone(tmp_path: Path, exclusive: bool) -> None:
+    path = _written(tmp_path / "j.sqlite3")
+    db = sqlite3.connect(path)
+    db.execute(f"PRAGMA user_version={SCHEMA_VERSION + 6}")
+    db.execute("ALTER TABLE legs ADD COLUMN v7_field TEXT")
+    db.commit()
+    db.close()
+    with pytest.raises(JournalError, match="newer"):
+        Journal(path, exclusive=exclusive)
+    assert _state(path)[0] == SCHEMA_VERSION + 6
+
+
+def test_a_missing_journal_is_not_created_by_a_reader(tmp_path: Path) -> None:
+    path = tmp_path / "none" / "j.sqlite3"
+    with pytest.raises(JournalError, match="no journal"):
+        Journal(path, exclusive=False)
+    assert not path.parent.exists()
+
+
+def test_a_text_file_is_refused_and_left_alone(tmp_path: Path) -> None:
+    path = tmp_path / "notes.txt"
+    path.write_text("my notes\n", encoding="utf-8")
+    for exclusive in (False, True):
+        with pytest.raises(JournalError):
+            Journal(path, exclusive=exclusive)
+    assert path.read_text(encoding="utf-8") == "my notes\n"
+
+
+def test_an_empty_file_still_becomes_a_journal(tmp_path: Path) -> None:
+    """The app creates its journal as an empty 0600 file first (paths.private_file)."""
+    path = tmp_path / "j.sqlite3"
+    path.touch()
+    Journal(path).close()
+    assert _state(path)[0] == SCHEMA_VERSION
+
+
+def _routed(path: Path, *, open_leg: bool) -> Path:
+    """A journal holding one route of one leg, open (unknown outcome) or final."""
+    import asyncio
+
+    from sor_desktop.core.orders import Side
+    from sor_desktop.engine.executor import Executor
+
+    from .exec_fakes import FakeVenue, book, make_plan
+
+    venues = {"v0": FakeVenue("v0")}
+    with Journal(path) as j:
+        asyncio.run(Executor(venues, j).execute(make_plan(Side.BUY, [("v0", "0.5", "50010", 50_001.0)]),
+                                                {"v0": book("v0")}))
+        if open_leg:
+            j._db.execute("UPDATE legs SET status='unknown'")
+    return path
+
+
+@pytest.mark.parametrize(("column", "value"), [("contracts", "abc"), ("side", "sideways")])
+@pytest.mark.parametrize("open_leg", [True, False])
+def test_a_leg_row_that_cannot_be_read_is_a_damaged_journal(tmp_path: Path, column: str, value: str,
+                                                             open_leg: bool) -> None:
+    """`contracts='abc'` in a leg made route, journal list and the window stop with
+    "unexpected error: InvalidOperation" (the window exited 1): a row that cannot be read is a
+    damaged journal, refused for trading with what to do, and said in one line when read."""
+    path = _routed(tmp_path / "j.sqlite3", open_leg=open_leg)
+    db = sqlite3.connect(path)
+    db.execute(f"UPDATE legs SET {column}=?", (value,))
+    db.commit()
+    db.close()
+    with pytest.raises(JournalError, match="cannot be read"):
+        Journal(path)
+    with Journal(path, exclusive=False) as reader:
+        route = reader.recent_routes(1)[0]
+        with pytest.raises(JournalError, match="cannot be read"):
+            reader.legs(route.route_id)
+
+
+def test_a_route_or_tca_row_that_cannot_be_read_is_said_so(tmp_path: Path) -> None:
+    path = _routed(tmp_path / "j.sqlite3", open_leg=False)
+    db = sqlite3.connect(path)
+    db.execute("UPDATE tca SET data='{bad'")
+    db.commit()
+    db.close()
+    with Journal(path, exclusive=False) as reader:
+        with pytest.raises(JournalError, match="cannot be read"):
+            reader.recent_tca()
+    db = sqlite3.connect(path)
+    db.execute("UPDATE routes SET side='x'")
+    db.commit()
+    db.close()
+    with Journal(path, exclusive=False) as reader, pytest.raises(JournalError, match="cannot be read"):
+        reader.recent_routes(5)
