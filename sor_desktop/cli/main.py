@@ -72,6 +72,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command is None:
             gui_error.show(str(exc))
         return 2
+    except OSError as exc:  # a file where a folder goes, a path that cannot be made: no log file yet
+        text = f"cannot make the folder {exc.filename or ''}: {exc.strerror or exc}"
+        print(f"sor-desktop: {text}", file=sys.stderr)
+        if args.command is None:
+            gui_error.show(text)
+        return 2
     log_target = _file_logging()
     try:
         if args.command is None:
@@ -82,11 +88,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stdout.flush()  # a closed pipe shows here, inside the handlers, not at exit
         return rc
     except CliError as exc:
+        log.warning("%s %s: %s", "window" if args.command is None else args.command, "refused", exc)
         print(f"sor-desktop: {exc}", file=sys.stderr)
         if args.command is None:
             gui_error.show(str(exc))
         return int(getattr(exc, "exit_code", 2))  # 2: bad input; a subclass may say otherwise
     except paths.UnsafeFolder as exc:  # a --journal or --vault in a shared folder: refused, said plainly
+        log.warning("%s", exc)
         print(f"sor-desktop: {exc}", file=sys.stderr)
         if args.command is None:
             gui_error.show(str(exc))
@@ -102,10 +110,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     except Exception as exc:  # the last line of defence: log it, never show a traceback
         log.exception("unexpected error")
-        print(f"sor-desktop: unexpected error: {type(exc).__name__}: {exc} (details in {log_target})",
-              file=sys.stderr)
+        said = logs.redact(f"{type(exc).__name__}: {exc}")  # the log's own records are masked; this line too
+        print(f"sor-desktop: unexpected error: {said} (details in {log_target})", file=sys.stderr)
         if args.command is None:
-            gui_error.show(f"unexpected error: {type(exc).__name__}: {exc}\n\ndetails in {log_target}")
+            gui_error.show(f"unexpected error: {said}\n\ndetails in {log_target}")
         return 1
 
 

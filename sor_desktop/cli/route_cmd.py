@@ -229,6 +229,8 @@ async def _route(args: argparse.Namespace, request: PlanRequest, limits: CheckLi
         books = await fresh_books(conn, args.symbol, args.timeout)
         result = await ex.execute(plan, books, route_id=route_id)
         print_outcome(result, out, plan)
+        if result.state is RouteState.BLOCKED:  # printed above; the window logs its own the same way
+            log.warning("route %s not sent: %s", result.route_id, "; ".join(str(p) for p in result.problems))
         if result.sent:
             got = outcome_json(plan, result, conn.skipped, confirmed=True)
             print(f"{got['status']}: {amount_text(got['filled'], plan, named=False)} of "

@@ -84,3 +84,60 @@ def test_the_simulated_market_refuses_a_negative_seed():
 
     with pytest.raises(ValueError, match="0 or more"):
         SimConfig(seed=-1)
+
+
+def _logged(home: Path) -> str:
+    return "".join(p.read_text() for p in (home / "logs").glob("*.log"))
+
+
+@pytest.mark.parametrize("make", ["home_is_a_file", "data_is_a_file"])
+def test_a_state_folder_that_cannot_be_made_is_one_line(make: str, monkeypatch, capsys, tmp_path):
+    """`touch ~/.local/share/sor-desktop` (or SOR_DESKTOP_HOME naming a file) printed a full
+    FileExistsError / NotADirectoryError traceback from every command."""
+    home = tmp_path / "home"
+    if make == "home_is_a_file":
+        home.write_text("x")
+    else:
+        home.mkdir(mode=0o700)
+        (home / "data").write_text("x")
+    monkeypatch.setenv("SOR_DESKTOP_HOME", str(home))
+    for argv in (["journal", "list"], ["keys", "list"]):
+        rc = cli_main.main(argv)
+        err = capsys.readouterr().err
+        assert rc == 2 and "Traceback" not in err and err.count("\n") == 1, err
+        assert "cannot" in err and str(home) in err
+
+
+def test_a_refused_route_reaches_the_log_file(monkeypatch, capsys, tmp_path):
+    """`route` printed its refusals (a config.json that cannot be trusted, bad input) and the log
+    file stayed empty; the window logs every one."""
+    monkeypatch.setenv("SOR_DESKTOP_HOME", str(tmp_path))
+    rc = cli_main.main(["route", "--sim", "--symbol", "BTC/USDT:USDT", "--side", "buy", "--amount", "1_5", "--yes"])
+    assert rc == 2
+    assert "'1_5' is not a number" in _logged(tmp_path)
+
+
+def test_a_route_blocked_by_a_guard_reaches_the_log_file(monkeypatch, capsys, tmp_path):
+    monkeypatch.setenv("SOR_DESKTOP_HOME", str(tmp_path))
+    rc = cli_main.main(["route", "--sim", "--symbol", "BTC/USDT:USDT", "--side", "buy", "--amount", "1", "--yes",
+                        "--max-notional", "100"])
+    assert rc in (2, 3)
+    assert "100" in _logged(tmp_path) and "maximum" in _logged(tmp_path)
+
+
+def test_the_last_resort_message_masks_secrets(monkeypatch, capsys, tmp_path):
+    from sor_desktop import logs
+
+    monkeypatch.setenv("SOR_DESKTOP_HOME", str(tmp_path))
+    secret = "s3cr3t-KEY-0123456789abcdef"
+    logs.register_secret(secret)
+
+    def boom(args):
+        raise RuntimeError(f"venue said: bad key {secret}")
+
+    import sor_desktop.cli.plan_cmd as plan_cmd
+
+    monkeypatch.setattr(plan_cmd, "run", boom)
+    rc = cli_main.main(["plan", "--books", str(EXAMPLE), "--side", "buy", "--amount", "1"])
+    err = capsys.readouterr().err
+    assert rc == 1 and "bad key" in err and secret not in err
