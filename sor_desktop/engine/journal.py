@@ -279,8 +279,14 @@ class Journal:
         if not exclusive and not memory and not self.path.is_file():
             raise NoJournal(f"no journal at {self.path}")
         if exclusive and not memory:
-            paths.private_file(self.path)  # orders and fills are nobody else's business: 0600 in 0700
-            self._lockfile = _take_lock(self.path)
+            try:
+                paths.private_file(self.path)  # orders and fills are nobody else's business: 0600 in 0700
+                self._lockfile = _take_lock(self.path)
+            except paths.UnsafeFolder:
+                raise
+            except OSError as exc:  # a folder or a dangling link where the file or its lock goes
+                raise JournalError(f"cannot open the journal {self.path}: {exc.strerror or exc}"
+                                   + (f" ({exc.filename})" if exc.filename else "")) from exc
         try:
             if exclusive or memory:
                 self._db = sqlite3.connect(str(self.path), isolation_level=None, check_same_thread=False)

@@ -157,3 +157,18 @@ def test_a_route_or_tca_row_that_cannot_be_read_is_said_so(tmp_path: Path) -> No
     db.close()
     with Journal(path, exclusive=False) as reader, pytest.raises(JournalError, match="cannot be read"):
         reader.recent_routes(5)
+
+
+@pytest.mark.parametrize("make", ["folder", "lock_folder", "dangling_link"])
+def test_a_journal_path_that_is_no_file_is_refused_plainly(tmp_path: Path, make: str) -> None:
+    """A folder or a dangling link where the journal (or its lock) goes gave route and the window
+    "unexpected error: IsADirectoryError" (exit 1) instead of the journal's refusal."""
+    path = tmp_path / "j.sqlite3"
+    if make == "folder":
+        path.mkdir()
+    elif make == "lock_folder":
+        (tmp_path / "j.sqlite3.lock").mkdir()
+    else:
+        path.symlink_to(tmp_path / "gone" / "j.sqlite3")
+    with pytest.raises(JournalError, match="cannot open the journal"):
+        Journal(path)
