@@ -25,6 +25,7 @@ from sor_desktop.core.market_key import market_key
 from sor_desktop.core.orders import Side
 from sor_desktop.core.plan import Plan, VenueInput
 from sor_desktop.core.venue_terms import VenueTerms
+from sor_desktop.engine import positions_elsewhere
 from sor_desktop.engine import session_feeds as feeds
 from sor_desktop.engine import session_routes as routing
 from sor_desktop.engine.executor import Executor, RouteWait
@@ -77,6 +78,7 @@ class Session:
         # each venue's position mode for ``symbol`` where it says (hedge: a sell does not net a long)
         self.position_modes: dict[str, PositionMode] = {}
         self.listeners: list[Listener] = []
+        self._elsewhere_errors: dict[str, str] = {}
         self.tasks: set[asyncio.Task[Any]] = set()
         self._feeds: feeds.FeedSet | None = None
         self._companion_feeds: list[feeds.FeedSet] = []  # the venues' inverse markets of the base
@@ -121,6 +123,7 @@ class Session:
                                  on_error=lambda text: self.emit(Notice("error", text)))
         self.watchdog.start()
         self.spawn(self._account_loop(), "accounts")
+        self.spawn(self._elsewhere_loop(), "positions elsewhere")
         self.spawn(keep_terms(self.terms, self.venues, lambda: self.symbol, time.time,
                               also=lambda: sorted({sym for _, sym in self.companions().values()})), "venue terms")
 
@@ -291,6 +294,8 @@ class Session:
         self.symbol = symbol
         self.position_modes.clear()  # read per symbol on the next account refresh
         self._start_feeds()
+        if self.tasks:  # a started session: what was shown may be elsewhere now, and the reverse
+            self.spawn(self.refresh_elsewhere(), "positions elsewhere after a switch")
 
     async def stop(self, timeout: float = 3.0) -> None:
         """Ordered shutdown: feeds, then every other task (bounded wait), then the venues."""
@@ -495,6 +500,17 @@ class Session:
         while True:
             await self.refresh_accounts()
             await asyncio.sleep(self.account_every_s)
+
+    async def _elsewhere_loop(self) -> None:
+        while True:
+            await self.refresh_elsewhere()
+            await asyncio.sleep(positions_elsewhere.EVERY_S)
+
+    async def refresh_elsewhere(self) -> None:
+        """Each connected venue's positions in the symbols the window does not show."""
+        shown = {self.symbol, *(sym for _, sym in self.companions().values())}
+        connected = {v: self.venues[v] for v in self.venues if v in self.instruments}
+        await positions_elsewhere.read_elsewhere(connected, shown, self.emit, self._elsewhere_errors)
 
     def margin_changed(self, venue: str) -> None:
         """A fill (or an order of unknown outcome) on ``venue``: its free margin is out of date

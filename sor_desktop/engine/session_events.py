@@ -59,6 +59,15 @@ class AccountUpdate:
 
 
 @dataclass(frozen=True, slots=True)
+class ElsewhereUpdate:
+    """A venue's open positions in symbols the window does not show (``positions_elsewhere``)."""
+
+    venue: str
+    positions: tuple[Position, ...] = ()
+    error: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Notice:
     level: str  # "info" | "warning" | "error"
     text: str
@@ -89,4 +98,4 @@ def _amount(x: float, quote: bool) -> str:
     return f"{x:,.2f}" if quote else f"{x:,.{amount_digits([x])}f}"
 
 
-SessionEvent = RouteStarted | LegUpdate | RouteDone | AccountUpdate | Notice
+SessionEvent = RouteStarted | LegUpdate | RouteDone | AccountUpdate | ElsewhereUpdate | Notice

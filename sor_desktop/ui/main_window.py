@@ -48,6 +48,7 @@ from sor_desktop.engine.preview import (
 from sor_desktop.engine.session import Session
 from sor_desktop.engine.session_events import (
     AccountUpdate,
+    ElsewhereUpdate,
     LegUpdate,
     Notice,
     RouteDone,
@@ -534,6 +535,7 @@ class MainWindow(QMainWindow):
         self.routing.preview.tick = self.tick
         self.blotter.tick = self.tick
         self.positions.tick = self.tick
+        self.positions.set_symbol(self.session.symbol)
         self.ladder.set_tick(None)  # the next books choose the new symbol's row step
         self._unit_was = str(self.routing.unit.currentData() or BASE)
         self._load_presets()
@@ -1149,6 +1151,8 @@ class MainWindow(QMainWindow):
             self.blotter.on_done(ev)
             if ev.status:
                 self.notify("info" if ev.status == "filled" else "warning", f"route {ev.route_id[:8]}: {ev.summary}")
+        elif isinstance(ev, ElsewhereUpdate):
+            self.positions.on_elsewhere(ev)
         elif isinstance(ev, AccountUpdate):
             self.positions.on_account(ev)
             self._refresh_margins()

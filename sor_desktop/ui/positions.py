@@ -24,8 +24,9 @@ from sor_desktop.core.account import Position
 from sor_desktop.core.brackets import Bracket, liquidation_price
 from sor_desktop.core.instrument import base_and_quote, linear_by_symbol
 from sor_desktop.core.margin import NEAR_ZERO_FREE
+from sor_desktop.core.orders import Side
 from sor_desktop.core.price_format import amount_digits, format_price
-from sor_desktop.engine.session_events import AccountUpdate
+from sor_desktop.engine.session_events import AccountUpdate, ElsewhereUpdate
 from sor_desktop.ui import theme
 
 # the liquidation price beside the mark it is measured from; the margin-exclusion reason last, where
@@ -67,6 +68,12 @@ class Positions(QWidget):
         bar.addWidget(self.net_label, 1)
         bar.addWidget(self.close_button)
         bar.addWidget(self.flatten_button)
+        # positions in the symbols the window does not show: the table is the window's symbol only
+        self.elsewhere_label = QLabel()
+        self.elsewhere_label.setWordWrap(True)
+        self.elsewhere_label.setStyleSheet(f"color: {theme.WARN};")
+        self.elsewhere_label.hide()
+        self._elsewhere: dict[str, ElsewhereUpdate] = {}
         self.table = QTableWidget(0, len(COLUMNS))
         self.table.setHorizontalHeaderLabels(COLUMNS)
         self.table.verticalHeader().hide()
@@ -83,6 +90,7 @@ class Positions(QWidget):
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.addLayout(bar)
+        lay.addWidget(self.elsewhere_label)
         lay.addWidget(self.table)
         self.tick: Decimal | None = None  # the symbol's display tick
         self.funding: dict[str, str] = {}  # venue -> funding rate and next time
@@ -95,10 +103,46 @@ class Positions(QWidget):
         self.brackets: dict[str, tuple[Bracket, ...]] = {}
         self.default_leverage: float | None = None
 
+    def set_symbol(self, symbol: str) -> None:
+        """The flatten button closes this symbol's positions only, and says so."""
+        self.flatten_button.setText(f"Flatten {base_and_quote(symbol)[0]}")
+        self.flatten_button.setToolTip(f"Ctrl+Shift+F: close every venue's position in {symbol}, reduce-only, after "
+                                       "the confirmation (positions in other symbols: switch to them)")
+
+    def on_elsewhere(self, u: ElsewhereUpdate) -> None:
+        self._elsewhere[u.venue] = u
+        self._show_elsewhere()
+
+    def _show_elsewhere(self) -> None:
+        held: dict[tuple[str, Side], list[Position]] = {}
+        for u in self._elsewhere.values():
+            for p in u.positions:
+                held.setdefault((p.symbol, p.side), []).append(p)
+        unread = sorted(v for v, u in self._elsewhere.items()
+                        if u.error and not (v in self.last and self.last[v].error))  # its row says it already
+        parts, tips = [], []
+        for (symbol, side), ps in sorted(held.items()):
+            total = float(sum(p.base_amount for p in ps))
+            coin = base_and_quote(symbol)[0]
+            where = ps[0].venue if len(ps) == 1 else f"{len(ps)} venues"
+            word = "long" if side is Side.BUY else "short"
+            parts.append(f"{symbol} {word} {total:,.{amount_digits([total])}f} {coin} on {where}")
+            tips += [f"{p.venue}: {symbol} {word} {float(p.base_amount):,.{amount_digits([float(p.base_amount)])}f} "
+                     f"{coin}" for p in sorted(ps, key=lambda p: p.venue)]
+        text = ("Also open: " + "; ".join(parts) + " (switch the symbol to see or close them)") if parts else ""
+        if unread:
+            text += ("  " if text else "") + f"Other symbols' positions not read on {', '.join(unread)}."
+            tips += [f"{v}: {self._elsewhere[v].error}" for v in unread]
+        self.elsewhere_label.setText(text)
+        self.elsewhere_label.setToolTip("\n".join(tips))
+        self.elsewhere_label.setVisible(bool(text))
+
     def on_account(self, u: AccountUpdate) -> None:
         self.last[u.venue] = u
         if u.error:
             self._show_row(u.venue, [u.venue, f"unavailable: {u.error}", *[""] * (len(COLUMNS) - 2)])
+            if u.venue in self._elsewhere:
+                self._show_elsewhere()
             return
         held = [p for p in u.positions if p.contracts]
         # an inverse position (BTC/USD:BTC) is margined and counted in the coin: a row of its own,
@@ -114,6 +158,8 @@ class Positions(QWidget):
             self._show_row(key, [key, "flat", *[""] * (len(COLUMNS) - 2)])  # closed since: says so
         self._open_first()
         self._show_net()
+        if u.venue in self._elsewhere:
+            self._show_elsewhere()  # an account error there says it now, or no more
 
     def _open_first(self) -> None:
         """Rows holding a position above the flat ones (in a short dock the positions were below
