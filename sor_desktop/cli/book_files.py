@@ -25,6 +25,7 @@ from sor_desktop.cli.book_terms import BookTerms, book_terms
 from sor_desktop.cli.errors import CliError
 from sor_desktop.core.book import BookError, BookSnapshot
 from sor_desktop.core.instrument import Instrument, InstrumentError, base_and_quote, linear_by_symbol
+from sor_desktop.venues.instruments import min_order_value
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,7 +135,9 @@ def _snapshot(raw: Any, where: str) -> LoadedBook:
     market = _contract_kind(market, symbol, where)
     try:
         book = BookSnapshot.from_lists(venue, symbol, int(ts), raw["bids"] or [], raw["asks"] or [])
-        instrument = Instrument.from_market({**market, "symbol": symbol}, venue)
+        # the venue's minimum order value where the market keeps it in ``info`` only (Bybit, BingX)
+        instrument = Instrument.from_market({**market, "symbol": symbol}, venue,
+                                            min_notional=min_order_value(venue, market))
     except (BookError, InstrumentError, TypeError) as exc:
         raise CliError(f"{where}: {exc}") from None
     return LoadedBook(book, instrument, market, where, book_terms(raw, where))

@@ -60,6 +60,12 @@ def _limit(limits: Mapping[str, Any], group: str, key: str) -> Decimal | None:
     return d
 
 
+def _larger(a: Decimal | None, b: Decimal | None) -> Decimal | None:
+    if b is None or b <= 0:
+        return a
+    return b if a is None else max(a, b)
+
+
 def base_and_quote(symbol: str) -> tuple[str, str]:
     """``("DOGE", "USDT")`` of ``DOGE/USDT:USDT``: what amounts and money are named in."""
     base, _, rest = symbol.partition("/")
@@ -103,11 +109,15 @@ class Instrument:
         venue: str | None = None,
         *,
         contract_size: Decimal | str | None = None,
+        min_notional: Decimal | None = None,
     ) -> Instrument:
         """Build from a ccxt 4.5 unified market (precision given as tick sizes).
 
         ``contract_size`` overrides the market's own where a venue counts book and order
         quantities in another unit than it advertises (WEEX lists 0.0001 but trades in coins).
+        ``min_notional`` is the venue's own minimum order value where the market's
+        ``limits.cost.min`` may leave it out (``venues/instruments.py``); the larger of the two
+        applies.
         """
         linear = _linear(market)
         precision = market.get("precision") or {}
@@ -127,7 +137,7 @@ class Instrument:
             amount_step=_positive(precision.get("amount"), "precision.amount"),
             min_amount=_limit(limits, "amount", "min"),
             max_amount=_limit(limits, "amount", "max"),
-            min_notional=_limit(limits, "cost", "min"),
+            min_notional=_larger(_limit(limits, "cost", "min"), min_notional),
             taker_fee=_dec(market.get("taker") if market.get("taker") is not None else 0, "taker") or Decimal(0),
             maker_fee=_dec(market.get("maker") if market.get("maker") is not None else 0, "maker") or Decimal(0),
         )

@@ -59,6 +59,7 @@ from sor_desktop.venues.errors import (
     VenueError,
     VenueUnavailable,
 )
+from sor_desktop.venues.instruments import instrument_from_market
 from sor_desktop.venues.mexc.probe import OrderProbe
 from sor_desktop.venues.mexc.probe import probe_orders as mexc_probe_orders
 from sor_desktop.venues.quirks import quirks_for
@@ -246,7 +247,7 @@ class CcxtVenue(Venue):
             if not market.get("swap") or market.get("active") is False:
                 continue
             try:
-                out[symbol] = Instrument.from_market(market, self.id, contract_size=self._quirks.quantity_unit)
+                out[symbol] = instrument_from_market(market, self.id)
             except InstrumentError as exc:
                 skipped += 1
                 log.debug("%s: %s skipped: %s", self.id, symbol, exc)

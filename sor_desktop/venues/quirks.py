@@ -145,6 +145,31 @@ loopback-proven through ccxt 4.5.90 with the same tests on every venue
   as notionals and skips ``riskBaseVol``), priced at ``fair_price``; no account fee for perpetuals.
 - weex: no tier endpoint.
 
+Minimum order value (``venues/instruments.py``; each venue's ``minimums.py`` cites its source): what
+a venue refuses an order below becomes the instrument's ``min_notional`` wherever instruments are
+built (the live venue, the simulated market, book files, replays), the larger of ccxt's
+``limits.cost.min`` and the venue's own field. Checked on the recorded markets
+(``tests/venues/test_min_order_value.py``, the same tests for every venue):
+
+- bybit: ``info.lotSizeFilter.minNotionalValue`` (Bybit v5 "Get Instruments Info", "Minimum notional
+  value"; 110094 below it, ccxt's table), 5 USDT on every recorded linear market. ccxt 4.5.90 maps it
+  to ``limits.cost.min`` for linear markets only; the recorded markets (older ccxt) have null there,
+  which let a 3 USDT DOGE leg be planned. Linear only: the inverse ``BTC/USD:BTC`` counts 1 USD
+  contracts (minimum ``minOrderQty``, 1 contract) and its ``minNotionalValue`` is empty.
+- bingx: ``info.tradeMinUSDT`` (BingX "USDT-M Perp Futures symbols", "The minimum trading
+  unit(USDT)"; 110425 "... minimum nominal value ... greater than 2u", ccxt's table), 2 USDT on every
+  recorded market. ccxt 4.5.90 maps it to ``limits.cost.min``; the recorded markets have ``cost: {}``.
+- binanceusdm: ``MIN_NOTIONAL`` filter ``notional`` (5 USDT; -4164 below it unless reduce-only).
+  ccxt 4.5.90 and the recorded markets already carry it in ``limits.cost.min``; read from ``info`` too.
+- mexc: none stated. ``contract/detail`` has ``minVol`` (contracts: the amount minimum) and no order
+  value field; ccxt 4.5.90 leaves ``limits.cost`` empty for swaps.
+- weex: none stated. V3 ``exchangeInfo`` has ``minOrderSize``/``maxOrderSize`` (coins),
+  ``maxPositionSize`` and ``marketOpenLimitSize``, no order-value field; ccxt 4.5.90 sets
+  ``limits.cost.min`` to None.
+- not verified: the live venues' current figures (the recorded markets are ccxt's fixtures), and
+  whether Bybit's and BingX's minimums bind reduce-only orders (Bybit's trading rules exempt
+  closing orders; the simulated venue exempts reduce-only ones on every venue).
+
 MEXC (``venues/mexc``), verified against MEXC's contract API docs (mexcdevelop/apidocs
 ``contract_v1_en``) and ccxt 4.5.90, proven on the loopback server
 (``tests/venues/loopback/mexc.py``):

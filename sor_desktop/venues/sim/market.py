@@ -15,7 +15,7 @@ import numpy as np
 from sor_desktop.core.book import BookSnapshot
 from sor_desktop.core.instrument import Instrument
 from sor_desktop.core.orders import Side
-from sor_desktop.venues.quirks import quirks_for
+from sor_desktop.venues.instruments import instrument_from_market
 from sor_desktop.venues.sim.book_model import BookModel
 from sor_desktop.venues.sim.clock import Clock, RealClock
 from sor_desktop.venues.sim.config import SimConfig
@@ -55,8 +55,7 @@ class SimMarket:
         return market_dict(venue, symbol)
 
     def instrument(self, venue: str, symbol: str) -> Instrument:
-        return Instrument.from_market(market_dict(venue, symbol), venue,
-                                      contract_size=quirks_for(venue).quantity_unit)
+        return instrument_from_market(market_dict(venue, symbol), venue)
 
     def profile(self, venue: str) -> VenueProfile:
         profile = self._profiles.get(venue)

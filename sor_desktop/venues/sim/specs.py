@@ -59,21 +59,23 @@ def _rows() -> list[Spec]:
           recorded=False),
         s("binanceusdm", "XRP/USDT:USDT", "XRPUSDT", "1", "0.0001", "0.1", "0.1", "10000000", "5", None, "0.0004", "0.0002"),
         s("binanceusdm", "DOGE/USDT:USDT", "DOGEUSDT", "1", "0.00001", "1", "1", "50000000", "5", None, "0.0004", "0.0002"),
-        # bybit linear
-        s("bybit", "BTC/USDT:USDT", "BTCUSDT", "1", "0.1", "0.001", "0.001", "1190", None, 100, "0.0006", "0.0001"),
-        s("bybit", "ETH/USDT:USDT", "ETHUSDT", "1", "0.01", "0.01", "0.01", "7240", None, 100, "0.0006", "0.0001"),
-        s("bybit", "SOL/USDT:USDT", "SOLUSDT", "1", "0.01", "0.1", "0.1", "79770", None, 100, "0.0006", "0.0001",
+        # bybit linear: min order value 5 USDT (info.lotSizeFilter.minNotionalValue, venues/bybit/minimums.py)
+        s("bybit", "BTC/USDT:USDT", "BTCUSDT", "1", "0.1", "0.001", "0.001", "1190", "5", 100, "0.0006", "0.0001"),
+        s("bybit", "ETH/USDT:USDT", "ETHUSDT", "1", "0.01", "0.01", "0.01", "7240", "5", 100, "0.0006", "0.0001"),
+        s("bybit", "SOL/USDT:USDT", "SOLUSDT", "1", "0.01", "0.1", "0.1", "79770", "5", 100, "0.0006", "0.0001",
           recorded=False),
-        s("bybit", "XRP/USDT:USDT", "XRPUSDT", "1", "0.0001", "1", "1", "10965300", None, 75, "0.0006", "0.0001"),
-        s("bybit", "DOGE/USDT:USDT", "DOGEUSDT", "1", "0.00001", "1", "1", "43678900", None, 75, "0.0006", "0.0001"),
-        # bybit inverse: 1 USD contracts settled in BTC (recorded market "BTC/USD:BTC")
+        s("bybit", "XRP/USDT:USDT", "XRPUSDT", "1", "0.0001", "1", "1", "10965300", "5", 75, "0.0006", "0.0001"),
+        s("bybit", "DOGE/USDT:USDT", "DOGEUSDT", "1", "0.00001", "1", "1", "43678900", "5", 75, "0.0006", "0.0001"),
+        # bybit inverse: 1 USD contracts settled in BTC (recorded market "BTC/USD:BTC"); its minimum is
+        # 1 contract, no USDT order value (minNotionalValue is empty there)
         s("bybit", "BTC/USD:BTC", "BTCUSD", "1", "0.1", "1", "1", "25000000", None, 100, "0.0006", "0.0001",
           inverse=True),
-        # bingx: the recorded markets carry no amount or cost limits, only the step
-        s("bingx", "BTC/USDT:USDT", "BTC-USDT", "1", "0.1", "0.0001", None, None, None, 125, "0.0005", "0.0002"),
-        s("bingx", "ETH/USDT:USDT", "ETH-USDT", "1", "0.01", "0.01", None, None, None, 125, "0.0005", "0.0002"),
-        s("bingx", "SOL/USDT:USDT", "SOL-USDT", "1", "0.001", "1", None, None, None, 5, "0.0005", "0.0002"),
-        s("bingx", "DOGE/USDT:USDT", "DOGE-USDT", "1", "0.00001", "1", None, None, None, 5, "0.0005", "0.0002"),
+        # bingx: the recorded markets' limits are empty; the min order value is info.tradeMinUSDT, 2 USDT
+        # (venues/bingx/minimums.py)
+        s("bingx", "BTC/USDT:USDT", "BTC-USDT", "1", "0.1", "0.0001", None, None, "2", 125, "0.0005", "0.0002"),
+        s("bingx", "ETH/USDT:USDT", "ETH-USDT", "1", "0.01", "0.01", None, None, "2", 125, "0.0005", "0.0002"),
+        s("bingx", "SOL/USDT:USDT", "SOL-USDT", "1", "0.001", "1", None, None, "2", 5, "0.0005", "0.0002"),
+        s("bingx", "DOGE/USDT:USDT", "DOGE-USDT", "1", "0.00001", "1", None, None, "2", 5, "0.0005", "0.0002"),
         # weex: advertised contract sizes; quantities are coins (see venues.quirks)
         s("weex", "BTC/USDT:USDT", "BTCUSDT", "0.0001", "0.1", "0.0001", "0.0001", "1200", None, 400, "0.0008", "0.0002"),
         s("weex", "ETH/USDT:USDT", "ETHUSDT", "0.001", "0.01", "0.001", "0.001", "1000000", None, 400, "0.0008", "0.0002"),
