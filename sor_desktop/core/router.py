@@ -74,7 +74,7 @@ from sor_desktop.core.book import Levels
 from sor_desktop.core.brackets import inverse_liquidation_price, liquidation_price
 from sor_desktop.core.instrument import Instrument
 from sor_desktop.core.inverse_venue import InverseVenue, as_linear
-from sor_desktop.core.lot_curve import LotCurve, build_curve
+from sor_desktop.core.lot_curve import LotCurve, build_curve, meets_notional
 from sor_desktop.core.lot_fill import fill_bound
 from sor_desktop.core.lot_solver import Allocation, FixedSet, Prepared, fills_more, solve
 from sor_desktop.core.orders import Side
@@ -187,8 +187,12 @@ def _unusable_reason(c: LotCurve, ins: Instrument) -> str:
     if c.hi == 0:
         return {"cap": "cap is below one lot", "max amount": "max order amount is below one lot",
                 "depth": "less than one lot is available"}.get(c.limit or "", "the amount is below one lot")
-    return (f"its minimum order ({ins.format_amount(ins.amount_step * c.lo)} contracts) is more than "
-            f"the {'amount' if c.limit is None else c.limit} allows")
+    allows = f"the {'amount' if c.limit is None else c.limit} allows"
+    if ins.min_notional is not None and not meets_notional(c.notional(c.hi), float(ins.min_notional)):
+        # the venue's minimum order value binds: even the most it could take is worth less (``c.lo``
+        # is then only one lot past that, not the order the minimum needs)
+        return f"its minimum order value ({ins.format_price(ins.min_notional)} {ins.quote}) is more than {allows}"
+    return f"its minimum order ({ins.format_amount(ins.amount_step * c.lo)} contracts) is more than {allows}"
 
 
 def plan_route(request: PlanRequest, venues: Sequence[VenueInput]) -> Plan:
