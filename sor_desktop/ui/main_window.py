@@ -555,15 +555,19 @@ class MainWindow(QMainWindow):
     def edit_presets(self) -> None:
         symbol = self.session.symbol
         now = ", ".join(p.label for p in self.sizes.presets)
-        text, ok = QInputDialog.getText(self, "Size presets", f"{symbol}: amounts in base or percents of the "
-                                        "free margin the router can use, comma separated (keys 1-9)", text=now)
-        if not ok:
-            return
-        try:
-            parse_presets(text)
-        except ValueError as exc:
-            self.notify("warning", str(exc))
-            return
+        text, why = now, ""
+        while True:  # a bad entry brings the dialog back with what was typed and why
+            ask = (f"{symbol}: amounts in base or percents of the free margin the router can use, comma "
+                   "separated (keys 1-9)" + (f"\n\n{why}: fix it, or Cancel to keep {now}" if why else ""))
+            text, ok = QInputDialog.getText(self, "Size presets", ask, text=text)
+            if not ok:
+                return
+            try:
+                parse_presets(text)
+            except ValueError as exc:
+                why = str(exc)
+                continue
+            break
         self.settings.setValue(f"presets/{symbol}", text)
         self._load_presets()
 

@@ -7,12 +7,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QWidget
 
 from sor_desktop.core.instrument import Instrument
+from sor_desktop.core.number_text import read_plain
 from sor_desktop.engine.preview import BASE, CONTRACTS, QUOTE
 
 MAX_PRESETS = 9  # keys 1-9
@@ -37,11 +38,11 @@ def parse_presets(text: str) -> list[Preset]:
         if not raw:
             continue
         pct = raw.endswith("%")
-        try:
-            value = Decimal(raw[:-1].strip() if pct else raw)
-        except InvalidOperation:
-            raise ValueError(f"size preset {raw!r} is not a number (e.g. 0.5 or 25%)") from None
-        if not value.is_finite() or value <= 0 or (pct and value > 100) or "_" in raw:
+        number = raw[:-1].strip() if pct else raw
+        if read_plain(number) is None:  # Decimal() reads '1_5', other scripts' digits and 'NaN'
+            raise ValueError(f"size preset {raw!r} is not a number (e.g. 0.5 or 25%)")
+        value = Decimal(number)
+        if value <= 0 or (pct and value > 100):
             raise ValueError(f"size preset {raw!r} must be a positive amount or a percent up to 100%")
         out.append(Preset(percent=value) if pct else Preset(amount=value))
     return out[:MAX_PRESETS]

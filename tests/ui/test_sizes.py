@@ -130,3 +130,29 @@ def test_a_percent_size_follows_the_margin_until_the_trader_types(window, monkey
     monkeypatch.setattr(window, "margin_fill_base", lambda: 3_000_000.0)
     window.follow_percent_size()
     assert window.routing.amount.text() == "400000"
+
+
+def test_a_bad_preset_keeps_the_dialog_and_what_was_typed(window, monkeypatch) -> None:
+    """'1,5; abc, -1, 200%' closed the dialog, said the first error on the fading status bar and
+    lost what was typed: the dialog now comes back with the text and the reason."""
+    from PySide6.QtWidgets import QInputDialog
+
+    answers = iter([("0.1, abc, 200%", True), ("0.1, 0.3, 25%", True)])
+    asked: list[tuple[str, str]] = []
+
+    def get_text(parent, title, label, *a, text: str = "", **k):
+        asked.append((label, text))
+        return next(answers)
+
+    monkeypatch.setattr(QInputDialog, "getText", get_text)
+    window.edit_presets()
+    assert len(asked) == 2
+    label, text = asked[1]
+    assert text == "0.1, abc, 200%" and "'abc'" in label
+    assert [p.label for p in window.sizes.presets] == ["0.1", "0.3", "25%"]
+
+
+@pytest.mark.parametrize("bad", ["\uff11", "1e400", "NaN%"])
+def test_presets_are_written_as_amounts_are(bad: str) -> None:
+    with pytest.raises(ValueError):
+        parse_presets(bad)
