@@ -8,7 +8,7 @@ from decimal import Decimal
 from sor_desktop.core.account import Balance, Position
 from sor_desktop.core.orders import OrderStatus, Side
 from sor_desktop.core.plan import Plan
-from sor_desktop.core.price_format import amount_digits
+from sor_desktop.core.price_format import amount_digits, format_price
 from sor_desktop.engine.tca import RouteTca
 
 
@@ -85,13 +85,28 @@ class RouteDone:
     unit: str = "base"
     status: str = ""  # "filled" | "partly filled" | "not filled"
     journal_error: str | None = None  # orders went out but their state could not be saved
+    symbol: str = ""
+    side: str = ""  # "buy" | "sell" | "mixed" (a flatten of longs and shorts)
+    # every leg filled all it was sent: a short fill is the plan's own (the books or caps held
+    # no more), which the trader confirmed, not a failure
+    as_planned: bool = False
+    tick: Decimal | None = None  # the route's prices are written with it (price_format.limits_tick)
 
     @property
     def summary(self) -> str:
-        """"partly filled: 1.66 of 4" for the blotter and the status bar (a flatten of DOGE read
+        """"partly filled: 1.66 of 4" for the blotter's status column (a flatten of DOGE read
         "395377 of 1.00004e+06")."""
         quote = self.unit == "quote"
-        return f"{self.status}: {_amount(self.filled, quote)} of {_amount(self.requested, quote)}"
+        status = self.status + (" as planned" if self.as_planned and self.status == "partly filled" else "")
+        return f"{status}: {_amount(self.filled, quote)} of {_amount(self.requested, quote)}"
+
+    @property
+    def headline(self) -> str:
+        """The summary with the side, symbol and average price, for the status bar and the log
+        (whose line had named neither the symbol nor the side)."""
+        head = f"{self.side} {self.symbol} " if self.symbol else ""
+        price = self.tca.realised_avg_price if self.tca is not None else None
+        return head + self.summary + (f" at {format_price(price, self.tick)}" if price else "")
 
 
 def _amount(x: float, quote: bool) -> str:

@@ -16,6 +16,7 @@ from sor_desktop.core.book import BookSnapshot
 from sor_desktop.core.client_ids import new_route_id
 from sor_desktop.core.orders import OrderStatus
 from sor_desktop.core.plan import AmountUnit, Plan, PlanRequest, VenueInput
+from sor_desktop.core.price_format import limits_tick
 from sor_desktop.engine.exec_events import ExecEvent, LegEvent, RouteEvent, RouteState, fill_status
 from sor_desktop.engine.executor import Executor
 from sor_desktop.engine.session_events import LegUpdate, Notice, RouteDone, RouteStarted
@@ -108,7 +109,11 @@ def route_done(ev: RouteEvent, plan: Plan | None) -> RouteDone:
         status = fill_status(plan, base, legs_in_full=in_full)
     else:
         status = "partly filled" if base > 0 else "not filled"
-    return RouteDone(ev.route_id, ev.tca, requested, filled, unit, status, ev.journal_error)
+    symbol = plan.symbol if plan is not None else ""
+    sides = {plan.side_of(lg) for lg in plan.legs} if plan is not None else set()
+    side = "" if plan is None else str(plan.side) if len(sides) <= 1 else "mixed"
+    return RouteDone(ev.route_id, ev.tca, requested, filled, unit, status, ev.journal_error, symbol, side,
+                     as_planned=in_full, tick=limits_tick(lg.limit_price for lg in plan.legs) if plan else None)
 
 
 def leg_update(ev: LegEvent, plan: Plan | None, unknown: set[tuple[str, int]]) -> LegUpdate:

@@ -1154,7 +1154,8 @@ class MainWindow(QMainWindow):
                 self.blotter.on_tca(ev.route_id, ev.tca)
             self.blotter.on_done(ev)
             if ev.status:
-                self.notify("info" if ev.status == "filled" else "warning", f"route {ev.route_id[:8]}: {ev.summary}")
+                ok = ev.status == "filled" or (ev.as_planned and ev.status == "partly filled")
+                self.notify("info" if ok else "warning", f"route {ev.route_id[:8]}: {ev.headline}")
         elif isinstance(ev, ElsewhereUpdate):
             self.positions.on_elsewhere(ev)
         elif isinstance(ev, AccountUpdate):
