@@ -37,6 +37,17 @@ def chip_text(h: VenueHealth, compact: bool = False) -> str:
     return " ".join(parts)
 
 
+def health_figures(h: VenueHealth) -> str:
+    """Book age, update rate and round-trip time in words, with their values: the tooltip's line
+    (a compact chip shows none of them)."""
+    if h.book_age_s is None:
+        age = "no book yet"
+    else:
+        age = f"book age {h.book_age_s * 1000:.0f} ms" if h.book_age_s < 10 else f"book age {h.book_age_s:.0f} s"
+    rtt = "round-trip not measured yet" if h.rtt_ms is None else f"round-trip {h.rtt_ms:.0f} ms"
+    return f"{age} · {h.updates_per_s:.0f} updates/s · {rtt}"
+
+
 class VenueChip(QLabel):
     def __init__(self, venue: str, parent: QWidget | None = None) -> None:
         super().__init__(venue, parent)
@@ -68,6 +79,6 @@ class VenueChip(QLabel):
         if style != self.styleSheet():  # restyling repolishes the widget: only on a change of state
             self.setStyleSheet(style)
         self.setToolTip(redact(f"{h.venue}: {h.state}" + (f" ({h.reason})" if h.reason else "")
-                        + " · book age, updates per second, round-trip time"
+                        + f"\n{health_figures(h)}"
                         + (f"\nAPI key: {h.key_note}" if h.key_note else "")
                         + (f"\n{self.terms_note}" if self.terms_note else "")))
