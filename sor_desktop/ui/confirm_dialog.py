@@ -130,6 +130,8 @@ class ConfirmDialog(QDialog):
         # no placeholder: grey text in the field looked like the amount was already typed
         self.typed_field = QLineEdit()
         self.typed_field.textChanged.connect(self._check_typed)
+        # Enter on a wrong amount (Send grey): say what is expected, at the field
+        self.typed_field.returnPressed.connect(lambda: self._check_typed(self.typed_field.text(), entered=True))
         self.typed_error = QLabel("")
         self.typed_error.setObjectName("error")
         self.typed_error.hide()
@@ -285,8 +287,13 @@ class ConfirmDialog(QDialog):
         self._focus()  # Send was disabled while held, so it lost the keyboard; give it back
 
     # -- the typed amount and Send ---------------------------------------------------------------
-    def _check_typed(self, text: str) -> None:
+    def _check_typed(self, text: str, entered: bool = False) -> None:
+        """A text that is no number says why; a number other than the amount says what to type,
+        once Enter is pressed or it has as many figures as the amount (not while on its way)."""
         problem = _typed_problem(text) if text.strip() else None
+        if problem is None and text.strip() and not _same_number(text, self.expected):
+            if entered or _figures(text) >= _figures(self.expected):
+                problem = f"{_grouped(text)} is not the amount: type {_grouped(self.expected)} to confirm"
         self.typed_error.setText(problem or "")
         self.typed_error.setVisible(bool(problem) and self._needs_typing)
         self._update_send()
@@ -339,6 +346,18 @@ def _typed_problem(text: str) -> str | None:
     except AmountError as exc:
         return str(exc)
     return None
+
+
+def _figures(text: str) -> int:
+    return sum(ch.isdigit() for ch in text)
+
+
+def _grouped(text: str) -> str:
+    """A typed or expected amount as the dialog writes amounts: "149,875", "0.537"."""
+    try:
+        return f"{parse_amount(text):,}"
+    except AmountError:
+        return text
 
 
 def _same_number(text: str, expected: str) -> bool:

@@ -84,3 +84,29 @@ def test_base_amounts_are_written_to_their_lot(window, qtbot):
     lots = replace(plan, legs=tuple(replace(lg, amount_base=float(round(lg.amount_base * 1e5))) for lg in plan.legs))
     dlg._show(lots)
     assert all("." not in dlg.table.item(r, 3).text() for r in range(dlg.table.rowCount()))
+
+
+def test_a_wrong_amount_says_what_to_type(window, qtbot):
+    """149874 where 149875 is asked, then Enter: Send stayed grey with no word at the field."""
+    from PySide6.QtCore import Qt
+
+    dlg = _dialog(window, 149875.0)
+    qtbot.addWidget(dlg)
+    dlg.show()
+    dlg.typed.setText("1498")  # on its way: no complaint yet
+    assert dlg.typed_error.isHidden()
+    dlg.typed.setText("149874")
+    qtbot.keyClick(dlg.typed, Qt.Key.Key_Return)
+    assert not dlg.send.isEnabled() and dlg.result() == 0
+    assert not dlg.typed_error.isHidden()
+    assert "149,874 is not the amount: type 149,875 to confirm" in dlg.typed_error.text()
+    dlg.typed.setText("149875")
+    assert dlg.send.isEnabled() and dlg.typed_error.isHidden()
+
+
+def test_a_wrong_amount_as_long_as_the_right_one_is_said_without_enter(window, qtbot):
+    dlg = _dialog(window, 0.537)
+    qtbot.addWidget(dlg)
+    dlg.typed.setText("0.573")
+    assert not dlg.send.isEnabled() and not dlg.typed_error.isHidden()
+    assert "type 0.537 to confirm" in dlg.typed_error.text()
