@@ -30,7 +30,7 @@ from sor_desktop.cli.errors import CliError
 from sor_desktop.core.instrument import base_and_quote
 from sor_desktop.core.orders import Side
 from sor_desktop.core.plan import DEFAULT_LEG_COST, AmountUnit, Plan, PlanRequest, VenueInput
-from sor_desktop.core.price_format import format_price, limits_tick, tick_of
+from sor_desktop.core.price_format import format_price
 from sor_desktop.core.router import RouteError, plan_route
 
 
@@ -135,7 +135,7 @@ def _amount(x: float) -> str:
 def render(plan: Plan, repeat: int = 1) -> str:
     """The plan as a readable table."""
     base = base_and_quote(plan.symbol)[0] or "base"
-    tick = limits_tick(lg.limit_price for lg in plan.legs)
+    tick = plan.price_tick()
     unit = base if plan.unit is AmountUnit.BASE else "USDT"
     money = "all-in cost" if plan.side is Side.BUY else "proceeds after fees"
     terms = f"IOC limits {plan.slippage_bps:g} bps past the worst price"
@@ -147,7 +147,7 @@ def render(plan: Plan, repeat: int = 1) -> str:
     mixed = len({lg.symbol for lg in plan.legs}) > 1 or any(lg.symbol != plan.symbol for lg in plan.legs)
     rows = [head] + [
         (f"{lg.venue} {lg.symbol}" if mixed else lg.venue, lg.contracts, f"{lg.amount_base:.8g}", format_price(lg.avg_price, tick),
-         format_price(lg.worst_price, tick), format_price(lg.limit_price_dec, tick_of(lg.limit_price)), f"{lg.fee:,.2f}", f"{lg.cost:,.2f}", f"{lg.share:.1%}")
+         format_price(lg.worst_price, tick), format_price(lg.limit_price_dec, tick), f"{lg.fee:,.2f}", f"{lg.cost:,.2f}", f"{lg.share:.1%}")
         for lg in plan.legs
     ]
     rows = _futures_columns(plan, rows)

@@ -10,7 +10,7 @@ from sor_desktop.core.book import BookSnapshot
 from sor_desktop.core.instrument import Instrument, base_and_quote
 from sor_desktop.core.orders import Side
 from sor_desktop.core.plan import AmountUnit, Plan
-from sor_desktop.core.price_format import amount_digits, format_price, limits_tick, tick_of
+from sor_desktop.core.price_format import amount_digits, format_price
 from sor_desktop.engine.exec_events import RouteResult, fill_status
 from sor_desktop.engine.margin_caps import VenueMargin
 from sor_desktop.engine.tca import RouteTca
@@ -26,11 +26,11 @@ def print_plan(plan: Plan, out: TextIO, skipped: dict[str, str], single_why: str
     print(f"Plan: {plan.side} {amount_text(plan.requested, plan)} of {plan.symbol}", file=out)
     print(f"  {'venue':<13}{'contracts':>12}{'base':>12}{'avg price':>14}{'limit':>14}{'fee':>10}{'share':>8}",
           file=out)
-    # prices with the finest tick of the legs' limits: a fixed 2 decimals wrote DOGE's as 0.15
-    tick = limits_tick(lg.limit_price for lg in plan.legs)
+    # prices with the venues' tick: a fixed 2 decimals wrote DOGE's as 0.15
+    tick = plan.price_tick()
     for lg in plan.legs:
         print(f"  {lg.venue:<13}{lg.contracts:>12}{lg.amount_base:>12,.{digits}f}{format_price(lg.avg_price, tick):>14}"
-              f"{format_price(lg.limit_price_dec, tick_of(lg.limit_price)):>14}{lg.fee:>10.4f}{lg.share:>8.1%}",
+              f"{format_price(lg.limit_price_dec, tick):>14}{lg.fee:>10.4f}{lg.share:>8.1%}",
               file=out)  # the limit sent, only grouped (as the window writes it)
     print(f"  total {plan.filled:,.{digits}f} {base} at {format_price(plan.avg_price, tick)} avg, notional {plan.notional:,.2f}, "
           f"fees {plan.fees:,.4f}, all-in {plan.total_cost:,.2f}", file=out)
@@ -76,7 +76,7 @@ def print_outcome(result: RouteResult, out: TextIO, plan: Plan | None = None) ->
           f"{'fee':>10}{'ack ms':>9}", file=out)
     # prices with the plan's tick and contracts as the plan wrote them (0.15000 and 70.76 above
     # read 0.150000 and 70.760 here)
-    tick = limits_tick(lg.limit_price for lg in plan.legs) if plan is not None else None
+    tick = plan.price_tick() if plan is not None else None
     for lg in result.legs:
         t = per_leg.get(lg.client_order_id)  # its fee is in quote units (an inverse leg's coin fee valued)
         filled = float(lg.filled_base)

@@ -14,6 +14,7 @@ from sor_desktop.core.brackets import Bracket
 from sor_desktop.core.funding import Funding
 from sor_desktop.core.instrument import Instrument
 from sor_desktop.core.orders import Side
+from sor_desktop.core.price_format import limits_tick
 
 # What one more leg costs the trader beyond its fees, in quote units (USDT): the router uses a venue
 # only when it saves more than this (README, router section, says why 1 USDT).
@@ -85,6 +86,9 @@ class Leg:
     # the leg's own side, set only in a plan whose legs go both ways (a flatten of longs on one
     # venue and shorts on another): None is the plan's side. Read it through ``Plan.side_of``.
     side: Side | None = None
+    # the venue's price tick (exact), from the instrument the leg was made with: the route's prices
+    # are written with it (``core.price_format.limits_tick``); None where it is not known
+    tick: str | None = None
 
     @property
     def contracts_dec(self) -> Decimal:
@@ -144,6 +148,11 @@ class Plan:
     funding_unknown: tuple[str, ...] = ()
     # the saving against best_single split into price, fee and funding (same sign as savings_quote)
     savings_parts: dict[str, float] | None = None
+
+    def price_tick(self, known: Decimal | None = None) -> Decimal | None:
+        """The tick this plan's prices are written with: its venues' ticks, ``known`` (the window's
+        display tick) and its limits' figures (``core.price_format.limits_tick``)."""
+        return limits_tick((lg.limit_price for lg in self.legs), [known, *(lg.tick for lg in self.legs)])
 
     def side_of(self, leg: Leg) -> Side:
         """The side ``leg`` is sent on: its own when it carries one, else the plan's."""

@@ -55,11 +55,14 @@ def tick_of(exact: str | Decimal) -> Decimal:
     return Decimal(1).scaleb(min(0, exp))
 
 
-def limits_tick(limits: Iterable[str | Decimal]) -> Decimal | None:
-    """The tick to write a route's prices with: the finest of its legs' limits, each written on its
-    venue's tick (``tick_of``); None when there are none. The plan, the outcome under it, the
-    confirmation and the journal all write a route's prices with it."""
-    return display_tick(tick_of(p) for p in limits)
+def limits_tick(limits: Iterable[str | Decimal], ticks: Iterable[str | Decimal | None] = ()) -> Decimal | None:
+    """The tick to write a route's prices with: the finest of its venues' ``ticks`` where they are
+    known (the instruments' own, the window's display tick) and of its legs' limits' figures
+    (``tick_of``, so no limit is ever cut); None when there is neither. A limit's trimmed string
+    alone said too little: 0.1499 on a 0.00001 tick, 60241 on a 0.1 one. The plan, the outcome
+    under it, the confirmation and the journal all write a route's prices with it."""
+    known = [Decimal(t) for t in ticks if t is not None and Decimal(t) > 0]
+    return display_tick([*known, *(tick_of(p) for p in limits)])
 
 
 def amount_digits(amounts: Iterable[float], most: int = 8) -> int:

@@ -659,7 +659,7 @@ def _leg(v: _Venue, x: int, request: PlanRequest) -> Leg:
         avg_price=notional / base, worst_price=worst, limit_price=ins.format_price(limit),
         notional=notional, fee=fee, cost=notional + fee if side is Side.BUY else notional - fee,
         funding=v.futures.funding_per_base * base if request.hold_hours else None,
-        liquidation_price=_liquidation(v, side, notional / base, base),
+        liquidation_price=_liquidation(v, side, notional / base, base), tick=ins.format_price(ins.price_tick),
     )
 
 

@@ -112,7 +112,8 @@ def inverse_close_leg(inst: Instrument, book: BookSnapshot, side: Side, contract
     fee = walk.notional * (float(inst.taker_fee) if fee_rate is None else fee_rate)
     return Leg(venue=inst.venue, symbol=inst.symbol, contracts=inst.format_amount(contracts), amount_base=walk.base,
                avg_price=walk.notional / walk.base, worst_price=walk.worst_price, limit_price=inst.format_price(limit),
-               notional=walk.notional, fee=fee, cost=walk.notional + fee if side is Side.BUY else walk.notional - fee)
+               notional=walk.notional, fee=fee, cost=walk.notional + fee if side is Side.BUY else walk.notional - fee,
+               tick=inst.format_price(inst.price_tick))
 
 
 def plan_flatten_underlying(symbol: str, companions: Mapping[str, tuple[str, str]],

@@ -82,6 +82,7 @@ class _Route:
     legs: dict[int, LegUpdate] = field(default_factory=dict)
     items: dict[int, QTreeWidgetItem] = field(default_factory=dict)
     done: RouteDone | None = None
+    tick: Decimal | None = None
 
 
 def leg_status_text(u: LegUpdate) -> str:
@@ -117,7 +118,8 @@ class Blotter(QWidget):
     def on_route(self, ev: RouteStarted) -> None:
         item = QTreeWidgetItem()
         self.tree.insertTopLevelItem(0, item)
-        r = self.routes[ev.route_id] = _Route(item, ev)
+        # the route's prices as its confirmation wrote them: the window's tick and its venues'
+        r = self.routes[ev.route_id] = _Route(item, ev, tick=ev.plan.price_tick(self.tick))
         for i, leg in enumerate(ev.plan.legs):
             child = QTreeWidgetItem(item)
             name = leg_key(leg, ev.plan.symbol)  # a venue's inverse market is named apart (core.market_key)
@@ -128,7 +130,7 @@ class Blotter(QWidget):
             child.setForeground(1, QColor(theme.BID if side is Side.BUY else theme.ASK))
             child.setText(2, "pending")
             child.setText(3, f"{leg.contracts_dec:,f}")
-            child.setText(6, format_price(leg.avg_price, self.tick))
+            child.setText(6, format_price(leg.avg_price, r.tick))
             r.items[i] = child
         item.setExpanded(True)
         self._summarise(r)
@@ -144,7 +146,7 @@ class Blotter(QWidget):
         child.setText(2, leg_status_text(u))
         child.setForeground(2, QColor(STATUS_COLOUR.get(u.status, theme.TEXT)))
         child.setText(4, f"{u.filled_base:,.{_digits(r.started.plan)}f}" if u.filled_contracts else "0")
-        child.setText(5, format_price(u.avg_price, self.tick) if u.avg_price else "")
+        child.setText(5, format_price(u.avg_price, r.tick) if u.avg_price else "")
         slip = u.slippage_bps
         child.setText(7, f"{slip:+.2f}" if slip is not None else "")
         child.setText(8, f"{u.latency_ms:.0f}" if u.latency_ms is not None else "")
@@ -200,8 +202,8 @@ class Blotter(QWidget):
             self._summarise_sides(r)
         else:
             it.setText(1, str(plan.side))
-            it.setText(5, format_price(avg, self.tick) if avg else "")
-            it.setText(6, format_price(plan.avg_price, self.tick))
+            it.setText(5, format_price(avg, r.tick) if avg else "")
+            it.setText(6, format_price(plan.avg_price, r.tick))
             if avg:
                 slip = (avg - plan.avg_price) / plan.avg_price * 1e4 * (1 if plan.side == "buy" else -1)
                 it.setText(7, f"{slip:+.2f}")

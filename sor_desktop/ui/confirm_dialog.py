@@ -38,7 +38,7 @@ from sor_desktop.core.instrument import base_and_quote
 from sor_desktop.core.market_key import leg_key
 from sor_desktop.core.orders import Side
 from sor_desktop.core.plan import AmountUnit, Plan
-from sor_desktop.core.price_format import amount_digits, format_price, limits_tick, tick_of
+from sor_desktop.core.price_format import amount_digits, format_price
 from sor_desktop.engine.preview import AmountError, parse_amount
 from sor_desktop.ui import theme
 from sor_desktop.ui.plan_drift import plan_changes
@@ -76,10 +76,11 @@ class ConfirmDialog(QDialog):
                  parent: QWidget | None = None, quoted_at: float | None = None,
                  clock: Callable[[], float] = time.monotonic,
                  replan: Callable[[], Quote] | None = None,
-                 problems: Callable[[Plan], list[str]] | None = None) -> None:
+                 problems: Callable[[Plan], list[str]] | None = None, tick: Decimal | None = None) -> None:
         super().__init__(parent)
         self.plan = plan
         self.problems = problems  # what would refuse the shown plan if it were sent now (margin)
+        self.tick = tick  # the window's display tick: prices as the preview and the blotter write them
         self.base = base
         self.mode = mode
         self.reduce_only = reduce_only
@@ -192,12 +193,12 @@ class ConfirmDialog(QDialog):
                 f"{' · reduce-only' if self.reduce_only else ''} · <b>{self.mode.upper()}</b></span>"
             )
         self.table.setRowCount(len(plan.legs))
-        # prices as the window writes them: by the tick, thousands grouped (the limit is the exact
-        # string sent, only grouped)
-        tick = limits_tick(leg.limit_price for leg in plan.legs)
+        # prices as the window writes them: by the venues' tick, thousands grouped (the limit is the
+        # exact string sent, only grouped and written to the tick: 60,241.0 beside 60,244.5)
+        tick = plan.price_tick(self.tick)
         for r, leg in enumerate(plan.legs):
             cells = (leg_key(leg, plan.symbol), str(plan.side_of(leg)), f"{leg.contracts_dec:,f}", f"{leg.amount_base:,.{digits}f}",
-                     format_price(leg.avg_price, tick), format_price(leg.limit_price_dec, tick_of(leg.limit_price)),
+                     format_price(leg.avg_price, tick), format_price(leg.limit_price_dec, tick),
                      f"{leg.fee:,.2f}", f"{leg.cost:,.2f}")
             for c, text in enumerate(cells):
                 it = QTableWidgetItem(text)
@@ -211,7 +212,7 @@ class ConfirmDialog(QDialog):
         header = self.table.horizontalHeader().sizeHint().height()
         self.table.setFixedHeight(header + 22 * max(1, len(plan.legs)) + 4)
         self._fit_table()
-        self.totals.setText(sides_text(plan, self.base, tick) if plan.mixed else totals_text(plan, self.base))
+        self.totals.setText(sides_text(plan, self.base, tick) if plan.mixed else totals_text(plan, self.base, tick=tick))
         notional = route_notional(plan)
         if plan.unit is AmountUnit.QUOTE:  # the notional typed in the ticket, not its base of the moment
             expected = f"{plan.requested:.2f}".rstrip("0").rstrip(".")

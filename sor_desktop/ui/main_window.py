@@ -1015,7 +1015,7 @@ class MainWindow(QMainWindow):
                             reduce_only=self.routing.reduce_only.isChecked(), parent=self,
                             quoted_at=self._quoted_at if shown is not None and shown.plan is plan else None,
                             clock=self.session.store.clock, replan=lambda: self._requote(req),
-                            problems=None if req.reduce_only else self._send_problems)
+                            problems=None if req.reduce_only else self._send_problems, tick=self.tick)
         self.confirm = dlg
         self.routing.route.setEnabled(False)
         # what is sent is the plan the dialog shows when Send goes through (re-planned if the
@@ -1092,7 +1092,7 @@ class MainWindow(QMainWindow):
         dlg = ConfirmDialog(plan, base=self.routing.base_ccy, mode=str(self.session.mode),
                             type_above=self.prefs.type_above_notional, reduce_only=True, parent=self,
                             quoted_at=self._quoted_at_of(plan, self._arrivals((lg.venue, lg.symbol) for lg in plan.legs)),
-                            clock=self.session.store.clock, replan=replan)
+                            clock=self.session.store.clock, replan=replan, tick=self.tick)
         dlg.setWindowTitle("Confirm close (reduce-only)")
         self.confirm = dlg
 

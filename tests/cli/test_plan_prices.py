@@ -31,3 +31,14 @@ def test_doge_prices_keep_their_decimals(tmp_path, capsys) -> None:
     out = _table(tmp_path, capsys, books, "2000")
     assert "0.14986" in out and "0.14987" in out
     assert "at avg 0.14986;" in out
+
+
+def test_limits_ending_in_zero_keep_the_tick(tmp_path, capsys) -> None:
+    """Every limit on a round figure (0.1499 on a 0.00001 tick): the prices were written with the
+    limits' trimmed figures, "0.1499" and an average of "0.1498" for 0.14982."""
+    doge = {"symbol": "DOGE/USDT:USDT", "base": "DOGE", "precision": {"amount": 1, "price": 0.00001},
+            "limits": {"amount": {"min": 1}, "cost": {"min": 5}}}
+    books = [{**snap("a", [[0.14982, 5000.0]], [[0.14980, 1000.0]], **doge), "symbol": "DOGE/USDT:USDT"}]
+    out = _table(tmp_path, capsys, books, "2000")
+    assert "0.14990" in out, out  # the limit, 5 bps past 0.14982, on the tick
+    assert "at avg 0.14982;" in out, out

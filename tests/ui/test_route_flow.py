@@ -7,7 +7,7 @@ import asyncio
 from PySide6.QtWidgets import QDialog, QLabel
 
 from sor_desktop.core.orders import OrderStatus
-from sor_desktop.core.price_format import format_price, tick_of
+from sor_desktop.core.price_format import format_price
 
 
 def settle(loop, session) -> None:
@@ -26,9 +26,10 @@ def test_confirm_dialog_lists_every_leg_and_the_totals(window, sim_session):
     assert dlg is not None and dlg.plan is plan
     rows = [(dlg.table.item(r, 0).text(), dlg.table.item(r, 2).text(), dlg.table.item(r, 5).text())
             for r in range(dlg.table.rowCount())]
-    assert rows == [(lg.venue, f"{lg.contracts_dec:,f}", format_price(lg.limit_price_dec, tick_of(lg.limit_price))) for lg in plan.legs]
+    # the limits to the venues' tick, as the preview writes them (60,034.0, not a trimmed 60,034)
+    assert rows == [(lg.venue, f"{lg.contracts_dec:,f}", format_price(lg.limit_price_dec, window.tick)) for lg in plan.legs]
     labels = " ".join(lbl.text() for lbl in dlg.findChildren(QLabel))
-    assert f"{plan.avg_price:,.2f}" in labels and f"{plan.total_cost:,.2f}" in labels
+    assert format_price(plan.avg_price, window.tick) in labels and f"{plan.total_cost:,.2f}" in labels
     dlg.reject()
     assert window.confirm is None
     assert sim_session.session.executor.journal.recent_routes() == []  # cancelled: nothing sent
