@@ -41,6 +41,24 @@ def format_price(price: float | Decimal, tick: float | Decimal | None = None, *,
     return text[1:] if text.startswith("-") and float(text.replace(",", "")) == 0 else text
 
 
+AVERAGE_EXTRA = 2  # an average's figures past the tick, as Binance and Bybit write an entry price
+
+
+def format_average(price: float | Decimal, tick: float | Decimal | None = None) -> str:
+    """An average (an entry, a fill's or a preview's average, a mark that is a mid) with up to
+    AVERAGE_EXTRA figures past the tick, trailing zeros dropped down to the tick's own: it is no
+    price on the tick, and rounded to it an entry equal to the mark stood beside a uPnL of +13."""
+    if tick is None:
+        return format_price(price)
+    dp = tick_decimals(tick)
+    text = format_price(price, Decimal(1).scaleb(-min(MAX_DECIMALS, dp + AVERAGE_EXTRA)))
+    if "." in text:
+        whole, _, frac = text.partition(".")
+        frac = frac.rstrip("0").ljust(dp, "0")
+        text = f"{whole}.{frac}" if frac else whole
+    return text
+
+
 def display_tick(ticks: Iterable[Decimal | float]) -> Decimal | None:
     """The tick to write a symbol's prices with across venues: the finest, so no venue's price is
     rounded away on screen."""

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QHeaderView, QTreeWidget, QTreeWidgetItem, QVBoxLa
 from sor_desktop.core.market_key import leg_key
 from sor_desktop.core.orders import OrderStatus, Side
 from sor_desktop.core.plan import Plan
-from sor_desktop.core.price_format import amount_digits, format_price
+from sor_desktop.core.price_format import amount_digits, format_average
 from sor_desktop.engine.session_events import LegUpdate, RouteDone, RouteStarted
 from sor_desktop.engine.tca import RouteTca
 from sor_desktop.ui import theme
@@ -130,7 +130,7 @@ class Blotter(QWidget):
             child.setForeground(1, QColor(theme.BID if side is Side.BUY else theme.ASK))
             child.setText(2, "pending")
             child.setText(3, f"{leg.contracts_dec:,f}")
-            child.setText(6, format_price(leg.avg_price, r.tick))
+            child.setText(6, format_average(leg.avg_price, r.tick))
             r.items[i] = child
         item.setExpanded(True)
         self._summarise(r)
@@ -146,7 +146,7 @@ class Blotter(QWidget):
         child.setText(2, leg_status_text(u))
         child.setForeground(2, QColor(STATUS_COLOUR.get(u.status, theme.TEXT)))
         child.setText(4, f"{u.filled_base:,.{_digits(r.started.plan)}f}" if u.filled_contracts else "0")
-        child.setText(5, format_price(u.avg_price, r.tick) if u.avg_price else "")
+        child.setText(5, format_average(u.avg_price, r.tick) if u.avg_price else "")
         slip = u.slippage_bps
         child.setText(7, f"{slip:+.2f}" if slip is not None else "")
         child.setText(8, f"{u.latency_ms:.0f}" if u.latency_ms is not None else "")
@@ -202,8 +202,10 @@ class Blotter(QWidget):
             self._summarise_sides(r)
         else:
             it.setText(1, str(plan.side))
-            it.setText(5, format_price(avg, r.tick) if avg else "")
-            it.setText(6, format_price(plan.avg_price, r.tick))
+            # averages with figures past the tick (core.price_format.format_average): rounded to
+            # it, a fill and its preview read the same beside a slippage that was not nought
+            it.setText(5, format_average(avg, r.tick) if avg else "")
+            it.setText(6, format_average(plan.avg_price, r.tick))
             if avg:
                 slip = (avg - plan.avg_price) / plan.avg_price * 1e4 * (1 if plan.side == "buy" else -1)
                 it.setText(7, f"{slip:+.2f}")

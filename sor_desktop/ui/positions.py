@@ -25,7 +25,7 @@ from sor_desktop.core.brackets import Bracket, liquidation_price
 from sor_desktop.core.instrument import base_and_quote, linear_by_symbol
 from sor_desktop.core.margin import NEAR_ZERO_FREE
 from sor_desktop.core.orders import Side
-from sor_desktop.core.price_format import amount_digits, format_price
+from sor_desktop.core.price_format import amount_digits, format_average, format_price
 from sor_desktop.engine.session_events import AccountUpdate, ElsewhereUpdate
 from sor_desktop.ui import theme
 
@@ -197,8 +197,8 @@ class Positions(QWidget):
         money = (lambda x: f"{x:,.2f}") if coin is None else (lambda x: f"{x:,.6f} {coin}")
         pnl = format_price(upnl, 0.01, sign=True) if coin is None else f"{upnl:+.8f} {coin}"
         liq = self._liquidation(key, pos) if coin is None else None
-        return [key, f"{size:+,.{amount_digits([size])}f}" if pos else "flat", format_price(entry, self.tick) if entry else "",
-                format_price(mark, self.tick) if mark else "", format_price(liq, self.tick) if liq else "",
+        return [key, f"{size:+,.{amount_digits([size])}f}" if pos else "flat", format_average(entry, self.tick) if entry else "",
+                format_average(mark, self.tick) if mark else "", format_price(liq, self.tick) if liq else "",
                 pnl if pos else "", _leverage_mode(pos), "", money(free), money(total), ""]
 
     def _show_row(self, key: str, cells: list[str]) -> None:
