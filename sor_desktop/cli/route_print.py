@@ -46,7 +46,7 @@ def print_plan(plan: Plan, out: TextIO, skipped: dict[str, str], single_why: str
         print(f"  funding over {plan.hold_hours or 0:g} h: {plan.funding:+,.2f} (+ paid, - received; {legs})", file=out)
         if plan.funding_unknown_note:
             print(f"  {plan.funding_unknown_note}", file=out)
-    if plan.unfilled > 0:
+    if plan.short:  # not "unfilled 0.00 USDT"
         print(f"  unfilled {amount_text(plan.unfilled, plan)}: {plan.unfilled_reason or 'not enough liquidity'}", file=out)
     for venue, why in list(plan.excluded) + sorted(skipped.items()):
         print(f"  excluded {venue}: {why}", file=out)

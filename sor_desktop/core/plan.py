@@ -149,6 +149,12 @@ class Plan:
     # the saving against best_single split into price, fee and funding (same sign as savings_quote)
     savings_parts: dict[str, float] | None = None
 
+    @property
+    def short(self) -> bool:
+        """Whether the plan falls short of its request by a figure worth a warning: a notional
+        short by less than half a cent is written "0.00" and is none ("unfilled 0.00 USDT")."""
+        return self.unfilled > 0 and not (self.unit is AmountUnit.QUOTE and round(self.unfilled, 2) == 0)
+
     def price_tick(self, known: Decimal | None = None) -> Decimal | None:
         """The tick this plan's prices are written with: its venues' ticks, ``known`` (the window's
         display tick) and its limits' figures (``core.price_format.limits_tick``)."""

@@ -6,12 +6,12 @@ import re
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_CEILING, Decimal, InvalidOperation
 
 from sor_desktop.core import futures_costs
 from sor_desktop.core.account import Position
 from sor_desktop.core.book import BookSnapshot
-from sor_desktop.core.instrument import Instrument
+from sor_desktop.core.instrument import Instrument, base_and_quote
 from sor_desktop.core.inverse_venue import as_linear
 from sor_desktop.core.lot_curve import build_curve
 from sor_desktop.core.market_key import split_key
@@ -153,7 +153,8 @@ def to_plan_request(
         raise AmountError(f"notional {notional:,.0f} USDT is above the panel's limit of {req.max_notional:,.0f}")
     smallest = _smallest_order_base(instruments, mid)
     if base is not None and smallest is not None and base < smallest:
-        raise AmountError(f"below the smallest order any venue accepts ({smallest:g} base)")
+        what = base_and_quote(req.symbol)[0] or "base"  # "1 DOGE", "0.0001 BTC", where ':g base' said "1e-05 base"
+        raise AmountError(f"below the smallest order any venue accepts ({_at_least(smallest)} {what})")
     amount_out = float(amount) if unit is AmountUnit.QUOTE else float(base or 0.0)
     return PlanRequest(
         side=req.side,
@@ -168,6 +169,17 @@ def to_plan_request(
         limit_on_fee_adjusted=req.limit_on_fee_adjusted,
         leg_cost=req.leg_cost,
     )
+
+
+def _at_least(x: float, figures: int = 3) -> str:
+    """``x`` in plain grouped digits to ``figures`` significant figures, rounded up: a minimum
+    written so that typing what it says is enough (1.66377e-05 -> 0.0000167)."""
+    d = Decimal(f"{x:.12g}")  # float noise (0.1 + 0.2) is not a figure to round up
+    if not d.is_finite() or d <= 0:
+        return f"{x:g}"
+    step = Decimal(1).scaleb(d.adjusted() - figures + 1)
+    up = (d / step).to_integral_value(rounding=ROUND_CEILING) * step
+    return f"{up.normalize():,f}"
 
 
 def _smallest_order_base(instruments: Mapping[str, Instrument], mid: float | None) -> float | None:

@@ -24,6 +24,12 @@ PRICE_FIT = QHeaderView.ResizeMode.ResizeToContents
 MIN_VENUE_WIDTH = 56  # the venue column gives up room down to this ("binan…"), never a number column
 
 
+def _cost(cost: float) -> str:
+    """A leg's all-in cost: whole USDT where that is a fine enough figure, cents below 1,000 (a
+    sub-dollar DOGE leg read "0" and "3")."""
+    return f"{cost:,.2f}" if abs(cost) < 1000 else f"{cost:,.0f}"
+
+
 def totals_text(plan: Plan, base: str, quote: str = "USDT", tick: Decimal | None = None) -> str:
     # the single venue's amount too: legs of 0.5 BTC wrote its 0.25 as "0.2"
     shown = [lg.amount_base for lg in plan.legs] or [plan.filled]
@@ -59,12 +65,13 @@ def totals_text(plan: Plan, base: str, quote: str = "USDT", tick: Decimal | None
                      " (+ paid, − received; not in the all-in cost above)")
         if plan.funding_unknown_note:
             lines.append(f"<span style='color:{theme.WARN}'>{plan.funding_unknown_note} (terms not read)</span>")
-    if plan.unfilled > 0:
+    # a notional short by less than a cent is no shortfall: "unfilled 0.00 USDT" warned in amber
+    if plan.short:
         unit = quote if plan.unit == "quote" else base
-        # an inverse leg's last part of a contract (1e-5 BTC) must not read as "unfilled 0.0000",
+        # an inverse leg's last part of a contract (0.00001 BTC) must not read as "unfilled 0.0000",
         # nor 14 million DOGE on a lot of 1 as "14,106,869.0000"
         left = (f"{plan.unfilled:,.2f}" if unit == quote else f"{plan.unfilled:,.{digits}f}"
-                if plan.unfilled >= 10.0 ** -digits else f"{plan.unfilled:.2g}")
+                if plan.unfilled >= 10.0 ** -digits else f"{Decimal(f'{plan.unfilled:.2g}'):f}")
         lines.append(f"<span style='color:{theme.WARN}'>unfilled {left} {unit}: "
                      f"{plan.unfilled_reason or 'not enough depth'}</span>")
     lines.append(f"<span style='color:{theme.MUTED}'>{router_terms(plan, quote, tick)}</span>")
@@ -134,7 +141,7 @@ class PreviewTable(QWidget):
         rows: list[tuple[str, tuple[str, ...]]] = [
             (leg_key(lg, plan.symbol) if plan else lg.venue, (f"{lg.contracts_dec:,f}", f"{lg.amount_base:,.8g}", format_price(lg.avg_price, self.tick),
                         format_price(lg.limit_price_dec, self.tick),
-                        f"{lg.fee:.2f}", f"{lg.cost:,.0f}", f"{lg.share * 100:.1f}%",
+                        f"{lg.fee:.2f}", _cost(lg.cost), f"{lg.share * 100:.1f}%",
                         plan.funding_cell(lg) if plan else "–",
                         "–" if lg.liquidation_price is None else format_price(lg.liquidation_price, self.tick)))
             for lg in legs
