@@ -27,7 +27,7 @@ from sor_desktop.core.book import BookSnapshot, Levels
 from sor_desktop.core.instrument import Instrument
 from sor_desktop.core.plan import VenueInput
 
-__all__ = ["InverseVenue", "as_linear", "Walk"]
+__all__ = ["InverseVenue", "as_linear", "contracts_base", "Walk"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +73,24 @@ class InverseVenue:
             left -= take
             worst = price
         return Walk(n, got, float(n) * cs, worst)
+
+
+def contracts_base(ins: Instrument, levels: Levels, contracts: Decimal) -> float:
+    """The base amount ``contracts`` of ``ins`` come to on ``levels`` (the side of the book they
+    would take, best first): a linear contract is ``contract_size`` of base at any price; an
+    inverse one is ``contract_size`` USD, walked on the levels as ``InverseVenue.walk`` walks a
+    leg, and any contracts past the levels' depth count at the last level's price (so depth, not
+    this amount, is what stops a leg there). A reduce-only leg's cap (``VenueInput.reduce_contracts``)."""
+    if contracts <= 0:
+        return 0.0
+    if ins.linear:
+        return float(contracts * ins.contract_size)
+    walked = InverseVenue(ins, ins.amount_step).walk(levels, contracts)
+    depth = float(levels[:, 1].sum()) if len(levels) else 0.0
+    rest = float(contracts) - depth
+    if rest > 0 and len(levels):
+        return walked.base + rest * float(ins.contract_size) / float(levels[-1, 0])
+    return walked.base if len(levels) else 0.0
 
 
 PSEUDO_DECADES = 2

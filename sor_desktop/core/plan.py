@@ -45,6 +45,11 @@ class VenueInput:
     leverage: float | None = None  # the leverage the legs open at (brackets and liquidation need it)
     mark_price: float | None = None  # funding, bracket notionals and liquidation distance use it
     position_base: float = 0.0  # the position already held (signed base): brackets count it
+    # reduce-only: the contracts of the position this venue's leg closes, in the venue's own unit,
+    # exactly. It replaces ``cap_base`` (a reducing order frees margin: the position is its cap);
+    # the leg never passes it, and a leg that takes all it allows is exactly these contracts (an
+    # inverse market's base moves with the price: a cap in base would miss the position either way)
+    reduce_contracts: Decimal | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -73,7 +73,7 @@ from sor_desktop.core import collector, futures_costs, lot_groups
 from sor_desktop.core.book import Levels
 from sor_desktop.core.brackets import inverse_liquidation_price, liquidation_price
 from sor_desktop.core.instrument import Instrument
-from sor_desktop.core.inverse_venue import InverseVenue, as_linear
+from sor_desktop.core.inverse_venue import InverseVenue, as_linear, contracts_base
 from sor_desktop.core.lot_curve import LotCurve, build_curve, meets_notional
 from sor_desktop.core.lot_fill import fill_bound
 from sor_desktop.core.lot_solver import Allocation, FixedSet, Prepared, fills_more, solve
@@ -117,6 +117,7 @@ def _grid(lot_sizes: Sequence[Decimal]) -> _Grid:
 
 
 MAX_SLIPPAGE_BPS = 10_000.0
+REDUCE_ONLY = "reduce-only"  # a curve's limit: the position a reduce-only leg closes (VenueInput.reduce_contracts)
 _NO_CAP = "no margin available (cap is 0)"
 
 
@@ -140,6 +141,15 @@ def _check(request: PlanRequest) -> None:
     dist = request.min_liq_distance
     if dist is not None and not (isinstance(dist, int | float) and 0 <= dist < 1):
         raise RouteError(f"minimum liquidation distance must be a fraction from 0 to below 1, got {dist!r}")
+
+
+def _reducing(v: VenueInput, side: Side) -> VenueInput:
+    """``v`` with a reduce-only position as its cap in base (``VenueInput.reduce_contracts``): the
+    base its contracts come to on the side of the book the leg takes (``contracts_base``)."""
+    if v.reduce_contracts is None:
+        return v
+    levels = v.book.asks if side is Side.BUY else v.book.bids
+    return replace(v, cap_base=contracts_base(v.instrument, levels, v.reduce_contracts))
 
 
 def _side_levels(v: VenueInput, request: PlanRequest) -> Levels:
@@ -185,9 +195,11 @@ def _screen(venues: Sequence[VenueInput], request: PlanRequest
 
 def _unusable_reason(c: LotCurve, ins: Instrument) -> str:
     if c.hi == 0:
-        return {"cap": "cap is below one lot", "max amount": "max order amount is below one lot",
+        return {"cap": "cap is below one lot", REDUCE_ONLY: "the position to reduce is below one lot",
+                "max amount": "max order amount is below one lot",
                 "depth": "less than one lot is available"}.get(c.limit or "", "the amount is below one lot")
-    allows = f"the {'amount' if c.limit is None else c.limit} allows"
+    what = {None: "amount", REDUCE_ONLY: "position to reduce"}.get(c.limit, c.limit)
+    allows = f"the {what} allows"
     if ins.min_notional is not None and not meets_notional(c.notional(c.hi), float(ins.min_notional)):
         # the venue's minimum order value binds: even the most it could take is worth less (``c.lo``
         # is then only one lot past that, not the order the minimum needs)
@@ -206,6 +218,7 @@ def _plan_route(request: PlanRequest, venues: Sequence[VenueInput]) -> Plan:
     _check(request)
     lot_groups.forget()
     side = request.side
+    venues = [_reducing(v, side) for v in venues]
     applied = [futures_costs.apply(v, request) for v in venues]  # the account's fee, funding, bracket caps
     venues = [a for a, _ in applied]
     futures = {id(a): c for a, c in applied}
@@ -297,6 +310,8 @@ def _route(screened: Sequence[tuple[VenueInput, Levels]], grid: _Grid, futures: 
         full = v.book.asks if request.side is Side.BUY else v.book.bids
         if len(levels) < len(full) and curve.limit == "depth":
             curve = replace(curve, limit="price limit")
+        if curve.limit == "cap" and v.reduce_contracts is not None and not costs.cap_reason:
+            curve = replace(curve, limit=REDUCE_ONLY)  # the cap is the position a reduce-only leg closes
         name = v.instrument.venue or v.book.venue
         if curve.lo > curve.hi:
             excluded.append((name, _unusable_reason(curve, v.instrument)))
@@ -647,6 +662,11 @@ def _leg(v: _Venue, x: int, request: PlanRequest) -> Leg:
     worst = c.worst_price(x)
     if v.inverse is not None and v.inverse_levels is not None:  # back to whole contracts, walked again
         walk = v.inverse.to_contracts(v.inverse_levels, base)
+        held = v.source.reduce_contracts if v.source is not None else None
+        if held is not None and (walk.contracts > held or (x == c.hi and c.limit == REDUCE_ONLY)):
+            # reduce-only up to its position: exactly the contracts held (the rounding down to
+            # whole contracts would leave one open, a base cap priced elsewhere one too many)
+            walk = v.inverse.walk(v.inverse_levels, held)
         ins, contracts, base, notional, worst = (v.inverse.original, walk.contracts, walk.base, walk.notional,
                                                  walk.worst_price)
     move = Decimal(repr(float(request.slippage_bps))) / Decimal(10_000)
@@ -704,8 +724,14 @@ def _unfilled_reason(request: PlanRequest, routed: Sequence[_Venue], alloc: Allo
         short = None not in limits and sum(v.curve.hi * v.m for v in routed) < target
     if short:
         names = {"depth": "depth", "cap": "room under the venue caps", "max amount": "room under max order sizes",
-                 "price limit": f"depth within the limit price {request.limit_price or 0:g}"}
-        return "not enough " + " / ".join(names[k] for k in sorted(k for k in limits if k))
+                 "price limit": f"depth within the limit price {request.limit_price or 0:g}",
+                 REDUCE_ONLY: "position to reduce (reduce-only)"}
+        reason = "not enough " + " / ".join(names[k] for k in sorted(k for k in limits if k))
+        legs = sum(1 for x in alloc.lots if x)
+        if request.max_venues is not None and request.max_venues <= legs < len(routed):
+            # even all venues would fall short, and a venue left out could add to the fill
+            reason += f"; max venues ({request.max_venues}) limits the fill"
+        return reason
     lots_only = "the remainder is below the venues' lot sizes / minimums"
     if quote and request.amount - _notional(routed, alloc) <= max(
             float(v.curve.prices.max()) * v.curve.lot_base * max(v.curve.lo, 1) for v in routed):

@@ -38,6 +38,11 @@ def reducible_base(side: Side, positions: Sequence[Position], symbol: str) -> fl
     return sum(float(p.base_amount) for p in positions if p.symbol == symbol and p.side is not side)
 
 
+def reducible_contracts(side: Side, positions: Sequence[Position], symbol: str) -> Decimal:
+    """``reducible_base`` in the venue's own contracts, exactly (what a reduce-only leg may close)."""
+    return sum((p.contracts for p in positions if p.symbol == symbol and p.side is not side), Decimal(0))
+
+
 def free_margin(balances: Sequence[Balance], settle: str) -> float:
     return sum(float(b.free) for b in balances if b.currency == settle)
 

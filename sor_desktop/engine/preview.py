@@ -12,7 +12,7 @@ from sor_desktop.core import futures_costs
 from sor_desktop.core.account import Position
 from sor_desktop.core.book import BookSnapshot
 from sor_desktop.core.instrument import Instrument, base_and_quote
-from sor_desktop.core.inverse_venue import as_linear
+from sor_desktop.core.inverse_venue import as_linear, contracts_base
 from sor_desktop.core.lot_curve import build_curve
 from sor_desktop.core.market_key import split_key
 from sor_desktop.core.number_text import PLAIN
@@ -27,7 +27,7 @@ from sor_desktop.core.plan import (
 )
 from sor_desktop.core.price_limit import levels_within
 from sor_desktop.core.venue_terms import VenueTerms
-from sor_desktop.engine.margin_caps import reducible_base
+from sor_desktop.engine.margin_caps import reducible_contracts
 from sor_desktop.engine.store import VenueHealth
 
 BASE = "base"
@@ -221,6 +221,7 @@ def venue_inputs(
         h = health.get(venue)
         reason: str | None = None
         cap: float | None = None
+        reducing: Decimal | None = None
         if (req.included is not None and venue_id not in req.included) or venue in req.switched_off:
             reason = "switched off in the panel"
         elif h is not None and not h.routable:
@@ -234,8 +235,11 @@ def venue_inputs(
             if cap <= 0:
                 reason = (margin_reasons or {}).get(venue) or "no free margin"
         if req.reduce_only and reason is None:
-            cap = reducible_base(req.side, (positions or {}).get(venue_id, []), inst.symbol)
-            if cap <= 0:
+            # the position's own contracts: an inverse position's base moves with the price, and a
+            # cap in base missed it on every tick (the router closes exactly these: core.plan)
+            reducing = reducible_contracts(req.side, (positions or {}).get(venue_id, []), inst.symbol)
+            cap = contracts_base(inst, book.asks if req.side is Side.BUY else book.bids, reducing)
+            if reducing <= 0:
                 reason = "reduce-only: no position to reduce"
         held = [p for p in (positions or {}).get(venue_id, []) if p.symbol == inst.symbol]
         own = terms[venue].leverage if terms and venue in terms else None  # the account's, where said
@@ -243,7 +247,7 @@ def venue_inputs(
         net = sum(float(p.base_amount) * (1 if p.side is Side.BUY else -1) for p in held)
         extra = terms[venue].router_terms() if terms and venue in terms else {}
         out.append(VenueInput(book=book, instrument=inst, cap_base=cap, excluded=reason, leverage=lev,
-                              position_base=net, **extra))
+                              position_base=net, reduce_contracts=reducing if reason is None else None, **extra))
     return out
 
 

@@ -1,0 +1,60 @@
+"""Reduce-only legs capped by the position's own contracts (``VenueInput.reduce_contracts``): an
+inverse leg that takes all the cap allows is exactly the contracts held, never one more nor one
+short, whatever the book; and the unfilled reason names reduce-only and the venue count."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from decimal import Decimal
+
+import pytest
+
+from sor_desktop.core.orders import Side
+from sor_desktop.core.plan import PlanRequest
+from sor_desktop.core.router import plan_route
+from tests.core.real_instances import inverse_venue
+from tests.core.router_cases import venue
+
+HELD = Decimal(293_078)
+
+
+def _inverse(mid: float):
+    bids = [(mid - 0.5 * (k + 1), 0.8) for k in range(40)]
+    asks = [(mid + 0.5 * (k + 1), 0.8) for k in range(40)]
+    return inverse_venue(asks, bids)
+
+
+@pytest.mark.parametrize("mid", [60_000.0, 60_007.5, 59_993.0, 61_234.5, 58_001.0])
+def test_an_inverse_leg_up_to_its_position_closes_exactly_the_contracts_held(mid):
+    v = replace(_inverse(mid), reduce_contracts=HELD)
+    plan = plan_route(PlanRequest(Side.SELL, 20.0), [v])
+    (leg,) = plan.legs
+    assert Decimal(leg.contracts) == HELD
+    assert plan.filled == leg.amount_base
+    assert "reduce-only" in (plan.unfilled_reason or "")
+
+
+def test_an_inverse_reduce_only_leg_of_less_than_the_position_is_what_was_asked():
+    v = replace(_inverse(60_000.0), reduce_contracts=HELD)
+    plan = plan_route(PlanRequest(Side.SELL, 2.0), [v])
+    (leg,) = plan.legs
+    assert Decimal(leg.contracts) < HELD and leg.amount_base <= 2.0
+    assert 2.0 - leg.amount_base < 2 / 59_000  # whole contracts: less than one short
+
+
+def test_the_venue_count_and_reduce_only_are_named_when_they_limit_the_fill():
+    asks = [[60_000.5 + k, 2.0] for k in range(20)]
+    bids = [[59_999.5 - k, 2.0] for k in range(20)]
+    lin = replace(venue("binanceusdm", asks, bids, step="0.001", size="1", tick="0.1", fee="0.0004"),
+                  reduce_contracts=Decimal("1.643"))
+    mexc = replace(venue("mexc", asks, [[p, q * 10_000] for p, q in bids], step="1", size="0.0001", tick="0.1",
+                         fee="0.0002"), reduce_contracts=Decimal(16_421))
+    inv = replace(_inverse(60_000.0), reduce_contracts=HELD)
+    plan = plan_route(PlanRequest(Side.SELL, 20.0, max_venues=1), [lin, mexc, inv])
+    (leg,) = plan.legs
+    assert Decimal(leg.contracts) == HELD
+    assert plan.unfilled_reason == "not enough position to reduce (reduce-only); max venues (1) limits the fill"
+    both = plan_route(PlanRequest(Side.SELL, 20.0), [lin, mexc, inv])
+    assert {lg.venue: Decimal(lg.contracts) for lg in both.legs} == {
+        "binanceusdm": Decimal("1.643"), "mexc": Decimal(16_421), "bybit": HELD}
+    assert both.unfilled_reason == "not enough position to reduce (reduce-only)"
