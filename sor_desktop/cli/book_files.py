@@ -9,7 +9,8 @@ account's futures terms (``fee``, ``funding``, ``brackets``, ``leverage``, ``mar
 more than once (a recording), the latest snapshot (by timestamp, then by position) is the one used.
 Snapshots of different symbols of one base asset (``BTC/USDT:USDT`` and ``BTC/USD:BTC``) route together.
 
-Every problem becomes a ``CliError`` naming the file (and line for JSON Lines).
+Every problem becomes a ``CliError`` naming the file (and line for JSON Lines); the levels' and
+market's shape is checked in ``cli/book_shape.py``. A file past ``MAX_BYTES`` is refused unread.
 """
 
 from __future__ import annotations
@@ -21,11 +22,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from sor_desktop.cli.book_shape import check_market, checked_levels
 from sor_desktop.cli.book_terms import BookTerms, book_terms
 from sor_desktop.cli.errors import CliError
 from sor_desktop.core.book import BookError, BookSnapshot
 from sor_desktop.core.instrument import Instrument, InstrumentError, base_and_quote, linear_by_symbol
 from sor_desktop.venues.instruments import min_order_value
+
+MAX_BYTES = 256 * 2**20
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,19 +67,36 @@ def load_books(paths: Sequence[str | Path]) -> list[LoadedBook]:
     return books
 
 
-def _records(path: Path) -> list[tuple[str, Any]]:
+def _read(path: Path) -> str:
+    # A book file is read whole: the limit keeps /dev/zero or a mistaken path from filling memory.
     try:
-        text = path.read_text(encoding="utf-8")
+        with path.open("rb") as f:
+            data = f.read(MAX_BYTES + 1)
+        if len(data) > MAX_BYTES:
+            raise CliError(f"{path}: larger than {MAX_BYTES / 2**20:g} MB, more than plan reads from "
+                           "one book file (split a long recording)")
+        return data.decode("utf-8")
     except FileNotFoundError:
         raise CliError(f"{path}: no such file") from None
     except IsADirectoryError:
         raise CliError(f"{path}: is a directory, not a book file") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise CliError(f"{path}: cannot read: {exc}") from None
+
+
+def _parse(text: str) -> Any:
+    try:
+        return json.loads(text, parse_constant=_reject_constant)
+    except RecursionError:
+        raise ValueError("nested too deeply to be a book snapshot") from None
+
+
+def _records(path: Path) -> list[tuple[str, Any]]:
+    text = _read(path)
     if not text.strip():
         raise CliError(f"{path}: empty file")
     try:
-        doc = json.loads(text, parse_constant=_reject_constant)
+        doc = _parse(text)
     except json.JSONDecodeError as whole:
         lines = [(n, line) for n, line in enumerate(text.splitlines(), 1) if line.strip()]
         if len(lines) < 2:
@@ -83,9 +104,11 @@ def _records(path: Path) -> list[tuple[str, Any]]:
         out = []
         for n, line in lines:
             try:
-                out.append((f"{path}:{n}", json.loads(line, parse_constant=_reject_constant)))
+                out.append((f"{path}:{n}", _parse(line)))
             except json.JSONDecodeError as exc:
                 raise CliError(f"{path}:{n}: malformed JSON line: {exc.msg}") from None
+            except ValueError as exc:
+                raise CliError(f"{path}:{n}: {exc}") from None
         return out
     except ValueError as exc:
         raise CliError(f"{path}: {exc}") from None
@@ -133,8 +156,10 @@ def _snapshot(raw: Any, where: str) -> LoadedBook:
     if not isinstance(ts, int | float) or isinstance(ts, bool) or not math.isfinite(ts):
         raise CliError(f"{where}: timestamp must be a number of milliseconds")
     market = _contract_kind(market, symbol, where)
+    check_market(market, where)
+    bids, asks = checked_levels(raw["bids"], "bids", where), checked_levels(raw["asks"], "asks", where)
     try:
-        book = BookSnapshot.from_lists(venue, symbol, int(ts), raw["bids"] or [], raw["asks"] or [])
+        book = BookSnapshot.from_lists(venue, symbol, int(ts), bids, asks)
         # the venue's minimum order value where the market keeps it in ``info`` only (Bybit, BingX)
         instrument = Instrument.from_market({**market, "symbol": symbol}, venue,
                                             min_notional=min_order_value(venue, market))

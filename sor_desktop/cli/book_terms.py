@@ -33,18 +33,25 @@ class BookTerms:
     mark_price: float | None = None
 
 
-def _number(raw: dict[str, Any], key: str, where: str, *, low: float, high: float) -> float | None:
+def _number(raw: dict[str, Any], key: str, where: str, *, low: float, high: float,
+            name: str | None = None) -> float | None:
     value = raw.get(key)
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value) \
             or not low < value < high:
-        raise CliError(f"{where}: {key} must be a number between {low:g} and {high:g}, got {value!r}")
+        raise CliError(f"{where}: {name or key} must be a number between {low:g} and {high:g}, got {value!r}")
     return float(value)
 
 
+def fee_rate(raw: dict[str, Any], key: str, where: str, *, name: str | None = None) -> float | None:
+    """A fee rate read from ``raw[key]``: a rebate down to -1 %, a charge below 10 %. The market's
+    own taker and maker get the same range as the account's ``fee`` (``cli/book_files.py``)."""
+    return _number(raw, key, where, low=-0.01, high=0.1, name=name)
+
+
 def book_terms(raw: dict[str, Any], where: str) -> BookTerms:
-    fee = _number(raw, "fee", where, low=-0.01, high=0.1)
+    fee = fee_rate(raw, "fee", where)
     leverage = _number(raw, "leverage", where, low=0, high=1001)
     mark = _number(raw, "mark_price", where, low=0, high=math.inf)
     funding = brackets = None
