@@ -9,6 +9,10 @@ from pathlib import Path
 from sor_desktop.cli import sim_args
 from sor_desktop.cli.errors import CliError
 
+# The wait becomes a Qt timer in milliseconds (a C int): inf and 1e300 overflowed it. An hour is
+# more than any screenshot needs.
+MAX_AFTER = 3600
+
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     g = parser.add_argument_group("window")
@@ -23,7 +27,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     g.add_argument("--screenshot", type=Path, metavar="PATH",
                    help="start, wait, save the main window as PNG and exit")
     g.add_argument("--after", type=float, default=4.0, metavar="SECONDS",
-                   help="wait before the screenshot (default %(default)s)")
+                   help="wait before the screenshot, 0 to 3600 (default %(default)s)")
     g.add_argument("--amount", help="prefill the routing panel's amount (base units), e.g. for screenshots")
     g.add_argument("--side", choices=("buy", "sell"), default="buy", help="prefill the side")
     g.add_argument("--hold-hours", type=float, metavar="H",
@@ -54,8 +58,8 @@ def _venues(text: str | None) -> list[str] | None:
 def run(args: argparse.Namespace) -> int:
     if args.hold_hours is not None and not 0 <= args.hold_hours <= 24 * 365:
         raise CliError("--hold-hours must be from 0 to 8760 hours")
-    if args.after is not None and args.after < 0:
-        raise CliError("--after must be zero or more seconds")
+    if args.after is not None and not 0 <= args.after <= MAX_AFTER:  # nan fails it too
+        raise CliError(f"--after must be from 0 to {MAX_AFTER} seconds, got {args.after:g}")
     if args.screenshot is not None:
         parent = args.screenshot.expanduser().resolve().parent
         if not parent.is_dir():

@@ -14,8 +14,31 @@ def test_a_bad_window_option_is_shown_to_the_person_who_launched_it(monkeypatch,
     shown: list[str] = []
     monkeypatch.setattr(gui_error, "show", shown.append)
     assert main.main(["--sim", "--after", "-1"]) == 2
-    assert "--after must be zero or more seconds" in capsys.readouterr().err
-    assert shown == ["--after must be zero or more seconds"]
+    assert "--after must be from 0 to 3600 seconds, got -1" in capsys.readouterr().err
+    assert shown == ["--after must be from 0 to 3600 seconds, got -1"]
+
+
+@pytest.mark.parametrize("after", ["inf", "1e300", "nan", "-inf", "3601"])
+def test_an_after_no_timer_can_wait_is_refused_in_one_line(monkeypatch, capsys, after) -> None:
+    import sor_desktop.app
+
+    shown: list[str] = []
+    monkeypatch.setattr(gui_error, "show", shown.append)
+    monkeypatch.setattr(sor_desktop.app, "run_app", lambda opts: 0)  # a window that never opens
+    assert main.main(["--sim", f"--after={after}"]) == 2
+    err = capsys.readouterr().err
+    assert err.strip().splitlines() == [f"sor-desktop: --after must be from 0 to 3600 seconds, got {float(after):g}"], err
+    assert len(shown) == 1
+
+
+@pytest.mark.parametrize("after", ["0", "2.5", "3600"])
+def test_an_after_in_range_reaches_the_window(monkeypatch, after) -> None:
+    import sor_desktop.app
+
+    waits: list[float] = []
+    monkeypatch.setattr(sor_desktop.app, "run_app", lambda opts: waits.append(opts.after) or 0)
+    assert main.main(["--sim", "--after", after]) == 0
+    assert waits == [float(after)]
 
 
 def test_a_command_line_command_does_not_open_a_dialog(monkeypatch, tmp_path) -> None:
