@@ -53,11 +53,27 @@ class UnsafeFolder(OSError):
     because someone else may already have put files there."""
 
     def __init__(self, path: Path, mode: int) -> None:
+        # a sticky folder (/tmp) is shared on purpose: chmod 700 on it would break other programs
+        fix = ("It is shared by design (like /tmp): choose a folder of your own" if mode & stat.S_ISVTX
+               else f"Check what is in it, then run: chmod 700 '{path}'")
         super().__init__(
             f"{path} can be written by other users (mode {mode:04o}); sor-desktop keeps its keys, orders "
-            f"and logs there and will not use it. Check what is in it, then run: chmod 700 '{path}'"
+            f"and logs there and will not use it. {fix}"
         )
         self.path = path
+
+
+def refuse_shared(path: Path) -> None:
+    """``UnsafeFolder`` when others can write to the folder ``path``; a missing folder passes (its
+    creator makes it private)."""
+    if os.name != "posix":  # Windows: the per-user profile folders are private already
+        return
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        return
+    if stat.S_IMODE(mode) & (stat.S_IWGRP | stat.S_IWOTH):
+        raise UnsafeFolder(path, stat.S_IMODE(mode))
 
 
 def ensure(path: Path) -> Path:
@@ -67,10 +83,9 @@ def ensure(path: Path) -> Path:
     path.mkdir(parents=True, exist_ok=True, mode=DIR_MODE)
     if os.name != "posix":  # Windows: the per-user profile folders are private already
         return path
-    mode = stat.S_IMODE(path.stat().st_mode)
-    if mode & (stat.S_IWGRP | stat.S_IWOTH) and not created:
-        raise UnsafeFolder(path, mode)
-    if mode != DIR_MODE:
+    if not created:
+        refuse_shared(path)
+    if stat.S_IMODE(path.stat().st_mode) != DIR_MODE:
         os.chmod(path, DIR_MODE)  # mkdir's mode passes through the umask; never trust it alone
     return path
 

@@ -21,6 +21,7 @@ from collections.abc import Callable, Coroutine
 from pathlib import Path
 from typing import Any
 
+from sor_desktop import paths
 from sor_desktop.cli.errors import CliError
 from sor_desktop.security.entries import KeyEntry, KeyRole
 from sor_desktop.security.errors import (
@@ -92,6 +93,8 @@ def run(args: argparse.Namespace) -> int:
         return int(ACTIONS[args.keys_command](vault, args))
     except VaultError as exc:
         raise CliError(_explain(vault, exc)) from None
+    except paths.UnsafeFolder:
+        raise  # its own message, said by main
     except OSError as exc:  # unreadable file, a folder given as --vault, disk full, ...
         where = exc.filename or vault.path
         raise CliError(f"cannot use {where}: {exc.strerror or type(exc).__name__}") from None

@@ -163,6 +163,7 @@ class Vault:
     def create(self, password: str) -> None:
         if self.exists():
             raise VaultExists(self.path)
+        paths.refuse_shared(self.path.parent)  # before the password is asked for and derived
         check_new_password(password)
         logs.register_secret(password)
         self._install(password, os.urandom(kdf.SALT_LEN), self._new_params, {})
@@ -175,6 +176,7 @@ class Vault:
 
     def unlock(self, password: str) -> None:
         logs.register_secret(password)
+        paths.refuse_shared(self.path.parent)  # anyone could have swapped the file there
         try:
             size = self.path.stat().st_size
         except FileNotFoundError:
@@ -346,6 +348,10 @@ class Vault:
     @contextlib.contextmanager
     def _locked_file(self) -> Iterator[None]:
         self.path.parent.mkdir(parents=True, exist_ok=True, mode=atomic.DIR_MODE)
+        # As the journal (paths.ensure): refused where others could plant the lock, the temporary
+        # file or a backup; unlike it, a folder others may only read is left as the trader set it
+        # (a vault in a home folder must not close the home folder), the file itself being 0600.
+        paths.refuse_shared(self.path.parent)
         try:
             with self._save_lock:
                 yield

@@ -53,6 +53,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from sor_desktop import paths
 from sor_desktop.security import remember as remember_store
 from sor_desktop.security.entries import KeyEntry, KeyRole
 from sor_desktop.security.errors import VaultError
@@ -183,7 +184,7 @@ class UnlockDialog(QDialog):
             else:
                 self._off_thread(lambda: self.vault.unlock(password), "deriving the key from the password")
         except (VaultError, OSError) as exc:
-            text = str(exc) if isinstance(exc, VaultError) else (
+            text = str(exc) if isinstance(exc, VaultError | paths.UnsafeFolder) else (
                 f"cannot open {exc.filename or self.vault.path}: {exc.strerror or type(exc).__name__}")
             self.error.setText(text)
             self.password.clear()

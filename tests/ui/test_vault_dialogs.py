@@ -471,3 +471,18 @@ def test_a_new_key_form_says_what_the_practice_asks_of_the_key(qtbot, vault: Vau
     qtbot.addWidget(edit)
     edit.show()
     assert not edit.practice.isVisible()
+
+
+def test_a_vault_in_a_folder_others_can_write_says_why_in_the_dialog(qtbot, tmp_path: Path) -> None:
+    import os
+
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    os.chmod(shared, 0o777)
+    dialog = vd.UnlockDialog(Vault(shared / "vault.sorv", kdf_params=CHEAP))
+    qtbot.addWidget(dialog)
+    dialog.password.setText(PASSWORD)
+    dialog.confirm.setText(PASSWORD)
+    assert dialog.try_unlock() is False
+    assert f"{shared} can be written by other users" in dialog.error.text()
+    assert list(shared.iterdir()) == []
