@@ -6,7 +6,6 @@ from __future__ import annotations
 import logging
 import math
 from dataclasses import dataclass, fields
-from pathlib import Path
 
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import (
@@ -19,8 +18,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from sor_desktop import paths
 from sor_desktop.core.plan import DEFAULT_LEG_COST
+from sor_desktop.ui.settings_file import file_problem, open_settings, settings_file
+
+__all__ = ["LIMITS", "Prefs", "SettingsDialog", "load_prefs", "open_settings", "read_prefs", "save_prefs",
+           "settings_file"]
 
 log = logging.getLogger(__name__)
 
@@ -45,18 +47,14 @@ LIMITS: dict[str, tuple[float, float, bool]] = {
     "leverage": (1.0, 125.0, True),
     "leg_cost": (0.0, 10_000.0, True),
 }
-def settings_file() -> Path:
-    return paths.private_file(paths.config_dir() / "window.ini")
-
-
-def open_settings(path: Path | None = None) -> QSettings:
-    return QSettings(str(path or settings_file()), QSettings.Format.IniFormat)
 
 
 def read_prefs(s: QSettings) -> tuple[Prefs, list[str]]:
-    """The saved preferences, and one line per value refused (its default applies instead)."""
+    """The saved preferences, and one line per value refused (its default applies instead), after
+    one for a file Qt could not read whole (``settings_file.file_problem``, which keeps it aside)."""
     p = Prefs()
-    problems: list[str] = []
+    problem = file_problem(s)
+    problems: list[str] = [problem] if problem else []
     for f in fields(Prefs):
         raw = s.value(f"prefs/{f.name}")
         if raw is None:
