@@ -6,8 +6,9 @@ import argparse
 import os
 from pathlib import Path
 
-from sor_desktop.cli import sim_args
+from sor_desktop.cli import numbers, sim_args
 from sor_desktop.cli.errors import CliError
+from sor_desktop.core.number_text import PLAIN
 
 # The wait becomes a Qt timer in milliseconds (a C int): inf and 1e300 overflowed it. An hour is
 # more than any screenshot needs.
@@ -26,17 +27,17 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                    help="--sim: each venue's starting USDT, one amount for all or per venue")
     g.add_argument("--screenshot", type=Path, metavar="PATH",
                    help="start, wait, save the main window as PNG and exit")
-    g.add_argument("--after", type=float, default=4.0, metavar="SECONDS",
+    g.add_argument("--after", default="4", metavar="SECONDS",
                    help="wait before the screenshot, 0 to 3600 (default %(default)s)")
     g.add_argument("--amount", help="prefill the routing panel's amount (base units), e.g. for screenshots")
     g.add_argument("--side", choices=("buy", "sell"), default="buy", help="prefill the side")
-    g.add_argument("--hold-hours", type=float, metavar="H",
+    g.add_argument("--hold-hours", type=numbers.plain, metavar="H",
                    help="prefill the routing panel's intended holding time (funding over H hours)")
     # README screenshots only: route the prefilled amount once, in the simulated market
     g.add_argument("--demo-route", action="store_true", help=argparse.SUPPRESS)
     # README screenshots only: hover and click the depth chart this many bps from the mid (sweep to
     # here), and make a simulated venue reject its next order
-    g.add_argument("--demo-sweep", type=float, metavar="BPS", help=argparse.SUPPRESS)
+    g.add_argument("--demo-sweep", type=numbers.plain, metavar="BPS", help=argparse.SUPPRESS)
     g.add_argument("--demo-reject", metavar="VENUE", help=argparse.SUPPRESS)
     # README screenshots only: open the flatten confirmation over the positions (after --demo-route;
     # without it, a long on one venue and a short on another are opened first: a hedged flatten),
@@ -58,7 +59,13 @@ def _venues(text: str | None) -> list[str] | None:
 def run(args: argparse.Namespace) -> int:
     if args.hold_hours is not None and not 0 <= args.hold_hours <= 24 * 365:
         raise CliError("--hold-hours must be from 0 to 8760 hours")
-    if args.after is not None and not 0 <= args.after <= MAX_AFTER:  # nan fails it too
+    # checked here, not by argparse: a desktop launch shows this in a dialog (argparse only prints);
+    # written in digits ('1_0' read as 10), or a word for a number no timer can wait
+    text = str(args.after)
+    if not (PLAIN.fullmatch(text) or text.lower().lstrip("+-") in ("inf", "infinity", "nan")):
+        raise CliError(f"--after must be a number of seconds from 0 to {MAX_AFTER}, got {text!r}")
+    args.after = float(text)
+    if not 0 <= args.after <= MAX_AFTER:  # nan fails it too
         raise CliError(f"--after must be from 0 to {MAX_AFTER} seconds, got {args.after:g}")
     if args.screenshot is not None:
         parent = args.screenshot.expanduser().resolve().parent

@@ -3,6 +3,7 @@ bought 15 BTC) and refused in one line that names the option."""
 
 from __future__ import annotations
 
+import argparse
 from decimal import Decimal
 
 from sor_desktop.cli.errors import CliError
@@ -37,3 +38,11 @@ def amount(text: str, what: str = "--amount") -> Decimal:
         return parse_amount(text)
     except AmountError as exc:
         raise CliError(f"{what}: {exc}") from None
+
+
+def plain(text: str) -> float:
+    """An argparse ``type`` for a finite number written as ``core.number_text`` says."""
+    got = read_plain(text)
+    if got is None:
+        raise argparse.ArgumentTypeError(f"expected a finite number written in digits ('.' for decimals), got {text!r}")
+    return got

@@ -74,3 +74,15 @@ def test_a_dash_for_an_amount_is_one_line(capsys: pytest.CaptureFixture[str]) ->
 def test_record_seconds_refuses_python_literals(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     _refused(capsys, ["record", "--sim", "--symbol", "BTC/USDT:USDT", "--out", str(tmp_path / "r.jsonl"),
                       "--seconds", "1_0"], "--seconds")
+
+
+def test_window_hold_hours_refuses_python_literals(capsys: pytest.CaptureFixture[str]) -> None:
+    from sor_desktop.cli.main import build_parser
+
+    with pytest.raises(SystemExit):
+        build_parser().parse_args(["--sim", "--hold-hours", "8_0"])
+    assert "--hold-hours" in capsys.readouterr().err
+
+
+def test_window_after_refuses_python_literals(capsys: pytest.CaptureFixture[str]) -> None:
+    _refused(capsys, ["--sim", "--after", "1_0", "--screenshot", "x.png"], "--after")
