@@ -79,7 +79,7 @@ def _band_problem(leg: Leg, side: Side, book: BookSnapshot, limits: CheckLimits)
     return None
 
 
-def _leg_number_problem(leg: Leg, instrument: Instrument) -> Problem | None:
+def _leg_number_problem(leg: Leg, instrument: Instrument, reduce_only: bool = False) -> Problem | None:
     try:
         contracts, price = leg.contracts_dec, leg.limit_price_dec
     except InvalidOperation:
@@ -90,7 +90,7 @@ def _leg_number_problem(leg: Leg, instrument: Instrument) -> Problem | None:
     if price % instrument.price_tick != 0:
         return Problem("venue_limits", f"limit price {leg.limit_price} is not on the tick "
                                        f"{instrument.format_price(instrument.price_tick)}", leg.venue)
-    why = instrument.amount_problem(contracts, price)
+    why = instrument.amount_problem(contracts, price, reduce_only=reduce_only)
     return Problem("venue_limits", why, leg.venue) if why else None
 
 
@@ -103,6 +103,7 @@ def check_plan(
     now: float,
     limits: CheckLimits,
     already_sent: bool = False,
+    reduce_only: bool = False,
 ) -> list[Problem]:
     """Every reason ``plan`` must not be sent; empty when it may. ``books``, ``instruments`` and
     ``gates`` are keyed by venue id (a venue's market of another symbol by ``core.market_key``); ``now`` is on the clock of ``BookSnapshot.received``."""
@@ -136,7 +137,7 @@ def check_plan(
         book_problem = _book_problem(book, leg.venue, now, limits)
         if book_problem:
             problems.append(book_problem)
-        number_problem = _leg_number_problem(leg, instrument)
+        number_problem = _leg_number_problem(leg, instrument, reduce_only)
         if number_problem:
             problems.append(number_problem)
             continue

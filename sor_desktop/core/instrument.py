@@ -101,6 +101,9 @@ class Instrument:
     min_notional: Decimal | None
     taker_fee: Decimal
     maker_fee: Decimal
+    # the minimum order value holds for a reduce-only (closing) order too; venues that say a close
+    # is exempt (Binance, Bybit) set False (``venues/instruments.py``)
+    min_notional_on_close: bool = True
 
     @classmethod
     def from_market(
@@ -110,6 +113,7 @@ class Instrument:
         *,
         contract_size: Decimal | str | None = None,
         min_notional: Decimal | None = None,
+        min_notional_on_close: bool = True,
     ) -> Instrument:
         """Build from a ccxt 4.5 unified market (precision given as tick sizes).
 
@@ -140,6 +144,7 @@ class Instrument:
             min_notional=_larger(_limit(limits, "cost", "min"), min_notional),
             taker_fee=_dec(market.get("taker") if market.get("taker") is not None else 0, "taker") or Decimal(0),
             maker_fee=_dec(market.get("maker") if market.get("maker") is not None else 0, "maker") or Decimal(0),
+            min_notional_on_close=min_notional_on_close,
         )
 
     # -- units ---------------------------------------------------------------------------------
@@ -182,8 +187,9 @@ class Instrument:
     def format_price(self, price: Decimal) -> str:
         return _plain(price)
 
-    def amount_problem(self, contracts: Decimal, price: Decimal) -> str | None:
-        """Why ``contracts`` at ``price`` breaks this venue's limits, or None when it does not."""
+    def amount_problem(self, contracts: Decimal, price: Decimal, *, reduce_only: bool = False) -> str | None:
+        """Why ``contracts`` at ``price`` breaks this venue's limits, or None when it does not;
+        ``reduce_only``: a close, which some venues take under their minimum order value."""
         if contracts <= 0:
             return "amount must be positive"
         if contracts % self.amount_step != 0:
@@ -192,7 +198,7 @@ class Instrument:
             return f"amount {_plain(contracts)} is below the minimum {_plain(self.min_amount)}"
         if self.max_amount is not None and contracts > self.max_amount:
             return f"amount {_plain(contracts)} is above the maximum {_plain(self.max_amount)}"
-        if self.min_notional is not None:
+        if self.min_notional is not None and not (reduce_only and not self.min_notional_on_close):
             notional = self.contracts_to_base(contracts, price) * price
             if notional < self.min_notional:
                 return f"notional {notional:.2f} is below the minimum {_plain(self.min_notional)}"

@@ -149,7 +149,9 @@ def _reducing(v: VenueInput, side: Side) -> VenueInput:
     if v.reduce_contracts is None:
         return v
     levels = v.book.asks if side is Side.BUY else v.book.bids
-    return replace(v, cap_base=contracts_base(v.instrument, levels, v.reduce_contracts))
+    # a close is taken under the minimum order value where the venue says so (Binance, Bybit)
+    ins = v.instrument if v.instrument.min_notional_on_close else replace(v.instrument, min_notional=None)
+    return replace(v, instrument=ins, cap_base=contracts_base(v.instrument, levels, v.reduce_contracts))
 
 
 def _side_levels(v: VenueInput, request: PlanRequest) -> Levels:

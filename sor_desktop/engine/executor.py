@@ -226,7 +226,8 @@ class Executor:
         v = self.venues.get(venue_id)
         return v.instruments().get(symbol) if v is not None else None
 
-    def check(self, plan: Plan, books: Mapping[str, BookSnapshot], route_id: str | None = None) -> list[Problem]:
+    def check(self, plan: Plan, books: Mapping[str, BookSnapshot], route_id: str | None = None, *,
+              reduce_only: bool = False) -> list[Problem]:
         instruments: dict[str, Instrument] = {}
         gates: dict[str, VenueGate] = {}
         for lg in plan.legs:
@@ -246,7 +247,7 @@ class Executor:
         if plan.legs and self.journal.fingerprint_seen_since(plan_fingerprint(plan), since):
             duplicate = True
         problems = check_plan(plan, books=books, instruments=instruments, gates=gates, now=self._monotonic(),
-                              limits=self.config.limits, already_sent=duplicate)
+                              limits=self.config.limits, already_sent=duplicate, reduce_only=reduce_only)
         problems += self._notional_guards(plan, instruments, problems)
         if self.trading_refused:
             problems.insert(0, Problem(self._refused_by, self.trading_refused))
@@ -319,7 +320,7 @@ class Executor:
         """
         rid = check_route_id(route_id) if route_id is not None else new_route_id()
         # No await between the checks and the intents' commit: two calls cannot both pass.
-        problems = self.check(plan, books, rid)
+        problems = self.check(plan, books, rid, reduce_only=reduce_only)
         if not reduce_only:  # a reduce-only leg only closes: venues take it whatever the free margin
             problems += self._margin_problems(plan, books)
         if plan.mixed and not reduce_only:  # a buy and a sell of one symbol at once only ever closes

@@ -486,7 +486,8 @@ class CcxtVenue(Venue):
             if request.limit_price is None:
                 raise OrderRejected(self.id, "a limit order needs a limit price")
             price = self._on_precision("price", request.symbol, request.limit_price)
-        problem = instrument.amount_problem(request.contracts, request.limit_price or Decimal(0)) \
+        problem = instrument.amount_problem(request.contracts, request.limit_price or Decimal(0),
+                                            reduce_only=request.reduce_only) \
             if request.limit_price else None
         if problem:
             raise OrderRejected(self.id, problem)

@@ -56,7 +56,20 @@ def min_order_value(venue_id: str, market: Mapping[str, Any]) -> Decimal | None:
     return value if value > 0 else None
 
 
+# Venues whose minimum order value does not apply to a reduce-only (closing) order, as they say:
+# Binance -4164 "Order's notional must be no smaller than 5.0 (unless you choose reduce only)";
+# Bybit's Derivatives Trading Rules, "closing orders are exempt from notional value". The others
+# do not say so: their minimum holds for a close too (the strict reading).
+CLOSES_EXEMPT = frozenset({"binanceusdm", "bybit"})
+
+
+def minimum_on_close(venue_id: str) -> bool:
+    """Whether the venue's minimum order value holds for a reduce-only order."""
+    return venue_id not in CLOSES_EXEMPT
+
+
 def instrument_from_market(market: Mapping[str, Any], venue_id: str) -> Instrument:
     """The venue's ``Instrument`` of a ccxt market dict (its unit and its minimum order value)."""
     return Instrument.from_market(market, venue_id, contract_size=quirks_for(venue_id).quantity_unit,
-                                  min_notional=min_order_value(venue_id, market))
+                                  min_notional=min_order_value(venue_id, market),
+                                  min_notional_on_close=minimum_on_close(venue_id))

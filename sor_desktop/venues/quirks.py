@@ -166,9 +166,13 @@ built (the live venue, the simulated market, book files, replays), the larger of
 - weex: none stated. V3 ``exchangeInfo`` has ``minOrderSize``/``maxOrderSize`` (coins),
   ``maxPositionSize`` and ``marketOpenLimitSize``, no order-value field; ccxt 4.5.90 sets
   ``limits.cost.min`` to None.
+- closes (``instruments.CLOSES_EXEMPT``, ``Instrument.min_notional_on_close``): Binance's -4164
+  ("unless you choose reduce only") and Bybit's Derivatives Trading Rules ("closing orders are
+  exempt from notional value") take a reduce-only order under the minimum, so the preview plans it,
+  ``check_plan`` and the adapter pass it; on BingX, MEXC and WEEX the minimum holds for a close too.
 - not verified: the live venues' current figures (the recorded markets are ccxt's fixtures), and
-  whether Bybit's and BingX's minimums bind reduce-only orders (Bybit's trading rules exempt
-  closing orders; the simulated venue exempts reduce-only ones on every venue).
+  whether BingX's minimum binds reduce-only orders (held to it here; the simulated venue exempts
+  reduce-only ones on every venue).
 
 MEXC (``venues/mexc``), verified against MEXC's contract API docs (mexcdevelop/apidocs
 ``contract_v1_en``) and ccxt 4.5.90, proven on the loopback server

@@ -130,3 +130,21 @@ def test_client_id_limits_are_refused_when_too_short_or_bad() -> None:
     with pytest.raises(ValueError):
         client_order_id("ABC-not-ok", 0)
     assert parse_client_order_id("x-xcKtGhcu123") is None
+
+
+@pytest.mark.parametrize(("on_close", "refused"), [(False, False), (True, True)])
+def test_a_reduce_only_leg_below_the_minimum_order_value(on_close: bool, refused: bool) -> None:
+    """Binance (-4164 "...unless you choose reduce only") and Bybit ("closing orders are exempt from
+    notional value") take a close under their minimum order value: a 3 USDT position there could
+    not be closed through the app, its leg refused before sending. A venue that does not say so
+    keeps the minimum."""
+    from dataclasses import replace
+
+    i = replace(inst(), min_notional_on_close=on_close)
+    p = plan(Side.SELL, ("a", "0.002", "99.9"))  # 0.2 USDT
+    problems = check_plan(p, books={"a": book()}, instruments={"a": i}, gates={}, now=1000.0,
+                          limits=CheckLimits(price_band_bps=1e6), reduce_only=True)
+    assert bool(problems) is refused
+    opening = check_plan(p, books={"a": book()}, instruments={"a": i}, gates={}, now=1000.0,
+                         limits=CheckLimits(price_band_bps=1e6))
+    assert [x.code for x in opening] == ["venue_limits"] and "below the minimum 5" in opening[0].message

@@ -58,3 +58,21 @@ def test_the_venue_count_and_reduce_only_are_named_when_they_limit_the_fill():
     assert {lg.venue: Decimal(lg.contracts) for lg in both.legs} == {
         "binanceusdm": Decimal("1.643"), "mexc": Decimal(16_421), "bybit": HELD}
     assert both.unfilled_reason == "not enough position to reduce (reduce-only)"
+
+
+@pytest.mark.parametrize(("on_close", "planned"), [(False, True), (True, False)])
+def test_a_close_under_the_minimum_order_value_is_planned_where_the_venue_takes_it(on_close, planned):
+    """A 0.0005 BTC (30 USDT) position on a venue with a 100 USDT minimum order value: Binance
+    and Bybit take a reduce-only close under it, so the preview plans it; elsewhere it is excluded
+    with the minimum named."""
+    asks = [[60_000.5 + k, 2.0] for k in range(20)]
+    bids = [[59_999.5 - k, 2.0] for k in range(20)]
+    v = venue("bybit", asks, bids, step="0.0001", size="1", tick="0.1", fee="0.00055")
+    v = replace(v, instrument=replace(v.instrument, min_notional=Decimal(100), min_notional_on_close=on_close),
+                reduce_contracts=Decimal("0.0005"))
+    plan = plan_route(PlanRequest(Side.SELL, 1.0, leg_cost=0.0), [v])
+    assert bool(plan.legs) is planned
+    if planned:
+        assert Decimal(plan.legs[0].contracts) == Decimal("0.0005")
+    else:
+        assert "minimum order value (100" in (plan.excluded[0][1] if plan.excluded else plan.unfilled_reason or "")

@@ -159,3 +159,13 @@ async def test_bybit_inverse_gets_no_usdt_minimum() -> None:
     assert v.instruments()["BTC/USD:BTC"].min_notional is None
     assert v.instruments()["BTC/USDT:USDT"].min_notional == Decimal(5)
     assert SimMarket(SimConfig()).instrument("bybit", "BTC/USD:BTC").min_notional is None
+
+
+@pytest.mark.parametrize(("venue", "on_close"), [("binanceusdm", False), ("bybit", False), ("bingx", True),
+                                                 ("mexc", True), ("weex", True)])
+def test_closing_orders_are_exempt_where_the_venue_says(venue: str, on_close: bool) -> None:
+    """Binance's -4164 and Bybit's trading rules exempt reduce-only (closing) orders from the minimum
+    order value; the others do not say so, and keep it."""
+    from sor_desktop.venues.instruments import minimum_on_close
+
+    assert minimum_on_close(venue) is on_close
