@@ -7,7 +7,13 @@ DELETE, ``openOrders``, ``allOpenOrders``, ``positionSide/dual`` (``dualSidePosi
 carry ``reduceOnly``, in one-way mode ``positionSide`` is BOTH or absent, refused with -4061 /
 -1106 as Binance does); signed requests carry ``timestamp`` and an HMAC-SHA256
 ``signature`` of the query (or form body) and the ``X-MBX-APIKEY`` header; a bad one gets
-``-1022``. Websocket (``/public/ws/<n>``, the path ccxt builds from ``.../ws``): ``SUBSCRIBE``
+``-1022``. Positions are kept from fills (``positions``, a ``PositionBook``: one-way ``BOTH``,
+hedge ``LONG``/``SHORT``) and reported where ccxt 4.5.90's ``fetch_positions`` reads them by
+default, ``GET /fapi/v3/positionRisk`` (Binance USDⓈ-M "Position Information V3": ``symbol``
+optional, "only symbol that has position or open orders will be returned"; a SHORT's
+``positionAmt`` and ``notional`` negative), after the ``GET /fapi/v1/leverageBracket`` ccxt loads
+first (no ``symbol``: every symbol's brackets in a list; with one: that symbol's object), and in
+``GET /fapi/v3/account``'s ``positions``. Websocket (``/public/ws/<n>``, the path ccxt builds from ``.../ws``): ``SUBSCRIBE``
 to ``<sym>@depth@100ms`` is acked with ``{"result": null, "id": ...}``, then ``depthUpdate``
 events with ``U``/``u``/``pu`` chained like the real stream (``pu`` = previous event's ``u``).
 """
@@ -22,7 +28,15 @@ from urllib.parse import parse_qsl
 from aiohttp import web
 
 from sor_desktop.core.account import PositionMode
-from tests.venues.loopback.common import API_KEY, SECRET, BookEngine, LoopbackServer, Placement, sign
+from tests.venues.loopback.common import (
+    API_KEY,
+    SECRET,
+    BookEngine,
+    LoopbackServer,
+    Placement,
+    PositionBook,
+    sign,
+)
 
 SYMBOLS = {"BTCUSDT": ("BTC", 60000.0, "0.10", "0.001"), "ETHUSDT": ("ETH", 3000.0, "0.01", "0.001")}
 
@@ -54,6 +68,7 @@ class BinanceUsdmServer(LoopbackServer):
         self.books = {s: BookEngine(mid=mid, tick=tick, seed=i) for i, (s, (_, mid, tick, _)) in enumerate(SYMBOLS.items())}
         self.last_u = {s: b.update_id for s, b in self.books.items()}
         self.countdowns: dict[str, list[int]] = {}  # symbol -> every countdownTime (ms) received
+        self.positions = PositionBook()  # from fills; /fapi/v3/positionRisk and /fapi/v3/account report it
         r = self.app.router
         r.add_get("/fapi/v1/exchangeInfo", self.exchange_info)
         r.add_get("/fapi/v1/depth", self.depth)
@@ -64,6 +79,8 @@ class BinanceUsdmServer(LoopbackServer):
         r.add_delete("/fapi/v1/allOpenOrders", self.cancel_all)
         r.add_get("/fapi/v3/account", self.account)
         r.add_get("/fapi/v1/positionSide/dual", self.position_side_dual)
+        r.add_get("/fapi/v3/positionRisk", self.position_risk)
+        r.add_get("/fapi/v1/leverageBracket", self.leverage_bracket)
         r.add_post("/fapi/v1/countdownCancelAll", self.countdown_cancel_all)
         r.add_get("/public/ws/{n}", self.websocket)
         r.add_get("/ws/{n}", self.websocket)
@@ -194,6 +211,8 @@ class BinanceUsdmServer(LoopbackServer):
                               params.get("reduceOnly") == "true", filled, avg, status,
                               position_side=position_side if hedge else None)
         self.record(placement)
+        self.positions.fill(symbol, side, filled, avg, position_side=placement.position_side,
+                            reduce_only=placement.reduce_only)
         held = await self.hold_after_accept()
         if held is not None:
             return held
@@ -264,4 +283,64 @@ class BinanceUsdmServer(LoopbackServer):
         return web.json_response({"totalInitialMargin": str(im), "totalMaintMargin": "0", "totalWalletBalance": w,
                                   "totalUnrealizedProfit": "0", "totalMarginBalance": w,
                                   "availableBalance": str(self.usdt - im), "maxWithdrawAmount": str(self.usdt - im),
-                                  "assets": [asset], "positions": []})
+                                  "assets": [asset], "positions": [
+                                      {k: row[k] for k in ("symbol", "positionSide", "positionAmt", "isolatedMargin",
+                                                           "notional", "isolatedWallet", "initialMargin",
+                                                           "maintMargin", "updateTime")}
+                                      | {"unrealizedProfit": row["unRealizedProfit"]}
+                                      for row in self._position_rows(None)]})
+
+    # -- positions -----------------------------------------------------------------------------
+    def _position_rows(self, symbol: str | None) -> list[dict[str, Any]]:
+        """Binance's rows for every symbol with a position or an open order (or only ``symbol``):
+        ``BOTH`` in one-way mode, ``LONG`` and ``SHORT`` in hedge mode."""
+        hedge = self.position_mode is PositionMode.HEDGE
+        busy = {m for m, _, _, _ in self.positions.open_slots()} | {p.symbol for p in self.placements if p.status == "new"}
+        rows = []
+        for market_id in sorted(busy):
+            if symbol is not None and market_id != symbol:
+                continue
+            mark = self.books[market_id].mid
+            for slot in (("LONG", "SHORT") if hedge else ("BOTH",)):
+                size, entry = self.positions.get(market_id, slot)
+                amt = -size if slot == "SHORT" else size
+                margin = abs(amt) * mark / 10
+                rows.append({
+                    "symbol": market_id, "positionSide": slot, "positionAmt": str(amt), "entryPrice": str(entry),
+                    "breakEvenPrice": str(entry), "markPrice": str(mark), "unRealizedProfit": str((mark - entry) * amt),
+                    "liquidationPrice": "0", "isolatedMargin": "0", "notional": str(amt * mark), "marginAsset": "USDT",
+                    "isolatedWallet": "0", "initialMargin": str(margin), "maintMargin": str(margin / 25),
+                    "positionInitialMargin": str(margin), "openOrderInitialMargin": "0", "adl": 0,
+                    "bidNotional": "0", "askNotional": "0", "updateTime": int(time.time() * 1000)})
+        return rows
+
+    async def position_risk(self, request: web.Request) -> web.Response:
+        params, error = await self._signed(request)
+        if error is not None:
+            return error
+        symbol = params.get("symbol")
+        if symbol is not None and symbol not in self.books:
+            return web.json_response({"code": -1121, "msg": "Invalid symbol."}, status=400)
+        return web.json_response(self._position_rows(symbol))
+
+    BRACKETS = [(1, 125, 50_000, 0, "0.004", "0.0"), (2, 100, 500_000, 50_000, "0.005", "50.0"),
+                (3, 50, 8_000_000, 500_000, "0.01", "2550.0")]
+
+    async def leverage_bracket(self, request: web.Request) -> web.Response:
+        """Binance "Notional and Leverage Brackets": a list of every symbol's, or with ``symbol``
+        that symbol's object."""
+        params, error = await self._signed(request)
+        if error is not None:
+            return error
+
+        def entry(symbol: str) -> dict[str, Any]:
+            return {"symbol": symbol, "notionalCoef": 1.0, "brackets": [
+                {"bracket": b, "initialLeverage": lev, "notionalCap": cap, "notionalFloor": floor,
+                 "maintMarginRatio": float(mmr), "cum": float(cum)} for b, lev, cap, floor, mmr, cum in self.BRACKETS]}
+
+        symbol = params.get("symbol")
+        if symbol is None:
+            return web.json_response([entry(s) for s in self.books])
+        if symbol not in self.books:
+            return web.json_response({"code": -1121, "msg": "Invalid symbol."}, status=400)
+        return web.json_response(entry(symbol))

@@ -9,9 +9,14 @@ inverse is unified) holding USDT and BTC; an inverse order locks contracts / pri
 
 REST: ``/v5/market/instruments-info``, signed ``/v5/order/create``, ``/v5/order/realtime``,
 ``/v5/order/history``, ``/v5/order/cancel``, ``/v5/user/query-api``, ``/v5/account/info``,
-``/v5/position/list`` (empty position slots: ``positionIdx`` 0 in one-way mode, 1 and 2 in
-hedge mode; ``position_mode`` applies to linear USDT symbols, inverse perpetuals are one-way
-only). An order's ``positionIdx`` must fit the mode, else ``retCode`` 10001 "position idx not
+``/v5/position/list`` (Bybit v5 "Get Position Info"): positions kept from fills (``positions``,
+a ``PositionBook``; ``held[market_id] = (side, size, avg)`` sets a one-way one by hand); with a
+``symbol`` its slots whether open or not (``positionIdx`` 0 in one-way mode, 1 and 2 in hedge
+mode; ``position_mode`` applies to linear USDT symbols, inverse perpetuals are one-way only),
+without one only the open positions: of ``settleCoin`` for ``linear``, where the docs make
+"either ``symbol`` or ``settleCoin``" required (else ``retCode`` 10001 "Missing some parameters
+that must be filled in, symbol or settleCoin", the answer users report), and every one for
+``inverse`` ("You can query all open positions with ``/v5/position/list?category=inverse``"). An order's ``positionIdx`` must fit the mode, else ``retCode`` 10001 "position idx not
 match position mode", as Bybit answers.
 Signed requests carry ``X-BAPI-API-KEY``/``-TIMESTAMP``/``-RECV-WINDOW``/``-SIGN`` where the
 sign is HMAC-SHA256 of timestamp + key + recv window + (JSON body or query string); a bad one
@@ -26,13 +31,22 @@ from __future__ import annotations
 import json
 import time
 import uuid
+from collections.abc import Iterator, MutableMapping
 from decimal import Decimal
 from typing import Any
 
 from aiohttp import web
 
 from sor_desktop.core.account import PositionMode
-from tests.venues.loopback.common import API_KEY, SECRET, BookEngine, LoopbackServer, Placement, sign
+from tests.venues.loopback.common import (
+    API_KEY,
+    SECRET,
+    BookEngine,
+    LoopbackServer,
+    Placement,
+    PositionBook,
+    sign,
+)
 
 SYMBOLS = {"BTCUSDT": ("BTC", 60000.0, "0.10", "0.001"), "ETHUSDT": ("ETH", 3000.0, "0.01", "0.01")}
 INVERSE = {"BTCUSD": ("BTC", 60000.0, "0.10", "1")}  # one contract = 1 USD
@@ -59,6 +73,33 @@ def _instrument(symbol: str, base: str, tick: str, step: str, *, inverse: bool =
     }
 
 
+class OneWayHeld(MutableMapping[str, tuple[str, Decimal, Decimal]]):
+    """``server.held``: the one-way positions of a ``PositionBook`` as Bybit rows say them,
+    market id -> ("Buy"/"Sell", size, average price); a test may set one by hand."""
+
+    def __init__(self, book: PositionBook) -> None:
+        self.book = book
+
+    def __getitem__(self, market_id: str) -> tuple[str, Decimal, Decimal]:
+        size, entry = self.book.get(market_id)
+        if not size:
+            raise KeyError(market_id)
+        return ("Buy" if size > 0 else "Sell"), abs(size), entry
+
+    def __setitem__(self, market_id: str, value: tuple[str, Decimal, Decimal]) -> None:
+        side, size, entry = value
+        self.book.set(market_id, "BOTH", size if side == "Buy" else -size, entry)
+
+    def __delitem__(self, market_id: str) -> None:
+        self.book.set(market_id, "BOTH", Decimal(0), Decimal(0))
+
+    def __iter__(self) -> Iterator[str]:
+        return iter([m for m, slot, _, _ in self.book.open_slots() if slot == "BOTH"])
+
+    def __len__(self) -> int:
+        return len(list(iter(self)))
+
+
 def _ok(result: Any) -> web.Response:
     return web.json_response({"retCode": 0, "retMsg": "OK", "result": result, "retExtInfo": {},
                               "time": int(time.time() * 1000)})
@@ -79,8 +120,9 @@ class BybitServer(LoopbackServer):
         self.u = {s: 40_000_000 for s in self.books}  # Bybit numbers frames, not changes
         self.account_leverage = "10"  # what every position slot, empty or not, says is set
         self.wallet["BTC"] = Decimal("1.5")
-        # one-way positions /v5/position/list reports: market id -> ("Buy"/"Sell", size, avg price)
-        self.held: dict[str, tuple[str, Decimal, Decimal]] = {}
+        self.positions = PositionBook()  # from fills; /v5/position/list reports it
+        # its one-way positions: market id -> ("Buy"/"Sell", size, avg price), settable by hand
+        self.held = OneWayHeld(self.positions)
         self.u_to_update = {s: {self.u[s]: b.update_id} for s, b in self.books.items()}
         self.unsubscribes = 0
         self.pings = 0
@@ -293,6 +335,8 @@ class BybitServer(LoopbackServer):
                               bool(params.get("reduceOnly")), filled, avg, status,
                               position_side={0: None, 1: "LONG", 2: "SHORT"}[idx])
         self.record(placement)
+        self.positions.fill(symbol, side, filled, avg, position_side=placement.position_side,
+                            reduce_only=placement.reduce_only)
         held = await self.hold_after_accept()
         if held is not None:
             return held
@@ -305,24 +349,35 @@ class BybitServer(LoopbackServer):
         params, error = await self._signed_in_category(request)
         if error is not None:
             return error
-        symbols = [params["symbol"]] if params.get("symbol") else [m for m, c in CATEGORY.items()
-                                                                   if c == params["category"]]
-        rows = []
-        for market_id in symbols:
-            indexes = (1, 2) if self._mode(market_id) is PositionMode.HEDGE else (0,)
-            side, size, avg = self.held.get(market_id, ("", Decimal(0), Decimal(0)))
-            rows += [{"positionIdx": i, "riskId": 1, "riskLimitValue": "2000000", "symbol": market_id, "side": side,
-                      "size": str(size), "avgPrice": str(avg), "positionValue": "0", "tradeMode": 0,
-                      "autoAddMargin": 0,
-                      "positionStatus": "Normal", "leverage": self.account_leverage,
-                      "markPrice": str(self.books[market_id].mid),
-                      "liqPrice": "", "bustPrice": "", "positionIM": "0", "positionMM": "0", "positionBalance": "0",
-                      "takeProfit": "0", "stopLoss": "0", "trailingStop": "0", "sessionAvgPrice": "",
-                      "unrealisedPnl": "0", "curRealisedPnl": "0", "cumRealisedPnl": "0", "adlRankIndicator": 0,
-                      "createdTime": "1676538056258", "updatedTime": "1697673600012", "seq": 0,
-                      "isReduceOnly": False, "mmrSysUpdatedTime": "", "leverageSysUpdatedTime": ""}
-                     for i in indexes]
-        return _ok({"category": params["category"], "list": rows, "nextPageCursor": ""})
+        category, symbol, settle = params["category"], params.get("symbol"), params.get("settleCoin")
+        if symbol is None and settle is None and category == "linear":
+            return _err(10001, "Missing some parameters that must be filled in, symbol or settleCoin")
+        if symbol is not None:  # its slots, open or not
+            slots = [(symbol, i) for i in ((1, 2) if self._mode(symbol) is PositionMode.HEDGE else (0,))]
+        else:  # the open positions of the category (and settle coin)
+            slots = [(m, {"BOTH": 0, "LONG": 1, "SHORT": 2}[slot]) for m, slot, _, _ in self.positions.open_slots()
+                     if CATEGORY[m] == category and settle in (None, SETTLE[m])]
+        rows = [self._position_json(m, i) for m, i in slots]
+        limit = int(params.get("limit", 20))
+        return _ok({"category": category, "list": rows[:limit], "nextPageCursor": ""})
+
+    def _position_json(self, market_id: str, idx: int) -> dict[str, Any]:
+        size, avg = self.positions.get(market_id, {0: "BOTH", 1: "LONG", 2: "SHORT"}[idx])
+        side = ("Buy" if idx == 1 or (idx == 0 and size > 0) else "Sell") if size else ""
+        mark = self.books[market_id].mid
+        inverse = CATEGORY[market_id] == "inverse"
+        qty = abs(size)
+        value = (qty / avg if avg else Decimal(0)) if inverse else qty * avg
+        signed = qty if side == "Buy" else -qty
+        pnl = signed * (1 / avg - 1 / mark) if inverse and avg else signed * (mark - avg)
+        return {"positionIdx": idx, "riskId": 1, "riskLimitValue": "2000000", "symbol": market_id, "side": side,
+                "size": str(qty), "avgPrice": str(avg), "positionValue": str(value), "tradeMode": 0,
+                "autoAddMargin": 0, "positionStatus": "Normal", "leverage": self.account_leverage,
+                "markPrice": str(mark), "liqPrice": "", "bustPrice": "", "positionIM": "0", "positionMM": "0",
+                "positionBalance": "0", "takeProfit": "0", "stopLoss": "0", "trailingStop": "0",
+                "sessionAvgPrice": "", "unrealisedPnl": str(pnl), "curRealisedPnl": "0", "cumRealisedPnl": "0",
+                "adlRankIndicator": 0, "createdTime": "1676538056258", "updatedTime": "1697673600012",
+                "seq": 0, "isReduceOnly": False, "mmrSysUpdatedTime": "", "leverageSysUpdatedTime": ""}
 
     async def _query(self, request: web.Request, open_only: bool) -> web.Response:
         params, error = await self._signed_in_category(request)

@@ -132,6 +132,59 @@ class Placement:
     visible_at: float = 0.0  # monotonic time from which lookups see it (``Faults.hide_for_s``)
 
 
+class PositionBook:
+    """Positions kept from fills, as a futures venue keeps them.
+
+    A slot is (market id, ``BOTH``) in one-way mode, its size signed (long > 0), or (market id,
+    ``LONG``/``SHORT``) in hedge mode, its size >= 0; each with its average entry price. A fill
+    that adds to a slot moves the average; one that reduces it keeps it; a one-way fill through
+    zero opens the other way at the fill's price. A reduce-only fill never opens or flips (the
+    venues refuse or trim the excess; the shared suite sends reduce-only orders with nothing open).
+    """
+
+    def __init__(self) -> None:
+        self.slots: dict[tuple[str, str], tuple[Decimal, Decimal]] = {}
+
+    def get(self, market_id: str, slot: str = "BOTH") -> tuple[Decimal, Decimal]:
+        """(size, entry price) of the slot; (0, 0) when flat."""
+        return self.slots.get((market_id, slot), (Decimal(0), Decimal(0)))
+
+    def set(self, market_id: str, slot: str, size: Decimal, entry: Decimal) -> None:
+        if size:
+            self.slots[(market_id, slot)] = (size, entry)
+        else:
+            self.slots.pop((market_id, slot), None)
+
+    def fill(self, market_id: str, side: str, qty: Decimal, price: Decimal | None, *,
+             position_side: str | None = None, reduce_only: bool = False) -> None:
+        """A fill of ``qty`` at ``price``: ``side`` "buy"/"sell"; ``position_side`` LONG/SHORT in
+        hedge mode (a buy opens LONG and closes SHORT), None for one-way (``BOTH``)."""
+        if not qty or price is None:
+            return
+        if position_side in ("LONG", "SHORT"):
+            held, entry = self.get(market_id, position_side)
+            if (side == "buy") == (position_side == "LONG"):  # opening
+                if not reduce_only:
+                    self.set(market_id, position_side, held + qty, (held * entry + qty * price) / (held + qty))
+            else:
+                self.set(market_id, position_side, max(held - qty, Decimal(0)), entry)
+            return
+        held, entry = self.get(market_id)
+        delta = qty if side == "buy" else -qty
+        new = held + delta
+        if held == 0 or (held > 0) == (delta > 0):  # opening or adding
+            if not reduce_only:
+                self.set(market_id, "BOTH", new, (abs(held) * entry + qty * price) / abs(new))
+        elif new == 0 or (new > 0) == (held > 0):  # reducing
+            self.set(market_id, "BOTH", new, entry)
+        else:  # through zero: the rest opens the other way at this price
+            self.set(market_id, "BOTH", Decimal(0) if reduce_only else new, price)
+
+    def open_slots(self) -> list[tuple[str, str, Decimal, Decimal]]:
+        """(market id, slot, size, entry) of every open position, sorted."""
+        return [(m, slot, size, entry) for (m, slot), (size, entry) in sorted(self.slots.items())]
+
+
 class BookEngine:
     """A book of ``levels`` per side around ``mid``; ``step()`` changes a few levels with
     absolute sizes and returns them with the next update id, like an exchange diff stream."""

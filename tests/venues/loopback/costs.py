@@ -2,8 +2,8 @@
 venues' documented shapes: fee rates, funding (rate, next time, interval) and leverage brackets /
 risk-limit tiers. Subclasses, so the shared servers stay as the suite uses them.
 
-Binance: signed ``GET /fapi/v1/commissionRate``, ``GET /fapi/v1/leverageBracket`` (one object
-with a symbol) and ``GET /fapi/v1/symbolConfig`` (the account's leverage per symbol), public ``GET /fapi/v1/premiumIndex``, ``/fapi/v1/fundingInfo`` (adjusted symbols
+Binance: signed ``GET /fapi/v1/commissionRate`` (``GET /fapi/v1/leverageBracket``, one object
+with a symbol, is the base server's: ccxt's ``fetch_positions`` loads it too) and ``GET /fapi/v1/symbolConfig`` (the account's leverage per symbol), public ``GET /fapi/v1/premiumIndex``, ``/fapi/v1/fundingInfo`` (adjusted symbols
 only) and ``/fapi/v1/fundingRate`` (settlement history). Bybit: signed ``GET /v5/account/fee-rate`` (and ``/v5/position/list``'s
 ``leverage``, set on the empty slots too), public ``GET /v5/market/tickers`` and ``GET /v5/market/risk-limit``.
 """
@@ -42,7 +42,6 @@ class BinanceCostsServer(BinanceUsdmServer):
         r.add_get("/fapi/v1/premiumIndex", self.premium_index)
         r.add_get("/fapi/v1/fundingInfo", self.funding_info)
         r.add_get("/fapi/v1/fundingRate", self.funding_history)
-        r.add_get("/fapi/v1/leverageBracket", self.leverage_bracket)
         r.add_get("/fapi/v1/symbolConfig", self.symbol_config)
         self.account_leverage = 21
 
@@ -85,16 +84,6 @@ class BinanceCostsServer(BinanceUsdmServer):
         return web.json_response([{"symbol": params.get("symbol", "BTCUSDT"), "marginType": "CROSSED",
                                    "isAutoAddMargin": "false", "leverage": self.account_leverage,
                                    "maxNotionalValue": "1000000"}])
-
-    async def leverage_bracket(self, request: web.Request) -> web.Response:
-        params, error = await self._signed(request)
-        if error is not None:
-            return error
-        rows = [(1, 125, 50_000, 0, "0.004", "0.0"), (2, 100, 500_000, 50_000, "0.005", "50.0"),
-                (3, 50, 8_000_000, 500_000, "0.01", "2550.0")]
-        return web.json_response({"symbol": params.get("symbol"), "notionalCoef": 1.0, "brackets": [
-            {"bracket": b, "initialLeverage": lev, "notionalCap": cap, "notionalFloor": floor,
-             "maintMarginRatio": float(mmr), "cum": float(cum)} for b, lev, cap, floor, mmr, cum in rows]})
 
 
 class BybitCostsServer(BybitServer):
