@@ -62,6 +62,7 @@ from sor_desktop.venues.errors import (
 from sor_desktop.venues.instruments import instrument_from_market
 from sor_desktop.venues.mexc.probe import OrderProbe
 from sor_desktop.venues.mexc.probe import probe_orders as mexc_probe_orders
+from sor_desktop.venues.position_scope import position_calls
 from sor_desktop.venues.quirks import quirks_for
 
 log = logging.getLogger(__name__)
@@ -393,10 +394,15 @@ class CcxtVenue(Venue):
         return read(self.id, raw, sorted(settles) if settles else None)
 
     async def fetch_positions(self, symbols: Sequence[str] | None = None) -> list[Position]:
+        """Positions in ``symbols``, or in every swap market loaded (None): one ccxt call per
+        group the venue needs told apart (``position_scope``: Bybit per settle coin and category,
+        one call per symbol when several are asked)."""
         self._need_keys()
-        raw = await self._read("fetch_positions", list(symbols) if symbols else None)
+        raw: list[Any] = []
+        for syms, params in position_calls(self.id, symbols, self._instruments.values()):
+            raw += await self._read("fetch_positions", syms, params) or []
         out = []
-        for p in raw or []:
+        for p in raw:
             pos = convert.position(self.id, p, self._instruments.get(str(p.get("symbol"))))
             if pos is not None:
                 out.append(pos)

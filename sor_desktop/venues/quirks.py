@@ -84,6 +84,18 @@ mean "certainly not placed"; every other error is an unknown outcome resolved by
 Cancel-all without a symbol: the futures markets only (``cancel_scope``): ccxt defaults BingX,
 WEEX and MEXC to spot there.
 
+Positions without a symbol (every symbol's, for the Positions panel; ``position_scope``, sources
+there): bybit's ``/v5/position/list`` needs ``symbol`` or ``settleCoin`` for linear (10001) and
+ccxt's ``fetch_positions(None)`` sends ``settleCoin=USDT`` only, so USDC and inverse positions went
+unread: one call per linear settle coin loaded plus one ``category=inverse`` call (all inverse
+positions, as Bybit documents). ccxt's bybit also refuses more than one symbol per call: the
+account loop's [symbol, inverse companion] is read one symbol at a time. binanceusdm
+(``/fapi/v3/positionRisk``), bingx (``swap/v2/user/positions``), mexc (``position/open_positions``)
+and weex (``position/allPosition``) list every position without a symbol; Binance and BingX pick
+the endpoint by ``subType``, so one call per kind (linear/inverse) loaded. Loopback-proven
+(test_ccxt_loopback_positions_all.py); not verified: Bybit's paging beyond 200 positions per call
+(ccxt asks ``limit=200`` and does not follow ``nextPageCursor`` unless told).
+
 Dead-man switches (the venue cancels our orders if we vanish), verified:
 
 - binanceusdm: ``POST /fapi/v1/countdownCancelAll`` per symbol (Binance USDⓈ-M "Auto-Cancel All
