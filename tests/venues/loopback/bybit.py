@@ -1,7 +1,7 @@
 """A loopback Bybit v5 exchange: the REST and websocket endpoints ccxt's ``bybit`` uses for
 linear (USDT) and inverse (coin-margined) perpetuals, books and orders, with the real protocol.
 
-Categories: ``linear`` BTCUSDT, ETHUSDT (settle USDT); ``inverse`` BTCUSD (settle BTC, one
+Categories: ``linear`` BTCUSDT, ETHUSDT (settle USDT) and BTCPERP (settle USDC, one-way only); ``inverse`` BTCUSD (settle BTC, one
 contract = 1 USD, quantities in whole contracts, tick 0.10: the real instrument's filters as
 recorded in ccxt's fixtures). Every category-scoped request must name the symbol's own category
 (else ``retCode`` 10001, as Bybit answers); the wallet is one UNIFIED account (UTA 2.0, where
@@ -49,15 +49,18 @@ from tests.venues.loopback.common import (
 )
 
 SYMBOLS = {"BTCUSDT": ("BTC", 60000.0, "0.10", "0.001"), "ETHUSDT": ("ETH", 3000.0, "0.01", "0.01")}
+# a USDC perpetual (Bybit names them <BASE>PERP, settle USDC; filters as BTCUSDT's, not a recording)
+USDC = {"BTCPERP": ("BTC", 60000.0, "0.10", "0.001")}
 INVERSE = {"BTCUSD": ("BTC", 60000.0, "0.10", "1")}  # one contract = 1 USD
-CATEGORY = {**{s: "linear" for s in SYMBOLS}, **{s: "inverse" for s in INVERSE}}
-SETTLE = {**{s: "USDT" for s in SYMBOLS}, **{s: v[0] for s, v in INVERSE.items()}}
+CATEGORY = {**{s: "linear" for s in (*SYMBOLS, *USDC)}, **{s: "inverse" for s in INVERSE}}
+SETTLE = {**{s: "USDT" for s in SYMBOLS}, **{s: "USDC" for s in USDC}, **{s: v[0] for s, v in INVERSE.items()}}
 
 
-def _instrument(symbol: str, base: str, tick: str, step: str, *, inverse: bool = False) -> dict[str, Any]:
+def _instrument(symbol: str, base: str, tick: str, step: str, *, inverse: bool = False,
+                settle: str = "USDT") -> dict[str, Any]:
     # the shape of a real instruments-info entry; inverse: the real BTCUSD one (ccxt's recorded
     # bybit markets), whose minOrderQty ccxt takes as the contract size (1 USD)
-    settle, quote = (base, "USD") if inverse else ("USDT", "USDT")
+    settle, quote = (base, "USD") if inverse else (settle, settle)
     max_qty, max_market = ("25000000", "5000000") if inverse else ("1190.000", "119.000")
     return {
         "symbol": symbol, "contractType": "InversePerpetual" if inverse else "LinearPerpetual",
@@ -114,6 +117,7 @@ class BybitServer(LoopbackServer):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.books = {s: BookEngine(mid=mid, tick=tick, seed=10 + i) for i, (s, (_, mid, tick, _)) in enumerate(SYMBOLS.items())}
+        self.books.update({s: BookEngine(mid=mid, tick=tick, seed=20 + i) for i, (s, (_, mid, tick, _)) in enumerate(USDC.items())})
         self.books.update({s: BookEngine(mid=mid, tick=tick, seed=30 + i, lot=step)
                            for i, (s, (_, mid, tick, step)) in enumerate(INVERSE.items())})
         self.seq = {s: 7_000_000_000 for s in self.books}
@@ -159,7 +163,7 @@ class BybitServer(LoopbackServer):
         if CATEGORY[p.symbol] == "inverse":  # contracts of 1 USD: margin in the coin
             coin = (p.qty - p.filled) / (p.price or Decimal(1)) / 10
             return SETTLE[p.symbol], coin.quantize(Decimal("0.00000001"))
-        return super().order_margin(p)
+        return SETTLE[p.symbol], super().order_margin(p)[1]
 
     @staticmethod
     def _category_error(params: dict[str, Any]) -> web.Response | None:
@@ -177,6 +181,7 @@ class BybitServer(LoopbackServer):
         category = request.query.get("category")
         if category == "linear":
             items = [_instrument(s, v[0], v[2], v[3]) for s, v in SYMBOLS.items()]
+            items += [_instrument(s, v[0], v[2], v[3], settle="USDC") for s, v in USDC.items()]
         elif category == "inverse":
             items = [_instrument(s, v[0], v[2], v[3], inverse=True) for s, v in INVERSE.items()]
         else:
@@ -343,7 +348,8 @@ class BybitServer(LoopbackServer):
         return _ok({"orderId": str(uuid.UUID(int=placement.order_id)), "orderLinkId": client_id})
 
     def _mode(self, market_id: str) -> PositionMode:
-        return self.position_mode if CATEGORY.get(market_id) == "linear" else PositionMode.ONE_WAY
+        # UTA 2.0: only USDT perpetuals can be hedge (Bybit v5 "Switch Position Mode")
+        return self.position_mode if SETTLE.get(market_id) == "USDT" else PositionMode.ONE_WAY
 
     async def position_list(self, request: web.Request) -> web.Response:
         params, error = await self._signed_in_category(request)
