@@ -60,7 +60,7 @@ from sor_desktop.venues.sim.config import DEFAULT_SIM_BALANCES, parse_balances
 
 log = logging.getLogger(__name__)
 
-EXIT_FILLED, EXIT_SHORT, EXIT_JOURNAL = 0, 3, 4
+EXIT_FILLED, EXIT_SHORT, EXIT_JOURNAL, EXIT_NO_VENUE = 0, 3, 4, 5
 
 
 class TradingRefused(CliError):
@@ -71,6 +71,12 @@ class TradingRefused(CliError):
 # When neither --max-notional nor config.json sets one: the window's default largest order, so a
 # fat-fingered amount is refused headless too instead of going out as "whatever the venues take".
 DEFAULT_MAX_NOTIONAL = DEFAULT_MAX_ROUTE_NOTIONAL
+
+
+class NoVenue(CliError):
+    """No venue gave a book: the network or the venues, not the input (a script may retry)."""
+
+    exit_code = EXIT_NO_VENUE
 
 
 def add_parser(subparsers: Any) -> None:
@@ -184,7 +190,8 @@ async def _route(args: argparse.Namespace, request: PlanRequest, limits: CheckLi
         conn = await connect(venues, args.symbol, args.timeout)
         if not conn.venues:
             why = "; ".join(f"{v}: {r}" for v, r in sorted(conn.skipped.items()))
-            raise CliError(f"no venue could give a book of {args.symbol} ({why})")
+            unlisted = all(r.startswith("does not list") for r in conn.skipped.values())
+            raise (CliError if unlisted else NoVenue)(f"no venue could give a book of {args.symbol} ({why})")
         accounts: dict[str, Account] = {}  # read with the caps below
         fees: dict[str, float] = {}  # the accounts' own taker rates, where the venues said them
         levs: dict[str, float] = {}  # the accounts' own leverages on the symbol, where the venues said them

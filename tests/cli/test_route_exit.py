@@ -196,3 +196,19 @@ def test_the_outcome_writes_prices_and_contracts_as_the_plan_did(tmp_path: Path,
     legs = re.findall(r"^  (\w+) +(\d[\d.]*) +[\d,.]+ +[\d,.]+ +[\d,.]+ +[\d.]+ +[\d.]+%$", out, re.M)
     done = dict(re.findall(r"^  (\w+) +filled +(\d[\d.]*) ", out, re.M))
     assert legs and all(done[v] == ct for v, ct in legs), (legs, done)
+
+
+def test_no_venue_answering_is_not_bad_input(monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
+                                            capsys: pytest.CaptureFixture[str]) -> None:
+    """A network outage exited 2, the code of a typo: a script retrying on outages could not tell
+    them apart. No venue answering exits 5; a symbol no venue lists stays bad input (2)."""
+    from sor_desktop.cli import route_venues
+
+    async def down(v, symbol, timeout):  # type: ignore[no-untyped-def]
+        raise TimeoutError
+
+    monkeypatch.setattr(route_venues, "_connect_one", down)
+    rc = main(["route", "--sim", "--symbol", "BTC/USDT:USDT", "--side", "buy", "--amount", "1", "--yes",
+               "--journal", str(tmp_path / "j.sqlite3")])
+    err = capsys.readouterr().err
+    assert rc == 5 and "no venue could give a book" in err and "timed out" in err
