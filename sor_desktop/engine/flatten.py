@@ -89,10 +89,14 @@ def plan_flatten(symbol: str, positions: Mapping[str, Sequence[Position]], instr
             else:
                 legs.setdefault(side, []).append(leg)
             continue
+        # a close is taken under the minimum order value where the venue says so (Binance, Bybit)
+        closing = inst if inst.min_notional_on_close else replace(inst, min_notional=None)
         one = plan_route(PlanRequest(side, base, AmountUnit.BASE, slippage_bps=slippage_bps, leg_cost=0.0),
-                         [VenueInput(vi.book, inst, cap_base=base, fee=fees.get(venue))])
+                         [VenueInput(vi.book, closing, cap_base=base, fee=fees.get(venue))])
         if one.unfilled > FILL_TOLERANCE:
-            why = one.unfilled_reason or "not enough depth"
+            # the venue's own reason when it was left out (its minimum order value, say), not the
+            # router's "no venue can take the order"
+            why = (one.excluded[0][1] if one.excluded and not one.legs else one.unfilled_reason) or "not enough depth"
             problems.append((venue, f"only {one.filled:g} of {base:g} can be closed now: {why}"))
         legs.setdefault(side, []).extend(one.legs)
     return Flatten(symbol, _merge(symbol, legs, slippage_bps), tuple(problems))
