@@ -150,12 +150,15 @@ def build_curve(
     cap_base: float | None = None,
     max_lots: int | None = None,
     per_base: float = 0.0,
+    slippage_bps: float = 0.0,
 ) -> LotCurve:
     """The lot curve of a linear instrument's book side (asks for a buy, bids for a sell).
 
     ``max_lots`` trims the curve to what the order could ever use (the target in lots), which
     keeps deep books cheap without changing any answer. ``per_base`` is a cost per base unit on
     top of the book (funding over a hold, ``core.funding``): linear, so the curve stays convex.
+    ``slippage_bps``: how far below its worst level a sell's IOC limit goes, where the venue checks
+    its minimum order value (contracts x limit): the curve's smallest leg meets it there.
     """
     step = instrument.amount_step
     lot = step * instrument.contract_size
@@ -208,10 +211,48 @@ def build_curve(
     curve = LotCurve(lot_f, lo, hi, breaks, costs, x, cum_cost, cum_notional, prices, limit, counts, slopes)
     if instrument.min_notional is not None and lo <= hi:
         minimum = float(instrument.min_notional)
+        least = lo
         if not meets_notional(curve.notional(lo), minimum):
-            curve = LotCurve(lot_f, _min_lots_for_notional(curve, minimum), hi, breaks, costs, x, cum_cost,
-                             cum_notional, prices, limit, counts, slopes)
+            least = _min_lots_for_notional(curve, minimum)
+        if side is Side.SELL and least <= hi:
+            least = _min_lots_at_limit(curve, least, minimum, instrument, slippage_bps)
+        if least != lo:
+            curve = LotCurve(lot_f, least, hi, breaks, costs, x, cum_cost, cum_notional, prices, limit, counts, slopes)
     return curve
+
+
+def _min_lots_at_limit(curve: LotCurve, start: int, minimum: float, instrument: Instrument,
+                       slippage_bps: float) -> int:
+    """From ``start`` (the walked notional's minimum), the fewest lots whose notional at a sell's
+    IOC limit (its worst level moved down by the slippage, rounded down to the tick, as the router
+    writes it) reaches ``minimum`` (hi + 1 when none): the venue checks contracts x limit, which is
+    below the walked average."""
+    keep = 1 - Decimal(repr(float(slippage_bps))) / Decimal(10_000)
+
+    def ok(x: int) -> bool:
+        limit = instrument.round_price(Decimal(repr(curve.worst_price(x))) * keep, up=False)
+        return meets_notional(x * curve.lot_base * float(limit), minimum)
+
+    if ok(start):
+        return start
+    lo, step = start, 1
+    while True:  # gallop to a lot count that meets it, then halve back to the first
+        hi = lo + step
+        if hi > curve.hi:
+            if not ok(curve.hi):
+                return curve.hi + 1
+            hi = curve.hi
+            break
+        if ok(hi):
+            break
+        lo, step = hi, step * 2
+    while hi - lo > 1:
+        mid = (lo + hi) // 2
+        if ok(mid):
+            hi = mid
+        else:
+            lo = mid
+    return hi
 
 
 def meets_notional(notional: float, minimum: float) -> bool:

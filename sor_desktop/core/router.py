@@ -305,10 +305,10 @@ def _route(screened: Sequence[tuple[VenueInput, Levels]], grid: _Grid, futures: 
             curve = built[id(v)].trimmed(max_lots)
         else:
             curve = build_curve(levels, v.instrument, request.side, cap_base=v.cap_base, max_lots=max_lots,
-                                per_base=costs.funding_per_base)
+                                per_base=costs.funding_per_base, slippage_bps=request.slippage_bps)
             if walk and curve.lo > curve.hi and curve.limit is None:
                 curve = build_curve(levels, v.instrument, request.side, cap_base=v.cap_base,
-                                    per_base=costs.funding_per_base)
+                                    per_base=costs.funding_per_base, slippage_bps=request.slippage_bps)
         full = v.book.asks if request.side is Side.BUY else v.book.bids
         if len(levels) < len(full) and curve.limit == "depth":
             curve = replace(curve, limit="price limit")

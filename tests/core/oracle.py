@@ -102,7 +102,9 @@ def grain_of(venues: Sequence[VenueInput]) -> Fraction:
 
 
 def model(v: VenueInput, side: Side, grain: Fraction, hi_limit: int | None = None,
-          per_base: float = 0.0) -> VenueModel:
+          per_base: float = 0.0, slippage_bps: float = 0.0) -> VenueModel:
+    """``slippage_bps``: a sell's IOC limit is its worst level moved down by it, rounded down to
+    the tick; the venue checks the minimum order value at that limit (contracts x limit)."""
     ins = v.instrument
     step = ins.amount_step
     lot = step * ins.contract_size
@@ -123,11 +125,13 @@ def model(v: VenueInput, side: Side, grain: Fraction, hi_limit: int | None = Non
     # walk the book one lot at a time, splitting lots across levels exactly (Decimal contracts)
     j, left = 0, levels[0][1] if levels else Decimal(0)
     run_n = 0.0
+    worst = np.zeros(hi + 1)
     for x in range(1, hi + 1):
         need = step
         while need > 0:
             take = min(need, left)
             run_n += levels[j][0] * float(take) * cs
+            worst[x] = levels[j][0]
             need -= take
             left -= take
             if left == 0 and j + 1 < len(levels):
@@ -141,7 +145,14 @@ def model(v: VenueInput, side: Side, grain: Fraction, hi_limit: int | None = Non
         lo = max(lo, _ceil(ins.min_amount / step))
     if ins.min_notional is not None:
         mn = float(ins.min_notional)
-        ok = np.nonzero(notional >= mn * (1 - SLACK))[0]
+        checked = notional
+        if side is Side.SELL:
+            tick = ins.price_tick
+            move = Decimal(repr(float(slippage_bps))) / Decimal(10_000)
+            limits = [float((Decimal(repr(float(w))) * (1 - move) / tick).to_integral_value(rounding="ROUND_FLOOR") * tick)
+                      for w in worst]
+            checked = np.minimum(notional, np.arange(hi + 1) * float(lot) * np.asarray(limits))
+        ok = np.nonzero(checked >= mn * (1 - SLACK))[0]
         lo = max(lo, int(ok[0]) if len(ok) else hi + 1)
     kept: list[tuple[float, float, float]] = []
     room = float(hi * lot)
@@ -197,7 +208,8 @@ def brute_force(request: PlanRequest, venues: Sequence[VenueInput],
         return Optimum(0, 0.0, 0.0, 0.0, (), ())
     grain = grain_of(usable)
     extra = per_base or {}
-    models = [model(v, request.side, grain, per_base=extra.get(v.instrument.venue, 0.0)) for v in usable]
+    models = [model(v, request.side, grain, per_base=extra.get(v.instrument.venue, 0.0),
+                    slippage_bps=request.slippage_bps) for v in usable]
     names = tuple(vm.name for vm in models)
     legs = [leg_cost_of(request, v) for v in usable]
     x, fill, cost, notional = _enumerate(models, request.max_venues, legs)
@@ -286,7 +298,7 @@ def cheapest_at_fill(request: PlanRequest, venues: Sequence[VenueInput], fill_gr
     """The least cost (money plus leg costs) of every plan with exactly ``fill_grains``, or None."""
     usable = usable_inputs(request, venues)
     grain = grain_of(usable)
-    models = [model(v, request.side, grain) for v in usable]
+    models = [model(v, request.side, grain, slippage_bps=request.slippage_bps) for v in usable]
     _, fill, cost, _ = _enumerate(models, request.max_venues, [leg_cost_of(request, v) for v in usable])
     sel = fill == fill_grains
     return float(cost[sel].min()) if sel.any() else None
@@ -305,7 +317,7 @@ def single_venue_costs(request: PlanRequest, venues: Sequence[VenueInput], fill_
     grain = grain_of(usable)
     out = {}
     for v in usable:
-        vm = model(v, request.side, grain)
+        vm = model(v, request.side, grain, slippage_bps=request.slippage_bps)
         x = min(vm.hi, fill_grains // vm.m)
         if x >= vm.lo:
             out[vm.name] = (x * vm.m, float(vm.cost[x]))
@@ -327,7 +339,7 @@ def milp_optimum(request: PlanRequest, venues: Sequence[VenueInput],
         ins = v.instrument
         step = ins.amount_step
         lot = float(step * ins.contract_size)
-        vm_hi = model_bounds(v, side, target, grain)
+        vm_hi = model_bounds(v, side, target, grain, request.slippage_bps)
         raw = v.book.asks if side is Side.BUY else v.book.bids
         fee = float(ins.taker_fee)
         prices, lots = [], []
@@ -432,7 +444,8 @@ def milp_optimum(request: PlanRequest, venues: Sequence[VenueInput],
                    tuple(v.instrument.venue for v in usable), _legs_of(np.array(lots_v), legs))
 
 
-def model_bounds(v: VenueInput, side: Side, target: int, grain: Fraction) -> tuple[int, int]:
+def model_bounds(v: VenueInput, side: Side, target: int, grain: Fraction,
+                 slippage_bps: float = 0.0) -> tuple[int, int]:
     """(lo, hi) lots of one venue, as in ``model`` but without walking every lot."""
     ins = v.instrument
     step = ins.amount_step
@@ -469,8 +482,25 @@ def model_bounds(v: VenueInput, side: Side, target: int, grain: Fraction) -> tup
             x -= 1
         while _notional_of(raw, amounts, step, cs, x) < mn:
             x += 1
+        if side is Side.SELL:  # the venue checks contracts x the IOC limit, below the worst level
+            move = Decimal(repr(float(slippage_bps))) / Decimal(10_000)
+            while x <= hi and float(lot) * x * float(
+                    (Decimal(repr(float(_worst_of(raw, amounts, step, x)))) * (1 - move) / ins.price_tick)
+                    .to_integral_value(rounding=ROUND_FLOOR) * ins.price_tick) < mn:
+                x += 1
         lo = max(lo, x)
     return lo, hi
+
+
+def _worst_of(raw, amounts: Sequence[Decimal], step: Decimal, x: int) -> float:
+    """Price of the level the ``x``-th lot ends in."""
+    need, price = step * x, 0.0
+    for (p, _), a in zip(raw, amounts, strict=True):
+        price = float(p)
+        need -= a
+        if need <= 0:
+            break
+    return price
 
 
 def _notional_of(raw, amounts: Sequence[Decimal], step: Decimal, cs: float, x: int) -> float:
