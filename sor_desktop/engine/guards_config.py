@@ -1,7 +1,8 @@
 """The executor's guards as config.json sets them, read once for the window and for ``route``.
 
-Keys: ``max_notional`` (per route) and ``max_day_notional`` (over 24 h), quote units. A file that
-cannot be read, or a value that is not a finite positive number written in digits (NaN, inf,
+Keys: ``max_notional`` (per route) and ``max_day_notional`` (over 24 h), quote units, and no
+other (a misspelt key guards nothing). A file that cannot be read, a key that is not one of them,
+or a value that is not a finite positive number written in digits (NaN, inf,
 1e400, 0, text, '1_000'), or is above 1e9 (per route) or 1e10 (per day), refuses every route
 until it is fixed: the default limits may be far above what the trader set (a truncated file
 that said 100 let a 120,000 route through), so a settings file can tighten a guard and never
@@ -46,7 +47,10 @@ def finite_positive(value: object) -> float | None:
     if isinstance(value, str):
         number = read_plain(value)
     elif isinstance(value, (int, float)):
-        number = float(value)
+        try:
+            number = float(value)
+        except OverflowError:  # a JSON integer of 400 digits: no float holds it
+            return None
     else:
         return None
     return number if number is not None and math.isfinite(number) and number > 0 else None
@@ -54,7 +58,7 @@ def finite_positive(value: object) -> float | None:
 
 def load_guards(path: Path) -> Guards:
     try:
-        raw = json.loads(path.read_text(encoding="utf-8"))
+        raw = json.loads(path.read_text(encoding="utf-8-sig"))  # Windows editors may write a BOM
     except FileNotFoundError:
         return Guards()
     except (OSError, ValueError) as exc:
@@ -62,7 +66,9 @@ def load_guards(path: Path) -> Guards:
     if not isinstance(raw, dict):
         return Guards(problems=(f"{path}: not a JSON object",))
     values: dict[str, float] = {}
-    problems: list[str] = []
+    # the file holds the guards only: any other key is a misspelt guard, which guards nothing
+    problems = [f"{path}: {key!r} is not a setting (the settings are {', '.join(KEYS)})"
+                for key in raw if key not in KEYS]
     for key, (name, _default, most) in KEYS.items():
         if key not in raw:
             continue

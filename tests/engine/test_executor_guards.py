@@ -87,6 +87,9 @@ async def test_the_window_session_refuses_to_trade_on_a_bad_guard_in_config_json
     ('{"max_notional": "1_000"}', "max_notional"),  # float() reads it as 1000
     ('{"max_notional": 100', "cannot read it"),
     ('[100]', "not a JSON object"),
+    ('{"max_notional": 1' + "0" * 400 + '}', "max_notional"),  # an int float() cannot hold: OverflowError
+    ('{"max_notionl": 100}', "max_notionl"),  # a misspelt guard guards nothing
+    ('{"MAX_NOTIONAL": 100}', "MAX_NOTIONAL"),
 ])
 def test_a_guard_that_cannot_be_trusted_refuses_routes(tmp_path: Path, text: str, key: str) -> None:
     """1e308 is finite and positive, and was taken: a settings file that switched both guards
@@ -107,3 +110,13 @@ def test_a_large_but_real_guard_is_kept(tmp_path: Path) -> None:
     path.write_text('{"max_notional": 20000000, "max_day_notional": 900000000}', encoding="utf-8")
     g = load_guards(path)
     assert (g.max_route_notional, g.max_day_notional, g.refusal) == (20_000_000, 900_000_000, None)
+
+
+def test_a_config_json_saved_with_a_byte_order_mark_is_read(tmp_path: Path) -> None:
+    """Windows editors write a UTF-8 BOM: such a file refused every route as unreadable."""
+    from sor_desktop.engine.guards_config import load_guards
+
+    path = tmp_path / "config.json"
+    path.write_bytes(b"\xef\xbb\xbf" + b'{"max_notional": 100}')
+    g = load_guards(path)
+    assert g.refusal is None and g.max_route_notional == 100
