@@ -115,7 +115,7 @@ def run(args: argparse.Namespace) -> int:
         try:
             j = Journal(None, exclusive=False)
         except NoJournal as exc:
-            print(f"No routes in the journal ({exc}).")
+            print("[]" if args.json else f"No routes in the journal ({exc}).")  # a script reads JSON
             return 0
         except JournalError as exc:
             raise CliError(str(exc)) from None

@@ -239,6 +239,20 @@ def damaged_message(path: Path, detail: str, check: str = "SQLite integrity chec
             f"positions on the venues' own sites, then start again with a new journal")
 
 
+def _check_ours(db: sqlite3.Connection, path: Path) -> set[str]:
+    """Its tables; a newer schema or another program's tables: refused before anything is
+    written."""
+    version = int(db.execute("PRAGMA user_version").fetchone()[0])
+    tables = {str(r[0]) for r in db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    if tables and "routes" not in tables:
+        raise JournalError(f"{path} is not a sor-desktop journal (its tables: {', '.join(sorted(tables))}); "
+                           "it was left as it is")
+    if version > SCHEMA_VERSION:
+        raise JournalError(f"the journal {path} was written by a newer sor-desktop (schema {version}; this "
+                           f"version reads up to {SCHEMA_VERSION}); it was left as it is: use the newer version")
+    return tables
+
+
 def _take_lock(path: Path) -> IO[str]:
     """An exclusive advisory lock beside the journal, held while it is open for trading.
 
@@ -278,6 +292,8 @@ class Journal:
         memory = str(self.path) == ":memory:"
         if not exclusive and not memory and not self.path.is_file():
             raise NoJournal(f"no journal at {self.path}")
+        if exclusive and not memory and self.path.is_file() and self.path.stat().st_size:
+            self._refuse_if_not_ours()  # before its file and folder are made private, or a lock set beside it
         if exclusive and not memory:
             try:
                 paths.private_file(self.path)  # orders and fills are nobody else's business: 0600 in 0700
@@ -294,7 +310,7 @@ class Journal:
                 self._db = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro", uri=True,
                                            isolation_level=None, check_same_thread=False)
             self._db.row_factory = sqlite3.Row
-            tables = self._check_ours()
+            tables = _check_ours(self._db, self.path)
             if not tables and not (exclusive or memory):
                 raise NoJournal(f"the journal {self.path} is empty: no routes yet")
             if exclusive or memory:
@@ -323,18 +339,19 @@ class Journal:
         self._writes = 0
         self._open: tuple[int, list[LegRow]] | None = None
 
-    def _check_ours(self) -> set[str]:
-        """Its tables; a newer schema or another program's tables: refused before anything is
-        written."""
-        version = int(self._db.execute("PRAGMA user_version").fetchone()[0])
-        tables = {str(r[0]) for r in self._db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-        if tables and "routes" not in tables:
-            raise JournalError(f"{self.path} is not a sor-desktop journal (its tables: {', '.join(sorted(tables))}); "
-                               "it was left as it is")
-        if version > SCHEMA_VERSION:
-            raise JournalError(f"the journal {self.path} was written by a newer sor-desktop (schema {version}; this "
-                               f"version reads up to {SCHEMA_VERSION}); it was left as it is: use the newer version")
-        return tables
+    def _refuse_if_not_ours(self) -> None:
+        """``_check_ours`` on a read-only look at an existing file (a damaged one is left to the
+        full open, which says so with what to do)."""
+        try:
+            db = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro", uri=True)
+        except sqlite3.Error:
+            return
+        try:
+            _check_ours(db, self.path)
+        except sqlite3.DatabaseError:
+            pass
+        finally:
+            db.close()
 
     def _close_quietly(self) -> None:
         db = getattr(self, "_db", None)

@@ -58,6 +58,8 @@ def test_export_onto_an_existing_file_needs_force(tmp_path: Path, capsys: pytest
 def test_list_without_a_journal_creates_none(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["journal", "list"]) == 0
     assert "No routes" in capsys.readouterr().out
+    assert main(["journal", "list", "--json"]) == 0
+    assert capsys.readouterr().out.strip() == "[]"  # a script reads JSON, as before
     assert not paths.journal_path().exists()
 
 

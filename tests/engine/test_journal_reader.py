@@ -60,11 +60,18 @@ def test_reading_leaves_the_file_and_its_folder_as_they_were(tmp_path: Path) -> 
 
 @pytest.mark.parametrize("exclusive", [False, True])
 def test_another_programs_database_is_refused_and_left_alone(tmp_path: Path, exclusive: bool) -> None:
-    path = _foreign(tmp_path / "other.db")
+    folder = tmp_path / "theirs"
+    folder.mkdir()
+    path = _foreign(folder / "other.db")
+    os.chmod(folder, 0o755)
+    os.chmod(path, 0o644)
     before = _state(path)
     with pytest.raises(JournalError, match="not a sor-desktop journal"):
         Journal(path, exclusive=exclusive)
     assert _state(path) == before == (42, ["notes"], "delete")
+    # the writer made the file 0600, its folder 0700 and left other.db.lock beside it, then refused
+    assert (_mode(folder), _mode(path)) == (0o755, 0o644)
+    assert sorted(p.name for p in folder.iterdir()) == ["other.db"]
 
 
 @pytest.mark.parametrize("exclusive", [False, True])
