@@ -19,12 +19,14 @@ log = logging.getLogger(__name__)
 EVERY_S = 30.0  # a position elsewhere does not move the window's routing: no need to ask often
 
 
-async def read_elsewhere(venues: Mapping[str, Venue], shown: Collection[str],
+async def read_elsewhere(venues: Mapping[str, Venue], shown: Callable[[], Collection[str]],
                          emit: Callable[[ElsewhereUpdate], None], errors: dict[str, str]) -> None:
-    """One ``ElsewhereUpdate`` per venue: its open positions outside ``shown``, or why they could
+    """One ``ElsewhereUpdate`` per venue: its open positions outside the symbols ``shown()`` when
+    the answers land (a read in flight across a symbol switch lands after it), or why they could
     not be read (logged once per new reason in ``errors``)."""
     ids = sorted(venues)
     results = await asyncio.gather(*(venues[v].fetch_positions(None) for v in ids), return_exceptions=True)
+    now_shown = shown()
     for vid, r in zip(ids, results, strict=True):
         if isinstance(r, asyncio.CancelledError):
             raise r
@@ -36,4 +38,4 @@ async def read_elsewhere(venues: Mapping[str, Venue], shown: Collection[str],
             emit(ElsewhereUpdate(vid, (), why))
             continue
         errors.pop(vid, None)
-        emit(ElsewhereUpdate(vid, tuple(p for p in r if p.contracts and p.symbol not in shown)))
+        emit(ElsewhereUpdate(vid, tuple(p for p in r if p.contracts and p.symbol not in now_shown)))

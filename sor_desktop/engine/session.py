@@ -508,9 +508,11 @@ class Session:
 
     async def refresh_elsewhere(self) -> None:
         """Each connected venue's positions in the symbols the window does not show."""
-        shown = {self.symbol, *(sym for _, sym in self.companions().values())}
         connected = {v: self.venues[v] for v in self.venues if v in self.instruments}
-        await positions_elsewhere.read_elsewhere(connected, shown, self.emit, self._elsewhere_errors)
+        await positions_elsewhere.read_elsewhere(connected, self._shown_symbols, self.emit, self._elsewhere_errors)
+
+    def _shown_symbols(self) -> set[str]:
+        return {self.symbol, *(sym for _, sym in self.companions().values())}
 
     def margin_changed(self, venue: str) -> None:
         """A fill (or an order of unknown outcome) on ``venue``: its free margin is out of date

@@ -58,3 +58,31 @@ async def test_a_position_in_another_symbol_is_reported_after_a_switch(tmp_path,
         assert sum(p.base_amount for u in seen for p in u.positions) == pytest.approx(200_000, rel=1e-6)
     finally:
         await session.stop(timeout=1.0)
+
+
+@pytest.mark.asyncio
+async def test_a_read_in_flight_during_a_switch_filters_by_the_symbol_shown_when_it_lands() -> None:
+    """The loop's read took the window's symbol before it awaited the venues: one in flight across
+    a switch to BTC landed after the switch's own read and listed BTC as elsewhere, DOGE not."""
+    from decimal import Decimal
+
+    from sor_desktop.core.account import Position
+    from sor_desktop.engine.positions_elsewhere import read_elsewhere
+
+    gate = asyncio.Event()
+    held = [Position("v", DOGE, Side.SELL, Decimal(5), Decimal(5), None),
+            Position("v", BTC, Side.BUY, Decimal(1), Decimal(1), None)]
+
+    class Slow:
+        async def fetch_positions(self, symbols=None):  # type: ignore[no-untyped-def]
+            await gate.wait()
+            return held
+
+    shown = {"symbol": DOGE}
+    seen: list[ElsewhereUpdate] = []
+    task = asyncio.create_task(read_elsewhere({"v": Slow()}, lambda: {shown["symbol"]}, seen.append, {}))  # type: ignore[dict-item]
+    await asyncio.sleep(0)
+    shown["symbol"] = BTC  # the switch, while the venue has not answered
+    gate.set()
+    await task
+    assert [p.symbol for u in seen for p in u.positions] == [DOGE]
