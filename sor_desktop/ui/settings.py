@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from sor_desktop.core.number_text import read_plain
 from sor_desktop.core.plan import DEFAULT_LEG_COST
 from sor_desktop.ui.settings_file import file_problem, open_settings, settings_file
 
@@ -49,6 +50,11 @@ LIMITS: dict[str, tuple[float, float, bool]] = {
 }
 
 
+# The order guards: a refused value takes the strictest, not the default.
+STRICTEST = {"max_notional": 0.0, "type_above_notional": 0.0}
+STRICTEST_WORDS = {"max_notional": "every order is refused", "type_above_notional": "every order's amount is typed"}
+
+
 def read_prefs(s: QSettings) -> tuple[Prefs, list[str]]:
     """The saved preferences, and one line per value refused (its default applies instead), after
     one for a file Qt could not read whole (``settings_file.file_problem``, which keeps it aside)."""
@@ -62,6 +68,12 @@ def read_prefs(s: QSettings) -> tuple[Prefs, list[str]]:
         default = getattr(p, f.name)
         value, why = (_flag(raw) if isinstance(default, bool) else _number(raw, *LIMITS[f.name]))
         if why is not None:
+            if f.name in STRICTEST:
+                # a guard's default may be far above what the trader had set (as config.json's)
+                setattr(p, f.name, STRICTEST[f.name])
+                problems.append(f"window.ini: {f.name} = {str(raw)[:40]!r} refused ({why}); "
+                                f"{STRICTEST_WORDS[f.name]} until it is set again in Tools > Settings")
+                continue
             shown = f"{default:,.10g}" if not isinstance(default, bool) else str(default).lower()
             problems.append(f"window.ini: {f.name} = {str(raw)[:40]!r} refused ({why}); the default {shown} applies")
             continue
@@ -86,10 +98,11 @@ def _flag(raw: object) -> tuple[bool, str | None]:
 
 
 def _number(raw: object, lo: float, hi: float, lo_ok: bool) -> tuple[float, str | None]:
-    try:
-        value = float(str(raw).strip())
-    except ValueError:
-        value = math.nan
+    if isinstance(raw, (int, float)) and not isinstance(raw, bool):
+        value = float(raw)
+    else:  # written as a trader writes a number: float() took '1_000' and full-width digits
+        got = read_plain(str(raw).strip())
+        value = math.nan if got is None else got
     above = "at least" if lo_ok else "above"
     if not math.isfinite(value) or value > hi or value < lo or (value == lo and not lo_ok):
         return 0.0, f"must be a finite number {above} {lo:g} and at most {hi:,.10g}"

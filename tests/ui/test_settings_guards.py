@@ -1,6 +1,8 @@
-"""Order guards in window.ini cannot be switched off by a bad value: anything that is not a finite
-number in range is refused with a message, and the default applies (issue 10: max_notional=nan let a
-2,000 BTC order be previewed with Route enabled; type_above_notional=nan skipped the typed check)."""
+"""Order guards in window.ini cannot be switched off or loosened by a bad value: anything that is
+not a finite number in range is refused with a message; the guards then take their strictest value
+(every order refused, every amount typed) until set again, the other prefs their default (issue
+10: max_notional=nan let a 2,000 BTC order be previewed with Route enabled; type_above_notional=nan
+skipped the typed check)."""
 
 from __future__ import annotations
 
@@ -13,14 +15,26 @@ from sor_desktop.ui.main_window import MainWindow
 BAD = ["nan", "NaN", "inf", "-inf", "1e400", "-5", "0", "lots", ""]
 
 
-@pytest.mark.parametrize("name", ["max_notional", "type_above_notional", "leverage"])
-@pytest.mark.parametrize("raw", BAD)
-def test_a_bad_guard_value_is_refused_and_the_default_applies(tmp_path, name, raw):
+@pytest.mark.parametrize("raw", [*BAD, "1_000", "\uff15"])
+def test_a_bad_leverage_is_refused_and_the_default_applies(tmp_path, raw):
+    s = settings_mod.open_settings(tmp_path / "w.ini")
+    s.setValue("prefs/leverage", raw)
+    prefs, problems = settings_mod.read_prefs(s)
+    assert prefs.leverage == settings_mod.Prefs().leverage
+    assert len(problems) == 1 and "leverage" in problems[0] and "default" in problems[0]
+
+
+@pytest.mark.parametrize(("name", "strictest"), [("max_notional", 0.0), ("type_above_notional", 0.0)])
+@pytest.mark.parametrize("raw", [*BAD, "1_000", "\uff15"])
+def test_a_bad_guard_value_is_refused_and_the_strictest_applies(tmp_path, name, strictest, raw):
+    """The default (5,000,000 largest order, typing above 100,000) may be far above what the
+    trader set before the file was damaged, as config.json's guards: the strictest applies until
+    the guard is set again in Tools > Settings."""
     s = settings_mod.open_settings(tmp_path / "w.ini")
     s.setValue(f"prefs/{name}", raw)
     prefs, problems = settings_mod.read_prefs(s)
-    assert getattr(prefs, name) == getattr(settings_mod.Prefs(), name)
-    assert len(problems) == 1 and name in problems[0] and "default" in problems[0]
+    assert getattr(prefs, name) == strictest
+    assert len(problems) == 1 and name in problems[0] and "Tools > Settings" in problems[0]
 
 
 def test_a_good_value_is_kept_without_a_message(tmp_path):
@@ -39,7 +53,7 @@ def test_slippage_out_of_range_is_refused(tmp_path, raw):
     assert prefs.slippage_bps == settings_mod.Prefs().slippage_bps and problems
 
 
-def test_the_window_says_so_and_keeps_the_guards(qtbot, sim_session, tmp_path):
+def test_the_window_says_so_and_keeps_the_strictest_guards(qtbot, sim_session, tmp_path):
     path = tmp_path / "window.ini"
     s = settings_mod.open_settings(path)
     s.setValue("prefs/max_notional", "nan")
@@ -56,11 +70,10 @@ def test_the_window_says_so_and_keeps_the_guards(qtbot, sim_session, tmp_path):
     w.refresh_preview()
     assert not w.routing.route.isEnabled()
     assert "above the panel's limit" in w.routing.amount_error.text()
-    w.routing.amount.setText("2")  # ~120 k USDT: above the default 100 k, the amount must be typed
+    w.routing.amount.setText("0.01")  # ~600 USDT: the largest order is refused until it is set again
     w.refresh_preview()
-    w.routing.request_route()
-    assert w.confirm is not None and w.confirm.typed is not None
-    w.confirm.reject()
+    assert not w.routing.route.isEnabled()
+    assert "above the panel's limit" in w.routing.amount_error.text()
     w.close()
 
 
