@@ -8,7 +8,7 @@ from pathlib import Path
 
 from sor_desktop.cli import numbers, sim_args
 from sor_desktop.cli.errors import CliError
-from sor_desktop.core.number_text import PLAIN
+from sor_desktop.core.number_text import PLAIN, WHOLE
 
 # The wait becomes a Qt timer in milliseconds (a C int): inf and 1e300 overflowed it. An hour is
 # more than any screenshot needs.
@@ -95,10 +95,10 @@ def run(args: argparse.Namespace) -> int:
         raise CliError("--demo-send goes with --demo-flatten")
     size = None
     if args.size is not None:
-        try:
-            w, h = (int(x) for x in args.size.lower().split("x"))
-        except ValueError:
-            raise CliError(f"--size {args.size!r}: expected WIDTHxHEIGHT, e.g. 1280x720") from None
+        parts = args.size.lower().split("x")
+        if len(parts) != 2 or not all(WHOLE.fullmatch(x) and len(x) < 6 for x in parts):
+            raise CliError(f"--size {args.size!r}: expected WIDTHxHEIGHT, e.g. 1280x720")
+        w, h = int(parts[0]), int(parts[1])
         if not (640 <= w <= 7680 and 480 <= h <= 4320):
             raise CliError(f"--size {args.size}: between 640x480 and 7680x4320")
         size = (w, h)

@@ -16,8 +16,8 @@ def number(text: str, what: str, *, positive: bool = True, integer: bool = False
     if not isinstance(text, str):  # argparse gives a list for '--option=--'
         raise CliError(f"{what}: no value given")
     if integer:
-        if not WHOLE.fullmatch(text):
-            raise CliError(f"{what} must be an integer written in digits, got {text!r}")
+        if not WHOLE.fullmatch(text) or len(text) > 30:  # int() refuses past 4,300 digits with a ValueError
+            raise CliError(f"{what} must be an integer written in digits (at most 30), got {text[:40]!r}")
         value: float = int(text)
     else:
         got = read_plain(text)

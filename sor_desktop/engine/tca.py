@@ -10,6 +10,7 @@ legs are quote notional over base amount, which is right for linear and inverse 
 from __future__ import annotations
 
 import csv
+import os
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
@@ -191,6 +192,19 @@ def _cell(v: Any) -> Any:
 def export_csv(journal: Journal, target: Path, *, limit: int = 1_000_000, mode: str | None = None) -> int:
     """One row per leg of the most recent ``limit`` routes (of ``mode`` when given), with its
     route's figures (``side`` is the leg's: a flatten of longs and shorts has both); returns rows."""
+    rows = 0
+    # written beside the target and renamed over it at the end: a journal row that cannot be read
+    # half-way (DamagedRow) leaves the target as it was, not a partial CSV over it
+    partial = target.with_name(f".{target.name}.partial")
+    try:
+        rows = _write_csv(journal, partial, limit, mode)
+        os.replace(partial, target)
+    finally:
+        partial.unlink(missing_ok=True)
+    return rows
+
+
+def _write_csv(journal: Journal, target: Path, limit: int, mode: str | None) -> int:
     rows = 0
     with open(target, "w", newline="", encoding="utf-8") as fh:
         w = csv.writer(fh)

@@ -86,3 +86,17 @@ def test_window_hold_hours_refuses_python_literals(capsys: pytest.CaptureFixture
 
 def test_window_after_refuses_python_literals(capsys: pytest.CaptureFixture[str]) -> None:
     _refused(capsys, ["--sim", "--after", "1_0", "--screenshot", "x.png"], "--after")
+
+
+@pytest.mark.parametrize(("argv", "what"), [
+    (["--sim", "--seed", "1_0", "--screenshot", "x.png"], "--seed"),
+    (["--sim", "--size", "1_280x720", "--screenshot", "x.png"], "--size"),
+    (["journal", "list", "--limit", "9" * 5000], "--limit"),
+])
+def test_other_whole_numbers_are_plain_digits(argv: list[str], what: str, capsys: pytest.CaptureFixture[str]) -> None:
+    try:
+        rc = main(argv)
+    except SystemExit as exc:  # argparse's own refusal
+        rc = int(exc.code or 0)
+    err = capsys.readouterr().err
+    assert rc == 2 and what in err and "Traceback" not in err and "unexpected" not in err

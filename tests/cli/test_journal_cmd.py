@@ -100,3 +100,22 @@ def test_route_into_a_folder_that_does_not_exist_is_refused(tmp_path: Path, caps
     assert main([*ROUTE, "--journal", str(target)]) == 2
     _one_line(capsys, "does not exist")
     assert not target.parent.exists()
+
+
+def test_an_export_that_fails_half_way_leaves_the_old_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A row that cannot be read part-way through had left a partial CSV over the old one
+    (truncated before reading, so with --force the old export was lost)."""
+    assert main(ROUTE) == 0
+    assert main([*ROUTE[:-2], "0.3", "--yes"]) == 0  # another plan: the same one again is a duplicate
+    db = sqlite3.connect(paths.journal_path())
+    newest = db.execute("SELECT route_id FROM routes ORDER BY created DESC LIMIT 1").fetchone()[0]
+    db.execute("UPDATE tca SET data='{bad' WHERE route_id=?", (newest,))
+    db.commit()
+    db.close()
+    target = tmp_path / "out.csv"
+    target.write_text("old export\n", encoding="utf-8")
+    capsys.readouterr()
+    assert main(["journal", "export", "--csv", str(target), "--force"]) == 2
+    _one_line(capsys, "cannot be read")
+    assert target.read_text(encoding="utf-8") == "old export\n"
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []
