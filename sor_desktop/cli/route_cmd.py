@@ -301,6 +301,10 @@ def run(args: argparse.Namespace) -> int:
     if args.journal is not None and not args.journal.parent.is_dir():
         # a typo made a new journal in new folders: its empty history passed the daily maximum
         raise CliError(f"the folder of --journal, {args.journal.parent}, does not exist; nothing was sent")
+    if args.journal is not None and not args.journal.exists():
+        new = f"a new journal at {args.journal}: its daily maximum counts only the routes in it"
+        log.warning("%s", new)
+        print(f"sor-desktop: {new}", file=sys.stderr)
     guards = _guards(args.max_notional)
     limits = CheckLimits(max_notional=Decimal(repr(guards.max_route_notional)))
     return asyncio.run(_route(args, request, limits, guards))

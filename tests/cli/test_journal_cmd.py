@@ -119,3 +119,12 @@ def test_an_export_that_fails_half_way_leaves_the_old_file(tmp_path: Path, capsy
     _one_line(capsys, "cannot be read")
     assert target.read_text(encoding="utf-8") == "old export\n"
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []
+
+
+def test_route_into_a_new_journal_says_so(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A mistyped file name in an existing folder starts a journal whose empty history counts
+    nothing toward the daily maximum: said, and logged."""
+    assert main([*ROUTE, "--journal", str(tmp_path / "jurnal.sqlite3")]) == 0
+    assert "a new journal at" in capsys.readouterr().err
+    assert main([*ROUTE[:-2], "0.3", "--yes", "--journal", str(tmp_path / "jurnal.sqlite3")]) == 0
+    assert "a new journal" not in capsys.readouterr().err
