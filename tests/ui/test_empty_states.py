@@ -73,9 +73,8 @@ def test_the_no_books_line_goes_when_books_come_without_an_amount(window, sim_se
     assert window.routing.preview.totals.text() == "type an amount to see the split"
 
 
-def test_offline_the_empty_state_says_the_cause_once_not_five_urls(window, monkeypatch) -> None:
-    """With no network the overlay listed five venues, each with its request's URL and the same
-    resolver error: the words that matter, and that they are one cause, were lost in the URLs."""
+def _offline(window, monkeypatch) -> None:
+    """No books, and every venue down on a resolver error behind its request's URL."""
     session = window.session
     monkeypatch.setattr(session.store, "books", lambda *a, **k: {})
     for v in session.venues:
@@ -84,6 +83,12 @@ def test_offline_the_empty_state_says_the_cause_once_not_five_urls(window, monke
             f"{v}: GET https://{host}/v1/exchangeInfo?…: Cannot connect to host {host}:443 ssl:default "
             "[Name or service not known]")))
     window._refresh_health()
+
+
+def test_offline_the_empty_state_says_the_cause_once_not_five_urls(window, monkeypatch) -> None:
+    """With no network the overlay listed five venues, each with its request's URL and the same
+    resolver error: the words that matter, and that they are one cause, were lost in the URLs."""
+    _offline(window, monkeypatch)
     text = window.depth_chart.waiting.text()
     assert "GET https://" not in text
     assert "api.bybit.com" in text  # each venue's own host stays
@@ -94,16 +99,9 @@ def test_offline_each_venue_is_one_short_line_when_the_cause_is_shared(window, m
     """With no DNS every venue's line repeated "Cannot connect to host …:443 ssl:default [Name or
     service not known]", wrapped over two lines each at 1280x720: one cause said five times. Each
     venue now names only its host; the resolver's words are said once, in the shared line."""
-    session = window.session
-    monkeypatch.setattr(session.store, "books", lambda *a, **k: {})
-    for v in session.venues:
-        host = f"api.{v}.com"
-        session.store.set_health(VenueHealth(v, LinkState.DOWN, reason=(
-            f"{v}: GET https://{host}/v1/exchangeInfo?…: Cannot connect to host {host}:443 ssl:default "
-            "[Name or service not known]")))
-    window._refresh_health()
+    _offline(window, monkeypatch)
     lines = window.depth_chart.waiting.text().splitlines()
-    for v in session.venues:
+    for v in window.session.venues:
         mine = [line for line in lines if line.startswith(f"{v}:")]
         assert mine == [f"{v}: down · api.{v}.com does not resolve"]
     assert sum("Name or service not known" in line for line in lines) == 0
