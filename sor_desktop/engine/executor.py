@@ -176,11 +176,15 @@ class Executor:
 
     # -- readiness and recovery -----------------------------------------------------------------
     def unreconciled(self) -> list[LegRow]:
-        """Open legs on connected venues not being sent right now: they block trading."""
+        """Open legs on connected venues not being sent right now: they block trading. A leg of a
+        route in flight is exempt only until its send answers (pending, sent): once its outcome is
+        unknown, or it rests being settled, a new route waits like behind any other (it had gone
+        out beside a timed-out leg the venue had taken, doubling the position)."""
         out = []
         for lg in self.journal.open_legs():
             v = self.venues.get(lg.venue)
-            if v is not None and str(v.mode) == lg.mode and lg.route_id not in self._in_flight:
+            sending = lg.route_id in self._in_flight and lg.status in (OrderStatus.PENDING, OrderStatus.SENT)
+            if v is not None and str(v.mode) == lg.mode and not sending:
                 out.append(lg)
         return out
 

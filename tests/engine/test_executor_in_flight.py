@@ -1,0 +1,40 @@
+"""Legs of a route still in flight block new routes once their outcome is unknown."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from sor_desktop.core.orders import OrderStatus, Side
+from sor_desktop.engine.exec_events import RouteState
+
+
+@pytest.mark.asyncio
+async def test_no_new_route_while_a_leg_of_a_route_in_flight_is_unknown(tmp_path) -> None:
+    """A route whose leg timed out after the venue took it stays in flight while the leg is
+    asked for; its unknown leg was exempt from the block as "being sent", so a re-planned
+    second route (a hair larger, past the duplicate guard) went out and doubled the position."""
+    from sor_desktop.engine.executor import Executor, ExecutorConfig
+    from sor_desktop.engine.journal import Journal
+    from sor_desktop.engine.reconcile import ResolveConfig
+
+    from .exec_fakes import FakeVenue, book, make_plan
+
+    a = FakeVenue("a")
+    a.faults = ["lost_after"]
+    a.fetch_failures = 10**6  # every lookup fails: the leg stays unknown for the whole window
+    ex = Executor({"a": a}, Journal(tmp_path / "j.sqlite3"), config=ExecutorConfig(resolve=ResolveConfig(
+        acceptance_window_s=0.2, backoff_start_s=0.05, backoff_max_s=0.1, give_up_s=1.0)))
+    first = asyncio.create_task(ex.execute(make_plan(Side.BUY, [("a", "1.000", "50010.0", 50000.5)]),
+                                           {"a": book("a")}))
+    for _ in range(100):
+        await asyncio.sleep(0.02)
+        if [lg.status for lg in ex.journal.open_legs()] == [OrderStatus.UNKNOWN]:
+            break
+    wait = ex.blocked()
+    assert wait is not None and wait.state == "waiting: earlier orders unresolved"
+    second = await ex.execute(make_plan(Side.BUY, [("a", "1.001", "50010.0", 50000.5)]), {"a": book("a")})
+    assert second.state is RouteState.BLOCKED and [p.code for p in second.problems] == ["unreconciled"]
+    assert len(a.accepted) == 1
+    await first
