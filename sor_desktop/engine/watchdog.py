@@ -140,11 +140,19 @@ class Watchdog:
         try:
             armed = await self.executor.venues[vid].refresh_dead_man(self.dead_man_s)
         except Exception as exc:  # noqa: BLE001 -- the watchdog's own cancel still covers the venue
-            log.warning("%s: countdown cancel-all not refreshed: %s", vid, exc)
+            was = self.dead_man.get(vid, "")
             self.dead_man[vid] = f"failed: {exc}"
+            if was != self.dead_man[vid]:  # said once per new failure: it is retried every refresh
+                self._say(f"{vid}: the venue's countdown cancel-all could not be refreshed ({exc}): if the app "
+                          "stops now, the venue will not cancel its open orders; the feed watchdog still does "
+                          "while the app runs", logging.WARNING)
             return
+        if self.dead_man.get(vid, "").startswith("failed:"):
+            self._say(f"{vid}: the venue's countdown cancel-all is armed again", logging.INFO)
         if armed is not None:
             self.dead_man[vid] = armed
+        else:
+            self.dead_man.pop(vid, None)
 
     async def _run(self) -> None:
         while True:
@@ -155,6 +163,14 @@ class Watchdog:
             else:
                 self._failing = None
             await asyncio.sleep(self.interval_s)
+
+    def _say(self, text: str, level: int) -> None:
+        log.log(level, "%s", text)
+        if self.on_error is not None:
+            try:
+                self.on_error(text)
+            except Exception:
+                log.exception("watchdog listener failed")
 
     def _failed(self, exc: Exception) -> None:
         """A failed check, logged and said once until the checks pass again (every second would

@@ -140,3 +140,31 @@ async def test_bybit_without_dcp_arms_nothing_and_asks_once() -> None:
             assert not quirks_for("bybit").server_dead_man_switch  # so the watchdog guards Bybit
         finally:
             await venue.close()
+
+
+@pytest.mark.asyncio
+async def test_a_countdown_that_cannot_be_refreshed_is_said_once_and_again_when_it_works(tmp_path: Path) -> None:
+    """A refresh of the venue's countdown cancel-all that failed went to the log only: the trader
+    believed the venue would cancel the orders if the app died, while nothing was armed."""
+    from tests.engine.exec_fakes import FakeVenue
+
+    venue = FakeVenue("binanceusdm")
+    failing = [True]
+
+    async def refresh(seconds: float) -> str | None:
+        if failing[0]:
+            raise RuntimeError("countdownCancelAll: 503 service unavailable")
+        return f"armed {seconds:g} s"
+
+    venue.refresh_dead_man = refresh  # type: ignore[method-assign]
+    said: list[str] = []
+    now = [100.0]
+    dog = Watchdog(Executor({"binanceusdm": venue}, Journal(tmp_path / "j.sqlite3")), lambda: {"binanceusdm": 0.1},
+                   dead_man_s=60.0, dead_man_refresh_s=15.0, clock=lambda: now[0], on_error=said.append)
+    for _ in range(3):
+        await dog.check_once()
+        now[0] += 15.0
+    assert len(said) == 1 and "binanceusdm" in said[0] and "503" in said[0] and "countdown" in said[0]
+    failing[0] = False
+    await dog.check_once()
+    assert len(said) == 2 and "armed again" in said[1]
