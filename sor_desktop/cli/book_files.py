@@ -27,7 +27,7 @@ from sor_desktop.cli.book_terms import BookTerms, book_terms
 from sor_desktop.cli.errors import CliError
 from sor_desktop.core.book import BookError, BookSnapshot
 from sor_desktop.core.instrument import Instrument, InstrumentError, base_and_quote, linear_by_symbol
-from sor_desktop.venues.instruments import min_order_value
+from sor_desktop.venues.instruments import recorded_instrument
 
 MAX_BYTES = 256 * 2**20
 
@@ -161,8 +161,7 @@ def _snapshot(raw: Any, where: str) -> LoadedBook:
     try:
         book = BookSnapshot.from_lists(venue, symbol, int(ts), bids, asks)
         # the venue's minimum order value where the market keeps it in ``info`` only (Bybit, BingX)
-        instrument = Instrument.from_market({**market, "symbol": symbol}, venue,
-                                            min_notional=min_order_value(venue, market))
+        instrument = recorded_instrument({**market, "symbol": symbol}, venue)
     except (BookError, InstrumentError, TypeError) as exc:
         raise CliError(f"{where}: {exc}") from None
     return LoadedBook(book, instrument, market, where, book_terms(raw, where))

@@ -73,3 +73,10 @@ def instrument_from_market(market: Mapping[str, Any], venue_id: str) -> Instrume
     return Instrument.from_market(market, venue_id, contract_size=quirks_for(venue_id).quantity_unit,
                                   min_notional=min_order_value(venue_id, market),
                                   min_notional_on_close=minimum_on_close(venue_id))
+
+
+def recorded_instrument(market: Mapping[str, Any], venue_id: str) -> Instrument:
+    """The ``Instrument`` of a market dict already counted in the venue's unit (book files,
+    replays): the venue's minimum order value and whether it holds for a close, as live."""
+    return Instrument.from_market(market, venue_id, min_notional=min_order_value(venue_id, market),
+                                  min_notional_on_close=minimum_on_close(venue_id))

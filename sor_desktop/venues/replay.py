@@ -23,7 +23,7 @@ from sor_desktop.core.instrument import Instrument, InstrumentError
 from sor_desktop.core.orders import OrderReport, OrderRequest
 from sor_desktop.venues.base import Capabilities, Mode, Venue
 from sor_desktop.venues.errors import NotSupported, OrderRejected, VenueUnavailable
-from sor_desktop.venues.instruments import min_order_value
+from sor_desktop.venues.instruments import recorded_instrument
 from sor_desktop.venues.recording import RecordedBook, RecordingError, read_recording
 from sor_desktop.venues.sim.accounts import Account
 from sor_desktop.venues.sim.clock import Clock, RealClock
@@ -63,8 +63,7 @@ class ReplayVenue(LocalOrders, Venue):
             self._books.setdefault(rec.book.symbol, []).append(rec.book)
             if rec.market is not None and rec.book.symbol not in self._instruments:
                 try:
-                    self._instruments[rec.book.symbol] = Instrument.from_market(
-                        rec.market, venue_id, min_notional=min_order_value(venue_id, rec.market))
+                    self._instruments[rec.book.symbol] = recorded_instrument(rec.market, venue_id)
                 except InstrumentError as exc:
                     raise RecordingError(f"{venue_id} {rec.book.symbol}: {exc}") from exc
         for series in self._books.values():

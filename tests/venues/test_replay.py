@@ -12,10 +12,10 @@ import pytest
 
 from sor_desktop.cli.record_cmd import record
 from sor_desktop.core.book import BookSnapshot
-from sor_desktop.core.instrument import Instrument
 from sor_desktop.core.orders import OrderStatus, Side
 from sor_desktop.venues.base import Mode
 from sor_desktop.venues.errors import VenueUnavailable
+from sor_desktop.venues.instruments import recorded_instrument
 from sor_desktop.venues.recording import RecordingError, RecordingWriter, market_of, read_recording
 from sor_desktop.venues.replay import open_replay
 from sor_desktop.venues.sim import SimConfig, SimMarket, VirtualClock
@@ -69,7 +69,7 @@ async def test_recorded_markets_give_back_the_instruments(tmp_path: Path) -> Non
     market = SimMarket(SimConfig(venues=VENUES))
     for rec in read_recording(path):
         assert rec.market is not None
-        inst = Instrument.from_market(rec.market, rec.book.venue)
+        inst = recorded_instrument(rec.market, rec.book.venue)
         assert inst == market.instrument(rec.book.venue, BTC)  # WEEX: contract size 1 (coins), as its books
 
 
@@ -134,4 +134,4 @@ def test_market_of_round_trips_every_simulated_instrument() -> None:
     for venue in market.config.venues:
         for symbol in market.symbols(venue):
             inst = market.instrument(venue, symbol)
-            assert Instrument.from_market(market_of(inst), venue) == inst
+            assert recorded_instrument(market_of(inst), venue) == inst
