@@ -218,7 +218,7 @@ class Executor:
         try:
             report = await reconcile(self.journal, self.venues, config=self.config.resolve,
                                      started_at=self._started_at, clock=self._clock, sleep=self._sleep,
-                                     config_for=self._resolve_config)
+                                     config_for=self._resolve_config, monotonic=self._monotonic)
         finally:
             self._recovered = True
         for lg in report.resolved + report.not_placed + report.unresolved:
@@ -458,7 +458,7 @@ class Executor:
     async def _settle(self, venue: Venue, req: OrderRequest, *, known: OrderReport | None) -> LegEvent:
         res = await resolve_order(venue, req.client_order_id, req.symbol, last_possible_send=self._clock(),
                                   config=self._resolve_config(venue), clock=self._clock, sleep=self._sleep,
-                                  known=known)
+                                  known=known, monotonic=self._monotonic)
         cid = req.client_order_id
         if res.not_placed:
             return self._save(req, lambda: self.journal.mark_not_placed(cid, self._clock(), NOT_PLACED_REASON),

@@ -79,6 +79,7 @@ async def resolve_order(
     clock: Callable[[], float] = time.time,
     sleep: Sleep = asyncio.sleep,
     known: OrderReport | None = None,
+    monotonic: Callable[[], float] | None = None,
 ) -> Resolution:
     """Ask ``venue`` about ``client_order_id`` until its outcome is final.
 
@@ -86,9 +87,14 @@ async def resolve_order(
     and a later "not found" proves nothing about its fills (Bybit's realtime lists open orders
     and its history may lag; an acknowledgement carries no fills): it is asked again until the
     venue lists it, or the search gives up with the leg unresolved. Never calls ``submit_order``.
+
+    ``last_possible_send`` is on ``clock`` (wall time: the journal's); the waits are measured on
+    ``monotonic`` (``clock`` when None) from the moment asked: a time sync that steps the wall
+    clock forward must not make a "not found" conclusive before the window has really passed.
     """
-    started = clock()
-    not_placed_after = last_possible_send + config.acceptance_window_s
+    tick = monotonic or clock
+    started = tick()
+    not_placed_at = started + max(0.0, last_possible_send + config.acceptance_window_s - clock())
     delay = config.backoff_start_s
     cancel_sent = False
     open_since: float | None = started if known is not None else None
@@ -100,7 +106,7 @@ async def resolve_order(
         except Exception as exc:  # noqa: BLE001 -- a failed lookup proves nothing: ask again
             failed = True
             log.warning("fetch_order %s on %s failed: %s", client_order_id, venue.id, exc)
-        now = clock()
+        now = tick()
         if report is not None:
             if report.status.final:
                 return Resolution(report)
@@ -116,7 +122,7 @@ async def resolve_order(
                         return Resolution(cancelled)
                 except Exception as exc:  # noqa: BLE001 -- the next fetch tells whether it took
                     log.warning("cancel of resting IOC %s on %s failed: %s", client_order_id, venue.id, exc)
-        elif not failed and now >= not_placed_after and known is None:
+        elif not failed and now >= not_placed_at and known is None:
             return Resolution(None, not_placed=True)
         if config.give_up_s is not None and now - started >= config.give_up_s:
             return Resolution(known, unresolved=True)
@@ -146,6 +152,7 @@ async def reconcile(
     clock: Callable[[], float] = time.time,
     sleep: Sleep = asyncio.sleep,
     config_for: Callable[[Venue], ResolveConfig] | None = None,
+    monotonic: Callable[[], float] | None = None,
 ) -> ReconcileReport:
     """Resolve every open leg of the journal whose venue (same id and mode) is in ``venues``.
 
@@ -169,7 +176,7 @@ async def reconcile(
         last_send = max(started_at, leg.sent_ts or leg.intent_ts)
         res = await resolve_order(venue, leg.client_order_id, leg.symbol, last_possible_send=last_send,
                                   config=config_for(venue) if config_for else config, clock=clock, sleep=sleep,
-                                  known=known)
+                                  known=known, monotonic=monotonic)
         touched.add(leg.route_id)
         if res.not_placed:
             out.not_placed.append(journal.mark_not_placed(leg.client_order_id, clock(), NOT_PLACED_REASON))

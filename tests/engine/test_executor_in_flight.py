@@ -38,3 +38,34 @@ async def test_no_new_route_while_a_leg_of_a_route_in_flight_is_unknown(tmp_path
     assert second.state is RouteState.BLOCKED and [p.code for p in second.problems] == ["unreconciled"]
     assert len(a.accepted) == 1
     await first
+
+
+@pytest.mark.asyncio
+async def test_a_wall_clock_step_does_not_shorten_the_acceptance_window(tmp_path) -> None:
+    """A time sync stepping the wall clock 20 s forward at the first lookup made "not found" look
+    conclusive at once: the leg was closed "not placed" after 0 s of real time while the request
+    was still queued, and the venue then filled it. The window is measured on the monotonic clock."""
+    import time
+
+    from sor_desktop.engine.executor import Executor, ExecutorConfig
+    from sor_desktop.engine.journal import Journal
+    from sor_desktop.engine.reconcile import ResolveConfig
+
+    from .exec_fakes import FakeVenue, book, make_plan
+
+    step = [0.0]
+
+    class Stepped(FakeVenue):
+        async def fetch_order(self, cid, symbol):  # type: ignore[no-untyped-def]
+            step[0] = 20.0
+            return await super().fetch_order(cid, symbol)
+
+    a = Stepped("a")
+    a.faults = ["late"]
+    a.arrival_delay_s = 0.3  # the request reaches the venue after the send already said "timed out"
+    ex = Executor({"a": a}, Journal(tmp_path / "j.sqlite3"), clock=lambda: time.time() + step[0],
+                  config=ExecutorConfig(resolve=ResolveConfig(acceptance_window_s=1.0, backoff_start_s=0.05,
+                                                              backoff_max_s=0.1, give_up_s=5.0)))
+    result = await ex.execute(make_plan(Side.BUY, [("a", "1.000", "50010.0", 50000.5)]), {"a": book("a")})
+    (leg,) = result.legs
+    assert leg.status is OrderStatus.FILLED and leg.filled_contracts == 1  # found, not closed as not placed
