@@ -467,8 +467,17 @@ class Executor:
             resolved = res.report
             return self._save(req, lambda: self.journal.record_report(cid, resolved, self._clock(), kind="resolved"),
                               report=resolved)
-        return self._save(req, lambda: self.journal.leg(cid), status=OrderStatus.UNKNOWN,
-                          reason=known.reason if known else None)
+        last = res.report if res.report is not None else known
+        if last is not None:
+            # gave up on an order the venue did show (resting, a part filled, its cancel failed):
+            # its fills are recorded and the leg stays open as unknown, said in the log and blotter
+            seen = last
+            why = f"unresolved: still open on the venue as last seen ({seen.status}, {seen.filled_contracts} filled)"
+            log.error("leg %s on %s %s; trading waits until it is reconciled", cid, venue.id, why)
+            return self._save(req, lambda: self.journal.record_report(cid, seen, self._clock(), kind="unresolved",
+                                                                      status=OrderStatus.UNKNOWN, reason=why),
+                              report=seen, status=OrderStatus.UNKNOWN, reason=why)
+        return self._save(req, lambda: self.journal.leg(cid), status=OrderStatus.UNKNOWN)
 
     def _save(self, req: OrderRequest, write: Callable[[], LegRow], *, report: OrderReport | None = None,
               status: OrderStatus | None = None, reason: str | None = None, latency_ms: float | None = None,

@@ -69,3 +69,44 @@ async def test_a_wall_clock_step_does_not_shorten_the_acceptance_window(tmp_path
     result = await ex.execute(make_plan(Side.BUY, [("a", "1.000", "50010.0", 50000.5)]), {"a": book("a")})
     (leg,) = result.legs
     assert leg.status is OrderStatus.FILLED and leg.filled_contracts == 1  # found, not closed as not placed
+
+
+@pytest.mark.asyncio
+async def test_a_leg_given_up_after_a_partial_fill_keeps_its_fill_and_says_it_is_unresolved(tmp_path, caplog) -> None:
+    """An IOC the venue let rest, partly filled, whose cancel kept failing: when the search gave
+    up, the journal and the blotter kept the acknowledgement (0 filled) and no failure was said."""
+    from dataclasses import replace
+    from decimal import Decimal
+
+    from sor_desktop.engine.executor import Executor, ExecutorConfig
+    from sor_desktop.engine.journal import Journal
+    from sor_desktop.engine.reconcile import ResolveConfig
+    from sor_desktop.venues.errors import OutcomeUnknown
+
+    from .exec_fakes import FakeVenue, book, make_plan
+
+    class Resting(FakeVenue):
+        fetches = 0
+
+        async def fetch_order(self, cid, symbol):  # type: ignore[no-untyped-def]
+            self.fetches += 1
+            r = self.orders.get(cid)
+            if r is not None and self.fetches >= 2:  # the resting IOC now shows a partial fill
+                r = self.orders[cid] = replace(r, status=OrderStatus.PARTIALLY_FILLED,
+                                               filled_contracts=Decimal("0.4"), avg_price=Decimal("50001"))
+            return r
+
+        async def cancel_order(self, cid, symbol):  # type: ignore[no-untyped-def]
+            raise OutcomeUnknown(self.id, "cancel: 503 Service Unavailable")
+
+    a = Resting("a")
+    a.faults = ["rest"]
+    ex = Executor({"a": a}, Journal(tmp_path / "j.sqlite3"), config=ExecutorConfig(resolve=ResolveConfig(
+        acceptance_window_s=0.2, backoff_start_s=0.05, backoff_max_s=0.1, ioc_grace_s=0.1, give_up_s=1.0)))
+    result = await ex.execute(make_plan(Side.BUY, [("a", "1.000", "50010.0", 50000.5)]), {"a": book("a")})
+    assert result.state is RouteState.UNRESOLVED
+    (leg,) = result.legs
+    assert leg.status is OrderStatus.UNKNOWN and leg.filled_contracts == Decimal("0.4") and leg.failure
+    (row,) = ex.journal.open_legs()
+    assert row.filled_contracts == Decimal("0.4") and row.status == "unknown"
+    assert any("still open" in r.getMessage() for r in caplog.records)
