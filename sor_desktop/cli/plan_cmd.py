@@ -27,6 +27,7 @@ from typing import Any
 from sor_desktop.cli import numbers
 from sor_desktop.cli.book_files import LoadedBook, load_books
 from sor_desktop.cli.errors import CliError
+from sor_desktop.core.checks import CheckLimits
 from sor_desktop.core.instrument import base_and_quote
 from sor_desktop.core.orders import Side
 from sor_desktop.core.plan import DEFAULT_LEG_COST, AmountUnit, Plan, PlanRequest, VenueInput
@@ -57,6 +58,9 @@ def add_parser(subparsers: Any) -> None:
                    help="leverage for venues whose snapshot gives none (brackets and liquidation use it)")
     p.add_argument("--min-liq-distance", default="5", metavar="PCT",
                    help="keep each leg's estimated liquidation this %% from the mark (default 5, 0 = off)")
+    p.add_argument("--max-book-age", default=f"{CheckLimits().max_book_age_s:g}", metavar="S",
+                   help="leave out a venue whose snapshot is more than S seconds older than the newest "
+                        "(default %(default)s, the window's staleness limit)")
     p.add_argument("--repeat", default="1", help="run the computation N times; compute_ms is the median")
     p.add_argument("--json", action="store_true", help="print the plan as JSON")
 
@@ -89,23 +93,28 @@ def request_from(args: argparse.Namespace) -> tuple[PlanRequest, int]:
                        min_liq_distance=distance / 100 or None), repeat
 
 
-def venue_inputs(books: list[LoadedBook], request: PlanRequest, leverage: float | None) -> tuple[
-        list[VenueInput], PlanRequest]:
+def venue_inputs(books: list[LoadedBook], request: PlanRequest, leverage: float | None,
+                 max_age_s: float = CheckLimits().max_book_age_s) -> tuple[list[VenueInput], PlanRequest]:
     """The routed venues with their snapshot's futures terms; funding is counted from the latest
-    snapshot's time (a recorded plan is the same plan tomorrow)."""
+    snapshot's time (a recorded plan is the same plan tomorrow). A snapshot more than
+    ``max_age_s`` older than the newest is left out with its age, as the window leaves out a
+    stale book (a recording's venue that stopped answering had taken the whole order)."""
+    now = max((b.book.timestamp for b in books), default=0)
     out = []
     for b in books:
         t = b.terms
+        lag = (now - b.book.timestamp) / 1000
+        stale = f"its book is {lag:,.0f} s older than the newest" if lag > max_age_s else None
         out.append(VenueInput(b.book, b.instrument, fee=t.fee, funding=t.funding, brackets=t.brackets,
-                              leverage=t.leverage or leverage, mark_price=t.mark_price))
-    now = max((b.book.timestamp for b in books), default=0)
+                              leverage=t.leverage or leverage, mark_price=t.mark_price, excluded=stale))
     return out, replace(request, now_ms=now or None)
 
 
 def run(args: argparse.Namespace) -> int:
     request, repeat = request_from(args)
     leverage = None if args.leverage is None else numbers.number(args.leverage, "--leverage")
-    venues, request = venue_inputs(load_books(args.books), request, leverage)
+    max_age = numbers.number(args.max_book_age, "--max-book-age", positive=False)
+    venues, request = venue_inputs(load_books(args.books), request, leverage, max_age)
     times = []
     plan: Plan | None = None
     for _ in range(repeat):

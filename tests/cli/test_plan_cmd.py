@@ -226,3 +226,23 @@ def test_linear_and_inverse_snapshots_of_one_base_route_together(tmp_path, capsy
     assert legs["BTC/USD:BTC"]["amount_base"] == pytest.approx(n / 99.5)
     assert out["filled"] == pytest.approx(n / 99.5 + float(legs["BTC/USDT:USDT"]["contracts"]))
     assert 4 - 1 / 99.5 - 0.001 < out["filled"] <= 4
+
+
+def test_a_venue_whose_snapshot_lags_the_others_is_left_out_with_its_age(tmp_path, capsys):
+    """`plan` on a recording routed all 4 BTC onto a mexc book an hour older (and 100 USDT lower)
+    than the others, without a word: the window leaves a stale venue out, and so does `plan`."""
+    books = json.loads(EXAMPLE.read_text())
+    for b in books:
+        if b["venue"] == "mexc":
+            b["timestamp"] -= 3_600_000
+            b["asks"] = [[p - 100, q] for p, q in b["asks"]]
+            b["bids"] = [[p - 100, q] for p, q in b["bids"]]
+    f = tmp_path / "stale.json"
+    f.write_text(json.dumps(books))
+    assert main(["plan", "--books", str(f), "--side", "buy", "--amount", "4", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert "mexc" not in {lg["venue"] for lg in out["legs"]}
+    (why,) = [e["reason"] for e in out["excluded"] if e["venue"] == "mexc"]
+    assert "3,600 s older than the newest" in why
+    assert main(["plan", "--books", str(f), "--side", "buy", "--amount", "4", "--json", "--max-book-age", "7200"]) == 0
+    assert "mexc" in {lg["venue"] for lg in json.loads(capsys.readouterr().out)["legs"]}
