@@ -17,6 +17,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from sor_desktop.core.number_text import read_plain
 from sor_desktop.core.orders import Side
 from sor_desktop.engine.journal import MIXED, Journal, LegRow, RouteRow
 
@@ -181,11 +182,15 @@ def _iso(ts: float) -> str:
 
 
 def _cell(v: Any) -> Any:
-    """Floats at 12 significant digits: binary noise (59995.80000000001) is not a price."""
+    """Floats at 12 significant digits: binary noise (59995.80000000001) is not a price. Text that
+    a spreadsheet would take for a formula (a venue's "-2019 Margin is insufficient.", or worse)
+    is written as text, with a leading apostrophe; numbers stay numbers."""
     if v is None:
         return ""
     if isinstance(v, float):
         return f"{v:.12g}"
+    if isinstance(v, str) and v[:1] in ("=", "+", "-", "@", "\t", "\r") and read_plain(v) is None:
+        return "'" + v
     return v
 
 

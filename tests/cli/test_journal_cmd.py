@@ -128,3 +128,15 @@ def test_route_into_a_new_journal_says_so(tmp_path: Path, capsys: pytest.Capture
     assert "a new journal at" in capsys.readouterr().err
     assert main([*ROUTE[:-2], "0.3", "--yes", "--journal", str(tmp_path / "jurnal.sqlite3")]) == 0
     assert "a new journal" not in capsys.readouterr().err
+
+
+def test_a_venue_reason_is_never_a_spreadsheet_formula() -> None:
+    """A reject's words go to the CSV as they came: Binance's start with a minus ("-2019 Margin is
+    insufficient."), which a spreadsheet reads as a formula; text cells that start with = + - @
+    are written as text, numbers stay numbers."""
+    from sor_desktop.engine.tca import _cell
+
+    assert _cell("-2019 Margin is insufficient.") == "'-2019 Margin is insufficient."
+    assert _cell('=HYPERLINK("http://x")') == '\'=HYPERLINK("http://x")'
+    assert _cell("@SUM(A1)") == "'@SUM(A1)" and _cell("+1 rest") == "'+1 rest"
+    assert _cell(-0.5) == "-0.5" and _cell("-0.5") == "-0.5" and _cell("binanceusdm") == "binanceusdm"
