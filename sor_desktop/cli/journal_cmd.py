@@ -15,7 +15,7 @@ from sor_desktop.cli import numbers
 from sor_desktop.cli.errors import CliError
 from sor_desktop.core.price_format import amount_digits, format_price, limits_tick
 from sor_desktop.engine.journal import MIXED, Journal, JournalError, NoJournal, RouteRow
-from sor_desktop.engine.tca import export_csv, journal_route_tca
+from sor_desktop.engine.tca import RouteTca, export_csv, journal_route_tca
 from sor_desktop.venues.base import Mode
 
 MODES = tuple(str(m) for m in (Mode.SIMULATED, Mode.PAPER, Mode.LIVE))
@@ -60,14 +60,14 @@ def _list(j: Journal, limit: int, as_json: bool, mode: str | None = None) -> int
     if as_json:
         print(json.dumps([{"route_id": r.route_id, "parent_route_id": r.parent_route_id, "created": r.created,
                            "mode": r.mode, "symbol": r.symbol, "side": _side(r), "requested": r.requested,
-                           "unit": r.unit, "state": r.state, "tca": t.to_json() if t else None}
+                           "unit": r.unit, "state": r.state, "status": _status(r, t), "tca": t.to_json() if t else None}
                           for r, t in rows]))
         return 0
     if not rows:
         print(f"No {mode} routes in the journal." if mode else "No routes in the journal.")
         return 0
     head = ("when (UTC)", "route", "mode", "symbol", "side", "requested", "filled", "realised", "slip bps", "fees",
-            "state")
+            "status", "state")
     table = [head]
     for r, t in rows:
         # a DOGE route read "2e+075.88975e+06" and its price "0.15": each amount with the digits
@@ -76,16 +76,38 @@ def _list(j: Journal, limit: int, as_json: bool, mode: str | None = None) -> int
         digits = 2 if r.unit == "quote" else amount_digits(amounts)
         table.append((time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime(r.created)), r.route_id, r.mode, r.symbol,
                       _side(r), f"{r.requested:,.{digits}f}" + (" USDT" if r.unit == "quote" else ""),
-                      f"{t.filled_base:,.{amount_digits([t.filled_base])}f}" if t else "-",
+                      _filled(r, t),
                       format_price(t.realised_avg_price, _tick(j, r.route_id)) if t and t.realised_avg_price else "-",
                       _fmt(t.slippage_bps if t else None, "+.2f"), _fmt(t.fees_paid if t else None, ",.4f"),
-                      str(r.state)))
+                      _status(r, t), str(r.state)))
     widths = [max(len(row[c]) for row in table) for c in range(len(head))]
     right = {5, 6, 7, 8, 9}  # the numbers
     for row in table:
         print("  ".join(cell.rjust(w) if c in right else cell.ljust(w)
                         for c, (cell, w) in enumerate(zip(row, widths, strict=True))).rstrip())
     return 0
+
+
+def _filled(r: RouteRow, t: RouteTca | None) -> str:
+    """In the request's unit: a USDT order's fill is its notional (the base beside "50,000.00
+    USDT" read as 0.8339 of it)."""
+    if t is None:
+        return "-"
+    if r.unit == "quote":
+        return f"{t.filled_base * (t.realised_avg_price or 0.0):,.2f} USDT"
+    return f"{t.filled_base:,.{amount_digits([t.filled_base])}f}"
+
+
+def _status(r: RouteRow, t: RouteTca | None) -> str:
+    """The blotter's words: filled, partly filled (as planned, when every leg filled all it was
+    sent and the plan itself fell short), not filled. A partly filled route was listed "done"."""
+    if t is None or t.filled_base <= 0:
+        return "not filled"
+    in_full = bool(t.legs) and all(str(lg.status) == "filled" for lg in t.legs)
+    asked = r.requested if r.unit != "quote" else None
+    if in_full and (asked is None or t.preview_filled_base >= asked * (1 - 1e-9)):
+        return "filled"
+    return "partly filled as planned" if in_full else "partly filled"
 
 
 def _tick(j: Journal, route_id: str) -> Decimal | None:

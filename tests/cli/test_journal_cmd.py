@@ -4,6 +4,7 @@ list`` created a journal where there was none."""
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from pathlib import Path
 
@@ -140,3 +141,18 @@ def test_a_venue_reason_is_never_a_spreadsheet_formula() -> None:
     assert _cell('=HYPERLINK("http://x")') == '\'=HYPERLINK("http://x")'
     assert _cell("@SUM(A1)") == "'@SUM(A1)" and _cell("+1 rest") == "'+1 rest"
     assert _cell(-0.5) == "-0.5" and _cell("-0.5") == "-0.5" and _cell("binanceusdm") == "binanceusdm"
+
+
+def test_list_says_the_fill_in_the_requests_unit_and_the_blotters_words(capsys: pytest.CaptureFixture[str]) -> None:
+    """A 50,000 USDT buy was listed "requested 50,000.00 USDT, filled 0.8339" (BTC, unnamed), and
+    a route with a rejected leg "done" beside its 1.537 of 4: the blotter's words and units."""
+    assert main(["route", "--sim", "--symbol", "BTC/USDT:USDT", "--side", "buy", "--amount", "30000",
+                 "--unit", "quote", "--yes"]) == 0
+    capsys.readouterr()
+    assert main(["journal", "list", "--json"]) == 0
+    (row,) = json.loads(capsys.readouterr().out)
+    assert row["status"] == "filled"
+    assert main(["journal", "list"]) == 0
+    line = capsys.readouterr().out.strip().splitlines()[1]
+    filled = row["tca"]["filled_base"] * row["tca"]["realised_avg_price"]
+    assert f"{filled:,.2f} USDT" in line and " filled " in f" {line} "
