@@ -16,7 +16,9 @@ market's shape is checked in ``cli/book_shape.py``. A file past ``MAX_BYTES`` is
 from __future__ import annotations
 
 import json
+import logging
 import math
+import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,6 +32,8 @@ from sor_desktop.core.instrument import Instrument, InstrumentError, base_and_qu
 from sor_desktop.venues.instruments import recorded_instrument
 
 MAX_BYTES = 256 * 2**20
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,6 +110,13 @@ def _records(path: Path) -> list[tuple[str, Any]]:
             try:
                 out.append((f"{path}:{n}", _parse(line)))
             except json.JSONDecodeError as exc:
+                if n == lines[-1][0] and not text.endswith("\n") and out:
+                    # the last line cut off (a crash or a full disk while ``record`` wrote): what
+                    # came before it is whole
+                    warn = f"{path}:{n}: the last line is cut off ({exc.msg}); planning on the {len(out)} before it"
+                    log.warning("%s", warn)
+                    print(f"sor-desktop: {warn}", file=sys.stderr)
+                    break
                 raise CliError(f"{path}:{n}: malformed JSON line: {exc.msg}") from None
             except ValueError as exc:
                 raise CliError(f"{path}:{n}: {exc}") from None

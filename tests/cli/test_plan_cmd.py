@@ -246,3 +246,20 @@ def test_a_venue_whose_snapshot_lags_the_others_is_left_out_with_its_age(tmp_pat
     assert "3,600 s older than the newest" in why
     assert main(["plan", "--books", str(f), "--side", "buy", "--amount", "4", "--json", "--max-book-age", "7200"]) == 0
     assert "mexc" in {lg["venue"] for lg in json.loads(capsys.readouterr().out)["legs"]}
+
+
+def test_a_recording_cut_off_mid_line_plans_on_what_was_written(tmp_path, capsys):
+    """A recording whose last line was cut (a crash or a full disk while `record` wrote) was
+    refused whole, its good snapshots lost; the cut last line is now skipped with a warning. A
+    bad line in the middle still refuses the file."""
+    books = json.loads(EXAMPLE.read_text())
+    lines = [json.dumps(b) for b in books]
+    cut = tmp_path / "cut.jsonl"
+    cut.write_text("\n".join(lines) + "\n" + lines[0][: len(lines[0]) // 2])
+    assert main(["plan", "--books", str(cut), "--side", "buy", "--amount", "1", "--json"]) == 0
+    captured = capsys.readouterr()
+    assert json.loads(captured.out)["filled"] == pytest.approx(1.0)
+    assert f"{cut}:{len(lines) + 1}" in captured.err and "cut off" in captured.err
+    middle = tmp_path / "middle.jsonl"
+    middle.write_text("\n".join([lines[0], lines[1][:40], *lines[2:]]) + "\n")
+    _fails(capsys, ["--books", str(middle), "--side", "buy", "--amount", "1"], "malformed JSON line")
