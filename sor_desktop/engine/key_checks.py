@@ -68,3 +68,29 @@ async def check_trade_keys(venues: Mapping[str, Venue], entries: Mapping[str, An
             log.warning("%s API key: %s", venue_id, note)
             emit(Notice("warning", f"{venue_id} API key: {note}"))
     return found
+
+
+async def check_read_keys(venues: Mapping[str, Venue], entries: Mapping[str, Any], probe: Probe,
+                          emit: Callable[[Notice], None]) -> dict[str, KeyPermissions]:
+    """Probe each venue's read-only key (``entries``: venue -> key): one that can withdraw is not
+    used this session (the venue reads with its trade key, if any); one that can place orders is
+    said, since a data key that leaks must not trade. A key the venue cannot be asked about says
+    nothing more: its trade key's check already says so."""
+    wanted = [v for v in entries if v in venues]
+    results = await asyncio.gather(*(_probe(v, entries[v], probe) for v in wanted))
+    found: dict[str, KeyPermissions] = {}
+    for venue_id, perms in zip(wanted, results, strict=True):
+        found[venue_id] = perms
+        if perms.can_withdraw:
+            drop = getattr(venues[venue_id], "drop_read_key", None)
+            if drop is not None:
+                drop()
+            text = (f"{venue_id} read-only key can WITHDRAW: not used this session; replace it with a key "
+                    "without that permission")
+            log.error("%s", text)
+            emit(Notice("error", text))
+        elif perms.checked and perms.can_trade:
+            text = f"{venue_id} read-only key can place orders: make it read-only on the venue"
+            log.warning("%s", text)
+            emit(Notice("warning", text))
+    return found

@@ -30,7 +30,7 @@ from sor_desktop.engine import session_feeds as feeds
 from sor_desktop.engine import session_routes as routing
 from sor_desktop.engine.executor import Executor, RouteWait
 from sor_desktop.engine.feed import FeedConfig, backoff_delay
-from sor_desktop.engine.key_checks import Probe, check_trade_keys
+from sor_desktop.engine.key_checks import Probe, check_read_keys, check_trade_keys
 from sor_desktop.engine.margin_caps import VenueMargin, plan_margin_problems, reducible_base, venue_margin
 from sor_desktop.engine.preview import (
     AmountError,
@@ -99,6 +99,7 @@ class Session:
         self.start_notices: list[Notice] = []  # settings refused while wiring: shown once started
         # live: (venue -> trade key, probe); every key is asked what it may do before it trades
         self.key_checks: tuple[Mapping[str, Any], Probe] | None = None
+        self.read_key_checks: tuple[Mapping[str, Any], Probe] | None = None  # the read-only keys, asked too
         self._own_fee_instruments: dict[str, tuple[Instrument, float, Instrument]] = {}  # instruments_at_own_fees
         # each venue's fee, funding and brackets for the symbol (engine/venue_terms.py)
         self.terms = TermsKeeper(lambda level, text: self.emit(Notice(level, text)))
@@ -111,6 +112,8 @@ class Session:
         await self.connect_venues()
         if self.key_checks is not None:
             await check_trade_keys(self.venues, self.key_checks[0], self.key_checks[1], self.store, self.emit)
+        if self.read_key_checks is not None:
+            await check_read_keys(self.venues, self.read_key_checks[0], self.read_key_checks[1], self.emit)
         self.started = True
         self._start_feeds()
         waiting = self.executor.blocked()

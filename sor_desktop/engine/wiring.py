@@ -3,7 +3,6 @@ by tests and the UI benchmark, which pass their own simulated market)."""
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import time
 from collections.abc import Callable, Mapping, Sequence
@@ -63,20 +62,25 @@ def trade_keys(ids: Sequence[str] | None, vault: Any, problems: list[str] | None
     return keys
 
 
+def _read_key(vault: Any, venue: str) -> Any:
+    from sor_desktop.security.errors import NoTradeKey
+
+    try:
+        return vault.read_key(venue) if vault is not None else None
+    except NoTradeKey:  # several trade keys, none chosen: said by trade_keys
+        return None
+
+
 def live_venues(ids: Sequence[str] | None, vault: Any, problems: list[str] | None = None,
                 keys: dict[str, Any] | None = None) -> list[Venue]:
     """Every venue with a trade key trades with it; account data comes through its read-only key
     when it has one; the others stream public books view-only. ``keys``: ``trade_keys`` already
     chosen (so the session probes the very keys its venues carry)."""
-    from sor_desktop.security.errors import NoTradeKey
     from sor_desktop.venues.ccxt_venue import CcxtVenue
 
     if keys is None:
         keys = trade_keys(ids, vault, problems)
-    readers: dict[str, Any] = {}
-    for v in ids or DEFAULT_VENUES:
-        with contextlib.suppress(NoTradeKey):  # already said by trade_keys
-            readers[v] = vault.read_key(v) if vault is not None else None
+    readers = {v: _read_key(vault, v) for v in ids or DEFAULT_VENUES}
     return [CcxtVenue(v, credentials=keys.get(v), read_credentials=readers.get(v)) for v in ids or DEFAULT_VENUES]
 
 
@@ -139,8 +143,14 @@ def build_session(mode: Mode, ids: Sequence[str] | None, symbol: str, *, seed: i
         session.start_notices.append(Notice("error", refused))
     session.journal = journal
     if keys is not None:
+        from sor_desktop.security.entries import KeyRole
         from sor_desktop.venues.permissions import probe_permissions
 
         session.key_checks = (keys, probe_permissions)
+        # the read-only keys the venues read with are asked too: one that gained rights since
+        # it was added must not go on reading unseen
+        readers = {v: e for v in (ids or DEFAULT_VENUES)
+                   if (e := _read_key(vault, v)) is not None and e.role is KeyRole.READ_ONLY}
+        session.read_key_checks = (readers, probe_permissions)
     holder["s"] = session
     return session

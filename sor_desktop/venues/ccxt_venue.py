@@ -164,6 +164,8 @@ class CcxtVenue(Venue):
         cls = exchange_class(getattr(ccxt.pro, venue_id), self._quirks.sequence_check, venue_id)
         self._ex: Any = cls(settings)
         self._reader: Any = None  # a REST client on the read-only key, when there is one
+        self._retired: list[Any] = []  # read-only clients dropped this session, closed with the venue
+        self._trade_keyed = credentials is not None
         if read_credentials is not None and (credentials is None or read_credentials.api_key != credentials.api_key):
             for secret in (read_credentials.api_key, read_credentials.secret, read_credentials.passphrase):
                 register_secret(secret)
@@ -367,6 +369,16 @@ class CcxtVenue(Venue):
         cfg = throttler.config
         idle_ms = (time.monotonic() - self._last_call_end) * 1000.0
         cfg["tokens"] = min(cfg["tokens"] + idle_ms * cfg["refillRate"], cfg["capacity"])
+
+    def drop_read_key(self) -> None:
+        """Stop reading through the read-only key (its live check found it can withdraw): account
+        reads go through the trade key, or fail as keyless where there is none."""
+        if self._reader is None:
+            return
+        self._retired.append(self._reader)
+        self._reader = None
+        self._has_keys = self._trade_keyed
+        log.warning("%s: the read-only key is not used this session", self.id)
 
     def _account_client(self) -> Any:
         """The client account reads go through: the read-only key's when there is one."""
@@ -642,9 +654,9 @@ class CcxtVenue(Venue):
             except VenueError as exc:
                 log.warning("%s: could not switch off the countdown cancel-all: %s", self.id, exc.message)
         self._closed = True
-        if self._reader is not None:
+        for reader in [*self._retired, *([self._reader] if self._reader is not None else [])]:
             try:
-                await self._reader.close()
+                await reader.close()
             except (TimeoutError, ccxt.BaseError, OSError) as exc:
                 log.warning("%s: close of the read-only client: %s", self.id, type(exc).__name__)
         try:

@@ -90,3 +90,81 @@ async def test_a_venue_already_view_only_keeps_its_own_reason(tmp_path, monkeypa
         assert "1002" in (session.venues["mexc"].capabilities.view_only_reason or "")
     finally:
         await session.stop(timeout=1.0)
+
+
+@pytest.mark.asyncio
+async def test_live_start_probes_every_read_only_key_too(tmp_path, monkeypatch) -> None:
+    """Only the trade keys were asked at start: a read-only key that had since been given trade
+    or withdrawal rights on the venue read every balance and position without a word, where
+    "a data key that leaks cannot trade" was the point of having one."""
+    monkeypatch.setenv("SOR_DESKTOP_HOME", str(tmp_path))
+    clock = VirtualClock()
+    market = SimMarket(SimConfig(seed=5, latency_scale=0.0, symbols=(SYMBOL,)), clock)
+    session = build_session(Mode.SIMULATED, None, SYMBOL, venues=list(market.venues().values()),
+                            clock=clock.time, monotonic=clock.monotonic)
+    readers = {
+        "binanceusdm": KeyPermissions("binanceusdm", True, False, True, True),  # read key that can withdraw
+        "bybit": KeyPermissions("bybit", True, True, False, True),  # read key that can trade
+        "bingx": KeyPermissions("bingx", True, False, False, True),  # a proper read-only key
+        "mexc": unchecked("mexc", "mexc offers no way to read a key's permissions by API"),
+    }
+    dropped: list[str] = []
+    for v in readers:
+        monkeypatch.setattr(session.venues[v], "drop_read_key", lambda v=v: dropped.append(v), raising=False)
+
+    async def probe(entry: str) -> KeyPermissions:
+        return readers[entry]
+
+    session.read_key_checks = ({v: v for v in readers}, probe)
+    notices: list[Notice] = []
+    session.listeners.append(lambda ev: notices.append(ev) if isinstance(ev, Notice) else None)
+    await session.start()
+    try:
+        texts = {n.text for n in notices}
+        assert dropped == ["binanceusdm"]
+        assert any(t.startswith("binanceusdm read-only key") and "WITHDRAW" in t and "not used" in t for t in texts)
+        assert any(t.startswith("bybit read-only key") and "can place orders" in t for t in texts)
+        assert not any(t.startswith(("bingx read-only", "mexc read-only")) for t in texts)
+    finally:
+        await session.stop(timeout=1.0)
+
+
+@pytest.mark.asyncio
+async def test_a_dropped_read_only_key_reads_nothing_more() -> None:
+    from sor_desktop.venues.ccxt_venue import ApiCredentials, CcxtVenue
+
+    trade, reader = ApiCredentials("TRADEKEY0001", "tradesecret"), ApiCredentials("READKEY00001", "readsecret")
+    both = CcxtVenue("bybit", credentials=trade, read_credentials=reader)
+    only_reader = CcxtVenue("binanceusdm", read_credentials=reader)
+    try:
+        assert both._account_client() is not both._ex
+        both.drop_read_key()
+        assert both._account_client() is both._ex and both._has_keys  # the trade key reads
+        only_reader.drop_read_key()
+        assert not only_reader._has_keys  # no key left: account reads are refused as keyless
+    finally:
+        await both.close()
+        await only_reader.close()
+
+
+def test_a_live_session_asks_the_read_only_keys_its_venues_read_with(tmp_path, monkeypatch) -> None:
+    from dataclasses import replace
+
+    from sor_desktop.security.entries import KeyRole
+    from sor_desktop.security.vault import Vault
+    from tests.security.conftest import CHEAP, PASSWORD, sample_entry
+
+    monkeypatch.setenv("SOR_DESKTOP_HOME", str(tmp_path / "home"))
+    vault = Vault(tmp_path / "v.sorv", kdf_params=CHEAP)
+    vault.create(PASSWORD)
+    vault.add(sample_entry("bybit", "trade", 1))
+    vault.add(replace(sample_entry("bybit", "data", 2), role=KeyRole.READ_ONLY))
+    vault.add(sample_entry("bingx", "trade", 3))
+    session = build_session(Mode.LIVE, ["bybit", "bingx"], SYMBOL, vault=vault)
+    try:
+        assert session.key_checks is not None and sorted(session.key_checks[0]) == ["bingx", "bybit"]
+        assert session.read_key_checks is not None
+        readers = session.read_key_checks[0]
+        assert list(readers) == ["bybit"] and readers["bybit"].label == "data"
+    finally:
+        session.journal.close()
