@@ -78,7 +78,8 @@ def add_parser(subparsers: Any) -> None:
     use.add_argument("label")
     remove = sub.add_parser("remove", parents=[common], help="delete a key")
     remove.add_argument("venue")
-    remove.add_argument("--label", default="main")
+    remove.add_argument("label", nargs="?", help="its label, as `keys use` takes it (default: main)")
+    remove.add_argument("--label", dest="label_option", help=argparse.SUPPRESS)  # the older spelling
     sub.add_parser("passwd", parents=[common], help="change the master password (fresh salt)")
     sub.add_parser("forget-password", parents=[common],
                    help="forget the master password remembered in the OS secret store")
@@ -236,8 +237,14 @@ def _use(vault: Vault, args: argparse.Namespace) -> int:
 
 
 def _remove(vault: Vault, args: argparse.Namespace) -> int:
-    _unlocked(vault).remove(args.venue.lower(), args.label)
-    print(f"removed {args.venue.lower()}/{args.label}")
+    label = args.label or args.label_option or "main"
+    _unlocked(vault).remove(args.venue.lower(), label)
+    print(f"removed {args.venue.lower()}/{label}")
+    held = [p.name for p in vault.backups() if p.exists()]
+    if held:
+        # each save keeps the previous vault as a backup: the key is still inside those
+        print(f"its earlier backups ({', '.join(held)}) still hold it, encrypted with the master password: "
+              "if the key is compromised, revoke it on the venue (and delete them once this vault is known good)")
     return 0
 
 
@@ -252,7 +259,14 @@ def _forget_password(vault: Vault, _args: argparse.Namespace) -> int:
 
 
 def _passwd(vault: Vault, _args: argparse.Namespace) -> int:
-    _unlocked(vault).change_password(_new_password(NEW_PASSWORD_ENV))
+    if not vault.exists():
+        raise VaultNotFound(vault.path)
+    current = _current_password()
+    vault.unlock(current)
+    new = _new_password(NEW_PASSWORD_ENV)
+    if new == current:  # "changed" would be a comfort the trader did not get
+        raise CliError("the new master password is the current one; nothing was changed")
+    vault.change_password(new)
     print(f"master password changed for {vault.path}")
     from sor_desktop.security import remember
 

@@ -299,3 +299,25 @@ def test_check_flags_a_read_only_key_that_can_trade(
     monkeypatch.setattr(keys_cmd, "probe", FakeProbe(KeyPermissions("bybit", True, True, False, True)))
     assert keys("check") == 1
     assert "FLAGGED: this read-only key can place orders" in capsys.readouterr().out
+
+
+def test_remove_says_the_backups_still_hold_the_key_and_takes_the_label_as_use_does(
+        env: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A removed key stayed inside the vault's earlier backups, unsaid: a trader removing a
+    compromised key believed it gone. `keys use bybit alt` took the label as an argument and
+    `keys remove bybit alt` refused it."""
+    assert keys("init") == 0
+    assert add() == 0
+    assert add("bybit", "--label", "alt", api_key=API_KEY_2) == 0
+    capsys.readouterr()
+    assert keys("remove", "bybit", "alt") == 0
+    out = capsys.readouterr().out
+    assert "removed bybit/alt" in out and "backup" in out and str(env.name) in out
+
+
+def test_passwd_to_the_same_password_is_refused(env: Path, monkeypatch: pytest.MonkeyPatch,
+                                                capsys: pytest.CaptureFixture[str]) -> None:
+    assert keys("init") == 0
+    monkeypatch.setenv("SOR_VAULT_NEW_PASSWORD", PASSWORD)
+    assert keys("passwd") == 2
+    assert "the current one" in capsys.readouterr().err
