@@ -24,12 +24,14 @@ def test_layout_and_prefs_round_trip(qtbot, sim_session, tmp_path):
     again.close()
 
 
-def test_junk_in_the_ini_falls_back_to_defaults(tmp_path):
+def test_junk_in_the_ini_falls_back_to_defaults_and_guards_to_their_strictest(tmp_path):
     s = settings_mod.open_settings(tmp_path / "w.ini")
     s.setValue("prefs/max_notional", "lots")
+    s.setValue("prefs/slippage_bps", "lots")
     s.setValue("prefs/skip_confirm", "true")
     prefs = settings_mod.load_prefs(s)
-    assert prefs.max_notional == settings_mod.Prefs().max_notional
+    assert prefs.max_notional == settings_mod.STRICTEST["max_notional"]  # a guard: never looser
+    assert prefs.slippage_bps == settings_mod.Prefs().slippage_bps
     assert prefs.skip_confirm is True
 
 
