@@ -47,6 +47,7 @@ from sor_desktop.engine.venue_terms import TermsKeeper, keep_terms
 from sor_desktop.engine.watchdog import Watchdog, WatchdogFired
 from sor_desktop.venues.base import Mode, Venue
 from sor_desktop.venues.errors import VenueError, without_request
+from sor_desktop.venues.quirks import quirks_for
 
 log = logging.getLogger(__name__)
 
@@ -231,6 +232,8 @@ class Session:
             return {}
         out: dict[str, tuple[str, str]] = {}
         for venue_id, insts in sorted(self.instruments.items()):
+            if not quirks_for(venue_id).inverse_orders:  # its inverse orders are refused (venues/quirks.py)
+                continue
             for symbol, inst in sorted(insts.items()):
                 # a perpetual settles in the base with no expiry after it ("BTC/USD:BTC", not "...:BTC-250328")
                 if not inst.linear and inst.base == base and symbol.partition(":")[2] == base:

@@ -497,6 +497,11 @@ class CcxtVenue(Venue):
         if not self.capabilities.trading_allowed:
             raise NotSupported(self.id, self.capabilities.view_only_reason or "trading is off for this venue")
         instrument = self._instrument(request.symbol)
+        if not instrument.linear and not self._quirks.inverse_orders:
+            # BingX's coin-M orders go to cswap while their lookup by client id asks the USDⓈ-M
+            # endpoint: an order that could not be found again is not sent
+            raise OrderRejected(self.id, f"inverse (coin-margined) orders on {self.id} are not supported: "
+                                         "their lookup by client id is not proven")
         self._check_client_id(request.client_order_id)
         amount = self._on_precision("amount", request.symbol, request.contracts)
         price: str | None = None

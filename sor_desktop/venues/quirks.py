@@ -203,6 +203,14 @@ MEXC (``venues/mexc``), verified against MEXC's contract API docs (mexcdevelop/a
 - not verified: whether the venue checks the permission (1002) before the order's fields; a
   reused ``externalOid`` (the docs say the batch endpoint returns the existing order id; the
   loopback does that for single orders too).
+
+Inverse (coin-margined) markets (``VenueQuirks.inverse_orders``): routed, and their orders sent,
+only where placement, lookup by client id and cancel are proven on the same path. Bybit
+``BTC/USD:BTC``: the loopback suite's "bybit-inverse" case. BingX: ccxt 4.5.90 loads its coin-M
+markets and places their orders on ``/openApi/cswap/v1/trade/order``, while the adapter's lookup
+asks the USDⓈ-M ``/openApi/swap/v2/trade/order``: a leg there could not be found again, so its
+inverse markets are not routed and an order on one is refused before sending. MEXC and WEEX: no
+inverse perpetual is routed.
 """
 
 from __future__ import annotations
@@ -231,6 +239,9 @@ class VenueQuirks:
     ccxt_options: Mapping[str, Any] = field(default_factory=dict)
     book_limit: int | None = None  # depth to subscribe; None: ccxt's default
     client_id_lowercase: bool = False  # the venue lower-cases client ids: refuse others before sending
+    # inverse (coin-margined) orders placed, looked up and cancelled through the same proven path
+    # (loopback-tested): elsewhere the inverse markets are not routed and their orders are refused
+    inverse_orders: bool = False
 
 
 QUIRKS: dict[str, VenueQuirks] = {
@@ -248,6 +259,7 @@ QUIRKS: dict[str, VenueQuirks] = {
         ccxt_options={"fetchMarkets": {"types": ["linear", "inverse"]}},
         # watch defaults to 50 but un_watch to 500: an explicit depth keeps them on one topic
         book_limit=50,
+        inverse_orders=True,  # BTC/USD:BTC: the loopback suite's "bybit-inverse" case
     ),
     "bingx": VenueQuirks(client_id_param="clientOrderID", client_id_max_len=40, client_id_lowercase=True),
     "weex": VenueQuirks(
