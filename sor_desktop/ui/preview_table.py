@@ -90,6 +90,20 @@ def router_terms(plan: Plan, quote: str = "USDT", tick: Decimal | None = None) -
     return " · ".join(parts)
 
 
+def _base(x: float) -> str:
+    """A leg's base amount in plain digits ("1.664248e-05" was an inverse sliver's)."""
+    return f"{x:,.{amount_digits([x])}f}"
+
+
+def _no_leg(plan: Plan, excluded: Mapping[str, str]) -> str:
+    """Why no venue takes any of the order: the router's reasons for the venues it left out (a
+    minimum order value, the liquidation distance), which the excluded rows above may not show."""
+    why = [f"{v}: {r}" for v, r in plan.excluded if v not in excluded]
+    if not why and plan.unfilled_reason:
+        why = [plan.unfilled_reason]
+    return "no venue can fill this order" + (" (" + "; ".join(why) + ")" if why else "")
+
+
 class PreviewTable(QWidget):
     # the legs or the futures columns changed what the split needs on screen: the window may give
     # the Route dock the room (once per change, not on every refresh)
@@ -139,7 +153,7 @@ class PreviewTable(QWidget):
         self.plan = plan
         legs = plan.legs if plan else ()
         rows: list[tuple[str, tuple[str, ...]]] = [
-            (leg_key(lg, plan.symbol) if plan else lg.venue, (f"{lg.contracts_dec:,f}", f"{lg.amount_base:,.8g}", format_price(lg.avg_price, self.tick),
+            (leg_key(lg, plan.symbol) if plan else lg.venue, (f"{lg.contracts_dec:,f}", _base(lg.amount_base), format_price(lg.avg_price, self.tick),
                         format_price(lg.limit_price_dec, self.tick),
                         f"{lg.fee:.2f}", _cost(lg.cost), f"{lg.share * 100:.1f}%",
                         plan.funding_cell(lg) if plan else "–",
@@ -185,7 +199,7 @@ class PreviewTable(QWidget):
         self._size_contracts(rows)
         self._fit_width()
         totals = (totals_text(plan, base, tick=self.tick) if plan and plan.legs else
-                  ("no venue can fill this order" if plan else "type an amount to see the split"))
+                  (_no_leg(plan, excluded) if plan else "type an amount to see the split"))
         if totals != self.totals.text():
             self.totals.setText(totals)
 
