@@ -538,7 +538,9 @@ def _best_single(routed: Sequence[_Venue], alloc: Allocation, request: PlanReque
     fee = notional * float(v.instrument.taker_fee)
     total = notional + fee if request.side is Side.BUY else notional - fee
     funding = v.futures.funding_per_base * base if request.hold_hours else None
-    single = SingleVenue(v.name, notional / base, total, base, fee, funding)
+    # an inverse market by its own name, as its legs are shown ("bybit BTC/USD:BTC", not "bybit")
+    name = f"{v.name} {v.inverse.original.symbol}" if v.inverse is not None else v.name
+    single = SingleVenue(name, notional / base, total, base, fee, funding)
     lots = tuple(x if j == i else 0 for j in range(len(routed)))
     single_alloc = Allocation(fill, cost, lots, cost + v.leg_cost, cost + v.leg_cost)
     if fill == alloc.fill:
@@ -553,7 +555,7 @@ def _best_single(routed: Sequence[_Venue], alloc: Allocation, request: PlanReque
     same = _solve(routed, fill, request.max_venues, incumbent=start)
     asked = alloc.fill * grain  # written to its lots and grouped: '5244342' read as a price
     note = (f"no single venue can fill {asked:,.{amount_digits([asked])}f}; "
-            f"compared at {base:,.{amount_digits([base])}f}, the most {v.name} alone can fill")
+            f"compared at {base:,.{amount_digits([base])}f}, the most {name} alone can fill")
     used = [(r, x) for r, x in zip(routed, same.lots, strict=True) if x]
     same_notional = sum(r.curve.notional(x) for r, x in used)
     same_fee = sum(r.curve.notional(x) * float(r.instrument.taker_fee) for r, x in used)

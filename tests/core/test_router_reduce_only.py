@@ -76,3 +76,11 @@ def test_a_close_under_the_minimum_order_value_is_planned_where_the_venue_takes_
         assert Decimal(plan.legs[0].contracts) == Decimal("0.0005")
     else:
         assert "minimum order value (100" in (plan.excluded[0][1] if plan.excluded else plan.unfilled_reason or "")
+
+
+def test_the_best_single_venue_names_an_inverse_market_as_the_legs_do():
+    """"one venue alone is best: bybit" where the only leg was on bybit BTC/USD:BTC, and "saves
+    ... against bybit alone" of a plan all on bybit's linear market: the inverse market's name."""
+    inv = _inverse(60_000.0)
+    plan = plan_route(PlanRequest(Side.SELL, 2.0, leg_cost=0.0), [inv])
+    assert plan.best_single is not None and plan.best_single.venue == "bybit BTC/USD:BTC"
