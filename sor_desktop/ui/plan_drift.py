@@ -4,6 +4,7 @@ newer books. No Qt: the confirmation dialog asks it before anything can be sent.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from decimal import Decimal
 
 from sor_desktop.core.book import BookSnapshot
 from sor_desktop.core.instrument import linear_by_symbol
@@ -57,21 +58,21 @@ def plan_changes(shown: Plan, fresh: Plan | None, slippage_bps: float,
         a, b = old.get(venue), new.get(venue)
         if b is None and a is not None:
             if a.amount_base > material:
-                moved.append(f"{venue}: leg dropped (was {a.contracts} contracts)")
+                moved.append(f"{venue}: leg dropped (was {_n(a.contracts)} contracts)")
         elif a is None and b is not None:
             if b.amount_base > material:
-                moved.append(f"{venue}: new leg of {b.contracts} contracts at limit {b.limit_price}")
+                moved.append(f"{venue}: new leg of {_n(b.contracts)} contracts at limit {_n(b.limit_price)}")
         elif a is not None and b is not None:
             if abs(a.amount_base - b.amount_base) > material:
-                moved.append(f"{venue}: {a.contracts} -> {b.contracts} contracts")
+                moved.append(f"{venue}: {_n(a.contracts)} -> {_n(b.contracts)} contracts")
             worse = limit_worse_bps(a, b, buy=shown.side_of(a) is Side.BUY)
             if worse > slippage_bps:
-                out.append(f"{venue}: limit {a.limit_price} -> {b.limit_price} ({worse:+.1f} bps worse)")
+                out.append(f"{venue}: limit {_n(a.limit_price)} -> {_n(b.limit_price)} ({worse:+.1f} bps worse)")
     if books is not None:
         short = [lg for lg in shown.legs if not still_fills(shown, lg, books)]
         # a shown leg its book no longer holds within its limit would fill in part (an IOC): a
         # flatten of DOGE confirmed 5 s after its plan closed 395,377 of 1,000,039
-        out += [f"{leg_key(lg, shown.symbol)}: its book no longer holds {lg.contracts} contracts within "
+        out += [f"{leg_key(lg, shown.symbol)}: its book no longer holds {_n(lg.contracts)} contracts within "
                 f"the limit {lg.limit_price}" for lg in short]
         if not short:
             # venues of near-equal prices trade the order between them as their books tick (DOGE:
@@ -121,3 +122,8 @@ def limit_worse_bps(shown: Leg, fresh: Leg, *, buy: bool) -> float:
     if a <= 0:
         return 0.0
     return (b - a) / a * 1e4 * (1 if buy else -1)
+
+
+def _n(exact: str) -> str:
+    """An exact contracts or price string, grouped as the dialog groups its figures."""
+    return f"{Decimal(exact):,f}"

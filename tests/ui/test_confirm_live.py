@@ -273,3 +273,21 @@ def test_a_total_moved_by_the_margin_caps_is_no_change_while_the_shown_legs_stil
     books = sim_session.session.route_books()
     assert any(c.startswith("fills") for c in plan_changes(shown, fresh, 5.0))
     assert plan_changes(shown, fresh, 5.0, books) == []
+
+
+def test_the_changes_write_their_figures_grouped() -> None:
+    """"limit 60285 -> 60295.5" and "16000 contracts" beside the dialog's grouped figures."""
+    from sor_desktop.core.orders import Side
+    from sor_desktop.core.plan import AmountUnit, Leg, Plan
+    from sor_desktop.ui.plan_drift import plan_changes
+
+    def plan(*legs: tuple[str, str, str]) -> Plan:
+        out = tuple(Leg(v, "BTC/USDT:USDT", c, 1.6, 60_280.0, 60_280.0, p, 96_448.0, 19.0, 96_467.0, share=1.0)
+                    for v, c, p in legs)
+        return Plan(Side.BUY, AmountUnit.BASE, "BTC/USDT:USDT", 1.6, 1.6, 60_280.0, 96_448.0, 19.0, 96_467.0,
+                    out, None, 0.0, 0.0, 0.0, None)
+
+    moved = " | ".join(plan_changes(plan(("mexc", "16000", "60285")), plan(("mexc", "16000", "60295.5")), 0.1))
+    assert "limit 60,285 -> 60,295.5" in moved, moved
+    gone = " | ".join(plan_changes(plan(("mexc", "16000", "60285")), plan(("bybit", "1.6", "60285")), 0.1))
+    assert "was 16,000 contracts" in gone, gone
