@@ -1198,8 +1198,10 @@ class MainWindow(QMainWindow):
             return
         legs = self._rejects.setdefault(u.route_id, {})
         legs[u.leg] = f"{u.venue} {words}".strip()
+        # the legs were rejected, not the route: its other legs may have filled
         self.alerts.post(f"reject:{u.route_id}", "error",
-                         f"route {u.route_id[:8]} rejected: " + "; ".join(legs[i] for i in sorted(legs)))
+                         f"route {u.route_id[:8]}: {'leg' if len(legs) == 1 else 'legs'} rejected by "
+                         + "; ".join(legs[i] for i in sorted(legs)))
 
     def notify(self, level: str, text: str) -> None:
         """A notice in the status bar, a Log line, and the log file."""

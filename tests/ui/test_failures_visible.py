@@ -60,6 +60,8 @@ def test_a_rejected_leg_is_seen_everywhere_and_its_notice_stays(window, sim_sess
     # the reject stays in the status bar, whatever notices come after it, until dismissed
     assert window.alerts.showing and not window.alerts_strip.isHidden()
     assert victim in window.alerts.label.text() and "2005" in window.alerts.label.text()
+    # the leg was rejected, not the route (the others filled): "route … rejected" said the opposite
+    assert "leg rejected" in window.alerts.label.text() and " rejected: " not in window.alerts.label.text()
     window.notify("info", "something else happened")
     assert window.alerts.showing and not window.alerts_strip.isHidden() and "2005" in window.alerts.label.text()
     # the route's summary: blotter and status bar
