@@ -53,7 +53,6 @@ def mono_font(size: int = 10) -> QFont:
 STYLE = f"""
 QMainWindow, QDialog {{ background: {BG}; }}
 QWidget {{ color: {TEXT}; font-size: 10pt; }}
-QDockWidget {{ titlebar-close-icon: none; }}
 QDockWidget::title {{ background: {PANEL_ALT}; padding: 4px 8px; border-bottom: 1px solid {BORDER}; }}
 QTableView, QTableWidget {{ background: {PANEL}; alternate-background-color: {PANEL_ALT};
     gridline-color: {BORDER}; selection-background-color: #2d3f5c; border: none; }}
