@@ -250,23 +250,33 @@ class ConfirmDialog(QDialog):
     def check_now(self) -> bool:
         """Re-plan on the current books; True when the plan shown still stands. Otherwise the new
         plan is shown with what changed, and it needs its own Send."""
-        if self.replan is None or self._dead:
+        if self.replan is None:
             return not self._dead
-        quote = self.replan()
+        quote = self.replan()  # asked again when dead too: the books may come back
         changes = plan_changes(self.plan, quote.plan, self.plan.slippage_bps, quote.books)
         if not changes and self.problems is not None:
             # a plan whose shares barely moved can still have a leg its venue no longer carries
             # (the mark moved under a leg that used all its free margin): the re-planned legs,
             # capped by the margin of now, replace it rather than a refusal after Send
             changes = self.problems(self.plan)
-        if not changes:
-            return True
-        self.changes = changes
         stamp = time.strftime("%H:%M:%S")
+        if not changes:
+            if not self._dead:
+                return True
+            # the books came back to the plan shown: it stands again, after the same pause
+            self._dead = False
+            self.changes = []
+            self.change_note.setText(f"{stamp} the books came back: the plan shown fills again. Check it and send.")
+            self._holding = True
+            self._hold.start()
+            self._update_send()
+            return False
+        self.changes = changes
         if quote.plan is None or not quote.plan.legs:
             self._dead = True
             self.change_note.setText(f"{stamp} the books moved: {changes[0]}. Cancel and preview again.")
         else:
+            self._dead = False
             self.quoted_at = quote.quoted_at
             self.change_note.setText(f"{stamp} the books or the margin moved; re-planned. Check the new plan "
                                      f"and send again:\n" + "\n".join(f"  · {c}" for c in changes))

@@ -291,3 +291,23 @@ def test_the_changes_write_their_figures_grouped() -> None:
     assert "limit 60,285 -> 60,295.5" in moved, moved
     gone = " | ".join(plan_changes(plan(("mexc", "16000", "60285")), plan(("bybit", "1.6", "60285")), 0.1))
     assert "was 16,000 contracts" in gone, gone
+
+
+def test_a_dialog_whose_books_came_back_is_not_dead_for_good(window, qtbot):
+    """One re-check on books past the swept limit ("no venue can fill this order on the current
+    books") left the dialog dead for good, though the books came back and the preview behind it
+    filled again: it asks again, and offers the plan once one fills."""
+    from sor_desktop.ui.confirm_dialog import ConfirmDialog, Quote
+
+    window.routing.amount.setText("0.5")
+    window.refresh_preview()
+    plan = window._preview.plan
+    answers = [Quote(None, None), Quote(plan, 0.0)]
+    dlg = ConfirmDialog(plan, base="BTC", mode="simulated", type_above=1e9, replan=lambda: answers.pop(0))
+    qtbot.addWidget(dlg)
+    assert not dlg.check_now() and not dlg.send.isEnabled()
+    assert "books moved" in dlg.change_note.text()
+    dlg.check_now()  # the books came back: the shown plan stands again, after the pause
+    dlg._release()
+    assert dlg.send.isEnabled()
+    dlg.reject()
