@@ -74,6 +74,8 @@ def convert_amount(value: Decimal, old: str, new: str, insts: Mapping[str, Instr
     if a is None or b is None or b == 0:
         return None
     out = value * a / b
+    if new == QUOTE:  # a notional in cents ("90199.725" was to a tenth of one)
+        return out.quantize(Decimal("0.01")).normalize()
     places = Decimal(1).scaleb(min(0, out.adjusted() - 7))
     return out.quantize(places).normalize()
 

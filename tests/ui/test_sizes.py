@@ -156,3 +156,14 @@ def test_a_bad_preset_keeps_the_dialog_and_what_was_typed(window, monkeypatch) -
 def test_presets_are_written_as_amounts_are(bad: str) -> None:
     with pytest.raises(ValueError):
         parse_presets(bad)
+
+
+def test_an_amount_converted_to_usdt_is_in_cents() -> None:
+    """1.5 BTC switched to USDT read "90199.725": a notional to a tenth of a cent."""
+    from decimal import Decimal
+
+    from sor_desktop.engine.preview import BASE, QUOTE
+    from sor_desktop.ui.size_presets import convert_amount
+
+    assert convert_amount(Decimal("1.5"), BASE, QUOTE, {}, 60_133.15) == Decimal("90199.72")
+    assert convert_amount(Decimal("0.0001"), BASE, QUOTE, {}, 60_133.15) == Decimal("6.01")
