@@ -51,8 +51,8 @@ LIMITS: dict[str, tuple[float, float, bool]] = {
 
 
 # The order guards: a refused value takes the strictest, not the default.
-STRICTEST = {"max_notional": 0.0, "type_above_notional": 0.0}
-STRICTEST_WORDS = {"max_notional": "every order is refused", "type_above_notional": "every order's amount is typed"}
+STRICTEST = {"max_notional": (0.0, "every order is refused"),
+             "type_above_notional": (0.0, "every order's amount is typed")}
 
 
 def read_prefs(s: QSettings) -> tuple[Prefs, list[str]]:
@@ -70,9 +70,10 @@ def read_prefs(s: QSettings) -> tuple[Prefs, list[str]]:
         if why is not None:
             if f.name in STRICTEST:
                 # a guard's default may be far above what the trader had set (as config.json's)
-                setattr(p, f.name, STRICTEST[f.name])
+                value, effect = STRICTEST[f.name]
+                setattr(p, f.name, value)
                 problems.append(f"window.ini: {f.name} = {str(raw)[:40]!r} refused ({why}); "
-                                f"{STRICTEST_WORDS[f.name]} until it is set again in Tools > Settings")
+                                f"{effect} until it is set again in Tools > Settings")
                 continue
             shown = f"{default:,.10g}" if not isinstance(default, bool) else str(default).lower()
             problems.append(f"window.ini: {f.name} = {str(raw)[:40]!r} refused ({why}); the default {shown} applies")

@@ -6,19 +6,12 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from tests.ui.test_route_flow import settle
+from tests.ui.test_flatten import _long_on_two_venues
 
 
 def test_a_reduce_only_sell_past_the_positions_says_reduce_only_and_max_venues(window, sim_session, loop) -> None:
     session = sim_session.session
-    window.prefs.skip_confirm = True
-    window.prefs.type_above_notional = 1e9
-    window.routing.amount.setText("3")
-    window.refresh_preview()
-    assert len(window._preview.plan.legs) >= 2
-    window.routing.request_route()
-    settle(loop, session)
-    loop.run_until_complete(session.refresh_accounts())
+    _long_on_two_venues(window, sim_session, loop)
     held = {v: p.contracts for v, ps in session.positions.items() for p in ps if p.contracts}
     window.routing.pick_side("sell")
     window.routing.reduce_only.setChecked(True)

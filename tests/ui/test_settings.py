@@ -30,7 +30,7 @@ def test_junk_in_the_ini_falls_back_to_defaults_and_guards_to_their_strictest(tm
     s.setValue("prefs/slippage_bps", "lots")
     s.setValue("prefs/skip_confirm", "true")
     prefs = settings_mod.load_prefs(s)
-    assert prefs.max_notional == settings_mod.STRICTEST["max_notional"]  # a guard: never looser
+    assert prefs.max_notional == settings_mod.STRICTEST["max_notional"][0]  # a guard: never looser
     assert prefs.slippage_bps == settings_mod.Prefs().slippage_bps
     assert prefs.skip_confirm is True
 
