@@ -16,6 +16,7 @@ from sor_desktop.core.instrument import Instrument
 from sor_desktop.core.market_key import leg_key
 from sor_desktop.core.orders import Side
 from sor_desktop.core.plan import Leg, Plan
+from sor_desktop.core.price_limit import within
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,7 +37,7 @@ class VenueGate:
 
 @dataclass(frozen=True, slots=True)
 class Problem:
-    code: str  # stale_book | price_band | venue_limits | max_notional | view_only | duplicate | ...
+    code: str  # stale_book | price_band | price_limit | venue_limits | max_notional | view_only | duplicate | ...
     message: str
     venue: str | None = None
 
@@ -94,6 +95,19 @@ def _leg_number_problem(leg: Leg, instrument: Instrument, reduce_only: bool = Fa
     return Problem("venue_limits", why, leg.venue) if why else None
 
 
+def _limit_problem(leg: Leg, side: Side, plan: Plan, instrument: Instrument) -> Problem | None:
+    """A leg whose IOC limit passes the plan's hard limit: the router clamps every leg to it, and
+    this check is what holds if a plan reached the send without that clamp."""
+    if plan.limit_price is None:
+        return None
+    price = float(leg.limit_price_dec)
+    if within(price, instrument, side, plan.limit_price, plan.limit_on_fee_adjusted):
+        return None
+    what = "all-in limit" if plan.limit_on_fee_adjusted else "limit"
+    return Problem("price_limit", f"{side.value} limit {leg.limit_price} is past the route's {what} "
+                                  f"{plan.limit_price:g}", leg.venue)
+
+
 def check_plan(
     plan: Plan,
     *,
@@ -141,6 +155,9 @@ def check_plan(
         if number_problem:
             problems.append(number_problem)
             continue
+        limit_problem = _limit_problem(leg, side, plan, instrument)
+        if limit_problem:
+            problems.append(limit_problem)
         if book is not None and book_problem is None:
             band = _band_problem(leg, side, book, limits)
             if band:

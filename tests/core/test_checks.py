@@ -148,3 +148,25 @@ def test_a_reduce_only_leg_below_the_minimum_order_value(on_close: bool, refused
     opening = check_plan(p, books={"a": book()}, instruments={"a": i}, gates={}, now=1000.0,
                          limits=CheckLimits(price_band_bps=1e6))
     assert [x.code for x in opening] == ["venue_limits"] and "below the minimum 5" in opening[0].message
+
+
+@pytest.mark.parametrize(("side", "price", "limit", "fee_adjusted", "bad"), [
+    (Side.BUY, "100.5", 100.5, False, False),  # at the limit: in
+    (Side.BUY, "100.6", 100.5, False, True),  # a tick past the typed limit
+    (Side.SELL, "99.5", 99.5, False, False),
+    (Side.SELL, "99.4", 99.5, False, True),
+    (Side.BUY, "100.5", 100.5, True, True),  # 100.5 x (1 + 0.0005) is past an all-in 100.5
+    (Side.BUY, "100.4", 100.5, True, False),
+])
+def test_a_leg_past_the_plans_hard_limit_is_refused(side: Side, price: str, limit: float, fee_adjusted: bool,
+                                                    bad: bool) -> None:
+    """The router clamps every IOC limit to the request's hard limit; the pre-send check does not
+    take that on trust: a leg whose limit passes the limit the trader saw is never sent."""
+    from dataclasses import replace
+
+    p = replace(plan(side, ("a", "0.5", price)), limit_price=limit, limit_on_fee_adjusted=fee_adjusted)
+    problems = check_plan(p, books={"a": book()}, instruments={"a": inst()}, gates={}, now=1000.0,
+                          limits=CheckLimits(price_band_bps=1e6))
+    assert [x.code for x in problems] == (["price_limit"] if bad else [])
+    if bad:
+        assert f"{limit:g}" in problems[0].message and price in problems[0].message

@@ -247,7 +247,8 @@ async def test_reroute_of_a_swept_route_keeps_its_hard_limit_and_leg_cost(tmp_pa
     import dataclasses
 
     ex, venues, journal, _, books = setup(tmp_path, ["partial"], [])
-    swept = dataclasses.replace(buy_plan(2, contracts="1"), limit_price=50_010.0, limit_on_fee_adjusted=True,
+    # all-in 50,040: the legs' 50,010 limits with the 5 bps taker fee (50,035.005) are within it
+    swept = dataclasses.replace(buy_plan(2, contracts="1"), limit_price=50_040.0, limit_on_fee_adjusted=True,
                                 leg_cost=2.5, max_venues=2, hold_hours=8.0, min_liq_distance=0.1)
     first = await ex.execute(swept, books)
     assert first.remainder == pytest.approx(0.5)
@@ -259,7 +260,7 @@ async def test_reroute_of_a_swept_route_keeps_its_hard_limit_and_leg_cost(tmp_pa
 
     await ex.reroute_remainder(first.route_id, {v: book(v, 50_010.0) for v in venues}, planner)
     assert len(asked) == 1
-    assert asked[0].limit_price == 50_010.0 and asked[0].limit_on_fee_adjusted is True
+    assert asked[0].limit_price == 50_040.0 and asked[0].limit_on_fee_adjusted is True
     assert asked[0].leg_cost == 2.5
     # the venue count, the holding time its funding is counted over and the liquidation distance
     assert asked[0].max_venues == 2 and asked[0].hold_hours == 8.0 and asked[0].min_liq_distance == 0.1
