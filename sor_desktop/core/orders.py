@@ -68,6 +68,9 @@ class OrderReport:
     venue_order_id: str | None = None
     reason: str | None = None  # the venue's words when rejected
     timestamp: int = 0  # ms since epoch
+    # the venue's answer did not give the fee of what filled: ``fee`` is an estimate at the taker
+    # rate (shown as one everywhere), never a paid 0
+    fee_estimated: bool = False
 
 
 @dataclass(frozen=True, slots=True)

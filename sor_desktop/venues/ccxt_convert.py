@@ -58,14 +58,15 @@ _STATUS = {
 }
 
 
-def _fee(order: Mapping[str, Any]) -> Decimal:
+def fee(order: Mapping[str, Any]) -> Decimal | None:
+    """The fee ccxt read from the venue's answer, or None when the answer gives none: no fee
+    entry, or one without a cost (BingX's ``commission: ""``). Binance's order query and Bybit's
+    derivatives answers (ccxt reads ``cumFeeDetail``, not ``cumExecFee``) give none: the venue's
+    own source is asked then (``venues.order_fees``)."""
     fees = order.get("fees") or ([order["fee"]] if order.get("fee") else [])
-    total = Decimal(0)
-    for f in fees:
-        cost = dec((f or {}).get("cost"))
-        if cost is not None:
-            total += cost
-    return total
+    costs = [dec((f or {}).get("cost")) for f in fees]
+    known = [c for c in costs if c is not None]
+    return sum(known, Decimal(0)) if known else None
 
 
 def order_status(order: Mapping[str, Any], filled: Decimal, amount: Decimal | None) -> OrderStatus:
@@ -108,6 +109,7 @@ def order_report(
     side_raw = order.get("side") or (request.side.value if request else None)
     side = Side(str(side_raw).lower()) if side_raw else Side.BUY
     reason = order.get("info", {}).get("rejectReason") if isinstance(order.get("info"), Mapping) else None
+    paid = fee(order) if filled > 0 else Decimal(0)
     return OrderReport(
         venue=venue,
         symbol=str(order.get("symbol") or symbol or (request.symbol if request else "")),
@@ -117,7 +119,10 @@ def order_report(
         contracts=amount if amount is not None else (request.contracts if request else Decimal(0)),
         filled_contracts=filled,
         avg_price=_average(order) if filled > 0 else None,
-        fee=_fee(order),
+        # nothing filled, nothing charged; a fill whose fee the answer leaves out is not a 0:
+        # flagged, and estimated by the venue (``CcxtVenue``) unless its own source gives it
+        fee=paid if paid is not None else Decimal(0),
+        fee_estimated=paid is None and filled > 0,
         venue_order_id=str(order["id"]) if order.get("id") not in (None, "") else None,
         reason=str(reason) if reason not in _NO_REASON else None,
         timestamp=int(order.get("timestamp") or order.get("lastUpdateTimestamp") or 0),

@@ -62,6 +62,7 @@ from sor_desktop.venues.errors import (
 from sor_desktop.venues.instruments import instrument_from_market
 from sor_desktop.venues.mexc.probe import OrderProbe
 from sor_desktop.venues.mexc.probe import probe_orders as mexc_probe_orders
+from sor_desktop.venues.order_fees import with_fee
 from sor_desktop.venues.position_scope import position_calls
 from sor_desktop.venues.quirks import quirks_for
 
@@ -148,6 +149,7 @@ class CcxtVenue(Venue):
         self._rules = account_rules(venue_id)
         self._position_modes: dict[str, PositionMode] = {}
         self._margins: dict[str, Any] = {}  # symbol -> the account's margin setting (AccountRules.read_margin)
+        self._own_taker: dict[str, Decimal] = {}  # symbol -> the account's taker rate, once read (fetch_terms)
         self._has_keys = credentials is not None
         options = _merge(self._quirks.ccxt_options, self.config.options or {})
         settings: dict[str, Any] = {
@@ -394,8 +396,19 @@ class CcxtVenue(Venue):
 
     async def fetch_terms(self, symbol: str) -> VenueTerms:
         """The account's fee rates, funding and brackets for ``symbol`` (``account_costs``)."""
-        return await fetch_terms(self._account_client(), self.id, self._instrument(symbol), has_keys=self._has_keys,
-                                 guard=lambda request: self._guarded(Phase.READ, request))
+        terms = await fetch_terms(self._account_client(), self.id, self._instrument(symbol), has_keys=self._has_keys,
+                                  guard=lambda request: self._guarded(Phase.READ, request))
+        if terms.fee.own:  # what a fill the venue gives no fee for is estimated at
+            self._own_taker[symbol] = Decimal(repr(terms.fee.taker))
+        return terms
+
+    async def _with_fee(self, report: OrderReport, order: Mapping[str, Any], symbol: str) -> OrderReport:
+        instrument = self._instruments.get(symbol)
+        if instrument is None:  # not a market of ours (a replayed spot order): left flagged, not estimated
+            return report
+        rate = self._own_taker.get(symbol, instrument.taker_fee)
+        return await with_fee(report, order, self._ex, self.id, instrument, rate,
+                              lambda request: self._guarded(Phase.READ, request))
 
     async def fetch_balance(self) -> list[Balance]:
         self._need_keys()
@@ -530,14 +543,14 @@ class CcxtVenue(Venue):
             self._position_modes.pop(request.symbol, None)
             self._margins.pop(request.symbol, None)  # and the margin type, read again likewise
             raise
-        return convert.order_report(self.id, order, request)
+        return await self._with_fee(convert.order_report(self.id, order, request), order, request.symbol)
 
     async def fetch_order(self, client_order_id: str, symbol: str) -> OrderReport | None:
         self._need_keys()
         raw = await self._guarded(Phase.READ, find_by_client_id(self._ex, self.id, client_order_id, symbol))
         if raw is None:
             return None
-        return convert.order_report(self.id, raw, symbol=symbol)
+        return await self._with_fee(convert.order_report(self.id, raw, symbol=symbol), raw, symbol)
 
     async def cancel_order(self, client_order_id: str, symbol: str) -> OrderReport:
         self._need_keys()

@@ -56,6 +56,25 @@ Heartbeats and accounts, per venue (the venue's module says more):
   order; a failed read sends nothing). Loopback-proven; whether the live venue refuses a cross
   order on an isolated symbol is not known.
 
+The fee a filled order paid (``order_fees``; test_ccxt_loopback_fees.py on every loopback venue,
+the answer shapes from venue-data's recorded responses; none checked against the live venues):
+
+- binanceusdm: the order answers carry no commission; the order's trades do
+  (``GET /fapi/v1/userTrades`` with ``orderId``, ``commission``: ``binanceusdm/fees.py``). A fee in
+  BNB (the BNB discount) is not in the settle coin: estimated.
+- bybit: the order's ``cumExecFee`` in the settle coin (ccxt reads only ``cumFeeDetail``:
+  ``bybit/fees.py``).
+- bingx: the order's ``commission`` (negative when paid; ccxt takes its absolute value, so a
+  rebate would read as a charge; IOC legs take liquidity). ``""`` on a fill: not given.
+- mexc: the order's ``takerFee`` + ``makerFee`` with ``feeCurrency`` (ccxt). Without
+  ``feeCurrency``: not given.
+- weex: the order answers carry no fee; its trades do (``GET /capi/v3/userTrades``,
+  ``commission``: ``weex/fees.py``).
+
+Where none of that gives it (trades not listed yet, a field left empty, a read that failed), the
+fee is estimated at the account's taker rate (read by ``fetch_terms``, else the market's) and
+flagged ``OrderReport.fee_estimated``: shown as an estimate, never as a paid 0.
+
 Errors during a send (``<venue>/errors.py``, each code with its source): only the listed codes
 mean "certainly not placed"; every other error is an unknown outcome resolved by client id.
 

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from sor_desktop.core.brackets import Bracket
+from sor_desktop.core.orders import OrderRequest, Side
 from tests.venues.loopback.costs import BinanceCostsServer, BybitCostsServer
 from tests.venues.loopback.costs_more import BingxCostsServer, MexcCostsServer, WeexCostsServer
 from tests.venues.loopback.fixtures import loopback_venue
@@ -155,3 +156,37 @@ async def test_the_accounts_leverage_on_a_symbol_with_no_position(venue_id):
     assert terms.leverage == pytest.approx(CASES[venue_id].leverage), terms.missing
     _, public = await _terms(venue_id, keys=False)
     assert public.leverage is None  # no keys, no account: the window's setting applies
+
+
+@pytest.mark.parametrize("venue_id", list(CASES))
+async def test_a_fee_the_venue_leaves_out_is_estimated_at_the_accounts_own_rate(venue_id):
+    """Once the account's taker rate is read, a fill the venue gives no fee for is estimated at
+    it (MEXC gives no account rate: the market's), not at the market's default."""
+    case = CASES[venue_id]
+    server = case.server()
+    await server.start()
+    server.paused = True
+    server.fee_hidden = True
+    venue = loopback_venue(server, venue_id, keys=True, passphrase=case.passphrase,
+                           **{"trading_allowed": True, **dict(case.config)})
+    try:
+        await venue.connect()
+        terms = await venue.fetch_terms(SYMBOL)
+        inst = venue.instruments()[SYMBOL]
+        market_id = venue._ex.market(SYMBOL)["id"]
+        ask = min(server.books[market_id].asks)
+        report = await venue.submit_order(OrderRequest(venue_id, SYMBOL, Side.BUY, inst.amount_step * 5, "own-rate-1",
+                                                       limit_price=ask))
+        if not report.status.final:
+            report = await venue.fetch_order("own-rate-1", SYMBOL)
+    finally:
+        await venue.close()
+        await server.stop()
+    placed = server.find("own-rate-1")
+    assert placed is not None and placed.filled > 0
+    rate = float(inst.taker_fee)
+    if case.own_fee is not None:
+        rate = case.own_fee(server)
+        assert terms.fee.own and rate != pytest.approx(float(inst.taker_fee))  # the two rates told apart
+    assert report.fee_estimated is True
+    assert float(report.fee) == pytest.approx(float(server.fill_value(placed)) * rate, rel=1e-9)

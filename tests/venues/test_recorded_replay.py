@@ -104,6 +104,15 @@ def check_report(report: OrderReport, want: dict[str, Any]) -> None:
         assert report.avg_price == d(want["average"])
     if want.get("clientOrderId"):
         assert report.client_order_id == want["clientOrderId"]
+    # the fee: as recorded where the answer gives one (BingX's negative ``commission`` is a charge);
+    # a fill whose answer gives none is flagged, never a paid 0
+    paid = [d(f.get("cost")) for f in want.get("fees") or [] if f.get("cost") is not None]
+    if paid and report.filled_contracts > 0:
+        assert report.fee == sum(paid) and report.fee_estimated is False
+    elif report.filled_contracts > 0:
+        assert report.fee_estimated is True
+    else:
+        assert report.fee == 0 and report.fee_estimated is False
 
 
 @pytest.mark.asyncio

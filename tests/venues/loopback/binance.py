@@ -76,6 +76,7 @@ class BinanceUsdmServer(LoopbackServer):
         r.add_get("/fapi/v1/order", self.query_order)
         r.add_delete("/fapi/v1/order", self.cancel_order)
         r.add_get("/fapi/v1/openOrders", self.open_orders)
+        r.add_get("/fapi/v1/userTrades", self.user_trades)
         r.add_delete("/fapi/v1/allOpenOrders", self.cancel_all)
         r.add_get("/fapi/v3/account", self.account)
         r.add_get("/fapi/v1/positionSide/dual", self.position_side_dual)
@@ -237,6 +238,25 @@ class BinanceUsdmServer(LoopbackServer):
         if p.status == "new":
             p.status = "canceled"
         return web.json_response(self._order_json(p))
+
+    async def user_trades(self, request: web.Request) -> web.Response:
+        """"Account Trade List": the order's fill as one trade with its ``commission`` (the order
+        query itself carries no fee); ``orderId`` only with ``symbol``, as Binance requires."""
+        params, error = await self._signed(request)
+        if error is not None:
+            return error
+        if "orderId" in params and "symbol" not in params:
+            return web.json_response({"code": -1102, "msg": "Mandatory parameter 'symbol' was not sent."}, status=400)
+        want = params.get("orderId")
+        trades = [{
+            "symbol": p.symbol, "id": p.order_id * 10, "orderId": p.order_id, "side": p.side.upper(),
+            "price": str(p.avg_price), "qty": str(p.filled), "realizedPnl": "0", "marginAsset": "USDT",
+            "quoteQty": str(self.fill_value(p)), "commission": str(self.charged(p)), "commissionAsset": "USDT",
+            "time": p.created_ms, "positionSide": p.position_side or "BOTH", "maker": False,
+            "buyer": p.side == "buy",
+        } for p in self.placements
+            if p.filled and p.symbol == params.get("symbol") and (want is None or str(p.order_id) == want)]
+        return web.json_response([] if self.fee_hidden else trades)
 
     async def open_orders(self, request: web.Request) -> web.Response:
         params, error = await self._signed(request)

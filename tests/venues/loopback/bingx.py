@@ -341,7 +341,7 @@ class BingxServer(LoopbackServer):
             "symbol": p.symbol, "orderId": p.order_id, "side": p.side.upper(), "positionSide": p.wire_position_side,
             "type": p.order_type, "origQty": str(p.qty), "price": str(p.price or 0),
             "executedQty": str(p.filled), "avgPrice": str(p.avg_price or "0.0"), "cumQuote": str(quote),
-            "stopPrice": "", "profit": "0.0000", "commission": str(-(quote * Decimal("0.0005"))),
+            "stopPrice": "", "profit": "0.0000", "commission": "" if self.fee_hidden else str(-self.charged(p)),
             "status": status, "time": p.created_ms, "updateTime": p.created_ms, "clientOrderId": p.client_id,
             "leverage": f"{LEVERAGE}X",
             "takeProfit": {"type": "", "quantity": 0, "stopPrice": 0, "price": 0, "workingType": ""},

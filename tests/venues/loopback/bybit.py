@@ -294,6 +294,12 @@ class BybitServer(LoopbackServer):
         self.dcp_window = int(params["timeWindow"])
         return _ok({})
 
+    def fill_value(self, p: Placement) -> Decimal:
+        """An inverse fill's value in the coin: contracts of 1 USD over the price."""
+        if CATEGORY[p.symbol] == "inverse":
+            return p.filled / p.avg_price if p.avg_price else Decimal(0)
+        return super().fill_value(p)
+
     def _order_json(self, p: Placement) -> dict[str, Any]:
         status = {"filled": "Filled", "partial_expired": "PartiallyFilledCanceled", "expired": "Cancelled",
                   "new": "New", "canceled": "Cancelled"}[p.status]
@@ -305,7 +311,7 @@ class BybitServer(LoopbackServer):
             "orderStatus": status, "cancelType": "UNKNOWN",
             "rejectReason": "EC_NoError", "avgPrice": str(p.avg_price or ""), "leavesQty": "0",
             "leavesValue": "0", "cumExecQty": str(p.filled), "cumExecValue": str(value),
-            "cumExecFee": str((value * Decimal("0.00055")).quantize(Decimal("0.00000001"))),
+            "cumExecFee": "" if self.fee_hidden else str(self.charged(p)),  # in the settle coin
             "timeInForce": p.time_in_force, "orderType": "Limit", "stopOrderType": "", "orderIv": "",
             "triggerPrice": "", "takeProfit": "", "stopLoss": "", "tpTriggerBy": "", "slTriggerBy": "",
             "triggerDirection": 0, "triggerBy": "", "lastPriceOnCreated": "", "reduceOnly": p.reduce_only,

@@ -47,6 +47,12 @@ member                            who   meaning
                                         venue answers its position-mode endpoint from it and
                                         refuses an order whose position fields do not fit it,
                                         with the venue's own error, as the venue does
+``charged(p)`` / ``taker_rate``   both  the fee ``p``'s fill was charged: ``taker_rate`` x
+                                        ``fill_value(p)`` (override for contracts of another
+                                        size or coin); the venue reports it where it really does
+                                        (order answer or its trades, each venue's own field)
+``fee_hidden``                    both  True: those answers leave the fee out (empty field, no
+                                        trades listed yet)
 ``Placement.position_side``       venue "LONG"/"SHORT" when the order named a side (hedge mode;
                                         WEEX always), else None (one-way BOTH / positionIdx 0)
 ``Placement.reduce_only``         venue the order's reduce-only flag as sent
@@ -286,6 +292,11 @@ class LoopbackServer:
         self._tasks: set[asyncio.Task[Any]] = set()
         self._next_order_id = 5_000_000
         self.ws_connections = 0
+        # what a fill is charged: this rate of its value in the settle coin (0: a fee-free
+        # promotion); ``fee_hidden``: the venue's answers leave the fee out (an order answer with
+        # no fee field, trades not listed yet), so a client can only estimate it
+        self.taker_rate = Decimal("0.0005")
+        self.fee_hidden = False
 
     @property
     def http(self) -> str:
@@ -320,6 +331,14 @@ class LoopbackServer:
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
         return task
+
+    def fill_value(self, p: Placement) -> Decimal:
+        """What ``p``'s fill is worth in the settle coin (a venue with other contracts overrides)."""
+        return (p.avg_price or Decimal(0)) * p.filled
+
+    def charged(self, p: Placement) -> Decimal:
+        """The fee ``p``'s fill was charged, in the settle coin (what the venue reports)."""
+        return self.fill_value(p) * self.taker_rate if p.filled else Decimal(0)
 
     def next_order_id(self) -> int:
         self._next_order_id += 1

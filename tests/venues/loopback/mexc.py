@@ -94,6 +94,7 @@ class MexcServer(LoopbackServer):
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
+        self.taker_rate = TAKER_FEE
         self.books = {s: ContractBook(mid=mid, tick=tick, seed=20 + i)
                       for i, (s, (_, mid, tick, _)) in enumerate(SYMBOLS.items())}
         self.unsubscribes = 0
@@ -239,9 +240,12 @@ class MexcServer(LoopbackServer):
     def error_response(self, status: int, code: int, message: str) -> web.Response:
         return web.json_response({"success": False, "code": code, "message": message}, status=status)
 
+    def fill_value(self, p: Placement) -> Decimal:
+        return super().fill_value(p) * Decimal(SYMBOLS[p.symbol][3])  # contracts of 0.0001 BTC
+
     def _order_json(self, p: Placement) -> dict[str, Any]:
         size = Decimal(SYMBOLS[p.symbol][3])
-        fee = (p.avg_price or Decimal(0)) * p.filled * size * TAKER_FEE
+        fee = self.charged(p)
         remaining = p.qty - p.filled if p.status == "new" else Decimal(0)
         return {
             "orderId": str(p.order_id), "symbol": p.symbol, "positionId": 0, "price": float(p.price or 0),
@@ -249,7 +253,8 @@ class MexcServer(LoopbackServer):
             "category": 1, "orderType": 3 if p.time_in_force == "IOC" else 1,
             "dealAvgPrice": float(p.avg_price or 0), "dealVol": float(p.filled),
             "orderMargin": float((p.price or Decimal(0)) * remaining * size / LEVERAGE),
-            "takerFee": float(fee), "makerFee": 0, "profit": 0, "feeCurrency": "USDT", "openType": 2,
+            "takerFee": float(fee), "makerFee": 0, "profit": 0, "openType": 2,
+            **({} if self.fee_hidden else {"feeCurrency": "USDT"}),
             "state": STATE[p.status], "externalOid": p.client_id, "errorCode": 0, "usedMargin": 0,
             "createTime": p.created_ms, "updateTime": p.created_ms, "positionMode": MODE_CODE[self.position_mode],
         }

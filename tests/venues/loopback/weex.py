@@ -110,6 +110,7 @@ class WeexServer(LoopbackServer):
         r.add_delete("/capi/v3/order", self.cancel_order)
         r.add_get("/capi/v3/openOrders", self.open_orders)
         r.add_get("/capi/v3/order/history", self.order_history)
+        r.add_get("/capi/v3/userTrades", self.user_trades)
         r.add_delete("/capi/v3/allOpenOrders", self.cancel_all)
         r.add_get("/capi/v3/account/balance", self.account_balance)
         r.add_get("/capi/v3/account/position/allPosition", self.all_positions)
@@ -369,6 +370,22 @@ class WeexServer(LoopbackServer):
             return error
         done = sorted(self._mine(params, False), key=lambda p: p.created_ms, reverse=True)
         return web.json_response([self._order_json(p) for p in done[: int(params.get("limit", 500))]])
+
+    async def user_trades(self, request: web.Request) -> web.Response:
+        """Trade details: each fill with its ``commission`` (the order answers carry no fee), in
+        the recorded shape (venue-data ``fetchMyTrades`` swap); ``orderId`` narrows to one order."""
+        params, error = await self._signed(request)
+        if error is not None:
+            return error
+        want, symbol = params.get("orderId"), params.get("symbol")
+        trades = [{
+            "id": str(p.order_id * 10), "orderId": str(p.order_id), "symbol": p.symbol, "buyer": p.side == "buy",
+            "commission": f"{self.charged(p):f}", "commissionAsset": "USDT", "maker": False,
+            "price": str(p.avg_price), "qty": str(p.filled), "quoteQty": str(self.fill_value(p)),
+            "realizedPnl": "0", "side": p.side.upper(), "positionSide": p.position_side, "time": str(p.created_ms),
+        } for p in self.placements
+            if p.filled and (symbol is None or p.symbol == symbol) and (want is None or str(p.order_id) == want)]
+        return web.json_response([] if self.fee_hidden else trades)
 
     async def cancel_all(self, request: web.Request) -> web.Response:
         params, error = await self._signed(request)

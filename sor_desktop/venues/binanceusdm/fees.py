@@ -1,0 +1,23 @@
+"""The fee Binance USDⓈ-M charged an order. Its order answers (``POST``/``GET /fapi/v1/order``)
+carry no commission; the order's trades do: "Account Trade List" ``GET /fapi/v1/userTrades`` with
+``symbol`` and ``orderId`` ("orderId can only be used in combination with symbol"), each trade's
+``commission`` in ``commissionAsset``. ccxt 4.5.90 ``binance.fetch_my_trades`` passes ``orderId``
+through and ``parse_trade`` reads ``commission``/``commissionAsset`` as the trade's fee (the
+recorded venue-data fetchMyTrades swap entry replays to it). Loopback-proven; a fee paid in BNB
+(the BNB discount) is not in the settle coin and is left to the estimate."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from decimal import Decimal
+from typing import Any
+
+from sor_desktop.venues.trade_fees import trades_fee
+
+
+async def order_fee(ex: Any, order: Mapping[str, Any], symbol: str, filled: Decimal) -> Decimal | None:
+    order_id = order.get("id")
+    if order_id in (None, ""):
+        return None
+    trades = await ex.fetch_my_trades(symbol, None, None, {"orderId": order_id})
+    return trades_fee(trades, str(order_id), filled, ex.market(symbol)["settle"])
