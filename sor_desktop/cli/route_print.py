@@ -11,9 +11,17 @@ from sor_desktop.core.instrument import Instrument, base_and_quote
 from sor_desktop.core.orders import Side
 from sor_desktop.core.plan import AmountUnit, Plan
 from sor_desktop.core.price_format import amount_digits, format_price
-from sor_desktop.engine.exec_events import RouteResult, fill_status
+from sor_desktop.engine.exec_events import LegEvent, RouteResult, fill_status
 from sor_desktop.engine.margin_caps import VenueMargin
-from sor_desktop.engine.tca import RouteTca
+from sor_desktop.engine.tca import LegTca, RouteTca, fee_text, fees_text
+
+
+def _leg_fee(t: LegTca | None, lg: LegEvent) -> str:
+    """The leg's fee in quote units as its analysis values it, said to be an estimate when it is."""
+    if t is not None:
+        return fee_text(t)
+    return "unknown" if lg.fee_estimated and lg.fee == 0 and lg.filled_contracts > 0 else (
+        f"~{lg.fee:.4f} est." if lg.fee_estimated else f"{lg.fee:.4f}")
 
 
 def _f(v: float | None, fmt: str = ",.2f") -> str:
@@ -84,7 +92,7 @@ def print_outcome(result: RouteResult, out: TextIO, plan: Plan | None = None) ->
         contracts = f"{lg.filled_contracts.normalize():f}"
         print(f"  {lg.venue:<13}{lg.status:<18}{contracts:>12}{amount:>13}"
               f"{'-' if lg.avg_price is None else format_price(lg.avg_price, tick):>14}"
-              f"{_f(t.slippage_bps if t else None, '+.2f'):>10}{t.fee if t else float(lg.fee):>10.4f}"
+              f"{_f(t.slippage_bps if t else None, '+.2f'):>10}{_leg_fee(t, lg):>10}"
               f"{_f(lg.latency_ms, '.1f'):>9}", file=out)
         if lg.reason and lg.status in ("rejected", "unknown"):
             print(f"      {lg.reason}", file=out)
@@ -99,7 +107,7 @@ def print_tca(tca: RouteTca, out: TextIO, tick: Decimal | None = None) -> None:
     preview, realised = tca.preview_avg_price_filled or tca.preview_avg_price, tca.realised_avg_price
     print(f"  previewed {'-' if preview is None else format_price(preview, tick)} -> realised "
           f"{'-' if realised is None else format_price(realised, tick)}: slippage {_f(tca.slippage_bps, '+.2f')} bps; filled "
-          f"{tca.filled_base:,.{amount_digits([tca.filled_base])}f} ({tca.fill_ratio:.1%} of plan); fees {tca.fees_paid:,.4f} "
+          f"{tca.filled_base:,.{amount_digits([tca.filled_base])}f} ({tca.fill_ratio:.1%} of plan); fees {fees_text(tca)} "
           f"(previewed {tca.preview_fees:,.4f})", file=out)
     if tca.latency_ms:
         lat = ", ".join(f"{v} {ms:.1f}" for v, ms in sorted(tca.latency_ms.items()))
@@ -172,7 +180,7 @@ def outcome_json(plan: Plan, result: RouteResult | None, skipped: dict[str, str]
             "client_order_id": lg.client_order_id, "venue": lg.venue, "status": str(lg.status),
             "contracts": str(lg.contracts), "limit_price": str(lg.limit_price),
             "filled_contracts": str(lg.filled_contracts), "filled_base": str(lg.filled_base),
-            "avg_price": None if lg.avg_price is None else str(lg.avg_price), "fee": str(lg.fee),
+            "avg_price": None if lg.avg_price is None else str(lg.avg_price), "fee": str(lg.fee), "fee_estimated": lg.fee_estimated,
             "latency_ms": lg.latency_ms, "reason": lg.reason,
         } for lg in result.legs],
         "tca": result.tca.to_json() if result.tca else None,

@@ -48,12 +48,14 @@ class LegEvent:
     venue_text: str | None = None
     # set when the leg did not fill in full: "rejected" | "unknown" | "expired unfilled" | "partly filled"
     failure: str | None = None
+    fee_estimated: bool = False  # ``fee`` is an estimate at the taker rate (``LegRow.fee_estimated``)
 
     @classmethod
     def from_row(cls, row: LegRow) -> LegEvent:
         return cls(row.route_id, row.leg_index, row.client_order_id, row.venue, row.symbol, row.side,
                    OrderStatus(row.status), row.contracts, row.limit_price, row.filled_contracts,
-                   row.filled_base, row.avg_price, row.fee, row.latency_ms, row.reason, row.updated)
+                   row.filled_base, row.avg_price, row.fee, row.latency_ms, row.reason, row.updated,
+                   fee_estimated=row.fee_estimated)
 
 
 @dataclass(frozen=True, slots=True)

@@ -499,6 +499,7 @@ class Executor:
                 intent, status=str(st), reason=reason or (report.reason if report else None),
                 filled_contracts=report.filled_contracts if report else Decimal(0),
                 avg_price=report.avg_price if report else None, fee=report.fee if report else Decimal(0),
+                fee_estimated=report.fee_estimated if report else False,
                 latency_ms=latency_ms, updated=self._clock())
         ev = LegEvent.from_row(row)
         if code is not None or text is not None:

@@ -26,7 +26,9 @@ from sor_desktop import paths
 from sor_desktop.core.orders import OrderReport, OrderStatus, Side
 
 log = logging.getLogger(__name__)
-SCHEMA_VERSION = 1
+# 2: legs.fee_estimated (a version-1 journal is given the column when opened for trading; its
+# rows, NULL there, and a read-only look at a version-1 file read as ``_fee_estimated`` says)
+SCHEMA_VERSION = 2
 FINAL = ("filled", "canceled", "rejected")
 MIXED = "mixed"  # routes.side of a route whose legs go both ways (a flatten of longs and shorts)
 
@@ -75,6 +77,7 @@ CREATE TABLE IF NOT EXISTS legs(
   ack_ts REAL,
   latency_ms REAL,
   updated REAL NOT NULL,
+  fee_estimated INTEGER,
   UNIQUE(route_id, leg_index)
 );
 CREATE INDEX IF NOT EXISTS legs_open ON legs(status);
@@ -148,6 +151,13 @@ class LegRow:
     ack_ts: float | None
     latency_ms: float | None
     updated: float
+    # ``fee`` is an estimate at the taker rate (the venue did not give it); with fee 0 on a fill:
+    # not known at all (``fee_unknown``)
+    fee_estimated: bool = False
+
+    @property
+    def fee_unknown(self) -> bool:
+        return self.fee_estimated and self.fee == 0 and self.filled_contracts > 0
 
     @property
     def final(self) -> bool:
@@ -201,9 +211,32 @@ def _leg(row: sqlite3.Row) -> LegRow:
         for k in ("contracts", "limit_price", "contract_size", "filled_contracts", "fee"):
             d[k] = Decimal(d[k])
         d["avg_price"] = Decimal(d["avg_price"]) if d["avg_price"] is not None else None
+        d["fee_estimated"] = _fee_estimated(d.get("fee_estimated"), d["fee"], d["filled_contracts"])
         return LegRow(**d)
     except _UNREADABLE as exc:
         raise DamagedRow(f"leg {d.get('client_order_id')!r} cannot be read ({type(exc).__name__})") from exc
+
+
+def _fee_estimated(flag: Any, fee: Decimal, filled: Decimal) -> bool:
+    """The stored flag; a row from before it (NULL, or no column in a version-1 file) that shows
+    a fill with fee 0 did not record its fee (the venue's answer had none): not known, not free."""
+    if flag is None:
+        return fee == 0 and filled > 0
+    return bool(flag)
+
+
+def _merged_fee(prev: LegRow, report: OrderReport) -> tuple[Decimal, bool]:
+    """(fee, estimated) after ``report``: an answer showing less than the recorded fill says
+    nothing of its fee; the venue's figure replaces an estimate of the same fill, never the
+    other way round; like for like, the larger (fees only add up)."""
+    if report.filled_contracts < prev.filled_contracts:
+        return prev.fee, prev.fee_estimated
+    if report.fee_estimated and not prev.fee_estimated and prev.filled_contracts > 0 \
+            and report.filled_contracts == prev.filled_contracts:
+        return prev.fee, False
+    if report.fee_estimated == prev.fee_estimated:
+        return max(prev.fee, report.fee), report.fee_estimated
+    return report.fee, report.fee_estimated
 
 
 def _tca(data: str, route_id: str | None = None) -> dict[str, Any]:
@@ -321,6 +354,7 @@ class Journal:
                     self._check_integrity()
                     self._check_rows()
                 self._db.executescript(_SCHEMA)
+                self._migrate()
                 self._db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
             else:
                 mode = self._db.execute("PRAGMA journal_mode").fetchone()[0]
@@ -352,6 +386,13 @@ class Journal:
             pass
         finally:
             db.close()
+
+    def _migrate(self) -> None:
+        """An older file given what this version writes (CREATE TABLE IF NOT EXISTS adds no
+        column to a table that exists); its old rows keep NULL, read by ``_leg``."""
+        columns = {str(r[1]) for r in self._db.execute("PRAGMA table_info(legs)")}
+        if "fee_estimated" not in columns:
+            self._db.execute("ALTER TABLE legs ADD COLUMN fee_estimated INTEGER")
 
     def _close_quietly(self) -> None:
         db = getattr(self, "_db", None)
@@ -439,7 +480,8 @@ class Journal:
                 db.execute(
                     "INSERT INTO legs(client_order_id, route_id, leg_index, venue, mode, symbol, side,"
                     " contracts, limit_price, contract_size, linear, preview_avg_price, preview_base,"
-                    " preview_fee, status, intent_ts, updated) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                    " preview_fee, status, intent_ts, updated, fee_estimated)"
+                    " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,0)",
                     (lg.client_order_id, lg.route_id, lg.leg_index, lg.venue, lg.mode, lg.symbol,
                      str(lg.side), _s(lg.contracts), _s(lg.limit_price), _s(lg.contract_size),
                      int(lg.linear), lg.preview_avg_price, lg.preview_base, lg.preview_fee,
@@ -467,17 +509,17 @@ class Journal:
                 return prev
             filled = max(prev.filled_contracts, report.filled_contracts)
             avg = report.avg_price if report.avg_price is not None else prev.avg_price
-            fee = max(prev.fee, report.fee)
+            fee, estimated = _merged_fee(prev, report)
             why = reason or report.reason or prev.reason
             ack_ts = prev.ack_ts
             if ack_ts is None and latency_ms is not None:
                 ack_ts = ts
             db.execute(
-                "UPDATE legs SET status=?, filled_contracts=?, avg_price=?, fee=?, venue_order_id=?,"
-                " reason=?, sent_ts=COALESCE(sent_ts, ?), ack_ts=?, latency_ms=COALESCE(latency_ms, ?),"
-                " updated=? WHERE client_order_id=?",
-                (new_status, _s(filled), _s(avg), _s(fee), report.venue_order_id or prev.venue_order_id,
-                 why, sent_ts, ack_ts, latency_ms, ts, cid))
+                "UPDATE legs SET status=?, filled_contracts=?, avg_price=?, fee=?, fee_estimated=?,"
+                " venue_order_id=?, reason=?, sent_ts=COALESCE(sent_ts, ?), ack_ts=?,"
+                " latency_ms=COALESCE(latency_ms, ?), updated=? WHERE client_order_id=?",
+                (new_status, _s(filled), _s(avg), _s(fee), int(estimated),
+                 report.venue_order_id or prev.venue_order_id, why, sent_ts, ack_ts, latency_ms, ts, cid))
             if new_status == "rejected":
                 self._event(db, ts, "reject", route_id=prev.route_id, cid=cid, venue=prev.venue, report=report,
                             status=new_status, detail=why)

@@ -172,7 +172,8 @@ async def reconcile(
         known: OrderReport | None = None
         if leg.status in (OrderStatus.ACKNOWLEDGED, OrderStatus.PARTIALLY_FILLED):
             known = OrderReport(leg.venue, leg.symbol, leg.client_order_id, OrderStatus(leg.status), leg.side,
-                                leg.contracts, leg.filled_contracts, leg.avg_price, leg.fee, leg.venue_order_id)
+                                leg.contracts, leg.filled_contracts, leg.avg_price, leg.fee, leg.venue_order_id,
+                                fee_estimated=leg.fee_estimated)
         last_send = max(started_at, leg.sent_ts or leg.intent_ts)
         res = await resolve_order(venue, leg.client_order_id, leg.symbol, last_possible_send=last_send,
                                   config=config_for(venue) if config_for else config, clock=clock, sleep=sleep,

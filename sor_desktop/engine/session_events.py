@@ -40,6 +40,13 @@ class LegUpdate:
     venue_code: str | None = None
     venue_text: str | None = None
     failure: str | None = None
+    fee: float = 0.0  # in the settle coin (an inverse leg's in the coin)
+    fee_estimated: bool = False  # ``fee`` is an estimate at the taker rate: the venue did not give it
+
+    @property
+    def fee_unknown(self) -> bool:
+        """A fill whose fee is not known at all (not given, and no price to estimate it at)."""
+        return self.fee_estimated and self.fee == 0 and self.filled_contracts > 0
 
     @property
     def slippage_bps(self) -> float | None:

@@ -130,4 +130,5 @@ def leg_update(ev: LegEvent, plan: Plan | None, unknown: set[tuple[str, int]]) -
         avg_price=float(ev.avg_price) if ev.avg_price is not None else None, preview_price=preview,
         reason=ev.reason, latency_ms=ev.latency_ms, was_unknown=key in unknown,
         venue_code=ev.venue_code, venue_text=ev.venue_text, failure=ev.failure,
+        fee=float(ev.fee), fee_estimated=ev.fee_estimated,
     )

@@ -45,6 +45,19 @@ class LegTca:
     latency_ms: float | None
     reason: str | None
     side: str | None = None  # the leg's own (None in TCA stored before legs said it: the route's)
+    # ``fee`` is an estimate at the taker rate: the venue did not give it (``LegRow.fee_estimated``)
+    fee_estimated: bool = False
+
+    @property
+    def fee_unknown(self) -> bool:
+        """A fill whose fee is not known at all (no estimate either): counted as nothing paid
+        would say the leg was free."""
+        return self.fee_estimated and self.fee == 0 and self.filled_base > 0
+
+    @property
+    def fee_basis(self) -> str:
+        """Where the fee came from: "venue", "estimate" or "unknown"."""
+        return "unknown" if self.fee_unknown else "estimate" if self.fee_estimated else "venue"
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +81,14 @@ class RouteTca:
     fees_paid: float
     latency_ms: dict[str, float]  # send -> acknowledgement, per venue
     legs: tuple[LegTca, ...]
+    fees_estimated: bool = False  # ``fees_paid`` holds a leg's estimate (or a leg's fee is not known)
+
+    @property
+    def fees_basis(self) -> str:
+        """"unknown" when a leg's fee is not known, "estimate" when one is estimated, else "venue"."""
+        if any(lg.fee_unknown for lg in self.legs):
+            return "unknown"
+        return "estimate" if self.fees_estimated else "venue"
 
     def to_json(self) -> dict[str, Any]:
         d = asdict(self)
@@ -76,9 +97,36 @@ class RouteTca:
 
     @classmethod
     def from_json(cls, d: dict[str, Any]) -> RouteTca:
+        """Also an analysis stored before fees were flagged: a leg that filled with fee 0 then had
+        its fee unrecorded (the venue's answer gave none), so it reads as not known."""
         d = dict(d)
-        d["legs"] = tuple(LegTca(**lg) for lg in d["legs"])
+        legs = []
+        for raw in d["legs"]:
+            lg = dict(raw)
+            if "fee_estimated" not in lg:
+                lg["fee_estimated"] = not lg.get("fee") and float(lg.get("filled_base") or 0) > 0
+            legs.append(LegTca(**lg))
+        d["legs"] = tuple(legs)
+        d.setdefault("fees_estimated", any(lg.fee_estimated for lg in legs))
         return cls(**d)
+
+
+def fees_text(t: RouteTca, spec: str = ",.4f") -> str:
+    """The fees paid as the trader must read them: "0.1500", "~0.1500 est." when a leg's fee is an
+    estimate, "0.0500 + 1 unknown" when a leg's fee is not known at all (ASCII: a console too)."""
+    text = format(t.fees_paid, spec)
+    unknown = sum(1 for lg in t.legs if lg.fee_unknown)
+    if unknown:
+        return f"{text} + {unknown} unknown"
+    return f"~{text} est." if t.fees_estimated else text
+
+
+def fee_text(lg: LegTca, spec: str = ",.4f") -> str:
+    """One leg's fee in the same words as ``fees_text``."""
+    if lg.fee_unknown:
+        return "unknown"
+    text = format(lg.fee, spec)
+    return f"~{text} est." if lg.fee_estimated else text
 
 
 def quote_fee(leg: LegRow) -> float:
@@ -109,6 +157,7 @@ def leg_tca(side: Side, leg: LegRow) -> LegTca:
         latency_ms=leg.latency_ms,
         reason=leg.reason,
         side=str(side),
+        fee_estimated=leg.fee_estimated,
     )
 
 
@@ -156,6 +205,7 @@ def route_tca(route: RouteRow, legs: Sequence[LegRow]) -> RouteTca:
         fees_paid=sum(lg.fee for lg in per_leg),
         latency_ms=latency,
         legs=per_leg,
+        fees_estimated=any(lg.fee_estimated for lg in per_leg),
     )
 
 
@@ -174,6 +224,9 @@ CSV_COLUMNS = (
     "route_filled_base", "route_fill_ratio",
     "client_order_id", "venue", "status", "preview_avg_price", "realised_avg_price", "slippage_bps",
     "preview_base", "filled_base", "fee", "latency_ms", "reason",
+    # where the fees came from: venue | estimate (at the taker rate) | unknown (not given, and no
+    # price to estimate at); a route's is its worst leg's
+    "fee_basis", "route_fees_basis",
 )
 
 
@@ -225,6 +278,7 @@ def _write_csv(journal: Journal, target: Path, limit: int, mode: str | None) -> 
                     t.preview_avg_price_filled or t.preview_avg_price, t.realised_avg_price, t.slippage_bps,
                     t.fees_paid, t.filled_base, t.fill_ratio,
                     lg.client_order_id, lg.venue, lg.status, lg.preview_avg_price, lg.realised_avg_price,
-                    lg.slippage_bps, lg.preview_base, lg.filled_base, lg.fee, lg.latency_ms, lg.reason)])
+                    lg.slippage_bps, lg.preview_base, lg.filled_base, lg.fee, lg.latency_ms, lg.reason,
+                    lg.fee_basis, t.fees_basis)])
                 rows += 1
     return rows

@@ -1,5 +1,7 @@
 """Blotter: one parent row per route (totals, slippage against the preview), its legs as children
-with side, status, filled amount, average price, slippage and latency from send to acknowledgement.
+with side, status, filled amount, average price, slippage, fee and latency from send to
+acknowledgement. A fee the venue did not give is shown as an estimate ("~0.18 est.") or as
+"unknown", never as a paid 0 (``OrderReport.fee_estimated``).
 
 A flatten of longs and shorts is one route whose legs go both ways (``Plan.mixed``): each leg row
 says its own side, the parent row "sell+buy" with the amounts gross over both sides and no one
@@ -19,11 +21,14 @@ from sor_desktop.core.orders import OrderStatus, Side
 from sor_desktop.core.plan import Plan
 from sor_desktop.core.price_format import amount_digits, format_average
 from sor_desktop.engine.session_events import LegUpdate, RouteDone, RouteStarted
-from sor_desktop.engine.tca import RouteTca
+from sor_desktop.engine.tca import RouteTca, fees_text
 from sor_desktop.ui import theme
 
 COLUMNS = ("route / venue", "side", "status", "contracts", "filled", "avg price", "preview", "slip bps",
-           "latency ms", "reason")
+           "latency ms", "reason", "fee")
+FEE = COLUMNS.index("fee")
+ESTIMATED_FEE = "estimated at the account's taker rate: the venue's answer did not give this fill's fee"
+UNKNOWN_FEE = "not known: the venue's answer did not give this fill's fee and there was no price to estimate it at"
 
 STATUS_TEXT = {
     OrderStatus.PENDING: "pending",
@@ -85,6 +90,17 @@ class _Route:
     tick: Decimal | None = None
 
 
+def leg_fee_text(u: LegUpdate) -> str:
+    """The leg's fee in its settle coin (an inverse leg's in the coin: 6 figures), "~... est."
+    when estimated, "unknown" when not known; blank before anything filled."""
+    if u.fee_unknown:
+        return "unknown"
+    if u.filled_contracts <= 0 and not u.fee:
+        return ""
+    text = f"{u.fee:.6g}"
+    return f"~{text} est." if u.fee_estimated else text
+
+
 def leg_status_text(u: LegUpdate) -> str:
     text = STATUS_TEXT.get(u.status, str(u.status))
     if u.status is OrderStatus.CANCELED and u.filled_contracts > 0:
@@ -110,6 +126,7 @@ class Blotter(QWidget):
         # the venue's words next to the status (shown, not the data order): at the far right they
         # were cut off in a 800-wide dock, just where a reject needs them
         self.tree.header().moveSection(COLUMNS.index("reason"), COLUMNS.index("status") + 1)
+        self.tree.header().moveSection(FEE, self.tree.header().visualIndex(COLUMNS.index("slip bps")) + 1)
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.addWidget(self.tree)
@@ -150,6 +167,9 @@ class Blotter(QWidget):
         slip = u.slippage_bps
         child.setText(7, f"{slip:+.2f}" if slip is not None else "")
         child.setText(8, f"{u.latency_ms:.0f}" if u.latency_ms is not None else "")
+        child.setText(FEE, leg_fee_text(u))
+        child.setToolTip(FEE, UNKNOWN_FEE if u.fee_unknown else ESTIMATED_FEE if u.fee_estimated else "")
+        child.setForeground(FEE, QColor(theme.WARN if u.fee_estimated else theme.TEXT))
         words = venue_words(u)
         child.setText(9, words)
         child.setToolTip(9, u.reason or words)
@@ -236,9 +256,16 @@ class Blotter(QWidget):
         """The executor's cost analysis is the reference for the route's slippage (it compares
         what filled with the preview of those same amounts)."""
         r = self.routes.get(route_id)
-        if r is not None and tca.slippage_bps is not None:
+        if r is None:
+            return
+        r.item.setText(FEE, fees_text(tca, ",.2f"))
+        r.item.setToolTip(FEE, f"fees paid {fees_text(tca, ',.4f')} (previewed {tca.preview_fees:,.4f})"
+                               + {"estimate": f"; {ESTIMATED_FEE} on a leg", "unknown": f"; {UNKNOWN_FEE} on a leg"}
+                               .get(tca.fees_basis, ""))
+        r.item.setForeground(FEE, QColor(theme.WARN if tca.fees_estimated else theme.TEXT))
+        if tca.slippage_bps is not None:
             r.item.setText(7, f"{tca.slippage_bps:+.2f}")
-            r.item.setToolTip(7, f"fees paid {tca.fees_paid:,.2f} (previewed {tca.preview_fees:,.2f}); "
+            r.item.setToolTip(7, f"fees paid {fees_text(tca, ',.2f')} (previewed {tca.preview_fees:,.2f}); "
                                  f"filled {tca.fill_ratio * 100:.1f}% of the preview")
 
     def route_status(self, route_id: str) -> str:

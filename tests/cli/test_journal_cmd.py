@@ -156,3 +156,29 @@ def test_list_says_the_fill_in_the_requests_unit_and_the_blotters_words(capsys: 
     line = capsys.readouterr().out.strip().splitlines()[1]
     filled = row["tca"]["filled_base"] * row["tca"]["realised_avg_price"]
     assert f"{filled:,.2f} USDT" in line and " filled " in f" {line} "
+
+
+def test_list_marks_an_estimated_fee_and_an_unknown_one(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A leg's fee the venue did not give is never listed as paid: "~... est." for an estimate,
+    "+ N unknown" for a fill with no fee at all."""
+    from dataclasses import replace
+
+    from sor_desktop.core.orders import OrderStatus
+    from sor_desktop.engine.tca import route_tca
+    from tests.engine.test_journal import _leg, _report, _route
+
+    path = tmp_path / "j.sqlite3"
+    with Journal(path) as j:
+        for rid, fee in (("r0000000000001", "0.20"), ("r0000000000002", "0")):
+            legs = [_leg(rid, 0, "v0", "1", 100.0), _leg(rid, 1, "v1", "2", 200.0)]
+            j.begin_route(replace(_route(rid), created=1000.0 + int(rid[-1])), legs)
+            j.record_report(legs[0].client_order_id, _report("x", OrderStatus.FILLED, "1", "1", "101", "0.05"), 1001.0)
+            est = replace(_report("x", OrderStatus.FILLED, "2", "2", "200", fee), fee_estimated=True)
+            j.record_report(legs[1].client_order_id, est, 1001.0)
+            j.finish_route(rid, "done", 1002.0, route_tca(j.route(rid), j.legs(rid)).to_json())  # type: ignore[arg-type]
+    assert main(["journal", "list", "--journal", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "~0.2500 est." in out and "0.0500 + 1 unknown" in out
+    assert main(["journal", "list", "--journal", str(path), "--json"]) == 0
+    listed = json.loads(capsys.readouterr().out)
+    assert [[lg["fee_estimated"] for lg in r["tca"]["legs"]] for r in listed] == [[False, True], [False, True]]
