@@ -104,5 +104,16 @@ class ReusedKey(VaultError):
         )
 
 
+class ReusedSecret(VaultError):
+    """Names the key already holding the secret, never the secret (nor a piece of it)."""
+
+    def __init__(self, venue: str, label: str) -> None:
+        super().__init__(
+            f"this secret is already stored with another API key, as {venue}/{label}: each API key has its "
+            "own secret (a secret pasted under the wrong key makes every order's signature fail, and one "
+            "secret in two places means one leak reaches both); paste the secret the venue gave with this key"
+        )
+
+
 class NoTradeKey(VaultError):
     """A venue's trade key cannot be chosen: none, or several and none picked."""

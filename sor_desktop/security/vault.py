@@ -17,6 +17,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import hashlib
+import hmac
 import json
 import logging
 import os
@@ -34,6 +35,7 @@ from sor_desktop.security.errors import (
     NotAVault,
     NoTradeKey,
     ReusedKey,
+    ReusedSecret,
     VaultBusy,
     VaultConflict,
     VaultCorrupted,
@@ -214,13 +216,22 @@ class Vault:
             raise KeyNotFound(venue, label) from None
 
     def check_addable(self, entry: KeyEntry, *, replace: bool = False) -> None:
-        """``DuplicateKey`` or ``ReusedKey`` if ``add`` would refuse ``entry`` (ask before probing it)."""
+        """``DuplicateKey``, ``ReusedKey`` or ``ReusedSecret`` if ``add`` would refuse ``entry`` (ask
+        before probing it)."""
         entries = self._unlocked()
         if entry.key_id in entries and not replace:
             raise DuplicateKey(*entry.key_id)
-        for other in entries.values():
-            if other.key_id != entry.key_id and other.api_key == entry.api_key:
+        others = [e for e in entries.values() if e.key_id != entry.key_id]
+        for other in others:
+            if other.api_key == entry.api_key:
                 raise ReusedKey(entry.masked_key, other.venue, other.label)
+        # Against the decrypted entries, in constant time: a digest of each secret kept on disk
+        # would let anyone with the file test guesses offline, and a comparison that stops at the
+        # first differing byte says how much of a guess is right.
+        secret = entry.secret.encode("utf-8")
+        for other in others:
+            if hmac.compare_digest(other.secret.encode("utf-8"), secret):
+                raise ReusedSecret(other.venue, other.label)
 
     def add(self, entry: KeyEntry, *, replace: bool = False) -> None:
         self.check_addable(entry, replace=replace)

@@ -56,7 +56,7 @@ from PySide6.QtWidgets import (
 from sor_desktop import paths
 from sor_desktop.security import remember as remember_store
 from sor_desktop.security.entries import KeyEntry, KeyRole
-from sor_desktop.security.errors import VaultError
+from sor_desktop.security.errors import ReusedSecret, VaultError
 from sor_desktop.security.permissions import KeyPermissions, Verdict, unchecked
 from sor_desktop.security.vault import Vault
 from sor_desktop.ui import theme
@@ -401,8 +401,10 @@ class KeyEditDialog(QDialog):
                 self.check(entry)
             except VaultError as exc:
                 self._refuse(str(exc))
-                self.api_key.setFocus()
-                self.api_key.selectAll()
+                # the field to type again: the secret when another key holds it, else the key
+                wrong = self.secret if isinstance(exc, ReusedSecret) else self.api_key
+                wrong.setFocus()
+                wrong.selectAll()
                 return
         self.result_entry = entry
         self.accept()

@@ -3,6 +3,7 @@ the production default is asserted separately."""
 
 from __future__ import annotations
 
+import secrets
 from pathlib import Path
 
 import pytest
@@ -15,12 +16,17 @@ CHEAP = KdfParams(memory_kib=64, passes=1, lanes=1)
 PASSWORD = "correct horse battery"
 
 
+def fresh_secret(prefix: str = "Secret") -> str:
+    """A secret no other entry has: the vault refuses one secret under two API keys."""
+    return prefix + secrets.token_hex(20)
+
+
 def sample_entry(venue: str = "binanceusdm", label: str = "main", n: int = 0) -> KeyEntry:
     return KeyEntry(
         venue=venue,
         label=label,
         api_key=f"ApiKey{n:04d}{venue}{label}{'K' * 40}",  # one key never stored twice
-        secret=f"Secret{n:04d}{'s' * 50}",
+        secret=f"Secret{n:04d}{venue}{label}{'s' * 50}",  # nor one secret
         passphrase=f"Pass{n:04d}phrase" if venue == "weex" else None,
     )
 

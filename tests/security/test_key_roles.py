@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import secrets
 from dataclasses import replace
 from pathlib import Path
 
@@ -10,7 +11,7 @@ import pytest
 
 from sor_desktop.security import fileformat
 from sor_desktop.security.entries import KeyEntry, KeyRole
-from sor_desktop.security.errors import InvalidKeyEntry, NoTradeKey, ReusedKey
+from sor_desktop.security.errors import InvalidKeyEntry, NoTradeKey, ReusedKey, ReusedSecret
 from sor_desktop.security.vault import Vault
 from tests.security.conftest import CHEAP, PASSWORD, sample_entry
 
@@ -67,3 +68,54 @@ def test_each_venue_trades_with_one_chosen_key(vault: Vault) -> None:
         again.use("binanceusdm", "data-readonly")
     again.add(replace(sample_entry("binanceusdm", "trading", 5), secret="rotated-secret-1111111"), replace=True)
     assert again.trade_key("binanceusdm") == again.get("binanceusdm", "trading")  # replacing keeps the choice
+
+
+def _pieces(text: str, n: int = 6) -> set[str]:
+    return {text[i:i + n] for i in range(len(text) - n + 1)}
+
+
+@pytest.mark.parametrize(("venue", "label", "role"), [
+    ("binanceusdm", "main-2", KeyRole.TRADE),  # the same venue, a new label
+    ("bybit", "main", KeyRole.TRADE),  # another venue
+    ("binanceusdm", "data", KeyRole.READ_ONLY),  # a read-only key with the trade key's secret
+])
+def test_a_secret_stored_with_another_api_key_is_refused(vault: Vault, venue: str, label: str, role: KeyRole) -> None:
+    """A secret pasted under a new API key (a copy-paste slip, or one key's secret reused) was stored:
+    every signature with it fails, and one secret in two places is one leak reaching both."""
+    stored = KeyEntry("binanceusdm", "paste", "PastedApiKey" + "P" * 30, secrets.token_urlsafe(32))
+    vault.add(stored)
+    with pytest.raises(ReusedSecret) as refused:
+        vault.add(KeyEntry(venue, label, "AnotherApiKey" + "A" * 30, stored.secret, role=role))
+    said = str(refused.value)
+    assert "binanceusdm/paste" in said
+    assert not _pieces(stored.secret) & _pieces(said)  # not the secret, nor any piece of it
+    assert not _pieces(stored.secret) & _pieces(repr(refused.value))
+    assert {e.key_id for e in reopen(vault.path).entries()} == {
+        ("binanceusdm", "main"), ("binanceusdm", "paste"), ("weex", "sub-1")}
+
+
+def test_a_key_replaced_in_its_own_slot_may_keep_its_secret(vault: Vault) -> None:
+    stored = sample_entry()
+    vault.add(replace(stored, api_key="RotatedApiKey" + "R" * 30), replace=True)
+    assert reopen(vault.path).get("binanceusdm", "main").secret == stored.secret
+    with pytest.raises(ReusedSecret, match="binanceusdm/main"):  # but not into another one's slot
+        vault.add(replace(sample_entry("weex", "sub-1", 1), secret=stored.secret), replace=True)
+
+
+def test_secrets_are_compared_in_constant_time(vault: Vault, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A check that stops at the first differing character tells a timing attacker how much of a
+    guessed secret is right; the secrets are compared with hmac.compare_digest, as bytes."""
+    import hmac
+
+    from sor_desktop.security import vault as vault_module
+
+    seen: list[tuple[object, object]] = []
+    real = hmac.compare_digest
+
+    def spy(a: bytes, b: bytes) -> bool:
+        seen.append((type(a), type(b)))
+        return real(a, b)
+
+    monkeypatch.setattr(vault_module.hmac, "compare_digest", spy)
+    vault.add(sample_entry("bybit", "new", 9))
+    assert len(seen) >= 2 and set(seen) == {(bytes, bytes)}  # one per stored key at least

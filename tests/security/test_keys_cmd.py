@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import os
+import secrets
 import subprocess
 import sys
 from pathlib import Path
@@ -16,7 +17,7 @@ from sor_desktop.cli.main import main
 from sor_desktop.security.entries import KeyEntry
 from sor_desktop.security.permissions import KeyPermissions, unchecked
 from sor_desktop.security.vault import Vault
-from tests.security.conftest import CHEAP, PASSWORD
+from tests.security.conftest import CHEAP, PASSWORD, fresh_secret
 
 API_KEY = "CliKeyABCDEFGHIJKLMNOPQRSTUVWXYZ01234567"
 SECRET = "CliSecret0123456789abcdefghijklmnopqrstuvwxyz"
@@ -52,8 +53,9 @@ API_KEY_2 = "CliKeyTWOFGHIJKLMNOPQRSTUVWXYZ0123456789"
 API_KEY_3 = "CliKeyTHREEHIJKLMNOPQRSTUVWXYZ0123456789"
 
 
-def add(venue: str = "binanceusdm", *extra: str, api_key: str = API_KEY) -> int:
-    return keys("add", venue, "--api-key", api_key, "--secret", SECRET, *extra)
+def add(venue: str = "binanceusdm", *extra: str, api_key: str = API_KEY, secret: str | None = None) -> int:
+    """``keys add``; each key its own secret unless one is given (the vault refuses a reused one)."""
+    return keys("add", venue, "--api-key", api_key, "--secret", secret or fresh_secret("CliSecret"), *extra)
 
 
 def test_init_add_list_remove(env: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -75,7 +77,7 @@ def test_init_add_list_remove(env: Path, capsys: pytest.CaptureFixture[str]) -> 
 
 def test_output_never_holds_secrets(env: Path, capsys: pytest.CaptureFixture[str]) -> None:
     keys("init")
-    add()
+    add(secret=SECRET)
     keys("list")
     keys("check")
     captured = capsys.readouterr()
@@ -89,7 +91,7 @@ def test_add_probes_and_refuses_a_key_that_can_withdraw(
     keys("init")
     probe = FakeProbe(KeyPermissions("binanceusdm", True, True, True, False))
     monkeypatch.setattr(keys_cmd, "probe", probe)
-    assert add() == 2
+    assert add(secret=SECRET) == 2
     assert "can withdraw" in capsys.readouterr().err
     assert probe.seen and probe.seen[0].secret == SECRET
     vault = Vault(env)
@@ -321,3 +323,56 @@ def test_passwd_to_the_same_password_is_refused(env: Path, monkeypatch: pytest.M
     monkeypatch.setenv("SOR_VAULT_NEW_PASSWORD", PASSWORD)
     assert keys("passwd") == 2
     assert "the current one" in capsys.readouterr().err
+
+
+def _pieces(text: str, n: int = 6) -> set[str]:
+    return {text[i:i + n] for i in range(len(text) - n + 1)}
+
+
+def test_a_secret_stored_with_another_api_key_is_refused(env: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The same secret pasted under a new API key (a slip, or one key's secret reused) was stored;
+    as a trade key beside its read-only twin too. Refused before the venue is asked, naming the key
+    that holds it and nothing of the secret."""
+    pasted = "x" + secrets.token_hex(24)  # a leading "-" would read as an option
+    keys("init")
+    assert keys("add", "binanceusdm", "--api-key", API_KEY, "--secret", pasted) == 0
+    probe = keys_cmd.probe
+    assert isinstance(probe, FakeProbe)
+    asked = len(probe.seen)
+    capsys.readouterr()
+    for argv in (["bybit", "--label", "copy", "--api-key", API_KEY_2],
+                 ["binanceusdm", "--label", "data", "--role", "read-only", "--api-key", API_KEY_3]):
+        assert keys("add", *argv, "--secret", pasted) == 2
+        said = capsys.readouterr()
+        assert "already stored with another API key, as binanceusdm/main" in said.err
+        assert said.err.count("\n") == 1
+        assert not _pieces(pasted) & (_pieces(said.err) | _pieces(said.out))
+    assert len(probe.seen) == asked
+    vault = Vault(env)
+    vault.unlock(PASSWORD)
+    assert [e.key_id for e in vault.entries()] == [("binanceusdm", "main")]
+
+
+def test_a_reused_secret_is_refused_by_the_command_a_trader_types(tmp_path: Path) -> None:
+    """As a shell runs it: a read-only key given its trade key's secret on standard input."""
+    path = tmp_path / "v.sorv"
+    Vault(path, kdf_params=CHEAP).create(PASSWORD)
+    pasted = "x" + secrets.token_hex(24)  # a leading "-" would read as an option
+
+    def run(*argv: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "sor_desktop", "keys", "add", *argv, "--secret", "-", "--no-check",
+             "--vault", str(path)],
+            cwd=ROOT, capture_output=True, text=True, input=pasted + "\n", timeout=120,
+            env={**os.environ, "SOR_VAULT_PASSWORD": PASSWORD, "SOR_DESKTOP_HOME": str(tmp_path)},
+        )
+
+    first = run("bybit", "--api-key", API_KEY)
+    assert first.returncode == 0, first.stderr
+    again = run("bybit", "--label", "data", "--role", "read-only", "--api-key", API_KEY_2)
+    assert again.returncode == 2
+    assert "already stored with another API key, as bybit/main" in again.stderr
+    assert not _pieces(pasted) & (_pieces(again.stderr) | _pieces(again.stdout))
+    vault = Vault(path)
+    vault.unlock(PASSWORD)
+    assert [e.key_id for e in vault.entries()] == [("bybit", "main")]

@@ -4,6 +4,7 @@ check is a function the test controls, run now or later like the qasync task wou
 from __future__ import annotations
 
 import asyncio
+import secrets
 from collections.abc import Callable
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from sor_desktop.security.kdf import KdfParams
 from sor_desktop.security.permissions import REMINDER, KeyPermissions, Verdict
 from sor_desktop.security.vault import Vault
 from sor_desktop.ui import vault_dialogs as vd
+from tests.security.conftest import fresh_secret
 
 CHEAP = KdfParams(memory_kib=64, passes=1, lanes=1)
 PASSWORD = "master password 1"
@@ -24,8 +26,9 @@ KEY = "UiKeyABCDEFGHIJKLMNOPQRSTUVWXYZ987654321"
 SECRET = "UiSecret0123456789abcdefghijklmnopqrstuvwx"
 
 
-def entry(venue: str = "bybit", label: str = "main", key: str = KEY, secret: str = SECRET) -> KeyEntry:
-    return KeyEntry(venue, label, key, secret)
+def entry(venue: str = "bybit", label: str = "main", key: str = KEY, secret: str | None = None) -> KeyEntry:
+    """Each entry its own secret unless one is given: the vault refuses one secret under two keys."""
+    return KeyEntry(venue, label, key, secret or fresh_secret("UiSecret"))
 
 
 @pytest.fixture
@@ -149,7 +152,7 @@ def test_unlock_or_continue(qtbot, vault: Vault, monkeypatch: pytest.MonkeyPatch
 
 # -- key manager -------------------------------------------------------------------------------
 def test_table_shows_masked_keys_only(qtbot, vault: Vault) -> None:
-    vault.add(entry())
+    vault.add(entry(secret=SECRET))
     dialog = vd.KeyManagerDialog(vault, checker=Checker(ok))
     qtbot.addWidget(dialog)
     rows = [[dialog.table.item(r, c).text() for c in range(6)] for r in range(dialog.table.rowCount())]
@@ -167,7 +170,7 @@ def test_add_checks_then_saves(qtbot, vault: Vault) -> None:
     dialog = vd.KeyManagerDialog(vault, checker=checker)
     qtbot.addWidget(dialog)
     with qtbot.waitSignal(dialog.keys_changed, timeout=1000):
-        dialog.submit(entry())
+        dialog.submit(entry(secret=SECRET))
         # while the venue is being asked, nothing else can start and nothing is saved yet
         assert not dialog.add_button.isEnabled()
         assert [e.key_id for e in reopened(vault).entries()] == [("binanceusdm", "main")]
@@ -269,7 +272,7 @@ def test_clipboard_cleared_of_pasted_secret(qtbot, vault: Vault) -> None:
     clipboard.setText(SECRET)
     dialog = vd.KeyManagerDialog(vault, checker=Checker(ok))
     qtbot.addWidget(dialog)
-    dialog.submit(entry())
+    dialog.submit(entry(secret=SECRET))
     assert clipboard.text() == ""
     clipboard.setText("something else entirely")
     dialog.submit(entry("bingx"))
@@ -287,8 +290,8 @@ def test_asyncio_checker_hands_back_results_and_failures() -> None:
 
     async def scenario() -> list[KeyPermissions]:
         got: list[KeyPermissions] = []
-        vd.asyncio_checker(good)(entry(), got.append)
-        vd.asyncio_checker(broken)(entry(), got.append)
+        vd.asyncio_checker(good)(entry(secret=SECRET), got.append)
+        vd.asyncio_checker(broken)(entry(secret=SECRET), got.append)
         for _ in range(5):
             await asyncio.sleep(0)
         return got
@@ -486,3 +489,44 @@ def test_a_vault_in_a_folder_others_can_write_says_why_in_the_dialog(qtbot, tmp_
     assert dialog.try_unlock() is False
     assert f"{shared} can be written by other users" in dialog.error.text()
     assert list(shared.iterdir()) == []
+
+
+def test_add_form_refuses_a_secret_another_key_holds_in_place(qtbot, vault: Vault) -> None:
+    """The secret of binanceusdm/main pasted under a new API key was saved; the form now refuses it
+    in place, naming the key that holds it (never the secret), with the secret field selected for
+    the right one, and keeps the rest typed."""
+    held = reopened(vault).get("binanceusdm", "main").secret
+    mine = "Mine" + secrets.token_hex(20)
+
+    def act(form, save, seen) -> None:
+        form.venue.setCurrentText("bybit")
+        form.label.setText("data")
+        form.role.setCurrentIndex(form.role.findData(vd.KeyRole.READ_ONLY))
+        form.api_key.setText(KEY)
+        form.secret.setText(held)
+        save.click()
+        seen["open"] = form.isVisible()
+        seen["error"] = form.error.text()
+        seen["kept"] = (form.venue.currentText(), form.label.text(), form.api_key.text())
+        seen["focus"] = form.focusWidget() is form.secret and form.secret.hasSelectedText()
+        form.secret.setText(mine)
+        save.click()
+        seen["closed"] = not form.isVisible()
+
+    seen = _add_in_the_form(qtbot, vault, act)
+    assert seen["open"] is True
+    assert "already stored with another API key, as binanceusdm/main" in str(seen["error"])
+    assert held[:6] not in str(seen["error"]) and held[-6:] not in str(seen["error"])
+    assert seen["kept"] == ("bybit", "data", KEY) and seen["focus"] is True
+    assert seen["closed"] is True
+    assert reopened(vault).get("bybit", "data").secret == mine
+
+
+def test_the_manager_refuses_a_secret_another_key_holds_before_asking_the_venue(qtbot, vault: Vault) -> None:
+    checker = Checker(ok)
+    dialog = vd.KeyManagerDialog(vault, checker=checker)
+    qtbot.addWidget(dialog)
+    dialog.submit(entry("bybit", "main", KEY, "BinSecret" + "z" * 30))  # binanceusdm/main's secret
+    assert "already stored with another API key, as binanceusdm/main" in dialog.status.text()
+    assert "BinSec" not in dialog.status.text() and checker.asked == []
+    assert [e.key_id for e in reopened(vault).entries()] == [("binanceusdm", "main")]
