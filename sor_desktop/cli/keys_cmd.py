@@ -23,7 +23,7 @@ from typing import Any
 
 from sor_desktop import paths
 from sor_desktop.cli.errors import CliError
-from sor_desktop.security.entries import KeyEntry, KeyRole
+from sor_desktop.security.entries import KeyEntry, KeyRole, trim_notes
 from sor_desktop.security.errors import (
     NotAVault,
     VaultCorrupted,
@@ -184,15 +184,17 @@ def _add(vault: Vault, args: argparse.Namespace) -> int:
     passphrase = args.passphrase
     if passphrase is None and _venues().needs_passphrase(venue):
         passphrase = _ask(f"{venue} API passphrase", f"pass --passphrase ({venue} keys have one)")
+    secret = _secret(args.secret, f"{venue} API secret")
     entry = KeyEntry(
         venue=venue,
         label=args.label,
         api_key=args.api_key,
-        secret=_secret(args.secret, f"{venue} API secret"),
+        secret=secret,
         passphrase=passphrase,
         testnet=args.testnet,
         role=KeyRole(args.role),
     )
+    notes = trim_notes({"API key": args.api_key, "secret": secret, "passphrase": passphrase})
     vault.check_addable(entry, replace=args.replace)  # before asking the venue anything
     if not args.no_check:
         result = _run_probe(entry)
@@ -200,6 +202,8 @@ def _add(vault: Vault, args: argparse.Namespace) -> int:
             raise CliError(f"refused {venue}/{args.label}: the key can withdraw; create one without that permission")
         _print_permissions(result, f"{venue}/{args.label}")
     vault.add(entry, replace=args.replace)
+    for note in notes:
+        print(f"note: {note}")
     print(f"saved {venue}/{args.label} ({entry.masked_key}) in {vault.path}")
     return 0
 

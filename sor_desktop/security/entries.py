@@ -39,6 +39,14 @@ def _clean_credential(name: str, value: str | None, *, required: bool) -> str | 
     return value
 
 
+def trim_notes(typed: dict[str, str | None]) -> list[str]:
+    """What to tell the trader about fields (by name) typed with spaces or a line break around them:
+    ``KeyEntry`` trims those (a venue refuses every signature made with them), and a trim unsaid
+    would leave the trader unsure what was stored. Never holds the values."""
+    return [f"the {name} had spaces or a line break around it (from pasting?); they were trimmed"
+            for name, value in typed.items() if value and value != value.strip()]
+
+
 class KeyRole(StrEnum):
     """What a key is for. Practice: never the same key for trading and for data, so a data feed's
     key that leaks cannot place orders."""

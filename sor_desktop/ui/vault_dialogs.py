@@ -55,7 +55,7 @@ from PySide6.QtWidgets import (
 
 from sor_desktop import paths
 from sor_desktop.security import remember as remember_store
-from sor_desktop.security.entries import KeyEntry, KeyRole
+from sor_desktop.security.entries import KeyEntry, KeyRole, trim_notes
 from sor_desktop.security.errors import ReusedSecret, VaultError
 from sor_desktop.security.permissions import KeyPermissions, Verdict, unchecked
 from sor_desktop.security.vault import Vault
@@ -354,6 +354,7 @@ class KeyEditDialog(QDialog):
         lay.addWidget(self.error)
         lay.addWidget(buttons)
         self.result_entry: KeyEntry | None = None
+        self.trim_notes: list[str] = []  # what ``entry()`` trimmed from the typed fields, to be said
 
     def entry(self) -> KeyEntry:
         old = self.existing
@@ -406,6 +407,8 @@ class KeyEditDialog(QDialog):
                 wrong.setFocus()
                 wrong.selectAll()
                 return
+        self.trim_notes = trim_notes(
+            {"API key": self.api_key.text(), "secret": self.secret.text(), "passphrase": self.passphrase.text()})
         self.result_entry = entry
         self.accept()
 
@@ -554,23 +557,24 @@ class KeyManagerDialog(QDialog):
                              check=lambda e: self.vault.check_addable(e, replace=existing is not None))
         if form.exec() != QDialog.DialogCode.Accepted or form.result_entry is None:
             return
-        self.submit(form.result_entry, replace=existing is not None)
+        self.submit(form.result_entry, replace=existing is not None, notes=form.trim_notes)
 
-    def submit(self, entry: KeyEntry, *, replace: bool = False) -> None:
-        """Check ``entry`` with the venue (when a checker is wired), then save it unless refused."""
+    def submit(self, entry: KeyEntry, *, replace: bool = False, notes: Sequence[str] = ()) -> None:
+        """Check ``entry`` with the venue (when a checker is wired), then save it unless refused;
+        ``notes`` are said with the save (what the form trimmed)."""
         try:
             self.vault.check_addable(entry, replace=replace)  # a reused key is refused before the venue is asked
         except VaultError as exc:
             self._say(str(exc), error=True)
             return
         if self.checker is None:
-            self._save(entry, replace, unchecked(entry.venue, "not checked (no connection to the venue here)"))
+            self._save(entry, replace, unchecked(entry.venue, "not checked (no connection to the venue here)"), notes)
             return
         self._set_busy(True)
         self._say(f"checking {entry.venue}/{entry.label} with the venue…")
-        self.checker(entry, lambda result: self._save(entry, replace, result))
+        self.checker(entry, lambda result: self._save(entry, replace, result, notes))
 
-    def _save(self, entry: KeyEntry, replace: bool, result: KeyPermissions) -> None:
+    def _save(self, entry: KeyEntry, replace: bool, result: KeyPermissions, notes: Sequence[str] = ()) -> None:
         if self._closed or self.vault.locked:
             return
         self._set_busy(False)
@@ -586,7 +590,7 @@ class KeyManagerDialog(QDialog):
         self.permissions[entry.key_id] = result
         self.refresh()
         self.select(*entry.key_id)
-        self._say("\n".join([f"saved {entry.venue}/{entry.label}", *result.lines()]))
+        self._say("\n".join([f"saved {entry.venue}/{entry.label}", *notes, *result.lines()]))
         self.keys_changed.emit()
 
     def use_selected(self) -> None:

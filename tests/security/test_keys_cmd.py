@@ -376,3 +376,36 @@ def test_a_reused_secret_is_refused_by_the_command_a_trader_types(tmp_path: Path
     vault = Vault(path)
     vault.unlock(PASSWORD)
     assert [e.key_id for e in vault.entries()] == [("bybit", "main")]
+
+
+@pytest.mark.parametrize(("argv", "stdin", "field"), [
+    (["bybit", "--api-key", API_KEY, "--secret", "{secret}\n"], "", "secret"),
+    (["bybit", "--api-key", API_KEY, "--secret", " {secret}\t"], "", "secret"),
+    (["bybit", "--api-key", API_KEY, "--secret", "-"], "{secret}  \r\n", "secret"),
+    (["bybit", "--api-key", API_KEY + "\n", "--secret", "{secret}"], "", "API key"),
+    (["weex", "--api-key", API_KEY, "--secret", "{secret}", "--passphrase", "Phrase123\n"], "", "passphrase"),
+])
+def test_a_pasted_line_break_or_space_is_trimmed_and_said(
+        env: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+        argv: list[str], stdin: str, field: str) -> None:
+    """A secret pasted with its line break was trimmed without a word: the trader could not tell
+    what was stored from what was typed. Trimmed, and said; the stored values carry no space."""
+    secret = "x" + secrets.token_hex(24)
+    keys("init")
+    monkeypatch.setattr(sys, "stdin", io.StringIO(stdin.format(secret=secret)))
+    capsys.readouterr()
+    assert keys("add", *[a.format(secret=secret) for a in argv], "--no-check") == 0
+    out = capsys.readouterr().out
+    assert f"the {field} had spaces or a line break around it" in out and "trimmed" in out
+    assert secret not in out
+    vault = Vault(env)
+    vault.unlock(PASSWORD)
+    stored = vault.entries()[0]
+    assert (stored.api_key, stored.secret) == (API_KEY, secret)
+    assert stored.passphrase in (None, "Phrase123")
+
+
+def test_a_clean_paste_says_nothing_about_trimming(env: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    keys("init")
+    assert keys("add", "bybit", "--api-key", API_KEY, "--secret", "x" + secrets.token_hex(24), "--no-check") == 0
+    assert "trimmed" not in capsys.readouterr().out

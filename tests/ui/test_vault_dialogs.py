@@ -312,7 +312,7 @@ def _add_in_the_form(qtbot, vault: Vault, act) -> dict[str, object]:
 
     dialog = vd.KeyManagerDialog(vault, venues=["binanceusdm", "bybit"])
     qtbot.addWidget(dialog)
-    seen: dict[str, object] = {}
+    seen: dict[str, object] = {"manager": dialog}
 
     def in_the_form() -> None:
         form = QApplication.activeModalWidget()
@@ -530,3 +530,26 @@ def test_the_manager_refuses_a_secret_another_key_holds_before_asking_the_venue(
     assert "already stored with another API key, as binanceusdm/main" in dialog.status.text()
     assert "BinSec" not in dialog.status.text() and checker.asked == []
     assert [e.key_id for e in reopened(vault).entries()] == [("binanceusdm", "main")]
+
+
+def test_a_secret_pasted_with_its_line_break_is_trimmed_and_said(qtbot, vault: Vault) -> None:
+    """A password field keeps a pasted line break (and shows only dots): the form trimmed it without
+    a word. The manager says what was trimmed when it saves; the stored secret has no space."""
+    mine = "Mine" + secrets.token_hex(20)
+
+    def act(form, save, seen) -> None:
+        form.venue.setCurrentText("bybit")
+        QGuiApplication.clipboard().setText(f" {mine}\r\n")
+        form.secret.paste()
+        seen["pasted"] = form.secret.text()
+        form.api_key.setText(KEY)
+        save.click()
+
+    seen = _add_in_the_form(qtbot, vault, act)
+    assert seen["pasted"] == f" {mine}\r\n"  # what Qt keeps of the paste: the trim is ours
+    assert reopened(vault).get("bybit", "main").secret == mine
+    manager = seen["manager"]
+    assert isinstance(manager, vd.KeyManagerDialog)
+    assert "saved bybit/main" in manager.status.text()
+    assert "the secret had spaces or a line break around it" in manager.status.text()
+    assert "API key had" not in manager.status.text() and mine[:6] not in manager.status.text()
