@@ -18,11 +18,12 @@ _MAX_LEN = 512
 
 
 def mask(value: str | None) -> str:
-    """``abcd…wxyz`` for a long key; nothing of a short one (a few chars would be most of it)."""
+    """``…wxyz`` for a long key: its last four characters tell a trader's keys apart (the first four
+    are often the venue's same prefix on all of them); nothing of a short one (four would be most of it)."""
     if not value:
         return ""
     if len(value) >= 16:
-        return f"{value[:4]}…{value[-4:]}"
+        return f"…{value[-4:]}"
     return "…" * 3
 
 

@@ -67,8 +67,8 @@ def test_init_add_list_remove(env: Path, capsys: pytest.CaptureFixture[str]) -> 
     assert keys("list") == 0
     out = capsys.readouterr().out.splitlines()
     assert out[0].split() == ["VENUE", "LABEL", "ROLE", "ORDERS", "API", "KEY", "NET", "CREATED"]
-    assert out[1].split()[:6] == ["binanceusdm", "main", "trade", "yes", "CliK…4567", "live"]
-    assert out[2].split()[:6] == ["bybit", "alt", "trade", "yes", "CliK…6789", "testnet"]
+    assert out[1].split()[:6] == ["binanceusdm", "main", "trade", "yes", "…4567", "live"]
+    assert out[2].split()[:6] == ["bybit", "alt", "trade", "yes", "…6789", "testnet"]
     assert keys("remove", "bybit", "--label", "alt") == 0
     capsys.readouterr()
     keys("list")
@@ -376,6 +376,23 @@ def test_a_reused_secret_is_refused_by_the_command_a_trader_types(tmp_path: Path
     vault = Vault(path)
     vault.unlock(PASSWORD)
     assert [e.key_id for e in vault.entries()] == [("bybit", "main")]
+
+
+def test_list_shows_labels_and_at_most_the_last_four_characters_of_a_key(
+        env: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`keys list` showed the first four characters of each API key besides its last four: more of
+    it than a trader needs to tell keys apart. Neither secret nor passphrase is ever shown."""
+    secret, passphrase = "x" + secrets.token_hex(24), "y" + secrets.token_hex(8)
+    keys("init")
+    assert keys("add", "weex", "--api-key", API_KEY, "--secret", secret, "--passphrase", passphrase) == 0
+    capsys.readouterr()
+    assert keys("list") == 0
+    out = capsys.readouterr().out
+    row = out.splitlines()[1].split()
+    assert row[:5] == ["weex", "main", "trade", "yes", "…4567"]
+    for hidden in (secret, passphrase):
+        assert not _pieces(hidden, 5) & _pieces(out, 5)
+    assert not _pieces(API_KEY, 5) & _pieces(out, 5)
 
 
 @pytest.mark.parametrize(("argv", "stdin", "field"), [

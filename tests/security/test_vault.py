@@ -204,9 +204,9 @@ def test_key_entry_never_shows_secrets() -> None:
     e = KeyEntry("weex", "main", "abcdEFGHIJKLMNOPwxyz", "topsecretvalue123456", "passphrase999", False)
     for text in (repr(e), str(e), f"{e}", repr([e])):
         assert "topsecretvalue123456" not in text and "passphrase999" not in text
-        assert "EFGHIJKLMNOP" not in text
-        assert "abcd…wxyz" in text
-    assert mask("abcdEFGHIJKLMNOPwxyz") == "abcd…wxyz"
+        assert "EFGHIJKLMNOP" not in text and "abcd" not in text  # the last four at most
+        assert "api_key='…wxyz'" in text
+    assert mask("abcdEFGHIJKLMNOPwxyz") == "…wxyz"
     assert mask("short") == "………"
 
 
