@@ -171,6 +171,10 @@ def map_error(exc: BaseException, venue: str, phase: Phase, *, sent: bool = True
     if phase is Phase.SUBMIT and sent:
         return _submit_error(exc, venue, reason)
     submit = phase is Phase.SUBMIT
+    table = TABLES.get(venue)
+    code = venue_code(exc) if table is not None and table.slow_down else None
+    if table is not None and code is not None and code in table.slow_down:
+        return ve.RateLimited(venue, reason)
     if isinstance(exc, ccxt.InvalidNonce):  # before NetworkError: it is one
         if phase is Phase.BOOK:
             return ve.BookGap(venue, f"book sequence broke: {reason}")

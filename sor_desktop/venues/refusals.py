@@ -33,9 +33,13 @@ class NotPlaced:
 @dataclass(frozen=True, slots=True)
 class ErrorTable:
     """One venue's codes. ``not_placed``: refusals of an order. ``not_found``: codes its order
-    lookup answers for "no order with this id" (code -> source). Codes are strings, as ccxt
-    compares them."""
+    lookup answers for "no order with this id" (code -> source). ``slow_down``: codes the venue
+    answers when its rate limiter (or a "busy, try later") turned a request away, whatever ccxt's
+    class for them (code -> source): a read so answered is ``RateLimited`` and backed off; an
+    order so answered is still unknown unless the code is also in ``not_placed``. Codes are
+    strings, as ccxt compares them."""
 
     venue: str
     not_placed: Mapping[str, NotPlaced]
     not_found: Mapping[str, str] = field(default_factory=dict)
+    slow_down: Mapping[str, str] = field(default_factory=dict)

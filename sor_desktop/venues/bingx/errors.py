@@ -43,4 +43,10 @@ TABLE = ErrorTable(
         "80016": f"order does not exist ({CCXT}: OrderNotFound)",
         "109421": f"order does not exist ({CCXT}: OrderNotFound)",
     },
+    # ccxt maps them to OperationFailed (a read then said "OperationFailed: ..." and was not backed
+    # off); not a proof an order was not placed, so not in ``not_placed``
+    slow_down={
+        "100410": f"{CCXT}: OperationFailed, 'The current system is busy, please try again later' (rate limitation)",
+        "100500": f"{CCXT}: OperationFailed, 'The current system is busy, please try again later'",
+    },
 )

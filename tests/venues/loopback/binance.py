@@ -20,6 +20,7 @@ events with ``U``/``u``/``pu`` chained like the real stream (``pu`` = previous e
 
 from __future__ import annotations
 
+import re
 import time
 from decimal import Decimal
 from typing import Any
@@ -63,6 +64,16 @@ def _market(symbol: str, base: str, tick: str, step: str) -> dict[str, Any]:
 
 
 class BinanceUsdmServer(LoopbackServer):
+    ORDER_ROUTE = ("POST", "/fapi/v1/order")
+    # USDⓈ-M "General Info": HTTP 429 when a request rate limit is broken; -1003 TOO_MANY_REQUESTS
+    # USDⓈ-M error codes, -1100 ILLEGAL_CHARS, with newClientOrderId's documented pattern
+    CLIENT_ID_MAX = 36
+    CLIENT_ID_CHARS = re.compile(r"[.A-Z:/a-z0-9_-]{1,36}")
+    CLIENT_ID_ERROR = (400, -1100, "Illegal characters found in parameter 'newClientOrderId'; legal range is "
+                                   "'^[\\.A-Z\\:/a-z0-9_-]{1,36}$'.")
+    RATE_LIMIT = (429, {"code": -1003, "msg": "Too many requests; current limit is 2400 requests per minute. "
+                                               "Please use the websocket for live updates to avoid polling the API."}, "")
+
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.books = {s: BookEngine(mid=mid, tick=tick, seed=i) for i, (s, (_, mid, tick, _)) in enumerate(SYMBOLS.items())}
@@ -197,6 +208,9 @@ class BinanceUsdmServer(LoopbackServer):
             return web.json_response({"code": -1106, "msg": "Parameter 'reduceOnly' sent when not required."},
                                      status=400)
         client_id = params.get("newClientOrderId", "")
+        refused = self.client_id_refusal(client_id)
+        if refused is not None:
+            return refused
         if self.find(client_id) is not None:
             return web.json_response({"code": -4116, "msg": "ClientOrderId is duplicated."}, status=400)
         symbol = params["symbol"]

@@ -106,6 +106,16 @@ class SpotOrder:
 
 
 class BingxServer(LoopbackServer):
+    ORDER_ROUTE = ("POST", "/openApi/swap/v2/trade/order")
+    # 100410 with the words ccxt's bingx table records for it (BingX's "Common Error Codes" page
+    # also documents HTTP 429 for a broken rate limit: both are not-a-proof answers)
+    # swap v2 Place order: clientOrderID "1-40 characters" (lower-cased by BingX); refused as a
+    # parameter validation error, 80014 in the body shape ccxt's bingx table records
+    CLIENT_ID_MAX = 40
+    CLIENT_ID_ERROR = (200, 80014, "Invalid parameters, err:Key: 'ClientOrderID' Error:Field validation for "
+                                   "'ClientOrderID' failed on the 'max' tag")
+    RATE_LIMIT = (200, {"code": 100410, "msg": "The current system is busy, please try again later"}, "")
+
     answers_ping_frames = False
 
     def __init__(self, *, ping_interval: float = 0.15, pong_misses: int = 10, **kwargs: Any) -> None:
@@ -419,6 +429,9 @@ class BingxServer(LoopbackServer):
             return _err(109400, "reduceOnly is not accepted in the Hedge mode")  # the docs: "not accepted"
         if "quantity" not in params:
             return _err(80014, "parameter quantity is must")
+        refused = self.client_id_refusal(next((v for k, v in params.items() if k.lower() == "clientorderid"), ""))
+        if refused is not None:
+            return refused
         client_id = self._client_id(params)
         if client_id is not None and self._find(client_id, None, hidden=True) is not None:
             return _err(101481, "clientOrderID cannot be repeated")

@@ -114,6 +114,15 @@ def _err(code: int, msg: str) -> web.Response:
 
 
 class BybitServer(LoopbackServer):
+    ORDER_ROUTE = ("POST", "/v5/order/create")
+    # v5 "Rate Limit": the per-UID limit answers HTTP 200 with retCode 10006 "Too many visits"
+    # v5 Place Order: orderLinkId "max 36 characters ... numbers, letters (upper and lower cases),
+    # dashes, and underscores"; refused as a parameter error (10001, the v5 error list)
+    CLIENT_ID_MAX = 36
+    CLIENT_ID_ERROR = (200, 10001, "Request parameter error.")
+    RATE_LIMIT = (200, {"retCode": 10006, "retMsg": "Too many visits. Exceeded the API Rate Limit.", "result": {},
+                        "retExtInfo": {}, "time": 0}, "")
+
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.books = {s: BookEngine(mid=mid, tick=tick, seed=10 + i) for i, (s, (_, mid, tick, _)) in enumerate(SYMBOLS.items())}
@@ -331,6 +340,9 @@ class BybitServer(LoopbackServer):
         if (idx != 0) != (self._mode(str(params["symbol"])) is PositionMode.HEDGE):
             return _err(10001, "position idx not match position mode")
         client_id = str(params.get("orderLinkId", ""))
+        refused = self.client_id_refusal(client_id)
+        if refused is not None:
+            return refused
         if client_id and self.find(client_id) is not None:
             return _err(110072, "OrderLinkedID is duplicate")
         symbol = params["symbol"]

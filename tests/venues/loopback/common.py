@@ -68,6 +68,7 @@ import asyncio
 import hashlib
 import hmac
 import random
+import re
 import time
 from collections import Counter
 from dataclasses import dataclass, field
@@ -110,6 +111,10 @@ class Faults:
     drop_next_diffs: int = 0
     error_after_accept: tuple[int, int, str] | None = None
     hide_for_s: float | None = None
+    # the venue's rate limiter answers the next N order placements / N other signed or public GETs
+    # before they reach the exchange (nothing recorded): ``LoopbackServer.RATE_LIMIT``
+    rate_limit_orders: int = 0
+    rate_limit_reads: int = 0
 
 
 @dataclass
@@ -272,9 +277,18 @@ class LoopbackServer:
     """
 
     books: dict[str, BookEngine]
+    # the venue's order placement route, and its rate limiter's answer: (HTTP status, JSON body or
+    # None for a plain-text one, text); each venue server sets them from the venue's docs
+    ORDER_ROUTE: tuple[str, str] = ("POST", "")
+    RATE_LIMIT: tuple[int, dict[str, Any] | None, str] = (429, None, "Too Many Requests")
+    # the venue's client order id: its longest, the characters it takes, and its refusal of any
+    # other (HTTP status, code, message) through ``error_response``
+    CLIENT_ID_MAX = 36
+    CLIENT_ID_CHARS = re.compile(r"[A-Za-z0-9_-]+")
+    CLIENT_ID_ERROR: tuple[int, int, str] = (400, 0, "")
 
     def __init__(self, *, diff_interval: float = 0.02) -> None:
-        self.app = web.Application()
+        self.app = web.Application(middlewares=[self._rate_limiter])
         self.faults = Faults()
         self.subs: dict[Any, set[str]] = {}  # ws -> market ids
         self.snapshots: Counter[str] = Counter()  # full books served per market id
@@ -389,6 +403,24 @@ class LoopbackServer:
         self.placements.append(placement)
 
     # -- fault switches ------------------------------------------------------------------------
+    @web.middleware
+    async def _rate_limiter(self, request: web.Request, handler: Any) -> web.StreamResponse:
+        """``Faults.rate_limit_orders`` / ``rate_limit_reads``: the venue's limiter refuses the
+        request before the exchange sees it (``requests`` still records it: it was sent)."""
+        is_order = (request.method, request.path) == self.ORDER_ROUTE
+        if is_order and self.faults.rate_limit_orders > 0:
+            self.faults.rate_limit_orders -= 1
+        elif not is_order and request.method == "GET" and self.faults.rate_limit_reads > 0 \
+                and request.headers.get("Upgrade", "").lower() != "websocket":
+            self.faults.rate_limit_reads -= 1
+        else:
+            return await handler(request)  # type: ignore[no-any-return]
+        self.requests.append((request.method, request.path))
+        status, body, text = self.RATE_LIMIT
+        if body is None:
+            return web.Response(status=status, text=text, content_type="text/plain")
+        return web.json_response(body, status=status)
+
     def silence(self) -> None:
         self._silenced.update(self._sockets)
 
@@ -466,6 +498,13 @@ class LoopbackServer:
             self.faults.drop_next_diffs -= 1
             return True
         return False
+
+    def client_id_refusal(self, client_id: str) -> web.Response | None:
+        """The venue's answer to a client order id it does not take, or None (an empty one is the
+        venue's own: most generate an id)."""
+        if not client_id or (len(client_id) <= self.CLIENT_ID_MAX and self.CLIENT_ID_CHARS.fullmatch(client_id)):
+            return None
+        return self.error_response(*self.CLIENT_ID_ERROR)
 
     def error_response(self, status: int, code: int, message: str) -> web.Response:
         """The venue's own error body (subclasses: Binance ``code``/``msg``, Bybit ``retCode``)."""

@@ -27,7 +27,13 @@ from typing import Any
 import pytest_asyncio
 
 from sor_desktop.venues.ccxt_venue import ApiCredentials, CcxtConfig, CcxtVenue
-from sor_desktop.venues.errors import InsufficientMargin, OrderRejected
+from sor_desktop.venues.errors import (
+    InsufficientMargin,
+    OrderRejected,
+    OutcomeUnknown,
+    RateLimited,
+    VenueError,
+)
 from tests.venues.loopback.binance import BinanceUsdmServer
 from tests.venues.loopback.bingx import BingxServer
 from tests.venues.loopback.bybit import BybitServer
@@ -55,7 +61,9 @@ class VenueCase:
     ``trading_allowed=True`` where the venue is view-only by default). ``passphrase``: the
     venue's keys carry one (``common.PASSPHRASE``; the server checks it). ``hedge_mode``: the
     venue offers hedge mode for this market (its server then honours ``position_mode``; else
-    the market is one-way whatever the account's setting).
+    the market is one-way whatever the account's setting). ``rate_limited_send``: what an order
+    the venue's rate limiter answered (``server.RATE_LIMIT``) must be: ``RateLimited`` only where
+    the venue documents that answer as a refusal (its ``errors.py`` table), else ``OutcomeUnknown``.
     """
 
     venue_id: str
@@ -72,6 +80,7 @@ class VenueCase:
     config: Mapping[str, Any] = field(default_factory=dict)
     passphrase: bool = False
     hedge_mode: bool = True
+    rate_limited_send: type[VenueError] = OutcomeUnknown
 
     def lots(self, n: int | str | Decimal) -> Decimal:
         """``n`` lots as an amount in contracts (``n`` may be fractional: off the step)."""
@@ -100,17 +109,17 @@ SERVERS: dict[str, VenueCase] = {
         lot=Decimal("0.001"),
         reject=(-4164, "Order's notional must be no smaller than 100 (unless you choose reduce only)."),
         # ccxt's rate limiter spaces Binance's depth snapshots by weight (limit 100: 5 x 50 ms)
-        config={"book_limit": 100},
+        config={"book_limit": 100}, rate_limited_send=RateLimited,  # -1003 at HTTP 429: a 4XX refusal
     ),
     "bybit": VenueCase(
         "bybit", BybitServer, symbol="BTC/USDT:USDT", market_id="BTCUSDT", settle="USDT", lot=Decimal("0.001"),
-        reject=(110007, "ab not enough for new order"), reject_error=InsufficientMargin,
+        reject=(110007, "ab not enough for new order"), reject_error=InsufficientMargin, rate_limited_send=RateLimited,
     ),
     # coin-margined: one contract is 1 USD, margin and balance in BTC (v5 category=inverse)
     "bybit-inverse": VenueCase(
         "bybit", BybitServer, symbol="BTC/USD:BTC", market_id="BTCUSD", settle="BTC", lot=Decimal(1),
         contract_size=Decimal(1), inverse=True, hedge_mode=False,  # inverse perpetuals: one-way only
-        reject=(110007, "ab not enough for new order"), reject_error=InsufficientMargin,
+        reject=(110007, "ab not enough for new order"), reject_error=InsufficientMargin, rate_limited_send=RateLimited,
     ),
     # --- BEGIN venue rows: bingx, weex, mexc helpers each add their case below this line ---
     "bingx": VenueCase(
@@ -129,7 +138,7 @@ SERVERS: dict[str, VenueCase] = {
     "mexc": VenueCase(
         "mexc", MexcServer, symbol="BTC/USDT:USDT", market_id="BTC_USDT", settle="USDT", lot=Decimal(1),
         contract_size=Decimal("0.0001"), reject=(2005, "Insufficient balance!"), reject_error=InsufficientMargin,
-        config={"trading_allowed": True},
+        config={"trading_allowed": True}, rate_limited_send=RateLimited,  # 510
     ),
     # --- END venue rows ---
 }

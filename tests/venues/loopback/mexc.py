@@ -92,6 +92,14 @@ class MexcServer(LoopbackServer):
     match" (ccxt issue #12458). In hedge mode a placement's ``position_side`` is the side its code
     names (1/4 LONG, 2/3 SHORT). ``bodies``: every order/create body as sent."""
 
+    ORDER_ROUTE = ("POST", "/api/v1/private/order/create")
+    # contract error codes: 510 "Excessive frequency of requests" (ccxt: RateLimitExceeded)
+    # contract error codes: 2030 "External order ID is too long (Max. 32 bits)"
+    CLIENT_ID_MAX = 32
+    CLIENT_ID_ERROR = (200, 2030, "External order ID is too long (Max. 32 bits )")
+    RATE_LIMIT = (200, {"success": False, "code": 510, "message": "Requests are too frequent, please try again later"},
+                  "")
+
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.taker_rate = TAKER_FEE
@@ -273,8 +281,9 @@ class MexcServer(LoopbackServer):
         if symbol not in self.books:
             return _err(1001, "Contract does not exist!")
         client_id = str(params.get("externalOid") or "")
-        if len(client_id) > 32:
-            return _err(2030, "External order ID is too long (Max. 32 bits )")
+        refused = self.client_id_refusal(client_id)
+        if refused is not None:
+            return refused
         side, kind, open_type = params.get("side"), params.get("type"), params.get("openType")
         if side not in (1, 2, 3, 4):
             return _err(2001, "Wrong order direction")

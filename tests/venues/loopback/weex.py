@@ -53,7 +53,6 @@ from tests.venues.loopback.common import API_KEY, PASSPHRASE, SECRET, BookEngine
 
 # market id: (base, mid, pricePrecision, quantityPrecision) as the recorded contract info has them
 SYMBOLS = {"BTCUSDT": ("BTC", 60000.0, 1, 4), "ETHUSDT": ("ETH", 3000.0, 2, 3)}
-_CLIENT_ID = re.compile(r"^[.A-Z:/a-z0-9_-]{1,36}$")  # WEEX's documented newClientOrderId pattern
 
 
 def weex_sign(payload: str, secret: str = SECRET) -> str:
@@ -85,6 +84,16 @@ class WeexServer(LoopbackServer):
     ``refuse_subscribe`` (a subscribe gets WEEX's ``result: false`` error frame),
     ``snapshot_on_subscribe`` (False: a subscribe gets deltas only, to prove a client does not
     wait forever), ``ping_interval`` (seconds between server pings)."""
+
+    ORDER_ROUTE = ("POST", "/capi/v3/order")
+    # WEEX API FAQ / LIMITS: "If the limit is exceeded, the system will return an HTTP 429 error"
+    # ("429: Too many requests"); no error code of its own is documented for it
+    # V3 Place Order: newClientOrderId ``^[.A-Z:/a-z0-9_-]{1,36}$``; -1180 CLIENT_OID_LENGTH_ERROR
+    # (whose words, in ccxt's table, say 40: the documented pattern is kept)
+    CLIENT_ID_MAX = 36
+    CLIENT_ID_CHARS = re.compile(r"[.A-Z:/a-z0-9_-]{1,36}")
+    CLIENT_ID_ERROR = (400, -1180, "client_oid length must not exceed 40 and must not contain special characters.")
+    RATE_LIMIT = (429, None, "Too many requests")
 
     def __init__(self, *, ping_interval: float = 1.0, **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -295,8 +304,9 @@ class WeexServer(LoopbackServer):
             return _error(-1116, "Invalid order type.")  # the loopback matches limit orders only
         if tif not in ("GTC", "IOC", "FOK", "POST_ONLY"):
             return _error(-1115, "Invalid timeInForce.")
-        if not _CLIENT_ID.match(client_id):
-            return _error(-1180, "client_oid length must not exceed 40 and must not contain special characters.")
+        refused = self.client_id_refusal(client_id) if client_id else self.error_response(*self.CLIENT_ID_ERROR)
+        if refused is not None:
+            return refused
         if self.find(client_id) is not None:
             # WEEX documents no code for a reused client id; -1000 UNKNOWN_ERROR stands for it (a
             # code on the "not placed" list would tell the client a landed order never was)
