@@ -46,13 +46,18 @@ from sor_desktop.engine.symbol_choices import SymbolChoice, symbol_choices
 from sor_desktop.engine.venue_terms import TermsKeeper, keep_terms
 from sor_desktop.engine.watchdog import Watchdog, WatchdogFired
 from sor_desktop.venues.base import Mode, Venue
-from sor_desktop.venues.errors import VenueError, without_request
+from sor_desktop.venues.errors import RateLimited, VenueError, without_request
 from sor_desktop.venues.quirks import quirks_for
 
 log = logging.getLogger(__name__)
 
 Listener = Callable[[SessionEvent], None]
 
+
+# seconds an account read waits after the venue's rate limiter turned one away: at least this,
+# doubling on each further refusal, at most the max
+ACCOUNT_BACKOFF_MIN_S = 5.0
+ACCOUNT_BACKOFF_MAX_S = 60.0
 
 class Session:
     def __init__(
@@ -92,6 +97,9 @@ class Session:
         # venue -> fills seen since its balance was last read: its free margin is out of date
         self._margin_dirty: dict[str, int] = {}
         self._account_errors: dict[str, str] = {}  # venue -> its last account read's failure, as logged
+        # venue -> (monotonic time before which it is not read, that wait): after a rate-limited
+        # read, as the venues ask (repeated 429s get an IP banned), doubling to ACCOUNT_BACKOFF_MAX_S
+        self._account_wait: dict[str, tuple[float, float]] = {}
         self.started = False
         self.closed = False
         self.watchdog: Watchdog | None = None
@@ -532,17 +540,27 @@ class Session:
             self.spawn(self.refresh_accounts(dirty), "accounts after fill")
 
     async def refresh_accounts(self, venues: Sequence[str] | None = None) -> None:
-        ids = [v for v in (venues if venues is not None else self.venues) if v in self.instruments]
+        """Read each venue's balances and positions; a venue whose last read was rate limited is
+        left alone until its wait is over (its last reading stands, its error says when)."""
+        now = time.monotonic()
+        ids = [v for v in (venues if venues is not None else self.venues)
+               if v in self.instruments and self._account_wait.get(v, (0.0, 0.0))[0] <= now]
         seen = {v: self._margin_dirty.get(v, 0) for v in ids}
         results = await asyncio.gather(*(self._account(self.venues[v]) for v in ids), return_exceptions=True)
         for vid, r in zip(ids, results, strict=True):
             if isinstance(r, BaseException):
                 why = _short(r)
+                if isinstance(r, RateLimited):
+                    last_wait = self._account_wait.get(vid, (0.0, 0.0))[1]
+                    wait = min(max(last_wait * 2, self.account_every_s * 2, ACCOUNT_BACKOFF_MIN_S), ACCOUNT_BACKOFF_MAX_S)
+                    self._account_wait[vid] = (time.monotonic() + wait, wait)
+                    why = f"rate limited, next read in {wait:g} s: {why}"
                 if self._account_errors.get(vid) != why:  # once per new failure: the loop reads every few s
                     self._account_errors[vid] = why
                     log.warning("%s: account read failed (balances and positions as last read): %s", vid, why)
                 self.emit(AccountUpdate(vid, error=why))
             else:
+                self._account_wait.pop(vid, None)
                 if self._account_errors.pop(vid, None) is not None:
                     log.info("%s: account read again", vid)
                 self.balances[vid], self.positions[vid] = r
