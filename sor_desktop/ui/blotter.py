@@ -18,7 +18,6 @@ from PySide6.QtWidgets import QHeaderView, QTreeWidget, QTreeWidgetItem, QVBoxLa
 
 from sor_desktop.core.market_key import leg_key
 from sor_desktop.core.orders import OrderStatus, Side
-from sor_desktop.core.plan import Plan
 from sor_desktop.core.price_format import amount_digits, format_average
 from sor_desktop.engine.session_events import LegUpdate, RouteDone, RouteStarted
 from sor_desktop.engine.tca import RouteTca, fees_text
@@ -162,7 +161,7 @@ class Blotter(QWidget):
             return
         child.setText(2, leg_status_text(u))
         child.setForeground(2, QColor(STATUS_COLOUR.get(u.status, theme.TEXT)))
-        child.setText(4, f"{u.filled_base:,.{_digits(r.started.plan)}f}" if u.filled_contracts else "0")
+        child.setText(4, f"{u.filled_base:,.{_digits(r)}f}" if u.filled_contracts else "0")
         child.setText(5, format_average(u.avg_price, r.tick) if u.avg_price else "")
         slip = u.slippage_bps
         child.setText(7, f"{slip:+.2f}" if slip is not None else "")
@@ -215,7 +214,7 @@ class Blotter(QWidget):
             it.setToolTip(2, r.done.journal_error)
         it.setText(0, f"{time.strftime('%H:%M:%S', time.localtime(r.started.time))} {r.started.route_id[:8]}")
         it.setText(2, status)
-        digits = _digits(plan)
+        digits = _digits(r)
         it.setText(3, f"{plan.filled:,.{digits}f}")
         it.setText(4, f"{filled:,.{digits}f}")
         if plan.mixed:
@@ -241,7 +240,7 @@ class Blotter(QWidget):
         for side in plan.sides:
             idx = [i for i, lg in enumerate(plan.legs) if plan.side_of(lg) is side]
             got = sum(r.legs[i].filled_base for i in idx if i in r.legs)
-            digits = _digits(plan)
+            digits = _digits(r)
             parts.append(f"{side} {sum(plan.legs[i].amount_base for i in idx):,.{digits}f} on {len(idx)} leg(s), "
                          f"filled {got:,.{digits}f}")
         it.setToolTip(1, "; ".join(parts))
@@ -272,6 +271,9 @@ class Blotter(QWidget):
         return self.routes[route_id].item.text(2)
 
 
-def _digits(plan: Plan) -> int:
-    """Decimals of the route's amounts: its legs' lots (1,000,039 DOGE, 0.537 BTC)."""
-    return amount_digits([lg.amount_base for lg in plan.legs] or [plan.filled])
+def _digits(r: _Route) -> int:
+    """Decimals of the route's amounts: its legs' lots (1,000,039 DOGE, 0.537 BTC), and what they
+    filled: a leg of 0.270 whose IOC filled 0.267 was written "0.27", its order's amount."""
+    plan = r.started.plan
+    return amount_digits([lg.amount_base for lg in plan.legs] + [u.filled_base for u in r.legs.values()]
+                         or [plan.filled])

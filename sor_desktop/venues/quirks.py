@@ -100,6 +100,26 @@ mean "certainly not placed"; every other error is an unknown outcome resolved by
 - mexc: from MEXC's contract error list and ccxt; 500/501/513/603/9999 are unknown. Lookup
   not-found: 2040 (seen in a public client's tests, not confirmed in MEXC's docs here) or empty data.
 
+Edges of a route, the same tests for every venue against its loopback server (verified there,
+not on the live venues; ``tests/venues/test_ccxt_loopback_edges.py``,
+``tests/engine/test_executor_partial_loopback.py``, ``tests/engine/test_session_rate_limit_loopback.py``):
+
+- an IOC filled in part and expired: Binance, BingX and WEEX answer the fill in the placement
+  (CANCELED, filled X of Y, its average); Bybit and MEXC answer ids only (ACKNOWLEDGED) and the
+  lookup by client id gives it. The executor books CANCELED with failure "partly filled", the
+  journal keeps X and the average, the blotter writes X with the digits it needs.
+- the rate limiter on a send: binanceusdm -1003 at HTTP 429, bybit 10006, mexc 510 are on their
+  "not placed" tables (``RateLimited``); bingx 100410 (ccxt: "system is busy") and weex's bare
+  HTTP 429 (WEEX docs: no code of its own) are unknown, resolved by client id, never resent. A
+  read so answered is ``RateLimited`` on every venue (bingx 100410/100500 through its table's
+  ``slow_down``: ccxt's OperationFailed was said as such), and the session's account reads of that
+  venue wait (5 s doubling to 60 s) and say "rate limited, next read in N s".
+- client order id limits (``client_id_max_len`` above): one past it is refused before sending; the
+  loopback servers refuse it as the venue does (binanceusdm -1100 with the documented pattern,
+  bybit 10001, bingx 80014, weex -1180, mexc 2030; bybit's and bingx's codes are their generic
+  parameter errors, not a documented id-length code). ``client_ids`` makes at most 36 (32 on
+  MEXC) of ``[0-9a-z]``, which every venue takes, for any leg index.
+
 Cancel-all without a symbol: the futures markets only (``cancel_scope``): ccxt defaults BingX,
 WEEX and MEXC to spot there.
 
