@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from sor_desktop import paths
-from sor_desktop.cli import numbers, sim_args
+from sor_desktop.cli import numbers, sim_args, window_guard
 from sor_desktop.cli.errors import CliError
 from sor_desktop.cli.route_print import (
     amount_text,
@@ -51,6 +51,7 @@ from sor_desktop.core.router import MAX_SLIPPAGE_BPS
 from sor_desktop.core.venue_terms import VenueTerms
 from sor_desktop.engine.exec_events import RouteState
 from sor_desktop.engine.executor import DEFAULT_MAX_ROUTE_NOTIONAL, Executor, ExecutorConfig
+from sor_desktop.engine.guards_config import KEYS as GUARD_KEYS
 from sor_desktop.engine.guards_config import Guards, load_guards
 from sor_desktop.engine.journal import Journal, JournalError
 from sor_desktop.engine.margin_caps import VenueMargin, plan_margin_problems
@@ -71,6 +72,10 @@ class TradingRefused(CliError):
 # When neither --max-notional nor config.json sets one: the window's default largest order, so a
 # fat-fingered amount is refused headless too instead of going out as "whatever the venues take".
 DEFAULT_MAX_NOTIONAL = DEFAULT_MAX_ROUTE_NOTIONAL
+
+
+# a guard above this guards nothing (config.json's own ceiling for max_notional)
+LARGEST_ROUTE_NOTIONAL = GUARD_KEYS["max_notional"][2]
 
 
 class NoVenue(CliError):
@@ -126,14 +131,28 @@ def _venue_ids(raw: list[str] | None) -> list[str] | None:
 
 
 def _guards(arg: str | None) -> Guards:
-    """--max-notional (bad input is an error), and config.json's guards: a file that cannot be
-    trusted refuses the route (its defaults may be far above what the trader set)."""
+    """config.json's guards, the window's own largest order and --max-notional: the lowest of the
+    per-route maximums applies, so a flag or a second file can tighten the trader's guard for a
+    route and never lift it (a flag of 1e9 had sent 156,000 USDT past config.json's 50,000). A
+    config.json that cannot be trusted refuses the route (its defaults may be far above what the
+    trader set); bad input is an error."""
     guards = load_guards(paths.config_path())
     if guards.refusal is not None:
         raise CliError(f"{guards.refusal}; nothing was sent")
+    window = window_guard.largest_order()
+    if window is not None and window.value < guards.max_route_notional:
+        guards = replace(guards, max_route_notional=window.value, route_from=window.source)
     if arg is None:
         return guards
-    return replace(guards, max_route_notional=numbers.number(arg, "--max-notional"))
+    asked = numbers.number(arg, "--max-notional")
+    if asked > LARGEST_ROUTE_NOTIONAL:
+        raise CliError(f"--max-notional must be at most {LARGEST_ROUTE_NOTIONAL:,.0f} (a guard that high guards "
+                       f"nothing), got {arg}")
+    if asked > guards.max_route_notional:
+        print(f"sor-desktop: --max-notional {asked:,.10g} is above {guards.route_from} "
+              f"({guards.max_route_notional:,.10g}): the lower applies", file=sys.stderr)
+        return guards
+    return replace(guards, max_route_notional=asked, route_from="--max-notional")
 
 
 def _mode(args: argparse.Namespace) -> Mode:
@@ -220,7 +239,7 @@ async def _route(args: argparse.Namespace, request: PlanRequest, limits: CheckLi
         caps = await margin_caps(conn, request.side, args.leverage, request.slippage_bps, accounts=accounts,
                                  fees=fees, leverages=levs)
         plan = _planner(conn, caps, keeper.for_symbol(args.symbol), args.leverage)(request, conn.books)
-        _refuse_above_max(plan, limits)
+        _refuse_above_max(plan, limits, guards.route_from)
         print_plan(plan, out, conn.skipped, single_venue_why(plan, conn.books, conn.instruments, caps))
         if not plan.legs:
             if args.json:
@@ -258,7 +277,7 @@ async def _route(args: argparse.Namespace, request: PlanRequest, limits: CheckLi
         journal.close()
 
 
-def _refuse_above_max(plan: Plan, limits: CheckLimits) -> None:
+def _refuse_above_max(plan: Plan, limits: CheckLimits, source: str) -> None:
     """The amount asked for, not only what the venues can take now: a plan capped by depth or
     margin would otherwise send part of an order that was never meant at that size. A plan that is
     itself above the maximum is left to the executor's pre-trade check (reported as blocked)."""
@@ -267,7 +286,7 @@ def _refuse_above_max(plan: Plan, limits: CheckLimits) -> None:
     asked = plan.requested if plan.unit is AmountUnit.QUOTE else plan.requested * plan.avg_price
     if asked > limits.max_notional:
         raise CliError(f"the amount is about {asked:,.0f} USDT, above the maximum notional "
-                       f"{limits.max_notional:,} (--max-notional or config max_notional); nothing was sent")
+                       f"{limits.max_notional:,} ({source}); nothing was sent")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -306,5 +325,5 @@ def run(args: argparse.Namespace) -> int:
         log.warning("%s", new)
         print(f"sor-desktop: {new}", file=sys.stderr)
     guards = _guards(args.max_notional)
-    limits = CheckLimits(max_notional=Decimal(repr(guards.max_route_notional)))
+    limits = CheckLimits(max_notional=Decimal(repr(guards.max_route_notional)), max_notional_from=guards.route_from)
     return asyncio.run(_route(args, request, limits, guards))

@@ -24,6 +24,7 @@ class CheckLimits:
     max_book_age_s: float = 5.0  # a book older than this (local receive time) is stale
     price_band_bps: float = 100.0  # a limit price farther than this from the mid is refused
     max_notional: Decimal | None = None  # in quote, at the limit prices (the worst the route can pay)
+    max_notional_from: str = ""  # who set it, in the trader's words ("config.json's max_notional")
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,8 +165,9 @@ def check_plan(
                 problems.append(band)
         total += leg_notional(leg, instrument)
     if limits.max_notional is not None and total > limits.max_notional:
-        problems.append(Problem("max_notional", f"notional {total:.2f} exceeds the configured maximum "
-                                                f"{limits.max_notional}"))
+        by = f" ({limits.max_notional_from})" if limits.max_notional_from else ""
+        problems.append(Problem("max_notional", f"notional {total:,.2f} exceeds the configured maximum "
+                                                f"{limits.max_notional:,}{by}"))
     return problems
 
 

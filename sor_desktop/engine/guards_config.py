@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import json
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from sor_desktop.core.number_text import read_plain
@@ -31,6 +31,7 @@ class Guards:
     max_route_notional: float = DEFAULT_MAX_ROUTE_NOTIONAL
     max_day_notional: float = DEFAULT_MAX_DAY_NOTIONAL
     problems: tuple[str, ...] = field(default=())  # one line each, for the trader
+    route_from: str = "the default maximum"  # where max_route_notional came from, in the trader's words
 
     @property
     def refusal(self) -> str | None:
@@ -79,4 +80,6 @@ def load_guards(path: Path) -> Guards:
             problems.append(f"{path}: {key}={raw[key]!r} is above the largest allowed, {most:,.0f}")
         else:
             values[name] = got
-    return Guards(**values, problems=tuple(problems))
+    guards = Guards(values.get("max_route_notional", DEFAULT_MAX_ROUTE_NOTIONAL),
+                    values.get("max_day_notional", DEFAULT_MAX_DAY_NOTIONAL), tuple(problems))
+    return replace(guards, route_from="config.json's max_notional") if "max_route_notional" in values else guards

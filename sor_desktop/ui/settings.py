@@ -142,6 +142,8 @@ class SettingsDialog(QDialog):
         form.addRow("confirmation", self.skip)
         form.addRow("type the amount above", self.type_above)
         form.addRow("largest order (notional)", self.max_notional)
+        self.max_notional.setToolTip("Refuses larger orders in this window and in `sor-desktop route`; "
+                                     "config.json's max_notional applies too: the lower of the two holds")
         form.addRow("default slippage", self.slippage)
         form.addRow(QLabel("<b>Margin</b>"))
         form.addRow("leverage (no position)", self.leverage)

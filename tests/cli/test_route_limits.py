@@ -94,3 +94,58 @@ def test_the_leg_cost_decides_whether_a_small_leg_is_worth_it(tmp_path: Path) ->
         assert main([*args, "--side", "buy", "--amount", "4", "--leg-cost", cost, "--journal", str(journal)]) == 0
         counts.append(_legs(journal))
     assert counts[0] > 1 and counts[1] == 1
+
+
+def _config(text: str) -> None:
+    from sor_desktop import paths
+
+    cfg = paths.config_path()
+    cfg.parent.mkdir(parents=True, exist_ok=True)
+    cfg.write_text(text, encoding="utf-8")
+
+
+def test_max_notional_flag_only_lowers_the_configured_maximum(tmp_path: Path,
+                                                              capsys: pytest.CaptureFixture[str]) -> None:
+    """config.json said 50,000: `--max-notional 1e9` sent 2.6 BTC (~156,000 USDT). A flag may
+    tighten the trader's guard for one route, never lift it."""
+    _config('{"max_notional": 50000}')
+    journal = tmp_path / "j.sqlite3"
+    rc = main([*ARGS, "--side", "buy", "--amount", "2.6", "--max-notional", "1000000000", "--journal", str(journal)])
+    out, err = capsys.readouterr()
+    assert rc == 3 and "Traceback" not in err
+    assert "NOT SENT" in out and "maximum 50,000.0 (config.json's max_notional)" in out, out
+    assert "--max-notional 1,000,000,000 is above config.json's max_notional (50,000): the lower applies" in err, err
+    assert _legs(journal) == 0
+    # and below it, the flag is the maximum
+    rc = main([*ARGS, "--side", "buy", "--amount", "0.5", "--max-notional", "10000", "--journal", str(journal)])
+    out, err = capsys.readouterr()
+    assert rc == 3 and "maximum 10,000.0 (--max-notional)" in out, (out, err)
+    assert _legs(journal) == 0
+
+
+def test_max_notional_flag_above_the_largest_guard_is_bad_input(tmp_path: Path,
+                                                                capsys: pytest.CaptureFixture[str]) -> None:
+    journal = tmp_path / "j.sqlite3"
+    rc = main([*ARGS, "--side", "buy", "--amount", "0.5", "--max-notional", "1000000000000", "--journal", str(journal)])
+    err = capsys.readouterr().err
+    assert rc == 2 and "--max-notional" in err and "1,000,000,000" in err and "Traceback" not in err, err
+    assert _legs(journal) == 0
+
+
+def test_the_windows_largest_order_guards_route_too(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Tools > Settings "largest order" (window.ini) at 50,000 refused 2 BTC in the window, and
+    `route --amount 2.5` then sent ~150,000 USDT: one guard, two answers."""
+    from sor_desktop import paths
+
+    ini = paths.config_dir() / "window.ini"
+    ini.parent.mkdir(parents=True, exist_ok=True)
+    ini.write_text("[prefs]\nmax_notional=50000\n", encoding="utf-8")
+    journal = tmp_path / "j.sqlite3"
+    rc = main([*ARGS, "--side", "buy", "--amount", "2.5", "--journal", str(journal)])
+    out, err = capsys.readouterr()
+    assert rc == 3 and "NOT SENT" in out and "maximum 50,000.0 (the window's largest order" in out, (out, err)
+    assert _legs(journal) == 0
+    # a route under it goes
+    rc = main([*ARGS, "--side", "buy", "--amount", "0.5", "--journal", str(journal)])
+    assert rc == 0, capsys.readouterr()
+    assert _legs(journal) >= 1
