@@ -13,7 +13,7 @@ from typing import Any
 
 from sor_desktop.cli import numbers
 from sor_desktop.cli.errors import CliError
-from sor_desktop.core.price_format import amount_digits, format_price, limits_tick
+from sor_desktop.core.price_format import amount_digits, format_average, limits_tick
 from sor_desktop.engine.journal import MIXED, Journal, JournalError, NoJournal, RouteRow
 from sor_desktop.engine.tca import RouteTca, export_csv, fees_text, journal_route_tca
 from sor_desktop.venues.base import Mode
@@ -77,7 +77,7 @@ def _list(j: Journal, limit: int, as_json: bool, mode: str | None = None) -> int
         table.append((time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime(r.created)), r.route_id, r.mode, r.symbol,
                       _side(r), f"{r.requested:,.{digits}f}" + (" USDT" if r.unit == "quote" else ""),
                       _filled(r, t),
-                      format_price(t.realised_avg_price, _tick(j, r.route_id)) if t and t.realised_avg_price else "-",
+                      format_average(t.realised_avg_price, _tick(j, r.route_id)) if t and t.realised_avg_price else "-",
                       _fmt(t.slippage_bps if t else None, "+.2f"), fees_text(t) if t else "-",
                       _status(r, t), str(r.state)))
     widths = [max(len(row[c]) for row in table) for c in range(len(head))]

@@ -10,7 +10,7 @@ from sor_desktop.core.book import BookSnapshot
 from sor_desktop.core.instrument import Instrument, base_and_quote
 from sor_desktop.core.orders import Side
 from sor_desktop.core.plan import AmountUnit, Plan
-from sor_desktop.core.price_format import amount_digits, format_price
+from sor_desktop.core.price_format import amount_digits, format_average, format_price
 from sor_desktop.engine.exec_events import LegEvent, RouteResult, fill_status
 from sor_desktop.engine.margin_caps import VenueMargin
 from sor_desktop.engine.tca import LegTca, RouteTca, fee_text, fees_text
@@ -37,10 +37,10 @@ def print_plan(plan: Plan, out: TextIO, skipped: dict[str, str], single_why: str
     # prices with the venues' tick: a fixed 2 decimals wrote DOGE's as 0.15
     tick = plan.price_tick()
     for lg in plan.legs:
-        print(f"  {lg.venue:<13}{lg.contracts:>12}{lg.amount_base:>12,.{digits}f}{format_price(lg.avg_price, tick):>14}"
+        print(f"  {lg.venue:<13}{lg.contracts:>12}{lg.amount_base:>12,.{digits}f}{format_average(lg.avg_price, tick):>14}"
               f"{format_price(lg.limit_price_dec, tick):>14}{lg.fee:>10.4f}{lg.share:>8.1%}",
               file=out)  # the limit sent, only grouped (as the window writes it)
-    print(f"  total {plan.filled:,.{digits}f} {base} at {format_price(plan.avg_price, tick)} avg, notional {plan.notional:,.2f}, "
+    print(f"  total {plan.filled:,.{digits}f} {base} at {format_average(plan.avg_price, tick)} avg, notional {plan.notional:,.2f}, "
           f"fees {plan.fees:,.4f}, all-in {plan.total_cost:,.2f}", file=out)
     if plan.best_single is not None and plan.single_venue_is_best:  # not "+0.00 bps" against itself
         print(f"  one venue alone is best: {plan.best_single.venue}", file=out)
@@ -91,7 +91,7 @@ def print_outcome(result: RouteResult, out: TextIO, plan: Plan | None = None) ->
         amount = amount_text(filled, plan, named=False) if plan is not None else f"{filled:.6g}"
         contracts = f"{lg.filled_contracts.normalize():f}"
         print(f"  {lg.venue:<13}{lg.status:<18}{contracts:>12}{amount:>13}"
-              f"{'-' if lg.avg_price is None else format_price(lg.avg_price, tick):>14}"
+              f"{'-' if lg.avg_price is None else format_average(lg.avg_price, tick):>14}"
               f"{_f(t.slippage_bps if t else None, '+.2f'):>10}{_leg_fee(t, lg):>10}"
               f"{_f(lg.latency_ms, '.1f'):>9}", file=out)
         if lg.reason and lg.status in ("rejected", "unknown"):
@@ -105,8 +105,8 @@ def print_outcome(result: RouteResult, out: TextIO, plan: Plan | None = None) ->
 
 def print_tca(tca: RouteTca, out: TextIO, tick: Decimal | None = None) -> None:
     preview, realised = tca.preview_avg_price_filled or tca.preview_avg_price, tca.realised_avg_price
-    print(f"  previewed {'-' if preview is None else format_price(preview, tick)} -> realised "
-          f"{'-' if realised is None else format_price(realised, tick)}: slippage {_f(tca.slippage_bps, '+.2f')} bps; filled "
+    print(f"  previewed {'-' if preview is None else format_average(preview, tick)} -> realised "
+          f"{'-' if realised is None else format_average(realised, tick)}: slippage {_f(tca.slippage_bps, '+.2f')} bps; filled "
           f"{tca.filled_base:,.{amount_digits([tca.filled_base])}f} ({tca.fill_ratio:.1%} of plan); fees {fees_text(tca)} "
           f"(previewed {tca.preview_fees:,.4f})", file=out)
     if tca.latency_ms:

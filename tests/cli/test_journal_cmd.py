@@ -182,3 +182,18 @@ def test_list_marks_an_estimated_fee_and_an_unknown_one(tmp_path: Path, capsys: 
     assert main(["journal", "list", "--journal", str(path), "--json"]) == 0
     listed = json.loads(capsys.readouterr().out)
     assert [[lg["fee_estimated"] for lg in r["tca"]["legs"]] for r in listed] == [[False, True], [False, True]]
+
+
+def test_list_writes_the_realised_average_past_the_tick(capsys: pytest.CaptureFixture[str]) -> None:
+    """A fill at 59,999.77 was listed "60,000" beside whole-dollar limits: an average is no price
+    on the tick, and is written as the blotter writes it (two figures past the tick)."""
+    assert main(["route", "--sim", "--symbol", "BTC/USDT:USDT", "--side", "buy", "--amount", "7.3", "--yes"]) == 0
+    capsys.readouterr()
+    assert main(["journal", "list", "--json"]) == 0
+    (row,) = json.loads(capsys.readouterr().out)
+    realised = row["tca"]["realised_avg_price"]
+    assert main(["journal", "list"]) == 0
+    cells = capsys.readouterr().out.strip().splitlines()[1].split()
+    shown = [float(c.replace(",", "")) for c in cells if c.replace(",", "").replace(".", "").isdigit()
+             and 1_000 < float(c.replace(",", "")) < 1_000_000]
+    assert shown and abs(shown[0] - realised) <= 0.006, (cells, realised)
