@@ -14,6 +14,7 @@ from typing import Any
 from sor_desktop.cli import numbers
 from sor_desktop.cli.errors import CliError
 from sor_desktop.core.price_format import amount_digits, format_average, limits_tick
+from sor_desktop.engine.exec_events import LOT_REMAINDER, WHOLE_CONTRACTS
 from sor_desktop.engine.journal import MIXED, Journal, JournalError, NoJournal, RouteRow
 from sor_desktop.engine.tca import RouteTca, export_csv, fees_text, journal_route_tca
 from sor_desktop.venues.base import Mode
@@ -104,10 +105,21 @@ def _status(r: RouteRow, t: RouteTca | None) -> str:
     if t is None or t.filled_base <= 0:
         return "not filled"
     in_full = bool(t.legs) and all(str(lg.status) == "filled" for lg in t.legs)
-    asked = r.requested if r.unit != "quote" else None
+    # as the route's own end (``fill_status``): a sliver below every lot is not asked of anyone
+    asked = r.requested if r.unit != "quote" and not _short_by_design(r) else None
     if in_full and (asked is None or t.preview_filled_base >= asked * (1 - 1e-9)):
         return "filled"
     return "partly filled as planned" if in_full else "partly filled"
+
+
+def _short_by_design(r: RouteRow) -> bool:
+    """The plan fell short only by what no venue can take (a sliver below every lot, part of one
+    inverse contract): the router's words, kept in the route's plan."""
+    try:
+        reason = json.loads(r.plan_json).get("unfilled_reason") or ""
+    except (ValueError, AttributeError):  # a plan the journal's checks let through but not an object
+        return False
+    return LOT_REMAINDER in reason or WHOLE_CONTRACTS in reason
 
 
 def _tick(j: Journal, route_id: str) -> Decimal | None:

@@ -197,3 +197,16 @@ def test_list_writes_the_realised_average_past_the_tick(capsys: pytest.CaptureFi
     shown = [float(c.replace(",", "")) for c in cells if c.replace(",", "").replace(".", "").isdigit()
              and 1_000 < float(c.replace(",", "")) < 1_000_000]
     assert shown and abs(shown[0] - realised) <= 0.006, (cells, realised)
+
+
+def test_list_and_route_agree_on_a_sliver_below_every_lot(capsys: pytest.CaptureFixture[str]) -> None:
+    """`route --amount 0.16714` ended "filled: 0.1671 of 0.16714" with the filled exit code (the
+    0.00004 is below every venue's lot, and the router says so); `journal list` called the same
+    route "partly filled as planned"."""
+    assert main(["route", "--sim", "--symbol", "BTC/USDT:USDT", "--side", "buy", "--amount", "0.16714",
+                 "--yes", "--json"]) == 0
+    routed = json.loads(capsys.readouterr().out)
+    assert routed["status"] == "filled" and routed["filled"] < 0.16714
+    assert main(["journal", "list", "--json"]) == 0
+    (row,) = json.loads(capsys.readouterr().out)
+    assert row["status"] == "filled", row["status"]
