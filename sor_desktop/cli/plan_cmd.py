@@ -31,7 +31,7 @@ from sor_desktop.core.checks import CheckLimits
 from sor_desktop.core.instrument import base_and_quote
 from sor_desktop.core.orders import Side
 from sor_desktop.core.plan import DEFAULT_LEG_COST, AmountUnit, Plan, PlanRequest, VenueInput
-from sor_desktop.core.price_format import format_price
+from sor_desktop.core.price_format import format_average, format_price
 from sor_desktop.core.router import RouteError, plan_route
 
 
@@ -155,7 +155,7 @@ def render(plan: Plan, repeat: int = 1) -> str:
     head: tuple[str, ...] = ("venue", "contracts", base, "avg price", "worst", "limit", "fee", money, "share")
     mixed = len({lg.symbol for lg in plan.legs}) > 1 or any(lg.symbol != plan.symbol for lg in plan.legs)
     rows = [head] + [
-        (f"{lg.venue} {lg.symbol}" if mixed else lg.venue, lg.contracts, f"{lg.amount_base:.8g}", format_price(lg.avg_price, tick),
+        (f"{lg.venue} {lg.symbol}" if mixed else lg.venue, lg.contracts, f"{lg.amount_base:.8g}", format_average(lg.avg_price, tick),
          format_price(lg.worst_price, tick), format_price(lg.limit_price_dec, tick), f"{lg.fee:,.2f}", f"{lg.cost:,.2f}", f"{lg.share:.1%}")
         for lg in plan.legs
     ]
@@ -171,14 +171,14 @@ def render(plan: Plan, repeat: int = 1) -> str:
     else:
         lines.append("no legs: nothing can be filled")
     lines.append("")
-    lines.append(f"filled {plan.filled:.8g} {base} at avg {format_price(plan.avg_price, tick)}; notional {plan.notional:,.2f} USDT, "
+    lines.append(f"filled {plan.filled:.8g} {base} at avg {format_average(plan.avg_price, tick)}; notional {plan.notional:,.2f} USDT, "
                  f"fees {plan.fees:,.2f}, {money} {plan.total_cost:,.2f} USDT")
     if plan.best_single is not None:
         bs = plan.best_single
         if plan.single_venue_is_best:
             lines.append(f"one venue alone is best: {bs.venue}")
         else:
-            lines.append(f"best single venue: {bs.venue} ({bs.filled:.8g} {base} at avg {format_price(bs.avg_price, tick)}, "
+            lines.append(f"best single venue: {bs.venue} ({bs.filled:.8g} {base} at avg {format_average(bs.avg_price, tick)}, "
                          f"{money} {bs.total_cost:,.2f}); the split saves {plan.savings_bps:.2f} bps "
                          f"= {plan.savings_quote:,.2f} USDT")
         if plan.best_single_note:
@@ -196,6 +196,9 @@ def render(plan: Plan, repeat: int = 1) -> str:
     for venue, reason in plan.excluded:
         lines.append(f"excluded {venue}: {reason}")
     lines.append(f"leg cost {plan.leg_cost:g} USDT per venue used; {plan.proof}")
+    # a snapshot has a book and terms, no balances or positions: route and the window cap each
+    # venue at its free margin, so their plan of the same books can be smaller on a venue
+    lines.append("no account was read: no venue is capped at its free margin or position (route and the window are)")
     if plan.compute_ms is not None:
         lines.append(f"computed in {plan.compute_ms:.3f} ms (median of {repeat})")
     return "\n".join(lines)

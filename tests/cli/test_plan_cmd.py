@@ -263,3 +263,11 @@ def test_a_recording_cut_off_mid_line_plans_on_what_was_written(tmp_path, capsys
     middle = tmp_path / "middle.jsonl"
     middle.write_text("\n".join([lines[0], lines[1][:40], *lines[2:]]) + "\n")
     _fails(capsys, ["--books", str(middle), "--side", "buy", "--amount", "1"], "malformed JSON line")
+
+
+def test_the_table_says_no_account_limits_the_plan(capsys):
+    """`plan --books books.jsonl --amount 5` put 300,000 USDT on mexc, whose simulated account
+    carries about 150,000: a plan from snapshots has no balances or positions, and says so."""
+    assert main(["plan", "--books", str(EXAMPLE), "--side", "buy", "--amount", "5"]) == 0
+    out = capsys.readouterr().out
+    assert "no account was read" in out and "margin" in out and "route" in out, out
