@@ -27,7 +27,26 @@ log = logging.getLogger("sor_desktop")
 
 
 class _Parser(argparse.ArgumentParser):
-    """argparse exits with 2 on bad usage already; keep its one-line message."""
+    """argparse exits with 2 on bad usage already; keep its one-line message. A flag no command
+    knows is said with the usage of the command it was typed to (``plan ... --slipage-bps`` got
+    the top-level usage, which lists none of plan's flags)."""
+
+    def parse_args(self, args: Sequence[str] | None = None,  # type: ignore[override]
+                   namespace: argparse.Namespace | None = None) -> argparse.Namespace:
+        parsed, extras = self.parse_known_args(args, namespace)
+        if extras:
+            _deepest(self, parsed).error(f"unrecognized arguments: {' '.join(extras)}")
+        return parsed
+
+
+def _deepest(parser: argparse.ArgumentParser, parsed: argparse.Namespace) -> argparse.ArgumentParser:
+    """The (sub)command parser the arguments chose, down through nested commands."""
+    while True:
+        subs = next((a for a in parser._actions if isinstance(a, argparse._SubParsersAction)), None)
+        chosen = getattr(parsed, subs.dest, None) if subs is not None else None
+        if subs is None or chosen not in subs.choices:
+            return parser
+        parser = subs.choices[chosen]
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -141,3 +141,18 @@ def test_the_last_resort_message_masks_secrets(monkeypatch, capsys, tmp_path):
     rc = cli_main.main(["plan", "--books", str(EXAMPLE), "--side", "buy", "--amount", "1"])
     err = capsys.readouterr().err
     assert rc == 1 and "bad key" in err and secret not in err
+
+
+@pytest.mark.parametrize(("argv", "usage"), [
+    (["plan", "--books", "b.json", "--side", "buy", "--amount", "1", "--slipage-bps", "3"], "usage: sor-desktop plan"),
+    (["route", "--sim", "--symbol", "BTC/USDT:USDT", "--side", "buy", "--amount", "1", "--yess"],
+     "usage: sor-desktop route"),
+    (["journal", "list", "--jsn"], "usage: sor-desktop journal list"),
+])
+def test_a_mistyped_flag_shows_its_commands_usage(argv, usage, capsys):
+    """`plan ... --slipage-bps 3` printed the top-level usage, which lists no flag of `plan`."""
+    with pytest.raises(SystemExit) as exit_:
+        cli_main.main(argv)
+    err = capsys.readouterr().err
+    assert exit_.value.code == 2
+    assert usage in err and "unrecognized arguments: " in err and argv[-1 if argv[-1].startswith("--") else -2] in err, err
