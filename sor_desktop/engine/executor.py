@@ -40,6 +40,7 @@ from sor_desktop.engine.exec_events import (
     with_failure,
 )
 from sor_desktop.engine.journal import FINAL, MIXED, Journal, JournalError, LegRow, RouteRow
+from sor_desktop.engine.probe_journal import ExecutorProbeJournal
 from sor_desktop.engine.reconcile import (
     NOT_PLACED_REASON,
     VENUE_ACCEPTANCE_WINDOWS,
@@ -158,6 +159,10 @@ class Executor:
         self._intents: dict[str, LegRow] = {}  # client id -> intent, while its route is in flight
         self._unsaved: dict[str, str] = {}  # route id -> the journal error of its legs
         self._recovered = False  # the start-up reconciliation has run (``blocked`` says what is left)
+        # a venue that asks its account's permission with a probe order journals it here
+        for v in self.venues.values():
+            if hasattr(v, "probe_journal"):
+                v.probe_journal = ExecutorProbeJournal(self, clock)
 
     # -- events ---------------------------------------------------------------------------------
     def subscribe(self, callback: Callable[[ExecEvent], None]) -> Callable[[], None]:
@@ -173,6 +178,13 @@ class Executor:
         ev = with_failure(LegEvent.from_row(row))
         self.bus.emit(ev)
         return ev
+
+    def sending(self, route_id: str, on: bool) -> None:
+        """Mark a route being sent by this process (its pending legs are not yet unknown)."""
+        if on:
+            self._in_flight.add(route_id)
+        else:
+            self._in_flight.discard(route_id)
 
     # -- readiness and recovery -----------------------------------------------------------------
     def unreconciled(self) -> list[LegRow]:

@@ -60,7 +60,7 @@ from sor_desktop.venues.errors import (
     VenueUnavailable,
 )
 from sor_desktop.venues.instruments import instrument_from_market
-from sor_desktop.venues.mexc.probe import OrderProbe
+from sor_desktop.venues.mexc.probe import OrderProbe, ProbeJournal, not_asked
 from sor_desktop.venues.mexc.probe import probe_orders as mexc_probe_orders
 from sor_desktop.venues.order_fees import with_fee
 from sor_desktop.venues.position_scope import position_calls
@@ -77,7 +77,8 @@ DEAD_MAN_SWITCHES: dict[str, Any] = {"binanceusdm": binanceusdm_deadman, "bingx"
 _CLIENT_ID = re.compile(r"^[A-Za-z0-9_\-]+$")  # the charset every venue of the table accepts
 # venues whose orders by API are off for most accounts (quirks ``orders_by_api`` False): an
 # order the venue refuses either way tells whether this account may trade (client, market id, tick)
-ORDER_PROBES: dict[str, Callable[[Any, str, str], Awaitable[OrderProbe]]] = {"mexc": mexc_probe_orders}
+ORDER_PROBES: dict[str, Callable[[Any, Instrument, ProbeJournal], Awaitable[OrderProbe]]] = {
+    "mexc": mexc_probe_orders}
 # venues whose balance ccxt reads wrongly: their own reading of ccxt's answer (``info``)
 BALANCE_READERS: dict[str, Callable[[str, Mapping[str, Any], Sequence[str] | None], list[Balance]]] = {
     "bingx": bingx_account.balances}
@@ -190,6 +191,8 @@ class CcxtVenue(Venue):
         self._last_call_end: float | None = None
         self._traded: set[str] = set()  # symbols we sent orders on: Binance's countdown is per symbol
         self._dead_man_armed = False
+        # where a probe order is journaled (set by the executor that trades this venue): none, no probe
+        self.probe_journal: ProbeJournal | None = None
         self._dcp_task: asyncio.Task[None] | None = None  # Bybit: the private "dcp" link, once verified
         self._dcp_unavailable: str | None = None  # Bybit: why DCP is not armed this session
         allowed = self._quirks.orders_by_api if self.config.trading_allowed is None else self.config.trading_allowed
@@ -232,7 +235,10 @@ class CcxtVenue(Venue):
         if probe is None or not self._has_keys or self.config.trading_allowed is not None or self._quirks.orders_by_api:
             return
         instrument = self._instruments.get("BTC/USDT:USDT") or self._instruments[min(self._instruments)]
-        result = await probe(self._ex, instrument.venue_symbol, str(instrument.price_tick))
+        if self.probe_journal is None:
+            result = not_asked("no journal to record the probe order in")
+        else:
+            result = await probe(self._ex, instrument, self.probe_journal)
         if result.allowed:
             self.mark_trading_allowed()
             self.capabilities = replace(self.capabilities, trading_note=result.reason)

@@ -3,8 +3,10 @@
 - binanceusdm: ``sapiGetAccountApiRestrictions`` (GET /sapi/v1/account/apiRestrictions)
 - bybit: ``privateGetV5UserQueryApi`` (GET /v5/user/query-api)
 - bingx: ``accountV1PrivateGetAccountApiPermissions`` (GET /openApi/v1/account/apiPermissions)
-- mexc: no endpoint reads a key's permissions or IP binding; whether the account takes futures
-  orders by API is found by an order the venue must refuse either way (``mexc.probe``).
+- mexc: no endpoint reads a key's permissions or IP binding; the check proves the key with a
+  signed read (``account/assets``). Whether the account takes futures orders by API is found at
+  connect by one journaled order the venue must refuse either way (``mexc.probe``): never here,
+  where no journal records it (the key dialog, ``keys check``, the live start's key checks).
 - weex: no such endpoint; ``venues/weex/probe.py`` proves the key works (account settings) and
   says its permissions and IP binding cannot be checked on this venue
 - anything else: no such endpoint; the result says it could not be checked.
@@ -158,11 +160,11 @@ async def _bingx(client: Any, venue: str) -> KeyPermissions:
 
 
 async def _mexc(client: Any, venue: str) -> KeyPermissions:
-    # BTC_USDT and its 0.1 tick: the probe needs one contract, and this one is always listed
-    result = await mexc_probe.probe_orders(client, "BTC_USDT", "0.1")
-    if result.allowed is None:
-        return KeyPermissions(venue, False, notes=(result.reason, mexc_probe.NOT_CHECKABLE, REMINDER))
-    return KeyPermissions(venue, True, result.allowed, None, None, (result.reason, mexc_probe.NOT_CHECKABLE, REMINDER))
+    answer = await client.contractPrivateGetAccountAssets()
+    if not isinstance(answer, dict) or answer.get("success") is not True:
+        raise ValueError("account/assets answer is not a success")
+    return KeyPermissions(venue, False, notes=(mexc_probe.CANNOT_CHECK, mexc_probe.KEY_ACCEPTED,
+                                               mexc_probe.ASKED_AT_CONNECT, REMINDER))
 
 
 PROBES: dict[str, Callable[[Any, str], Awaitable[KeyPermissions]]] = {

@@ -236,8 +236,10 @@ MEXC (``venues/mexc``), verified against MEXC's contract API docs (mexcdevelop/a
   ignores ``externalOid``: corrected there.
 - orders by API: off for most accounts since 2022-07-25 (update log); such accounts get 1002
   "Contract not allow place order!" (ccxt issues #14474, #15055). View-only unless the probe of
-  ``mexc.probe`` (an order refused either way) shows this account may trade. No endpoint reads a
-  key's permissions or IP binding: "cannot be checked on this venue".
+  ``mexc.probe`` (an order refused either way, sent once at connect and journaled like any order:
+  ``engine.probe_journal``; no journal, no probe) shows this account may trade. No endpoint reads a
+  key's permissions or IP binding, nor the account's API trading: the key check reads the futures
+  account (``account/assets``) and sends no order; "cannot be checked on this venue".
 - ccxt 4.5.90's ``fetch_markets`` loads spot markets too, whatever ``fetchMarkets.types`` says.
 - not verified: whether the venue checks the permission (1002) before the order's fields; a
   reused ``externalOid`` (the docs say the batch endpoint returns the existing order id; the

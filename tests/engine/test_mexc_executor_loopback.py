@@ -30,8 +30,8 @@ CONTRACTS = "40"  # 0.004 BTC in MEXC's contracts of 0.0001 BTC
 async def rig(tmp_path: Path) -> AsyncIterator[tuple[Executor, Any, dict[str, CcxtVenue]]]:
     async with serving("mexc") as server:
         venues = {"mexc": loopback_venue(server, "mexc", request_timeout_ms=700)}
-        await venues["mexc"].connect()  # the probe finds orders by API on for this account
         ex = Executor(venues, Journal(tmp_path / "journal.sqlite3"), config=CFG)
+        await venues["mexc"].connect()  # the probe, journaled, finds orders by API on for this account
         try:
             yield ex, server, venues
         finally:

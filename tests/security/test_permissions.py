@@ -300,27 +300,24 @@ async def test_bybit_deadline_day_is_the_expiry() -> None:
     assert result.expires_in_days == 6 and result.chip_note() == "expires in 6 days"
 
 
-# -- MEXC: an order the venue must refuse tells whether the account takes futures orders by API --
+# -- MEXC: no endpoint tells a key's rights; the key check proves the key and sends no order -------
+# (whether the account takes futures orders by API is asked at connect by the one probe order,
+# journaled: tests/venues/test_mexc_probe.py; this check ran a second, unjournaled one at live start)
 @pytest.mark.asyncio
-@pytest.mark.parametrize(("body", "can_trade"), [
-    ({"success": False, "code": 1002, "message": "Contract not allow place order!"}, False),
-    ({"success": False, "code": 2011, "message": "Order quantity error, please try to modify."}, True),
-    ({"success": False, "code": 702, "message": "Account modify permission is required"}, False),
-])
-async def test_mexc_order_probe_decides_trading(body: dict[str, Any], can_trade: bool) -> None:
-    replay = Replay(body)
+async def test_mexc_key_check_proves_the_key_and_sends_no_order() -> None:
+    replay = Replay({"success": True, "code": 0, "data": [{"currency": "USDT", "equity": 10}]})
     result = await probes.probe_permissions(entry("mexc"), client_factory=replay)
-    assert result.checked is True and result.can_trade is can_trade
-    assert (result.can_withdraw, result.ip_whitelisted) == (None, None)  # MEXC exposes neither
-    assert "cannot be checked on this venue" in " ".join(result.notes) and result.verdict is Verdict.WARN
-    assert result.chip_note() == "IP binding cannot be checked on this venue"  # not "no IP whitelist"
-    method, url, headers = replay.requests[0]
-    assert method == "POST" and url.endswith("/api/v1/private/order/create") and headers["ApiKey"] == API_KEY
-    assert replay.closed
+    assert [(m, u.split("?")[0].split("/api/v1/private/")[-1]) for m, u, _ in replay.requests] == [
+        ("GET", "account/assets")]
+    assert replay.requests[0][2]["ApiKey"] == API_KEY and replay.closed
+    assert result.checked is False and result.can_trade is None and (result.can_withdraw, result.ip_whitelisted) == (None, None)
+    assert result.chip_note() == "cannot be checked on this venue (MEXC's API does not tell a key's permissions " \
+                                 "or IP binding)" and result.verdict is Verdict.WARN
+    assert any("probe order" in n and "connect" in n for n in result.notes)
 
 
 @pytest.mark.asyncio
-async def test_mexc_order_probe_that_tells_nothing_is_unchecked() -> None:
+async def test_mexc_key_check_says_a_refused_key() -> None:
     result = await probes.probe_permissions(
-        entry("mexc"), client_factory=Replay({"success": False, "code": 500, "message": "System internal error!"}))
-    assert result.checked is False and result.can_trade is None and "could not tell" in result.notes[0]
+        entry("mexc"), client_factory=Replay({"success": False, "code": 402, "message": "Api key expired"}))
+    assert result.checked is False and "refused the key" in result.notes[0]

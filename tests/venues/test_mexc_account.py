@@ -19,7 +19,7 @@ from sor_desktop.venues.ccxt_venue import CcxtVenue
 from sor_desktop.venues.errors import OrderRejected, VenueError
 from sor_desktop.venues.mexc import account
 from tests.shared_data import load_markets
-from tests.venues.loopback.fixtures import loopback_venue, serving
+from tests.venues.loopback.fixtures import journaled, loopback_venue, serving
 
 SYMBOL = "BTC/USDT:USDT"
 
@@ -110,6 +110,7 @@ async def connected() -> AsyncIterator[tuple[Any, CcxtVenue]]:
     """The loopback MEXC server and a venue connected to it with keys (probe and mode read done)."""
     async with serving("mexc") as server:
         v = loopback_venue(server, "mexc")
+        journaled(v)
         try:
             await v.connect()
             yield server, v
@@ -123,6 +124,7 @@ async def test_the_accounts_mode_is_read_and_sent_with_each_order(server_mode: i
     async with serving("mexc") as server:
         server.position_mode = mode
         v = loopback_venue(server, "mexc")
+        journaled(v)
         try:
             await v.connect()  # probes orders by API
             assert await v.fetch_position_mode(SYMBOL) is mode  # as the session's account refresh reads it

@@ -103,6 +103,8 @@ class Faults:
     accepting: a system error or server timeout inside the venue's own error body (Binance -1001
     / -1007, Bybit 10016 / 10000), or a duplicate-client-id answer to an order that did land.
     ``hide_for_s``: lookups do not see the next placement for this long (eventual consistency).
+    ``cancel_refused``: client ids (or their beginnings) whose cancel the venue refuses: the order
+    stays open, and a cancel-all answers as the venue does for an order it could not cancel.
     """
 
     reject_next: tuple[int, str] | None = None
@@ -115,6 +117,7 @@ class Faults:
     # before they reach the exchange (nothing recorded): ``LoopbackServer.RATE_LIMIT``
     rate_limit_orders: int = 0
     rate_limit_reads: int = 0
+    cancel_refused: tuple[str, ...] = ()
 
 
 @dataclass
@@ -391,6 +394,10 @@ class LoopbackServer:
     @property
     def usdt(self) -> Decimal:
         return self.wallet["USDT"]
+    def cancel_refused(self, p: Placement) -> bool:
+        """Whether the venue refuses to cancel ``p`` (``Faults.cancel_refused``)."""
+        return p.client_id.startswith(self.faults.cancel_refused) if self.faults.cancel_refused else False
+
     def visible(self, p: Placement) -> bool:
         """Whether order lookups see ``p`` yet (``Faults.hide_for_s``)."""
         return time.monotonic() >= p.visible_at

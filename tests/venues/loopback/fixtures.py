@@ -26,6 +26,8 @@ from typing import Any
 
 import pytest_asyncio
 
+from sor_desktop.engine.executor import Executor
+from sor_desktop.engine.journal import Journal
 from sor_desktop.venues.ccxt_venue import ApiCredentials, CcxtConfig, CcxtVenue
 from sor_desktop.venues.errors import (
     InsufficientMargin,
@@ -163,6 +165,12 @@ def case_venue(case: VenueCase, server: LoopbackServer, *, keys: bool = True, **
     """``loopback_venue`` with the case's own config under the test's overrides."""
     return loopback_venue(server, case.venue_id, keys=keys, passphrase=case.passphrase,
                           **{**case.config, **config})
+
+
+def journaled(venue: CcxtVenue) -> Executor:
+    """``venue`` under an executor, as in a session: a probe order at connect (MEXC's) is journaled
+    there; without one it is not sent and the venue stays view-only."""
+    return Executor({venue.id: venue}, Journal(":memory:"))
 
 
 @asynccontextmanager

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 from urllib.parse import urlencode
@@ -90,7 +91,10 @@ class MexcServer(LoopbackServer):
     ``position_mode`` (a ``PositionMode``): what ``position/position_mode`` reports (1 hedge,
     2 one-way); an order whose ``positionMode`` differs is refused with 7002 "Position mode mis
     match" (ccxt issue #12458). In hedge mode a placement's ``position_side`` is the side its code
-    names (1/4 LONG, 2/3 SHORT). ``bodies``: every order/create body as sent."""
+    names (1/4 LONG, 2/3 SHORT). ``bodies``: every order/create body as sent.
+    ``zero_volume_rests``: a venue that let an order of ``vol`` 0 through (never seen; what the
+    order probe must survive): it is accepted and rests. ``on_create``: called with each
+    order/create body as it arrives (a test looks at its own state at that moment)."""
 
     ORDER_ROUTE = ("POST", "/api/v1/private/order/create")
     # contract error codes: 510 "Excessive frequency of requests" (ccxt: RateLimitExceeded)
@@ -108,6 +112,8 @@ class MexcServer(LoopbackServer):
         self.unsubscribes = 0
         self.pings = 0
         self.api_trading = True
+        self.zero_volume_rests = False
+        self.on_create: Callable[[dict[str, Any]], None] | None = None
         self.bodies: list[dict[str, Any]] = []  # every order/create body as sent
         self.sides: dict[str, int] = {}  # client id -> side code sent
         # the account's margin on every symbol: open type (1 isolated, 2 cross) and leverage per
@@ -272,6 +278,8 @@ class MexcServer(LoopbackServer):
         if error is not None:
             return error
         self.bodies.append(params)
+        if self.on_create is not None:
+            self.on_create(params)
         if not self.api_trading:  # before any field is looked at: the contract refuses API orders
             return _err(1002, "Contract not allow place order!")
         if self.faults.reject_next is not None:
@@ -303,6 +311,11 @@ class MexcServer(LoopbackServer):
             qty = Decimal(str(params.get("vol")))
         except ArithmeticError:
             return _err(600, "Param error!")
+        if qty == 0 and self.zero_volume_rests and client_id:
+            placement = Placement(client_id, self.next_order_id(), symbol, "buy", qty, Decimal(str(params["price"])),
+                                  "GTC", False, Decimal(0), None, "new")
+            self.record(placement)
+            return _ok({"orderId": str(placement.order_id), "ts": placement.created_ms})
         if not qty.is_finite() or qty < 1 or qty != qty.to_integral_value():
             return _err(2011, "Order quantity error, please try to modify.")
         if client_id:
@@ -352,7 +365,7 @@ class MexcServer(LoopbackServer):
         p = self.find(str(params.get("externalOid", "")))
         if p is None or p.symbol != params.get("symbol"):
             return _err(2040, "order not exist")
-        if p.status != "new":
+        if p.status != "new" or self.cancel_refused(p):
             return _err(2041, "order state cannot be cancelled")
         p.status = "canceled"
         return _ok({"symbol": p.symbol, "externalOid": p.client_id})
