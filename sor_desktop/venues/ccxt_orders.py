@@ -23,6 +23,7 @@ import ccxt
 from sor_desktop.core.account import PositionMode
 from sor_desktop.core.orders import OrderRequest, OrderType, TimeInForce
 from sor_desktop.venues.ccxt_errors import is_not_found
+from sor_desktop.venues.errors import VenueError
 from sor_desktop.venues.mexc import account as mexc_account
 
 RawOrder = Mapping[str, Any] | None
@@ -111,20 +112,42 @@ async def _bingx(ex: Any, client_id: str, symbol: str) -> RawOrder:
     return ex.parse_order(raw, market) if raw is not None else None
 
 
+# WEEX "Get Order History" (GET /capi/v3/order/history, the last 90 days): ``limit`` 1-1000,
+# ``page`` from 0 (weex-labs/weex-agent-skills contract-api-definitions; JKorf/Weex.Net sends both).
+WEEX_HISTORY_PAGE = 1000
+# pages read before giving up: 10,000 finished orders on one symbol in 90 days. Past that the
+# lookup cannot tell, which keeps the leg unknown (trading waits): never "not found".
+WEEX_HISTORY_PAGES = 10
+
+
+def _with_client_id(rows: Any, client_id: str) -> tuple[Mapping[str, Any] | None, int]:
+    """Our order among ``rows`` (a list, or one order as the single query answers), and how many rows."""
+    rows = [rows] if isinstance(rows, Mapping) else rows
+    rows = rows if isinstance(rows, list) else []
+    found = next((r for r in rows if isinstance(r, Mapping) and str(r.get("clientOrderId")) == client_id), None)
+    return found, len(rows)
+
+
 async def _weex(ex: Any, client_id: str, symbol: str) -> RawOrder:
     """WEEX's contract single-order query takes the venue's ``orderId`` only (client ids are
     documented for spot: see quirks), so look for our id among the symbol's open orders, then
-    in its order history (finished IOC orders), both of which carry ``clientOrderId``."""
+    page through its order history (finished IOC orders), both of which carry ``clientOrderId``.
+    The history is read to its end (a short page), else the answer is "cannot tell"."""
     market = ex.market(symbol)
-    calls = ((ex.contractPrivateGetCapiV3OpenOrders, {"symbol": market["id"]}),
-             (ex.contractPrivateGetCapiV3OrderHistory, {"symbol": market["id"], "limit": 1000}))
-    for call, request in calls:
-        rows = await call(dict(request))
-        rows = [rows] if isinstance(rows, Mapping) else rows  # one order, as the single query answers
-        for raw in rows if isinstance(rows, list) else []:
-            if isinstance(raw, Mapping) and str(raw.get("clientOrderId")) == client_id:
-                return ex.parse_order(raw, market)  # type: ignore[no-any-return]
-    return None
+    raw, _ = _with_client_id(await ex.contractPrivateGetCapiV3OpenOrders({"symbol": market["id"]}), client_id)
+    for page in range(WEEX_HISTORY_PAGES):
+        if raw is not None:
+            return ex.parse_order(raw, market)  # type: ignore[no-any-return]
+        rows = await ex.contractPrivateGetCapiV3OrderHistory(
+            {"symbol": market["id"], "limit": WEEX_HISTORY_PAGE, "page": page})
+        raw, count = _with_client_id(rows, client_id)
+        if raw is None and count < WEEX_HISTORY_PAGE:
+            return None  # the whole history was read
+    if raw is not None:
+        return ex.parse_order(raw, market)  # type: ignore[no-any-return]
+    raise VenueError("weex", f"cannot tell whether order {client_id} exists: {market['id']} has more than "
+                             f"{WEEX_HISTORY_PAGES * WEEX_HISTORY_PAGE} orders in its history and ours is not "
+                             "among them; its outcome stays unknown, check it on WEEX")
 
 
 async def _unified(ex: Any, client_id: str, symbol: str) -> RawOrder:

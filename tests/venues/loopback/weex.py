@@ -11,7 +11,7 @@ this server lists no spot market), ``/capi/v3/market/exchangeInfo``, ``/capi/v3/
 (``lastUpdateId``). Signed (``ACCESS-KEY``, ``ACCESS-PASSPHRASE``, ``ACCESS-TIMESTAMP``,
 ``ACCESS-SIGN`` = base64 HMAC-SHA256 of timestamp + method + path with query + JSON body):
 ``POST/DELETE/GET /capi/v3/order`` (the GET takes ``orderId`` only, as documented),
-``/capi/v3/openOrders``, ``/capi/v3/order/history``, ``DELETE /capi/v3/allOpenOrders`` (symbol
+``/capi/v3/openOrders``, ``/capi/v3/order/history`` (paged: ``limit`` 1-1000, ``page``), ``DELETE /capi/v3/allOpenOrders`` (symbol
 optional), ``/capi/v3/account/balance``, ``.../position/allPosition``,
 ``.../position/singlePosition``, ``/capi/v3/account/accountConfig`` (``dualSidePosition``) and
 ``/capi/v3/account/symbolConfig``. Errors are HTTP 400 ``{"code": -1xxx, "msg": ...}``.
@@ -378,8 +378,12 @@ class WeexServer(LoopbackServer):
         params, error = await self._signed(request)
         if error is not None:
             return error
+        # documented: ``limit`` 1-1000 (default 500), ``page`` from 0; newest first (as recorded)
+        limit, page = int(params.get("limit", 500)), int(params.get("page", 0))
+        if not 1 <= limit <= 1000 or page < 0:
+            return _error(-1100, "Illegal characters found in a parameter.")
         done = sorted(self._mine(params, False), key=lambda p: p.created_ms, reverse=True)
-        return web.json_response([self._order_json(p) for p in done[: int(params.get("limit", 500))]])
+        return web.json_response([self._order_json(p) for p in done[page * limit:(page + 1) * limit]])
 
     async def user_trades(self, request: web.Request) -> web.Response:
         """Trade details: each fill with its ``commission`` (the order answers carry no fee), in
