@@ -505,9 +505,9 @@ class Session:
             self.emit(Notice("info" if r.ok else "error", f"{v}: cancel all: {r}"))
         total = sum(r.cancelled for r in results.values())
         failed = sum(1 for r in results.values() if not r.ok)
-        tail = f"; {failed} venue(s) could not cancel everything" if failed else ""
-        self.emit(Notice("info" if not failed else "error",
-                         f"cancel all: {total} open order(s) cancelled on {len(results) - failed} venue(s){tail}"))
+        tail = f"; {failed} venue(s) did not confirm every cancel: see their lines" if failed else ""
+        self.emit(Notice("info" if not failed else "error", f"cancel all: {total} open order(s) confirmed cancelled "
+                                                            f"on {len(results) - failed} venue(s){tail}"))
 
     # -- accounts ------------------------------------------------------------------------------
     async def _account_loop(self) -> None:

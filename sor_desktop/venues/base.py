@@ -81,8 +81,8 @@ class Capabilities:
 
 @dataclass(frozen=True, slots=True)
 class CancelAllResult:
-    """What one venue's cancel-all did: orders cancelled, the symbols they were on, and what
-    could not be done (one line each, the venue's words)."""
+    """What one venue's cancel-all did: orders the venue confirmed cancelled, the symbols they
+    were on, and what could not be done or confirmed (one line each, the venue's words)."""
 
     venue: str
     cancelled: int = 0
@@ -94,7 +94,7 @@ class CancelAllResult:
         return not self.errors
 
     def __str__(self) -> str:
-        done = f"{self.cancelled} cancelled" + (f" on {', '.join(self.symbols)}" if self.symbols else "")
+        done = f"{self.cancelled} confirmed cancelled" + (f" on {', '.join(self.symbols)}" if self.symbols else "")
         return done if self.ok else f"{done}; could not: {'; '.join(self.errors)}"
 
 

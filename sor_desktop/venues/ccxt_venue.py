@@ -45,6 +45,7 @@ from sor_desktop.venues.binanceusdm import deadman as binanceusdm_deadman
 from sor_desktop.venues.bingx import account as bingx_account
 from sor_desktop.venues.bingx import deadman as bingx_deadman
 from sor_desktop.venues.bybit import deadman as bybit_dcp
+from sor_desktop.venues.cancel_confirm import cancel_symbol
 from sor_desktop.venues.cancel_scope import open_order_scopes
 from sor_desktop.venues.ccxt_account import account_rules
 from sor_desktop.venues.ccxt_errors import Phase, map_error
@@ -120,6 +121,14 @@ class CcxtConfig:
     api_urls: Mapping[str, Any] | None = None  # merged into ccxt's urls['api'] (loopback tests)
     options: Mapping[str, Any] | None = None  # extra ccxt options
     trading_allowed: bool | None = None  # override the quirks table (a probe's result)
+
+
+def _order_name(order: Mapping[str, Any]) -> str:
+    """An open order as the trader knows it: its client id (MEXC's ``externalOid``, which ccxt
+    leaves in ``info``), else the venue's id."""
+    info = order.get("info")
+    external = info.get("externalOid") if isinstance(info, Mapping) else None
+    return str(order.get("clientOrderId") or external or order.get("id"))
 
 
 def _merge(base: Any, over: Mapping[str, Any]) -> dict[str, Any]:
@@ -580,7 +589,9 @@ class CcxtVenue(Venue):
 
     async def cancel_all_report(self, symbol: str | None = None) -> CancelAllResult:
         """Cancel our open orders on ``symbol``, or on every swap market of the venue (never
-        spot: see ``cancel_scope``). A symbol that fails is reported, the others still go."""
+        spot: see ``cancel_scope``). A symbol that fails is reported, the others still go. The
+        count is of the orders the venue confirmed cancelled (``cancel_confirm``); each listed
+        order it did not confirm is an error naming it."""
         self._need_keys()
         if symbol is not None:
             self._instrument(symbol)  # a spot or unknown symbol is refused, never sent
@@ -589,25 +600,42 @@ class CcxtVenue(Venue):
             found = []
             for params in open_order_scopes(self.id, self._instruments.values()):
                 found += await self._call(Phase.READ, "fetch_open_orders", None, None, None, params) or []
-        per_symbol: dict[str, int] = {}
+        listed: dict[str, list[Mapping[str, Any]]] = {}
         errors: list[str] = []
         for order in found or []:
             sym = str(order.get("symbol"))
             if sym in self._instruments:
-                per_symbol[sym] = per_symbol.get(sym, 0) + 1
+                listed.setdefault(sym, []).append(order)
             else:  # listed by a futures endpoint but not a swap market we know: leave it, say so
                 errors.append(f"{sym}: not a swap market here, left alone")
         cancelled = 0
         done: list[str] = []
-        for sym in sorted(per_symbol):
+        for sym in sorted(listed):
             try:
-                await self._call(Phase.READ, "cancel_all_orders", sym)
+                confirmed, refused = await self._cancel_symbol(sym, listed[sym])
             except VenueError as exc:
                 errors.append(f"{sym}: {exc.message}")
                 continue
-            cancelled += per_symbol[sym]
-            done.append(sym)
+            cancelled += len(confirmed)
+            if confirmed:
+                done.append(sym)
+            left = [o for o in listed[sym] if str(o.get("id")) not in confirmed]
+            if left:
+                names = ", ".join(_order_name(o) + (f" ({refused[str(o.get('id'))]})" if str(o.get("id")) in refused
+                                                    else "") for o in left)
+                errors.append(f"{sym}: {len(left)} of {len(listed[sym])} not confirmed cancelled by the venue, "
+                              f"may still be open: {names}")
         return CancelAllResult(self.id, cancelled, tuple(done), tuple(errors))
+
+    async def _cancel_symbol(self, symbol: str, listed: list[Mapping[str, Any]]) -> tuple[set[str], Mapping[str, str]]:
+        """Cancel-all on ``symbol``: the venue order ids it confirmed cancelled, and the venue's
+        words for those it refused (``cancel_confirm``: a venue whose answer names no order has
+        the symbol's open orders listed again; one of ``listed`` still open is not confirmed)."""
+        answer = await self._guarded(Phase.READ, cancel_symbol(self._ex, self.id, symbol))
+        if answer.confirmed is not None:
+            return set(answer.confirmed), answer.refused
+        still = {str(o.get("id")) for o in await self._call(Phase.READ, "fetch_open_orders", symbol) or []}
+        return {str(o.get("id")) for o in listed if str(o.get("id")) not in still}, {}
 
     async def refresh_dead_man(self, seconds: float) -> str | None:
         """(Re)arm the venue's countdown cancel-all (Binance USDⓈ-M per symbol traded in this

@@ -101,8 +101,8 @@ async def test_cancel_all_reports_per_venue(tmp_path, monkeypatch):
     try:
         session.cancel_all()
         await asyncio.wait([t for t in session.tasks if t.get_name() == "cancel-all"], timeout=5)
-        assert any("cancel all: 0 open order(s) cancelled on 5 venue(s)" in n.text for n in notices)
-        per_venue = [n.text for n in notices if ": cancel all: 0 cancelled" in n.text]
+        assert any("cancel all: 0 open order(s) confirmed cancelled on 5 venue(s)" in n.text for n in notices)
+        per_venue = [n.text for n in notices if ": cancel all: 0 confirmed cancelled" in n.text]
         assert sorted(t.split(":")[0] for t in per_venue) == sorted(session.venues)
     finally:
         await session.stop(timeout=1.0)

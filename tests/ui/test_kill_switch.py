@@ -16,5 +16,5 @@ def test_kill_switch_reports_each_venue(window, sim_session, loop, qtbot):
     qtbot.wait(50)  # the session's notices reach the window through a queued signal
     text = window.log_panel.text.toPlainText()
     for venue in session.venues:
-        assert f"{venue}: cancel all: 0 cancelled" in text
-    assert "cancel all: 0 open order(s) cancelled on" in text
+        assert f"{venue}: cancel all: 0 confirmed cancelled" in text
+    assert "cancel all: 0 open order(s) confirmed cancelled on" in text

@@ -151,7 +151,7 @@ def test_ctrl_shift_x_cancels_all_open_orders(window, sim_session, loop, qtbot):
     tasks = [t for t in session.tasks if t.get_name() == "cancel-all"]
     assert tasks, "the hotkey started no cancel-all"
     loop.run_until_complete(asyncio.wait(tasks, timeout=5))
-    assert "cancel all: 0 open order(s) cancelled on 5 venue(s)" in window.log_panel.text.toPlainText()
+    assert "cancel all: 0 open order(s) confirmed cancelled on 5 venue(s)" in window.log_panel.text.toPlainText()
 
 
 def test_done_route_adds_its_slippage_to_the_plot(window, sim_session, loop):

@@ -43,35 +43,49 @@ def order(venue: str, market_id: str, n: int) -> dict[str, Any]:
 
 
 def routes(venue: str, ids: list[str], cancelled: list[str]) -> dict[tuple[str, str], Any]:
-    """Two open orders on the first symbol, one on the second; cancels record the market id."""
+    """Two open orders on the first symbol, one on the second; a cancel-all records the market id,
+    answers as the venue does for the orders it cancelled, and they are no longer listed open."""
     orders = [order(venue, ids[0], 1), order(venue, ids[0], 2), order(venue, ids[1], 3)]
+
+    def still_open() -> list[dict[str, Any]]:
+        return [o for o in orders if o["symbol"] not in cancelled]
+
+    def listed(wrap: Any) -> Any:
+        def run(method: str, url: str, body: Any) -> tuple[int, Any]:
+            if venue == "bybit" and "category=linear" not in url:
+                return 200, wrap([])
+            return 200, wrap(still_open())
+        return run
 
     def cancel(answer: Any) -> Any:
         def run(method: str, url: str, body: Any) -> tuple[int, Any]:
-            text = f"{url} {body}"
-            cancelled.extend(i for i in ids if i in text.replace("%2F", "/").replace("%3A", ":"))
-            return 200, answer
+            text = f"{url} {body}".replace("%2F", "/").replace("%3A", ":")
+            hit = [i for i in ids if i in text]
+            cancelled.extend(hit)
+            return 200, answer([o for o in orders if o["symbol"] in hit])
         return run
 
     if venue == "binanceusdm":
-        return {("GET", "/fapi/v1/openOrders"): (200, orders),
-                ("DELETE", "/fapi/v1/allOpenOrders"): cancel({"code": 200, "msg": "done"})}
+        return {("GET", "/fapi/v1/openOrders"): listed(lambda os: os),
+                ("DELETE", "/fapi/v1/allOpenOrders"): cancel(lambda os: {"code": 200, "msg": "done"})}
     if venue == "bybit":
-        def realtime(method: str, url: str, body: Any) -> tuple[int, Any]:
-            mine = orders if "category=linear" in url else []
-            return 200, {"retCode": 0, "retMsg": "OK", "result": {"list": mine, "nextPageCursor": ""}, "time": 1}
-        return {("GET", "/v5/order/realtime"): realtime,
-                ("POST", "/v5/order/cancel-all"): cancel({"retCode": 0, "retMsg": "OK",
-                                                          "result": {"list": [], "success": "1"}, "time": 1})}
+        return {("GET", "/v5/order/realtime"): listed(lambda os: {"retCode": 0, "retMsg": "OK", "time": 1, "result": {
+                    "list": os, "nextPageCursor": ""}}),
+                ("POST", "/v5/order/cancel-all"): cancel(lambda os: {"retCode": 0, "retMsg": "OK", "time": 1, "result": {
+                    "list": [{"orderId": o["orderId"], "orderLinkId": o["orderLinkId"]} for o in os], "success": "1"}})}
     if venue == "bingx":
-        return {("GET", "/openApi/swap/v2/trade/openOrders"): (200, {"code": 0, "msg": "", "data": {"orders": orders}}),
-                ("DELETE", "/openApi/swap/v2/trade/allOpenOrders"): cancel({"code": 0, "msg": "", "data": {
-                    "success": [], "failed": None}})}
+        return {("GET", "/openApi/swap/v2/trade/openOrders"): listed(lambda os: {"code": 0, "msg": "", "data": {
+                    "orders": os}}),
+                ("DELETE", "/openApi/swap/v2/trade/allOpenOrders"): cancel(lambda os: {"code": 0, "msg": "", "data": {
+                    "success": os, "failed": None}})}
     if venue == "weex":
-        return {("GET", "/capi/v3/openOrders"): (200, orders),
-                ("DELETE", "/capi/v3/allOpenOrders"): cancel([{"orderId": 1, "success": True}])}
-    return {("GET", "/api/v1/private/order/list/open_orders"): (200, {"success": True, "code": 0, "data": orders}),
-            ("POST", "/api/v1/private/order/cancel_all"): cancel({"success": True, "code": 0})}
+        return {("GET", "/capi/v3/openOrders"): listed(lambda os: os),
+                ("DELETE", "/capi/v3/allOpenOrders"): cancel(lambda os: [{"orderId": o["orderId"], "success": True,
+                                                                           "errorCode": "", "errorMessage": ""}
+                                                                          for o in os])}
+    return {("GET", "/api/v1/private/order/list/open_orders"): listed(lambda os: {"success": True, "code": 0,
+                                                                                   "data": os}),
+            ("POST", "/api/v1/private/order/cancel_all"): cancel(lambda os: {"success": True, "code": 0})}
 
 
 def venue_for(venue_id: str) -> CcxtVenue:
@@ -132,7 +146,7 @@ async def test_a_failing_symbol_is_reported_and_the_others_still_cancelled() -> 
         if ids[0] in url:
             return 200, {"code": 109500, "msg": "The current system is busy, please try again later"}
         cancelled.append(ids[1])
-        return 200, {"code": 0, "msg": "", "data": {"success": [], "failed": None}}
+        return 200, {"code": 0, "msg": "", "data": {"success": [order("bingx", ids[1], 3)], "failed": None}}
 
     r[("DELETE", "/openApi/swap/v2/trade/allOpenOrders")] = flaky
     capture(v, r)

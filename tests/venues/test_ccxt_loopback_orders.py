@@ -161,6 +161,24 @@ async def test_cancel_all_cancels_every_resting_order(trading: Loopback, scoped:
 
 
 @pytest.mark.asyncio
+@pytest.mark.parametrize("scoped", [True, False], ids=["with-symbol", "without-symbol"])
+async def test_cancel_all_counts_what_the_venue_confirmed_and_names_what_it_did_not(trading: Loopback,
+                                                                                    scoped: bool) -> None:
+    """The count was of the orders listed before the cancel: one the venue would not cancel (it
+    stays open) was counted cancelled, and the trader who pressed "cancel all" was not told."""
+    server, case = trading.server, trading.case
+    low = case.away(server, case.best_bid(server), "-0.01")
+    for cid in ("rest-1", "rest-2", "kept-3"):
+        await _rest(trading, cid, 2, low)
+    server.faults.cancel_refused = ("kept-",)
+    report = await trading.v.cancel_all_report(case.symbol if scoped else None)
+    assert [p.status for p in server.placements] == ["canceled", "canceled", "new"]
+    assert report.cancelled == 2 and report.symbols == (case.symbol,) and not report.ok
+    (error,) = report.errors
+    assert error.startswith(case.symbol) and "1 of 3" in error and "kept-3" in error and "rest-" not in error
+
+
+@pytest.mark.asyncio
 async def test_balance_reports_free_margin(trading: Loopback) -> None:
     server, case = trading.server, trading.case
     low = case.away(server, case.best_bid(server), "-0.01")

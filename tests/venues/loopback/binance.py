@@ -284,8 +284,8 @@ class BinanceUsdmServer(LoopbackServer):
         params, error = await self._signed(request)
         if error is not None:
             return error
-        for p in self.placements:
-            if p.status == "new" and p.symbol == params.get("symbol"):
+        for p in self.placements:  # the answer names no order: one left open is only seen by listing
+            if p.status == "new" and p.symbol == params.get("symbol") and not self.cancel_refused(p):
                 p.status = "canceled"
         return web.json_response({"code": 200, "msg": "The operation of cancel all open order is done."})
 

@@ -503,12 +503,16 @@ class BingxServer(LoopbackServer):
         if error is not None:
             return error
         sym = params.get("symbol")  # the docs: without a symbol, every open swap order
-        done = []
-        for p in self.placements:
+        done, failed = [], []
+        for p in self.placements:  # the answer splits them: cancelled ("success") and not ("failed")
             if p.status == "new" and (sym is None or p.symbol == sym):
+                if self.cancel_refused(p):
+                    failed.append({"orderId": str(p.order_id), "clientOrderId": p.client_id, "errorCode": 109500,
+                                   "errorMessage": "The current system is busy, please try again later"})
+                    continue
                 p.status = "canceled"
                 done.append(self._order_json(p))  # type: ignore[arg-type]
-        return _ok({"success": done, "failed": None})
+        return _ok({"success": done, "failed": failed or None})
 
     async def cancel_all_after_endpoint(self, request: web.Request) -> web.Response:
         params, error = await self._signed(request)

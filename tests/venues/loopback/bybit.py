@@ -436,8 +436,8 @@ class BybitServer(LoopbackServer):
         if error is not None:
             return error
         done = []
-        for p in self.placements:
-            if p.status == "new" and p.symbol == params.get("symbol"):
+        for p in self.placements:  # the answer lists the orders cancelled
+            if p.status == "new" and p.symbol == params.get("symbol") and not self.cancel_refused(p):
                 p.status = "canceled"
                 done.append({"orderId": str(uuid.UUID(int=p.order_id)), "orderLinkId": p.client_id})
         return _ok({"list": done, "success": "1"})

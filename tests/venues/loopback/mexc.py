@@ -375,8 +375,8 @@ class MexcServer(LoopbackServer):
         if error is not None:
             return error
         symbol = params.get("symbol")  # none: every contract
-        for p in self.placements:
-            if p.status == "new" and (symbol is None or p.symbol == symbol):
+        for p in self.placements:  # the answer names no order: one left open is only seen by listing
+            if p.status == "new" and (symbol is None or p.symbol == symbol) and not self.cancel_refused(p):
                 p.status = "canceled"
         return _ok()
 

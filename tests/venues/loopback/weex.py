@@ -407,6 +407,10 @@ class WeexServer(LoopbackServer):
             return error
         out = []
         for p in self._mine(params, True):  # documented: no symbol cancels across symbols
+            if self.cancel_refused(p):  # one answer per order: this one says it failed
+                out.append({"orderId": str(p.order_id), "success": False, "errorCode": "-1054",
+                            "errorMessage": "System error, please retry later."})
+                continue
             p.status = "canceled"
             out.append({"orderId": str(p.order_id), "success": True, "errorCode": "", "errorMessage": ""})
         return web.json_response(out)
