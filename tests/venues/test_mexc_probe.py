@@ -151,3 +151,23 @@ async def test_an_accepted_probe_is_cancelled_and_journaled_cancelled() -> None:
     (leg,) = ex.journal.all_legs()
     assert placed.status == "canceled" and leg.client_order_id == placed.client_id and leg.status == "canceled"
     assert ex.blocked() is None
+
+
+@pytest.mark.asyncio
+async def test_the_reconciliation_settles_an_open_probe_by_its_client_id_and_trading_resumes() -> None:
+    async with serving("mexc") as server:
+        server.zero_volume_rests = True
+        server.faults.cancel_refused = (PROBE_ID_PREFIX,)
+        v = loopback_venue(server, "mexc")
+        ex = journaled(v)
+        try:
+            await v.connect()
+            assert ex.blocked() is not None
+            server.faults.cancel_refused = ()  # the venue takes cancels again
+            report = await ex.recover()  # as the session does after connecting
+        finally:
+            await v.close()
+    (placed,) = server.placements
+    (leg,) = report.resolved
+    assert leg.client_order_id == placed.client_id and leg.status == "canceled" and placed.status == "canceled"
+    assert ex.blocked() is None and len(server.bodies) == 1  # settled by its id, never sent again
