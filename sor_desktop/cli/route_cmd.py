@@ -206,6 +206,9 @@ async def _route(args: argparse.Namespace, request: PlanRequest, limits: CheckLi
         await close_all(venues)
         raise TradingRefused(f"{exc}; nothing was sent") from None
     try:
+        # a venue that asks its account's permission with a probe order at connect (MEXC) journals
+        # it: an executor over every venue attaches the journal; one left open is reconciled below
+        Executor({v.id: v for v in venues}, journal)
         conn = await connect(venues, args.symbol, args.timeout)
         if not conn.venues:
             why = "; ".join(f"{v}: {r}" for v, r in sorted(conn.skipped.items()))
