@@ -129,13 +129,21 @@ class DepthChart(QWidget):
         self._order_line.hide()
         self._vline = pg.InfiniteLine(angle=90, pen=pg.mkPen(theme.MUTED, style=Qt.PenStyle.DashLine))
         self._mid_line = pg.InfiniteLine(angle=90, pen=pg.mkPen("#3a414c"))
-        self._tip = pg.TextItem(anchor=(0, 1), fill=QColor(15, 18, 22, 230), border=pg.mkPen(theme.BORDER))
-        self._tip.setZValue(100)
-        for item in (self._mid_line, self._vline, self._tip):
+        self._tip = pg.TextItem(anchor=(0, 0), fill=QColor(15, 18, 22, 230), border=pg.mkPen(theme.BORDER))
+        for item in (self._mid_line, self._vline):
             self.plot.addItem(item, ignoreBounds=True)
+        # in the view's pixels, not the data's, and over the legend (a sibling of the curves' group:
+        # a z-value among the curves left the tooltip under it); placed beside the pointer on the
+        # side where it fits, so it is never cut at the plot's edge
+        vb = self.plot.getPlotItem().vb
+        self._tip.setParentItem(vb)
+        self._tip.setZValue(max(self.legend.zValue(), vb.borderRect.zValue()) + 1)
         self._tip.hide()
         self._vline.hide()
         self._hover: float | None = None
+        # what the tooltip shows (None: no sweep in it): a click at its price fills in this figure,
+        # not one made again at the click (the venues' health and margins move between frames)
+        self._shown: Sweep | None = None
         # where the pointer is (scene coordinates): when the view re-centres under a still pointer,
         # the price under it changes, and the tooltip must say the price a click there would take
         self._hover_pos: QPointF | None = None
@@ -377,6 +385,8 @@ class DepthChart(QWidget):
         if self._hover_pos is not None and not self._tip_held:
             self._hover = float(self.plot.getPlotItem().vb.mapSceneToView(self._hover_pos).x())
             self._show_tip(self._hover)
+        elif self._tip.isVisible() and self._hover is not None:
+            self._place_tip(self._hover)  # held: what it says stays, where it is follows the view
         self.frames += 1
         self.dirty = False
 
@@ -493,6 +503,7 @@ class DepthChart(QWidget):
         self._hover = None  # also keeps the next frame from showing the tip again
         self._hover_pos = None
         self._tip_held = False
+        self._shown = None
         self._tip.hide()
         self._vline.hide()
 
@@ -514,17 +525,29 @@ class DepthChart(QWidget):
         bid = price < mid
         side = Side.SELL if bid else Side.BUY
         sweep = self.sweep_source(price, side) if self.sweep_source is not None else None
+        self._shown = sweep
         bps = (price - mid) / mid * 1e4
         head = f"<b>{price:,.2f}</b> &nbsp; {bps:+.1f} bps from mid"
         if sweep is None:
             self._tip.setHtml(f"<div style='color:{theme.TEXT}'>{head}</div>")
         else:
             self._tip.setHtml(f"<div style='color:{theme.TEXT}'>{head}{self._sweep_html(sweep)}</div>")
-        lo, hi = self.plot.viewRange()[0]
-        ylo, yhi = self.plot.viewRange()[1]
-        self._tip.setAnchor((1, 0) if price > (lo + hi) / 2 else (0, 0))
-        self._tip.setPos(price, yhi)
         self._tip.show()
+        self._place_tip(price)
+
+    def _place_tip(self, price: float) -> None:
+        """Right of the pointer, or left of it where the right side is too narrow; inside the
+        plot whatever its width (near both edges at 1024 wide it was cut at the right one)."""
+        vb = self.plot.getPlotItem().vb
+        area = vb.boundingRect()
+        x = vb.mapFromView(QPointF(price, 0.0)).x()
+        width = self._tip.boundingRect().width()
+        gap = 8.0
+        right_room, left_room = area.right() - x - gap, x - gap - area.left()
+        # the right when it fits there, else the left; too wide for both: the roomier side
+        right = right_room >= width or (left_room < width and right_room >= left_room)
+        left = x + gap if right else x - gap - width
+        self._tip.setPos(max(area.left(), min(left, area.right() - width)), area.top() + 2)
 
     def _sweep_html(self, sweep: Sweep) -> str:
         """What a click here fills in: per venue and in total, routable (caps, lots, minimums)."""
@@ -553,11 +576,20 @@ class DepthChart(QWidget):
         self.click_at(float(self.plot.getPlotItem().vb.mapSceneToView(pos).x()))
 
     def click_at(self, price: float) -> None:
-        """The tooltip is made again for ``price`` on the books the click routes on, and held."""
+        """A click at ``price``: the tooltip on the screen for it is held as it is, and its figure
+        is what the click fills in (``shown_sweep``); without one it is made for ``price`` first."""
         self._hover = price
-        self._show_tip(price)
+        if self.shown_sweep(price) is None:
+            self._show_tip(price)
         self._tip_held = True
         self.price_clicked.emit(price)
+
+    def shown_sweep(self, price: float) -> Sweep | None:
+        """The sweep the tooltip shows, if it is on the screen for ``price``."""
+        shown = self._shown
+        if shown is None or not self._tip.isVisible() or self._hover != price:
+            return None
+        return shown
 
 
 def _mid(books: Mapping[str, BookSnapshot], stale: set[str]) -> float | None:

@@ -254,7 +254,8 @@ class MainWindow(QMainWindow):
         self.positions.close_requested.connect(lambda venue: self.flatten({venue}))
         self.routing.symbol_changed.connect(self._change_symbol)
         self.routing.route_requested.connect(self.on_route_requested)
-        self.depth_chart.price_clicked.connect(self.sweep_to)
+        self.depth_chart.price_clicked.connect(
+            lambda price: self.sweep_to(price, shown=self.depth_chart.shown_sweep(price)))
         self.depth_chart.sim_requested.connect(self.open_simulated_market)
         self.depth_chart.sweep_source = self.sweep_at
 
@@ -962,9 +963,11 @@ class MainWindow(QMainWindow):
         return sweep_to_price(self._inputs(req, books), side, price,
                               fee_adjusted=self.depth_chart.fee_adjusted.isChecked(), max_venues=req.max_venues)
 
-    def sweep_to(self, price: float) -> None:
+    def sweep_to(self, price: float, shown: Sweep | None = None) -> None:
         """Click to route: everything routable up to ``price`` on the side the order takes, and
-        ``price`` as the order's hard limit (no leg's IOC limit passes it).
+        ``price`` as the order's hard limit (no leg's IOC limit passes it). ``shown``: the figure
+        the depth chart's tooltip showed for ``price``, which is what the click fills in (made again
+        at the click it said 22.9679 BTC where the tooltip had said 17.4475).
 
         A click on the other side of the book keeps the side and the amount and says why at the
         field: flipping a buy into a sell because of where the pointer landed (a near-mid click
@@ -978,7 +981,8 @@ class MainWindow(QMainWindow):
             self.routing.show_hint(f"{here.capitalize()} side clicked: a {'buy' if buy else 'sell'} takes the "
                                    f"{there}. Press {key} there.")
             return
-        sweep = self.sweep_at(price, self.routing.side)
+        side = self.routing.side
+        sweep = shown if shown is not None and shown.side is side else self.sweep_at(price, side)
         if sweep is None or not sweep.total_base:
             self.routing.show_hint("Nothing routable up to that price: click further from the mid.")
             return

@@ -7,6 +7,7 @@ import math
 from decimal import Decimal
 
 import pytest
+from PySide6.QtCore import QPointF
 
 from sor_desktop.core.book import BookSnapshot
 from sor_desktop.core.instrument import Instrument
@@ -138,3 +139,43 @@ def test_a_venue_back_after_a_symbol_takes_its_place_in_order(chart):
     lay = chart._toggles
     texts = [lay.itemAt(i).widget().text() for i in range(1, lay.count())]
     assert texts == ["binanceusdm", "bingx", "mexc", "weex", "bybit BTC/USD:BTC"]
+
+
+def _long_sweep(price, side):
+    from sor_desktop.core.orders import Side
+    from sor_desktop.engine.preview import Sweep, SweepVenue
+    rows = tuple(SweepVenue(f"venue number {i}", Decimal("12.3456"), 1234.5) for i in range(5))
+    return Sweep(side if isinstance(side, Side) else Side(side), price, False, rows)
+
+
+@pytest.mark.parametrize("width", [560, 800])
+def test_the_tooltip_stays_inside_the_plot_and_over_the_legend(chart, qtbot, width):
+    """Seen at 1280x720: the tooltip was cut off at the chart's right edge (a pointer just left of
+    the middle put it right of the pointer, wider than what was left), and the legend, when
+    ticked, was drawn over it."""
+    chart.resize(width, 400)
+    chart.show()
+    qtbot.waitExposed(chart)
+    chart.sweep_source = _long_sweep
+    chart.show_legend.setChecked(True)
+    chart.refresh({"a": book("a", 2.0)}, {"a": inst("a")}, set())
+    vb = chart.plot.getPlotItem().vb
+    area = vb.sceneBoundingRect()
+    for frac in (0.02, 0.3, 0.45, 0.49, 0.55, 0.7, 0.98):
+        pos = QPointF(area.left() + frac * area.width(), area.center().y())
+        chart._on_move(pos)
+        chart._tip.updateTransform(force=True)  # as before a paint (sigPrepareForPaint)
+        tip = chart._tip.sceneBoundingRect()
+        assert tip.width() > 150  # the long tooltip
+        assert area.left() - 0.5 <= tip.left() and tip.right() <= area.right() + 0.5, (frac, tip, area)
+        assert not tip.contains(pos)  # beside the pointer, not under it
+    chart._on_move(QPointF(area.left() + 0.05 * area.width(), area.center().y()))  # over the legend
+    chart._tip.updateTransform(force=True)
+    both = chart._tip.sceneBoundingRect().intersected(chart.legend.sceneBoundingRect())
+    assert not both.isEmpty()
+    stack = [i for i in chart.plot.scene().items(both.center()) if i.isVisible()]  # topmost first
+
+    def depth(item) -> int:
+        return next(n for n, i in enumerate(stack) if i is item or item.isAncestorOf(i))
+
+    assert depth(chart._tip) < depth(chart.legend)  # the tooltip is drawn over the legend
