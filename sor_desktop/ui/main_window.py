@@ -391,6 +391,9 @@ class MainWindow(QMainWindow):
 
     def reset_layout(self) -> None:
         self.restoreState(self._default_state, LAYOUT_VERSION)
+        # the saved default has the bottom panels side by side: default_sizes makes them tabs again
+        # under a narrow chart (told they already were, it left Price impact split at 1280x720)
+        self._compact_bottom = False
         self._notices_as_they_are()
         self.default_sizes()
 

@@ -105,6 +105,9 @@ class SizePresets(QWidget):
             b.setToolTip(f"key {i}: " + (tip(p) if tip else p.label))
             b.clicked.connect(lambda _=False, p=p: self.picked.emit(p))
             self._lay.addWidget(b)
+            # now, not at Qt's next pass: the window's first layout, made right after, measured
+            # an empty row and Reset layout a full one (the Route dock 20 px taller than at start)
+            b.show()
             self.buttons.append(b)
 
     def pick(self, n: int) -> None:
