@@ -13,6 +13,7 @@ import time
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QHeaderView, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
 
@@ -28,6 +29,11 @@ COLUMNS = ("route / venue", "side", "status", "contracts", "filled", "avg price"
 FEE = COLUMNS.index("fee")
 ESTIMATED_FEE = "estimated at the account's taker rate: the venue's answer did not give this fill's fee"
 UNKNOWN_FEE = "not known: the venue's answer did not give this fill's fee and there was no price to estimate it at"
+SHOWN = ("route / venue", "side", "status", "filled", "avg price", "slip bps", "fee", "reason", "preview",
+         "contracts", "latency ms")
+# the most these take (px): "partly filled (rest cancelled) (was unknown)" and a venue's sentence
+# made the first six columns wider than the dock under the chart at 1280 wide
+CAPPED = {"status": 150, "reason": 190}
 
 STATUS_TEXT = {
     OrderStatus.PENDING: "pending",
@@ -120,12 +126,17 @@ class Blotter(QWidget):
         self.tree.setHeaderLabels(COLUMNS)
         self.tree.setFont(theme.mono_font(9))
         self.tree.setAlternatingRowColors(True)
-        self.tree.header().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.tree.header().setStretchLastSection(True)
-        # the venue's words next to the status (shown, not the data order): at the far right they
-        # were cut off in a 800-wide dock, just where a reject needs them
-        self.tree.header().moveSection(COLUMNS.index("reason"), COLUMNS.index("status") + 1)
-        self.tree.header().moveSection(FEE, self.tree.header().visualIndex(COLUMNS.index("slip bps")) + 1)
+        self.tree.setTextElideMode(Qt.TextElideMode.ElideRight)
+        header = self.tree.header()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setStretchLastSection(True)
+        for name in CAPPED:  # sized by _fit: up to their cap, elided past it, whole in the tooltip
+            header.setSectionResizeMode(COLUMNS.index(name), QHeaderView.ResizeMode.Interactive)
+        # shown in the order a trader reads a fill (not the data order): at 1280x720 the venue's
+        # words after the status pushed the average price and the slippage behind a scroll bar;
+        # they come after the slippage now, still before what is read last
+        for at, name in enumerate(SHOWN):
+            header.moveSection(header.visualIndex(COLUMNS.index(name)), at)
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.addWidget(self.tree)
@@ -160,6 +171,7 @@ class Blotter(QWidget):
         if child is None:
             return
         child.setText(2, leg_status_text(u))
+        child.setToolTip(2, leg_status_text(u))
         child.setForeground(2, QColor(STATUS_COLOUR.get(u.status, theme.TEXT)))
         child.setText(4, f"{u.filled_base:,.{_digits(r)}f}" if u.filled_contracts else "0")
         child.setText(5, format_average(u.avg_price, r.tick) if u.avg_price else "")
@@ -171,7 +183,7 @@ class Blotter(QWidget):
         child.setForeground(FEE, QColor(theme.WARN if u.fee_estimated else theme.TEXT))
         words = venue_words(u)
         child.setText(9, words)
-        child.setToolTip(9, u.reason or words)
+        child.setToolTip(9, words if not u.reason or u.reason in words else f"{words}\n{u.reason}".strip())
         failure = leg_failure(u)
         tint = QBrush(QColor(FAILURE_TINT[failure])) if failure else QBrush()
         for c in range(len(COLUMNS)):
@@ -210,8 +222,8 @@ class Blotter(QWidget):
                 "partly filled" if filled else "not filled")
         it = r.item
         it.setForeground(2, QColor(colour))
-        if r.done is not None and r.done.journal_error:
-            it.setToolTip(2, r.done.journal_error)
+        error = r.done.journal_error if r.done is not None else None
+        it.setToolTip(2, f"{status}\n{error}" if error else status)
         it.setText(0, f"{time.strftime('%H:%M:%S', time.localtime(r.started.time))} {r.started.route_id[:8]}")
         it.setText(2, status)
         digits = _digits(r)
@@ -230,6 +242,16 @@ class Blotter(QWidget):
                 it.setText(7, f"{slip:+.2f}")
         lat = [u.latency_ms for u in r.legs.values() if u.latency_ms is not None]
         it.setText(8, f"{max(lat):.0f}" if lat else "")
+        self._fit()
+
+    def _fit(self) -> None:
+        """The capped columns as wide as their texts up to their cap (and never narrower than
+        their title)."""
+        header = self.tree.header()
+        for name, cap in CAPPED.items():
+            c = COLUMNS.index(name)
+            want = max(self.tree.sizeHintForColumn(c), header.sectionSizeHint(c))
+            header.resizeSection(c, min(want, cap))
 
     def _summarise_sides(self, r: _Route) -> None:
         """A route of both sides: "sell+buy", each side's amounts in the tooltip, no one average
