@@ -194,6 +194,7 @@ class MainWindow(QMainWindow):
         self._scaling = False
         self._laid_out = False  # set by default_sizes, or by a layout restored from the last run
         self._compact_bottom = False  # the bottom panels as tabs (a window narrower than 1500)
+        self._route_grown: tuple[int, int] | None = None  # the Route dock's width before and after a split grew it
         self._dock("routing", "Route", self.routing, Qt.DockWidgetArea.RightDockWidgetArea)
         self._dock("ladder", "Consolidated ladder", self.ladder, Qt.DockWidgetArea.RightDockWidgetArea)
         self._dock("impact", "Price impact", self.impact, Qt.DockWidgetArea.BottomDockWidgetArea)
@@ -306,16 +307,25 @@ class MainWindow(QMainWindow):
     def _give_preview_room(self) -> None:
         """The split grew (more legs, the funding and liquidation columns): the Route dock grows to
         show it uncut, wider up to leaving the chart 560 px and taller down to leaving the ladder
-        eight rows. Never shrinks, so the panels do not jump as legs come and go."""
+        eight rows. While there is a split it does not shrink, so the panels do not jump as legs
+        come and go; when the split goes, the width it took goes back (it stayed 655 px of a 600 px
+        dock after the ticket was cleared), unless the trader has sized the dock since."""
         dock = self.docks["routing"]
         if not self._laid_out or dock.isFloating() or not dock.isVisible():
             return
         preview = self.routing.preview
+        if preview.plan is None or not preview.plan.legs:
+            grown, self._route_grown = self._route_grown, None
+            if grown is not None and dock.width() == grown[1]:
+                self.resizeDocks([dock], [grown[0]], Qt.Orientation.Horizontal)
+            return
         extra = preview.missing_width()
         if extra:
             width = min(dock.width() + extra, self.width() - 560)
             if width > dock.width():
+                before = self._route_grown[0] if self._route_grown else dock.width()
                 self.resizeDocks([dock], [width], Qt.Orientation.Horizontal)
+                self._route_grown = (before, width)  # the dock takes it at the next layout pass
         ladder = self.docks["ladder"]
         if ladder.isFloating() or not ladder.isVisible():
             return
