@@ -56,6 +56,9 @@ class VenueChip(QLabel):
         self.terms_note = ""  # the venue's fee and funding (ui.futures_inputs.terms_tooltip)
         self.setFont(theme.mono_font(8))
         self.compact = False  # set by the window when it is narrow
+        # framed from the start: a bare label until the first health, the status bar grew 5 px
+        # after the window's first layout was made, and Reset layout put the ladder lower
+        self.show_health(self.health)
 
     def show_unlisted(self, symbol: str) -> None:
         """The venue does not list ``symbol``: said so, instead of "connecting" for ever."""

@@ -83,3 +83,15 @@ def test_reset_layout_after_docks_moved_about_and_closed_is_the_default(window, 
     window.reset_layout()
     _settle(qtbot)
     assert _layout(window) == default
+
+
+def test_a_venue_chip_is_as_tall_before_its_first_health_as_after(qapp):
+    """A chip was a bare label until its first health came, after the window's first layout: the
+    status bar grew 5 px under Xvfb and Reset layout then put the ladder 3 px lower than at start."""
+    from sor_desktop.engine.store import LinkState, VenueHealth
+    from sor_desktop.ui.venue_chips import VenueChip
+
+    chip = VenueChip("bybit")
+    first = chip.sizeHint().height()
+    chip.show_health(VenueHealth("bybit", LinkState.CONNECTED))
+    assert chip.sizeHint().height() == first
