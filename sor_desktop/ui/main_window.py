@@ -194,7 +194,8 @@ class MainWindow(QMainWindow):
         self._scaling = False
         self._laid_out = False  # set by default_sizes, or by a layout restored from the last run
         self._compact_bottom = False  # the bottom panels as tabs (a window narrower than 1500)
-        self._route_grown: tuple[int, int] | None = None  # the Route dock's width before and after a split grew it
+        # the Route dock's width and height before and after a split grew them
+        self._route_grown: dict[Qt.Orientation, tuple[int, int]] = {}
         self._dock("routing", "Route", self.routing, Qt.DockWidgetArea.RightDockWidgetArea)
         self._dock("ladder", "Consolidated ladder", self.ladder, Qt.DockWidgetArea.RightDockWidgetArea)
         self._dock("impact", "Price impact", self.impact, Qt.DockWidgetArea.BottomDockWidgetArea)
@@ -308,25 +309,25 @@ class MainWindow(QMainWindow):
         """The split grew (more legs, the funding and liquidation columns): the Route dock grows to
         show it uncut, wider up to leaving the chart 560 px and taller down to leaving the ladder
         eight rows. While there is a split it does not shrink, so the panels do not jump as legs
-        come and go; when the split goes, the width it took goes back (it stayed 655 px of a 600 px
-        dock after the ticket was cleared), unless the trader has sized the dock since."""
+        come and go; when the split goes, the room it took goes back (the dock stayed 655 px of
+        600 wide, and the ladder 50 px shorter, after the ticket was cleared), unless the trader
+        has sized the dock since."""
         dock = self.docks["routing"]
         if not self._laid_out or dock.isFloating() or not dock.isVisible():
             return
         preview = self.routing.preview
+        ladder = self.docks["ladder"]
         if preview.plan is None or not preview.plan.legs:
-            grown, self._route_grown = self._route_grown, None
-            if grown is not None and dock.width() == grown[1]:
-                self.resizeDocks([dock], [grown[0]], Qt.Orientation.Horizontal)
+            self._give_room_back(dock, ladder)
             return
+        horizontal, vertical = Qt.Orientation.Horizontal, Qt.Orientation.Vertical
         extra = preview.missing_width()
         if extra:
             width = min(dock.width() + extra, self.width() - 560)
             if width > dock.width():
-                before = self._route_grown[0] if self._route_grown else dock.width()
-                self.resizeDocks([dock], [width], Qt.Orientation.Horizontal)
-                self._route_grown = (before, width)  # the dock takes it at the next layout pass
-        ladder = self.docks["ladder"]
+                before = self._route_grown.get(horizontal, (dock.width(), 0))[0]
+                self.resizeDocks([dock], [width], horizontal)
+                self._route_grown[horizontal] = (before, self._laid_out_now(dock).width())
         if ladder.isFloating() or not ladder.isVisible():
             return
         title = dock.height() - self.routing.height()
@@ -335,8 +336,27 @@ class MainWindow(QMainWindow):
             room = dock.height() + ladder.height() - self._ladder_min_height()
             height = min(want, room)
             if height > dock.height():
-                self.resizeDocks([dock, ladder], [height, dock.height() + ladder.height() - height],
-                                 Qt.Orientation.Vertical)
+                before = self._route_grown.get(vertical, (dock.height(), 0))[0]
+                self.resizeDocks([dock, ladder], [height, dock.height() + ladder.height() - height], vertical)
+                self._route_grown[vertical] = (before, self._laid_out_now(dock).height())
+
+    def _laid_out_now(self, dock: QDockWidget) -> QDockWidget:
+        """``dock`` with the sizes just asked for applied (Qt applies them at its next pass, and
+        may give less: the chart's minimum capped a width asked as 706 at 655)."""
+        layout = self.layout()
+        if layout is not None:
+            layout.activate()
+        return dock
+
+    def _give_room_back(self, dock: QDockWidget, ladder: QDockWidget) -> None:
+        grown, self._route_grown = self._route_grown, {}
+        width = grown.get(Qt.Orientation.Horizontal)
+        if width is not None and dock.width() == width[1]:  # not sized by the trader since
+            self.resizeDocks([dock], [width[0]], Qt.Orientation.Horizontal)
+        height = grown.get(Qt.Orientation.Vertical)
+        if height is not None and dock.height() == height[1] and not ladder.isFloating() and ladder.isVisible():
+            total = dock.height() + ladder.height()
+            self.resizeDocks([dock, ladder], [height[0], total - height[0]], Qt.Orientation.Vertical)
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt name)
         """Docks keep their pixel sizes when the window changes size; the chart alone took what was

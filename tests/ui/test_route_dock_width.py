@@ -28,17 +28,17 @@ def _ticket(window, qtbot, amount: str) -> None:
 def test_the_route_dock_gives_back_the_width_a_split_took(window, qtbot, sim_session, loop):
     _at_1280(window, qtbot, sim_session, loop)
     dock = window.docks["routing"]
-    before = dock.width()
+    before = dock.size()
     _ticket(window, qtbot, "30")
     assert window.routing.preview.table.rowCount() >= 3
-    grown = dock.width()
-    assert grown > before  # the split got its room
+    grown = dock.size()
+    assert grown.width() > before.width()  # the split got its room
     _ticket(window, qtbot, "")
-    assert dock.width() == before
+    assert dock.size() == before  # and gave it back, the ladder its rows
     _ticket(window, qtbot, "30")  # and again, the same way
-    assert dock.width() == grown
+    assert dock.size() == grown
     _ticket(window, qtbot, "")
-    assert dock.width() == before
+    assert dock.size() == before
 
 
 def test_a_width_the_trader_chose_after_the_split_grew_stays(window, qtbot, sim_session, loop):
