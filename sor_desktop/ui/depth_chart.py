@@ -578,16 +578,16 @@ class DepthChart(QWidget):
     def click_at(self, price: float) -> None:
         """A click at ``price``: the tooltip on the screen for it is held as it is, and its figure
         is what the click fills in (``shown_sweep``); without one it is made for ``price`` first."""
-        self._hover = price
         if self.shown_sweep(price) is None:
             self._show_tip(price)
+        self._hover = price
         self._tip_held = True
         self.price_clicked.emit(price)
 
     def shown_sweep(self, price: float) -> Sweep | None:
         """The sweep the tooltip shows, if it is on the screen for ``price``."""
         shown = self._shown
-        if shown is None or not self._tip.isVisible() or self._hover != price:
+        if shown is None or not self._tip.isVisible() or shown.price != price:
             return None
         return shown
 

@@ -44,7 +44,7 @@ def opened(qtbot, sim_session, tmp_path):
     return make
 
 
-@pytest.mark.parametrize("size", [(1280, 720), (1600, 1000)])
+@pytest.mark.parametrize("size", [(1024, 640), (1280, 720), (1600, 1000)])
 def test_reset_layout_after_floating_closing_and_restoring_docks_is_the_default(opened, qtbot, size):
     """Price impact floated, the ladder closed and brought back from the View menu, then Reset."""
     window = opened(size)

@@ -176,8 +176,8 @@ def test_a_click_sets_what_the_tooltip_shows_at_that_moment(window, sim_session,
     the figure on the screen, and the price it names is the order's hard limit."""
     chart = window.depth_chart
     _draw(window)
-    price = _at_bps(window, 4.0)
-    chart.hover_at(price)
+    chart.hover_at(_at_bps(window, 4.0))
+    price = chart._hover  # the price under the pointer, which a click there takes
     shown = _tip_says(chart)
     # one venue's feed stops and the venue turns stale before the next frame redraws the tooltip:
     # the router's inputs changed under a figure still on the screen
@@ -188,6 +188,9 @@ def test_a_click_sets_what_the_tooltip_shows_at_that_moment(window, sim_session,
     assert f"{float(window.routing.amount.text()):,.4f}" == shown
     assert _tip_says(chart) == shown
     assert window.routing.limit is not None and window.routing.limit[1] == price
+    assert f"{price:,.2f}" in chart._tip.textItem.toPlainText()
+    chart.click_at(_at_bps(window, 6.0))  # elsewhere: not the figure shown for 4 bps
+    assert f"{float(window.routing.amount.text()):,.4f}" == _tip_says(chart) != shown
 
 
 def test_a_second_click_on_a_held_tooltip_sets_what_it_shows(window, sim_session, loop):
