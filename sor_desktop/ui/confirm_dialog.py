@@ -38,10 +38,10 @@ from sor_desktop.core.instrument import base_and_quote
 from sor_desktop.core.market_key import leg_key
 from sor_desktop.core.orders import Side
 from sor_desktop.core.plan import AmountUnit, Plan
-from sor_desktop.core.price_format import amount_digits, format_price
+from sor_desktop.core.price_format import amount_digits, format_average, format_price
 from sor_desktop.engine.preview import AmountError, parse_amount
 from sor_desktop.ui import theme
-from sor_desktop.ui.plan_drift import plan_changes
+from sor_desktop.ui.plan_drift import plan_changes, shown_legs_now
 from sor_desktop.ui.preview_table import totals_text
 
 COLUMNS = ("venue", "side", "contracts", "base", "avg price", "limit (IOC)", "fee", "cost")
@@ -111,6 +111,11 @@ class ConfirmDialog(QDialog):
         self.totals.setWordWrap(True)
         self.age = QLabel()
         self.age.setObjectName("muted")
+        # the shown legs priced on the books of each re-check: the figures above are the quote's,
+        # and a route confirmed 8 s after its quote filled 1.28 bps worse than they said
+        self.now_note = QLabel()
+        self.now_note.setWordWrap(True)
+        self.now_note.hide()
         self.change_note = QLabel()
         self.change_note.setWordWrap(True)
         self.change_note.setTextFormat(Qt.TextFormat.PlainText)
@@ -137,7 +142,7 @@ class ConfirmDialog(QDialog):
         self.typed_error.setObjectName("error")
         self.typed_error.hide()
         lay = QVBoxLayout(self)
-        for w in (self.head, self.table, self.totals, self.age, self.change_note, self.typed_note,
+        for w in (self.head, self.table, self.totals, self.now_note, self.age, self.change_note, self.typed_note,
                   self.typed_field, self.typed_error, self.buttons):
             lay.addWidget(w)
         self.expected = ""
@@ -175,6 +180,7 @@ class ConfirmDialog(QDialog):
     # -- what is shown -------------------------------------------------------------------------
     def _show(self, plan: Plan) -> None:
         self.plan = plan
+        self.now_note.hide()  # a plan just made is priced on the books of now
         digits = amount_digits(lg.amount_base for lg in plan.legs)  # 106,767 DOGE, 0.537 BTC
         if plan.mixed:
             what = " · ".join(
@@ -261,6 +267,7 @@ class ConfirmDialog(QDialog):
             changes = self.problems(self.plan)
         stamp = time.strftime("%H:%M:%S")
         if not changes:
+            self._show_now(quote.books)
             if not self._dead:
                 return True
             # the books came back to the plan shown: it stands again, after the same pause
@@ -282,11 +289,44 @@ class ConfirmDialog(QDialog):
                                      f"and send again:\n" + "\n".join(f"  · {c}" for c in changes))
             self._show(quote.plan)
         self.change_note.show()
+        self._grow()
         self._holding = True
         self._hold.start()
         self._update_send()
         self._focus()
         return False
+
+    def _show_now(self, books: Mapping[str, BookSnapshot] | None) -> None:
+        """What the shown legs cost on ``books``, against what the dialog shows."""
+        now = shown_legs_now(self.plan, books) if books is not None else None
+        if now is None:
+            self.now_note.hide()
+            return
+        buy = self.plan.side is Side.BUY
+        quote = _quote_ccy(self.plan.symbol)
+        worse = (now.cost - self.plan.total_cost) if buy else (self.plan.total_cost - now.cost)
+        bps = worse / abs(self.plan.total_cost) * 1e4 if self.plan.total_cost else 0.0
+        what = "all-in cost" if buy else "proceeds after fees"
+        tick = self.plan.price_tick(self.tick)
+        head = f"on the books now: avg {format_average(now.avg_price, tick)} · {what} {now.cost:,.2f} {quote}"
+        if abs(worse) < 0.005:
+            self.now_note.setText(f"{head}, as shown")
+        else:
+            self.now_note.setText(f"{head}: {abs(worse):,.2f} {quote} {'worse' if worse > 0 else 'better'} "
+                                  f"({bps:+.1f} bps) than shown; each leg's limit still bounds it")
+        self.now_note.setStyleSheet(f"color: {theme.WARN if worse >= 0.005 else theme.MUTED}")
+        self.now_note.show()
+        self._grow()
+
+    def _grow(self) -> None:
+        """At least as tall as what it shows: a note shown after it opened squeezed the legs'
+        table, and the totals were drawn over its last rows."""
+        lay = self.layout()
+        if lay is not None:
+            lay.activate()
+        need = self.sizeHint().height()
+        if self.height() < need:
+            self.resize(self.width(), need)
 
     def _replan_tick(self) -> None:
         if self.isVisible():

@@ -4,7 +4,10 @@ newer books. No Qt: the confirmation dialog asks it before anything can be sent.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from decimal import Decimal
+
+import numpy as np
 
 from sor_desktop.core.book import BookSnapshot
 from sor_desktop.core.instrument import linear_by_symbol
@@ -127,3 +130,48 @@ def limit_worse_bps(shown: Leg, fresh: Leg, *, buy: bool) -> float:
 def _n(exact: str) -> str:
     """An exact contracts or price string, grouped as the dialog groups its figures."""
     return f"{Decimal(exact):,f}"
+
+
+@dataclass(frozen=True, slots=True)
+class LegsNow:
+    """The shown legs walked on newer books, each within its own limit."""
+
+    avg_price: float
+    cost: float  # as ``Plan.total_cost``: notional + fees for a buy, the proceeds after fees for a sell
+
+
+def shown_legs_now(plan: Plan, books: Mapping[str, BookSnapshot]) -> LegsNow | None:
+    """What the shown legs cost on ``books`` (by market key): each leg's contracts walked from the
+    best level up to its limit, its fee at the rate the plan charged it. None when a leg's book is
+    missing or no longer holds it within its limit (``plan_changes`` says that), or the plan goes
+    both ways (no one cost to compare). An inverse leg's contracts are dollars: its notional stays,
+    its base moves with the price."""
+    if plan.mixed or not plan.legs:
+        return None
+    notional = base = fees = 0.0
+    for lg in plan.legs:
+        book = books.get(leg_key(lg, plan.symbol))
+        contracts = float(lg.contracts_dec)
+        if book is None or contracts <= 0:
+            return None
+        limit = float(lg.limit_price_dec)
+        if plan.side_of(lg) is Side.BUY:
+            levels = book.asks[book.asks[:, 0] <= limit * (1 + 1e-12)]
+        else:
+            levels = book.bids[book.bids[:, 0] >= limit * (1 - 1e-12)]
+        before = np.concatenate(([0.0], np.cumsum(levels[:, 1])[:-1]))
+        take = np.clip(contracts - before, 0.0, levels[:, 1])
+        if float(take.sum()) < contracts * (1 - 1e-9):
+            return None
+        prices = levels[:, 0]
+        if linear_by_symbol(lg.symbol) is False:
+            per_contract = lg.notional / contracts  # quote value of one contract (1 USD on Bybit)
+            leg_notional, leg_base = lg.notional, float((take * per_contract / prices).sum())
+        else:
+            per_contract = lg.amount_base / contracts  # base of one contract
+            leg_notional, leg_base = float((take * prices).sum()) * per_contract, lg.amount_base
+        notional += leg_notional
+        base += leg_base
+        fees += leg_notional * (lg.fee / lg.notional if lg.notional else 0.0)
+    cost = notional + fees if plan.side is Side.BUY else notional - fees
+    return LegsNow(notional / base if base else 0.0, cost)

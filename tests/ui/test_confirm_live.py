@@ -311,3 +311,74 @@ def test_a_dialog_whose_books_came_back_is_not_dead_for_good(window, qtbot):
     dlg._release()
     assert dlg.send.isEnabled()
     dlg.reject()
+
+
+def _shifted(books, by: float):
+    """Every book's prices moved by ``by`` (quotes, sizes kept)."""
+    import numpy as np
+
+    out = {}
+    for key, b in books.items():
+        asks = np.column_stack([b.asks[:, 0] + by, b.asks[:, 1]]) if len(b.asks) else b.asks
+        bids = np.column_stack([b.bids[:, 0] + by, b.bids[:, 1]]) if len(b.bids) else b.bids
+        out[key] = replace(b, asks=asks, bids=bids)
+    return out
+
+
+def test_the_shown_legs_are_priced_on_the_books_of_now(window, sim_session):
+    """The dialog read "all-in cost 239,986.61" while the books behind it had moved to 240,001.92,
+    and the route filled 1.28 bps worse than it said: what the shown legs cost on the current
+    books (their limits still bound them) is worked out from the books it re-checks against."""
+    from sor_desktop.ui.plan_drift import shown_legs_now
+
+    window.routing.amount.setText("3")
+    window.refresh_preview()
+    shown = window._preview.plan
+    books = sim_session.session.route_books()
+    same = shown_legs_now(shown, books)
+    assert same is not None and same.cost == pytest.approx(shown.total_cost, rel=2e-5)
+    up = shown_legs_now(shown, _shifted(books, 2.0))  # 2 USDT dearer a BTC, well within the 5 bps limits
+    assert up is not None
+    assert up.avg_price == pytest.approx(same.avg_price + 2.0, abs=1e-6)
+    fee = sum(lg.fee for lg in shown.legs) / sum(lg.notional for lg in shown.legs)
+    assert up.cost - same.cost == pytest.approx(2.0 * shown.filled * (1 + fee), rel=1e-6)
+    far = shown_legs_now(shown, _shifted(books, 1000.0))  # past every limit: nothing to price
+    assert far is None
+
+
+def test_the_dialog_says_what_the_shown_legs_cost_now(window, sim_session):
+    from sor_desktop.ui.confirm_dialog import Quote
+
+    dlg = _open(window, "3")
+    shown = dlg.plan
+    books = sim_session.session.route_books()
+    dlg.replan = lambda: Quote(shown, 0.0, _shifted(books, 2.0))
+    assert dlg.check_now()  # the shown plan stands: its legs still fill within their limits
+    text = dlg.now_note.text()
+    assert dlg.now_note.isVisibleTo(dlg) and "on the books now" in text and "worse" in text, text
+    extra = 2.0 * shown.filled
+    assert f"{extra:,.2f}"[:4] in text.replace(",", ""), text
+    dlg.replan = lambda: Quote(shown, 0.0, books)
+    assert dlg.check_now()
+    assert "worse" not in dlg.now_note.text() or "0.00" in dlg.now_note.text()
+    dlg.reject()
+
+
+def test_a_note_that_appears_grows_the_dialog_instead_of_covering_the_legs(window, sim_session, qtbot):
+    """With the note on the books of now (or a re-plan's changes) shown, the totals were drawn
+    over the last two leg rows: the dialog did not grow for them."""
+    from sor_desktop.ui.confirm_dialog import Quote
+
+    dlg = _open(window, "3")
+    dlg.show()
+    qtbot.waitExposed(dlg)
+    shown = dlg.plan
+    books = sim_session.session.route_books()
+    dlg.replan = lambda: Quote(shown, 0.0, _shifted(books, 2.0))
+    assert dlg.check_now()
+    qtbot.wait(50)
+    assert dlg.now_note.isVisible()
+    table, totals, note = dlg.table.geometry(), dlg.totals.geometry(), dlg.now_note.geometry()
+    assert table.bottom() < totals.top() and totals.bottom() <= note.top(), (table, totals, note)
+    assert dlg.table.height() >= dlg.table.minimumHeight()
+    dlg.reject()
