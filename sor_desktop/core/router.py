@@ -164,7 +164,13 @@ def _side_levels(v: VenueInput, request: PlanRequest) -> Levels:
 
 def _limit_words(request: PlanRequest) -> str:
     what = "all-in price" if request.limit_on_fee_adjusted else "price"
-    return f"{'above' if request.side is Side.BUY else 'below'} the limit {what} {request.limit_price:g}"
+    return f"{'above' if request.side is Side.BUY else 'below'} the limit {what} {_limit_text(request)}"
+
+
+def _limit_text(request: PlanRequest) -> str:
+    """The limit in the reasons as it was given (':g' wrote 100000.1 as "100000", 0.00001234 as
+    "1.234e-05")."""
+    return format(Decimal(repr(float(request.limit_price or 0.0))), "f")
 
 
 def _screen(venues: Sequence[VenueInput], request: PlanRequest
@@ -728,7 +734,7 @@ def _unfilled_reason(request: PlanRequest, routed: Sequence[_Venue], alloc: Allo
         short = None not in limits and sum(v.curve.hi * v.m for v in routed) < target
     if short:
         names = {"depth": "depth", "cap": "room under the venue caps", "max amount": "room under max order sizes",
-                 "price limit": f"depth within the limit price {request.limit_price or 0:g}",
+                 "price limit": f"depth within the limit price {_limit_text(request)}",
                  REDUCE_ONLY: "position to reduce (reduce-only)"}
         reason = "not enough " + " / ".join(names[k] for k in sorted(k for k in limits if k))
         legs = sum(1 for x in alloc.lots if x)

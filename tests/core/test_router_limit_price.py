@@ -114,3 +114,16 @@ def test_plan_under_a_limit_is_the_exact_optimum_of_the_cut_books(case, offset, 
     usable = usable_inputs(limited, cut)
     grain = float(grain_of(usable)) if usable else 1.0
     assert_matches(plan, opt, grain, venues)
+
+
+@pytest.mark.parametrize("limit, asks, tick, written", [
+    (100000.1, [[100000.0, 1.0], [100000.2, 5.0]], "0.1", "100000.1"),  # ':g' wrote "100000": BTC above 100k
+    (0.00001234, [[0.00001233, 1.0], [0.00001235, 5.0]], "0.00000001", "0.00001234"),  # ':g': "1.234e-05"
+])
+def test_the_reasons_write_the_limit_as_given(limit, asks, tick, written):
+    bids = [[asks[0][0] / 2, 1.0]]
+    a = venue("a", asks, bids, tick=tick, fee="0")  # cut at the limit: its depth within it is short
+    b = venue("b", asks[1:], bids, tick=tick, fee="0")
+    plan = plan_route(request(Side.BUY, 3, limit_price=limit), [a, b])
+    assert f"above the limit price {written}" in dict(plan.excluded)["b"]
+    assert f"within the limit price {written}" in (plan.unfilled_reason or "")
