@@ -9,9 +9,19 @@ from __future__ import annotations
 
 import math
 import re
+from decimal import Decimal, InvalidOperation
 
 PLAIN = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?", re.ASCII)
 WHOLE = re.compile(r"[+-]?\d+", re.ASCII)
+# Commas only as thousands separators, grouping the integer part by three: "1,5" (one and a half
+# where the comma is the decimal mark) must never be read as 15.
+GROUPED = re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d*)?([eE][+-]?\d+)?", re.ASCII)
+
+MAX_DIGITS = 12  # a typed number's integer digits, and its figures less six
+
+
+class TypedNumberError(ValueError):
+    """A number typed in a ticket field that cannot be read; the message goes next to the field."""
 
 
 def read_plain(text: str) -> float | None:
@@ -20,3 +30,30 @@ def read_plain(text: str) -> float | None:
         return None
     value = float(text)
     return value if math.isfinite(value) else None
+
+
+def read_typed(text: str, what: str, *, exponent: bool = True) -> Decimal:
+    """A positive number typed in a ticket field (the amount, the limit price), exactly: ``PLAIN``
+    digits, thousands grouped by commas or not, at most ``MAX_DIGITS`` integer digits; with
+    ``exponent`` False a written exponent ('1e3') is refused too. ``what`` names the field."""
+    s = text.strip()
+    if not PLAIN.fullmatch(s.replace(",", "")):
+        # Decimal() takes '1_5' as 15 (a typo for 1.5), other scripts' digits and 'Infinity'
+        raise TypedNumberError(f"{s!r} is not a number: digits, '.' for decimals, ',' only to group thousands")
+    if not exponent and "e" in s.lower():
+        raise TypedNumberError(f"{s!r}: write the {what} in plain digits, without an exponent")
+    if "," in s:
+        if not GROUPED.fullmatch(s):
+            raise TypedNumberError(f"{s!r}: use '.' for decimals (a comma only groups thousands, e.g. 1,500.5)")
+        s = s.replace(",", "")
+    try:
+        value = Decimal(s)
+    except InvalidOperation:
+        raise TypedNumberError(f"{text.strip()!r} is not a number") from None
+    if not value.is_finite():
+        raise TypedNumberError(f"{what} must be a finite number")
+    if value <= 0:
+        raise TypedNumberError(f"{what} must be greater than zero")
+    if len(value.as_tuple().digits) > MAX_DIGITS + 6 or value.adjusted() > MAX_DIGITS:
+        raise TypedNumberError(f"{what} is too large")
+    return value

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import re
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from decimal import ROUND_CEILING, Decimal, InvalidOperation
+from decimal import ROUND_CEILING, Decimal
 
 from sor_desktop.core import futures_costs
 from sor_desktop.core.account import Position
@@ -15,7 +14,7 @@ from sor_desktop.core.instrument import Instrument, base_and_quote
 from sor_desktop.core.inverse_venue import as_linear, contracts_base
 from sor_desktop.core.lot_curve import build_curve
 from sor_desktop.core.market_key import split_key
-from sor_desktop.core.number_text import PLAIN
+from sor_desktop.core.number_text import TypedNumberError, read_typed
 from sor_desktop.core.orders import Side
 from sor_desktop.core.plan import (
     DEFAULT_LEG_COST,
@@ -27,18 +26,13 @@ from sor_desktop.core.plan import (
 )
 from sor_desktop.core.price_limit import levels_within
 from sor_desktop.core.venue_terms import VenueTerms
+from sor_desktop.engine.limit_entry import TypedLimit, read_limit
 from sor_desktop.engine.margin_caps import reducible_contracts
 from sor_desktop.engine.store import VenueHealth
 
 BASE = "base"
 QUOTE = "quote"
 CONTRACTS = "contracts:"  # followed by the venue id whose contract is the unit
-
-MAX_DIGITS = 12
-
-# Commas only as thousands separators, grouping the integer part by three: "1,5" (one and a half
-# where the comma is the decimal mark) must never be read as 15.
-_GROUPED = re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d*)?([eE][+-]?\d+)?")
 
 
 class AmountError(ValueError):
@@ -60,8 +54,9 @@ class PreviewRequest:
     max_notional: float = 5_000_000.0  # the panel refuses anything larger outright
     hold_hours: float | None = None  # intended holding time: funding joins each venue's cost (off: None)
     min_liq_distance: float | None = DEFAULT_MIN_LIQ_DISTANCE  # legs keep liquidation this far (0/None: off)
-    # "sweep to here": a hard limit no leg passes (on the all-in price when fee-adjusted)
-    limit_price: float | None = None
+    # the limit price field as typed (or written by "sweep to here"): a hard limit no leg passes,
+    # on the all-in price when fee-adjusted (``engine.limit_entry`` reads it); empty: no limit
+    limit_text: str = ""
     limit_on_fee_adjusted: bool = False
     leg_cost: float = DEFAULT_LEG_COST  # quote units per leg (routing panel, advanced options)
 
@@ -72,6 +67,8 @@ class Preview:
     plan: Plan | None
     error: str | None = None  # the amount's problem (shown at the field); nothing may be sent
     excluded: Mapping[str, str] = field(default_factory=dict)
+    limit_error: str | None = None  # the limit's problem (shown under its field); nothing may be sent
+    limit: TypedLimit | None = None  # the limit as read, when it could be
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,35 +82,22 @@ class PreviewJob:
     inputs: tuple[VenueInput, ...] = ()
     excluded: Mapping[str, str] = field(default_factory=dict)
     error: str | None = None
+    limit_error: str | None = None
+    limit: TypedLimit | None = None
 
     def run(self, planner: Callable[[PlanRequest, Sequence[VenueInput]], Plan]) -> Preview:
         if self.plan_request is None:
-            return Preview(self.request, None, self.error, self.excluded)
-        return Preview(self.request, planner(self.plan_request, self.inputs), None, self.excluded)
+            return Preview(self.request, None, self.error, self.excluded, self.limit_error, self.limit)
+        return Preview(self.request, planner(self.plan_request, self.inputs), None, self.excluded, None, self.limit)
 
 
 def parse_amount(text: str) -> Decimal:
-    s = text.strip()
-    if not s:
+    if not text.strip():
         raise AmountError("enter an amount")
-    if not PLAIN.fullmatch(s.replace(",", "")):
-        # Decimal() takes '1_5' as 15 (a typo for 1.5), other scripts' digits and 'Infinity'
-        raise AmountError(f"{s!r} is not a number: digits, '.' for decimals, ',' only to group thousands")
-    if "," in s:
-        if not _GROUPED.fullmatch(s):
-            raise AmountError(f"{text.strip()!r}: use '.' for decimals (a comma only groups thousands, e.g. 1,500.5)")
-        s = s.replace(",", "")
     try:
-        value = Decimal(s)
-    except InvalidOperation:
-        raise AmountError(f"{text.strip()!r} is not a number") from None
-    if not value.is_finite():
-        raise AmountError("amount must be a finite number")
-    if value <= 0:
-        raise AmountError("amount must be greater than zero")
-    if len(value.as_tuple().digits) > MAX_DIGITS + 6 or value.adjusted() > MAX_DIGITS:
-        raise AmountError("amount is too large")
-    return value
+        return read_typed(text, "amount")
+    except TypedNumberError as exc:
+        raise AmountError(str(exc)) from None
 
 
 def reference_mid(books: Mapping[str, BookSnapshot]) -> float | None:
@@ -128,8 +112,10 @@ def to_plan_request(
     instruments: Mapping[str, Instrument],
     books: Mapping[str, BookSnapshot],
 ) -> PlanRequest:
-    """Check the amount (format and range) and express it in a unit the router takes."""
+    """Check the amount (format and range) and express it in a unit the router takes, with the
+    typed limit on the venues' tick (``AmountError``, ``LimitError``: what is wrong with which)."""
     amount = parse_amount(req.amount_text)
+    limit = typed_limit(req, instruments)
     mid = reference_mid(books)
     unit = AmountUnit.BASE
     base: float | None
@@ -165,10 +151,15 @@ def to_plan_request(
         hold_hours=req.hold_hours or None,
         now_ms=int(time.time() * 1000),  # funding settlements are counted from now
         min_liq_distance=req.min_liq_distance or None,
-        limit_price=req.limit_price,
-        limit_on_fee_adjusted=req.limit_on_fee_adjusted,
+        limit_price=float(limit.price) if limit is not None else None,
+        limit_on_fee_adjusted=limit is not None and req.limit_on_fee_adjusted,
         leg_cost=req.leg_cost,
     )
+
+
+def typed_limit(req: PreviewRequest, instruments: Mapping[str, Instrument]) -> TypedLimit | None:
+    """The ticket's limit price on the ticks of the venues it routes to (``engine.limit_entry``)."""
+    return read_limit(req.limit_text, req.side, (i.price_tick for i in instruments.values()))
 
 
 def _at_least(x: float, figures: int = 3) -> str:

@@ -31,6 +31,7 @@ from sor_desktop.engine import session_routes as routing
 from sor_desktop.engine.executor import Executor, RouteWait
 from sor_desktop.engine.feed import FeedConfig, backoff_delay
 from sor_desktop.engine.key_checks import Probe, check_read_keys, check_trade_keys
+from sor_desktop.engine.limit_entry import LimitError
 from sor_desktop.engine.margin_caps import VenueMargin, plan_margin_problems, reducible_base, venue_margin
 from sor_desktop.engine.preview import (
     AmountError,
@@ -38,6 +39,7 @@ from sor_desktop.engine.preview import (
     PreviewJob,
     PreviewRequest,
     to_plan_request,
+    typed_limit,
     venue_inputs,
 )
 from sor_desktop.engine.session_events import AccountUpdate, Notice, SessionEvent
@@ -460,13 +462,22 @@ class Session:
         inputs = self.route_inputs(req, books)
         excluded = {market_key(vi.instrument.venue, vi.instrument.symbol, self.symbol): vi.excluded
                     for vi in inputs if vi.excluded}
+        # the limit is read apart from the amount: a bad one is said under its field whatever the
+        # amount (an empty amount included), and a good one's note (moved onto the tick) too
+        limit, limit_error = None, None
+        try:
+            limit = typed_limit(req, insts)
+        except LimitError as exc:
+            limit_error = str(exc)
         try:
             preq = to_plan_request(req, insts, books)
         except AmountError as exc:
-            return PreviewJob(req, None, excluded=excluded, error=str(exc))
+            return PreviewJob(req, None, excluded=excluded, error=str(exc), limit_error=limit_error, limit=limit)
+        except LimitError:
+            return PreviewJob(req, None, excluded=excluded, limit_error=limit_error)
         if not inputs:
-            return PreviewJob(req, None, excluded=excluded)
-        return PreviewJob(req, preq, tuple(inputs), excluded)
+            return PreviewJob(req, None, excluded=excluded, limit=limit)
+        return PreviewJob(req, preq, tuple(inputs), excluded, limit=limit)
 
     def plan_job(self, job: PreviewJob) -> Preview:
         """Plan a ``preview_job``; safe on another thread: ``plan_route`` reads only its arguments

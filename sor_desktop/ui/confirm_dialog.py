@@ -42,7 +42,7 @@ from sor_desktop.core.price_format import amount_digits, format_average, format_
 from sor_desktop.engine.preview import AmountError, parse_amount
 from sor_desktop.ui import theme
 from sor_desktop.ui.plan_drift import plan_changes, shown_legs_now
-from sor_desktop.ui.preview_table import totals_text
+from sor_desktop.ui.preview_table import limit_words, totals_text
 
 COLUMNS = ("venue", "side", "contracts", "base", "avg price", "limit (IOC)", "fee", "cost")
 AGE_EVERY_MS = 250
@@ -182,6 +182,9 @@ class ConfirmDialog(QDialog):
         self.plan = plan
         self.now_note.hide()  # a plan just made is priced on the books of now
         digits = amount_digits(lg.amount_base for lg in plan.legs)  # 106,767 DOGE, 0.537 BTC
+        # prices as the window writes them: by the venues' tick, thousands grouped (the limit is the
+        # exact string sent, only grouped and written to the tick: 60,241.0 beside 60,244.5)
+        tick = plan.price_tick(self.tick)
         if plan.mixed:
             what = " · ".join(
                 f"<b style='color:{_colour(side)}'>{side.upper()}</b> "
@@ -195,13 +198,10 @@ class ConfirmDialog(QDialog):
                 what = f"{plan.requested - plan.unfilled:,.2f} {_quote_ccy(plan.symbol)} ({what})"
             self.head.setText(
                 f"<span style='font-size:13pt'><b style='color:{_colour(plan.side)}'>{plan.side.upper()}</b> "
-                f"{what} of {plan.symbol} on {len(plan.legs)} venue(s)"
+                f"{what} of {plan.symbol} on {len(plan.legs)} venue(s){_limit(plan, tick)}"
                 f"{' · reduce-only' if self.reduce_only else ''} · <b>{self.mode.upper()}</b></span>"
             )
         self.table.setRowCount(len(plan.legs))
-        # prices as the window writes them: by the venues' tick, thousands grouped (the limit is the
-        # exact string sent, only grouped and written to the tick: 60,241.0 beside 60,244.5)
-        tick = plan.price_tick(self.tick)
         for r, leg in enumerate(plan.legs):
             cells = (leg_key(leg, plan.symbol), str(plan.side_of(leg)), f"{leg.contracts_dec:,f}", f"{leg.amount_base:,.{digits}f}",
                      format_price(leg.avg_price, tick), format_price(leg.limit_price_dec, tick),
@@ -384,6 +384,12 @@ def sides_text(plan: Plan, base: str, tick: Decimal | None = None, quote: str = 
     lines.append(f"<span style='color:{theme.MUTED}'>one route, every leg reduce-only on its own side: "
                  f"a long closes with a sell, a short with a buy</span>")
     return "<br>".join(lines)
+
+
+def _limit(plan: Plan, tick: Decimal | None) -> str:
+    """The typed or swept price limit in the head, where the trader reads what is sent."""
+    words = limit_words(plan, tick)
+    return f" · <b>{words}</b>" if words else ""
 
 
 def _quote_ccy(symbol: str) -> str:

@@ -34,6 +34,7 @@ from sor_desktop.core.orders import Side
 from sor_desktop.core.plan import Plan, VenueInput
 from sor_desktop.core.price_format import display_tick
 from sor_desktop.engine.flatten import plan_flatten_underlying
+from sor_desktop.engine.limit_entry import on_tick
 from sor_desktop.engine.preview import (
     BASE,
     AmountError,
@@ -833,8 +834,8 @@ class MainWindow(QMainWindow):
                        if v in insts and len(b.asks)]
         depth = sorted(depth_sizes)[len(depth_sizes) // 2] if depth_sizes else 1.0
         buy = self.routing.side == "buy"
-        # the curves are price against size: a sweep's price limit would only cut them short
-        req = replace(self.routing.request(self.session.symbol, self.prefs.max_notional), limit_price=None)
+        # the curves are price against size: the ticket's price limit would only cut them short
+        req = replace(self.routing.request(self.session.symbol, self.prefs.max_notional), limit_text="")
         inputs = self._inputs(req, books)
         caps = {vi.instrument.venue: vi.cap_base for vi in inputs if vi.cap_base is not None}
         usable = [vi for vi in inputs if not vi.excluded]
@@ -988,10 +989,14 @@ class MainWindow(QMainWindow):
 
     def sweep_at(self, price: float, side: Side) -> Sweep | None:
         """What "sweep to here" takes at ``price`` (as drawn: all-in when the chart shows fee-adjusted
-        prices) on the books the depth chart drew: the tooltip and the click both ask this."""
+        prices) on the books the depth chart drew: the tooltip and the click both ask this. ``price``
+        is first put on the symbol's tick toward the safe side (a buy's down, a sell's up), as the
+        limit field reads a typed price: the amount filled in is what fills within the limit written."""
         books = self._drawn_books()
         if not books:
             return None
+        if self.tick:
+            price = float(on_tick(Decimal(repr(price)), side, self.tick))
         req = replace(self.routing.request(self.session.symbol, self.prefs.max_notional), side=side)
         return sweep_to_price(self._inputs(req, books), side, price,
                               fee_adjusted=self.depth_chart.fee_adjusted.isChecked(), max_venues=req.max_venues)

@@ -82,12 +82,20 @@ def router_terms(plan: Plan, quote: str = "USDT", tick: Decimal | None = None) -
     """The terms the plan was made on: the leg cost, a sweep's price limit, and how close to the
     exact optimum it is proven to be when not proven optimal."""
     parts = [f"leg cost {plan.leg_cost:,.2f} {quote} per leg"]
-    if plan.limit_price is not None:
-        sign = "≤" if plan.side == "buy" else "≥"
-        parts.append(f"limit {'all-in ' if plan.limit_on_fee_adjusted else ''}{sign} {format_price(plan.limit_price, tick)}")
+    limit = limit_words(plan, tick)
+    if limit:
+        parts.append(limit)
     if plan.gap_bps > ROUNDING_BPS:
         parts.append(plan.proof)
     return " · ".join(parts)
+
+
+def limit_words(plan: Plan, tick: Decimal | None = None) -> str | None:
+    """The plan's hard price limit ("limit ≤ 60,012.3"), or None without one."""
+    if plan.limit_price is None:
+        return None
+    sign = "≤" if plan.side == "buy" else "≥"
+    return f"limit {'all-in ' if plan.limit_on_fee_adjusted else ''}{sign} {format_price(plan.limit_price, tick)}"
 
 
 def _base(x: float) -> str:

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent, QValidator
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -23,6 +23,8 @@ from PySide6.QtWidgets import (
     QPushButton,
     QScrollArea,
     QSpinBox,
+    QStyle,
+    QStyleOptionComboBox,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -33,6 +35,7 @@ from sor_desktop.core.orders import Side
 from sor_desktop.core.plan import DEFAULT_LEG_COST, Plan
 from sor_desktop.core.price_format import format_price
 from sor_desktop.engine.executor import RouteWait
+from sor_desktop.engine.limit_entry import limit_text
 from sor_desktop.engine.preview import BASE, CONTRACTS, QUOTE, Preview, PreviewRequest, Sweep
 from sor_desktop.engine.symbol_choices import SymbolChoice
 from sor_desktop.ui import theme
@@ -46,10 +49,10 @@ SENT_TEXT = "Sent · edit the ticket to route again"
 WAIT_TEXT = "Route  ({})"  # RouteWait.state
 
 
-class AmountEdit(QLineEdit):
-    """The amount. Letters typed here are text like in any field (the window's B and S hotkeys do not
-    fire while a text input has focus: catching them here made "abs" read "a" and switch sides);
-    a wrong entry gets the field's error message instead."""
+class TicketEdit(QLineEdit):
+    """The amount and the limit price. Letters typed here are text like in any field (the window's B
+    and S hotkeys do not fire while a text input has focus: catching them here made "abs" read "a"
+    and switch sides); a wrong entry gets the field's error message instead. Escape clears the ticket."""
 
     escape = Signal()
 
@@ -59,6 +62,32 @@ class AmountEdit(QLineEdit):
             self.escape.emit()
             return
         super().keyPressEvent(event)
+
+
+class UnitBox(QComboBox):
+    """The amount's unit, as wide as the unit it shows (never cut off) and its list as wide as its
+    longest entry: sized to the longest ("contracts @ binanceusdm (0.001 BTC)") it took the room a
+    typed limit price needs beside the amount."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.currentIndexChanged.connect(self.updateGeometry)
+
+    def sizeHint(self) -> QSize:  # noqa: N802 (Qt name)
+        opt = QStyleOptionComboBox()
+        self.initStyleOption(opt)
+        fm = self.fontMetrics()
+        text = QSize(fm.horizontalAdvance(self.currentText() or "x") + fm.horizontalAdvance("x"), fm.height())
+        return self.style().sizeFromContents(QStyle.ContentsType.CT_ComboBox, opt, text, self)
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 (Qt name)
+        return self.sizeHint()
+
+    def fit_list(self) -> None:
+        """The list as wide as its longest entry (call after the entries change)."""
+        view = self.view()
+        view.setMinimumWidth(view.sizeHintForColumn(0) + 2 * view.frameWidth() + 8)
+        self.updateGeometry()
 
 
 class AnySpinBox(QSpinBox):
@@ -99,13 +128,21 @@ class RoutingPanel(QWidget):
             b.setCheckable(True)
             self._sides.addButton(b)
         self.buy.setChecked(True)
-        self.amount = AmountEdit()
+        self.amount = TicketEdit()
         self.amount.setPlaceholderText("amount")
         self.amount.setFont(theme.mono_font(11))
-        self.unit = QComboBox()
-        # as wide as its longest entry ("contracts @ binanceusdm (0.001 BTC)"): never cut off
-        self.unit.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.unit = UnitBox()
         self.unit.currentIndexChanged.connect(self._unit_tooltip)
+        # the limit price, typed or written by a sweep on the depth chart: one field, one limit. Empty:
+        # no limit (each leg is still bounded by the slippage). It stays whatever amount is typed and
+        # whichever side (read again for the new side); a symbol change or Esc clears it.
+        self.limit = TicketEdit()
+        self.limit.setPlaceholderText("none")
+        self.limit.setFont(theme.mono_font(11))
+        self.limit.setClearButtonEnabled(True)
+        self.limit.setToolTip("Limit price: a buy takes nothing above it, a sell nothing below it, and no leg's "
+                              "IOC limit passes it. Empty: no limit (the slippage still bounds each leg).")
+        self._all_in: str | None = None  # the field's text when a fee-adjusted sweep wrote it: an all-in limit
         self.amount_error = QLabel("")
         self.amount_error.setObjectName("error")
         self.amount_error.setWordWrap(True)
@@ -115,20 +152,24 @@ class RoutingPanel(QWidget):
         self.click_hint.setWordWrap(True)
         self.click_hint.setStyleSheet(f"color: {theme.WARN}")
         self.click_hint.hide()
-        # "sweep to here" sets a hard price limit; it stays (whatever amount is typed) until the side
-        # changes, the ticket is cleared, or the trader clears it here
-        self.limit: tuple[Side, float, bool] | None = None  # side, price, on the all-in price
-        self.limit_label = QLabel("")
-        self.limit_label.setTextFormat(Qt.TextFormat.PlainText)
-        self.limit_clear = QPushButton("clear limit")
-        self.limit_clear.setFlat(True)
-        self.limit_clear.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.limit_clear.clicked.connect(self.clear_limit)
+        # why the typed limit cannot be routed, or how it was read (moved onto the tick, all-in)
+        self.limit_error = QLabel("")
+        self.limit_error.setObjectName("error")
+        self.limit_error.setWordWrap(True)
+        self.limit_error.hide()
+        self.limit_note = QLabel("")
+        self.limit_note.setTextFormat(Qt.TextFormat.PlainText)
+        self.limit_note.setWordWrap(True)
+        self.limit_note.setStyleSheet(f"color: {theme.ACCENT}")
+        self.limit_note.setToolTip("A price off every venue's tick is moved onto the tick, a buy's down and a "
+                                   "sell's up: the limit is never past the price typed.")
+        self.limit_note.hide()
         self._limit_row = QWidget()
-        limit_lay = QHBoxLayout(self._limit_row)
+        limit_lay = QVBoxLayout(self._limit_row)
         limit_lay.setContentsMargins(0, 0, 0, 0)
-        limit_lay.addWidget(self.limit_label, 1)
-        limit_lay.addWidget(self.limit_clear, 0)
+        limit_lay.setSpacing(0)
+        limit_lay.addWidget(self.limit_error)
+        limit_lay.addWidget(self.limit_note)
         self._limit_row.hide()
         self.slippage = QDoubleSpinBox()
         self.slippage.setRange(0.0, 500.0)
@@ -185,8 +226,11 @@ class RoutingPanel(QWidget):
         sides.addWidget(self.buy)
         sides.addWidget(self.sell)
         amt = QHBoxLayout()
-        amt.addWidget(self.amount, 1)
+        amt.addWidget(self.amount, 3)
         amt.addWidget(self.unit, 0)
+        amt.addSpacing(4)
+        amt.addWidget(QLabel("limit"), 0)
+        amt.addWidget(self.limit, 2)
         form = QFormLayout()
         form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
         form.setVerticalSpacing(3)  # at 720 high the form, five legs, their totals and eight ladder rows fit
@@ -239,6 +283,7 @@ class RoutingPanel(QWidget):
         self._debounce.setInterval(60)  # typing stays smooth; the preview follows within a frame or two
         self._debounce.timeout.connect(self.changed)
         self.amount.textChanged.connect(self._schedule)
+        self.limit.textChanged.connect(self._schedule)
         for sig in (self.unit.currentIndexChanged, self.max_venues.valueChanged, self.slippage.valueChanged,
                     self.leg_cost.valueChanged, self.futures.hold.valueChanged, self.futures.liq.valueChanged):
             sig.connect(self._schedule)
@@ -246,9 +291,10 @@ class RoutingPanel(QWidget):
         self._sides.buttonToggled.connect(lambda *_: self._schedule())
         self.reduce_only.toggled.connect(self._schedule)
         self.amount.textEdited.connect(self.clear_hint)
+        self.limit.textEdited.connect(self.clear_hint)
+        self.limit.textEdited.connect(self._limit_typed)
         self._sides.buttonToggled.connect(self.clear_hint)
-        self._sides.buttonToggled.connect(self._side_changed)
-        for edit in (self.amount.textEdited, self.unit.currentIndexChanged, self.max_venues.valueChanged,
+        for edit in (self.amount.textEdited, self.limit.textEdited, self.unit.currentIndexChanged, self.max_venues.valueChanged,
                      self.slippage.valueChanged, self._sides.buttonToggled, self.reduce_only.toggled,
                      self.symbol.currentTextChanged, self.leg_cost.valueChanged,
                      self.futures.hold.valueChanged, self.futures.liq.valueChanged):
@@ -258,6 +304,10 @@ class RoutingPanel(QWidget):
         self.symbol.unknown.connect(lambda text: self.show_hint(f"No two venues list {text!r}: pick a symbol from the list."))
         self.amount.returnPressed.connect(self.request_route)
         self.amount.escape.connect(self.clear)
+        self.limit.returnPressed.connect(self.request_route)
+        self.limit.escape.connect(self.clear)
+        QWidget.setTabOrder(self.amount, self.limit)  # Tab from the amount to the limit, then the unit
+        QWidget.setTabOrder(self.limit, self.unit)
         self.route.clicked.connect(self.request_route)
 
     # -- inputs -------------------------------------------------------------------------------
@@ -295,6 +345,7 @@ class RoutingPanel(QWidget):
         idx = self.unit.findData(current)
         self.unit.setCurrentIndex(max(idx, 0))
         self.unit.blockSignals(False)
+        self.unit.fit_list()
         self._unit_tooltip()
         for v in sorted(insts):
             if v not in self.venue_boxes:
@@ -357,45 +408,37 @@ class RoutingPanel(QWidget):
     def request(self, symbol: str, max_notional: float) -> PreviewRequest:
         included = frozenset(v for v, b in self.venue_boxes.items() if b.isChecked())
         off = frozenset(k for k, b in self.companion_boxes.items() if not b.isChecked())
-        limit = self.limit if self.limit is not None and self.limit[0] is self.side else None
+        text = self.limit.text()
         return PreviewRequest(
             symbol=symbol, side=self.side, amount_text=self.amount.text(),
             unit=str(self.unit.currentData() or BASE), slippage_bps=self.slippage.value(),
             max_venues=self.max_venues.value() or None, included=included, switched_off=off,
             reduce_only=self.reduce_only.isChecked(), max_notional=max_notional,
-            limit_price=limit[1] if limit else None, limit_on_fee_adjusted=bool(limit and limit[2]),
+            limit_text=text, limit_on_fee_adjusted=bool(text.strip()) and text == self._all_in,
             leg_cost=self.leg_cost.value(),
             hold_hours=self.futures.hold_hours(), min_liq_distance=self.futures.min_liq_distance(),
         )
 
     def set_sweep(self, sweep: Sweep) -> None:
         """Click to route: the amount everything routable up to the clicked price adds up to (in
-        base, exactly), and that price as the order's hard limit."""
+        base, exactly), and that price written in the limit field, the order's hard limit (the
+        window puts the clicked price on the tick first: ``MainWindow.sweep_at``)."""
         self.unit.setCurrentIndex(0)
-        self.limit = (sweep.side, sweep.price, sweep.fee_adjusted)
-        what = "all-in price" if sweep.fee_adjusted else "price"
-        sign = "≤" if sweep.side is Side.BUY else "≥"
-        self.limit_label.setText(f"limit: {what} {sign} {format_price(sweep.price, self._tick)} (sweep to here)")
-        self.limit_label.setStyleSheet(f"color: {theme.ACCENT}")
-        self._limit_row.show()
+        text = limit_text(Decimal(repr(sweep.price)))
+        self._all_in = text if sweep.fee_adjusted else None
+        self.limit.setText(text)
         self.amount.setText(sweep.amount_text)
         self.amount.setFocus()
         self.clear_hint()
         self._rearm()  # a click on the depth chart is a new intent
         self._schedule()
 
-    def clear_limit(self, *_: object) -> None:
-        if self.limit is None:
-            return
-        self.limit = None
-        self._limit_row.hide()
-        self.limit_label.setText("")
-        self._rearm()
-        self._schedule()
+    def _limit_typed(self, *_: object) -> None:
+        self._all_in = None  # a price typed is a price on the book, even where a sweep wrote an all-in one
 
-    def _side_changed(self, *_: object) -> None:
-        if self.limit is not None and self.limit[0] is not self.side:
-            self.clear_limit()  # a buy's ceiling means nothing to a sell
+    def clear_limit(self, *_: object) -> None:
+        self._all_in = None
+        self.limit.clear()
 
     def clear(self) -> None:
         self.amount.clear()
@@ -413,24 +456,41 @@ class RoutingPanel(QWidget):
     # -- output -------------------------------------------------------------------------------
     def show_preview(self, preview: Preview) -> None:
         err = preview.error if self.amount.text().strip() else None
-        if bool(self.amount.property("invalid")) != bool(err):  # repolish only when it flips
-            self.amount.setProperty("invalid", bool(err))
-            self.amount.style().unpolish(self.amount)
-            self.amount.style().polish(self.amount)
+        _mark(self.amount, bool(err))
         self.amount_error.setText(err or "")
         self.amount_error.setVisible(bool(err))
-        plan = None if err else preview.plan
+        self._show_limit(preview)
+        plan = None if err or preview.limit_error else preview.plan
         # the window previews the panel's ticket as it is now: whatever was pending is done
         self._debounce.stop()
         self._planning = False
         self.preview.set_pending(False)
         self.preview.show_plan(plan, preview.excluded, self.base_ccy)
+        if preview.limit_error and not err:  # not "type an amount": the amount is there
+            self.preview.totals.setText("nothing to route until the limit price reads (empty it for no limit)")
         self._update_route()
+
+    def _show_limit(self, preview: Preview) -> None:
+        """Under the limit field: why it cannot be routed, or how it was read."""
+        err = preview.limit_error
+        _mark(self.limit, bool(err))
+        self.limit_error.setText(err or "")
+        self.limit_error.setVisible(bool(err))
+        req, lim = preview.request, preview.limit
+        note = lim.note(req.side) if lim is not None else None
+        if lim is not None and req.limit_on_fee_adjusted:  # written by a sweep on fee-adjusted prices
+            sign, fee = ("≤", "1 + fee") if req.side is Side.BUY else ("≥", "1 − fee")
+            all_in = f"all-in limit: price × ({fee}) {sign} {format_price(float(lim.price), self._tick)} (fee-adjusted sweep)"
+            note = f"{all_in}; {note}" if note else all_in
+        self.limit_note.setText(note or "")
+        self.limit_note.setVisible(bool(note) and not err)
+        self._limit_row.setVisible(bool(err or note))
 
     def _update_route(self) -> None:
         plan = self.preview.plan
         self.route.setEnabled(self._armed and not self.pending and plan is not None and bool(plan.legs)
-                              and not self.amount_error.text() and self._blocked is None)
+                              and not self.amount_error.text() and not self.limit_error.text()
+                              and self._blocked is None)
 
     def set_blocked(self, reason: RouteWait | None) -> None:
         """Routes wait (earlier orders of unknown outcome, a refused journal): Route is off and
@@ -517,6 +577,14 @@ class RoutingPanel(QWidget):
 
     def venues_checked(self) -> set[str]:
         return {v for v, b in self.venue_boxes.items() if b.isChecked()}
+
+
+def _mark(field: QLineEdit, invalid: bool) -> None:
+    """The field's "invalid" style (a red frame) on or off, repolished only when it flips."""
+    if bool(field.property("invalid")) != invalid:
+        field.setProperty("invalid", invalid)
+        field.style().unpolish(field)
+        field.style().polish(field)
 
 
 def _short_state(reason: str | None) -> str:

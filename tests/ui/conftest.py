@@ -27,6 +27,7 @@ from sor_desktop.venues.sim.config import SimConfig
 from sor_desktop.venues.sim.market import SimMarket
 
 SYMBOL = "BTC/USDT:USDT"
+DOGE = "DOGE/USDT:USDT"
 SEED = 11
 
 
@@ -95,3 +96,26 @@ def window(qtbot, sim_session, tmp_path) -> Iterator[MainWindow]:
     w.planner.inline = True
     yield w
     w.close()
+
+
+@pytest.fixture
+def doge(loop, qtbot, tmp_path, monkeypatch) -> Iterator[MainWindow]:
+    """The window opened on DOGE/USDT:USDT (0.15, tick 0.00001; mexc does not list it), BTC also listed."""
+    monkeypatch.setenv("SOR_DESKTOP_HOME", str(tmp_path))
+    clock = VirtualClock()
+    market = SimMarket(SimConfig(seed=11, latency_scale=0.0, symbols=("BTC/USDT:USDT", DOGE)), clock)
+    session = build_session(Mode.SIMULATED, None, DOGE, venues=list(market.venues().values()),
+                            clock=clock.time, monotonic=clock.monotonic)
+    loop.run_until_complete(session.connect_venues())
+    for v in session.venues:
+        if DOGE in session.instruments.get(v, {}):
+            session.store.put_book(market.book_at(v, DOGE, clock.time(), sequence=1))
+            session.store.set_health(VenueHealth(v, LinkState.CONNECTED))
+    w = MainWindow(session, settings_mod.open_settings(tmp_path / "window.ini"), restore=False)
+    qtbot.addWidget(w)
+    w.show()
+    w.on_session_started()
+    w.timer.stop()
+    yield w
+    w.close()
+    loop.run_until_complete(session.stop(timeout=1.0))

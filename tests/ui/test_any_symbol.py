@@ -4,44 +4,11 @@ list it there). Seen before: every ladder price "0.15", the axis "price (x0.001)
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel
 
-from sor_desktop.engine.store import LinkState, VenueHealth
-from sor_desktop.engine.wiring import build_session
-from sor_desktop.ui import settings as settings_mod
 from sor_desktop.ui.main_window import MainWindow
-from sor_desktop.venues.base import Mode
-from sor_desktop.venues.sim.clock import VirtualClock
-from sor_desktop.venues.sim.config import SimConfig
-from sor_desktop.venues.sim.market import SimMarket
-
-DOGE = "DOGE/USDT:USDT"
-
-
-@pytest.fixture
-def doge(loop, qtbot, tmp_path, monkeypatch) -> Iterator[MainWindow]:
-    monkeypatch.setenv("SOR_DESKTOP_HOME", str(tmp_path))
-    clock = VirtualClock()
-    market = SimMarket(SimConfig(seed=11, latency_scale=0.0, symbols=("BTC/USDT:USDT", DOGE)), clock)
-    session = build_session(Mode.SIMULATED, None, DOGE, venues=list(market.venues().values()),
-                            clock=clock.time, monotonic=clock.monotonic)
-    loop.run_until_complete(session.connect_venues())
-    for v in session.venues:
-        if DOGE in session.instruments.get(v, {}):
-            session.store.put_book(market.book_at(v, DOGE, clock.time(), sequence=1))
-            session.store.set_health(VenueHealth(v, LinkState.CONNECTED))
-    w = MainWindow(session, settings_mod.open_settings(tmp_path / "window.ini"), restore=False)
-    qtbot.addWidget(w)
-    w.show()
-    w.on_session_started()
-    w.timer.stop()
-    yield w
-    w.close()
-    loop.run_until_complete(session.stop(timeout=1.0))
+from tests.ui.conftest import DOGE
 
 
 def _frames(w: MainWindow, n: int = 40) -> None:

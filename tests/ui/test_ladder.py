@@ -115,8 +115,8 @@ def test_click_a_row_sweeps_to_its_price(window) -> None:
                   r < m.spread_row() - 3)
     price = m.prices[ask_row]
     window.ladder.sweep_requested.emit(price)
-    assert window.routing.limit is not None and window.routing.limit[1] == price  # the row's price, a hard limit
-    expected = window.sweep_at(price, window.routing.limit[0])  # what the depth chart's click would take
+    assert Decimal(window.routing.limit.text()) == Decimal(repr(price))  # the row's price, a hard limit
+    expected = window.sweep_at(price, window.routing.side)  # what the depth chart's click would take
     assert expected is not None and window.routing.amount.text() == expected.amount_text
 
 

@@ -1,5 +1,5 @@
-"""The sweep-to-here label writes the limit with the symbol's tick (issue 16: it used ,.2f, so a
-DOGE limit of 0.15012 read 0.15)."""
+"""Sweep to here writes its limit in the limit field with the symbol's tick's figures (issue 16: its
+label used ,.2f, so a DOGE limit of 0.15012 read 0.15)."""
 
 from __future__ import annotations
 
@@ -21,11 +21,13 @@ def _inst(venue: str, tick: str, base: str) -> Instrument:
 
 @pytest.mark.parametrize("base, tick, price, shown", [
     ("DOGE", "0.00001", 0.15012, "0.15012"),
-    ("BTC", "0.1", 60123.4, "60,123.4"),
+    ("DOGE", "0.00001", 0.15, "0.15"),
+    ("BTC", "0.1", 60123.4, "60123.4"),
+    ("BTC", "0.1", 100000.0, "100000"),
 ])
-def test_the_sweep_label_writes_the_limit_to_the_tick(qtbot, base, tick, price, shown):
+def test_the_sweep_writes_the_limit_field_to_the_tick(qtbot, base, tick, price, shown):
     panel = RoutingPanel()
     qtbot.addWidget(panel)
     panel.set_instruments({"a": _inst("a", tick, base), "b": _inst("b", tick, base)})
     panel.set_sweep(Sweep(Side.BUY, price, False, (SweepVenue("a", Decimal("100"), 100 * price),)))
-    assert f"≤ {shown} (sweep to here)" in panel.limit_label.text()
+    assert panel.limit.text() == shown

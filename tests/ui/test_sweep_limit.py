@@ -1,7 +1,7 @@
 """Sweep to here is a price limit (issue 10): a click at P on the side the order takes fills in the
-most the enabled, fresh venues can take at or better than P under their caps and lots, and the
-request carries P as a hard limit, so no leg's IOC limit passes it. The hover tooltip says the
-same amount, from the same function on the same books.
+most the enabled, fresh venues can take at or better than P under their caps and lots, and writes P
+(on the tick, toward the safe side) in the limit field, the ticket's hard limit, so no leg's IOC
+limit passes it. The hover tooltip says the same amount, from the same function on the same books.
 
 Seen before: buy, range ±10 bps, a click at +0.4 bps from the mid: the tooltip said 5.75 BTC, the
 click filled 45.36 BTC, planned legs with limits up to 60,052.8 and 37.1 BTC unfilled."""
@@ -40,11 +40,15 @@ def _fee(window, venue: str) -> float:
     return float(window.session.instruments_at_own_fees()[venue].taker_fee)  # what the router charges
 
 
-def _check_plan_within(window, price: float, side: Side, fee_adjusted: bool) -> None:
+def _check_plan_within(window, clicked: float, side: Side, fee_adjusted: bool) -> None:
     pv = window._preview
     assert pv.error is None and pv.plan is not None and pv.plan.legs
-    assert pv.request.limit_price == price and pv.request.limit_on_fee_adjusted is fee_adjusted
     buy = side is Side.BUY
+    # the clicked price on the 0.1 tick, never past it: what the field shows and the plan carries
+    written = Decimal(window.routing.limit.text())
+    assert written % Decimal("0.1") == 0 and Decimal(0) <= (Decimal(repr(clicked)) - written) * (1 if buy else -1) < Decimal("0.1")
+    price = float(written)
+    assert pv.plan.limit_price == price and pv.request.limit_on_fee_adjusted is fee_adjusted
     for lg in pv.plan.legs:
         adj = (1 + _fee(window, lg.venue) * (1 if buy else -1)) if fee_adjusted else 1.0
         limit = float(lg.limit_price) * adj
@@ -70,7 +74,6 @@ def test_a_click_on_the_asks_is_a_buy_limit_and_the_tooltip_agrees(window, bps):
     assert window.routing.unit.currentData() == "base"
     _check_plan_within(window, price, Side.BUY, False)
     assert window.routing.route.isEnabled()
-    assert "60" in window.routing.limit_label.text() and not window.routing._limit_row.isHidden()
 
 
 def test_a_click_on_the_bids_is_a_sell_limit(window):
@@ -118,18 +121,20 @@ def test_switched_off_and_stale_venues_are_left_out(window, sim_session, loop):
     _check_plan_within(window, price, Side.BUY, False)
 
 
-def test_typing_keeps_the_limit_and_a_side_change_clears_it(window):
+def test_typing_keeps_the_limit_and_a_side_change_keeps_it_for_the_other_side(window):
     _draw(window)
-    price = _at_bps(window, 3.0)
-    window.sweep_to(price)
+    window.sweep_to(_at_bps(window, 3.0))
+    price = float(window.routing.limit.text())
     window.routing.amount.setText("50")  # more than is there up to the limit
     window.refresh_preview()
     plan = window._preview.plan
-    assert window._preview.request.limit_price == price
+    assert plan.limit_price == price
     assert plan.unfilled > 0 and all(float(lg.limit_price) <= price for lg in plan.legs)
-    window.routing.pick_side("sell")
+    window.routing.pick_side("sell")  # the field keeps it: now a sell's floor, read again for the sell
     window.refresh_preview()
-    assert window._preview.request.limit_price is None and window.routing._limit_row.isHidden()
+    plan = window._preview.plan
+    assert window.routing.limit.text() and plan.side is Side.SELL and plan.limit_price == price
+    assert all(float(lg.limit_price) >= price for lg in plan.legs)
 
 
 def test_the_tooltip_follows_the_pointer_when_the_view_recentres(window):
