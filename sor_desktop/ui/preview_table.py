@@ -106,7 +106,11 @@ def _base(x: float) -> str:
 def _no_leg(plan: Plan, excluded: Mapping[str, str]) -> str:
     """Why no venue takes any of the order: the router's reasons for the venues it left out (a
     minimum order value, the liquidation distance), which the excluded rows above may not show."""
-    why = [f"{v}: {r}" for v, r in plan.excluded if v not in excluded]
+    venues: dict[str, list[str]] = {}  # one reason for many venues (a limit past every book) said once
+    for v, r in plan.excluded:
+        if v not in excluded:
+            venues.setdefault(r, []).append(v)
+    why = [f"{', '.join(vs)}: {r}" for r, vs in venues.items()]
     if not why and plan.unfilled_reason:
         why = [plan.unfilled_reason]
     return "no venue can fill this order" + (" (" + "; ".join(why) + ")" if why else "")

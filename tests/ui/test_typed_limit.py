@@ -179,3 +179,14 @@ def test_tab_goes_from_the_amount_to_the_limit_and_enter_there_routes(window, qt
     assert dlg.plan.limit_price == float(r.limit.text())
     dlg.reject()
 
+
+def test_a_limit_no_venue_can_meet_says_so_once(window):
+    """A buy's ceiling kept for a sell (above every bid): the router's one reason, said once with the
+    venues it holds for, not five times over five lines of a short Route dock."""
+    limit = _best(window, Side.BUY) + Decimal("5")
+    pv = _ticket(window, "1", f"{limit}", Side.SELL)
+    assert pv.plan is not None and not pv.plan.legs
+    text = window.routing.preview.totals.text()
+    assert text.startswith("no venue can fill this order") and text.count("every bid is below the limit price") == 1
+    assert all(v in text for v in window.session.symbol_instruments())
+    assert not window.routing.route.isEnabled()
