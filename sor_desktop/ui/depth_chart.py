@@ -144,6 +144,7 @@ class DepthChart(QWidget):
         # what the tooltip shows (None: no sweep in it): a click at its price fills in this figure,
         # not one made again at the click (the venues' health and margins move between frames)
         self._shown: Sweep | None = None
+        self._shown_at: float | None = None  # the price the pointer was at when ``_shown`` was made
         # where the pointer is (scene coordinates): when the view re-centres under a still pointer,
         # the price under it changes, and the tooltip must say the price a click there would take
         self._hover_pos: QPointF | None = None
@@ -526,6 +527,7 @@ class DepthChart(QWidget):
         side = Side.SELL if bid else Side.BUY
         sweep = self.sweep_source(price, side) if self.sweep_source is not None else None
         self._shown = sweep
+        self._shown_at = price  # the pointer's price: the sweep's own is that price put on the tick
         bps = (price - mid) / mid * 1e4
         head = f"<b>{price:,.2f}</b> &nbsp; {bps:+.1f} bps from mid"
         if sweep is None:
@@ -587,7 +589,7 @@ class DepthChart(QWidget):
     def shown_sweep(self, price: float) -> Sweep | None:
         """The sweep the tooltip shows, if it is on the screen for ``price``."""
         shown = self._shown
-        if shown is None or not self._tip.isVisible() or shown.price != price:
+        if shown is None or not self._tip.isVisible() or self._shown_at != price:
             return None
         return shown
 
