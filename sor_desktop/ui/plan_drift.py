@@ -9,7 +9,7 @@ from decimal import Decimal
 
 import numpy as np
 
-from sor_desktop.core.book import BookSnapshot
+from sor_desktop.core.book import BookSnapshot, Levels
 from sor_desktop.core.instrument import linear_by_symbol
 from sor_desktop.core.market_key import leg_key
 from sor_desktop.core.orders import Side
@@ -93,12 +93,15 @@ def still_fills(plan: Plan, leg: Leg, books: Mapping[str, BookSnapshot]) -> bool
     book = books.get(leg_key(leg, plan.symbol))
     if book is None:
         return False
+    return float(_within_limit(plan, leg, book)[:, 1].sum()) >= float(leg.contracts_dec) * (1 - 1e-9)
+
+
+def _within_limit(plan: Plan, leg: Leg, book: BookSnapshot) -> Levels:
+    """The levels of ``book`` that ``leg`` may take: its side's, from the best to its limit."""
     limit = float(leg.limit_price_dec)
     if plan.side_of(leg) is Side.BUY:
-        levels = book.asks[book.asks[:, 0] <= limit * (1 + 1e-12)]
-    else:
-        levels = book.bids[book.bids[:, 0] >= limit * (1 - 1e-12)]
-    return float(levels[:, 1].sum()) >= float(leg.contracts_dec) * (1 - 1e-9)
+        return book.asks[book.asks[:, 0] <= limit * (1 + 1e-12)]
+    return book.bids[book.bids[:, 0] >= limit * (1 - 1e-12)]
 
 
 def _inverse_base_per_contract(plan: Plan) -> dict[str, float]:
@@ -154,11 +157,7 @@ def shown_legs_now(plan: Plan, books: Mapping[str, BookSnapshot]) -> LegsNow | N
         contracts = float(lg.contracts_dec)
         if book is None or contracts <= 0:
             return None
-        limit = float(lg.limit_price_dec)
-        if plan.side_of(lg) is Side.BUY:
-            levels = book.asks[book.asks[:, 0] <= limit * (1 + 1e-12)]
-        else:
-            levels = book.bids[book.bids[:, 0] >= limit * (1 - 1e-12)]
+        levels = _within_limit(plan, lg, book)
         before = np.concatenate(([0.0], np.cumsum(levels[:, 1])[:-1]))
         take = np.clip(contracts - before, 0.0, levels[:, 1])
         if float(take.sum()) < contracts * (1 - 1e-9):

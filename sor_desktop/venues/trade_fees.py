@@ -33,3 +33,13 @@ def trades_fee(trades: Iterable[Mapping[str, Any]], order_id: str, filled: Decim
                 return None
             total += cost
     return total if amount == filled and filled > 0 else None
+
+
+async def order_fee_from_trades(ex: Any, order: Mapping[str, Any], symbol: str, filled: Decimal) -> Decimal | None:
+    """The fee of ``order`` from its trades, asked by order id (ccxt ``fetch_my_trades`` with
+    ``orderId``, which Binance USDⓈ-M and WEEX both take), or None."""
+    order_id = order.get("id")
+    if order_id in (None, ""):
+        return None
+    trades = await ex.fetch_my_trades(symbol, None, None, {"orderId": order_id})
+    return trades_fee(trades, str(order_id), filled, ex.market(symbol)["settle"])

@@ -8,16 +8,6 @@ recorded venue-data fetchMyTrades swap entry replays to it). Loopback-proven; a 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from decimal import Decimal
-from typing import Any
+from sor_desktop.venues.trade_fees import order_fee_from_trades as order_fee
 
-from sor_desktop.venues.trade_fees import trades_fee
-
-
-async def order_fee(ex: Any, order: Mapping[str, Any], symbol: str, filled: Decimal) -> Decimal | None:
-    order_id = order.get("id")
-    if order_id in (None, ""):
-        return None
-    trades = await ex.fetch_my_trades(symbol, None, None, {"orderId": order_id})
-    return trades_fee(trades, str(order_id), filled, ex.market(symbol)["settle"])
+__all__ = ["order_fee"]
