@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 from pathlib import Path
@@ -70,7 +71,7 @@ def refuse_shared(path: Path) -> None:
         return
     try:
         mode = path.stat().st_mode
-    except FileNotFoundError:
+    except (FileNotFoundError, NotADirectoryError):  # none there (a file on its way: none either)
         return
     if stat.S_IMODE(mode) & (stat.S_IWGRP | stat.S_IWOTH):
         raise UnsafeFolder(path, stat.S_IMODE(mode))
@@ -105,3 +106,21 @@ def ensure_private_folders() -> None:
     can write to. Every command runs this before it reads or writes any of them."""
     for folder in (data_dir(), config_dir(), log_dir()):
         ensure(folder)
+
+
+def check_private_folders() -> None:
+    """``ensure_private_folders`` for a command that only reads: the same refusal of folders others
+    can write to, but nothing made or changed (a read-only home, a data folder left 0755)."""
+    for folder in (data_dir(), config_dir(), log_dir()):
+        _refuse_a_file_on_the_way(folder)
+        refuse_shared(folder)
+
+
+def _refuse_a_file_on_the_way(folder: Path) -> None:
+    """NotADirectoryError when the nearest existing part of ``folder`` is a file (SOR_DESKTOP_HOME
+    naming a file): a misplaced file is said, not read as "no journal yet"."""
+    for part in (folder, *folder.parents):
+        if part.exists():
+            if not part.is_dir():
+                raise NotADirectoryError(errno.ENOTDIR, os.strerror(errno.ENOTDIR), str(part))
+            return

@@ -19,6 +19,8 @@ from sor_desktop.engine.journal import MIXED, Journal, JournalError, NoJournal, 
 from sor_desktop.engine.tca import RouteTca, export_csv, fees_text, journal_route_tca
 from sor_desktop.venues.base import Mode
 
+# readers: `journal list` on an empty read-only home had stopped at "cannot make the folder .../data"
+MAKES_FOLDERS = False
 MODES = tuple(str(m) for m in (Mode.SIMULATED, Mode.PAPER, Mode.LIVE))
 
 
@@ -149,7 +151,7 @@ def run(args: argparse.Namespace) -> int:
         try:
             j = Journal(None, exclusive=False)
         except NoJournal as exc:
-            print("[]" if args.json else f"No routes in the journal ({exc}).")  # a script reads JSON
+            print("[]" if args.json else f"No routes in the journal (none yet: {exc}).")  # a script reads JSON
             return 0
         except JournalError as exc:
             raise CliError(str(exc)) from None

@@ -71,6 +71,11 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _makes_folders(command: str) -> bool:
+    """False for a command that only reads (``MAKES_FOLDERS = False`` in its module)."""
+    return bool(getattr(importlib.import_module(f"sor_desktop.cli.{COMMANDS[command]}"), "MAKES_FOLDERS", True))
+
+
 def _file_logging() -> str:
     """Send log records to the log file, so nothing (least of all a traceback) falls through to
     logging's last-resort stderr printer. Returns where the details go, for error lines."""
@@ -84,15 +89,19 @@ def _file_logging() -> str:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    makes = args.command is None or _makes_folders(args.command)
     try:
-        paths.ensure_private_folders()
+        if makes:
+            paths.ensure_private_folders()
+        else:
+            paths.check_private_folders()
     except paths.UnsafeFolder as exc:
         print(f"sor-desktop: {exc}", file=sys.stderr)
         if args.command is None:
             gui_error.show(str(exc))
         return 2
     except OSError as exc:  # a file where a folder goes, a path that cannot be made: no log file yet
-        text = f"cannot make the folder {exc.filename or ''}: {exc.strerror or exc}"
+        text = f"cannot {'make' if makes else 'use'} the folder {exc.filename or ''}: {exc.strerror or exc}"
         print(f"sor-desktop: {text}", file=sys.stderr)
         if args.command is None:
             gui_error.show(text)

@@ -272,6 +272,61 @@ def damaged_message(path: Path, detail: str, check: str = "SQLite integrity chec
             f"positions on the venues' own sites, then start again with a new journal")
 
 
+# SQLite's primary result codes that say the file could not be opened or written here (its
+# folder or mount is read-only, its permissions refuse this user): nothing about its contents
+_CANTOPEN, _READONLY, _PERM = 14, 8, 3
+_NO_ACCESS = (_CANTOPEN, _READONLY, _PERM)
+
+
+def _no_access(exc: sqlite3.Error) -> bool:
+    code = getattr(exc, "sqlite_errorcode", None)
+    return isinstance(code, int) and code & 0xFF in _NO_ACCESS
+
+
+def access_message(path: Path, detail: str, *, write: bool) -> str:
+    """An open refused by the file system, said as such: a healthy order history called damaged
+    had been sent aside, with "start again with a new journal"."""
+    if write:
+        return (f"cannot open the journal {path} for trading: it cannot be written here (SQLite: {detail}). "
+                f"Its folder or file is read-only (a read-only file system, or their permissions); "
+                f"the journal was left as it is and trading is refused until sor-desktop can write to it")
+    return (f"cannot read the journal {path}: it cannot be read here (SQLite: {detail}). Its folder or file "
+            f"is read-only or not readable by you (a read-only file system, or their permissions), and "
+            f"SQLite needs to create {path.name}-shm beside it to read what was written last; the journal "
+            f"was left as it is. Copy its folder somewhere you can write and use --journal")
+
+
+def _wal_holds_commits(path: Path) -> bool:
+    wal = path.with_name(path.name + "-wal")
+    try:
+        return wal.stat().st_size > 0
+    except FileNotFoundError:
+        return False
+
+
+def _connect_reader(path: Path) -> sqlite3.Connection:
+    """A read-only connection that has read the file's header.
+
+    A reader of a WAL file needs its -shm, which SQLite cannot create in a read-only folder
+    ("unable to open database file"). Without a -wal holding commits the main file is the whole
+    journal and no writer can be at work (a writer cannot create its -wal there either), so it is
+    read as immutable: no -shm, no locks. Beside such a -wal that would miss commits: refused."""
+    uri = path.resolve().as_uri()
+    try:
+        db = sqlite3.connect(f"{uri}?mode=ro", uri=True, isolation_level=None, check_same_thread=False)
+        try:
+            db.execute("PRAGMA user_version").fetchone()
+        except sqlite3.Error:
+            db.close()
+            raise
+        return db
+    except sqlite3.OperationalError as exc:
+        code = getattr(exc, "sqlite_errorcode", None)
+        if not isinstance(code, int) or code & 0xFF != _CANTOPEN or _wal_holds_commits(path):
+            raise
+    return sqlite3.connect(f"{uri}?mode=ro&immutable=1", uri=True, isolation_level=None, check_same_thread=False)
+
+
 def _check_ours(db: sqlite3.Connection, path: Path) -> set[str]:
     """Its tables; a newer schema or another program's tables: refused before anything is
     written."""
@@ -340,8 +395,7 @@ class Journal:
             if exclusive or memory:
                 self._db = sqlite3.connect(str(self.path), isolation_level=None, check_same_thread=False)
             else:
-                self._db = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro", uri=True,
-                                           isolation_level=None, check_same_thread=False)
+                self._db = _connect_reader(self.path)
             self._db.row_factory = sqlite3.Row
             tables = _check_ours(self._db, self.path)
             if not tables and not (exclusive or memory):
@@ -360,6 +414,8 @@ class Journal:
                 mode = self._db.execute("PRAGMA journal_mode").fetchone()[0]
         except sqlite3.DatabaseError as exc:
             self._close_quietly()
+            if _no_access(exc):
+                raise JournalError(access_message(self.path, str(exc), write=exclusive)) from exc
             raise JournalError(damaged_message(self.path, str(exc))) from exc
         except JournalError:
             self._close_quietly()

@@ -4,8 +4,11 @@ list`` created a journal where there was none."""
 
 from __future__ import annotations
 
+import errno
 import json
+import os
 import sqlite3
+import stat
 from pathlib import Path
 
 import pytest
@@ -210,3 +213,31 @@ def test_list_and_route_agree_on_a_sliver_below_every_lot(capsys: pytest.Capture
     assert main(["journal", "list", "--json"]) == 0
     (row,) = json.loads(capsys.readouterr().out)
     assert row["status"] == "filled", row["status"]
+
+
+def test_list_in_a_home_that_cannot_be_written_says_there_is_no_journal(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """On an empty read-only home `journal list` said "cannot make the folder .../data" (exit 2):
+    it makes no folder, so there is nothing to fail at; it says there is no journal yet. (Every
+    mkdir refused as a read-only mount refuses it, even to root.)"""
+    def read_only(self: Path, *args: object, **kwargs: object) -> None:
+        raise OSError(errno.EROFS, os.strerror(errno.EROFS), str(self))
+
+    monkeypatch.setenv("SOR_DESKTOP_HOME", str(tmp_path / "empty-home"))
+    monkeypatch.setattr(Path, "mkdir", read_only)
+    assert main(["journal", "list"]) == 0
+    out, err = capsys.readouterr()
+    assert "No routes in the journal" in out and "none yet: no journal at" in out, (out, err)
+    assert "cannot make the folder" not in err, err
+    assert main(["journal", "list", "--json"]) == 0
+    assert capsys.readouterr().out.strip() == "[]"
+
+
+@pytest.mark.skipif(os.name != "posix", reason="POSIX modes")
+def test_list_changes_no_folder_of_the_home(home: Path) -> None:
+    """A reader creates nothing and tightens no mode (the writer's start-up makes them 0700)."""
+    data = home / "data"
+    data.mkdir(parents=True)
+    os.chmod(data, 0o755)
+    assert main(["journal", "list"]) == 0
+    assert stat.S_IMODE(data.stat().st_mode) == 0o755 and not (home / "config").exists()

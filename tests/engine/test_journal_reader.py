@@ -9,6 +9,7 @@ import os
 import sqlite3
 import stat
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -179,3 +180,98 @@ def test_a_journal_path_that_is_no_file_is_refused_plainly(tmp_path: Path, make:
         path.symlink_to(tmp_path / "gone" / "j.sqlite3")
     with pytest.raises(JournalError, match="cannot open the journal"):
         Journal(path)
+
+
+# -- a journal that can be read but not written (a read-only mount, a 0500 folder) ----------------
+# A healthy journal on a read-only bind mount read "cannot open the journal ...: it is damaged
+# (SQLite integrity check: unable to open database file); trading is refused. Close sor-desktop,
+# move it aside ...": SQLite's readers of a WAL file need its -shm, which a read-only folder cannot
+# hold, and every SQLite error was called damage.
+
+_CANTOPEN, _READONLY = 14, 8
+
+
+def _sqlite_error(text: str, code: int) -> sqlite3.OperationalError:
+    exc = sqlite3.OperationalError(text)
+    exc.sqlite_errorcode = code  # type: ignore[attr-defined]
+    return exc
+
+
+def _as_on_a_read_only_folder(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """SQLite as it answers where nothing can be created beside the file: a read-only open of a
+    WAL file without its -shm cannot start; ``immutable=1`` (no -shm, no locks) can."""
+    real = sqlite3.connect
+    opened: list[str] = []
+
+    def connect(database: Any, *args: Any, **kwargs: Any) -> sqlite3.Connection:
+        opened.append(str(database))
+        if kwargs.get("uri") and "immutable=1" not in str(database):
+            raise _sqlite_error("unable to open database file", _CANTOPEN)
+        return real(database, *args, **kwargs)
+
+    monkeypatch.setattr(sqlite3, "connect", connect)
+    return opened
+
+
+def test_a_reader_reads_a_journal_whose_folder_cannot_be_written(tmp_path: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    path = _written(tmp_path / "j.sqlite3")
+    assert not path.with_name(path.name + "-wal").exists()  # a clean close leaves no -wal
+    opened = _as_on_a_read_only_folder(monkeypatch)
+    with Journal(path, exclusive=False) as j:
+        assert [e.kind for e in j.events(None)] == ["cancel_all"]
+    assert any("immutable=1" in o for o in opened)
+
+
+def test_a_reader_never_skips_what_a_writer_has_not_checkpointed(tmp_path: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """``immutable`` reads the main file alone: beside a -wal holding commits it would miss them,
+    so the reader says it cannot read the file instead."""
+    path = tmp_path / "j.sqlite3"
+    with Journal(path) as writer:
+        writer.record_event("cancel_all", 1_700_000_000.0, venue="v0", detail="in the wal")
+        assert path.with_name(path.name + "-wal").stat().st_size > 0
+        _as_on_a_read_only_folder(monkeypatch)
+        with pytest.raises(JournalError) as err:
+            Journal(path, exclusive=False)
+    text = str(err.value)
+    assert "damaged" not in text and "move it aside" not in text, text
+    assert "cannot be read" in text and str(path) in text, text
+
+
+@pytest.mark.parametrize(("text", "code"), [("unable to open database file", _CANTOPEN),
+                                            ("attempt to write a readonly database", _READONLY)])
+def test_a_journal_that_cannot_be_written_is_not_called_damaged(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                text: str, code: int) -> None:
+    path = _written(tmp_path / "j.sqlite3")
+    real = sqlite3.connect
+
+    def connect(database: Any, *args: Any, **kwargs: Any) -> sqlite3.Connection:
+        if not kwargs.get("uri"):  # the writer's open
+            raise _sqlite_error(text, code)
+        return real(database, *args, **kwargs)
+
+    monkeypatch.setattr(sqlite3, "connect", connect)
+    with pytest.raises(JournalError) as err:
+        Journal(path)
+    said = str(err.value)
+    assert "damaged" not in said and "move it aside" not in said and "new journal" not in said, said
+    assert "cannot be written" in said and "read-only" in said and "trading is refused" in said, said
+
+
+@pytest.mark.skipif(os.name != "posix" or os.geteuid() == 0, reason="POSIX modes; root writes anyway")
+def test_a_read_only_folder_and_file_are_read_and_refused_for_trading_plainly(tmp_path: Path) -> None:
+    folder = tmp_path / "ro"
+    folder.mkdir()
+    path = _written(folder / "j.sqlite3")
+    os.chmod(path, 0o400)
+    os.chmod(folder, 0o500)
+    try:
+        with Journal(path, exclusive=False) as j:
+            assert [e.kind for e in j.events(None)] == ["cancel_all"]
+        with pytest.raises(JournalError) as err:
+            Journal(path)
+        assert "damaged" not in str(err.value) and "move it aside" not in str(err.value), err.value
+    finally:
+        os.chmod(folder, 0o700)
+        os.chmod(path, 0o600)
