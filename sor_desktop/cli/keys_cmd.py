@@ -242,8 +242,12 @@ def _use(vault: Vault, args: argparse.Namespace) -> int:
 
 def _remove(vault: Vault, args: argparse.Namespace) -> int:
     label = args.label or args.label_option or "main"
-    _unlocked(vault).remove(args.venue.lower(), label)
-    print(f"removed {args.venue.lower()}/{label}")
+    venue = args.venue.lower()
+    waiting = _unlocked(vault).remove(venue, label)
+    print(f"removed {venue}/{label}")
+    if waiting:
+        print(f"no trade key is chosen for {venue} now: it was the chosen one, and {', '.join(waiting)} "
+              f"will not trade until chosen: `sor-desktop keys use {venue} LABEL`")
     held = [p.name for p in vault.backups() if p.exists()]
     if held:
         # each save keeps the previous vault as a backup: the key is still inside those

@@ -68,6 +68,9 @@ class KeyEntry:
     role: KeyRole = KeyRole.TRADE
     # the trade key this venue's orders use, when it has several (``Vault.use``); one per venue
     selected: bool = False
+    # its venue's chosen trade key was removed while this one was kept: it trades only once chosen
+    # (the lone key left had become the trading key, unsaid)
+    unchosen: bool = False
 
     def __post_init__(self) -> None:
         try:
@@ -117,6 +120,7 @@ class KeyEntry:
             "created": self.created.isoformat(),
             "role": self.role.value,
             "selected": self.selected,
+            **({"unchosen": True} if self.unchosen else {}),
         }
 
     @classmethod
@@ -131,4 +135,5 @@ class KeyEntry:
             created=datetime.fromisoformat(str(data["created"])),
             role=KeyRole(str(data.get("role", KeyRole.TRADE))),  # vaults from before roles: trade keys
             selected=bool(data.get("selected", False)),
+            unchosen=bool(data.get("unchosen", False)),
         )

@@ -237,10 +237,11 @@ class Vault:
         self.check_addable(entry, replace=replace)
         entries = self._unlocked()
         old = entries.get(entry.key_id)
-        if old is not None and old.selected and entry.role is KeyRole.TRADE:
-            entry = dataclasses.replace(entry, selected=True)  # replacing the key keeps the choice
+        if old is not None and entry.role is KeyRole.TRADE:
+            # replacing the key keeps the choice, and a key still waiting to be chosen still waits
+            entry = dataclasses.replace(entry, selected=old.selected, unchosen=old.unchosen)
         elif entry.role is not KeyRole.TRADE:
-            entry = dataclasses.replace(entry, selected=False)
+            entry = dataclasses.replace(entry, selected=False, unchosen=False)
         self._commit({**entries, entry.key_id: entry})
         log.info("saved %s key %s/%s (%s)", entry.role.value, entry.venue, entry.label, entry.masked_key)
 
@@ -250,7 +251,7 @@ class Vault:
         if chosen.role is not KeyRole.TRADE:
             raise NoTradeKey(f"{venue}/{label} is a read-only key; only a trade key can place orders")
         entries = {
-            k: dataclasses.replace(e, selected=(k == chosen.key_id)) if e.venue == venue else e
+            k: dataclasses.replace(e, selected=(k == chosen.key_id), unchosen=False) if e.venue == venue else e
             for k, e in self._unlocked().items()
         }
         self._commit(entries)
@@ -263,6 +264,13 @@ class Vault:
         chosen = [e for e in keys if e.selected]
         if chosen:
             return chosen[0]
+        if any(e.unchosen for e in keys):
+            labels = ", ".join(e.label for e in keys)
+            raise NoTradeKey(
+                f"no trade key is chosen for {venue}: the chosen one was removed and {labels} "
+                f"{'was' if len(keys) == 1 else 'were'} never chosen; choose one with "
+                f"`sor-desktop keys use {venue} LABEL` or in Tools > API keys"
+            )
         if len(keys) > 1:
             labels = ", ".join(e.label for e in keys)
             raise NoTradeKey(
@@ -276,12 +284,23 @@ class Vault:
         readers = [e for e in self.entries() if e.venue == venue and e.role is KeyRole.READ_ONLY]
         return readers[0] if readers else self.trade_key(venue)
 
-    def remove(self, venue: str, label: str) -> None:
+    def remove(self, venue: str, label: str) -> list[str]:
+        """Delete ``venue/label``. When it was the chosen trade key, the venue's other trade keys
+        (returned, by label) wait to be chosen: none becomes the trading key unchosen."""
         entries = dict(self._unlocked())
-        if entries.pop((venue, label), None) is None:
+        gone = entries.pop((venue, label), None)
+        if gone is None:
             raise KeyNotFound(venue, label)
+        waiting: list[str] = []
+        if gone.selected:
+            for k, e in entries.items():
+                if e.venue == venue and e.role is KeyRole.TRADE:
+                    entries[k] = dataclasses.replace(e, unchosen=True)
+                    waiting.append(e.label)
         self._commit(entries)
-        log.info("removed key %s/%s", venue, label)
+        log.info("removed key %s/%s%s", venue, label,
+                 f"; no trade key is chosen for {venue} ({', '.join(waiting)} wait to be chosen)" if waiting else "")
+        return sorted(waiting)
 
     def change_password(self, new_password: str) -> None:
         """Re-encrypt everything under ``new_password`` with a fresh salt (and current KDF costs)."""

@@ -616,13 +616,15 @@ class KeyManagerDialog(QDialog):
             if answer != QMessageBox.StandardButton.Yes:
                 return
         try:
-            self.vault.remove(*entry.key_id)
+            waiting = self.vault.remove(*entry.key_id)
         except (VaultError, OSError) as exc:
             self._say(f"could not remove: {exc}", error=True)
             return
         self.permissions.pop(entry.key_id, None)
         self.refresh()
-        self._say(f"removed {entry.venue}/{entry.label}")
+        self._say(f"removed {entry.venue}/{entry.label}" + (
+            f"; no trade key is chosen for {entry.venue} now: choose one of {', '.join(waiting)} with Use for orders"
+            if waiting else ""))
         self.keys_changed.emit()
 
     def test_selected(self) -> None:

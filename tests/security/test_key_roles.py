@@ -119,3 +119,28 @@ def test_secrets_are_compared_in_constant_time(vault: Vault, monkeypatch: pytest
     monkeypatch.setattr(vault_module.hmac, "compare_digest", spy)
     vault.add(sample_entry("bybit", "new", 9))
     assert len(seen) >= 2 and set(seen) == {(bytes, bytes)}  # one per stored key at least
+
+
+def test_removing_the_chosen_key_leaves_no_key_chosen(vault: Vault) -> None:
+    """`keys remove bybit trading` (the key chosen with `keys use`) left `trading2` trading: the
+    only trade key left was taken as the choice. A key the trader never chose never trades."""
+    vault.add(sample_entry("bybit", "trading", 11))
+    vault.add(sample_entry("bybit", "trading2", 12))
+    vault.use("bybit", "trading")
+    vault.remove("bybit", "trading")
+    for v in (vault, reopen(vault.path)):
+        with pytest.raises(NoTradeKey, match="keys use bybit"):
+            v.trade_key("bybit")
+        with pytest.raises(NoTradeKey):
+            v.read_key("bybit")  # no read-only key: the trade key would read, and none is chosen
+    again = reopen(vault.path)
+    again.use("bybit", "trading2")
+    assert reopen(vault.path).trade_key("bybit") == again.get("bybit", "trading2")
+
+
+def test_removing_a_key_not_chosen_keeps_the_choice(vault: Vault) -> None:
+    vault.add(sample_entry("bybit", "trading", 11))
+    vault.add(sample_entry("bybit", "trading2", 12))
+    vault.use("bybit", "trading")
+    vault.remove("bybit", "trading2")
+    assert reopen(vault.path).trade_key("bybit") == vault.get("bybit", "trading")

@@ -426,3 +426,19 @@ def test_a_clean_paste_says_nothing_about_trimming(env: Path, capsys: pytest.Cap
     keys("init")
     assert keys("add", "bybit", "--api-key", API_KEY, "--secret", "x" + secrets.token_hex(24), "--no-check") == 0
     assert "trimmed" not in capsys.readouterr().out
+
+
+def test_removing_the_chosen_key_says_no_key_trades_now(env: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`keys remove bybit trading` printed only "removed bybit/trading", and `keys list` then showed
+    `trading2` trading: a key the trader never chose had become the trading key, unsaid."""
+    assert keys("init") == 0
+    assert add("bybit", "--label", "trading") == 0
+    assert add("bybit", "--label", "trading2", api_key=API_KEY_2) == 0
+    assert keys("use", "bybit", "trading") == 0
+    capsys.readouterr()
+    assert keys("remove", "bybit", "trading") == 0
+    out = capsys.readouterr().out
+    assert "no trade key is chosen for bybit" in out and "keys use bybit" in out, out
+    assert keys("list") == 0
+    row = next(line.split() for line in capsys.readouterr().out.splitlines() if "trading2" in line)
+    assert row[:4] == ["bybit", "trading2", "trade", "choose"], row

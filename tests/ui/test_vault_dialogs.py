@@ -553,3 +553,17 @@ def test_a_secret_pasted_with_its_line_break_is_trimmed_and_said(qtbot, vault: V
     assert "saved bybit/main" in manager.status.text()
     assert "the secret had spaces or a line break around it" in manager.status.text()
     assert "API key had" not in manager.status.text() and mine[:6] not in manager.status.text()
+
+
+def test_removing_the_chosen_key_says_none_is_chosen_now(qtbot, vault: Vault) -> None:
+    """Removing the key chosen for orders left the other trade key trading, unsaid."""
+    vault.add(entry("bybit", "trading", "TradeKey" + "t" * 20))
+    vault.add(entry("bybit", "second", "SecondKey" + "s" * 20))
+    vault.use("bybit", "trading")
+    dialog = vd.KeyManagerDialog(vault, checker=Checker(ok))
+    qtbot.addWidget(dialog)
+    dialog.select("bybit", "trading")
+    dialog.remove_selected(confirm=False)
+    assert "no trade key is chosen for bybit" in dialog.status.text()
+    row = next(r for r in range(dialog.table.rowCount()) if dialog.table.item(r, 1).text() == "second")
+    assert dialog.table.item(row, 3).text() == "choose one"
