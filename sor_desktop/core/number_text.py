@@ -1,8 +1,11 @@
-"""How a number is written by a trader: ASCII digits, '.' for decimals, an optional exponent.
+"""How a number is written by a trader: ASCII digits and '.' for decimals, nothing else.
 
 Python's own ``float`` and ``int`` (and ``Decimal``) also take ``1_5`` as 15, other scripts'
-digits, surrounding spaces, 'nan' and 'Infinity': each typed or configured number is matched
-against ``PLAIN`` before it is read, so a typo is refused rather than read as another amount.
+digits, surrounding spaces, 'nan', 'Infinity' and exponents: each typed or configured number is
+matched against ``PLAIN`` before it is read, so a typo is refused rather than read as another
+amount. An exponent is refused too: a trader writes 1000, not 1e3, and on a keyboard the 'e' sits
+under the '3' ('2e3' typed for 23 had been read as 2,000). ``STORED`` is for numbers a program
+wrote, not a trader: Qt writes window.ini's floats in their shortest form (1,000,000 as '1e+06').
 """
 
 from __future__ import annotations
@@ -11,7 +14,8 @@ import math
 import re
 from decimal import Decimal, InvalidOperation
 
-PLAIN = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?", re.ASCII)
+PLAIN = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)", re.ASCII)
+STORED = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?", re.ASCII)
 WHOLE = re.compile(r"[+-]?\d+", re.ASCII)
 # Commas only as thousands separators, grouping the integer part by three: "1,5" (one and a half
 # where the comma is the decimal mark) must never be read as 15.
@@ -26,7 +30,16 @@ class TypedNumberError(ValueError):
 
 def read_plain(text: str) -> float | None:
     """``text`` as a finite float when it is written as ``PLAIN`` says, else None."""
-    if not PLAIN.fullmatch(text):
+    return _read(PLAIN, text)
+
+
+def read_stored(text: str) -> float | None:
+    """``text`` as a finite float when it is written as ``STORED`` says (a program's own file), else None."""
+    return _read(STORED, text)
+
+
+def _read(form: re.Pattern[str], text: str) -> float | None:
+    if not form.fullmatch(text):
         return None
     value = float(text)
     return value if math.isfinite(value) else None

@@ -2,8 +2,8 @@
 
 Keys: ``max_notional`` (per route) and ``max_day_notional`` (over 24 h), quote units, and no
 other (a misspelt key guards nothing). A file that cannot be read, a key that is not one of them,
-or a value that is not a finite positive number written in digits (NaN, inf,
-1e400, 0, text, '1_000'), or is above 1e9 (per route) or 1e10 (per day), refuses every route
+or a value that is not a finite positive number written in digits and '.' (NaN, inf,
+1e400, 1e5, 0, text, '1_000'), or is above 1e9 (per route) or 1e10 (per day), refuses every route
 until it is fixed: the default limits may be far above what the trader set (a truncated file
 that said 100 let a 120,000 route through), so a settings file can tighten a guard and never
 loosen one. No file at all: the defaults. The refusal is returned, not logged here: the
@@ -17,7 +17,7 @@ import math
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from sor_desktop.core.number_text import read_plain
+from sor_desktop.core.number_text import PLAIN, read_plain
 from sor_desktop.engine.executor import DEFAULT_MAX_DAY_NOTIONAL, DEFAULT_MAX_ROUTE_NOTIONAL
 
 # (the executor's field, its default, the largest value a guard may have: window.ini's own
@@ -57,9 +57,22 @@ def finite_positive(value: object) -> float | None:
     return number if number is not None and math.isfinite(number) and number > 0 else None
 
 
+class _Exponent(str):
+    """A JSON number written with an exponent, kept as its text: ``finite_positive`` refuses it as
+    it refuses one typed (config.json is written by the trader: 1e5 is not how 100000 is typed)."""
+
+    def __repr__(self) -> str:
+        return str(self)
+
+
+def _json_float(text: str) -> float | str:
+    return float(text) if PLAIN.fullmatch(text) else _Exponent(text)
+
+
 def load_guards(path: Path) -> Guards:
     try:
-        raw = json.loads(path.read_text(encoding="utf-8-sig"))  # Windows editors may write a BOM
+        # Windows editors may write a BOM
+        raw = json.loads(path.read_text(encoding="utf-8-sig"), parse_float=_json_float)
     except FileNotFoundError:
         return Guards()
     except (OSError, ValueError) as exc:
@@ -75,7 +88,8 @@ def load_guards(path: Path) -> Guards:
             continue
         got = finite_positive(raw[key])
         if got is None:
-            problems.append(f"{path}: {key}={raw[key]!r} is not a finite positive number")
+            problems.append(f"{path}: {key}={raw[key]!r} is not a finite positive number "
+                            "written in digits ('.' for decimals)")
         elif got > most:
             problems.append(f"{path}: {key}={raw[key]!r} is above the largest allowed, {most:,.0f}")
         else:

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from sor_desktop.core.number_text import read_plain
+from sor_desktop.core.number_text import read_stored
 from sor_desktop.core.plan import DEFAULT_LEG_COST
 from sor_desktop.ui.settings_file import file_problem, open_settings, settings_file
 
@@ -101,8 +101,8 @@ def _flag(raw: object) -> tuple[bool, str | None]:
 def _number(raw: object, lo: float, hi: float, lo_ok: bool) -> tuple[float, str | None]:
     if isinstance(raw, (int, float)) and not isinstance(raw, bool):
         value = float(raw)
-    else:  # written as a trader writes a number: float() took '1_000' and full-width digits
-        got = read_plain(str(raw).strip())
+    else:  # ASCII digits, as Qt wrote them (with an exponent: 1e+06): float() took '1_000' and full-width digits
+        got = read_stored(str(raw).strip())
         value = math.nan if got is None else got
     above = "at least" if lo_ok else "above"
     if not math.isfinite(value) or value > hi or value < lo or (value == lo and not lo_ok):

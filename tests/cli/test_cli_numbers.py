@@ -5,6 +5,7 @@ so ``route --amount 1_5 --yes`` bought 15 BTC where the window refuses ``1_5`` a
 from __future__ import annotations
 
 import json
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -100,3 +101,22 @@ def test_other_whole_numbers_are_plain_digits(argv: list[str], what: str, capsys
         rc = int(exc.code or 0)
     err = capsys.readouterr().err
     assert rc == 2 and what in err and "Traceback" not in err and "unexpected" not in err
+
+
+@pytest.mark.parametrize(("option", "text"), [("--amount", "1e9"), ("--amount", "2e3"), ("--max-notional", "1e12"),
+                                              ("--limit-price", "6e4")])
+def test_route_refuses_an_exponent_as_its_message_says(option: str, text: str, tmp_path: Path,
+                                                       capsys: pytest.CaptureFixture[str]) -> None:
+    """`--amount 1e9` and `--max-notional 1e12` were taken, while the message and README say
+    "ASCII digits, '.' for decimals"."""
+    argv = [*ROUTE, option, text, "--journal", str(tmp_path / "j.sqlite3")]
+    if option != "--amount":
+        argv += ["--amount", "0.1"]
+    rc = main(argv)
+    cap = capsys.readouterr()
+    last = cap.err.strip().splitlines()[-1]  # after the note that the journal is new, if any
+    assert rc == 2 and "Traceback" not in cap.err and "filled" not in cap.out, cap
+    assert option in last and "digits" in last and "'.' for decimals" in last and repr(text) in last, last
+    if (tmp_path / "j.sqlite3").exists():
+        with sqlite3.connect(tmp_path / "j.sqlite3") as db:
+            assert db.execute("SELECT COUNT(*) FROM routes").fetchone()[0] == 0

@@ -30,7 +30,7 @@ def _legs(journal: Path) -> int:
 
 
 @pytest.mark.parametrize("extra", [
-    ["--amount", "1e9"],  # no maximum configured: the default one applies
+    ["--amount", "1000000000"],  # no maximum configured: the default one applies
     ["--amount", "100", "--max-notional", "1000000"],  # ~6 M USDT at a 60 k price
     ["--amount", "2000000", "--unit", "quote", "--max-notional", "1000000"],
 ])

@@ -74,7 +74,8 @@ async def test_the_window_session_refuses_to_trade_on_a_bad_guard_in_config_json
     session = build_session(Mode.SIMULATED, ["bybit"], "BTC/USDT:USDT")
     wait = session.executor.blocked()
     assert wait is not None and wait.state == "stopped: config.json refused"
-    assert "max_notional=nan" in wait.why and "max_day_notional=inf" in wait.why
+    # as the file wrote it (an exponent is refused as written; float() made it inf)
+    assert "max_notional=nan" in wait.why and "max_day_notional=1e400" in wait.why
     texts = [n.text for n in session.start_notices if isinstance(n, Notice) and n.level == "error"]
     assert any("max_notional=nan" in t and "routes are refused" in t for t in texts), texts
     session.journal.close()
@@ -84,6 +85,9 @@ async def test_the_window_session_refuses_to_trade_on_a_bad_guard_in_config_json
     ('{"max_notional": 1e308}', "max_notional"),
     ('{"max_day_notional": "1.7e308"}', "max_day_notional"),
     ('{"max_notional": 2e9}', "max_notional"),
+    ('{"max_notional": 1e5}', "max_notional"),  # 100,000, within the limits: written as the README says, or refused
+    ('{"max_day_notional": "1e5"}', "max_day_notional"),
+    ('{"max_notional": 1.5E4}', "max_notional"),
     ('{"max_notional": "1_000"}', "max_notional"),  # float() reads it as 1000
     ('{"max_notional": 100', "cannot read it"),
     ('[100]', "not a JSON object"),

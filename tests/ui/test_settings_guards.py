@@ -126,3 +126,15 @@ def test_leverage_below_one_is_refused(tmp_path):
     s.setValue("prefs/leverage", "0.5")
     prefs, problems = settings_mod.read_prefs(s)
     assert prefs.leverage == 10.0 and len(problems) == 1 and "leverage" in problems[0]
+
+
+def test_a_number_qt_wrote_with_an_exponent_is_read(tmp_path):
+    """Qt writes a float of window.ini in its shortest form (1,000,000 as '1e+06'): the app's own
+    file keeps its exponents, unlike a number the trader types."""
+    path = tmp_path / "w.ini"
+    s = settings_mod.open_settings(path)
+    s.setValue("prefs/max_notional", 1_000_000.0)
+    s.sync()
+    assert "1e+06" in path.read_text(encoding="utf-8")
+    prefs, problems = settings_mod.read_prefs(settings_mod.open_settings(path))
+    assert prefs.max_notional == 1_000_000.0 and problems == []
