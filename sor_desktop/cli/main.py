@@ -87,6 +87,16 @@ def _file_logging() -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        return _main(argv)
+    except KeyboardInterrupt:
+        # Ctrl+C while the commands' modules are imported (a second or more at start-up) or
+        # between the handlers below: a traceback from importlib had been printed
+        print("sor-desktop: interrupted", file=sys.stderr)
+        return 130
+
+
+def _main(argv: Sequence[str] | None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     makes = args.command is None or _makes_folders(args.command)

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from sor_desktop import paths
-from sor_desktop.cli import numbers, sim_args, window_guard
+from sor_desktop.cli import confirm_prompt, numbers, sim_args, window_guard
 from sor_desktop.cli.errors import CliError
 from sor_desktop.cli.route_print import (
     amount_text,
@@ -191,11 +191,28 @@ async def _confirm(plan: Plan, err: Any) -> bool:
     if not sys.stdin or not sys.stdin.isatty():
         raise CliError("no terminal to confirm on: pass --yes to send without asking")
     n = len(plan.legs)
-    answer = await asyncio.to_thread(input, f"Send {n} order{'s' if n != 1 else ''}? [y/N] ")
+    answer = await confirm_prompt.ask(f"Send {n} order{'s' if n != 1 else ''}? [y/N] ", err)
     return answer.strip().lower() in ("y", "yes")
 
 
+class _Progress:
+    sending = False  # from the executor's first step: what Ctrl+C interrupts may be out
+
+
 async def _route(args: argparse.Namespace, request: PlanRequest, limits: CheckLimits, guards: Guards) -> int:
+    progress = _Progress()
+    try:
+        return await _route_steps(args, request, limits, guards, progress)
+    except asyncio.CancelledError:  # asyncio.run's answer to Ctrl+C
+        if progress.sending:  # each leg is in the journal before it leaves: the next start asks its outcome
+            raise confirm_prompt.Interrupted(
+                "interrupted while sending: orders may have gone out; they are in the journal (journal list), "
+                "and the next route or window start asks the venues for their outcome first") from None
+        raise confirm_prompt.Interrupted("interrupted: nothing was sent") from None
+
+
+async def _route_steps(args: argparse.Namespace, request: PlanRequest, limits: CheckLimits, guards: Guards,
+                       progress: _Progress) -> int:
     out = sys.stderr if args.json else sys.stdout
     mode = _mode(args)
     venues = make_venues(mode, _venue_ids(args.venues), seed=args.seed, vault_path=args.vault,
@@ -256,6 +273,7 @@ async def _route(args: argparse.Namespace, request: PlanRequest, limits: CheckLi
                 print(json.dumps(outcome_json(plan, None, conn.skipped, confirmed=False)))
             return EXIT_SHORT
         books = await fresh_books(conn, args.symbol, args.timeout)
+        progress.sending = True
         result = await ex.execute(plan, books, route_id=route_id)
         print_outcome(result, out, plan)
         if result.state is RouteState.BLOCKED:  # printed above; the window logs its own the same way

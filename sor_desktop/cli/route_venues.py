@@ -166,11 +166,20 @@ async def margin_caps(conn: Connected, side: Side, leverage: float, slippage_bps
     return caps
 
 
+async def _next_book(v: Venue, symbol: str, timeout: float) -> BookSnapshot:
+    # the venue's coroutine made only when this one runs: one made for a task cancelled before it
+    # started (Ctrl+C) was never awaited, and Python said so on the trader's terminal
+    return await asyncio.wait_for(v.watch_order_book(symbol), timeout)
+
+
+async def _close(v: Venue) -> None:
+    await asyncio.wait_for(v.close(), 5.0)
+
+
 async def fresh_books(conn: Connected, symbol: str, timeout: float) -> dict[str, BookSnapshot]:
     """The next book from every connected venue (after the trader took time to confirm)."""
     vids = list(conn.venues)
-    got = await asyncio.gather(*(asyncio.wait_for(conn.venues[v].watch_order_book(symbol), timeout) for v in vids),
-                               return_exceptions=True)
+    got = await asyncio.gather(*(_next_book(conn.venues[v], symbol, timeout) for v in vids), return_exceptions=True)
     books = {}
     for vid, b in zip(vids, got, strict=True):
         if isinstance(b, BookSnapshot):
@@ -181,7 +190,7 @@ async def fresh_books(conn: Connected, symbol: str, timeout: float) -> dict[str,
 
 
 async def close_all(venues: Sequence[Venue]) -> None:
-    results = await asyncio.gather(*(asyncio.wait_for(v.close(), 5.0) for v in venues), return_exceptions=True)
+    results = await asyncio.gather(*(_close(v) for v in venues), return_exceptions=True)
     for v, r in zip(venues, results, strict=True):
         if isinstance(r, BaseException):
             log.warning("closing %s failed: %s", v.id, r)
