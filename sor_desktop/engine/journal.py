@@ -308,7 +308,8 @@ def _connect_reader(path: Path) -> sqlite3.Connection:
     """A read-only connection that has read the file's header.
 
     A reader of a WAL file needs its -shm, which SQLite cannot create in a read-only folder
-    ("unable to open database file"). Without a -wal holding commits the main file is the whole
+    ("unable to open database file" on a read-only mount, "attempt to write a readonly database"
+    in a folder this user may not write). Without a -wal holding commits the main file is the whole
     journal and no writer can be at work (a writer cannot create its -wal there either), so it is
     read as immutable: no -shm, no locks. Beside such a -wal that would miss commits: refused."""
     uri = path.resolve().as_uri()
@@ -322,7 +323,8 @@ def _connect_reader(path: Path) -> sqlite3.Connection:
         return db
     except sqlite3.OperationalError as exc:
         code = getattr(exc, "sqlite_errorcode", None)
-        if not isinstance(code, int) or code & 0xFF != _CANTOPEN or _wal_holds_commits(path):
+        # CANTOPEN on a read-only mount; READONLY_CANTINIT (no -shm to start from) in a 0500 folder
+        if not isinstance(code, int) or code & 0xFF not in (_CANTOPEN, _READONLY) or _wal_holds_commits(path):
             raise
     return sqlite3.connect(f"{uri}?mode=ro&immutable=1", uri=True, isolation_level=None, check_same_thread=False)
 
