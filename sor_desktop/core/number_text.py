@@ -19,7 +19,7 @@ STORED = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?", re.ASCII)
 WHOLE = re.compile(r"[+-]?\d+", re.ASCII)
 # Commas only as thousands separators, grouping the integer part by three: "1,5" (one and a half
 # where the comma is the decimal mark) must never be read as 15.
-GROUPED = re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d*)?([eE][+-]?\d+)?", re.ASCII)
+GROUPED = re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d*)?", re.ASCII)
 
 MAX_DIGITS = 12  # a typed number's integer digits, and its figures less six
 
@@ -45,16 +45,14 @@ def _read(form: re.Pattern[str], text: str) -> float | None:
     return value if math.isfinite(value) else None
 
 
-def read_typed(text: str, what: str, *, exponent: bool = True) -> Decimal:
+def read_typed(text: str, what: str) -> Decimal:
     """A positive number typed in a ticket field (the amount, the limit price), exactly: ``PLAIN``
-    digits, thousands grouped by commas or not, at most ``MAX_DIGITS`` integer digits; with
-    ``exponent`` False a written exponent ('1e3') is refused too. ``what`` names the field."""
+    digits (no exponent), thousands grouped by commas or not, at most ``MAX_DIGITS`` integer
+    digits. ``what`` names the field."""
     s = text.strip()
     if not PLAIN.fullmatch(s.replace(",", "")):
         # Decimal() takes '1_5' as 15 (a typo for 1.5), other scripts' digits and 'Infinity'
         raise TypedNumberError(f"{s!r} is not a number: digits, '.' for decimals, ',' only to group thousands")
-    if not exponent and "e" in s.lower():
-        raise TypedNumberError(f"{s!r}: write the {what} in plain digits, without an exponent")
     if "," in s:
         if not GROUPED.fullmatch(s):
             raise TypedNumberError(f"{s!r}: use '.' for decimals (a comma only groups thousands, e.g. 1,500.5)")

@@ -44,7 +44,7 @@ def read_limit(text: str, side: Side, ticks: Iterable[Decimal]) -> TypedLimit | 
     if not text.strip():
         return None
     try:
-        typed = read_typed(text, WHAT, exponent=False)
+        typed = read_typed(text, WHAT)
     except TypedNumberError as exc:
         raise LimitError(str(exc) if WHAT in str(exc) else f"{WHAT} {exc}") from None
     known = [t for t in ticks if t > 0]
