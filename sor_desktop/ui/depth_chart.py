@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Collection, Mapping
+from decimal import Decimal
 
 import numpy as np
 import pyqtgraph as pg
@@ -28,6 +29,7 @@ from sor_desktop.core.book import BookSnapshot
 from sor_desktop.core.instrument import Instrument
 from sor_desktop.core.orders import Side
 from sor_desktop.core.plan import AmountUnit, Plan
+from sor_desktop.core.price_format import amount_digits, display_tick, format_price
 from sor_desktop.engine.preview import Sweep
 from sor_desktop.ui import depth_data, theme
 from sor_desktop.ui.depth_curves import DepthCurves, LegBands
@@ -529,7 +531,7 @@ class DepthChart(QWidget):
         self._shown = sweep
         self._shown_at = price  # the pointer's price: the sweep's own is that price put on the tick
         bps = (price - mid) / mid * 1e4
-        head = f"<b>{price:,.2f}</b> &nbsp; {bps:+.1f} bps from mid"
+        head = f"<b>{format_price(price, self._tick())}</b> &nbsp; {bps:+.1f} bps from mid"
         if sweep is None:
             self._tip.setHtml(f"<div style='color:{theme.TEXT}'>{head}</div>")
         else:
@@ -554,7 +556,8 @@ class DepthChart(QWidget):
     def _sweep_html(self, sweep: Sweep) -> str:
         """What a click here fills in: per venue and in total, routable (caps, lots, minimums)."""
         quote = self.quote
-        dp = 0 if quote else 4
+        # base amounts with the digits their lots need (15,602,535 DOGE, 1.234 BTC), a notional whole
+        dp = 0 if quote else amount_digits([float(r.base) for r in sweep.venues if not r.excluded])
         rows = []
         for r in sweep.venues:
             colour = theme.GREY if r.excluded or r.venue in self._stale else theme.venue_colour(r.venue)
@@ -567,7 +570,13 @@ class DepthChart(QWidget):
         return (f"<table>{''.join(rows)}<tr><td><b>routable</b></td><td align=right><b>{total:,.{dp}f}</b>"
                 f"</td></tr></table><span style='color:{theme.MUTED}'>{'bids' if sweep.side is Side.SELL else 'asks'}"
                 f", {'USDT' if quote else 'base'}, within caps and lots<br>click: {verb} up to here, "
-                f"{what} never {'above' if sweep.side is Side.BUY else 'below'} {sweep.price:,.2f}</span>")
+                f"{what} never {'above' if sweep.side is Side.BUY else 'below'} "
+                f"{format_price(sweep.price, self._tick())}</span>")
+
+    def _tick(self) -> Decimal | None:
+        """The symbol's display tick (the finest of its venues'): DOGE's 0.00001, where ``,.2f`` wrote
+        every price as 0.15."""
+        return display_tick(i.price_tick for i in self._insts.values())
 
     def _on_click(self, ev: object) -> None:
         if getattr(ev, "button", lambda: None)() != Qt.MouseButton.LeftButton:

@@ -150,7 +150,7 @@ def test_the_tooltip_follows_the_pointer_when_the_view_recentres(window):
     chart.plot.setXRange(lo + shift, hi + shift, padding=0)  # as a re-centre on a moved mid does
     _draw(window)
     under = float(vb.mapSceneToView(pos).x())
-    assert f"{under:,.2f}" in chart._tip.textItem.toPlainText()
+    assert f"{under:,.1f}" in chart._tip.textItem.toPlainText()  # written to the 0.1 tick
 
 
 def test_after_a_click_the_tooltip_keeps_what_was_clicked_until_the_pointer_moves(window, sim_session, loop):
@@ -194,7 +194,7 @@ def test_a_click_sets_what_the_tooltip_shows_at_that_moment(window, sim_session,
     assert _tip_says(chart) == shown
     written = Decimal(window.routing.limit.text())  # the clicked price on the 0.1 tick, a buy's down
     assert Decimal(0) <= Decimal(repr(price)) - written < Decimal("0.1")
-    assert f"{price:,.2f}" in chart._tip.textItem.toPlainText()
+    assert f"{price:,.1f}" in chart._tip.textItem.toPlainText()  # the pointer's price, to the 0.1 tick
     chart.click_at(_at_bps(window, 6.0))  # elsewhere: not the figure shown for 4 bps
     assert f"{float(window.routing.amount.text()):,.4f}" == _tip_says(chart) != shown
 
@@ -215,3 +215,14 @@ def test_a_second_click_on_a_held_tooltip_sets_what_it_shows(window, sim_session
     assert _tip_says(chart) == shown
     chart.click_at(price)
     assert f"{float(window.routing.amount.text()):,.4f}" == shown
+
+
+def test_the_tooltip_writes_a_doge_price_to_its_tick(doge):
+    """On DOGE (tick 0.00001) the tooltip wrote every price as "0.15" (``,.2f``): the pointer's
+    price and the sweep's limit read alike whatever the level."""
+    _draw(doge)
+    chart = doge.depth_chart
+    price = _at_bps(doge, 4.0)
+    chart.hover_at(price)
+    text = chart._tip.textItem.toPlainText()
+    assert re.search(r"\b0\.1\d{4}\b", text) and not re.search(r"\b0\.15\b(?!\d)", text), text
