@@ -7,6 +7,7 @@ Captured at the HTTP layer through ccxt (``http_capture``); uses the pack's reco
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -81,14 +82,21 @@ async def test_weex_finds_our_order_by_client_id_in_its_history() -> None:
             "avgPrice": "59990", "cumQuote": "599.9", "timeInForce": "IOC", "time": 1700000000000,
             "updateTime": 1700000000000}
     other = {**done, "orderId": 78, "clientOrderId": "someone-else"}
+    # WEEX's order answers carry no fee: the filled order's trades are asked for it (venues.weex.fees)
+    trade = {"id": "770", "orderId": "77", "symbol": mid, "buyer": True, "commission": "0.2399600",
+             "commissionAsset": "USDT", "maker": False, "price": "59990", "qty": "0.01", "quoteQty": "599.9",
+             "realizedPnl": "0", "side": "BUY", "positionSide": "LONG", "time": "1700000000000"}
     cap = capture(v, {("GET", "/capi/v3/openOrders"): (200, [other]),
-                      ("GET", "/capi/v3/order/history"): (200, [other, done])})
+                      ("GET", "/capi/v3/order/history"): (200, [other, done]),
+                      ("GET", "/capi/v3/userTrades"): (200, [trade])})
     try:
         report = await v.fetch_order("route42-leg3-x", SYMBOL)
     finally:
         await v.close()
     assert report is not None and report.venue_order_id == "77" and report.client_order_id == "route42-leg3-x"
-    assert [u.rsplit("/", 1)[-1] for _, u, _, _ in cap.requests] == ["openOrders", "history"]
+    assert report.fee == Decimal("0.2399600") and not report.fee_estimated
+    # open orders, then the history (one short page: not found stands only after the last page)
+    assert [u.rsplit("/", 1)[-1] for _, u, _, _ in cap.requests] == ["openOrders", "history", "userTrades"]
 
 
 @pytest.mark.asyncio
